@@ -1,0 +1,281 @@
+#!/usr/bin/env bash
+# Loopback benchmark of memberd against an nginx baseline; prints a table.
+# See bench/README.md for what is measured and how to read it.
+#
+#   bench/run.sh                      build if needed, then measure
+#   BENCH_DURATION=30 bench/run.sh    longer wrk runs
+#
+# Everything it starts (nginx, memberd) listens on 127.0.0.1 only, lives in
+# a temporary directory and is stopped and removed on exit, even on Ctrl-C.
+# shellcheck source-path=SCRIPTDIR/../scripts
+set -euo pipefail
+
+# shellcheck source=../scripts/packages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/packages.sh"
+
+duration=${BENCH_DURATION:-10}        # seconds per wrk run
+connections=${BENCH_CONNECTIONS:-64}  # concurrent keep-alive connections
+threads=${BENCH_THREADS:-2}           # wrk threads
+reloads=${BENCH_RELOADS:-20}          # hot swaps timed
+# An already built or installed daemon can be measured as it is.
+memberd_bin=${MEMBERD_BIN:-}
+plugins_dir=${BENCH_PLUGINS_DIR:-$MEMBERD_BUILD_DIR/plugins}
+
+for var in duration connections threads reloads; do
+  [[ ${!var} =~ ^[1-9][0-9]*$ ]] || {
+    echo "bench: $var must be a positive integer, got '${!var}'" >&2
+    exit 64
+  }
+done
+((threads > connections)) && threads=$connections
+
+say() { echo "bench: $*" >&2; }
+
+# --- setup -----------------------------------------------------------------
+
+ensure_packages wrk nginx-light curl
+if [[ -z $memberd_bin ]]; then
+  ensure_packages "${MEMBERD_BUILD_PACKAGES[@]}"
+  say "building (log: $MEMBERD_BUILD_DIR/build.log)"
+  # shellcheck disable=SC2119  # (no extra cmake args)
+  build_project
+  memberd_bin=$MEMBERD_BUILD_DIR/daemon/memberd
+fi
+[[ -x $memberd_bin ]] || { say "no memberd at $memberd_bin"; exit 1; }
+[[ -f $plugins_dir/hello.so ]] || { say "no hello plugin in $plugins_dir"; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/memberd-bench.XXXXXX")
+started_pids=()
+current_job=  # the wrk run in progress, if any
+
+# Stops what this script started (by pid, nothing else), then removes the
+# temporary directory. TERM first so memberd drains; KILL after 10 s.
+# shellcheck disable=SC2317  # invoked by the EXIT trap
+cleanup() {
+  local pid i
+  [[ -n $current_job ]] && kill -TERM "$current_job" 2>/dev/null
+  for pid in "${started_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${started_pids[@]}"; do
+    for ((i = 0; i < 100; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Prints the end of a log, then fails: the log is gone after cleanup.
+fail() {
+  local message=$1 log=${2:-}
+  if [[ -n $log && -f $log ]]; then
+    say "last lines of $(basename "$log"):"
+    tail -n 30 "$log" >&2
+  fi
+  say "$message"
+  exit 1
+}
+
+# wait_http URL PID LOG: polls until URL answers 200, for at most 30 s.
+wait_http() {
+  local url=$1 pid=$2 log=$3 i
+  for ((i = 0; i < 300; i++)); do
+    kill -0 "$pid" 2>/dev/null || fail "process $pid exited during start" "$log"
+    [[ $(curl -s -o /dev/null --max-time 2 -w '%{http_code}' "$url" || true) == 200 ]] && return 0
+    sleep 0.1
+  done
+  fail "$url not ready after 30 s" "$log"
+}
+
+# json_field NAME: the string or number value of "NAME" in the JSON on
+# stdin. Good enough for the flat replies read here; no jq dependency.
+json_field() {
+  sed -n -e "s/.*\"$1\"[[:space:]]*:[[:space:]]*\"\\([^\"]*\\)\".*/\\1/p" \
+    -e "t" -e "s/.*\"$1\"[[:space:]]*:[[:space:]]*\\([-0-9.eE+]*\\).*/\\1/p" | head -n 1
+}
+
+rss_kib() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
+# ratio A B: A/B with two decimals, three when small (0.004 is not 0.00).
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN {
+    if (b <= 0) { print "-"; exit }
+    r = a / b; printf (r < 0.1 ? "%.3f" : "%.2f"), r }'
+}
+
+# --- nginx: the baseline -----------------------------------------------------
+
+nginx_dir=$work/nginx
+mkdir -p "$nginx_dir/www" "$nginx_dir/tmp"
+printf '{"status":"ok"}\n' >"$nginx_dir/www/healthz.json"
+nginx_port=$(pick_free_port)
+{
+  # As root, nginx would switch its workers to nobody, who cannot enter
+  # the private temporary directory.
+  ((EUID == 0)) && echo "user root;"
+  cat <<EOF
+daemon off;
+worker_processes auto;
+pid $nginx_dir/nginx.pid;
+error_log $nginx_dir/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  # Like memberd's keep-alive: measure serving, not reconnecting.
+  keepalive_requests 1000000;
+  types { application/json json; }
+  client_body_temp_path $nginx_dir/tmp/body;
+  proxy_temp_path $nginx_dir/tmp/proxy;
+  fastcgi_temp_path $nginx_dir/tmp/fastcgi;
+  uwsgi_temp_path $nginx_dir/tmp/uwsgi;
+  scgi_temp_path $nginx_dir/tmp/scgi;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    root $nginx_dir/www;
+  }
+}
+EOF
+} >"$nginx_dir/nginx.conf"
+
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+say "starting nginx on 127.0.0.1:$nginx_port"
+"$nginx_bin" -e "$nginx_dir/error.log" -p "$nginx_dir" -c "$nginx_dir/nginx.conf" \
+  >"$nginx_dir/stdout.log" 2>&1 &
+started_pids+=("$!")
+nginx_url=http://127.0.0.1:$nginx_port/healthz.json
+wait_http "$nginx_url" "${started_pids[-1]}" "$nginx_dir/error.log"
+
+# --- memberd ----------------------------------------------------------------
+
+memberd_port=$(pick_free_port)
+while [[ $memberd_port == "$nginx_port" ]]; do memberd_port=$(pick_free_port); done
+socket=$work/memberd.sock
+data=$work/var
+mkdir -p "$data"
+admin_email=bench-admin@memberd.local
+# Hex from the kernel's CSPRNG: no quoting trouble in JSON or the shell.
+admin_password=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+memberd_log=$work/memberd.log
+repo=$MEMBERD_REPO
+
+say "starting memberd on 127.0.0.1:$memberd_port"
+(
+  cd "$work"
+  export MEMBERD_ADMIN_PASSWORD=$admin_password
+  exec "$memberd_bin" --config "$repo/etc/memberd.yaml" \
+    --set "http.listen=127.0.0.1:$memberd_port" \
+    --set "socket.path=$socket" \
+    --set "data_dir=$data" \
+    --set "database.url=sqlite:$data/memberd.db" \
+    --set "plugins.dir=$plugins_dir" \
+    --set "plugins.enabled=[hello]" \
+    --set "bootstrap.admin_email=$admin_email" \
+    --set "log.level=warn"
+) >"$memberd_log" 2>&1 &
+memberd_pid=$!
+started_pids+=("$memberd_pid")
+base=http://127.0.0.1:$memberd_port
+wait_http "$base/readyz" "$memberd_pid" "$memberd_log"
+
+# --- sign in -------------------------------------------------------------------
+
+reply=$(curl -sS --max-time 10 -X POST -H 'Content-Type: application/json' \
+  --data "{\"email\":\"$admin_email\",\"password\":\"$admin_password\"}" \
+  -w '\n%{http_code}' "$base/api/v1/admin/session") || fail "sign-in request failed" "$memberd_log"
+[[ ${reply##*$'\n'} == 201 ]] || fail "sign-in answered ${reply##*$'\n'}: ${reply%$'\n'*}" "$memberd_log"
+token=$(json_field token <<<"${reply%$'\n'*}")
+[[ -n $token ]] || fail "no token in the sign-in reply" "$memberd_log"
+auth_header="Authorization: Bearer $token"
+# Benchmarking a stream of 401s would look fast and mean nothing.
+code=$(curl -s -o /dev/null --max-time 10 -w '%{http_code}' -H "$auth_header" "$base/api/v1/session")
+[[ $code == 200 ]] || fail "GET /api/v1/session with the token answered $code" "$memberd_log"
+
+sleep 2
+rss_idle=$(rss_kib "$memberd_pid" VmRSS)
+
+# --- load ---------------------------------------------------------------------
+
+declare -A rps p50 p99 errors
+targets=()
+
+# run_wrk LABEL URL [wrk args]: one wrk run; keeps requests/s, p50, p99 and
+# the error count (non-2xx replies plus socket errors).
+run_wrk() {
+  local label=$1 url=$2 out
+  shift 2
+  say "wrk -t$threads -c$connections -d${duration}s: $label"
+  # In the background and waited for, so that Ctrl-C is handled at once
+  # rather than after the run (bash runs traps between commands).
+  timeout $((duration + 30)) wrk "-t$threads" "-c$connections" "-d${duration}s" \
+    --latency "$@" "$url" >"$work/wrk.out" 2>&1 &
+  current_job=$!
+  wait "$current_job" || fail "wrk failed for $label: $(cat "$work/wrk.out")"
+  current_job=
+  out=$(<"$work/wrk.out")
+  [[ -n ${BENCH_VERBOSE:-} ]] && printf '%s\n' "$out" >&2
+  targets+=("$label")
+  rps[$label]=$(awk '$1 == "Requests/sec:" { print $2 }' <<<"$out")
+  p50[$label]=$(awk '$1 == "50%" { print $2 }' <<<"$out")
+  p99[$label]=$(awk '$1 == "99%" { print $2 }' <<<"$out")
+  errors[$label]=$(awk '
+    /Non-2xx or 3xx responses:/ { n += $NF }
+    /Socket errors:/ { gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) n += $i }
+    END { print n + 0 }' <<<"$out")
+}
+
+run_wrk "nginx static file" "$nginx_url"
+run_wrk "memberd /healthz" "$base/healthz"
+run_wrk "memberd GET /api/v1/session" "$base/api/v1/session" -H "$auth_header"
+
+rss_loaded=$(rss_kib "$memberd_pid" VmRSS)
+rss_peak=$(rss_kib "$memberd_pid" VmHWM)
+
+# --- hot swap -------------------------------------------------------------------
+
+say "timing $reloads hot swaps of hello over the socket"
+swap_times=()
+swap_failures=0
+first_failure=
+for ((i = 0; i < reloads; i++)); do
+  reply=$(curl -sS --max-time 30 --unix-socket "$socket" -X POST -w '\n%{http_code}' \
+    http://localhost/api/v1/admin/plugins/hello/reload 2>&1) || reply=$'\n000'
+  ms=$(json_field swap_ms <<<"${reply%$'\n'*}")
+  if [[ ${reply##*$'\n'} == 200 && -n $ms ]]; then
+    swap_times+=("$ms")
+  else
+    swap_failures=$((swap_failures + 1))
+    [[ -n $first_failure ]] || first_failure="${reply##*$'\n'}: ${reply%$'\n'*}"
+  fi
+done
+rss_after_swaps=$(rss_kib "$memberd_pid" VmRSS)
+
+# --- report -----------------------------------------------------------------------
+
+echo
+echo "memberd benchmark: wrk -t$threads -c$connections -d${duration}s on loopback," \
+  "$(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+baseline=${rps["nginx static file"]}
+printf '%-30s %12s %10s %10s %8s %9s\n' target requests/s p50 p99 errors vs-nginx
+for label in "${targets[@]}"; do
+  printf '%-30s %12s %10s %10s %8s %9s\n' "$label" "${rps[$label]}" "${p50[$label]}" \
+    "${p99[$label]}" "${errors[$label]}" \
+    "$(ratio "${rps[$label]}" "$baseline")"
+done
+echo
+echo "memberd RSS: idle $(mib "$rss_idle") (VmRSS after 2 s idle), after load $(mib "$rss_loaded")," \
+  "peak $(mib "$rss_peak"), after $reloads reloads $(mib "$rss_after_swaps")"
+if ((${#swap_times[@]} > 0)); then
+  printf '%s\n' "${swap_times[@]}" | sort -g | awk -v n="$reloads" -v ok="${#swap_times[@]}" '
+    { t[NR] = $1 }
+    END {
+      median = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+      printf "hot swap of hello: median %.2f ms, max %.2f ms (%d of %d reloads)\n", median, t[NR], ok, n
+    }'
+fi
+if ((swap_failures > 0)); then
+  echo "hot swap: $swap_failures of $reloads reloads failed; first: $first_failure"
+  exit 1
+fi

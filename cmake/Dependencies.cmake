@@ -1,0 +1,27 @@
+# All third-party dependencies, from Debian's packages (see shared TOOLCHAIN notes).
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(Boost 1.74 REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(OpenSSL REQUIRED)
+
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET libargon2)
+pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+
+# SOCI 4.0.3 ships neither a CMake package nor a .pc file.
+find_path(SOCI_INCLUDE_DIR soci/soci.h REQUIRED)
+foreach(part core sqlite3 postgresql)
+  find_library(SOCI_${part}_LIBRARY NAMES soci_${part} REQUIRED)
+  add_library(soci::${part} SHARED IMPORTED)
+  set_target_properties(soci::${part} PROPERTIES
+    IMPORTED_LOCATION ${SOCI_${part}_LIBRARY}
+    INTERFACE_INCLUDE_DIRECTORIES "${SOCI_INCLUDE_DIR};${SOCI_INCLUDE_DIR}/soci")
+endforeach()
+find_path(PQ_INCLUDE_DIR libpq-fe.h PATH_SUFFIXES postgresql REQUIRED)
+find_library(PQ_LIBRARY pq REQUIRED)
+find_library(SQLITE3_LIBRARY sqlite3 REQUIRED)
+set_property(TARGET soci::postgresql APPEND PROPERTY INTERFACE_INCLUDE_DIRECTORIES ${PQ_INCLUDE_DIR})
+set_property(TARGET soci::postgresql APPEND PROPERTY INTERFACE_LINK_LIBRARIES soci::core ${PQ_LIBRARY})
+set_property(TARGET soci::sqlite3 APPEND PROPERTY INTERFACE_LINK_LIBRARIES soci::core ${SQLITE3_LIBRARY})

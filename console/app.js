@@ -1,0 +1,563 @@
+// memberd admin console: plain JS, no framework, no build step. The daemon
+// serves this file from memory at /console/app.js.
+//
+// How the file is laid out:
+//   1. DOM helpers. Everything that comes from the API goes in as text
+//      (el() uses textContent/setAttribute); innerHTML is never used.
+//   2. Formatting: times ("2026-11-29 12:17 GMT", local time in the title).
+//   3. api(): fetch with the session cookie, the CSRF header on unsafe
+//      methods, and problem+json shown in the banner.
+//   4. Header: readiness strip, signed-in user, sign out, nav.
+//   5. Pages: one function each, `render(root, args)`, listed in PAGES.
+//   6. Router: "#/<page>/<arg>/..." picks the PAGES entry.
+// To add a page (reviews, sign-ins, ...): write its render function and add
+// one entry to PAGES; the nav and the router pick it up.
+'use strict';
+
+(() => {
+  // ---- 1. DOM helpers -------------------------------------------------------
+
+  const $ = (selector) => document.querySelector(selector);
+
+  // el('a', {href: '#/x', text: 'X', onclick: fn}, child, ...): attributes are
+  // set with setAttribute (true -> present, false/null/undefined -> absent).
+  function el(tag, props = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props)) {
+      if (value === undefined || value === null || value === false) continue;
+      if (key === 'text') node.textContent = String(value);
+      else if (key === 'class') node.className = value;
+      else if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? '' : String(value));
+    }
+    for (const child of children.flat()) {
+      if (child !== null && child !== undefined && child !== false) node.append(child);
+    }
+    return node;
+  }
+
+  const muted = (text) => el('span', { class: 'muted', text });
+
+  function table(headings, rows, props = {}) {
+    return el('div', { class: 'table-wrap' },
+      el('table', props,
+        el('thead', {}, el('tr', {}, headings.map((h) => el('th', { scope: 'col', text: h })))),
+        el('tbody', {}, rows)));
+  }
+
+  function pageHeader(title, ...actions) {
+    return el('div', { class: 'page-header' },
+      el('h1', { tabindex: '-1', text: title }), el('div', { class: 'actions' }, actions));
+  }
+
+  // Screen readers hear outcomes of in-page actions through one live region.
+  function announce(text) {
+    const region = $('#announcer');
+    region.textContent = '';
+    setTimeout(() => { region.textContent = text; }, 50);
+  }
+
+  // ---- 2. Formatting --------------------------------------------------------
+
+  const pad = (n) => String(n).padStart(2, '0');
+
+  function formatGmt(date) {
+    return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ` +
+      `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())} GMT`;
+  }
+
+  // An RFC 3339 time as <time>: GMT in the text, the browser's local time in
+  // the tooltip.
+  function timeEl(iso) {
+    if (!iso) return muted('—');
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime())) return el('span', { text: iso });
+    const local = date.toLocaleString(undefined, {
+      year: 'numeric', month: 'short', day: 'numeric',
+      hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
+    });
+    return el('time', { datetime: iso, title: `Your time: ${local}`, text: formatGmt(date) });
+  }
+
+  function lockedEl(lockedUntil) {
+    if (!lockedUntil || !(new Date(lockedUntil) > new Date())) return muted('—');
+    return el('span', {}, el('span', { class: 'badge bad', text: 'Locked' }), ' until ', timeEl(lockedUntil));
+  }
+
+  const rolesText = (roles) => (Array.isArray(roles) && roles.length ? roles.join(', ') : '—');
+
+  // Retry-After is either seconds or an HTTP date (RFC 9110 §10.2.3).
+  function retryAfterSeconds(value) {
+    if (!value) return 0;
+    if (/^\d+$/.test(value.trim())) return Number(value.trim());
+    const at = Date.parse(value);
+    return Number.isNaN(at) ? 0 : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+  }
+
+  function formatWait(seconds) {
+    if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+    const minutes = Math.ceil(seconds / 60);
+    if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+    const hours = Math.floor(minutes / 60);
+    return `${hours} h ${minutes % 60} min`;
+  }
+
+  const str = (value) => (typeof value === 'string' ? value : '');
+
+  function problemText(problem) {
+    const title = str(problem.title), detail = str(problem.detail);
+    return [title, detail].filter(Boolean).join(': ') || 'The request failed.';
+  }
+
+  // ---- 3. API ---------------------------------------------------------------
+
+  const state = { session: null, returnTo: null, csrfFallback: '', notice: '' };
+  const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+  function cookie(name) {
+    for (const part of document.cookie.split(';')) {
+      const eq = part.indexOf('=');
+      if (eq > 0 && part.slice(0, eq).trim() === name) {
+        const value = part.slice(eq + 1).trim();
+        try { return decodeURIComponent(value); } catch { return value; }
+      }
+    }
+    return '';
+  }
+
+  // Never throws. Resolves to {ok, status, data, problem, headers}.
+  // options.body: sent as JSON. options.quiet: true, or statuses whose problem
+  // the caller shows itself (otherwise every problem goes to the banner).
+  // options.authCall: a 401 is an answer here, not "the session has ended".
+  async function api(method, path, options = {}) {
+    const { body, quiet = [], authCall = false } = options;
+    const headers = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const csrf = UNSAFE.has(method) ? cookie('memberd_csrf') || state.csrfFallback : '';
+    if (csrf) headers['X-CSRF-Token'] = csrf;
+    let response;
+    try {
+      response = await fetch(path, {
+        method, headers, credentials: 'same-origin', cache: 'no-store',
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      const problem = { title: 'memberd could not be reached', detail: 'Check that the daemon is running, then try again.' };
+      if (quiet !== true) showBanner(problem);
+      return { ok: false, status: 0, data: null, problem, headers: new Headers() };
+    }
+    const type = response.headers.get('Content-Type') || '';
+    let data = null;
+    if (response.status !== 204 && /json/i.test(type)) {
+      try { data = await response.json(); } catch { data = null; }
+    }
+    let problem = null;
+    if (/application\/problem\+json/i.test(type)) {
+      problem = data && typeof data === 'object' ? data : {};
+      if (!str(problem.title)) problem = { ...problem, title: `Request failed (HTTP ${response.status})` };
+    } else if (!response.ok) {
+      // Not a problem document (a proxy's page, say): never show its body.
+      problem = { title: `Request failed (HTTP ${response.status})` };
+    }
+    const result = { ok: response.ok, status: response.status, data, problem, headers: response.headers };
+    if (!problem) return result;
+    if (response.status === 401 && !authCall && state.session) sessionEnded();
+    if (quiet !== true && !quiet.includes(response.status)) {
+      showBanner(problem, response.status >= 500 ? response.headers.get('X-Request-Id') : null);
+    }
+    return result;
+  }
+
+  function showBanner(problem, requestId) {
+    const errors = problem.errors && typeof problem.errors === 'object' ? Object.entries(problem.errors) : [];
+    $('#banner-text').replaceChildren(
+      el('strong', { text: str(problem.title) || 'Something went wrong' }),
+      str(problem.detail) ? el('span', { text: ` ${problem.detail}` }) : null,
+      errors.length ? el('ul', {}, errors.map(([field, message]) =>
+        el('li', { text: `${field}: ${Array.isArray(message) ? message.join(', ') : String(message)}` }))) : null,
+      requestId ? el('span', { class: 'muted', text: ` (request id ${requestId})` }) : null);
+    $('#banner').hidden = false;
+  }
+
+  function hideBanner() { $('#banner').hidden = true; }
+
+  // ---- 4. Header ------------------------------------------------------------
+
+  async function refreshHealth() {
+    const badge = $('#health');
+    const result = await api('GET', '/readyz', { quiet: true, authCall: true });
+    badge.className = `badge ${result.ok ? 'ok' : 'bad'}`;
+    const text = result.ok ? 'Ready' : result.status === 0 ? 'Unreachable' : 'Not ready';
+    if (badge.textContent !== text) badge.textContent = text; // a live region: speak changes only
+    let why = result.problem ? str(result.problem.detail) : '';
+    const missing = result.data && result.data.missing;
+    if (!why && Array.isArray(missing)) why = `Missing: ${missing.join(', ')}`;
+    badge.title = result.ok ? 'Database and every enabled plugin are up' : why || `GET /readyz answered ${result.status}`;
+  }
+
+  async function loadSession() {
+    const result = await api('GET', '/api/v1/session', { quiet: [401], authCall: true });
+    state.session = result.ok && result.data ? result.data : null;
+    updateHeader();
+  }
+
+  function updateHeader(activePage) {
+    const session = state.session;
+    $('#user').hidden = !session;
+    $('#user-email').textContent = session ? str(session.email) : '';
+    $('#nav').hidden = !session;
+    $('#nav-list').replaceChildren(...PAGES.filter((page) => page.nav).map((page) =>
+      el('li', {}, el('a', {
+        href: `#/${page.path}`, text: page.title, 'data-testid': `nav-${page.path}`,
+        'aria-current': page === activePage ? 'page' : null,
+      }))));
+  }
+
+  async function signOut() {
+    const result = await api('DELETE', '/api/v1/admin/session', { authCall: true, quiet: [401] });
+    if (result.ok || result.status === 401) {
+      state.session = null;
+      updateHeader();
+      go('#/signin');
+    }
+  }
+
+  // The route change hides the banner, so the sign-in page says why it is back.
+  function sessionEnded() {
+    state.session = null;
+    state.notice = 'Your session has ended. Sign in again.';
+    state.returnTo = location.hash;
+    updateHeader();
+    go('#/signin');
+  }
+
+  // ---- 5. Pages -------------------------------------------------------------
+
+  function signinPage(root) {
+    const email = el('input', { id: 'signin-email', name: 'email', type: 'email', autocomplete: 'username', required: true, 'data-autofocus': true });
+    const password = el('input', { id: 'signin-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+    const message = el('p', { id: 'signin-message', class: 'form-message error', role: 'alert', 'data-testid': 'signin-message' });
+    const submit = el('button', { type: 'submit', class: 'primary', 'data-testid': 'signin-submit', text: 'Sign in' });
+    const form = el('form', { id: 'signin-form', class: 'card narrow', 'data-testid': 'signin-form' },
+      el('h1', { tabindex: '-1', text: 'Sign in' }),
+      el('div', { class: 'field' }, el('label', { for: 'signin-email', text: 'Email' }), email),
+      el('div', { class: 'field' }, el('label', { for: 'signin-password', text: 'Password' }), password),
+      message, submit);
+    message.textContent = state.notice;
+    state.notice = '';
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      message.textContent = '';
+      submit.disabled = true;
+      const result = await api('POST', '/api/v1/admin/session', {
+        body: { email: email.value.trim(), password: password.value }, authCall: true,
+      });
+      if (result.ok) {
+        state.csrfFallback = str(result.data && result.data.csrf_token);
+        password.value = '';
+        await loadSession();
+        if (state.session) {
+          const to = state.returnTo && !state.returnTo.startsWith('#/signin') ? state.returnTo : `#/${DEFAULT_PAGE}`;
+          state.returnTo = null;
+          go(to);
+          return;
+        }
+        message.textContent = 'Signed in, but the browser did not keep the session cookie. Allow cookies for this site.';
+      } else if (result.status === 401) {
+        message.textContent = 'Email or password is wrong';
+        password.value = '';
+        password.focus();
+      } else if (result.status === 429) {
+        const wait = retryAfterSeconds(result.headers.get('Retry-After'));
+        message.textContent = wait ? `Too many attempts. Try again in ${formatWait(wait)}.` : 'Too many attempts. Try again later.';
+        if (wait) {
+          setTimeout(() => { submit.disabled = false; message.textContent = ''; }, wait * 1000);
+          return;
+        }
+      } else if (result.problem) {
+        message.textContent = problemText(result.problem);
+      }
+      submit.disabled = false;
+    });
+    root.append(form);
+  }
+
+  const PLUGIN_STATES = { ok: ['loaded', 'running', 'active', 'serving'], bad: ['failed', 'error', 'broken'] };
+
+  function stateBadge(value) {
+    const text = str(value) || 'unknown';
+    const kind = PLUGIN_STATES.ok.includes(text) ? 'ok' : PLUGIN_STATES.bad.includes(text) ? 'bad' : 'neutral';
+    return el('span', { class: `badge ${kind}`, 'data-testid': 'plugin-state', text });
+  }
+
+  function pluginsPage(root) {
+    const outcomes = new Map(); // plugin name -> {ok, text} of its last reload
+    const body = el('div', { 'data-testid': 'plugins' }, muted('Loading…'));
+    root.append(pageHeader('Plugins', el('button', { type: 'button', text: 'Refresh', onclick: () => load() })), body);
+
+    async function load(focusName) {
+      const result = await api('GET', '/api/v1/admin/plugins');
+      if (!result.ok) return body.replaceChildren(muted('The plugin list could not be loaded.'));
+      const plugins = Array.isArray(result.data) ? result.data : [];
+      if (!plugins.length) return body.replaceChildren(muted('No plugins are enabled.'));
+      body.replaceChildren(table(['Plugin', 'State', 'API', 'File', 'Loaded', 'Last error', 'Reload'],
+        plugins.map(row), { id: 'plugins-table' }));
+      if (focusName) {
+        const match = [...body.querySelectorAll('[data-testid="plugin-row"]')].find((tr) => tr.dataset.plugin === focusName);
+        if (match) match.querySelector('button').focus();
+      }
+    }
+
+    function row(plugin) {
+      const name = str(plugin.name);
+      const outcome = outcomes.get(name);
+      const button = el('button', { type: 'button', 'data-testid': 'plugin-reload', 'aria-label': `Reload ${name}`, text: 'Reload' });
+      const result = el('span', {
+        class: `outcome ${outcome ? (outcome.ok ? 'ok' : 'error') : ''}`,
+        'data-testid': 'plugin-reload-result', text: outcome ? outcome.text : '',
+      });
+      button.addEventListener('click', () => reload(name, button, result));
+      return el('tr', { 'data-testid': 'plugin-row', 'data-plugin': name },
+        el('th', { scope: 'row' }, el('span', { class: 'name', text: name }), ' ', muted(str(plugin.version))),
+        el('td', {}, stateBadge(plugin.state)),
+        el('td', { text: plugin.api_version ?? '' }),
+        el('td', { class: 'mono break', text: plugin.file ?? '' }),
+        el('td', {}, timeEl(plugin.loaded_at)),
+        el('td', { class: 'error-text', 'data-testid': 'plugin-last-error', text: plugin.last_error || '' }),
+        el('td', { class: 'actions-cell' }, button, result));
+    }
+
+    async function reload(name, button, result) {
+      button.disabled = true;
+      result.className = 'outcome';
+      result.textContent = 'Reloading…';
+      const answer = await api('POST', `/api/v1/admin/plugins/${encodeURIComponent(name)}/reload`);
+      const outcome = answer.ok
+        ? { ok: true, text: typeof answer.data?.swap_ms === 'number' ? `Reloaded in ${answer.data.swap_ms} ms` : 'Reloaded' }
+        : { ok: false, text: `Reload failed; the running version keeps serving. ${answer.problem ? problemText(answer.problem) : ''}`.trim() };
+      outcomes.set(name, outcome);
+      announce(`${name}: ${outcome.text}`);
+      button.disabled = false;
+      result.className = `outcome ${outcome.ok ? 'ok' : 'error'}`;
+      result.textContent = outcome.text;
+      await load(name); // the new version, state and last_error
+    }
+
+    load();
+  }
+
+  const memberSearch = { q: '' }; // kept, so "back to Members" shows the same list
+
+  function memberRow(member) {
+    const href = `#/members/${encodeURIComponent(str(member.member_id))}`;
+    const tr = el('tr', { class: 'clickable', 'data-testid': 'member-row', 'data-member-id': str(member.member_id) },
+      el('td', {}, el('a', { href, text: str(member.email) })),
+      el('td', { text: rolesText(member.roles) }),
+      el('td', {}, timeEl(member.created_at)),
+      el('td', {}, lockedEl(member.locked_until)));
+    // The link is the keyboard way in; a click anywhere on the row is the mouse's.
+    tr.addEventListener('click', (event) => {
+      if (!event.target.closest('a') && !String(window.getSelection())) location.hash = href;
+    });
+    return tr;
+  }
+
+  function membersPage(root, args) {
+    if (args.length) return memberDetailPage(root, args[0]);
+    const q = el('input', { id: 'member-q', name: 'q', type: 'search', autocomplete: 'off', 'data-testid': 'member-search-input' });
+    q.value = memberSearch.q;
+    const search = el('form', { class: 'inline-form', role: 'search', id: 'member-search', 'data-testid': 'member-search' },
+      el('label', { for: 'member-q', text: 'Email starts with' }), q, el('button', { type: 'submit', text: 'Search' }));
+    const rows = el('tbody');
+    const count = el('p', { class: 'muted', role: 'status', 'data-testid': 'member-count' });
+    const more = el('button', { type: 'button', 'data-testid': 'member-more', text: 'More', hidden: true });
+    let cursor = null;
+
+    async function load(append) {
+      const params = new URLSearchParams({ limit: '50' });
+      if (memberSearch.q) params.set('q', memberSearch.q);
+      if (append && cursor) params.set('cursor', cursor);
+      more.disabled = true;
+      const result = await api('GET', `/api/v1/admin/members?${params}`);
+      more.disabled = false;
+      if (!result.ok) return;
+      const items = Array.isArray(result.data?.items) ? result.data.items : [];
+      if (!append) rows.replaceChildren();
+      rows.append(...items.map(memberRow));
+      cursor = result.data?.next_cursor || null;
+      more.hidden = !cursor;
+      const shown = rows.children.length;
+      count.textContent = shown ? `${shown} member${shown === 1 ? '' : 's'} shown${cursor ? ', more available' : ''}` : 'No members match.';
+    }
+
+    search.addEventListener('submit', (event) => {
+      event.preventDefault();
+      memberSearch.q = q.value.trim();
+      load(false);
+    });
+    more.addEventListener('click', () => load(true));
+    root.append(pageHeader('Members'), createMemberForm(() => load(false)), search,
+      el('div', { class: 'table-wrap' }, el('table', { id: 'members-table' },
+        el('thead', {}, el('tr', {}, ['Email', 'Roles', 'Created', 'Locked'].map((h) => el('th', { scope: 'col', text: h })))),
+        rows)),
+      count, more);
+    load(false);
+  }
+
+  function createMemberForm(onCreated) {
+    const inputs = {
+      email: el('input', { id: 'create-email', name: 'email', type: 'email', autocomplete: 'off', required: true, 'aria-describedby': 'create-email-error' }),
+      password: el('input', { id: 'create-password', name: 'password', type: 'password', autocomplete: 'new-password', required: true, 'aria-describedby': 'create-password-hint create-password-error' }),
+      roles: el('input', { id: 'create-admin', name: 'admin', type: 'checkbox', 'aria-describedby': 'create-admin-error' }),
+    };
+    const errors = {};
+    for (const [field, input] of Object.entries(inputs)) {
+      errors[field] = el('p', { id: `${input.id}-error`, class: 'field-error', 'data-testid': `create-${field}-error` });
+    }
+    const message = el('p', { class: 'form-message', role: 'status', 'data-testid': 'member-create-message' });
+    const form = el('form', { id: 'member-create-form', 'data-testid': 'member-create-form', novalidate: true },
+      el('div', { class: 'field' }, el('label', { for: 'create-email', text: 'Email' }), inputs.email, errors.email),
+      el('div', { class: 'field' }, el('label', { for: 'create-password', text: 'Password' }), inputs.password,
+        el('p', { id: 'create-password-hint', class: 'hint', text: 'At least 12 characters by default; no other rules.' }), errors.password),
+      el('div', { class: 'field checkbox' }, inputs.roles, el('label', { for: 'create-admin', text: 'Administrator' }), errors.roles),
+      el('button', { type: 'submit', class: 'primary', text: 'Create member' }), message);
+
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      message.className = 'form-message';
+      message.replaceChildren();
+      for (const [field, input] of Object.entries(inputs)) {
+        errors[field].textContent = '';
+        input.removeAttribute('aria-invalid');
+      }
+      const email = inputs.email.value.trim();
+      const result = await api('POST', '/api/v1/admin/members', {
+        body: { email, password: inputs.password.value, roles: inputs.roles.checked ? ['admin'] : [] },
+      });
+      if (result.ok) {
+        const id = str(result.data?.member_id);
+        form.reset();
+        message.className = 'form-message ok';
+        message.append(`Created ${email}. `, id ? el('a', { href: `#/members/${encodeURIComponent(id)}`, text: 'Open' }) : '');
+        onCreated();
+        return;
+      }
+      const fieldErrors = result.problem?.errors && typeof result.problem.errors === 'object' ? result.problem.errors : {};
+      const unplaced = [];
+      let first = null;
+      for (const [field, text] of Object.entries(fieldErrors)) {
+        const target = field === 'roles' || field === 'email' || field === 'password' ? field : null;
+        const textValue = Array.isArray(text) ? text.join(', ') : String(text);
+        if (!target) { unplaced.push(`${field}: ${textValue}`); continue; }
+        errors[target].textContent = textValue;
+        inputs[target].setAttribute('aria-invalid', 'true');
+        first = first || inputs[target];
+      }
+      message.className = 'form-message error';
+      message.textContent = [result.problem ? problemText(result.problem) : 'The member was not created.', ...unplaced].join(' ');
+      if (first) first.focus();
+    });
+    return el('details', { class: 'card', id: 'member-create', 'data-testid': 'member-create' },
+      el('summary', { text: 'Create member' }), form);
+  }
+
+  function memberDetailPage(root, memberId) {
+    const heading = el('h1', { tabindex: '-1', text: 'Member' });
+    const notice = el('p', { class: 'outcome ok', role: 'status', 'data-testid': 'member-notice' });
+    const body = el('div', { 'data-testid': 'member-detail' }, muted('Loading…'));
+    root.append(el('a', { href: '#/members', class: 'back', text: '← Members' }), heading, notice, body);
+    const path = `/api/v1/admin/members/${encodeURIComponent(memberId)}`;
+
+    async function load() {
+      const result = await api('GET', path);
+      if (!result.ok || !result.data) {
+        return body.replaceChildren(muted(result.status === 404 ? 'There is no such member.' : 'The member could not be loaded.'));
+      }
+      const member = result.data;
+      heading.textContent = str(member.email) || 'Member';
+      const sessions = Array.isArray(member.sessions) ? member.sessions : [];
+      const signOutAll = el('button', { type: 'button', class: 'danger', 'data-testid': 'member-signout-all', text: 'Sign out everywhere' });
+      signOutAll.addEventListener('click', () => signOutEverywhere(member, signOutAll));
+      body.replaceChildren(
+        el('dl', { class: 'facts' },
+          el('dt', { text: 'Member id' }), el('dd', { class: 'mono', text: str(member.member_id) }),
+          el('dt', { text: 'Roles' }), el('dd', { text: rolesText(member.roles) }),
+          el('dt', { text: 'Created' }), el('dd', {}, timeEl(member.created_at)),
+          el('dt', { text: 'Locked' }), el('dd', {}, lockedEl(member.locked_until))),
+        el('div', { class: 'page-header' }, el('h2', { text: `Sessions (${sessions.length})` }), el('div', { class: 'actions' }, signOutAll)),
+        sessions.length
+          ? table(['Started', 'Last seen', 'IP address', 'Browser'], sessions.map((s) =>
+            el('tr', { 'data-testid': 'session-row', 'data-session-id': str(s.session_id) },
+              el('td', {}, timeEl(s.created_at)), el('td', {}, timeEl(s.last_seen_at)),
+              el('td', { class: 'mono', text: str(s.ip) }),
+              el('td', { class: 'ua', title: str(s.user_agent), text: str(s.user_agent) || '—' }))),
+          { id: 'sessions-table' })
+          : muted('No active sessions.'));
+    }
+
+    async function signOutEverywhere(member, button) {
+      const who = str(member.email) || 'this member';
+      if (!window.confirm(`Sign ${who} out of every session? They will have to sign in again.`)) return;
+      button.disabled = true;
+      const result = await api('DELETE', `${path}/sessions`);
+      if (!result.ok) { button.disabled = false; return; }
+      if (state.session && state.session.member_id === member.member_id) return sessionEnded(); // that included us
+      notice.textContent = `${who} was signed out everywhere.`;
+      load();
+    }
+
+    load();
+  }
+
+  // ---- 6. Router ------------------------------------------------------------
+
+  // nav: shown in the header; public: reachable without a session.
+  const PAGES = [
+    { path: 'plugins', title: 'Plugins', nav: true, render: pluginsPage },
+    { path: 'members', title: 'Members', nav: true, render: membersPage },
+    { path: 'signin', title: 'Sign in', public: true, render: signinPage },
+  ];
+  const DEFAULT_PAGE = 'plugins';
+
+  function go(hash) {
+    if (location.hash === hash) route();
+    else location.hash = hash;
+  }
+
+  function route() {
+    const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map((part) => {
+      try { return decodeURIComponent(part); } catch { return part; }
+    });
+    const page = PAGES.find((p) => p.path === parts[0]);
+    if (!page) {
+      history.replaceState(null, '', `#/${state.session ? DEFAULT_PAGE : 'signin'}`);
+      return route();
+    }
+    if (!page.public && !state.session) {
+      state.returnTo = location.hash;
+      return go('#/signin');
+    }
+    if (page.path === 'signin' && state.session) return go(`#/${DEFAULT_PAGE}`);
+    hideBanner();
+    updateHeader(page);
+    document.title = `${page.title} · memberd console`;
+    const main = $('#main');
+    main.replaceChildren();
+    page.render(main, parts.slice(1));
+    const target = main.querySelector('[data-autofocus]') || main.querySelector('h1') || main;
+    target.focus();
+  }
+
+  async function start() {
+    $('#banner-dismiss').addEventListener('click', hideBanner);
+    $('#signout').addEventListener('click', signOut);
+    $('#skip-link').addEventListener('click', (event) => { event.preventDefault(); $('#main').focus(); });
+    window.addEventListener('hashchange', route);
+    refreshHealth();
+    setInterval(refreshHealth, 30000);
+    await loadSession();
+    route();
+  }
+
+  start();
+})();

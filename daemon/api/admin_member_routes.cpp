@@ -1,0 +1,179 @@
+#include "api/core_services.hpp"
+#include "auth/accounts_service.hpp"
+#include "auth/email_address.hpp"
+#include "auth/session_store.hpp"
+#include "events/event_bus.hpp"
+#include "storage/database.hpp"
+#include "util/time_format.hpp"
+
+#include <memberd/json.hpp>
+#include <soci/soci.h>
+
+#include <optional>
+
+namespace memberd {
+
+namespace {
+
+constexpr std::size_t kMinAdminPasswordLength = 12;
+constexpr std::size_t kMaxPasswordLength = 256;
+
+// Escapes LIKE wildcards so `q` is matched as a literal prefix.
+std::string like_prefix(const std::string& q) {
+  std::string out;
+  for (char c : q) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "%";
+}
+
+std::optional<int> parse_limit(const Request& req, std::string& error) {
+  auto raw = req.query("limit");
+  if (!raw) return 50;
+  try {
+    std::size_t used = 0;
+    int value = std::stoi(*raw, &used);
+    if (used == raw->size() && value >= 1 && value <= 500) return value;
+  } catch (const std::exception&) {
+  }
+  error = "limit must be a whole number from 1 to 500";
+  return std::nullopt;
+}
+
+nlohmann::json member_json(soci::session& sql, const std::string& id, const std::string& email, long long created,
+                           soci::indicator locked_ind, long long locked) {
+  nlohmann::json roles = nlohmann::json::array();
+  soci::rowset<std::string> rows = (sql.prepare << "SELECT role FROM roles WHERE member_id = :m ORDER BY role", soci::use(id));
+  for (const auto& r : rows) roles.push_back(r);
+  return {{"member_id", id},
+          {"email", email},
+          {"roles", roles},
+          {"created_at", format_rfc3339(from_unix(created))},
+          {"locked_until", locked_ind == soci::i_ok && locked > 0 ? nlohmann::json(format_rfc3339(from_unix(locked)))
+                                                                  : nlohmann::json(nullptr)}};
+}
+
+Response list_members(CoreServices& core, const Request& req) {
+  std::string error;
+  auto limit = parse_limit(req, error);
+  if (!limit) return problem(422, "validation", "Invalid query", error, {{"limit", error}});
+  std::string q = normalize_email(req.query("q").value_or(""));
+  std::string after = req.query("cursor").value_or("");
+  auto lease = core.database.lease();
+  auto& sql = lease->sql();
+  std::string pattern = like_prefix(q);
+  int fetch = *limit + 1;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT member_id, email, created_at, locked_until FROM members"
+                      " WHERE email LIKE :p ESCAPE '\\' AND email > :a ORDER BY email LIMIT :l",
+       soci::use(pattern), soci::use(after), soci::use(fetch));
+  struct Row {
+    std::string id, email;
+    long long created;
+    soci::indicator locked_ind;
+    long long locked;
+  };
+  std::vector<Row> found;
+  for (const auto& row : rows) {
+    soci::indicator ind = row.get_indicator(3);
+    found.push_back({row.get<std::string>(0), row.get<std::string>(1), row.get<long long>(2), ind,
+                     ind == soci::i_ok ? row.get<long long>(3) : 0});
+  }
+  nlohmann::json items = nlohmann::json::array();
+  nlohmann::json next = nullptr;
+  for (std::size_t i = 0; i < found.size() && i < static_cast<std::size_t>(*limit); ++i)
+    items.push_back(member_json(sql, found[i].id, found[i].email, found[i].created, found[i].locked_ind, found[i].locked));
+  if (found.size() > static_cast<std::size_t>(*limit)) next = found[*limit - 1].email;
+  return json_response(200, {{"items", items}, {"next_cursor", next}});
+}
+
+Response create_member(CoreServices& core, const Request& req) {
+  const auto& body = req.json();
+  auto email = string_field(body, "email");
+  auto password = string_field(body, "password");
+  std::vector<std::pair<std::string, std::string>> errors;
+  if (!email || !looks_like_email(normalize_email(*email))) errors.emplace_back("email", "Enter a valid email address.");
+  if (!password || password->size() < kMinAdminPasswordLength)
+    errors.emplace_back("password", "Use at least " + std::to_string(kMinAdminPasswordLength) + " characters.");
+  else if (password->size() > kMaxPasswordLength)
+    errors.emplace_back("password", "Use at most " + std::to_string(kMaxPasswordLength) + " characters.");
+  std::vector<std::string> roles;
+  if (body.contains("roles")) {
+    const auto& r = body["roles"];
+    bool ok = r.is_array();
+    if (ok)
+      for (const auto& role : r) {
+        if (!role.is_string() || role.get<std::string>() != "admin") ok = false;
+        else if (std::find(roles.begin(), roles.end(), "admin") == roles.end()) roles.push_back("admin");
+      }
+    if (!ok) errors.emplace_back("roles", "Roles must be a list; the only role is \"admin\".");
+  }
+  if (!errors.empty()) return problem(422, "validation", "Some fields need attention", {}, errors);
+
+  auto lease = core.database.lease();
+  soci::transaction tx(lease->sql());
+  auto id = core.accounts.create_member(lease->sql(), *email, *password, roles);
+  if (!id) return problem(409, "email_taken", "Email already registered", "Another member uses this address.",
+                          {{"email", "This address is already registered."}});
+  core.events.publish(lease->sql(), "member.created",
+                      {{"member_id", *id}, {"roles", roles},
+                       {"by", req.caller().socket_operator ? nlohmann::json("operator") : nlohmann::json(req.caller().member_id)},
+                       {"ip", req.client_ip()}});
+  tx.commit();
+  auto r = json_response(201, {{"member_id", *id}});
+  r.headers.emplace_back("Location", "/api/v1/admin/members/" + *id);
+  return r;
+}
+
+Response get_member(CoreServices& core, const Request& req) {
+  std::string id = req.path_param("member_id");
+  auto lease = core.database.lease();
+  auto& sql = lease->sql();
+  std::string email;
+  long long created = 0, locked = 0;
+  soci::indicator id_ind = soci::i_null, locked_ind = soci::i_null;
+  std::string found_id;
+  sql << "SELECT member_id, email, created_at, locked_until FROM members WHERE member_id = :id", soci::use(id),
+      soci::into(found_id, id_ind), soci::into(email), soci::into(created), soci::into(locked, locked_ind);
+  if (!sql.got_data() || id_ind != soci::i_ok) return problem(404, "not_found", "No such member");
+  auto member = member_json(sql, found_id, email, created, locked_ind, locked);
+  lease.reset();
+  nlohmann::json sessions = nlohmann::json::array();
+  for (const auto& s : core.sessions.list(id))
+    sessions.push_back({{"session_id", s.session_id}, {"created_at", s.created_at}, {"last_seen_at", s.last_seen_at},
+                        {"expires_at", s.expires_at}, {"ip", s.ip}, {"user_agent", s.user_agent}});
+  member["sessions"] = sessions;
+  return json_response(200, member);
+}
+
+Response revoke_member_sessions(CoreServices& core, const Request& req) {
+  std::string id = req.path_param("member_id");
+  if (!core.accounts.find_by_id(id)) return problem(404, "not_found", "No such member");
+  int revoked = core.accounts.revoke_sessions(id, "");
+  auto lease = core.database.lease();
+  soci::transaction tx(lease->sql());
+  core.events.publish(lease->sql(), "sessions.revoked",
+                      {{"member_id", id}, {"count", revoked},
+                       {"by", req.caller().socket_operator ? nlohmann::json("operator") : nlohmann::json(req.caller().member_id)},
+                       {"ip", req.client_ip()}});
+  tx.commit();
+  return Response{204, "application/json; charset=utf-8", "", {}};
+}
+
+}  // namespace
+
+std::vector<Route> admin_member_routes(CoreServices& core) {
+  std::vector<Route> routes;
+  routes.push_back({"GET", "/api/v1/admin/members", Access::admin, Body::none,
+                    [&core](const Request& req) { return list_members(core, req); }});
+  routes.push_back({"POST", "/api/v1/admin/members", Access::admin, Body::json,
+                    [&core](const Request& req) { return create_member(core, req); }});
+  routes.push_back({"GET", "/api/v1/admin/members/{member_id}", Access::admin, Body::none,
+                    [&core](const Request& req) { return get_member(core, req); }});
+  routes.push_back({"DELETE", "/api/v1/admin/members/{member_id}/sessions", Access::admin, Body::none,
+                    [&core](const Request& req) { return revoke_member_sessions(core, req); }});
+  return routes;
+}
+
+}  // namespace memberd

@@ -1,0 +1,99 @@
+// The core's own sign-in, for admins only: the console must work whatever
+// plugins are loaded. Members sign in through the credentials plugin.
+#include "api/core_services.hpp"
+#include "auth/accounts_service.hpp"
+#include "auth/rate_limiter.hpp"
+#include "events/event_bus.hpp"
+#include "storage/database.hpp"
+#include "util/time_format.hpp"
+
+#include <memberd/json.hpp>
+#include <soci/soci.h>
+
+namespace memberd {
+
+namespace {
+
+std::string cookie(const std::string& name, const std::string& value, bool http_only, bool secure, long long max_age) {
+  std::string c = name + "=" + value + "; Path=/; SameSite=Strict; Max-Age=" + std::to_string(max_age);
+  if (http_only) c += "; HttpOnly";
+  if (secure) c += "; Secure";
+  return c;
+}
+
+void publish(CoreServices& core, const char* type, const nlohmann::json& payload) {
+  auto lease = core.database.lease();
+  soci::transaction tx(lease->sql());
+  core.events.publish(lease->sql(), type, payload);
+  tx.commit();
+}
+
+}  // namespace
+
+std::vector<Route> admin_session_routes(CoreServices& core) {
+  std::vector<Route> routes;
+  routes.push_back({"POST", "/api/v1/admin/session", Access::anyone, Body::json, [&core](const Request& req) {
+    auto email = string_field(req.json(), "email");
+    auto password = string_field(req.json(), "password");
+    std::vector<std::pair<std::string, std::string>> errors;
+    if (!email || email->empty()) errors.emplace_back("email", "Enter your email address.");
+    if (!password || password->empty()) errors.emplace_back("password", "Enter your password.");
+    if (!errors.empty()) return problem(422, "validation", "Some fields need attention", {}, errors);
+
+    auto decision = core.rate_limiter.hit("admin_sign_in:" + std::string(req.client_ip()),
+                                          core.admin_sign_in_per_minute, std::chrono::seconds{60});
+    if (!decision.allowed)
+      return problem(429, "rate_limited", "Too many attempts", "Wait before trying again.")
+          .with_header("Retry-After", std::to_string(decision.retry_after.count()));
+
+    auto member = core.accounts.find_by_email(*email);
+    // An unknown email costs the same hash as a wrong password, and both get
+    // the same answer: no account enumeration.
+    auto check = core.accounts.verify_password(member ? member->member_id : std::string{}, *password);
+    if (check == PasswordCheck::busy)
+      return problem(503, "busy", "Busy", "Too many sign-ins at once; try again shortly.").with_header("Retry-After", "1");
+    bool is_admin = member && std::find(member->roles.begin(), member->roles.end(), "admin") != member->roles.end();
+    if (check != PasswordCheck::ok || !is_admin) {
+      publish(core, "signin.failed",
+              {{"member_id", member ? nlohmann::json(member->member_id) : nlohmann::json(nullptr)},
+               {"ip", req.client_ip()}, {"user_agent", req.user_agent()}, {"via", "console"}});
+      return problem(401, "bad_credentials", "Email or password is wrong",
+                     "Check both and try again; only admins can sign in to the console.");
+    }
+    auto session = core.accounts.open_session(member->member_id, req.client_ip(), req.user_agent());
+    publish(core, "session.created",
+            {{"member_id", member->member_id}, {"session_id", session.session_id}, {"ip", req.client_ip()},
+             {"user_agent", req.user_agent()}, {"via", "console"}});
+    long long max_age = core.session_lifetime.count();
+    auto r = json_response(201, {{"token", session.token},
+                                 {"csrf_token", session.csrf_token},
+                                 {"expires_at", session.expires_at},
+                                 {"member_id", member->member_id}});
+    r.headers.emplace_back("Set-Cookie", cookie("memberd_session", session.token, true, core.secure_cookies, max_age));
+    r.headers.emplace_back("Set-Cookie", cookie("memberd_csrf", session.csrf_token, false, core.secure_cookies, max_age));
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+  }});
+
+  routes.push_back({"DELETE", "/api/v1/admin/session", Access::member, Body::none, [&core](const Request& req) {
+    if (!req.caller().session_id.empty()) core.accounts.revoke_session(req.caller().session_id);
+    Response r{204, "application/json; charset=utf-8", "", {}};
+    r.headers.emplace_back("Set-Cookie", cookie("memberd_session", "", true, core.secure_cookies, 0));
+    r.headers.emplace_back("Set-Cookie", cookie("memberd_csrf", "", false, core.secure_cookies, 0));
+    return r;
+  }});
+
+  routes.push_back({"GET", "/api/v1/session", Access::member, Body::none, [&core](const Request& req) {
+    const auto& c = req.caller();
+    bool privileged = c.privileged_until > core.clock.now();
+    return json_response(200, {{"member_id", c.socket_operator ? nlohmann::json(nullptr) : nlohmann::json(c.member_id)},
+                               {"email", c.socket_operator ? nlohmann::json(nullptr) : nlohmann::json(c.email)},
+                               {"roles", c.roles},
+                               {"operator", c.socket_operator},
+                               {"privileged_until", privileged ? nlohmann::json(format_rfc3339(c.privileged_until))
+                                                               : nlohmann::json(nullptr)}});
+  }});
+  return routes;
+}
+
+}  // namespace memberd

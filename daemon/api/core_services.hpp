@@ -1,0 +1,48 @@
+#pragma once
+// What the core's own routes (health, admin, console) need. The plugin host
+// is set after construction: it needs the core routes to build its first
+// route table, and the admin routes need it to list and reload plugins.
+#include <memberd/host.hpp>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace memberd {
+
+class ConnectionPool;
+class AccountsService;
+class SessionStore;
+class PluginHost;
+class MetricsRegistry;
+class LogSink;
+class EventBus;
+class RateLimiter;
+
+struct CoreServices {
+  ConnectionPool& database;
+  AccountsService& accounts;
+  SessionStore& sessions;
+  EventBus& events;
+  MetricsRegistry& metrics;
+  LogSink& log;
+  const Clock& clock;
+  RateLimiter& rate_limiter;
+  PluginHost* plugins = nullptr;
+  // Refreshes gauges that are read at scrape time.
+  std::function<void()> before_scrape;
+
+  int admin_sign_in_per_minute = 10;
+  bool secure_cookies = false;
+  std::chrono::seconds session_lifetime{12 * 60 * 60};
+  bool console_enabled = true;
+};
+
+std::vector<Route> health_routes(CoreServices& core);
+std::vector<Route> admin_plugin_routes(CoreServices& core);
+std::vector<Route> admin_member_routes(CoreServices& core);
+std::vector<Route> admin_session_routes(CoreServices& core);
+std::vector<Route> console_routes(CoreServices& core);
+
+}  // namespace memberd

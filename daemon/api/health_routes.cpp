@@ -1,0 +1,38 @@
+#include "api/core_services.hpp"
+#include "metrics/registry.hpp"
+#include "plugin_host/plugin_host.hpp"
+#include "storage/database.hpp"
+
+#include <memberd/json.hpp>
+
+namespace memberd {
+
+std::vector<Route> health_routes(CoreServices& core) {
+  std::vector<Route> routes;
+  routes.push_back({"GET", "/healthz", Access::anyone, Body::none, [](const Request&) {
+                      return Response{200, "application/json; charset=utf-8", R"({"status":"ok"})", {}};
+                    }});
+  routes.push_back({"GET", "/readyz", Access::anyone, Body::none, [&core](const Request&) {
+                      nlohmann::json missing = nlohmann::json::array();
+                      if (!core.database.ping()) missing.push_back("database");
+                      if (core.plugins)
+                        for (const auto& plugin : core.plugins->status())
+                          if (plugin.state != "loaded") missing.push_back("plugin:" + plugin.name);
+                      if (missing.empty()) return json_response(200, {{"status", "ready"}});
+                      auto body = nlohmann::json{{"type", "urn:memberd:problem:not_ready"},
+                                                 {"title", "Not ready"},
+                                                 {"status", 503},
+                                                 {"detail", "Some parts are not available yet."},
+                                                 {"missing", missing}};
+                      Response r{503, "application/problem+json", body.dump(), {}};
+                      r.headers.emplace_back("Retry-After", "5");
+                      return r;
+                    }});
+  routes.push_back({"GET", "/metrics", Access::admin, Body::none, [&core](const Request&) {
+                      if (core.before_scrape) core.before_scrape();
+                      return Response{200, "text/plain; version=0.0.4; charset=utf-8", core.metrics.render(), {}};
+                    }});
+  return routes;
+}
+
+}  // namespace memberd

@@ -1,0 +1,116 @@
+#include "auth/session_store.hpp"
+
+#include "util/crypto.hpp"
+#include "util/time_format.hpp"
+
+#include <soci/soci.h>
+
+namespace memberd {
+
+SessionStore::SessionStore(Database& database, const Clock& clock, SessionPolicy policy)
+    : database_(database),
+      clock_(clock),
+      policy_(policy),
+      touch_interval_(std::min<std::chrono::seconds>(std::chrono::seconds{60}, policy.idle_timeout / 4)) {}
+
+OpenedSession SessionStore::open(std::string_view member_id, std::string_view ip, std::string_view user_agent) {
+  OpenedSession opened;
+  opened.token = random_token(32);
+  opened.csrf_token = random_token(32);
+  opened.session_id = new_uuid();
+  auto now = clock_.now();
+  auto expires = now + policy_.absolute_timeout;
+  opened.expires_at = format_rfc3339(expires);
+
+  std::string token_hash = sha256_hex(opened.token), csrf_hash = sha256_hex(opened.csrf_token);
+  std::string member(member_id), address(ip.substr(0, 64)), agent(user_agent.substr(0, 512));
+  long long now_s = to_unix(now), expires_s = to_unix(expires);
+  auto lease = database_.lease();
+  lease->sql() << "INSERT INTO sessions (session_id, token_hash, csrf_hash, member_id, created_at, last_seen_at,"
+                  " expires_at, privileged_until, ip, user_agent)"
+                  " VALUES (:id, :th, :ch, :m, :c, :c2, :e, 0, :ip, :ua)",
+      soci::use(opened.session_id), soci::use(token_hash), soci::use(csrf_hash), soci::use(member),
+      soci::use(now_s), soci::use(now_s), soci::use(expires_s), soci::use(address), soci::use(agent);
+  return opened;
+}
+
+std::optional<AuthenticatedSession> SessionStore::authenticate(std::string_view token) {
+  if (token.empty() || token.size() > 256) return std::nullopt;
+  std::string token_hash = sha256_hex(token);
+  auto lease = database_.lease();
+  auto& sql = lease->sql();
+  AuthenticatedSession found;
+  long long last_seen = 0, expires = 0, privileged = 0;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT s.session_id, s.member_id, s.csrf_hash, s.last_seen_at, s.expires_at, s.privileged_until, m.email"
+         " FROM sessions s JOIN members m ON m.member_id = s.member_id WHERE s.token_hash = :th",
+      soci::use(token_hash), soci::into(found.caller.session_id, ind), soci::into(found.caller.member_id),
+      soci::into(found.csrf_hash), soci::into(last_seen), soci::into(expires), soci::into(privileged),
+      soci::into(found.caller.email);
+  if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
+
+  long long now = to_unix(clock_.now());
+  if (now >= expires || now - last_seen >= policy_.idle_timeout.count()) {
+    sql << "DELETE FROM sessions WHERE session_id = :id", soci::use(found.caller.session_id);
+    return std::nullopt;
+  }
+  if (now - last_seen >= touch_interval_.count())
+    sql << "UPDATE sessions SET last_seen_at = :n WHERE session_id = :id", soci::use(now),
+        soci::use(found.caller.session_id);
+
+  soci::rowset<std::string> roles = (sql.prepare << "SELECT role FROM roles WHERE member_id = :m ORDER BY role",
+                                     soci::use(found.caller.member_id));
+  for (const auto& role : roles) found.caller.roles.push_back(role);
+  found.caller.privileged_until = from_unix(privileged);
+  return found;
+}
+
+void SessionStore::revoke(std::string_view session_id) {
+  std::string id(session_id);
+  auto lease = database_.lease();
+  lease->sql() << "DELETE FROM sessions WHERE session_id = :id", soci::use(id);
+}
+
+int SessionStore::revoke_all(std::string_view member_id, std::string_view except_session_id) {
+  std::string member(member_id), except(except_session_id);
+  auto lease = database_.lease();
+  soci::statement st = (lease->sql().prepare << "DELETE FROM sessions WHERE member_id = :m AND session_id <> :e",
+                        soci::use(member), soci::use(except));
+  st.execute(true);
+  return static_cast<int>(st.get_affected_rows());
+}
+
+void SessionStore::set_privileged_until(std::string_view session_id, TimePoint until) {
+  std::string id(session_id);
+  long long until_s = to_unix(until);
+  auto lease = database_.lease();
+  lease->sql() << "UPDATE sessions SET privileged_until = :p WHERE session_id = :id", soci::use(until_s), soci::use(id);
+}
+
+std::vector<SessionView> SessionStore::list(std::string_view member_id) {
+  std::string member(member_id);
+  long long now = to_unix(clock_.now()), idle_floor = now - policy_.idle_timeout.count();
+  auto lease = database_.lease();
+  soci::rowset<soci::row> rows =
+      (lease->sql().prepare << "SELECT session_id, created_at, last_seen_at, expires_at, ip, user_agent FROM sessions"
+                               " WHERE member_id = :m AND expires_at > :n AND last_seen_at > :f ORDER BY created_at DESC",
+       soci::use(member), soci::use(now), soci::use(idle_floor));
+  std::vector<SessionView> out;
+  for (const auto& row : rows) {
+    out.push_back({row.get<std::string>(0), format_rfc3339(from_unix(row.get<long long>(1))),
+                   format_rfc3339(from_unix(row.get<long long>(2))), format_rfc3339(from_unix(row.get<long long>(3))),
+                   row.get<std::string>(4), row.get<std::string>(5)});
+  }
+  return out;
+}
+
+int SessionStore::purge_expired() {
+  long long now = to_unix(clock_.now()), idle_floor = now - policy_.idle_timeout.count();
+  auto lease = database_.lease();
+  soci::statement st = (lease->sql().prepare << "DELETE FROM sessions WHERE expires_at <= :n OR last_seen_at <= :f",
+                        soci::use(now), soci::use(idle_floor));
+  st.execute(true);
+  return static_cast<int>(st.get_affected_rows());
+}
+
+}  // namespace memberd

@@ -1,0 +1,52 @@
+#pragma once
+// Sessions: opaque random tokens, stored only as their SHA-256.
+//
+// A session ends at the first of: its absolute expiry (set when opened), an
+// idle period with no request (`idle_timeout`), or a revoke. `last_seen_at`
+// is written at most every `touch_interval` so that a busy member does not
+// turn every read into a database write.
+#include <memberd/host.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace memberd {
+
+struct SessionPolicy {
+  std::chrono::seconds idle_timeout{30 * 60};
+  std::chrono::seconds absolute_timeout{12 * 60 * 60};
+};
+
+struct AuthenticatedSession {
+  Caller caller;
+  std::string csrf_hash;
+};
+
+struct SessionView {
+  std::string session_id, created_at, last_seen_at, expires_at, ip, user_agent;
+};
+
+class SessionStore {
+ public:
+  SessionStore(Database& database, const Clock& clock, SessionPolicy policy);
+
+  OpenedSession open(std::string_view member_id, std::string_view ip, std::string_view user_agent);
+  // The live session for a token, or nullopt (unknown, expired or revoked).
+  std::optional<AuthenticatedSession> authenticate(std::string_view token);
+  void revoke(std::string_view session_id);
+  int revoke_all(std::string_view member_id, std::string_view except_session_id);
+  void set_privileged_until(std::string_view session_id, TimePoint until);
+  std::vector<SessionView> list(std::string_view member_id);
+  // Deletes expired rows; returns how many.
+  int purge_expired();
+
+ private:
+  Database& database_;
+  const Clock& clock_;
+  SessionPolicy policy_;
+  std::chrono::seconds touch_interval_;
+};
+
+}  // namespace memberd

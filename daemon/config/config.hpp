@@ -1,0 +1,176 @@
+#pragma once
+// The daemon's own settings, typed. Plain structs whose in-class defaults are
+// the defaults: a default-constructed CoreConfig equals what the shipped
+// etc/memberd.yaml loads to (a unit test holds them together). Built by
+// load_config() (config_loader.hpp), which has validated every value, so the
+// code that reads these fields need not check them again.
+//
+// Named CoreConfig, not Config: memberd::Config is the SDK's interface through
+// which a plugin reads its own section (sdk/include/memberd/config.hpp).
+
+#include "config/host_port.hpp"
+
+#include "log/logger.hpp"  // LogLevel (the SDK's) and LogFormat: what log.* configures
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace memberd {
+
+// A plugin's section of the file, still as YAML: it can only be validated
+// once the plugin is loaded and has declared its schema (plugin_config.hpp).
+// Declared here and defined in plugin_section.hpp so that this header, which
+// most of the daemon includes, stays free of yaml-cpp; a shared_ptr allows
+// the incomplete type and keeps CoreConfig cheap to copy.
+struct PluginSection;
+
+struct TlsConfig {
+  std::string cert;  // PEM files; both or neither, checked readable at load
+  std::string key;
+
+  bool enabled() const { return !cert.empty(); }
+  bool operator==(const TlsConfig&) const = default;
+};
+
+struct HttpConfig {
+  std::optional<HostPort> listen = HostPort{"127.0.0.1", 8080};  // nullopt: no TCP
+  std::string public_url;  // "" means derived from listen: see public_base_url()
+  TlsConfig tls;
+  std::size_t max_body_bytes = 1'048'576;
+  std::size_t max_header_bytes = 8192;  // cpp-httplib cannot go above 8192
+  std::chrono::seconds read_timeout{10};
+  std::chrono::seconds write_timeout{10};
+  std::chrono::seconds keep_alive_timeout{5};
+  std::size_t keep_alive_max_requests = 1000;
+  std::size_t threads = 64;            // an open keep-alive connection pins one
+  std::size_t max_connections = 512;   // >= threads
+  std::vector<std::string> trusted_proxies;  // validated IPs/CIDRs: ip_range.hpp parses them
+
+  bool operator==(const HttpConfig&) const = default;
+};
+
+struct SocketConfig {
+  std::string path = "run/memberd.sock";  // "" disables the Unix socket
+  unsigned mode = 0660;
+
+  bool operator==(const SocketConfig&) const = default;
+};
+
+struct DatabaseConfig {
+  std::string url = "sqlite:var/memberd.db";  // sqlite:PATH or postgresql://...
+  std::size_t pool_size = 8;
+  std::chrono::milliseconds busy_timeout{5000};  // SQLite counts it in ms
+
+  bool operator==(const DatabaseConfig&) const = default;
+};
+
+struct PluginsConfig {
+  std::string dir = "build/plugins";
+  std::vector<std::string> enabled;  // plugin names, no duplicates
+  bool watch = false;                // reload a plugin when its file is replaced
+  std::chrono::milliseconds watch_interval{1000};
+
+  bool operator==(const PluginsConfig&) const = default;
+};
+
+
+struct LogConfig {
+  LogLevel level = LogLevel::info;
+  LogFormat format = LogFormat::text;
+
+  bool operator==(const LogConfig&) const = default;
+};
+
+// "auto": Secure cookies when the request came over TLS (directly, or through
+// a trusted proxy that says so).
+enum class CookieSecure { automatic, always, never };
+
+struct SessionsConfig {
+  std::chrono::seconds idle_timeout{30 * 60};
+  std::chrono::seconds absolute_timeout{12 * 60 * 60};  // >= idle_timeout
+  CookieSecure cookie_secure = CookieSecure::automatic;
+
+  bool operator==(const SessionsConfig&) const = default;
+};
+
+struct PasswordsConfig {
+  // OWASP's Argon2id minimum: m = 19 MiB, t = 2, p = 1.
+  std::uint32_t argon2_memory_kib = 19456;
+  std::uint32_t argon2_iterations = 2;
+  std::uint32_t argon2_parallelism = 1;
+  std::size_t hashing_threads = 2;  // a bounded pool: a sign-in flood cannot starve requests
+  std::size_t hashing_queue = 64;   // waiting hashes beyond this are refused (503)
+
+  bool operator==(const PasswordsConfig&) const = default;
+};
+
+struct RateLimitsConfig {
+  std::uint32_t admin_sign_in_per_minute = 10;  // per client address
+
+  bool operator==(const RateLimitsConfig&) const = default;
+};
+
+struct MailConfig {
+  std::string transport = "file";  // "file" (.eml under data_dir/mail/) or "smtp://host:port"
+  std::string from = "memberd <no-reply@localhost>";
+
+  bool operator==(const MailConfig&) const = default;
+};
+
+struct BootstrapConfig {
+  std::string admin_email = "admin@memberd.local";
+
+  bool operator==(const BootstrapConfig&) const = default;
+};
+
+struct ShutdownConfig {
+  std::chrono::seconds drain_timeout{10};
+
+  bool operator==(const ShutdownConfig&) const = default;
+};
+
+struct ConsoleConfig {
+  bool enabled = true;
+
+  bool operator==(const ConsoleConfig&) const = default;
+};
+
+struct CoreConfig {
+  HttpConfig http;
+  SocketConfig socket;
+  DatabaseConfig database;
+  std::string data_dir = "var";
+  PluginsConfig plugins;
+  LogConfig log;
+  SessionsConfig sessions;
+  PasswordsConfig passwords;
+  RateLimitsConfig rate_limits;
+  MailConfig mail;
+  BootstrapConfig bootstrap;
+  ShutdownConfig shutdown;
+  ConsoleConfig console;
+
+  // Sections of enabled plugins, by plugin name; an enabled plugin without a
+  // section has no entry (its keys all take their defaults).
+  std::map<std::string, std::shared_ptr<const PluginSection>> plugin_sections;
+
+  // Plugin sections compare by identity: to compare their values, validate
+  // them with their plugin's schema first.
+  bool operator==(const CoreConfig&) const = default;
+};
+
+// The base of links in mail: http.public_url without a trailing '/', or, when
+// empty, http(s)://host:port from http.listen (https when TLS is on; a
+// wildcard address becomes "localhost"). "" when neither is set.
+std::string public_base_url(const HttpConfig& http);
+
+// The names of the core's top-level keys: no plugin may be named like one.
+const std::vector<std::string>& core_section_names();
+
+}  // namespace memberd

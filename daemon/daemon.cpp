@@ -1,0 +1,266 @@
+#include "daemon.hpp"
+
+#include "api/core_services.hpp"
+#include "auth/accounts_service.hpp"
+#include "auth/password_hasher.hpp"
+#include "auth/rate_limiter.hpp"
+#include "auth/session_store.hpp"
+#include "config/plugin_config.hpp"
+#include "events/event_bus.hpp"
+#include "log/logger.hpp"
+#include "mail/outbox.hpp"
+#include "metrics/registry.hpp"
+#include "plugin_host/plugin_host.hpp"
+#include "storage/database.hpp"
+#include "storage/migrations.hpp"
+#include "transport/dispatcher.hpp"
+#include "transport/http_server.hpp"
+#include "util/crypto.hpp"
+#include "util/embedded_file.hpp"
+#include "util/system_clock.hpp"
+
+#include <soci/soci.h>
+#include <systemd/sd-daemon.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <future>
+#include <map>
+#include <iostream>
+#include <thread>
+
+namespace memberd {
+
+namespace core_schema {
+const std::vector<EmbeddedFile>& files();
+}
+
+namespace {
+
+// The core's migrations, from daemon/storage/schema/<backend>/NNN_name.sql.
+std::vector<Migration> core_migrations() {
+  std::map<int, Migration> steps;
+  for (const auto& file : core_schema::files()) {
+    auto slash = file.path.find('/');
+    std::string backend(file.path.substr(0, slash));
+    std::string name(file.path.substr(slash + 1));
+    int version = std::stoi(name.substr(0, name.find('_')));
+    auto& step = steps[version];
+    step.version = version;
+    step.name = name.substr(name.find('_') + 1, name.rfind('.') - name.find('_') - 1);
+    (backend == "sqlite" ? step.sqlite : step.postgresql) = std::string(file.data);
+  }
+  std::vector<Migration> out;
+  for (auto& [version, step] : steps) out.push_back(std::move(step));
+  return out;
+}
+
+std::unique_ptr<MailTransport> make_transport(const CoreConfig& config) {
+  if (config.mail.transport == "file")
+    return make_file_transport((std::filesystem::path(config.data_dir) / "mail").string());
+  throw std::runtime_error("mail.transport \"" + config.mail.transport +
+                           "\": SMTP delivery arrives with the email_service work; use \"file\" for now");
+}
+
+}  // namespace
+
+struct Daemon::Parts {
+  LogSink log;
+  MetricsRegistry metrics;
+  SystemClock clock;
+  std::unique_ptr<ConnectionPool> database;
+  std::unique_ptr<PasswordHasher> hasher;
+  std::unique_ptr<SessionStore> sessions;
+  std::unique_ptr<AccountsService> accounts;
+  std::unique_ptr<RateLimiter> rate_limiter;
+  std::unique_ptr<EventBus> events;
+  std::unique_ptr<MailOutbox> mail;
+  PublishedRoutes routes;
+  std::unique_ptr<CoreServices> core;
+  std::unique_ptr<PluginHost> plugins;
+  std::unique_ptr<Dispatcher> dispatcher;
+  std::unique_ptr<HttpServer> http;
+  std::chrono::steady_clock::time_point last_housekeeping{};
+  bool notify_systemd = false;
+
+  Parts(const CoreConfig& c) : log(c.log.level, c.log.format) {}
+};
+
+Daemon::Daemon(CoreConfig config) : config_(std::move(config)), parts_(std::make_unique<Parts>(config_)) {}
+
+Daemon::~Daemon() { stop(); }
+
+void Daemon::start() {
+  auto& p = *parts_;
+  const auto& c = config_;
+  std::filesystem::create_directories(c.data_dir);
+
+  p.database = std::make_unique<ConnectionPool>(
+      DatabaseSettings{c.database.url, c.database.pool_size, c.database.busy_timeout, std::chrono::milliseconds{5000}});
+  auto report = apply_migrations(*p.database, "core", core_migrations());
+  if (!report.applied.empty())
+    p.log.write(LogLevel::info, "storage", "core schema migrated",
+                {{"to_version", std::to_string(report.applied.back())}});
+
+  p.hasher = std::make_unique<PasswordHasher>(
+      Argon2Params{c.passwords.argon2_memory_kib, c.passwords.argon2_iterations, c.passwords.argon2_parallelism},
+      c.passwords.hashing_threads, c.passwords.hashing_queue);
+  p.sessions = std::make_unique<SessionStore>(*p.database, p.clock,
+                                              SessionPolicy{c.sessions.idle_timeout, c.sessions.absolute_timeout});
+  p.accounts = std::make_unique<AccountsService>(*p.database, p.clock, *p.hasher, *p.sessions);
+  p.rate_limiter = std::make_unique<RateLimiter>(*p.database, p.clock);
+  p.events = std::make_unique<EventBus>(*p.database, p.clock, p.log);
+  p.mail = std::make_unique<MailOutbox>(*p.database, p.clock, p.log, make_transport(c), c.mail.from);
+
+  // The first admin: made by the core alone, so the console never depends on a plugin.
+  if (!p.accounts->role_exists("admin")) {
+    const char* given = std::getenv("MEMBERD_ADMIN_PASSWORD");
+    std::string password = given && *given ? given : random_token(18);
+    auto lease = p.database->lease();
+    soci::transaction tx(lease->sql());
+    auto id = p.accounts->create_member(lease->sql(), c.bootstrap.admin_email, password, {"admin"});
+    if (!id) throw std::runtime_error("bootstrap.admin_email " + c.bootstrap.admin_email +
+                                      " belongs to a member without the admin role; choose another address");
+    p.events->publish_text(lease->sql(), "member.created",
+                           "{\"member_id\":\"" + *id + "\",\"roles\":[\"admin\"],\"by\":\"bootstrap\"}");
+    tx.commit();
+    // Printed once to the terminal, never to the log.
+    std::cout << "memberd: bootstrap admin " << c.bootstrap.admin_email;
+    if (given && *given) std::cout << " (password from MEMBERD_ADMIN_PASSWORD)\n";
+    else std::cout << " password: " << password << "\n         (shown once: store it now)\n";
+    std::cout.flush();
+  }
+
+  p.core = std::make_unique<CoreServices>(CoreServices{*p.database, *p.accounts, *p.sessions, *p.events, p.metrics,
+                                                       p.log, p.clock, *p.rate_limiter});
+  p.core->admin_sign_in_per_minute = static_cast<int>(c.rate_limits.admin_sign_in_per_minute);
+  p.core->secure_cookies = c.sessions.cookie_secure == CookieSecure::always ||
+                           (c.sessions.cookie_secure == CookieSecure::automatic && c.http.tls.enabled());
+  p.core->session_lifetime = c.sessions.absolute_timeout;
+  p.core->console_enabled = c.console.enabled;
+  std::vector<RouteEntry> core_routes;
+  for (auto builder : {health_routes, admin_plugin_routes, admin_member_routes, admin_session_routes, console_routes})
+    for (auto& route : builder(*p.core)) core_routes.push_back(make_route_entry("core", std::move(route)));
+
+  SharedServices shared{*p.accounts, *p.database, *p.events, *p.mail, p.log, p.metrics, p.clock, c.data_dir,
+                        public_base_url(c.http)};
+  PluginHostSettings plugin_settings{c.plugins.dir, std::filesystem::path(c.data_dir) / "plugins", c.plugins.enabled,
+                                     c.plugins.watch, c.plugins.watch_interval};
+  const CoreConfig& config = config_;
+  p.plugins = std::make_unique<PluginHost>(
+      plugin_settings, shared, p.routes, std::move(core_routes),
+      [&config](const std::string& plugin, const std::vector<ConfigKey>& schema) -> std::unique_ptr<Config> {
+        auto found = config.plugin_sections.find(plugin);
+        return std::make_unique<SectionConfig>(load_plugin_config(
+            plugin, schema, found == config.plugin_sections.end() ? nullptr : found->second.get()));
+      });
+  p.core->plugins = p.plugins.get();
+  p.core->before_scrape = [&p] {
+    p.metrics.gauge("memberd_db_pool_in_use", "Database connections leased now", {}).set(double(p.database->in_use()));
+    p.metrics.gauge("memberd_db_pool_size", "Database connections in the pool", {}).set(double(p.database->size()));
+    p.metrics.gauge("memberd_hashing_queue_depth", "Password hashes waiting for a thread", {}).set(double(p.hasher->queue_depth()));
+    p.metrics.gauge("memberd_hashing_in_flight", "Password hashes being computed", {}).set(double(p.hasher->in_flight()));
+    if (p.http) p.metrics.gauge("memberd_http_connections", "Open HTTP connections", {}).set(double(p.http->active_connections()));
+    auto counters = p.plugins->counters();
+    p.metrics.gauge("memberd_plugin_versions_retiring", "Old plugin versions waiting for their last request", {})
+        .set(double(counters.retiring));
+    for (const auto& s : p.plugins->status())
+      p.metrics.gauge("memberd_plugin_loaded", "1 when the plugin serves", {{"plugin", s.name}})
+          .set(s.state == "loaded" ? 1 : 0);
+  };
+  p.plugins->load_enabled();
+  p.events->start();
+  p.mail->start();
+
+  DispatcherSettings dispatch{TrustedProxies(c.http.trusted_proxies)};
+  p.dispatcher = std::make_unique<Dispatcher>(std::move(dispatch), p.routes, *p.sessions, p.metrics, p.log, p.clock);
+  HttpSettings http;
+  if (c.http.listen) {
+    http.host = c.http.listen->host;
+    http.port = c.http.listen->port;
+  }
+  http.tls_cert = c.http.tls.cert;
+  http.tls_key = c.http.tls.key;
+  http.max_body_bytes = c.http.max_body_bytes;
+  http.read_timeout = c.http.read_timeout;
+  http.write_timeout = c.http.write_timeout;
+  http.keep_alive_timeout = c.http.keep_alive_timeout;
+  http.keep_alive_max_requests = c.http.keep_alive_max_requests;
+  http.threads = c.http.threads;
+  http.max_connections = c.http.max_connections;
+  http.socket_path = c.socket.path;
+  http.socket_mode = static_cast<mode_t>(c.socket.mode);
+  p.http = std::make_unique<HttpServer>(http, *p.dispatcher, p.log);
+  p.http->start();
+
+  std::string where = c.http.listen ? (c.http.tls.enabled() ? "https://" : "http://") +
+                                          (c.http.listen->host.find(':') != std::string::npos ? "[" + c.http.listen->host + "]"
+                                                                                              : c.http.listen->host) +
+                                          ":" + std::to_string(p.http->port())
+                                    : std::string();
+  p.log.write(LogLevel::info, "daemon", "serving",
+              {{"http", where.empty() ? "off" : where}, {"socket", c.socket.path.empty() ? "off" : c.socket.path},
+               {"database", p.database->backend() == Backend::sqlite ? "sqlite" : "postgresql"},
+               {"plugins", std::to_string(c.plugins.enabled.size())}});
+  if (!where.empty()) {
+    std::cout << "memberd: listening on " << where << "\n";
+    if (c.console.enabled) std::cout << "memberd: console at " << where << "/console/\n";
+  }
+  std::cout.flush();
+
+  p.notify_systemd = std::getenv("NOTIFY_SOCKET") != nullptr;
+  if (p.notify_systemd) sd_notify(0, "READY=1\nSTATUS=serving");
+}
+
+void Daemon::reload_plugins() {
+  if (!parts_ || !parts_->plugins) return;
+  if (parts_->notify_systemd) sd_notify(0, "RELOADING=1");
+  parts_->plugins->reload_all();
+  if (parts_->notify_systemd) sd_notify(0, "READY=1");
+}
+
+void Daemon::tick() {
+  auto& p = *parts_;
+  if (p.notify_systemd) sd_notify(0, "WATCHDOG=1");
+  auto now = std::chrono::steady_clock::now();
+  if (now - p.last_housekeeping < std::chrono::minutes(1)) return;
+  p.last_housekeeping = now;
+  try {
+    int purged = p.sessions->purge_expired();
+    if (purged) p.log.write(LogLevel::debug, "sessions", "expired sessions purged", {{"count", std::to_string(purged)}});
+  } catch (const std::exception& e) {
+    p.log.write(LogLevel::warn, "sessions", "purge failed", {{"error", e.what()}});
+  }
+}
+
+void Daemon::stop() {
+  if (!parts_) return;
+  auto& p = *parts_;
+  if (p.notify_systemd) sd_notify(0, "STOPPING=1");
+  p.log.write(LogLevel::info, "daemon", "stopping", {});
+  if (p.http) {
+    // Stop accepting and let requests in flight finish, up to the deadline.
+    auto done = std::make_shared<std::promise<void>>();
+    auto finished = done->get_future();
+    std::thread drain([&p, done] {
+      p.http->stop();
+      done->set_value();
+    });
+    if (finished.wait_for(config_.shutdown.drain_timeout) == std::future_status::timeout) {
+      p.log.write(LogLevel::warn, "daemon", "drain deadline passed; exiting with requests in flight", {});
+      drain.detach();
+      std::fflush(nullptr);
+      std::_Exit(0);
+    }
+    drain.join();
+    p.http.reset();
+  }
+  if (p.plugins) p.plugins->shutdown();
+  if (p.events) p.events->stop();
+  if (p.mail) p.mail->stop();
+  p.log.write(LogLevel::info, "daemon", "stopped", {});
+  parts_.reset();
+}
+
+}  // namespace memberd

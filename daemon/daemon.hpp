@@ -1,0 +1,33 @@
+#pragma once
+// The composition root: builds every part of the daemon from its config, in
+// dependency order, and takes them down in reverse. main.cpp only parses
+// flags, handles signals and calls this.
+#include "config/config.hpp"
+
+#include <memory>
+#include <string>
+
+namespace memberd {
+
+class Daemon {
+ public:
+  explicit Daemon(CoreConfig config);
+  ~Daemon();
+
+  // Opens the database, migrates, makes the bootstrap admin, loads plugins,
+  // binds both doors. Throws std::runtime_error with an operator-facing message.
+  void start();
+  // SIGHUP: reload every enabled plugin.
+  void reload_plugins();
+  // Called every few seconds from the main loop: watchdog, housekeeping.
+  void tick();
+  // SIGTERM: stop accepting, drain (up to shutdown.drain_timeout), stop plugins.
+  void stop();
+
+ private:
+  struct Parts;
+  CoreConfig config_;
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace memberd

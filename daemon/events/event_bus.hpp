@@ -1,0 +1,71 @@
+#pragma once
+// Durable domain events: rows in `events`, written in the publisher's own
+// transaction, delivered to each subscriber in id order, at least once, from
+// that subscriber's cursor in `event_cursors`.
+//
+// Subscriptions belong to a plugin version (`owner`). A new version's
+// subscriptions stay dormant until its routes go live (`activate`), and then
+// replace the old version's under the same subscriber name, so the cursor
+// carries over a hot swap and the two versions never both receive an event.
+#include <memberd/host.hpp>
+
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace memberd {
+
+class LogSink;
+
+class EventBus {
+ public:
+  EventBus(Database& database, const Clock& clock, LogSink& log);
+  ~EventBus();
+
+  void publish(soci::session& tx, std::string_view type, const nlohmann::json& payload);
+  void publish_text(soci::session& tx, std::string_view type, const std::string& payload_json);
+  void subscribe(std::shared_ptr<const void> owner, std::string component, std::string subscriber,
+                 std::vector<std::string> types, std::function<void(const Event&)> handler);
+  // Makes `owner`'s subscriptions live, replacing older ones of the same name.
+  void activate(const void* owner);
+  // Drops every subscription of `owner` (after a failed start, or on retire);
+  // waits for a delivery in progress to that owner to finish.
+  void remove(const void* owner);
+
+  void start();
+  void stop();
+  // Wakes the delivery thread (called after publishing).
+  void notify();
+  // Delivers everything pending once, on the calling thread (tests, shutdown).
+  void deliver_pending();
+
+ private:
+  struct Subscription {
+    std::shared_ptr<const void> owner;
+    std::string component, subscriber;
+    std::vector<std::string> types;
+    std::function<void(const Event&)> handler;
+    bool active = false;
+  };
+  void run();
+  // Delivers one batch to one subscription; returns how many were delivered.
+  int deliver_batch(const Subscription& sub);
+
+  Database& database_;
+  const Clock& clock_;
+  LogSink& log_;
+  std::mutex mutex_;
+  std::mutex delivering_;  // held while a handler runs, so remove() can wait it out
+  std::condition_variable wake_;
+  std::vector<std::shared_ptr<Subscription>> subscriptions_;
+  std::thread thread_;
+  bool stopping_ = false;
+  bool pending_ = false;
+};
+
+}  // namespace memberd

@@ -1,0 +1,119 @@
+#include "mail/outbox.hpp"
+
+#include "log/logger.hpp"
+#include "util/time_format.hpp"
+
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace memberd {
+
+namespace {
+constexpr int kMaxAttempts = 8;
+constexpr auto kPollInterval = std::chrono::seconds(1);
+
+// 30 s, 1 min, 2 min ... capped at 1 h: a relay outage is ridden out without hammering it.
+long long backoff_seconds(int attempts) { return std::min<long long>(3600, 30LL << std::min(attempts - 1, 7)); }
+}  // namespace
+
+MailOutbox::MailOutbox(Database& database, const Clock& clock, LogSink& log, std::unique_ptr<MailTransport> transport,
+                       std::string from)
+    : database_(database), clock_(clock), log_(log), transport_(std::move(transport)), from_(std::move(from)) {}
+
+MailOutbox::~MailOutbox() { stop(); }
+
+void MailOutbox::enqueue(soci::session& tx, const MailMessage& m) {
+  long long now = to_unix(clock_.now());
+  std::string to = m.to, subject = m.subject, text = m.text, html = m.html, category = m.category;
+  std::string status = "queued";
+  tx << "INSERT INTO mail_outbox (recipient, subject, body_text, body_html, category, status, attempts, last_error,"
+        " next_attempt_at, created_at) VALUES (:r, :s, :t, :h, :c, :st, 0, '', :n, :cr)",
+      soci::use(to), soci::use(subject), soci::use(text), soci::use(html), soci::use(category), soci::use(status),
+      soci::use(now), soci::use(now);
+  {
+    std::lock_guard lock(mutex_);
+    pending_ = true;
+  }
+  wake_.notify_all();
+}
+
+void MailOutbox::start() {
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void MailOutbox::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void MailOutbox::run() {
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, kPollInterval, [&] { return stopping_ || pending_; });
+      if (stopping_) return;
+      pending_ = false;
+    }
+    try {
+      deliver_due();
+    } catch (const std::exception& e) {
+      log_.write(LogLevel::warn, "mail", "outbox pass failed", {{"error", e.what()}});
+    }
+  }
+}
+
+std::size_t MailOutbox::queued() {
+  int count = 0;
+  auto lease = database_.lease();
+  lease->sql() << "SELECT COUNT(*) FROM mail_outbox WHERE status = 'queued'", soci::into(count);
+  return static_cast<std::size_t>(count);
+}
+
+int MailOutbox::deliver_due() {
+  long long now = to_unix(clock_.now());
+  const bool postgres = database_.backend() == Backend::postgresql;
+  int sent = 0;
+  for (;;) {
+    auto lease = database_.lease();
+    auto& sql = lease->sql();
+    // One message per transaction: claimed (row-locked on PostgreSQL, so two
+    // daemons never send the same one), delivered, and marked in one go.
+    soci::transaction tx(sql);
+    OutgoingMail mail;
+    int attempts = 0;
+    soci::indicator ind = soci::i_null;
+    sql << std::string("SELECT id, recipient, subject, body_text, body_html, category, attempts, created_at"
+                       " FROM mail_outbox WHERE status = 'queued' AND next_attempt_at <= :n ORDER BY id LIMIT 1") +
+               (postgres ? " FOR UPDATE SKIP LOCKED" : ""),
+        soci::use(now), soci::into(mail.id, ind), soci::into(mail.to), soci::into(mail.subject), soci::into(mail.text),
+        soci::into(mail.html), soci::into(mail.category), soci::into(attempts), soci::into(mail.created_at);
+    if (!sql.got_data() || ind != soci::i_ok) return sent;
+    mail.from = from_;
+    ++attempts;
+    try {
+      transport_->deliver(mail);
+      long long sent_at = to_unix(clock_.now());
+      sql << "UPDATE mail_outbox SET status = 'sent', attempts = :a, sent_at = :s, last_error = '' WHERE id = :id",
+          soci::use(attempts), soci::use(sent_at), soci::use(mail.id);
+      ++sent;
+    } catch (const std::exception& e) {
+      std::string status = attempts >= kMaxAttempts ? "failed" : "queued", error = e.what();
+      long long next = now + backoff_seconds(attempts);
+      sql << "UPDATE mail_outbox SET status = :st, attempts = :a, last_error = :e, next_attempt_at = :n WHERE id = :id",
+          soci::use(status), soci::use(attempts), soci::use(error), soci::use(next), soci::use(mail.id);
+      log_.write(LogLevel::warn, "mail", "delivery failed",
+                 {{"message_id", std::to_string(mail.id)}, {"attempts", std::to_string(attempts)}, {"error", error}});
+    }
+    tx.commit();
+  }
+}
+
+}  // namespace memberd

@@ -1,0 +1,121 @@
+// memberd: flags, config, signals, run loop. Everything else is in Daemon.
+#include "config/config_loader.hpp"
+#include "daemon.hpp"
+#include "plugin_host/config_check.hpp"
+
+#include <memberd/version.hpp>
+
+#include <csignal>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#ifndef MEMBERD_VERSION
+#define MEMBERD_VERSION "0.0.0"
+#endif
+
+namespace {
+
+const char* kUsage =
+    "usage: memberd [--config FILE] [--set key.path=value ...] [--check-config] [--describe-config] [--version]\n"
+    "  --config FILE       the YAML configuration (every key: etc/memberd.yaml)\n"
+    "  --set k.p=value     override one key; the value is YAML (--set plugins.enabled=[hello])\n"
+    "  --check-config      validate the configuration, plugin sections included, and exit\n"
+    "  --describe-config   print every enabled plugin's settings with defaults, and exit\n"
+    "  --version           print the version and the plugin SDK version, and exit\n";
+
+struct Flags {
+  std::string config_path;
+  std::vector<std::string> overrides;
+  bool check = false, describe = false;
+};
+
+int usage_error(const std::string& message) {
+  std::cerr << "memberd: " << message << "\n" << kUsage;
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Flags flags;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&](const char* name) -> const char* {
+      if (i + 1 >= argc) return nullptr;
+      (void)name;
+      return argv[++i];
+    };
+    if (arg == "--config") {
+      const char* v = value("--config");
+      if (!v) return usage_error("--config needs a file");
+      flags.config_path = v;
+    } else if (arg.rfind("--config=", 0) == 0) {
+      flags.config_path = arg.substr(9);
+    } else if (arg == "--set") {
+      const char* v = value("--set");
+      if (!v) return usage_error("--set needs key.path=value");
+      flags.overrides.emplace_back(v);
+    } else if (arg.rfind("--set=", 0) == 0) {
+      flags.overrides.push_back(arg.substr(6));
+    } else if (arg == "--check-config") {
+      flags.check = true;
+    } else if (arg == "--describe-config") {
+      flags.describe = true;
+    } else if (arg == "--version") {
+      std::cout << "memberd " << MEMBERD_VERSION << " (plugin SDK " << MEMBERD_SDK_VERSION_MAJOR << "."
+                << MEMBERD_SDK_VERSION_MINOR << ")\n";
+      return 0;
+    } else if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      return 0;
+    } else {
+      return usage_error("unknown argument " + arg);
+    }
+  }
+
+  memberd::CoreConfig config;
+  try {
+    config = memberd::load_config(flags.config_path, flags.overrides);
+  } catch (const memberd::ConfigError& e) {
+    std::cerr << "memberd: the configuration has errors:\n" << e.what() << "\n";
+    return 2;
+  }
+  if (flags.describe) {
+    std::cout << memberd::describe_plugin_sections(config);
+    return 0;
+  }
+  if (flags.check) {
+    auto problems = memberd::check_plugin_sections(config);
+    for (const auto& p : problems) std::cerr << "memberd: " << p << "\n";
+    if (!problems.empty()) return 2;
+    std::cout << "memberd: configuration OK\n";
+    return 0;
+  }
+
+  // Signals are taken synchronously by this thread: block them before any
+  // other thread starts, so none of those threads is interrupted by one.
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&signals, s);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  memberd::Daemon daemon(std::move(config));
+  try {
+    daemon.start();
+  } catch (const std::exception& e) {
+    std::cerr << "memberd: cannot start: " << e.what() << "\n";
+    return 1;
+  }
+  for (;;) {
+    timespec wait{2, 0};
+    int signal = sigtimedwait(&signals, nullptr, &wait);
+    if (signal == SIGTERM || signal == SIGINT) break;
+    if (signal == SIGHUP) daemon.reload_plugins();
+    daemon.tick();
+  }
+  daemon.stop();
+  return 0;
+}

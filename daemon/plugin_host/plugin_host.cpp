@@ -1,0 +1,332 @@
+#include "plugin_host/plugin_host.hpp"
+
+#include "events/event_bus.hpp"
+#include "log/logger.hpp"
+#include "metrics/registry.hpp"
+#include "plugin_host/plugin_library.hpp"
+#include "storage/migrations.hpp"
+#include "util/time_format.hpp"
+
+#include <sys/stat.h>
+
+#include <regex>
+
+namespace memberd {
+
+// One started version of a plugin. Members are destroyed bottom-up: the
+// routes and the instance (code inside the library) go before the library.
+struct PluginHost::Loaded {
+  std::shared_ptr<PluginLibrary> library;
+  std::filesystem::path staged;
+  std::unique_ptr<Config> config;
+  std::unique_ptr<PluginServices> services;
+  std::unique_ptr<Plugin> instance;
+  std::vector<Route> routes;
+  PluginInfo info;
+  bool started = false;
+};
+
+namespace {
+
+double milliseconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string api_version() {
+  return std::to_string(MEMBERD_SDK_VERSION_MAJOR) + "." + std::to_string(MEMBERD_SDK_VERSION_MINOR);
+}
+
+}  // namespace
+
+PluginHost::PluginHost(PluginHostSettings settings, SharedServices shared, PublishedRoutes& routes,
+                       std::vector<RouteEntry> core_routes, SectionValidator validator)
+    : settings_(std::move(settings)),
+      shared_(std::move(shared)),
+      routes_(routes),
+      core_routes_(std::move(core_routes)),
+      validator_(std::move(validator)) {
+  for (const auto& name : settings_.enabled) {
+    Slot slot;
+    slot.status.name = name;
+    slot.status.state = "not_loaded";
+    slot.status.api_version = api_version();
+    slot.status.file = (settings_.dir / (name + ".so")).string();
+    slots_.emplace(name, std::move(slot));
+  }
+  routes_.publish(build_table({}, nullptr));
+  loader_ = std::thread([this] { loader_loop(); });
+  if (settings_.watch) watcher_ = std::thread([this] { watcher_loop(); });
+}
+
+PluginHost::~PluginHost() { shutdown(); }
+
+template <typename F>
+auto PluginHost::on_loader(F&& work) -> decltype(work()) {
+  using Result = decltype(work());
+  if (std::this_thread::get_id() == loader_id_) return work();
+  auto task = std::make_shared<std::packaged_task<Result()>>(std::forward<F>(work));
+  auto future = task->get_future();
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (stopping_) throw std::runtime_error("the daemon is shutting down");
+    queue_.push_back([task] { (*task)(); });
+  }
+  queue_ready_.notify_all();
+  return future.get();
+}
+
+void PluginHost::loader_loop() {
+  loader_id_ = std::this_thread::get_id();
+  for (;;) {
+    std::function<void()> task;
+    {
+      std::unique_lock lock(queue_mutex_);
+      queue_ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      task = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    task();
+  }
+}
+
+void PluginHost::load_enabled() {
+  for (const auto& name : settings_.enabled) {
+    try {
+      reload(name);
+    } catch (const std::exception&) {
+      // Recorded in the plugin's status and logged; the daemon serves on.
+    }
+  }
+}
+
+void PluginHost::reload_all() { load_enabled(); }
+
+PluginStatus PluginHost::reload(const std::string& name) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!slots_.count(name)) throw std::out_of_range("plugin " + name + " is not enabled");
+  }
+  return on_loader([&] { return load(name); });
+}
+
+PluginStatus PluginHost::load(const std::string& name) {
+  auto started_at = std::chrono::steady_clock::now();
+  std::shared_ptr<Loaded> fresh;
+  try {
+    unsigned generation;
+    {
+      std::lock_guard lock(mutex_);
+      generation = ++generation_;
+    }
+    auto library = PluginLibrary::load(settings_.dir / (name + ".so"), settings_.staging_dir, generation);
+    // From here on the version is owned by a shared_ptr whose last release
+    // hands it to the loader thread to be stopped and unloaded.
+    fresh = std::shared_ptr<Loaded>(new Loaded(), [this](Loaded* gone) {
+      std::unique_lock lock(queue_mutex_);
+      if (stopping_ && !loader_.joinable()) {
+        lock.unlock();
+        retire(gone);
+        return;
+      }
+      queue_.push_back([this, gone] { retire(gone); });
+      lock.unlock();
+      queue_ready_.notify_all();
+    });
+    fresh->library = library;
+    fresh->staged = library->staged_path();
+    fresh->instance.reset(library->create());
+    fresh->info = fresh->instance->info();
+    if (fresh->info.name != name)
+      throw PluginLoadError(name + ".so calls itself \"" + fresh->info.name + "\"; the file name and info().name must agree");
+    fresh->config = validator_(name, fresh->instance->config_schema());
+    apply_migrations(shared_.database, name, fresh->instance->migrations());
+    fresh->services = std::make_unique<PluginServices>(shared_, name);
+    fresh->services->set_owner(std::shared_ptr<const void>(fresh, fresh.get()));
+    fresh->started = true;  // stop() is owed from here, even if start() throws half-way
+    try {
+      fresh->instance->start(*fresh->services, *fresh->config);
+    } catch (const std::exception& e) {
+      throw PluginLoadError(name + " refused to start: " + e.what());
+    }
+    fresh->services->close_registration();
+    fresh->routes = fresh->services->take_routes();
+    auto table = build_table(name, fresh);
+
+    std::shared_ptr<Loaded> old;
+    PluginStatus status;
+    {
+      std::lock_guard lock(mutex_);
+      auto& slot = slots_.at(name);
+      routes_.publish(table);
+      old = std::move(slot.active);
+      slot.active = fresh;
+      slot.status.version = fresh->info.version;
+      slot.status.sha256 = library->sha256();
+      slot.status.loaded_at = format_rfc3339(std::chrono::system_clock::now());
+      slot.status.state = "loaded";
+      slot.status.last_error.clear();
+      slot.status.generation = generation;
+      slot.status.swap_ms = milliseconds_since(started_at);
+      ++counters_.loads;
+      if (old) ++counters_.retiring;
+      status = slot.status;
+    }
+    shared_.events.activate(fresh.get());
+    if (old) shared_.events.remove(old.get());
+    shared_.metrics.counter("memberd_plugin_loads_total", "Plugin versions loaded", {{"plugin", name}}).inc();
+    shared_.metrics.histogram("memberd_plugin_swap_seconds", "Time to load and publish a plugin version", {})
+        .observe(status.swap_ms / 1000.0);
+    shared_.log.write(LogLevel::info, "plugins", old ? "plugin swapped" : "plugin loaded",
+                      {{"plugin", name}, {"version", status.version}, {"ms", std::to_string(status.swap_ms)}});
+    return status;
+  } catch (const std::exception& e) {
+    if (fresh) shared_.events.remove(fresh.get());
+    std::string message = e.what();
+    {
+      std::lock_guard lock(mutex_);
+      auto& slot = slots_.at(name);
+      slot.status.last_error = message;
+      if (!slot.active) slot.status.state = "failed";
+      ++counters_.failures;
+    }
+    shared_.metrics.counter("memberd_plugin_load_failures_total", "Plugin loads that failed", {{"plugin", name}}).inc();
+    shared_.log.write(LogLevel::error, "plugins", "plugin load failed; previous version (if any) keeps serving",
+                      {{"plugin", name}, {"error", message}});
+    throw std::runtime_error(message);
+  }
+}
+
+std::shared_ptr<const RouteTable> PluginHost::build_table(const std::string& replacing,
+                                                          const std::shared_ptr<Loaded>& with) const {
+  std::vector<RouteEntry> entries = core_routes_;
+  auto add = [&](const std::string& name, const std::shared_ptr<Loaded>& loaded) {
+    for (const auto& route : loaded->routes) entries.push_back(make_route_entry(name, route, loaded));
+  };
+  for (const auto& [name, slot] : slots_)
+    if (name != replacing && slot.active) add(name, slot.active);
+  if (with) add(replacing, with);
+  return std::make_shared<const RouteTable>(std::move(entries));
+}
+
+void PluginHost::retire(Loaded* loaded) {
+  std::string name = loaded->info.name;
+  auto staged = loaded->staged;
+  if (loaded->started && loaded->instance) {
+    try {
+      loaded->instance->stop();
+    } catch (const std::exception& e) {
+      shared_.log.write(LogLevel::warn, "plugins", "plugin stop() threw", {{"plugin", name}, {"error", e.what()}});
+    }
+  }
+  delete loaded;
+  // GCC's GNU-unique symbols or a thread the plugin left running pin a
+  // library in memory; say so rather than leak silently.
+  bool leaked = !staged.empty() && PluginLibrary::still_mapped(staged);
+  {
+    std::lock_guard lock(mutex_);
+    ++counters_.unloads;
+    if (leaked) ++counters_.unload_leaks;
+    if (counters_.retiring) --counters_.retiring;
+  }
+  shared_.metrics
+      .counter("memberd_plugin_unloads_total", "Plugin versions unloaded", {{"outcome", leaked ? "still_mapped" : "unloaded"}})
+      .inc();
+  if (leaked)
+    shared_.log.write(LogLevel::warn, "plugins", "old plugin version is still mapped after unload",
+                      {{"plugin", name}, {"file", staged.string()}});
+  retired_.notify_all();
+}
+
+std::vector<PluginStatus> PluginHost::status() const {
+  std::lock_guard lock(mutex_);
+  std::vector<PluginStatus> out;
+  for (const auto& [name, slot] : slots_) out.push_back(slot.status);
+  return out;
+}
+
+PluginHostCounters PluginHost::counters() const {
+  std::lock_guard lock(mutex_);
+  return counters_;
+}
+
+bool PluginHost::all_loaded() const {
+  std::lock_guard lock(mutex_);
+  for (const auto& [name, slot] : slots_)
+    if (!slot.active) return false;
+  return true;
+}
+
+void PluginHost::watcher_loop() {
+  struct Seen {
+    ino_t inode = 0;
+    off_t size = 0;
+    long long mtime_ns = 0;
+    bool operator==(const Seen&) const = default;
+  };
+  auto look = [&](const std::string& name) {
+    struct stat st {};
+    Seen seen;
+    if (::stat((settings_.dir / (name + ".so")).c_str(), &st) == 0)
+      seen = {st.st_ino, st.st_size, st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec};
+    return seen;
+  };
+  std::map<std::string, Seen> last, pending;
+  for (const auto& name : settings_.enabled) last[name] = look(name);
+  for (;;) {
+    {
+      std::unique_lock lock(queue_mutex_);
+      if (queue_ready_.wait_for(lock, settings_.watch_interval, [&] { return stopping_; })) return;
+    }
+    for (const auto& name : settings_.enabled) {
+      Seen now = look(name);
+      if (now == last[name] || now.inode == 0) {
+        pending.erase(name);
+        continue;
+      }
+      // Reload once the file has held still for one interval (a copy in progress is not a plugin yet).
+      if (!pending.count(name) || !(pending[name] == now)) {
+        pending[name] = now;
+        continue;
+      }
+      pending.erase(name);
+      last[name] = now;
+      try {
+        reload(name);
+      } catch (const std::exception&) {
+        // Already recorded and logged by load().
+      }
+    }
+  }
+}
+
+void PluginHost::shutdown() {
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (stopping_ && !loader_.joinable()) return;
+  }
+  // Withdraw every plugin's routes; their versions retire as requests finish.
+  std::vector<std::shared_ptr<Loaded>> dropping;
+  {
+    std::lock_guard lock(mutex_);
+    routes_.publish(std::make_shared<const RouteTable>(core_routes_));
+    for (auto& [name, slot] : slots_) {
+      if (slot.active) {
+        ++counters_.retiring;
+        dropping.push_back(std::move(slot.active));
+      }
+      slot.status.state = "not_loaded";
+    }
+  }
+  for (auto& loaded : dropping) shared_.events.remove(loaded.get());
+  dropping.clear();
+  {
+    std::unique_lock lock(queue_mutex_);
+    stopping_ = true;
+  }
+  queue_ready_.notify_all();
+  if (watcher_.joinable()) watcher_.join();
+  if (loader_.joinable()) loader_.join();
+}
+
+}  // namespace memberd

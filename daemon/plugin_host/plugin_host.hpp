@@ -1,0 +1,108 @@
+#pragma once
+// Loads the enabled plugins and hot-swaps them.
+//
+// All loading and unloading runs on one loader thread, one plugin at a time.
+// A (re)load stages the library, checks its signature, validates its config
+// section, applies its migrations and starts it; only then is a new route
+// table published, in one atomic store. Requests already running keep the
+// old table — and so the old version — until they finish; when the last one
+// lets go, the old version's stop() runs on the loader thread and its library
+// is unloaded, which is verified with RTLD_NOLOAD. Any failure before the
+// publish leaves the old version serving and is kept as `last_error`.
+#include <memberd/plugin.hpp>
+
+#include "plugin_host/plugin_services.hpp"
+#include "transport/route_table.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace memberd {
+
+struct PluginHostSettings {
+  std::filesystem::path dir;          // where <name>.so files are
+  std::filesystem::path staging_dir;  // <data_dir>/plugins
+  std::vector<std::string> enabled;
+  bool watch = false;
+  std::chrono::milliseconds watch_interval{1000};
+};
+
+struct PluginStatus {
+  std::string name, version, api_version, file, sha256, loaded_at, state, last_error;
+  double swap_ms = 0;
+  unsigned generation = 0;
+};
+
+struct PluginHostCounters {
+  std::size_t loads = 0, failures = 0, unloads = 0, unload_leaks = 0, retiring = 0;
+};
+
+// Validates a plugin's config section against its schema; throws (with
+// file:line:column) when the section does not fit.
+using SectionValidator =
+    std::function<std::unique_ptr<Config>(const std::string& plugin, const std::vector<ConfigKey>& schema)>;
+
+class PluginHost {
+ public:
+  PluginHost(PluginHostSettings settings, SharedServices shared, PublishedRoutes& routes,
+             std::vector<RouteEntry> core_routes, SectionValidator validator);
+  ~PluginHost();
+
+  // Loads every enabled plugin; failures are recorded, not thrown.
+  void load_enabled();
+  // Hot-swaps `name` from its file. Returns the new status; throws
+  // std::runtime_error with the load error (the old version keeps serving),
+  // std::out_of_range for a plugin that is not enabled.
+  PluginStatus reload(const std::string& name);
+  void reload_all();
+  std::vector<PluginStatus> status() const;
+  PluginHostCounters counters() const;
+  bool all_loaded() const;
+  // Unpublishes every plugin, waits for their retirement, stops the threads.
+  void shutdown();
+
+ private:
+  struct Loaded;
+  struct Slot {
+    std::shared_ptr<Loaded> active;
+    PluginStatus status;
+  };
+
+  template <typename F>
+  auto on_loader(F&& work) -> decltype(work());
+  void loader_loop();
+  void watcher_loop();
+  PluginStatus load(const std::string& name);
+  std::shared_ptr<const RouteTable> build_table(const std::string& replacing, const std::shared_ptr<Loaded>& with) const;
+  void retire(Loaded* loaded);
+
+  PluginHostSettings settings_;
+  SharedServices shared_;
+  PublishedRoutes& routes_;
+  std::vector<RouteEntry> core_routes_;
+  SectionValidator validator_;
+
+  mutable std::mutex mutex_;  // guards slots_ and counters_
+  std::map<std::string, Slot> slots_;
+  PluginHostCounters counters_;
+  unsigned generation_ = 0;
+
+  std::mutex queue_mutex_;
+  std::condition_variable queue_ready_, retired_;
+  std::deque<std::function<void()>> queue_;
+  bool stopping_ = false;
+  std::thread loader_, watcher_;
+  std::thread::id loader_id_;
+};
+
+}  // namespace memberd

@@ -1,0 +1,108 @@
+#include "plugin_host/plugin_library.hpp"
+
+#include "util/crypto.hpp"
+
+#include <boost/dll/shared_library.hpp>
+
+#include <dlfcn.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace memberd {
+
+namespace {
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw PluginLoadError("cannot read " + path.string());
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+std::string version_text(std::uint32_t boost) {
+  return std::to_string(boost / 100000) + "." + std::to_string(boost / 100 % 1000) + "." + std::to_string(boost % 100);
+}
+
+}  // namespace
+
+std::string signature_mismatch(const BuildSignature& daemon, const BuildSignature& plugin) {
+  if (plugin.sdk_major != daemon.sdk_major || plugin.sdk_minor > daemon.sdk_minor)
+    return "SDK " + std::to_string(plugin.sdk_major) + "." + std::to_string(plugin.sdk_minor) + " (daemon offers " +
+           std::to_string(daemon.sdk_major) + ".0-" + std::to_string(daemon.sdk_major) + "." +
+           std::to_string(daemon.sdk_minor) + ")";
+  std::string plugin_compiler(plugin.compiler, strnlen(plugin.compiler, sizeof plugin.compiler));
+  std::string daemon_compiler(daemon.compiler, strnlen(daemon.compiler, sizeof daemon.compiler));
+  if (plugin_compiler != daemon_compiler)
+    return "compiler " + plugin_compiler + " (daemon: " + daemon_compiler + ")";
+  if (plugin.cxx11_abi != daemon.cxx11_abi)
+    return "_GLIBCXX_USE_CXX11_ABI=" + std::to_string(plugin.cxx11_abi) + " (daemon: " +
+           std::to_string(daemon.cxx11_abi) + ")";
+  if (plugin.boost_version != daemon.boost_version)
+    return "Boost " + version_text(plugin.boost_version) + " (daemon: " + version_text(daemon.boost_version) + ")";
+  return {};
+}
+
+struct PluginLibrary::Impl {
+  boost::dll::shared_library library;
+  PluginFactory factory = nullptr;
+};
+
+std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& source,
+                                                   const std::filesystem::path& staging_dir, unsigned generation) {
+  if (!std::filesystem::is_regular_file(source)) throw PluginLoadError("no plugin file at " + source.string());
+  std::string bytes = read_file(source);
+  std::shared_ptr<PluginLibrary> self(new PluginLibrary());
+  self->sha256_ = sha256_hex(bytes);
+  std::filesystem::create_directories(staging_dir);
+  self->staged_ = staging_dir / (source.stem().string() + "-" + self->sha256_.substr(0, 16) + "-" +
+                                 std::to_string(generation) + ".so");
+  {
+    auto temp = self->staged_;
+    temp += ".part";
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out.flush()) throw PluginLoadError("cannot stage " + source.filename().string() + " in " + staging_dir.string());
+    out.close();
+    std::filesystem::rename(temp, self->staged_);
+  }
+
+  self->impl_ = std::make_unique<Impl>();
+  try {
+    self->impl_->library.load(boost::dll::fs::path(self->staged_.string()),
+                              boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now);
+  } catch (const std::exception& e) {
+    throw PluginLoadError(source.filename().string() + " is not a loadable library: " + std::string(e.what()));
+  }
+  auto& lib = self->impl_->library;
+  if (!lib.has("memberd_build_signature") || !lib.has("memberd_create_plugin"))
+    throw PluginLoadError(source.filename().string() + " is not a memberd plugin (no MEMBERD_PLUGIN exports)");
+  auto get_signature = lib.get_alias<const BuildSignature*()>("memberd_build_signature");
+  const BuildSignature* signature = get_signature();
+  constexpr BuildSignature daemon_signature = this_build_signature();
+  if (auto differs = signature_mismatch(daemon_signature, *signature); !differs.empty())
+    throw PluginLoadError(source.filename().string() + " was built for a different ABI: " + differs);
+  self->impl_->factory = &lib.get_alias<Plugin*()>("memberd_create_plugin");
+  return self;
+}
+
+PluginLibrary::~PluginLibrary() {
+  if (impl_) {
+    impl_->library.unload();
+    impl_.reset();
+  }
+  std::error_code ignored;
+  if (!staged_.empty() && !still_mapped(staged_)) std::filesystem::remove(staged_, ignored);
+}
+
+Plugin* PluginLibrary::create() const { return impl_->factory(); }
+
+bool PluginLibrary::still_mapped(const std::filesystem::path& staged) {
+  void* handle = dlopen(staged.c_str(), RTLD_LAZY | RTLD_NOLOAD);
+  if (!handle) return false;
+  dlclose(handle);
+  return true;
+}
+
+}  // namespace memberd

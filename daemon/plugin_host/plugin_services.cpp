@@ -1,0 +1,62 @@
+#include "plugin_host/plugin_services.hpp"
+
+#include "events/event_bus.hpp"
+#include "log/logger.hpp"
+#include "metrics/registry.hpp"
+
+#include <stdexcept>
+
+namespace memberd {
+
+class PluginServices::PluginEvents final : public Events {
+ public:
+  explicit PluginEvents(PluginServices& host) : host_(host) {}
+  void publish(soci::session& tx, std::string_view type, const nlohmann::json& payload) override {
+    host_.shared_.events.publish(tx, type, payload);
+  }
+  void subscribe(std::string_view subscriber, std::vector<std::string> types,
+                 std::function<void(const Event&)> handler) override {
+    auto owner = host_.owner_.lock();
+    if (!owner || !host_.registration_open_)
+      throw std::logic_error("Events::subscribe may only be called from start()");
+    host_.shared_.events.subscribe(std::move(owner), host_.name_, std::string(subscriber), std::move(types),
+                                   std::move(handler));
+  }
+
+ private:
+  PluginServices& host_;
+};
+
+// Names are prefixed with the plugin's, so two plugins cannot collide.
+class PluginServices::PluginMetrics final : public Metrics {
+ public:
+  PluginMetrics(MetricsRegistry& registry, const std::string& plugin) : registry_(registry), prefix_("memberd_" + plugin + "_") {}
+  void increment(std::string_view name, std::string_view help, const Labels& labels, double by) override {
+    registry_.counter(prefix_ + std::string(name), std::string(help), labels).inc(by);
+  }
+  void observe(std::string_view name, std::string_view help, double value, const Labels& labels) override {
+    registry_.histogram(prefix_ + std::string(name), std::string(help), labels).observe(value);
+  }
+
+ private:
+  MetricsRegistry& registry_;
+  std::string prefix_;
+};
+
+PluginServices::PluginServices(SharedServices shared, std::string plugin_name)
+    : shared_(std::move(shared)), name_(std::move(plugin_name)) {
+  logger_ = std::make_unique<ComponentLogger>(shared_.log, name_);
+  events_ = std::make_unique<PluginEvents>(*this);
+  metrics_ = std::make_unique<PluginMetrics>(shared_.metrics, name_);
+}
+
+PluginServices::~PluginServices() = default;
+
+Logger& PluginServices::logger() { return *logger_; }
+
+void PluginServices::add_route(Route route) {
+  if (!registration_open_) throw std::logic_error("Host::add_route may only be called from start()");
+  routes_.push_back(std::move(route));
+}
+
+}  // namespace memberd

@@ -1,0 +1,67 @@
+#pragma once
+// The `memberd::Host` one plugin version sees: the shared services, plus its
+// own logger, metrics prefix, routes and event subscriptions, so that all of
+// them can be withdrawn together when that version is retired.
+#include <memberd/host.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace memberd {
+
+class EventBus;
+class LogSink;
+class MetricsRegistry;
+class ComponentLogger;
+
+struct SharedServices {
+  Accounts& accounts;
+  Database& database;
+  EventBus& events;
+  Mail& mail;
+  LogSink& log;
+  MetricsRegistry& metrics;
+  const Clock& clock;
+  std::string data_dir;
+  std::string public_url;
+};
+
+class PluginServices final : public Host {
+ public:
+  PluginServices(SharedServices shared, std::string plugin_name);
+  ~PluginServices() override;
+
+  // The owner handle the event bus keeps for this version's subscriptions.
+  void set_owner(std::weak_ptr<const void> owner) { owner_ = std::move(owner); }
+  // After start() returns, routes may no longer be added.
+  void close_registration() { registration_open_ = false; }
+  std::vector<Route> take_routes() { return std::move(routes_); }
+
+  std::string_view plugin_name() const override { return name_; }
+  void add_route(Route route) override;
+  Accounts& accounts() override { return shared_.accounts; }
+  Database& database() override { return shared_.database; }
+  Events& events() override { return *events_; }
+  Mail& mail() override { return shared_.mail; }
+  Logger& logger() override;
+  const Clock& clock() const override { return shared_.clock; }
+  Metrics& metrics() override { return *metrics_; }
+  std::string data_dir() const override { return shared_.data_dir; }
+  std::string public_url() const override { return shared_.public_url; }
+
+ private:
+  class PluginEvents;
+  class PluginMetrics;
+
+  SharedServices shared_;
+  std::string name_;
+  std::weak_ptr<const void> owner_;
+  bool registration_open_ = true;
+  std::vector<Route> routes_;
+  std::unique_ptr<ComponentLogger> logger_;
+  std::unique_ptr<Events> events_;
+  std::unique_ptr<Metrics> metrics_;
+};
+
+}  // namespace memberd

@@ -1,0 +1,187 @@
+#include "storage/database.hpp"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <cctype>
+#include <filesystem>
+#include <stdexcept>
+
+namespace memberd {
+
+namespace {
+
+std::string percent_decode(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%') {
+      if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
+          !std::isxdigit(static_cast<unsigned char>(s[i + 2])))
+        throw std::invalid_argument("bad percent escape in database URL");
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// libpq keyword values are quoted when they contain spaces or quotes.
+std::string keyword_value(const std::string& v) {
+  if (!v.empty() && v.find_first_of(" '\\") == std::string::npos) return v;
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+std::string postgres_url_to_keywords(const std::string& url) {
+  std::string rest;
+  for (const char* scheme : {"postgresql://", "postgres://"})
+    if (url.rfind(scheme, 0) == 0) rest = url.substr(std::string(scheme).size());
+  if (rest.empty()) throw std::invalid_argument("not a postgresql:// URL");
+
+  std::string query;
+  if (auto q = rest.find('?'); q != std::string::npos) {
+    query = rest.substr(q + 1);
+    rest.resize(q);
+  }
+  std::string dbname;
+  if (auto slash = rest.find('/'); slash != std::string::npos) {
+    dbname = percent_decode(rest.substr(slash + 1));
+    rest.resize(slash);
+  }
+  std::string user, password;
+  if (auto at = rest.rfind('@'); at != std::string::npos) {
+    std::string userinfo = rest.substr(0, at);
+    rest = rest.substr(at + 1);
+    auto colon = userinfo.find(':');
+    user = percent_decode(userinfo.substr(0, colon));
+    if (colon != std::string::npos) password = percent_decode(userinfo.substr(colon + 1));
+  }
+  std::string host = rest, port;
+  if (!host.empty() && host.front() == '[') {
+    auto close = host.find(']');
+    if (close == std::string::npos) throw std::invalid_argument("unclosed [ in database URL host");
+    if (close + 1 < host.size() && host[close + 1] == ':') port = host.substr(close + 2);
+    host = host.substr(1, close - 1);
+  } else if (auto colon = host.rfind(':'); colon != std::string::npos) {
+    port = host.substr(colon + 1);
+    host.resize(colon);
+  }
+  if (dbname.empty()) throw std::invalid_argument("the database URL names no database");
+
+  std::string out = "dbname=" + keyword_value(dbname);
+  if (!host.empty()) out += " host=" + keyword_value(percent_decode(host));
+  if (!port.empty()) out += " port=" + keyword_value(port);
+  if (!user.empty()) out += " user=" + keyword_value(user);
+  if (!password.empty()) out += " password=" + keyword_value(password);
+  std::size_t start = 0;
+  while (start < query.size()) {
+    auto end = query.find('&', start);
+    if (end == std::string::npos) end = query.size();
+    auto pair = query.substr(start, end - start);
+    auto eq = pair.find('=');
+    if (eq == std::string::npos) throw std::invalid_argument("bad query parameter in database URL");
+    out += " " + pair.substr(0, eq) + "=" + keyword_value(percent_decode(pair.substr(eq + 1)));
+    start = end + 1;
+  }
+  return out;
+}
+
+class ConnectionPool::Lease final : public DbLease {
+ public:
+  Lease(ConnectionPool& pool, std::size_t index) : pool_(pool), index_(index) {}
+  ~Lease() override { pool_.give_back(index_); }
+  soci::session& sql() override { return *pool_.sessions_[index_]; }
+
+ private:
+  ConnectionPool& pool_;
+  std::size_t index_;
+};
+
+ConnectionPool::ConnectionPool(const DatabaseSettings& settings) : lease_timeout_(settings.lease_timeout) {
+  const std::string& url = settings.url;
+  std::string connect;
+  const soci::backend_factory* factory;
+  if (url.rfind("sqlite:", 0) == 0) {
+    backend_ = Backend::sqlite;
+    factory = soci::factory_sqlite3();
+    std::string file = url.substr(7);
+    if (file.rfind("//", 0) == 0) file = file.substr(2);  // tolerate sqlite://path
+    if (file.empty()) throw std::runtime_error("database.url names no SQLite file");
+    auto parent = std::filesystem::path(file).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+    auto timeout_s = std::max<long long>(1, std::chrono::duration_cast<std::chrono::seconds>(settings.busy_timeout).count());
+    connect = "db=" + keyword_value(file) + " timeout=" + std::to_string(timeout_s);
+  } else {
+    backend_ = Backend::postgresql;
+    factory = soci::factory_postgresql();
+    connect = postgres_url_to_keywords(url);
+  }
+  for (std::size_t i = 0; i < settings.pool_size; ++i) {
+    auto session = std::make_unique<soci::session>();
+    try {
+      session->open(*factory, connect);
+    } catch (const std::exception& e) {
+      // SOCI's message may echo the connection string; say only what failed.
+      throw std::runtime_error(std::string("cannot open the ") +
+                               (backend_ == Backend::sqlite ? "SQLite" : "PostgreSQL") +
+                               " database: " + (backend_ == Backend::sqlite ? e.what() : "connection refused or rejected (check database.url)"));
+    }
+    if (backend_ == Backend::sqlite) {
+      *session << "PRAGMA journal_mode=WAL";
+      *session << "PRAGMA synchronous=NORMAL";
+      *session << "PRAGMA foreign_keys=ON";
+      *session << "PRAGMA busy_timeout=" + std::to_string(settings.busy_timeout.count());
+    }
+    free_.push_back(i);
+    sessions_.push_back(std::move(session));
+  }
+}
+
+ConnectionPool::~ConnectionPool() = default;
+
+std::unique_ptr<DbLease> ConnectionPool::lease() {
+  std::unique_lock lock(mutex_);
+  if (!available_.wait_for(lock, lease_timeout_, [&] { return !free_.empty(); })) throw DatabaseBusy();
+  std::size_t index = free_.back();
+  free_.pop_back();
+  lock.unlock();
+  auto lease = std::make_unique<Lease>(*this, index);
+  // A PostgreSQL restart drops every pooled connection; heal on the next lease.
+  if (backend_ == Backend::postgresql && !sessions_[index]->is_connected()) sessions_[index]->reconnect();
+  return lease;
+}
+
+void ConnectionPool::give_back(std::size_t index) {
+  {
+    std::lock_guard lock(mutex_);
+    free_.push_back(index);
+  }
+  available_.notify_one();
+}
+
+std::size_t ConnectionPool::in_use() const {
+  std::lock_guard lock(mutex_);
+  return sessions_.size() - free_.size();
+}
+
+bool ConnectionPool::ping() {
+  try {
+    auto l = lease();
+    int one = 0;
+    l->sql() << "select 1", soci::into(one);
+    return one == 1;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace memberd

@@ -1,0 +1,125 @@
+#include "storage/migrations.hpp"
+
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <ctime>
+#include <stdexcept>
+
+namespace memberd {
+
+std::vector<std::string> split_sql_statements(std::string_view sql) {
+  std::vector<std::string> out;
+  std::string current;
+  bool in_single = false, in_double = false, in_line_comment = false;
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    char c = sql[i];
+    if (in_line_comment) {
+      if (c == '\n') in_line_comment = false;
+      continue;
+    }
+    if (!in_single && !in_double && c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      in_line_comment = true;
+      continue;
+    }
+    if (c == '\'' && !in_double) in_single = !in_single;
+    if (c == '"' && !in_single) in_double = !in_double;
+    if (c == ';' && !in_single && !in_double) {
+      std::size_t j = i + 1;
+      while (j < sql.size() && (sql[j] == ' ' || sql[j] == '\t' || sql[j] == '\r')) ++j;
+      if (j == sql.size() || sql[j] == '\n' || (sql[j] == '-' && j + 1 < sql.size() && sql[j + 1] == '-')) {
+        out.push_back(current);
+        current.clear();
+        continue;
+      }
+    }
+    current += c;
+  }
+  out.push_back(current);
+  std::vector<std::string> statements;
+  for (auto& s : out) {
+    auto first = s.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) continue;
+    auto last = s.find_last_not_of(" \t\r\n");
+    statements.push_back(s.substr(first, last - first + 1));
+  }
+  return statements;
+}
+
+namespace {
+
+void ensure_migrations_table(soci::session& sql) {
+  sql << "CREATE TABLE IF NOT EXISTS schema_migrations ("
+         " component VARCHAR(64) NOT NULL,"
+         " version INTEGER NOT NULL,"
+         " name VARCHAR(200) NOT NULL,"
+         " applied_at BIGINT NOT NULL,"
+         " PRIMARY KEY (component, version))";
+}
+
+bool is_applied(soci::session& sql, std::string_view component, int version) {
+  int count = 0;
+  std::string c(component);
+  sql << "SELECT COUNT(*) FROM schema_migrations WHERE component = :c AND version = :v", soci::use(c),
+      soci::use(version), soci::into(count);
+  return count > 0;
+}
+
+}  // namespace
+
+int current_schema_version(Database& database, std::string_view component) {
+  auto lease = database.lease();
+  auto& sql = lease->sql();
+  ensure_migrations_table(sql);
+  std::string c(component);
+  soci::indicator ind = soci::i_null;
+  int version = 0;
+  sql << "SELECT MAX(version) FROM schema_migrations WHERE component = :c", soci::use(c), soci::into(version, ind);
+  return ind == soci::i_ok ? version : 0;
+}
+
+MigrationReport apply_migrations(Database& database, std::string_view component,
+                                 const std::vector<Migration>& steps) {
+  MigrationReport report;
+  auto ordered = steps;
+  std::sort(ordered.begin(), ordered.end(), [](auto& a, auto& b) { return a.version < b.version; });
+  for (std::size_t i = 0; i < ordered.size(); ++i) {
+    if (ordered[i].version < 1 || (i > 0 && ordered[i].version == ordered[i - 1].version))
+      throw std::runtime_error(std::string(component) + ": migration versions must be unique and >= 1");
+  }
+
+  auto lease = database.lease();
+  auto& sql = lease->sql();
+  ensure_migrations_table(sql);
+  const bool postgres = database.backend() == Backend::postgresql;
+  std::string c(component);
+  for (const auto& step : ordered) {
+    if (is_applied(sql, component, step.version)) continue;
+    const std::string& body = postgres ? step.postgresql : step.sqlite;
+    std::string where = std::string(component) + " migration " + std::to_string(step.version) + " (" + step.name + ")";
+    if (body.empty()) throw std::runtime_error(where + " has no SQL for this database backend");
+    soci::transaction tx(sql);
+    try {
+      if (postgres) sql << "SELECT pg_advisory_xact_lock(727274)";
+      // Another daemon may have applied it while we waited for the lock.
+      if (is_applied(sql, component, step.version)) {
+        tx.commit();
+        continue;
+      }
+      for (const auto& statement : split_sql_statements(body)) sql << statement;
+      long long now = static_cast<long long>(std::time(nullptr));
+      int version = step.version;
+      std::string name = step.name;
+      sql << "INSERT INTO schema_migrations (component, version, name, applied_at) VALUES (:c, :v, :n, :t)",
+          soci::use(c), soci::use(version), soci::use(name), soci::use(now);
+      tx.commit();
+      report.applied.push_back(step.version);
+    } catch (const std::exception& e) {
+      tx.rollback();
+      throw std::runtime_error(where + " failed: " + e.what());
+    }
+  }
+  return report;
+}
+
+}  // namespace memberd

@@ -1,0 +1,49 @@
+#pragma once
+// The request pipeline shared by both doors (TCP and the Unix socket):
+// request id -> client address -> route match (404/405) -> authentication
+// (bearer, cookie or socket operator) -> access level (401/403) -> CSRF for
+// cookie writes -> body checks (415/400) -> the handler, guarded -> metrics
+// and the access log.
+#include <memberd/http.hpp>
+
+#include "transport/client_address.hpp"
+#include "transport/raw_request.hpp"
+#include "transport/route_table.hpp"
+
+#include <atomic>
+#include <functional>
+
+namespace memberd {
+
+class SessionStore;
+class MetricsRegistry;
+class LogSink;
+class Clock;
+
+struct DispatcherSettings {
+  TrustedProxies trusted_proxies;
+  std::size_t max_json_depth = 64;
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(DispatcherSettings settings, const PublishedRoutes& routes, SessionStore& sessions,
+             MetricsRegistry& metrics, LogSink& log, const Clock& clock);
+
+  Response handle(const RawRequest& raw);
+  // The answer for requests refused before routing (overload, draining).
+  Response refuse(const RawRequest& raw, int status, std::string_view slug, std::string_view title);
+
+ private:
+  void account(const RawRequest& raw, const std::string& route, const std::string& request_id,
+               std::string_view client_ip, const Response& response, double seconds, const PathParams& params);
+
+  DispatcherSettings settings_;
+  const PublishedRoutes& routes_;
+  SessionStore& sessions_;
+  MetricsRegistry& metrics_;
+  LogSink& log_;
+  const Clock& clock_;
+};
+
+}  // namespace memberd

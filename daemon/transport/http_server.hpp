@@ -1,0 +1,46 @@
+#pragma once
+// The two doors: HTTP(S) on TCP and HTTP on the Unix socket, both served by
+// cpp-httplib and both handing every request to the one Dispatcher. This is
+// the only place that includes httplib.h.
+#include <chrono>
+#include <memory>
+#include <string>
+#include <sys/types.h>
+
+namespace memberd {
+
+class Dispatcher;
+class LogSink;
+
+struct HttpSettings {
+  std::string host;  // empty: no TCP door
+  int port = 0;
+  std::string tls_cert, tls_key;
+  std::size_t max_body_bytes = 1 << 20;
+  std::chrono::seconds read_timeout{10}, write_timeout{10}, keep_alive_timeout{5};
+  std::size_t keep_alive_max_requests = 1000;
+  std::size_t threads = 64;
+  std::size_t max_connections = 512;
+  std::string socket_path;  // empty: no Unix door
+  mode_t socket_mode = 0660;
+};
+
+class HttpServer {
+ public:
+  HttpServer(const HttpSettings& settings, Dispatcher& dispatcher, LogSink& log);
+  ~HttpServer();
+  // Binds both doors (throws std::runtime_error naming the address on
+  // failure) and starts serving on background threads.
+  void start();
+  // The TCP port actually bound (useful with port 0).
+  int port() const;
+  // Stops accepting, lets requests in flight finish, then returns.
+  void stop();
+  std::size_t active_connections() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace memberd

@@ -1,0 +1,159 @@
+#pragma once
+// Routes, requests and responses: how a plugin answers HTTP.
+//
+// The daemon serves one route table over TCP (HTTP or HTTPS) and over its Unix
+// socket. A plugin adds routes in `start()` with `Host::add_route`. Before a
+// handler runs, the host has already:
+//   - matched the method and path (`{name}` segments become path parameters),
+//   - enforced the route's `Access` (401 not signed in, 403 wrong role or no
+//     step-up, 403 for a cookie-authenticated write without a valid CSRF token),
+//   - enforced the body limits (413) and, for `Body::json`, checked the
+//     content type (415) and parsed the body (400 when malformed).
+// A handler returns a `Response`; it should return problems (`problem()`)
+// for every expected failure. Anything it throws is caught by the host: the
+// client gets a 500 problem carrying the request id, the log gets the detail,
+// and nothing else happens to the daemon or the plugin.
+//
+// Handlers run on the daemon's worker threads, concurrently: a plugin must be
+// thread-safe. A handler that blocks (Argon2id, image work) holds one worker.
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace memberd {
+
+enum class Access {
+  anyone,      // no session needed ("public" in the API docs)
+  member,      // a valid session
+  privileged,  // a valid session that passed a step-up recently
+  admin,       // a session whose member has the `admin` role, or the socket operator
+};
+
+enum class Body {
+  none,  // the body is ignored
+  json,  // application/json, parsed before the handler runs
+  raw,   // any content type, handed over as bytes (uploads)
+};
+
+// Who is calling. Filled by the host from the session token (bearer header or
+// cookie) or from the Unix socket peer's credentials.
+struct Caller {
+  std::string member_id;  // empty when not signed in
+  std::string email;
+  std::vector<std::string> roles;
+  std::string session_id;  // opaque; empty for the socket operator
+  // Until when the session may do `privileged` things (step-up); epoch if never.
+  std::chrono::system_clock::time_point privileged_until{};
+  bool socket_operator = false;  // root or the daemon's own uid on the socket
+
+  bool signed_in() const { return !member_id.empty(); }
+  bool has_role(std::string_view role) const {
+    for (const auto& r : roles)
+      if (r == role) return true;
+    return socket_operator && role == "admin";
+  }
+};
+
+class Request {
+ public:
+  virtual ~Request() = default;
+  virtual std::string_view method() const = 0;
+  virtual std::string_view path() const = 0;
+  // A `{name}` segment of the route pattern; empty when the pattern has none.
+  virtual std::string path_param(std::string_view name) const = 0;
+  virtual std::optional<std::string> query(std::string_view name) const = 0;
+  // Header names are case-insensitive.
+  virtual std::optional<std::string> header(std::string_view name) const = 0;
+  virtual const std::string& body() const = 0;
+  // The parsed body of a `Body::json` route (null for other routes).
+  virtual const nlohmann::json& json() const = 0;
+  virtual const Caller& caller() const = 0;
+  // The client address: the socket peer, or for a peer in
+  // `http.trusted_proxies` the right-most untrusted X-Forwarded-For entry.
+  // "unix" on the local socket.
+  virtual std::string_view client_ip() const = 0;
+  virtual std::string_view user_agent() const = 0;
+  // Unique per request; echoed in the X-Request-Id header and in 500s.
+  virtual std::string_view request_id() const = 0;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  Response& with_header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+};
+
+using Handler = std::function<Response(const Request&)>;
+
+struct Route {
+  std::string method;   // "GET", "POST", "PUT", "PATCH", "DELETE"
+  std::string pattern;  // "/api/v1/me/photo", "/api/v1/members/{member_id}/photo"
+  Access access = Access::member;
+  Body body = Body::none;
+  Handler handler;
+};
+
+// Quotes a string for JSON (the SDK's problem() uses it; so may you).
+inline std::string json_quote(std::string_view s) {
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 15];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+// An RFC 9457 problem document. `slug` names the kind of problem
+// ("validation", "email_taken", "security_question_required") and becomes
+// `type` = "urn:memberd:problem:<slug>". `errors` holds one message per
+// offending field for validation failures. Never put SQL, paths or stack
+// traces in a problem: it goes to the client.
+inline Response problem(int status, std::string_view slug, std::string_view title,
+                        std::string_view detail = {},
+                        const std::vector<std::pair<std::string, std::string>>& errors = {}) {
+  std::string body = "{\"type\":" + json_quote(std::string("urn:memberd:problem:") + std::string(slug)) +
+                     ",\"title\":" + json_quote(title) + ",\"status\":" + std::to_string(status);
+  if (!detail.empty()) body += ",\"detail\":" + json_quote(detail);
+  if (!errors.empty()) {
+    body += ",\"errors\":{";
+    for (std::size_t i = 0; i < errors.size(); ++i) {
+      if (i) body += ',';
+      body += json_quote(errors[i].first) + ':' + json_quote(errors[i].second);
+    }
+    body += '}';
+  }
+  body += '}';
+  return Response{status, "application/problem+json", std::move(body), {}};
+}
+
+}  // namespace memberd

@@ -1,0 +1,106 @@
+// The command lines: memberd's flags and config refusals, memberctl over the
+// socket, graceful shutdown.
+#include "support/daemon_process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+
+using memberd::test::DaemonOptions;
+using memberd::test::DaemonProcess;
+using memberd::test::env_or_fail;
+using memberd::test::run_command;
+using nlohmann::json;
+
+namespace {
+
+std::string write_temp(const std::string& content) {
+  char pattern[] = "/tmp/memberd-config-XXXXXX.yaml";
+  int fd = mkstemps(pattern, 5);
+  close(fd);
+  std::ofstream(pattern) << content;
+  return pattern;
+}
+
+}  // namespace
+
+TEST_CASE("memberd refuses a bad configuration before anything starts", "[cli]") {
+  std::string memberd = env_or_fail("MEMBERD_BINARY");
+  std::string out;
+
+  SECTION("the shipped file is valid") {
+    CHECK(run_command({memberd, "--config", env_or_fail("MEMBERD_SOURCE_DIR") + "/etc/memberd.yaml", "--check-config"},
+                      out) == 0);
+    CHECK(out.find("configuration OK") != std::string::npos);
+  }
+  SECTION("unknown keys and bad values, each with line:column") {
+    std::string path = write_temp("http:\n  listen: \"not an address\"\n  thread: 4\ndatabase:\n  pool_size: -1\n");
+    CHECK(run_command({memberd, "--config", path, "--check-config"}, out) == 2);
+    CHECK(out.find(path + ":2:") != std::string::npos);
+    CHECK(out.find("http.listen") != std::string::npos);
+    CHECK(out.find(path + ":3:") != std::string::npos);
+    CHECK(out.find("http.thread") != std::string::npos);
+    CHECK(out.find("database.pool_size") != std::string::npos);
+    std::filesystem::remove(path);
+  }
+  SECTION("malformed YAML") {
+    std::string path = write_temp("http:\n  listen: [unclosed\n");
+    CHECK(run_command({memberd, "--config", path}, out) == 2);
+    CHECK(out.find(path + ":") != std::string::npos);
+    std::filesystem::remove(path);
+  }
+  SECTION("a missing TLS file and a bad override") {
+    CHECK(run_command({memberd, "--set", "http.tls.cert=/nonexistent.pem", "--set", "http.tls.key=/nonexistent.key",
+                       "--set", "log.level=loud", "--check-config"},
+                      out) == 2);
+    CHECK(out.find("http.tls.cert") != std::string::npos);
+    CHECK(out.find("--set log.level") != std::string::npos);
+  }
+  SECTION("a plugin section is checked against the plugin's schema") {
+    CHECK(run_command({memberd, "--set", "plugins.dir=" + env_or_fail("MEMBERD_PLUGINS_DIR"), "--set",
+                       "plugins.enabled=[hello]", "--set", "hello.shout=true", "--check-config"},
+                      out) == 2);
+    CHECK(out.find("hello.shout") != std::string::npos);
+  }
+  SECTION("version and usage") {
+    CHECK(run_command({memberd, "--version"}, out) == 0);
+    CHECK(out.find("plugin SDK 1.") != std::string::npos);
+    CHECK(run_command({memberd, "--bogus"}, out) == 2);
+  }
+}
+
+TEST_CASE("memberctl drives the daemon through the socket", "[cli]") {
+  DaemonProcess daemon(DaemonOptions{"sqlite", {}, "", {"hello"}});
+  std::string ctl = env_or_fail("MEMBERCTL_BINARY");
+  std::string socket = daemon.socket_path();
+  std::string out;
+
+  CHECK(run_command({ctl, "--socket", socket, "status"}, out) == 0);
+  CHECK(run_command({ctl, "--socket", socket, "plugins"}, out) == 0);
+  CHECK(out.find("hello") != std::string::npos);
+  CHECK(run_command({ctl, "--socket", socket, "reload", "hello"}, out) == 0);
+  CHECK(run_command({ctl, "--socket", socket, "reload", "nothing"}, out) != 0);
+  CHECK(run_command({ctl, "--socket", socket, "create-admin", "ops@example.com"}, out,
+                    {{"MEMBERD_ADMIN_PASSWORD", "ops long password"}}) == 0);
+  CHECK(run_command({ctl, "--socket", socket, "members", "ops"}, out) == 0);
+  CHECK(out.find("ops@example.com") != std::string::npos);
+  CHECK(run_command({ctl, "--socket", socket, "--json", "members"}, out) == 0);
+  CHECK(json::parse(out)["items"].size() == 2);
+  CHECK(run_command({ctl, "--socket", "/tmp/no-such-memberd.sock", "status"}, out) == 2);
+}
+
+TEST_CASE("SIGTERM drains and stops cleanly", "[cli]") {
+  DaemonProcess daemon(DaemonOptions{"sqlite", {"swapper.delay_ms=500"}, env_or_fail("MEMBERD_FIXTURE_PLUGINS_DIR"), {"swapper"}});
+  std::thread slow([&] {
+    auto res = daemon.http()->Get("/api/v1/swapper/slow");
+    CHECK(res);
+    if (res) CHECK(res->status == 200);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  daemon.signal(SIGTERM);
+  slow.join();
+  CHECK(daemon.wait_exit(std::chrono::seconds(15)) == 0);
+  CHECK(!std::filesystem::exists(daemon.socket_path()));
+}

@@ -1,0 +1,186 @@
+// Loading plugins: the healthy example, each broken fixture, reload triggers.
+#include "support/daemon_process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+using memberd::test::DaemonOptions;
+using memberd::test::DaemonProcess;
+using memberd::test::env_or_fail;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A private plugins dir holding copies of the named fixtures (the tests
+// replace files in it, which must not touch the build's own).
+struct PluginsDir {
+  std::string path;
+  explicit PluginsDir(std::initializer_list<std::pair<const char*, const char*>> files) {
+    char pattern[] = "/tmp/memberd-plugins-XXXXXX";
+    path = mkdtemp(pattern);
+    for (auto [target, source] : files) install(source, target);
+  }
+  ~PluginsDir() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+  // Atomically replaces <path>/<target>.so with the built fixture <source>.so.
+  void install(const std::string& source, const std::string& target) const {
+    fs::path from = fs::path(env_or_fail("MEMBERD_FIXTURE_PLUGINS_DIR")) / (source + ".so");
+    if (source == "hello") from = fs::path(env_or_fail("MEMBERD_PLUGINS_DIR")) / "hello.so";
+    fs::path temp = fs::path(path) / (target + ".so.new");
+    fs::copy_file(from, temp, fs::copy_options::overwrite_existing);
+    fs::rename(temp, fs::path(path) / (target + ".so"));
+  }
+};
+
+json plugin_entry(DaemonProcess& d, const std::string& name) {
+  auto list = DaemonProcess::json(d.unix_socket()->Get("/api/v1/admin/plugins"));
+  for (const auto& p : list)
+    if (p["name"] == name) return p;
+  FAIL("no plugin " << name << " in " << list.dump());
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("the example plugin loads, migrates, serves and publishes events", "[plugins]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess daemon(DaemonOptions{backend, {"hello.greeting=Bonjour"}, "", {"hello"}});
+  auto http = daemon.http();
+  auto res = http->Get("/api/v1/hello");
+  REQUIRE(res);
+  REQUIRE(res->status == 200);
+  CHECK(json::parse(res->body)["message"] == "Bonjour");
+
+  auto entry = plugin_entry(daemon, "hello");
+  CHECK(entry["state"] == "loaded");
+  CHECK(entry["version"] == "1.0.0");
+  CHECK(entry["api_version"] == "1.0");
+  CHECK(entry["last_error"].is_null());
+
+  httplib::Headers auth{{"Authorization", "Bearer " + daemon.admin_token()}};
+  CHECK(http->Post("/api/v1/hello/greetings", auth, R"({"text":"hi there"})", "application/json")->status == 201);
+  CHECK(http->Post("/api/v1/hello/greetings", auth, R"({"text":""})", "application/json")->status == 422);
+  CHECK(http->Post("/api/v1/hello/greetings", R"({"text":"anonymous"})", "application/json")->status == 401);
+  auto list = DaemonProcess::json(http->Get("/api/v1/hello/greetings", auth));
+  CHECK(list["items"].size() == 1);
+  CHECK(DaemonProcess::json(http->Get("/readyz"))["status"] == "ready");
+}
+
+TEST_CASE("a plugin config section is validated against the plugin's schema", "[plugins]") {
+  DaemonProcess daemon(DaemonOptions{"sqlite", {"hello.max_length=9999"}, "", {"hello"}});
+  auto entry = plugin_entry(daemon, "hello");
+  CHECK(entry["state"] == "failed");
+  CHECK(entry["last_error"].get<std::string>().find("hello.max_length") != std::string::npos);
+  CHECK(daemon.http()->Get("/api/v1/hello")->status == 404);
+  CHECK(daemon.http()->Get("/readyz")->status == 503);
+}
+
+TEST_CASE("broken plugins fail alone, with a reason, and the daemon serves on", "[plugins]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  PluginsDir dir({{"failing_start", "failing_start"},
+                  {"failing_migration", "failing_migration"},
+                  {"wrong_signature", "wrong_signature"},
+                  {"bad_config", "bad_config"},
+                  {"swapper", "swapper"}});
+  DaemonProcess daemon(DaemonOptions{backend, {}, dir.path,
+                                     {"failing_start", "failing_migration", "wrong_signature", "bad_config", "swapper",
+                                      "missing_plugin"}});
+  auto http = daemon.http();
+
+  auto expect_failed = [&](const std::string& name, const std::string& reason) {
+    auto entry = plugin_entry(daemon, name);
+    INFO(entry.dump());
+    CHECK(entry["state"] == "failed");
+    CHECK(entry["last_error"].get<std::string>().find(reason) != std::string::npos);
+  };
+  expect_failed("failing_start", "refused to start: this fixture always refuses to start");
+  expect_failed("failing_migration", "failing_migration migration 1");
+  expect_failed("wrong_signature", "SDK 99.");
+  expect_failed("bad_config", "this fixture refuses every value");
+  expect_failed("missing_plugin", "no plugin file");
+  CHECK(plugin_entry(daemon, "swapper")["state"] == "loaded");
+
+  CHECK(http->Get("/api/v1/swapper")->status == 200);
+  auto ready = http->Get("/readyz");
+  CHECK(ready->status == 503);
+  CHECK(json::parse(ready->body)["missing"].dump().find("plugin:failing_start") != std::string::npos);
+
+  SECTION("a failed reload keeps the old version serving") {
+    dir.install("failing_start", "swapper");
+    auto res = daemon.unix_socket()->Post("/api/v1/admin/plugins/swapper/reload");
+    REQUIRE(res);
+    CHECK(res->status == 422);
+    CHECK(json::parse(res->body)["detail"].get<std::string>().find("keeps serving") != std::string::npos);
+    auto entry = plugin_entry(daemon, "swapper");
+    CHECK(entry["state"] == "loaded");
+    CHECK(!entry["last_error"].is_null());
+    CHECK(http->Get("/api/v1/swapper")->status == 200);
+  }
+  SECTION("reloading a plugin that is not enabled is a 404") {
+    CHECK(daemon.unix_socket()->Post("/api/v1/admin/plugins/nope/reload")->status == 404);
+  }
+}
+
+TEST_CASE("a throwing handler costs its request a 500 and nothing more", "[plugins]") {
+  DaemonProcess daemon(DaemonOptions{"sqlite", {}, env_or_fail("MEMBERD_FIXTURE_PLUGINS_DIR"), {"throwing_handler"}});
+  auto http = daemon.http();
+  for (const char* path : {"/api/v1/throwing_handler/throw", "/api/v1/throwing_handler/throw-int"}) {
+    auto res = http->Get(path);
+    REQUIRE(res);
+    CHECK(res->status == 500);
+    auto body = json::parse(res->body);
+    std::string request_id = res->get_header_value("X-Request-Id");
+    CHECK(body["detail"].get<std::string>().find(request_id) != std::string::npos);
+    // Nothing internal leaks to the client...
+    CHECK(res->body.find("passwd") == std::string::npos);
+    CHECK(res->body.find("SELECT") == std::string::npos);
+    // ...but the log has it, with the request id.
+    CHECK(daemon.output().find(request_id) != std::string::npos);
+  }
+  CHECK(http->Get("/api/v1/throwing_handler")->status == 200);
+  CHECK(daemon.running());
+}
+
+TEST_CASE("access levels are enforced before a plugin's handler runs", "[plugins]") {
+  DaemonProcess daemon(DaemonOptions{"sqlite", {}, env_or_fail("MEMBERD_FIXTURE_PLUGINS_DIR"), {"swapper"}});
+  auto http = daemon.http();
+  CHECK(http->Post("/api/v1/swapper/echo", R"({"a":1})", "application/json")->status == 401);
+  httplib::Headers auth{{"Authorization", "Bearer " + daemon.admin_token()}};
+  auto echo = http->Post("/api/v1/swapper/echo", auth, R"({"a":1})", "application/json");
+  CHECK(echo->status == 200);
+  CHECK(json::parse(echo->body)["a"] == 1);
+  // A fresh session has not stepped up.
+  auto privileged = http->Post("/api/v1/swapper/privileged", auth, "", "application/json");
+  CHECK(privileged->status == 403);
+  CHECK(json::parse(privileged->body)["type"] == "urn:memberd:problem:step_up_required");
+}
+
+TEST_CASE("reload triggers: SIGHUP and a replaced file when watching", "[plugins]") {
+  PluginsDir dir({{"swapper", "swapper"}});
+  DaemonProcess daemon(DaemonOptions{"sqlite", {"plugins.watch=true", "plugins.watch_interval=200ms"}, dir.path, {"swapper"}});
+  auto http = daemon.http();
+  auto version = [&] { return json::parse(http->Get("/api/v1/swapper")->body)["version"].get<std::string>(); };
+  CHECK(version() == "1.0.0");
+
+  dir.install("swapper_v2", "swapper");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (version() != "2.0.0" && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(version() == "2.0.0");
+
+  auto generation = plugin_entry(daemon, "swapper")["generation"].get<int>();
+  daemon.signal(SIGHUP);
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (plugin_entry(daemon, "swapper")["generation"].get<int>() == generation &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(plugin_entry(daemon, "swapper")["generation"].get<int>() > generation);
+  CHECK(version() == "2.0.0");
+}

@@ -1,0 +1,258 @@
+#include "support/daemon_process.hpp"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+extern char** environ;
+
+namespace memberd::test {
+
+namespace fs = std::filesystem;
+
+std::string env_or_fail(const char* name) {
+  if (const char* v = std::getenv(name); v && *v) return v;
+  static const std::map<std::string, std::string> built_in{
+      {"MEMBERD_BINARY", MEMBERD_BINARY},
+      {"MEMBERCTL_BINARY", MEMBERCTL_BINARY},
+      {"MEMBERD_PLUGINS_DIR", MEMBERD_PLUGINS_DIR},
+      {"MEMBERD_FIXTURE_PLUGINS_DIR", MEMBERD_FIXTURE_PLUGINS_DIR},
+      {"MEMBERD_SOURCE_DIR", MEMBERD_SOURCE_DIR},
+      {"MEMBERD_PG_URL_FILE", MEMBERD_PG_URL_FILE}};
+  auto found = built_in.find(name);
+  if (found == built_in.end()) FAIL(std::string("no value for ") + name);
+  return found->second;
+}
+
+namespace {
+
+std::string random_suffix() {
+  static std::mt19937_64 rng{std::random_device{}()};
+  std::ostringstream s;
+  s << std::hex << rng();
+  return s.str();
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// postgresql://user@host:port/db -> libpq keywords for `dbname`.
+std::string keywords_for(const std::string& url, const std::string& dbname) {
+  std::smatch m;
+  static const std::regex pattern(R"(postgresql://([^@]+)@([^:/]+):(\d+)/(\w+))");
+  if (!std::regex_match(url, m, pattern)) FAIL("unexpected PostgreSQL URL " + url);
+  return "dbname=" + dbname + " host=" + m[2].str() + " port=" + m[3].str() + " user=" + m[1].str();
+}
+
+std::string with_database(const std::string& url, const std::string& dbname) {
+  return url.substr(0, url.rfind('/') + 1) + dbname;
+}
+
+}  // namespace
+
+ScratchPostgres::ScratchPostgres() {
+  std::string base = read_file(env_or_fail("MEMBERD_PG_URL_FILE"));
+  while (!base.empty() && (base.back() == '\n' || base.back() == ' ')) base.pop_back();
+  if (base.empty()) FAIL("the PostgreSQL test fixture wrote no URL (is postgres_start failing?)");
+  name_ = "t_" + random_suffix();
+  admin_keywords_ = keywords_for(base, "postgres");
+  soci::session admin(*soci::factory_postgresql(), admin_keywords_);
+  admin << "CREATE DATABASE " + name_;
+  url_ = with_database(base, name_);
+}
+
+ScratchPostgres::~ScratchPostgres() {
+  try {
+    soci::session admin(*soci::factory_postgresql(), admin_keywords_);
+    admin << "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)";
+  } catch (const std::exception&) {
+  }
+}
+
+int run_command(const std::vector<std::string>& argv, std::string& output,
+                const std::map<std::string, std::string>& env) {
+  char path[] = "/tmp/memberd-cmd-XXXXXX";
+  int fd = mkstemp(path);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fd, 1);
+  posix_spawn_file_actions_adddup2(&actions, fd, 2);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
+  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  std::vector<char*> args, envp;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  close(fd);
+  if (rc != 0) {
+    unlink(path);
+    output = "spawn failed";
+    return -1;
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  output = read_file(path);
+  unlink(path);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options)) {
+  char pattern[] = "/tmp/memberd-test-XXXXXX";
+  dir_ = options_.data_dir.empty() ? std::string(mkdtemp(pattern)) : options_.data_dir;
+  std::string db_url = "sqlite:" + dir_ + "/memberd.db";
+  if (!options_.database_url.empty()) {
+    db_url = options_.database_url;
+  } else if (options_.backend == "postgresql") {
+    postgres_ = std::make_unique<ScratchPostgres>();
+    db_url = postgres_->url();
+  }
+  std::string plugins_dir = options_.plugins_dir.empty() ? env_or_fail("MEMBERD_PLUGINS_DIR") : options_.plugins_dir;
+  std::string enabled = "[";
+  for (std::size_t i = 0; i < options_.plugins.size(); ++i) enabled += (i ? "," : "") + options_.plugins[i];
+  enabled += "]";
+
+  std::vector<std::string> argv{env_or_fail("MEMBERD_BINARY"),
+                                "--set", "http.listen=127.0.0.1:0",
+                                "--set", "data_dir=" + dir_,
+                                "--set", "socket.path=" + dir_ + "/memberd.sock",
+                                "--set", "database.url=" + db_url,
+                                "--set", "plugins.dir=" + plugins_dir,
+                                "--set", "plugins.enabled=" + enabled,
+                                // Tests hash many passwords: keep Argon2id cheap here.
+                                "--set", "passwords.argon2_memory_kib=8192",
+                                "--set", "passwords.argon2_iterations=1",
+                                "--set", "log.level=debug"};
+  for (const auto& s : options_.sets) {
+    argv.push_back("--set");
+    argv.push_back(s);
+  }
+  std::string log_path = dir_ + "/daemon.log";
+  int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fd, 1);
+  posix_spawn_file_actions_adddup2(&actions, fd, 2);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e)
+    if (std::string(*e).rfind("MEMBERD_ADMIN_PASSWORD=", 0) != 0) env_strings.emplace_back(*e);
+  env_strings.push_back(std::string("MEMBERD_ADMIN_PASSWORD=") + kAdminPassword);
+  std::vector<char*> args, envp;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  close(fd);
+  REQUIRE(rc == 0);
+  pid_ = pid;
+  if (!options_.expect_start) return;
+
+  static const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::smatch m;
+    std::string out = output();
+    if (std::regex_search(out, m, listening)) {
+      port_ = std::stoi(m[1].str());
+      break;
+    }
+    if (!running()) FAIL("memberd exited during start-up:\n" + out);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (port_ == 0) FAIL("memberd did not start within 30 s:\n" + output());
+}
+
+DaemonProcess::~DaemonProcess() {
+  if (pid_ > 0 && running()) {
+    kill(pid_, SIGTERM);
+    if (wait_exit(std::chrono::seconds(20)) < 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  postgres_.reset();
+  std::error_code ignored;
+  if (options_.data_dir.empty()) fs::remove_all(dir_, ignored);
+}
+
+std::string DaemonProcess::output() const { return read_file(dir_ + "/daemon.log"); }
+
+bool DaemonProcess::running() {
+  if (exit_code_ >= 0) return false;
+  int status = 0;
+  pid_t r = waitpid(pid_, &status, WNOHANG);
+  if (r == 0) return true;
+  exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return false;
+}
+
+int DaemonProcess::wait_exit(std::chrono::seconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (running()) {
+    if (std::chrono::steady_clock::now() > deadline) return -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return exit_code_;
+}
+
+void DaemonProcess::signal(int sig) { kill(pid_, sig); }
+
+std::unique_ptr<httplib::Client> DaemonProcess::http() const {
+  auto client = std::make_unique<httplib::Client>("127.0.0.1", port_);
+  client->set_read_timeout(30, 0);
+  return client;
+}
+
+std::unique_ptr<httplib::Client> DaemonProcess::unix_socket() const {
+  auto client = std::make_unique<httplib::Client>(socket_path());
+  client->set_address_family(AF_UNIX);
+  client->set_read_timeout(30, 0);
+  return client;
+}
+
+std::string DaemonProcess::admin_token() const {
+  auto res = http()->Post("/api/v1/admin/session",
+                          nlohmann::json{{"email", kAdminEmail}, {"password", kAdminPassword}}.dump(),
+                          "application/json");
+  REQUIRE(res);
+  INFO(res->body);
+  REQUIRE(res->status == 201);
+  return nlohmann::json::parse(res->body).at("token").get<std::string>();
+}
+
+nlohmann::json DaemonProcess::json(const httplib::Result& result) {
+  REQUIRE(result);
+  auto parsed = nlohmann::json::parse(result->body, nullptr, false);
+  INFO(result->body);
+  REQUIRE_FALSE(parsed.is_discarded());
+  return parsed;
+}
+
+}  // namespace memberd::test

@@ -1,0 +1,77 @@
+#pragma once
+// A real memberd, started as a child process for one test: its own temporary
+// data directory, a free loopback port (the daemon binds port 0 and reports
+// the one it got), its own SQLite file or its own PostgreSQL database.
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace memberd::test {
+
+inline const char* kAdminEmail = "admin@memberd.local";
+inline const char* kAdminPassword = "correct horse battery staple";
+
+struct DaemonOptions {
+  std::string backend = "sqlite";  // or "postgresql"
+  std::vector<std::string> sets;   // extra --set key=value
+  std::string plugins_dir;         // default: the build's plugins
+  std::vector<std::string> plugins;  // plugins.enabled
+  bool expect_start = true;
+  // To restart on the same state: a data dir and database that outlive the process.
+  std::string data_dir;
+  std::string database_url;
+};
+
+// A path the build baked in (tests/CMakeLists.txt), unless the environment overrides it.
+std::string env_or_fail(const char* name);
+// A fresh PostgreSQL database on the test server; dropped by the returned guard.
+class ScratchPostgres {
+ public:
+  ScratchPostgres();
+  ~ScratchPostgres();
+  const std::string& url() const { return url_; }
+
+ private:
+  std::string admin_keywords_, name_, url_;
+};
+
+class DaemonProcess {
+ public:
+  explicit DaemonProcess(DaemonOptions options = {});
+  ~DaemonProcess();
+  DaemonProcess(const DaemonProcess&) = delete;
+
+  int port() const { return port_; }
+  int pid() const { return pid_; }
+  const std::string& data_dir() const { return dir_; }
+  std::string socket_path() const { return dir_ + "/memberd.sock"; }
+  // Everything the daemon printed so far.
+  std::string output() const;
+  // Whether the process still runs; its exit code once it ended.
+  bool running();
+  int wait_exit(std::chrono::seconds timeout);
+  void signal(int sig);
+
+  std::unique_ptr<httplib::Client> http() const;
+  std::unique_ptr<httplib::Client> unix_socket() const;
+  // An admin session token from POST /api/v1/admin/session.
+  std::string admin_token() const;
+  static nlohmann::json json(const httplib::Result& result);
+
+ private:
+  DaemonOptions options_;
+  std::string dir_;
+  std::unique_ptr<ScratchPostgres> postgres_;
+  int pid_ = -1, port_ = 0, exit_code_ = -1;
+};
+
+// Runs a command, returns its exit code; its output goes to `output`.
+int run_command(const std::vector<std::string>& argv, std::string& output,
+                const std::map<std::string, std::string>& env = {});
+
+}  // namespace memberd::test
