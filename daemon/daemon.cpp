@@ -19,6 +19,7 @@
 #include "util/embedded_file.hpp"
 #include "util/system_clock.hpp"
 
+#include <memberd/database.hpp>
 #include <soci/soci.h>
 #include <systemd/sd-daemon.h>
 
@@ -118,7 +119,7 @@ void Daemon::start() {
     const char* given = std::getenv("MEMBERD_ADMIN_PASSWORD");
     std::string password = given && *given ? given : random_token(18);
     auto lease = p.database->lease();
-    soci::transaction tx(lease->sql());
+    Transaction tx(*lease);
     auto id = p.accounts->create_member(lease->sql(), c.bootstrap.admin_email, password, {"admin"});
     if (!id) throw std::runtime_error("bootstrap.admin_email " + c.bootstrap.admin_email +
                                       " belongs to a member without the admin role; choose another address");

@@ -7,6 +7,9 @@
 #include "util/time_format.hpp"
 
 #include <memberd/json.hpp>
+#include "storage/row_values.hpp"
+
+#include <memberd/database.hpp>
 #include <soci/soci.h>
 
 #include <optional>
@@ -77,8 +80,8 @@ Response list_members(CoreServices& core, const Request& req) {
   std::vector<Row> found;
   for (const auto& row : rows) {
     soci::indicator ind = row.get_indicator(3);
-    found.push_back({row.get<std::string>(0), row.get<std::string>(1), row.get<long long>(2), ind,
-                     ind == soci::i_ok ? row.get<long long>(3) : 0});
+    found.push_back({row.get<std::string>(0), row.get<std::string>(1), row_int64(row, 2), ind,
+                     ind == soci::i_ok ? row_int64(row, 3) : 0});
   }
   nlohmann::json items = nlohmann::json::array();
   nlohmann::json next = nullptr;
@@ -112,7 +115,7 @@ Response create_member(CoreServices& core, const Request& req) {
   if (!errors.empty()) return problem(422, "validation", "Some fields need attention", {}, errors);
 
   auto lease = core.database.lease();
-  soci::transaction tx(lease->sql());
+  Transaction tx(*lease);
   auto id = core.accounts.create_member(lease->sql(), *email, *password, roles);
   if (!id) return problem(409, "email_taken", "Email already registered", "Another member uses this address.",
                           {{"email", "This address is already registered."}});
@@ -152,7 +155,7 @@ Response revoke_member_sessions(CoreServices& core, const Request& req) {
   if (!core.accounts.find_by_id(id)) return problem(404, "not_found", "No such member");
   int revoked = core.accounts.revoke_sessions(id, "");
   auto lease = core.database.lease();
-  soci::transaction tx(lease->sql());
+  Transaction tx(*lease);
   core.events.publish(lease->sql(), "sessions.revoked",
                       {{"member_id", id}, {"count", revoked},
                        {"by", req.caller().socket_operator ? nlohmann::json("operator") : nlohmann::json(req.caller().member_id)},

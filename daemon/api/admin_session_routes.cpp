@@ -8,6 +8,7 @@
 #include "util/time_format.hpp"
 
 #include <memberd/json.hpp>
+#include <memberd/database.hpp>
 #include <soci/soci.h>
 
 namespace memberd {
@@ -23,7 +24,7 @@ std::string cookie(const std::string& name, const std::string& value, bool http_
 
 void publish(CoreServices& core, const char* type, const nlohmann::json& payload) {
   auto lease = core.database.lease();
-  soci::transaction tx(lease->sql());
+  Transaction tx(*lease);
   core.events.publish(lease->sql(), type, payload);
   tx.commit();
 }

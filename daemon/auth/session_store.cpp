@@ -3,6 +3,8 @@
 #include "util/crypto.hpp"
 #include "util/time_format.hpp"
 
+#include "storage/row_values.hpp"
+
 #include <soci/soci.h>
 
 namespace memberd {
@@ -97,8 +99,8 @@ std::vector<SessionView> SessionStore::list(std::string_view member_id) {
        soci::use(member), soci::use(now), soci::use(idle_floor));
   std::vector<SessionView> out;
   for (const auto& row : rows) {
-    out.push_back({row.get<std::string>(0), format_rfc3339(from_unix(row.get<long long>(1))),
-                   format_rfc3339(from_unix(row.get<long long>(2))), format_rfc3339(from_unix(row.get<long long>(3))),
+    out.push_back({row.get<std::string>(0), format_rfc3339(from_unix(row_int64(row, 1))),
+                   format_rfc3339(from_unix(row_int64(row, 2))), format_rfc3339(from_unix(row_int64(row, 3))),
                    row.get<std::string>(4), row.get<std::string>(5)});
   }
   return out;

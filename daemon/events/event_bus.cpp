@@ -4,6 +4,9 @@
 #include "util/time_format.hpp"
 
 #include <nlohmann/json.hpp>
+#include "storage/row_values.hpp"
+
+#include <memberd/database.hpp>
 #include <soci/soci.h>
 
 #include <algorithm>
@@ -158,8 +161,8 @@ int EventBus::deliver_batch(const Subscription& sub) {
   // On PostgreSQL the cursor's row lock makes several daemons take turns per
   // subscriber. SQLite has one daemon, and holding its write lock here would
   // block the handlers' own writes on other connections.
-  std::optional<soci::transaction> tx;
-  if (postgres) tx.emplace(sql);
+  std::optional<Transaction> tx;
+  if (postgres) tx.emplace(*lease);
   long long cursor = 0;
   sql << (postgres ? "SELECT last_id FROM event_cursors WHERE subscriber = :s FOR UPDATE"
                    : "SELECT last_id FROM event_cursors WHERE subscriber = :s"),
@@ -174,8 +177,8 @@ int EventBus::deliver_batch(const Subscription& sub) {
                             ") ORDER BY id LIMIT " + std::to_string(kBatch),
          soci::use(cursor));
     for (const auto& row : rows)
-      batch.push_back({row.get<long long>(0), row.get<std::string>(1), row.get<std::string>(2),
-                       format_rfc3339(from_unix(row.get<long long>(3)))});
+      batch.push_back({row_int64(row, 0), row.get<std::string>(1), row.get<std::string>(2),
+                       format_rfc3339(from_unix(row_int64(row, 3)))});
   }
   int delivered = 0;
   long long last = cursor;

@@ -3,6 +3,7 @@
 #include "log/logger.hpp"
 #include "util/time_format.hpp"
 
+#include <memberd/database.hpp>
 #include <soci/soci.h>
 
 #include <algorithm>
@@ -86,7 +87,7 @@ int MailOutbox::deliver_due() {
     auto& sql = lease->sql();
     // One message per transaction: claimed (row-locked on PostgreSQL, so two
     // daemons never send the same one), delivered, and marked in one go.
-    soci::transaction tx(sql);
+    Transaction tx(*lease);
     OutgoingMail mail;
     int attempts = 0;
     soci::indicator ind = soci::i_null;

@@ -100,6 +100,7 @@ class ConnectionPool::Lease final : public DbLease {
   Lease(ConnectionPool& pool, std::size_t index) : pool_(pool), index_(index) {}
   ~Lease() override { pool_.give_back(index_); }
   soci::session& sql() override { return *pool_.sessions_[index_]; }
+  Backend backend() const override { return pool_.backend_; }
 
  private:
   ConnectionPool& pool_;

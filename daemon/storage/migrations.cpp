@@ -1,5 +1,6 @@
 #include "storage/migrations.hpp"
 
+#include <memberd/database.hpp>
 #include <soci/soci.h>
 
 #include <algorithm>
@@ -98,7 +99,7 @@ MigrationReport apply_migrations(Database& database, std::string_view component,
     const std::string& body = postgres ? step.postgresql : step.sqlite;
     std::string where = std::string(component) + " migration " + std::to_string(step.version) + " (" + step.name + ")";
     if (body.empty()) throw std::runtime_error(where + " has no SQL for this database backend");
-    soci::transaction tx(sql);
+    Transaction tx(*lease);
     try {
       if (postgres) sql << "SELECT pg_advisory_xact_lock(727274)";
       // Another daemon may have applied it while we waited for the lock.

@@ -28,6 +28,7 @@ void create_members(DaemonProcess& d, int from, int to) {
                             json{{"email", "m" + std::to_string(i) + "@example.com"}, {"password", "long enough password"}}.dump(),
                             "application/json");
     REQUIRE(res);
+    INFO(res->body << "\n" << d.output());
     REQUIRE(res->status == 201);
   }
 }

@@ -72,7 +72,7 @@ TEST_CASE("defaults are the documented values", "[config]") {
   CHECK(config.http.max_body_bytes == 1048576);
   CHECK(config.http.max_header_bytes == 8192);
   CHECK(config.http.read_timeout == 10s);
-  CHECK(config.http.threads == 32);
+  CHECK(config.http.threads == 64);
   CHECK(config.http.max_connections == 512);
   CHECK(config.socket.path == "run/memberd.sock");
   CHECK(config.socket.mode == 0660);
@@ -227,7 +227,7 @@ TEST_CASE("bad values are refused with what is wrong", "[config]") {
   CHECK(error_of_yaml("http:\n  listen: abc\n") ==
         "cfg:2:11: http.listen: \"abc\" is not host:port (missing :port, as in 127.0.0.1:8080)");
   CHECK(error_of_yaml("http: {listen: '127.0.0.1:70000'}") ==
-        "cfg:1:16: http.listen: \"127.0.0.1:70000\" is not host:port (port must be between 1 and 65535)");
+        "cfg:1:16: http.listen: \"127.0.0.1:70000\" is not host:port (port must be between 0 and 65535)");
   CHECK_THAT(error_of_yaml("http: {listen: '::1:8080'}"), Contains("write an IPv6 address in brackets"));
   CHECK_THAT(error_of_yaml("http: {listen: '127.0.0.1:'}"), Contains("(the port is missing)"));
   CHECK_THAT(error_of_yaml("http: {listen: ':8080'}"), Contains("(the host is missing"));

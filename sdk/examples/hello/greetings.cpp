@@ -1,6 +1,8 @@
 #include "greetings.hpp"
 
+#include <memberd/database.hpp>
 #include <memberd/json.hpp>
+#include <memberd/database.hpp>
 #include <soci/soci.h>
 
 namespace hello {
@@ -22,10 +24,10 @@ memberd::Response add_greeting(memberd::Host& host, const memberd::Request& requ
   long long now = std::chrono::duration_cast<std::chrono::seconds>(host.clock().now().time_since_epoch()).count();
   auto lease = host.database().lease();
   // The row and its event commit together: subscribers see exactly the greetings that exist.
-  soci::transaction tx(lease->sql());
-  lease->sql() << "INSERT INTO hello_greetings (member_id, text, created_at) VALUES (:m, :t, :c)", soci::use(member),
+  memberd::Transaction tx(*lease);
+  tx.sql() << "INSERT INTO hello_greetings (member_id, text, created_at) VALUES (:m, :t, :c)", soci::use(member),
       soci::use(*text), soci::use(now);
-  host.events().publish(lease->sql(), "hello.greeted", {{"member_id", member}});
+  host.events().publish(tx.sql(), "hello.greeted", {{"member_id", member}});
   tx.commit();
   host.metrics().increment("greetings_total", "Greetings left by members");
   return memberd::json_response(201, {{"text", *text}});

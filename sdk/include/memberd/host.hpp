@@ -42,11 +42,13 @@ enum class Backend { sqlite, postgresql };
 
 // A SOCI session borrowed from the pool; returned when this object dies.
 // Hold it only for the work at hand: the pool is small (`database.pool_size`).
-// Transactions: `soci::transaction tx(lease.sql()); ...; tx.commit();`.
+// Writes go in a `memberd::Transaction` (database.hpp), not a
+// soci::transaction: see there why.
 class DbLease {
  public:
   virtual ~DbLease() = default;
   virtual soci::session& sql() = 0;
+  virtual Backend backend() const = 0;
 };
 
 class Database {
