@@ -240,7 +240,7 @@ swap_times=()
 swap_failures=0
 first_failure=
 for ((i = 0; i < reloads; i++)); do
-  reply=$(curl -sS --max-time 30 --unix-socket "$socket" -X POST -w '\n%{http_code}' \
+  reply=$(curl -sS --max-time 30 --unix-socket "$socket" -X POST -H "Content-Length: 0" -w '\n%{http_code}' \
     http://localhost/api/v1/admin/plugins/hello/reload 2>&1) || reply=$'\n000'
   ms=$(json_field swap_ms <<<"${reply%$'\n'*}")
   if [[ ${reply##*$'\n'} == 200 && -n $ms ]]; then

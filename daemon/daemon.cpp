@@ -108,7 +108,7 @@ void Daemon::start() {
       Argon2Params{c.passwords.argon2_memory_kib, c.passwords.argon2_iterations, c.passwords.argon2_parallelism},
       c.passwords.hashing_threads, c.passwords.hashing_queue);
   p.sessions = std::make_unique<SessionStore>(*p.database, p.clock,
-                                              SessionPolicy{c.sessions.idle_timeout, c.sessions.absolute_timeout});
+                                              SessionPolicy{c.sessions.idle_timeout, c.sessions.absolute_timeout, c.sessions.cache_ttl});
   p.accounts = std::make_unique<AccountsService>(*p.database, p.clock, *p.hasher, *p.sessions);
   p.rate_limiter = std::make_unique<RateLimiter>(*p.database, p.clock);
   p.events = std::make_unique<EventBus>(*p.database, p.clock, p.log);

@@ -5,6 +5,8 @@
 
 #include <memberd/version.hpp>
 
+#include <malloc.h>
+
 #include <csignal>
 #include <cstring>
 #include <iostream>
@@ -93,6 +95,14 @@ int main(int argc, char** argv) {
     std::cout << "memberd: configuration OK\n";
     return 0;
   }
+
+  // Argon2id allocates 19 MiB per hash. glibc would raise its mmap threshold
+  // after the first such free and then keep serving (and keeping) these
+  // blocks from per-thread arenas: tens of MiB of idle RSS. A fixed threshold
+  // returns them to the system; two arenas bound fragmentation across the
+  // worker threads.
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+  mallopt(M_ARENA_MAX, 2);
 
   // Signals are taken synchronously by this thread: block them before any
   // other thread starts, so none of those threads is interrupted by one.

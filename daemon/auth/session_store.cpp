@@ -36,9 +36,47 @@ OpenedSession SessionStore::open(std::string_view member_id, std::string_view ip
   return opened;
 }
 
+namespace {
+// Past this many cached sessions the cache starts over rather than grow.
+constexpr std::size_t kCacheLimit = 100000;
+}  // namespace
+
+std::optional<AuthenticatedSession> SessionStore::from_cache(const std::string& token_hash, long long now) {
+  if (policy_.cache_ttl.count() == 0) return std::nullopt;
+  std::lock_guard lock(cache_mutex_);
+  auto it = cache_.find(token_hash);
+  if (it == cache_.end()) return std::nullopt;
+  const Cached& c = it->second;
+  bool fresh = std::chrono::steady_clock::now() - c.fetched < policy_.cache_ttl;
+  // Expiry and the last-seen touch are decided by the database path.
+  bool still_valid = now < c.expires && now - c.last_seen < policy_.idle_timeout.count();
+  bool needs_touch = now - c.last_seen >= touch_interval_.count();
+  if (!fresh || !still_valid || needs_touch) {
+    cache_.erase(it);
+    return std::nullopt;
+  }
+  return c.session;
+}
+
+void SessionStore::remember(const std::string& token_hash, const AuthenticatedSession& session, long long last_seen,
+                            long long expires) {
+  if (policy_.cache_ttl.count() == 0) return;
+  std::lock_guard lock(cache_mutex_);
+  if (cache_.size() >= kCacheLimit) cache_.clear();
+  cache_[token_hash] = Cached{session, last_seen, expires, std::chrono::steady_clock::now()};
+}
+
+template <typename Predicate>
+void SessionStore::forget_if(Predicate predicate) {
+  std::lock_guard lock(cache_mutex_);
+  std::erase_if(cache_, [&](const auto& entry) { return predicate(entry.second.session.caller); });
+}
+
 std::optional<AuthenticatedSession> SessionStore::authenticate(std::string_view token) {
   if (token.empty() || token.size() > 256) return std::nullopt;
   std::string token_hash = sha256_hex(token);
+  long long now = to_unix(clock_.now());
+  if (auto cached = from_cache(token_hash, now)) return cached;
   auto lease = database_.lease();
   auto& sql = lease->sql();
   AuthenticatedSession found;
@@ -51,29 +89,33 @@ std::optional<AuthenticatedSession> SessionStore::authenticate(std::string_view 
       soci::into(found.caller.email);
   if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
 
-  long long now = to_unix(clock_.now());
   if (now >= expires || now - last_seen >= policy_.idle_timeout.count()) {
     sql << "DELETE FROM sessions WHERE session_id = :id", soci::use(found.caller.session_id);
     return std::nullopt;
   }
-  if (now - last_seen >= touch_interval_.count())
+  if (now - last_seen >= touch_interval_.count()) {
     sql << "UPDATE sessions SET last_seen_at = :n WHERE session_id = :id", soci::use(now),
         soci::use(found.caller.session_id);
+    last_seen = now;
+  }
 
   soci::rowset<std::string> roles = (sql.prepare << "SELECT role FROM roles WHERE member_id = :m ORDER BY role",
                                      soci::use(found.caller.member_id));
   for (const auto& role : roles) found.caller.roles.push_back(role);
   found.caller.privileged_until = from_unix(privileged);
+  remember(token_hash, found, last_seen, expires);
   return found;
 }
 
 void SessionStore::revoke(std::string_view session_id) {
+  forget_if([&](const Caller& c) { return c.session_id == session_id; });
   std::string id(session_id);
   auto lease = database_.lease();
   lease->sql() << "DELETE FROM sessions WHERE session_id = :id", soci::use(id);
 }
 
 int SessionStore::revoke_all(std::string_view member_id, std::string_view except_session_id) {
+  forget_if([&](const Caller& c) { return c.member_id == member_id && c.session_id != except_session_id; });
   std::string member(member_id), except(except_session_id);
   auto lease = database_.lease();
   soci::statement st = (lease->sql().prepare << "DELETE FROM sessions WHERE member_id = :m AND session_id <> :e",
@@ -83,6 +125,7 @@ int SessionStore::revoke_all(std::string_view member_id, std::string_view except
 }
 
 void SessionStore::set_privileged_until(std::string_view session_id, TimePoint until) {
+  forget_if([&](const Caller& c) { return c.session_id == session_id; });
   std::string id(session_id);
   long long until_s = to_unix(until);
   auto lease = database_.lease();

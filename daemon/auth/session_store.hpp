@@ -8,7 +8,9 @@
 #include <memberd/host.hpp>
 
 #include <chrono>
+#include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,9 @@ namespace memberd {
 struct SessionPolicy {
   std::chrono::seconds idle_timeout{30 * 60};
   std::chrono::seconds absolute_timeout{12 * 60 * 60};
+  // A session checked within this long is answered from memory (see
+  // sessions.cache_ttl); revokes through this store drop it at once.
+  std::chrono::milliseconds cache_ttl{1000};
 };
 
 struct AuthenticatedSession {
@@ -43,10 +48,23 @@ class SessionStore {
   int purge_expired();
 
  private:
+  struct Cached {
+    AuthenticatedSession session;
+    long long last_seen, expires;
+    std::chrono::steady_clock::time_point fetched;
+  };
+  std::optional<AuthenticatedSession> from_cache(const std::string& token_hash, long long now);
+  void remember(const std::string& token_hash, const AuthenticatedSession& session, long long last_seen,
+                long long expires);
+  template <typename Predicate>
+  void forget_if(Predicate predicate);
+
   Database& database_;
   const Clock& clock_;
   SessionPolicy policy_;
   std::chrono::seconds touch_interval_;
+  std::mutex cache_mutex_;
+  std::unordered_map<std::string, Cached> cache_;  // by token hash
 };
 
 }  // namespace memberd

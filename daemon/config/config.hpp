@@ -94,6 +94,10 @@ enum class CookieSecure { automatic, always, never };
 struct SessionsConfig {
   std::chrono::seconds idle_timeout{30 * 60};
   std::chrono::seconds absolute_timeout{12 * 60 * 60};  // >= idle_timeout
+  // How long a daemon may answer from its memory for a session it checked
+  // recently; 0 asks the database every time. Revocations made elsewhere (on
+  // another daemon sharing the database) take effect within this delay.
+  std::chrono::milliseconds cache_ttl{1000};
   CookieSecure cookie_secure = CookieSecure::automatic;
 
   bool operator==(const SessionsConfig&) const = default;

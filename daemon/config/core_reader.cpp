@@ -278,6 +278,7 @@ void read_sessions(const ConfigValue& value, SessionsConfig& sessions, Seen& see
     seen.absolute_timeout = v.where();
     read_seconds(v, sessions.absolute_timeout, seconds(1));
   });
+  map.on("cache_ttl", [&](const ConfigValue& v) { read_millis(v, sessions.cache_ttl, milliseconds(0)); });
   map.on("cookie_secure", [&](const ConfigValue& v) {
     read_choice(v, sessions.cookie_secure,
                 {{"auto", CookieSecure::automatic}, {"always", CookieSecure::always},

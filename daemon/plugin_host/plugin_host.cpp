@@ -120,6 +120,7 @@ PluginStatus PluginHost::load(const std::string& name) {
       generation = ++generation_;
     }
     auto library = PluginLibrary::load(settings_.dir / (name + ".so"), settings_.staging_dir, generation);
+    double load_ms = milliseconds_since(started_at);
     // From here on the version is owned by a shared_ptr whose last release
     // hands it to the loader thread to be stopped and unloaded.
     fresh = std::shared_ptr<Loaded>(new Loaded(), [this](Loaded* gone) {
@@ -141,6 +142,7 @@ PluginStatus PluginHost::load(const std::string& name) {
       throw PluginLoadError(name + ".so calls itself \"" + fresh->info.name + "\"; the file name and info().name must agree");
     fresh->config = validator_(name, fresh->instance->config_schema());
     apply_migrations(shared_.database, name, fresh->instance->migrations());
+    double migrate_ms = milliseconds_since(started_at) - load_ms;
     fresh->services = std::make_unique<PluginServices>(shared_, name);
     fresh->services->set_owner(std::shared_ptr<const void>(fresh, fresh.get()));
     fresh->started = true;  // stop() is owed from here, even if start() throws half-way
@@ -178,7 +180,11 @@ PluginStatus PluginHost::load(const std::string& name) {
     shared_.metrics.histogram("memberd_plugin_swap_seconds", "Time to load and publish a plugin version", {})
         .observe(status.swap_ms / 1000.0);
     shared_.log.write(LogLevel::info, "plugins", old ? "plugin swapped" : "plugin loaded",
-                      {{"plugin", name}, {"version", status.version}, {"ms", std::to_string(status.swap_ms)}});
+                      {{"plugin", name},
+                       {"version", status.version},
+                       {"ms", std::to_string(status.swap_ms)},
+                       {"load_ms", std::to_string(load_ms)},
+                       {"migrate_ms", std::to_string(migrate_ms)}});
     return status;
   } catch (const std::exception& e) {
     if (fresh) shared_.events.remove(fresh.get());

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdio>
 
 namespace memberd {
 
@@ -46,6 +47,12 @@ class RequestContext final : public Request {
   std::string request_id_, client_ip_, user_agent_;
   PathParams params_;
 };
+
+std::string milliseconds_text(double seconds) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3f", seconds * 1000.0);
+  return buffer;
+}
 
 bool is_safe_method(std::string_view m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
 
@@ -252,6 +259,7 @@ void Dispatcher::account(const RawRequest& raw, const std::string& route, const 
                      {{"route", route}})
       .observe(seconds);
 
+  if (!log_.enabled(LogLevel::info)) return;
   // Tokens travel in some paths (/password-resets/{token}); the log shows the
   // path with parameter values named like secrets replaced.
   std::string path(raw.path());
@@ -263,7 +271,7 @@ void Dispatcher::account(const RawRequest& raw, const std::string& route, const 
               {"method", std::string(raw.method())},
               {"path", path},
               {"status", status},
-              {"ms", std::to_string(seconds * 1000.0)},
+              {"ms", milliseconds_text(seconds)},
               {"client", std::string(client_ip)},
               {"door", raw.door() == Door::tcp ? "tcp" : "unix"},
               {"bytes", std::to_string(response.body.size())}});

@@ -6,6 +6,7 @@
 
 #include <httplib.h>
 
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <atomic>
@@ -137,6 +138,7 @@ struct HttpServer::Impl {
   std::vector<BoundedConnectionPool*> pools;
   std::vector<std::thread> threads;
   std::mutex pools_mutex;
+  std::vector<int> listening_sockets;
 
   Impl(const HttpSettings& s, Dispatcher& d, LogSink& l) : settings(s), dispatcher(d), log(l) {}
 
@@ -149,6 +151,16 @@ struct HttpServer::Impl {
     // Without TCP_NODELAY, Nagle plus delayed ACKs cap a keep-alive client
     // at a few hundred requests a second.
     if (door == Door::tcp) server.set_tcp_nodelay(true);
+    // cpp-httplib listens with a backlog of 5: 64 clients connecting at once
+    // overflow it and wait a second for SYN retransmits. Remember the socket
+    // so start() can widen the backlog once it listens.
+    server.set_socket_options([this, door](int sock) {
+      // SO_REUSEADDR, not cpp-httplib's default SO_REUSEPORT: a second
+      // daemon on the same port must fail to bind, not share the traffic.
+      int yes = 1;
+      if (door == Door::tcp) setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+      listening_sockets.push_back(sock);
+    });
     std::size_t threads = settings.threads, limit = settings.max_connections;
     if (door == Door::unix_socket) threads = std::max<std::size_t>(2, threads / 8);
     server.new_task_queue = [this, threads, limit] {
@@ -237,6 +249,8 @@ void HttpServer::start() {
     if (chmod(s.socket_path.c_str(), s.socket_mode) != 0)
       throw std::runtime_error("cannot set the mode of the Unix socket " + s.socket_path);
   }
+  // listen() again on a listening socket only changes its backlog.
+  for (int sock : impl_->listening_sockets) ::listen(sock, SOMAXCONN);
   if (impl_->tcp) impl_->threads.emplace_back([this] { impl_->tcp->listen_after_bind(); });
   if (impl_->unix_socket) impl_->threads.emplace_back([this] { impl_->unix_socket->listen_after_bind(); });
 }

@@ -112,6 +112,21 @@ TEST_CASE("sessions: bearer, revocation, idle expiry", "[auth]") {
   }
 }
 
+TEST_CASE("a revoke takes effect at once even for a session answered from memory", "[auth]") {
+  DaemonProcess daemon;  // default idle timeout: sessions are cached for sessions.cache_ttl
+  auto http = daemon.http();
+  std::string token = daemon.admin_token(), other = daemon.admin_token();
+  for (int i = 0; i < 3; ++i) REQUIRE(http->Get("/api/v1/session", bearer(token))->status == 200);
+  REQUIRE(http->Delete("/api/v1/admin/session", bearer(token))->status == 204);
+  CHECK(http->Get("/api/v1/session", bearer(token))->status == 401);
+  auto member_id = json::parse(http->Get("/api/v1/session", bearer(other))->body)["member_id"].get<std::string>();
+  std::string third = daemon.admin_token();
+  REQUIRE(http->Get("/api/v1/session", bearer(other))->status == 200);
+  REQUIRE(daemon.unix_socket()->Delete("/api/v1/admin/members/" + member_id + "/sessions")->status == 204);
+  CHECK(http->Get("/api/v1/session", bearer(other))->status == 401);
+  CHECK(http->Get("/api/v1/session", bearer(third))->status == 401);
+}
+
 TEST_CASE("an absolute lifetime ends even a busy session", "[auth]") {
   // Times are kept in whole seconds: the margins below allow for that.
   DaemonProcess daemon(DaemonOptions{"sqlite", {"sessions.idle_timeout=2s", "sessions.absolute_timeout=4s"}});
