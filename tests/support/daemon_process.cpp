@@ -161,6 +161,7 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options
   for (char** e = environ; *e; ++e)
     if (std::string(*e).rfind("MEMBERD_ADMIN_PASSWORD=", 0) != 0) env_strings.emplace_back(*e);
   env_strings.push_back(std::string("MEMBERD_ADMIN_PASSWORD=") + kAdminPassword);
+  for (const auto& [k, v] : options_.env) env_strings.push_back(k + "=" + v);
   std::vector<char*> args, envp;
   for (auto& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
@@ -174,7 +175,7 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options
   pid_ = pid;
   if (!options_.expect_start) return;
 
-  static const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");
+  static const std::regex listening(R"(listening on https?://127\.0\.0\.1:(\d+))");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     std::smatch m;
@@ -226,6 +227,13 @@ void DaemonProcess::signal(int sig) { kill(pid_, sig); }
 
 std::unique_ptr<httplib::Client> DaemonProcess::http() const {
   auto client = std::make_unique<httplib::Client>("127.0.0.1", port_);
+  client->set_read_timeout(30, 0);
+  return client;
+}
+
+std::unique_ptr<httplib::SSLClient> DaemonProcess::https() const {
+  auto client = std::make_unique<httplib::SSLClient>("127.0.0.1", port_);
+  client->enable_server_certificate_verification(false);
   client->set_read_timeout(30, 0);
   return client;
 }

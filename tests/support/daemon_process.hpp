@@ -25,6 +25,7 @@ struct DaemonOptions {
   // To restart on the same state: a data dir and database that outlive the process.
   std::string data_dir;
   std::string database_url;
+  std::map<std::string, std::string> env;  // extra environment for the daemon
 };
 
 // A path the build baked in (tests/CMakeLists.txt), unless the environment overrides it.
@@ -58,6 +59,8 @@ class DaemonProcess {
   void signal(int sig);
 
   std::unique_ptr<httplib::Client> http() const;
+  // HTTPS to the daemon, not verifying its (self-signed, test) certificate.
+  std::unique_ptr<httplib::SSLClient> https() const;
   std::unique_ptr<httplib::Client> unix_socket() const;
   // An admin session token from POST /api/v1/admin/session.
   std::string admin_token() const;

@@ -1,0 +1,108 @@
+// The doors themselves: HTTPS, the connection limit, systemd notifications.
+#include "support/daemon_process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <csignal>
+#include <filesystem>
+#include <thread>
+
+using memberd::test::DaemonOptions;
+using memberd::test::DaemonProcess;
+using memberd::test::env_or_fail;
+using memberd::test::run_command;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+TEST_CASE("HTTPS when http.tls is set, with Secure cookies", "[transport]") {
+  char pattern[] = "/tmp/memberd-tls-XXXXXX";
+  std::string dir = mkdtemp(pattern);
+  std::string out;
+  REQUIRE(run_command({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                       "/CN=127.0.0.1", "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem"},
+                      out) == 0);
+  {
+    DaemonProcess daemon(DaemonOptions{"sqlite", {"http.tls.cert=" + dir + "/cert.pem", "http.tls.key=" + dir + "/key.pem"}});
+    CHECK(daemon.output().find("listening on https://127.0.0.1:") != std::string::npos);
+    auto https = daemon.https();
+    auto health = https->Get("/healthz");
+    REQUIRE(health);
+    CHECK(health->status == 200);
+    auto signed_in = https->Post("/api/v1/admin/session",
+                                 json{{"email", memberd::test::kAdminEmail}, {"password", memberd::test::kAdminPassword}}.dump(),
+                                 "application/json");
+    REQUIRE(signed_in);
+    REQUIRE(signed_in->status == 201);
+    bool secure = false;
+    for (const auto& [k, v] : signed_in->headers)
+      if (k == "Set-Cookie" && v.rfind("memberd_session=", 0) == 0) secure = v.find("; Secure") != std::string::npos;
+    CHECK(secure);
+    // Plain HTTP on the TLS port gets nowhere.
+    auto plain = daemon.http()->Get("/healthz");
+    CHECK((!plain || plain->status != 200));
+  }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("connections past http.max_connections get 503 at once", "[transport]") {
+  DaemonProcess daemon(DaemonOptions{"sqlite",
+                                     {"http.threads=2", "http.max_connections=2", "swapper.delay_ms=1500"},
+                                     env_or_fail("MEMBERD_FIXTURE_PLUGINS_DIR"),
+                                     {"swapper"}});
+  std::vector<std::thread> slow;
+  for (int i = 0; i < 2; ++i)
+    slow.emplace_back([&] {
+      auto res = daemon.http()->Get("/api/v1/swapper/slow");
+      CHECK(res);
+      if (res) CHECK(res->status == 200);
+    });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto started = std::chrono::steady_clock::now();
+  auto refused = daemon.http()->Get("/healthz");
+  auto waited = std::chrono::steady_clock::now() - started;
+  REQUIRE(refused);
+  CHECK(refused->status == 503);
+  CHECK(refused->get_header_value("Retry-After") == "1");
+  CHECK(json::parse(refused->body)["type"] == "urn:memberd:problem:overloaded");
+  CHECK(waited < std::chrono::milliseconds(500));
+  for (auto& t : slow) t.join();
+  // The operator's door has its own workers: still answering.
+  CHECK(daemon.unix_socket()->Get("/healthz")->status == 200);
+}
+
+TEST_CASE("systemd hears READY, WATCHDOG and STOPPING", "[transport]") {
+  char pattern[] = "/tmp/memberd-notify-XXXXXX";
+  std::string dir = mkdtemp(pattern);
+  std::string path = dir + "/notify.sock";
+  int sock = socket(AF_UNIX, SOCK_DGRAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+  REQUIRE(bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  timeval timeout{5, 0};
+  setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  auto receive_until = [&](const std::string& wanted) {
+    char buffer[512];
+    for (int i = 0; i < 20; ++i) {
+      ssize_t n = recv(sock, buffer, sizeof buffer - 1, 0);
+      if (n <= 0) return false;
+      if (std::string(buffer, static_cast<std::size_t>(n)).find(wanted) != std::string::npos) return true;
+    }
+    return false;
+  };
+  {
+    DaemonOptions options;
+    options.env["NOTIFY_SOCKET"] = path;
+    DaemonProcess daemon(options);
+    CHECK(receive_until("READY=1"));
+    CHECK(receive_until("WATCHDOG=1"));
+    daemon.signal(SIGTERM);
+    CHECK(receive_until("STOPPING=1"));
+    CHECK(daemon.wait_exit(std::chrono::seconds(15)) == 0);
+  }
+  close(sock);
+  fs::remove_all(dir);
+}
