@@ -67,9 +67,8 @@ void EventBus::activate(const void* owner) {
     });
     for (auto& s : subscriptions_)
       if (s->owner.get() == owner) s->active = true;
-    pending_ = true;
   }
-  wake_.notify_all();
+  loop_.wake();
 }
 
 void EventBus::remove(const void* owner) {
@@ -87,39 +86,12 @@ void EventBus::remove(const void* owner) {
 }
 
 void EventBus::start() {
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] { run(); });
+  loop_.start(kPollInterval, [this] { deliver_pending(); });
 }
 
-void EventBus::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void EventBus::stop() { loop_.stop(); }
 
-void EventBus::notify() {
-  {
-    std::lock_guard lock(mutex_);
-    pending_ = true;
-  }
-  wake_.notify_all();
-}
-
-void EventBus::run() {
-  for (;;) {
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait_for(lock, kPollInterval, [&] { return stopping_ || pending_; });
-      if (stopping_) return;
-      pending_ = false;
-    }
-    deliver_pending();
-  }
-}
+void EventBus::notify() { loop_.wake(); }
 
 void EventBus::deliver_pending() {
   std::vector<std::shared_ptr<Subscription>> live;
@@ -130,10 +102,8 @@ void EventBus::deliver_pending() {
   }
   for (auto& sub : live) {
     try {
-      while (deliver_batch(*sub) == kBatch) {
-        std::lock_guard lock(mutex_);
-        if (stopping_) return;
-      }
+      while (deliver_batch(*sub) == kBatch)
+        if (loop_.stopping()) return;
     } catch (const std::exception& e) {
       log_.write(LogLevel::warn, sub->component, "event delivery paused",
                  {{"subscriber", sub->subscriber}, {"error", e.what()}});

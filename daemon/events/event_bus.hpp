@@ -9,13 +9,13 @@
 // carries over a hot swap and the two versions never both receive an event.
 #include <memberd/host.hpp>
 
-#include <condition_variable>
+#include "util/background_loop.hpp"
+
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace memberd {
@@ -52,20 +52,16 @@ class EventBus {
     std::function<void(const Event&)> handler;
     bool active = false;
   };
-  void run();
   // Delivers one batch to one subscription; returns how many were delivered.
   int deliver_batch(const Subscription& sub);
 
   Database& database_;
   const Clock& clock_;
   LogSink& log_;
-  std::mutex mutex_;
+  std::mutex mutex_;        // guards subscriptions_
   std::mutex delivering_;  // held while a handler runs, so remove() can wait it out
-  std::condition_variable wake_;
   std::vector<std::shared_ptr<Subscription>> subscriptions_;
-  std::thread thread_;
-  bool stopping_ = false;
-  bool pending_ = false;
+  BackgroundLoop loop_;
 };
 
 }  // namespace memberd

@@ -13,7 +13,7 @@ namespace memberd {
 
 namespace {
 constexpr int kMaxAttempts = 8;
-constexpr auto kPollInterval = std::chrono::seconds(1);
+constexpr auto kPollInterval = std::chrono::milliseconds(1000);
 
 // 30 s, 1 min, 2 min ... capped at 1 h: a relay outage is ridden out without hammering it.
 long long backoff_seconds(int attempts) { return std::min<long long>(3600, 30LL << std::min(attempts - 1, 7)); }
@@ -33,43 +33,20 @@ void MailOutbox::enqueue(soci::session& tx, const MailMessage& m) {
         " next_attempt_at, created_at) VALUES (:r, :s, :t, :h, :c, :st, 0, '', :n, :cr)",
       soci::use(to), soci::use(subject), soci::use(text), soci::use(html), soci::use(category), soci::use(status),
       soci::use(now), soci::use(now);
-  {
-    std::lock_guard lock(mutex_);
-    pending_ = true;
-  }
-  wake_.notify_all();
+  loop_.wake();
 }
 
 void MailOutbox::start() {
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] { run(); });
-}
-
-void MailOutbox::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void MailOutbox::run() {
-  for (;;) {
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait_for(lock, kPollInterval, [&] { return stopping_ || pending_; });
-      if (stopping_) return;
-      pending_ = false;
-    }
+  loop_.start(kPollInterval, [this] {
     try {
       deliver_due();
     } catch (const std::exception& e) {
       log_.write(LogLevel::warn, "mail", "outbox pass failed", {{"error", e.what()}});
     }
-  }
+  });
 }
+
+void MailOutbox::stop() { loop_.stop(); }
 
 std::size_t MailOutbox::queued() {
   int count = 0;

@@ -5,12 +5,10 @@
 #include <memberd/host.hpp>
 
 #include "mail/mail_transport.hpp"
+#include "util/background_loop.hpp"
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 namespace memberd {
 
@@ -27,20 +25,16 @@ class MailOutbox final : public Mail {
   void stop();
   // Delivers every due message now, on the calling thread; returns how many were sent.
   int deliver_due();
-  std::size_t queued() ;
+  std::size_t queued();
 
  private:
-  void run();
 
   Database& database_;
   const Clock& clock_;
   LogSink& log_;
   std::unique_ptr<MailTransport> transport_;
   std::string from_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::thread thread_;
-  bool stopping_ = false, pending_ = false;
+  BackgroundLoop loop_;
 };
 
 }  // namespace memberd

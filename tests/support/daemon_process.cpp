@@ -66,6 +66,32 @@ std::string with_database(const std::string& url, const std::string& dbname) {
   return url.substr(0, url.rfind('/') + 1) + dbname;
 }
 
+// Starts argv[0] with stdout and stderr to `output_fd`, stdin from
+// /dev/null, and the environment plus `extra_env` (which replaces variables
+// of the same name). Returns the pid, or -1.
+pid_t spawn(const std::vector<std::string>& argv, int output_fd, const std::map<std::string, std::string>& extra_env) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, output_fd, 1);
+  posix_spawn_file_actions_adddup2(&actions, output_fd, 2);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e) {
+    std::string entry(*e);
+    if (!extra_env.count(entry.substr(0, entry.find('=')))) env_strings.push_back(entry);
+  }
+  for (const auto& [k, v] : extra_env) env_strings.push_back(k + "=" + v);
+  std::vector<char*> args, envp;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  return rc == 0 ? pid : -1;
+}
+
 }  // namespace
 
 ScratchPostgres::ScratchPostgres() {
@@ -91,24 +117,9 @@ int run_command(const std::vector<std::string>& argv, std::string& output,
                 const std::map<std::string, std::string>& env) {
   char path[] = "/tmp/memberd-cmd-XXXXXX";
   int fd = mkstemp(path);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fd, 1);
-  posix_spawn_file_actions_adddup2(&actions, fd, 2);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
-  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
-  std::vector<char*> args, envp;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  for (auto& e : env_strings) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
+  pid_t pid = spawn(argv, fd, env);
   close(fd);
-  if (rc != 0) {
+  if (pid < 0) {
     unlink(path);
     output = "spawn failed";
     return -1;
@@ -152,26 +163,11 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options
   }
   std::string log_path = dir_ + "/daemon.log";
   int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fd, 1);
-  posix_spawn_file_actions_adddup2(&actions, fd, 2);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e)
-    if (std::string(*e).rfind("MEMBERD_ADMIN_PASSWORD=", 0) != 0) env_strings.emplace_back(*e);
-  env_strings.push_back(std::string("MEMBERD_ADMIN_PASSWORD=") + kAdminPassword);
-  for (const auto& [k, v] : options_.env) env_strings.push_back(k + "=" + v);
-  std::vector<char*> args, envp;
-  for (auto& a : argv) args.push_back(a.data());
-  args.push_back(nullptr);
-  for (auto& e : env_strings) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
+  auto env = options_.env;
+  env["MEMBERD_ADMIN_PASSWORD"] = kAdminPassword;
+  pid_t pid = spawn(argv, fd, env);
   close(fd);
-  REQUIRE(rc == 0);
+  REQUIRE(pid > 0);
   pid_ = pid;
   if (!options_.expect_start) return;
 

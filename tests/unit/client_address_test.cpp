@@ -1,0 +1,30 @@
+#include "transport/client_address.hpp"
+
+#include <catch2/catch.hpp>
+
+using memberd::TrustedProxies;
+
+TEST_CASE("the client address behind trusted proxies", "[transport]") {
+  TrustedProxies none;
+  CHECK(none.client_address("203.0.113.9", "198.51.100.1") == "203.0.113.9");
+
+  TrustedProxies proxies({"127.0.0.1", "10.0.0.0/8", "fd00::/8"});
+  CHECK(proxies.contains("10.1.2.3"));
+  CHECK_FALSE(proxies.contains("11.0.0.1"));
+  CHECK(proxies.contains("fd12::1"));
+  CHECK_FALSE(proxies.contains("not an ip"));
+
+  // An untrusted peer's header is ignored entirely.
+  CHECK(proxies.client_address("203.0.113.9", "198.51.100.1") == "203.0.113.9");
+  // The right-most entry that is not a trusted proxy is the client...
+  CHECK(proxies.client_address("127.0.0.1", "198.51.100.1") == "198.51.100.1");
+  CHECK(proxies.client_address("127.0.0.1", "6.6.6.6, 198.51.100.1, 10.0.0.2") == "198.51.100.1");
+  // ...so a client cannot spoof by prepending entries.
+  CHECK(proxies.client_address("127.0.0.1", "1.1.1.1,198.51.100.1") == "198.51.100.1");
+  // Garbage stops the walk: trust nothing beyond it.
+  CHECK(proxies.client_address("127.0.0.1", "198.51.100.1, bogus") == "127.0.0.1");
+  // Only proxies all the way: the peer itself.
+  CHECK(proxies.client_address("127.0.0.1", "10.0.0.1, 10.0.0.2") == "127.0.0.1");
+
+  CHECK_THROWS_AS(TrustedProxies({"10.0.0.0/33"}), std::invalid_argument);
+}
