@@ -1,5 +1,6 @@
 // Hot swap under load: no request fails, and every old version unloads.
 #include "support/daemon_process.hpp"
+#include "support/plugins_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -11,7 +12,7 @@
 
 using memberd::test::DaemonOptions;
 using memberd::test::DaemonProcess;
-using memberd::test::env_or_fail;
+using memberd::test::PluginsDir;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
@@ -38,17 +39,10 @@ int count_mapped_versions(const std::string& maps, const std::string& plugin) {
 }  // namespace
 
 TEST_CASE("hot swap while clients call the plugin: zero failures, old versions unloaded", "[plugins][hot_swap]") {
-  char pattern[] = "/tmp/memberd-swap-XXXXXX";
-  std::string dir = mkdtemp(pattern);
-  fs::path fixtures = env_or_fail("MEMBERD_FIXTURE_PLUGINS_DIR");
-  auto install = [&](const char* source) {
-    fs::copy_file(fixtures / (std::string(source) + ".so"), fs::path(dir) / "swapper.so.new",
-                  fs::copy_options::overwrite_existing);
-    fs::rename(fs::path(dir) / "swapper.so.new", fs::path(dir) / "swapper.so");
-  };
-  install("swapper");
+  PluginsDir dir({{"swapper", "swapper"}});
+  auto install = [&](const char* source) { dir.install(source, "swapper"); };
   {
-    DaemonProcess daemon(DaemonOptions{"sqlite", {"swapper.delay_ms=15", "http.threads=16"}, dir, {"swapper"}});
+    DaemonProcess daemon(DaemonOptions{"sqlite", {"swapper.delay_ms=15", "http.threads=16"}, dir.path(), {"swapper"}});
 
     std::atomic<bool> stop{false};
     std::atomic<int> ok{0}, failed{0};
@@ -116,5 +110,4 @@ TEST_CASE("hot swap while clients call the plugin: zero failures, old versions u
     std::sort(swap_ms.begin(), swap_ms.end());
     WARN("hot swap: median " << swap_ms[swap_ms.size() / 2] << " ms, max " << swap_ms.back() << " ms");
   }
-  fs::remove_all(dir);
 }

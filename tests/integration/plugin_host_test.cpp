@@ -1,5 +1,6 @@
 // Loading plugins: the healthy example, each broken fixture, reload triggers.
 #include "support/daemon_process.hpp"
+#include "support/plugins_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -11,33 +12,11 @@
 using memberd::test::DaemonOptions;
 using memberd::test::DaemonProcess;
 using memberd::test::env_or_fail;
+using memberd::test::PluginsDir;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A private plugins dir holding copies of the named fixtures (the tests
-// replace files in it, which must not touch the build's own).
-struct PluginsDir {
-  std::string path;
-  explicit PluginsDir(std::initializer_list<std::pair<const char*, const char*>> files) {
-    char pattern[] = "/tmp/memberd-plugins-XXXXXX";
-    path = mkdtemp(pattern);
-    for (auto [target, source] : files) install(source, target);
-  }
-  ~PluginsDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  // Atomically replaces <path>/<target>.so with the built fixture <source>.so.
-  void install(const std::string& source, const std::string& target) const {
-    fs::path from = fs::path(env_or_fail("MEMBERD_FIXTURE_PLUGINS_DIR")) / (source + ".so");
-    if (source == "hello") from = fs::path(env_or_fail("MEMBERD_PLUGINS_DIR")) / "hello.so";
-    fs::path temp = fs::path(path) / (target + ".so.new");
-    fs::copy_file(from, temp, fs::copy_options::overwrite_existing);
-    fs::rename(temp, fs::path(path) / (target + ".so"));
-  }
-};
 
 json plugin_entry(DaemonProcess& d, const std::string& name) {
   auto list = DaemonProcess::json(d.unix_socket()->Get("/api/v1/admin/plugins"));
@@ -89,7 +68,7 @@ TEST_CASE("broken plugins fail alone, with a reason, and the daemon serves on", 
                   {"wrong_signature", "wrong_signature"},
                   {"bad_config", "bad_config"},
                   {"swapper", "swapper"}});
-  DaemonProcess daemon(DaemonOptions{backend, {}, dir.path,
+  DaemonProcess daemon(DaemonOptions{backend, {}, dir.path(),
                                      {"failing_start", "failing_migration", "wrong_signature", "bad_config", "swapper",
                                       "missing_plugin"}});
   auto http = daemon.http();
@@ -164,7 +143,7 @@ TEST_CASE("access levels are enforced before a plugin's handler runs", "[plugins
 
 TEST_CASE("reload triggers: SIGHUP and a replaced file when watching", "[plugins]") {
   PluginsDir dir({{"swapper", "swapper"}});
-  DaemonProcess daemon(DaemonOptions{"sqlite", {"plugins.watch=true", "plugins.watch_interval=200ms"}, dir.path, {"swapper"}});
+  DaemonProcess daemon(DaemonOptions{"sqlite", {"plugins.watch=true", "plugins.watch_interval=200ms"}, dir.path(), {"swapper"}});
   auto http = daemon.http();
   auto version = [&] { return json::parse(http->Get("/api/v1/swapper")->body)["version"].get<std::string>(); };
   CHECK(version() == "1.0.0");
