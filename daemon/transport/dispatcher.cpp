@@ -9,7 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <mutex>
 
 namespace memberd {
 
@@ -56,13 +58,23 @@ std::string milliseconds_text(double seconds) {
 
 bool is_safe_method(std::string_view m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
 
+// Request ids must be unique, not secret: a random prefix per thread and a
+// counter, instead of a trip to the CSPRNG on every request.
+std::string new_request_id() {
+  thread_local const std::string prefix = random_token(6);
+  thread_local std::uint64_t counter = 0;
+  char suffix[20];
+  std::snprintf(suffix, sizeof suffix, "%08llx", static_cast<unsigned long long>(++counter));
+  return prefix + suffix;
+}
+
 std::string incoming_request_id(const RawRequest& raw) {
   if (auto given = raw.header("X-Request-Id"); given && !given->empty() && given->size() <= 64) {
     bool clean = true;
     for (unsigned char c : *given) clean = clean && (std::isalnum(c) || c == '-' || c == '_' || c == '.');
     if (clean) return *given;
   }
-  return random_token(12);
+  return new_request_id();
 }
 
 std::optional<std::string> cookie_value(const std::string& header, const std::string& name) {
@@ -248,16 +260,31 @@ Response Dispatcher::handle(const RawRequest& raw) {
   }
 }
 
+std::pair<Counter*, Histogram*> Dispatcher::series_for(std::string_view method, const std::string& route,
+                                                       const std::string& status) {
+  // The registry's lookups validate and sort labels; remembering the series
+  // makes the hot path one hash lookup under a shared lock.
+  std::string key = std::string(method) + ' ' + route + ' ' + status;
+  {
+    std::shared_lock lock(series_mutex_);
+    if (auto it = series_.find(key); it != series_.end()) return it->second;
+  }
+  std::pair<Counter*, Histogram*> found{
+      &metrics_.counter("memberd_http_requests_total", "HTTP requests by route and status",
+                        {{"method", std::string(method)}, {"route", route}, {"status", status}}),
+      &metrics_.histogram("memberd_http_request_duration_seconds", "HTTP request latency by route", {{"route", route}})};
+  std::unique_lock lock(series_mutex_);
+  series_.emplace(std::move(key), found);
+  return found;
+}
+
 void Dispatcher::account(const RawRequest& raw, const std::string& route, const std::string& request_id,
                          std::string_view client_ip, const Response& response, double seconds,
                          const PathParams& params) {
   std::string status = std::to_string(response.status);
-  metrics_.counter("memberd_http_requests_total", "HTTP requests by route and status",
-                   {{"method", std::string(raw.method())}, {"route", route}, {"status", status}})
-      .inc();
-  metrics_.histogram("memberd_http_request_duration_seconds", "HTTP request latency by route",
-                     {{"route", route}})
-      .observe(seconds);
+  auto [requests, latency] = series_for(raw.method(), route, status);
+  requests->inc();
+  latency->observe(seconds);
 
   if (!log_.enabled(LogLevel::info)) return;
   // Tokens travel in some paths (/password-resets/{token}); the log shows the

@@ -10,13 +10,18 @@
 #include "transport/raw_request.hpp"
 #include "transport/route_table.hpp"
 
-#include <atomic>
 #include <functional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
 
 namespace memberd {
 
 class SessionStore;
 class MetricsRegistry;
+class Counter;
+class Histogram;
 class LogSink;
 class Clock;
 
@@ -38,12 +43,17 @@ class Dispatcher {
   void account(const RawRequest& raw, const std::string& route, const std::string& request_id,
                std::string_view client_ip, const Response& response, double seconds, const PathParams& params);
 
+  std::pair<Counter*, Histogram*> series_for(std::string_view method, const std::string& route,
+                                            const std::string& status);
+
   DispatcherSettings settings_;
   const PublishedRoutes& routes_;
   SessionStore& sessions_;
   MetricsRegistry& metrics_;
   LogSink& log_;
   const Clock& clock_;
+  std::shared_mutex series_mutex_;
+  std::unordered_map<std::string, std::pair<Counter*, Histogram*>> series_;  // by "METHOD route status"
 };
 
 }  // namespace memberd
