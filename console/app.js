@@ -333,7 +333,7 @@
       result.textContent = 'Reloading…';
       const answer = await api('POST', `/api/v1/admin/plugins/${encodeURIComponent(name)}/reload`);
       const outcome = answer.ok
-        ? { ok: true, text: typeof answer.data?.swap_ms === 'number' ? `Reloaded in ${answer.data.swap_ms} ms` : 'Reloaded' }
+        ? { ok: true, text: typeof answer.data?.swap_ms === 'number' ? `Reloaded in ${answer.data.swap_ms.toFixed(1)} ms` : 'Reloaded' }
         : { ok: false, text: `Reload failed; the running version keeps serving. ${answer.problem ? problemText(answer.problem) : ''}`.trim() };
       outcomes.set(name, outcome);
       announce(`${name}: ${outcome.text}`);

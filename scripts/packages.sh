@@ -22,9 +22,33 @@ MEMBERD_BUILD_PACKAGES=(
 )
 
 # What the test suite needs on top: a PostgreSQL for the storage tests run
-# on both backends (scripts/pg-fixture.sh), curl for the black-box tests.
+# on both backends (scripts/pg-fixture.sh), curl for the black-box tests,
+# openssl for the TLS test's certificate, Chromium and Node.js for the
+# console's browser tests (playwright-core comes from npm: ensure_e2e_modules).
 # shellcheck disable=SC2034
-MEMBERD_TEST_PACKAGES=(postgresql-15 curl)
+MEMBERD_TEST_PACKAGES=(postgresql-15 curl openssl chromium)
+
+# Installs tests/e2e's npm packages exactly as package-lock.json pins them,
+# only when they are missing or the lock file changed since the last install.
+ensure_e2e_modules() {
+  local dir=$MEMBERD_REPO/tests/e2e
+  # A machine may already have Node.js from elsewhere (with its own npm):
+  # Debian's packages only when there is none, or they would conflict.
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || ensure_packages nodejs npm
+  local stamp=$dir/node_modules/.memberd-lock
+  if [[ -f $stamp ]] && cmp -s "$stamp" "$dir/package-lock.json"; then return 0; fi
+  echo "memberd: installing the browser tests' npm packages" >&2
+  local log
+  log=$(mktemp "${TMPDIR:-/tmp}/memberd-npm.XXXXXX")
+  if ! (cd "$dir" && npm ci --no-audit --no-fund) >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    echo "memberd: npm ci in tests/e2e failed" >&2
+    return 1
+  fi
+  rm -f "$log"
+  cp "$dir/package-lock.json" "$stamp"
+}
 
 _memberd_apt_updated=
 

@@ -17,6 +17,7 @@ trap report_time EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/packages.sh"
 
 ensure_packages "${MEMBERD_BUILD_PACKAGES[@]}" "${MEMBERD_TEST_PACKAGES[@]}"
+ensure_e2e_modules
 # shellcheck disable=SC2119  # (no extra cmake args)
 build_project
 
