@@ -184,6 +184,7 @@ void Daemon::start() {
   http.tls_cert = c.http.tls.cert;
   http.tls_key = c.http.tls.key;
   http.max_body_bytes = c.http.max_body_bytes;
+  http.max_header_bytes = c.http.max_header_bytes;
   http.read_timeout = c.http.read_timeout;
   http.write_timeout = c.http.write_timeout;
   http.keep_alive_timeout = c.http.keep_alive_timeout;

@@ -132,11 +132,12 @@ Dispatcher::Dispatcher(DispatcherSettings settings, const PublishedRoutes& route
                        MetricsRegistry& metrics, LogSink& log, const Clock& clock)
     : settings_(std::move(settings)), routes_(routes), sessions_(sessions), metrics_(metrics), log_(log), clock_(clock) {}
 
-Response Dispatcher::refuse(const RawRequest& raw, int status, std::string_view slug, std::string_view title) {
+Response Dispatcher::refuse(const RawRequest& raw, int status, std::string_view slug, std::string_view title,
+                            std::string_view detail, bool retry_later) {
   auto started = std::chrono::steady_clock::now();
   std::string request_id = incoming_request_id(raw);
-  Response r = problem(status, slug, title, "Try again shortly.");
-  r.headers.emplace_back("Retry-After", "1");
+  Response r = problem(status, slug, title, detail);
+  if (retry_later) r.headers.emplace_back("Retry-After", "1");
   r.headers.emplace_back("Connection", "close");
   r.headers.emplace_back("X-Request-Id", request_id);
   account(raw, "refused", request_id, raw.peer_ip(), r,

@@ -36,8 +36,10 @@ class Dispatcher {
              MetricsRegistry& metrics, LogSink& log, const Clock& clock);
 
   Response handle(const RawRequest& raw);
-  // The answer for requests refused before routing (overload, draining).
-  Response refuse(const RawRequest& raw, int status, std::string_view slug, std::string_view title);
+  // The answer for requests refused before routing: overload (with
+  // Retry-After, closing the connection) or headers over the limit.
+  Response refuse(const RawRequest& raw, int status, std::string_view slug, std::string_view title,
+                  std::string_view detail, bool retry_later);
 
  private:
   void account(const RawRequest& raw, const std::string& route, const std::string& request_id,

@@ -175,7 +175,20 @@ struct HttpServer::Impl {
     auto handler = [this, door, secure](const httplib::Request& req, httplib::Response& res) {
       HttplibRequest raw(req, door, secure);
       if (t_over_capacity) {
-        write_response(dispatcher.refuse(raw, 503, "overloaded", "Too many connections"), res);
+        write_response(dispatcher.refuse(raw, 503, "overloaded", "Too many connections", "Try again shortly.", true),
+                       res);
+        return;
+      }
+      // cpp-httplib's own ceiling is 8192 bytes a line; http.max_header_bytes
+      // may set a lower one for the whole header block.
+      std::size_t header_bytes = req.method.size() + req.target.size() + req.version.size() + 4;
+      for (const auto& [name, value] : req.headers) header_bytes += name.size() + value.size() + 4;
+      if (header_bytes > settings.max_header_bytes) {
+        write_response(dispatcher.refuse(raw, 431, "headers_too_large", "Request header fields too large",
+                                         "The request line and headers may take " +
+                                             std::to_string(settings.max_header_bytes) + " bytes.",
+                                         false),
+                       res);
         return;
       }
       write_response(dispatcher.handle(raw), res);

@@ -17,6 +17,7 @@ struct HttpSettings {
   int port = 0;
   std::string tls_cert, tls_key;
   std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_header_bytes = 8192;
   std::chrono::seconds read_timeout{10}, write_timeout{10}, keep_alive_timeout{5};
   std::size_t keep_alive_max_requests = 1000;
   std::size_t threads = 64;
