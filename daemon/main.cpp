@@ -6,6 +6,7 @@
 #include <memberd/version.hpp>
 
 #include <malloc.h>
+#include <sys/stat.h>
 
 #include <csignal>
 #include <cstring>
@@ -103,6 +104,10 @@ int main(int argc, char** argv) {
   // worker threads.
   mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   mallopt(M_ARENA_MAX, 2);
+  // The database holds password hashes, the mail directory reset links:
+  // everything the daemon writes is for its own user only. (The socket's
+  // mode is set explicitly from socket.mode.)
+  umask(0077);
 
   // Signals are taken synchronously by this thread: block them before any
   // other thread starts, so none of those threads is interrupted by one.

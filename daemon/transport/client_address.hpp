@@ -18,6 +18,7 @@ class TrustedProxies {
   // Throws std::invalid_argument on a malformed entry.
   explicit TrustedProxies(const std::vector<std::string>& entries);
   bool contains(std::string_view ip) const;
+  bool empty() const { return ranges_.empty(); }
   std::string client_address(std::string_view peer_ip, std::string_view forwarded_for) const;
 
  private:

@@ -22,9 +22,7 @@ const std::string kSessionCookie = "memberd_session";
 class RequestContext final : public Request {
  public:
   RequestContext(const RawRequest& raw, std::string request_id, std::string client_ip, PathParams params)
-      : raw_(raw), request_id_(std::move(request_id)), client_ip_(std::move(client_ip)), params_(std::move(params)) {
-    user_agent_ = raw.header("User-Agent").value_or("");
-  }
+      : raw_(raw), request_id_(std::move(request_id)), client_ip_(std::move(client_ip)), params_(std::move(params)) {}
   std::string_view method() const override { return raw_.method(); }
   std::string_view path() const override { return raw_.path(); }
   std::string path_param(std::string_view name) const override {
@@ -38,7 +36,11 @@ class RequestContext final : public Request {
   const nlohmann::json& json() const override { return json_; }
   const Caller& caller() const override { return caller_; }
   std::string_view client_ip() const override { return client_ip_; }
-  std::string_view user_agent() const override { return user_agent_; }
+  std::string_view user_agent() const override {
+    // Read on first use: most handlers never ask.
+    if (!user_agent_) user_agent_ = raw_.header("User-Agent").value_or("");
+    return *user_agent_;
+  }
   std::string_view request_id() const override { return request_id_; }
 
   Caller caller_;
@@ -46,7 +48,8 @@ class RequestContext final : public Request {
 
  private:
   const RawRequest& raw_;
-  std::string request_id_, client_ip_, user_agent_;
+  std::string request_id_, client_ip_;
+  mutable std::optional<std::string> user_agent_;
   PathParams params_;
 };
 
@@ -148,10 +151,10 @@ Response Dispatcher::refuse(const RawRequest& raw, int status, std::string_view 
 Response Dispatcher::handle(const RawRequest& raw) {
   auto started = std::chrono::steady_clock::now();
   std::string request_id = incoming_request_id(raw);
-  std::string client_ip = raw.door() == Door::unix_socket
-                              ? "unix"
-                              : settings_.trusted_proxies.client_address(
-                                    raw.peer_ip(), raw.header("X-Forwarded-For").value_or(""));
+  std::string client_ip;
+  if (raw.door() == Door::unix_socket) client_ip = "unix";
+  else if (settings_.trusted_proxies.empty()) client_ip = raw.peer_ip();
+  else client_ip = settings_.trusted_proxies.client_address(raw.peer_ip(), raw.header("X-Forwarded-For").value_or(""));
 
   // The snapshot keeps every route (and its plugin) alive until we return.
   auto table = routes_.snapshot();

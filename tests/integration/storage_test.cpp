@@ -92,6 +92,12 @@ TEST_CASE("migrations are recorded once and survive restarts", "[storage]") {
   }
   auto sql = state.open();
   CHECK(count(*sql, "SELECT COUNT(*) FROM schema_migrations") == 2);
+  if (backend == "sqlite") {
+    // Password hashes live in this file: readable by the daemon's user alone.
+    auto perms = std::filesystem::status(state.dir + "/memberd.db").permissions();
+    CHECK((perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all)) ==
+          std::filesystem::perms::none);
+  }
 }
 
 TEST_CASE("a failed migration is rolled back whole", "[storage]") {
