@@ -1,0 +1,67 @@
+// The host's mail outbox with the default `file` transport: one .eml per
+// message under <data_dir>/mail/, headers that cannot be injected into.
+#include "support/daemon_process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+using memberd::test::DaemonOptions;
+using memberd::test::DaemonProcess;
+using memberd::test::env_or_fail;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> messages(const std::string& dir) {
+  std::vector<std::string> out;
+  if (!fs::exists(dir)) return out;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".eml") continue;
+    std::ifstream in(entry.path());
+    std::ostringstream s;
+    s << in.rdbuf();
+    out.push_back(s.str());
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("queued mail lands as .eml files; headers stay headers", "[mail]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess daemon(DaemonOptions{backend, {}, env_or_fail("MEMBERD_FIXTURE_PLUGINS_DIR"), {"swapper"}});
+  httplib::Headers auth{{"Authorization", "Bearer " + daemon.admin_token()}};
+  auto http = daemon.http();
+  auto queued = http->Post("/api/v1/swapper/mail", auth,
+                           json{{"subject", "Your reset link\r\nBcc: attacker@example.com"},
+                                {"text", "Open http://127.0.0.1/reset/abc\nto continue. Grüße"},
+                                {"html", "<p>Open the link</p>"}}
+                               .dump(),
+                           "application/json");
+  REQUIRE(queued);
+  REQUIRE(queued->status == 202);
+
+  std::string mail_dir = daemon.data_dir() + "/mail";
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (messages(mail_dir).empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto all = messages(mail_dir);
+  REQUIRE(all.size() == 1);
+  const std::string& eml = all[0];
+  CHECK(eml.find("To: admin@memberd.local\r\n") != std::string::npos);
+  CHECK(eml.find("From: memberd <no-reply@localhost>\r\n") != std::string::npos);
+  // The CR LF in the subject did not start a header of its own.
+  CHECK(eml.find("\r\nBcc:") == std::string::npos);
+  CHECK(eml.find("Subject: Your reset link  Bcc: attacker@example.com\r\n") != std::string::npos);
+  CHECK(eml.find("multipart/alternative") != std::string::npos);
+  // The text part stays readable, so a member on the file transport can follow the link.
+  CHECK(eml.find("Open http://127.0.0.1/reset/abc\r\nto continue. Grüße") != std::string::npos);
+  CHECK(eml.find("Message-ID: <") != std::string::npos);
+  // No half-written files are left behind.
+  for (const auto& entry : fs::directory_iterator(mail_dir)) CHECK(entry.path().extension() == ".eml");
+}
