@@ -2,6 +2,7 @@
 
 #include "api/core_services.hpp"
 #include "auth/accounts_service.hpp"
+#include "auth/bootstrap_admin.hpp"
 #include "auth/password_hasher.hpp"
 #include "auth/rate_limiter.hpp"
 #include "auth/session_store.hpp"
@@ -12,6 +13,7 @@
 #include "metrics/registry.hpp"
 #include "plugin_host/plugin_host.hpp"
 #include "storage/database.hpp"
+#include "storage/error_text.hpp"
 #include "storage/migrations.hpp"
 #include "transport/dispatcher.hpp"
 #include "transport/http_server.hpp"
@@ -114,24 +116,7 @@ void Daemon::start() {
   p.events = std::make_unique<EventBus>(*p.database, p.clock, p.log);
   p.mail = std::make_unique<MailOutbox>(*p.database, p.clock, p.log, make_transport(c), c.mail.from);
 
-  // The first admin: made by the core alone, so the console never depends on a plugin.
-  if (!p.accounts->role_exists("admin")) {
-    const char* given = std::getenv("MEMBERD_ADMIN_PASSWORD");
-    std::string password = given && *given ? given : random_token(18);
-    auto lease = p.database->lease();
-    Transaction tx(*lease);
-    auto id = p.accounts->create_member(lease->sql(), c.bootstrap.admin_email, password, {"admin"});
-    if (!id) throw std::runtime_error("bootstrap.admin_email " + c.bootstrap.admin_email +
-                                      " belongs to a member without the admin role; choose another address");
-    p.events->publish_text(lease->sql(), "member.created",
-                           "{\"member_id\":\"" + *id + "\",\"roles\":[\"admin\"],\"by\":\"bootstrap\"}");
-    tx.commit();
-    // Printed once to the terminal, never to the log.
-    std::cout << "memberd: bootstrap admin " << c.bootstrap.admin_email;
-    if (given && *given) std::cout << " (password from MEMBERD_ADMIN_PASSWORD)\n";
-    else std::cout << " password: " << password << "\n         (shown once: store it now)\n";
-    std::cout.flush();
-  }
+  ensure_bootstrap_admin(*p.accounts, *p.database, *p.events, c.bootstrap.admin_email, c.data_dir);
 
   p.core = std::make_unique<CoreServices>(CoreServices{*p.database, *p.accounts, *p.sessions, *p.events, p.metrics,
                                                        p.log, p.clock, *p.rate_limiter});
@@ -231,8 +216,9 @@ void Daemon::tick() {
   try {
     int purged = p.sessions->purge_expired();
     if (purged) p.log.write(LogLevel::debug, "sessions", "expired sessions purged", {{"count", std::to_string(purged)}});
+    p.rate_limiter->purge(std::chrono::hours(24));
   } catch (const std::exception& e) {
-    p.log.write(LogLevel::warn, "sessions", "purge failed", {{"error", e.what()}});
+    p.log.write(LogLevel::warn, "sessions", "purge failed", {{"error", describe_error(e)}});
   }
 }
 

@@ -114,9 +114,10 @@ Response create_member(CoreServices& core, const Request& req) {
   }
   if (!errors.empty()) return problem(422, "validation", "Some fields need attention", {}, errors);
 
+  auto hash = core.accounts.hash_password(*password);
   auto lease = core.database.lease();
   Transaction tx(*lease);
-  auto id = core.accounts.create_member(lease->sql(), *email, *password, roles);
+  auto id = core.accounts.create_member(lease->sql(), *email, hash, roles);
   if (!id) return problem(409, "email_taken", "Email already registered", "Another member uses this address.",
                           {{"email", "This address is already registered."}});
   core.events.publish(lease->sql(), "member.created",

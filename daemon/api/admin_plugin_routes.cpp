@@ -32,8 +32,10 @@ std::vector<Route> admin_plugin_routes(CoreServices& core) {
                         body["swap_ms"] = status.swap_ms;
                         return json_response(200, body);
                       } catch (const std::out_of_range&) {
-                        return problem(404, "not_found", "No such plugin",
-                                       "Plugin \"" + name + "\" is not in plugins.enabled.");
+                        return problem(404, "not_found", "No such plugin", "That plugin is not in plugins.enabled.");
+                      } catch (const ShuttingDown&) {
+                        return problem(503, "shutting_down", "Shutting down", "The daemon is stopping.")
+                            .with_header("Retry-After", "5");
                       } catch (const std::exception& e) {
                         return problem(422, "plugin_load_failed", "The plugin could not be loaded",
                                        std::string(e.what()) + " The previous version (if any) keeps serving.");

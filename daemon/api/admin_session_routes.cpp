@@ -2,6 +2,7 @@
 // plugins are loaded. Members sign in through the credentials plugin.
 #include "api/core_services.hpp"
 #include "auth/accounts_service.hpp"
+#include "auth/email_address.hpp"
 #include "auth/rate_limiter.hpp"
 #include "events/event_bus.hpp"
 #include "storage/database.hpp"
@@ -41,11 +42,16 @@ std::vector<Route> admin_session_routes(CoreServices& core) {
     if (!password || password->empty()) errors.emplace_back("password", "Enter your password.");
     if (!errors.empty()) return problem(422, "validation", "Some fields need attention", {}, errors);
 
-    auto decision = core.rate_limiter.hit("admin_sign_in:" + std::string(req.client_ip()),
-                                          core.admin_sign_in_per_minute, std::chrono::seconds{60});
-    if (!decision.allowed)
-      return problem(429, "rate_limited", "Too many attempts", "Wait before trying again.")
-          .with_header("Retry-After", std::to_string(decision.retry_after.count()));
+    // Counted per client network and per account: rotating addresses does not
+    // buy an attacker more guesses at one admin. (A locked-out admin still has
+    // the local socket and memberctl.)
+    for (const std::string& bucket : {"admin_sign_in:" + address_bucket(req.client_ip()),
+                                      "admin_sign_in_account:" + normalize_email(*email)}) {
+      auto decision = core.rate_limiter.hit(bucket, core.admin_sign_in_per_minute, std::chrono::seconds{60});
+      if (!decision.allowed)
+        return problem(429, "rate_limited", "Too many attempts", "Wait before trying again.")
+            .with_header("Retry-After", std::to_string(decision.retry_after.count()));
+    }
 
     auto member = core.accounts.find_by_email(*email);
     // An unknown email costs the same hash as a wrong password, and both get

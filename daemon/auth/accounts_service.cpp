@@ -12,19 +12,35 @@ AccountsService::AccountsService(Database& database, const Clock& clock, Passwor
                                  SessionStore& sessions)
     : database_(database), clock_(clock), hasher_(hasher), sessions_(sessions) {}
 
+PasswordHash AccountsService::hash_password(std::string_view password) { return PasswordHash(hasher_.hash(password)); }
+
 std::optional<std::string> AccountsService::create_member(soci::session& tx, std::string_view email,
-                                                          std::string_view password,
+                                                          const PasswordHash& password,
                                                           const std::vector<std::string>& roles) {
   std::string normalized = normalize_email(email);
-  int taken = 0;
-  tx << "SELECT COUNT(*) FROM members WHERE email = :e", soci::use(normalized), soci::into(taken);
-  if (taken > 0) return std::nullopt;
+  auto taken = [&] {
+    int count = 0;
+    tx << "SELECT COUNT(*) FROM members WHERE email = :e", soci::use(normalized), soci::into(count);
+    return count > 0;
+  };
+  if (taken()) return std::nullopt;
 
-  std::string hash = hasher_.hash(password);
   std::string id = new_uuid();
+  const std::string& hash = password.phc();
   long long now = to_unix(clock_.now());
-  tx << "INSERT INTO members (member_id, email, password_hash, created_at, updated_at) VALUES (:id, :e, :h, :c, :u)",
-      soci::use(id), soci::use(normalized), soci::use(hash), soci::use(now), soci::use(now);
+  // Two requests may pass the check above at once; the UNIQUE constraint
+  // decides, and the savepoint keeps the caller's transaction usable
+  // (PostgreSQL aborts a whole transaction on an error otherwise).
+  tx << "SAVEPOINT create_member";
+  try {
+    tx << "INSERT INTO members (member_id, email, password_hash, created_at, updated_at) VALUES (:id, :e, :h, :c, :u)",
+        soci::use(id), soci::use(normalized), soci::use(hash), soci::use(now), soci::use(now);
+  } catch (const soci::soci_error&) {
+    tx << "ROLLBACK TO SAVEPOINT create_member";
+    if (taken()) return std::nullopt;
+    throw;
+  }
+  tx << "RELEASE SAVEPOINT create_member";
   for (std::string role : roles) tx << "INSERT INTO roles (member_id, role) VALUES (:id, :r)", soci::use(id), soci::use(role);
   return id;
 }
@@ -69,8 +85,9 @@ PasswordCheck AccountsService::verify_password(std::string_view member_id, std::
     }
     if (!hasher_.verify(hash, password)) return PasswordCheck::wrong;
     if (hasher_.needs_rehash(hash)) {
+      auto fresh = hash_password(password);
       auto lease = database_.lease();
-      set_password(lease->sql(), member_id, password);
+      set_password(lease->sql(), member_id, fresh);
     }
     return PasswordCheck::ok;
   } catch (const HashingBusy&) {
@@ -78,8 +95,8 @@ PasswordCheck AccountsService::verify_password(std::string_view member_id, std::
   }
 }
 
-void AccountsService::set_password(soci::session& tx, std::string_view member_id, std::string_view password) {
-  std::string hash = hasher_.hash(password), id(member_id);
+void AccountsService::set_password(soci::session& tx, std::string_view member_id, const PasswordHash& password) {
+  std::string hash = password.phc(), id(member_id);
   long long now = to_unix(clock_.now());
   tx << "UPDATE members SET password_hash = :h, updated_at = :u WHERE member_id = :id", soci::use(hash),
       soci::use(now), soci::use(id);

@@ -14,12 +14,13 @@ class AccountsService final : public Accounts {
  public:
   AccountsService(Database& database, const Clock& clock, PasswordHasher& hasher, SessionStore& sessions);
 
-  std::optional<std::string> create_member(soci::session& tx, std::string_view email, std::string_view password,
+  PasswordHash hash_password(std::string_view password) override;
+  std::optional<std::string> create_member(soci::session& tx, std::string_view email, const PasswordHash& password,
                                            const std::vector<std::string>& roles) override;
   std::optional<Member> find_by_email(std::string_view email) override;
   std::optional<Member> find_by_id(std::string_view member_id) override;
   PasswordCheck verify_password(std::string_view member_id, std::string_view password) override;
-  void set_password(soci::session& tx, std::string_view member_id, std::string_view password) override;
+  void set_password(soci::session& tx, std::string_view member_id, const PasswordHash& password) override;
   void set_email(soci::session& tx, std::string_view member_id, std::string_view email) override;
   std::string hash_secret(std::string_view secret) override;
   bool verify_secret(std::string_view phc_hash, std::string_view secret) override;

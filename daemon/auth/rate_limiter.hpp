@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 
 namespace memberd {
 
@@ -13,11 +14,18 @@ struct RateDecision {
   std::chrono::seconds retry_after;  // when refused: until the window ends
 };
 
+// The part of a client address a limit should count: the address for IPv4,
+// the /64 network for IPv6 (one subscriber usually holds a whole /64, so
+// per-address counting is trivially dodged).
+std::string address_bucket(std::string_view ip);
+
 class RateLimiter {
  public:
   RateLimiter(Database& database, const Clock& clock) : database_(database), clock_(clock) {}
   // Counts one hit on `bucket` and says whether it is within `limit` per `window`.
   RateDecision hit(const std::string& bucket, int limit, std::chrono::seconds window);
+  // Deletes counters whose window started before `older_than` ago.
+  int purge(std::chrono::seconds older_than);
 
  private:
   Database& database_;

@@ -2,6 +2,7 @@
 
 #include "util/crypto.hpp"
 #include "util/time_format.hpp"
+#include "util/utf8.hpp"
 
 #include "storage/row_values.hpp"
 
@@ -25,7 +26,7 @@ OpenedSession SessionStore::open(std::string_view member_id, std::string_view ip
   opened.expires_at = format_rfc3339(expires);
 
   std::string token_hash = sha256_hex(opened.token), csrf_hash = sha256_hex(opened.csrf_token);
-  std::string member(member_id), address(ip.substr(0, 64)), agent(user_agent.substr(0, 512));
+  std::string member(member_id), address = valid_utf8(ip, 64), agent = valid_utf8(user_agent, 512);
   long long now_s = to_unix(now), expires_s = to_unix(expires);
   auto lease = database_.lease();
   lease->sql() << "INSERT INTO sessions (session_id, token_hash, csrf_hash, member_id, created_at, last_seen_at,"
@@ -59,9 +60,11 @@ std::optional<AuthenticatedSession> SessionStore::from_cache(const std::string& 
 }
 
 void SessionStore::remember(const std::string& token_hash, const AuthenticatedSession& session, long long last_seen,
-                            long long expires) {
+                            long long expires, std::uint64_t read_at_generation) {
   if (policy_.cache_ttl.count() == 0) return;
   std::lock_guard lock(cache_mutex_);
+  // A revoke happened while we read the row: what we read may be stale.
+  if (generation_ != read_at_generation) return;
   if (cache_.size() >= kCacheLimit) cache_.clear();
   cache_[token_hash] = Cached{session, last_seen, expires, std::chrono::steady_clock::now()};
 }
@@ -69,6 +72,7 @@ void SessionStore::remember(const std::string& token_hash, const AuthenticatedSe
 template <typename Predicate>
 void SessionStore::forget_if(Predicate predicate) {
   std::lock_guard lock(cache_mutex_);
+  ++generation_;
   std::erase_if(cache_, [&](const auto& entry) { return predicate(entry.second.session.caller); });
 }
 
@@ -77,6 +81,11 @@ std::optional<AuthenticatedSession> SessionStore::authenticate(std::string_view 
   std::string token_hash = sha256_hex(token);
   long long now = to_unix(clock_.now());
   if (auto cached = from_cache(token_hash, now)) return cached;
+  std::uint64_t generation;
+  {
+    std::lock_guard lock(cache_mutex_);
+    generation = generation_;
+  }
   auto lease = database_.lease();
   auto& sql = lease->sql();
   AuthenticatedSession found;
@@ -103,33 +112,44 @@ std::optional<AuthenticatedSession> SessionStore::authenticate(std::string_view 
                                      soci::use(found.caller.member_id));
   for (const auto& role : roles) found.caller.roles.push_back(role);
   found.caller.privileged_until = from_unix(privileged);
-  remember(token_hash, found, last_seen, expires);
+  remember(token_hash, found, last_seen, expires, generation);
   return found;
 }
 
+// In the methods below the database changes first and the cache forgets
+// after: the other order would let a request in between cache the old row.
 void SessionStore::revoke(std::string_view session_id) {
-  forget_if([&](const Caller& c) { return c.session_id == session_id; });
   std::string id(session_id);
-  auto lease = database_.lease();
-  lease->sql() << "DELETE FROM sessions WHERE session_id = :id", soci::use(id);
+  {
+    auto lease = database_.lease();
+    lease->sql() << "DELETE FROM sessions WHERE session_id = :id", soci::use(id);
+  }
+  forget_if([&](const Caller& c) { return c.session_id == session_id; });
 }
 
 int SessionStore::revoke_all(std::string_view member_id, std::string_view except_session_id) {
-  forget_if([&](const Caller& c) { return c.member_id == member_id && c.session_id != except_session_id; });
   std::string member(member_id), except(except_session_id);
-  auto lease = database_.lease();
-  soci::statement st = (lease->sql().prepare << "DELETE FROM sessions WHERE member_id = :m AND session_id <> :e",
-                        soci::use(member), soci::use(except));
-  st.execute(true);
-  return static_cast<int>(st.get_affected_rows());
+  int revoked = 0;
+  {
+    auto lease = database_.lease();
+    soci::statement st = (lease->sql().prepare << "DELETE FROM sessions WHERE member_id = :m AND session_id <> :e",
+                          soci::use(member), soci::use(except));
+    st.execute(true);
+    revoked = static_cast<int>(st.get_affected_rows());
+  }
+  forget_if([&](const Caller& c) { return c.member_id == member_id && c.session_id != except_session_id; });
+  return revoked;
 }
 
 void SessionStore::set_privileged_until(std::string_view session_id, TimePoint until) {
-  forget_if([&](const Caller& c) { return c.session_id == session_id; });
   std::string id(session_id);
   long long until_s = to_unix(until);
-  auto lease = database_.lease();
-  lease->sql() << "UPDATE sessions SET privileged_until = :p WHERE session_id = :id", soci::use(until_s), soci::use(id);
+  {
+    auto lease = database_.lease();
+    lease->sql() << "UPDATE sessions SET privileged_until = :p WHERE session_id = :id", soci::use(until_s),
+        soci::use(id);
+  }
+  forget_if([&](const Caller& c) { return c.session_id == session_id; });
 }
 
 std::vector<SessionView> SessionStore::list(std::string_view member_id) {

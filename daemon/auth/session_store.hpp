@@ -8,6 +8,7 @@
 #include <memberd/host.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
@@ -55,7 +56,7 @@ class SessionStore {
   };
   std::optional<AuthenticatedSession> from_cache(const std::string& token_hash, long long now);
   void remember(const std::string& token_hash, const AuthenticatedSession& session, long long last_seen,
-                long long expires);
+                long long expires, std::uint64_t read_at_generation);
   template <typename Predicate>
   void forget_if(Predicate predicate);
 
@@ -65,6 +66,7 @@ class SessionStore {
   std::chrono::seconds touch_interval_;
   std::mutex cache_mutex_;
   std::unordered_map<std::string, Cached> cache_;  // by token hash
+  std::uint64_t generation_ = 0;                   // bumped by every forget
 };
 
 }  // namespace memberd

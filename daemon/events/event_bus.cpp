@@ -1,4 +1,5 @@
 #include "events/event_bus.hpp"
+#include "storage/error_text.hpp"
 
 #include "log/logger.hpp"
 #include "util/time_format.hpp"
@@ -26,7 +27,8 @@ EventBus::EventBus(Database& database, const Clock& clock, LogSink& log)
 EventBus::~EventBus() { stop(); }
 
 void EventBus::publish(soci::session& tx, std::string_view type, const nlohmann::json& payload) {
-  publish_text(tx, type, payload.dump());
+  // Payloads carry client text (user agents): never let a bad byte throw here.
+  publish_text(tx, type, payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 void EventBus::publish_text(soci::session& tx, std::string_view type, const std::string& payload_json) {
@@ -106,7 +108,7 @@ void EventBus::deliver_pending() {
         if (loop_.stopping()) return;
     } catch (const std::exception& e) {
       log_.write(LogLevel::warn, sub->component, "event delivery paused",
-                 {{"subscriber", sub->subscriber}, {"error", e.what()}});
+                 {{"subscriber", sub->subscriber}, {"error", describe_error(e)}});
     }
   }
 }
@@ -156,11 +158,8 @@ int EventBus::deliver_batch(const Subscription& sub) {
   for (const auto& event : batch) {
     try {
       sub.handler(event);
-    } catch (const std::exception& e) {
-      failure = e.what();
-      break;
     } catch (...) {
-      failure = "unknown exception";
+      failure = describe_current_exception();
       break;
     }
     last = event.id;

@@ -1,6 +1,8 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace memberd {
 
@@ -8,7 +10,11 @@ struct OutgoingMail {
   long long id;
   std::string from, to, subject, text, html, category;
   long long created_at;
+  std::vector<std::pair<std::string, std::string>> headers;
 };
+
+// Whether a plugin may add a header of this name (see MailMessage::headers).
+bool is_allowed_extra_header(const std::string& name);
 
 // Delivers one message; throws std::runtime_error with a reason on failure
 // (the outbox retries with backoff).

@@ -3,6 +3,7 @@
 #include "util/crypto.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 
 namespace memberd {
@@ -80,6 +81,18 @@ std::string body_part(const std::string& type, const std::string& content) {
 
 }  // namespace
 
+bool is_allowed_extra_header(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
+  std::string lower;
+  for (char c : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* reserved : {"from", "to", "cc", "bcc", "subject", "date", "message-id", "mime-version", "sender",
+                               "reply-to", "x-memberd-category"})
+    if (lower == reserved) return false;
+  return lower.rfind("content-", 0) != 0;
+}
+
 std::string render_message(const OutgoingMail& mail, const std::string& message_id_domain) {
   char date[64];
   std::time_t t = static_cast<std::time_t>(mail.created_at);
@@ -95,6 +108,8 @@ std::string render_message(const OutgoingMail& mail, const std::string& message_
   out += "Message-ID: <" + std::to_string(mail.id) + "." + random_token(9) + "@" + message_id_domain + ">\r\n";
   out += "MIME-Version: 1.0\r\n";
   if (!mail.category.empty()) out += "X-Memberd-Category: " + one_line(mail.category) + "\r\n";
+  for (const auto& [name, value] : mail.headers)
+    if (is_allowed_extra_header(name)) out += name + ": " + one_line(value) + "\r\n";
   if (mail.html.empty()) return out + body_part("text/plain", mail.text);
   std::string boundary = "memberd-" + random_token(12);
   out += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n";

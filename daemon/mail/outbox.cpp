@@ -1,12 +1,16 @@
 #include "mail/outbox.hpp"
+#include "storage/error_text.hpp"
 
 #include "log/logger.hpp"
 #include "util/time_format.hpp"
 
 #include <memberd/database.hpp>
+#include <nlohmann/json.hpp>
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <stdexcept>
+#include <optional>
 #include <vector>
 
 namespace memberd {
@@ -26,13 +30,18 @@ MailOutbox::MailOutbox(Database& database, const Clock& clock, LogSink& log, std
 MailOutbox::~MailOutbox() { stop(); }
 
 void MailOutbox::enqueue(soci::session& tx, const MailMessage& m) {
+  for (const auto& [name, value] : m.headers)
+    if (!is_allowed_extra_header(name)) throw std::invalid_argument("mail header \"" + name + "\" may not be set");
   long long now = to_unix(clock_.now());
   std::string to = m.to, subject = m.subject, text = m.text, html = m.html, category = m.category;
   std::string status = "queued";
-  tx << "INSERT INTO mail_outbox (recipient, subject, body_text, body_html, category, status, attempts, last_error,"
-        " next_attempt_at, created_at) VALUES (:r, :s, :t, :h, :c, :st, 0, '', :n, :cr)",
-      soci::use(to), soci::use(subject), soci::use(text), soci::use(html), soci::use(category), soci::use(status),
-      soci::use(now), soci::use(now);
+  nlohmann::json header_list = nlohmann::json::array();
+  for (const auto& [name, value] : m.headers) header_list.push_back({name, value});
+  std::string headers = header_list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  tx << "INSERT INTO mail_outbox (recipient, subject, body_text, body_html, category, headers, status, attempts,"
+        " last_error, next_attempt_at, created_at) VALUES (:r, :s, :t, :h, :c, :hd, :st, 0, '', :n, :cr)",
+      soci::use(to), soci::use(subject), soci::use(text), soci::use(html), soci::use(category), soci::use(headers),
+      soci::use(status), soci::use(now), soci::use(now);
   loop_.wake();
 }
 
@@ -41,7 +50,7 @@ void MailOutbox::start() {
     try {
       deliver_due();
     } catch (const std::exception& e) {
-      log_.write(LogLevel::warn, "mail", "outbox pass failed", {{"error", e.what()}});
+      log_.write(LogLevel::warn, "mail", "outbox pass failed", {{"error", describe_error(e)}});
     }
   });
 }
@@ -62,18 +71,28 @@ int MailOutbox::deliver_due() {
   for (;;) {
     auto lease = database_.lease();
     auto& sql = lease->sql();
-    // One message per transaction: claimed (row-locked on PostgreSQL, so two
+    // On PostgreSQL one message per transaction: claimed with a row lock (two
     // daemons never send the same one), delivered, and marked in one go.
-    Transaction tx(*lease);
+    // SQLite has one daemon and one outbox thread; holding its database-wide
+    // write lock while a relay answers would stall every other writer.
+    std::optional<Transaction> tx;
+    if (postgres) tx.emplace(*lease);
     OutgoingMail mail;
     int attempts = 0;
     soci::indicator ind = soci::i_null;
-    sql << std::string("SELECT id, recipient, subject, body_text, body_html, category, attempts, created_at"
+    std::string headers;
+    sql << std::string("SELECT id, recipient, subject, body_text, body_html, category, headers, attempts, created_at"
                        " FROM mail_outbox WHERE status = 'queued' AND next_attempt_at <= :n ORDER BY id LIMIT 1") +
                (postgres ? " FOR UPDATE SKIP LOCKED" : ""),
         soci::use(now), soci::into(mail.id, ind), soci::into(mail.to), soci::into(mail.subject), soci::into(mail.text),
-        soci::into(mail.html), soci::into(mail.category), soci::into(attempts), soci::into(mail.created_at);
+        soci::into(mail.html), soci::into(mail.category), soci::into(headers), soci::into(attempts),
+        soci::into(mail.created_at);
     if (!sql.got_data() || ind != soci::i_ok) return sent;
+    auto parsed = nlohmann::json::parse(headers, nullptr, false);
+    if (parsed.is_array())
+      for (const auto& pair : parsed)
+        if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string())
+          mail.headers.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
     mail.from = from_;
     ++attempts;
     try {
@@ -83,14 +102,14 @@ int MailOutbox::deliver_due() {
           soci::use(attempts), soci::use(sent_at), soci::use(mail.id);
       ++sent;
     } catch (const std::exception& e) {
-      std::string status = attempts >= kMaxAttempts ? "failed" : "queued", error = e.what();
+      std::string status = attempts >= kMaxAttempts ? "failed" : "queued", error = describe_error(e);
       long long next = now + backoff_seconds(attempts);
       sql << "UPDATE mail_outbox SET status = :st, attempts = :a, last_error = :e, next_attempt_at = :n WHERE id = :id",
           soci::use(status), soci::use(attempts), soci::use(error), soci::use(next), soci::use(mail.id);
       log_.write(LogLevel::warn, "mail", "delivery failed",
                  {{"message_id", std::to_string(mail.id)}, {"attempts", std::to_string(attempts)}, {"error", error}});
     }
-    tx.commit();
+    if (tx) tx->commit();
   }
 }
 

@@ -1,4 +1,5 @@
 #include "plugin_host/config_check.hpp"
+#include "storage/error_text.hpp"
 
 #include "config/describe_schema.hpp"
 #include "config/plugin_config.hpp"
@@ -22,12 +23,15 @@ void for_each_plugin(const CoreConfig& config,
   if (!scratch) throw std::runtime_error("cannot create a scratch directory for the plugin check");
   unsigned generation = 0;
   for (const auto& name : config.plugins.enabled) {
+    // The library outlives the catch: a plugin's own exception type must be
+    // described while its code is still mapped.
+    std::shared_ptr<PluginLibrary> library;
     try {
-      auto library = PluginLibrary::load(std::filesystem::path(config.plugins.dir) / (name + ".so"), scratch, ++generation);
+      library = PluginLibrary::load(std::filesystem::path(config.plugins.dir) / (name + ".so"), scratch, ++generation);
       std::unique_ptr<Plugin> plugin(library->create());
       use(name, *plugin);
-    } catch (const std::exception& e) {
-      failed(name, e.what());
+    } catch (...) {
+      failed(name, describe_current_exception());
     }
   }
   std::error_code ignored;

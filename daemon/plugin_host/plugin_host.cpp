@@ -5,6 +5,7 @@
 #include "metrics/registry.hpp"
 #include "plugin_host/plugin_library.hpp"
 #include "storage/migrations.hpp"
+#include "storage/error_text.hpp"
 #include "util/time_format.hpp"
 
 #include <sys/stat.h>
@@ -53,8 +54,14 @@ PluginHost::PluginHost(PluginHostSettings settings, SharedServices shared, Publi
     slot.status.file = (settings_.dir / (name + ".so")).string();
     slots_.emplace(name, std::move(slot));
   }
+  // Copies left by a crash: nothing is mapped yet, so they can all go.
+  std::error_code ignored;
+  if (std::filesystem::is_directory(settings_.staging_dir, ignored))
+    for (const auto& entry : std::filesystem::directory_iterator(settings_.staging_dir, ignored))
+      std::filesystem::remove(entry.path(), ignored);
   routes_.publish(build_table({}, nullptr));
   loader_ = std::thread([this] { loader_loop(); });
+  loader_id_ = loader_.get_id();
   if (settings_.watch) watcher_ = std::thread([this] { watcher_loop(); });
 }
 
@@ -68,7 +75,7 @@ auto PluginHost::on_loader(F&& work) -> decltype(work()) {
   auto future = task->get_future();
   {
     std::lock_guard lock(queue_mutex_);
-    if (stopping_) throw std::runtime_error("the daemon is shutting down");
+    if (closing_) throw ShuttingDown();
     queue_.push_back([task] { (*task)(); });
   }
   queue_ready_.notify_all();
@@ -76,13 +83,17 @@ auto PluginHost::on_loader(F&& work) -> decltype(work()) {
 }
 
 void PluginHost::loader_loop() {
-  loader_id_ = std::this_thread::get_id();
   for (;;) {
     std::function<void()> task;
     {
       std::unique_lock lock(queue_mutex_);
       queue_ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;
+      if (queue_.empty()) {
+        // Decided under the same lock a releasing thread checks: a retire is
+        // either queued before this point (and run) or run by its releaser.
+        loader_exited_ = true;
+        return;
+      }
       task = std::move(queue_.front());
       queue_.pop_front();
     }
@@ -94,6 +105,8 @@ void PluginHost::load_enabled() {
   for (const auto& name : settings_.enabled) {
     try {
       reload(name);
+    } catch (const ShuttingDown&) {
+      return;
     } catch (const std::exception&) {
       // Recorded in the plugin's status and logged; the daemon serves on.
     }
@@ -125,7 +138,7 @@ PluginStatus PluginHost::load(const std::string& name) {
     // hands it to the loader thread to be stopped and unloaded.
     fresh = std::shared_ptr<Loaded>(new Loaded(), [this](Loaded* gone) {
       std::unique_lock lock(queue_mutex_);
-      if (stopping_ && !loader_.joinable()) {
+      if (loader_exited_) {
         lock.unlock();
         retire(gone);
         return;
@@ -149,16 +162,20 @@ PluginStatus PluginHost::load(const std::string& name) {
     try {
       fresh->instance->start(*fresh->services, *fresh->config);
     } catch (const std::exception& e) {
-      throw PluginLoadError(name + " refused to start: " + e.what());
+      throw PluginLoadError(name + " refused to start: " + describe_error(e));
     }
     fresh->services->close_registration();
     fresh->routes = fresh->services->take_routes();
-    auto table = build_table(name, fresh);
+    {
+      std::lock_guard lock(queue_mutex_);
+      if (closing_) throw ShuttingDown();
+    }
 
     std::shared_ptr<Loaded> old;
     PluginStatus status;
     {
       std::lock_guard lock(mutex_);
+      auto table = build_table(name, fresh);
       auto& slot = slots_.at(name);
       routes_.publish(table);
       old = std::move(slot.active);
@@ -186,9 +203,15 @@ PluginStatus PluginHost::load(const std::string& name) {
                        {"load_ms", std::to_string(load_ms)},
                        {"migrate_ms", std::to_string(migrate_ms)}});
     return status;
-  } catch (const std::exception& e) {
+  } catch (...) {
     if (fresh) shared_.events.remove(fresh.get());
-    std::string message = e.what();
+    try {
+      throw;
+    } catch (const ShuttingDown&) {
+      throw;
+    } catch (...) {
+    }
+    std::string message = describe_current_exception();
     {
       std::lock_guard lock(mutex_);
       auto& slot = slots_.at(name);
@@ -221,8 +244,9 @@ void PluginHost::retire(Loaded* loaded) {
   if (loaded->started && loaded->instance) {
     try {
       loaded->instance->stop();
-    } catch (const std::exception& e) {
-      shared_.log.write(LogLevel::warn, "plugins", "plugin stop() threw", {{"plugin", name}, {"error", e.what()}});
+    } catch (...) {
+      shared_.log.write(LogLevel::warn, "plugins", "plugin stop() threw",
+                        {{"plugin", name}, {"error", describe_current_exception()}});
     }
   }
   delete loaded;
@@ -235,13 +259,13 @@ void PluginHost::retire(Loaded* loaded) {
     if (leaked) ++counters_.unload_leaks;
     if (counters_.retiring) --counters_.retiring;
   }
+  retired_.notify_all();
   shared_.metrics
       .counter("memberd_plugin_unloads_total", "Plugin versions unloaded", {{"outcome", leaked ? "still_mapped" : "unloaded"}})
       .inc();
   if (leaked)
     shared_.log.write(LogLevel::warn, "plugins", "old plugin version is still mapped after unload",
                       {{"plugin", name}, {"file", staged.string()}});
-  retired_.notify_all();
 }
 
 std::vector<PluginStatus> PluginHost::status() const {
@@ -282,7 +306,7 @@ void PluginHost::watcher_loop() {
   for (;;) {
     {
       std::unique_lock lock(queue_mutex_);
-      if (queue_ready_.wait_for(lock, settings_.watch_interval, [&] { return stopping_; })) return;
+      if (queue_ready_.wait_for(lock, settings_.watch_interval, [&] { return closing_; })) return;
     }
     for (const auto& name : settings_.enabled) {
       Seen now = look(name);
@@ -299,19 +323,16 @@ void PluginHost::watcher_loop() {
       last[name] = now;
       try {
         reload(name);
-      } catch (const std::exception&) {
+      } catch (const ShuttingDown&) {
+        return;
+      } catch (...) {
         // Already recorded and logged by load().
       }
     }
   }
 }
 
-void PluginHost::shutdown() {
-  {
-    std::lock_guard lock(queue_mutex_);
-    if (stopping_ && !loader_.joinable()) return;
-  }
-  // Withdraw every plugin's routes; their versions retire as requests finish.
+void PluginHost::withdraw_all() {
   std::vector<std::shared_ptr<Loaded>> dropping;
   {
     std::lock_guard lock(mutex_);
@@ -325,13 +346,41 @@ void PluginHost::shutdown() {
     }
   }
   for (auto& loaded : dropping) shared_.events.remove(loaded.get());
-  dropping.clear();
+  // Their last references may be held by requests still finishing; each
+  // retires when its last holder lets go.
+}
+
+void PluginHost::shutdown() {
   {
-    std::unique_lock lock(queue_mutex_);
-    stopping_ = true;
+    std::lock_guard lock(queue_mutex_);
+    if (closing_) return;
+    closing_ = true;
   }
   queue_ready_.notify_all();
   if (watcher_.joinable()) watcher_.join();
+
+  // On the loader, so that it runs after any load already queued.
+  std::promise<void> withdrawn;
+  {
+    std::lock_guard lock(queue_mutex_);
+    queue_.push_back([&] {
+      withdraw_all();
+      withdrawn.set_value();
+    });
+  }
+  queue_ready_.notify_all();
+  withdrawn.get_future().wait();
+  {
+    std::unique_lock lock(mutex_);
+    if (!retired_.wait_for(lock, std::chrono::seconds(10), [&] { return counters_.retiring == 0; }))
+      shared_.log.write(LogLevel::warn, "plugins", "plugin versions still in use at shutdown",
+                        {{"count", std::to_string(counters_.retiring)}});
+  }
+  {
+    std::lock_guard lock(queue_mutex_);
+    stopping_ = true;
+  }
+  queue_ready_.notify_all();
   if (loader_.joinable()) loader_.join();
 }
 

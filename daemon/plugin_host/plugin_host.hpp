@@ -21,6 +21,7 @@
 #include <functional>
 #include <future>
 #include <map>
+#include <stdexcept>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -41,6 +42,11 @@ struct PluginStatus {
   std::string name, version, api_version, file, sha256, loaded_at, state, last_error;
   double swap_ms = 0;
   unsigned generation = 0;
+};
+
+// Thrown by reload() once shutdown has begun (the API answers 503).
+struct ShuttingDown : std::runtime_error {
+  ShuttingDown() : std::runtime_error("the daemon is shutting down") {}
 };
 
 struct PluginHostCounters {
@@ -85,6 +91,7 @@ class PluginHost {
   PluginStatus load(const std::string& name);
   std::shared_ptr<const RouteTable> build_table(const std::string& replacing, const std::shared_ptr<Loaded>& with) const;
   void retire(Loaded* loaded);
+  void withdraw_all();
 
   PluginHostSettings settings_;
   SharedServices shared_;
@@ -98,9 +105,12 @@ class PluginHost {
   unsigned generation_ = 0;
 
   std::mutex queue_mutex_;
-  std::condition_variable queue_ready_, retired_;
+  std::condition_variable queue_ready_;
+  std::condition_variable retired_;  // with mutex_: counters_.retiring fell
   std::deque<std::function<void()>> queue_;
-  bool stopping_ = false;
+  bool closing_ = false;        // shutdown began: no new loads
+  bool stopping_ = false;       // the loader may exit once its queue is empty
+  bool loader_exited_ = false;  // retire now runs on the releasing thread
   std::thread loader_, watcher_;
   std::thread::id loader_id_;
 };

@@ -16,13 +16,13 @@ namespace {
 // tens of milliseconds for a few MiB, which a hot swap should not spend.
 std::string read_file(const std::filesystem::path& path) {
   std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (!file) throw PluginLoadError("cannot read " + path.string());
+  if (!file) throw PluginLoadError("cannot read " + path.filename().string());
   std::string content;
   std::error_code ec;
   content.resize(static_cast<std::size_t>(std::filesystem::file_size(path, ec)));
   std::size_t got = ec ? 0 : std::fread(content.data(), 1, content.size(), file);
   std::fclose(file);
-  if (ec || got != content.size()) throw PluginLoadError("cannot read " + path.string());
+  if (ec || got != content.size()) throw PluginLoadError("cannot read " + path.filename().string());
   return content;
 }
 
@@ -30,7 +30,11 @@ void write_file(const std::filesystem::path& path, const std::string& content) {
   std::FILE* file = std::fopen(path.c_str(), "wb");
   bool ok = file && std::fwrite(content.data(), 1, content.size(), file) == content.size();
   if (file) ok = std::fclose(file) == 0 && ok;
-  if (!ok) throw PluginLoadError("cannot stage a copy at " + path.string());
+  if (!ok) {
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);
+    throw PluginLoadError("cannot stage a copy of " + path.filename().string() + " in the data directory");
+  }
 }
 
 std::string version_text(std::uint32_t boost) {
@@ -63,7 +67,8 @@ struct PluginLibrary::Impl {
 
 std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& source,
                                                    const std::filesystem::path& staging_dir, unsigned generation) {
-  if (!std::filesystem::is_regular_file(source)) throw PluginLoadError("no plugin file at " + source.string());
+  if (!std::filesystem::is_regular_file(source))
+    throw PluginLoadError("no plugin file " + source.filename().string() + " in plugins.dir");
   std::string bytes = read_file(source);
   std::shared_ptr<PluginLibrary> self(new PluginLibrary());
   self->sha256_ = sha256_hex(bytes);
@@ -82,7 +87,11 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
     self->impl_->library.load(boost::dll::fs::path(self->staged_.string()),
                               boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now);
   } catch (const std::exception& e) {
-    throw PluginLoadError(source.filename().string() + " is not a loadable library: " + std::string(e.what()));
+    // The loader's message names the staged copy; say the operator's file name instead.
+    std::string reason = e.what();
+    for (auto at = reason.find(self->staged_.string()); at != std::string::npos; at = reason.find(self->staged_.string()))
+      reason.replace(at, self->staged_.string().size(), source.filename().string());
+    throw PluginLoadError(source.filename().string() + " is not a loadable library: " + reason);
   }
   auto& lib = self->impl_->library;
   if (!lib.has("memberd_build_signature") || !lib.has("memberd_create_plugin"))

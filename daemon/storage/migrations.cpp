@@ -1,4 +1,5 @@
 #include "storage/migrations.hpp"
+#include "storage/error_text.hpp"
 
 #include <memberd/database.hpp>
 #include <soci/soci.h>
@@ -117,7 +118,7 @@ MigrationReport apply_migrations(Database& database, std::string_view component,
       report.applied.push_back(step.version);
     } catch (const std::exception& e) {
       tx.rollback();
-      throw std::runtime_error(where + " failed: " + e.what());
+      throw std::runtime_error(where + " failed: " + describe_error(e));
     }
   }
   return report;

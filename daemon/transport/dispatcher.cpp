@@ -1,4 +1,5 @@
 #include "transport/dispatcher.hpp"
+#include "storage/error_text.hpp"
 
 #include "auth/session_store.hpp"
 #include "log/logger.hpp"
@@ -253,7 +254,7 @@ Response Dispatcher::handle(const RawRequest& raw) {
                       .with_header("Retry-After", "1"));
   } catch (const std::exception& e) {
     log_.write(LogLevel::error, entry.component, "handler failed",
-               {{"request_id", request_id}, {"route", route.method + " " + route.pattern}, {"error", e.what()}});
+               {{"request_id", request_id}, {"route", route.method + " " + route.pattern}, {"error", describe_error(e)}});
     return finish(problem(500, "internal", "Internal error",
                           "Something went wrong on our side. Quote request id " + request_id + "."));
   } catch (...) {

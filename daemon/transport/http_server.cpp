@@ -7,6 +7,8 @@
 #include <httplib.h>
 
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <atomic>
@@ -97,10 +99,16 @@ class HttplibRequest final : public RawRequest {
   HttplibRequest(const httplib::Request& req, Door door, bool secure) : req_(req), door_(door), secure_(secure) {}
   std::string_view method() const override { return req_.method; }
   std::string_view path() const override { return req_.path; }
+  // A header sent on several lines is one comma-separated list (RFC 9110
+  // 5.3): a proxy that adds its own X-Forwarded-For line must not leave the
+  // client's forged first line to stand alone.
   std::optional<std::string> header(std::string_view name) const override {
     std::string key(name);
-    if (!req_.has_header(key)) return std::nullopt;
-    return req_.get_header_value(key);
+    std::size_t count = req_.get_header_value_count(key);
+    if (count == 0) return std::nullopt;
+    std::string value = req_.get_header_value(key);
+    for (std::size_t i = 1; i < count; ++i) value += ", " + req_.get_header_value(key, i);
+    return value;
   }
   std::optional<std::string> query(std::string_view name) const override {
     std::string key(name);
@@ -111,8 +119,7 @@ class HttplibRequest final : public RawRequest {
   std::string_view peer_ip() const override { return req_.remote_addr; }
   Door door() const override { return door_; }
   bool peer_is_operator() const override {
-    uid_t uid = 0;
-    return door_ == Door::unix_socket && peer_uid_from_pid(req_.remote_port, uid) && is_operator_uid(uid);
+    return door_ == Door::unix_socket && socket_peer_is_operator(req_.remote_port);
   }
   bool secure() const override { return secure_; }
 
@@ -121,6 +128,17 @@ class HttplibRequest final : public RawRequest {
   Door door_;
   bool secure_;
 };
+
+bool socket_answers(const std::string& path) {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::snprintf(address.sun_path, sizeof address.sun_path, "%s", path.c_str());
+  bool answers = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  ::close(fd);
+  return answers;
+}
 
 void write_response(const Response& from, httplib::Response& to) {
   to.status = from.status;
@@ -248,9 +266,14 @@ void HttpServer::start() {
   if (!s.socket_path.empty()) {
     std::filesystem::path path(s.socket_path);
     if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
-    // A stale socket file from a crash would make bind() fail.
+    // A stale socket file from a crash would make bind() fail; a live one
+    // belongs to another daemon, which must not lose it to this one.
     std::error_code ignored;
-    if (std::filesystem::is_socket(path, ignored)) std::filesystem::remove(path, ignored);
+    if (std::filesystem::is_socket(path, ignored)) {
+      if (socket_answers(s.socket_path))
+        throw std::runtime_error("another process serves the Unix socket " + s.socket_path);
+      std::filesystem::remove(path, ignored);
+    }
     impl_->unix_socket = std::make_unique<httplib::Server>();
     impl_->unix_socket->set_address_family(AF_UNIX);
     impl_->configure(*impl_->unix_socket, Door::unix_socket, false);

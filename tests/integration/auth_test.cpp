@@ -4,6 +4,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
 #include <thread>
 
 using memberd::test::DaemonOptions;
@@ -227,4 +231,47 @@ TEST_CASE("admin member endpoints validate and refuse conflicts", "[auth]") {
   CHECK(json::parse(http->Get("/api/v1/admin/members?q=%25", admin)->body)["items"].empty());
   CHECK(http->Get("/api/v1/admin/members/no-such-id", admin)->status == 404);
   CHECK(http->Delete("/api/v1/admin/members/no-such-id/sessions", admin)->status == 404);
+}
+
+TEST_CASE("a socket peer that is neither root nor the daemon's user is no operator", "[auth]") {
+  if (geteuid() != 0) {
+    WARN("needs root to connect as another user; skipped");
+    return;
+  }
+  char pattern[] = "/tmp/memberd-sock-XXXXXX";
+  std::string dir = mkdtemp(pattern);
+  chmod(dir.c_str(), 0755);
+  DaemonProcess daemon(DaemonOptions{"sqlite", {"socket.path=" + dir + "/m.sock", "socket.mode=0666"}});
+  std::string out;
+  REQUIRE(memberd::test::run_command({"/usr/sbin/runuser", "-u", "nobody", "--", "/usr/bin/curl", "-s", "-o", "/dev/null",
+                                      "-w", "%{http_code}", "--unix-socket", dir + "/m.sock",
+                                      "http://localhost/api/v1/admin/plugins"},
+                                     out) == 0);
+  CHECK(out == "401");
+  // Root on the same socket is the operator.
+  REQUIRE(memberd::test::run_command({"/usr/bin/curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--unix-socket",
+                                      dir + "/m.sock", "http://localhost/api/v1/admin/plugins"},
+                                     out) == 0);
+  CHECK(out == "200");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("bytes that are not UTF-8 in a User-Agent break nothing", "[auth]") {
+  DaemonProcess daemon;
+  auto http = daemon.http();
+  httplib::Headers agent{{"User-Agent", std::string("evil\xff\xfe agent ") + std::string(600, 'x') + "\xc3"}};
+  auto res = http->Post("/api/v1/admin/session", agent,
+                        json{{"email", kAdminEmail}, {"password", kAdminPassword}}.dump(), "application/json");
+  REQUIRE(res);
+  REQUIRE(res->status == 201);
+  auto token = json::parse(res->body)["token"].get<std::string>();
+  auto failed = http->Post("/api/v1/admin/session", agent, json{{"email", kAdminEmail}, {"password", "wrong one!!"}}.dump(),
+                           "application/json");
+  CHECK(failed->status == 401);
+  auto member_id = json::parse(http->Get("/api/v1/session", bearer(token))->body)["member_id"].get<std::string>();
+  auto detail = http->Get("/api/v1/admin/members/" + member_id, bearer(token));
+  REQUIRE(detail->status == 200);
+  auto sessions = json::parse(detail->body)["sessions"];
+  REQUIRE(sessions.size() == 1);
+  CHECK(sessions[0]["user_agent"].get<std::string>().size() <= 512);
 }

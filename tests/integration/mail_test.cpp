@@ -62,6 +62,7 @@ TEST_CASE("queued mail lands as .eml files; headers stay headers", "[mail]") {
   // The text part stays readable, so a member on the file transport can follow the link.
   CHECK(eml.find("Open http://127.0.0.1/reset/abc\r\nto continue. Grüße") != std::string::npos);
   CHECK(eml.find("Message-ID: <") != std::string::npos);
+  CHECK(eml.find("List-Unsubscribe: <http://127.0.0.1/unsubscribe>\r\n") != std::string::npos);
   // No half-written files are left behind.
   for (const auto& entry : fs::directory_iterator(mail_dir)) CHECK(entry.path().extension() == ".eml");
 }

@@ -88,15 +88,33 @@ struct HashingBusy : std::runtime_error {
   HashingBusy() : std::runtime_error("password hashing queue is full") {}
 };
 
+// An Argon2id hash (a PHC string) made by Accounts::hash_password(). Storing
+// calls take this type, not a string, so that a plaintext password cannot be
+// stored by mistake.
+class PasswordHash {
+ public:
+  explicit PasswordHash(std::string phc) : phc_(std::move(phc)) {}
+  const std::string& phc() const { return phc_; }
+
+ private:
+  std::string phc_;
+};
+
 class Accounts {
  public:
   virtual ~Accounts() = default;
 
+  // Argon2id with the configured parameters, on the host's bounded hashing
+  // pool: about 25 ms, or HashingBusy at once when the pool's queue is full.
+  // Hash BEFORE opening a transaction: on SQLite a write transaction holds
+  // the database's only write lock.
+  virtual PasswordHash hash_password(std::string_view password) = 0;
+
   // Creates a member inside `tx` (the caller's transaction). The email is
-  // stored lower-cased and trimmed. Returns nullopt when the email is taken.
-  // Hashes the password with Argon2id (may throw HashingBusy).
+  // stored lower-cased and trimmed. Returns nullopt when the email is taken
+  // (also when another request took it a moment ago; `tx` stays usable).
   virtual std::optional<std::string> create_member(soci::session& tx, std::string_view email,
-                                                   std::string_view password,
+                                                   const PasswordHash& password,
                                                    const std::vector<std::string>& roles) = 0;
   virtual std::optional<Member> find_by_email(std::string_view email) = 0;
   virtual std::optional<Member> find_by_id(std::string_view member_id) = 0;
@@ -105,7 +123,7 @@ class Accounts {
   // (a dummy hash is verified for unknown ones). Rehashes on success when the
   // configured Argon2id parameters changed.
   virtual PasswordCheck verify_password(std::string_view member_id, std::string_view password) = 0;
-  virtual void set_password(soci::session& tx, std::string_view member_id, std::string_view password) = 0;
+  virtual void set_password(soci::session& tx, std::string_view member_id, const PasswordHash& password) = 0;
   virtual void set_email(soci::session& tx, std::string_view member_id, std::string_view email) = 0;
 
   // Argon2id for other secrets (security answers): a PHC string, and its check
@@ -155,6 +173,11 @@ struct MailMessage {
   std::string text;
   std::string html;      // optional
   std::string category;  // empty for transactional (security) mail
+  // Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post for
+  // category mail (RFC 8058). Names are letters, digits and '-'; the host's
+  // own headers (From, To, Subject, Date, Message-ID, MIME-Version,
+  // Content-*) cannot be replaced. Line breaks in values are removed.
+  std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 class Mail {

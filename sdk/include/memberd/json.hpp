@@ -7,8 +7,11 @@
 
 namespace memberd {
 
+// Invalid UTF-8 in a string (say, an echoed header) becomes U+FFFD instead
+// of an exception.
 inline Response json_response(int status, const nlohmann::json& value) {
-  return Response{status, "application/json; charset=utf-8", value.dump(), {}};
+  return Response{status, "application/json; charset=utf-8",
+                  value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
 }
 
 // The field of a JSON body as a string, or nullopt when absent or not a string.

@@ -1,0 +1,65 @@
+#include "auth/bootstrap_admin.hpp"
+
+#include "auth/accounts_service.hpp"
+#include "events/event_bus.hpp"
+#include "util/crypto.hpp"
+
+#include <memberd/database.hpp>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <stdexcept>
+
+namespace memberd {
+
+namespace {
+
+void show_once(const std::string& email, const std::string& password, const std::string& data_dir) {
+  if (isatty(STDOUT_FILENO)) {
+    std::cout << "memberd: bootstrap admin " << email << " password: " << password
+              << "\n         (shown once: store it now)\n";
+    return;
+  }
+  auto file = std::filesystem::path(data_dir) / "bootstrap-admin-password";
+  {
+    std::ofstream out(file, std::ios::trunc);  // the daemon's umask keeps it private
+    out << email << "\n" << password << "\n";
+  }
+  std::cout << "memberd: bootstrap admin " << email << " (password in " << file.string()
+            << "; delete the file once stored)\n";
+}
+
+}  // namespace
+
+void ensure_bootstrap_admin(AccountsService& accounts, Database& database, EventBus& events, const std::string& email,
+                            const std::string& data_dir) {
+  if (accounts.role_exists("admin")) return;
+  const char* given = std::getenv("MEMBERD_ADMIN_PASSWORD");
+  const bool from_environment = given && *given;
+  std::string password = from_environment ? given : random_token(18);
+  unsetenv("MEMBERD_ADMIN_PASSWORD");
+
+  auto hash = accounts.hash_password(password);
+  auto lease = database.lease();
+  Transaction tx(*lease);
+  auto id = accounts.create_member(tx.sql(), email, hash, {"admin"});
+  if (!id) {
+    tx.rollback();
+    // Another daemon on the same database may have made it a moment ago.
+    if (accounts.role_exists("admin")) return;
+    throw std::runtime_error("bootstrap.admin_email " + email +
+                             " belongs to a member without the admin role; choose another address");
+  }
+  events.publish_text(tx.sql(), "member.created",
+                      "{\"member_id\":\"" + *id + "\",\"roles\":[\"admin\"],\"by\":\"bootstrap\"}");
+  tx.commit();
+  if (from_environment) std::cout << "memberd: bootstrap admin " << email << " (password from MEMBERD_ADMIN_PASSWORD)\n";
+  else show_once(email, password, data_dir);
+  std::cout.flush();
+}
+
+}  // namespace memberd
