@@ -239,14 +239,16 @@ void Daemon::stop() {
       p.log.write(LogLevel::warn, "daemon", "drain deadline passed; exiting with requests in flight", {});
       drain.detach();
       std::fflush(nullptr);
-      std::_Exit(0);
+      std::_Exit(1);  // requests were cut short: not a clean stop
     }
     drain.join();
     p.http.reset();
   }
-  if (p.plugins) p.plugins->shutdown();
+  // The background loops hold plugin versions while they deliver: stop them
+  // before the plugins are withdrawn, so every version retires on the loader.
   if (p.events) p.events->stop();
   if (p.mail) p.mail->stop();
+  if (p.plugins) p.plugins->shutdown();
   p.log.write(LogLevel::info, "daemon", "stopped", {});
   parts_.reset();
 }
