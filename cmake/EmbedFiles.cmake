@@ -7,7 +7,7 @@
 #
 #   const std::vector<memberd::EmbeddedFile>& <ns>::<fn>();
 #
-# (memberd::EmbeddedFile is in daemon/util/embedded_file.hpp.) Each entry's
+# (memberd::EmbeddedFile is in the SDK: sdk/include/memberd/embedded_file.hpp.) Each entry's
 # path is the file's path relative to BASE_DIR with forward slashes; entries
 # are sorted by that path, byte-wise, so memberd::find_embedded_file() can
 # binary-search them. The data are the exact bytes (binary-safe).
@@ -18,13 +18,11 @@
 #   BASE_DIR     paths are made relative to it; relative BASE_DIR is taken
 #                from CMAKE_CURRENT_SOURCE_DIR. Every file must lie below it.
 #   FILES        absolute paths, or paths relative to BASE_DIR
-#   INCLUDE_DIR  where "util/embedded_file.hpp" is found; defaults to
-#                ${PROJECT_SOURCE_DIR}/daemon. Exported PUBLIC, so code that
-#                links <target> finds the header too.
+#   INCLUDE_DIR  where HEADER is found; defaults to the SDK's
+#                ${PROJECT_SOURCE_DIR}/sdk/include. Exported PUBLIC, so code
+#                that links <target> finds the header too.
 #   HEADER       how the generated source includes the header; defaults to
-#                util/embedded_file.hpp. (A plugin must not include daemon
-#                headers: should plugins embed their migrations with this,
-#                move the header into the SDK and pass INCLUDE_DIR/HEADER.)
+#                memberd/embedded_file.hpp (the SDK's, which plugins share).
 #
 # The library is built with hidden visibility: linked into a plugin, the
 # function stays private to that plugin's .so.
@@ -66,11 +64,19 @@ function(memberd_embed_files)
   if(NOT arg_FUNCTION MATCHES "^${ident}$")
     message(FATAL_ERROR "memberd_embed_files(${arg_NAME}): FUNCTION '${arg_FUNCTION}' is not a C++ identifier")
   endif()
+  # Without INCLUDE_DIR the header comes from the SDK target (in this tree,
+  # or installed: find_package(memberd_sdk) includes this file too).
+  set(link_sdk FALSE)
   if(NOT arg_INCLUDE_DIR)
-    set(arg_INCLUDE_DIR "${PROJECT_SOURCE_DIR}/daemon")
+    if(TARGET memberd::sdk)
+      set(link_sdk TRUE)
+      set(arg_INCLUDE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    else()
+      set(arg_INCLUDE_DIR "${PROJECT_SOURCE_DIR}/sdk/include")
+    endif()
   endif()
   if(NOT arg_HEADER)
-    set(arg_HEADER "util/embedded_file.hpp")
+    set(arg_HEADER "memberd/embedded_file.hpp")
   endif()
 
   cmake_path(ABSOLUTE_PATH arg_BASE_DIR BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
@@ -134,9 +140,14 @@ function(memberd_embed_files)
     VERBATIM)
 
   add_library(${arg_NAME} STATIC "${out_cpp}")
-  target_include_directories(${arg_NAME} PUBLIC "${include_dir}")
+  if(link_sdk)
+    target_link_libraries(${arg_NAME} PUBLIC memberd::sdk)
+  else()
+    target_include_directories(${arg_NAME} PUBLIC "${include_dir}")
+  endif()
   target_compile_features(${arg_NAME} PUBLIC cxx_std_17)
   set_target_properties(${arg_NAME} PROPERTIES
+    POSITION_INDEPENDENT_CODE ON
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
 endfunction()

@@ -18,7 +18,9 @@
 #include "transport/dispatcher.hpp"
 #include "transport/http_server.hpp"
 #include "util/crypto.hpp"
-#include "util/embedded_file.hpp"
+#include <memberd/embedded_file.hpp>
+
+#include <memberd/migrations.hpp>
 #include "util/system_clock.hpp"
 
 #include <memberd/database.hpp>
@@ -40,24 +42,6 @@ const std::vector<EmbeddedFile>& files();
 }
 
 namespace {
-
-// The core's migrations, from daemon/storage/schema/<backend>/NNN_name.sql.
-std::vector<Migration> core_migrations() {
-  std::map<int, Migration> steps;
-  for (const auto& file : core_schema::files()) {
-    auto slash = file.path.find('/');
-    std::string backend(file.path.substr(0, slash));
-    std::string name(file.path.substr(slash + 1));
-    int version = std::stoi(name.substr(0, name.find('_')));
-    auto& step = steps[version];
-    step.version = version;
-    step.name = name.substr(name.find('_') + 1, name.rfind('.') - name.find('_') - 1);
-    (backend == "sqlite" ? step.sqlite : step.postgresql) = std::string(file.data);
-  }
-  std::vector<Migration> out;
-  for (auto& [version, step] : steps) out.push_back(std::move(step));
-  return out;
-}
 
 std::unique_ptr<MailTransport> make_transport(const CoreConfig& config) {
   if (config.mail.transport == "file")
@@ -101,7 +85,7 @@ void Daemon::start() {
 
   p.database = std::make_unique<ConnectionPool>(
       DatabaseSettings{c.database.url, c.database.pool_size, c.database.busy_timeout, std::chrono::milliseconds{5000}});
-  auto report = apply_migrations(*p.database, "core", core_migrations());
+  auto report = apply_migrations(*p.database, "core", migrations_from_files(core_schema::files()));
   if (!report.applied.empty())
     p.log.write(LogLevel::info, "storage", "core schema migrated",
                 {{"to_version", std::to_string(report.applied.back())}});
@@ -123,14 +107,13 @@ void Daemon::start() {
   p.core->admin_sign_in_per_minute = static_cast<int>(c.rate_limits.admin_sign_in_per_minute);
   p.core->secure_cookies = c.sessions.cookie_secure == CookieSecure::always ||
                            (c.sessions.cookie_secure == CookieSecure::automatic && c.http.tls.enabled());
-  p.core->session_lifetime = c.sessions.absolute_timeout;
   p.core->console_enabled = c.console.enabled;
   std::vector<RouteEntry> core_routes;
   for (auto builder : {health_routes, admin_plugin_routes, admin_member_routes, admin_session_routes, console_routes})
     for (auto& route : builder(*p.core)) core_routes.push_back(make_route_entry("core", std::move(route)));
 
   SharedServices shared{*p.accounts, *p.database, *p.events, *p.mail, p.log, p.metrics, p.clock, c.data_dir,
-                        public_base_url(c.http)};
+                        public_base_url(c.http), p.core->secure_cookies};
   PluginHostSettings plugin_settings{c.plugins.dir, std::filesystem::path(c.data_dir) / "plugins", c.plugins.enabled,
                                      c.plugins.watch, c.plugins.watch_interval};
   const CoreConfig& config = config_;

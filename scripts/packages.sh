@@ -12,13 +12,16 @@ MEMBERD_BUILD_DIR=${MEMBERD_BUILD_DIR:-$MEMBERD_REPO/build}
 
 # What compiling the daemon, the SDK and the plugins needs (TOOLCHAIN.md).
 # libpq-dev and libsqlite3-dev are listed because SOCI's headers include
-# them without depending on them.
+# them without depending on them. libicu-dev normalises security answers
+# (NFKC, case folding); cracklib-runtime ships the common-password word list
+# (/usr/share/dict/cracklib-small) the credentials plugin refuses.
 # shellcheck disable=SC2034 # used by the scripts that source this file
 MEMBERD_BUILD_PACKAGES=(
   g++ cmake ninja-build pkgconf ccache
   libboost-dev libyaml-cpp-dev libsoci-dev libpq-dev libsqlite3-dev
   libcpp-httplib-dev catch2 libssl-dev nlohmann-json3-dev
   libmaxminddb-dev libargon2-dev libsystemd-dev
+  libicu-dev cracklib-runtime
 )
 
 # What the test suite needs on top: a PostgreSQL for the storage tests run

@@ -16,13 +16,6 @@ namespace memberd {
 
 namespace {
 
-std::string cookie(const std::string& name, const std::string& value, bool http_only, bool secure, long long max_age) {
-  std::string c = name + "=" + value + "; Path=/; SameSite=Strict; Max-Age=" + std::to_string(max_age);
-  if (http_only) c += "; HttpOnly";
-  if (secure) c += "; Secure";
-  return c;
-}
-
 void publish(CoreServices& core, const char* type, const nlohmann::json& payload) {
   auto lease = core.database.lease();
   Transaction tx(*lease);
@@ -71,22 +64,18 @@ std::vector<Route> admin_session_routes(CoreServices& core) {
     publish(core, "session.created",
             {{"member_id", member->member_id}, {"session_id", session.session_id}, {"ip", req.client_ip()},
              {"user_agent", req.user_agent()}, {"via", "console"}});
-    long long max_age = core.session_lifetime.count();
     auto r = json_response(201, {{"token", session.token},
                                  {"csrf_token", session.csrf_token},
                                  {"expires_at", session.expires_at},
                                  {"member_id", member->member_id}});
-    r.headers.emplace_back("Set-Cookie", cookie("memberd_session", session.token, true, core.secure_cookies, max_age));
-    r.headers.emplace_back("Set-Cookie", cookie("memberd_csrf", session.csrf_token, false, core.secure_cookies, max_age));
-    r.headers.emplace_back("Cache-Control", "no-store");
+    add_session_cookies(r, session, core.secure_cookies);
     return r;
   }});
 
   routes.push_back({"DELETE", "/api/v1/admin/session", Access::member, Body::none, [&core](const Request& req) {
     if (!req.caller().session_id.empty()) core.accounts.revoke_session(req.caller().session_id);
     Response r{204, "application/json; charset=utf-8", "", {}};
-    r.headers.emplace_back("Set-Cookie", cookie("memberd_session", "", true, core.secure_cookies, 0));
-    r.headers.emplace_back("Set-Cookie", cookie("memberd_csrf", "", false, core.secure_cookies, 0));
+    clear_session_cookies(r, core.secure_cookies);
     return r;
   }});
 

@@ -1,6 +1,6 @@
 // The admin console: static files compiled into the binary, served from memory.
 #include "api/core_services.hpp"
-#include "util/embedded_file.hpp"
+#include <memberd/embedded_file.hpp>
 
 namespace memberd {
 

@@ -35,7 +35,6 @@ struct CoreServices {
 
   int admin_sign_in_per_minute = 10;
   bool secure_cookies = false;
-  std::chrono::seconds session_lifetime{12 * 60 * 60};
   bool console_enabled = true;
 };
 

@@ -107,6 +107,10 @@ void AccountsService::set_email(soci::session& tx, std::string_view member_id, s
   long long now = to_unix(clock_.now());
   tx << "UPDATE members SET email = :e, updated_at = :u WHERE member_id = :id", soci::use(normalized),
       soci::use(now), soci::use(id);
+  // Sessions carry the email; a cached one would show the old address. (The
+  // caller's transaction may not have committed yet: the next read simply
+  // goes to the database.)
+  sessions_.forget_member(member_id);
 }
 
 std::string AccountsService::hash_secret(std::string_view secret) { return hasher_.hash(secret); }
@@ -128,6 +132,14 @@ int AccountsService::revoke_sessions(std::string_view member_id, std::string_vie
 
 void AccountsService::set_privileged_until(std::string_view session_id, TimePoint until) {
   sessions_.set_privileged_until(session_id, until);
+}
+
+void AccountsService::set_locked_until(std::string_view member_id, TimePoint until) {
+  std::string id(member_id);
+  long long until_s = to_unix(until);
+  soci::indicator ind = until_s > 0 ? soci::i_ok : soci::i_null;
+  auto lease = database_.lease();
+  lease->sql() << "UPDATE members SET locked_until = :l WHERE member_id = :id", soci::use(until_s, ind), soci::use(id);
 }
 
 bool AccountsService::role_exists(std::string_view role) {

@@ -28,6 +28,7 @@ class AccountsService final : public Accounts {
   void revoke_session(std::string_view session_id) override;
   int revoke_sessions(std::string_view member_id, std::string_view except_session_id) override;
   void set_privileged_until(std::string_view session_id, TimePoint until) override;
+  void set_locked_until(std::string_view member_id, TimePoint until) override;
 
   // Whether any member holds `role` (the bootstrap admin is made when none does).
   bool role_exists(std::string_view role);

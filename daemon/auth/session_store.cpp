@@ -169,6 +169,10 @@ std::vector<SessionView> SessionStore::list(std::string_view member_id) {
   return out;
 }
 
+void SessionStore::forget_member(std::string_view member_id) {
+  forget_if([&](const Caller& c) { return c.member_id == member_id; });
+}
+
 int SessionStore::purge_expired() {
   long long now = to_unix(clock_.now()), idle_floor = now - policy_.idle_timeout.count();
   auto lease = database_.lease();

@@ -45,6 +45,9 @@ class SessionStore {
   int revoke_all(std::string_view member_id, std::string_view except_session_id);
   void set_privileged_until(std::string_view session_id, TimePoint until);
   std::vector<SessionView> list(std::string_view member_id);
+  // Drops what the cache remembers of the member's sessions (after a change
+  // to the member that sessions carry, such as the email).
+  void forget_member(std::string_view member_id);
   // Deletes expired rows; returns how many.
   int purge_expired();
 

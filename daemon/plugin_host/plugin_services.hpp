@@ -25,6 +25,7 @@ struct SharedServices {
   const Clock& clock;
   std::string data_dir;
   std::string public_url;
+  bool secure_cookies = false;
 };
 
 class PluginServices final : public Host {
@@ -49,6 +50,7 @@ class PluginServices final : public Host {
   Metrics& metrics() override { return *metrics_; }
   std::string data_dir() const override { return shared_.data_dir; }
   std::string public_url() const override { return shared_.public_url; }
+  bool secure_cookies() const override { return shared_.secure_cookies; }
 
  private:
   class PluginEvents;

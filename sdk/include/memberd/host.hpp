@@ -76,6 +76,23 @@ struct OpenedSession {
   std::string expires_at;  // RFC 3339 UTC (absolute expiry)
 };
 
+// Browser clients get the session as cookies: `memberd_session` (HttpOnly,
+// SameSite=Strict) and `memberd_csrf`, readable by the page's script, whose
+// value must come back in the X-CSRF-Token header of every write. They are
+// browser-session cookies; the server enforces the session's own expiry.
+inline void add_session_cookies(Response& response, const OpenedSession& session, bool secure) {
+  std::string attributes = std::string("; Path=/; SameSite=Strict") + (secure ? "; Secure" : "");
+  response.headers.emplace_back("Set-Cookie", "memberd_session=" + session.token + attributes + "; HttpOnly");
+  response.headers.emplace_back("Set-Cookie", "memberd_csrf=" + session.csrf_token + attributes);
+  response.headers.emplace_back("Cache-Control", "no-store");
+}
+
+inline void clear_session_cookies(Response& response, bool secure) {
+  std::string attributes = std::string("; Path=/; SameSite=Strict; Max-Age=0") + (secure ? "; Secure" : "");
+  response.headers.emplace_back("Set-Cookie", "memberd_session=" + attributes + "; HttpOnly");
+  response.headers.emplace_back("Set-Cookie", "memberd_csrf=" + attributes);
+}
+
 enum class PasswordCheck {
   ok,
   wrong,  // wrong password, or no such member: the caller cannot tell which
@@ -138,6 +155,9 @@ class Accounts {
   virtual int revoke_sessions(std::string_view member_id, std::string_view except_session_id) = 0;
   // Step-up: the session may do `Access::privileged` things until `until`.
   virtual void set_privileged_until(std::string_view session_id, TimePoint until) = 0;
+  // Shown to admins as the member's `locked_until`; the epoch clears it. The
+  // host does not enforce it: the plugin that owns sign-in does.
+  virtual void set_locked_until(std::string_view member_id, TimePoint until) = 0;
 };
 
 // ---------------------------------------------------------------------------
@@ -244,6 +264,8 @@ class Host {
   virtual std::string data_dir() const = 0;
   // The public base URL, for links in mail ("https://example.com").
   virtual std::string public_url() const = 0;
+  // Whether session cookies must carry `Secure` (sessions.cookie_secure).
+  virtual bool secure_cookies() const = 0;
 };
 
 }  // namespace memberd

@@ -1,21 +1,27 @@
-#include "auth/email_address.hpp"
-
+#pragma once
+// Email addresses as members type them: one normal form for storing and
+// comparing, and a pragmatic validity check for forms.
 #include <algorithm>
-#include <cctype>
+#include <string>
+#include <string_view>
 
 namespace memberd {
 
-std::string normalize_email(std::string_view email) {
+// Trimmed and lower-cased (ASCII): the form the core stores and compares.
+inline std::string normalize_email(std::string_view email) {
   auto first = email.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return {};
   auto last = email.find_last_not_of(" \t\r\n");
   std::string out(email.substr(first, last - first + 1));
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return c < 0x80 ? static_cast<char>(std::tolower(c)) : static_cast<char>(c); });
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
+  });
   return out;
 }
 
-bool looks_like_email(std::string_view email) {
+// One @, a dot in the domain, no spaces or control characters, at most 254
+// octets (64 before the @): what a sign-up form should accept.
+inline bool looks_like_email(std::string_view email) {
   if (email.empty() || email.size() > 254) return false;
   auto at = email.find('@');
   if (at == 0 || at == std::string_view::npos || email.find('@', at + 1) != std::string_view::npos) return false;

@@ -1,0 +1,33 @@
+#pragma once
+// What every flow of the plugin shares, built once in start().
+#include "common_passwords.hpp"
+#include "lockout.hpp"
+#include "password_policy.hpp"
+#include "settings.hpp"
+#include "tokens.hpp"
+
+#include <memberd/host.hpp>
+
+#include <memory>
+
+namespace memberd::credentials {
+
+struct Context {
+  Host& host;
+  Settings settings;
+  std::unique_ptr<CommonPasswords> common;
+  PasswordPolicy policy;
+  Lockout lockout;
+  Tokens tokens;
+
+  Context(Host& h, Settings s)
+      : host(h),
+        settings(std::move(s)),
+        common(std::make_unique<CommonPasswords>(settings.common_passwords_file)),
+        policy{settings.password_min_length, 256, common.get()},
+        lockout(h.database(), h.clock(), settings.lock_after_failures, settings.lock_durations,
+                settings.address_failures_per_minute),
+        tokens(h.database(), h.clock()) {}
+};
+
+}  // namespace memberd::credentials

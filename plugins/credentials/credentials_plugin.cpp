@@ -1,0 +1,38 @@
+// Registration only: what the plugin is, its schema and settings, its routes.
+#include "routes.hpp"
+#include "settings.hpp"
+
+#include <memberd/migrations.hpp>
+#include <memberd/plugin.hpp>
+
+namespace memberd::credentials {
+
+namespace schema {
+const std::vector<EmbeddedFile>& files();
+}
+
+class CredentialsPlugin final : public Plugin {
+ public:
+  PluginInfo info() const override {
+    return {"credentials", "1.0.0", "Join, sign in, security question, step-up, change email and password, resets"};
+  }
+  std::vector<Migration> migrations() const override { return migrations_from_files(schema::files()); }
+  std::vector<ConfigKey> config_schema() const override { return credentials::config_schema(); }
+
+  void start(Host& host, const Config& config) override {
+    context_ = std::make_unique<Context>(host, read_settings(config, host));
+    add_account_routes(*context_);
+    add_question_routes(*context_);
+    add_change_routes(*context_);
+    add_reset_routes(*context_);
+    host.logger().info("credentials started", {{"questions", std::to_string(context_->settings.questions.size())},
+                                               {"common_passwords", std::to_string(context_->common->size())}});
+  }
+
+ private:
+  std::unique_ptr<Context> context_;
+};
+
+}  // namespace memberd::credentials
+
+MEMBERD_PLUGIN(memberd::credentials::CredentialsPlugin)

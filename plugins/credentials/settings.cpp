@@ -1,0 +1,125 @@
+#include "settings.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+
+namespace memberd::credentials {
+
+namespace {
+
+const char* kDefaultQuestions = R"([
+  {id: first_pet, text: "What was the name of your first pet?"},
+  {id: birth_city, text: "In which city were you born?"},
+  {id: first_school, text: "What was the name of your first school?"},
+  {id: childhood_street, text: "On which street did you live as a child?"},
+  {id: first_teacher, text: "What was the surname of your first teacher?"},
+  {id: favourite_book, text: "What is the title of your favourite book?"},
+  {id: first_job, text: "What was your first job?"},
+  {id: childhood_friend, text: "What is the first name of your oldest friend?"},
+  {id: parents_meeting, text: "In which town did your parents meet?"}
+])";
+
+// "90s", "15m", "1h", "2d" or a whole number of seconds.
+std::optional<std::chrono::seconds> parse_lock_duration(const nlohmann::json& v) {
+  if (v.is_number_integer() && v.get<long long>() > 0) return std::chrono::seconds(v.get<long long>());
+  if (!v.is_string()) return std::nullopt;
+  std::string text = v.get<std::string>();
+  if (text.size() < 2) return std::nullopt;
+  long long unit = text.back() == 's' ? 1 : text.back() == 'm' ? 60 : text.back() == 'h' ? 3600 : text.back() == 'd' ? 86400 : 0;
+  if (!unit) return std::nullopt;
+  long long value = 0;
+  for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9' || value > 1000000) return std::nullopt;
+    value = value * 10 + (text[i] - '0');
+  }
+  if (value <= 0) return std::nullopt;
+  return std::chrono::seconds(value * unit);
+}
+
+std::optional<std::string> check_questions(const nlohmann::json& v) {
+  if (!v.is_array() || v.size() < 2) return "must list at least two questions as {id, text}";
+  std::vector<std::string> ids;
+  for (const auto& q : v) {
+    if (!q.is_object() || !q.contains("id") || !q.contains("text") || !q["id"].is_string() || !q["text"].is_string() ||
+        q.size() != 2)
+      return "each question is {id: <letters, digits, _>, text: <the question>}";
+    auto id = q["id"].get<std::string>();
+    if (id.empty() || id.size() > 64 || id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
+      return "question id \"" + id + "\" must use a-z, 0-9 and _";
+    if (q["text"].get<std::string>().empty()) return "question " + id + " has no text";
+    for (const auto& seen : ids)
+      if (seen == id) return "question id " + id + " is listed twice";
+    ids.push_back(id);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> positive(const nlohmann::json& v) {
+  if (v.get<long long>() < 1) return "must be at least 1";
+  return std::nullopt;
+}
+
+}  // namespace
+
+const Question* Settings::question(std::string_view id) const {
+  for (const auto& q : questions)
+    if (q.id == id) return &q;
+  return nullptr;
+}
+
+std::vector<ConfigKey> config_schema() {
+  return {
+      {"security_questions", ConfigType::any, kDefaultQuestions,
+       "The dropdown of security questions: a list of {id, text}; ids are stored, so never reuse one for another question",
+       check_questions},
+      {"password_min_length", ConfigType::integer, "12", "Shortest password accepted (NIST SP 800-63B: at least 8)",
+       [](const nlohmann::json& v) -> std::optional<std::string> {
+         if (v.get<long long>() < 8 || v.get<long long>() > 256) return "must be between 8 and 256";
+         return std::nullopt;
+       }},
+      {"common_passwords_file", ConfigType::string, "\"/usr/share/dict/cracklib-small\"",
+       "Passwords refused as too common: one per line (Debian's cracklib-runtime ships this list)"},
+      {"step_up_minutes", ConfigType::integer, "10", "How long a step-up lets a session change email or password",
+       positive},
+      {"verify_new_email", ConfigType::boolean, "true",
+       "Whether a new email address takes effect only after its verification link is used"},
+      {"reset_token_lifetime", ConfigType::duration, "30m", "How long a password-reset link works"},
+      {"verification_token_lifetime", ConfigType::duration, "24h", "How long an email-verification link works"},
+      {"link_base", ConfigType::string, "\"\"",
+       "Base of the links in mail (the marketplace's account pages); empty: the daemon's public URL + /account"},
+      {"lock_after_failures", ConfigType::integer, "5",
+       "Wrong passwords or answers in a row before the account is locked", positive},
+      {"lock_durations", ConfigType::any, "[1m, 5m, 15m, 60m]",
+       "Lock lengths, escalating with each lock in a row (the last repeats)",
+       [](const nlohmann::json& v) -> std::optional<std::string> {
+         if (!v.is_array() || v.empty()) return "must be a list of durations such as [1m, 5m, 15m, 60m]";
+         for (const auto& d : v)
+           if (!parse_lock_duration(d)) return "each lock duration is like 90s, 5m, 1h or a number of seconds";
+         return std::nullopt;
+       }},
+      {"address_failures_per_minute", ConfigType::integer, "20",
+       "Failed sign-ins allowed per client network (IPv4 address or IPv6 /64) per minute", positive},
+  };
+}
+
+Settings read_settings(const Config& config, const Host& host) {
+  Settings s;
+  for (const auto& q : config.json("security_questions"))
+    s.questions.push_back({q["id"].get<std::string>(), q["text"].get<std::string>()});
+  s.password_min_length = static_cast<std::size_t>(config.integer("password_min_length"));
+  s.common_passwords_file = config.string("common_passwords_file");
+  s.step_up = std::chrono::minutes(config.integer("step_up_minutes"));
+  s.verify_new_email = config.boolean("verify_new_email");
+  s.reset_token_lifetime = config.duration("reset_token_lifetime");
+  s.verification_token_lifetime = config.duration("verification_token_lifetime");
+  s.link_base = config.string("link_base");
+  if (s.link_base.empty()) s.link_base = host.public_url() + "/account";
+  while (!s.link_base.empty() && s.link_base.back() == '/') s.link_base.pop_back();
+  s.lock_after_failures = static_cast<int>(config.integer("lock_after_failures"));
+  for (const auto& d : config.json("lock_durations")) s.lock_durations.push_back(*parse_lock_duration(d));
+  s.address_failures_per_minute = static_cast<int>(config.integer("address_failures_per_minute"));
+  return s;
+}
+
+}  // namespace memberd::credentials

@@ -1,0 +1,220 @@
+// The credentials plugin: the security-question catalogue, setting and
+// replacing a member's question, and the step-up (password, then answer).
+#include "support/credentials_client.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <set>
+
+using memberd::test::DaemonProcess;
+using namespace memberd::test::credentials;
+using nlohmann::json;
+
+namespace {
+
+std::string question_text(const DaemonProcess& d, const std::string& id) {
+  auto catalogue = body_of(get(d, "/api/v1/security-questions"));
+  for (const auto& q : catalogue)
+    if (q["id"] == id) return q["text"].get<std::string>();
+  FAIL("no question " << id << " in " << catalogue.dump());
+  return {};
+}
+
+// Seconds from now until an RFC 3339 time.
+long long seconds_until(const std::string& when) {
+  auto t = parse_rfc3339(when);
+  REQUIRE(t);
+  return std::chrono::duration_cast<std::chrono::seconds>(*t - std::chrono::system_clock::now()).count();
+}
+
+}  // namespace
+
+TEST_CASE("credentials: the default question catalogue needs no session", "[credentials][question]") {
+  DaemonProcess daemon(options());
+  auto res = get(daemon, "/api/v1/security-questions");
+  REQUIRE_STATUS(res, 200);
+  auto catalogue = body_of(res);
+  REQUIRE(catalogue.is_array());
+  // The issue asks for a good default list of 8 to 10.
+  CHECK(catalogue.size() >= 8);
+  CHECK(catalogue.size() <= 10);
+  std::set<std::string> ids;
+  for (const auto& q : catalogue) {
+    INFO(q.dump());
+    REQUIRE(q["id"].is_string());
+    REQUIRE(q["text"].is_string());
+    CHECK_FALSE(q["text"].get<std::string>().empty());
+    ids.insert(q["id"].get<std::string>());
+  }
+  CHECK(ids.size() == catalogue.size());
+  CHECK(ids.count("first_pet") == 1);
+  CHECK(ids.count("birth_city") == 1);
+}
+
+TEST_CASE("credentials: the question catalogue comes from the config", "[credentials][question]") {
+  DaemonProcess daemon(options("sqlite", {"credentials.security_questions=[{id: colour, text: \"Your favourite colour\"}, "
+                                          "{id: street, text: \"The street you grew up on\"}]"}));
+  auto catalogue = body_of(get(daemon, "/api/v1/security-questions"));
+  CHECK(catalogue == json::array({{{"id", "colour"}, {"text", "Your favourite colour"}},
+                                  {{"id", "street"}, {"text", "The street you grew up on"}}}));
+
+  auto account = join(daemon, "jon@example.com");
+  auto s = sign_in(daemon, account);
+  // A default id that this config dropped is unknown here.
+  CHECK_FIELD_ERROR(set_question_raw(daemon, s.token, "first_pet", kAnswer, kPassword), "question_id");
+  set_question(daemon, s.token, "street", "Rua Augusta", kPassword);
+  auto mine = body_of(get(daemon, "/api/v1/me/security-question", bearer(s.token)));
+  CHECK(mine == json{{"question_id", "street"}, {"text", "The street you grew up on"}});
+}
+
+TEST_CASE("credentials: set a question, step up, replace the question", "[credentials][question][step_up]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess daemon(options(backend));
+  auto account = join(daemon, "kim@example.com");
+  auto s = sign_in(daemon, account);
+  auto auth = bearer(s.token);
+
+  CHECK_PROBLEM(get(daemon, "/api/v1/me/security-question", auth), 404, "not_found");
+  CHECK(me(daemon, s.token)["security_question_set"] == false);
+  // No step-up without a question: the client then guides the member to set one.
+  CHECK_PROBLEM(step_up_raw(daemon, s.token, kPassword, kAnswer), 409, "security_question_required");
+
+  // The first time, the current password is enough.
+  CHECK_STATUS(set_question_raw(daemon, s.token, "first_pet", " Blue  Whale", kPassword), 204);
+  auto mine = body_of(get(daemon, "/api/v1/me/security-question", auth));
+  CHECK(mine["question_id"] == "first_pet");
+  CHECK(mine["text"] == question_text(daemon, "first_pet"));
+  CHECK(me(daemon, s.token)["security_question_set"] == true);
+
+  // Replacing it needs a step-up, even with the right password.
+  CHECK_PROBLEM(set_question_raw(daemon, s.token, "birth_city", "Lisbon", kPassword), 403, "step_up_required");
+  CHECK(body_of(get(daemon, "/api/v1/me/security-question", auth))["question_id"] == "first_pet");
+
+  auto step = step_up_raw(daemon, s.token, kPassword, "blue whale");
+  REQUIRE_STATUS(step, 200);
+  auto until = body_of(step)["privileged_until"];
+  REQUIRE(is_rfc3339(until));
+  // The default window is 10 minutes (whole seconds, a little slack).
+  CHECK(seconds_until(until.get<std::string>()) > 9 * 60);
+  CHECK(seconds_until(until.get<std::string>()) <= 10 * 60 + 5);
+  // The host sees the same privilege on this session.
+  CHECK(body_of(get(daemon, "/api/v1/session", auth))["privileged_until"].is_string());
+
+  CHECK_STATUS(set_question_raw(daemon, s.token, "birth_city", "Lisbon", kPassword), 204);
+  mine = body_of(get(daemon, "/api/v1/me/security-question", auth));
+  CHECK(mine["question_id"] == "birth_city");
+  CHECK(mine["text"] == question_text(daemon, "birth_city"));
+
+  // The new answer is the one that counts now, on any session.
+  auto other = sign_in(daemon, account);
+  CHECK_PROBLEM(step_up_raw(daemon, other.token, kPassword, "blue whale"), 403, "wrong_answer");
+  step_up(daemon, other.token, kPassword, "lisbon");
+
+  check_log_has_none_of(daemon, {kPassword, " Blue  Whale", "blue whale", "Lisbon", "lisbon", s.token, other.token});
+}
+
+TEST_CASE("credentials: setting a question validates its fields", "[credentials][question]") {
+  DaemonProcess daemon(options());
+  auto account = join(daemon, "lea@example.com");
+  auto s = sign_in(daemon, account);
+
+  CHECK_FIELD_ERROR(set_question_raw(daemon, s.token, "favourite_wine", kAnswer, kPassword), "question_id");
+  CHECK_FIELD_ERROR(set_question_raw(daemon, s.token, kQuestion, "", kPassword), "answer");
+  CHECK_FIELD_ERROR(set_question_raw(daemon, s.token, kQuestion, "   ", kPassword), "answer");
+  // An answer that is the email or the password guards nothing.
+  CHECK_FIELD_ERROR(set_question_raw(daemon, s.token, kQuestion, "lea@example.com", kPassword), "answer");
+  CHECK_FIELD_ERROR(set_question_raw(daemon, s.token, kQuestion, kPassword, kPassword), "answer");
+
+  auto wrong = set_question_raw(daemon, s.token, kQuestion, kAnswer, kWrongPassword);
+  CHECK_PROBLEM(wrong, 403, "wrong_password");
+
+  // None of the refusals set anything.
+  CHECK_PROBLEM(get(daemon, "/api/v1/me/security-question", bearer(s.token)), 404, "not_found");
+  CHECK(me(daemon, s.token)["security_question_set"] == false);
+  // And the routes need a session.
+  CHECK_PROBLEM(put(daemon, "/api/v1/me/security-question",
+                    {{"question_id", kQuestion}, {"answer", kAnswer}, {"current_password", kPassword}}),
+                401, "unauthenticated");
+  CHECK_PROBLEM(get(daemon, "/api/v1/me/security-question"), 401, "unauthenticated");
+  CHECK_PROBLEM(post(daemon, "/api/v1/me/step-up", {{"current_password", kPassword}, {"answer", kAnswer}}), 401,
+                "unauthenticated");
+}
+
+TEST_CASE("credentials: a cookie-authenticated question change needs the CSRF token", "[credentials][question][csrf]") {
+  DaemonProcess daemon(options());
+  auto account = join(daemon, "max@example.com");
+  auto s = sign_in(daemon, account);
+  httplib::Headers cookies{{"Cookie", "memberd_session=" + s.session_cookie + "; memberd_csrf=" + s.csrf_cookie}};
+  json body{{"question_id", kQuestion}, {"answer", kAnswer}, {"current_password", kPassword}};
+
+  CHECK_PROBLEM(put(daemon, "/api/v1/me/security-question", body, cookies), 403, "csrf");
+  CHECK(me(daemon, s.token)["security_question_set"] == false);
+  auto with_token = cookies;
+  with_token.emplace("X-CSRF-Token", s.csrf_cookie);
+  CHECK_STATUS(put(daemon, "/api/v1/me/security-question", body, with_token), 204);
+  CHECK(me(daemon, s.token)["security_question_set"] == true);
+}
+
+TEST_CASE("credentials: step-up checks the password first, then the answer, and counts down", "[credentials][step_up]") {
+  DaemonProcess daemon(options("sqlite", {"credentials.address_failures_per_minute=1000"}));
+  auto account = join(daemon, "ned@example.com");
+  auto s = sign_in(daemon, account);
+  set_question(daemon, s.token, kQuestion, kAnswer, kPassword);
+
+  auto wrong_password = step_up_raw(daemon, s.token, kWrongPassword, kAnswer);
+  CHECK_PROBLEM(wrong_password, 403, "wrong_password");
+  CHECK(body_of(wrong_password)["attempts_left"] == 4);
+
+  auto wrong_answer = step_up_raw(daemon, s.token, kPassword, "Grey Whale");
+  CHECK_PROBLEM(wrong_answer, 403, "wrong_answer");
+  CHECK(body_of(wrong_answer)["attempts_left"] == 3);
+
+  // Both wrong: the password is checked first, and it is one failure.
+  auto both = step_up_raw(daemon, s.token, kWrongPassword, "Grey Whale");
+  CHECK_PROBLEM(both, 403, "wrong_password");
+  CHECK(body_of(both)["attempts_left"] == 2);
+
+  // Failed step-ups gave no privilege.
+  CHECK_PROBLEM(put(daemon, "/api/v1/me/password", {{"new_password", kNewPassword}, {"new_password_confirm", kNewPassword}},
+                    bearer(s.token)),
+                403, "step_up_required");
+  CHECK(body_of(get(daemon, "/api/v1/session", bearer(s.token)))["privileged_until"].is_null());
+
+  // A success resets the count.
+  step_up(daemon, s.token, kPassword, kAnswer);
+  auto again = step_up_raw(daemon, s.token, kPassword, "Grey Whale");
+  CHECK_PROBLEM(again, 403, "wrong_answer");
+  CHECK(body_of(again)["attempts_left"] == 4);
+
+  check_log_has_none_of(daemon, {kPassword, kWrongPassword, kAnswer, "Grey Whale", s.token});
+}
+
+TEST_CASE("credentials: answers are compared after normalisation", "[credentials][step_up]") {
+  DaemonProcess daemon(options());
+  auto account = join(daemon, "ola@example.com");
+  auto s = sign_in(daemon, account);
+  set_question(daemon, s.token, kQuestion, " Blue  Whale", kPassword);
+
+  for (const std::string answer : {"blue whale", "BLUE WHALE ", "\tBlue Whale\n",
+                                   "\xEF\xBC\xA2\xEF\xBD\x8C\xEF\xBD\x95\xEF\xBD\x85 whale"}) {  // full-width "Ｂｌｕｅ"
+    INFO("answer: " << answer);
+    CHECK_STATUS(step_up_raw(daemon, s.token, kPassword, answer), 200);
+  }
+  // Spaces separate words: they are not dropped.
+  CHECK_PROBLEM(step_up_raw(daemon, s.token, kPassword, "bluewhale"), 403, "wrong_answer");
+}
+
+TEST_CASE("credentials: the step-up window comes from the config", "[credentials][step_up]") {
+  DaemonProcess daemon(options("sqlite", {"credentials.step_up_minutes=2"}));
+  auto account = join(daemon, "pia@example.com");
+  auto s = sign_in(daemon, account);
+  set_question(daemon, s.token, kQuestion, kAnswer, kPassword);
+  auto until = step_up(daemon, s.token, kPassword, kAnswer);
+  CHECK(seconds_until(until) > 60);
+  CHECK(seconds_until(until) <= 2 * 60 + 5);
+  // The privilege belongs to that session only.
+  auto other = sign_in(daemon, account);
+  CHECK_PROBLEM(put(daemon, "/api/v1/me/password", {{"new_password", kNewPassword}, {"new_password_confirm", kNewPassword}},
+                    bearer(other.token)),
+                403, "step_up_required");
+}
