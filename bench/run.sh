@@ -171,7 +171,7 @@ say "starting memberd on 127.0.0.1:$memberd_port"
     --set "data_dir=$data" \
     --set "database.url=sqlite:$data/memberd.db" \
     --set "plugins.dir=$plugins_dir" \
-    --set "plugins.enabled=[hello]" \
+    --set "plugins.enabled=[hello, credentials]" \
     --set "bootstrap.admin_email=$admin_email" \
     --set "log.level=warn"
 ) >"$memberd_log" 2>&1 &
@@ -193,12 +193,34 @@ auth_header="Authorization: Bearer $token"
 code=$(curl -s -o /dev/null --max-time 10 -w '%{http_code}' -H "$auth_header" "$base/api/v1/session")
 [[ $code == 200 ]] || fail "GET /api/v1/session with the token answered $code" "$memberd_log"
 
-sleep 2
+# A member of the credentials plugin, for sign-in and GET /api/v1/me.
+member_email=bench-member@example.com
+member_password=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+signin_body="{\"email\":\"$member_email\",\"password\":\"$member_password\"}"
+code=$(curl -s -o /dev/null --max-time 10 -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+  --data "{\"email\":\"$member_email\",\"email_confirm\":\"$member_email\",\"password\":\"$member_password\",\"password_confirm\":\"$member_password\"}" \
+  "$base/api/v1/members")
+[[ $code == 201 ]] || fail "joining the bench member answered $code" "$memberd_log"
+reply=$(curl -sS --max-time 10 -X POST -H 'Content-Type: application/json' --data "$signin_body" "$base/api/v1/session")
+member_token=$(json_field token <<<"$reply")
+[[ -n $member_token ]] || fail "the bench member could not sign in: $reply" "$memberd_log"
+member_header="Authorization: Bearer $member_token"
+
+# One sign-in's wall time, alone on an idle daemon (mostly Argon2id).
+signin_times=()
+for ((i = 0; i < 10; i++)); do
+  signin_times+=("$(curl -s -o /dev/null -w '%{time_total}' -X POST -H 'Content-Type: application/json' \
+    --data "$signin_body" "$base/api/v1/session")")
+done
+signin_ms=$(printf '%s\n' "${signin_times[@]}" | sort -g | awk '{ t[NR] = $1 } END { printf "%.1f", t[int((NR + 1) / 2)] * 1000 }')
+
+# The hashing pool returns Argon2id's memory after 5 s without work.
+sleep 7
 rss_idle=$(rss_kib "$memberd_pid" VmRSS)
 
 # --- load ---------------------------------------------------------------------
 
-declare -A rps p50 p99 errors
+declare -A rps p50 p99 errors requests
 targets=()
 
 # run_wrk LABEL URL [wrk args]: one wrk run; keeps requests/s, p50, p99 and
@@ -220,6 +242,7 @@ run_wrk() {
   rps[$label]=$(awk '$1 == "Requests/sec:" { print $2 }' <<<"$out")
   p50[$label]=$(awk '$1 == "50%" { print $2 }' <<<"$out")
   p99[$label]=$(awk '$1 == "99%" { print $2 }' <<<"$out")
+  requests[$label]=$(awk '$2 == "requests" && $3 == "in" { print $1 }' <<<"$out")
   errors[$label]=$(awk '
     /Non-2xx or 3xx responses:/ { n += $NF }
     /Socket errors:/ { gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) n += $i }
@@ -229,6 +252,27 @@ run_wrk() {
 run_wrk "nginx static file" "$nginx_url"
 run_wrk "memberd /healthz" "$base/healthz"
 run_wrk "memberd GET /api/v1/session" "$base/api/v1/session" -H "$auth_header"
+run_wrk "memberd GET /api/v1/me" "$base/api/v1/me" -H "$member_header"
+export BENCH_SIGNIN_BODY=$signin_body
+run_wrk "memberd POST /api/v1/session" "$base/api/v1/session" -s "$MEMBERD_REPO/bench/signin.lua"
+
+# A sign-in flood on 64 connections while 16 others read /api/v1/me: the
+# bounded, low-priority hashing pool must keep the reads fast. (The previous
+# run's abandoned sign-ins drain first. wrk ignores Retry-After, so refused
+# sign-ins come straight back: count the 201s, not the requests.)
+sleep 3
+say "sign-in flood (-c$connections) with GET /api/v1/me (-c16) at the same time"
+timeout $((duration + 30)) wrk -t1 "-c$connections" "-d${duration}s" -s "$MEMBERD_REPO/bench/signin.lua" \
+  "$base/api/v1/session" >"$work/flood.out" 2>&1 &
+flood_job=$!
+sleep 1
+saved_connections=$connections
+connections=16
+run_wrk "  GET /api/v1/me during flood" "$base/api/v1/me" -H "$member_header"
+connections=$saved_connections
+wait "$flood_job" || true
+flood_requests=$(awk '$2 == "requests" && $3 == "in" { print $1 }' "$work/flood.out")
+flood_rejected=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$work/flood.out")
 
 rss_loaded=$(rss_kib "$memberd_pid" VmRSS)
 rss_peak=$(rss_kib "$memberd_pid" VmHWM)
@@ -265,7 +309,14 @@ for label in "${targets[@]}"; do
     "$(ratio "${rps[$label]}" "$baseline")"
 done
 echo
-echo "memberd RSS: idle $(mib "$rss_idle") (VmRSS after 2 s idle), after load $(mib "$rss_loaded")," \
+signin_label="memberd POST /api/v1/session"
+signin_ok=$(( ${requests[$signin_label]:-0} - ${errors[$signin_label]:-0} ))
+echo "sign-in: one alone ${signin_ms} ms (Argon2id m=19456 KiB, t=2, p=1, on the low-priority pool);" \
+  "flood: $(awk -v n="$signin_ok" -v d="$duration" 'BEGIN { printf "%.1f", n / d }') sign-ins/s," \
+  "${errors[$signin_label]:-0} errors (503 + Retry-After past the hashing queue, or wrk's 2 s timeout)"
+echo "during a second flood ($(awk -v n="${flood_requests:-0}" -v r="${flood_rejected:-0}" -v d="$duration" \
+  'BEGIN { printf "%.1f", (n - r) / d }') sign-ins/s, ${flood_rejected:-0} refused): GET /api/v1/me p99 ${p99["  GET /api/v1/me during flood"]}"
+echo "memberd RSS: idle $(mib "$rss_idle") (VmRSS after 7 s idle), after load $(mib "$rss_loaded")," \
   "peak $(mib "$rss_peak"), after $reloads reloads $(mib "$rss_after_swaps")"
 if ((${#swap_times[@]} > 0)); then
   printf '%s\n' "${swap_times[@]}" | sort -g | awk -v n="$reloads" -v ok="${#swap_times[@]}" '

@@ -97,12 +97,9 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  // Argon2id allocates 19 MiB per hash. glibc would raise its mmap threshold
-  // after the first such free and then keep serving (and keeping) these
-  // blocks from per-thread arenas: tens of MiB of idle RSS. A fixed threshold
-  // returns them to the system; two arenas bound fragmentation across the
-  // worker threads.
-  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+  // Many worker threads would each get a malloc arena; two bound what
+  // fragmentation can hold. (Argon2id's memory is managed apart:
+  // auth/argon2_memory.hpp.)
   mallopt(M_ARENA_MAX, 2);
   // The database holds password hashes, the mail directory reset links:
   // everything the daemon writes is for its own user only. (The socket's

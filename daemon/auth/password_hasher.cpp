@@ -1,5 +1,10 @@
 #include "auth/password_hasher.hpp"
 
+#include "auth/argon2_memory.hpp"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <memberd/host.hpp>  // HashingBusy
 
 #include <argon2.h>
@@ -11,6 +16,7 @@
 #include <charconv>
 #include <cstring>
 #include <optional>
+#include <vector>
 #include <stdexcept>
 
 namespace memberd {
@@ -84,20 +90,90 @@ std::optional<PhcInfo> parse_phc(std::string_view s) {
   throw std::runtime_error(std::string("argon2: ") + argon2_error_message(rc));
 }
 
+// PHC strings use standard base64 without padding.
+std::string b64_encode(const unsigned char* data, std::size_t size) {
+  static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  unsigned buffer = 0;
+  int bits = 0;
+  for (std::size_t i = 0; i < size; ++i) {
+    buffer = (buffer << 8) | data[i];
+    bits += 8;
+    while (bits >= 6) {
+      out += alphabet[(buffer >> (bits - 6)) & 63];
+      bits -= 6;
+    }
+  }
+  if (bits > 0) out += alphabet[(buffer << (6 - bits)) & 63];
+  return out;
+}
+
+std::optional<std::vector<unsigned char>> b64_decode(std::string_view text) {
+  std::vector<unsigned char> out;
+  unsigned buffer = 0;
+  int bits = 0;
+  for (char c : text) {
+    int v = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26 : c >= '0' && c <= '9' ? c - '0' + 52
+            : c == '+' ? 62 : c == '/' ? 63 : -1;
+    if (v < 0) return std::nullopt;
+    buffer = (buffer << 6) | static_cast<unsigned>(v);
+    bits += 6;
+    if (bits >= 8) {
+      out.push_back(static_cast<unsigned char>((buffer >> (bits - 8)) & 0xff));
+      bits -= 8;
+    }
+  }
+  return out;
+}
+
+argon2_context make_context(const Argon2Params& p, const void* secret, std::size_t secret_size, unsigned char* salt,
+                            std::size_t salt_size, unsigned char* out, std::size_t out_size) {
+  argon2_context context{};
+  context.out = out;
+  context.outlen = static_cast<std::uint32_t>(out_size);
+  context.pwd = static_cast<std::uint8_t*>(const_cast<void*>(secret));
+  context.pwdlen = static_cast<std::uint32_t>(secret_size);
+  context.salt = salt;
+  context.saltlen = static_cast<std::uint32_t>(salt_size);
+  context.t_cost = p.iterations;
+  context.m_cost = p.memory_kib;
+  context.lanes = p.parallelism;
+  context.threads = p.parallelism;
+  context.version = ARGON2_VERSION_13;
+  context.flags = ARGON2_DEFAULT_FLAGS;
+  use_thread_memory(context);
+  return context;
+}
+
 std::string hash_now(const Argon2Params& p, const void* secret, std::size_t secret_size) {
   if (secret_size > ARGON2_MAX_PWD_LENGTH) throw std::invalid_argument("secret too long to hash");
   std::array<unsigned char, salt_bytes> salt{};
   if (RAND_bytes(salt.data(), static_cast<int>(salt.size())) != 1) {
     throw std::runtime_error("RAND_bytes failed: cannot make a salt");
   }
-  // argon2_encodedlen counts the terminating NUL.
-  std::string encoded(argon2_encodedlen(p.iterations, p.memory_kib, p.parallelism, salt_bytes, hash_bytes, Argon2_id),
-                      '\0');
-  const int rc = argon2id_hash_encoded(p.iterations, p.memory_kib, p.parallelism, secret, secret_size, salt.data(),
-                                       salt.size(), hash_bytes, encoded.data(), encoded.size());
+  std::array<unsigned char, hash_bytes> hash{};
+  auto context = make_context(p, secret, secret_size, salt.data(), salt.size(), hash.data(), hash.size());
+  const int rc = argon2id_ctx(&context);
   if (rc != ARGON2_OK) throw_for(rc);
-  encoded.resize(std::strlen(encoded.c_str()));
+  std::string encoded = "$argon2id$v=19$m=" + std::to_string(p.memory_kib) + ",t=" + std::to_string(p.iterations) +
+                        ",p=" + std::to_string(p.parallelism) + "$" + b64_encode(salt.data(), salt.size()) + "$" +
+                        b64_encode(hash.data(), hash.size());
+  OPENSSL_cleanse(hash.data(), hash.size());
   return encoded;
+}
+
+// Checks `secret` against a parsed PHC string, in constant time (libargon2
+// compares the digests itself).
+int verify_now(const PhcInfo& info, std::string_view salt_b64, std::string_view hash_b64, std::string_view secret) {
+  auto salt = b64_decode(salt_b64);
+  auto expected = b64_decode(hash_b64);
+  if (!salt || !expected || salt->size() < ARGON2_MIN_SALT_LENGTH || expected->size() < ARGON2_MIN_OUTLEN)
+    return ARGON2_DECODING_FAIL;
+  std::vector<unsigned char> out(expected->size());
+  auto context = make_context({info.memory_kib, info.iterations, info.parallelism}, secret.data(), secret.size(),
+                              salt->data(), salt->size(), out.data(), out.size());
+  context.version = info.version;
+  return argon2id_verify_ctx(&context, reinterpret_cast<const char*>(expected->data()));
 }
 
 }  // namespace
@@ -120,6 +196,7 @@ PasswordHasher::PasswordHasher(Argon2Params params, std::size_t threads, std::si
     throw std::runtime_error("RAND_bytes failed: cannot make the dummy hash");
   }
   dummy_phc_ = hash_now(params_, unknown.data(), unknown.size());
+  release_thread_memory();  // this thread hashes nothing more
   OPENSSL_cleanse(unknown.data(), unknown.size());
 
   workers_.reserve(threads);
@@ -148,11 +225,25 @@ PasswordHasher::~PasswordHasher() {
 }
 
 void PasswordHasher::worker_loop() {
+  // Hashing is the heaviest work the daemon does and it is never urgent to
+  // the millisecond: at a lower priority it takes the CPU that requests leave
+  // idle, so a sign-in flood cannot push other requests' latency up.
+  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 5);
   std::unique_lock lock(mutex_);
+  bool hashed_since_trim = false;
   for (;;) {
-    wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    // Each thread keeps its Argon2id memory warm while busy (argon2_memory.hpp)
+    // and returns it after a quiet spell, so an idle daemon stays small.
+    if (!wake_.wait_for(lock, std::chrono::seconds(5), [this] { return stopping_ || !queue_.empty(); })) {
+      if (hashed_since_trim) {
+        release_thread_memory();
+        hashed_since_trim = false;
+      }
+      continue;
+    }
     // Queued jobs are finished even when stopping: their callers are waiting.
     if (queue_.empty()) return;
+    hashed_since_trim = true;
     std::packaged_task<void()> task = std::move(queue_.front());
     queue_.pop_front();
     queue_depth_.store(queue_.size(), std::memory_order_relaxed);
@@ -207,10 +298,14 @@ bool PasswordHasher::verify(std::string_view phc, std::string_view secret) {
     return false;
   }
   if (secret.size() > ARGON2_MAX_PWD_LENGTH) return false;
-  const std::string encoded(phc);  // libargon2 wants a C string; parse_phc ruled out NULs
+  // "$argon2id$v=..$m=..,t=..,p=..$<salt>$<hash>": the last two fields.
+  const auto hash_start = phc.rfind('$');
+  const auto salt_start = phc.rfind('$', hash_start - 1);
+  const auto salt_b64 = phc.substr(salt_start + 1, hash_start - salt_start - 1);
+  const auto hash_b64 = phc.substr(hash_start + 1);
   bool match = false;
   run_on_pool([&] {
-    const int rc = argon2id_verify(encoded.c_str(), secret.data(), secret.size());
+    const int rc = verify_now(*info, salt_b64, hash_b64, secret);
     if (rc == ARGON2_MEMORY_ALLOCATION_ERROR || rc == ARGON2_THREAD_FAIL) throw HashingBusy();
     match = rc == ARGON2_OK;  // mismatch and any decoding error alike: "no"
   });

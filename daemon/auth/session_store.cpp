@@ -89,13 +89,13 @@ std::optional<AuthenticatedSession> SessionStore::authenticate(std::string_view 
   auto lease = database_.lease();
   auto& sql = lease->sql();
   AuthenticatedSession found;
-  long long last_seen = 0, expires = 0, privileged = 0;
+  long long last_seen = 0, expires = 0, privileged = 0, member_since = 0;
   soci::indicator ind = soci::i_null;
-  sql << "SELECT s.session_id, s.member_id, s.csrf_hash, s.last_seen_at, s.expires_at, s.privileged_until, m.email"
-         " FROM sessions s JOIN members m ON m.member_id = s.member_id WHERE s.token_hash = :th",
+  sql << "SELECT s.session_id, s.member_id, s.csrf_hash, s.last_seen_at, s.expires_at, s.privileged_until, m.email,"
+         " m.created_at FROM sessions s JOIN members m ON m.member_id = s.member_id WHERE s.token_hash = :th",
       soci::use(token_hash), soci::into(found.caller.session_id, ind), soci::into(found.caller.member_id),
       soci::into(found.csrf_hash), soci::into(last_seen), soci::into(expires), soci::into(privileged),
-      soci::into(found.caller.email);
+      soci::into(found.caller.email), soci::into(member_since);
   if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
 
   if (now >= expires || now - last_seen >= policy_.idle_timeout.count()) {
@@ -112,6 +112,7 @@ std::optional<AuthenticatedSession> SessionStore::authenticate(std::string_view 
                                      soci::use(found.caller.member_id));
   for (const auto& role : roles) found.caller.roles.push_back(role);
   found.caller.privileged_until = from_unix(privileged);
+  found.caller.member_since = format_rfc3339(from_unix(member_since));
   remember(token_hash, found, last_seen, expires, generation);
   return found;
 }

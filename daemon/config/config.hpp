@@ -48,7 +48,7 @@ struct HttpConfig {
   std::chrono::seconds write_timeout{10};
   std::chrono::seconds keep_alive_timeout{5};
   std::size_t keep_alive_max_requests = 1000;
-  std::size_t threads = 64;            // an open keep-alive connection pins one
+  std::size_t threads = 128;           // an open keep-alive connection pins one
   std::size_t max_connections = 512;   // >= threads
   std::vector<std::string> trusted_proxies;  // validated IPs/CIDRs: ip_range.hpp parses them
 

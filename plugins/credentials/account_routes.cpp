@@ -95,14 +95,15 @@ Response sign_out(Context& ctx, const Request& req) {
 Response me(Context& ctx, const Request& req) {
   if (req.caller().member_id.empty())
     return problem(403, "member_only", "Members only", "This is a member's own record; sign in as the member.");
-  auto member = ctx.host.accounts().find_by_id(req.caller().member_id);
-  if (!member) return problem(404, "not_found", "No such member");
-  bool question_set = stored_answer(ctx.host.database(), member->member_id).has_value();
-  return json_response(200, {{"member_id", member->member_id},
-                             {"email", member->email},
-                             {"roles", member->roles},
+  // The session already carries the member (kept current by the host): one
+  // query for what only this plugin knows.
+  const auto& caller = req.caller();
+  bool question_set = stored_answer(ctx.host.database(), caller.member_id).has_value();
+  return json_response(200, {{"member_id", caller.member_id},
+                             {"email", caller.email},
+                             {"roles", caller.roles},
                              {"security_question_set", question_set},
-                             {"created_at", member->created_at}});
+                             {"created_at", caller.member_since}});
 }
 
 }  // namespace

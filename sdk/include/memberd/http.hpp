@@ -52,6 +52,7 @@ struct Caller {
   // Until when the session may do `privileged` things (step-up); epoch if never.
   std::chrono::system_clock::time_point privileged_until{};
   bool socket_operator = false;  // root or the daemon's own uid on the socket
+  std::string member_since;      // the member's created_at (RFC 3339 UTC); empty for the operator
 
   bool signed_in() const { return !member_id.empty(); }
   bool has_role(std::string_view role) const {
