@@ -30,8 +30,10 @@ TEST_CASE("memberd refuses a bad configuration before anything starts", "[cli]")
   std::string memberd = env_or_fail("MEMBERD_BINARY");
   std::string out;
 
-  SECTION("the shipped file is valid") {
-    CHECK(run_command({memberd, "--config", env_or_fail("MEMBERD_SOURCE_DIR") + "/etc/memberd.yaml", "--check-config"},
+  SECTION("the shipped file is valid, with the plugins it enables") {
+    // Its plugins.dir is relative to the repository root, where scripts/run.sh runs it.
+    CHECK(run_command({memberd, "--config", env_or_fail("MEMBERD_SOURCE_DIR") + "/etc/memberd.yaml", "--set",
+                       "plugins.dir=" + env_or_fail("MEMBERD_PLUGINS_DIR"), "--check-config"},
                       out) == 0);
     CHECK(out.find("configuration OK") != std::string::npos);
   }
