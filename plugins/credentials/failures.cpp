@@ -28,6 +28,18 @@ LockState count_failure(Context& ctx, const Request& request, const std::string&
   return state;
 }
 
+std::optional<Response> check_current_password(Context& ctx, const Request& request, const std::string& password) {
+  const auto& caller = request.caller();
+  if (auto state = ctx.lockout.account(caller.email); state.locked) return locked(state.retry_after);
+  auto check = ctx.host.accounts().verify_password(caller.member_id, password);
+  if (check == PasswordCheck::busy)
+    return problem(503, "busy", "Busy", "Try again shortly.").with_header("Retry-After", "1");
+  if (check == PasswordCheck::ok) return std::nullopt;
+  auto state = count_failure(ctx, request, caller.email, caller.member_id, "password");
+  if (state.locked) return locked(state.retry_after);
+  return wrong_secret("wrong_password", "The current password is wrong", state.attempts_left);
+}
+
 void count_success(Context& ctx, const std::string& email, const std::string& member_id) {
   ctx.lockout.account_succeeded(email);
   ctx.host.accounts().set_locked_until(member_id, TimePoint{});

@@ -51,15 +51,7 @@ Response set_question(Context& ctx, const Request& req) {
   if (existing && !privileged(ctx, req))
     return problem(403, "step_up_required", "Step-up needed",
                    "Confirm your password and current answer first (POST /api/v1/me/step-up).");
-  if (auto state = ctx.lockout.account(caller.email); state.locked) return locked(state.retry_after);
-  auto check = ctx.host.accounts().verify_password(caller.member_id, password);
-  if (check == PasswordCheck::busy)
-    return problem(503, "busy", "Busy", "Try again shortly.").with_header("Retry-After", "1");
-  if (check == PasswordCheck::wrong) {
-    auto state = count_failure(ctx, req, caller.email, caller.member_id, "password");
-    if (state.locked) return locked(state.retry_after);
-    return wrong_secret("wrong_password", "The current password is wrong", state.attempts_left);
-  }
+  if (auto refusal = check_current_password(ctx, req, password)) return *refusal;
   // An answer anyone who knows the email or the password could type adds nothing.
   if (*normalized == normalize_answer(caller.email).value_or("") || *normalized == normalize_answer(password).value_or(""))
     return validation_failed({{"answer", "Choose an answer that is not your email address or password."}});
@@ -93,16 +85,7 @@ Response step_up(Context& ctx, const Request& req) {
                    "Changing your email or password needs a security question: pick one from "
                    "GET /api/v1/security-questions and set it with PUT /api/v1/me/security-question.");
   if (!errors.empty()) return validation_failed(errors);
-  if (auto state = ctx.lockout.account(caller.email); state.locked) return locked(state.retry_after);
-
-  auto check = ctx.host.accounts().verify_password(caller.member_id, password);
-  if (check == PasswordCheck::busy)
-    return problem(503, "busy", "Busy", "Try again shortly.").with_header("Retry-After", "1");
-  if (check == PasswordCheck::wrong) {
-    auto state = count_failure(ctx, req, caller.email, caller.member_id, "password");
-    if (state.locked) return locked(state.retry_after);
-    return wrong_secret("wrong_password", "The current password is wrong", state.attempts_left);
-  }
+  if (auto refusal = check_current_password(ctx, req, password)) return *refusal;
   auto normalized = normalize_answer(answer).value_or("");
   if (normalized.empty() || !ctx.host.accounts().verify_secret(stored->answer_hash, normalized)) {
     auto state = count_failure(ctx, req, caller.email, caller.member_id, "answer");

@@ -3,6 +3,8 @@
 // sessions, credentials").
 #include "context.hpp"
 
+#include <optional>
+
 namespace memberd::credentials {
 
 void add_account_routes(Context& ctx);   // join, sign in and out, me
@@ -15,5 +17,11 @@ void add_reset_routes(Context& ctx);     // forgotten password
 LockState count_failure(Context& ctx, const Request& request, const std::string& email, const std::string& member_id,
                         const char* what);
 void count_success(Context& ctx, const std::string& email, const std::string& member_id);
+
+// The signed-in member's current password, checked the way every flow that
+// asks for it must: refused while locked, counted when wrong (403 with
+// attempts_left, or 429 once that locks the account), 503 when the hashing
+// pool is full. nullopt when the password is right.
+std::optional<Response> check_current_password(Context& ctx, const Request& request, const std::string& password);
 
 }  // namespace memberd::credentials

@@ -172,7 +172,7 @@ TEST_CASE("cookie-authenticated writes need the CSRF token", "[auth]") {
   CHECK(with->status == 201);
 }
 
-TEST_CASE("access levels: members are not admins; the socket operator is", "[auth]") {
+TEST_CASE("access levels: members are not admins, the socket operator is", "[auth]") {
   auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
   DaemonProcess daemon(DaemonOptions{backend});
   auto http = daemon.http();

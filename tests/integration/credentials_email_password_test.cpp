@@ -122,7 +122,7 @@ TEST_CASE("credentials: with verify_new_email off the change is immediate", "[cr
     CHECK(eml.find("verify-email?token=") == std::string::npos);
 }
 
-TEST_CASE("credentials: change the password; other sessions end; the member is told", "[credentials][password]") {
+TEST_CASE("credentials: change the password, other sessions end, the member is told", "[credentials][password]") {
   auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
   DaemonProcess daemon(options(backend));
   auto m = joined_and_stepped_up(daemon, "vic@example.com");

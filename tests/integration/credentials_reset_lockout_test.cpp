@@ -148,7 +148,7 @@ TEST_CASE("credentials: unknown and expired reset links", "[credentials][reset]"
   CHECK_PROBLEM(sign_in_raw(daemon, "amy@example.com", kNewPassword), 401, "bad_credentials");
 }
 
-TEST_CASE("credentials: a reset refuses weak passwords and wrong answers; the link survives them", "[credentials][reset]") {
+TEST_CASE("credentials: a reset refuses weak passwords and wrong answers, the link survives them", "[credentials][reset]") {
   DaemonProcess daemon(options("sqlite", {kNoAddressLimit}));
   auto account = join(daemon, "abe@example.com");
   set_question(daemon, sign_in(daemon, account).token, kQuestion, kAnswer, kPassword);

@@ -32,7 +32,7 @@ std::vector<std::string> messages(const std::string& dir) {
 
 }  // namespace
 
-TEST_CASE("queued mail lands as .eml files; headers stay headers", "[mail]") {
+TEST_CASE("queued mail lands as .eml files, headers stay headers", "[mail]") {
   auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
   DaemonProcess daemon(DaemonOptions{backend, {}, env_or_fail("MEMBERD_FIXTURE_PLUGINS_DIR"), {"swapper"}});
   httplib::Headers auth{{"Authorization", "Bearer " + daemon.admin_token()}};

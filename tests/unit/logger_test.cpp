@@ -72,7 +72,7 @@ TEST_CASE("the threshold drops lower levels and can change at run time") {
         "2026-11-29T12:17:00.123Z DEBUG [a] now yes\n");
 }
 
-TEST_CASE("text values are quoted and escaped; no raw newline ever") {
+TEST_CASE("text values are quoted and escaped, no raw newline ever") {
   Capture c;
   auto sink = text_sink(c);
   sink.write(LogLevel::info, "c\nd", "line1\nline2\r\tend\x01 back\\slash",

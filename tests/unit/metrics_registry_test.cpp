@@ -77,7 +77,7 @@ TEST_CASE("the same name and labels give the same object, in any label order") {
   CHECK(&h1 == &h2);
 }
 
-TEST_CASE("gauges set and add; values use Prometheus number forms") {
+TEST_CASE("gauges set and add, values use Prometheus number forms") {
   MetricsRegistry r;
   auto& g = r.gauge("pool_in_use", "Sessions leased.");
   g.set(5);

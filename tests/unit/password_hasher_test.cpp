@@ -162,7 +162,7 @@ TEST_CASE("a full queue refuses at once with HashingBusy, the rest succeed") {
   CHECK(hasher.in_flight() == 0);
 }
 
-TEST_CASE("queue_depth and in_flight count running and waiting jobs; capacity is exact") {
+TEST_CASE("queue_depth and in_flight count running and waiting jobs, capacity is exact") {
   PasswordHasher hasher(slow, 1, 1);
   std::thread first([&] { (void)hasher.hash("one"); });
   REQUIRE(eventually([&] { return hasher.in_flight() == 1; }));
