@@ -2,6 +2,8 @@
 
 #include "auth/argon2_memory.hpp"
 
+#include <memberd/base64.hpp>
+
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -90,41 +92,7 @@ std::optional<PhcInfo> parse_phc(std::string_view s) {
   throw std::runtime_error(std::string("argon2: ") + argon2_error_message(rc));
 }
 
-// PHC strings use standard base64 without padding.
-std::string b64_encode(const unsigned char* data, std::size_t size) {
-  static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (std::size_t i = 0; i < size; ++i) {
-    buffer = (buffer << 8) | data[i];
-    bits += 8;
-    while (bits >= 6) {
-      out += alphabet[(buffer >> (bits - 6)) & 63];
-      bits -= 6;
-    }
-  }
-  if (bits > 0) out += alphabet[(buffer << (6 - bits)) & 63];
-  return out;
-}
-
-std::optional<std::vector<unsigned char>> b64_decode(std::string_view text) {
-  std::vector<unsigned char> out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (char c : text) {
-    int v = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26 : c >= '0' && c <= '9' ? c - '0' + 52
-            : c == '+' ? 62 : c == '/' ? 63 : -1;
-    if (v < 0) return std::nullopt;
-    buffer = (buffer << 6) | static_cast<unsigned>(v);
-    bits += 6;
-    if (bits >= 8) {
-      out.push_back(static_cast<unsigned char>((buffer >> (bits - 8)) & 0xff));
-      bits -= 8;
-    }
-  }
-  return out;
-}
+// PHC strings use standard base64 without padding (memberd/base64.hpp).
 
 argon2_context make_context(const Argon2Params& p, const void* secret, std::size_t secret_size, unsigned char* salt,
                             std::size_t salt_size, unsigned char* out, std::size_t out_size) {
@@ -156,8 +124,8 @@ std::string hash_now(const Argon2Params& p, const void* secret, std::size_t secr
   const int rc = argon2id_ctx(&context);
   if (rc != ARGON2_OK) throw_for(rc);
   std::string encoded = "$argon2id$v=19$m=" + std::to_string(p.memory_kib) + ",t=" + std::to_string(p.iterations) +
-                        ",p=" + std::to_string(p.parallelism) + "$" + b64_encode(salt.data(), salt.size()) + "$" +
-                        b64_encode(hash.data(), hash.size());
+                        ",p=" + std::to_string(p.parallelism) + "$" + base64_encode(std::string_view(reinterpret_cast<const char*>(salt.data()), salt.size())) + "$" +
+                        base64_encode(std::string_view(reinterpret_cast<const char*>(hash.data()), hash.size()));
   OPENSSL_cleanse(hash.data(), hash.size());
   return encoded;
 }
@@ -165,13 +133,13 @@ std::string hash_now(const Argon2Params& p, const void* secret, std::size_t secr
 // Checks `secret` against a parsed PHC string, in constant time (libargon2
 // compares the digests itself).
 int verify_now(const PhcInfo& info, std::string_view salt_b64, std::string_view hash_b64, std::string_view secret) {
-  auto salt = b64_decode(salt_b64);
-  auto expected = b64_decode(hash_b64);
+  auto salt = base64_decode(salt_b64);
+  auto expected = base64_decode(hash_b64);
   if (!salt || !expected || salt->size() < ARGON2_MIN_SALT_LENGTH || expected->size() < ARGON2_MIN_OUTLEN)
     return ARGON2_DECODING_FAIL;
   std::vector<unsigned char> out(expected->size());
   auto context = make_context({info.memory_kib, info.iterations, info.parallelism}, secret.data(), secret.size(),
-                              salt->data(), salt->size(), out.data(), out.size());
+                              reinterpret_cast<unsigned char*>(salt->data()), salt->size(), out.data(), out.size());
   context.version = info.version;
   return argon2id_verify_ctx(&context, reinterpret_cast<const char*>(expected->data()));
 }

@@ -1,5 +1,7 @@
 #include "mail/mail_transport.hpp"
 
+#include <memberd/base64.hpp>
+
 #include "util/crypto.hpp"
 
 #include <algorithm>
@@ -22,36 +24,10 @@ bool is_ascii(const std::string& s) {
   return true;
 }
 
-std::string base64(const std::string& in) {
-  static const char* table = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
-    out += table[v >> 18 & 63];
-    out += table[v >> 12 & 63];
-    out += table[v >> 6 & 63];
-    out += table[v & 63];
-  }
-  if (i + 1 == in.size()) {
-    unsigned v = (unsigned char)in[i] << 16;
-    out += table[v >> 18 & 63];
-    out += table[v >> 12 & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8;
-    out += table[v >> 18 & 63];
-    out += table[v >> 12 & 63];
-    out += table[v >> 6 & 63];
-    out += '=';
-  }
-  return out;
-}
-
 // RFC 2047 for non-ASCII header text.
 std::string header_text(const std::string& value) {
   std::string clean = one_line(value);
-  return is_ascii(clean) ? clean : "=?UTF-8?B?" + base64(clean) + "?=";
+  return is_ascii(clean) ? clean : "=?UTF-8?B?" + base64_encode(clean, Base64::standard, true) + "?=";
 }
 
 // Body parts stay readable (8bit, CRLF lines) so a member on the file
@@ -73,7 +49,7 @@ std::string body_part(const std::string& type, const std::string& content) {
   }
   std::string out = "Content-Type: " + type + "; charset=utf-8\r\n";
   if (longest < 998) return out + "Content-Transfer-Encoding: 8bit\r\n\r\n" + lines + "\r\n";
-  std::string encoded = base64(content);
+  std::string encoded = base64_encode(content, Base64::standard, true);
   out += "Content-Transfer-Encoding: base64\r\n\r\n";
   for (std::size_t i = 0; i < encoded.size(); i += 76) out += encoded.substr(i, 76) + "\r\n";
   return out;

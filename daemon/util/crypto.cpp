@@ -1,5 +1,7 @@
 #include "util/crypto.hpp"
 
+#include <memberd/base64.hpp>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -20,32 +22,6 @@ void fill_random(unsigned char* out, std::size_t n) {
   if (RAND_bytes(out, static_cast<int>(n)) != 1) throw std::runtime_error("RAND_bytes failed: no secure randomness");
 }
 
-std::string base64url(const unsigned char* data, std::size_t n) {
-  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  out.reserve((n * 4 + 2) / 3);
-  std::size_t i = 0;
-  for (; i + 3 <= n; i += 3) {
-    const unsigned v = (unsigned(data[i]) << 16) | (unsigned(data[i + 1]) << 8) | data[i + 2];
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    out += alphabet[(v >> 6) & 63];
-    out += alphabet[v & 63];
-  }
-  // No '=' padding: the length is implied and '=' would need escaping in URLs.
-  if (n - i == 1) {
-    const unsigned v = unsigned(data[i]) << 16;
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-  } else if (n - i == 2) {
-    const unsigned v = (unsigned(data[i]) << 16) | (unsigned(data[i + 1]) << 8);
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    out += alphabet[(v >> 6) & 63];
-  }
-  return out;
-}
-
 constexpr char hex_digits[] = "0123456789abcdef";
 
 }  // namespace
@@ -53,7 +29,7 @@ constexpr char hex_digits[] = "0123456789abcdef";
 std::string random_token(std::size_t bytes) {
   std::vector<unsigned char> buf(bytes);
   fill_random(buf.data(), buf.size());
-  std::string token = base64url(buf.data(), buf.size());
+  std::string token = base64_encode(std::string_view(reinterpret_cast<const char*>(buf.data()), buf.size()), Base64::url);
   // The raw bytes are the secret as much as the encoding is; don't leave them on the heap.
   OPENSSL_cleanse(buf.data(), buf.size());
   return token;

@@ -1,5 +1,6 @@
 #include "tokens.hpp"
 
+#include <memberd/base64.hpp>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <soci/soci.h>
@@ -21,20 +22,7 @@ long long unix_now(const Clock& clock) {
 std::string new_token() {
   unsigned char bytes[32];
   if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("the random number generator failed");
-  static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (unsigned char b : bytes) {
-    buffer = (buffer << 8) | b;
-    bits += 8;
-    while (bits >= 6) {
-      out += alphabet[(buffer >> (bits - 6)) & 63];
-      bits -= 6;
-    }
-  }
-  if (bits > 0) out += alphabet[(buffer << (6 - bits)) & 63];
-  return out;
+  return base64_encode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes), Base64::url);
 }
 
 std::string token_hash(std::string_view token) {
