@@ -1,6 +1,6 @@
 #include "api/core_services.hpp"
 #include "auth/accounts_service.hpp"
-#include "auth/email_address.hpp"
+#include <memberd/email_address.hpp>
 #include "auth/session_store.hpp"
 #include "events/event_bus.hpp"
 #include "storage/database.hpp"

@@ -2,12 +2,13 @@
 // plugins are loaded. Members sign in through the credentials plugin.
 #include "api/core_services.hpp"
 #include "auth/accounts_service.hpp"
-#include "auth/email_address.hpp"
+#include <memberd/email_address.hpp>
 #include "auth/rate_limiter.hpp"
 #include "events/event_bus.hpp"
 #include "storage/database.hpp"
 #include "util/time_format.hpp"
 
+#include <memberd/client_network.hpp>
 #include <memberd/json.hpp>
 #include <memberd/database.hpp>
 #include <soci/soci.h>
@@ -38,7 +39,7 @@ std::vector<Route> admin_session_routes(CoreServices& core) {
     // Counted per client network and per account: rotating addresses does not
     // buy an attacker more guesses at one admin. (A locked-out admin still has
     // the local socket and memberctl.)
-    for (const std::string& bucket : {"admin_sign_in:" + address_bucket(req.client_ip()),
+    for (const std::string& bucket : {"admin_sign_in:" + client_network(req.client_ip()),
                                       "admin_sign_in_account:" + normalize_email(*email)}) {
       auto decision = core.rate_limiter.hit(bucket, core.admin_sign_in_per_minute, std::chrono::seconds{60});
       if (!decision.allowed)

@@ -1,6 +1,6 @@
 #include "auth/accounts_service.hpp"
 
-#include "auth/email_address.hpp"
+#include <memberd/email_address.hpp>
 #include "util/crypto.hpp"
 #include "util/time_format.hpp"
 

@@ -4,21 +4,7 @@
 
 #include <soci/soci.h>
 
-#include <arpa/inet.h>
-
-#include <cstdio>
-
 namespace memberd {
-
-std::string address_bucket(std::string_view ip) {
-  unsigned char bytes[16];
-  std::string text(ip);
-  if (text.find(':') == std::string::npos || inet_pton(AF_INET6, text.c_str(), bytes) != 1) return text;
-  char prefix[40];
-  std::snprintf(prefix, sizeof prefix, "%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64", bytes[0], bytes[1], bytes[2], bytes[3],
-                bytes[4], bytes[5], bytes[6], bytes[7]);
-  return prefix;
-}
 
 int RateLimiter::purge(std::chrono::seconds older_than) {
   long long cutoff = to_unix(clock_.now()) - older_than.count();

@@ -14,11 +14,6 @@ struct RateDecision {
   std::chrono::seconds retry_after;  // when refused: until the window ends
 };
 
-// The part of a client address a limit should count: the address for IPv4,
-// the /64 network for IPv6 (one subscriber usually holds a whole /64, so
-// per-address counting is trivially dodged).
-std::string address_bucket(std::string_view ip);
-
 class RateLimiter {
  public:
   RateLimiter(Database& database, const Clock& clock) : database_(database), clock_(clock) {}

@@ -1,6 +1,6 @@
 #include "config/core_reader.hpp"
 
-#include "auth/email_address.hpp"
+#include <memberd/email_address.hpp>
 
 #include "config/duration.hpp"
 #include "config/ip_range.hpp"

@@ -15,7 +15,7 @@ std::optional<StoredAnswer> stored_answer(Database& database, const std::string&
   return answer;
 }
 
-void store_answer(soci::session& tx, Backend, const std::string& member_id, const std::string& question_id,
+void store_answer(soci::session& tx, const std::string& member_id, const std::string& question_id,
                   const std::string& answer_hash, long long now) {
   tx << "INSERT INTO credentials_answers (member_id, question_id, answer_hash, updated_at) VALUES (:m, :q, :h, :u)"
         " ON CONFLICT (member_id) DO UPDATE SET question_id = excluded.question_id,"

@@ -13,7 +13,7 @@ struct StoredAnswer {
 };
 
 std::optional<StoredAnswer> stored_answer(Database& database, const std::string& member_id);
-void store_answer(soci::session& tx, Backend backend, const std::string& member_id, const std::string& question_id,
+void store_answer(soci::session& tx, const std::string& member_id, const std::string& question_id,
                   const std::string& answer_hash, long long now);
 
 }  // namespace memberd::credentials

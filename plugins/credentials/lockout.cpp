@@ -1,20 +1,14 @@
 #include "lockout.hpp"
 
+#include <memberd/client_network.hpp>
 #include <memberd/database.hpp>
 #include <soci/soci.h>
 
-#include <arpa/inet.h>
-
 #include <algorithm>
-#include <cstdio>
 
 namespace memberd::credentials {
 
 namespace {
-
-long long unix_now(const Clock& clock) {
-  return std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch()).count();
-}
 
 void ensure_row(soci::session& sql, const std::string& subject, long long now) {
   sql << "INSERT INTO credentials_failures (subject, failures, lock_level, locked_until, window_start, updated_at)"
@@ -23,16 +17,6 @@ void ensure_row(soci::session& sql, const std::string& subject, long long now) {
 }
 
 }  // namespace
-
-std::string network_of(std::string_view ip) {
-  unsigned char bytes[16];
-  std::string text(ip);
-  if (text.find(':') == std::string::npos || inet_pton(AF_INET6, text.c_str(), bytes) != 1) return text;
-  char prefix[48];
-  std::snprintf(prefix, sizeof prefix, "%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64", bytes[0], bytes[1], bytes[2], bytes[3],
-                bytes[4], bytes[5], bytes[6], bytes[7]);
-  return prefix;
-}
 
 Lockout::Lockout(Database& database, const Clock& clock, int lock_after_failures,
                  std::vector<std::chrono::seconds> durations, int address_failures_per_minute)
@@ -57,14 +41,14 @@ Lockout::Row Lockout::read(soci::session& sql, const std::string& subject) {
 LockState Lockout::account(const std::string& email) {
   auto lease = database_.lease();
   Row row = read(lease->sql(), "account:" + email);
-  long long now = unix_now(clock_);
+  long long now = clock_.unix_now();
   if (row.locked_until > now) return {true, std::chrono::seconds(row.locked_until - now), 0};
   return {false, std::chrono::seconds(0), static_cast<int>(threshold_ - row.failures)};
 }
 
 LockState Lockout::account_failed(const std::string& email) {
   std::string subject = "account:" + email;
-  long long now = unix_now(clock_);
+  long long now = clock_.unix_now();
   auto lease = database_.lease();
   Transaction tx(*lease);
   ensure_row(tx.sql(), subject, now);
@@ -96,16 +80,16 @@ void Lockout::account_succeeded(const std::string& email) {
 
 LockState Lockout::address(const std::string& ip) {
   auto lease = database_.lease();
-  Row row = read(lease->sql(), "address:" + network_of(ip));
-  long long now = unix_now(clock_);
+  Row row = read(lease->sql(), "address:" + client_network(ip));
+  long long now = clock_.unix_now();
   if (row.window_start + 60 > now && row.failures >= address_limit_)
     return {true, std::chrono::seconds(std::max<long long>(1, row.window_start + 60 - now)), 0};
   return {};
 }
 
 void Lockout::address_failed(const std::string& ip) {
-  std::string subject = "address:" + network_of(ip);
-  long long now = unix_now(clock_);
+  std::string subject = "address:" + client_network(ip);
+  long long now = clock_.unix_now();
   auto lease = database_.lease();
   Transaction tx(*lease);
   ensure_row(tx.sql(), subject, now);

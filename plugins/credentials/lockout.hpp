@@ -46,7 +46,4 @@ class Lockout {
   int address_limit_;
 };
 
-// "203.0.113.9" stays; an IPv6 address becomes its /64.
-std::string network_of(std::string_view ip);
-
 }  // namespace memberd::credentials

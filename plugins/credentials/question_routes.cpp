@@ -59,7 +59,7 @@ Response set_question(Context& ctx, const Request& req) {
   auto hash = ctx.host.accounts().hash_secret(*normalized);
   auto lease = ctx.host.database().lease();
   Transaction tx(*lease);
-  store_answer(tx.sql(), lease->backend(), caller.member_id, question_id, hash, unix_now(ctx.host.clock()));
+  store_answer(tx.sql(), caller.member_id, question_id, hash, ctx.host.clock().unix_now());
   auto event = audit(req, caller.member_id);
   event["question_id"] = question_id;
   event["replaced"] = existing.has_value();

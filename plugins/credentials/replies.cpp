@@ -35,8 +35,4 @@ nlohmann::json audit(const Request& request, const std::string& member_id) {
   return {{"member_id", member_id}, {"ip", request.client_ip()}, {"user_agent", request.user_agent()}};
 }
 
-long long unix_now(const Clock& clock) {
-  return std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch()).count();
-}
-
 }  // namespace memberd::credentials

@@ -22,6 +22,5 @@ Response wrong_secret(const char* slug, const char* title, int attempts_left);
 Response no_content();
 // {member_id, ip, user_agent} for events: who, and from where. Never secrets.
 nlohmann::json audit(const Request& request, const std::string& member_id);
-long long unix_now(const Clock& clock);
 
 }  // namespace memberd::credentials

@@ -13,10 +13,6 @@ namespace {
 
 const char* kind_name(TokenKind kind) { return kind == TokenKind::reset ? "reset" : "verify_email"; }
 
-long long unix_now(const Clock& clock) {
-  return std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch()).count();
-}
-
 }  // namespace
 
 std::string new_token() {
@@ -41,7 +37,7 @@ std::string token_hash(std::string_view token) {
 std::string Tokens::issue(soci::session& tx, TokenKind kind, const std::string& member_id,
                           std::chrono::seconds lifetime, const std::string& new_email) {
   std::string token = new_token(), hash = token_hash(token), kind_text = kind_name(kind);
-  long long now = unix_now(clock_), expires = now + lifetime.count();
+  long long now = clock_.unix_now(), expires = now + lifetime.count();
   tx << "INSERT INTO credentials_tokens (token_hash, kind, member_id, new_email, created_at, expires_at)"
         " VALUES (:h, :k, :m, :e, :c, :x)",
       soci::use(hash), soci::use(kind_text), soci::use(member_id), soci::use(new_email), soci::use(now),
@@ -63,12 +59,12 @@ std::optional<TokenRecord> Tokens::find(TokenKind kind, std::string_view token) 
       soci::into(record.new_email), soci::into(expires), soci::into(used_at, used);
   if (!sql.got_data() || found != soci::i_ok) return std::nullopt;
   record.used = used == soci::i_ok;
-  record.expired = unix_now(clock_) >= expires;
+  record.expired = clock_.unix_now() >= expires;
   return record;
 }
 
 bool Tokens::consume(soci::session& tx, const TokenRecord& record) {
-  long long now = unix_now(clock_);
+  long long now = clock_.unix_now();
   soci::statement st = (tx.prepare << "UPDATE credentials_tokens SET used_at = :n WHERE token_hash = :h AND used_at IS NULL",
                         soci::use(now), soci::use(record.token_hash));
   st.execute(true);

@@ -28,3 +28,13 @@ TEST_CASE("the client address behind trusted proxies", "[transport]") {
 
   CHECK_THROWS_AS(TrustedProxies({"10.0.0.0/33"}), std::invalid_argument);
 }
+
+#include <memberd/client_network.hpp>
+
+TEST_CASE("per-client limits count an IPv4 address or an IPv6 /64", "[transport]") {
+  CHECK(memberd::client_network("203.0.113.9") == "203.0.113.9");
+  CHECK(memberd::client_network("2001:db8:1:2:aaaa::1") == "2001:0db8:0001:0002::/64");
+  CHECK(memberd::client_network("2001:db8:1:2:bbbb::7") == memberd::client_network("2001:db8:1:2:aaaa::1"));
+  CHECK(memberd::client_network("2001:db8:1:3::1") != memberd::client_network("2001:db8:1:2::1"));
+  CHECK(memberd::client_network("unix") == "unix");
+}

@@ -228,6 +228,10 @@ class Clock {
   virtual TimePoint now() const = 0;
   // RFC 3339 UTC with a Z, seconds precision.
   virtual std::string format(TimePoint t) const = 0;
+  // now() as whole seconds since the epoch: how times are stored in tables.
+  std::int64_t unix_now() const {
+    return std::chrono::duration_cast<std::chrono::seconds>(now().time_since_epoch()).count();
+  }
 };
 
 // ---------------------------------------------------------------------------
