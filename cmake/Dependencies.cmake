@@ -10,9 +10,10 @@ pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET libargon2)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 
-# SOCI 4.0.3 ships neither a CMake package nor a .pc file.
-find_path(SOCI_INCLUDE_DIR soci/soci.h REQUIRED)
-foreach(part core sqlite3 postgresql)
+# SOCI 4.0.3 ships neither a CMake package nor a .pc file: soci::core the
+# way the SDK's package finds it, and the two backends the daemon links.
+include(${PROJECT_SOURCE_DIR}/sdk/cmake/memberd_soci.cmake)
+foreach(part sqlite3 postgresql)
   find_library(SOCI_${part}_LIBRARY NAMES soci_${part} REQUIRED)
   add_library(soci::${part} SHARED IMPORTED)
   set_target_properties(soci::${part} PROPERTIES

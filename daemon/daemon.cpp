@@ -4,7 +4,7 @@
 #include "auth/accounts_service.hpp"
 #include "auth/bootstrap_admin.hpp"
 #include "auth/password_hasher.hpp"
-#include "auth/rate_limiter.hpp"
+#include "auth/rate_limits_service.hpp"
 #include "auth/session_store.hpp"
 #include "config/plugin_config.hpp"
 #include "events/event_bus.hpp"
@@ -18,6 +18,7 @@
 #include "transport/dispatcher.hpp"
 #include "transport/http_server.hpp"
 #include "util/crypto.hpp"
+#include "util/secrets_service.hpp"
 #include <memberd/embedded_file.hpp>
 
 #include <memberd/migrations.hpp>
@@ -50,100 +51,7 @@ std::unique_ptr<MailTransport> make_transport(const CoreConfig& config) {
                            "\": SMTP delivery arrives with the email_service work; use \"file\" for now");
 }
 
-}  // namespace
-
-struct Daemon::Parts {
-  LogSink log;
-  MetricsRegistry metrics;
-  SystemClock clock;
-  std::unique_ptr<ConnectionPool> database;
-  std::unique_ptr<PasswordHasher> hasher;
-  std::unique_ptr<SessionStore> sessions;
-  std::unique_ptr<AccountsService> accounts;
-  std::unique_ptr<RateLimiter> rate_limiter;
-  std::unique_ptr<EventBus> events;
-  std::unique_ptr<MailOutbox> mail;
-  PublishedRoutes routes;
-  std::unique_ptr<CoreServices> core;
-  std::unique_ptr<PluginHost> plugins;
-  std::unique_ptr<Dispatcher> dispatcher;
-  std::unique_ptr<HttpServer> http;
-  std::chrono::steady_clock::time_point last_housekeeping{};
-  bool notify_systemd = false;
-
-  Parts(const CoreConfig& c) : log(c.log.level, c.log.format) {}
-};
-
-Daemon::Daemon(CoreConfig config) : config_(std::move(config)), parts_(std::make_unique<Parts>(config_)) {}
-
-Daemon::~Daemon() { stop(); }
-
-void Daemon::start() {
-  auto& p = *parts_;
-  const auto& c = config_;
-  std::filesystem::create_directories(c.data_dir);
-
-  p.database = std::make_unique<ConnectionPool>(
-      DatabaseSettings{c.database.url, c.database.pool_size, c.database.busy_timeout, std::chrono::milliseconds{5000}});
-  auto report = apply_migrations(*p.database, "core", migrations_from_files(core_schema::files()));
-  if (!report.applied.empty())
-    p.log.write(LogLevel::info, "storage", "core schema migrated",
-                {{"to_version", std::to_string(report.applied.back())}});
-
-  p.hasher = std::make_unique<PasswordHasher>(
-      Argon2Params{c.passwords.argon2_memory_kib, c.passwords.argon2_iterations, c.passwords.argon2_parallelism},
-      c.passwords.hashing_threads, c.passwords.hashing_queue);
-  p.sessions = std::make_unique<SessionStore>(*p.database, p.clock,
-                                              SessionPolicy{c.sessions.idle_timeout, c.sessions.absolute_timeout, c.sessions.cache_ttl});
-  p.accounts = std::make_unique<AccountsService>(*p.database, p.clock, *p.hasher, *p.sessions);
-  p.rate_limiter = std::make_unique<RateLimiter>(*p.database, p.clock);
-  p.events = std::make_unique<EventBus>(*p.database, p.clock, p.log);
-  p.mail = std::make_unique<MailOutbox>(*p.database, p.clock, p.log, make_transport(c), c.mail.from);
-
-  ensure_bootstrap_admin(*p.accounts, *p.database, *p.events, c.bootstrap.admin_email, c.data_dir);
-
-  p.core = std::make_unique<CoreServices>(CoreServices{*p.database, *p.accounts, *p.sessions, *p.events, p.metrics,
-                                                       p.log, p.clock, *p.rate_limiter});
-  p.core->admin_sign_in_per_minute = static_cast<int>(c.rate_limits.admin_sign_in_per_minute);
-  p.core->secure_cookies = c.sessions.cookie_secure == CookieSecure::always ||
-                           (c.sessions.cookie_secure == CookieSecure::automatic && c.http.tls.enabled());
-  p.core->console_enabled = c.console.enabled;
-  std::vector<RouteEntry> core_routes;
-  for (auto builder : {health_routes, admin_plugin_routes, admin_member_routes, admin_session_routes, console_routes})
-    for (auto& route : builder(*p.core)) core_routes.push_back(make_route_entry("core", std::move(route)));
-
-  SharedServices shared{*p.accounts, *p.database, *p.events, *p.mail, p.log, p.metrics, p.clock, c.data_dir,
-                        public_base_url(c.http), p.core->secure_cookies};
-  PluginHostSettings plugin_settings{c.plugins.dir, std::filesystem::path(c.data_dir) / "plugins", c.plugins.enabled,
-                                     c.plugins.watch, c.plugins.watch_interval};
-  const CoreConfig& config = config_;
-  p.plugins = std::make_unique<PluginHost>(
-      plugin_settings, shared, p.routes, std::move(core_routes),
-      [&config](const std::string& plugin, const std::vector<ConfigKey>& schema) -> std::unique_ptr<Config> {
-        auto found = config.plugin_sections.find(plugin);
-        return std::make_unique<SectionConfig>(load_plugin_config(
-            plugin, schema, found == config.plugin_sections.end() ? nullptr : found->second.get()));
-      });
-  p.core->plugins = p.plugins.get();
-  p.core->before_scrape = [&p] {
-    p.metrics.gauge("memberd_db_pool_in_use", "Database connections leased now", {}).set(double(p.database->in_use()));
-    p.metrics.gauge("memberd_db_pool_size", "Database connections in the pool", {}).set(double(p.database->size()));
-    p.metrics.gauge("memberd_hashing_queue_depth", "Password hashes waiting for a thread", {}).set(double(p.hasher->queue_depth()));
-    p.metrics.gauge("memberd_hashing_in_flight", "Password hashes being computed", {}).set(double(p.hasher->in_flight()));
-    if (p.http) p.metrics.gauge("memberd_http_connections", "Open HTTP connections", {}).set(double(p.http->active_connections()));
-    auto counters = p.plugins->counters();
-    p.metrics.gauge("memberd_plugin_versions_retiring", "Old plugin versions waiting for their last request", {})
-        .set(double(counters.retiring));
-    for (const auto& s : p.plugins->status())
-      p.metrics.gauge("memberd_plugin_loaded", "1 when the plugin serves", {{"plugin", s.name}})
-          .set(s.state == "loaded" ? 1 : 0);
-  };
-  p.plugins->load_enabled();
-  p.events->start();
-  p.mail->start();
-
-  DispatcherSettings dispatch{TrustedProxies(c.http.trusted_proxies)};
-  p.dispatcher = std::make_unique<Dispatcher>(std::move(dispatch), p.routes, *p.sessions, p.metrics, p.log, p.clock);
+HttpSettings http_settings(const CoreConfig& c) {
   HttpSettings http;
   if (c.http.listen) {
     http.host = c.http.listen->host;
@@ -161,13 +69,148 @@ void Daemon::start() {
   http.max_connections = c.http.max_connections;
   http.socket_path = c.socket.path;
   http.socket_mode = static_cast<mode_t>(c.socket.mode);
-  p.http = std::make_unique<HttpServer>(http, *p.dispatcher, p.log);
-  p.http->start();
+  return http;
+}
 
+}  // namespace
+
+struct Daemon::Parts {
+  LogSink log;
+  MetricsRegistry metrics;
+  SystemClock clock;
+  std::unique_ptr<ConnectionPool> database;
+  std::unique_ptr<PasswordHasher> hasher;
+  std::unique_ptr<SessionStore> sessions;
+  std::unique_ptr<AccountsService> accounts;
+  std::unique_ptr<RateLimitsService> rate_limits;
+  SecretsService secrets;
+  std::unique_ptr<EventBus> events;
+  std::unique_ptr<MailOutbox> mail;
+  PublishedRoutes routes;
+  std::unique_ptr<CoreServices> core;
+  std::unique_ptr<PluginHost> plugins;
+  std::unique_ptr<Dispatcher> dispatcher;
+  std::unique_ptr<HttpServer> http;
+  std::chrono::steady_clock::time_point last_housekeeping{};
+  bool notify_systemd = false;
+
+  Parts(const CoreConfig& c) : log(c.log.level, c.log.format) {}
+};
+
+// Gauges read at scrape time.
+void Daemon::refresh_gauges(Parts& p) {
+  p.metrics.gauge("memberd_db_pool_in_use", "Database connections leased now", {}).set(double(p.database->in_use()));
+  p.metrics.gauge("memberd_db_pool_size", "Database connections in the pool", {}).set(double(p.database->size()));
+  p.metrics.gauge("memberd_db_pool_leases", "Database connections leased since start (requests and background)", {})
+      .set(double(p.database->leases_total()));
+  p.metrics.gauge("memberd_hashing_queue_depth", "Password hashes waiting for a thread", {}).set(double(p.hasher->queue_depth()));
+  p.metrics.gauge("memberd_hashing_in_flight", "Password hashes being computed", {}).set(double(p.hasher->in_flight()));
+  if (p.http) p.metrics.gauge("memberd_http_connections", "Open HTTP connections", {}).set(double(p.http->active_connections()));
+  auto counters = p.plugins->counters();
+  p.metrics.gauge("memberd_plugin_versions_retiring", "Old plugin versions waiting for their last request", {})
+      .set(double(counters.retiring));
+  for (const auto& s : p.plugins->status())
+    p.metrics.gauge("memberd_plugin_loaded", "1 when the plugin serves", {{"plugin", s.name}})
+        .set(s.state == PluginState::loaded ? 1 : 0);
+}
+
+Daemon::Daemon(CoreConfig config) : config_(std::move(config)), parts_(std::make_unique<Parts>(config_)) {}
+
+Daemon::~Daemon() { stop(); }
+
+// Start-up, in dependency order: storage, the core's services, the core's
+// routes, the plugins, then the doors. Each step throws std::runtime_error
+// with an operator-facing message.
+void Daemon::start() {
+  std::filesystem::create_directories(config_.data_dir);
+  open_storage();
+  make_services();
+  make_plugin_host(core_routes());
+  parts_->plugins->load_enabled();
+  parts_->events->start();
+  parts_->mail->start();
+  serve();
+}
+
+void Daemon::open_storage() {
+  auto& p = *parts_;
+  const auto& c = config_;
+  p.database = std::make_unique<ConnectionPool>(
+      DatabaseSettings{c.database.url, c.database.pool_size, c.database.busy_timeout, std::chrono::milliseconds{5000}});
+  auto report = apply_migrations(*p.database, "core", migrations_from_files(core_schema::files()));
+  if (!report.applied.empty())
+    p.log.write(LogLevel::info, "storage", "core schema migrated",
+                {{"to_version", std::to_string(report.applied.back())}});
+}
+
+void Daemon::make_services() {
+  auto& p = *parts_;
+  const auto& c = config_;
+  p.hasher = std::make_unique<PasswordHasher>(
+      Argon2Params{c.passwords.argon2_memory_kib, c.passwords.argon2_iterations, c.passwords.argon2_parallelism},
+      c.passwords.hashing_threads, c.passwords.hashing_queue);
+  p.sessions = std::make_unique<SessionStore>(
+      p.clock, SessionPolicy{c.sessions.idle_timeout, c.sessions.absolute_timeout, c.sessions.cache_ttl});
+  p.accounts = std::make_unique<AccountsService>(p.clock, *p.hasher, *p.sessions);
+  p.rate_limits = std::make_unique<RateLimitsService>(p.clock);
+  p.events = std::make_unique<EventBus>(*p.database, p.clock, p.log);
+  p.mail = std::make_unique<MailOutbox>(*p.database, p.clock, p.log, make_transport(c), c.mail.from);
+  ensure_bootstrap_admin(*p.accounts, *p.database, *p.events, c.bootstrap.admin_email, c.data_dir);
+}
+
+std::vector<RouteEntry> Daemon::core_routes() {
+  auto& p = *parts_;
+  const auto& c = config_;
+  p.core = std::make_unique<CoreServices>(CoreServices{*p.database, *p.accounts, *p.sessions, *p.events, p.metrics,
+                                                       p.log, p.clock, *p.rate_limits});
+  p.core->admin_sign_in_per_minute = static_cast<int>(c.rate_limits.admin_sign_in_per_minute);
+  p.core->secure_cookies = c.sessions.cookie_secure == CookieSecure::always ||
+                           (c.sessions.cookie_secure == CookieSecure::automatic && c.http.tls.enabled());
+  p.core->console_enabled = c.console.enabled;
+  p.core->before_scrape = [&p] { refresh_gauges(p); };
+  std::vector<RouteEntry> routes;
+  for (auto builder : {health_routes, admin_plugin_routes, admin_member_routes, admin_session_routes, console_routes})
+    for (auto& route : builder(*p.core)) routes.push_back(make_route_entry("core", std::move(route)));
+  return routes;
+}
+
+void Daemon::make_plugin_host(std::vector<RouteEntry> core_routes) {
+  auto& p = *parts_;
+  const auto& c = config_;
+  SharedServices shared{*p.accounts,  *p.database, *p.events, *p.mail, *p.rate_limits, p.secrets, p.log, p.metrics,
+                        p.clock,      c.data_dir,  public_base_url(c.http), p.core->secure_cookies};
+  PluginHostSettings settings{c.plugins.dir, std::filesystem::path(c.data_dir) / "plugins", c.plugins.enabled,
+                              c.plugins.watch, c.plugins.watch_interval};
+  const CoreConfig& config = config_;
+  p.plugins = std::make_unique<PluginHost>(
+      settings, shared, p.routes, std::move(core_routes),
+      [&config](const std::string& plugin, const std::vector<ConfigKey>& schema) -> std::unique_ptr<Config> {
+        auto found = config.plugin_sections.find(plugin);
+        return std::make_unique<SectionConfig>(load_plugin_config(
+            plugin, schema, found == config.plugin_sections.end() ? nullptr : found->second.get()));
+      });
+  p.core->plugins = p.plugins.get();
+}
+
+void Daemon::serve() {
+  auto& p = *parts_;
+  const auto& c = config_;
+  p.dispatcher = std::make_unique<Dispatcher>(DispatcherSettings{TrustedProxies(c.http.trusted_proxies)}, p.routes,
+                                              *p.database, *p.sessions, p.metrics, p.log, p.clock);
+  p.http = std::make_unique<HttpServer>(http_settings(c), *p.dispatcher, p.log);
+  p.http->start();
+  announce(p.http->port());
+  p.notify_systemd = std::getenv("NOTIFY_SOCKET") != nullptr;
+  if (p.notify_systemd) sd_notify(0, "READY=1\nSTATUS=serving");
+}
+
+void Daemon::announce(int port) {
+  auto& p = *parts_;
+  const auto& c = config_;
   std::string where = c.http.listen ? (c.http.tls.enabled() ? "https://" : "http://") +
                                           (c.http.listen->host.find(':') != std::string::npos ? "[" + c.http.listen->host + "]"
                                                                                               : c.http.listen->host) +
-                                          ":" + std::to_string(p.http->port())
+                                          ":" + std::to_string(port)
                                     : std::string();
   p.log.write(LogLevel::info, "daemon", "serving",
               {{"http", where.empty() ? "off" : where}, {"socket", c.socket.path.empty() ? "off" : c.socket.path},
@@ -178,9 +221,6 @@ void Daemon::start() {
     if (c.console.enabled) std::cout << "memberd: console at " << where << "/console/\n";
   }
   std::cout.flush();
-
-  p.notify_systemd = std::getenv("NOTIFY_SOCKET") != nullptr;
-  if (p.notify_systemd) sd_notify(0, "READY=1\nSTATUS=serving");
 }
 
 void Daemon::reload_plugins() {
@@ -197,9 +237,11 @@ void Daemon::tick() {
   if (now - p.last_housekeeping < std::chrono::minutes(1)) return;
   p.last_housekeeping = now;
   try {
-    int purged = p.sessions->purge_expired();
-    if (purged) p.log.write(LogLevel::debug, "sessions", "expired sessions purged", {{"count", std::to_string(purged)}});
-    p.rate_limiter->purge(std::chrono::hours(24));
+    auto unit = p.database->open_unit();
+    auto purged = p.sessions->purge_expired(*unit);
+    if (purged && *purged)
+      p.log.write(LogLevel::debug, "sessions", "expired sessions purged", {{"count", std::to_string(*purged)}});
+    (void)p.rate_limits->purge(*unit, std::chrono::hours(24));
   } catch (const std::exception& e) {
     p.log.write(LogLevel::warn, "sessions", "purge failed", {{"error", describe_error(e)}});
   }

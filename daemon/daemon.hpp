@@ -6,8 +6,11 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace memberd {
+
+struct RouteEntry;
 
 class Daemon {
  public:
@@ -26,6 +29,14 @@ class Daemon {
 
  private:
   struct Parts;
+  void open_storage();
+  void make_services();
+  std::vector<RouteEntry> core_routes();
+  void make_plugin_host(std::vector<RouteEntry> core_routes);
+  void serve();
+  void announce(int port);
+  static void refresh_gauges(Parts& p);
+
   CoreConfig config_;
   std::unique_ptr<Parts> parts_;
 };

@@ -10,6 +10,7 @@
 #include "storage/row_values.hpp"
 
 #include <memberd/database.hpp>
+#include <memberd/problem.hpp>
 #include <soci/soci.h>
 
 #include <optional>
@@ -63,8 +64,9 @@ Response list_members(CoreServices& core, const Request& req) {
   if (!limit) return problem(422, "validation", "Invalid query", error, {{"limit", error}});
   std::string q = normalize_email(req.query("q").value_or(""));
   std::string after = req.query("cursor").value_or("");
-  auto lease = core.database.lease();
-  auto& sql = lease->sql();
+  auto connection = req.work().connection();
+  if (!connection) return refusal_problem(connection.failure());
+  auto& sql = **connection;
   std::string pattern = like_prefix(q);
   int fetch = *limit + 1;
   soci::rowset<soci::row> rows =
@@ -114,17 +116,23 @@ Response create_member(CoreServices& core, const Request& req) {
   }
   if (!errors.empty()) return problem(422, "validation", "Some fields need attention", {}, errors);
 
-  auto hash = core.accounts.hash_password(*password);
-  auto lease = core.database.lease();
-  Transaction tx(*lease);
-  auto id = core.accounts.create_member(lease->sql(), *email, hash, roles);
-  if (!id) return problem(409, "email_taken", "Email already registered", "Another member uses this address.",
-                          {{"email", "This address is already registered."}});
-  core.events.publish(lease->sql(), "member.created",
-                      {{"member_id", *id}, {"roles", roles},
-                       {"by", req.caller().socket_operator ? nlohmann::json("operator") : nlohmann::json(req.caller().member_id)},
-                       {"ip", req.client_ip()}});
-  tx.commit();
+  auto& work = req.work();
+  auto hash = core.accounts.hash_password(work, *password);
+  if (!hash) return refusal_problem(hash.failure());
+  auto tx = WriteTransaction::open(work);
+  if (!tx) return refusal_problem(tx.failure());
+  auto id = core.accounts.create_member(work, *email, *hash, roles);
+  if (!id && id.failure().refusal == Refusal::taken)
+    return problem(409, "email_taken", "Email already registered", "Another member uses this address.",
+                   {{"email", "This address is already registered."}});
+  if (!id) return refusal_problem(id.failure());
+  auto published = core.events.publish(
+      work, "member.created",
+      {{"member_id", *id}, {"roles", roles},
+       {"by", req.caller().socket_operator ? nlohmann::json("operator") : nlohmann::json(req.caller().member_id)},
+       {"ip", req.client_ip()}});
+  if (!published) return refusal_problem(published.failure());
+  if (auto done = tx->commit(); !done) return refusal_problem(done.failure());
   auto r = json_response(201, {{"member_id", *id}});
   r.headers.emplace_back("Location", "/api/v1/admin/members/" + *id);
   return r;
@@ -132,8 +140,9 @@ Response create_member(CoreServices& core, const Request& req) {
 
 Response get_member(CoreServices& core, const Request& req) {
   std::string id = req.path_param("member_id");
-  auto lease = core.database.lease();
-  auto& sql = lease->sql();
+  auto connection = req.work().connection();
+  if (!connection) return refusal_problem(connection.failure());
+  auto& sql = **connection;
   std::string email;
   long long created = 0, locked = 0;
   soci::indicator id_ind = soci::i_null, locked_ind = soci::i_null;
@@ -142,9 +151,10 @@ Response get_member(CoreServices& core, const Request& req) {
       soci::into(found_id, id_ind), soci::into(email), soci::into(created), soci::into(locked, locked_ind);
   if (!sql.got_data() || id_ind != soci::i_ok) return problem(404, "not_found", "No such member");
   auto member = member_json(sql, found_id, email, created, locked_ind, locked);
-  lease.reset();
+  auto listed = core.sessions.list(req.work(), id);
+  if (!listed) return refusal_problem(listed.failure());
   nlohmann::json sessions = nlohmann::json::array();
-  for (const auto& s : core.sessions.list(id))
+  for (const auto& s : *listed)
     sessions.push_back({{"session_id", s.session_id}, {"created_at", s.created_at}, {"last_seen_at", s.last_seen_at},
                         {"expires_at", s.expires_at}, {"ip", s.ip}, {"user_agent", s.user_agent}});
   member["sessions"] = sessions;
@@ -153,15 +163,21 @@ Response get_member(CoreServices& core, const Request& req) {
 
 Response revoke_member_sessions(CoreServices& core, const Request& req) {
   std::string id = req.path_param("member_id");
-  if (!core.accounts.find_by_id(id)) return problem(404, "not_found", "No such member");
-  int revoked = core.accounts.revoke_sessions(id, "");
-  auto lease = core.database.lease();
-  Transaction tx(*lease);
-  core.events.publish(lease->sql(), "sessions.revoked",
-                      {{"member_id", id}, {"count", revoked},
-                       {"by", req.caller().socket_operator ? nlohmann::json("operator") : nlohmann::json(req.caller().member_id)},
-                       {"ip", req.client_ip()}});
-  tx.commit();
+  auto& work = req.work();
+  auto member = core.accounts.find_by_id(work, id);
+  if (!member && member.failure().refusal == Refusal::not_found) return problem(404, "not_found", "No such member");
+  if (!member) return refusal_problem(member.failure());
+  auto tx = WriteTransaction::open(work);
+  if (!tx) return refusal_problem(tx.failure());
+  auto revoked = core.accounts.revoke_sessions(work, id, "");
+  if (!revoked) return refusal_problem(revoked.failure());
+  auto published = core.events.publish(
+      work, "sessions.revoked",
+      {{"member_id", id}, {"count", *revoked},
+       {"by", req.caller().socket_operator ? nlohmann::json("operator") : nlohmann::json(req.caller().member_id)},
+       {"ip", req.client_ip()}});
+  if (!published) return refusal_problem(published.failure());
+  if (auto done = tx->commit(); !done) return refusal_problem(done.failure());
   return Response{204, "application/json; charset=utf-8", "", {}};
 }
 

@@ -11,7 +11,7 @@ nlohmann::json to_json(const PluginStatus& s) {
   auto orNull = [](const std::string& v) { return v.empty() ? nlohmann::json(nullptr) : nlohmann::json(v); };
   return {{"name", s.name},       {"version", orNull(s.version)},     {"api_version", s.api_version},
           {"file", s.file},       {"sha256", orNull(s.sha256)},       {"loaded_at", orNull(s.loaded_at)},
-          {"state", s.state},     {"last_error", orNull(s.last_error)}, {"generation", s.generation}};
+          {"state", state_name(s.state)},     {"last_error", orNull(s.last_error)}, {"generation", s.generation}};
 }
 
 }  // namespace

@@ -3,7 +3,7 @@
 #include "api/core_services.hpp"
 #include "auth/accounts_service.hpp"
 #include <memberd/email_address.hpp>
-#include "auth/rate_limiter.hpp"
+#include "auth/rate_limits_service.hpp"
 #include "events/event_bus.hpp"
 #include "storage/database.hpp"
 #include "util/time_format.hpp"
@@ -11,18 +11,16 @@
 #include <memberd/client_network.hpp>
 #include <memberd/json.hpp>
 #include <memberd/database.hpp>
-#include <soci/soci.h>
+#include <memberd/problem.hpp>
+#include <memberd/session_cookies.hpp>
 
 namespace memberd {
 
 namespace {
 
-void publish(CoreServices& core, const char* type, const nlohmann::json& payload) {
-  auto lease = core.database.lease();
-  Transaction tx(*lease);
-  core.events.publish(lease->sql(), type, payload);
-  tx.commit();
-}
+// The console's sign-in throttles, shared by every daemon on the database.
+constexpr const char* kNetworkKey = "core:admin_sign_in:";
+constexpr const char* kAccountKey = "core:admin_sign_in_account:";
 
 }  // namespace
 
@@ -39,42 +37,51 @@ std::vector<Route> admin_session_routes(CoreServices& core) {
     // Counted per client network and per account: rotating addresses does not
     // buy an attacker more guesses at one admin. (A locked-out admin still has
     // the local socket and memberctl.)
-    for (const std::string& bucket : {"admin_sign_in:" + client_network(req.client_ip()),
-                                      "admin_sign_in_account:" + normalize_email(*email)}) {
-      auto decision = core.rate_limiter.hit(bucket, core.admin_sign_in_per_minute, std::chrono::seconds{60});
-      if (!decision.allowed)
-        return problem(429, "rate_limited", "Too many attempts", "Wait before trying again.")
-            .with_header("Retry-After", std::to_string(decision.retry_after.count()));
-    }
+    auto& work = req.work();
+    for (const std::string& bucket : {kNetworkKey + client_network(req.client_ip()),
+                                      kAccountKey + normalize_email(*email)})
+      if (auto counted = core.rate_limits.hit(work, bucket, core.admin_sign_in_per_minute, std::chrono::seconds{60});
+          !counted)
+        return refusal_problem(counted.failure());
 
-    auto member = core.accounts.find_by_email(*email);
+    auto member = core.accounts.find_by_email(work, *email);
+    if (!member && member.failure().refusal != Refusal::not_found) return refusal_problem(member.failure());
     // An unknown email costs the same hash as a wrong password, and both get
     // the same answer: no account enumeration.
-    auto check = core.accounts.verify_password(member ? member->member_id : std::string{}, *password);
-    if (check == PasswordCheck::busy)
-      return problem(503, "busy", "Busy", "Too many sign-ins at once; try again shortly.").with_header("Retry-After", "1");
+    auto check = core.accounts.verify_password(work, member ? member->member_id : std::string{}, *password);
+    if (!check) return refusal_problem(check.failure());
     bool is_admin = member && std::find(member->roles.begin(), member->roles.end(), "admin") != member->roles.end();
-    if (check != PasswordCheck::ok || !is_admin) {
-      publish(core, "signin.failed",
-              {{"member_id", member ? nlohmann::json(member->member_id) : nlohmann::json(nullptr)},
-               {"ip", req.client_ip()}, {"user_agent", req.user_agent()}, {"via", "console"}});
+    if (*check != PasswordCheck::right || !is_admin) {
+      auto published = core.events.publish(
+          work, "signin.failed",
+          {{"member_id", member ? nlohmann::json(member->member_id) : nlohmann::json(nullptr)},
+           {"ip", req.client_ip()}, {"user_agent", req.user_agent()}, {"via", "console"}});
+      if (!published) return refusal_problem(published.failure());
       return problem(401, "bad_credentials", "Email or password is wrong",
                      "Check both and try again; only admins can sign in to the console.");
     }
-    auto session = core.accounts.open_session(member->member_id, req.client_ip(), req.user_agent());
-    publish(core, "session.created",
-            {{"member_id", member->member_id}, {"session_id", session.session_id}, {"ip", req.client_ip()},
-             {"user_agent", req.user_agent()}, {"via", "console"}});
-    auto r = json_response(201, {{"token", session.token},
-                                 {"csrf_token", session.csrf_token},
-                                 {"expires_at", session.expires_at},
+    // The session and the event that records it commit together.
+    auto tx = WriteTransaction::open(work);
+    if (!tx) return refusal_problem(tx.failure());
+    auto session = core.accounts.open_session(work, member->member_id, req.client_ip(), req.user_agent());
+    if (!session) return refusal_problem(session.failure());
+    auto published = core.events.publish(work, "session.created",
+                                         {{"member_id", member->member_id}, {"session_id", session->session_id},
+                                          {"ip", req.client_ip()}, {"user_agent", req.user_agent()}, {"via", "console"}});
+    if (!published) return refusal_problem(published.failure());
+    if (auto done = tx->commit(); !done) return refusal_problem(done.failure());
+    auto r = json_response(201, {{"token", session->token},
+                                 {"csrf_token", session->csrf_token},
+                                 {"expires_at", session->expires_at},
                                  {"member_id", member->member_id}});
-    add_session_cookies(r, session, core.secure_cookies);
+    add_session_cookies(r, *session, core.secure_cookies);
     return r;
   }});
 
   routes.push_back({"DELETE", "/api/v1/admin/session", Access::member, Body::none, [&core](const Request& req) {
-    if (!req.caller().session_id.empty()) core.accounts.revoke_session(req.caller().session_id);
+    if (!req.caller().session_id.empty())
+      if (auto revoked = core.accounts.revoke_session(req.work(), req.caller().session_id); !revoked)
+        return refusal_problem(revoked.failure());
     Response r{204, "application/json; charset=utf-8", "", {}};
     clear_session_cookies(r, core.secure_cookies);
     return r;

@@ -18,7 +18,7 @@ class PluginHost;
 class MetricsRegistry;
 class LogSink;
 class EventBus;
-class RateLimiter;
+class RateLimitsService;
 
 struct CoreServices {
   ConnectionPool& database;
@@ -28,7 +28,7 @@ struct CoreServices {
   MetricsRegistry& metrics;
   LogSink& log;
   const Clock& clock;
-  RateLimiter& rate_limiter;
+  RateLimitsService& rate_limits;
   PluginHost* plugins = nullptr;
   // Refreshes gauges that are read at scrape time.
   std::function<void()> before_scrape;

@@ -17,7 +17,7 @@ std::vector<Route> health_routes(CoreServices& core) {
                       if (!core.database.ping()) missing.push_back("database");
                       if (core.plugins)
                         for (const auto& plugin : core.plugins->status())
-                          if (plugin.state != "loaded") missing.push_back("plugin:" + plugin.name);
+                          if (plugin.state != PluginState::loaded) missing.push_back("plugin:" + plugin.name);
                       if (missing.empty()) return json_response(200, {{"status", "ready"}});
                       auto body = nlohmann::json{{"type", "urn:memberd:problem:not_ready"},
                                                  {"title", "Not ready"},

@@ -1,59 +1,103 @@
 #include "auth/accounts_service.hpp"
 
-#include <memberd/email_address.hpp>
+#include "storage/pooled_unit.hpp"
+#include "storage/unit_sql.hpp"
 #include "util/crypto.hpp"
 #include "util/time_format.hpp"
+
+#include <memberd/email_address.hpp>
 
 #include <soci/soci.h>
 
 namespace memberd {
 
-AccountsService::AccountsService(Database& database, const Clock& clock, PasswordHasher& hasher,
-                                 SessionStore& sessions)
-    : database_(database), clock_(clock), hasher_(hasher), sessions_(sessions) {}
+namespace {
 
-PasswordHash AccountsService::hash_password(std::string_view password) { return PasswordHash(hasher_.hash(password)); }
+Failure hashing_busy() { return busy(std::chrono::seconds{1}, "Too many sign-ins at once; try again shortly."); }
 
-std::optional<std::string> AccountsService::create_member(soci::session& tx, std::string_view email,
-                                                          const PasswordHash& password,
-                                                          const std::vector<std::string>& roles) {
-  std::string normalized = normalize_email(email);
-  auto taken = [&] {
-    int count = 0;
-    tx << "SELECT COUNT(*) FROM members WHERE email = :e", soci::use(normalized), soci::into(count);
-    return count > 0;
-  };
-  if (taken()) return std::nullopt;
+Failure email_taken() { return Failure{Refusal::taken, {}, "This address is already registered."}; }
 
-  std::string id = new_uuid();
-  const std::string& hash = password.phc();
-  long long now = to_unix(clock_.now());
-  // Two requests may pass the check above at once; the UNIQUE constraint
-  // decides, and the savepoint keeps the caller's transaction usable
-  // (PostgreSQL aborts a whole transaction on an error otherwise).
-  tx << "SAVEPOINT create_member";
-  try {
-    tx << "INSERT INTO members (member_id, email, password_hash, created_at, updated_at) VALUES (:id, :e, :h, :c, :u)",
-        soci::use(id), soci::use(normalized), soci::use(hash), soci::use(now), soci::use(now);
-  } catch (const soci::soci_error&) {
-    tx << "ROLLBACK TO SAVEPOINT create_member";
-    if (taken()) return std::nullopt;
-    throw;
-  }
-  tx << "RELEASE SAVEPOINT create_member";
-  for (std::string role : roles) tx << "INSERT INTO roles (member_id, role) VALUES (:id, :r)", soci::use(id), soci::use(role);
-  return id;
+bool email_held_by_other(soci::session& sql, const std::string& email, const std::string& member_id) {
+  int count = 0;
+  sql << "SELECT COUNT(*) FROM members WHERE email = :e AND member_id <> :m", soci::use(email), soci::use(member_id),
+      soci::into(count);
+  return count > 0;
 }
 
-std::optional<Member> AccountsService::find_where(const char* column, std::string value) {
-  auto lease = database_.lease();
-  auto& sql = lease->sql();
+// Runs `write` so that a UNIQUE violation on members.email becomes `taken`
+// and leaves an open transaction usable: inside one, a savepoint (PostgreSQL
+// aborts the whole transaction on an error otherwise); outside, the statement
+// commits or fails alone.
+template <typename Write>
+Result<void> guarding_unique_email(UnitOfWork& work, soci::session& sql, const std::string& email,
+                                   const std::string& member_id, Write&& write) {
+  if (email_held_by_other(sql, email, member_id)) return email_taken();
+  bool savepoint = work.in_transaction();
+  if (savepoint) sql << "SAVEPOINT unique_email";
+  try {
+    write();
+  } catch (const soci::soci_error&) {
+    // Two requests may pass the check above at once; the constraint decides.
+    if (savepoint) sql << "ROLLBACK TO SAVEPOINT unique_email";
+    if (email_held_by_other(sql, email, member_id)) return email_taken();
+    throw;
+  }
+  if (savepoint) sql << "RELEASE SAVEPOINT unique_email";
+  return {};
+}
+
+}  // namespace
+
+AccountsService::AccountsService(const Clock& clock, PasswordHasher& hasher, SessionStore& sessions)
+    : clock_(clock), hasher_(hasher), sessions_(sessions) {}
+
+template <typename Hashing>
+auto AccountsService::hashing(UnitOfWork& work, const char* call, Hashing&& hash) -> Result<decltype(hash())> {
+  require_no_transaction(work, call);
+  // ~25 ms (more while queued) without the database: give the connection back.
+  if (auto* pooled = as_pooled(work)) pooled->park();
+  try {
+    return hash();
+  } catch (const HashingBusy&) {
+    return hashing_busy();
+  }
+}
+
+Result<PasswordHash> AccountsService::hash_password(UnitOfWork& work, std::string_view password) {
+  auto phc = hashing(work, "Accounts::hash_password", [&] { return hasher_.hash(password); });
+  if (!phc) return phc.failure();
+  return PasswordHash(std::move(*phc));
+}
+
+Result<std::string> AccountsService::create_member(UnitOfWork& work, std::string_view email,
+                                                   const PasswordHash& password,
+                                                   const std::vector<std::string>& roles) {
+  std::string normalized = normalize_email(email);
+  std::string id = new_uuid();
+  return atomically(work, [&](soci::session& sql) -> Result<std::string> {
+    const std::string& hash = password.phc();
+    long long now = to_unix(clock_.now());
+    auto inserted = guarding_unique_email(work, sql, normalized, id, [&] {
+      sql << "INSERT INTO members (member_id, email, password_hash, created_at, updated_at) VALUES (:id, :e, :h, :c, :u)",
+          soci::use(id), soci::use(normalized), soci::use(hash), soci::use(now), soci::use(now);
+    });
+    if (!inserted) return inserted.failure();
+    for (std::string role : roles)
+      sql << "INSERT INTO roles (member_id, role) VALUES (:id, :r)", soci::use(id), soci::use(role);
+    return id;
+  });
+}
+
+Result<Member> AccountsService::find_where(UnitOfWork& work, const char* column, std::string value) {
+  auto connection = work.connection();
+  if (!connection) return connection.failure();
+  auto& sql = **connection;
   Member member;
   long long created = 0;
   soci::indicator ind = soci::i_null;
   sql << (std::string("SELECT member_id, email, created_at FROM members WHERE ") + column + " = :v"),
       soci::use(value), soci::into(member.member_id, ind), soci::into(member.email), soci::into(created);
-  if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
+  if (!sql.got_data() || ind != soci::i_ok) return Failure{Refusal::not_found, {}, "There is no such member."};
   member.created_at = format_rfc3339(from_unix(created));
   soci::rowset<std::string> roles =
       (sql.prepare << "SELECT role FROM roles WHERE member_id = :m ORDER BY role", soci::use(member.member_id));
@@ -61,92 +105,117 @@ std::optional<Member> AccountsService::find_where(const char* column, std::strin
   return member;
 }
 
-std::optional<Member> AccountsService::find_by_email(std::string_view email) {
-  return find_where("email", normalize_email(email));
+Result<Member> AccountsService::find_by_email(UnitOfWork& work, std::string_view email) {
+  return find_where(work, "email", normalize_email(email));
 }
 
-std::optional<Member> AccountsService::find_by_id(std::string_view member_id) {
-  return find_where("member_id", std::string(member_id));
+Result<Member> AccountsService::find_by_id(UnitOfWork& work, std::string_view member_id) {
+  return find_where(work, "member_id", std::string(member_id));
 }
 
-PasswordCheck AccountsService::verify_password(std::string_view member_id, std::string_view password) {
+Result<PasswordCheck> AccountsService::verify_password(UnitOfWork& work, std::string_view member_id,
+                                                       std::string_view password) {
+  require_no_transaction(work, "Accounts::verify_password");
   std::string id(member_id), hash;
   soci::indicator ind = soci::i_null;
-  {
-    auto lease = database_.lease();
-    lease->sql() << "SELECT password_hash FROM members WHERE member_id = :id", soci::use(id), soci::into(hash, ind);
-    if (!lease->sql().got_data()) ind = soci::i_null;
+  if (!id.empty()) {
+    auto sql = work.connection();
+    if (!sql) return sql.failure();
+    **sql << "SELECT password_hash FROM members WHERE member_id = :id", soci::use(id), soci::into(hash, ind);
+    if (!(*sql)->got_data()) ind = soci::i_null;
   }
-  try {
+  auto verdict = hashing(work, "Accounts::verify_password", [&] {
     if (ind != soci::i_ok) {
       // Same work for an unknown member as for a known one: no timing oracle.
       hasher_.verify_dummy(password);
-      return PasswordCheck::wrong;
+      return false;
     }
-    if (!hasher_.verify(hash, password)) return PasswordCheck::wrong;
-    if (hasher_.needs_rehash(hash)) {
-      auto fresh = hash_password(password);
-      auto lease = database_.lease();
-      set_password(lease->sql(), member_id, fresh);
-    }
-    return PasswordCheck::ok;
-  } catch (const HashingBusy&) {
-    return PasswordCheck::busy;
+    return hasher_.verify(hash, password);
+  });
+  if (!verdict) return verdict.failure();
+  if (!*verdict) return PasswordCheck::wrong;
+  if (hasher_.needs_rehash(hash)) {
+    auto fresh = hash_password(work, password);
+    // A busy pool only postpones the rehash to the next sign-in.
+    if (fresh)
+      if (auto stored = set_password(work, member_id, *fresh); !stored) return stored.failure();
   }
+  return PasswordCheck::right;
 }
 
-void AccountsService::set_password(soci::session& tx, std::string_view member_id, const PasswordHash& password) {
+Result<void> AccountsService::set_password(UnitOfWork& work, std::string_view member_id, const PasswordHash& password) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
   std::string hash = password.phc(), id(member_id);
   long long now = to_unix(clock_.now());
-  tx << "UPDATE members SET password_hash = :h, updated_at = :u WHERE member_id = :id", soci::use(hash),
-      soci::use(now), soci::use(id);
+  soci::statement st = ((*sql)->prepare << "UPDATE members SET password_hash = :h, updated_at = :u WHERE member_id = :id",
+                        soci::use(hash), soci::use(now), soci::use(id));
+  st.execute(true);
+  if (st.get_affected_rows() == 0) return Failure{Refusal::not_found, {}, "There is no such member."};
+  return {};
 }
 
-void AccountsService::set_email(soci::session& tx, std::string_view member_id, std::string_view email) {
+Result<void> AccountsService::set_email(UnitOfWork& work, std::string_view member_id, std::string_view email) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
   std::string normalized = normalize_email(email), id(member_id);
   long long now = to_unix(clock_.now());
-  tx << "UPDATE members SET email = :e, updated_at = :u WHERE member_id = :id", soci::use(normalized),
-      soci::use(now), soci::use(id);
-  // Sessions carry the email; a cached one would show the old address. (The
-  // caller's transaction may not have committed yet: the next read simply
-  // goes to the database.)
-  sessions_.forget_member(member_id);
+  long long affected = 0;
+  auto written = guarding_unique_email(work, **sql, normalized, id, [&] {
+    soci::statement st = ((*sql)->prepare << "UPDATE members SET email = :e, updated_at = :u WHERE member_id = :id",
+                          soci::use(normalized), soci::use(now), soci::use(id));
+    st.execute(true);
+    affected = st.get_affected_rows();
+  });
+  if (!written) return written;
+  if (affected == 0) return Failure{Refusal::not_found, {}, "There is no such member."};
+  // Sessions carry the email: cached ones would show the old address.
+  work.after_commit([this, id] { sessions_.forget_member(id); });
+  return {};
 }
 
-std::string AccountsService::hash_secret(std::string_view secret) { return hasher_.hash(secret); }
-
-bool AccountsService::verify_secret(std::string_view phc_hash, std::string_view secret) {
-  return hasher_.verify(phc_hash, secret);
+Result<std::string> AccountsService::hash_secret(UnitOfWork& work, std::string_view secret) {
+  return hashing(work, "Accounts::hash_secret", [&] { return hasher_.hash(secret); });
 }
 
-OpenedSession AccountsService::open_session(std::string_view member_id, std::string_view ip,
-                                            std::string_view user_agent) {
-  return sessions_.open(member_id, ip, user_agent);
+Result<bool> AccountsService::verify_secret(UnitOfWork& work, std::string_view phc_hash, std::string_view secret) {
+  return hashing(work, "Accounts::verify_secret", [&] { return hasher_.verify(phc_hash, secret); });
 }
 
-void AccountsService::revoke_session(std::string_view session_id) { sessions_.revoke(session_id); }
-
-int AccountsService::revoke_sessions(std::string_view member_id, std::string_view except_session_id) {
-  return sessions_.revoke_all(member_id, except_session_id);
+Result<OpenedSession> AccountsService::open_session(UnitOfWork& work, std::string_view member_id, std::string_view ip,
+                                                    std::string_view user_agent) {
+  return sessions_.open(work, member_id, ip, user_agent);
 }
 
-void AccountsService::set_privileged_until(std::string_view session_id, TimePoint until) {
-  sessions_.set_privileged_until(session_id, until);
+Result<void> AccountsService::revoke_session(UnitOfWork& work, std::string_view session_id) {
+  return sessions_.revoke(work, session_id);
 }
 
-void AccountsService::set_locked_until(std::string_view member_id, TimePoint until) {
+Result<int> AccountsService::revoke_sessions(UnitOfWork& work, std::string_view member_id,
+                                             std::string_view except_session_id) {
+  return sessions_.revoke_all(work, member_id, except_session_id);
+}
+
+Result<void> AccountsService::set_privileged_until(UnitOfWork& work, std::string_view session_id, TimePoint until) {
+  return sessions_.set_privileged_until(work, session_id, until);
+}
+
+Result<void> AccountsService::set_locked_until(UnitOfWork& work, std::string_view member_id, TimePoint until) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
   std::string id(member_id);
   long long until_s = to_unix(until);
   soci::indicator ind = until_s > 0 ? soci::i_ok : soci::i_null;
-  auto lease = database_.lease();
-  lease->sql() << "UPDATE members SET locked_until = :l WHERE member_id = :id", soci::use(until_s, ind), soci::use(id);
+  **sql << "UPDATE members SET locked_until = :l WHERE member_id = :id", soci::use(until_s, ind), soci::use(id);
+  return {};
 }
 
-bool AccountsService::role_exists(std::string_view role) {
+Result<bool> AccountsService::role_exists(UnitOfWork& work, std::string_view role) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
   std::string r(role);
   int count = 0;
-  auto lease = database_.lease();
-  lease->sql() << "SELECT COUNT(*) FROM roles WHERE role = :r", soci::use(r), soci::into(count);
+  **sql << "SELECT COUNT(*) FROM roles WHERE role = :r", soci::use(r), soci::into(count);
   return count > 0;
 }
 

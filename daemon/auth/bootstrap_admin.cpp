@@ -37,26 +37,34 @@ void show_once(const std::string& email, const std::string& password, const std:
 
 void ensure_bootstrap_admin(AccountsService& accounts, Database& database, EventBus& events, const std::string& email,
                             const std::string& data_dir) {
-  if (accounts.role_exists("admin")) return;
+  auto unit = database.open_unit();
+  auto exists = [&] {
+    auto found = accounts.role_exists(*unit, "admin");
+    if (!found) throw std::runtime_error("the database is busy; cannot check for an admin");
+    return *found;
+  };
+  if (exists()) return;
   const char* given = std::getenv("MEMBERD_ADMIN_PASSWORD");
   const bool from_environment = given && *given;
   std::string password = from_environment ? given : random_token(18);
   unsetenv("MEMBERD_ADMIN_PASSWORD");
 
-  auto hash = accounts.hash_password(password);
-  auto lease = database.lease();
-  Transaction tx(*lease);
-  auto id = accounts.create_member(tx.sql(), email, hash, {"admin"});
+  auto hash = accounts.hash_password(*unit, password);
+  if (!hash) throw std::runtime_error("the password hashing pool is busy at start");
+  auto tx = WriteTransaction::open(*unit);
+  if (!tx) throw std::runtime_error("the database is busy; cannot create the bootstrap admin");
+  auto id = accounts.create_member(*unit, email, *hash, {"admin"});
   if (!id) {
-    tx.rollback();
+    tx->rollback();
+    if (id.failure().refusal != Refusal::taken) throw std::runtime_error("cannot create the bootstrap admin");
     // Another daemon on the same database may have made it a moment ago.
-    if (accounts.role_exists("admin")) return;
+    if (exists()) return;
     throw std::runtime_error("bootstrap.admin_email " + email +
                              " belongs to a member without the admin role; choose another address");
   }
-  events.publish_text(tx.sql(), "member.created",
-                      "{\"member_id\":\"" + *id + "\",\"roles\":[\"admin\"],\"by\":\"bootstrap\"}");
-  tx.commit();
+  auto published = events.publish_text(*unit, "member.created",
+                                       "{\"member_id\":\"" + *id + "\",\"roles\":[\"admin\"],\"by\":\"bootstrap\"}");
+  if (!published || !tx->commit()) throw std::runtime_error("cannot create the bootstrap admin");
   if (from_environment) std::cout << "memberd: bootstrap admin " << email << " (password from MEMBERD_ADMIN_PASSWORD)\n";
   else show_once(email, password, data_dir);
   std::cout.flush();

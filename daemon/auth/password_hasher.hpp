@@ -15,6 +15,7 @@
 #include <functional>
 #include <future>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -27,6 +28,12 @@ namespace memberd {
 struct Argon2Params {
   std::uint32_t memory_kib = 19456, iterations = 2, parallelism = 1;
   bool operator==(const Argon2Params&) const = default;
+};
+
+// Thrown by the hashing calls when the bounded pool's queue is full. The
+// Accounts service turns it into a `busy` Failure; it never reaches a plugin.
+struct HashingBusy : std::runtime_error {
+  HashingBusy() : std::runtime_error("password hashing queue is full") {}
 };
 
 class PasswordHasher {

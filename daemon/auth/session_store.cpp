@@ -2,7 +2,9 @@
 
 #include "util/crypto.hpp"
 #include "util/time_format.hpp"
-#include "util/utf8.hpp"
+
+#include <memberd/text.hpp>
+#include "storage/unit_sql.hpp"
 
 #include "storage/row_values.hpp"
 
@@ -10,13 +12,15 @@
 
 namespace memberd {
 
-SessionStore::SessionStore(Database& database, const Clock& clock, SessionPolicy policy)
-    : database_(database),
-      clock_(clock),
+SessionStore::SessionStore(const Clock& clock, SessionPolicy policy)
+    : clock_(clock),
       policy_(policy),
       touch_interval_(std::min<std::chrono::seconds>(std::chrono::seconds{60}, policy.idle_timeout / 4)) {}
 
-OpenedSession SessionStore::open(std::string_view member_id, std::string_view ip, std::string_view user_agent) {
+Result<OpenedSession> SessionStore::open(UnitOfWork& work, std::string_view member_id, std::string_view ip,
+                                         std::string_view user_agent) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
   OpenedSession opened;
   opened.token = random_token(32);
   opened.csrf_token = random_token(32);
@@ -28,8 +32,7 @@ OpenedSession SessionStore::open(std::string_view member_id, std::string_view ip
   std::string token_hash = sha256_hex(opened.token), csrf_hash = sha256_hex(opened.csrf_token);
   std::string member(member_id), address = valid_utf8(ip, 64), agent = valid_utf8(user_agent, 512);
   long long now_s = to_unix(now), expires_s = to_unix(expires);
-  auto lease = database_.lease();
-  lease->sql() << "INSERT INTO sessions (session_id, token_hash, csrf_hash, member_id, created_at, last_seen_at,"
+  **sql << "INSERT INTO sessions (session_id, token_hash, csrf_hash, member_id, created_at, last_seen_at,"
                   " expires_at, privileged_until, ip, user_agent)"
                   " VALUES (:id, :th, :ch, :m, :c, :c2, :e, 0, :ip, :ua)",
       soci::use(opened.session_id), soci::use(token_hash), soci::use(csrf_hash), soci::use(member),
@@ -76,18 +79,20 @@ void SessionStore::forget_if(Predicate predicate) {
   std::erase_if(cache_, [&](const auto& entry) { return predicate(entry.second.session.caller); });
 }
 
-std::optional<AuthenticatedSession> SessionStore::authenticate(std::string_view token) {
-  if (token.empty() || token.size() > 256) return std::nullopt;
+Result<std::optional<AuthenticatedSession>> SessionStore::authenticate(UnitOfWork& work, std::string_view token) {
+  using Found = std::optional<AuthenticatedSession>;
+  if (token.empty() || token.size() > 256) return Found{};
   std::string token_hash = sha256_hex(token);
   long long now = to_unix(clock_.now());
-  if (auto cached = from_cache(token_hash, now)) return cached;
+  if (auto cached = from_cache(token_hash, now)) return Found{std::move(cached)};
   std::uint64_t generation;
   {
     std::lock_guard lock(cache_mutex_);
     generation = generation_;
   }
-  auto lease = database_.lease();
-  auto& sql = lease->sql();
+  auto connection = work.connection();
+  if (!connection) return connection.failure();
+  auto& sql = **connection;
   AuthenticatedSession found;
   long long last_seen = 0, expires = 0, privileged = 0, member_since = 0;
   soci::indicator ind = soci::i_null;
@@ -96,11 +101,11 @@ std::optional<AuthenticatedSession> SessionStore::authenticate(std::string_view 
       soci::use(token_hash), soci::into(found.caller.session_id, ind), soci::into(found.caller.member_id),
       soci::into(found.csrf_hash), soci::into(last_seen), soci::into(expires), soci::into(privileged),
       soci::into(found.caller.email), soci::into(member_since);
-  if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
+  if (!sql.got_data() || ind != soci::i_ok) return Found{};
 
   if (now >= expires || now - last_seen >= policy_.idle_timeout.count()) {
     sql << "DELETE FROM sessions WHERE session_id = :id", soci::use(found.caller.session_id);
-    return std::nullopt;
+    return Found{};
   }
   if (now - last_seen >= touch_interval_.count()) {
     sql << "UPDATE sessions SET last_seen_at = :n WHERE session_id = :id", soci::use(now),
@@ -114,51 +119,52 @@ std::optional<AuthenticatedSession> SessionStore::authenticate(std::string_view 
   found.caller.privileged_until = from_unix(privileged);
   found.caller.member_since = format_rfc3339(from_unix(member_since));
   remember(token_hash, found, last_seen, expires, generation);
-  return found;
+  return Found{std::move(found)};
 }
 
 // In the methods below the database changes first and the cache forgets
-// after: the other order would let a request in between cache the old row.
-void SessionStore::revoke(std::string_view session_id) {
+// after the change commits: the other order would let a request in between
+// cache the old row.
+Result<void> SessionStore::revoke(UnitOfWork& work, std::string_view session_id) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
   std::string id(session_id);
-  {
-    auto lease = database_.lease();
-    lease->sql() << "DELETE FROM sessions WHERE session_id = :id", soci::use(id);
-  }
-  forget_if([&](const Caller& c) { return c.session_id == session_id; });
+  **sql << "DELETE FROM sessions WHERE session_id = :id", soci::use(id);
+  work.after_commit([this, id] { forget_if([&](const Caller& c) { return c.session_id == id; }); });
+  return {};
 }
 
-int SessionStore::revoke_all(std::string_view member_id, std::string_view except_session_id) {
+Result<int> SessionStore::revoke_all(UnitOfWork& work, std::string_view member_id, std::string_view except_session_id) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
   std::string member(member_id), except(except_session_id);
-  int revoked = 0;
-  {
-    auto lease = database_.lease();
-    soci::statement st = (lease->sql().prepare << "DELETE FROM sessions WHERE member_id = :m AND session_id <> :e",
-                          soci::use(member), soci::use(except));
-    st.execute(true);
-    revoked = static_cast<int>(st.get_affected_rows());
-  }
-  forget_if([&](const Caller& c) { return c.member_id == member_id && c.session_id != except_session_id; });
+  soci::statement st = ((*sql)->prepare << "DELETE FROM sessions WHERE member_id = :m AND session_id <> :e",
+                        soci::use(member), soci::use(except));
+  st.execute(true);
+  int revoked = static_cast<int>(st.get_affected_rows());
+  work.after_commit([this, member, except] {
+    forget_if([&](const Caller& c) { return c.member_id == member && c.session_id != except; });
+  });
   return revoked;
 }
 
-void SessionStore::set_privileged_until(std::string_view session_id, TimePoint until) {
+Result<void> SessionStore::set_privileged_until(UnitOfWork& work, std::string_view session_id, TimePoint until) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
   std::string id(session_id);
   long long until_s = to_unix(until);
-  {
-    auto lease = database_.lease();
-    lease->sql() << "UPDATE sessions SET privileged_until = :p WHERE session_id = :id", soci::use(until_s),
-        soci::use(id);
-  }
-  forget_if([&](const Caller& c) { return c.session_id == session_id; });
+  **sql << "UPDATE sessions SET privileged_until = :p WHERE session_id = :id", soci::use(until_s), soci::use(id);
+  work.after_commit([this, id] { forget_if([&](const Caller& c) { return c.session_id == id; }); });
+  return {};
 }
 
-std::vector<SessionView> SessionStore::list(std::string_view member_id) {
+Result<std::vector<SessionView>> SessionStore::list(UnitOfWork& work, std::string_view member_id) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
   std::string member(member_id);
   long long now = to_unix(clock_.now()), idle_floor = now - policy_.idle_timeout.count();
-  auto lease = database_.lease();
   soci::rowset<soci::row> rows =
-      (lease->sql().prepare << "SELECT session_id, created_at, last_seen_at, expires_at, ip, user_agent FROM sessions"
+      ((*sql)->prepare << "SELECT session_id, created_at, last_seen_at, expires_at, ip, user_agent FROM sessions"
                                " WHERE member_id = :m AND expires_at > :n AND last_seen_at > :f ORDER BY created_at DESC",
        soci::use(member), soci::use(now), soci::use(idle_floor));
   std::vector<SessionView> out;
@@ -174,10 +180,11 @@ void SessionStore::forget_member(std::string_view member_id) {
   forget_if([&](const Caller& c) { return c.member_id == member_id; });
 }
 
-int SessionStore::purge_expired() {
+Result<int> SessionStore::purge_expired(UnitOfWork& work) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
   long long now = to_unix(clock_.now()), idle_floor = now - policy_.idle_timeout.count();
-  auto lease = database_.lease();
-  soci::statement st = (lease->sql().prepare << "DELETE FROM sessions WHERE expires_at <= :n OR last_seen_at <= :f",
+  soci::statement st = ((*sql)->prepare << "DELETE FROM sessions WHERE expires_at <= :n OR last_seen_at <= :f",
                         soci::use(now), soci::use(idle_floor));
   st.execute(true);
   return static_cast<int>(st.get_affected_rows());

@@ -6,6 +6,7 @@
 // is written at most every `touch_interval` so that a busy member does not
 // turn every read into a database write.
 #include <memberd/host.hpp>
+#include <memberd/result.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -34,22 +35,27 @@ struct SessionView {
   std::string session_id, created_at, last_seen_at, expires_at, ip, user_agent;
 };
 
+// Every call works on the caller's unit of work (one connection per
+// request); writes join its open transaction, and the cache forgets what a
+// write changed once that commits. Fails: busy (no connection).
 class SessionStore {
  public:
-  SessionStore(Database& database, const Clock& clock, SessionPolicy policy);
+  SessionStore(const Clock& clock, SessionPolicy policy);
 
-  OpenedSession open(std::string_view member_id, std::string_view ip, std::string_view user_agent);
+  Result<OpenedSession> open(UnitOfWork& work, std::string_view member_id, std::string_view ip,
+                             std::string_view user_agent);
   // The live session for a token, or nullopt (unknown, expired or revoked).
-  std::optional<AuthenticatedSession> authenticate(std::string_view token);
-  void revoke(std::string_view session_id);
-  int revoke_all(std::string_view member_id, std::string_view except_session_id);
-  void set_privileged_until(std::string_view session_id, TimePoint until);
-  std::vector<SessionView> list(std::string_view member_id);
+  // Served from the cache when fresh (no database use at all).
+  Result<std::optional<AuthenticatedSession>> authenticate(UnitOfWork& work, std::string_view token);
+  Result<void> revoke(UnitOfWork& work, std::string_view session_id);
+  Result<int> revoke_all(UnitOfWork& work, std::string_view member_id, std::string_view except_session_id);
+  Result<void> set_privileged_until(UnitOfWork& work, std::string_view session_id, TimePoint until);
+  Result<std::vector<SessionView>> list(UnitOfWork& work, std::string_view member_id);
   // Drops what the cache remembers of the member's sessions (after a change
   // to the member that sessions carry, such as the email).
   void forget_member(std::string_view member_id);
   // Deletes expired rows; returns how many.
-  int purge_expired();
+  Result<int> purge_expired(UnitOfWork& work);
 
  private:
   struct Cached {
@@ -63,7 +69,6 @@ class SessionStore {
   template <typename Predicate>
   void forget_if(Predicate predicate);
 
-  Database& database_;
   const Clock& clock_;
   SessionPolicy policy_;
   std::chrono::seconds touch_interval_;

@@ -35,6 +35,13 @@ std::optional<nlohmann::json> read_typed(const ConfigValue& v, ConfigType type) 
     case ConfigType::string_list:
       if (auto value = v.string_list()) return nlohmann::json(*value);
       return std::nullopt;
+    case ConfigType::duration_list:
+      if (auto value = v.duration_list()) {
+        nlohmann::json seconds = nlohmann::json::array();
+        for (auto d : *value) seconds.push_back(d.count());
+        return seconds;
+      }
+      return std::nullopt;
     case ConfigType::any: {
       const std::size_t before = v.errors().problems().size();
       nlohmann::json value = yaml_to_json(v);

@@ -15,6 +15,7 @@ std::string_view config_type_name(ConfigType type) {
     case ConfigType::duration: return "duration";
     case ConfigType::string_list: return "string_list";
     case ConfigType::any: return "any";
+    case ConfigType::duration_list: return "duration_list";
   }
   return "unknown";
 }
@@ -53,6 +54,12 @@ double SectionConfig::number(std::string_view key) const {
 
 bool SectionConfig::boolean(std::string_view key) const {
   return value(key, ConfigType::boolean).get<bool>();
+}
+
+std::vector<std::chrono::seconds> SectionConfig::duration_list(std::string_view key) const {
+  std::vector<std::chrono::seconds> out;
+  for (const auto& seconds : value(key, ConfigType::duration_list)) out.emplace_back(seconds.get<std::int64_t>());
+  return out;
 }
 
 std::chrono::seconds SectionConfig::duration(std::string_view key) const {

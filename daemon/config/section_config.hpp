@@ -27,6 +27,7 @@ class SectionConfig final : public Config {
   double number(std::string_view key) const override;
   bool boolean(std::string_view key) const override;
   std::chrono::seconds duration(std::string_view key) const override;
+  std::vector<std::chrono::seconds> duration_list(std::string_view key) const override;
   std::vector<std::string> string_list(std::string_view key) const override;
   // Any declared key, whatever its type.
   const nlohmann::json& json(std::string_view key) const override;
@@ -45,7 +46,7 @@ class SectionConfig final : public Config {
   std::shared_ptr<const nlohmann::json> values_;
 };
 
-// "string", "integer", "number", "boolean", "duration", "string_list", "any".
+// "string", "integer", "number", "boolean", "duration", "string_list", "any", "duration_list".
 std::string_view config_type_name(ConfigType type);
 
 }  // namespace memberd

@@ -149,6 +149,24 @@ std::optional<std::vector<std::string>> ConfigValue::string_list() const {
   return items;
 }
 
+std::optional<std::vector<std::chrono::seconds>> ConfigValue::duration_list() const {
+  if (!node_.IsSequence() || node_.size() == 0) {
+    error("expected a non-empty list of durations such as [1m, 5m, 15m], got " + describe_yaml(node_));
+    return std::nullopt;
+  }
+  std::vector<std::chrono::seconds> items;
+  bool ok = true;
+  std::size_t index = 0;
+  for (const YAML::Node& item : node_) {
+    const ConfigValue element = child(item, path_ + "[" + std::to_string(index++) + "]", YAML::Mark::null_mark());
+    // Each element is checked and reported on its own, like string_list.
+    if (auto value = element.duration_seconds(std::chrono::seconds{1})) items.push_back(*value);
+    else ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return items;
+}
+
 MapReader::MapReader(const ConfigValue& map) {
   const YAML::Node& node = map.node();
   if (node.IsNull()) return;  // `http:` with nothing under it: all defaults

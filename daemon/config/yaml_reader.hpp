@@ -70,6 +70,8 @@ class ConfigValue {
   // A list of scalars (null is the empty list); each bad element is reported
   // at its own index and the rest are kept.
   std::optional<std::vector<std::string>> string_list() const;
+  // A non-empty list of whole-second durations, each at least 1 s.
+  std::optional<std::vector<std::chrono::seconds>> duration_list() const;
 
  private:
   YAML::Node node_;

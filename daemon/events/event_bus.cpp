@@ -7,7 +7,10 @@
 #include <nlohmann/json.hpp>
 #include "storage/row_values.hpp"
 
-#include <memberd/database.hpp>
+#include "storage/database.hpp"
+#include "storage/pooled_unit.hpp"
+#include "storage/unit_sql.hpp"
+
 #include <soci/soci.h>
 
 #include <algorithm>
@@ -21,30 +24,34 @@ constexpr int kBatch = 100;
 constexpr auto kPollInterval = std::chrono::milliseconds(500);
 }  // namespace
 
-EventBus::EventBus(Database& database, const Clock& clock, LogSink& log)
+EventBus::EventBus(ConnectionPool& database, const Clock& clock, LogSink& log)
     : database_(database), clock_(clock), log_(log) {}
 
 EventBus::~EventBus() { stop(); }
 
-void EventBus::publish(soci::session& tx, std::string_view type, const nlohmann::json& payload) {
+Result<void> EventBus::publish(UnitOfWork& work, std::string_view type, const nlohmann::json& payload) {
   // Payloads carry client text (user agents): never let a bad byte throw here.
-  publish_text(tx, type, payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return publish_text(work, type, payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-void EventBus::publish_text(soci::session& tx, std::string_view type, const std::string& payload_json) {
+Result<void> EventBus::publish_text(UnitOfWork& work, std::string_view type, const std::string& payload_json) {
   std::string t(type), payload = payload_json;
   long long now = to_unix(clock_.now());
-  // On PostgreSQL, ids come from a sequence and transactions may commit out of
-  // order, which would let a cursor skip a late commit. Publishers therefore
-  // serialize on an advisory lock held until their commit.
-  if (database_.backend() == Backend::postgresql) tx << "SELECT pg_advisory_xact_lock(727275)";
-  tx << "INSERT INTO events (type, payload, occurred_at) VALUES (:t, :p, :o)", soci::use(t), soci::use(payload),
-      soci::use(now);
-  notify();
+  auto written = atomically(work, [&](soci::session& sql) -> Result<void> {
+    // On PostgreSQL, ids come from a sequence and transactions may commit out
+    // of order, which would let a cursor skip a late commit. Publishers
+    // therefore serialize on an advisory lock held until their commit.
+    if (work.backend() == Backend::postgresql) sql << "SELECT pg_advisory_xact_lock(727275)";
+    sql << "INSERT INTO events (type, payload, occurred_at) VALUES (:t, :p, :o)", soci::use(t), soci::use(payload),
+        soci::use(now);
+    return {};
+  });
+  if (written) work.after_commit([this] { notify(); });
+  return written;
 }
 
 void EventBus::subscribe(std::shared_ptr<const void> owner, std::string component, std::string subscriber,
-                         std::vector<std::string> types, std::function<void(const Event&)> handler) {
+                         std::vector<std::string> types, EventHandler handler) {
   for (const auto& type : types)
     if (type.empty() || type.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789._") != std::string::npos)
       throw std::invalid_argument("event type names use [a-z0-9._]: " + type);
@@ -122,8 +129,10 @@ int EventBus::deliver_batch(const Subscription& sub) {
                      [&](const auto& s) { return s.get() == &sub; }))
       return 0;
   }
-  auto lease = database_.lease();
-  auto& sql = lease->sql();
+  PooledUnit cursor_unit(database_);
+  auto connection = cursor_unit.connection();
+  if (!connection) throw DatabaseBusy();
+  auto& sql = **connection;
   const bool postgres = database_.backend() == Backend::postgresql;
   long long now = to_unix(clock_.now());
   std::string name = sub.subscriber;
@@ -133,8 +142,8 @@ int EventBus::deliver_batch(const Subscription& sub) {
   // On PostgreSQL the cursor's row lock makes several daemons take turns per
   // subscriber. SQLite has one daemon, and holding its write lock here would
   // block the handlers' own writes on other connections.
-  std::optional<Transaction> tx;
-  if (postgres) tx.emplace(*lease);
+  if (postgres)
+    if (auto begun = cursor_unit.begin(); !begun) throw DatabaseBusy();
   long long cursor = 0;
   sql << (postgres ? "SELECT last_id FROM event_cursors WHERE subscriber = :s FOR UPDATE"
                    : "SELECT last_id FROM event_cursors WHERE subscriber = :s"),
@@ -156,19 +165,26 @@ int EventBus::deliver_batch(const Subscription& sub) {
   long long last = cursor;
   std::string failure;
   for (const auto& event : batch) {
+    // Each delivery gets a unit of its own; what the handler left open in it
+    // commits when it succeeded and rolls back when it did not.
+    PooledUnit unit(database_);
     try {
-      sub.handler(event);
+      auto handled = sub.handler(event, unit);
+      if (handled && unit.in_transaction()) handled = unit.commit();
+      if (!handled) failure = handled.failure().detail.empty() ? "the handler refused the event" : handled.failure().detail;
     } catch (...) {
       failure = describe_current_exception();
-      break;
     }
+    unit.finish();
+    if (!failure.empty()) break;
     last = event.id;
     ++delivered;
   }
   if (last != cursor)
     sql << "UPDATE event_cursors SET last_id = :l, updated_at = :n WHERE subscriber = :s", soci::use(last),
         soci::use(now), soci::use(name);
-  if (tx) tx->commit();
+  if (postgres)
+    if (auto committed = cursor_unit.commit(); !committed) throw DatabaseBusy();
   if (!failure.empty()) {
     // The same event is offered again at the next poll.
     log_.write(LogLevel::warn, sub.component, "event handler failed; will retry",

@@ -21,16 +21,19 @@
 namespace memberd {
 
 class LogSink;
+class ConnectionPool;
 
 class EventBus {
  public:
-  EventBus(Database& database, const Clock& clock, LogSink& log);
+  EventBus(ConnectionPool& database, const Clock& clock, LogSink& log);
   ~EventBus();
 
-  void publish(soci::session& tx, std::string_view type, const nlohmann::json& payload);
-  void publish_text(soci::session& tx, std::string_view type, const std::string& payload_json);
+  // Appends an event through `work` (joining its open transaction; else in a
+  // transaction of its own) and wakes the delivery thread once it commits.
+  Result<void> publish(UnitOfWork& work, std::string_view type, const nlohmann::json& payload);
+  Result<void> publish_text(UnitOfWork& work, std::string_view type, const std::string& payload_json);
   void subscribe(std::shared_ptr<const void> owner, std::string component, std::string subscriber,
-                 std::vector<std::string> types, std::function<void(const Event&)> handler);
+                 std::vector<std::string> types, EventHandler handler);
   // Makes `owner`'s subscriptions live, replacing older ones of the same name.
   void activate(const void* owner);
   // Drops every subscription of `owner` (after a failed start, or on retire);
@@ -49,13 +52,13 @@ class EventBus {
     std::shared_ptr<const void> owner;
     std::string component, subscriber;
     std::vector<std::string> types;
-    std::function<void(const Event&)> handler;
+    EventHandler handler;
     bool active = false;
   };
   // Delivers one batch to one subscription; returns how many were delivered.
   int deliver_batch(const Subscription& sub);
 
-  Database& database_;
+  ConnectionPool& database_;
   const Clock& clock_;
   LogSink& log_;
   std::mutex mutex_;        // guards subscriptions_

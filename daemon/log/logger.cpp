@@ -1,5 +1,7 @@
 #include "log/logger.hpp"
 
+#include <memberd/text.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -17,42 +19,6 @@ constexpr std::string_view redacted = "[redacted]";
 
 constexpr char hex_digits[] = "0123456789abcdef";
 
-// Length of the well-formed UTF-8 sequence at s[i] and its code point;
-// length 0 for a malformed one (bad lead byte, overlong form, surrogate,
-// beyond U+10FFFF, or cut short).
-std::size_t utf8_sequence(std::string_view s, std::size_t i, char32_t& cp) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  if (b0 < 0x80) {
-    cp = b0;
-    return 1;
-  }
-  std::size_t len;
-  char32_t min;
-  if ((b0 & 0xe0) == 0xc0) {
-    len = 2, cp = b0 & 0x1f, min = 0x80;
-  } else if ((b0 & 0xf0) == 0xe0) {
-    len = 3, cp = b0 & 0x0f, min = 0x800;
-  } else if ((b0 & 0xf8) == 0xf0) {
-    len = 4, cp = b0 & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xc0) != 0x80) return 0;
-    cp = (cp << 6) | (b & 0x3f);
-  }
-  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-  return len;
-}
-
-// Characters a terminal or log viewer may take as a line break or a control:
-// C0, DEL, C1 (NEL is U+0085) and the Unicode line/paragraph separators.
-bool is_control(char32_t cp) {
-  return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029;
-}
-
 void append_u_escape(std::string& out, char32_t cp) {
   out += "\\u";
   for (int shift = 12; shift >= 0; shift -= 4) out += hex_digits[(cp >> shift) & 0xf];
@@ -63,7 +29,7 @@ void append_u_escape(std::string& out, char32_t cp) {
 void append_text_escaped(std::string& out, std::string_view s, bool quoted) {
   for (std::size_t i = 0; i < s.size();) {
     char32_t cp = 0;
-    const std::size_t len = utf8_sequence(s, i, cp);
+    const std::size_t len = utf8_decode(s, i, cp);
     if (len == 0) {
       const auto b = static_cast<unsigned char>(s[i]);
       out += "\\x";
@@ -78,7 +44,7 @@ void append_text_escaped(std::string& out, std::string_view s, bool quoted) {
       out += "\\r";
     } else if (cp == '\t') {
       out += "\\t";
-    } else if (is_control(cp)) {
+    } else if (is_control_character(cp)) {
       append_u_escape(out, cp);
     } else if (quoted && (cp == '"' || cp == '\\')) {
       out += '\\';
@@ -96,39 +62,11 @@ bool needs_quotes(std::string_view v) {
   if (v.empty()) return true;
   for (std::size_t i = 0; i < v.size();) {
     char32_t cp = 0;
-    const std::size_t len = utf8_sequence(v, i, cp);
-    if (len == 0 || is_control(cp) || cp == ' ' || cp == '"' || cp == '=' || cp == '\\') return true;
+    const std::size_t len = utf8_decode(v, i, cp);
+    if (len == 0 || is_control_character(cp) || cp == ' ' || cp == '"' || cp == '=' || cp == '\\') return true;
     i += len;
   }
   return false;
-}
-
-// JSON string body (no quotes): valid JSON, valid UTF-8 (malformed bytes
-// become U+FFFD), controls as \uXXXX.
-void append_json_escaped(std::string& out, std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    char32_t cp = 0;
-    const std::size_t len = utf8_sequence(s, i, cp);
-    if (len == 0) {
-      out += "\\ufffd";
-      ++i;
-      continue;
-    }
-    switch (cp) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (is_control(cp)) {
-          append_u_escape(out, cp);
-        } else {
-          out.append(s.substr(i, len));
-        }
-    }
-    i += len;
-  }
 }
 
 void append_json_string(std::string& out, std::string_view s) {

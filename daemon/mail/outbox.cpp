@@ -4,7 +4,9 @@
 #include "log/logger.hpp"
 #include "util/time_format.hpp"
 
-#include <memberd/database.hpp>
+#include "storage/database.hpp"
+#include "storage/pooled_unit.hpp"
+
 #include <nlohmann/json.hpp>
 #include <soci/soci.h>
 
@@ -23,13 +25,15 @@ constexpr auto kPollInterval = std::chrono::milliseconds(1000);
 long long backoff_seconds(int attempts) { return std::min<long long>(3600, 30LL << std::min(attempts - 1, 7)); }
 }  // namespace
 
-MailOutbox::MailOutbox(Database& database, const Clock& clock, LogSink& log, std::unique_ptr<MailTransport> transport,
+MailOutbox::MailOutbox(ConnectionPool& database, const Clock& clock, LogSink& log, std::unique_ptr<MailTransport> transport,
                        std::string from)
     : database_(database), clock_(clock), log_(log), transport_(std::move(transport)), from_(std::move(from)) {}
 
 MailOutbox::~MailOutbox() { stop(); }
 
-void MailOutbox::enqueue(soci::session& tx, const MailMessage& m) {
+Result<void> MailOutbox::enqueue(UnitOfWork& work, const MailMessage& m) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
   for (const auto& [name, value] : m.headers)
     if (!is_allowed_extra_header(name)) throw std::invalid_argument("mail header \"" + name + "\" may not be set");
   long long now = to_unix(clock_.now());
@@ -38,11 +42,12 @@ void MailOutbox::enqueue(soci::session& tx, const MailMessage& m) {
   nlohmann::json header_list = nlohmann::json::array();
   for (const auto& [name, value] : m.headers) header_list.push_back({name, value});
   std::string headers = header_list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  tx << "INSERT INTO mail_outbox (recipient, subject, body_text, body_html, category, headers, status, attempts,"
+  **sql << "INSERT INTO mail_outbox (recipient, subject, body_text, body_html, category, headers, status, attempts,"
         " last_error, next_attempt_at, created_at) VALUES (:r, :s, :t, :h, :c, :hd, :st, 0, '', :n, :cr)",
       soci::use(to), soci::use(subject), soci::use(text), soci::use(html), soci::use(category), soci::use(headers),
       soci::use(status), soci::use(now), soci::use(now);
-  loop_.wake();
+  work.after_commit([this] { loop_.wake(); });
+  return {};
 }
 
 void MailOutbox::start() {
@@ -57,26 +62,21 @@ void MailOutbox::start() {
 
 void MailOutbox::stop() { loop_.stop(); }
 
-std::size_t MailOutbox::queued() {
-  int count = 0;
-  auto lease = database_.lease();
-  lease->sql() << "SELECT COUNT(*) FROM mail_outbox WHERE status = 'queued'", soci::into(count);
-  return static_cast<std::size_t>(count);
-}
-
 int MailOutbox::deliver_due() {
   long long now = to_unix(clock_.now());
   const bool postgres = database_.backend() == Backend::postgresql;
   int sent = 0;
   for (;;) {
-    auto lease = database_.lease();
-    auto& sql = lease->sql();
+    PooledUnit unit(database_);
+    auto connection = unit.connection();
+    if (!connection) return sent;
+    auto& sql = **connection;
     // On PostgreSQL one message per transaction: claimed with a row lock (two
     // daemons never send the same one), delivered, and marked in one go.
     // SQLite has one daemon and one outbox thread; holding its database-wide
     // write lock while a relay answers would stall every other writer.
-    std::optional<Transaction> tx;
-    if (postgres) tx.emplace(*lease);
+    if (postgres)
+      if (auto begun = unit.begin(); !begun) return sent;
     OutgoingMail mail;
     int attempts = 0;
     soci::indicator ind = soci::i_null;
@@ -109,7 +109,8 @@ int MailOutbox::deliver_due() {
       log_.write(LogLevel::warn, "mail", "delivery failed",
                  {{"message_id", std::to_string(mail.id)}, {"attempts", std::to_string(attempts)}, {"error", error}});
     }
-    if (tx) tx->commit();
+    if (postgres)
+      if (auto committed = unit.commit(); !committed) return sent;
   }
 }
 

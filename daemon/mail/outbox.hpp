@@ -13,23 +13,23 @@
 namespace memberd {
 
 class LogSink;
+class ConnectionPool;
 
 class MailOutbox final : public Mail {
  public:
-  MailOutbox(Database& database, const Clock& clock, LogSink& log, std::unique_ptr<MailTransport> transport,
+  MailOutbox(ConnectionPool& database, const Clock& clock, LogSink& log, std::unique_ptr<MailTransport> transport,
              std::string from);
   ~MailOutbox() override;
 
-  void enqueue(soci::session& tx, const MailMessage& message) override;
+  Result<void> enqueue(UnitOfWork& work, const MailMessage& message) override;
   void start();
   void stop();
   // Delivers every due message now, on the calling thread; returns how many were sent.
   int deliver_due();
-  std::size_t queued();
 
  private:
 
-  Database& database_;
+  ConnectionPool& database_;
   const Clock& clock_;
   LogSink& log_;
   std::unique_ptr<MailTransport> transport_;

@@ -14,6 +14,15 @@
 
 namespace memberd {
 
+const char* state_name(PluginState state) {
+  switch (state) {
+    case PluginState::loaded: return "loaded";
+    case PluginState::failed: return "failed";
+    case PluginState::not_loaded: break;
+  }
+  return "not_loaded";
+}
+
 // One started version of a plugin. Members are destroyed bottom-up: the
 // routes and the instance (code inside the library) go before the library.
 struct PluginHost::Loaded {
@@ -49,7 +58,7 @@ PluginHost::PluginHost(PluginHostSettings settings, SharedServices shared, Publi
   for (const auto& name : settings_.enabled) {
     Slot slot;
     slot.status.name = name;
-    slot.status.state = "not_loaded";
+    slot.status.state = PluginState::not_loaded;
     slot.status.api_version = api_version();
     slot.status.file = (settings_.dir / (name + ".so")).string();
     slots_.emplace(name, std::move(slot));
@@ -183,7 +192,7 @@ PluginStatus PluginHost::load(const std::string& name) {
       slot.status.version = fresh->info.version;
       slot.status.sha256 = library->sha256();
       slot.status.loaded_at = format_rfc3339(std::chrono::system_clock::now());
-      slot.status.state = "loaded";
+      slot.status.state = PluginState::loaded;
       slot.status.last_error.clear();
       slot.status.generation = generation;
       slot.status.swap_ms = milliseconds_since(started_at);
@@ -216,7 +225,7 @@ PluginStatus PluginHost::load(const std::string& name) {
       std::lock_guard lock(mutex_);
       auto& slot = slots_.at(name);
       slot.status.last_error = message;
-      if (!slot.active) slot.status.state = "failed";
+      if (!slot.active) slot.status.state = PluginState::failed;
       ++counters_.failures;
     }
     shared_.metrics.counter("memberd_plugin_load_failures_total", "Plugin loads that failed", {{"plugin", name}}).inc();
@@ -280,13 +289,6 @@ PluginHostCounters PluginHost::counters() const {
   return counters_;
 }
 
-bool PluginHost::all_loaded() const {
-  std::lock_guard lock(mutex_);
-  for (const auto& [name, slot] : slots_)
-    if (!slot.active) return false;
-  return true;
-}
-
 void PluginHost::watcher_loop() {
   struct Seen {
     ino_t inode = 0;
@@ -342,7 +344,7 @@ void PluginHost::withdraw_all() {
         ++counters_.retiring;
         dropping.push_back(std::move(slot.active));
       }
-      slot.status.state = "not_loaded";
+      slot.status.state = PluginState::not_loaded;
     }
   }
   for (auto& loaded : dropping) shared_.events.remove(loaded.get());

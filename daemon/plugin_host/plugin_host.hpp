@@ -38,8 +38,14 @@ struct PluginHostSettings {
   std::chrono::milliseconds watch_interval{1000};
 };
 
+enum class PluginState { not_loaded, loaded, failed };
+
+// As the admin API and memberctl show it: "not_loaded", "loaded", "failed".
+const char* state_name(PluginState state);
+
 struct PluginStatus {
-  std::string name, version, api_version, file, sha256, loaded_at, state, last_error;
+  std::string name, version, api_version, file, sha256, loaded_at, last_error;
+  PluginState state = PluginState::not_loaded;
   double swap_ms = 0;
   unsigned generation = 0;
 };
@@ -73,7 +79,6 @@ class PluginHost {
   void reload_all();
   std::vector<PluginStatus> status() const;
   PluginHostCounters counters() const;
-  bool all_loaded() const;
   // Unpublishes every plugin, waits for their retirement, stops the threads.
   void shutdown();
 

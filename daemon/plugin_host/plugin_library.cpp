@@ -37,17 +37,32 @@ void write_file(const std::filesystem::path& path, const std::string& content) {
   }
 }
 
-std::string version_text(std::uint32_t boost) {
-  return std::to_string(boost / 100000) + "." + std::to_string(boost / 100 % 1000) + "." + std::to_string(boost % 100);
+// BOOST_VERSION 107400 is 1.74.0; SOCI_VERSION 400003 is 4.0.3; the
+// signature's nlohmann_json 31102 is 3.11.2.
+std::string boost_version_text(std::uint32_t v) {
+  return std::to_string(v / 100000) + "." + std::to_string(v / 100 % 1000) + "." + std::to_string(v % 100);
+}
+std::string soci_version_text(std::uint32_t v) {
+  return std::to_string(v / 100000) + "." + std::to_string(v / 100 % 1000) + "." + std::to_string(v % 100);
+}
+std::string json_version_text(std::uint32_t v) {
+  return std::to_string(v / 10000) + "." + std::to_string(v / 100 % 100) + "." + std::to_string(v % 100);
 }
 
 }  // namespace
 
 std::string signature_mismatch(const BuildSignature& daemon, const BuildSignature& plugin) {
-  if (plugin.sdk_major != daemon.sdk_major || plugin.sdk_minor > daemon.sdk_minor)
-    return "SDK " + std::to_string(plugin.sdk_major) + "." + std::to_string(plugin.sdk_minor) + " (daemon offers " +
-           std::to_string(daemon.sdk_major) + ".0-" + std::to_string(daemon.sdk_major) + "." +
-           std::to_string(daemon.sdk_minor) + ")";
+  // Only sdk_major and sdk_minor are read before the major version agrees:
+  // an older major version's signature may be shorter than ours.
+  if (plugin.sdk_major != daemon.sdk_major)
+    return "SDK " + std::to_string(plugin.sdk_major) + "." + std::to_string(plugin.sdk_minor) +
+           ", but this daemon offers SDK " + std::to_string(daemon.sdk_major) + ".0-" +
+           std::to_string(daemon.sdk_major) + "." + std::to_string(daemon.sdk_minor) +
+           " (a plugin must be rebuilt against the installed SDK for a new major version)";
+  if (plugin.sdk_minor > daemon.sdk_minor)
+    return "SDK " + std::to_string(plugin.sdk_major) + "." + std::to_string(plugin.sdk_minor) +
+           ", newer than this daemon's SDK " + std::to_string(daemon.sdk_major) + "." +
+           std::to_string(daemon.sdk_minor) + " (upgrade the daemon)";
   std::string plugin_compiler(plugin.compiler, strnlen(plugin.compiler, sizeof plugin.compiler));
   std::string daemon_compiler(daemon.compiler, strnlen(daemon.compiler, sizeof daemon.compiler));
   if (plugin_compiler != daemon_compiler)
@@ -56,7 +71,14 @@ std::string signature_mismatch(const BuildSignature& daemon, const BuildSignatur
     return "_GLIBCXX_USE_CXX11_ABI=" + std::to_string(plugin.cxx11_abi) + " (daemon: " +
            std::to_string(daemon.cxx11_abi) + ")";
   if (plugin.boost_version != daemon.boost_version)
-    return "Boost " + version_text(plugin.boost_version) + " (daemon: " + version_text(daemon.boost_version) + ")";
+    return "Boost " + boost_version_text(plugin.boost_version) + " (daemon: " +
+           boost_version_text(daemon.boost_version) + ")";
+  if (plugin.soci_version != daemon.soci_version)
+    return "SOCI " + soci_version_text(plugin.soci_version) + " (daemon: " + soci_version_text(daemon.soci_version) +
+           ")";
+  if (plugin.nlohmann_json_version != daemon.nlohmann_json_version)
+    return "nlohmann_json " + json_version_text(plugin.nlohmann_json_version) + " (daemon: " +
+           json_version_text(daemon.nlohmann_json_version) + ")";
   return {};
 }
 

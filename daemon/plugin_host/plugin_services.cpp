@@ -3,6 +3,7 @@
 #include "events/event_bus.hpp"
 #include "log/logger.hpp"
 #include "metrics/registry.hpp"
+#include "storage/database.hpp"
 
 #include <stdexcept>
 
@@ -11,11 +12,10 @@ namespace memberd {
 class PluginServices::PluginEvents final : public Events {
  public:
   explicit PluginEvents(PluginServices& host) : host_(host) {}
-  void publish(soci::session& tx, std::string_view type, const nlohmann::json& payload) override {
-    host_.shared_.events.publish(tx, type, payload);
+  Result<void> publish(UnitOfWork& work, std::string_view type, const nlohmann::json& payload) override {
+    return host_.shared_.events.publish(work, type, payload);
   }
-  void subscribe(std::string_view subscriber, std::vector<std::string> types,
-                 std::function<void(const Event&)> handler) override {
+  void subscribe(std::string_view subscriber, std::vector<std::string> types, EventHandler handler) override {
     auto owner = host_.owner_.lock();
     if (!owner || !host_.registration_open_)
       throw std::logic_error("Events::subscribe may only be called from start()");
@@ -43,16 +43,51 @@ class PluginServices::PluginMetrics final : public Metrics {
   std::string prefix_;
 };
 
+// Keys are prefixed with the plugin's name, so two plugins cannot share (or
+// reset) each other's counters.
+class PluginServices::PluginRateLimits final : public RateLimits {
+ public:
+  PluginRateLimits(RateLimits& shared, const std::string& plugin) : shared_(shared), prefix_(plugin + ":") {}
+  Result<void> reserve_attempt(UnitOfWork& work, std::string_view key, const AttemptPolicy& policy) override {
+    return shared_.reserve_attempt(work, prefix_ + std::string(key), policy);
+  }
+  Result<void> attempt_succeeded(UnitOfWork& work, std::string_view key) override {
+    return shared_.attempt_succeeded(work, prefix_ + std::string(key));
+  }
+  Result<AttemptState> attempt_failed(UnitOfWork& work, std::string_view key, const AttemptPolicy& policy) override {
+    return shared_.attempt_failed(work, prefix_ + std::string(key), policy);
+  }
+  Result<void> release_attempt(UnitOfWork& work, std::string_view key) override {
+    return shared_.release_attempt(work, prefix_ + std::string(key));
+  }
+  Result<AttemptState> attempt_state(UnitOfWork& work, std::string_view key, const AttemptPolicy& policy) override {
+    return shared_.attempt_state(work, prefix_ + std::string(key), policy);
+  }
+  Result<void> hit(UnitOfWork& work, std::string_view key, int limit, std::chrono::seconds window) override {
+    return shared_.hit(work, prefix_ + std::string(key), limit, window);
+  }
+  Result<void> check(UnitOfWork& work, std::string_view key, int limit, std::chrono::seconds window) override {
+    return shared_.check(work, prefix_ + std::string(key), limit, window);
+  }
+
+ private:
+  RateLimits& shared_;
+  std::string prefix_;
+};
+
 PluginServices::PluginServices(SharedServices shared, std::string plugin_name)
     : shared_(std::move(shared)), name_(std::move(plugin_name)) {
   logger_ = std::make_unique<ComponentLogger>(shared_.log, name_);
   events_ = std::make_unique<PluginEvents>(*this);
   metrics_ = std::make_unique<PluginMetrics>(shared_.metrics, name_);
+  rate_limits_ = std::make_unique<PluginRateLimits>(shared_.rate_limits, name_);
 }
 
 PluginServices::~PluginServices() = default;
 
 Logger& PluginServices::logger() { return *logger_; }
+
+Database& PluginServices::database() { return shared_.database; }
 
 void PluginServices::add_route(Route route) {
   if (!registration_open_) throw std::logic_error("Host::add_route may only be called from start()");

@@ -11,15 +11,18 @@
 namespace memberd {
 
 class EventBus;
+class ConnectionPool;
 class LogSink;
 class MetricsRegistry;
 class ComponentLogger;
 
 struct SharedServices {
   Accounts& accounts;
-  Database& database;
+  ConnectionPool& database;
   EventBus& events;
   Mail& mail;
+  RateLimits& rate_limits;
+  const Secrets& secrets;
   LogSink& log;
   MetricsRegistry& metrics;
   const Clock& clock;
@@ -42,9 +45,11 @@ class PluginServices final : public Host {
   std::string_view plugin_name() const override { return name_; }
   void add_route(Route route) override;
   Accounts& accounts() override { return shared_.accounts; }
-  Database& database() override { return shared_.database; }
+  Database& database() override;
   Events& events() override { return *events_; }
   Mail& mail() override { return shared_.mail; }
+  RateLimits& rate_limits() override { return *rate_limits_; }
+  const Secrets& secrets() const override { return shared_.secrets; }
   Logger& logger() override;
   const Clock& clock() const override { return shared_.clock; }
   Metrics& metrics() override { return *metrics_; }
@@ -55,6 +60,7 @@ class PluginServices final : public Host {
  private:
   class PluginEvents;
   class PluginMetrics;
+  class PluginRateLimits;
 
   SharedServices shared_;
   std::string name_;
@@ -64,6 +70,7 @@ class PluginServices final : public Host {
   std::unique_ptr<ComponentLogger> logger_;
   std::unique_ptr<Events> events_;
   std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<RateLimits> rate_limits_;
 };
 
 }  // namespace memberd

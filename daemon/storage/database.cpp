@@ -1,4 +1,5 @@
 #include "storage/database.hpp"
+#include "storage/pooled_unit.hpp"
 
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
@@ -95,7 +96,7 @@ std::string postgres_url_to_keywords(const std::string& url) {
   return out;
 }
 
-class ConnectionPool::Lease final : public DbLease {
+class ConnectionPool::Lease final : public PoolLease {
  public:
   Lease(ConnectionPool& pool, std::size_t index) : pool_(pool), index_(index) {}
   ~Lease() override { pool_.give_back(index_); }
@@ -149,12 +150,15 @@ ConnectionPool::ConnectionPool(const DatabaseSettings& settings) : lease_timeout
 
 ConnectionPool::~ConnectionPool() = default;
 
-std::unique_ptr<DbLease> ConnectionPool::lease() {
+std::unique_ptr<UnitOfWork> ConnectionPool::open_unit() { return std::make_unique<PooledUnit>(*this); }
+
+std::unique_ptr<PoolLease> ConnectionPool::lease() {
   std::unique_lock lock(mutex_);
   if (!available_.wait_for(lock, lease_timeout_, [&] { return !free_.empty(); })) throw DatabaseBusy();
   std::size_t index = free_.back();
   free_.pop_back();
   lock.unlock();
+  leases_total_.fetch_add(1, std::memory_order_relaxed);
   auto lease = std::make_unique<Lease>(*this, index);
   // A PostgreSQL restart drops every pooled connection; heal on the next lease.
   if (backend_ == Backend::postgresql && !sessions_[index]->is_connected()) sessions_[index]->reconnect();

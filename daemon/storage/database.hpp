@@ -9,6 +9,7 @@
 // libpq's keyword form here.
 #include <memberd/host.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -25,9 +26,19 @@ struct DatabaseSettings {
   std::chrono::milliseconds lease_timeout{5000};
 };
 
-// Thrown when no session frees up within the lease timeout: the host answers 503.
+// Thrown by ConnectionPool::lease() when no connection frees up within the
+// lease timeout. Units of work turn it into a `busy` Failure; it never reaches
+// a plugin.
 struct DatabaseBusy : std::runtime_error {
   DatabaseBusy() : std::runtime_error("no database connection became free in time") {}
+};
+
+// One connection borrowed from the pool; given back when this object dies.
+class PoolLease {
+ public:
+  virtual ~PoolLease() = default;
+  virtual soci::session& sql() = 0;
+  virtual Backend backend() const = 0;
 };
 
 // "postgresql://u:p@h:5432/db?sslmode=require" -> "dbname=db host=h port=5432 user=u password=p sslmode=require".
@@ -43,10 +54,17 @@ class ConnectionPool final : public Database {
   ~ConnectionPool() override;
 
   Backend backend() const override { return backend_; }
-  std::unique_ptr<DbLease> lease() override;
+  // A unit of work of its own (background work, start-up, tests).
+  std::unique_ptr<UnitOfWork> open_unit() override;
+
+  // Waits up to the lease timeout for a free connection; throws DatabaseBusy.
+  // Units of work call this; the daemon's start-up code may too.
+  std::unique_ptr<PoolLease> lease();
 
   std::size_t size() const { return sessions_.size(); }
   std::size_t in_use() const;
+  // Leases handed out since start (memberd_db_leases_total).
+  std::uint64_t leases_total() const { return leases_total_.load(std::memory_order_relaxed); }
   // Runs `select 1` on a leased session; false if the database does not answer.
   bool ping();
 
@@ -60,6 +78,7 @@ class ConnectionPool final : public Database {
   std::vector<std::size_t> free_;
   mutable std::mutex mutex_;
   std::condition_variable available_;
+  std::atomic<std::uint64_t> leases_total_{0};
 };
 
 }  // namespace memberd

@@ -1,6 +1,9 @@
 #include "storage/migrations.hpp"
 #include "storage/error_text.hpp"
 
+#include "storage/database.hpp"
+#include "storage/pooled_unit.hpp"
+
 #include <memberd/database.hpp>
 #include <soci/soci.h>
 
@@ -69,18 +72,7 @@ bool is_applied(soci::session& sql, std::string_view component, int version) {
 
 }  // namespace
 
-int current_schema_version(Database& database, std::string_view component) {
-  auto lease = database.lease();
-  auto& sql = lease->sql();
-  ensure_migrations_table(sql);
-  std::string c(component);
-  soci::indicator ind = soci::i_null;
-  int version = 0;
-  sql << "SELECT MAX(version) FROM schema_migrations WHERE component = :c", soci::use(c), soci::into(version, ind);
-  return ind == soci::i_ok ? version : 0;
-}
-
-MigrationReport apply_migrations(Database& database, std::string_view component,
+MigrationReport apply_migrations(ConnectionPool& database, std::string_view component,
                                  const std::vector<Migration>& steps) {
   MigrationReport report;
   auto ordered = steps;
@@ -90,8 +82,10 @@ MigrationReport apply_migrations(Database& database, std::string_view component,
       throw std::runtime_error(std::string(component) + ": migration versions must be unique and >= 1");
   }
 
-  auto lease = database.lease();
-  auto& sql = lease->sql();
+  PooledUnit unit(database);
+  auto connection = unit.connection();
+  if (!connection) throw std::runtime_error(std::string(component) + ": no database connection became free in time");
+  auto& sql = **connection;
   ensure_migrations_table(sql);
   const bool postgres = database.backend() == Backend::postgresql;
   std::string c(component);
@@ -100,12 +94,13 @@ MigrationReport apply_migrations(Database& database, std::string_view component,
     const std::string& body = postgres ? step.postgresql : step.sqlite;
     std::string where = std::string(component) + " migration " + std::to_string(step.version) + " (" + step.name + ")";
     if (body.empty()) throw std::runtime_error(where + " has no SQL for this database backend");
-    Transaction tx(*lease);
+    if (auto begun = unit.begin(); !begun)
+      throw std::runtime_error(where + ": the database is busy (" + begun.failure().detail + ")");
     try {
       if (postgres) sql << "SELECT pg_advisory_xact_lock(727274)";
       // Another daemon may have applied it while we waited for the lock.
       if (is_applied(sql, component, step.version)) {
-        tx.commit();
+        unit.rollback();
         continue;
       }
       for (const auto& statement : split_sql_statements(body)) sql << statement;
@@ -114,10 +109,10 @@ MigrationReport apply_migrations(Database& database, std::string_view component,
       std::string name = step.name;
       sql << "INSERT INTO schema_migrations (component, version, name, applied_at) VALUES (:c, :v, :n, :t)",
           soci::use(c), soci::use(version), soci::use(name), soci::use(now);
-      tx.commit();
+      if (auto done = unit.commit(); !done) throw std::runtime_error("the commit failed");
       report.applied.push_back(step.version);
     } catch (const std::exception& e) {
-      tx.rollback();
+      unit.rollback();
       throw std::runtime_error(where + " failed: " + describe_error(e));
     }
   }

@@ -15,6 +15,8 @@
 
 namespace memberd {
 
+class ConnectionPool;
+
 // Splits a migration's SQL into statements: a `;` ends one when it closes a
 // line, outside quotes and comments (SOCI runs one statement at a time).
 std::vector<std::string> split_sql_statements(std::string_view sql);
@@ -26,10 +28,8 @@ struct MigrationReport {
 // Applies the steps of `component` not yet recorded. Throws
 // std::runtime_error naming the component and version when one fails (that
 // step's changes are rolled back; earlier steps stay).
-MigrationReport apply_migrations(Database& database, std::string_view component,
+MigrationReport apply_migrations(ConnectionPool& database, std::string_view component,
                                  const std::vector<Migration>& steps);
 
-// The newest version recorded for `component`, 0 when none.
-int current_schema_version(Database& database, std::string_view component);
 
 }  // namespace memberd

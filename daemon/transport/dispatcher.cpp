@@ -1,10 +1,12 @@
 #include "transport/dispatcher.hpp"
-#include "storage/error_text.hpp"
 
-#include "auth/session_store.hpp"
+#include "auth/request_auth.hpp"
 #include "log/logger.hpp"
 #include "metrics/registry.hpp"
 #include "storage/database.hpp"
+#include "storage/error_text.hpp"
+#include "storage/pooled_unit.hpp"
+#include "transport/json_body.hpp"
 #include "util/crypto.hpp"
 
 #include <nlohmann/json.hpp>
@@ -18,12 +20,15 @@ namespace memberd {
 
 namespace {
 
-const std::string kSessionCookie = "memberd_session";
-
 class RequestContext final : public Request {
  public:
-  RequestContext(const RawRequest& raw, std::string request_id, std::string client_ip, PathParams params)
-      : raw_(raw), request_id_(std::move(request_id)), client_ip_(std::move(client_ip)), params_(std::move(params)) {}
+  RequestContext(const RawRequest& raw, std::string request_id, std::string client_ip, PathParams params,
+                 UnitOfWork& work)
+      : raw_(raw),
+        request_id_(std::move(request_id)),
+        client_ip_(std::move(client_ip)),
+        params_(std::move(params)),
+        work_(work) {}
   std::string_view method() const override { return raw_.method(); }
   std::string_view path() const override { return raw_.path(); }
   std::string path_param(std::string_view name) const override {
@@ -43,6 +48,7 @@ class RequestContext final : public Request {
     return *user_agent_;
   }
   std::string_view request_id() const override { return request_id_; }
+  UnitOfWork& work() const override { return work_; }
 
   Caller caller_;
   nlohmann::json json_;
@@ -52,6 +58,7 @@ class RequestContext final : public Request {
   std::string request_id_, client_ip_;
   mutable std::optional<std::string> user_agent_;
   PathParams params_;
+  UnitOfWork& work_;
 };
 
 std::string milliseconds_text(double seconds) {
@@ -59,8 +66,6 @@ std::string milliseconds_text(double seconds) {
   std::snprintf(buffer, sizeof buffer, "%.3f", seconds * 1000.0);
   return buffer;
 }
-
-bool is_safe_method(std::string_view m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
 
 // Request ids must be unique, not secret: a random prefix per thread and a
 // counter, instead of a trip to the CSPRNG on every request.
@@ -81,50 +86,6 @@ std::string incoming_request_id(const RawRequest& raw) {
   return new_request_id();
 }
 
-std::optional<std::string> cookie_value(const std::string& header, const std::string& name) {
-  std::size_t pos = 0;
-  while (pos < header.size()) {
-    while (pos < header.size() && (header[pos] == ' ' || header[pos] == ';')) ++pos;
-    auto end = header.find(';', pos);
-    if (end == std::string::npos) end = header.size();
-    auto pair = std::string_view(header).substr(pos, end - pos);
-    if (pair.size() > name.size() && pair.substr(0, name.size()) == name && pair[name.size()] == '=')
-      return std::string(pair.substr(name.size() + 1));
-    pos = end + 1;
-  }
-  return std::nullopt;
-}
-
-// nlohmann's parser recurses per nesting level: refuse deep documents before
-// they can exhaust the stack.
-bool nesting_within(const std::string& text, std::size_t limit) {
-  std::size_t depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > limit) return false;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return true;
-}
-
-bool is_json_content_type(const std::string& value) {
-  auto semicolon = value.find(';');
-  std::string type = value.substr(0, semicolon);
-  while (!type.empty() && type.back() == ' ') type.pop_back();
-  for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return type == "application/json" || (type.rfind("application/", 0) == 0 && type.size() > 5 &&
-                                        type.compare(type.size() - 5, 5, "+json") == 0);
-}
-
 Response with_allow(Response r, const std::string& allowed) {
   r.headers.emplace_back("Allow", allowed);
   return r;
@@ -132,9 +93,15 @@ Response with_allow(Response r, const std::string& allowed) {
 
 }  // namespace
 
-Dispatcher::Dispatcher(DispatcherSettings settings, const PublishedRoutes& routes, SessionStore& sessions,
-                       MetricsRegistry& metrics, LogSink& log, const Clock& clock)
-    : settings_(std::move(settings)), routes_(routes), sessions_(sessions), metrics_(metrics), log_(log), clock_(clock) {}
+Dispatcher::Dispatcher(DispatcherSettings settings, const PublishedRoutes& routes, ConnectionPool& database,
+                       SessionStore& sessions, MetricsRegistry& metrics, LogSink& log, const Clock& clock)
+    : settings_(std::move(settings)),
+      routes_(routes),
+      database_(database),
+      sessions_(sessions),
+      metrics_(metrics),
+      log_(log),
+      clock_(clock) {}
 
 Response Dispatcher::refuse(const RawRequest& raw, int status, std::string_view slug, std::string_view title,
                             std::string_view detail, bool retry_later) {
@@ -145,27 +112,40 @@ Response Dispatcher::refuse(const RawRequest& raw, int status, std::string_view 
   r.headers.emplace_back("Connection", "close");
   r.headers.emplace_back("X-Request-Id", request_id);
   account(raw, "refused", request_id, raw.peer_ip(), r,
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), {});
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), {}, 0);
   return r;
 }
 
+std::string Dispatcher::client_address(const RawRequest& raw) const {
+  if (raw.door() == Door::unix_socket) return "unix";
+  if (settings_.trusted_proxies.empty()) return std::string(raw.peer_ip());
+  return settings_.trusted_proxies.client_address(raw.peer_ip(), raw.header("X-Forwarded-For").value_or(""));
+}
+
+// The request's way: request id -> client address -> route -> identify ->
+// authorize (access, step-up, CSRF) -> parse body -> handler -> account.
+// Every phase answers "go on" or the problem to send; the request's unit of
+// work is finished (an open transaction rolled back, the connection given
+// back) before the response leaves.
 Response Dispatcher::handle(const RawRequest& raw) {
   auto started = std::chrono::steady_clock::now();
   std::string request_id = incoming_request_id(raw);
-  std::string client_ip;
-  if (raw.door() == Door::unix_socket) client_ip = "unix";
-  else if (settings_.trusted_proxies.empty()) client_ip = raw.peer_ip();
-  else client_ip = settings_.trusted_proxies.client_address(raw.peer_ip(), raw.header("X-Forwarded-For").value_or(""));
-
+  std::string client_ip = client_address(raw);
   // The snapshot keeps every route (and its plugin) alive until we return.
   auto table = routes_.snapshot();
   auto match = table->match(raw.method(), raw.path());
   std::string route_label = match.entry ? match.entry->route.pattern : "unmatched";
+  PooledUnit unit(database_);
 
   auto finish = [&](Response r) {
+    if (unit.finish())
+      log_.write(LogLevel::warn, match.entry ? match.entry->component : "core",
+                 "handler returned with its write transaction open: rolled back",
+                 {{"request_id", request_id}, {"route", route_label}});
     r.headers.emplace_back("X-Request-Id", request_id);
     account(raw, route_label, request_id, client_ip, r,
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), match.params);
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), match.params,
+            unit.leases());
     return r;
   };
 
@@ -178,95 +158,33 @@ Response Dispatcher::handle(const RawRequest& raw) {
 
   const RouteEntry& entry = *match.entry;
   const Route& route = entry.route;
-  RequestContext context(raw, request_id, client_ip, match.params);
-
+  RequestContext context(raw, request_id, client_ip, match.params, unit);
   try {
-    // Authentication: the socket operator, else a bearer token, else the cookie.
-    bool cookie_auth = false;
-    std::string csrf_hash;
-    bool bad_token = false;
-    if (raw.door() == Door::unix_socket && raw.peer_is_operator()) {
-      context.caller_.socket_operator = true;
-      context.caller_.roles = {"admin"};
-    } else {
-      std::optional<std::string> token;
-      if (auto auth = raw.header("Authorization"); auth && auth->size() > 7 &&
-                                                    (auth->compare(0, 7, "Bearer ") == 0 || auth->compare(0, 7, "bearer ") == 0)) {
-        token = auth->substr(7);
-      } else if (auto cookies = raw.header("Cookie")) {
-        token = cookie_value(*cookies, kSessionCookie);
-        cookie_auth = token.has_value();
-      }
-      if (token) {
-        if (auto session = sessions_.authenticate(*token)) {
-          context.caller_ = std::move(session->caller);
-          csrf_hash = std::move(session->csrf_hash);
-        } else {
-          bad_token = true;
-          cookie_auth = false;
-        }
-      }
-    }
-
-    const Caller& caller = context.caller_;
-    bool authenticated = caller.signed_in() || caller.socket_operator;
-    if (route.access != Access::anyone && !authenticated)
-      return finish(problem(401, "unauthenticated", "Not signed in",
-                            bad_token ? "The session has expired or was revoked; sign in again."
-                                      : "This needs a session: sign in first.")
-                        .with_header("WWW-Authenticate", "Bearer"));
-    if (route.access == Access::admin && !caller.has_role("admin"))
-      return finish(problem(403, "forbidden", "Forbidden", "This needs the admin role."));
-    if (route.access == Access::privileged && !caller.socket_operator && caller.privileged_until <= clock_.now())
-      return finish(problem(403, "step_up_required", "Step-up needed",
-                            "Confirm your password and security answer first (POST /api/v1/me/step-up)."));
-    // Cookies ride along on cross-site requests; a write must also prove it
-    // came from our own pages by echoing the CSRF token.
-    if (cookie_auth && !is_safe_method(raw.method())) {
-      auto sent = raw.header("X-CSRF-Token");
-      if (!sent || !constant_time_equal(sha256_hex(*sent), csrf_hash))
-        return finish(problem(403, "csrf", "CSRF token missing or wrong",
-                              "Send the memberd_csrf cookie's value in the X-CSRF-Token header."));
-    }
-
-    if (route.body == Body::json) {
-      if (!raw.body().empty() || !is_safe_method(raw.method())) {
-        auto type = raw.header("Content-Type");
-        if (!type || !is_json_content_type(*type))
-          return finish(problem(415, "unsupported_media_type", "Unsupported media type",
-                                "Send the body as application/json."));
-        if (!nesting_within(raw.body(), settings_.max_json_depth))
-          return finish(problem(400, "malformed_body", "Malformed JSON", "The document nests too deeply."));
-        context.json_ = nlohmann::json::parse(raw.body(), nullptr, false);
-        if (context.json_.is_discarded())
-          return finish(problem(400, "malformed_body", "Malformed JSON", "The body is not valid JSON."));
-        if (!context.json_.is_object())
-          return finish(problem(400, "malformed_body", "Malformed JSON", "The body must be a JSON object."));
-      }
-    }
-
+    CallerCredentials credentials{raw.door() == Door::unix_socket && raw.peer_is_operator(),
+                                  raw.header("Authorization"), raw.header("Cookie")};
+    auto identity = identify(credentials, sessions_, unit);
+    if (!identity) return finish(refusal_problem(identity.failure()));
+    if (auto refusal = authorize(route, *identity, raw.method(), raw.header("X-CSRF-Token"), clock_))
+      return finish(std::move(*refusal));
+    context.caller_ = std::move(identity->caller);
+    if (route.body == Body::json)
+      if (auto refusal = parse_json_body(raw.method(), raw.header("Content-Type"), raw.body(),
+                                         settings_.max_json_depth, context.json_))
+        return finish(std::move(*refusal));
     return finish(route.handler(context));
-  } catch (const HashingBusy&) {
-    return finish(problem(503, "busy", "Busy", "Too many sign-ins at once; try again shortly.")
-                      .with_header("Retry-After", "1"));
-  } catch (const DatabaseBusy&) {
-    return finish(problem(503, "busy", "Busy", "The database is saturated; try again shortly.")
-                      .with_header("Retry-After", "1"));
   } catch (const std::exception& e) {
     log_.write(LogLevel::error, entry.component, "handler failed",
                {{"request_id", request_id}, {"route", route.method + " " + route.pattern}, {"error", describe_error(e)}});
-    return finish(problem(500, "internal", "Internal error",
-                          "Something went wrong on our side. Quote request id " + request_id + "."));
   } catch (...) {
     log_.write(LogLevel::error, entry.component, "handler threw a non-exception",
                {{"request_id", request_id}, {"route", route.method + " " + route.pattern}});
-    return finish(problem(500, "internal", "Internal error",
-                          "Something went wrong on our side. Quote request id " + request_id + "."));
   }
+  return finish(problem(500, "internal", "Internal error",
+                        "Something went wrong on our side. Quote request id " + request_id + "."));
 }
 
-std::pair<Counter*, Histogram*> Dispatcher::series_for(std::string_view method, const std::string& route,
-                                                       const std::string& status) {
+Dispatcher::Series Dispatcher::series_for(std::string_view method, const std::string& route,
+                                          const std::string& status) {
   // The registry's lookups validate and sort labels; remembering the series
   // makes the hot path one hash lookup under a shared lock.
   std::string key = std::string(method) + ' ' + route + ' ' + status;
@@ -274,10 +192,12 @@ std::pair<Counter*, Histogram*> Dispatcher::series_for(std::string_view method, 
     std::shared_lock lock(series_mutex_);
     if (auto it = series_.find(key); it != series_.end()) return it->second;
   }
-  std::pair<Counter*, Histogram*> found{
+  Series found{
       &metrics_.counter("memberd_http_requests_total", "HTTP requests by route and status",
                         {{"method", std::string(method)}, {"route", route}, {"status", status}}),
-      &metrics_.histogram("memberd_http_request_duration_seconds", "HTTP request latency by route", {{"route", route}})};
+      &metrics_.histogram("memberd_http_request_duration_seconds", "HTTP request latency by route", {{"route", route}}),
+      &metrics_.counter("memberd_db_leases_total", "Database connections leased by requests, by route",
+                        {{"method", std::string(method)}, {"route", route}})};
   std::unique_lock lock(series_mutex_);
   series_.emplace(std::move(key), found);
   return found;
@@ -285,11 +205,12 @@ std::pair<Counter*, Histogram*> Dispatcher::series_for(std::string_view method, 
 
 void Dispatcher::account(const RawRequest& raw, const std::string& route, const std::string& request_id,
                          std::string_view client_ip, const Response& response, double seconds,
-                         const PathParams& params) {
+                         const PathParams& params, int leases) {
   std::string status = std::to_string(response.status);
-  auto [requests, latency] = series_for(raw.method(), route, status);
-  requests->inc();
-  latency->observe(seconds);
+  auto series = series_for(raw.method(), route, status);
+  series.requests->inc();
+  series.latency->observe(seconds);
+  if (leases > 0) series.leases->inc(leases);
 
   if (!log_.enabled(LogLevel::info)) return;
   // Tokens travel in some paths (/password-resets/{token}); the log shows the

@@ -1,9 +1,9 @@
 #pragma once
-// The request pipeline shared by both doors (TCP and the Unix socket):
-// request id -> client address -> route match (404/405) -> authentication
-// (bearer, cookie or socket operator) -> access level (401/403) -> CSRF for
-// cookie writes -> body checks (415/400) -> the handler, guarded -> metrics
-// and the access log.
+// The request pipeline shared by both doors (TCP and the Unix socket), as
+// named phases: request id -> client address -> route match (404/405) ->
+// identify and authorize (auth/request_auth.hpp) -> body (json_body.hpp) ->
+// the handler, with the request's unit of work, guarded -> metrics and the
+// access log.
 #include <memberd/http.hpp>
 
 #include "transport/client_address.hpp"
@@ -19,6 +19,7 @@
 namespace memberd {
 
 class SessionStore;
+class ConnectionPool;
 class MetricsRegistry;
 class Counter;
 class Histogram;
@@ -32,8 +33,8 @@ struct DispatcherSettings {
 
 class Dispatcher {
  public:
-  Dispatcher(DispatcherSettings settings, const PublishedRoutes& routes, SessionStore& sessions,
-             MetricsRegistry& metrics, LogSink& log, const Clock& clock);
+  Dispatcher(DispatcherSettings settings, const PublishedRoutes& routes, ConnectionPool& database,
+             SessionStore& sessions, MetricsRegistry& metrics, LogSink& log, const Clock& clock);
 
   Response handle(const RawRequest& raw);
   // The answer for requests refused before routing: overload (with
@@ -42,20 +43,26 @@ class Dispatcher {
                   std::string_view detail, bool retry_later);
 
  private:
+  struct Series {
+    Counter* requests;
+    Histogram* latency;
+    Counter* leases;
+  };
+  std::string client_address(const RawRequest& raw) const;
   void account(const RawRequest& raw, const std::string& route, const std::string& request_id,
-               std::string_view client_ip, const Response& response, double seconds, const PathParams& params);
-
-  std::pair<Counter*, Histogram*> series_for(std::string_view method, const std::string& route,
-                                            const std::string& status);
+               std::string_view client_ip, const Response& response, double seconds, const PathParams& params,
+               int leases);
+  Series series_for(std::string_view method, const std::string& route, const std::string& status);
 
   DispatcherSettings settings_;
   const PublishedRoutes& routes_;
+  ConnectionPool& database_;
   SessionStore& sessions_;
   MetricsRegistry& metrics_;
   LogSink& log_;
   const Clock& clock_;
   std::shared_mutex series_mutex_;
-  std::unordered_map<std::string, std::pair<Counter*, Histogram*>> series_;  // by "METHOD route status"
+  std::unordered_map<std::string, Series> series_;  // by "METHOD route status"
 };
 
 }  // namespace memberd

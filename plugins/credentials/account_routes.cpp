@@ -7,6 +7,7 @@
 #include <memberd/database.hpp>
 #include <memberd/email_address.hpp>
 #include <memberd/json.hpp>
+#include <memberd/session_cookies.hpp>
 
 namespace memberd::credentials {
 
@@ -29,16 +30,18 @@ Response join(Context& ctx, const Request& req) {
   if (password_confirm != password) errors.emplace_back("password_confirm", "The two passwords differ.");
   if (!errors.empty()) return validation_failed(errors);
 
-  auto hash = ctx.host.accounts().hash_password(password);
-  auto lease = ctx.host.database().lease();
-  Transaction tx(*lease);
-  auto id = ctx.host.accounts().create_member(tx.sql(), normalized, hash, {});
-  if (!id)
-    return problem(409, "email_taken", "Email already registered", "Sign in, or reset your password.",
-                   {{"email", "This address is already registered."}});
-  ctx.host.events().publish(tx.sql(), "member.created", {{"member_id", *id}, {"by", "self"}, {"ip", req.client_ip()}});
-  mail_welcome(ctx.host, tx.sql(), normalized);
-  tx.commit();
+  auto& work = req.work();
+  auto hash = ctx.host.accounts().hash_password(work, password);
+  if (!hash) return refusal_problem(hash.failure());
+  // The member, the event and the welcome mail commit together.
+  auto tx = WriteTransaction::open(work);
+  if (!tx) return refusal_problem(tx.failure());
+  auto id = ctx.host.accounts().create_member(work, normalized, *hash, {});
+  if (!id && id.failure().refusal == Refusal::taken) return email_taken("email", "Sign in, or reset your password.");
+  if (!id) return refusal_problem(id.failure());
+  MEMBERD_TRY(ctx.host.events().publish(work, "member.created", {{"member_id", *id}, {"by", "self"}, {"ip", req.client_ip()}}));
+  MEMBERD_TRY(mail_welcome(ctx.host, work, normalized));
+  MEMBERD_TRY(tx->commit());
   return json_response(201, {{"member_id", *id}});
 }
 
@@ -50,59 +53,61 @@ Response sign_in(Context& ctx, const Request& req) {
   if (password.empty()) errors.emplace_back("password", "Enter your password.");
   if (!errors.empty()) return validation_failed(errors);
 
-  if (auto network = ctx.lockout.address(std::string(req.client_ip())); network.locked)
-    return rate_limited(network.retry_after);
-  if (auto account = ctx.lockout.account(email); account.locked) return locked(account.retry_after);
-
-  auto member = ctx.host.accounts().find_by_email(email);
+  auto& work = req.work();
+  MEMBERD_TRY(reserve_attempt(ctx, req, email));
+  auto member = ctx.host.accounts().find_by_email(work, email);
+  if (!member && member.failure().refusal != Refusal::not_found) return refusal_problem(member.failure());
   // Unknown emails cost the same hash and get the same answer as wrong passwords.
-  auto check = ctx.host.accounts().verify_password(member ? member->member_id : std::string(), password);
-  if (check == PasswordCheck::busy)
-    return problem(503, "busy", "Busy", "Too many sign-ins at once; try again shortly.").with_header("Retry-After", "1");
-  if (check == PasswordCheck::wrong) {
-    auto state = count_failure(ctx, req, email, member ? member->member_id : std::string(), "password");
-    if (state.locked) return locked(state.retry_after);
+  std::string member_id = member ? member->member_id : std::string();
+  auto check = ctx.host.accounts().verify_password(work, member_id, password);
+  if (!check) {
+    release_attempt(ctx, req, email);
+    return refusal_problem(check.failure());
+  }
+  if (*check == PasswordCheck::wrong) {
+    if (auto outcome = count_failure(ctx, req, email, member_id, "password"); outcome.refusal) return *outcome.refusal;
     return problem(401, "bad_credentials", "Email or password is wrong", "Check both and try again.");
   }
-  count_success(ctx, email, member->member_id);
-  auto session = ctx.host.accounts().open_session(member->member_id, req.client_ip(), req.user_agent());
-  {
-    auto lease = ctx.host.database().lease();
-    Transaction tx(*lease);
-    auto event = audit(req, member->member_id);
-    event["session_id"] = session.session_id;
-    ctx.host.events().publish(tx.sql(), "session.created", event);
-    tx.commit();
-  }
+  // The session, its event and the cleared failures commit together.
+  auto tx = WriteTransaction::open(work);
+  if (!tx) return refusal_problem(tx.failure());
+  MEMBERD_TRY(count_success(ctx, work, email, member_id));
+  auto session = ctx.host.accounts().open_session(work, member_id, req.client_ip(), req.user_agent());
+  if (!session) return refusal_problem(session.failure());
+  auto event = audit(req, member_id);
+  event["session_id"] = session->session_id;
+  MEMBERD_TRY(ctx.host.events().publish(work, "session.created", event));
+  MEMBERD_TRY(tx->commit());
   ctx.host.metrics().increment("sign_ins_total", "Successful sign-ins");
-  auto r = json_response(201, {{"token", session.token},
-                               {"csrf_token", session.csrf_token},
-                               {"expires_at", session.expires_at},
-                               {"member_id", member->member_id},
+  auto r = json_response(201, {{"token", session->token},
+                               {"csrf_token", session->csrf_token},
+                               {"expires_at", session->expires_at},
+                               {"member_id", member_id},
                                // Recorded by the security_level plugin; until it exists there is none.
                                {"last_sign_in", nullptr}});
-  add_session_cookies(r, session, ctx.host.secure_cookies());
+  add_session_cookies(r, *session, ctx.host.secure_cookies());
   return r;
 }
 
 Response sign_out(Context& ctx, const Request& req) {
-  if (!req.caller().session_id.empty()) ctx.host.accounts().revoke_session(req.caller().session_id);
+  if (!req.caller().session_id.empty()) MEMBERD_TRY(ctx.host.accounts().revoke_session(req.work(), req.caller().session_id));
   auto r = no_content();
   clear_session_cookies(r, ctx.host.secure_cookies());
   return r;
 }
 
-Response me(Context& ctx, const Request& req) {
+Response me(Context&, const Request& req) {
   if (req.caller().member_id.empty())
     return problem(403, "member_only", "Members only", "This is a member's own record; sign in as the member.");
   // The session already carries the member (kept current by the host): one
   // query for what only this plugin knows.
   const auto& caller = req.caller();
-  bool question_set = stored_answer(ctx.host.database(), caller.member_id).has_value();
+  auto stored = stored_answer(req.work(), caller.member_id);
+  if (!stored) return refusal_problem(stored.failure());
   return json_response(200, {{"member_id", caller.member_id},
                              {"email", caller.email},
                              {"roles", caller.roles},
-                             {"security_question_set", question_set},
+                             {"security_question_set", stored->has_value()},
                              {"created_at", caller.member_since}});
 }
 

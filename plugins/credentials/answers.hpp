@@ -12,8 +12,10 @@ struct StoredAnswer {
   std::string question_id, answer_hash;
 };
 
-std::optional<StoredAnswer> stored_answer(Database& database, const std::string& member_id);
-void store_answer(soci::session& tx, const std::string& member_id, const std::string& question_id,
-                  const std::string& answer_hash, long long now);
+// nullopt when the member has none. Fails: busy.
+Result<std::optional<StoredAnswer>> stored_answer(UnitOfWork& work, const std::string& member_id);
+// Sets or replaces it (in the open transaction). Fails: busy.
+Result<void> store_answer(UnitOfWork& work, const std::string& member_id, const std::string& question_id,
+                          const std::string& answer_hash, long long now);
 
 }  // namespace memberd::credentials

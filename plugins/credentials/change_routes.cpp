@@ -12,6 +12,8 @@ namespace memberd::credentials {
 
 namespace {
 
+constexpr const char* kTakenByOther = "Another member uses this address.";
+
 Response change_email(Context& ctx, const Request& req) {
   const auto& caller = req.caller();
   auto new_email = normalize_email(string_field(req.json(), "new_email").value_or(""));
@@ -21,55 +23,68 @@ Response change_email(Context& ctx, const Request& req) {
   else if (new_email == caller.email) errors.emplace_back("new_email", "This is already your email address.");
   else if (confirm != new_email) errors.emplace_back("new_email_confirm", "The two email addresses differ.");
   if (!errors.empty()) return validation_failed(errors);
-  if (ctx.host.accounts().find_by_email(new_email))
-    return problem(409, "email_taken", "Email already registered", "Another member uses this address.",
-                   {{"new_email", "This address is already registered."}});
 
-  auto lease = ctx.host.database().lease();
-  Transaction tx(*lease);
+  auto& work = req.work();
+  auto holder = ctx.host.accounts().find_by_email(work, new_email);
+  if (holder) return email_taken("new_email", kTakenByOther);
+  if (holder.failure().refusal != Refusal::not_found) return refusal_problem(holder.failure());
+
+  auto tx = WriteTransaction::open(work);
+  if (!tx) return refusal_problem(tx.failure());
   auto event = audit(req, caller.member_id);
   if (!ctx.settings.verify_new_email) {
-    ctx.host.accounts().set_email(tx.sql(), caller.member_id, new_email);
+    // The unique index decides between two concurrent changes to one address.
+    auto changed = ctx.host.accounts().set_email(work, caller.member_id, new_email);
+    if (!changed && changed.failure().refusal == Refusal::taken) return email_taken("new_email", kTakenByOther);
+    if (!changed) return refusal_problem(changed.failure());
     event["old_email"] = caller.email;
     event["new_email"] = new_email;
-    ctx.host.events().publish(tx.sql(), "email.changed", event);
-    mail_email_changed(ctx.host, tx.sql(), caller.email, new_email);
-    tx.commit();
+    MEMBERD_TRY(ctx.host.events().publish(work, "email.changed", event));
+    MEMBERD_TRY(mail_email_changed(ctx.host, work, caller.email, new_email));
+    MEMBERD_TRY(tx->commit());
     return json_response(200, {{"email", new_email}});
   }
-  auto token = ctx.tokens.issue(tx.sql(), TokenKind::verify_email, caller.member_id,
+  auto token = ctx.tokens.issue(work, TokenKind::verify_email, caller.member_id,
                                 ctx.settings.verification_token_lifetime, new_email);
-  mail_verify_new_email(ctx.host, tx.sql(), new_email, ctx.settings.link_base + "/verify-email?token=" + token,
-                        ctx.settings.verification_token_lifetime);
-  mail_email_change_requested(ctx.host, tx.sql(), caller.email, new_email, std::string(req.client_ip()));
+  if (!token) return refusal_problem(token.failure());
+  MEMBERD_TRY(mail_verify_new_email(ctx.host, work, new_email, ctx.settings.link_base + "/verify-email?token=" + *token,
+                                    ctx.settings.verification_token_lifetime));
+  MEMBERD_TRY(mail_email_change_requested(ctx.host, work, caller.email, new_email, std::string(req.client_ip())));
   event["new_email"] = new_email;
-  ctx.host.events().publish(tx.sql(), "email.change_requested", event);
-  tx.commit();
+  MEMBERD_TRY(ctx.host.events().publish(work, "email.change_requested", event));
+  MEMBERD_TRY(tx->commit());
   return json_response(202, {{"pending_email", new_email}});
 }
 
 Response verify_email(Context& ctx, const Request& req) {
-  auto record = ctx.tokens.find(TokenKind::verify_email, req.path_param("token"));
-  if (!record) return problem(404, "not_found", "Unknown link", "This verification link is not valid.");
-  if (record->used || record->expired)
+  auto& work = req.work();
+  auto record = ctx.tokens.find(work, TokenKind::verify_email, req.path_param("token"));
+  if (!record) return refusal_problem(record.failure());
+  if (!*record) return problem(404, "not_found", "Unknown link", "This verification link is not valid.");
+  const TokenRecord& token = **record;
+  if (token.used || token.expired)
     return problem(410, "gone", "Link used or expired", "Ask for a new verification from your account settings.");
-  auto member = ctx.host.accounts().find_by_id(record->member_id);
-  if (!member) return problem(410, "gone", "Link used or expired", "The account no longer exists.");
-  if (auto holder = ctx.host.accounts().find_by_email(record->new_email); holder && holder->member_id != member->member_id)
-    return problem(409, "email_taken", "Email already registered", "Another member took this address meanwhile.");
+  auto member = ctx.host.accounts().find_by_id(work, token.member_id);
+  if (!member && member.failure().refusal == Refusal::not_found)
+    return problem(410, "gone", "Link used or expired", "The account no longer exists.");
+  if (!member) return refusal_problem(member.failure());
 
-  auto lease = ctx.host.database().lease();
-  Transaction tx(*lease);
-  if (!ctx.tokens.consume(tx.sql(), *record))
-    return problem(410, "gone", "Link used or expired", "This link was used already.");
-  ctx.host.accounts().set_email(tx.sql(), member->member_id, record->new_email);
+  auto tx = WriteTransaction::open(work);
+  if (!tx) return refusal_problem(tx.failure());
+  auto consumed = ctx.tokens.consume(work, token);
+  if (!consumed) return refusal_problem(consumed.failure());
+  if (!*consumed) return problem(410, "gone", "Link used or expired", "This link was used already.");
+  auto changed = ctx.host.accounts().set_email(work, member->member_id, token.new_email);
+  if (!changed && changed.failure().refusal == Refusal::taken)
+    return problem(409, "email_taken", "Email already registered", "Another member took this address meanwhile.");
+  if (!changed) return refusal_problem(changed.failure());
   auto event = audit(req, member->member_id);
   event["old_email"] = member->email;
-  event["new_email"] = record->new_email;
-  ctx.host.events().publish(tx.sql(), "email.changed", event);
-  mail_email_changed(ctx.host, tx.sql(), member->email, record->new_email);
-  tx.commit();
-  return json_response(200, {{"email", record->new_email}});
+  event["new_email"] = token.new_email;
+  MEMBERD_TRY(ctx.host.events().publish(work, "email.changed", event));
+  MEMBERD_TRY(mail_email_changed(ctx.host, work, member->email, token.new_email));
+  MEMBERD_TRY(tx->commit());
+  return json_response(200, {{"email", token.new_email}});
 }
 
 Response change_password(Context& ctx, const Request& req) {
@@ -82,17 +97,18 @@ Response change_password(Context& ctx, const Request& req) {
   else if (confirm != password) errors.emplace_back("new_password_confirm", "The two passwords differ.");
   if (!errors.empty()) return validation_failed(errors);
 
-  auto hash = ctx.host.accounts().hash_password(password);
-  {
-    auto lease = ctx.host.database().lease();
-    Transaction tx(*lease);
-    ctx.host.accounts().set_password(tx.sql(), caller.member_id, hash);
-    ctx.host.events().publish(tx.sql(), "password.changed", audit(req, caller.member_id));
-    mail_password_changed(ctx.host, tx.sql(), caller.email, std::string(req.client_ip()));
-    tx.commit();
-  }
-  // Whoever else holds a session with the old password is out.
-  ctx.host.accounts().revoke_sessions(caller.member_id, caller.session_id);
+  auto& work = req.work();
+  auto hash = ctx.host.accounts().hash_password(work, password);
+  if (!hash) return refusal_problem(hash.failure());
+  auto tx = WriteTransaction::open(work);
+  if (!tx) return refusal_problem(tx.failure());
+  MEMBERD_TRY(ctx.host.accounts().set_password(work, caller.member_id, *hash));
+  MEMBERD_TRY(ctx.host.events().publish(work, "password.changed", audit(req, caller.member_id)));
+  MEMBERD_TRY(mail_password_changed(ctx.host, work, caller.email, std::string(req.client_ip())));
+  // Whoever else holds a session with the old password is out, in the same commit.
+  auto revoked = ctx.host.accounts().revoke_sessions(work, caller.member_id, caller.session_id);
+  if (!revoked) return refusal_problem(revoked.failure());
+  MEMBERD_TRY(tx->commit());
   return no_content();
 }
 

@@ -1,7 +1,6 @@
 #pragma once
 // What every flow of the plugin shares, built once in start().
 #include "common_passwords.hpp"
-#include "lockout.hpp"
 #include "password_policy.hpp"
 #include "settings.hpp"
 #include "tokens.hpp"
@@ -17,7 +16,9 @@ struct Context {
   Settings settings;
   std::unique_ptr<CommonPasswords> common;
   PasswordPolicy policy;
-  Lockout lockout;
+  // Wrong passwords and answers per account (RateLimits, keyed by the
+  // normalised email so an address nobody owns locks exactly like a real one).
+  AttemptPolicy account_attempts;
   Tokens tokens;
 
   Context(Host& h, Settings s)
@@ -25,9 +26,8 @@ struct Context {
         settings(std::move(s)),
         common(std::make_unique<CommonPasswords>(settings.common_passwords_file)),
         policy{settings.password_min_length, 256, common.get()},
-        lockout(h.database(), h.clock(), settings.lock_after_failures, settings.lock_durations,
-                settings.address_failures_per_minute),
-        tokens(h.database(), h.clock()) {}
+        account_attempts{settings.lock_after_failures, settings.lock_durations},
+        tokens(h.secrets(), h.clock()) {}
 };
 
 }  // namespace memberd::credentials

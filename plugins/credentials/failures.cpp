@@ -1,48 +1,97 @@
+// The guard around every password and answer check: the network cap, the
+// account's reserved attempts, and what a failure or a success records.
 #include "notices.hpp"
 #include "replies.hpp"
 #include "routes.hpp"
 
-#include <memberd/database.hpp>
+#include <memberd/client_network.hpp>
+#include <memberd/problem.hpp>
 
 namespace memberd::credentials {
 
-LockState count_failure(Context& ctx, const Request& request, const std::string& email, const std::string& member_id,
-                        const char* what) {
-  ctx.lockout.address_failed(std::string(request.client_ip()));
-  LockState state = ctx.lockout.account_failed(email);
-  auto lease = ctx.host.database().lease();
-  Transaction tx(*lease);
-  auto event = audit(request, member_id);
-  event["what"] = what;
-  if (member_id.empty()) event["member_id"] = nullptr;
-  ctx.host.events().publish(tx.sql(), "signin.failed", event);
-  if (state.locked && !member_id.empty()) {
-    ctx.host.events().publish(tx.sql(), "account.locked",
-                              {{"member_id", member_id}, {"seconds", state.retry_after.count()}, {"ip", request.client_ip()}});
-    mail_account_locked(ctx.host, tx.sql(), email, state.retry_after);
-  }
-  tx.commit();
-  if (state.locked && !member_id.empty())
-    ctx.host.accounts().set_locked_until(member_id, ctx.host.clock().now() + state.retry_after);
+namespace {
+
+constexpr std::chrono::seconds kNetworkWindow{60};
+
+std::string network_key(const Request& request) { return "network:" + client_network(request.client_ip()); }
+
+}  // namespace
+
+std::string account_key(const std::string& email) { return "account:" + email; }
+
+Result<void> network_allows(Context& ctx, const Request& request) {
+  auto allowed = ctx.host.rate_limits().check(request.work(), network_key(request),
+                                              ctx.settings.address_failures_per_minute, kNetworkWindow);
+  if (allowed || allowed.failure().refusal != Refusal::rate_limited) return allowed;
+  Failure refused = allowed.failure();
+  refused.detail = "Too many failed attempts from your network; wait a moment.";
+  return refused;
+}
+
+Result<void> reserve_attempt(Context& ctx, const Request& request, const std::string& email) {
+  if (auto network = network_allows(ctx, request); !network) return network;
+  return ctx.host.rate_limits().reserve_attempt(request.work(), account_key(email), ctx.account_attempts);
+}
+
+void release_attempt(Context& ctx, const Request& request, const std::string& email) {
+  // Best effort: a reservation nobody reports lapses on its own.
+  (void)ctx.host.rate_limits().release_attempt(request.work(), account_key(email));
+}
+
+FailureOutcome count_failure(Context& ctx, const Request& request, const std::string& email,
+                             const std::string& member_id, const char* what) {
+  auto& work = request.work();
+  auto state = ctx.host.rate_limits().attempt_failed(work, account_key(email), ctx.account_attempts);
+  if (!state) return {refusal_problem(state.failure())};
+  // The network's window counts failures only; its refusal shows on the next try.
+  if (auto counted = ctx.host.rate_limits().hit(work, network_key(request), ctx.settings.address_failures_per_minute,
+                                                 kNetworkWindow);
+      !counted && counted.failure().refusal != Refusal::rate_limited)
+    return {refusal_problem(counted.failure())};
+  auto recorded = [&]() -> std::optional<Response> {
+    auto tx = WriteTransaction::open(work);
+    if (!tx) return refusal_problem(tx.failure());
+    auto event = audit(request, member_id);
+    event["what"] = what;
+    if (member_id.empty()) event["member_id"] = nullptr;
+    MEMBERD_TRY(ctx.host.events().publish(work, "signin.failed", event));
+    if (state->locked && !member_id.empty()) {
+      MEMBERD_TRY(ctx.host.events().publish(
+          work, "account.locked",
+          {{"member_id", member_id}, {"seconds", state->retry_after.count()}, {"ip", request.client_ip()}}));
+      MEMBERD_TRY(mail_account_locked(ctx.host, work, email, state->retry_after));
+      MEMBERD_TRY(
+          ctx.host.accounts().set_locked_until(work, member_id, ctx.host.clock().now() + state->retry_after));
+    }
+    MEMBERD_TRY(tx->commit());
+    return std::nullopt;
+  }();
+  if (recorded) return {std::move(recorded)};
   ctx.host.metrics().increment("failures_total", "Wrong passwords and answers", {{"what", what}});
-  return state;
+  if (state->locked) return {locked(state->retry_after)};
+  return {std::nullopt, state->attempts_left};
+}
+
+Result<void> count_success(Context& ctx, UnitOfWork& work, const std::string& email, const std::string& member_id) {
+  if (auto cleared = ctx.host.rate_limits().attempt_succeeded(work, account_key(email)); !cleared) return cleared;
+  return ctx.host.accounts().set_locked_until(work, member_id, TimePoint{});
 }
 
 std::optional<Response> check_current_password(Context& ctx, const Request& request, const std::string& password) {
   const auto& caller = request.caller();
-  if (auto state = ctx.lockout.account(caller.email); state.locked) return locked(state.retry_after);
-  auto check = ctx.host.accounts().verify_password(caller.member_id, password);
-  if (check == PasswordCheck::busy)
-    return problem(503, "busy", "Busy", "Try again shortly.").with_header("Retry-After", "1");
-  if (check == PasswordCheck::ok) return std::nullopt;
-  auto state = count_failure(ctx, request, caller.email, caller.member_id, "password");
-  if (state.locked) return locked(state.retry_after);
-  return wrong_secret("wrong_password", "The current password is wrong", state.attempts_left);
-}
-
-void count_success(Context& ctx, const std::string& email, const std::string& member_id) {
-  ctx.lockout.account_succeeded(email);
-  ctx.host.accounts().set_locked_until(member_id, TimePoint{});
+  auto& work = request.work();
+  if (auto reserved = reserve_attempt(ctx, request, caller.email); !reserved)
+    return refusal_problem(reserved.failure());
+  auto check = ctx.host.accounts().verify_password(work, caller.member_id, password);
+  if (!check || *check == PasswordCheck::right) {
+    // Right (the flow goes on to its next step) or not checked at all.
+    release_attempt(ctx, request, caller.email);
+    if (!check) return refusal_problem(check.failure());
+    return std::nullopt;
+  }
+  auto outcome = count_failure(ctx, request, caller.email, caller.member_id, "password");
+  if (outcome.refusal) return outcome.refusal;
+  return wrong_secret("wrong_password", "The current password is wrong", outcome.attempts_left);
 }
 
 }  // namespace memberd::credentials

@@ -20,16 +20,15 @@ Response catalogue(Context& ctx) {
 }
 
 Response my_question(Context& ctx, const Request& req) {
-  auto stored = stored_answer(ctx.host.database(), req.caller().member_id);
-  if (!stored) return problem(404, "not_found", "No security question set", "Choose one first.");
-  const Question* q = ctx.settings.question(stored->question_id);
-  return json_response(200, {{"question_id", stored->question_id},
+  auto stored = stored_answer(req.work(), req.caller().member_id);
+  if (!stored) return refusal_problem(stored.failure());
+  if (!*stored) return problem(404, "not_found", "No security question set", "Choose one first.");
+  const Question* q = ctx.settings.question((*stored)->question_id);
+  return json_response(200, {{"question_id", (*stored)->question_id},
                              {"text", q ? q->text : "(a question no longer offered; please choose a new one)"}});
 }
 
-bool privileged(Context& ctx, const Request& req) {
-  return req.caller().privileged_until > ctx.host.clock().now();
-}
+bool privileged(Context& ctx, const Request& req) { return req.caller().privileged_until > ctx.host.clock().now(); }
 
 Response set_question(Context& ctx, const Request& req) {
   const auto& caller = req.caller();
@@ -46,9 +45,11 @@ Response set_question(Context& ctx, const Request& req) {
   if (password.empty()) errors.emplace_back("current_password", "Enter your current password.");
   if (!errors.empty()) return validation_failed(errors);
 
-  auto existing = stored_answer(ctx.host.database(), caller.member_id);
+  auto& work = req.work();
+  auto existing = stored_answer(work, caller.member_id);
+  if (!existing) return refusal_problem(existing.failure());
   // Replacing a question is as sensitive as changing the password.
-  if (existing && !privileged(ctx, req))
+  if (existing->has_value() && !privileged(ctx, req))
     return problem(403, "step_up_required", "Step-up needed",
                    "Confirm your password and current answer first (POST /api/v1/me/step-up).");
   if (auto refusal = check_current_password(ctx, req, password)) return *refusal;
@@ -56,16 +57,17 @@ Response set_question(Context& ctx, const Request& req) {
   if (*normalized == normalize_answer(caller.email).value_or("") || *normalized == normalize_answer(password).value_or(""))
     return validation_failed({{"answer", "Choose an answer that is not your email address or password."}});
 
-  auto hash = ctx.host.accounts().hash_secret(*normalized);
-  auto lease = ctx.host.database().lease();
-  Transaction tx(*lease);
-  store_answer(tx.sql(), caller.member_id, question_id, hash, ctx.host.clock().unix_now());
+  auto hash = ctx.host.accounts().hash_secret(work, *normalized);
+  if (!hash) return refusal_problem(hash.failure());
+  auto tx = WriteTransaction::open(work);
+  if (!tx) return refusal_problem(tx.failure());
+  MEMBERD_TRY(store_answer(work, caller.member_id, question_id, *hash, ctx.host.clock().unix_now()));
   auto event = audit(req, caller.member_id);
   event["question_id"] = question_id;
-  event["replaced"] = existing.has_value();
-  ctx.host.events().publish(tx.sql(), "security_question.set", event);
-  mail_question_changed(ctx.host, tx.sql(), caller.email, std::string(req.client_ip()));
-  tx.commit();
+  event["replaced"] = existing->has_value();
+  MEMBERD_TRY(ctx.host.events().publish(work, "security_question.set", event));
+  MEMBERD_TRY(mail_question_changed(ctx.host, work, caller.email, std::string(req.client_ip())));
+  MEMBERD_TRY(tx->commit());
   return no_content();
 }
 
@@ -79,28 +81,39 @@ Response step_up(Context& ctx, const Request& req) {
   if (password.empty()) errors.emplace_back("current_password", "Enter your current password.");
   if (answer.empty()) errors.emplace_back("answer", "Type the answer to your security question.");
 
-  auto stored = stored_answer(ctx.host.database(), caller.member_id);
-  if (!stored)
+  auto& work = req.work();
+  auto stored = stored_answer(work, caller.member_id);
+  if (!stored) return refusal_problem(stored.failure());
+  if (!*stored)
     return problem(409, "security_question_required", "Choose a security question first",
                    "Changing your email or password needs a security question: pick one from "
                    "GET /api/v1/security-questions and set it with PUT /api/v1/me/security-question.");
   if (!errors.empty()) return validation_failed(errors);
   if (auto refusal = check_current_password(ctx, req, password)) return *refusal;
+
+  MEMBERD_TRY(reserve_attempt(ctx, req, caller.email));
   auto normalized = normalize_answer(answer).value_or("");
-  if (normalized.empty() || !ctx.host.accounts().verify_secret(stored->answer_hash, normalized)) {
-    auto state = count_failure(ctx, req, caller.email, caller.member_id, "answer");
-    if (state.locked) return locked(state.retry_after);
-    return wrong_secret("wrong_answer", "The answer is wrong", state.attempts_left);
+  bool right = false;
+  if (!normalized.empty()) {
+    auto verified = ctx.host.accounts().verify_secret(work, (*stored)->answer_hash, normalized);
+    if (!verified) {
+      release_attempt(ctx, req, caller.email);
+      return refusal_problem(verified.failure());
+    }
+    right = *verified;
   }
-  count_success(ctx, caller.email, caller.member_id);
+  if (!right) {
+    auto outcome = count_failure(ctx, req, caller.email, caller.member_id, "answer");
+    if (outcome.refusal) return *outcome.refusal;
+    return wrong_secret("wrong_answer", "The answer is wrong", outcome.attempts_left);
+  }
   auto until = ctx.host.clock().now() + ctx.settings.step_up;
-  ctx.host.accounts().set_privileged_until(caller.session_id, until);
-  {
-    auto lease = ctx.host.database().lease();
-    Transaction tx(*lease);
-    ctx.host.events().publish(tx.sql(), "step_up.succeeded", audit(req, caller.member_id));
-    tx.commit();
-  }
+  auto tx = WriteTransaction::open(work);
+  if (!tx) return refusal_problem(tx.failure());
+  MEMBERD_TRY(count_success(ctx, work, caller.email, caller.member_id));
+  MEMBERD_TRY(ctx.host.accounts().set_privileged_until(work, caller.session_id, until));
+  MEMBERD_TRY(ctx.host.events().publish(work, "step_up.succeeded", audit(req, caller.member_id)));
+  MEMBERD_TRY(tx->commit());
   return json_response(200, {{"privileged_until", ctx.host.clock().format(until)}});
 }
 

@@ -1,7 +1,7 @@
 #include "replies.hpp"
 
-#include <memberd/host.hpp>
 #include <memberd/json.hpp>
+#include <memberd/problem.hpp>
 
 namespace memberd::credentials {
 
@@ -10,23 +10,16 @@ Response validation_failed(const FieldErrors& errors) {
 }
 
 Response locked(std::chrono::seconds retry_after) {
-  return problem(429, "locked", "Too many failed attempts",
-                 "This account is locked for a while; try again later.")
-      .with_header("Retry-After", std::to_string(std::max<long long>(1, retry_after.count())));
-}
-
-Response rate_limited(std::chrono::seconds retry_after) {
-  return problem(429, "rate_limited", "Too many attempts", "Too many failed attempts from your network; wait a moment.")
-      .with_header("Retry-After", std::to_string(std::max<long long>(1, retry_after.count())));
+  return refusal_problem(Failure{Refusal::locked, retry_after, "This account is locked for a while; try again later."});
 }
 
 Response wrong_secret(const char* slug, const char* title, int attempts_left) {
-  nlohmann::json body{{"type", std::string("urn:memberd:problem:") + slug},
-                      {"title", title},
-                      {"status", 403},
-                      {"detail", "Check it and try again."},
-                      {"attempts_left", attempts_left}};
-  return Response{403, "application/problem+json", body.dump(), {}};
+  return Problem(403, slug, title).detail("Check it and try again.").extension("attempts_left", attempts_left);
+}
+
+Response email_taken(const char* field, const char* detail) {
+  return problem(409, "email_taken", "Email already registered", detail,
+                 {{field, "This address is already registered."}});
 }
 
 Response no_content() { return Response{204, "application/json; charset=utf-8", "", {}}; }

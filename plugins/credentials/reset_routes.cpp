@@ -23,43 +23,53 @@ Response accepted() {
 Response request_reset(Context& ctx, const Request& req) {
   auto email = normalize_email(string_field(req.json(), "email").value_or(""));
   if (!looks_like_email(email)) return validation_failed({{"email", "Enter a valid email address."}});
+  auto& work = req.work();
   // A flood of requests from one network is throttled; the account never locks.
-  if (auto network = ctx.lockout.address(std::string(req.client_ip())); network.locked)
-    return rate_limited(network.retry_after);
-  auto member = ctx.host.accounts().find_by_email(email);
-  if (!member) return accepted();
-  auto lease = ctx.host.database().lease();
-  Transaction tx(*lease);
-  auto token = ctx.tokens.issue(tx.sql(), TokenKind::reset, member->member_id, ctx.settings.reset_token_lifetime);
-  mail_reset_link(ctx.host, tx.sql(), member->email, ctx.settings.link_base + "/reset-password?token=" + token,
-                  ctx.settings.reset_token_lifetime);
-  ctx.host.events().publish(tx.sql(), "password.reset_requested", audit(req, member->member_id));
-  tx.commit();
+  MEMBERD_TRY(network_allows(ctx, req));
+  auto member = ctx.host.accounts().find_by_email(work, email);
+  if (!member && member.failure().refusal == Refusal::not_found) return accepted();
+  if (!member) return refusal_problem(member.failure());
+  auto tx = WriteTransaction::open(work);
+  if (!tx) return refusal_problem(tx.failure());
+  auto token = ctx.tokens.issue(work, TokenKind::reset, member->member_id, ctx.settings.reset_token_lifetime);
+  if (!token) return refusal_problem(token.failure());
+  MEMBERD_TRY(mail_reset_link(ctx.host, work, member->email, ctx.settings.link_base + "/reset-password?token=" + *token,
+                              ctx.settings.reset_token_lifetime));
+  MEMBERD_TRY(ctx.host.events().publish(work, "password.reset_requested", audit(req, member->member_id)));
+  MEMBERD_TRY(tx->commit());
   return accepted();
 }
 
-std::optional<Response> unusable(const std::optional<TokenRecord>& record) {
-  if (!record) return problem(404, "not_found", "Unknown link", "This reset link is not valid.");
-  if (record->used || record->expired)
+// The token's record when it can still be used, else the problem to answer.
+std::variant<TokenRecord, Response> usable_token(Context& ctx, const Request& req) {
+  auto record = ctx.tokens.find(req.work(), TokenKind::reset, req.path_param("token"));
+  if (!record) return refusal_problem(record.failure());
+  if (!*record) return problem(404, "not_found", "Unknown link", "This reset link is not valid.");
+  if ((*record)->used || (*record)->expired)
     return problem(410, "gone", "Link used or expired", "Ask for a new reset link.");
-  return std::nullopt;
+  return **record;
 }
 
 Response show_reset(Context& ctx, const Request& req) {
-  auto record = ctx.tokens.find(TokenKind::reset, req.path_param("token"));
-  if (auto refusal = unusable(record)) return *refusal;
-  auto stored = stored_answer(ctx.host.database(), record->member_id);
-  const Question* q = stored ? ctx.settings.question(stored->question_id) : nullptr;
-  if (!stored) return json_response(200, {{"question_required", false}});
+  auto token = usable_token(ctx, req);
+  if (auto* refusal = std::get_if<Response>(&token)) return *refusal;
+  auto stored = stored_answer(req.work(), std::get<TokenRecord>(token).member_id);
+  if (!stored) return refusal_problem(stored.failure());
+  if (!*stored) return json_response(200, {{"question_required", false}});
+  const Question* q = ctx.settings.question((*stored)->question_id);
   return json_response(200, {{"question_required", true},
                              {"question_text", q ? q->text : "(the question you chose, no longer offered)"}});
 }
 
 Response complete_reset(Context& ctx, const Request& req) {
-  auto record = ctx.tokens.find(TokenKind::reset, req.path_param("token"));
-  if (auto refusal = unusable(record)) return *refusal;
-  auto member = ctx.host.accounts().find_by_id(record->member_id);
-  if (!member) return problem(410, "gone", "Link used or expired", "The account no longer exists.");
+  auto token = usable_token(ctx, req);
+  if (auto* refusal = std::get_if<Response>(&token)) return *refusal;
+  const TokenRecord& record = std::get<TokenRecord>(token);
+  auto& work = req.work();
+  auto member = ctx.host.accounts().find_by_id(work, record.member_id);
+  if (!member && member.failure().refusal == Refusal::not_found)
+    return problem(410, "gone", "Link used or expired", "The account no longer exists.");
+  if (!member) return refusal_problem(member.failure());
 
   auto password = string_field(req.json(), "new_password").value_or("");
   auto confirm = string_field(req.json(), "new_password_confirm").value_or("");
@@ -68,28 +78,46 @@ Response complete_reset(Context& ctx, const Request& req) {
   else if (confirm != password) errors.emplace_back("new_password_confirm", "The two passwords differ.");
   if (!errors.empty()) return validation_failed(errors);
 
-  if (auto state = ctx.lockout.account(member->email); state.locked) return locked(state.retry_after);
-  if (auto stored = stored_answer(ctx.host.database(), member->member_id)) {
+  auto stored = stored_answer(work, member->member_id);
+  if (!stored) return refusal_problem(stored.failure());
+  if (stored->has_value()) {
+    MEMBERD_TRY(reserve_attempt(ctx, req, member->email));
     auto answer = normalize_answer(string_field(req.json(), "answer").value_or("")).value_or("");
-    if (answer.empty() || !ctx.host.accounts().verify_secret(stored->answer_hash, answer)) {
-      auto state = count_failure(ctx, req, member->email, member->member_id, "answer");
-      if (state.locked) return locked(state.retry_after);
-      return wrong_secret("wrong_answer", "The answer is wrong", state.attempts_left);
+    bool right = false;
+    if (!answer.empty()) {
+      auto verified = ctx.host.accounts().verify_secret(work, (*stored)->answer_hash, answer);
+      if (!verified) {
+        release_attempt(ctx, req, member->email);
+        return refusal_problem(verified.failure());
+      }
+      right = *verified;
     }
+    if (!right) {
+      auto outcome = count_failure(ctx, req, member->email, member->member_id, "answer");
+      if (outcome.refusal) return *outcome.refusal;
+      return wrong_secret("wrong_answer", "The answer is wrong", outcome.attempts_left);
+    }
+  } else if (auto state = ctx.host.rate_limits().attempt_state(work, account_key(member->email), ctx.account_attempts);
+             !state || state->locked) {
+    if (!state) return refusal_problem(state.failure());
+    return locked(state->retry_after);
   }
-  auto hash = ctx.host.accounts().hash_password(password);
-  {
-    auto lease = ctx.host.database().lease();
-    Transaction tx(*lease);
-    if (!ctx.tokens.consume(tx.sql(), *record))
-      return problem(410, "gone", "Link used or expired", "This link was used already.");
-    ctx.host.accounts().set_password(tx.sql(), member->member_id, hash);
-    ctx.host.events().publish(tx.sql(), "password.reset", audit(req, member->member_id));
-    mail_password_changed(ctx.host, tx.sql(), member->email, std::string(req.client_ip()));
-    tx.commit();
-  }
-  count_success(ctx, member->email, member->member_id);
-  ctx.host.accounts().revoke_sessions(member->member_id, "");
+  auto hash = ctx.host.accounts().hash_password(work, password);
+  if (!hash) return refusal_problem(hash.failure());
+  // The password, the used link, the event, the mail, the cleared failures
+  // and every revoked session commit together.
+  auto tx = WriteTransaction::open(work);
+  if (!tx) return refusal_problem(tx.failure());
+  auto consumed = ctx.tokens.consume(work, record);
+  if (!consumed) return refusal_problem(consumed.failure());
+  if (!*consumed) return problem(410, "gone", "Link used or expired", "This link was used already.");
+  MEMBERD_TRY(ctx.host.accounts().set_password(work, member->member_id, *hash));
+  MEMBERD_TRY(ctx.host.events().publish(work, "password.reset", audit(req, member->member_id)));
+  MEMBERD_TRY(mail_password_changed(ctx.host, work, member->email, std::string(req.client_ip())));
+  MEMBERD_TRY(count_success(ctx, work, member->email, member->member_id));
+  auto revoked = ctx.host.accounts().revoke_sessions(work, member->member_id, "");
+  if (!revoked) return refusal_problem(revoked.failure());
+  MEMBERD_TRY(tx->commit());
   return no_content();
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // The plugin's routes, one file per group of flows (api.md, "Members,
-// sessions, credentials").
+// sessions, credentials"), and the guard every secret check goes through.
 #include "context.hpp"
 
 #include <optional>
@@ -12,11 +12,35 @@ void add_question_routes(Context& ctx);  // the catalogue, the member's question
 void add_change_routes(Context& ctx);    // change email (and verify it), change password
 void add_reset_routes(Context& ctx);     // forgotten password
 
-// After a wrong password or answer: counts it for the account and the client
-// network and, when that locks the account, tells the member and the admins.
-LockState count_failure(Context& ctx, const Request& request, const std::string& email, const std::string& member_id,
-                        const char* what);
-void count_success(Context& ctx, const std::string& email, const std::string& member_id);
+// The account's key for RateLimits: the normalised email, so an address
+// nobody owns locks exactly like a real one and a lock reveals nothing.
+std::string account_key(const std::string& email);
+// The per-network cap on failures (IPv4 address, IPv6 /64): refused with
+// 429 rate_limited once the network failed too often in the last minute.
+Result<void> network_allows(Context& ctx, const Request& request);
+
+// Before a password or answer of the account `email` is checked: refuses
+// when the client's network failed too often (429 rate_limited) or the
+// account is locked (429 locked); else reserves the check (RateLimits), so
+// concurrent guesses cannot outrun the lock. Report the outcome with
+// count_failure, count_success or release_attempt.
+Result<void> reserve_attempt(Context& ctx, const Request& request, const std::string& email);
+// The check passed without ending the flow, or could not run (503 busy):
+// the reservation is given back, nothing counted.
+void release_attempt(Context& ctx, const Request& request, const std::string& email);
+
+struct FailureOutcome {
+  std::optional<Response> refusal;  // the answer when the account is now locked, or the recording failed
+  int attempts_left = 0;            // otherwise: for the caller's own "wrong" reply
+};
+// A wrong secret: counted for the account and the client network, recorded
+// (signin.failed) and, when it locks the account, the lock is announced
+// (event, mail, the member's locked_until).
+FailureOutcome count_failure(Context& ctx, const Request& request, const std::string& email,
+                             const std::string& member_id, const char* what);
+// A right secret that ends the flow: the account's failures start over
+// (joins the open transaction). Fails: busy.
+Result<void> count_success(Context& ctx, UnitOfWork& work, const std::string& email, const std::string& member_id);
 
 // The signed-in member's current password, checked the way every flow that
 // asks for it must: refused while locked, counted when wrong (403 with

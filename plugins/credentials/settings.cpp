@@ -20,23 +20,6 @@ const char* kDefaultQuestions = R"([
   {id: parents_meeting, text: "In which town did your parents meet?"}
 ])";
 
-// "90s", "15m", "1h", "2d" or a whole number of seconds.
-std::optional<std::chrono::seconds> parse_lock_duration(const nlohmann::json& v) {
-  if (v.is_number_integer() && v.get<long long>() > 0) return std::chrono::seconds(v.get<long long>());
-  if (!v.is_string()) return std::nullopt;
-  std::string text = v.get<std::string>();
-  if (text.size() < 2) return std::nullopt;
-  long long unit = text.back() == 's' ? 1 : text.back() == 'm' ? 60 : text.back() == 'h' ? 3600 : text.back() == 'd' ? 86400 : 0;
-  if (!unit) return std::nullopt;
-  long long value = 0;
-  for (std::size_t i = 0; i + 1 < text.size(); ++i) {
-    if (text[i] < '0' || text[i] > '9' || value > 1000000) return std::nullopt;
-    value = value * 10 + (text[i] - '0');
-  }
-  if (value <= 0) return std::nullopt;
-  return std::chrono::seconds(value * unit);
-}
-
 std::optional<std::string> check_questions(const nlohmann::json& v) {
   if (!v.is_array() || v.size() < 2) return "must list at least two questions as {id, text}";
   std::vector<std::string> ids;
@@ -90,14 +73,8 @@ std::vector<ConfigKey> config_schema() {
        "Base of the links in mail (the marketplace's account pages); empty: the daemon's public URL + /account"},
       {"lock_after_failures", ConfigType::integer, "5",
        "Wrong passwords or answers in a row before the account is locked", positive},
-      {"lock_durations", ConfigType::any, "[1m, 5m, 15m, 60m]",
-       "Lock lengths, escalating with each lock in a row (the last repeats)",
-       [](const nlohmann::json& v) -> std::optional<std::string> {
-         if (!v.is_array() || v.empty()) return "must be a list of durations such as [1m, 5m, 15m, 60m]";
-         for (const auto& d : v)
-           if (!parse_lock_duration(d)) return "each lock duration is like 90s, 5m, 1h or a number of seconds";
-         return std::nullopt;
-       }},
+      {"lock_durations", ConfigType::duration_list, "[1m, 5m, 15m, 60m]",
+       "Lock lengths, escalating with each lock in a row (the last repeats)"},
       {"address_failures_per_minute", ConfigType::integer, "20",
        "Failed sign-ins allowed per client network (IPv4 address or IPv6 /64) per minute", positive},
   };
@@ -117,7 +94,7 @@ Settings read_settings(const Config& config, const Host& host) {
   if (s.link_base.empty()) s.link_base = host.public_url() + "/account";
   while (!s.link_base.empty() && s.link_base.back() == '/') s.link_base.pop_back();
   s.lock_after_failures = static_cast<int>(config.integer("lock_after_failures"));
-  for (const auto& d : config.json("lock_durations")) s.lock_durations.push_back(*parse_lock_duration(d));
+  s.lock_durations = config.duration_list("lock_durations");
   s.address_failures_per_minute = static_cast<int>(config.integer("address_failures_per_minute"));
   return s;
 }

@@ -16,22 +16,21 @@ struct TokenRecord {
   bool expired = false, used = false;
 };
 
-std::string new_token();
-std::string token_hash(std::string_view token);
-
 class Tokens {
  public:
-  Tokens(Database& database, const Clock& clock) : database_(database), clock_(clock) {}
-  // Stores a new token in `tx` and returns the raw token for the link.
-  std::string issue(soci::session& tx, TokenKind kind, const std::string& member_id, std::chrono::seconds lifetime,
-                    const std::string& new_email = {});
-  // nullopt when no such token of this kind exists.
-  std::optional<TokenRecord> find(TokenKind kind, std::string_view token);
-  // Marks it used inside `tx`; false when another request used it first.
-  bool consume(soci::session& tx, const TokenRecord& record);
+  Tokens(const Secrets& secrets, const Clock& clock) : secrets_(secrets), clock_(clock) {}
+  // Stores a new token through `work` (in its open transaction) and returns
+  // the raw token for the link. Fails: busy, internal (no randomness).
+  Result<std::string> issue(UnitOfWork& work, TokenKind kind, const std::string& member_id,
+                            std::chrono::seconds lifetime, const std::string& new_email = {});
+  // nullopt when no such token of this kind exists. Fails: busy.
+  Result<std::optional<TokenRecord>> find(UnitOfWork& work, TokenKind kind, std::string_view token);
+  // Marks it used (in the open transaction); false when another request used
+  // it first. Fails: busy.
+  Result<bool> consume(UnitOfWork& work, const TokenRecord& record);
 
  private:
-  Database& database_;
+  const Secrets& secrets_;
   const Clock& clock_;
 };
 

@@ -68,7 +68,7 @@ TEST_CASE("memberd refuses a bad configuration before anything starts", "[cli]")
   }
   SECTION("version and usage") {
     CHECK(run_command({memberd, "--version"}, out) == 0);
-    CHECK(out.find("plugin SDK 1.") != std::string::npos);
+    CHECK(out.find("plugin SDK 2.") != std::string::npos);
     CHECK(run_command({memberd, "--bogus"}, out) == 2);
   }
 }

@@ -5,7 +5,7 @@
 
 namespace hello {
 
-memberd::Response list_greetings(memberd::Host& host);
+memberd::Response list_greetings(const memberd::Request& request);
 memberd::Response add_greeting(memberd::Host& host, const memberd::Request& request, std::size_t max_length);
 
 }  // namespace hello

@@ -39,7 +39,7 @@ class HelloPlugin final : public memberd::Plugin {
                       return memberd::json_response(200, {{"message", greeting}, {"version", HELLO_VERSION}});
                     }});
     host.add_route({"GET", "/api/v1/hello/greetings", memberd::Access::member, memberd::Body::none,
-                    [&host](const memberd::Request&) { return list_greetings(host); }});
+                    [](const memberd::Request& r) { return list_greetings(r); }});
     host.add_route({"POST", "/api/v1/hello/greetings", memberd::Access::member, memberd::Body::json,
                     [&host, max_length](const memberd::Request& r) { return add_greeting(host, r, max_length); }});
     host.logger().info("hello started", {{"version", HELLO_VERSION}});

@@ -10,6 +10,7 @@
 // `line:column`, and the plugin does not start (on a reload, the old version
 // keeps serving). So when `start()` runs, every declared key is present and
 // has the declared type: read them without defending against their absence.
+// Reading happens in start(), on the loader thread; it touches no database.
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -31,6 +32,7 @@ enum class ConfigType {
   duration,  // "90s", "15m", "24h", "7d" or a number of seconds
   string_list,
   any,       // any YAML value (maps, lists of maps): read it with `json()`
+  duration_list,  // a non-empty list of durations: "[1m, 5m, 15m, 60m]" (since SDK 2.0)
 };
 
 struct ConfigKey {
@@ -56,6 +58,8 @@ class Config {
   virtual std::vector<std::string> string_list(std::string_view key) const = 0;
   // Any key as JSON (YAML maps become objects, scalars keep their types).
   virtual const nlohmann::json& json(std::string_view key) const = 0;
+  // A `duration_list` key, in order. (Since SDK 2.0.)
+  virtual std::vector<std::chrono::seconds> duration_list(std::string_view key) const = 0;
 };
 
 }  // namespace memberd

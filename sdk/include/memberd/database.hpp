@@ -1,53 +1,24 @@
 #pragma once
-// Transactions that write. Include this where you change data.
+// Include this in the files that run SQL on your own tables: it brings SOCI
+// (a dependency of the SDK's CMake package) and the unit of work.
 //
-//   auto lease = host.database().lease();
-//   memberd::Transaction tx(*lease);
-//   tx.sql() << "UPDATE ...", soci::use(x);
-//   host.events().publish(tx.sql(), "thing.changed", {...});
-//   tx.commit();            // not reached (an exception): rolled back
+//   auto sql = request.work().connection();
+//   if (!sql) return refusal_problem(sql.failure());
+//   soci::rowset<soci::row> rows = ((*sql)->prepare << "SELECT ... FROM hello_greetings");
 //
-// Why not soci::transaction: on SQLite it opens a deferred transaction,
-// which reads first and asks for the write lock later; if another
-// connection wrote in between, SQLite refuses at once ("database is
-// locked") instead of waiting. This one takes the write lock up front on
-// SQLite (BEGIN IMMEDIATE), so writers queue behind the busy timeout.
+// Writes that belong together go in a WriteTransaction (unit_of_work.hpp),
+// never a soci::transaction: the unit must know that a transaction is open
+// (so that host calls join it and hashing refuses to run in it), and on
+// SQLite soci::transaction opens a deferred transaction that fails with
+// "database is locked" when another connection wrote in between, where
+// WriteTransaction takes the write lock up front (BEGIN IMMEDIATE) and
+// queues behind the busy timeout.
+//
+// SOCI statements throw soci::soci_error on database errors (a constraint, a
+// lost connection): let an unexpected one escape the handler (the host
+// answers 500 with the request id and rolls the unit back), or catch the
+// ones you expect.
 #include <memberd/host.hpp>
+#include <memberd/unit_of_work.hpp>
 
 #include <soci/soci.h>
-
-namespace memberd {
-
-class Transaction {
- public:
-  explicit Transaction(DbLease& lease) : sql_(lease.sql()) {
-    if (lease.backend() == Backend::sqlite) sql_ << "BEGIN IMMEDIATE";
-    else sql_.begin();
-  }
-  Transaction(const Transaction&) = delete;
-  Transaction& operator=(const Transaction&) = delete;
-  ~Transaction() {
-    if (open_) {
-      try {
-        sql_.rollback();
-      } catch (...) {
-        // The connection is gone; the server rolled back for us.
-      }
-    }
-  }
-  soci::session& sql() { return sql_; }
-  void commit() {
-    sql_.commit();
-    open_ = false;
-  }
-  void rollback() {
-    open_ = false;
-    sql_.rollback();
-  }
-
- private:
-  soci::session& sql_;
-  bool open_ = true;
-};
-
-}  // namespace memberd

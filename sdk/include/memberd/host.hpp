@@ -3,17 +3,31 @@
 //
 // A plugin gets its `Host` in `start()`. The reference stays valid until the
 // plugin's `stop()` returns; keep it, but do not use it after `stop()`. All
-// services are thread-safe. Interfaces only grow at their end; the SDK minor
-// version (version.hpp) says what exists.
+// services are thread-safe.
 //
-// Storage: the host gives you SOCI sessions from its pool (`database()`). Your
-// tables carry your plugin's name as a prefix (`credentials_tokens`), and your
-// schema comes from `Plugin::migrations()`, applied by the host before
-// `start()`. The core's own tables (`members`, `sessions`, `roles`, `events`,
-// `mail_outbox`) are reached only through the services below, never by SQL.
+// How to read each call's documentation:
+//   - what it does, and whether it touches the database ("DB: reads",
+//     "DB: writes") or blocks (hashing: ~25 ms on the host's hashing pool);
+//   - "Fails:" lists every way it can fail as a value (result.hpp); turn one
+//     into the client's answer with refusal_problem() (problem.hpp), or
+//     handle it. Nothing else is thrown on a request path except
+//     std::logic_error for a misuse (a bug: the host answers 500 and logs it).
+//   - calls that write join the unit's open write transaction (see
+//     unit_of_work.hpp); without one, each commits on its own.
+//
+// Storage: your tables carry your plugin's name as a prefix
+// (`credentials_tokens`) and come from `Plugin::migrations()`, applied by the
+// host before `start()`. The core's own tables (`members`, `sessions`,
+// `roles`, `events`, `mail_outbox`, `rate_limits`, `attempt_limits`) are
+// reached only through the services below, never by SQL.
+//
+// Interfaces only grow at their end, and structs here are frozen within a
+// major version (version.hpp).
 
 #include <memberd/config.hpp>
 #include <memberd/http.hpp>
+#include <memberd/result.hpp>
+#include <memberd/unit_of_work.hpp>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -27,10 +41,6 @@
 #include <utility>
 #include <vector>
 
-namespace soci {
-class session;
-}
-
 namespace memberd {
 
 using Labels = std::vector<std::pair<std::string, std::string>>;
@@ -38,26 +48,18 @@ using TimePoint = std::chrono::system_clock::time_point;
 
 // ---------------------------------------------------------------------------
 // Database
-enum class Backend { sqlite, postgresql };
-
-// A SOCI session borrowed from the pool; returned when this object dies.
-// Hold it only for the work at hand: the pool is small (`database.pool_size`).
-// Writes go in a `memberd::Transaction` (database.hpp), not a
-// soci::transaction: see there why.
-class DbLease {
- public:
-  virtual ~DbLease() = default;
-  virtual soci::session& sql() = 0;
-  virtual Backend backend() const = 0;
-};
-
 class Database {
  public:
   virtual ~Database() = default;
+  // Touches nothing. Fails: never.
   virtual Backend backend() const = 0;
-  // Waits for a free session (up to a few seconds, then throws
-  // std::runtime_error, which the host turns into a 503).
-  virtual std::unique_ptr<DbLease> lease() = 0;
+  // A unit of work for background work (a job, a thread of your own): the
+  // same rules as a request's unit. It leases its connection on first use
+  // and returns it when destroyed; keep it only for one piece of work.
+  // Request handlers use `request.work()` instead: a second unit in a
+  // handler would hold a second connection. Fails: never (leasing happens
+  // later, in UnitOfWork::connection()).
+  virtual std::unique_ptr<UnitOfWork> open_unit() = 0;
 };
 
 // ---------------------------------------------------------------------------
@@ -76,33 +78,9 @@ struct OpenedSession {
   std::string expires_at;  // RFC 3339 UTC (absolute expiry)
 };
 
-// Browser clients get the session as cookies: `memberd_session` (HttpOnly,
-// SameSite=Strict) and `memberd_csrf`, readable by the page's script, whose
-// value must come back in the X-CSRF-Token header of every write. They are
-// browser-session cookies; the server enforces the session's own expiry.
-inline void add_session_cookies(Response& response, const OpenedSession& session, bool secure) {
-  std::string attributes = std::string("; Path=/; SameSite=Strict") + (secure ? "; Secure" : "");
-  response.headers.emplace_back("Set-Cookie", "memberd_session=" + session.token + attributes + "; HttpOnly");
-  response.headers.emplace_back("Set-Cookie", "memberd_csrf=" + session.csrf_token + attributes);
-  response.headers.emplace_back("Cache-Control", "no-store");
-}
-
-inline void clear_session_cookies(Response& response, bool secure) {
-  std::string attributes = std::string("; Path=/; SameSite=Strict; Max-Age=0") + (secure ? "; Secure" : "");
-  response.headers.emplace_back("Set-Cookie", "memberd_session=" + attributes + "; HttpOnly");
-  response.headers.emplace_back("Set-Cookie", "memberd_csrf=" + attributes);
-}
-
 enum class PasswordCheck {
-  ok,
+  right,
   wrong,  // wrong password, or no such member: the caller cannot tell which
-  busy,   // the hashing pool is saturated: answer 503 with Retry-After
-};
-
-// Thrown by the hashing calls when the bounded hashing pool's queue is full.
-// The host turns it into 503 + Retry-After if you let it escape a handler.
-struct HashingBusy : std::runtime_error {
-  HashingBusy() : std::runtime_error("password hashing queue is full") {}
 };
 
 // An Argon2id hash (a PHC string) made by Accounts::hash_password(). Storing
@@ -121,43 +99,66 @@ class Accounts {
  public:
   virtual ~Accounts() = default;
 
-  // Argon2id with the configured parameters, on the host's bounded hashing
-  // pool: about 25 ms, or HashingBusy at once when the pool's queue is full.
-  // Hash BEFORE opening a transaction: on SQLite a write transaction holds
-  // the database's only write lock.
-  virtual PasswordHash hash_password(std::string_view password) = 0;
+  // Argon2id with the configured parameters on the host's bounded hashing
+  // pool: blocks ~25 ms. While it hashes, the unit gives its connection back
+  // to the pool (it leases one again on its next use), so a queue of sign-ins
+  // does not hold the database. DB: none.
+  // Fails: busy (the hashing queue is full; retry_after 1 s).
+  // Inside an open write transaction: std::logic_error (hash first).
+  virtual Result<PasswordHash> hash_password(UnitOfWork& work, std::string_view password) = 0;
 
-  // Creates a member inside `tx` (the caller's transaction). The email is
-  // stored lower-cased and trimmed. Returns nullopt when the email is taken
-  // (also when another request took it a moment ago; `tx` stays usable).
-  virtual std::optional<std::string> create_member(soci::session& tx, std::string_view email,
-                                                   const PasswordHash& password,
-                                                   const std::vector<std::string>& roles) = 0;
-  virtual std::optional<Member> find_by_email(std::string_view email) = 0;
-  virtual std::optional<Member> find_by_id(std::string_view member_id) = 0;
+  // Creates a member; the email is stored lower-cased and trimmed. DB: writes
+  // (joins the open transaction). Returns the new member_id.
+  // Fails: taken (the email is registered, also when another request took it
+  // a moment ago; an open transaction stays usable), busy.
+  virtual Result<std::string> create_member(UnitOfWork& work, std::string_view email, const PasswordHash& password,
+                                            const std::vector<std::string>& roles) = 0;
+  // DB: reads. Fails: not_found, busy.
+  virtual Result<Member> find_by_email(UnitOfWork& work, std::string_view email) = 0;
+  virtual Result<Member> find_by_id(UnitOfWork& work, std::string_view member_id) = 0;
 
   // Checks a password in about the same time whether or not the member exists
-  // (a dummy hash is verified for unknown ones). Rehashes on success when the
-  // configured Argon2id parameters changed.
-  virtual PasswordCheck verify_password(std::string_view member_id, std::string_view password) = 0;
-  virtual void set_password(soci::session& tx, std::string_view member_id, const PasswordHash& password) = 0;
-  virtual void set_email(soci::session& tx, std::string_view member_id, std::string_view email) = 0;
+  // (a dummy hash is verified for unknown ones); an empty member_id is an
+  // unknown member. Rehashes on success when the configured Argon2id
+  // parameters changed. Blocks like hash_password (the unit's connection is
+  // given back meanwhile). DB: reads; writes on a rehash.
+  // Fails: busy. Inside an open write transaction: std::logic_error.
+  virtual Result<PasswordCheck> verify_password(UnitOfWork& work, std::string_view member_id,
+                                                std::string_view password) = 0;
+  // DB: writes (joins the open transaction). Fails: not_found, busy.
+  virtual Result<void> set_password(UnitOfWork& work, std::string_view member_id, const PasswordHash& password) = 0;
+  // Changes the member's email (normalised like create_member). Sessions
+  // carry the email: the host drops its cached copies once this commits.
+  // DB: writes (joins the open transaction).
+  // Fails: taken (another member holds it, also when a concurrent change
+  // took it a moment ago; an open transaction stays usable), not_found, busy.
+  virtual Result<void> set_email(UnitOfWork& work, std::string_view member_id, std::string_view email) = 0;
 
-  // Argon2id for other secrets (security answers): a PHC string, and its check
-  // in constant time. Both may throw HashingBusy.
-  virtual std::string hash_secret(std::string_view secret) = 0;
-  virtual bool verify_secret(std::string_view phc_hash, std::string_view secret) = 0;
+  // Argon2id for other secrets (security answers): a PHC string, and its
+  // check in constant time. Block like hash_password. DB: none.
+  // Fails: busy. Inside an open write transaction: std::logic_error.
+  virtual Result<std::string> hash_secret(UnitOfWork& work, std::string_view secret) = 0;
+  virtual Result<bool> verify_secret(UnitOfWork& work, std::string_view phc_hash, std::string_view secret) = 0;
 
-  virtual OpenedSession open_session(std::string_view member_id, std::string_view ip,
-                                     std::string_view user_agent) = 0;
-  virtual void revoke_session(std::string_view session_id) = 0;
-  // Revokes every session of the member but `except_session_id` (may be empty).
-  virtual int revoke_sessions(std::string_view member_id, std::string_view except_session_id) = 0;
+  // Opens a session for the member (the token is random 32 bytes; only its
+  // SHA-256 is stored). DB: writes (joins the open transaction: open it in
+  // the same transaction as the event that records it). Fails: busy.
+  virtual Result<OpenedSession> open_session(UnitOfWork& work, std::string_view member_id, std::string_view ip,
+                                             std::string_view user_agent) = 0;
+  // Ends one session; unknown ids are not an error. The host's session cache
+  // forgets it once the change commits. DB: writes. Fails: busy.
+  virtual Result<void> revoke_session(UnitOfWork& work, std::string_view session_id) = 0;
+  // Ends every session of the member but `except_session_id` (may be empty);
+  // returns how many. DB: writes. Fails: busy.
+  virtual Result<int> revoke_sessions(UnitOfWork& work, std::string_view member_id,
+                                      std::string_view except_session_id) = 0;
   // Step-up: the session may do `Access::privileged` things until `until`.
-  virtual void set_privileged_until(std::string_view session_id, TimePoint until) = 0;
+  // DB: writes. Fails: busy.
+  virtual Result<void> set_privileged_until(UnitOfWork& work, std::string_view session_id, TimePoint until) = 0;
   // Shown to admins as the member's `locked_until`; the epoch clears it. The
-  // host does not enforce it: the plugin that owns sign-in does.
-  virtual void set_locked_until(std::string_view member_id, TimePoint until) = 0;
+  // host does not enforce it: enforce locks with RateLimits. DB: writes.
+  // Fails: busy.
+  virtual Result<void> set_locked_until(UnitOfWork& work, std::string_view member_id, TimePoint until) = 0;
 };
 
 // ---------------------------------------------------------------------------
@@ -169,24 +170,32 @@ struct Event {
   std::string occurred_at;
 };
 
+// What a subscriber returns: {} when the event is handled; a Failure (or a
+// throw) to have the same event offered again later (with backoff).
+using EventHandler = std::function<Result<void>(const Event& event, UnitOfWork& work)>;
+
 class Events {
  public:
   virtual ~Events() = default;
-  // Appends an event inside `tx`: it exists exactly when your change commits.
-  // Never put secrets (passwords, tokens, answers) in a payload.
-  virtual void publish(soci::session& tx, std::string_view type, const nlohmann::json& payload) = 0;
-  // Call from start() only. `subscriber` names your durable cursor
-  // ("security_level.sign_ins"): events of the `types` listed are delivered
-  // in order, at least once, from where that cursor stopped — across restarts
-  // and hot swaps. If `handler` throws, the same event is offered again later.
-  virtual void subscribe(std::string_view subscriber, std::vector<std::string> types,
-                         std::function<void(const Event&)> handler) = 0;
+  // Appends an event. In an open write transaction it exists exactly when
+  // your change commits; publish inside the transaction of the change it
+  // records. Never put secrets (passwords, tokens, answers) in a payload.
+  // DB: writes. Fails: busy.
+  virtual Result<void> publish(UnitOfWork& work, std::string_view type, const nlohmann::json& payload) = 0;
+  // Call from start() only (else std::logic_error). `subscriber` names your
+  // durable cursor ("security_level.sign_ins"): events of the `types` listed
+  // are delivered in order, at least once, from where that cursor stopped —
+  // across restarts and hot swaps — on the host's event thread, each with a
+  // unit of work of its own. A write transaction the handler leaves open is
+  // committed when it returns {}, and rolled back when it fails.
+  // Fails: never (a misuse throws).
+  virtual void subscribe(std::string_view subscriber, std::vector<std::string> types, EventHandler handler) = 0;
 };
 
 // ---------------------------------------------------------------------------
-// Mail: a durable outbox. A message is a row in the caller's transaction; the
-// host's mail worker delivers it (by default as a `.eml` file under
-// `<data_dir>/mail/`).
+// Mail: a durable outbox. A message is a row written through the unit; the
+// host's mail worker delivers it after it commits (by default as a `.eml`
+// file under `<data_dir>/mail/`).
 struct MailMessage {
   std::string to;
   std::string subject;
@@ -203,11 +212,95 @@ struct MailMessage {
 class Mail {
  public:
   virtual ~Mail() = default;
-  virtual void enqueue(soci::session& tx, const MailMessage& message) = 0;
+  // Queues the message (joins the open transaction: queue it in the
+  // transaction of the change it tells about). DB: writes. Fails: busy.
+  virtual Result<void> enqueue(UnitOfWork& work, const MailMessage& message) = 0;
 };
 
 // ---------------------------------------------------------------------------
-// Logger: structured lines tagged with the plugin's name. Never log secrets.
+// Rate limits and lockouts, counted in the database (the tables
+// `rate_limits` and `attempt_limits`), so they hold across restarts and across
+// daemons sharing one PostgreSQL. Keys are yours to choose; the host prefixes
+// them with your plugin's name. Keep a key under 200 bytes (longer ones are
+// hashed) and bounded by what you validated, never a raw client string.
+
+// Guarded attempts (a password, an answer): `attempts` failures per lock,
+// then a lock that grows with each lock in a row (the last duration repeats:
+// the cap).
+struct AttemptPolicy {
+  int attempts = 5;
+  std::vector<std::chrono::seconds> lock_durations{std::chrono::minutes(1)};
+};
+
+struct AttemptState {
+  bool locked = false;
+  std::chrono::seconds retry_after{0};  // while locked: until the lock ends
+  int attempts_left = 0;                // failures still allowed before the lock
+};
+
+class RateLimits {
+ public:
+  virtual ~RateLimits() = default;
+
+  // Reserves one check of `key`'s secret BEFORE it is made. At most
+  // `attempts - failures` checks of one key run at once, across daemons: a
+  // further one waits (up to ~2 s) for one of them to finish, so a burst of
+  // guesses can never have more checks decided than the lock allows, while
+  // a burst of right answers (one member, many devices) all get through.
+  // Report the outcome with attempt_succeeded, attempt_failed or
+  // release_attempt; a reservation left unreported (a crash) lapses after
+  // 30 s. DB: writes (short transactions of its own; the connection is given
+  // back while it waits).
+  // Fails: locked (retry_after, attempts_left 0), busy (no check finished in
+  // time: retry_after 1 s). Inside an open write transaction:
+  // std::logic_error (the reservation must survive a rollback).
+  virtual Result<void> reserve_attempt(UnitOfWork& work, std::string_view key, const AttemptPolicy& policy) = 0;
+  // The check succeeded and ends the flow: the key's failures and lock level
+  // start over. DB: writes (joins the open transaction). Fails: busy.
+  virtual Result<void> attempt_succeeded(UnitOfWork& work, std::string_view key) = 0;
+  // The check failed: counts it, and locks the key once `attempts` failed in
+  // a row. Returns the state after it (locked: retry_after is the new lock's
+  // length). DB: writes (its own short transaction). Fails: busy.
+  // Inside an open write transaction: std::logic_error.
+  virtual Result<AttemptState> attempt_failed(UnitOfWork& work, std::string_view key,
+                                              const AttemptPolicy& policy) = 0;
+  // The check passed without ending the flow (a right password before the
+  // answer), or did not happen (the hashing pool was busy): the reservation
+  // is given back and nothing is counted. DB: writes. Fails: busy.
+  virtual Result<void> release_attempt(UnitOfWork& work, std::string_view key) = 0;
+  // The key's state, counting nothing. DB: reads. Fails: busy.
+  virtual Result<AttemptState> attempt_state(UnitOfWork& work, std::string_view key, const AttemptPolicy& policy) = 0;
+
+  // Counts one hit on `key` in a fixed window and refuses once the window
+  // holds more than `limit`. DB: writes (its own atomic statement).
+  // Fails: rate_limited (retry_after: until the window ends), busy.
+  // Inside an open write transaction: std::logic_error.
+  virtual Result<void> hit(UnitOfWork& work, std::string_view key, int limit, std::chrono::seconds window) = 0;
+  // Refuses like hit() when the window already holds `limit` or more, without
+  // counting. DB: reads. Fails: rate_limited, busy.
+  virtual Result<void> check(UnitOfWork& work, std::string_view key, int limit, std::chrono::seconds window) = 0;
+};
+
+// ---------------------------------------------------------------------------
+// Secrets: tokens for links and sessions, their storage form, comparisons.
+class Secrets {
+ public:
+  virtual ~Secrets() = default;
+  // `bytes` bytes from OpenSSL's CSPRNG as base64url without padding
+  // (32 bytes: 43 characters, fit for links and cookies). DB: none.
+  // Fails: internal (the CSPRNG failed; a weak token is never returned).
+  virtual Result<std::string> random_token(std::size_t bytes = 32) const = 0;
+  // SHA-256 as 64 lowercase hex digits: how to store a token so that a
+  // database leak hands out nothing live. Fails: never.
+  virtual std::string sha256_hex(std::string_view data) const = 0;
+  // Equality in time that depends on the lengths only. Fails: never.
+  virtual bool equal(std::string_view a, std::string_view b) const = 0;
+};
+
+// ---------------------------------------------------------------------------
+// Logger: structured lines tagged with the plugin's name. Values whose names
+// look like secrets (password, token, answer ...) are redacted, but never log
+// secrets on purpose. DB: none. Fails: never.
 enum class LogLevel { debug, info, warn, error };
 
 class Logger {
@@ -222,6 +315,7 @@ class Logger {
 
 // ---------------------------------------------------------------------------
 // Clock: use it instead of system_clock so that tests can move time.
+// DB: none. Fails: never.
 class Clock {
  public:
   virtual ~Clock() = default;
@@ -236,7 +330,8 @@ class Clock {
 
 // ---------------------------------------------------------------------------
 // Metrics: Prometheus series, exported on /metrics with a `memberd_<plugin>_`
-// prefix added to your names.
+// prefix added to your names. In memory. Fails: never (a name or label that
+// is not a valid Prometheus one is a bug: std::logic_error).
 class Metrics {
  public:
   virtual ~Metrics() = default;
@@ -252,15 +347,18 @@ class Host {
  public:
   virtual ~Host() = default;
   virtual std::string_view plugin_name() const = 0;
-  // Adds a route; call from start() only. Routes are published all at once
-  // when start() returns (a hot swap replaces the old version's routes
-  // atomically). Two plugins may not claim the same method and pattern.
+  // Adds a route; call from start() only (else std::logic_error). Routes are
+  // published all at once when start() returns (a hot swap replaces the old
+  // version's routes atomically). Two plugins may not claim the same method
+  // and pattern: the second fails to load, naming the route.
   virtual void add_route(Route route) = 0;
 
   virtual Accounts& accounts() = 0;
   virtual Database& database() = 0;
   virtual Events& events() = 0;
   virtual Mail& mail() = 0;
+  virtual RateLimits& rate_limits() = 0;
+  virtual const Secrets& secrets() const = 0;
   virtual Logger& logger() = 0;
   virtual const Clock& clock() const = 0;
   virtual Metrics& metrics() = 0;
@@ -268,7 +366,8 @@ class Host {
   virtual std::string data_dir() const = 0;
   // The public base URL, for links in mail ("https://example.com").
   virtual std::string public_url() const = 0;
-  // Whether session cookies must carry `Secure` (sessions.cookie_secure).
+  // Whether session cookies must carry `Secure` (sessions.cookie_secure);
+  // see session_cookies.hpp.
   virtual bool secure_cookies() const = 0;
 };
 

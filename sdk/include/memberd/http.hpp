@@ -17,6 +17,9 @@
 // Handlers run on the daemon's worker threads, concurrently: a plugin must be
 // thread-safe. A handler that blocks (Argon2id, image work) holds one worker.
 
+#include <memberd/problem.hpp>
+#include <memberd/unit_of_work.hpp>
+
 #include <nlohmann/json_fwd.hpp>
 
 #include <chrono>
@@ -83,18 +86,10 @@ class Request {
   virtual std::string_view user_agent() const = 0;
   // Unique per request; echoed in the X-Request-Id header and in 500s.
   virtual std::string_view request_id() const = 0;
-};
-
-struct Response {
-  int status = 200;
-  std::string content_type = "application/json; charset=utf-8";
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;
-
-  Response& with_header(std::string name, std::string value) {
-    headers.emplace_back(std::move(name), std::move(value));
-    return *this;
-  }
+  // The request's unit of work (unit_of_work.hpp): its one database
+  // connection, leased on first use and returned when the response is
+  // built, and its write transaction. Pass it to every host call.
+  virtual UnitOfWork& work() const = 0;
 };
 
 using Handler = std::function<Response(const Request&)>;
@@ -107,54 +102,13 @@ struct Route {
   Handler handler;
 };
 
-// Quotes a string for JSON (the SDK's problem() uses it; so may you).
-inline std::string json_quote(std::string_view s) {
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  out.reserve(s.size() + 2);
-  out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
-
-// An RFC 9457 problem document. `slug` names the kind of problem
-// ("validation", "email_taken", "security_question_required") and becomes
-// `type` = "urn:memberd:problem:<slug>". `errors` holds one message per
-// offending field for validation failures. Never put SQL, paths or stack
-// traces in a problem: it goes to the client.
-inline Response problem(int status, std::string_view slug, std::string_view title,
-                        std::string_view detail = {},
+// Shorthand for a Problem without extensions or headers.
+inline Response problem(int status, std::string_view slug, std::string_view title, std::string_view detail = {},
                         const std::vector<std::pair<std::string, std::string>>& errors = {}) {
-  std::string body = "{\"type\":" + json_quote(std::string("urn:memberd:problem:") + std::string(slug)) +
-                     ",\"title\":" + json_quote(title) + ",\"status\":" + std::to_string(status);
-  if (!detail.empty()) body += ",\"detail\":" + json_quote(detail);
-  if (!errors.empty()) {
-    body += ",\"errors\":{";
-    for (std::size_t i = 0; i < errors.size(); ++i) {
-      if (i) body += ',';
-      body += json_quote(errors[i].first) + ':' + json_quote(errors[i].second);
-    }
-    body += '}';
-  }
-  body += '}';
-  return Response{status, "application/problem+json", std::move(body), {}};
+  Problem p(status, slug, title);
+  if (!detail.empty()) p.detail(detail);
+  for (const auto& [field, message] : errors) p.field(field, message);
+  return p.response();
 }
 
 }  // namespace memberd

@@ -1,23 +1,47 @@
 #pragma once
-// The SDK's version, and the build signature that stamps every plugin.
+// The SDK's version, the rule each version keeps, and the build signature
+// that stamps every plugin.
 //
-// A plugin is a shared library compiled against these headers. The daemon loads
-// it into its own address space and calls C++ virtual functions across the
-// boundary, so both sides must agree on the C++ ABI: the same SDK major version
-// (a host offers every minor version up to its own), the same compiler and
-// version, the same `_GLIBCXX_USE_CXX11_ABI` and the same Boost version. The
-// daemon refuses a plugin whose signature differs and says which part differs.
-// Build your plugin with the toolchain the daemon was built with (as nginx
-// dynamic modules are built against the nginx they load into).
+// A plugin is a shared library compiled against these headers. The daemon
+// loads it into its own address space and calls C++ virtual functions and
+// passes C++ types (std::string, nlohmann::json, soci::session) across the
+// boundary, so both sides must agree on the C++ ABI: the same SDK major
+// version (a host offers every minor version up to its own), the same
+// compiler and version, the same `_GLIBCXX_USE_CXX11_ABI`, and the same
+// versions of Boost, SOCI and nlohmann_json. The daemon refuses a plugin whose
+// signature differs and says which part differs. Build your plugin with the
+// toolchain and packages the daemon was built with (as nginx dynamic modules
+// are built against the nginx they load into).
+//
+// What a minor version may do (and a major version is needed for anything
+// else):
+//   - add virtual functions at the END of a host interface (Host, Accounts,
+//     Events, ...) — never reorder, remove or change one;
+//   - add enumerators at the END of an enum;
+//   - add new interfaces, structs, headers and inline helpers.
+// The structs that cross the boundary (Route, Caller, MailMessage, ConfigKey,
+// Member, OpenedSession, Event, Failure, AttemptPolicy, AttemptState,
+// PluginInfo, Migration) are FROZEN within a major version: no
+// member is added, removed or changed, because a plugin built against 2.0
+// and a host at 2.3 must agree on their layout. New data comes through new
+// calls. BuildSignature itself only grows at its end (the host reads
+// `sdk_major` first, so it can name an old plugin's version before reading
+// anything else).
 
 #include <boost/version.hpp>
+#include <nlohmann/json_fwd.hpp>
+#include <soci/version.h>
 
+#include <cstddef>
 #include <cstdint>
-#include <cstring>
 
-#define MEMBERD_SDK_VERSION_MAJOR 1
-// Minor versions only add things at the end of host interfaces:
-//   1.0  Plugin, Host, Accounts, Database, Events, Mail, Logger, Clock, Metrics, Config
+#define MEMBERD_SDK_VERSION_MAJOR 2
+// What each minor version added:
+//   2.0  units of work (request.work()), failures as values (Result, Failure,
+//        refusal_problem), Problem with extension members, RateLimits,
+//        Secrets, duration_list config keys, session_cookies.hpp, text.hpp;
+//        SOCI and nlohmann_json in the build signature.
+//   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
 #define MEMBERD_SDK_VERSION_MINOR 0
 
 #define MEMBERD_STRINGIFY_INNER(x) #x
@@ -41,18 +65,27 @@
 namespace memberd {
 
 // Plain C layout on purpose: the host reads it before trusting anything else
-// in the library.
+// in the library. The first five members are SDK 1.0's layout, unchanged.
 struct BuildSignature {
   std::uint32_t sdk_major;
   std::uint32_t sdk_minor;
   char compiler[48];
   std::uint32_t cxx11_abi;
-  std::uint32_t boost_version;
+  std::uint32_t boost_version;  // BOOST_VERSION, e.g. 107400
+  // Since 2.0:
+  std::uint32_t soci_version;  // SOCI_VERSION, e.g. 400003
+  std::uint32_t nlohmann_json_version;  // major * 10000 + minor * 100 + patch
 };
 
 inline constexpr BuildSignature this_build_signature() {
-  BuildSignature s{MEMBERD_SDK_VERSION_MAJOR, MEMBERD_SDK_VERSION_MINOR, {},
-                   MEMBERD_CXX11_ABI, BOOST_VERSION};
+  BuildSignature s{MEMBERD_SDK_VERSION_MAJOR,
+                   MEMBERD_SDK_VERSION_MINOR,
+                   {},
+                   MEMBERD_CXX11_ABI,
+                   BOOST_VERSION,
+                   SOCI_VERSION,
+                   NLOHMANN_JSON_VERSION_MAJOR * 10000 + NLOHMANN_JSON_VERSION_MINOR * 100 +
+                       NLOHMANN_JSON_VERSION_PATCH};
   const char id[] = MEMBERD_COMPILER_ID;
   static_assert(sizeof(id) <= sizeof(s.compiler), "compiler id too long");
   for (std::size_t i = 0; i < sizeof(id); ++i) s.compiler[i] = id[i];

@@ -10,7 +10,7 @@
 using memberd::test::DaemonProcess;
 using namespace memberd::test::credentials;
 
-TEST_CASE("credentials: a sign-in flood past the hashing queue gets 503 and Retry-After", "[credentials][hashing]") {
+TEST_CASE("a sign-in flood past the hashing queue gets 503 and Retry-After", "[credentials][hashing]") {
   // One hashing thread, one waiting slot, and hashes slow enough to pile up.
   // (passwords.* set after options(): the last --set wins.)
   DaemonProcess daemon(options("sqlite", {"passwords.hashing_threads=1", "passwords.hashing_queue=1",

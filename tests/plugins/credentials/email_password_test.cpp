@@ -29,7 +29,7 @@ httplib::Result verify_email(const DaemonProcess& d, const std::string& token) {
 
 }  // namespace
 
-TEST_CASE("credentials: change the email through a verification link", "[credentials][email]") {
+TEST_CASE("change the email through a verification link", "[credentials][email]") {
   auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
   DaemonProcess daemon(options(backend));
   auto m = joined_and_stepped_up(daemon, "quinn@example.com");
@@ -67,7 +67,7 @@ TEST_CASE("credentials: change the email through a verification link", "[credent
   check_log_has_none_of(daemon, {kPassword, kAnswer, token, m.session.token});
 }
 
-TEST_CASE("credentials: an email change needs a step-up and a valid, free address", "[credentials][email]") {
+TEST_CASE("an email change needs a step-up and a valid, free address", "[credentials][email]") {
   DaemonProcess daemon(options());
   auto m = joined_and_stepped_up(daemon, "rex@example.com");
   join(daemon, "sue@example.com");
@@ -87,7 +87,7 @@ TEST_CASE("credentials: an email change needs a step-up and a valid, free addres
   CHECK_STATUS(sign_in_raw(daemon, "rex@example.com", kPassword), 201);
 }
 
-TEST_CASE("credentials: unknown and expired verification links", "[credentials][email]") {
+TEST_CASE("unknown and expired verification links", "[credentials][email]") {
   DaemonProcess daemon(options("sqlite", {"credentials.verification_token_lifetime=1s"}));
   CHECK_PROBLEM(verify_email(daemon, std::string(43, 'A')), 404, "not_found");
 
@@ -104,7 +104,7 @@ TEST_CASE("credentials: unknown and expired verification links", "[credentials][
   CHECK_PROBLEM(sign_in_raw(daemon, "tom.new@example.com", kPassword), 401, "bad_credentials");
 }
 
-TEST_CASE("credentials: with verify_new_email off the change is immediate", "[credentials][email]") {
+TEST_CASE("with verify_new_email off the change is immediate", "[credentials][email]") {
   DaemonProcess daemon(options("sqlite", {"credentials.verify_new_email=false"}));
   auto m = joined_and_stepped_up(daemon, "uma@example.com");
   auto before = mail_files(daemon);
@@ -122,7 +122,7 @@ TEST_CASE("credentials: with verify_new_email off the change is immediate", "[cr
     CHECK(eml.find("verify-email?token=") == std::string::npos);
 }
 
-TEST_CASE("credentials: change the password, other sessions end, the member is told", "[credentials][password]") {
+TEST_CASE("change the password, other sessions end, the member is told", "[credentials][password]") {
   auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
   DaemonProcess daemon(options(backend));
   auto m = joined_and_stepped_up(daemon, "vic@example.com");
@@ -146,7 +146,7 @@ TEST_CASE("credentials: change the password, other sessions end, the member is t
   check_log_has_none_of(daemon, {kPassword, kNewPassword, kAnswer, m.session.token, elsewhere.token});
 }
 
-TEST_CASE("credentials: a password change needs a step-up and a strong, confirmed password", "[credentials][password]") {
+TEST_CASE("a password change needs a step-up and a strong, confirmed password", "[credentials][password]") {
   DaemonProcess daemon(options());
   auto m = joined_and_stepped_up(daemon, "wendeline@example.com");
 

@@ -63,7 +63,7 @@ void fail_five_sign_ins(const DaemonProcess& d, const std::string& email) {
 // ---------------------------------------------------------------------------
 // Resets
 
-TEST_CASE("credentials: reset a forgotten password with the link and the answer", "[credentials][reset]") {
+TEST_CASE("reset a forgotten password with the link and the answer", "[credentials][reset]") {
   auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
   DaemonProcess daemon(options(backend));
   auto account = join(daemon, "xan@example.com");
@@ -96,7 +96,7 @@ TEST_CASE("credentials: reset a forgotten password with the link and the answer"
                                  elsewhere.token});
 }
 
-TEST_CASE("credentials: reset requests do not tell which emails exist", "[credentials][reset]") {
+TEST_CASE("reset requests do not tell which emails exist", "[credentials][reset]") {
   DaemonProcess daemon(options());
   join(daemon, "yan@example.com");
   auto before = mail_files(daemon);
@@ -115,7 +115,7 @@ TEST_CASE("credentials: reset requests do not tell which emails exist", "[creden
   CHECK(mails_to(daemon, "nobody@example.com", before).empty());
 }
 
-TEST_CASE("credentials: a member without a question resets with the link alone", "[credentials][reset]") {
+TEST_CASE("a member without a question resets with the link alone", "[credentials][reset]") {
   DaemonProcess daemon(options());
   auto account = join(daemon, "zed@example.com");
   auto s = sign_in(daemon, account);
@@ -133,7 +133,7 @@ TEST_CASE("credentials: a member without a question resets with the link alone",
   CHECK_PROBLEM(sign_in_raw(daemon, "zed@example.com", kPassword), 401, "bad_credentials");
 }
 
-TEST_CASE("credentials: unknown and expired reset links", "[credentials][reset]") {
+TEST_CASE("unknown and expired reset links", "[credentials][reset]") {
   DaemonProcess daemon(options("sqlite", {"credentials.reset_token_lifetime=2s"}));
   const std::string made_up(43, 'A');
   CHECK_PROBLEM(get(daemon, "/api/v1/password-resets/" + made_up), 404, "not_found");
@@ -148,7 +148,7 @@ TEST_CASE("credentials: unknown and expired reset links", "[credentials][reset]"
   CHECK_PROBLEM(sign_in_raw(daemon, "amy@example.com", kNewPassword), 401, "bad_credentials");
 }
 
-TEST_CASE("credentials: a reset refuses weak passwords and wrong answers, the link survives them", "[credentials][reset]") {
+TEST_CASE("a reset refuses weak passwords and wrong answers, the link survives them", "[credentials][reset]") {
   DaemonProcess daemon(options("sqlite", {kNoAddressLimit}));
   auto account = join(daemon, "abe@example.com");
   set_question(daemon, sign_in(daemon, account).token, kQuestion, kAnswer, kPassword);
@@ -169,7 +169,7 @@ TEST_CASE("credentials: a reset refuses weak passwords and wrong answers, the li
   CHECK_STATUS(sign_in_raw(daemon, "abe@example.com", kNewPassword), 201);
 }
 
-TEST_CASE("credentials: reset links start with link_base", "[credentials][reset]") {
+TEST_CASE("reset links start with link_base", "[credentials][reset]") {
   DaemonProcess daemon(options("sqlite", {"credentials.link_base=https://members.example.test/account"}));
   join(daemon, "bob@example.com");
   auto before = mail_files(daemon);
@@ -180,7 +180,7 @@ TEST_CASE("credentials: reset links start with link_base", "[credentials][reset]
   CHECK(eml.find("https://members.example.test/account/reset-password?token=" + token) != std::string::npos);
 }
 
-TEST_CASE("credentials: requesting resets never locks the account", "[credentials][reset][lockout]") {
+TEST_CASE("requesting resets never locks the account", "[credentials][reset][lockout]") {
   DaemonProcess daemon(options("sqlite", {kNoAddressLimit}));
   join(daemon, "cal@example.com");
   // Four failures: one more would lock. Reset requests are no failures.
@@ -193,7 +193,7 @@ TEST_CASE("credentials: requesting resets never locks the account", "[credential
 // ---------------------------------------------------------------------------
 // Lockout
 
-TEST_CASE("credentials: five wrong passwords lock the account, even for the right one", "[credentials][lockout]") {
+TEST_CASE("five wrong passwords lock the account, even for the right one", "[credentials][lockout]") {
   DaemonProcess daemon(options("sqlite", {kNoAddressLimit}));
   join(daemon, "dan@example.com");
   join(daemon, "dot@example.com");
@@ -213,7 +213,7 @@ TEST_CASE("credentials: five wrong passwords lock the account, even for the righ
   CHECK(admin_member_entry(daemon, "dot@example.com")["locked_until"].is_null());
 }
 
-TEST_CASE("credentials: a success resets the count, and a lock ends after its time", "[credentials][lockout]") {
+TEST_CASE("a success resets the count, and a lock ends after its time", "[credentials][lockout]") {
   DaemonProcess daemon(options("sqlite", {kNoAddressLimit, "credentials.lock_durations=[2s]"}));
   join(daemon, "eli@example.com");
   for (int round = 0; round < 2; ++round) {
@@ -237,7 +237,7 @@ TEST_CASE("credentials: a success resets the count, and a lock ends after its ti
                              *parse_rfc3339(until.get<std::string>()) <= std::chrono::system_clock::now())));
 }
 
-TEST_CASE("credentials: the next lock lasts longer", "[credentials][lockout]") {
+TEST_CASE("the next lock lasts longer", "[credentials][lockout]") {
   DaemonProcess daemon(options("sqlite", {kNoAddressLimit, "credentials.lock_durations=[2s, 30s]"}));
   join(daemon, "fin@example.com");
   fail_five_sign_ins(daemon, "fin@example.com");
@@ -258,7 +258,7 @@ TEST_CASE("credentials: the next lock lasts longer", "[credentials][lockout]") {
   CHECK(retry_after(second) <= 30);
 }
 
-TEST_CASE("credentials: wrong answers lock the account too", "[credentials][lockout][step_up][reset]") {
+TEST_CASE("wrong answers lock the account too", "[credentials][lockout][step_up][reset]") {
   DaemonProcess daemon(options("sqlite", {kNoAddressLimit}));
   auto account = join(daemon, "gil@example.com");
   auto s = sign_in(daemon, account);
@@ -301,7 +301,7 @@ TEST_CASE("credentials: wrong answers lock the account too", "[credentials][lock
   }
 }
 
-TEST_CASE("credentials: failure counts and locks survive a restart", "[credentials][lockout][storage]") {
+TEST_CASE("failure counts and locks survive a restart", "[credentials][lockout][storage]") {
   auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
   KeptState state(backend);
   {

@@ -1,4 +1,4 @@
-#include "util/utf8.hpp"
+#include <memberd/text.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -13,7 +13,7 @@ using memberd::test::DaemonProcess;
 using namespace memberd::test::credentials;
 using nlohmann::json;
 
-TEST_CASE("credentials: join, sign in, GET /me, sign out", "[credentials][join]") {
+TEST_CASE("join, sign in, GET /me, sign out", "[credentials][join]") {
   auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
   DaemonProcess daemon(options(backend));
 
@@ -67,7 +67,7 @@ TEST_CASE("credentials: join, sign in, GET /me, sign out", "[credentials][join]"
   check_log_has_none_of(daemon, {kPassword, token, second.token, second.csrf_token});
 }
 
-TEST_CASE("credentials: join refuses invalid emails and mismatched confirmations", "[credentials][join]") {
+TEST_CASE("join refuses invalid emails and mismatched confirmations", "[credentials][join]") {
   DaemonProcess daemon(options());
 
   CHECK_FIELD_ERROR(join_raw(daemon, "not-an-email", "not-an-email", kPassword, kPassword), "email");
@@ -93,7 +93,7 @@ TEST_CASE("credentials: join refuses invalid emails and mismatched confirmations
   join(daemon, "bea@example.com");
 }
 
-TEST_CASE("credentials: join refuses weak passwords", "[credentials][join][password_policy]") {
+TEST_CASE("join refuses weak passwords", "[credentials][join][password_policy]") {
   DaemonProcess daemon(options());
   auto weak = [&](const std::string& email, const std::string& password) {
     return join_raw(daemon, email, email, password, password);
@@ -127,7 +127,7 @@ TEST_CASE("credentials: join refuses weak passwords", "[credentials][join][passw
   }
 }
 
-TEST_CASE("credentials: the minimum length comes from the config, the list still applies", "[credentials][join][password_policy]") {
+TEST_CASE("the minimum length comes from the config, the list still applies", "[credentials][join][password_policy]") {
   // NIST SP 800-63B sets 8 as the floor; the plugin refuses a lower setting.
   DaemonProcess daemon(options("sqlite", {"credentials.password_min_length=8"}));
   for (const char* common : {"password", "letmein", "qwerty"}) {
@@ -141,7 +141,7 @@ TEST_CASE("credentials: the minimum length comes from the config, the list still
   CHECK_STATUS(sign_in_raw(daemon, "dee@example.com", "vq7-Lm2x"), 201);
 }
 
-TEST_CASE("credentials: joining with a taken email is a conflict, whatever its case", "[credentials][join]") {
+TEST_CASE("joining with a taken email is a conflict, whatever its case", "[credentials][join]") {
   DaemonProcess daemon(options());
   join(daemon, "eve@example.com");
   CHECK_PROBLEM(join_raw(daemon, " EVE@Example.COM", "eve@example.com", kNewPassword, kNewPassword), 409,
@@ -154,7 +154,7 @@ TEST_CASE("credentials: joining with a taken email is a conflict, whatever its c
   CHECK_PROBLEM(sign_in_raw(daemon, "eve@example.com", kNewPassword), 401, "bad_credentials");
 }
 
-TEST_CASE("credentials: a wrong password and an unknown email get the same 401", "[credentials][sign_in]") {
+TEST_CASE("a wrong password and an unknown email get the same 401", "[credentials][sign_in]") {
   DaemonProcess daemon(options());
   join(daemon, "fay@example.com");
   auto wrong = sign_in_raw(daemon, "fay@example.com", kWrongPassword);
@@ -168,7 +168,7 @@ TEST_CASE("credentials: a wrong password and an unknown email get the same 401",
   check_log_has_none_of(daemon, {kPassword, kWrongPassword});
 }
 
-TEST_CASE("credentials: a cookie-authenticated sign-out needs the CSRF token", "[credentials][sign_in][csrf]") {
+TEST_CASE("a cookie-authenticated sign-out needs the CSRF token", "[credentials][sign_in][csrf]") {
   DaemonProcess daemon(options());
   join(daemon, "gus@example.com");
   auto s = sign_in(daemon, "gus@example.com", kPassword);
@@ -193,7 +193,7 @@ TEST_CASE("credentials: a cookie-authenticated sign-out needs the CSRF token", "
   CHECK_PROBLEM(me_raw(daemon, s.token), 401, "unauthenticated");
 }
 
-TEST_CASE("credentials: eight concurrent sign-ins of one member all succeed", "[credentials][sign_in][concurrency]") {
+TEST_CASE("eight concurrent sign-ins of one member all succeed", "[credentials][sign_in][concurrency]") {
   auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
   DaemonProcess daemon(options(backend));
   join(daemon, "hal@example.com");
@@ -232,7 +232,7 @@ TEST_CASE("credentials: eight concurrent sign-ins of one member all succeed", "[
     if (!token.empty()) CHECK_STATUS(me_raw(daemon, token), 200);
 }
 
-TEST_CASE("credentials: failed sign-ins are limited per client address", "[credentials][sign_in][rate_limit]") {
+TEST_CASE("failed sign-ins are limited per client address", "[credentials][sign_in][rate_limit]") {
   DaemonProcess daemon(options("sqlite", {"credentials.address_failures_per_minute=3"}));
   join(daemon, "ida@example.com");
   // Failures spread over several (unknown) accounts: no account lock is involved.
@@ -246,7 +246,7 @@ TEST_CASE("credentials: failed sign-ins are limited per client address", "[crede
   CHECK_PROBLEM(sign_in_raw(daemon, "ida@example.com", kWrongPassword), 429, "rate_limited");
 }
 
-TEST_CASE("credentials: hot swaps while members sign in and read /me fail no request", "[credentials][hot_swap]") {
+TEST_CASE("hot swaps while members sign in and read /me fail no request", "[credentials][hot_swap]") {
   DaemonProcess daemon(options("sqlite", {"http.threads=16"}));
   join(daemon, "ivy@example.com");
 

@@ -29,7 +29,7 @@ long long seconds_until(const std::string& when) {
 
 }  // namespace
 
-TEST_CASE("credentials: the default question catalogue needs no session", "[credentials][question]") {
+TEST_CASE("the default question catalogue needs no session", "[credentials][question]") {
   DaemonProcess daemon(options());
   auto res = get(daemon, "/api/v1/security-questions");
   REQUIRE_STATUS(res, 200);
@@ -51,7 +51,7 @@ TEST_CASE("credentials: the default question catalogue needs no session", "[cred
   CHECK(ids.count("birth_city") == 1);
 }
 
-TEST_CASE("credentials: the question catalogue comes from the config", "[credentials][question]") {
+TEST_CASE("the question catalogue comes from the config", "[credentials][question]") {
   DaemonProcess daemon(options("sqlite", {"credentials.security_questions=[{id: colour, text: \"Your favourite colour\"}, "
                                           "{id: street, text: \"The street you grew up on\"}]"}));
   auto catalogue = body_of(get(daemon, "/api/v1/security-questions"));
@@ -67,7 +67,7 @@ TEST_CASE("credentials: the question catalogue comes from the config", "[credent
   CHECK(mine == json{{"question_id", "street"}, {"text", "The street you grew up on"}});
 }
 
-TEST_CASE("credentials: set a question, step up, replace the question", "[credentials][question][step_up]") {
+TEST_CASE("set a question, step up, replace the question", "[credentials][question][step_up]") {
   auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
   DaemonProcess daemon(options(backend));
   auto account = join(daemon, "kim@example.com");
@@ -113,7 +113,7 @@ TEST_CASE("credentials: set a question, step up, replace the question", "[creden
   check_log_has_none_of(daemon, {kPassword, " Blue  Whale", "blue whale", "Lisbon", "lisbon", s.token, other.token});
 }
 
-TEST_CASE("credentials: setting a question validates its fields", "[credentials][question]") {
+TEST_CASE("setting a question validates its fields", "[credentials][question]") {
   DaemonProcess daemon(options());
   auto account = join(daemon, "lea@example.com");
   auto s = sign_in(daemon, account);
@@ -140,7 +140,7 @@ TEST_CASE("credentials: setting a question validates its fields", "[credentials]
                 "unauthenticated");
 }
 
-TEST_CASE("credentials: a cookie-authenticated question change needs the CSRF token", "[credentials][question][csrf]") {
+TEST_CASE("a cookie-authenticated question change needs the CSRF token", "[credentials][question][csrf]") {
   DaemonProcess daemon(options());
   auto account = join(daemon, "max@example.com");
   auto s = sign_in(daemon, account);
@@ -155,7 +155,7 @@ TEST_CASE("credentials: a cookie-authenticated question change needs the CSRF to
   CHECK(me(daemon, s.token)["security_question_set"] == true);
 }
 
-TEST_CASE("credentials: step-up checks the password first, then the answer, and counts down", "[credentials][step_up]") {
+TEST_CASE("step-up checks the password first, then the answer, and counts down", "[credentials][step_up]") {
   DaemonProcess daemon(options("sqlite", {"credentials.address_failures_per_minute=1000"}));
   auto account = join(daemon, "ned@example.com");
   auto s = sign_in(daemon, account);
@@ -189,7 +189,7 @@ TEST_CASE("credentials: step-up checks the password first, then the answer, and 
   check_log_has_none_of(daemon, {kPassword, kWrongPassword, kAnswer, "Grey Whale", s.token});
 }
 
-TEST_CASE("credentials: answers are compared after normalisation", "[credentials][step_up]") {
+TEST_CASE("answers are compared after normalisation", "[credentials][step_up]") {
   DaemonProcess daemon(options());
   auto account = join(daemon, "ola@example.com");
   auto s = sign_in(daemon, account);
@@ -204,7 +204,7 @@ TEST_CASE("credentials: answers are compared after normalisation", "[credentials
   CHECK_PROBLEM(step_up_raw(daemon, s.token, kPassword, "bluewhale"), 403, "wrong_answer");
 }
 
-TEST_CASE("credentials: the step-up window comes from the config", "[credentials][step_up]") {
+TEST_CASE("the step-up window comes from the config", "[credentials][step_up]") {
   DaemonProcess daemon(options("sqlite", {"credentials.step_up_minutes=2"}));
   auto account = join(daemon, "pia@example.com");
   auto s = sign_in(daemon, account);

@@ -1,0 +1,38 @@
+#pragma once
+// The core's `memberd::RateLimits`: fixed-window counters (`rate_limits`)
+// and guarded attempts with escalating locks (`attempt_limits`), both in the
+// database so they hold across restarts and across several daemons on one
+// PostgreSQL. host.hpp documents each call and how it fails. Keys arrive
+// already prefixed by the caller's component ("core:", "credentials:").
+#include <memberd/host.hpp>
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace memberd {
+
+class RateLimitsService final : public RateLimits {
+ public:
+  explicit RateLimitsService(const Clock& clock) : clock_(clock) {}
+
+  Result<void> reserve_attempt(UnitOfWork& work, std::string_view key, const AttemptPolicy& policy) override;
+  Result<void> attempt_succeeded(UnitOfWork& work, std::string_view key) override;
+  Result<AttemptState> attempt_failed(UnitOfWork& work, std::string_view key, const AttemptPolicy& policy) override;
+  Result<void> release_attempt(UnitOfWork& work, std::string_view key) override;
+  Result<AttemptState> attempt_state(UnitOfWork& work, std::string_view key, const AttemptPolicy& policy) override;
+  Result<void> hit(UnitOfWork& work, std::string_view key, int limit, std::chrono::seconds window) override;
+  Result<void> check(UnitOfWork& work, std::string_view key, int limit, std::chrono::seconds window) override;
+
+  // Deletes windows and attempt records untouched for `older_than`; returns how many.
+  Result<int> purge(UnitOfWork& work, std::chrono::seconds older_than);
+
+ private:
+  const Clock& clock_;
+};
+
+// A key as stored: as given up to 200 bytes, else "sha256:" and its digest,
+// so no client-chosen length reaches the table.
+std::string storage_key(std::string_view key);
+
+}  // namespace memberd

@@ -1,0 +1,56 @@
+#pragma once
+// The daemon's UnitOfWork: one connection from the ConnectionPool, leased on
+// first use, and at most one write transaction on it. The dispatcher makes
+// one per request and finishes it once the handler has returned; background
+// loops make one per piece of work.
+#include <memberd/unit_of_work.hpp>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace memberd {
+
+class ConnectionPool;
+class PoolLease;
+
+class PooledUnit final : public UnitOfWork {
+ public:
+  explicit PooledUnit(ConnectionPool& pool);
+  // Rolls back an open transaction and gives the connection back.
+  ~PooledUnit() override;
+
+  Backend backend() const override;
+  Result<soci::session*> connection() override;
+  Result<void> begin() override;
+  Result<void> commit() override;
+  void rollback() override;
+  bool in_transaction() const override { return in_transaction_; }
+  void after_commit(std::function<void()> action) override;
+
+  // Gives the connection back to the pool while no transaction is open (the
+  // next connection() leases one again): called before work that blocks
+  // without the database, such as password hashing.
+  void park();
+  // Ends the unit's work: true when a transaction was still open (it is
+  // rolled back). The connection goes back to the pool.
+  bool finish();
+  // Leases this unit has taken (1 for most requests, 0 when served from
+  // caches, 2 when it parked for a hash in between).
+  int leases() const { return leases_; }
+
+ private:
+  void run_after_commit();
+
+  ConnectionPool& pool_;
+  std::unique_ptr<PoolLease> lease_;
+  bool in_transaction_ = false;
+  int leases_ = 0;
+  std::vector<std::function<void()>> after_commit_;
+};
+
+// The PooledUnit behind a UnitOfWork the host handed out, for the host's own
+// services (nullptr for a unit from elsewhere, such as a test double).
+inline PooledUnit* as_pooled(UnitOfWork& work) { return dynamic_cast<PooledUnit*>(&work); }
+
+}  // namespace memberd
