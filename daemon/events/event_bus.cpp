@@ -20,7 +20,6 @@
 namespace memberd {
 
 namespace {
-constexpr int kBatch = 100;
 constexpr auto kPollInterval = std::chrono::milliseconds(500);
 }  // namespace
 
@@ -111,7 +110,7 @@ void EventBus::deliver_pending() {
   }
   for (auto& sub : live) {
     try {
-      while (deliver_batch(*sub) == kBatch)
+      while (deliver_next(*sub))
         if (loop_.stopping()) return;
     } catch (const std::exception& e) {
       log_.write(LogLevel::warn, sub->component, "event delivery paused",
@@ -120,30 +119,30 @@ void EventBus::deliver_pending() {
   }
 }
 
-int EventBus::deliver_batch(const Subscription& sub) {
+bool EventBus::deliver_next(const Subscription& sub) {
   std::lock_guard running(delivering_);
   {
     // Removed while we were getting here: deliver nothing more to it.
     std::lock_guard lock(mutex_);
     if (std::none_of(subscriptions_.begin(), subscriptions_.end(),
                      [&](const auto& s) { return s.get() == &sub; }))
-      return 0;
+      return false;
   }
-  PooledUnit cursor_unit(database_);
-  auto connection = cursor_unit.connection();
-  if (!connection) throw DatabaseBusy();
-  auto& sql = **connection;
+  // One event per transaction, on one connection: the cursor's row is locked
+  // (PostgreSQL: FOR UPDATE, so several daemons take turns; SQLite: the write
+  // lock), the handler's writes join the transaction, and the cursor moves
+  // in the same commit. A handler's effects in the database therefore happen
+  // exactly once; only effects outside it can repeat.
+  PooledUnit unit(database_);
+  auto begun = unit.begin();
+  if (!begun) throw DatabaseBusy();
+  auto& sql = **unit.connection();
   const bool postgres = database_.backend() == Backend::postgresql;
   long long now = to_unix(clock_.now());
   std::string name = sub.subscriber;
   sql << "INSERT INTO event_cursors (subscriber, last_id, updated_at) VALUES (:s, 0, :n)"
          " ON CONFLICT (subscriber) DO NOTHING",
       soci::use(name), soci::use(now);
-  // On PostgreSQL the cursor's row lock makes several daemons take turns per
-  // subscriber. SQLite has one daemon, and holding its write lock here would
-  // block the handlers' own writes on other connections.
-  if (postgres)
-    if (auto begun = cursor_unit.begin(); !begun) throw DatabaseBusy();
   long long cursor = 0;
   sql << (postgres ? "SELECT last_id FROM event_cursors WHERE subscriber = :s FOR UPDATE"
                    : "SELECT last_id FROM event_cursors WHERE subscriber = :s"),
@@ -151,47 +150,40 @@ int EventBus::deliver_batch(const Subscription& sub) {
 
   std::string in_list;
   for (const auto& type : sub.types) in_list += (in_list.empty() ? "'" : ",'") + type + "'";
-  std::vector<Event> batch;
-  {
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT id, type, payload, occurred_at FROM events WHERE id > :c AND type IN (" + in_list +
-                            ") ORDER BY id LIMIT " + std::to_string(kBatch),
-         soci::use(cursor));
-    for (const auto& row : rows)
-      batch.push_back({row_int64(row, 0), row.get<std::string>(1), row.get<std::string>(2),
-                       format_rfc3339(from_unix(row_int64(row, 3)))});
+  Event event{};
+  soci::indicator found = soci::i_null;
+  std::string occurred;
+  long long id = 0, occurred_at = 0;
+  sql << "SELECT id, type, payload, occurred_at FROM events WHERE id > :c AND type IN (" + in_list +
+             ") ORDER BY id LIMIT 1",
+      soci::use(cursor), soci::into(id, found), soci::into(event.type), soci::into(event.payload),
+      soci::into(occurred_at);
+  if (!sql.got_data() || found != soci::i_ok) {
+    unit.rollback();
+    return false;
   }
-  int delivered = 0;
-  long long last = cursor;
+  event.id = id;
+  event.occurred_at = format_rfc3339(from_unix(occurred_at));
+
   std::string failure;
-  for (const auto& event : batch) {
-    // Each delivery gets a unit of its own; what the handler left open in it
-    // commits when it succeeded and rolls back when it did not.
-    PooledUnit unit(database_);
-    try {
-      auto handled = sub.handler(event, unit);
-      if (handled && unit.in_transaction()) handled = unit.commit();
-      if (!handled) failure = handled.failure().detail.empty() ? "the handler refused the event" : handled.failure().detail;
-    } catch (...) {
-      failure = describe_current_exception();
-    }
-    unit.finish();
-    if (!failure.empty()) break;
-    last = event.id;
-    ++delivered;
+  try {
+    auto handled = sub.handler(event, unit);
+    if (!handled) failure = handled.failure().detail.empty() ? "the handler refused the event" : handled.failure().detail;
+  } catch (...) {
+    failure = describe_current_exception();
   }
-  if (last != cursor)
-    sql << "UPDATE event_cursors SET last_id = :l, updated_at = :n WHERE subscriber = :s", soci::use(last),
-        soci::use(now), soci::use(name);
-  if (postgres)
-    if (auto committed = cursor_unit.commit(); !committed) throw DatabaseBusy();
-  if (!failure.empty()) {
+  if (!failure.empty() || !unit.in_transaction()) {
     // The same event is offered again at the next poll.
+    unit.rollback();
+    if (failure.empty()) failure = "the handler ended the delivery's transaction";
     log_.write(LogLevel::warn, sub.component, "event handler failed; will retry",
-               {{"subscriber", name}, {"event_id", std::to_string(last + 1)}, {"error", failure}});
-    return 0;
+               {{"subscriber", name}, {"event_id", std::to_string(event.id)}, {"error", failure}});
+    return false;
   }
-  return delivered;
+  sql << "UPDATE event_cursors SET last_id = :l, updated_at = :n WHERE subscriber = :s", soci::use(event.id),
+      soci::use(now), soci::use(name);
+  if (auto committed = unit.commit(); !committed) throw DatabaseBusy();
+  return true;
 }
 
 }  // namespace memberd

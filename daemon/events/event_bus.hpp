@@ -55,8 +55,8 @@ class EventBus {
     EventHandler handler;
     bool active = false;
   };
-  // Delivers one batch to one subscription; returns how many were delivered.
-  int deliver_batch(const Subscription& sub);
+  // Delivers the subscription's next event; false when there is none (or it failed).
+  bool deliver_next(const Subscription& sub);
 
   ConnectionPool& database_;
   const Clock& clock_;

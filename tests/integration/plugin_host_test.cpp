@@ -66,10 +66,11 @@ TEST_CASE("broken plugins fail alone, with a reason, and the daemon serves on", 
   PluginsDir dir({{"failing_start", "failing_start"},
                   {"failing_migration", "failing_migration"},
                   {"wrong_signature", "wrong_signature"},
+                  {"sdk1_plugin", "sdk1_plugin"},
                   {"bad_config", "bad_config"},
                   {"swapper", "swapper"}});
   DaemonProcess daemon(DaemonOptions{backend, {}, dir.path(),
-                                     {"failing_start", "failing_migration", "wrong_signature", "bad_config", "swapper",
+                                     {"failing_start", "failing_migration", "wrong_signature", "sdk1_plugin", "bad_config", "swapper",
                                       "missing_plugin"}});
   auto http = daemon.http();
 
@@ -82,6 +83,9 @@ TEST_CASE("broken plugins fail alone, with a reason, and the daemon serves on", 
   expect_failed("failing_start", "refused to start: this fixture always refuses to start");
   expect_failed("failing_migration", "failing_migration migration 1");
   expect_failed("wrong_signature", "SDK 99.");
+  // A plugin built against SDK 1 is named as such, with what to do about it.
+  expect_failed("sdk1_plugin", "sdk1_plugin.so was built for a different ABI: SDK 1.0, but this daemon offers SDK 2.0-2.");
+  expect_failed("sdk1_plugin", "rebuilt against the installed SDK");
   expect_failed("bad_config", "this fixture refuses every value");
   expect_failed("missing_plugin", "no plugin file");
   CHECK(plugin_entry(daemon, "swapper")["state"] == "loaded");

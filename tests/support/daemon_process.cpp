@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -157,6 +158,21 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options
                                 "--set", "passwords.argon2_memory_kib=8192",
                                 "--set", "passwords.argon2_iterations=1",
                                 "--set", "log.level=debug"};
+  // MEMBERD_TEST_SETS (";"-separated key=value) reaches every daemon a test
+  // run starts: how CTest runs a whole suite again under another setting,
+  // such as database.pool_size=1. The test's own sets come after and win.
+  if (const char* extra = std::getenv("MEMBERD_TEST_SETS")) {
+    std::string all = extra;
+    for (std::size_t start = 0; start < all.size();) {
+      auto end = all.find(';', start);
+      if (end == std::string::npos) end = all.size();
+      if (end > start) {
+        argv.push_back("--set");
+        argv.push_back(all.substr(start, end - start));
+      }
+      start = end + 1;
+    }
+  }
   for (const auto& s : options_.sets) {
     argv.push_back("--set");
     argv.push_back(s);

@@ -171,7 +171,7 @@ struct Event {
 };
 
 // What a subscriber returns: {} when the event is handled; a Failure (or a
-// throw) to have the same event offered again later (with backoff).
+// throw) rolls its writes back and has the same event offered again later.
 using EventHandler = std::function<Result<void>(const Event& event, UnitOfWork& work)>;
 
 class Events {
@@ -185,9 +185,11 @@ class Events {
   // Call from start() only (else std::logic_error). `subscriber` names your
   // durable cursor ("security_level.sign_ins"): events of the `types` listed
   // are delivered in order, at least once, from where that cursor stopped —
-  // across restarts and hot swaps — on the host's event thread, each with a
-  // unit of work of its own. A write transaction the handler leaves open is
-  // committed when it returns {}, and rolled back when it fails.
+  // across restarts and hot swaps — on the host's event thread. The handler
+  // runs inside the delivery's write transaction on `work`: its writes
+  // commit together with the cursor's advance, so its database effects
+  // happen exactly once (mail and files may repeat). Do not open a
+  // transaction of your own or hash there (std::logic_error).
   // Fails: never (a misuse throws).
   virtual void subscribe(std::string_view subscriber, std::vector<std::string> types, EventHandler handler) = 0;
 };
