@@ -38,6 +38,12 @@ ensure_e2e_modules() {
   # A machine may already have Node.js from elsewhere (with its own npm):
   # Debian's packages only when there is none, or they would conflict.
   command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || ensure_packages nodejs npm
+  # The lock file's engines fields say which Node.js its packages run on;
+  # a mismatch fails here, in words, not deep inside a browser test.
+  if ! node "$dir/node-engines.cjs" --lock "$dir/package-lock.json"; then
+    echo "memberd: the Node.js found ($(command -v node), $(node --version)) cannot run the browser tests' pinned packages (tests/e2e/package-lock.json); Debian 12's nodejs package can" >&2
+    return 1
+  fi
   local stamp=$dir/node_modules/.memberd-lock
   if [[ -f $stamp ]] && cmp -s "$stamp" "$dir/package-lock.json"; then return 0; fi
   echo "memberd: installing the browser tests' npm packages" >&2
