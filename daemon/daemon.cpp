@@ -17,6 +17,7 @@
 #include "storage/migrations.hpp"
 #include "transport/dispatcher.hpp"
 #include "transport/http_server.hpp"
+#include "transport/router.hpp"
 #include "util/crypto.hpp"
 #include "util/secrets_service.hpp"
 #include <memberd/embedded_file.hpp>
@@ -49,6 +50,11 @@ std::unique_ptr<MailTransport> make_transport(const CoreConfig& config) {
     return make_file_transport((std::filesystem::path(config.data_dir) / "mail").string());
   throw std::runtime_error("mail.transport \"" + config.mail.transport +
                            "\": SMTP delivery arrives with the email_service work; use \"file\" for now");
+}
+
+bool secure_cookies(const CoreConfig& c) {
+  return c.sessions.cookie_secure == CookieSecure::always ||
+         (c.sessions.cookie_secure == CookieSecure::automatic && c.http.tls.enabled());
 }
 
 HttpSettings http_settings(const CoreConfig& c) {
@@ -86,7 +92,7 @@ struct Daemon::Parts {
   SecretsService secrets;
   std::unique_ptr<EventBus> events;
   std::unique_ptr<MailOutbox> mail;
-  PublishedRoutes routes;
+  Router router;
   std::unique_ptr<CoreServices> core;
   std::unique_ptr<PluginHost> plugins;
   std::unique_ptr<Dispatcher> dispatcher;
@@ -125,7 +131,8 @@ void Daemon::start() {
   std::filesystem::create_directories(config_.data_dir);
   open_storage();
   make_services();
-  make_plugin_host(core_routes());
+  make_plugin_host();
+  install_core_routes();
   parts_->plugins->load_enabled();
   parts_->events->start();
   parts_->mail->start();
@@ -158,44 +165,43 @@ void Daemon::make_services() {
   ensure_bootstrap_admin(*p.accounts, *p.database, *p.events, c.bootstrap.admin_email, c.data_dir);
 }
 
-std::vector<RouteEntry> Daemon::core_routes() {
-  auto& p = *parts_;
-  const auto& c = config_;
-  p.core = std::make_unique<CoreServices>(CoreServices{*p.database, *p.accounts, *p.sessions, *p.events, p.metrics,
-                                                       p.log, p.clock, *p.rate_limits});
-  p.core->admin_sign_in_per_minute = static_cast<int>(c.rate_limits.admin_sign_in_per_minute);
-  p.core->secure_cookies = c.sessions.cookie_secure == CookieSecure::always ||
-                           (c.sessions.cookie_secure == CookieSecure::automatic && c.http.tls.enabled());
-  p.core->console_enabled = c.console.enabled;
-  p.core->before_scrape = [&p] { refresh_gauges(p); };
-  std::vector<RouteEntry> routes;
-  for (auto builder : {health_routes, admin_plugin_routes, admin_member_routes, admin_session_routes, console_routes})
-    for (auto& route : builder(*p.core)) routes.push_back(make_route_entry("core", std::move(route)));
-  return routes;
-}
-
-void Daemon::make_plugin_host(std::vector<RouteEntry> core_routes) {
+void Daemon::make_plugin_host() {
   auto& p = *parts_;
   const auto& c = config_;
   SharedServices shared{*p.accounts,  *p.database, *p.events, *p.mail, *p.rate_limits, p.secrets, p.log, p.metrics,
-                        p.clock,      c.data_dir,  public_base_url(c.http), p.core->secure_cookies};
+                        p.clock,      c.data_dir,  public_base_url(c.http), secure_cookies(c)};
   PluginHostSettings settings{c.plugins.dir, std::filesystem::path(c.data_dir) / "plugins", c.plugins.enabled,
                               c.plugins.watch, c.plugins.watch_interval};
   const CoreConfig& config = config_;
   p.plugins = std::make_unique<PluginHost>(
-      settings, shared, p.routes, std::move(core_routes),
+      settings, shared, p.router,
       [&config](const std::string& plugin, const std::vector<ConfigKey>& schema) -> std::unique_ptr<Config> {
         auto found = config.plugin_sections.find(plugin);
         return std::make_unique<SectionConfig>(load_plugin_config(
             plugin, schema, found == config.plugin_sections.end() ? nullptr : found->second.get()));
       });
-  p.core->plugins = p.plugins.get();
+}
+
+// The core's own routes (health, admin, console) are one more route set of
+// the router's, served whatever plugin is loaded.
+void Daemon::install_core_routes() {
+  auto& p = *parts_;
+  const auto& c = config_;
+  p.core = std::make_unique<CoreServices>(CoreServices{*p.database, *p.accounts, *p.sessions, *p.events, p.metrics,
+                                                       p.log, p.clock, *p.rate_limits, *p.plugins,
+                                                       [&p] { refresh_gauges(p); },
+                                                       static_cast<int>(c.rate_limits.admin_sign_in_per_minute),
+                                                       secure_cookies(c), c.console.enabled});
+  std::vector<Route> routes;
+  for (auto builder : {health_routes, admin_plugin_routes, admin_member_routes, admin_session_routes, console_routes})
+    for (auto& route : builder(*p.core)) routes.push_back(std::move(route));
+  p.router.install("core", std::move(routes), nullptr);
 }
 
 void Daemon::serve() {
   auto& p = *parts_;
   const auto& c = config_;
-  p.dispatcher = std::make_unique<Dispatcher>(DispatcherSettings{TrustedProxies(c.http.trusted_proxies)}, p.routes,
+  p.dispatcher = std::make_unique<Dispatcher>(DispatcherSettings{TrustedProxies(c.http.trusted_proxies)}, p.router,
                                               *p.database, *p.sessions, p.metrics, p.log, p.clock);
   p.http = std::make_unique<HttpServer>(http_settings(c), *p.dispatcher, p.log);
   p.http->start();

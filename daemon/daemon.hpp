@@ -6,11 +6,8 @@
 
 #include <memory>
 #include <string>
-#include <vector>
 
 namespace memberd {
-
-struct RouteEntry;
 
 class Daemon {
  public:
@@ -31,8 +28,8 @@ class Daemon {
   struct Parts;
   void open_storage();
   void make_services();
-  std::vector<RouteEntry> core_routes();
-  void make_plugin_host(std::vector<RouteEntry> core_routes);
+  void make_plugin_host();
+  void install_core_routes();
   void serve();
   void announce(int port);
   static void refresh_gauges(Parts& p);

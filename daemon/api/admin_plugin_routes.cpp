@@ -20,14 +20,14 @@ std::vector<Route> admin_plugin_routes(CoreServices& core) {
   std::vector<Route> routes;
   routes.push_back({"GET", "/api/v1/admin/plugins", Access::admin, Body::none, [&core](const Request&) {
                       nlohmann::json list = nlohmann::json::array();
-                      for (const auto& s : core.plugins->status()) list.push_back(to_json(s));
+                      for (const auto& s : core.plugins.status()) list.push_back(to_json(s));
                       return json_response(200, list);
                     }});
   routes.push_back({"POST", "/api/v1/admin/plugins/{name}/reload", Access::admin, Body::none,
                     [&core](const Request& req) {
                       std::string name = req.path_param("name");
                       try {
-                        auto status = core.plugins->reload(name);
+                        auto status = core.plugins.reload(name);
                         auto body = to_json(status);
                         body["swap_ms"] = status.swap_ms;
                         return json_response(200, body);

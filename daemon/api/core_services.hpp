@@ -1,7 +1,5 @@
 #pragma once
-// What the core's own routes (health, admin, console) need. The plugin host
-// is set after construction: it needs the core routes to build its first
-// route table, and the admin routes need it to list and reload plugins.
+// What the core's own routes (health, admin, console) need.
 #include <memberd/host.hpp>
 
 #include <chrono>
@@ -29,7 +27,7 @@ struct CoreServices {
   LogSink& log;
   const Clock& clock;
   RateLimitsService& rate_limits;
-  PluginHost* plugins = nullptr;
+  PluginHost& plugins;
   // Refreshes gauges that are read at scrape time.
   std::function<void()> before_scrape;
 

@@ -48,13 +48,8 @@ std::string api_version() {
 
 }  // namespace
 
-PluginHost::PluginHost(PluginHostSettings settings, SharedServices shared, PublishedRoutes& routes,
-                       std::vector<RouteEntry> core_routes, SectionValidator validator)
-    : settings_(std::move(settings)),
-      shared_(std::move(shared)),
-      routes_(routes),
-      core_routes_(std::move(core_routes)),
-      validator_(std::move(validator)) {
+PluginHost::PluginHost(PluginHostSettings settings, SharedServices shared, RouteSets& routes, SectionValidator validator)
+    : settings_(std::move(settings)), shared_(std::move(shared)), routes_(routes), validator_(std::move(validator)) {
   for (const auto& name : settings_.enabled) {
     Slot slot;
     slot.status.name = name;
@@ -68,7 +63,6 @@ PluginHost::PluginHost(PluginHostSettings settings, SharedServices shared, Publi
   if (std::filesystem::is_directory(settings_.staging_dir, ignored))
     for (const auto& entry : std::filesystem::directory_iterator(settings_.staging_dir, ignored))
       std::filesystem::remove(entry.path(), ignored);
-  routes_.publish(build_table({}, nullptr));
   loader_ = std::thread([this] { loader_loop(); });
   loader_id_ = loader_.get_id();
   if (settings_.watch) watcher_ = std::thread([this] { watcher_loop(); });
@@ -132,6 +126,8 @@ PluginStatus PluginHost::reload(const std::string& name) {
   return on_loader([&] { return load(name); });
 }
 
+// Stage, check, configure, migrate, start, publish: any failure before the
+// publish leaves the previous version serving.
 PluginStatus PluginHost::load(const std::string& name) {
   auto started_at = std::chrono::steady_clock::now();
   std::shared_ptr<Loaded> fresh;
@@ -141,110 +137,102 @@ PluginStatus PluginHost::load(const std::string& name) {
       std::lock_guard lock(mutex_);
       generation = ++generation_;
     }
-    auto library = PluginLibrary::load(settings_.dir / (name + ".so"), settings_.staging_dir, generation);
-    double load_ms = milliseconds_since(started_at);
-    // From here on the version is owned by a shared_ptr whose last release
-    // hands it to the loader thread to be stopped and unloaded.
-    fresh = std::shared_ptr<Loaded>(new Loaded(), [this](Loaded* gone) {
-      std::unique_lock lock(queue_mutex_);
-      if (loader_exited_) {
-        lock.unlock();
-        retire(gone);
-        return;
-      }
-      queue_.push_back([this, gone] { retire(gone); });
-      lock.unlock();
-      queue_ready_.notify_all();
-    });
-    fresh->library = library;
-    fresh->staged = library->staged_path();
-    fresh->instance.reset(library->create());
-    fresh->info = fresh->instance->info();
-    if (fresh->info.name != name)
-      throw PluginLoadError(name + ".so calls itself \"" + fresh->info.name + "\"; the file name and info().name must agree");
-    fresh->config = validator_(name, fresh->instance->config_schema());
-    apply_migrations(shared_.database, name, fresh->instance->migrations());
-    double migrate_ms = milliseconds_since(started_at) - load_ms;
-    fresh->services = std::make_unique<PluginServices>(shared_, name);
-    fresh->services->set_owner(std::shared_ptr<const void>(fresh, fresh.get()));
-    fresh->started = true;  // stop() is owed from here, even if start() throws half-way
-    try {
-      fresh->instance->start(*fresh->services, *fresh->config);
-    } catch (const std::exception& e) {
-      throw PluginLoadError(name + " refused to start: " + describe_error(e));
-    }
-    fresh->services->close_registration();
-    fresh->routes = fresh->services->take_routes();
-    {
-      std::lock_guard lock(queue_mutex_);
-      if (closing_) throw ShuttingDown();
-    }
-
-    std::shared_ptr<Loaded> old;
-    PluginStatus status;
-    {
-      std::lock_guard lock(mutex_);
-      auto table = build_table(name, fresh);
-      auto& slot = slots_.at(name);
-      routes_.publish(table);
-      old = std::move(slot.active);
-      slot.active = fresh;
-      slot.status.version = fresh->info.version;
-      slot.status.sha256 = library->sha256();
-      slot.status.loaded_at = format_rfc3339(std::chrono::system_clock::now());
-      slot.status.state = PluginState::loaded;
-      slot.status.last_error.clear();
-      slot.status.generation = generation;
-      slot.status.swap_ms = milliseconds_since(started_at);
-      ++counters_.loads;
-      if (old) ++counters_.retiring;
-      status = slot.status;
-    }
-    shared_.events.activate(fresh.get());
-    if (old) shared_.events.remove(old.get());
-    shared_.metrics.counter("memberd_plugin_loads_total", "Plugin versions loaded", {{"plugin", name}}).inc();
-    shared_.metrics.histogram("memberd_plugin_swap_seconds", "Time to load and publish a plugin version", {})
-        .observe(status.swap_ms / 1000.0);
-    shared_.log.write(LogLevel::info, "plugins", old ? "plugin swapped" : "plugin loaded",
-                      {{"plugin", name},
-                       {"version", status.version},
-                       {"ms", std::to_string(status.swap_ms)},
-                       {"load_ms", std::to_string(load_ms)},
-                       {"migrate_ms", std::to_string(migrate_ms)}});
-    return status;
+    fresh = start_version(name, generation);
+    return publish(name, fresh, generation, started_at);
+  } catch (const ShuttingDown&) {
+    if (fresh) shared_.events.remove(fresh.get());
+    throw;
   } catch (...) {
     if (fresh) shared_.events.remove(fresh.get());
-    try {
-      throw;
-    } catch (const ShuttingDown&) {
-      throw;
-    } catch (...) {
-    }
-    std::string message = describe_current_exception();
-    {
-      std::lock_guard lock(mutex_);
-      auto& slot = slots_.at(name);
-      slot.status.last_error = message;
-      if (!slot.active) slot.status.state = PluginState::failed;
-      ++counters_.failures;
-    }
-    shared_.metrics.counter("memberd_plugin_load_failures_total", "Plugin loads that failed", {{"plugin", name}}).inc();
-    shared_.log.write(LogLevel::error, "plugins", "plugin load failed; previous version (if any) keeps serving",
-                      {{"plugin", name}, {"error", message}});
-    throw std::runtime_error(message);
+    throw std::runtime_error(record_failure(name));
   }
 }
 
-std::shared_ptr<const RouteTable> PluginHost::build_table(const std::string& replacing,
-                                                          const std::shared_ptr<Loaded>& with) const {
-  std::vector<RouteEntry> entries = core_routes_;
-  auto add = [&](const std::string& name, const std::shared_ptr<Loaded>& loaded) {
-    for (const auto& route : loaded->routes) entries.push_back(make_route_entry(name, route, loaded));
-  };
-  for (const auto& [name, slot] : slots_)
-    if (name != replacing && slot.active) add(name, slot.active);
-  if (with) add(replacing, with);
-  return std::make_shared<const RouteTable>(std::move(entries));
+std::shared_ptr<PluginHost::Loaded> PluginHost::start_version(const std::string& name, unsigned generation) {
+  auto library = PluginLibrary::load(settings_.dir / (name + ".so"), settings_.staging_dir, generation);
+  // From here on the version is owned by a shared_ptr whose last release
+  // hands it to the loader thread to be stopped and unloaded.
+  auto fresh = std::shared_ptr<Loaded>(new Loaded(), [this](Loaded* gone) {
+    std::unique_lock lock(queue_mutex_);
+    if (loader_exited_) {
+      lock.unlock();
+      retire(gone);
+      return;
+    }
+    queue_.push_back([this, gone] { retire(gone); });
+    lock.unlock();
+    queue_ready_.notify_all();
+  });
+  fresh->library = library;
+  fresh->staged = library->staged_path();
+  fresh->instance.reset(library->create());
+  fresh->info = fresh->instance->info();
+  if (fresh->info.name != name)
+    throw PluginLoadError(name + ".so calls itself \"" + fresh->info.name + "\"; the file name and info().name must agree");
+  fresh->config = validator_(name, fresh->instance->config_schema());
+  apply_migrations(shared_.database, name, fresh->instance->migrations());
+  fresh->services = std::make_unique<PluginServices>(shared_, name);
+  fresh->services->set_owner(std::shared_ptr<const void>(fresh, fresh.get()));
+  fresh->started = true;  // stop() is owed from here, even if start() throws half-way
+  try {
+    fresh->instance->start(*fresh->services, *fresh->config);
+  } catch (const std::exception& e) {
+    throw PluginLoadError(name + " refused to start: " + describe_error(e));
+  }
+  fresh->services->close_registration();
+  fresh->routes = fresh->services->take_routes();
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (closing_) throw ShuttingDown();
+  }
+  return fresh;
+}
+
+PluginStatus PluginHost::publish(const std::string& name, const std::shared_ptr<Loaded>& fresh, unsigned generation,
+                                 std::chrono::steady_clock::time_point started_at) {
+  std::shared_ptr<Loaded> old;
+  PluginStatus status;
+  {
+    std::lock_guard lock(mutex_);
+    // Throws on a route conflict, before anything changed.
+    routes_.install(name, fresh->routes, fresh);
+    auto& slot = slots_.at(name);
+    old = std::move(slot.active);
+    slot.active = fresh;
+    slot.status.version = fresh->info.version;
+    slot.status.sha256 = fresh->library->sha256();
+    slot.status.loaded_at = format_rfc3339(std::chrono::system_clock::now());
+    slot.status.state = PluginState::loaded;
+    slot.status.last_error.clear();
+    slot.status.generation = generation;
+    slot.status.swap_ms = milliseconds_since(started_at);
+    ++counters_.loads;
+    if (old) ++counters_.retiring;
+    status = slot.status;
+  }
+  shared_.events.activate(fresh.get());
+  if (old) shared_.events.remove(old.get());
+  shared_.metrics.counter("memberd_plugin_loads_total", "Plugin versions loaded", {{"plugin", name}}).inc();
+  shared_.metrics.histogram("memberd_plugin_swap_seconds", "Time to load and publish a plugin version", {})
+      .observe(status.swap_ms / 1000.0);
+  shared_.log.write(LogLevel::info, "plugins", old ? "plugin swapped" : "plugin loaded",
+                    {{"plugin", name}, {"version", status.version}, {"ms", std::to_string(status.swap_ms)}});
+  return status;
+}
+
+std::string PluginHost::record_failure(const std::string& name) {
+  std::string message = describe_current_exception();
+  {
+    std::lock_guard lock(mutex_);
+    auto& slot = slots_.at(name);
+    slot.status.last_error = message;
+    if (!slot.active) slot.status.state = PluginState::failed;
+    ++counters_.failures;
+  }
+  shared_.metrics.counter("memberd_plugin_load_failures_total", "Plugin loads that failed", {{"plugin", name}}).inc();
+  shared_.log.write(LogLevel::error, "plugins", "plugin load failed; previous version (if any) keeps serving",
+                    {{"plugin", name}, {"error", message}});
+  return message;
 }
 
 void PluginHost::retire(Loaded* loaded) {
@@ -338,8 +326,8 @@ void PluginHost::withdraw_all() {
   std::vector<std::shared_ptr<Loaded>> dropping;
   {
     std::lock_guard lock(mutex_);
-    routes_.publish(std::make_shared<const RouteTable>(core_routes_));
     for (auto& [name, slot] : slots_) {
+      routes_.withdraw(name);
       if (slot.active) {
         ++counters_.retiring;
         dropping.push_back(std::move(slot.active));

@@ -12,7 +12,7 @@
 #include <memberd/plugin.hpp>
 
 #include "plugin_host/plugin_services.hpp"
-#include "transport/route_table.hpp"
+#include "plugin_host/route_sets.hpp"
 
 #include <chrono>
 #include <condition_variable>
@@ -66,8 +66,7 @@ using SectionValidator =
 
 class PluginHost {
  public:
-  PluginHost(PluginHostSettings settings, SharedServices shared, PublishedRoutes& routes,
-             std::vector<RouteEntry> core_routes, SectionValidator validator);
+  PluginHost(PluginHostSettings settings, SharedServices shared, RouteSets& routes, SectionValidator validator);
   ~PluginHost();
 
   // Loads every enabled plugin; failures are recorded, not thrown.
@@ -94,14 +93,18 @@ class PluginHost {
   void loader_loop();
   void watcher_loop();
   PluginStatus load(const std::string& name);
-  std::shared_ptr<const RouteTable> build_table(const std::string& replacing, const std::shared_ptr<Loaded>& with) const;
+  // load()'s steps: a started version (or a throw), its publication in place
+  // of the old one, and the record of a failure.
+  std::shared_ptr<Loaded> start_version(const std::string& name, unsigned generation);
+  PluginStatus publish(const std::string& name, const std::shared_ptr<Loaded>& fresh, unsigned generation,
+                       std::chrono::steady_clock::time_point started_at);
+  std::string record_failure(const std::string& name);
   void retire(Loaded* loaded);
   void withdraw_all();
 
   PluginHostSettings settings_;
   SharedServices shared_;
-  PublishedRoutes& routes_;
-  std::vector<RouteEntry> core_routes_;
+  RouteSets& routes_;
   SectionValidator validator_;
 
   mutable std::mutex mutex_;  // guards slots_ and counters_

@@ -7,9 +7,10 @@
 // PostgreSQL ("postgresql://user:pass@host:port/db") is for several daemons on
 // one database; SOCI 4.0.3 cannot parse such URLs, so they are translated to
 // libpq's keyword form here.
-#include <memberd/host.hpp>
+#include <memberd/unit_of_work.hpp>
 
 #include <atomic>
+#include <stdexcept>
 #include <chrono>
 #include <condition_variable>
 #include <memory>

@@ -4,7 +4,6 @@
 #include "storage/database.hpp"
 #include "storage/pooled_unit.hpp"
 
-#include <memberd/database.hpp>
 #include <soci/soci.h>
 
 #include <algorithm>

@@ -7,7 +7,7 @@
 // once: running the same list again changes nothing. On PostgreSQL a
 // transaction-scoped advisory lock keeps two daemons starting at once from
 // racing on the same step.
-#include <memberd/plugin.hpp>
+#include <memberd/migration.hpp>
 
 #include <string>
 #include <string_view>

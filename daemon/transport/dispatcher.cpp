@@ -93,7 +93,7 @@ Response with_allow(Response r, const std::string& allowed) {
 
 }  // namespace
 
-Dispatcher::Dispatcher(DispatcherSettings settings, const PublishedRoutes& routes, ConnectionPool& database,
+Dispatcher::Dispatcher(DispatcherSettings settings, const Router& routes, ConnectionPool& database,
                        SessionStore& sessions, MetricsRegistry& metrics, LogSink& log, const Clock& clock)
     : settings_(std::move(settings)),
       routes_(routes),

@@ -8,7 +8,7 @@
 
 #include "transport/client_address.hpp"
 #include "transport/raw_request.hpp"
-#include "transport/route_table.hpp"
+#include "transport/router.hpp"
 
 #include <functional>
 #include <shared_mutex>
@@ -33,7 +33,7 @@ struct DispatcherSettings {
 
 class Dispatcher {
  public:
-  Dispatcher(DispatcherSettings settings, const PublishedRoutes& routes, ConnectionPool& database,
+  Dispatcher(DispatcherSettings settings, const Router& routes, ConnectionPool& database,
              SessionStore& sessions, MetricsRegistry& metrics, LogSink& log, const Clock& clock);
 
   Response handle(const RawRequest& raw);
@@ -55,7 +55,7 @@ class Dispatcher {
   Series series_for(std::string_view method, const std::string& route, const std::string& status);
 
   DispatcherSettings settings_;
-  const PublishedRoutes& routes_;
+  const Router& routes_;
   ConnectionPool& database_;
   SessionStore& sessions_;
   MetricsRegistry& metrics_;

@@ -12,25 +12,10 @@
 using memberd::test::DaemonOptions;
 using memberd::test::DaemonProcess;
 using memberd::test::env_or_fail;
+using memberd::test::mail_messages;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-namespace {
-
-std::vector<std::string> messages(const std::string& dir) {
-  std::vector<std::string> out;
-  if (!fs::exists(dir)) return out;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.path().extension() != ".eml") continue;
-    std::ifstream in(entry.path());
-    std::ostringstream s;
-    s << in.rdbuf();
-    out.push_back(s.str());
-  }
-  return out;
-}
-
-}  // namespace
 
 TEST_CASE("queued mail lands as .eml files, headers stay headers", "[mail]") {
   auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
@@ -48,9 +33,9 @@ TEST_CASE("queued mail lands as .eml files, headers stay headers", "[mail]") {
 
   std::string mail_dir = daemon.data_dir() + "/mail";
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (messages(mail_dir).empty() && std::chrono::steady_clock::now() < deadline)
+  while (mail_messages(daemon).empty() && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  auto all = messages(mail_dir);
+  auto all = mail_messages(daemon);
   REQUIRE(all.size() == 1);
   const std::string& eml = all[0];
   CHECK(eml.find("To: admin@memberd.local\r\n") != std::string::npos);

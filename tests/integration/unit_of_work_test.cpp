@@ -5,29 +5,19 @@
 
 #include <catch2/catch.hpp>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 using memberd::test::DaemonOptions;
 using memberd::test::DaemonProcess;
 using memberd::test::env_or_fail;
 using nlohmann::json;
-namespace fs = std::filesystem;
 
 namespace {
 
-int messages_with_subject(const std::string& dir, const std::string& subject) {
+int messages_with_subject(const DaemonProcess& daemon, const std::string& subject) {
   int found = 0;
-  if (!fs::exists(dir)) return 0;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.path().extension() != ".eml") continue;
-    std::ifstream in(entry.path());
-    std::ostringstream s;
-    s << in.rdbuf();
-    if (s.str().find("Subject: " + subject + "\r\n") != std::string::npos) ++found;
-  }
+  for (const auto& eml : memberd::test::mail_messages(daemon))
+    if (eml.find("Subject: " + subject + "\r\n") != std::string::npos) ++found;
   return found;
 }
 
@@ -53,7 +43,6 @@ TEST_CASE("a handler's session, event and mail commit together or not at all", "
   DaemonProcess daemon(DaemonOptions{backend, {}, env_or_fail("MEMBERD_FIXTURE_PLUGINS_DIR"), {"swapper"}});
   httplib::Headers auth{{"Authorization", "Bearer " + daemon.admin_token()}};
   auto http = daemon.http();
-  std::string mail_dir = daemon.data_dir() + "/mail";
 
   for (int fail_at : {1, 2, 3}) {
     INFO("failing write " << fail_at);
@@ -73,10 +62,10 @@ TEST_CASE("a handler's session, event and mail commit together or not at all", "
   CHECK(atomic_events(daemon) == 1);
   // The mail of the committed request goes out; the three failed ones' never existed.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (messages_with_subject(mail_dir, "atomic") == 0 && std::chrono::steady_clock::now() < deadline)
+  while (messages_with_subject(daemon, "atomic") == 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // a second delivery pass
-  CHECK(messages_with_subject(mail_dir, "atomic") == 1);
+  CHECK(messages_with_subject(daemon, "atomic") == 1);
 }
 
 TEST_CASE("a transaction a handler leaves open is rolled back", "[unit_of_work]") {

@@ -1,6 +1,7 @@
 // Problems and failures as a plugin builds them: valid JSON whatever the
 // text, extension members without hand-built JSON, one answer per refusal.
-#include <memberd/http.hpp>
+// The umbrella header, so that every SDK header is compiled here on its own terms.
+#include <memberd/memberd.hpp>
 #include <memberd/problem.hpp>
 #include <memberd/result.hpp>
 

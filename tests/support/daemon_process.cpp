@@ -114,6 +114,20 @@ ScratchPostgres::~ScratchPostgres() {
   }
 }
 
+std::vector<std::string> mail_messages(const DaemonProcess& daemon) {
+  std::vector<std::string> out;
+  std::filesystem::path dir = daemon.data_dir() + "/mail";
+  if (!std::filesystem::exists(dir)) return out;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".eml") continue;
+    std::ifstream in(entry.path());
+    std::ostringstream text;
+    text << in.rdbuf();
+    out.push_back(text.str());
+  }
+  return out;
+}
+
 int run_command(const std::vector<std::string>& argv, std::string& output,
                 const std::map<std::string, std::string>& env) {
   char path[] = "/tmp/memberd-cmd-XXXXXX";

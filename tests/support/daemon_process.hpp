@@ -73,6 +73,10 @@ class DaemonProcess {
   int pid_ = -1, port_ = 0, exit_code_ = -1;
 };
 
+// The .eml files the daemon's `file` mail transport wrote so far (under
+// <data_dir>/mail/), each as its text.
+std::vector<std::string> mail_messages(const DaemonProcess& daemon);
+
 // Runs a command, returns its exit code; its output goes to `output`.
 int run_command(const std::vector<std::string>& argv, std::string& output,
                 const std::map<std::string, std::string>& env = {});

@@ -47,22 +47,6 @@ using Labels = std::vector<std::pair<std::string, std::string>>;
 using TimePoint = std::chrono::system_clock::time_point;
 
 // ---------------------------------------------------------------------------
-// Database
-class Database {
- public:
-  virtual ~Database() = default;
-  // Touches nothing. Fails: never.
-  virtual Backend backend() const = 0;
-  // A unit of work for background work (a job, a thread of your own): the
-  // same rules as a request's unit. It leases its connection on first use
-  // and returns it when destroyed; keep it only for one piece of work.
-  // Request handlers use `request.work()` instead: a second unit in a
-  // handler would hold a second connection. Fails: never (leasing happens
-  // later, in UnitOfWork::connection()).
-  virtual std::unique_ptr<UnitOfWork> open_unit() = 0;
-};
-
-// ---------------------------------------------------------------------------
 // Accounts: members, passwords and sessions, kept by the core.
 struct Member {
   std::string member_id;

@@ -8,7 +8,7 @@
 //     return memberd::migrations_from_files(mine::schema::files());
 //   }
 #include <memberd/embedded_file.hpp>
-#include <memberd/plugin.hpp>
+#include <memberd/migration.hpp>
 
 #include <map>
 #include <stdexcept>

@@ -33,6 +33,7 @@
 #include <memberd/config.hpp>
 #include <memberd/host.hpp>
 #include <memberd/http.hpp>
+#include <memberd/migration.hpp>
 #include <memberd/version.hpp>
 
 #include <boost/config.hpp>
@@ -47,16 +48,6 @@ struct PluginInfo {
   std::string name;     // [a-z_]+, also its config section and table prefix
   std::string version;  // semantic version of the plugin
   std::string description;
-};
-
-// One schema step, with the SQL for each backend. Versions start at 1 and
-// only grow; a step, once released, is never edited. Statements are separated
-// by `;` at the end of a line.
-struct Migration {
-  int version;
-  std::string name;
-  std::string sqlite;
-  std::string postgresql;
 };
 
 class Plugin {

@@ -32,6 +32,7 @@
 #include <memberd/result.hpp>
 
 #include <functional>
+#include <memory>
 #include <utility>
 
 namespace soci {
@@ -79,6 +80,21 @@ class UnitOfWork {
   // must follow a change (dropping a cached value, deleting a file). `action`
   // must not throw (a throw is logged and ignored).
   virtual void after_commit(std::function<void()> action) = 0;
+};
+
+// The database, for work outside requests.
+class Database {
+ public:
+  virtual ~Database() = default;
+  // Touches nothing. Fails: never.
+  virtual Backend backend() const = 0;
+  // A unit of work for background work (a job, a thread of your own): the
+  // same rules as a request's unit. It leases its connection on first use
+  // and returns it when destroyed; keep it only for one piece of work.
+  // Request handlers use `request.work()` instead: a second unit in a
+  // handler would hold a second connection. Fails: never (leasing happens
+  // later, in UnitOfWork::connection()).
+  virtual std::unique_ptr<UnitOfWork> open_unit() = 0;
 };
 
 // A write transaction on a unit, rolled back unless commit() succeeds.
