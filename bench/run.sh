@@ -206,6 +206,18 @@ member_token=$(json_field token <<<"$reply")
 [[ -n $member_token ]] || fail "the bench member could not sign in: $reply" "$memberd_log"
 member_header="Authorization: Bearer $member_token"
 
+# More members for the sign-in floods: 16 accounts for 64 connections, so
+# each account sees about as many sign-ins at once as one person's devices.
+signin_emails=$member_email
+for ((i = 1; i < 16; i++)); do
+  email=bench-member-$i@example.com
+  code=$(curl -s -o /dev/null --max-time 10 -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+    --data "{\"email\":\"$email\",\"email_confirm\":\"$email\",\"password\":\"$member_password\",\"password_confirm\":\"$member_password\"}" \
+    "$base/api/v1/members")
+  [[ $code == 201 ]] || fail "joining bench member $i answered $code" "$memberd_log"
+  signin_emails+=" $email"
+done
+
 # One sign-in's wall time, alone on an idle daemon (mostly Argon2id).
 signin_times=()
 for ((i = 0; i < 10; i++)); do
@@ -253,7 +265,7 @@ run_wrk "nginx static file" "$nginx_url"
 run_wrk "memberd /healthz" "$base/healthz"
 run_wrk "memberd GET /api/v1/session" "$base/api/v1/session" -H "$auth_header"
 run_wrk "memberd GET /api/v1/me" "$base/api/v1/me" -H "$member_header"
-export BENCH_SIGNIN_BODY=$signin_body
+export BENCH_SIGNIN_EMAILS=$signin_emails BENCH_SIGNIN_PASSWORD=$member_password
 run_wrk "memberd POST /api/v1/session" "$base/api/v1/session" -s "$MEMBERD_REPO/bench/signin.lua"
 
 # A sign-in flood on 64 connections while 16 others read /api/v1/me: the
@@ -275,6 +287,19 @@ flood_requests=$(awk '$2 == "requests" && $3 == "in" { print $1 }' "$work/flood.
 flood_rejected=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$work/flood.out")
 
 rss_loaded=$(rss_kib "$memberd_pid" VmRSS)
+
+# Database leases per request, from the daemon's own counters (SDK 2's
+# request units; a daemon before them has no memberd_db_leases_total).
+metrics=$(curl -s --max-time 10 --unix-socket "$socket" http://localhost/metrics || true)
+# leases_per_request METHOD ROUTE: leases / requests over the whole run.
+leases_per_request() {
+  awk -v m="method=\"$1\"" -v r="route=\"$2\"" '
+    index($0, m) && index($0, r) && /^memberd_db_leases_total\{/ { leases += $NF; seen = 1 }
+    index($0, m) && index($0, r) && /^memberd_http_requests_total\{/ { requests += $NF }
+    END { if (!seen || !requests) print "n/a"; else printf "%.2f", leases / requests }' <<<"$metrics"
+}
+leases_me=$(leases_per_request GET /api/v1/me)
+leases_signin=$(leases_per_request POST /api/v1/session)
 rss_peak=$(rss_kib "$memberd_pid" VmHWM)
 
 # --- hot swap -------------------------------------------------------------------
@@ -316,6 +341,8 @@ echo "sign-in: one alone ${signin_ms} ms (Argon2id m=19456 KiB, t=2, p=1, on the
   "${errors[$signin_label]:-0} errors (503 + Retry-After past the hashing queue, or wrk's 2 s timeout)"
 echo "during a second flood ($(awk -v n="${flood_requests:-0}" -v r="${flood_rejected:-0}" -v d="$duration" \
   'BEGIN { printf "%.1f", (n - r) / d }') sign-ins/s, ${flood_rejected:-0} refused): GET /api/v1/me p99 ${p99["  GET /api/v1/me during flood"]}"
+echo "database leases per request: GET /api/v1/me ${leases_me}, POST /api/v1/session ${leases_signin}" \
+  "(all of the run's requests, refused ones included)"
 echo "memberd RSS: idle $(mib "$rss_idle") (VmRSS after 7 s idle), after load $(mib "$rss_loaded")," \
   "peak $(mib "$rss_peak"), after $reloads reloads $(mib "$rss_after_swaps")"
 if ((${#swap_times[@]} > 0)); then

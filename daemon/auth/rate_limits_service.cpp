@@ -8,7 +8,7 @@
 #include <soci/soci.h>
 
 #include <algorithm>
-#include <thread>
+#include <limits>
 
 namespace memberd {
 
@@ -17,7 +17,8 @@ namespace {
 // How long a reserve waits for a free check, and when a reservation nobody
 // reported (a crashed daemon) stops counting.
 constexpr auto kReserveWait = std::chrono::seconds(2);
-constexpr auto kReservePoll = std::chrono::milliseconds(20);
+// Checks ended by another daemon wake nobody here: look again this often.
+constexpr auto kReserveRecheck = std::chrono::milliseconds(250);
 constexpr long long kPendingLapse = 30;
 
 std::chrono::seconds lock_for(const AttemptPolicy& policy, long long level) {
@@ -66,13 +67,53 @@ std::string storage_key(std::string_view key) {
   return "sha256:" + sha256_hex(key);
 }
 
+std::shared_ptr<RateLimitsService::Waiters> RateLimitsService::waiters_for(const std::string& key) {
+  std::lock_guard lock(waiting_mutex_);
+  auto& entry = waiting_[key];
+  if (!entry) entry = std::make_shared<Waiters>();
+  ++entry->count;
+  return entry;
+}
+
+void RateLimitsService::leave(const std::string& key, const std::shared_ptr<Waiters>& waiters) {
+  std::lock_guard lock(waiting_mutex_);
+  if (--waiters->count == 0) waiting_.erase(key);
+}
+
+void RateLimitsService::wake(const std::string& key, int slots) {
+  std::lock_guard lock(waiting_mutex_);
+  auto it = waiting_.find(key);
+  if (it == waiting_.end()) return;
+  ++it->second->generation;
+  // As many waiters as slots came free: waking them all would have each one
+  // take a write transaction only to find the slots gone again.
+  if (slots >= it->second->count) it->second->changed.notify_all();
+  else
+    for (int i = 0; i < slots; ++i) it->second->changed.notify_one();
+}
+
 Result<void> RateLimitsService::reserve_attempt(UnitOfWork& work, std::string_view key, const AttemptPolicy& policy) {
   require_no_transaction(work, "RateLimits::reserve_attempt");
   std::string k = storage_key(key);
   auto deadline = std::chrono::steady_clock::now() + kReserveWait;
+  std::shared_ptr<Waiters> waiters;  // registered once the first try finds no slot
+  struct Leave {
+    RateLimitsService& self;
+    const std::string& key;
+    std::shared_ptr<Waiters>& waiters;
+    ~Leave() {
+      if (waiters) self.leave(key, waiters);
+    }
+  } leave_on_return{*this, k, waiters};
   for (;;) {
+    // Read before trying: a check that ends after this moment bumps it.
+    std::uint64_t seen = 0;
+    if (waiters) {
+      std::lock_guard lock(waiting_mutex_);
+      seen = waiters->generation;
+    }
     long long now = to_unix(clock_.now());
-    enum class Outcome { reserved, full } outcome = Outcome::full;
+    bool reserved = false;
     auto tried = atomically(work, [&](soci::session& sql) -> Result<void> {
       AttemptRow row = lock_row(sql, work.backend(), k, now);
       if (row.locked_until > now) return locked(row.locked_until, now);
@@ -80,25 +121,33 @@ Result<void> RateLimitsService::reserve_attempt(UnitOfWork& work, std::string_vi
       row.pending += 1;
       row.pending_since = now;
       store_row(sql, k, row, now);
-      outcome = Outcome::reserved;
+      reserved = true;
       return {};
     });
-    if (!tried) return tried;
-    if (outcome == Outcome::reserved) return {};
-    // Every check this key allows is in flight: wait for one to finish,
-    // without holding a connection meanwhile.
+    if (!tried || reserved) return tried;
+    if (!waiters) {
+      // Registered before waiting, so a check ending from now on is seen.
+      waiters = waiters_for(k);
+      continue;
+    }
+    // Every check this key allows is in flight: wait for one to end, without
+    // holding a connection meanwhile.
     if (std::chrono::steady_clock::now() >= deadline)
       return busy(std::chrono::seconds{1}, "Too many attempts at once for this account; try again shortly.");
     if (auto* pooled = as_pooled(work)) pooled->park();
-    std::this_thread::sleep_for(kReservePoll);
+    std::unique_lock lock(waiting_mutex_);
+    waiters->changed.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() + kReserveRecheck),
+                                [&] { return waiters->generation != seen; });
   }
 }
 
 Result<void> RateLimitsService::attempt_succeeded(UnitOfWork& work, std::string_view key) {
   std::string k = storage_key(key);
   long long now = to_unix(clock_.now());
-  return atomically(work, [&](soci::session& sql) -> Result<void> {
+  long long freed = 1;
+  auto done = atomically(work, [&](soci::session& sql) -> Result<void> {
     AttemptRow row = lock_row(sql, work.backend(), k, now);
+    freed = row.failures + 1;  // this check's slot, and every failure's
     row.failures = 0;
     row.lock_level = 0;
     row.locked_until = 0;
@@ -106,6 +155,9 @@ Result<void> RateLimitsService::attempt_succeeded(UnitOfWork& work, std::string_
     store_row(sql, k, row, now);
     return {};
   });
+  // Every slot is free again (once this commits, if it joined a transaction).
+  if (done) work.after_commit([this, k, freed] { wake(k, static_cast<int>(freed)); });
+  return done;
 }
 
 Result<AttemptState> RateLimitsService::attempt_failed(UnitOfWork& work, std::string_view key,
@@ -113,7 +165,7 @@ Result<AttemptState> RateLimitsService::attempt_failed(UnitOfWork& work, std::st
   require_no_transaction(work, "RateLimits::attempt_failed");
   std::string k = storage_key(key);
   long long now = to_unix(clock_.now());
-  return atomically(work, [&](soci::session& sql) -> Result<AttemptState> {
+  auto state = atomically(work, [&](soci::session& sql) -> Result<AttemptState> {
     AttemptRow row = lock_row(sql, work.backend(), k, now);
     row.pending = std::max<long long>(0, row.pending - 1);
     row.failures += 1;
@@ -131,17 +183,22 @@ Result<AttemptState> RateLimitsService::attempt_failed(UnitOfWork& work, std::st
     store_row(sql, k, row, now);
     return state;
   });
+  // A slot is free, or the key is locked now: a waiter finds out either way.
+  if (state) wake(k, state->locked ? std::numeric_limits<int>::max() : 1);
+  return state;
 }
 
 Result<void> RateLimitsService::release_attempt(UnitOfWork& work, std::string_view key) {
   std::string k = storage_key(key);
   long long now = to_unix(clock_.now());
-  return atomically(work, [&](soci::session& sql) -> Result<void> {
+  auto done = atomically(work, [&](soci::session& sql) -> Result<void> {
     AttemptRow row = lock_row(sql, work.backend(), k, now);
     row.pending = std::max<long long>(0, row.pending - 1);
     store_row(sql, k, row, now);
     return {};
   });
+  if (done) work.after_commit([this, k] { wake(k, 1); });
+  return done;
 }
 
 Result<AttemptState> RateLimitsService::attempt_state(UnitOfWork& work, std::string_view key,

@@ -7,6 +7,11 @@
 #include <memberd/host.hpp>
 
 #include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -28,7 +33,24 @@ class RateLimitsService final : public RateLimits {
   Result<int> purge(UnitOfWork& work, std::chrono::seconds older_than);
 
  private:
+  // Reservations that found every check of their key in flight wait here for
+  // one of this daemon's checks of that key to end (and, for checks ended by
+  // another daemon, re-read the database every so often), instead of
+  // polling the database in a loop.
+  struct Waiters {
+    std::condition_variable changed;
+    std::uint64_t generation = 0;
+    int count = 0;
+  };
+  std::shared_ptr<Waiters> waiters_for(const std::string& key);
+  void leave(const std::string& key, const std::shared_ptr<Waiters>& waiters);
+  // Checks of `key` ended and freed `slots` slots: wake that many waiters
+  // (a lock wakes them all, to be told).
+  void wake(const std::string& key, int slots);
+
   const Clock& clock_;
+  std::mutex waiting_mutex_;
+  std::map<std::string, std::shared_ptr<Waiters>> waiting_;
 };
 
 // A key as stored: as given up to 200 bytes, else "sha256:" and its digest,

@@ -10,21 +10,6 @@
 
 namespace memberd {
 
-namespace detail {
-struct CallbackTable {
-  struct Entry {
-    std::string name;
-    std::string key;  // rendered labels, as in Series::key
-    std::string owner;
-    std::function<double()> read;
-  };
-  // Held while callbacks run, so unregistering waits for a running scrape.
-  std::mutex mutex;
-  std::uint64_t next_id = 1;
-  std::map<std::uint64_t, Entry> entries;  // ordered by id: later = newer
-};
-}  // namespace detail
-
 struct MetricsRegistry::Series {
   std::string key;  // `a="x",b="y"`: sorted, escaped; also the identity
   std::unique_ptr<Counter> counter;
@@ -180,32 +165,7 @@ const std::vector<double>& default_latency_buckets() {
 }
 
 // ---------------------------------------------------------------------------
-CallbackHandle::CallbackHandle(CallbackHandle&& other) noexcept
-    : table_(std::move(other.table_)), id_(std::exchange(other.id_, 0)) {
-  other.table_.reset();
-}
-
-CallbackHandle& CallbackHandle::operator=(CallbackHandle&& other) noexcept {
-  if (this != &other) {
-    reset();
-    table_ = std::move(other.table_);
-    other.table_.reset();
-    id_ = std::exchange(other.id_, 0);
-  }
-  return *this;
-}
-
-void CallbackHandle::reset() {
-  if (auto table = table_.lock()) {
-    std::lock_guard lock(table->mutex);
-    table->entries.erase(id_);
-  }
-  table_.reset();
-  id_ = 0;
-}
-
-// ---------------------------------------------------------------------------
-MetricsRegistry::MetricsRegistry() : callbacks_(std::make_shared<detail::CallbackTable>()) {}
+MetricsRegistry::MetricsRegistry() = default;
 MetricsRegistry::~MetricsRegistry() = default;
 
 MetricsRegistry::Family& MetricsRegistry::family_for(Type type, const std::string& name, std::string&& help) {
@@ -290,67 +250,11 @@ Histogram& MetricsRegistry::histogram(std::string name, std::string help, Labels
   return *series(Type::histogram, std::move(name), std::move(help), std::move(labels), &buckets).histogram;
 }
 
-CallbackHandle MetricsRegistry::gauge_callback(std::string name, std::string help, Labels labels,
-                                               std::function<double()> read, std::string owner) {
-  if (!valid_metric_name(name)) throw std::invalid_argument("invalid metric name: '" + name + "'");
-  if (!read) throw std::invalid_argument("gauge_callback needs a function");
-  std::string key = label_key(labels, false);
-
-  {
-    std::unique_lock lock(mutex_);
-    Family& family = family_for(Type::gauge, name, std::move(help));
-    if (family.series.count(key)) {
-      throw std::invalid_argument("gauge '" + name + "' with these labels is already a plain gauge");
-    }
-  }
-  // Never hold both locks: render() holds the table's lock while callbacks
-  // run, and a callback may take mutex_ through counter()/gauge().
-  std::lock_guard table_lock(callbacks_->mutex);
-  const std::uint64_t id = callbacks_->next_id++;
-  callbacks_->entries.emplace(id, detail::CallbackTable::Entry{std::move(name), std::move(key), std::move(owner),
-                                                               std::move(read)});
-  return CallbackHandle(callbacks_, id);
-}
-
-std::size_t MetricsRegistry::remove_callbacks(std::string_view owner) {
-  if (owner.empty()) return 0;  // untagged callbacks go only with their handle
-  std::lock_guard lock(callbacks_->mutex);
-  return std::erase_if(callbacks_->entries, [&](const auto& e) { return e.second.owner == owner; });
-}
-
 std::string MetricsRegistry::render() const {
-  // 1. Read the callbacks, holding only their table's lock: a callback may
-  //    then use counter()/gauge() without deadlocking, and an unregister
-  //    waits until we are out of the callback's code. Only the newest
-  //    callback per name + labels is called.
-  // nullopt marks a callback that threw: its sample is left out, and no
-  // older registration stands in for it.
-  std::map<std::string, std::map<std::string, std::optional<double>>, std::less<>> callback_values;
-  {
-    std::lock_guard lock(callbacks_->mutex);
-    for (auto it = callbacks_->entries.rbegin(); it != callbacks_->entries.rend(); ++it) {
-      const auto& e = it->second;
-      auto& values = callback_values[e.name];
-      if (values.count(e.key)) continue;  // a newer one answered already
-      std::optional<double> v;
-      try {
-        v = e.read();
-      } catch (...) {
-        // A failing callback must not break /metrics.
-      }
-      values.emplace(e.key, v);
-    }
-  }
-
-  // 2. Render the families.
   std::string out;
   std::shared_lock lock(mutex_);
   for (const auto& [name, family] : families_) {
-    const auto cb = callback_values.find(name);
-    const bool has_callbacks =
-        cb != callback_values.end() &&
-        std::any_of(cb->second.begin(), cb->second.end(), [](const auto& kv) { return kv.second.has_value(); });
-    if (family->series.empty() && !has_callbacks) continue;
+    if (family->series.empty()) continue;
 
     out += "# HELP ";
     out += name;
@@ -366,19 +270,9 @@ std::string MetricsRegistry::render() const {
       case Type::counter:
         for (const auto& [key, s] : family->series) append_sample(out, name, "", key, "", format_value(s->counter->value()));
         break;
-      case Type::gauge: {
-        // Plain and callback series, merged in label order. Should a plain
-        // gauge appear later with a callback's labels, the callback wins.
-        std::map<std::string_view, double> merged;
-        for (const auto& [key, s] : family->series) merged[key] = s->gauge->value();
-        if (has_callbacks) {
-          for (const auto& [key, v] : cb->second) {
-            if (v) merged[key] = *v;
-          }
-        }
-        for (const auto& [key, v] : merged) append_sample(out, name, "", key, "", format_value(v));
+      case Type::gauge:
+        for (const auto& [key, s] : family->series) append_sample(out, name, "", key, "", format_value(s->gauge->value()));
         break;
-      }
       case Type::histogram:
         for (const auto& [key, s] : family->series) {
           const Histogram::Snapshot snap = s->histogram->snapshot();

@@ -70,36 +70,6 @@ class Histogram {
 // Prometheus' usual latency buckets, in seconds: 0.5 ms .. 10 s.
 const std::vector<double>& default_latency_buckets();
 
-namespace detail {
-struct CallbackTable;
-}
-
-// Unregisters its scrape-time callback when destroyed or reset(). Safe to
-// destroy after the registry is gone. reset() waits for a scrape that is
-// running the callback right now, so once it returns the callback's code
-// (say, in a plugin about to be unloaded) is never entered again.
-class CallbackHandle {
- public:
-  CallbackHandle() = default;
-  CallbackHandle(CallbackHandle&& other) noexcept;
-  CallbackHandle& operator=(CallbackHandle&& other) noexcept;
-  CallbackHandle(const CallbackHandle&) = delete;
-  CallbackHandle& operator=(const CallbackHandle&) = delete;
-  ~CallbackHandle() { reset(); }
-
-  void reset();
-  // Gives up the handle without unregistering: the callback then lives until
-  // MetricsRegistry::remove_callbacks(owner) or the registry's end.
-  void release() noexcept { table_.reset(); }
-  explicit operator bool() const noexcept { return !table_.expired(); }
-
- private:
-  friend class MetricsRegistry;
-  CallbackHandle(std::weak_ptr<detail::CallbackTable> table, std::uint64_t id) : table_(std::move(table)), id_(id) {}
-  std::weak_ptr<detail::CallbackTable> table_;
-  std::uint64_t id_ = 0;
-};
-
 class MetricsRegistry {
  public:
   MetricsRegistry();
@@ -118,23 +88,6 @@ class MetricsRegistry {
   Gauge& gauge(std::string name, std::string help, Labels labels = {});
   Histogram& histogram(std::string name, std::string help, Labels labels = {},
                        std::vector<double> buckets = default_latency_buckets());
-
-  // A gauge whose value `read` returns at scrape time (pool usage, queue
-  // depth). `read` runs on the scraping thread and must be quick. It may use
-  // counter()/gauge()/histogram(), but must not call render(),
-  // gauge_callback(), remove_callbacks() or CallbackHandle::reset() (they
-  // would deadlock). If it throws, its sample is left out of that scrape.
-  // Several callbacks may share a name and labels — during a plugin hot swap
-  // old and new version both register — and then only the newest is called.
-  // Same checks as gauge(); labels a plain gauge() series already has are
-  // refused (should such a plain series appear later, the callback's value
-  // is the one shown). `owner` tags the callback for remove_callbacks (a
-  // plugin's name; empty = removable only through the handle).
-  [[nodiscard]] CallbackHandle gauge_callback(std::string name, std::string help, Labels labels,
-                                              std::function<double()> read, std::string owner = {});
-  // Unregisters every callback tagged `owner`; returns how many. Like
-  // CallbackHandle::reset, waits for a scrape in progress.
-  std::size_t remove_callbacks(std::string_view owner);
 
   // The text exposition format 0.0.4 (Content-Type
   // "text/plain; version=0.0.4; charset=utf-8"): families sorted by name,
@@ -155,7 +108,6 @@ class MetricsRegistry {
 
   mutable std::shared_mutex mutex_;
   std::map<std::string, std::unique_ptr<Family>, std::less<>> families_;
-  std::shared_ptr<detail::CallbackTable> callbacks_;
 };
 
 }  // namespace memberd

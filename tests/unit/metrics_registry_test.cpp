@@ -13,7 +13,6 @@
 #include <thread>
 #include <vector>
 
-using memberd::CallbackHandle;
 using memberd::MetricsRegistry;
 
 namespace {
@@ -174,7 +173,6 @@ TEST_CASE("bad names, labels, types and buckets are refused") {
   r.counter("typed", "h");
   CHECK_THROWS_AS(r.gauge("typed", "h"), std::invalid_argument);
   CHECK_THROWS_AS(r.histogram("typed", "h"), std::invalid_argument);
-  CHECK_THROWS_AS(r.gauge_callback("typed", "h", {}, [] { return 1.0; }), std::invalid_argument);
 
   CHECK_THROWS_AS(r.histogram("b1", "h", {}, {1, 0.5}), std::invalid_argument);
   CHECK_THROWS_AS(r.histogram("b2", "h", {}, {1, 1}), std::invalid_argument);
@@ -188,118 +186,6 @@ TEST_CASE("bad names, labels, types and buckets are refused") {
   CHECK_THROWS_AS(r.gauge("hist_bucket", "h"), std::invalid_argument);
   r.gauge("other_sum", "h");
   CHECK_THROWS_AS(r.histogram("other", "h"), std::invalid_argument);
-}
-
-TEST_CASE("gauge callbacks are read at scrape time and can be unregistered") {
-  MetricsRegistry r;
-  double depth = 3;
-  CallbackHandle handle = r.gauge_callback("queue_depth", "Jobs waiting.", {{"queue", "hash"}}, [&] { return depth; });
-  CHECK(handle);
-  CHECK(has_line(r.render(), R"(queue_depth{queue="hash"} 3)"));
-  depth = 7;
-  CHECK(has_line(r.render(), R"(queue_depth{queue="hash"} 7)"));
-  CHECK(has_line(r.render(), "# TYPE queue_depth gauge"));
-
-  handle.reset();
-  CHECK_FALSE(handle);
-  CHECK(r.render().find("queue_depth") == std::string::npos);  // no empty family either
-
-  {
-    auto scoped = r.gauge_callback("scoped", "s", {}, [] { return 1.0; });
-    CHECK(has_line(r.render(), "scoped 1"));
-  }
-  CHECK(r.render().find("scoped") == std::string::npos);
-}
-
-TEST_CASE("callbacks mix with plain gauges of the same family") {
-  MetricsRegistry r;
-  r.gauge("pool", "p", {{"kind", "plain"}}).set(1);
-  auto h = r.gauge_callback("pool", "p", {{"kind", "cb"}}, [] { return 2.0; });
-  const std::vector<std::string> expected = {
-      "# HELP pool p", "# TYPE pool gauge", R"(pool{kind="cb"} 2)", R"(pool{kind="plain"} 1)"};
-  CHECK(lines_of(r.render()) == expected);
-  CHECK_THROWS_AS(r.gauge_callback("pool", "p", {{"kind", "plain"}}, [] { return 0.0; }), std::invalid_argument);
-}
-
-TEST_CASE("remove_callbacks drops every callback of an owner") {
-  MetricsRegistry r;
-  auto a = r.gauge_callback("plug_a", "a", {}, [] { return 1.0; }, "photo");
-  auto b = r.gauge_callback("plug_b", "b", {{"x", "1"}}, [] { return 2.0; }, "photo");
-  auto c = r.gauge_callback("plug_c", "c", {}, [] { return 3.0; }, "profile");
-  a.release();  // the owner tag alone keeps it registered
-  CHECK_FALSE(a);
-  CHECK(r.remove_callbacks("photo") == 2);
-  CHECK(r.remove_callbacks("photo") == 0);
-  CHECK(r.remove_callbacks("") == 0);
-  const std::string text = r.render();
-  CHECK(text.find("plug_a") == std::string::npos);
-  CHECK(text.find("plug_b") == std::string::npos);
-  CHECK(has_line(text, "plug_c 3"));
-  b.reset();  // already gone: harmless
-}
-
-TEST_CASE("the newest callback for the same series wins (hot swap)") {
-  MetricsRegistry r;
-  auto old_version = r.gauge_callback("cache_items", "c", {}, [] { return 1.0; }, "photo");
-  auto new_version = r.gauge_callback("cache_items", "c", {}, [] { return 2.0; }, "photo");
-  std::string text = r.render();
-  CHECK(has_line(text, "cache_items 2"));
-  CHECK(count_lines(text, "cache_items ") == 1);
-  old_version.reset();
-  CHECK(has_line(r.render(), "cache_items 2"));
-}
-
-TEST_CASE("a throwing callback leaves its sample out and nothing else") {
-  MetricsRegistry r;
-  auto older = r.gauge_callback("flaky", "f", {}, [] { return 5.0; });
-  auto bad = r.gauge_callback("flaky", "f", {}, []() -> double { throw std::runtime_error("boom"); });
-  auto good = r.gauge_callback("fine", "f", {}, [] { return 4.0; });
-  std::string text;
-  REQUIRE_NOTHROW(text = r.render());
-  CHECK(text.find("flaky") == std::string::npos);
-  CHECK(has_line(text, "fine 4"));
-}
-
-TEST_CASE("a callback may use the registry's series functions") {
-  MetricsRegistry r;
-  auto h = r.gauge_callback("self", "s", {}, [&] {
-    r.counter("scrapes_total", "Scrapes.").inc();
-    return 1.0;
-  });
-  r.render();
-  CHECK(has_line(r.render(), "scrapes_total 2"));
-}
-
-TEST_CASE("handles outliving the registry and moved handles are safe") {
-  CallbackHandle survivor;
-  {
-    MetricsRegistry r;
-    survivor = r.gauge_callback("x", "x", {}, [] { return 1.0; });
-    CallbackHandle moved = std::move(survivor);
-    CHECK_FALSE(survivor);
-    survivor = std::move(moved);
-    CHECK(survivor);
-    CHECK(has_line(r.render(), "x 1"));
-  }
-  CHECK_FALSE(survivor);
-  survivor.reset();  // registry gone: nothing to do, no crash
-}
-
-TEST_CASE("unregistering waits for a scrape that is inside the callback") {
-  MetricsRegistry r;
-  std::atomic<bool> entered{false}, finished{false};
-  auto h = r.gauge_callback("slow", "s", {}, [&] {
-    entered = true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    finished = true;
-    return 1.0;
-  });
-  std::thread scraper([&] { r.render(); });
-  while (!entered) std::this_thread::yield();
-  h.reset();
-  CHECK(finished.load());  // reset returned only after the callback did
-  scraper.join();
-  CHECK(r.render().find("slow") == std::string::npos);
 }
 
 TEST_CASE("concurrent updates, lookups and scrapes add up") {

@@ -9,10 +9,12 @@
 //     step-up, 403 for a cookie-authenticated write without a valid CSRF token),
 //   - enforced the body limits (413) and, for `Body::json`, checked the
 //     content type (415) and parsed the body (400 when malformed).
-// A handler returns a `Response`; it should return problems (`problem()`)
-// for every expected failure. Anything it throws is caught by the host: the
-// client gets a 500 problem carrying the request id, the log gets the detail,
-// and nothing else happens to the daemon or the plugin.
+// A handler returns a `Response`; it should return problems (problem.hpp)
+// for every expected failure, and turn a host call's Failure into one with
+// refusal_problem(). Anything it throws is caught by the host: the client
+// gets a 500 problem carrying the request id, the log gets the detail, the
+// request's unit of work is rolled back, and nothing else happens to the
+// daemon or the plugin.
 //
 // Handlers run on the daemon's worker threads, concurrently: a plugin must be
 // thread-safe. A handler that blocks (Argon2id, image work) holds one worker.
@@ -65,6 +67,9 @@ struct Caller {
   }
 };
 
+// The request as the handler sees it. Every accessor is cheap, touches no
+// database and never fails (absent things are empty or nullopt); all are for
+// the handler's own thread, during the handler.
 class Request {
  public:
   virtual ~Request() = default;
