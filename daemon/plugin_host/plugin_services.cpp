@@ -1,6 +1,7 @@
 #include "plugin_host/plugin_services.hpp"
 
 #include "events/event_bus.hpp"
+#include "plugin_host/guarded_services.hpp"
 #include "log/logger.hpp"
 #include "metrics/registry.hpp"
 #include "storage/database.hpp"
@@ -13,7 +14,8 @@ class PluginServices::PluginEvents final : public Events {
  public:
   explicit PluginEvents(PluginServices& host) : host_(host) {}
   Result<void> publish(UnitOfWork& work, std::string_view type, const nlohmann::json& payload) override {
-    return host_.shared_.events.publish(work, type, payload);
+    return guarded(host_.shared_.log, host_.name_, "Events::publish",
+                   [&] { return host_.shared_.events.publish(work, type, payload); });
   }
   void subscribe(std::string_view subscriber, std::vector<std::string> types, EventHandler handler) override {
     auto owner = host_.owner_.lock();
@@ -47,32 +49,41 @@ class PluginServices::PluginMetrics final : public Metrics {
 // reset) each other's counters.
 class PluginServices::PluginRateLimits final : public RateLimits {
  public:
-  PluginRateLimits(RateLimits& shared, const std::string& plugin) : shared_(shared), prefix_(plugin + ":") {}
+  PluginRateLimits(RateLimits& shared, LogSink& log, const std::string& plugin)
+      : shared_(shared), log_(log), plugin_(plugin), prefix_(plugin + ":") {}
   Result<void> reserve_attempt(UnitOfWork& work, std::string_view key, const AttemptPolicy& policy) override {
-    return shared_.reserve_attempt(work, prefix_ + std::string(key), policy);
+    return guarded(log_, plugin_, "RateLimits::reserve_attempt",
+                   [&] { return shared_.reserve_attempt(work, prefix_ + std::string(key), policy); });
   }
   Result<void> attempt_succeeded(UnitOfWork& work, std::string_view key) override {
-    return shared_.attempt_succeeded(work, prefix_ + std::string(key));
+    return guarded(log_, plugin_, "RateLimits::attempt_succeeded",
+                   [&] { return shared_.attempt_succeeded(work, prefix_ + std::string(key)); });
   }
   Result<AttemptState> attempt_failed(UnitOfWork& work, std::string_view key, const AttemptPolicy& policy) override {
-    return shared_.attempt_failed(work, prefix_ + std::string(key), policy);
+    return guarded(log_, plugin_, "RateLimits::attempt_failed",
+                   [&] { return shared_.attempt_failed(work, prefix_ + std::string(key), policy); });
   }
   Result<void> release_attempt(UnitOfWork& work, std::string_view key) override {
-    return shared_.release_attempt(work, prefix_ + std::string(key));
+    return guarded(log_, plugin_, "RateLimits::release_attempt",
+                   [&] { return shared_.release_attempt(work, prefix_ + std::string(key)); });
   }
   Result<AttemptState> attempt_state(UnitOfWork& work, std::string_view key, const AttemptPolicy& policy) override {
-    return shared_.attempt_state(work, prefix_ + std::string(key), policy);
+    return guarded(log_, plugin_, "RateLimits::attempt_state",
+                   [&] { return shared_.attempt_state(work, prefix_ + std::string(key), policy); });
   }
   Result<void> hit(UnitOfWork& work, std::string_view key, int limit, std::chrono::seconds window) override {
-    return shared_.hit(work, prefix_ + std::string(key), limit, window);
+    return guarded(log_, plugin_, "RateLimits::hit",
+                   [&] { return shared_.hit(work, prefix_ + std::string(key), limit, window); });
   }
   Result<void> check(UnitOfWork& work, std::string_view key, int limit, std::chrono::seconds window) override {
-    return shared_.check(work, prefix_ + std::string(key), limit, window);
+    return guarded(log_, plugin_, "RateLimits::check",
+                   [&] { return shared_.check(work, prefix_ + std::string(key), limit, window); });
   }
 
  private:
   RateLimits& shared_;
-  std::string prefix_;
+  LogSink& log_;
+  std::string plugin_, prefix_;
 };
 
 PluginServices::PluginServices(SharedServices shared, std::string plugin_name)
@@ -80,7 +91,9 @@ PluginServices::PluginServices(SharedServices shared, std::string plugin_name)
   logger_ = std::make_unique<ComponentLogger>(shared_.log, name_);
   events_ = std::make_unique<PluginEvents>(*this);
   metrics_ = std::make_unique<PluginMetrics>(shared_.metrics, name_);
-  rate_limits_ = std::make_unique<PluginRateLimits>(shared_.rate_limits, name_);
+  rate_limits_ = std::make_unique<PluginRateLimits>(shared_.rate_limits, shared_.log, name_);
+  accounts_ = std::make_unique<GuardedAccounts>(shared_.accounts, shared_.log, name_);
+  mail_ = std::make_unique<GuardedMail>(shared_.mail, shared_.log, name_);
 }
 
 PluginServices::~PluginServices() = default;

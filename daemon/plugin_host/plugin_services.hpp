@@ -1,7 +1,9 @@
 #pragma once
-// The `memberd::Host` one plugin version sees: the shared services, plus its
-// own logger, metrics prefix, routes and event subscriptions, so that all of
-// them can be withdrawn together when that version is retired.
+// The `memberd::Host` one plugin version sees: the shared services (each call
+// guarded so that an outage comes back as a Failure, not an exception), plus
+// its own logger, metrics prefix, rate-limit key prefix, routes and event
+// subscriptions, so that all of them can be withdrawn together when that
+// version is retired.
 #include <memberd/host.hpp>
 
 #include <memory>
@@ -44,10 +46,10 @@ class PluginServices final : public Host {
 
   std::string_view plugin_name() const override { return name_; }
   void add_route(Route route) override;
-  Accounts& accounts() override { return shared_.accounts; }
+  Accounts& accounts() override { return *accounts_; }
   Database& database() override;
   Events& events() override { return *events_; }
-  Mail& mail() override { return shared_.mail; }
+  Mail& mail() override { return *mail_; }
   RateLimits& rate_limits() override { return *rate_limits_; }
   const Secrets& secrets() const override { return shared_.secrets; }
   Logger& logger() override;
@@ -71,6 +73,8 @@ class PluginServices final : public Host {
   std::unique_ptr<Events> events_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<RateLimits> rate_limits_;
+  std::unique_ptr<Accounts> accounts_;
+  std::unique_ptr<Mail> mail_;
 };
 
 }  // namespace memberd

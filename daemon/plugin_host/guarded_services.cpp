@@ -1,0 +1,69 @@
+#include "plugin_host/guarded_services.hpp"
+
+#include "log/logger.hpp"
+#include "storage/error_text.hpp"
+
+
+namespace memberd {
+
+void log_host_failure(LogSink& log, const std::string& plugin, const char* what, const std::exception& error) {
+  log.write(LogLevel::error, plugin, "host call failed", {{"call", what}, {"error", describe_error(error)}});
+}
+
+#define MEMBERD_GUARD(call) guarded(log_, plugin_, #call, [&] { return inner_.call; })
+
+Result<PasswordHash> GuardedAccounts::hash_password(UnitOfWork& work, std::string_view password) {
+  return MEMBERD_GUARD(hash_password(work, password));
+}
+Result<std::string> GuardedAccounts::create_member(UnitOfWork& work, std::string_view email,
+                                                   const PasswordHash& password,
+                                                   const std::vector<std::string>& roles) {
+  return MEMBERD_GUARD(create_member(work, email, password, roles));
+}
+Result<Member> GuardedAccounts::find_by_email(UnitOfWork& work, std::string_view email) {
+  return MEMBERD_GUARD(find_by_email(work, email));
+}
+Result<Member> GuardedAccounts::find_by_id(UnitOfWork& work, std::string_view member_id) {
+  return MEMBERD_GUARD(find_by_id(work, member_id));
+}
+Result<PasswordCheck> GuardedAccounts::verify_password(UnitOfWork& work, std::string_view member_id,
+                                                       std::string_view password) {
+  return MEMBERD_GUARD(verify_password(work, member_id, password));
+}
+Result<void> GuardedAccounts::set_password(UnitOfWork& work, std::string_view member_id, const PasswordHash& password) {
+  return MEMBERD_GUARD(set_password(work, member_id, password));
+}
+Result<void> GuardedAccounts::set_email(UnitOfWork& work, std::string_view member_id, std::string_view email) {
+  return MEMBERD_GUARD(set_email(work, member_id, email));
+}
+Result<std::string> GuardedAccounts::hash_secret(UnitOfWork& work, std::string_view secret) {
+  return MEMBERD_GUARD(hash_secret(work, secret));
+}
+Result<bool> GuardedAccounts::verify_secret(UnitOfWork& work, std::string_view phc_hash, std::string_view secret) {
+  return MEMBERD_GUARD(verify_secret(work, phc_hash, secret));
+}
+Result<OpenedSession> GuardedAccounts::open_session(UnitOfWork& work, std::string_view member_id, std::string_view ip,
+                                                    std::string_view user_agent) {
+  return MEMBERD_GUARD(open_session(work, member_id, ip, user_agent));
+}
+Result<void> GuardedAccounts::revoke_session(UnitOfWork& work, std::string_view session_id) {
+  return MEMBERD_GUARD(revoke_session(work, session_id));
+}
+Result<int> GuardedAccounts::revoke_sessions(UnitOfWork& work, std::string_view member_id,
+                                             std::string_view except_session_id) {
+  return MEMBERD_GUARD(revoke_sessions(work, member_id, except_session_id));
+}
+Result<void> GuardedAccounts::set_privileged_until(UnitOfWork& work, std::string_view session_id, TimePoint until) {
+  return MEMBERD_GUARD(set_privileged_until(work, session_id, until));
+}
+Result<void> GuardedAccounts::set_locked_until(UnitOfWork& work, std::string_view member_id, TimePoint until) {
+  return MEMBERD_GUARD(set_locked_until(work, member_id, until));
+}
+
+Result<void> GuardedMail::enqueue(UnitOfWork& work, const MailMessage& message) {
+  return MEMBERD_GUARD(enqueue(work, message));
+}
+
+#undef MEMBERD_GUARD
+
+}  // namespace memberd

@@ -1,0 +1,74 @@
+#pragma once
+// The host's services as a plugin gets them: every call that can fail in an
+// unexpected way (the database went away, a statement failed) returns
+// Failure{Refusal::internal} after logging the detail, instead of throwing
+// into the plugin's handler. A std::logic_error (a misuse: hashing inside a
+// transaction) still throws: it is a bug for the plugin's tests to find,
+// and the host answers it with a 500 like any stray throw.
+#include <memberd/host.hpp>
+
+#include <stdexcept>
+#include <string>
+
+namespace memberd {
+
+class LogSink;
+
+// Logs `what` and the error under the plugin's name (never the arguments:
+// they may hold passwords).
+void log_host_failure(LogSink& log, const std::string& plugin, const char* what, const std::exception& error);
+
+// Runs `call`, turning an unexpected exception into an internal Failure.
+template <typename Call>
+auto guarded(LogSink& log, const std::string& plugin, const char* what, Call&& call) -> decltype(call()) {
+  try {
+    return call();
+  } catch (const std::logic_error&) {
+    throw;
+  } catch (const std::exception& e) {
+    log_host_failure(log, plugin, what, e);
+    return Failure{Refusal::internal};
+  }
+}
+
+class GuardedAccounts final : public Accounts {
+ public:
+  GuardedAccounts(Accounts& inner, LogSink& log, std::string plugin)
+      : inner_(inner), log_(log), plugin_(std::move(plugin)) {}
+
+  Result<PasswordHash> hash_password(UnitOfWork& work, std::string_view password) override;
+  Result<std::string> create_member(UnitOfWork& work, std::string_view email, const PasswordHash& password,
+                                    const std::vector<std::string>& roles) override;
+  Result<Member> find_by_email(UnitOfWork& work, std::string_view email) override;
+  Result<Member> find_by_id(UnitOfWork& work, std::string_view member_id) override;
+  Result<PasswordCheck> verify_password(UnitOfWork& work, std::string_view member_id,
+                                        std::string_view password) override;
+  Result<void> set_password(UnitOfWork& work, std::string_view member_id, const PasswordHash& password) override;
+  Result<void> set_email(UnitOfWork& work, std::string_view member_id, std::string_view email) override;
+  Result<std::string> hash_secret(UnitOfWork& work, std::string_view secret) override;
+  Result<bool> verify_secret(UnitOfWork& work, std::string_view phc_hash, std::string_view secret) override;
+  Result<OpenedSession> open_session(UnitOfWork& work, std::string_view member_id, std::string_view ip,
+                                     std::string_view user_agent) override;
+  Result<void> revoke_session(UnitOfWork& work, std::string_view session_id) override;
+  Result<int> revoke_sessions(UnitOfWork& work, std::string_view member_id, std::string_view except_session_id) override;
+  Result<void> set_privileged_until(UnitOfWork& work, std::string_view session_id, TimePoint until) override;
+  Result<void> set_locked_until(UnitOfWork& work, std::string_view member_id, TimePoint until) override;
+
+ private:
+  Accounts& inner_;
+  LogSink& log_;
+  std::string plugin_;
+};
+
+class GuardedMail final : public Mail {
+ public:
+  GuardedMail(Mail& inner, LogSink& log, std::string plugin) : inner_(inner), log_(log), plugin_(std::move(plugin)) {}
+  Result<void> enqueue(UnitOfWork& work, const MailMessage& message) override;
+
+ private:
+  Mail& inner_;
+  LogSink& log_;
+  std::string plugin_;
+};
+
+}  // namespace memberd

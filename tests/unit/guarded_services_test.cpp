@@ -1,0 +1,61 @@
+// The plugin's view of the host's services: an outage inside a host call
+// comes back as Failure{internal} (and is logged), a misuse still throws.
+#include "log/logger.hpp"
+#include "plugin_host/guarded_services.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+
+using namespace memberd;
+
+namespace {
+
+class ThrowingMail final : public Mail {
+ public:
+  explicit ThrowingMail(int mode) : mode_(mode) {}
+  Result<void> enqueue(UnitOfWork&, const MailMessage&) override {
+    if (mode_ == 1) throw std::runtime_error("server closed the connection unexpectedly");
+    if (mode_ == 2) throw std::logic_error("enqueue inside the wrong phase");
+    return {};
+  }
+
+ private:
+  int mode_;
+};
+
+class NoUnit final : public UnitOfWork {
+ public:
+  Backend backend() const override { return Backend::sqlite; }
+  Result<soci::session*> connection() override { return Failure{Refusal::busy}; }
+  Result<void> begin() override { return Failure{Refusal::busy}; }
+  Result<void> commit() override { return {}; }
+  void rollback() override {}
+  bool in_transaction() const override { return false; }
+  void after_commit(std::function<void()> action) override { action(); }
+};
+
+}  // namespace
+
+TEST_CASE("an outage inside a host call is a Failure, not an exception", "[plugin_host]") {
+  std::FILE* out = std::tmpfile();
+  REQUIRE(out);
+  LogSink log(LogLevel::error, LogFormat::text, out);
+  NoUnit unit;
+  ThrowingMail outage(1), misuse(2), fine(0);
+  auto failed = GuardedMail(outage, log, "photo").enqueue(unit, MailMessage{"a@example.com", "s", "t"});
+  REQUIRE_FALSE(failed);
+  CHECK(failed.failure().refusal == Refusal::internal);
+  // The operator learns what failed, under the plugin's name.
+  std::fflush(out);
+  std::rewind(out);
+  std::string logged(4096, '\0');
+  logged.resize(std::fread(logged.data(), 1, logged.size(), out));
+  CHECK(logged.find("[photo] host call failed") != std::string::npos);
+  CHECK(logged.find("server closed the connection unexpectedly") != std::string::npos);
+  CHECK_THROWS_AS(GuardedMail(misuse, log, "photo").enqueue(unit, MailMessage{}), std::logic_error);
+  CHECK(GuardedMail(fine, log, "photo").enqueue(unit, MailMessage{}).ok());
+  std::fclose(out);
+}
