@@ -7,6 +7,7 @@
 #include "storage/error_text.hpp"
 #include "storage/pooled_unit.hpp"
 #include "transport/json_body.hpp"
+#include "transport/response_headers.hpp"
 #include "util/crypto.hpp"
 
 #include <nlohmann/json.hpp>
@@ -111,6 +112,7 @@ Response Dispatcher::refuse(const RawRequest& raw, int status, std::string_view 
   if (retry_later) r.headers.emplace_back("Retry-After", "1");
   r.headers.emplace_back("Connection", "close");
   r.headers.emplace_back("X-Request-Id", request_id);
+  add_response_headers(r, raw.path(), raw.secure());
   account(raw, "refused", request_id, raw.peer_ip(), r,
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), {}, 0);
   return r;
@@ -123,7 +125,8 @@ std::string Dispatcher::client_address(const RawRequest& raw) const {
 }
 
 // The request's way: request id -> client address -> route -> identify ->
-// authorize (access, step-up, CSRF) -> parse body -> handler -> account.
+// authorize (access, step-up, CSRF) -> parse body -> handler -> response
+// headers -> account.
 // Every phase answers "go on" or the problem to send; the request's unit of
 // work is finished (an open transaction rolled back, the connection given
 // back) before the response leaves.
@@ -143,6 +146,7 @@ Response Dispatcher::handle(const RawRequest& raw) {
                  "handler returned with its write transaction open: rolled back",
                  {{"request_id", request_id}, {"route", route_label}});
     r.headers.emplace_back("X-Request-Id", request_id);
+    add_response_headers(r, raw.path(), raw.secure());
     account(raw, route_label, request_id, client_ip, r,
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), match.params,
             unit.leases());

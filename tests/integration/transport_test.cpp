@@ -9,6 +9,7 @@
 #include <csignal>
 #include <filesystem>
 #include <thread>
+#include <vector>
 
 using memberd::test::DaemonOptions;
 using memberd::test::DaemonProcess;
@@ -40,11 +41,44 @@ TEST_CASE("HTTPS when http.tls is set, with Secure cookies", "[transport]") {
     for (const auto& [k, v] : signed_in->headers)
       if (k == "Set-Cookie" && v.rfind("memberd_session=", 0) == 0) secure = v.find("; Secure") != std::string::npos;
     CHECK(secure);
+    // Over TLS every response tells the browser to stay on HTTPS.
+    CHECK(health->get_header_value("Strict-Transport-Security") == "max-age=31536000");
+    CHECK(signed_in->get_header_value("Strict-Transport-Security") == "max-age=31536000");
     // Plain HTTP on the TLS port gets nowhere.
     auto plain = daemon.http()->Get("/healthz");
     CHECK((!plain || plain->status != 200));
   }
   fs::remove_all(dir);
+}
+
+TEST_CASE("every response says nosniff and API responses are never stored", "[transport][security]") {
+  DaemonProcess daemon;
+  auto http = daemon.http();
+  httplib::Headers auth{{"Authorization", "Bearer " + daemon.admin_token()}};
+  // Personal data (the caller's email), a refusal, an unknown API path, a write.
+  std::vector<httplib::Result> answers;
+  answers.push_back(http->Get("/api/v1/session", auth));
+  answers.push_back(http->Get("/api/v1/session"));
+  answers.push_back(http->Get("/api/v1/no/such/thing"));
+  answers.push_back(http->Post("/api/v1/admin/session", "{}", "application/json"));
+  for (const auto& res : answers) {
+    REQUIRE(res);
+    INFO(res->status << " " << res->body);
+    CHECK(res->get_header_value("X-Content-Type-Options") == "nosniff");
+    CHECK(res->get_header_value("Cache-Control") == "no-store");
+    // Plain HTTP: no HSTS (a browser ignores it there, and it would lie).
+    CHECK_FALSE(res->has_header("Strict-Transport-Security"));
+  }
+  // Outside /api the route's own caching stands: the console's files are
+  // revalidated, not forbidden from caches.
+  auto console = http->Get("/console/");
+  REQUIRE(console);
+  CHECK(console->get_header_value("Cache-Control") == "no-cache");
+  CHECK(console->get_header_value("X-Content-Type-Options") == "nosniff");
+  auto health = http->Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->get_header_value("X-Content-Type-Options") == "nosniff");
+  CHECK_FALSE(health->has_header("Cache-Control"));
 }
 
 TEST_CASE("connections past http.max_connections get 503 at once", "[transport]") {
