@@ -26,6 +26,7 @@ struct Settings {
   int lock_after_failures = 5;
   std::vector<std::chrono::seconds> lock_durations;
   int address_failures_per_minute = 20;
+  int joins_per_network_per_hour = 20;
 
   const Question* question(std::string_view id) const;
 };

@@ -323,3 +323,21 @@ TEST_CASE("hot swaps while members sign in and read /me fail no request", "[cred
   // Still serving after the last swap.
   CHECK_STATUS(sign_in_raw(daemon, "ivy@example.com", kPassword), 201);
 }
+
+TEST_CASE("joins are limited per client network, taken addresses included", "[credentials][join][rate_limit]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess daemon(options(backend, {"credentials.joins_per_network_per_hour=3"}));
+  join(daemon, "jay@example.com");
+  // Probing for registered addresses costs the same budget as joining.
+  CHECK_PROBLEM(join_raw(daemon, "jay@example.com", "jay@example.com", kPassword, kPassword), 409, "email_taken");
+  join(daemon, "kay@example.com");
+  auto limited = join_raw(daemon, "lee@example.com", "lee@example.com", kPassword, kPassword);
+  CHECK_PROBLEM(limited, 429, "rate_limited");
+  CHECK(retry_after(limited) >= 1);
+  CHECK(retry_after(limited) <= 3600);
+  // Nothing was created for the refused join, and the probe learns nothing more.
+  CHECK_PROBLEM(join_raw(daemon, "jay@example.com", "jay@example.com", kPassword, kPassword), 429, "rate_limited");
+  CHECK(sign_in_raw(daemon, "lee@example.com", kPassword)->status == 401);
+  // A form with mistakes is answered without counting (it never reached the check).
+  CHECK_PROBLEM(join_raw(daemon, "not-an-email", "not-an-email", kPassword, kPassword), 422, "validation");
+}
