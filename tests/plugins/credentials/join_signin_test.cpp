@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <filesystem>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -340,4 +341,36 @@ TEST_CASE("joins are limited per client network, taken addresses included", "[cr
   CHECK(sign_in_raw(daemon, "lee@example.com", kPassword)->status == 401);
   // A form with mistakes is answered without counting (it never reached the check).
   CHECK_PROBLEM(join_raw(daemon, "not-an-email", "not-an-email", kPassword, kPassword), 422, "validation");
+}
+
+TEST_CASE("failed sign-ins with huge emails store nothing of their size", "[credentials][sign_in][security]") {
+  // Before SDK 2 each failure kept "account:<the whole email>" as a counter
+  // key: 900 KB "emails" grew the database by megabytes. Keys are now
+  // bounded (hashed past 200 bytes) and no event carries the email.
+  DaemonProcess daemon(options("sqlite", {"credentials.address_failures_per_minute=1000"}));
+  join(daemon, "size@example.com");
+  auto db_bytes = [&] {
+    std::uintmax_t total = 0;
+    for (const char* suffix : {"", "-wal"}) {
+      std::error_code ec;
+      auto size = std::filesystem::file_size(daemon.data_dir() + "/memberd.db" + suffix, ec);
+      if (!ec) total += size;
+    }
+    return total;
+  };
+  // The same ten failures with ordinary addresses say what a failure costs
+  // (WAL pages of its counters and its event); huge ones may cost no more.
+  auto start = db_bytes();
+  for (int i = 0; i < 10; ++i)
+    CHECK_PROBLEM(sign_in_raw(daemon, "ghost" + std::to_string(i) + "@example.com", kWrongPassword), 401,
+                  "bad_credentials");
+  auto ordinary = db_bytes() - start;
+  start = db_bytes();
+  for (int i = 0; i < 10; ++i) {
+    std::string huge = std::string(800 * 1024, static_cast<char>('a' + i)) + "@example.com";
+    CHECK_PROBLEM(sign_in_raw(daemon, huge, kWrongPassword), 401, "bad_credentials");
+  }
+  auto grown = db_bytes() - start;
+  INFO("ten ordinary failures grew the database by " << ordinary << " bytes, ten with 800 KB emails by " << grown);
+  CHECK(grown < ordinary + 128 * 1024);
 }
