@@ -98,7 +98,10 @@ int MailOutbox::deliver_due() {
     try {
       transport_->deliver(mail);
       long long sent_at = to_unix(clock_.now());
-      sql << "UPDATE mail_outbox SET status = 'sent', attempts = :a, sent_at = :s, last_error = '' WHERE id = :id",
+      // Once delivered, the body (reset and verification links among it) has
+      // no reason to stay: the row keeps only who, what subject and when.
+      sql << "UPDATE mail_outbox SET status = 'sent', attempts = :a, sent_at = :s, last_error = '',"
+             " body_text = '', body_html = '' WHERE id = :id",
           soci::use(attempts), soci::use(sent_at), soci::use(mail.id);
       ++sent;
     } catch (const std::exception& e) {

@@ -2,6 +2,9 @@
 // message under <data_dir>/mail/, headers that cannot be injected into.
 #include "support/daemon_process.hpp"
 
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -50,4 +53,35 @@ TEST_CASE("queued mail lands as .eml files, headers stay headers", "[mail]") {
   CHECK(eml.find("List-Unsubscribe: <http://127.0.0.1/unsubscribe>\r\n") != std::string::npos);
   // No half-written files are left behind.
   for (const auto& entry : fs::directory_iterator(mail_dir)) CHECK(entry.path().extension() == ".eml");
+}
+
+TEST_CASE("a delivered message's body does not stay in the outbox", "[mail][security]") {
+  // Reset and verification links travel in bodies; once the message is out,
+  // the row keeps who, the subject and when, never the link.
+  DaemonProcess daemon(DaemonOptions{"sqlite", {}, env_or_fail("MEMBERD_FIXTURE_PLUGINS_DIR"), {"swapper"}});
+  httplib::Headers auth{{"Authorization", "Bearer " + daemon.admin_token()}};
+  auto queued = daemon.http()->Post("/api/v1/swapper/mail", auth,
+                                    json{{"subject", "Reset your password"},
+                                         {"text", "Open http://127.0.0.1/account/reset-password?token=SECRETTOKEN"},
+                                         {"html", "<a href=\"http://127.0.0.1/r?token=SECRETTOKEN\">reset</a>"}}
+                                        .dump(),
+                                    "application/json");
+  REQUIRE(queued);
+  REQUIRE(queued->status == 202);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (mail_messages(daemon).empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  REQUIRE(mail_messages(daemon).size() == 1);
+  soci::session sql(*soci::factory_sqlite3(), "db=" + daemon.data_dir() + "/memberd.db");
+  int sent = 0, with_body = 0;
+  // The row is marked sent just after the file is written.
+  for (deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+       sent == 0 && std::chrono::steady_clock::now() < deadline;
+       std::this_thread::sleep_for(std::chrono::milliseconds(50)))
+    sql << "SELECT COUNT(*) FROM mail_outbox WHERE status = 'sent' AND subject = 'Reset your password'",
+        soci::into(sent);
+  sql << "SELECT COUNT(*) FROM mail_outbox WHERE body_text LIKE '%SECRETTOKEN%' OR body_html LIKE '%SECRETTOKEN%'",
+      soci::into(with_body);
+  CHECK(sent == 1);
+  CHECK(with_body == 0);
 }
