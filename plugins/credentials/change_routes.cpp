@@ -37,6 +37,10 @@ Response change_email(Context& ctx, const Request& req) {
     auto changed = ctx.host.accounts().set_email(work, caller.member_id, new_email);
     if (!changed && changed.failure().refusal == Refusal::taken) return email_taken("new_email", kTakenByOther);
     if (!changed) return refusal_problem(changed.failure());
+    // No older link may undo the change; whoever else is signed in is out.
+    MEMBERD_TRY(ctx.tokens.revoke_all(work, caller.member_id));
+    auto revoked = ctx.host.accounts().revoke_sessions(work, caller.member_id, caller.session_id);
+    if (!revoked) return refusal_problem(revoked.failure());
     event["old_email"] = caller.email;
     event["new_email"] = new_email;
     MEMBERD_TRY(ctx.host.events().publish(work, "email.changed", event));
@@ -44,8 +48,11 @@ Response change_email(Context& ctx, const Request& req) {
     MEMBERD_TRY(tx->commit());
     return json_response(200, {{"email", new_email}});
   }
+  // Only the newest requested address can be confirmed: an older link would
+  // flip the email back after a newer change.
+  MEMBERD_TRY(ctx.tokens.revoke_all(work, caller.member_id, TokenKind::verify_email));
   auto token = ctx.tokens.issue(work, TokenKind::verify_email, caller.member_id,
-                                ctx.settings.verification_token_lifetime, new_email);
+                                ctx.settings.verification_token_lifetime, new_email, caller.session_id);
   if (!token) return refusal_problem(token.failure());
   MEMBERD_TRY(mail_verify_new_email(ctx.host, work, new_email, ctx.settings.link_base + "/verify-email?token=" + *token,
                                     ctx.settings.verification_token_lifetime));
@@ -78,6 +85,11 @@ Response verify_email(Context& ctx, const Request& req) {
   if (!changed && changed.failure().refusal == Refusal::taken)
     return problem(409, "email_taken", "Email already registered", "Another member took this address meanwhile.");
   if (!changed) return refusal_problem(changed.failure());
+  // Every other link of the member dies, and every session but the one that
+  // asked for the change is signed out.
+  MEMBERD_TRY(ctx.tokens.revoke_all(work, member->member_id));
+  auto revoked = ctx.host.accounts().revoke_sessions(work, member->member_id, token.session_id);
+  if (!revoked) return refusal_problem(revoked.failure());
   auto event = audit(req, member->member_id);
   event["old_email"] = member->email;
   event["new_email"] = token.new_email;
@@ -105,6 +117,8 @@ Response change_password(Context& ctx, const Request& req) {
   MEMBERD_TRY(ctx.host.accounts().set_password(work, caller.member_id, *hash));
   MEMBERD_TRY(ctx.host.events().publish(work, "password.changed", audit(req, caller.member_id)));
   MEMBERD_TRY(mail_password_changed(ctx.host, work, caller.email, std::string(req.client_ip())));
+  // No reset link mailed before the change may change the password again.
+  MEMBERD_TRY(ctx.tokens.revoke_all(work, caller.member_id));
   // Whoever else holds a session with the old password is out, in the same commit.
   auto revoked = ctx.host.accounts().revoke_sessions(work, caller.member_id, caller.session_id);
   if (!revoked) return refusal_problem(revoked.failure());

@@ -6,6 +6,7 @@
 #include "replies.hpp"
 #include "routes.hpp"
 
+#include <memberd/client_network.hpp>
 #include <memberd/database.hpp>
 #include <memberd/email_address.hpp>
 #include <memberd/json.hpp>
@@ -26,9 +27,23 @@ Response request_reset(Context& ctx, const Request& req) {
   auto& work = req.work();
   // A flood of requests from one network is throttled; the account never locks.
   MEMBERD_TRY(network_allows(ctx, req));
+  // Per network, counted whatever the address: a refusal says nothing about
+  // any account.
+  if (auto counted = ctx.host.rate_limits().hit(work, "reset_network:" + client_network(req.client_ip()),
+                                                 ctx.settings.resets_per_network_per_hour, std::chrono::hours(1));
+      !counted)
+    return refusal_problem(counted.failure());
   auto member = ctx.host.accounts().find_by_email(work, email);
   if (!member && member.failure().refusal == Refusal::not_found) return accepted();
   if (!member) return refusal_problem(member.failure());
+  // Per account, silently: the same 202, but no more mail (and no more live
+  // links) than a member needs.
+  if (auto counted = ctx.host.rate_limits().hit(work, "reset_account:" + member->member_id,
+                                                 ctx.settings.resets_per_account_per_hour, std::chrono::hours(1));
+      !counted) {
+    if (counted.failure().refusal == Refusal::rate_limited) return accepted();
+    return refusal_problem(counted.failure());
+  }
   auto tx = WriteTransaction::open(work);
   if (!tx) return refusal_problem(tx.failure());
   auto token = ctx.tokens.issue(work, TokenKind::reset, member->member_id, ctx.settings.reset_token_lifetime);
@@ -112,6 +127,8 @@ Response complete_reset(Context& ctx, const Request& req) {
   if (!consumed) return refusal_problem(consumed.failure());
   if (!*consumed) return problem(410, "gone", "Link used or expired", "This link was used already.");
   MEMBERD_TRY(ctx.host.accounts().set_password(work, member->member_id, *hash));
+  // The other links mailed meanwhile (resets, a pending email change) die with this one.
+  MEMBERD_TRY(ctx.tokens.revoke_all(work, member->member_id));
   MEMBERD_TRY(ctx.host.events().publish(work, "password.reset", audit(req, member->member_id)));
   MEMBERD_TRY(mail_password_changed(ctx.host, work, member->email, std::string(req.client_ip())));
   MEMBERD_TRY(count_success(ctx, work, member->email, member->member_id));

@@ -77,6 +77,10 @@ std::vector<ConfigKey> config_schema() {
        "Lock lengths, escalating with each lock in a row (the last repeats)"},
       {"address_failures_per_minute", ConfigType::integer, "20",
        "Failed sign-ins allowed per client network (IPv4 address or IPv6 /64) per minute", positive},
+      {"resets_per_account_per_hour", ConfigType::integer, "3",
+       "Reset links mailed per account per hour; further requests get the same 202 and no mail", positive},
+      {"resets_per_network_per_hour", ConfigType::integer, "20",
+       "Reset requests allowed per client network per hour (429 past it, whatever the address)", positive},
       {"joins_per_network_per_hour", ConfigType::integer, "20",
        "Join attempts allowed per client network per hour (the 409 for a taken address must not become an oracle)",
        positive},
@@ -100,6 +104,8 @@ Settings read_settings(const Config& config, const Host& host) {
   s.lock_durations = config.duration_list("lock_durations");
   s.address_failures_per_minute = static_cast<int>(config.integer("address_failures_per_minute"));
   s.joins_per_network_per_hour = static_cast<int>(config.integer("joins_per_network_per_hour"));
+  s.resets_per_account_per_hour = static_cast<int>(config.integer("resets_per_account_per_hour"));
+  s.resets_per_network_per_hour = static_cast<int>(config.integer("resets_per_network_per_hour"));
   return s;
 }
 

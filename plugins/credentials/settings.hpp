@@ -27,6 +27,8 @@ struct Settings {
   std::vector<std::chrono::seconds> lock_durations;
   int address_failures_per_minute = 20;
   int joins_per_network_per_hour = 20;
+  int resets_per_account_per_hour = 3;
+  int resets_per_network_per_hour = 20;
 
   const Question* question(std::string_view id) const;
 };

@@ -11,17 +11,18 @@ const char* kind_name(TokenKind kind) { return kind == TokenKind::reset ? "reset
 }  // namespace
 
 Result<std::string> Tokens::issue(UnitOfWork& work, TokenKind kind, const std::string& member_id,
-                                  std::chrono::seconds lifetime, const std::string& new_email) {
+                                  std::chrono::seconds lifetime, const std::string& new_email,
+                                  const std::string& session_id) {
   auto sql = work.connection();
   if (!sql) return sql.failure();
   auto token = secrets_.random_token(32);
   if (!token) return token.failure();
   std::string hash = secrets_.sha256_hex(*token), kind_text = kind_name(kind);
   long long now = clock_.unix_now(), expires = now + lifetime.count();
-  **sql << "INSERT INTO credentials_tokens (token_hash, kind, member_id, new_email, created_at, expires_at)"
-           " VALUES (:h, :k, :m, :e, :c, :x)",
-      soci::use(hash), soci::use(kind_text), soci::use(member_id), soci::use(new_email), soci::use(now),
-      soci::use(expires);
+  **sql << "INSERT INTO credentials_tokens (token_hash, kind, member_id, new_email, session_id, created_at, expires_at)"
+           " VALUES (:h, :k, :m, :e, :s, :c, :x)",
+      soci::use(hash), soci::use(kind_text), soci::use(member_id), soci::use(new_email), soci::use(session_id),
+      soci::use(now), soci::use(expires);
   return token;
 }
 
@@ -36,9 +37,10 @@ Result<std::optional<TokenRecord>> Tokens::find(UnitOfWork& work, TokenKind kind
   std::string kind_text = kind_name(kind);
   long long expires = 0, used_at = 0;
   soci::indicator found = soci::i_null, used = soci::i_null;
-  sql << "SELECT member_id, new_email, expires_at, used_at FROM credentials_tokens WHERE token_hash = :h AND kind = :k",
+  sql << "SELECT member_id, new_email, session_id, expires_at, used_at FROM credentials_tokens"
+         " WHERE token_hash = :h AND kind = :k",
       soci::use(record.token_hash), soci::use(kind_text), soci::into(record.member_id, found),
-      soci::into(record.new_email), soci::into(expires), soci::into(used_at, used);
+      soci::into(record.new_email), soci::into(record.session_id), soci::into(expires), soci::into(used_at, used);
   if (!sql.got_data() || found != soci::i_ok) return Found{};
   record.used = used == soci::i_ok;
   record.expired = clock_.unix_now() >= expires;
@@ -54,6 +56,21 @@ Result<bool> Tokens::consume(UnitOfWork& work, const TokenRecord& record) {
        soci::use(now), soci::use(record.token_hash));
   st.execute(true);
   return st.get_affected_rows() == 1;
+}
+
+Result<void> Tokens::revoke_all(UnitOfWork& work, const std::string& member_id, std::optional<TokenKind> kind) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
+  long long now = clock_.unix_now();
+  if (kind) {
+    std::string kind_text = kind_name(*kind);
+    **sql << "UPDATE credentials_tokens SET used_at = :n WHERE member_id = :m AND kind = :k AND used_at IS NULL",
+        soci::use(now), soci::use(member_id), soci::use(kind_text);
+  } else {
+    **sql << "UPDATE credentials_tokens SET used_at = :n WHERE member_id = :m AND used_at IS NULL", soci::use(now),
+        soci::use(member_id);
+  }
+  return {};
 }
 
 }  // namespace memberd::credentials

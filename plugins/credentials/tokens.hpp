@@ -12,7 +12,7 @@ namespace memberd::credentials {
 enum class TokenKind { reset, verify_email };
 
 struct TokenRecord {
-  std::string token_hash, member_id, new_email;
+  std::string token_hash, member_id, new_email, session_id;
   bool expired = false, used = false;
 };
 
@@ -21,13 +21,20 @@ class Tokens {
   Tokens(const Secrets& secrets, const Clock& clock) : secrets_(secrets), clock_(clock) {}
   // Stores a new token through `work` (in its open transaction) and returns
   // the raw token for the link. Fails: busy, internal (no randomness).
+  // `session_id`: the session that asked (email changes), for signing out
+  // the member's other sessions once the link is used.
   Result<std::string> issue(UnitOfWork& work, TokenKind kind, const std::string& member_id,
-                            std::chrono::seconds lifetime, const std::string& new_email = {});
+                            std::chrono::seconds lifetime, const std::string& new_email = {},
+                            const std::string& session_id = {});
   // nullopt when no such token of this kind exists. Fails: busy.
   Result<std::optional<TokenRecord>> find(UnitOfWork& work, TokenKind kind, std::string_view token);
   // Marks it used (in the open transaction); false when another request used
   // it first. Fails: busy.
   Result<bool> consume(UnitOfWork& work, const TokenRecord& record);
+  // Ends every outstanding token of the member (of one kind, or all): a
+  // reset, a password change or an email change leaves no older link that
+  // could undo it. In the open transaction. Fails: busy.
+  Result<void> revoke_all(UnitOfWork& work, const std::string& member_id, std::optional<TokenKind> kind = {});
 
  private:
   const Secrets& secrets_;
