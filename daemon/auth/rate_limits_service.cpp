@@ -37,20 +37,34 @@ struct AttemptRow {
   long long failures = 0, pending = 0, pending_since = 0, lock_level = 0, locked_until = 0;
 };
 
-// Creates the key's row if needed and reads it, locked for this transaction
-// (PostgreSQL: FOR UPDATE; SQLite: the writer's lock is already held).
+// The key's row (all zero when there is none), locked for the transaction
+// when `for_update` (PostgreSQL: FOR UPDATE; SQLite: the writer's lock is
+// already held). A reservation nobody reported for kPendingLapse seconds no
+// longer counts.
+AttemptRow read_row(soci::session& sql, Backend backend, const std::string& key, long long now, bool for_update) {
+  AttemptRow row;
+  soci::indicator ind = soci::i_null;
+  sql << std::string("SELECT failures, pending, pending_since, lock_level, locked_until FROM attempt_limits"
+                     " WHERE limit_key = :k") +
+             (for_update && backend == Backend::postgresql ? " FOR UPDATE" : ""),
+      soci::use(key), soci::into(row.failures, ind), soci::into(row.pending), soci::into(row.pending_since),
+      soci::into(row.lock_level), soci::into(row.locked_until);
+  if (!sql.got_data() || ind != soci::i_ok) return AttemptRow{};
+  if (row.pending > 0 && row.pending_since + kPendingLapse < now) row.pending = 0;
+  return row;
+}
+
+// Creates the key's row if needed and reads it, locked for this transaction.
 AttemptRow lock_row(soci::session& sql, Backend backend, const std::string& key, long long now) {
   sql << "INSERT INTO attempt_limits (limit_key, failures, pending, pending_since, lock_level, locked_until, updated_at)"
          " VALUES (:k, 0, 0, 0, 0, 0, :n) ON CONFLICT (limit_key) DO NOTHING",
       soci::use(key), soci::use(now);
-  AttemptRow row;
-  sql << std::string("SELECT failures, pending, pending_since, lock_level, locked_until FROM attempt_limits"
-                     " WHERE limit_key = :k") +
-             (backend == Backend::postgresql ? " FOR UPDATE" : ""),
-      soci::use(key), soci::into(row.failures), soci::into(row.pending), soci::into(row.pending_since),
-      soci::into(row.lock_level), soci::into(row.locked_until);
-  if (row.pending > 0 && row.pending_since + kPendingLapse < now) row.pending = 0;
-  return row;
+  return read_row(sql, backend, key, now, true);
+}
+
+// The refusal for a window that began at `started` and is full: retry once it ends.
+Failure window_full(long long started, std::chrono::seconds window, long long now) {
+  return Failure{Refusal::rate_limited, std::chrono::seconds{std::max<long long>(1, started + window.count() - now)}};
 }
 
 void store_row(soci::session& sql, const std::string& key, const AttemptRow& row, long long now) {
@@ -205,13 +219,8 @@ Result<AttemptState> RateLimitsService::attempt_state(UnitOfWork& work, std::str
                                                       const AttemptPolicy& policy) {
   auto sql = work.connection();
   if (!sql) return sql.failure();
-  std::string k = storage_key(key);
   long long now = to_unix(clock_.now());
-  AttemptRow row;
-  soci::indicator ind = soci::i_null;
-  **sql << "SELECT failures, locked_until FROM attempt_limits WHERE limit_key = :k", soci::use(k),
-      soci::into(row.failures, ind), soci::into(row.locked_until);
-  if (!(*sql)->got_data() || ind != soci::i_ok) row = AttemptRow{};
+  AttemptRow row = read_row(**sql, work.backend(), storage_key(key), now, false);
   AttemptState state;
   if (row.locked_until > now) {
     state.locked = true;
@@ -241,7 +250,7 @@ Result<void> RateLimitsService::hit(UnitOfWork& work, std::string_view key, int 
   sql << "SELECT hits, window_start FROM rate_limits WHERE bucket = :b", soci::use(bucket), soci::into(hits),
       soci::into(started);
   if (hits <= limit) return {};
-  return Failure{Refusal::rate_limited, std::chrono::seconds{std::max<long long>(1, started + window.count() - now)}};
+  return window_full(started, window, now);
 }
 
 Result<void> RateLimitsService::check(UnitOfWork& work, std::string_view key, int limit, std::chrono::seconds window) {
@@ -255,8 +264,7 @@ Result<void> RateLimitsService::check(UnitOfWork& work, std::string_view key, in
   **connection << "SELECT hits, window_start FROM rate_limits WHERE bucket = :b", soci::use(bucket),
       soci::into(hits, ind), soci::into(started);
   if (!(*connection)->got_data() || ind != soci::i_ok) return {};
-  if (started + window.count() > now && hits >= limit)
-    return Failure{Refusal::rate_limited, std::chrono::seconds{std::max<long long>(1, started + window.count() - now)}};
+  if (started + window.count() > now && hits >= limit) return window_full(started, window, now);
   return {};
 }
 

@@ -4,7 +4,6 @@
 #include "replies.hpp"
 #include "routes.hpp"
 
-#include <memberd/client_network.hpp>
 #include <memberd/database.hpp>
 #include <memberd/email_address.hpp>
 #include <memberd/json.hpp>
@@ -35,14 +34,8 @@ Response join(Context& ctx, const Request& req) {
   // Every join that gets this far is counted for the client network: the 409
   // for a taken address is in the contract, so it must not answer a scan of
   // addresses (OWASP ASVS 5.0 V6.3, the authentication cheat sheet).
-  if (auto counted = ctx.host.rate_limits().hit(work, "join:" + client_network(req.client_ip()),
-                                                 ctx.settings.joins_per_network_per_hour, std::chrono::hours(1));
-      !counted) {
-    Failure refused = counted.failure();
-    if (refused.refusal == Refusal::rate_limited)
-      refused.detail = "Too many new accounts from your network; try again later.";
-    return refusal_problem(refused);
-  }
+  MEMBERD_TRY(count_for_network(ctx, req, "join", ctx.settings.joins_per_network_per_hour, std::chrono::hours(1),
+                                "Too many new accounts from your network; try again later."));
   auto hash = ctx.host.accounts().hash_password(work, password);
   if (!hash) return refusal_problem(hash.failure());
   // The member, the event and the welcome mail commit together.

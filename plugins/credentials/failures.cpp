@@ -15,17 +15,28 @@ constexpr std::chrono::seconds kNetworkWindow{60};
 
 std::string network_key(const Request& request) { return "network:" + client_network(request.client_ip()); }
 
+// A rate_limited refusal in the flow's own words; anything else as it is.
+Result<void> worded(Result<void> result, const char* detail) {
+  if (result || result.failure().refusal != Refusal::rate_limited) return result;
+  Failure refused = result.failure();
+  refused.detail = detail;
+  return refused;
+}
+
 }  // namespace
 
 std::string account_key(const std::string& email) { return "account:" + email; }
 
 Result<void> network_allows(Context& ctx, const Request& request) {
-  auto allowed = ctx.host.rate_limits().check(request.work(), network_key(request),
-                                              ctx.settings.address_failures_per_minute, kNetworkWindow);
-  if (allowed || allowed.failure().refusal != Refusal::rate_limited) return allowed;
-  Failure refused = allowed.failure();
-  refused.detail = "Too many failed attempts from your network; wait a moment.";
-  return refused;
+  return worded(ctx.host.rate_limits().check(request.work(), network_key(request),
+                                             ctx.settings.address_failures_per_minute, kNetworkWindow),
+                "Too many failed attempts from your network; wait a moment.");
+}
+
+Result<void> count_for_network(Context& ctx, const Request& request, const char* what, int limit,
+                               std::chrono::seconds window, const char* detail) {
+  std::string key = std::string(what) + ":" + client_network(request.client_ip());
+  return worded(ctx.host.rate_limits().hit(request.work(), key, limit, window), detail);
 }
 
 Result<void> reserve_attempt(Context& ctx, const Request& request, const std::string& email) {

@@ -6,7 +6,6 @@
 #include "replies.hpp"
 #include "routes.hpp"
 
-#include <memberd/client_network.hpp>
 #include <memberd/database.hpp>
 #include <memberd/email_address.hpp>
 #include <memberd/json.hpp>
@@ -29,10 +28,8 @@ Response request_reset(Context& ctx, const Request& req) {
   MEMBERD_TRY(network_allows(ctx, req));
   // Per network, counted whatever the address: a refusal says nothing about
   // any account.
-  if (auto counted = ctx.host.rate_limits().hit(work, "reset_network:" + client_network(req.client_ip()),
-                                                 ctx.settings.resets_per_network_per_hour, std::chrono::hours(1));
-      !counted)
-    return refusal_problem(counted.failure());
+  MEMBERD_TRY(count_for_network(ctx, req, "reset_network", ctx.settings.resets_per_network_per_hour,
+                                std::chrono::hours(1), "Too many reset requests from your network; try again later."));
   auto member = ctx.host.accounts().find_by_email(work, email);
   if (!member && member.failure().refusal == Refusal::not_found) return accepted();
   if (!member) return refusal_problem(member.failure());

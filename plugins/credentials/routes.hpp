@@ -18,6 +18,10 @@ std::string account_key(const std::string& email);
 // The per-network cap on failures (IPv4 address, IPv6 /64): refused with
 // 429 rate_limited once the network failed too often in the last minute.
 Result<void> network_allows(Context& ctx, const Request& request);
+// Counts one `what` ("join", "reset") for the client's network in `window`;
+// past `limit`, a rate_limited refusal that says `detail`. Fails: busy.
+Result<void> count_for_network(Context& ctx, const Request& request, const char* what, int limit,
+                               std::chrono::seconds window, const char* detail);
 
 // Before a password or answer of the account `email` is checked: refuses
 // when the client's network failed too often (429 rate_limited) or the

@@ -82,3 +82,19 @@ TEST_CASE("a transaction a handler leaves open is rolled back", "[unit_of_work]"
   CHECK(http->Post("/api/v1/swapper/atomic", auth, json{{"fail_at", 0}}.dump(), "application/json")->status == 201);
   CHECK(atomic_events(daemon) == 1);
 }
+
+TEST_CASE("a request that finds no free connection gets 503 busy, and the daemon serves on", "[unit_of_work]") {
+  // One connection, held by a slow request past the lease timeout (5 s).
+  DaemonProcess daemon(DaemonOptions{"sqlite", {"database.pool_size=1", "swapper.delay_ms=6500"},
+                                     env_or_fail("MEMBERD_FIXTURE_PLUGINS_DIR"), {"swapper"}});
+  std::thread holder([&] { CHECK(daemon.http()->Get("/api/v1/swapper/slow?hold=db")->status == 200); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto starved = daemon.http()->Get("/api/v1/swapper/atomic");
+  holder.join();
+  REQUIRE(starved);
+  CHECK(starved->status == 503);
+  CHECK(starved->get_header_value("Retry-After") == "1");
+  CHECK(json::parse(starved->body)["type"] == "urn:memberd:problem:busy");
+  // The connection came back with the slow request: the next one is served.
+  CHECK(daemon.http()->Get("/api/v1/swapper/atomic")->status == 200);
+}
