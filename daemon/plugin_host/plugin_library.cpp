@@ -1,40 +1,45 @@
 #include "plugin_host/plugin_library.hpp"
 
+#include "plugin_host/trusted_plugin_file.hpp"
 #include "util/crypto.hpp"
 
 #include <boost/dll/shared_library.hpp>
 
 #include <dlfcn.h>
+#include <fcntl.h>
+#include <unistd.h>
 
-#include <cstdio>
+#include <cerrno>
 
 namespace memberd {
 
 namespace {
 
-// One read(2) into a buffer of the file's size: a stringstream copy costs
-// tens of milliseconds for a few MiB, which a hot swap should not spend.
-std::string read_file(const std::filesystem::path& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (!file) throw PluginLoadError("cannot read " + path.filename().string());
-  std::string content;
-  std::error_code ec;
-  content.resize(static_cast<std::size_t>(std::filesystem::file_size(path, ec)));
-  std::size_t got = ec ? 0 : std::fread(content.data(), 1, content.size(), file);
-  std::fclose(file);
-  if (ec || got != content.size()) throw PluginLoadError("cannot read " + path.filename().string());
-  return content;
-}
-
-void write_file(const std::filesystem::path& path, const std::string& content) {
-  std::FILE* file = std::fopen(path.c_str(), "wb");
-  bool ok = file && std::fwrite(content.data(), 1, content.size(), file) == content.size();
-  if (file) ok = std::fclose(file) == 0 && ok;
+// The staged copy is created afresh (O_EXCL), readable by the daemon alone,
+// in a directory only the daemon can write: nothing else can touch it
+// between here and dlopen().
+void write_staged_copy(const std::filesystem::path& path, const std::string& content) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  bool ok = fd >= 0;
+  for (std::size_t written = 0; ok && written < content.size();) {
+    ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) written += static_cast<std::size_t>(n);
+  }
+  if (fd >= 0) ok = ::close(fd) == 0 && ok;
   if (!ok) {
     std::error_code ignored;
     std::filesystem::remove(path, ignored);
     throw PluginLoadError("cannot stage a copy of " + path.filename().string() + " in the data directory");
   }
+}
+
+void prepare_staging_dir(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (!ec) std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
+  if (ec) throw PluginLoadError("cannot prepare " + dir.string() + " for staged plugins: " + ec.message());
 }
 
 // BOOST_VERSION 107400 is 1.74.0; SOCI_VERSION 400003 is 4.0.3; the
@@ -89,18 +94,18 @@ struct PluginLibrary::Impl {
 
 std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& source,
                                                    const std::filesystem::path& staging_dir, unsigned generation) {
-  if (!std::filesystem::is_regular_file(source))
-    throw PluginLoadError("no plugin file " + source.filename().string() + " in plugins.dir");
-  std::string bytes = read_file(source);
+  std::string bytes = read_trusted_plugin_file(source, source.parent_path());
   std::shared_ptr<PluginLibrary> self(new PluginLibrary());
   self->sha256_ = sha256_hex(bytes);
-  std::filesystem::create_directories(staging_dir);
+  prepare_staging_dir(staging_dir);
   self->staged_ = staging_dir / (source.stem().string() + "-" + self->sha256_.substr(0, 16) + "-" +
                                  std::to_string(generation) + ".so");
   {
     auto temp = self->staged_;
     temp += ".part";
-    write_file(temp, bytes);
+    std::error_code ignored;
+    std::filesystem::remove(temp, ignored);  // left by a crash mid-copy
+    write_staged_copy(temp, bytes);
     std::filesystem::rename(temp, self->staged_);
   }
 

@@ -1,0 +1,27 @@
+#pragma once
+// Reads a plugin file only if nobody but root and the daemon's own user could
+// have put it there.
+//
+// A plugin's code runs inside the daemon the moment dlopen() maps it (ELF
+// constructors run before any export is read), so the build signature can
+// never protect against a malicious library: only who may write the file can.
+// The rule is OpenSSH's for its keys (ASVS 5.0 V15, "dependencies and
+// components are from trusted sources"): the file, and every directory from
+// the one holding it up to plugins.dir, must be owned by root or the daemon's
+// uid and writable by neither group nor others. A symlink is followed, and its
+// target and the directory holding the target must pass the same test.
+//
+// The bytes are read from the descriptor that was checked, so the file
+// cannot be swapped between the check and the read; the caller stages and
+// loads those bytes, never the path.
+#include <filesystem>
+#include <string>
+
+namespace memberd {
+
+// The file's content. Throws PluginLoadError naming the offending path, its
+// owner or mode, and the rule, e.g. "refusing credentials.so:
+// /srv/plugins is writable by group and others (mode 0777) ...".
+std::string read_trusted_plugin_file(const std::filesystem::path& file, const std::filesystem::path& plugins_dir);
+
+}  // namespace memberd
