@@ -4,7 +4,9 @@
 #include "auth/accounts_service.hpp"
 #include "auth/bootstrap_admin.hpp"
 #include "auth/password_hasher.hpp"
+#include "auth/password_rules.hpp"
 #include "auth/rate_limits_service.hpp"
+#include "auth/sign_in_guard.hpp"
 #include "auth/session_store.hpp"
 #include "config/plugin_config.hpp"
 #include "events/event_bus.hpp"
@@ -89,6 +91,8 @@ struct Daemon::Parts {
   std::unique_ptr<SessionStore> sessions;
   std::unique_ptr<AccountsService> accounts;
   std::unique_ptr<RateLimitsService> rate_limits;
+  std::unique_ptr<PasswordRulesService> password_rules;
+  std::unique_ptr<SignInGuardService> sign_in;
   SecretsService secrets;
   std::unique_ptr<EventBus> events;
   std::unique_ptr<MailOutbox> mail;
@@ -160,16 +164,26 @@ void Daemon::make_services() {
       p.clock, SessionPolicy{c.sessions.idle_timeout, c.sessions.absolute_timeout, c.sessions.cache_ttl});
   p.accounts = std::make_unique<AccountsService>(p.clock, *p.hasher, *p.sessions);
   p.rate_limits = std::make_unique<RateLimitsService>(p.clock);
+  try {
+    p.password_rules = std::make_unique<PasswordRulesService>(c.passwords.min_length, c.passwords.common_passwords_file);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(std::string("passwords.common_passwords_file: ") + e.what());
+  }
+  p.sign_in = std::make_unique<SignInGuardService>(
+      p.clock, *p.rate_limits, *p.accounts,
+      SignInPolicy{{static_cast<int>(c.sign_in.lock_after_failures), c.sign_in.lock_durations},
+                   c.sign_in.trusted_device_lifetime});
   p.events = std::make_unique<EventBus>(*p.database, p.clock, p.log);
   p.mail = std::make_unique<MailOutbox>(*p.database, p.clock, p.log, make_transport(c), c.mail.from);
-  ensure_bootstrap_admin(*p.accounts, *p.database, *p.events, c.bootstrap.admin_email, c.data_dir);
+  ensure_bootstrap_admin(*p.accounts, *p.password_rules, *p.database, *p.events, c.bootstrap.admin_email, c.data_dir);
 }
 
 void Daemon::make_plugin_host() {
   auto& p = *parts_;
   const auto& c = config_;
-  SharedServices shared{*p.accounts,  *p.database, *p.events, *p.mail, *p.rate_limits, p.secrets, p.log, p.metrics,
-                        p.clock,      c.data_dir,  public_base_url(c.http), secure_cookies(c)};
+  SharedServices shared{*p.accounts, *p.database,      *p.events, *p.mail,   *p.rate_limits,
+                        *p.password_rules, *p.sign_in, p.secrets, p.log, p.metrics,
+                        p.clock,     c.data_dir,        public_base_url(c.http), secure_cookies(c)};
   PluginHostSettings settings{c.plugins.dir, std::filesystem::path(c.data_dir) / "plugins", c.plugins.enabled,
                               c.plugins.watch, c.plugins.watch_interval};
   const CoreConfig& config = config_;
@@ -188,7 +202,8 @@ void Daemon::install_core_routes() {
   auto& p = *parts_;
   const auto& c = config_;
   p.core = std::make_unique<CoreServices>(CoreServices{*p.database, *p.accounts, *p.sessions, *p.events, p.metrics,
-                                                       p.log, p.clock, *p.rate_limits, *p.plugins,
+                                                       p.log, p.clock, *p.rate_limits, *p.password_rules, *p.sign_in,
+                                                       *p.plugins,
                                                        [&p] { refresh_gauges(p); },
                                                        static_cast<int>(c.rate_limits.admin_sign_in_per_minute),
                                                        secure_cookies(c), c.console.enabled});
@@ -248,6 +263,7 @@ void Daemon::tick() {
     if (purged && *purged)
       p.log.write(LogLevel::debug, "sessions", "expired sessions purged", {{"count", std::to_string(*purged)}});
     (void)p.rate_limits->purge(*unit, std::chrono::hours(24));
+    (void)p.sign_in->purge(*unit);
   } catch (const std::exception& e) {
     p.log.write(LogLevel::warn, "sessions", "purge failed", {{"error", describe_error(e)}});
   }

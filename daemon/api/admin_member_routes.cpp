@@ -19,9 +19,6 @@ namespace memberd {
 
 namespace {
 
-constexpr std::size_t kMinAdminPasswordLength = 12;
-constexpr std::size_t kMaxPasswordLength = 256;
-
 // Escapes LIKE wildcards so `q` is matched as a literal prefix.
 std::string like_prefix(const std::string& q) {
   std::string out;
@@ -99,10 +96,11 @@ Response create_member(CoreServices& core, const Request& req) {
   auto password = string_field(body, "password");
   std::vector<std::pair<std::string, std::string>> errors;
   if (!email || !looks_like_email(normalize_email(*email))) errors.emplace_back("email", "Enter a valid email address.");
-  if (!password || password->size() < kMinAdminPasswordLength)
-    errors.emplace_back("password", "Use at least " + std::to_string(kMinAdminPasswordLength) + " characters.");
-  else if (password->size() > kMaxPasswordLength)
-    errors.emplace_back("password", "Use at most " + std::to_string(kMaxPasswordLength) + " characters.");
+  // The same policy as a member choosing their own (issue 8, item 10).
+  if (!password || password->empty())
+    errors.emplace_back("password", "Enter a password.");
+  else if (auto weak = core.password_rules.problem(*password, email ? normalize_email(*email) : std::string()))
+    errors.emplace_back("password", *weak);
   std::vector<std::string> roles;
   if (body.contains("roles")) {
     const auto& r = body["roles"];

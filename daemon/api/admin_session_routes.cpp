@@ -4,6 +4,7 @@
 #include "auth/accounts_service.hpp"
 #include <memberd/email_address.hpp>
 #include "auth/rate_limits_service.hpp"
+#include "auth/sign_in_guard.hpp"
 #include "events/event_bus.hpp"
 #include "storage/database.hpp"
 #include "util/time_format.hpp"
@@ -18,9 +19,8 @@ namespace memberd {
 
 namespace {
 
-// The console's sign-in throttles, shared by every daemon on the database.
+// The console's network throttle, shared by every daemon on the database.
 constexpr const char* kNetworkKey = "core:admin_sign_in:";
-constexpr const char* kAccountKey = "core:admin_sign_in_account:";
 
 }  // namespace
 
@@ -34,35 +34,56 @@ std::vector<Route> admin_session_routes(CoreServices& core) {
     if (!password || password->empty()) errors.emplace_back("password", "Enter your password.");
     if (!errors.empty()) return problem(422, "validation", "Some fields need attention", {}, errors);
 
-    // Counted per client network and per account: rotating addresses does not
-    // buy an attacker more guesses at one admin. (A locked-out admin still has
-    // the local socket and memberctl.)
+    // Counted per client network, and against the account's lock shared
+    // with every other way in (member sign-in, step-up): the console is no
+    // side door with guesses of its own. A browser that signed in as this
+    // admin before counts apart, so a locked-out admin's own browser still
+    // gets in (and the local socket and memberctl always do).
     auto& work = req.work();
-    for (const std::string& bucket : {kNetworkKey + client_network(req.client_ip()),
-                                      kAccountKey + normalize_email(*email)})
-      if (auto counted = core.rate_limits.hit(work, bucket, core.admin_sign_in_per_minute, std::chrono::seconds{60});
-          !counted)
-        return refusal_problem(counted.failure());
+    if (auto counted = core.rate_limits.hit(work, kNetworkKey + client_network(req.client_ip()),
+                                            core.admin_sign_in_per_minute, std::chrono::seconds{60});
+        !counted)
+      return refusal_problem(counted.failure());
 
     auto member = core.accounts.find_by_email(work, *email);
     if (!member && member.failure().refusal != Refusal::not_found) return refusal_problem(member.failure());
+    std::string member_id = member ? member->member_id : std::string{};
+    auto attempt = core.sign_in.reserve(work, *email, member_id, device_token(req));
+    if (!attempt) return refusal_problem(attempt.failure());
     // An unknown email costs the same hash as a wrong password, and both get
     // the same answer: no account enumeration.
-    auto check = core.accounts.verify_password(work, member ? member->member_id : std::string{}, *password);
-    if (!check) return refusal_problem(check.failure());
+    auto check = core.accounts.verify_password(work, member_id, *password);
+    if (!check) {
+      (void)core.sign_in.release(work, *attempt);
+      return refusal_problem(check.failure());
+    }
     bool is_admin = member && std::find(member->roles.begin(), member->roles.end(), "admin") != member->roles.end();
     if (*check != PasswordCheck::right || !is_admin) {
+      // A member's right password is no failure of theirs: given back, not counted.
+      Result<AttemptState> state = AttemptState{};
+      if (*check == PasswordCheck::right) {
+        if (auto released = core.sign_in.release(work, *attempt); !released) return refusal_problem(released.failure());
+      } else {
+        state = core.sign_in.failed(work, *attempt);
+        if (!state) return refusal_problem(state.failure());
+      }
       auto published = core.events.publish(
           work, "signin.failed",
           {{"member_id", member ? nlohmann::json(member->member_id) : nlohmann::json(nullptr)},
            {"ip", req.client_ip()}, {"user_agent", req.user_agent()}, {"via", "console"}});
       if (!published) return refusal_problem(published.failure());
+      if (state->locked)
+        return refusal_problem(Failure{Refusal::locked, state->retry_after,
+                                       "Too many wrong passwords for this account; try again later."});
       return problem(401, "bad_credentials", "Email or password is wrong",
                      "Check both and try again; only admins can sign in to the console.");
     }
     // The session and the event that records it commit together.
     auto tx = WriteTransaction::open(work);
     if (!tx) return refusal_problem(tx.failure());
+    if (auto cleared = core.sign_in.succeeded(work, *attempt); !cleared) return refusal_problem(cleared.failure());
+    auto device = core.sign_in.trust_device(work, member->member_id, device_token(req));
+    if (!device) return refusal_problem(device.failure());
     auto session = core.accounts.open_session(work, member->member_id, req.client_ip(), req.user_agent());
     if (!session) return refusal_problem(session.failure());
     auto published = core.events.publish(work, "session.created",
@@ -75,6 +96,7 @@ std::vector<Route> admin_session_routes(CoreServices& core) {
                                  {"expires_at", session->expires_at},
                                  {"member_id", member->member_id}});
     add_session_cookies(r, *session, core.secure_cookies);
+    add_device_cookie(r, *device, core.sign_in.trusted_device_lifetime(), core.secure_cookies);
     return r;
   }});
 

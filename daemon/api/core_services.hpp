@@ -17,6 +17,7 @@ class MetricsRegistry;
 class LogSink;
 class EventBus;
 class RateLimitsService;
+class SignInGuardService;
 
 struct CoreServices {
   ConnectionPool& database;
@@ -27,6 +28,8 @@ struct CoreServices {
   LogSink& log;
   const Clock& clock;
   RateLimitsService& rate_limits;
+  const PasswordRules& password_rules;
+  SignInGuardService& sign_in;
   PluginHost& plugins;
   // Refreshes gauges that are read at scrape time.
   std::function<void()> before_scrape;

@@ -1,5 +1,6 @@
 #include "auth/accounts_service.hpp"
 
+#include "auth/password_rules.hpp"
 #include "storage/pooled_unit.hpp"
 #include "storage/unit_sql.hpp"
 #include "util/crypto.hpp"
@@ -64,7 +65,7 @@ auto AccountsService::hashing(UnitOfWork& work, const char* call, Hashing&& hash
 }
 
 Result<PasswordHash> AccountsService::hash_password(UnitOfWork& work, std::string_view password) {
-  auto phc = hashing(work, "Accounts::hash_password", [&] { return hasher_.hash(password); });
+  auto phc = hashing(work, "Accounts::hash_password", [&] { return hasher_.hash(normalize_password(password)); });
   if (!phc) return phc.failure();
   return PasswordHash(std::move(*phc));
 }
@@ -124,17 +125,24 @@ Result<PasswordCheck> AccountsService::verify_password(UnitOfWork& work, std::st
     **sql << "SELECT password_hash FROM members WHERE member_id = :id", soci::use(id), soci::into(hash, ind);
     if (!(*sql)->got_data()) ind = soci::i_null;
   }
+  const std::string normalized = normalize_password(password);
+  // Hashes made before passwords were normalised hold the bytes as typed:
+  // a password that is not its own NFKC form is also tried as it is, and
+  // rehashed in the normal form when that matches.
+  bool matched_as_typed = false;
   auto verdict = hashing(work, "Accounts::verify_password", [&] {
     if (ind != soci::i_ok) {
       // Same work for an unknown member as for a known one: no timing oracle.
-      hasher_.verify_dummy(password);
+      hasher_.verify_dummy(normalized);
       return false;
     }
-    return hasher_.verify(hash, password);
+    if (hasher_.verify(hash, normalized)) return true;
+    matched_as_typed = normalized != password && hasher_.verify(hash, password);
+    return matched_as_typed;
   });
   if (!verdict) return verdict.failure();
   if (!*verdict) return PasswordCheck::wrong;
-  if (hasher_.needs_rehash(hash)) {
+  if (matched_as_typed || hasher_.needs_rehash(hash)) {
     auto fresh = hash_password(work, password);
     // A busy pool only postpones the rehash to the next sign-in.
     if (fresh)
@@ -194,6 +202,10 @@ Result<void> AccountsService::revoke_session(UnitOfWork& work, std::string_view 
 Result<int> AccountsService::revoke_sessions(UnitOfWork& work, std::string_view member_id,
                                              std::string_view except_session_id) {
   return sessions_.revoke_all(work, member_id, except_session_id);
+}
+
+Result<OpenedSession> AccountsService::rotate_session(UnitOfWork& work, std::string_view session_id) {
+  return sessions_.rotate(work, session_id);
 }
 
 Result<void> AccountsService::set_privileged_until(UnitOfWork& work, std::string_view session_id, TimePoint until) {

@@ -32,6 +32,7 @@ class AccountsService final : public Accounts {
   Result<int> revoke_sessions(UnitOfWork& work, std::string_view member_id, std::string_view except_session_id) override;
   Result<void> set_privileged_until(UnitOfWork& work, std::string_view session_id, TimePoint until) override;
   Result<void> set_locked_until(UnitOfWork& work, std::string_view member_id, TimePoint until) override;
+  Result<OpenedSession> rotate_session(UnitOfWork& work, std::string_view session_id) override;
 
   // Whether any member holds `role` (the bootstrap admin is made when none does).
   Result<bool> role_exists(UnitOfWork& work, std::string_view role);

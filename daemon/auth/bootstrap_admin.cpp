@@ -35,7 +35,7 @@ void show_once(const std::string& email, const std::string& password, const std:
 
 }  // namespace
 
-void ensure_bootstrap_admin(AccountsService& accounts, Database& database, EventBus& events, const std::string& email,
+void ensure_bootstrap_admin(AccountsService& accounts, const PasswordRules& rules, Database& database, EventBus& events, const std::string& email,
                             const std::string& data_dir) {
   auto unit = database.open_unit();
   auto exists = [&] {
@@ -48,6 +48,10 @@ void ensure_bootstrap_admin(AccountsService& accounts, Database& database, Event
   const bool from_environment = given && *given;
   std::string password = from_environment ? given : random_token(18);
   unsetenv("MEMBERD_ADMIN_PASSWORD");
+  // An operator's choice meets the same policy as everyone's.
+  if (from_environment)
+    if (auto weak = rules.problem(password, email))
+      throw std::runtime_error("MEMBERD_ADMIN_PASSWORD is not accepted: " + *weak);
 
   auto hash = accounts.hash_password(*unit, password);
   if (!hash) throw std::runtime_error("the password hashing pool is busy at start");

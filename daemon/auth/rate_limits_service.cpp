@@ -215,6 +215,17 @@ Result<void> RateLimitsService::release_attempt(UnitOfWork& work, std::string_vi
   return done;
 }
 
+Result<void> RateLimitsService::forget_attempts(UnitOfWork& work, std::string_view key) {
+  std::string k = storage_key(key);
+  auto done = atomically(work, [&](soci::session& sql) -> Result<void> {
+    sql << "UPDATE attempt_limits SET failures = 0, lock_level = 0, locked_until = 0 WHERE limit_key = :k",
+        soci::use(k);
+    return {};
+  });
+  if (done) work.after_commit([this, k] { wake(k, std::numeric_limits<int>::max()); });
+  return done;
+}
+
 Result<AttemptState> RateLimitsService::attempt_state(UnitOfWork& work, std::string_view key,
                                                       const AttemptPolicy& policy) {
   auto sql = work.connection();

@@ -29,6 +29,10 @@ class RateLimitsService final : public RateLimits {
   Result<void> hit(UnitOfWork& work, std::string_view key, int limit, std::chrono::seconds window) override;
   Result<void> check(UnitOfWork& work, std::string_view key, int limit, std::chrono::seconds window) override;
 
+  // Forgets `key`'s failures, lock and lock level (the owner proved who they
+  // are another way); checks in flight just report into a fresh record.
+  // Joins the open transaction. Fails: busy.
+  Result<void> forget_attempts(UnitOfWork& work, std::string_view key);
   // Deletes windows and attempt records untouched for `older_than`; returns how many.
   Result<int> purge(UnitOfWork& work, std::chrono::seconds older_than);
 

@@ -3,6 +3,8 @@
 #include "auth/session_store.hpp"
 #include "util/crypto.hpp"
 
+#include <memberd/session_cookies.hpp>
+
 namespace memberd {
 
 namespace {
@@ -10,20 +12,6 @@ namespace {
 const std::string kSessionCookie = "memberd_session";
 
 bool is_safe_method(std::string_view m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
-
-std::optional<std::string> cookie_value(const std::string& header, const std::string& name) {
-  std::size_t pos = 0;
-  while (pos < header.size()) {
-    while (pos < header.size() && (header[pos] == ' ' || header[pos] == ';')) ++pos;
-    auto end = header.find(';', pos);
-    if (end == std::string::npos) end = header.size();
-    auto pair = std::string_view(header).substr(pos, end - pos);
-    if (pair.size() > name.size() && pair.substr(0, name.size()) == name && pair[name.size()] == '=')
-      return std::string(pair.substr(name.size() + 1));
-    pos = end + 1;
-  }
-  return std::nullopt;
-}
 
 std::optional<std::string> bearer_token(const std::optional<std::string>& authorization) {
   if (!authorization || authorization->size() <= 7) return std::nullopt;

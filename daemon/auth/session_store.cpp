@@ -134,6 +134,27 @@ Result<void> SessionStore::revoke(UnitOfWork& work, std::string_view session_id)
   return {};
 }
 
+Result<OpenedSession> SessionStore::rotate(UnitOfWork& work, std::string_view session_id) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
+  OpenedSession rotated;
+  rotated.session_id = std::string(session_id);
+  rotated.token = random_token(32);
+  rotated.csrf_token = random_token(32);
+  std::string token_hash = sha256_hex(rotated.token), csrf_hash = sha256_hex(rotated.csrf_token);
+  long long now = to_unix(clock_.now()), expires = 0;
+  soci::indicator ind = soci::i_null;
+  **sql << "SELECT expires_at FROM sessions WHERE session_id = :id AND expires_at > :n", soci::use(rotated.session_id),
+      soci::use(now), soci::into(expires, ind);
+  if (!(*sql)->got_data() || ind != soci::i_ok) return Failure{Refusal::not_found};
+  **sql << "UPDATE sessions SET token_hash = :th, csrf_hash = :ch WHERE session_id = :id", soci::use(token_hash),
+      soci::use(csrf_hash), soci::use(rotated.session_id);
+  rotated.expires_at = format_rfc3339(from_unix(expires));
+  std::string id = rotated.session_id;
+  work.after_commit([this, id] { forget_if([&](const Caller& c) { return c.session_id == id; }); });
+  return rotated;
+}
+
 Result<int> SessionStore::revoke_all(UnitOfWork& work, std::string_view member_id, std::string_view except_session_id) {
   auto sql = work.connection();
   if (!sql) return sql.failure();

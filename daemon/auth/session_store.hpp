@@ -48,6 +48,9 @@ class SessionStore {
   // Served from the cache when fresh (no database use at all).
   Result<std::optional<AuthenticatedSession>> authenticate(UnitOfWork& work, std::string_view token);
   Result<void> revoke(UnitOfWork& work, std::string_view session_id);
+  // New token and CSRF token for a live session; the old ones stop working
+  // once this commits. Fails: not_found, busy.
+  Result<OpenedSession> rotate(UnitOfWork& work, std::string_view session_id);
   Result<int> revoke_all(UnitOfWork& work, std::string_view member_id, std::string_view except_session_id);
   Result<void> set_privileged_until(UnitOfWork& work, std::string_view session_id, TimePoint until);
   Result<std::vector<SessionView>> list(UnitOfWork& work, std::string_view member_id);

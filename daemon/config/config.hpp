@@ -110,6 +110,9 @@ struct PasswordsConfig {
   std::uint32_t argon2_parallelism = 1;
   std::size_t hashing_threads = 2;  // a bounded pool: a sign-in flood cannot starve requests
   std::size_t hashing_queue = 64;   // waiting hashes beyond this are refused (503)
+  // One policy for every password, whoever sets it (NIST SP 800-63B).
+  std::size_t min_length = 12;
+  std::string common_passwords_file = "/usr/share/dict/cracklib-small";
 
   bool operator==(const PasswordsConfig&) const = default;
 };
@@ -118,6 +121,16 @@ struct RateLimitsConfig {
   std::uint32_t admin_sign_in_per_minute = 10;  // per client address
 
   bool operator==(const RateLimitsConfig&) const = default;
+};
+
+// The lock on members' secrets, shared by every way in.
+struct SignInConfig {
+  std::uint32_t lock_after_failures = 5;
+  std::vector<std::chrono::seconds> lock_durations{std::chrono::minutes(1), std::chrono::minutes(5),
+                                                   std::chrono::minutes(15), std::chrono::minutes(60)};
+  std::chrono::seconds trusted_device_lifetime{std::chrono::hours(24 * 180)};
+
+  bool operator==(const SignInConfig&) const = default;
 };
 
 struct MailConfig {
@@ -155,6 +168,7 @@ struct CoreConfig {
   SessionsConfig sessions;
   PasswordsConfig passwords;
   RateLimitsConfig rate_limits;
+  SignInConfig sign_in;
   MailConfig mail;
   BootstrapConfig bootstrap;
   ShutdownConfig shutdown;

@@ -303,6 +303,21 @@ void read_passwords(const ConfigValue& value, PasswordsConfig& passwords) {
          [&](const ConfigValue& v) { read_count(v, passwords.argon2_parallelism, 1, 16); });
   map.on("hashing_threads", [&](const ConfigValue& v) { read_count(v, passwords.hashing_threads, 1); });
   map.on("hashing_queue", [&](const ConfigValue& v) { read_count(v, passwords.hashing_queue, 1); });
+  // NIST SP 800-63B: at least 8; past 256 a password is not typed but pasted.
+  map.on("min_length", [&](const ConfigValue& v) { read_count(v, passwords.min_length, 8, 256); });
+  map.on("common_passwords_file", [&](const ConfigValue& v) { read_path(v, passwords.common_passwords_file); });
+  map.refuse_unclaimed();
+}
+
+void read_sign_in(const ConfigValue& value, SignInConfig& sign_in) {
+  MapReader map(value);
+  // NIST SP 800-63B 5.2.2 allows up to 100 consecutive failures.
+  map.on("lock_after_failures", [&](const ConfigValue& v) { read_count(v, sign_in.lock_after_failures, 1, 100); });
+  map.on("lock_durations", [&](const ConfigValue& v) {
+    if (auto durations = v.duration_list()) sign_in.lock_durations = *durations;
+  });
+  map.on("trusted_device_lifetime",
+         [&](const ConfigValue& v) { read_seconds(v, sign_in.trusted_device_lifetime, seconds{60}); });
   map.refuse_unclaimed();
 }
 
@@ -384,6 +399,7 @@ CoreConfig read_core_config(const YAML::Node& root, const Origin& origin, ErrorL
   map.on("sessions", [&](const ConfigValue& v) { read_sessions(v, config.sessions, seen); });
   map.on("passwords", [&](const ConfigValue& v) { read_passwords(v, config.passwords); });
   map.on("rate_limits", [&](const ConfigValue& v) { read_rate_limits(v, config.rate_limits); });
+  map.on("sign_in", [&](const ConfigValue& v) { read_sign_in(v, config.sign_in); });
   map.on("mail", [&](const ConfigValue& v) { read_mail(v, config.mail); });
   map.on("bootstrap", [&](const ConfigValue& v) { read_bootstrap(v, config.bootstrap); });
   map.on("shutdown", [&](const ConfigValue& v) { read_shutdown(v, config.shutdown); });

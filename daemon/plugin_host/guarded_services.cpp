@@ -59,6 +59,30 @@ Result<void> GuardedAccounts::set_privileged_until(UnitOfWork& work, std::string
 Result<void> GuardedAccounts::set_locked_until(UnitOfWork& work, std::string_view member_id, TimePoint until) {
   return MEMBERD_GUARD(set_locked_until(work, member_id, until));
 }
+Result<OpenedSession> GuardedAccounts::rotate_session(UnitOfWork& work, std::string_view session_id) {
+  return MEMBERD_GUARD(rotate_session(work, session_id));
+}
+
+Result<SignInAttempt> GuardedSignInGuard::reserve(UnitOfWork& work, std::string_view email, std::string_view member_id,
+                                                  std::string_view device_token) {
+  return MEMBERD_GUARD(reserve(work, email, member_id, device_token));
+}
+Result<AttemptState> GuardedSignInGuard::failed(UnitOfWork& work, const SignInAttempt& attempt) {
+  return MEMBERD_GUARD(failed(work, attempt));
+}
+Result<void> GuardedSignInGuard::succeeded(UnitOfWork& work, const SignInAttempt& attempt) {
+  return MEMBERD_GUARD(succeeded(work, attempt));
+}
+Result<void> GuardedSignInGuard::release(UnitOfWork& work, const SignInAttempt& attempt) {
+  return MEMBERD_GUARD(release(work, attempt));
+}
+Result<std::string> GuardedSignInGuard::trust_device(UnitOfWork& work, std::string_view member_id,
+                                                     std::string_view device_token) {
+  return MEMBERD_GUARD(trust_device(work, member_id, device_token));
+}
+Result<void> GuardedSignInGuard::unlock(UnitOfWork& work, std::string_view email, std::string_view member_id) {
+  return MEMBERD_GUARD(unlock(work, email, member_id));
+}
 
 Result<void> GuardedMail::enqueue(UnitOfWork& work, const MailMessage& message) {
   return MEMBERD_GUARD(enqueue(work, message));

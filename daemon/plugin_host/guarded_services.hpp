@@ -53,9 +53,29 @@ class GuardedAccounts final : public Accounts {
   Result<int> revoke_sessions(UnitOfWork& work, std::string_view member_id, std::string_view except_session_id) override;
   Result<void> set_privileged_until(UnitOfWork& work, std::string_view session_id, TimePoint until) override;
   Result<void> set_locked_until(UnitOfWork& work, std::string_view member_id, TimePoint until) override;
+  Result<OpenedSession> rotate_session(UnitOfWork& work, std::string_view session_id) override;
 
  private:
   Accounts& inner_;
+  LogSink& log_;
+  std::string plugin_;
+};
+
+class GuardedSignInGuard final : public SignInGuard {
+ public:
+  GuardedSignInGuard(SignInGuard& inner, LogSink& log, std::string plugin)
+      : inner_(inner), log_(log), plugin_(std::move(plugin)) {}
+  Result<SignInAttempt> reserve(UnitOfWork& work, std::string_view email, std::string_view member_id,
+                                std::string_view device_token) override;
+  Result<AttemptState> failed(UnitOfWork& work, const SignInAttempt& attempt) override;
+  Result<void> succeeded(UnitOfWork& work, const SignInAttempt& attempt) override;
+  Result<void> release(UnitOfWork& work, const SignInAttempt& attempt) override;
+  Result<std::string> trust_device(UnitOfWork& work, std::string_view member_id, std::string_view device_token) override;
+  std::chrono::seconds trusted_device_lifetime() const override { return inner_.trusted_device_lifetime(); }
+  Result<void> unlock(UnitOfWork& work, std::string_view email, std::string_view member_id) override;
+
+ private:
+  SignInGuard& inner_;
   LogSink& log_;
   std::string plugin_;
 };

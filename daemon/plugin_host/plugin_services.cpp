@@ -94,6 +94,7 @@ PluginServices::PluginServices(SharedServices shared, std::string plugin_name)
   rate_limits_ = std::make_unique<PluginRateLimits>(shared_.rate_limits, shared_.log, name_);
   accounts_ = std::make_unique<GuardedAccounts>(shared_.accounts, shared_.log, name_);
   mail_ = std::make_unique<GuardedMail>(shared_.mail, shared_.log, name_);
+  sign_in_ = std::make_unique<GuardedSignInGuard>(shared_.sign_in, shared_.log, name_);
 }
 
 PluginServices::~PluginServices() = default;

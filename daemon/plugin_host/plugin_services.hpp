@@ -24,6 +24,8 @@ struct SharedServices {
   EventBus& events;
   Mail& mail;
   RateLimits& rate_limits;
+  const PasswordRules& password_rules;
+  SignInGuard& sign_in;
   const Secrets& secrets;
   LogSink& log;
   MetricsRegistry& metrics;
@@ -58,6 +60,8 @@ class PluginServices final : public Host {
   std::string data_dir() const override { return shared_.data_dir; }
   std::string public_url() const override { return shared_.public_url; }
   bool secure_cookies() const override { return shared_.secure_cookies; }
+  const PasswordRules& password_rules() const override { return shared_.password_rules; }
+  SignInGuard& sign_in_guard() override { return *sign_in_; }
 
  private:
   class PluginEvents;
@@ -75,6 +79,7 @@ class PluginServices final : public Host {
   std::unique_ptr<RateLimits> rate_limits_;
   std::unique_ptr<Accounts> accounts_;
   std::unique_ptr<Mail> mail_;
+  std::unique_ptr<SignInGuard> sign_in_;
 };
 
 }  // namespace memberd

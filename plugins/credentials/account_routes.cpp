@@ -25,7 +25,7 @@ Response join(Context& ctx, const Request& req) {
   if (!looks_like_email(normalized)) errors.emplace_back("email", "Enter a valid email address.");
   if (normalize_email(email_confirm) != normalized)
     errors.emplace_back("email_confirm", "The two email addresses differ.");
-  if (auto problem_text = password_problem(ctx.policy, password, normalized))
+  if (auto problem_text = ctx.host.password_rules().problem(password, normalized))
     errors.emplace_back("password", *problem_text);
   if (password_confirm != password) errors.emplace_back("password_confirm", "The two passwords differ.");
   if (!errors.empty()) return validation_failed(errors);
@@ -59,28 +59,34 @@ Response sign_in(Context& ctx, const Request& req) {
   if (!errors.empty()) return validation_failed(errors);
 
   auto& work = req.work();
-  MEMBERD_TRY(reserve_attempt(ctx, req, email));
   auto member = ctx.host.accounts().find_by_email(work, email);
   if (!member && member.failure().refusal != Refusal::not_found) return refusal_problem(member.failure());
-  // Unknown emails cost the same hash and get the same answer as wrong passwords.
+  // Unknown emails cost the same hash and get the same answer as wrong
+  // passwords, and lock the same way.
   std::string member_id = member ? member->member_id : std::string();
+  auto attempt = reserve_attempt(ctx, req, email, member_id);
+  if (!attempt) return refusal_problem(attempt.failure());
   auto check = ctx.host.accounts().verify_password(work, member_id, password);
   if (!check) {
-    release_attempt(ctx, req, email);
+    release_attempt(ctx, req, *attempt);
     return refusal_problem(check.failure());
   }
   if (*check == PasswordCheck::wrong) {
-    if (auto outcome = count_failure(ctx, req, email, member_id, "password"); outcome.refusal) return *outcome.refusal;
+    if (auto outcome = count_failure(ctx, req, *attempt, email, "password"); outcome.refusal) return *outcome.refusal;
     return problem(401, "bad_credentials", "Email or password is wrong", "Check both and try again.");
   }
-  // The session, its event and the cleared failures commit together.
+  // The session, its event, the cleared failures and the trusted device
+  // commit together.
   auto tx = WriteTransaction::open(work);
   if (!tx) return refusal_problem(tx.failure());
-  MEMBERD_TRY(count_success(ctx, work, email, member_id));
+  MEMBERD_TRY(count_success(ctx, work, *attempt));
+  auto device = ctx.host.sign_in_guard().trust_device(work, member_id, device_token(req));
+  if (!device) return refusal_problem(device.failure());
   auto session = ctx.host.accounts().open_session(work, member_id, req.client_ip(), req.user_agent());
   if (!session) return refusal_problem(session.failure());
   auto event = audit(req, member_id);
   event["session_id"] = session->session_id;
+  event["trusted_device"] = attempt->trusted_device;
   MEMBERD_TRY(ctx.host.events().publish(work, "session.created", event));
   MEMBERD_TRY(tx->commit());
   ctx.host.metrics().increment("sign_ins_total", "Successful sign-ins");
@@ -91,6 +97,7 @@ Response sign_in(Context& ctx, const Request& req) {
                                // Recorded by the security_level plugin; until it exists there is none.
                                {"last_sign_in", nullptr}});
   add_session_cookies(r, *session, ctx.host.secure_cookies());
+  add_device_cookie(r, *device, ctx.host.sign_in_guard().trusted_device_lifetime(), ctx.host.secure_cookies());
   return r;
 }
 

@@ -1,6 +1,6 @@
 #include "answer_normalizer.hpp"
 
-#include "unicode_text.hpp"
+#include <memberd/unicode.hpp>
 
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>

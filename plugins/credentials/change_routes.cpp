@@ -105,7 +105,7 @@ Response change_password(Context& ctx, const Request& req) {
   auto password = string_field(req.json(), "new_password").value_or("");
   auto confirm = string_field(req.json(), "new_password_confirm").value_or("");
   FieldErrors errors;
-  if (auto text = password_problem(ctx.policy, password, caller.email)) errors.emplace_back("new_password", *text);
+  if (auto text = ctx.host.password_rules().problem(password, caller.email)) errors.emplace_back("new_password", *text);
   else if (confirm != password) errors.emplace_back("new_password_confirm", "The two passwords differ.");
   if (!errors.empty()) return validation_failed(errors);
 

@@ -25,8 +25,7 @@ class CredentialsPlugin final : public Plugin {
     add_question_routes(*context_);
     add_change_routes(*context_);
     add_reset_routes(*context_);
-    host.logger().info("credentials started", {{"questions", std::to_string(context_->settings.questions.size())},
-                                               {"common_passwords", std::to_string(context_->common->size())}});
+    host.logger().info("credentials started", {{"questions", std::to_string(context_->settings.questions.size())}});
   }
 
  private:

@@ -6,6 +6,7 @@
 
 #include <memberd/client_network.hpp>
 #include <memberd/problem.hpp>
+#include <memberd/session_cookies.hpp>
 
 namespace memberd::credentials {
 
@@ -25,8 +26,6 @@ Result<void> worded(Result<void> result, const char* detail) {
 
 }  // namespace
 
-std::string account_key(const std::string& email) { return "account:" + email; }
-
 Result<void> network_allows(Context& ctx, const Request& request) {
   return worded(ctx.host.rate_limits().check(request.work(), network_key(request),
                                              ctx.settings.address_failures_per_minute, kNetworkWindow),
@@ -39,40 +38,43 @@ Result<void> count_for_network(Context& ctx, const Request& request, const char*
   return worded(ctx.host.rate_limits().hit(request.work(), key, limit, window), detail);
 }
 
-Result<void> reserve_attempt(Context& ctx, const Request& request, const std::string& email) {
-  if (auto network = network_allows(ctx, request); !network) return network;
-  return ctx.host.rate_limits().reserve_attempt(request.work(), account_key(email), ctx.account_attempts);
+Result<SignInAttempt> reserve_attempt(Context& ctx, const Request& request, const std::string& email,
+                                      const std::string& member_id) {
+  if (auto network = network_allows(ctx, request); !network) return network.failure();
+  return ctx.host.sign_in_guard().reserve(request.work(), email, member_id, device_token(request));
 }
 
-void release_attempt(Context& ctx, const Request& request, const std::string& email) {
+void release_attempt(Context& ctx, const Request& request, const SignInAttempt& attempt) {
   // Best effort: a reservation nobody reports lapses on its own.
-  (void)ctx.host.rate_limits().release_attempt(request.work(), account_key(email));
+  (void)ctx.host.sign_in_guard().release(request.work(), attempt);
 }
 
-FailureOutcome count_failure(Context& ctx, const Request& request, const std::string& email,
-                             const std::string& member_id, const char* what) {
+FailureOutcome count_failure(Context& ctx, const Request& request, const SignInAttempt& attempt,
+                             const std::string& email, const char* what) {
   auto& work = request.work();
-  auto state = ctx.host.rate_limits().attempt_failed(work, account_key(email), ctx.account_attempts);
+  auto state = ctx.host.sign_in_guard().failed(work, attempt);
   if (!state) return {refusal_problem(state.failure())};
   // The network's window counts failures only; its refusal shows on the next try.
   if (auto counted = ctx.host.rate_limits().hit(work, network_key(request), ctx.settings.address_failures_per_minute,
                                                  kNetworkWindow);
       !counted && counted.failure().refusal != Refusal::rate_limited)
     return {refusal_problem(counted.failure())};
+  const std::string& member_id = attempt.member_id;
   auto recorded = [&]() -> std::optional<Response> {
     auto tx = WriteTransaction::open(work);
     if (!tx) return refusal_problem(tx.failure());
     auto event = audit(request, member_id);
     event["what"] = what;
+    event["trusted_device"] = attempt.trusted_device;
     if (member_id.empty()) event["member_id"] = nullptr;
     MEMBERD_TRY(ctx.host.events().publish(work, "signin.failed", event));
-    if (state->locked && !member_id.empty()) {
+    // A device's own lock concerns that browser only: the member is told of
+    // locks on their account, which every other client meets.
+    if (state->locked && !member_id.empty() && !attempt.trusted_device) {
       MEMBERD_TRY(ctx.host.events().publish(
           work, "account.locked",
           {{"member_id", member_id}, {"seconds", state->retry_after.count()}, {"ip", request.client_ip()}}));
       MEMBERD_TRY(mail_account_locked(ctx.host, work, email, state->retry_after));
-      MEMBERD_TRY(
-          ctx.host.accounts().set_locked_until(work, member_id, ctx.host.clock().now() + state->retry_after));
     }
     MEMBERD_TRY(tx->commit());
     return std::nullopt;
@@ -83,24 +85,23 @@ FailureOutcome count_failure(Context& ctx, const Request& request, const std::st
   return {std::nullopt, state->attempts_left};
 }
 
-Result<void> count_success(Context& ctx, UnitOfWork& work, const std::string& email, const std::string& member_id) {
-  if (auto cleared = ctx.host.rate_limits().attempt_succeeded(work, account_key(email)); !cleared) return cleared;
-  return ctx.host.accounts().set_locked_until(work, member_id, TimePoint{});
+Result<void> count_success(Context& ctx, UnitOfWork& work, const SignInAttempt& attempt) {
+  return ctx.host.sign_in_guard().succeeded(work, attempt);
 }
 
 std::optional<Response> check_current_password(Context& ctx, const Request& request, const std::string& password) {
   const auto& caller = request.caller();
   auto& work = request.work();
-  if (auto reserved = reserve_attempt(ctx, request, caller.email); !reserved)
-    return refusal_problem(reserved.failure());
+  auto attempt = reserve_attempt(ctx, request, caller.email, caller.member_id);
+  if (!attempt) return refusal_problem(attempt.failure());
   auto check = ctx.host.accounts().verify_password(work, caller.member_id, password);
   if (!check || *check == PasswordCheck::right) {
     // Right (the flow goes on to its next step) or not checked at all.
-    release_attempt(ctx, request, caller.email);
+    release_attempt(ctx, request, *attempt);
     if (!check) return refusal_problem(check.failure());
     return std::nullopt;
   }
-  auto outcome = count_failure(ctx, request, caller.email, caller.member_id, "password");
+  auto outcome = count_failure(ctx, request, *attempt, caller.email, "password");
   if (outcome.refusal) return outcome.refusal;
   return wrong_secret("wrong_password", "The current password is wrong", outcome.attempts_left);
 }

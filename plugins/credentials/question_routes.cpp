@@ -6,6 +6,8 @@
 #include "replies.hpp"
 #include "routes.hpp"
 
+#include <memberd/session_cookies.hpp>
+
 #include <memberd/database.hpp>
 #include <memberd/json.hpp>
 
@@ -91,30 +93,40 @@ Response step_up(Context& ctx, const Request& req) {
   if (!errors.empty()) return validation_failed(errors);
   if (auto refusal = check_current_password(ctx, req, password)) return *refusal;
 
-  MEMBERD_TRY(reserve_attempt(ctx, req, caller.email));
+  auto attempt = reserve_attempt(ctx, req, caller.email, caller.member_id);
+  if (!attempt) return refusal_problem(attempt.failure());
   auto normalized = normalize_answer(answer).value_or("");
   bool right = false;
   if (!normalized.empty()) {
     auto verified = ctx.host.accounts().verify_secret(work, (*stored)->answer_hash, normalized);
     if (!verified) {
-      release_attempt(ctx, req, caller.email);
+      release_attempt(ctx, req, *attempt);
       return refusal_problem(verified.failure());
     }
     right = *verified;
   }
   if (!right) {
-    auto outcome = count_failure(ctx, req, caller.email, caller.member_id, "answer");
+    auto outcome = count_failure(ctx, req, *attempt, caller.email, "answer");
     if (outcome.refusal) return *outcome.refusal;
     return wrong_secret("wrong_answer", "The answer is wrong", outcome.attempts_left);
   }
   auto until = ctx.host.clock().now() + ctx.settings.step_up;
+  // The privileges go to a new token: one captured before the step-up
+  // (OWASP session management: renew on privilege change) is dead after it.
   auto tx = WriteTransaction::open(work);
   if (!tx) return refusal_problem(tx.failure());
-  MEMBERD_TRY(count_success(ctx, work, caller.email, caller.member_id));
+  MEMBERD_TRY(count_success(ctx, work, *attempt));
   MEMBERD_TRY(ctx.host.accounts().set_privileged_until(work, caller.session_id, until));
+  auto renewed = ctx.host.accounts().rotate_session(work, caller.session_id);
+  if (!renewed) return refusal_problem(renewed.failure());
   MEMBERD_TRY(ctx.host.events().publish(work, "step_up.succeeded", audit(req, caller.member_id)));
   MEMBERD_TRY(tx->commit());
-  return json_response(200, {{"privileged_until", ctx.host.clock().format(until)}});
+  auto r = json_response(200, {{"privileged_until", ctx.host.clock().format(until)},
+                               {"token", renewed->token},
+                               {"csrf_token", renewed->csrf_token},
+                               {"expires_at", renewed->expires_at}});
+  add_session_cookies(r, *renewed, ctx.host.secure_cookies());
+  return r;
 }
 
 }  // namespace

@@ -14,6 +14,10 @@ namespace memberd::credentials {
 
 namespace {
 
+// Wrong answers allowed in reset links per member before the links die, and
+// how long before new ones may be answered (escalating).
+const AttemptPolicy kResetAnswers{5, {std::chrono::minutes(15), std::chrono::hours(1), std::chrono::hours(24)}};
+
 // The same answer whether or not the address belongs to anyone.
 Response accepted() {
   return json_response(202, {{"status", "accepted"},
@@ -86,33 +90,46 @@ Response complete_reset(Context& ctx, const Request& req) {
   auto password = string_field(req.json(), "new_password").value_or("");
   auto confirm = string_field(req.json(), "new_password_confirm").value_or("");
   FieldErrors errors;
-  if (auto text = password_problem(ctx.policy, password, member->email)) errors.emplace_back("new_password", *text);
+  if (auto text = ctx.host.password_rules().problem(password, member->email)) errors.emplace_back("new_password", *text);
   else if (confirm != password) errors.emplace_back("new_password_confirm", "The two passwords differ.");
   if (!errors.empty()) return validation_failed(errors);
 
   auto stored = stored_answer(work, member->member_id);
   if (!stored) return refusal_problem(stored.failure());
+  // The answer in a reset link has a budget of its own, per member: the
+  // account's lock must not stop its owner from resetting (that is how they
+  // get back in after an attacker locked it), and nobody without the link
+  // can touch this budget. Without a question the link alone is the proof.
+  std::string answer_key = "reset_answer:" + member->member_id;
   if (stored->has_value()) {
-    MEMBERD_TRY(reserve_attempt(ctx, req, member->email));
+    if (auto network = network_allows(ctx, req); !network) return refusal_problem(network.failure());
+    MEMBERD_TRY(ctx.host.rate_limits().reserve_attempt(work, answer_key, kResetAnswers));
     auto answer = normalize_answer(string_field(req.json(), "answer").value_or("")).value_or("");
     bool right = false;
     if (!answer.empty()) {
       auto verified = ctx.host.accounts().verify_secret(work, (*stored)->answer_hash, answer);
       if (!verified) {
-        release_attempt(ctx, req, member->email);
+        (void)ctx.host.rate_limits().release_attempt(work, answer_key);
         return refusal_problem(verified.failure());
       }
       right = *verified;
     }
     if (!right) {
-      auto outcome = count_failure(ctx, req, member->email, member->member_id, "answer");
-      if (outcome.refusal) return *outcome.refusal;
-      return wrong_secret("wrong_answer", "The answer is wrong", outcome.attempts_left);
+      auto state = ctx.host.rate_limits().attempt_failed(work, answer_key, kResetAnswers);
+      if (!state) return refusal_problem(state.failure());
+      auto tx = WriteTransaction::open(work);
+      if (!tx) return refusal_problem(tx.failure());
+      auto event = audit(req, member->member_id);
+      event["what"] = "reset_answer";
+      MEMBERD_TRY(ctx.host.events().publish(work, "signin.failed", event));
+      // Out of guesses: every link dies, a new one must be asked for.
+      if (state->locked) MEMBERD_TRY(ctx.tokens.revoke_all(work, member->member_id, TokenKind::reset));
+      MEMBERD_TRY(tx->commit());
+      if (state->locked)
+        return refusal_problem(Failure{Refusal::locked, state->retry_after,
+                                       "Too many wrong answers; ask for a new reset link later."});
+      return wrong_secret("wrong_answer", "The answer is wrong", state->attempts_left);
     }
-  } else if (auto state = ctx.host.rate_limits().attempt_state(work, account_key(member->email), ctx.account_attempts);
-             !state || state->locked) {
-    if (!state) return refusal_problem(state.failure());
-    return locked(state->retry_after);
   }
   auto hash = ctx.host.accounts().hash_password(work, password);
   if (!hash) return refusal_problem(hash.failure());
@@ -128,7 +145,9 @@ Response complete_reset(Context& ctx, const Request& req) {
   MEMBERD_TRY(ctx.tokens.revoke_all(work, member->member_id));
   MEMBERD_TRY(ctx.host.events().publish(work, "password.reset", audit(req, member->member_id)));
   MEMBERD_TRY(mail_password_changed(ctx.host, work, member->email, std::string(req.client_ip())));
-  MEMBERD_TRY(count_success(ctx, work, member->email, member->member_id));
+  // The member proved they own the address: the account's lock ends.
+  MEMBERD_TRY(ctx.host.sign_in_guard().unlock(work, member->email, member->member_id));
+  if (stored->has_value()) MEMBERD_TRY(ctx.host.rate_limits().attempt_succeeded(work, answer_key));
   auto revoked = ctx.host.accounts().revoke_sessions(work, member->member_id, "");
   if (!revoked) return refusal_problem(revoked.failure());
   MEMBERD_TRY(tx->commit());

@@ -12,9 +12,6 @@ void add_question_routes(Context& ctx);  // the catalogue, the member's question
 void add_change_routes(Context& ctx);    // change email (and verify it), change password
 void add_reset_routes(Context& ctx);     // forgotten password
 
-// The account's key for RateLimits: the normalised email, so an address
-// nobody owns locks exactly like a real one and a lock reveals nothing.
-std::string account_key(const std::string& email);
 // The per-network cap on failures (IPv4 address, IPv6 /64): refused with
 // 429 rate_limited once the network failed too often in the last minute.
 Result<void> network_allows(Context& ctx, const Request& request);
@@ -23,28 +20,31 @@ Result<void> network_allows(Context& ctx, const Request& request);
 Result<void> count_for_network(Context& ctx, const Request& request, const char* what, int limit,
                                std::chrono::seconds window, const char* detail);
 
-// Before a password or answer of the account `email` is checked: refuses
-// when the client's network failed too often (429 rate_limited) or the
-// account is locked (429 locked); else reserves the check (RateLimits), so
-// concurrent guesses cannot outrun the lock. Report the outcome with
-// count_failure, count_success or release_attempt.
-Result<void> reserve_attempt(Context& ctx, const Request& request, const std::string& email);
+// Before a password or answer of the account `email` (owned by
+// `member_id`, "" if nobody) is checked: refuses when the client's network
+// failed too often (429 rate_limited) or the account is locked for this
+// client (429 locked: the host's SignInGuard, shared with the console and
+// counted apart for a device the member signed in from before); else
+// reserves the check, so concurrent guesses cannot outrun the lock. Report
+// the outcome with count_failure, count_success or release_attempt.
+Result<SignInAttempt> reserve_attempt(Context& ctx, const Request& request, const std::string& email,
+                                      const std::string& member_id);
 // The check passed without ending the flow, or could not run (503 busy):
 // the reservation is given back, nothing counted.
-void release_attempt(Context& ctx, const Request& request, const std::string& email);
+void release_attempt(Context& ctx, const Request& request, const SignInAttempt& attempt);
 
 struct FailureOutcome {
   std::optional<Response> refusal;  // the answer when the account is now locked, or the recording failed
   int attempts_left = 0;            // otherwise: for the caller's own "wrong" reply
 };
-// A wrong secret: counted for the account and the client network, recorded
+// A wrong secret: counted for the attempt and the client network, recorded
 // (signin.failed) and, when it locks the account, the lock is announced
-// (event, mail, the member's locked_until).
-FailureOutcome count_failure(Context& ctx, const Request& request, const std::string& email,
-                             const std::string& member_id, const char* what);
-// A right secret that ends the flow: the account's failures start over
+// (account.locked, and a mail to the member).
+FailureOutcome count_failure(Context& ctx, const Request& request, const SignInAttempt& attempt,
+                             const std::string& email, const char* what);
+// A right secret that ends the flow: the attempt's failures start over
 // (joins the open transaction). Fails: busy.
-Result<void> count_success(Context& ctx, UnitOfWork& work, const std::string& email, const std::string& member_id);
+Result<void> count_success(Context& ctx, UnitOfWork& work, const SignInAttempt& attempt);
 
 // The signed-in member's current password, checked the way every flow that
 // asks for it must: refused while locked, counted when wrong (403 with

@@ -56,13 +56,6 @@ std::vector<ConfigKey> config_schema() {
       {"security_questions", ConfigType::any, kDefaultQuestions,
        "The dropdown of security questions: a list of {id, text}; ids are stored, so never reuse one for another question",
        check_questions},
-      {"password_min_length", ConfigType::integer, "12", "Shortest password accepted (NIST SP 800-63B: at least 8)",
-       [](const nlohmann::json& v) -> std::optional<std::string> {
-         if (v.get<long long>() < 8 || v.get<long long>() > 256) return "must be between 8 and 256";
-         return std::nullopt;
-       }},
-      {"common_passwords_file", ConfigType::string, "\"/usr/share/dict/cracklib-small\"",
-       "Passwords refused as too common: one per line (Debian's cracklib-runtime ships this list)"},
       {"step_up_minutes", ConfigType::integer, "10", "How long a step-up lets a session change email or password",
        positive},
       {"verify_new_email", ConfigType::boolean, "true",
@@ -71,10 +64,6 @@ std::vector<ConfigKey> config_schema() {
       {"verification_token_lifetime", ConfigType::duration, "24h", "How long an email-verification link works"},
       {"link_base", ConfigType::string, "\"\"",
        "Base of the links in mail (the marketplace's account pages); empty: the daemon's public URL + /account"},
-      {"lock_after_failures", ConfigType::integer, "5",
-       "Wrong passwords or answers in a row before the account is locked", positive},
-      {"lock_durations", ConfigType::duration_list, "[1m, 5m, 15m, 60m]",
-       "Lock lengths, escalating with each lock in a row (the last repeats)"},
       {"address_failures_per_minute", ConfigType::integer, "20",
        "Failed sign-ins allowed per client network (IPv4 address or IPv6 /64) per minute", positive},
       {"resets_per_account_per_hour", ConfigType::integer, "3",
@@ -91,8 +80,6 @@ Settings read_settings(const Config& config, const Host& host) {
   Settings s;
   for (const auto& q : config.json("security_questions"))
     s.questions.push_back({q["id"].get<std::string>(), q["text"].get<std::string>()});
-  s.password_min_length = static_cast<std::size_t>(config.integer("password_min_length"));
-  s.common_passwords_file = config.string("common_passwords_file");
   s.step_up = std::chrono::minutes(config.integer("step_up_minutes"));
   s.verify_new_email = config.boolean("verify_new_email");
   s.reset_token_lifetime = config.duration("reset_token_lifetime");
@@ -100,8 +87,6 @@ Settings read_settings(const Config& config, const Host& host) {
   s.link_base = config.string("link_base");
   if (s.link_base.empty()) s.link_base = host.public_url() + "/account";
   while (!s.link_base.empty() && s.link_base.back() == '/') s.link_base.pop_back();
-  s.lock_after_failures = static_cast<int>(config.integer("lock_after_failures"));
-  s.lock_durations = config.duration_list("lock_durations");
   s.address_failures_per_minute = static_cast<int>(config.integer("address_failures_per_minute"));
   s.joins_per_network_per_hour = static_cast<int>(config.integer("joins_per_network_per_hour"));
   s.resets_per_account_per_hour = static_cast<int>(config.integer("resets_per_account_per_hour"));

@@ -16,15 +16,11 @@ struct Question {
 
 struct Settings {
   std::vector<Question> questions;
-  std::size_t password_min_length = 12;
-  std::string common_passwords_file;
   std::chrono::seconds step_up{600};
   bool verify_new_email = true;
   std::chrono::seconds reset_token_lifetime{1800};
   std::chrono::seconds verification_token_lifetime{86400};
   std::string link_base;
-  int lock_after_failures = 5;
-  std::vector<std::chrono::seconds> lock_durations;
   int address_failures_per_minute = 20;
   int joins_per_network_per_hour = 20;
   int resets_per_account_per_hour = 3;

@@ -242,7 +242,7 @@ httplib::Result step_up_raw(const DaemonProcess& d, const std::string& token, co
   return post(d, "/api/v1/me/step-up", {{"current_password", current_password}, {"answer", answer}}, bearer(token));
 }
 
-std::string step_up(const DaemonProcess& d, const std::string& token, const std::string& current_password,
+std::string step_up(const DaemonProcess& d, std::string& token, const std::string& current_password,
                     const std::string& answer) {
   auto res = step_up_raw(d, token, current_password, answer);
   INFO("POST /api/v1/me/step-up: " << describe(res));
@@ -250,6 +250,9 @@ std::string step_up(const DaemonProcess& d, const std::string& token, const std:
   auto body = body_of(res);
   REQUIRE(body.is_object());
   REQUIRE(is_rfc3339(body["privileged_until"]));
+  REQUIRE(body["token"].is_string());
+  REQUIRE(body["token"] != token);
+  token = body["token"].get<std::string>();
   return body["privileged_until"].get<std::string>();
 }
 
@@ -260,6 +263,29 @@ SteppedUp joined_and_stepped_up(const DaemonProcess& d, const std::string& email
   set_question(d, out.session.token, kQuestion, answer, out.account.password);
   step_up(d, out.session.token, out.account.password, answer);
   return out;
+}
+
+httplib::Result request_reset(const DaemonProcess& d, const std::string& email) {
+  return post(d, "/api/v1/password-resets", {{"email", email}});
+}
+
+// Requests a reset for `email` and returns the token mailed to `to`.
+std::string reset_token(const DaemonProcess& d, const std::string& email, const std::string& to) {
+  auto before = mail_files(d);
+  auto res = request_reset(d, email);
+  INFO("POST /api/v1/password-resets: " << describe(res));
+  REQUIRE(status_of(res) == 202);
+  std::string eml = wait_for_mail(d, to, "reset-password?token=", before);
+  std::string token = extract_token(eml, "reset-password");
+  INFO("reset mail:\n" << eml);
+  REQUIRE(is_token(token));
+  return token;
+}
+
+httplib::Result complete_reset(const DaemonProcess& d, const std::string& token, const std::string& answer,
+                               const std::string& new_password, const std::string& confirm) {
+  return post(d, "/api/v1/password-resets/" + token,
+              {{"answer", answer}, {"new_password", new_password}, {"new_password_confirm", confirm}});
 }
 
 json admin_member_entry(const DaemonProcess& d, const std::string& email) {

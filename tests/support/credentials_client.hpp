@@ -97,8 +97,9 @@ void set_question(const DaemonProcess& d, const std::string& token, const std::s
 
 httplib::Result step_up_raw(const DaemonProcess& d, const std::string& token, const std::string& current_password,
                             const std::string& answer);
-// REQUIREs 200; returns `privileged_until`.
-std::string step_up(const DaemonProcess& d, const std::string& token, const std::string& current_password,
+// REQUIREs 200 and a renewed token, which replaces `token` (the old one is
+// dead after a step-up); returns `privileged_until`.
+std::string step_up(const DaemonProcess& d, std::string& token, const std::string& current_password,
                     const std::string& answer);
 
 // A member who joined, signed in, set the `kQuestion` question to `answer`
@@ -108,6 +109,15 @@ struct SteppedUp {
   Session session;
 };
 SteppedUp joined_and_stepped_up(const DaemonProcess& d, const std::string& email, const std::string& answer = kAnswer);
+
+// Many failures come from 127.0.0.1 in tests: keeps the per-network limit out of the way.
+inline const std::string kNoAddressLimit = "credentials.address_failures_per_minute=1000";
+
+httplib::Result request_reset(const DaemonProcess& d, const std::string& email);
+// Requests a reset for `email` and returns the token mailed to `to` (REQUIREs 202 and the mail).
+std::string reset_token(const DaemonProcess& d, const std::string& email, const std::string& to);
+httplib::Result complete_reset(const DaemonProcess& d, const std::string& token, const std::string& answer,
+                               const std::string& new_password, const std::string& confirm);
 
 // The admin member list's entry for `email`, through the socket operator.
 nlohmann::json admin_member_entry(const DaemonProcess& d, const std::string& email);

@@ -143,6 +143,15 @@ class Accounts {
   // host does not enforce it: enforce locks with RateLimits. DB: writes.
   // Fails: busy.
   virtual Result<void> set_locked_until(UnitOfWork& work, std::string_view member_id, TimePoint until) = 0;
+
+  // --- SDK 2.1 ---
+  // Gives the session a new token and CSRF token and retires the old ones
+  // (the session id, its expiry and its step-up state stay): call it when the
+  // session gains privileges, so a token captured before the step-up is
+  // worth nothing after it (OWASP session management). The host's session
+  // cache forgets the old token once this commits. DB: writes (joins the
+  // open transaction). Fails: not_found (no such live session), busy.
+  virtual Result<OpenedSession> rotate_session(UnitOfWork& work, std::string_view session_id) = 0;
 };
 
 // ---------------------------------------------------------------------------
@@ -269,6 +278,82 @@ class RateLimits {
 
 // ---------------------------------------------------------------------------
 // Secrets: tokens for links and sessions, their storage form, comparisons.
+// --- SDK 2.1 ---
+// The rules every password must meet, whoever chooses it: a member joining,
+// changing or resetting theirs, an admin creating a member. One policy for
+// the whole daemon, set in the core's `passwords:` section (min_length,
+// common_passwords_file), after NIST SP 800-63B 3.1.1.2: a length floor and
+// ceiling counted in characters, a block list of common passwords and of the
+// member's own email name, and no composition rules.
+class PasswordRules {
+ public:
+  virtual ~PasswordRules() = default;
+  // Why `password` may not be used by the member with `email` (their new or
+  // current address), as one sentence to show them; nullopt when it may.
+  // DB: none. Fails: never.
+  virtual std::optional<std::string> problem(std::string_view password, std::string_view email) const = 0;
+};
+
+// One check of a member's secret, as reserved by SignInGuard::reserve. FROZEN
+// from 2.1 on, like the structs listed in version.hpp.
+struct SignInAttempt {
+  std::string key;              // the counter it is charged to (opaque)
+  std::string member_id;        // "" for an email nobody owns
+  bool trusted_device = false;  // charged to a device this member signed in from before
+};
+
+// The lock on a member's secrets, the same for every way in: the member
+// sign-in, the console's, step-up and the answers in reset links (ASVS 5.0
+// V6.3, OWASP's "device cookie" pattern). Failures from clients the member
+// never signed in from share one counter per account and lock it, with
+// escalating lengths that stop growing at the last one configured
+// (`sign_in.lock_after_failures`, `sign_in.lock_durations`); a device that
+// signed in as the member before (its `memberd_device` cookie, see
+// session_cookies.hpp) has a counter of its own, so an attacker's failures
+// elsewhere never lock the member out of their own devices. Every check is
+// reserved BEFORE the secret is verified, so a burst of guesses can never
+// have more checks decided than the lock allows.
+class SignInGuard {
+ public:
+  virtual ~SignInGuard() = default;
+  // Reserves one check of the secret of the account `email` (member_id: its
+  // owner, "" if none) from the device whose cookie value is `device_token`
+  // ("" if none; an unknown, expired or another member's token counts as
+  // none). Report the outcome with failed, succeeded or release. DB: reads,
+  // writes (short transactions of its own). Fails: locked (retry_after,
+  // attempts_left 0), busy (too many checks of the account at once:
+  // retry_after 1 s). Inside an open write transaction: std::logic_error.
+  virtual Result<SignInAttempt> reserve(UnitOfWork& work, std::string_view email, std::string_view member_id,
+                                        std::string_view device_token) = 0;
+  // The secret was wrong: counts it; once `lock_after_failures` failed in a
+  // row the counter locks (and an account's lock is recorded as the member's
+  // locked_until). Returns the state after it. DB: writes (its own short
+  // transactions). Fails: busy. Inside an open write transaction:
+  // std::logic_error.
+  virtual Result<AttemptState> failed(UnitOfWork& work, const SignInAttempt& attempt) = 0;
+  // The secret was right and ends the flow: the attempt's counter starts
+  // over (a trusted device's success leaves the account's lock for other
+  // clients in place). DB: writes (joins the open transaction). Fails: busy.
+  virtual Result<void> succeeded(UnitOfWork& work, const SignInAttempt& attempt) = 0;
+  // The check passed without ending the flow, or never happened: the
+  // reservation is given back, nothing is counted. DB: writes. Fails: busy.
+  virtual Result<void> release(UnitOfWork& work, const SignInAttempt& attempt) = 0;
+  // Remembers the device a member just signed in from and returns the
+  // cookie value to set: `device_token` itself when it is already this
+  // member's (its lifetime starts over), else a new random one (only its
+  // SHA-256 is stored; a member keeps their 10 most recent devices).
+  // DB: writes (joins the open transaction). Fails: busy, internal.
+  virtual Result<std::string> trust_device(UnitOfWork& work, std::string_view member_id,
+                                           std::string_view device_token) = 0;
+  // How long a device stays trusted without signing in (the cookie's
+  // Max-Age). Fails: never.
+  virtual std::chrono::seconds trusted_device_lifetime() const = 0;
+  // Ends the account's lock and forgets its failures: the member proved they
+  // own the address (they completed a reset through the emailed link).
+  // DB: writes (joins the open transaction). Fails: busy.
+  virtual Result<void> unlock(UnitOfWork& work, std::string_view email, std::string_view member_id) = 0;
+};
+
 class Secrets {
  public:
   virtual ~Secrets() = default;
@@ -355,6 +440,10 @@ class Host {
   // Whether session cookies must carry `Secure` (sessions.cookie_secure);
   // see session_cookies.hpp.
   virtual bool secure_cookies() const = 0;
+
+  // --- SDK 2.1 ---
+  virtual const PasswordRules& password_rules() const = 0;
+  virtual SignInGuard& sign_in_guard() = 0;
 };
 
 }  // namespace memberd

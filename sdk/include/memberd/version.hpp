@@ -21,7 +21,7 @@
 //   - add new interfaces, structs, headers and inline helpers.
 // The structs that cross the boundary (Route, Caller, MailMessage, ConfigKey,
 // Member, OpenedSession, Event, Failure, AttemptPolicy, AttemptState,
-// PluginInfo, Migration) are FROZEN within a major version: no
+// PluginInfo, Migration, and from 2.1 SignInAttempt) are FROZEN within a major version: no
 // member is added, removed or changed, because a plugin built against 2.0
 // and a host at 2.3 must agree on their layout. New data comes through new
 // calls. BuildSignature itself only grows at its end (the host reads
@@ -41,8 +41,12 @@
 //        refusal_problem), Problem with extension members, RateLimits,
 //        Secrets, duration_list config keys, session_cookies.hpp, text.hpp;
 //        SOCI and nlohmann_json in the build signature.
+//   2.1  PasswordRules (one password policy for everyone), SignInGuard and
+//        SignInAttempt (the shared account lock with trusted devices),
+//        Accounts::rotate_session, cookie_value() and the device cookie in
+//        session_cookies.hpp.
 //   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
-#define MEMBERD_SDK_VERSION_MINOR 0
+#define MEMBERD_SDK_VERSION_MINOR 1
 
 #define MEMBERD_STRINGIFY_INNER(x) #x
 #define MEMBERD_STRINGIFY(x) MEMBERD_STRINGIFY_INNER(x)

@@ -130,7 +130,7 @@ TEST_CASE("join refuses weak passwords", "[credentials][join][password_policy]")
 
 TEST_CASE("the minimum length comes from the config, the list still applies", "[credentials][join][password_policy]") {
   // NIST SP 800-63B sets 8 as the floor; the plugin refuses a lower setting.
-  DaemonProcess daemon(options("sqlite", {"credentials.password_min_length=8"}));
+  DaemonProcess daemon(options("sqlite", {"passwords.min_length=8"}));
   for (const char* common : {"password", "letmein", "qwerty"}) {
     INFO(common);
     CHECK_FIELD_ERROR(join_raw(daemon, "dee@example.com", "dee@example.com", common, common), "password");

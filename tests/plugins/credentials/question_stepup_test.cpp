@@ -92,6 +92,16 @@ TEST_CASE("set a question, step up, replace the question", "[credentials][questi
 
   auto step = step_up_raw(daemon, s.token, kPassword, "blue whale");
   REQUIRE_STATUS(step, 200);
+  // The privilege goes to a new token (issue 8, item 8): the one used before
+  // the step-up is dead, and the response sets the new one as cookies too.
+  const std::string before = s.token;
+  s.token = body_of(step)["token"].get<std::string>();
+  CHECK(s.token != before);
+  CHECK(body_of(step)["csrf_token"].is_string());
+  CHECK(is_rfc3339(body_of(step)["expires_at"]));
+  CHECK(step->get_header_value("Set-Cookie", 0).find("memberd_session=" + s.token) == 0);
+  CHECK_STATUS(get(daemon, "/api/v1/me", bearer(before)), 401);
+  auth = bearer(s.token);
   auto until = body_of(step)["privileged_until"];
   REQUIRE(is_rfc3339(until));
   // The default window is 10 minutes (whole seconds, a little slack).
@@ -198,7 +208,9 @@ TEST_CASE("answers are compared after normalisation", "[credentials][step_up]") 
   for (const std::string answer : {"blue whale", "BLUE WHALE ", "\tBlue Whale\n",
                                    "\xEF\xBC\xA2\xEF\xBD\x8C\xEF\xBD\x95\xEF\xBD\x85 whale"}) {  // full-width "Ｂｌｕｅ"
     INFO("answer: " << answer);
-    CHECK_STATUS(step_up_raw(daemon, s.token, kPassword, answer), 200);
+    auto step = step_up_raw(daemon, s.token, kPassword, answer);
+    CHECK_STATUS(step, 200);
+    if (status_of(step) == 200) s.token = body_of(step)["token"].get<std::string>();
   }
   // Spaces separate words: they are not dropped.
   CHECK_PROBLEM(step_up_raw(daemon, s.token, kPassword, "bluewhale"), 403, "wrong_answer");

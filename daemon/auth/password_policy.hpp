@@ -3,17 +3,17 @@
 // a length floor and ceiling, a block list of common passwords and of the
 // member's own email name, and deliberately no composition rules (they push
 // members toward "Password1!" without making guessing harder).
-#include "common_passwords.hpp"
+#include "auth/common_passwords.hpp"
 
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace memberd::credentials {
+namespace memberd {
 
 struct PasswordPolicy {
-  std::size_t min_length = 12;   // credentials.password_min_length
+  std::size_t min_length = 12;   // passwords.min_length
   std::size_t max_length = 256;  // long enough for passphrases, short enough to hash cheaply
   const CommonPasswords* common = nullptr;  // not owned; null skips the list check
 };
@@ -29,4 +29,4 @@ struct PasswordPolicy {
 std::optional<std::string> password_problem(const PasswordPolicy& policy, std::string_view password,
                                              std::string_view email);
 
-}  // namespace memberd::credentials
+}  // namespace memberd

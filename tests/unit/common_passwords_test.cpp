@@ -1,4 +1,4 @@
-#include "common_passwords.hpp"
+#include "auth/common_passwords.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-using memberd::credentials::CommonPasswords;
+using memberd::CommonPasswords;
 
 namespace {
 
@@ -28,7 +28,7 @@ struct TempFile {
 
 }  // namespace
 
-TEST_CASE("common passwords: lookups ignore ASCII case", "[credentials]") {
+TEST_CASE("common passwords: lookups ignore ASCII case", "[passwords]") {
   const CommonPasswords list(std::vector<std::string>{"password", "Dragon", "letmein", "PASSWORD", ""});
   CHECK(list.size() == 3);
   CHECK(list.contains("password"));
@@ -45,7 +45,7 @@ TEST_CASE("common passwords: lookups ignore ASCII case", "[credentials]") {
   CHECK_FALSE(empty.contains("password"));
 }
 
-TEST_CASE("common passwords: a file is trimmed, lower-cased and de-duplicated", "[credentials]") {
+TEST_CASE("common passwords: a file is trimmed, lower-cased and de-duplicated", "[passwords]") {
   const TempFile file("zebra\r\n  Apple \n\napple\n\tMonkey\nzebra\nlast-without-newline");
   const CommonPasswords list(file.path);
   CHECK(list.size() == 4);
@@ -56,7 +56,7 @@ TEST_CASE("common passwords: a file is trimmed, lower-cased and de-duplicated", 
   CHECK_FALSE(list.contains(" apple"));
 }
 
-TEST_CASE("common passwords: a missing or empty file stops start-up", "[credentials]") {
+TEST_CASE("common passwords: a missing or empty file stops start-up", "[passwords]") {
   CHECK_THROWS_WITH(CommonPasswords(std::filesystem::path("/nonexistent/memberd/words")),
                     Catch::Contains("/nonexistent/memberd/words"));
   const TempFile blank(" \n\n\t\n");
@@ -64,7 +64,7 @@ TEST_CASE("common passwords: a missing or empty file stops start-up", "[credenti
   CHECK_THROWS_WITH(CommonPasswords(blank.path), Catch::Contains(blank.path.string()));
 }
 
-TEST_CASE("common passwords: the system word list loads quickly", "[credentials]") {
+TEST_CASE("common passwords: the system word list loads quickly", "[passwords]") {
   const std::filesystem::path file = "/usr/share/dict/cracklib-small";
   if (!std::filesystem::exists(file)) {
     WARN(file << " is not installed; load time not measured");

@@ -1,12 +1,12 @@
-#include "password_policy.hpp"
+#include "auth/password_policy.hpp"
 
-#include "unicode_text.hpp"
+#include <memberd/unicode.hpp>
 
 #include <unicode/uchar.h>
 
 #include <vector>
 
-namespace memberd::credentials {
+namespace memberd {
 
 namespace {
 
@@ -98,4 +98,4 @@ std::optional<std::string> password_problem(const PasswordPolicy& policy, std::s
   return std::nullopt;
 }
 
-}  // namespace memberd::credentials
+}  // namespace memberd

@@ -1,4 +1,4 @@
-#include "common_passwords.hpp"
+#include "auth/common_passwords.hpp"
 
 #include <algorithm>
 #include <array>
@@ -8,7 +8,7 @@
 #include <limits>
 #include <stdexcept>
 
-namespace memberd::credentials {
+namespace memberd {
 
 namespace {
 
@@ -125,4 +125,4 @@ bool CommonPasswords::contains(std::string_view password) const {
   return low < size() && word(low) == key;
 }
 
-}  // namespace memberd::credentials
+}  // namespace memberd

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace memberd::credentials {
+namespace memberd {
 
 class CommonPasswords {
  public:
@@ -51,4 +51,4 @@ class CommonPasswords {
   std::vector<std::uint32_t> offsets_;
 };
 
-}  // namespace memberd::credentials
+}  // namespace memberd

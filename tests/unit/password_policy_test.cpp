@@ -1,6 +1,6 @@
-#include "password_policy.hpp"
+#include "auth/password_policy.hpp"
 
-#include "common_passwords.hpp"
+#include "auth/common_passwords.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-using memberd::credentials::CommonPasswords;
-using memberd::credentials::password_problem;
-using memberd::credentials::PasswordPolicy;
+using memberd::CommonPasswords;
+using memberd::password_problem;
+using memberd::PasswordPolicy;
 
 namespace {
 
@@ -20,7 +20,7 @@ const std::string uses_email = "Don't use your email address in your password.";
 
 }  // namespace
 
-TEST_CASE("passwords: length is counted in characters, not bytes", "[credentials]") {
+TEST_CASE("passwords: length is counted in characters, not bytes", "[passwords]") {
   const PasswordPolicy policy;
   CHECK(password_problem(policy, "correct horse", email) == std::nullopt);
   CHECK(password_problem(policy, "short", email) == std::optional<std::string>("Use at least 12 characters."));
@@ -47,19 +47,19 @@ TEST_CASE("passwords: length is counted in characters, not bytes", "[credentials
         std::optional<std::string>("Use at least 16 characters."));
 }
 
-TEST_CASE("passwords: there are no composition rules", "[credentials]") {
+TEST_CASE("passwords: there are no composition rules", "[passwords]") {
   const PasswordPolicy policy;
   CHECK(password_problem(policy, "all lower case words", email) == std::nullopt);
   CHECK(password_problem(policy, "938475610293", email) == std::nullopt);
 }
 
-TEST_CASE("passwords: ill-formed UTF-8 is refused", "[credentials]") {
+TEST_CASE("passwords: ill-formed UTF-8 is refused", "[passwords]") {
   const PasswordPolicy policy;
   CHECK(password_problem(policy, "correct horse\xFF", email).has_value());
   CHECK(password_problem(policy, "correct horse\xED\xA0\x80", email).has_value());
 }
 
-TEST_CASE("passwords: common ones are refused, also with digits and symbols added", "[credentials]") {
+TEST_CASE("passwords: common ones are refused, also with digits and symbols added", "[passwords]") {
   const CommonPasswords common(std::vector<std::string>{"password", "letmeinplease", "123456789012"});
   const PasswordPolicy policy{12, 256, &common};
   CHECK(password_problem(policy, "letmeinplease", email) == too_common);
@@ -76,7 +76,7 @@ TEST_CASE("passwords: common ones are refused, also with digits and symbols adde
   CHECK(password_problem(PasswordPolicy{}, "password1234!", email) == std::nullopt);
 }
 
-TEST_CASE("passwords: one character repeated is refused", "[credentials]") {
+TEST_CASE("passwords: one character repeated is refused", "[passwords]") {
   const PasswordPolicy policy;
   const std::optional<std::string> repeated = "Don't use one character over and over.";
   CHECK(password_problem(policy, "aaaaaaaaaaaa", email) == repeated);
@@ -87,7 +87,7 @@ TEST_CASE("passwords: one character repeated is refused", "[credentials]") {
   CHECK(password_problem(policy, "aaaaaaaaaaab", email) == std::nullopt);
 }
 
-TEST_CASE("passwords: the email's local part is refused inside the password", "[credentials]") {
+TEST_CASE("passwords: the email's local part is refused inside the password", "[passwords]") {
   const PasswordPolicy policy;
   CHECK(password_problem(policy, "alice.smith@example.org", email) == uses_email);
   CHECK(password_problem(policy, "alice.smith!", email) == uses_email);

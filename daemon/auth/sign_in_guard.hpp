@@ -1,0 +1,54 @@
+#pragma once
+// The core's `memberd::SignInGuard`: one lock on each member's secrets for
+// every way in (member sign-in, console, step-up, reset answers), with
+// trusted devices counted apart (OWASP's device-cookie pattern). host.hpp
+// documents each call and how it fails. Counters live in RateLimitsService
+// (`core:account:<email>`, `core:device:<digest>`); devices in
+// `trusted_devices`.
+#include <memberd/host.hpp>
+
+#include <chrono>
+
+namespace memberd {
+
+class AccountsService;
+class RateLimitsService;
+
+struct SignInPolicy {
+  AttemptPolicy attempts{5, {std::chrono::minutes(1), std::chrono::minutes(5), std::chrono::minutes(15),
+                             std::chrono::minutes(60)}};
+  std::chrono::seconds trusted_device_lifetime{std::chrono::hours(24 * 180)};
+  int devices_per_member = 10;
+};
+
+class SignInGuardService final : public SignInGuard {
+ public:
+  SignInGuardService(const Clock& clock, RateLimitsService& limits, AccountsService& accounts, SignInPolicy policy)
+      : clock_(clock), limits_(limits), accounts_(accounts), policy_(std::move(policy)) {}
+
+  Result<SignInAttempt> reserve(UnitOfWork& work, std::string_view email, std::string_view member_id,
+                                std::string_view device_token) override;
+  Result<AttemptState> failed(UnitOfWork& work, const SignInAttempt& attempt) override;
+  Result<void> succeeded(UnitOfWork& work, const SignInAttempt& attempt) override;
+  Result<void> release(UnitOfWork& work, const SignInAttempt& attempt) override;
+  Result<std::string> trust_device(UnitOfWork& work, std::string_view member_id, std::string_view device_token) override;
+  std::chrono::seconds trusted_device_lifetime() const override { return policy_.trusted_device_lifetime; }
+  Result<void> unlock(UnitOfWork& work, std::string_view email, std::string_view member_id) override;
+
+  // Deletes devices unused for the lifetime; returns how many.
+  Result<int> purge(UnitOfWork& work);
+
+ private:
+  // Whether `device_token` is a live trusted device of `member_id`.
+  Result<bool> is_trusted(UnitOfWork& work, std::string_view member_id, std::string_view device_token);
+
+  const Clock& clock_;
+  RateLimitsService& limits_;
+  AccountsService& accounts_;
+  SignInPolicy policy_;
+};
+
+// The account counter's key for `email` (normalised).
+std::string account_attempts_key(std::string_view email);
+
+}  // namespace memberd
