@@ -216,8 +216,9 @@ void Daemon::install_core_routes() {
 void Daemon::serve() {
   auto& p = *parts_;
   const auto& c = config_;
-  p.dispatcher = std::make_unique<Dispatcher>(DispatcherSettings{TrustedProxies(c.http.trusted_proxies)}, p.router,
-                                              *p.database, *p.sessions, p.metrics, p.log, p.clock);
+  p.dispatcher = std::make_unique<Dispatcher>(
+      DispatcherSettings{TrustedProxies(c.http.trusted_proxies), c.sessions.cookie_secure == CookieSecure::automatic},
+      p.router, *p.database, *p.sessions, p.metrics, p.log, p.clock);
   p.http = std::make_unique<HttpServer>(http_settings(c), *p.dispatcher, p.log);
   p.http->start();
   announce(p.http->port());
@@ -264,6 +265,7 @@ void Daemon::tick() {
       p.log.write(LogLevel::debug, "sessions", "expired sessions purged", {{"count", std::to_string(*purged)}});
     (void)p.rate_limits->purge(*unit, std::chrono::hours(24));
     (void)p.sign_in->purge(*unit);
+    (void)p.mail->purge(*unit, config_.mail.keep_sent_for);
   } catch (const std::exception& e) {
     p.log.write(LogLevel::warn, "sessions", "purge failed", {{"error", describe_error(e)}});
   }

@@ -1,5 +1,6 @@
 #include "api/core_services.hpp"
 #include "auth/accounts_service.hpp"
+#include "auth/email_identity.hpp"
 #include <memberd/email_address.hpp>
 #include "auth/session_store.hpp"
 #include "events/event_bus.hpp"
@@ -59,7 +60,7 @@ Response list_members(CoreServices& core, const Request& req) {
   std::string error;
   auto limit = parse_limit(req, error);
   if (!limit) return problem(422, "validation", "Invalid query", error, {{"limit", error}});
-  std::string q = normalize_email(req.query("q").value_or(""));
+  std::string q = canonical_email(req.query("q").value_or(""));
   std::string after = req.query("cursor").value_or("");
   auto connection = req.work().connection();
   if (!connection) return refusal_problem(connection.failure());

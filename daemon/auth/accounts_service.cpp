@@ -1,5 +1,6 @@
 #include "auth/accounts_service.hpp"
 
+#include "auth/email_identity.hpp"
 #include "auth/password_rules.hpp"
 #include "storage/pooled_unit.hpp"
 #include "storage/unit_sql.hpp"
@@ -73,7 +74,7 @@ Result<PasswordHash> AccountsService::hash_password(UnitOfWork& work, std::strin
 Result<std::string> AccountsService::create_member(UnitOfWork& work, std::string_view email,
                                                    const PasswordHash& password,
                                                    const std::vector<std::string>& roles) {
-  std::string normalized = normalize_email(email);
+  std::string normalized = canonical_email(email);
   std::string id = new_uuid();
   return atomically(work, [&](soci::session& sql) -> Result<std::string> {
     const std::string& hash = password.phc();
@@ -107,7 +108,7 @@ Result<Member> AccountsService::find_where(UnitOfWork& work, const char* column,
 }
 
 Result<Member> AccountsService::find_by_email(UnitOfWork& work, std::string_view email) {
-  return find_where(work, "email", normalize_email(email));
+  return find_where(work, "email", canonical_email(email));
 }
 
 Result<Member> AccountsService::find_by_id(UnitOfWork& work, std::string_view member_id) {
@@ -166,7 +167,7 @@ Result<void> AccountsService::set_password(UnitOfWork& work, std::string_view me
 Result<void> AccountsService::set_email(UnitOfWork& work, std::string_view member_id, std::string_view email) {
   auto sql = work.connection();
   if (!sql) return sql.failure();
-  std::string normalized = normalize_email(email), id(member_id);
+  std::string normalized = canonical_email(email), id(member_id);
   long long now = to_unix(clock_.now());
   long long affected = 0;
   auto written = guarding_unique_email(work, **sql, normalized, id, [&] {

@@ -1,6 +1,7 @@
 #include "auth/sign_in_guard.hpp"
 
 #include "auth/accounts_service.hpp"
+#include "auth/email_identity.hpp"
 #include "auth/rate_limits_service.hpp"
 #include "storage/unit_sql.hpp"
 #include "util/crypto.hpp"
@@ -21,7 +22,7 @@ std::string device_key(const std::string& device_hash) { return "core:device:" +
 
 }  // namespace
 
-std::string account_attempts_key(std::string_view email) { return "core:account:" + normalize_email(email); }
+std::string account_attempts_key(std::string_view email) { return "core:account:" + canonical_email(email); }
 
 Result<bool> SignInGuardService::is_trusted(UnitOfWork& work, std::string_view member_id, std::string_view token) {
   if (member_id.empty() || token.empty() || token.size() > kMaxDeviceToken) return false;

@@ -136,6 +136,9 @@ struct SignInConfig {
 struct MailConfig {
   std::string transport = "file";  // "file" (.eml under data_dir/mail/) or "smtp://host:port"
   std::string from = "memberd <no-reply@localhost>";
+  // How long a sent or failed message's row (recipient, subject, status; the
+  // body is gone on delivery) stays for support questions.
+  std::chrono::seconds keep_sent_for{std::chrono::hours(24 * 30)};
 
   bool operator==(const MailConfig&) const = default;
 };

@@ -353,6 +353,7 @@ void read_mail(const ConfigValue& value, MailConfig& mail) {
     }
     mail.from = *from;
   });
+  map.on("keep_sent_for", [&](const ConfigValue& v) { read_seconds(v, mail.keep_sent_for, seconds{60}); });
   map.refuse_unclaimed();
 }
 

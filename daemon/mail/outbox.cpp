@@ -117,4 +117,14 @@ int MailOutbox::deliver_due() {
   }
 }
 
+Result<int> MailOutbox::purge(UnitOfWork& work, std::chrono::seconds older_than) {
+  auto connection = work.connection();
+  if (!connection) return connection.failure();
+  long long cutoff = to_unix(clock_.now()) - older_than.count();
+  soci::statement st = ((*connection)->prepare << "DELETE FROM mail_outbox WHERE status <> 'queued' AND created_at < :c",
+                        soci::use(cutoff));
+  st.execute(true);
+  return static_cast<int>(st.get_affected_rows());
+}
+
 }  // namespace memberd

@@ -26,6 +26,9 @@ class MailOutbox final : public Mail {
   void stop();
   // Delivers every due message now, on the calling thread; returns how many were sent.
   int deliver_due();
+  // Deletes sent and failed messages queued more than `older_than` ago;
+  // returns how many. Queued ones are never deleted. Fails: busy.
+  Result<int> purge(UnitOfWork& work, std::chrono::seconds older_than);
 
  private:
 

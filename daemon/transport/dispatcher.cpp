@@ -1,5 +1,9 @@
 #include "transport/dispatcher.hpp"
 
+#include <memberd/text.hpp>
+
+#include <strings.h>
+
 #include "auth/request_auth.hpp"
 #include "log/logger.hpp"
 #include "metrics/registry.hpp"
@@ -20,6 +24,9 @@
 namespace memberd {
 
 namespace {
+
+// What a User-Agent may keep: real ones are under 300 bytes.
+constexpr std::size_t kMaxUserAgentBytes = 512;
 
 class RequestContext final : public Request {
  public:
@@ -44,8 +51,10 @@ class RequestContext final : public Request {
   const Caller& caller() const override { return caller_; }
   std::string_view client_ip() const override { return client_ip_; }
   std::string_view user_agent() const override {
-    // Read on first use: most handlers never ask.
-    if (!user_agent_) user_agent_ = raw_.header("User-Agent").value_or("");
+    // Read on first use: most handlers never ask. Bounded and valid UTF-8
+    // here, once, because it goes to storage (sessions, audit events): a
+    // client's 8 KB header must not become 8 KB a row.
+    if (!user_agent_) user_agent_ = valid_utf8(raw_.header("User-Agent").value_or(""), kMaxUserAgentBytes);
     return *user_agent_;
   }
   std::string_view request_id() const override { return request_id_; }
@@ -112,7 +121,7 @@ Response Dispatcher::refuse(const RawRequest& raw, int status, std::string_view 
   if (retry_later) r.headers.emplace_back("Retry-After", "1");
   r.headers.emplace_back("Connection", "close");
   r.headers.emplace_back("X-Request-Id", request_id);
-  add_response_headers(r, raw.path(), raw.secure());
+  add_response_headers(r, {raw.path(), over_https(raw), settings_.secure_cookies_on_https});
   account(raw, "refused", request_id, raw.peer_ip(), r,
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), {}, 0);
   return r;
@@ -122,6 +131,19 @@ std::string Dispatcher::client_address(const RawRequest& raw) const {
   if (raw.door() == Door::unix_socket) return "unix";
   if (settings_.trusted_proxies.empty()) return std::string(raw.peer_ip());
   return settings_.trusted_proxies.client_address(raw.peer_ip(), raw.header("X-Forwarded-For").value_or(""));
+}
+
+bool Dispatcher::over_https(const RawRequest& raw) const {
+  if (raw.secure()) return true;
+  if (raw.door() == Door::unix_socket || !settings_.trusted_proxies.contains(raw.peer_ip())) return false;
+  // The nearest proxy's word (the last entry when proxies append): only it
+  // is trusted here, and a client's own X-Forwarded-Proto comes first.
+  auto header = raw.header("X-Forwarded-Proto").value_or("");
+  auto last = header.rfind(',');
+  std::string_view proto = std::string_view(header).substr(last == std::string::npos ? 0 : last + 1);
+  while (!proto.empty() && proto.front() == ' ') proto.remove_prefix(1);
+  while (!proto.empty() && proto.back() == ' ') proto.remove_suffix(1);
+  return proto.size() == 5 && strncasecmp(proto.data(), "https", 5) == 0;
 }
 
 // The request's way: request id -> client address -> route -> identify ->
@@ -146,7 +168,7 @@ Response Dispatcher::handle(const RawRequest& raw) {
                  "handler returned with its write transaction open: rolled back",
                  {{"request_id", request_id}, {"route", route_label}});
     r.headers.emplace_back("X-Request-Id", request_id);
-    add_response_headers(r, raw.path(), raw.secure());
+    add_response_headers(r, {raw.path(), over_https(raw), settings_.secure_cookies_on_https});
     account(raw, route_label, request_id, client_ip, r,
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), match.params,
             unit.leases());

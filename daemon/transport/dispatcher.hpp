@@ -28,6 +28,7 @@ class Clock;
 
 struct DispatcherSettings {
   TrustedProxies trusted_proxies;
+  bool secure_cookies_on_https = false;  // sessions.cookie_secure: auto
   std::size_t max_json_depth = 64;
 };
 
@@ -49,6 +50,8 @@ class Dispatcher {
     Counter* leases;
   };
   std::string client_address(const RawRequest& raw) const;
+  // Over TLS here, or forwarded as https (X-Forwarded-Proto) by a trusted proxy.
+  bool over_https(const RawRequest& raw) const;
   void account(const RawRequest& raw, const std::string& route, const std::string& request_id,
                std::string_view client_ip, const Response& response, double seconds, const PathParams& params,
                int leases);

@@ -14,13 +14,17 @@ bool has_header(const Response& response, const char* name) {
 
 }  // namespace
 
-void add_response_headers(Response& response, std::string_view path, bool over_tls) {
+void add_response_headers(Response& response, const ResponseContext& context) {
   if (!has_header(response, "X-Content-Type-Options")) response.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  if (path.rfind("/api/", 0) == 0 && !has_header(response, "Cache-Control"))
+  if (context.path.rfind("/api/", 0) == 0 && !has_header(response, "Cache-Control"))
     response.headers.emplace_back("Cache-Control", "no-store");
+  if (!context.https) return;
   // One year, the preload lists' minimum; subdomains are the operator's to vouch for.
-  if (over_tls && !has_header(response, "Strict-Transport-Security"))
+  if (!has_header(response, "Strict-Transport-Security"))
     response.headers.emplace_back("Strict-Transport-Security", "max-age=31536000");
+  if (context.secure_cookies_on_https)
+    for (auto& [key, value] : response.headers)
+      if (strcasecmp(key.c_str(), "Set-Cookie") == 0 && value.find("; Secure") == std::string::npos) value += "; Secure";
 }
 
 }  // namespace memberd

@@ -7,14 +7,24 @@
 //   - Cache-Control: no-store on every API response (/api/...) that did not
 //     choose its own: API bodies carry personal data (a member's email, a
 //     session token), which no shared or browser cache may keep;
-//   - Strict-Transport-Security on responses sent over TLS: once a browser
-//     reached memberd over HTTPS it never tries plain HTTP again.
+//   - Strict-Transport-Security on responses to HTTPS requests (over TLS
+//     here, or through a trusted proxy that says so in X-Forwarded-Proto):
+//     once a browser reached memberd over HTTPS it never tries plain HTTP;
+//   - `Secure` on every cookie set in a response to an HTTPS request when
+//     sessions.cookie_secure is `auto` (`always` sets it everywhere, in
+//     the cookie helpers themselves).
 #include <memberd/response.hpp>
 
 #include <string_view>
 
 namespace memberd {
 
-void add_response_headers(Response& response, std::string_view path, bool over_tls);
+struct ResponseContext {
+  std::string_view path;
+  bool https = false;                  // over TLS, or forwarded as https by a trusted proxy
+  bool secure_cookies_on_https = false;  // sessions.cookie_secure: auto
+};
+
+void add_response_headers(Response& response, const ResponseContext& context);
 
 }  // namespace memberd

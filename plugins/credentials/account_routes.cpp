@@ -13,6 +13,10 @@ namespace memberd::credentials {
 
 namespace {
 
+// 256 characters of up to 4 bytes; 254 octets is the longest address (RFC 5321).
+constexpr std::size_t kMaxPasswordBytes = 1024;
+constexpr std::size_t kMaxEmailBytes = 254;
+
 Response join(Context& ctx, const Request& req) {
   const auto& body = req.json();
   auto email = string_field(body, "email").value_or("");
@@ -56,6 +60,10 @@ Response sign_in(Context& ctx, const Request& req) {
   FieldErrors errors;
   if (email.empty()) errors.emplace_back("email", "Enter your email address.");
   if (password.empty()) errors.emplace_back("password", "Enter your password.");
+  // No password here is longer than 256 characters; hashing megabytes for
+  // a guess would only burn the hashing pool.
+  if (password.size() > kMaxPasswordBytes) errors.emplace_back("password", "That is longer than any password here.");
+  if (email.size() > kMaxEmailBytes) errors.emplace_back("email", "That is longer than any email address.");
   if (!errors.empty()) return validation_failed(errors);
 
   auto& work = req.work();

@@ -19,6 +19,12 @@ Result<std::string> Tokens::issue(UnitOfWork& work, TokenKind kind, const std::s
   if (!token) return token.failure();
   std::string hash = secrets_.sha256_hex(*token), kind_text = kind_name(kind);
   long long now = clock_.unix_now(), expires = now + lifetime.count();
+  // Issuing is when the table grows, so it is also when it shrinks: every
+  // token that expired over an hour ago (used or not; an expired link is
+  // refused either way) goes, whoever it was for. The hour keeps a link
+  // that just expired answering "expired" rather than "unknown".
+  long long purge_before = now - 3600;
+  **sql << "DELETE FROM credentials_tokens WHERE expires_at < :p", soci::use(purge_before);
   **sql << "INSERT INTO credentials_tokens (token_hash, kind, member_id, new_email, session_id, created_at, expires_at)"
            " VALUES (:h, :k, :m, :e, :s, :c, :x)",
       soci::use(hash), soci::use(kind_text), soci::use(member_id), soci::use(new_email), soci::use(session_id),

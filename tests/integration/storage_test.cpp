@@ -39,15 +39,7 @@ struct State {
     o.database_url = url;
     return o;
   }
-  std::unique_ptr<soci::session> open() const {
-    if (backend == "sqlite") return std::make_unique<soci::session>(*soci::factory_sqlite3(), "db=" + dir + "/memberd.db");
-    // postgresql://user@host:port/db -> keywords
-    auto rest = url.substr(std::string("postgresql://").size());
-    auto at = rest.find('@'), colon = rest.find(':', at), slash = rest.find('/', colon);
-    return std::make_unique<soci::session>(
-        *soci::factory_postgresql(), "dbname=" + rest.substr(slash + 1) + " host=" + rest.substr(at + 1, colon - at - 1) +
-                                         " port=" + rest.substr(colon + 1, slash - colon - 1) + " user=" + rest.substr(0, at));
-  }
+  std::unique_ptr<soci::session> open() const { return memberd::test::open_database(url); }
 };
 
 int count(soci::session& sql, const std::string& query) {

@@ -51,6 +51,54 @@ TEST_CASE("HTTPS when http.tls is set, with Secure cookies", "[transport]") {
   fs::remove_all(dir);
 }
 
+namespace {
+
+// Whether every cookie a response sets carries Secure (false when it sets none).
+bool cookies_secure(const httplib::Result& res) {
+  int cookies = 0, secure = 0;
+  for (const auto& [k, v] : res->headers)
+    if (k == "Set-Cookie") {
+      ++cookies;
+      secure += v.find("; Secure") != std::string::npos;
+    }
+  return cookies > 0 && cookies == secure;
+}
+
+}  // namespace
+
+TEST_CASE("cookie_secure auto believes X-Forwarded-Proto from trusted proxies only", "[transport][security]") {
+  auto admin_sign_in = [](DaemonProcess& d, const httplib::Headers& headers) {
+    auto res = d.http()->Post("/api/v1/admin/session", headers,
+                              json{{"email", memberd::test::kAdminEmail}, {"password", memberd::test::kAdminPassword}}.dump(),
+                              "application/json");
+    REQUIRE(res);
+    REQUIRE(res->status == 201);
+    return res;
+  };
+  SECTION("a trusted proxy that says https") {
+    DaemonProcess daemon(DaemonOptions{"sqlite", {"http.trusted_proxies=[127.0.0.1]"}});
+    auto forwarded = admin_sign_in(daemon, {{"X-Forwarded-Proto", "https"}});
+    CHECK(cookies_secure(forwarded));
+    CHECK(forwarded->get_header_value("Strict-Transport-Security") == "max-age=31536000");
+    // The nearest proxy's word counts, not what the client sent before it.
+    auto appended = admin_sign_in(daemon, {{"X-Forwarded-Proto", "https, http"}});
+    CHECK(!cookies_secure(appended));
+    auto plain = admin_sign_in(daemon, {});
+    CHECK(!cookies_secure(plain));
+    CHECK(!plain->has_header("Strict-Transport-Security"));
+  }
+  SECTION("an untrusted client that says https") {
+    DaemonProcess daemon(DaemonOptions{"sqlite", {}});
+    auto forged = admin_sign_in(daemon, {{"X-Forwarded-Proto", "https"}});
+    CHECK(!cookies_secure(forged));
+    CHECK(!forged->has_header("Strict-Transport-Security"));
+  }
+  SECTION("cookie_secure never keeps them off even behind an https proxy") {
+    DaemonProcess daemon(DaemonOptions{"sqlite", {"http.trusted_proxies=[127.0.0.1]", "sessions.cookie_secure=never"}});
+    CHECK(!cookies_secure(admin_sign_in(daemon, {{"X-Forwarded-Proto", "https"}})));
+  }
+}
+
 TEST_CASE("every response says nosniff and API responses are never stored", "[transport][security]") {
   DaemonProcess daemon;
   auto http = daemon.http();

@@ -1,5 +1,7 @@
 #include "support/credentials_client.hpp"
 
+#include <soci/soci.h>
+
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -384,6 +386,8 @@ KeptState::~KeptState() {
   std::error_code ignored;
   fs::remove_all(dir_, ignored);
 }
+
+std::unique_ptr<soci::session> KeptState::open() const { return open_database(url_); }
 
 DaemonOptions KeptState::options(std::vector<std::string> sets) const {
   DaemonOptions o = credentials::options(backend_, std::move(sets));

@@ -154,6 +154,8 @@ class KeptState {
   ~KeptState();
   KeptState(const KeptState&) = delete;
   DaemonOptions options(std::vector<std::string> sets = {}) const;
+  // A direct connection to the database, for checking and ageing rows.
+  std::unique_ptr<soci::session> open() const;
 
  private:
   std::string backend_, dir_, url_;

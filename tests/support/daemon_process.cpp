@@ -1,6 +1,7 @@
 #include "support/daemon_process.hpp"
 
 #include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 #include <soci/soci.h>
 
 #include <catch2/catch.hpp>
@@ -24,6 +25,16 @@ extern char** environ;
 namespace memberd::test {
 
 namespace fs = std::filesystem;
+
+std::unique_ptr<soci::session> open_database(const std::string& url) {
+  if (url.rfind("sqlite:", 0) == 0) return std::make_unique<soci::session>(*soci::factory_sqlite3(), "db=" + url.substr(7));
+  // postgresql://user@host:port/db -> keywords
+  auto rest = url.substr(std::string("postgresql://").size());
+  auto at = rest.find('@'), colon = rest.find(':', at), slash = rest.find('/', colon);
+  return std::make_unique<soci::session>(
+      *soci::factory_postgresql(), "dbname=" + rest.substr(slash + 1) + " host=" + rest.substr(at + 1, colon - at - 1) +
+                                       " port=" + rest.substr(colon + 1, slash - colon - 1) + " user=" + rest.substr(0, at));
+}
 
 std::string env_or_fail(const char* name) {
   if (const char* v = std::getenv(name); v && *v) return v;

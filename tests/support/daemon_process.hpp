@@ -11,6 +11,10 @@
 #include <string>
 #include <vector>
 
+namespace soci {
+class session;
+}
+
 namespace memberd::test {
 
 inline const char* kAdminEmail = "admin@memberd.local";
@@ -30,6 +34,10 @@ struct DaemonOptions {
 
 // A path the build baked in (tests/CMakeLists.txt), unless the environment overrides it.
 std::string env_or_fail(const char* name);
+// A direct connection to a daemon's database, for checking and ageing rows:
+// `url` as the daemon takes it ("sqlite:/path" or "postgresql://user@host:port/db").
+std::unique_ptr<soci::session> open_database(const std::string& url);
+
 // A fresh PostgreSQL database on the test server; dropped by the returned guard.
 class ScratchPostgres {
  public:

@@ -91,7 +91,11 @@ class Accounts {
   // Inside an open write transaction: std::logic_error (hash first).
   virtual Result<PasswordHash> hash_password(UnitOfWork& work, std::string_view password) = 0;
 
-  // Creates a member; the email is stored lower-cased and trimmed. DB: writes
+  // Creates a member; the email is stored in the host's one form for it
+  // (trimmed; local part in NFC and lower-cased by Unicode's rules; domain
+  // mapped by IDNA UTS #46 to lower-case Unicode), so every way of typing an
+  // address is one account: find_by_email and set_email use the same form.
+  // DB: writes
   // (joins the open transaction). Returns the new member_id.
   // Fails: taken (the email is registered, also when another request took it
   // a moment ago; an open transaction stays usable), busy.

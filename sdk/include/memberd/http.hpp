@@ -88,6 +88,8 @@ class Request {
   // `http.trusted_proxies` the right-most untrusted X-Forwarded-For entry.
   // "unix" on the local socket.
   virtual std::string_view client_ip() const = 0;
+  // The User-Agent header as valid UTF-8 of at most 512 bytes (cut at a
+  // character boundary): fit to store as it is.
   virtual std::string_view user_agent() const = 0;
   // Unique per request; echoed in the X-Request-Id header and in 500s.
   virtual std::string_view request_id() const = 0;

@@ -346,7 +346,8 @@ TEST_CASE("joins are limited per client network, taken addresses included", "[cr
 TEST_CASE("failed sign-ins with huge emails store nothing of their size", "[credentials][sign_in][security]") {
   // Before SDK 2 each failure kept "account:<the whole email>" as a counter
   // key: 900 KB "emails" grew the database by megabytes. Keys are now
-  // bounded (hashed past 200 bytes) and no event carries the email.
+  // bounded (hashed past 200 bytes), no event carries the email, and an
+  // address longer than any valid one (254 octets) is refused at once.
   DaemonProcess daemon(options("sqlite", {"credentials.address_failures_per_minute=1000"}));
   join(daemon, "size@example.com");
   auto db_bytes = [&] {
@@ -368,9 +369,27 @@ TEST_CASE("failed sign-ins with huge emails store nothing of their size", "[cred
   start = db_bytes();
   for (int i = 0; i < 10; ++i) {
     std::string huge = std::string(800 * 1024, static_cast<char>('a' + i)) + "@example.com";
-    CHECK_PROBLEM(sign_in_raw(daemon, huge, kWrongPassword), 401, "bad_credentials");
+    auto refused = sign_in_raw(daemon, huge, kWrongPassword);
+    CHECK_PROBLEM(refused, 422, "validation");
+    CHECK(has_field_error(body_of(refused), "email"));
   }
+  // A password longer than any the policy allows is refused before hashing.
+  auto long_password = sign_in_raw(daemon, "size@example.com", std::string(2000, 'p'));
+  CHECK_PROBLEM(long_password, 422, "validation");
+  CHECK(has_field_error(body_of(long_password), "password"));
   auto grown = db_bytes() - start;
   INFO("ten ordinary failures grew the database by " << ordinary << " bytes, ten with 800 KB emails by " << grown);
   CHECK(grown < ordinary + 128 * 1024);
+}
+
+TEST_CASE("one address however it is typed: Unicode case, composition and IDNA", "[credentials][join][email]") {
+  DaemonProcess daemon(options());
+  // "ÜNÏ@exämple.com" joins; "ünï@exämple.com" is the same account.
+  join(daemon, "\xC3\x9CN\xC3\x8F@ex\xC3\xA4mple.com");
+  CHECK_PROBLEM(join_raw(daemon, "\xC3\xBCn\xC3\xAF@ex\xC3\xA4mple.com", "\xC3\xBCn\xC3\xAF@ex\xC3\xA4mple.com",
+                         kPassword, kPassword),
+                409, "email_taken");
+  CHECK_STATUS(sign_in_raw(daemon, "\xC3\xBCn\xC3\xAF@ex\xC3\xA4mple.com", kPassword), 201);
+  CHECK_STATUS(sign_in_raw(daemon, "u\xCC\x88n\xC3\xAF@xn--exmple-cua.com", kPassword), 201);
+  CHECK_PROBLEM(sign_in_raw(daemon, "unu@ex\xC3\xA4mple.com", kPassword), 401, "bad_credentials");
 }
