@@ -21,6 +21,9 @@ namespace {
 
 // The console's network throttle, shared by every daemon on the database.
 constexpr const char* kNetworkKey = "core:admin_sign_in:";
+// 254 octets is the longest address (RFC 5321); 256 characters of up to 4 bytes.
+constexpr std::size_t kMaxEmailBytes = 254;
+constexpr std::size_t kMaxPasswordBytes = 1024;
 
 }  // namespace
 
@@ -32,6 +35,11 @@ std::vector<Route> admin_session_routes(CoreServices& core) {
     std::vector<std::pair<std::string, std::string>> errors;
     if (!email || email->empty()) errors.emplace_back("email", "Enter your email address.");
     if (!password || password->empty()) errors.emplace_back("password", "Enter your password.");
+    // Longer than any address or any password the policy allows: refused
+    // before it costs a hash, a lookup or a counter.
+    if (email && email->size() > kMaxEmailBytes) errors.emplace_back("email", "That is longer than any email address.");
+    if (password && password->size() > kMaxPasswordBytes)
+      errors.emplace_back("password", "That is longer than any password here.");
     if (!errors.empty()) return problem(422, "validation", "Some fields need attention", {}, errors);
 
     // Counted per client network, and against the account's lock shared

@@ -165,6 +165,11 @@ TEST_CASE("sixty concurrent guesses get no more verdicts than the lock allows", 
 
 TEST_CASE("the console's sign-in counts into the same lock as the member sign-in", "[credentials][lockout][console]") {
   DaemonProcess daemon(options("sqlite", {kNoAddressLimit}));
+  SECTION("an address or password longer than any is refused before anything is counted") {
+    CHECK_PROBLEM(console_sign_in(daemon, std::string(300, 'a') + "@example.com", kWrongPassword), 422, "validation");
+    CHECK_PROBLEM(console_sign_in(daemon, kAdminEmail, std::string(2000, 'p')), 422, "validation");
+    CHECK_STATUS(console_sign_in(daemon, kAdminEmail, kAdminPassword), 201);
+  }
   SECTION("console failures lock the member sign-in") {
     for (int i = 0; i < 4; ++i) CHECK_STATUS(console_sign_in(daemon, kAdminEmail, kWrongPassword), 401);
     CHECK_PROBLEM(console_sign_in(daemon, kAdminEmail, kWrongPassword), 429, "locked");
