@@ -69,11 +69,14 @@ HttpSettings http_settings(const CoreConfig& c) {
   http.tls_key = c.http.tls.key;
   http.max_body_bytes = c.http.max_body_bytes;
   http.max_header_bytes = c.http.max_header_bytes;
+  http.header_timeout = c.http.header_timeout;
   http.read_timeout = c.http.read_timeout;
   http.write_timeout = c.http.write_timeout;
   http.keep_alive_timeout = c.http.keep_alive_timeout;
   http.keep_alive_max_requests = c.http.keep_alive_max_requests;
+  http.io_threads = c.http.io_threads ? c.http.io_threads : std::max(1u, std::thread::hardware_concurrency());
   http.threads = c.http.threads;
+  http.worker_queue = c.http.worker_queue;
   http.max_connections = c.http.max_connections;
   http.socket_path = c.socket.path;
   http.socket_mode = static_cast<mode_t>(c.socket.mode);

@@ -43,13 +43,16 @@ struct HttpConfig {
   std::string public_url;  // "" means derived from listen: see public_base_url()
   TlsConfig tls;
   std::size_t max_body_bytes = 1'048'576;
-  std::size_t max_header_bytes = 8192;  // cpp-httplib cannot go above 8192
+  std::size_t max_header_bytes = 8192;
+  std::chrono::seconds header_timeout{10};  // the whole header block: slowloris clients are cut
   std::chrono::seconds read_timeout{10};
   std::chrono::seconds write_timeout{10};
   std::chrono::seconds keep_alive_timeout{5};
   std::size_t keep_alive_max_requests = 1000;
-  std::size_t threads = 128;           // an open keep-alive connection pins one
-  std::size_t max_connections = 512;   // >= threads
+  std::size_t io_threads = 0;           // 0: one per core; they own the connections
+  std::size_t threads = 32;             // handler workers (handlers block on the database)
+  std::size_t worker_queue = 1024;      // requests waiting for a worker; past it 503
+  std::size_t max_connections = 10000;  // >= threads; the open-files limit is raised to fit
   std::vector<std::string> trusted_proxies;  // validated IPs/CIDRs: ip_range.hpp parses them
 
   bool operator==(const HttpConfig&) const = default;

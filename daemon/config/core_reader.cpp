@@ -139,8 +139,8 @@ void read_http(const ConfigValue& value, HttpConfig& http, Seen& seen) {
   });
   map.on("tls", [&](const ConfigValue& v) { read_tls(v, http.tls, seen); });
   map.on("max_body_bytes", [&](const ConfigValue& v) { read_count(v, http.max_body_bytes, 1024); });
-  // cpp-httplib's header limit is compiled into Debian's library at 8192.
-  map.on("max_header_bytes", [&](const ConfigValue& v) { read_count(v, http.max_header_bytes, 1024, 8192); });
+  map.on("max_header_bytes", [&](const ConfigValue& v) { read_count(v, http.max_header_bytes, 1024, 65536); });
+  map.on("header_timeout", [&](const ConfigValue& v) { read_seconds(v, http.header_timeout, seconds(1)); });
   map.on("read_timeout", [&](const ConfigValue& v) { read_seconds(v, http.read_timeout, seconds(1)); });
   map.on("write_timeout", [&](const ConfigValue& v) { read_seconds(v, http.write_timeout, seconds(1)); });
   map.on("keep_alive_timeout",
@@ -155,6 +155,8 @@ void read_http(const ConfigValue& value, HttpConfig& http, Seen& seen) {
     seen.max_connections = v.where();
     read_count(v, http.max_connections, 1);
   });
+  map.on("io_threads", [&](const ConfigValue& v) { read_count(v, http.io_threads, 0, 64); });
+  map.on("worker_queue", [&](const ConfigValue& v) { read_count(v, http.worker_queue, 1); });
   map.on("trusted_proxies", [&](const ConfigValue& v) {
     auto items = v.string_list();
     if (!items) return;

@@ -1,132 +1,110 @@
+// The doors on Boost.Asio, with Boost.Beast for HTTP/1.1. The only
+// translation unit that includes Asio and Beast (they cost seconds to
+// compile each time).
+//
+// Threads: a few I/O threads own every connection (reading, parsing,
+// writing, timeouts), each connection on a strand of its own; handlers run
+// on the bounded WorkerPool, because they block on the database and on
+// hashing. So a connection that is idle between requests, or still sending
+// its headers, costs a little memory and no thread.
 #include "transport/http_server.hpp"
 
 #include "log/logger.hpp"
 #include "transport/dispatcher.hpp"
+#include "transport/http_framing.hpp"
 #include "transport/peer_credentials.hpp"
+#include "transport/url_decode.hpp"
+#include "transport/worker_pool.hpp"
 
-#include <httplib.h>
+#include <utility>
 
+#define BOOST_BEAST_USE_STD_STRING_VIEW
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include <sys/stat.h>
 
 #include <atomic>
 #include <condition_variable>
-#include <deque>
 #include <filesystem>
+#include <future>
+#include <list>
 #include <mutex>
 #include <stdexcept>
+#include <strings.h>
 #include <thread>
 #include <vector>
 
 namespace memberd {
 
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using unix_socket = asio::local::stream_protocol;
+
 namespace {
 
-// Set on the thread that serves connections over the limit: its requests get
-// a 503 at once instead of waiting behind everyone else.
-thread_local bool t_over_capacity = false;
+using BeastRequest = http::request<http::string_body>;
 
-// cpp-httplib's own pool queues without bound, and every keep-alive
-// connection pins a worker. This pool caps workers + waiting connections at
-// `max_connections`; past that, connections go to one overflow thread that
-// answers 503 + Retry-After and closes them.
-class BoundedConnectionPool final : public httplib::TaskQueue {
+// A request as Beast parsed it, seen through the transport's RawRequest.
+class AsioRequest final : public RawRequest {
  public:
-  BoundedConnectionPool(std::size_t threads, std::size_t max_connections,
-                        std::function<void(BoundedConnectionPool*)> on_destroy)
-      : limit_(max_connections), on_destroy_(std::move(on_destroy)) {
-    for (std::size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { work(queue_, false); });
-    workers_.emplace_back([this] { work(overflow_, true); });
+  AsioRequest(BeastRequest message, Door door, bool secure, std::string peer_ip, bool peer_operator)
+      : message_(std::move(message)),
+        door_(door),
+        secure_(secure),
+        peer_ip_(std::move(peer_ip)),
+        peer_operator_(peer_operator) {
+    std::string_view target(message_.target().data(), message_.target().size());
+    auto question = target.find('?');
+    path_ = percent_decode(target.substr(0, question), false);
+    if (question != std::string_view::npos) query_ = std::string(target.substr(question + 1));
+    method_ = std::string(message_.method_string());
   }
-  // cpp-httplib deletes its queue when listening ends.
-  ~BoundedConnectionPool() override { on_destroy_(this); }
-  void enqueue(std::function<void()> fn) override {
-    {
-      std::lock_guard lock(mutex_);
-      if (busy_ + queue_.size() >= limit_) overflow_.push_back(std::move(fn));
-      else queue_.push_back(std::move(fn));
-    }
-    ready_.notify_all();
-  }
-  void shutdown() override {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    ready_.notify_all();
-    for (auto& t : workers_) t.join();
-  }
-  std::size_t active() const {
-    std::lock_guard lock(mutex_);
-    return busy_ + queue_.size() + overflow_.size();
-  }
-
- private:
-  void work(std::deque<std::function<void()>>& source, bool overflow) {
-    t_over_capacity = overflow;
-    for (;;) {
-      std::function<void()> fn;
-      {
-        std::unique_lock lock(mutex_);
-        ready_.wait(lock, [&] { return stopping_ || !source.empty(); });
-        if (source.empty()) return;  // stopping, and nothing left to serve
-        fn = std::move(source.front());
-        source.pop_front();
-        if (!overflow) ++busy_;
-      }
-      fn();
-      if (!overflow) {
-        std::lock_guard lock(mutex_);
-        --busy_;
-      }
-    }
-  }
-
-  const std::size_t limit_;
-  std::function<void(BoundedConnectionPool*)> on_destroy_;
-  mutable std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<std::function<void()>> queue_, overflow_;
-  std::vector<std::thread> workers_;
-  std::size_t busy_ = 0;
-  bool stopping_ = false;
-};
-
-class HttplibRequest final : public RawRequest {
- public:
-  HttplibRequest(const httplib::Request& req, Door door, bool secure) : req_(req), door_(door), secure_(secure) {}
-  std::string_view method() const override { return req_.method; }
-  std::string_view path() const override { return req_.path; }
+  std::string_view method() const override { return method_; }
+  std::string_view path() const override { return path_; }
   // A header sent on several lines is one comma-separated list (RFC 9110
   // 5.3): a proxy that adds its own X-Forwarded-For line must not leave the
   // client's forged first line to stand alone.
   std::optional<std::string> header(std::string_view name) const override {
-    std::string key(name);
-    std::size_t count = req_.get_header_value_count(key);
-    if (count == 0) return std::nullopt;
-    std::string value = req_.get_header_value(key);
-    for (std::size_t i = 1; i < count; ++i) value += ", " + req_.get_header_value(key, i);
+    std::optional<std::string> value;
+    for (const auto& field : message_) {
+      auto key = field.name_string();
+      if (key.size() != name.size() || strncasecmp(key.data(), name.data(), name.size()) != 0) continue;
+      std::string_view v(field.value().data(), field.value().size());
+      if (value) *value += ", ";
+      else value.emplace();
+      *value += v;
+    }
     return value;
   }
-  std::optional<std::string> query(std::string_view name) const override {
-    std::string key(name);
-    if (!req_.has_param(key)) return std::nullopt;
-    return req_.get_param_value(key);
-  }
-  const std::string& body() const override { return req_.body; }
-  std::string_view peer_ip() const override { return req_.remote_addr; }
+  std::optional<std::string> query(std::string_view name) const override { return query_parameter(query_, name); }
+  const std::string& body() const override { return message_.body(); }
+  std::string_view peer_ip() const override { return peer_ip_; }
   Door door() const override { return door_; }
-  bool peer_is_operator() const override {
-    return door_ == Door::unix_socket && socket_peer_is_operator(req_.remote_port);
-  }
+  bool peer_is_operator() const override { return door_ == Door::unix_socket && peer_operator_; }
   bool secure() const override { return secure_; }
 
  private:
-  const httplib::Request& req_;
+  BeastRequest message_;
   Door door_;
   bool secure_;
+  std::string peer_ip_, method_, path_, query_;
+  bool peer_operator_;
 };
 
 bool socket_answers(const std::string& path) {
@@ -140,100 +118,347 @@ bool socket_answers(const std::string& path) {
   return answers;
 }
 
-void write_response(const Response& from, httplib::Response& to) {
-  to.status = from.status;
-  for (const auto& [name, value] : from.headers) to.set_header(name, value);
-  to.set_content(from.body, from.content_type);
+bool has_header(const Response& response, const char* name, const char* value) {
+  for (const auto& [k, v] : response.headers)
+    if (strcasecmp(k.c_str(), name) == 0 && strcasecmp(v.c_str(), value) == 0) return true;
+  return false;
 }
 
 }  // namespace
 
-struct HttpServer::Impl {
+// What every connection shares, and the registry that lets stop() drain them.
+struct ServerCore {
   HttpSettings settings;
   Dispatcher& dispatcher;
   LogSink& log;
-  std::unique_ptr<httplib::Server> tcp, unix_socket;
-  std::vector<BoundedConnectionPool*> pools;
-  std::vector<std::thread> threads;
-  std::mutex pools_mutex;
-  std::vector<int> listening_sockets;
+  WorkerPool workers;
+  std::atomic<std::size_t> connections{0};
+  std::atomic<bool> stopping{false};
 
-  Impl(const HttpSettings& s, Dispatcher& d, LogSink& l) : settings(s), dispatcher(d), log(l) {}
+  struct Connection {
+    virtual ~Connection() = default;
+    // On the connection's own strand: close now if between requests, else
+    // after the response in flight.
+    virtual void drain() = 0;
+  };
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::list<std::weak_ptr<Connection>> live;
 
-  void configure(httplib::Server& server, Door door, bool secure) {
-    server.set_read_timeout(settings.read_timeout.count(), 0);
-    server.set_write_timeout(settings.write_timeout.count(), 0);
-    server.set_keep_alive_timeout(settings.keep_alive_timeout.count());
-    server.set_keep_alive_max_count(settings.keep_alive_max_requests);
-    server.set_payload_max_length(settings.max_body_bytes);
-    // Without TCP_NODELAY, Nagle plus delayed ACKs cap a keep-alive client
-    // at a few hundred requests a second.
-    if (door == Door::tcp) server.set_tcp_nodelay(true);
-    // cpp-httplib listens with a backlog of 5: 64 clients connecting at once
-    // overflow it and wait a second for SYN retransmits. Remember the socket
-    // so start() can widen the backlog once it listens.
-    server.set_socket_options([this, door](int sock) {
-      // SO_REUSEADDR, not cpp-httplib's default SO_REUSEPORT: a second
-      // daemon on the same port must fail to bind, not share the traffic.
-      int yes = 1;
-      if (door == Door::tcp) setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-      listening_sockets.push_back(sock);
-    });
-    std::size_t threads = settings.threads, limit = settings.max_connections;
-    if (door == Door::unix_socket) threads = std::max<std::size_t>(2, threads / 8);
-    server.new_task_queue = [this, threads, limit] {
-      auto* pool = new BoundedConnectionPool(threads, limit, [this](BoundedConnectionPool* gone) {
-        std::lock_guard lock(pools_mutex);
-        std::erase(pools, gone);
+  ServerCore(const HttpSettings& s, Dispatcher& d, LogSink& l)
+      : settings(s), dispatcher(d), log(l), workers(s.threads, s.worker_queue) {}
+
+  std::list<std::weak_ptr<Connection>>::iterator enlist(std::weak_ptr<Connection> c) {
+    std::lock_guard lock(mutex);
+    return live.insert(live.end(), std::move(c));
+  }
+  void leave(std::list<std::weak_ptr<Connection>>::iterator at) {
+    {
+      std::lock_guard lock(mutex);
+      live.erase(at);
+    }
+    changed.notify_all();
+  }
+};
+
+namespace {
+
+// One connection, on any of the three streams (TCP, TLS over TCP, Unix).
+template <class Stream>
+class Session final : public ServerCore::Connection, public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  Session(ServerCore& core, Stream stream, Door door, bool tls, std::string peer_ip, bool peer_operator,
+          bool over_capacity)
+      : core_(core),
+        stream_(std::move(stream)),
+        timer_(stream_.get_executor()),
+        door_(door),
+        tls_(tls),
+        peer_ip_(std::move(peer_ip)),
+        peer_operator_(peer_operator),
+        over_capacity_(over_capacity) {}
+
+  ~Session() override {
+    core_.connections.fetch_sub(1);
+    if (registered_) core_.leave(entry_);
+  }
+
+  void start() {
+    entry_ = core_.enlist(this->weak_from_this());
+    registered_ = true;
+    if constexpr (requires { stream_.async_handshake(asio::ssl::stream_base::server, [](beast::error_code) {}); }) {
+      arm(core_.settings.header_timeout);
+      stream_.async_handshake(asio::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+        self->timer_.cancel();
+        if (ec) return self->close();
+        self->read_header();
       });
-      std::lock_guard lock(pools_mutex);
-      pools.push_back(pool);
-      return pool;
-    };
-    auto handler = [this, door, secure](const httplib::Request& req, httplib::Response& res) {
-      HttplibRequest raw(req, door, secure);
-      if (t_over_capacity) {
-        write_response(dispatcher.refuse(raw, 503, "overloaded", "Too many connections", "Try again shortly.", true),
-                       res);
-        return;
+    } else {
+      read_header();
+    }
+  }
+
+  void drain() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      self->draining_ = true;
+      if (self->between_requests_) self->close();
+    });
+  }
+
+ private:
+  // Cuts the connection when `limit` passes before the operation in flight
+  // completes: the deadline covers the whole operation, not each byte, so a
+  // client trickling a byte a second is cut all the same (slowloris).
+  void arm(std::chrono::seconds limit) { arm_until(std::chrono::steady_clock::now() + limit); }
+  void arm_until(std::chrono::steady_clock::time_point deadline) {
+    timer_.expires_at(deadline);
+    timer_.async_wait([weak = this->weak_from_this()](beast::error_code ec) {
+      if (ec) return;  // cancelled: the operation finished in time
+      if (auto self = weak.lock()) self->close();
+    });
+  }
+
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    timer_.cancel();
+    beast::error_code ignored;
+    auto& socket = stream_.lowest_layer();
+    socket.shutdown(asio::socket_base::shutdown_both, ignored);
+    socket.close(ignored);
+  }
+
+  // The header block: read until its blank line, at most max_header_bytes.
+  void read_header() {
+    if (closed_) return;
+    between_requests_ = buffer_.size() == 0;
+    if (draining_ && between_requests_) return close();
+    if (find_header_end()) return;
+    if (buffer_.size() >= core_.settings.max_header_bytes)
+      return refuse(431, "headers_too_large", "Request header fields too large",
+                    "The request line and headers may take " + std::to_string(core_.settings.max_header_bytes) +
+                        " bytes.");
+    // A kept-alive connection's next request must begin within
+    // keep_alive_timeout; once its first byte is in, the whole header block
+    // must arrive within header_timeout of it — a deadline that does not
+    // move with each byte, or a client trickling bytes would never be cut.
+    if (between_requests_ && served_ > 0) {
+      arm(core_.settings.keep_alive_timeout);
+    } else {
+      if (between_requests_ || !header_deadline_) header_deadline_ = std::chrono::steady_clock::now() + core_.settings.header_timeout;
+      arm_until(*header_deadline_);
+    }
+    // Small reads: an idle connection should cost a few KB, not tens.
+    auto room = std::min<std::size_t>(core_.settings.max_header_bytes - buffer_.size(), 4096);
+    stream_.async_read_some(buffer_.prepare(room), [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+      self->timer_.cancel();
+      if (ec) return self->close();
+      self->buffer_.commit(n);
+      self->read_header();
+    });
+  }
+
+  // Parses the header when the buffer holds all of it; false to read more.
+  bool find_header_end() {
+    std::string_view data(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+    auto end = data.find("\r\n\r\n");
+    if (end == std::string_view::npos || end + 4 > core_.settings.max_header_bytes) return false;
+    between_requests_ = false;
+    header_deadline_.reset();
+    std::size_t header_size = end + 4;
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(core_.settings.max_header_bytes));
+    parser_->body_limit(core_.settings.max_body_bytes);
+    parser_->eager(false);
+    beast::error_code ec;
+    parser_->put(asio::buffer(data.data(), header_size), ec);
+    // Beast checks Content-Length against body_limit as the header ends.
+    if (ec == http::error::body_limit) {
+      buffer_.consume(header_size);
+      refuse(413, "too_large", "Payload too large",
+             "A request body may take " + std::to_string(core_.settings.max_body_bytes) + " bytes.");
+      return true;
+    }
+    if (ec || !parser_->is_header_done()) {
+      refuse(400, "bad_request", "Bad request", "The request could not be parsed.");
+      return true;
+    }
+    RequestHead head;
+    head.version = parser_->get().version();
+    head.raw = data.substr(0, header_size);
+    for (const auto& field : parser_->get())
+      head.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    buffer_.consume(header_size);
+    if (auto problem = framing_problem(head)) {
+      refuse(400, "bad_request", "Bad request", *problem);
+      return true;
+    }
+    // Refused from Content-Length, before a byte of the body is read.
+    if (auto length = parser_->content_length(); length && *length > core_.settings.max_body_bytes) {
+      refuse(413, "too_large", "Payload too large",
+             "A request body may take " + std::to_string(core_.settings.max_body_bytes) + " bytes.");
+      return true;
+    }
+    if (over_capacity_) {
+      refuse(503, "overloaded", "Too many connections", "Try again shortly.", true);
+      return true;
+    }
+    if (parser_->is_done()) {
+      dispatch();
+      return true;
+    }
+    read_body();
+    return true;
+  }
+
+  void read_body() {
+    auto expect = parser_->get()[http::field::expect];
+    if (!continued_ && expect.size() == 12 && strncasecmp(expect.data(), "100-continue", 12) == 0) {
+      continued_ = true;
+      static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+      arm(core_.settings.write_timeout);
+      asio::async_write(stream_, asio::buffer(kContinue, sizeof kContinue - 1),
+                        [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                          self->timer_.cancel();
+                          if (ec) return self->close();
+                          self->read_body();
+                        });
+      return;
+    }
+    arm(core_.settings.read_timeout);
+    http::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+      self->timer_.cancel();
+      if (ec == http::error::body_limit)
+        return self->refuse(413, "too_large", "Payload too large",
+                            "A request body may take " + std::to_string(self->core_.settings.max_body_bytes) + " bytes.");
+      if (ec == http::error::bad_chunk || ec == http::error::bad_chunk_extension)
+        return self->refuse(400, "bad_request", "Bad request", "The chunked body could not be parsed.");
+      if (ec) return self->close();
+      self->dispatch();
+    });
+  }
+
+  std::shared_ptr<AsioRequest> take_request() {
+    BeastRequest message = parser_ ? parser_->release() : BeastRequest{};
+    version_ = message.version();
+    keep_alive_ = message.keep_alive();
+    parser_.reset();
+    return std::make_shared<AsioRequest>(std::move(message), door_, tls_, peer_ip_, peer_operator_);
+  }
+
+  // Hands the request to a worker; the response comes back to this strand.
+  void dispatch() {
+    auto request = take_request();
+    auto self = this->shared_from_this();
+    bool queued = core_.workers.try_post([self, request] {
+      Response response = self->core_.dispatcher.handle(*request);
+      asio::post(self->stream_.get_executor(),
+                 [self, response = std::move(response)]() mutable { self->write(std::move(response), false); });
+    });
+    if (!queued)
+      write(core_.dispatcher.refuse(*request, 503, "overloaded", "Too busy", "Try again shortly.", true), false);
+  }
+
+  // Answers on the I/O thread (refusals are cheap) and closes afterwards.
+  void refuse(int status, const char* slug, const char* title, const std::string& detail, bool retry = false) {
+    auto request = take_request();
+    keep_alive_ = false;
+    write(core_.dispatcher.refuse(*request, status, slug, title, detail, retry), true);
+  }
+
+  void write(Response response, bool close_after) {
+    if (closed_) return;
+    ++served_;
+    bool keep = !close_after && keep_alive_ && !draining_ && !core_.stopping &&
+                served_ < core_.settings.keep_alive_max_requests && !has_header(response, "Connection", "close");
+    auto message = std::make_shared<http::response<http::string_body>>();
+    message->version(version_ == 10 ? 10 : 11);
+    message->result(static_cast<unsigned>(response.status));
+    for (auto& [name, value] : response.headers)
+      if (strcasecmp(name.c_str(), "Connection") != 0) message->insert(name, value);
+    if (!response.content_type.empty() && !response.body.empty())
+      message->set(http::field::content_type, response.content_type);
+    message->body() = std::move(response.body);
+    message->keep_alive(keep);
+    message->prepare_payload();
+    arm(core_.settings.write_timeout);
+    http::async_write(stream_, *message, [self = this->shared_from_this(), message, keep](beast::error_code ec, std::size_t) {
+      self->timer_.cancel();
+      if (ec || !keep) return self->close();
+      self->read_header();
+    });
+  }
+
+  ServerCore& core_;
+  Stream stream_;
+  asio::steady_timer timer_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  Door door_;
+  bool tls_;
+  std::string peer_ip_;
+  bool peer_operator_;
+  bool over_capacity_;
+  bool closed_ = false, draining_ = false, between_requests_ = true, continued_ = false, keep_alive_ = false;
+  unsigned version_ = 11;
+  std::size_t served_ = 0;
+  std::optional<std::chrono::steady_clock::time_point> header_deadline_;  // while a header is arriving
+  std::list<std::weak_ptr<ServerCore::Connection>>::iterator entry_;
+  bool registered_ = false;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  ServerCore core;
+  asio::io_context io;
+  std::optional<asio::ssl::context> tls;
+  std::optional<tcp::acceptor> tcp_acceptor;
+  std::optional<unix_socket::acceptor> unix_acceptor;
+  std::vector<std::thread> threads;
+  // Keeps the I/O threads running while no socket operation is pending (a
+  // request at a worker, the acceptors closed during a drain): the worker
+  // still posts its response back to them.
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
+  bool started = false;
+
+  Impl(const HttpSettings& s, Dispatcher& d, LogSink& l)
+      : core(s, d, l), io(static_cast<int>(std::max<std::size_t>(1, s.io_threads))) {}
+
+  bool admit() { return core.connections.fetch_add(1) + 1 > core.settings.max_connections; }
+
+  void accept_tcp() {
+    tcp_acceptor->async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+      if (core.stopping) return;
+      if (!ec) {
+        bool over = admit();
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        auto remote = socket.remote_endpoint(ignored);
+        std::string peer = ignored ? std::string() : remote.address().to_string();
+        if (tls) {
+          using TlsStream = asio::ssl::stream<tcp::socket>;
+          std::make_shared<Session<TlsStream>>(core, TlsStream(std::move(socket), *tls), Door::tcp, true, peer, false, over)
+              ->start();
+        } else {
+          std::make_shared<Session<tcp::socket>>(core, std::move(socket), Door::tcp, false, peer, false, over)->start();
+        }
       }
-      // cpp-httplib's own ceiling is 8192 bytes a line; http.max_header_bytes
-      // may set a lower one for the whole header block.
-      std::size_t header_bytes = req.method.size() + req.target.size() + req.version.size() + 4;
-      for (const auto& [name, value] : req.headers) header_bytes += name.size() + value.size() + 4;
-      if (header_bytes > settings.max_header_bytes) {
-        write_response(dispatcher.refuse(raw, 431, "headers_too_large", "Request header fields too large",
-                                         "The request line and headers may take " +
-                                             std::to_string(settings.max_header_bytes) + " bytes.",
-                                         false),
-                       res);
-        return;
+      accept_tcp();
+    });
+  }
+
+  void accept_unix() {
+    unix_acceptor->async_accept(asio::make_strand(io), [this](beast::error_code ec, unix_socket::socket socket) {
+      if (core.stopping) return;
+      if (!ec) {
+        bool over = admit();
+        bool operator_peer = socket_peer_is_operator(socket.native_handle());
+        std::make_shared<Session<unix_socket::socket>>(core, std::move(socket), Door::unix_socket, false, "unix",
+                                                       operator_peer, over)
+            ->start();
       }
-      write_response(dispatcher.handle(raw), res);
-    };
-    server.Get(".*", handler);
-    server.Post(".*", handler);
-    server.Put(".*", handler);
-    server.Patch(".*", handler);
-    server.Delete(".*", handler);
-    server.Options(".*", handler);
-    // cpp-httplib's own refusals (413, 400 on a malformed request line,
-    // unknown methods) come back as problem documents too.
-    server.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
-      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-      const char* title = res.status == 413 ? "Payload too large"
-                          : res.status == 414 ? "URI too long"
-                          : res.status == 431 ? "Request header fields too large"
-                          : res.status == 400 ? "Bad request"
-                          : "Request refused";
-      auto body = problem(res.status, res.status == 413 ? "too_large" : "bad_request", title);
-      res.set_content(body.body, body.content_type);
-      return httplib::Server::HandlerResponse::Handled;
-    }));
-    server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-      res.status = 500;
-      auto body = problem(500, "internal", "Internal error");
-      res.set_content(body.body, body.content_type);
+      accept_unix();
     });
   }
 };
@@ -244,24 +469,40 @@ HttpServer::HttpServer(const HttpSettings& settings, Dispatcher& dispatcher, Log
 HttpServer::~HttpServer() { stop(); }
 
 void HttpServer::start() {
-  auto& s = impl_->settings;
+  auto& s = impl_->core.settings;
+  // Each connection is a descriptor: take the hard limit (systemd's default
+  // soft limit is 1024, far below max_connections).
+  if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
   if (!s.host.empty()) {
-    bool tls = !s.tls_cert.empty();
-    if (tls) {
-      auto server = std::make_unique<httplib::SSLServer>(s.tls_cert.c_str(), s.tls_key.c_str());
-      if (!server->is_valid()) throw std::runtime_error("cannot load the TLS certificate or key (http.tls)");
-      impl_->tcp = std::move(server);
-    } else {
-      impl_->tcp = std::make_unique<httplib::Server>();
+    if (!s.tls_cert.empty()) {
+      impl_->tls.emplace(asio::ssl::context::tls_server);
+      auto& context = *impl_->tls;
+      context.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                          asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                          asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+      beast::error_code ec;
+      context.use_certificate_chain_file(s.tls_cert, ec);
+      if (!ec) context.use_private_key_file(s.tls_key, asio::ssl::context::pem, ec);
+      if (ec) throw std::runtime_error("cannot load the TLS certificate or key (http.tls): " + ec.message());
     }
-    impl_->configure(*impl_->tcp, Door::tcp, tls);
-    if (s.port == 0) {
-      s.port = impl_->tcp->bind_to_any_port(s.host);
-      if (s.port <= 0) throw std::runtime_error("cannot listen on " + s.host + " (any port)");
-    } else if (!impl_->tcp->bind_to_port(s.host, s.port)) {
+    beast::error_code ec;
+    auto address = asio::ip::make_address(s.host, ec);
+    if (ec) throw std::runtime_error("cannot listen on " + s.host + " (not an IP address)");
+    tcp::endpoint endpoint(address, static_cast<unsigned short>(s.port));
+    auto& acceptor = impl_->tcp_acceptor.emplace(asio::make_strand(impl_->io));
+    acceptor.open(endpoint.protocol(), ec);
+    // SO_REUSEADDR, not SO_REUSEPORT: a second daemon on the same port must
+    // fail to bind, not share the traffic.
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(SOMAXCONN, ec);
+    if (ec)
       throw std::runtime_error("cannot listen on " + s.host + ":" + std::to_string(s.port) +
                                " (in use, or not an address of this machine)");
-    }
+    s.port = acceptor.local_endpoint().port();
   }
   if (!s.socket_path.empty()) {
     std::filesystem::path path(s.socket_path);
@@ -274,44 +515,73 @@ void HttpServer::start() {
         throw std::runtime_error("another process serves the Unix socket " + s.socket_path);
       std::filesystem::remove(path, ignored);
     }
-    impl_->unix_socket = std::make_unique<httplib::Server>();
-    impl_->unix_socket->set_address_family(AF_UNIX);
-    impl_->configure(*impl_->unix_socket, Door::unix_socket, false);
-    // Create it with no permissions for others, then open it to the configured mode.
+    auto& acceptor = impl_->unix_acceptor.emplace(asio::make_strand(impl_->io));
+    beast::error_code ec;
+    acceptor.open(unix_socket(), ec);
+    // Created with no permissions for others, then opened to the configured mode.
     mode_t old_mask = umask(0077);
-    bool bound = impl_->unix_socket->bind_to_port(s.socket_path, 80);
+    if (!ec) acceptor.bind(unix_socket::endpoint(s.socket_path), ec);
     umask(old_mask);
-    if (!bound) throw std::runtime_error("cannot bind the Unix socket " + s.socket_path);
+    if (!ec) acceptor.listen(SOMAXCONN, ec);
+    if (ec) throw std::runtime_error("cannot bind the Unix socket " + s.socket_path + ": " + ec.message());
     if (chmod(s.socket_path.c_str(), s.socket_mode) != 0)
       throw std::runtime_error("cannot set the mode of the Unix socket " + s.socket_path);
   }
-  // listen() again on a listening socket only changes its backlog.
-  for (int sock : impl_->listening_sockets) ::listen(sock, SOMAXCONN);
-  if (impl_->tcp) impl_->threads.emplace_back([this] { impl_->tcp->listen_after_bind(); });
-  if (impl_->unix_socket) impl_->threads.emplace_back([this] { impl_->unix_socket->listen_after_bind(); });
+  impl_->keep_running.emplace(impl_->io.get_executor());
+  if (impl_->tcp_acceptor) impl_->accept_tcp();
+  if (impl_->unix_acceptor) impl_->accept_unix();
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, s.io_threads); ++i)
+    impl_->threads.emplace_back([this] { impl_->io.run(); });
+  impl_->started = true;
 }
 
-int HttpServer::port() const { return impl_->settings.port; }
+int HttpServer::port() const { return impl_->core.settings.port; }
 
 void HttpServer::stop() {
-  if (!impl_) return;
-  if (impl_->tcp) impl_->tcp->stop();
-  if (impl_->unix_socket) impl_->unix_socket->stop();
+  if (!impl_ || !impl_->started) return;
+  impl_->started = false;
+  auto& core = impl_->core;
+  core.stopping = true;
+  // Stop accepting (on each acceptor's strand), then close every idle
+  // connection at once and the busy ones after their response.
+  auto close_on_its_strand = [](auto& acceptor) {
+    std::promise<void> closed;
+    auto done = closed.get_future();
+    asio::post(acceptor.get_executor(), [&acceptor, &closed] {
+      beast::error_code ignored;
+      acceptor.close(ignored);
+      closed.set_value();
+    });
+    done.wait();
+  };
+  if (impl_->tcp_acceptor) close_on_its_strand(*impl_->tcp_acceptor);
+  if (impl_->unix_acceptor) close_on_its_strand(*impl_->unix_acceptor);
+  // Collected under the lock, drained outside it: a connection that dies
+  // meanwhile takes the lock to leave the registry.
+  std::vector<std::shared_ptr<ServerCore::Connection>> open;
+  {
+    std::lock_guard lock(core.mutex);
+    for (auto& weak : core.live)
+      if (auto connection = weak.lock()) open.push_back(std::move(connection));
+  }
+  for (auto& connection : open) connection->drain();
+  open.clear();
+  {
+    std::unique_lock lock(core.mutex);
+    core.changed.wait(lock, [&] { return core.live.empty(); });
+  }
+  impl_->keep_running.reset();
+  impl_->io.stop();
   for (auto& t : impl_->threads)
     if (t.joinable()) t.join();
   impl_->threads.clear();
-  if (!impl_->settings.socket_path.empty() && impl_->unix_socket) {
+  core.workers.stop();
+  if (impl_->unix_acceptor) {
     std::error_code ignored;
-    std::filesystem::remove(impl_->settings.socket_path, ignored);
-    impl_->unix_socket.reset();
+    std::filesystem::remove(core.settings.socket_path, ignored);
   }
 }
 
-std::size_t HttpServer::active_connections() const {
-  std::lock_guard lock(impl_->pools_mutex);
-  std::size_t total = 0;
-  for (auto* pool : impl_->pools) total += pool->active();
-  return total;
-}
+std::size_t HttpServer::active_connections() const { return impl_->core.connections.load(); }
 
 }  // namespace memberd

@@ -1,7 +1,8 @@
 #pragma once
-// The two doors: HTTP(S) on TCP and HTTP on the Unix socket, both served by
-// cpp-httplib and both handing every request to the one Dispatcher. This is
-// the only place that includes httplib.h.
+// The doors: HTTP and HTTPS on TCP and HTTP on the Unix socket, served on
+// Boost.Asio with Boost.Beast's HTTP/1.1 parser, all handing every request to
+// the one Dispatcher. The implementation is the only translation unit that
+// includes Asio and Beast.
 #include <chrono>
 #include <memory>
 #include <string>
@@ -18,10 +19,14 @@ struct HttpSettings {
   std::string tls_cert, tls_key;
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_header_bytes = 8192;
-  std::chrono::seconds read_timeout{10}, write_timeout{10}, keep_alive_timeout{5};
+  // header_timeout: the whole header block (slowloris); read_timeout: the
+  // body; keep_alive_timeout: the wait for the next request's header.
+  std::chrono::seconds header_timeout{10}, read_timeout{10}, write_timeout{10}, keep_alive_timeout{5};
   std::size_t keep_alive_max_requests = 1000;
-  std::size_t threads = 64;
-  std::size_t max_connections = 512;
+  std::size_t io_threads = 2;       // own the connections
+  std::size_t threads = 32;         // run the handlers (they block)
+  std::size_t worker_queue = 1024;  // requests waiting for a handler thread; past it 503
+  std::size_t max_connections = 10000;
   std::string socket_path;  // empty: no Unix door
   mode_t socket_mode = 0660;
 };

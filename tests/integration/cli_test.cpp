@@ -104,5 +104,6 @@ TEST_CASE("SIGTERM drains and stops cleanly", "[cli]") {
   daemon.signal(SIGTERM);
   slow.join();
   CHECK(daemon.wait_exit(std::chrono::seconds(15)) == 0);
+  INFO(daemon.output());
   CHECK(!std::filesystem::exists(daemon.socket_path()));
 }

@@ -72,8 +72,11 @@ TEST_CASE("defaults are the documented values", "[config]") {
   CHECK(config.http.max_body_bytes == 1048576);
   CHECK(config.http.max_header_bytes == 8192);
   CHECK(config.http.read_timeout == 10s);
-  CHECK(config.http.threads == 128);
-  CHECK(config.http.max_connections == 512);
+  CHECK(config.http.threads == 32);
+  CHECK(config.http.io_threads == 0);
+  CHECK(config.http.worker_queue == 1024);
+  CHECK(config.http.header_timeout == std::chrono::seconds(10));
+  CHECK(config.http.max_connections == 10000);
   CHECK(config.socket.path == "run/memberd.sock");
   CHECK(config.socket.mode == 0660);
   CHECK(config.database.url == "sqlite:var/memberd.db");
@@ -245,8 +248,8 @@ TEST_CASE("bad values are refused with what is wrong", "[config]") {
         "cfg:2:72: http.trusted_proxies[4]: \"nope\" is not an IP address or CIDR block (not an IP address)");
   CHECK(error_of_yaml("http: {threads: 64, max_connections: 32}") ==
         "cfg:1:38: http.max_connections: must be at least http.threads (64), got 32");
-  CHECK(error_of_yaml("http: {max_header_bytes: 16384}") ==
-        "cfg:1:26: http.max_header_bytes: must be between 1024 and 8192, got 16384");
+  CHECK(error_of_yaml("http: {max_header_bytes: 70000}") ==
+        "cfg:1:26: http.max_header_bytes: must be between 1024 and 65536, got 70000");
   CHECK(error_of_yaml("sessions: {idle_timeout: 2h, absolute_timeout: 1h}") ==
         "cfg:1:48: sessions.absolute_timeout: must be at least sessions.idle_timeout (2h), got 1h");
   CHECK(error_of_yaml("database: {url: 'mysql://x'}") ==

@@ -1,0 +1,31 @@
+#pragma once
+// The request-framing rules the HTTP parser does not enforce by itself
+// (Beast 1.74 accepts `Transfer-Encoding: chunked, identity` as a request
+// without a body, obsolete line folding, and HTTP/1.1 without Host; see
+// TOOLCHAIN.md). Each of them lets a proxy in front and memberd disagree on
+// where a request ends — request smuggling — so each is a 400 and the
+// connection is closed (RFC 9112 6.1, 6.3; RFC 9110 7.2).
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace memberd {
+
+struct RequestHead {
+  int version = 11;  // 10 or 11
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string_view raw;  // the header block as received, request line included
+};
+
+// Why the request's framing is refused (a sentence for the problem's detail),
+// or nullopt when it is sound:
+//   - a header line that starts with a space or tab (obsolete line folding);
+//   - Transfer-Encoding on HTTP/1.0, together with Content-Length, or whose
+//     last coding is not exactly `chunked`;
+//   - more than one Content-Length;
+//   - HTTP/1.1 without exactly one Host.
+std::optional<std::string> framing_problem(const RequestHead& head);
+
+}  // namespace memberd

@@ -1,0 +1,298 @@
+// The event-driven server seen from raw sockets (issue 9): framing that
+// could smuggle a request is refused, pipelined requests come back in order,
+// oversized bodies are refused from their Content-Length, slow and idle
+// connections cost other clients nothing, and the Unix socket knows its peer.
+#include "support/daemon_process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <string>
+#include <thread>
+#include <vector>
+
+using memberd::test::DaemonOptions;
+using memberd::test::DaemonProcess;
+using memberd::test::env_or_fail;
+
+namespace {
+
+int connect_to(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  int yes = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
+  return fd;
+}
+
+void send_all(int fd, const std::string& bytes) {
+  std::size_t sent = 0;
+  while (sent < bytes.size()) {
+    ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) return;
+    sent += static_cast<std::size_t>(n);
+  }
+}
+
+// Everything the server sends until it closes or `quiet` passes without a byte.
+std::string read_until_quiet(int fd, std::chrono::milliseconds quiet = std::chrono::milliseconds(1500)) {
+  std::string out;
+  char buffer[8192];
+  for (;;) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(quiet.count())) <= 0) break;
+    ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    out.append(buffer, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
+// Whether the server closed `fd` (a read sees end of file or a reset) within `wait`.
+bool closed_within(int fd, std::chrono::milliseconds wait) {
+  pollfd p{fd, POLLIN, 0};
+  if (::poll(&p, 1, static_cast<int>(wait.count())) <= 0) return false;
+  char byte;
+  return ::recv(fd, &byte, 1, MSG_DONTWAIT) <= 0;
+}
+
+// One whole response (header, then Content-Length bytes of body), or what came before a close.
+std::string read_response(int fd) {
+  std::string out;
+  char buffer[4096];
+  for (;;) {
+    auto end = out.find("\r\n\r\n");
+    if (end != std::string::npos) {
+      auto at = out.find("Content-Length: ");
+      std::size_t length = at == std::string::npos ? 0 : std::stoul(out.substr(at + 16));
+      if (out.size() >= end + 4 + length) return out;
+    }
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 5000) <= 0) return out;
+    ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) return out;
+    out.append(buffer, static_cast<std::size_t>(n));
+  }
+}
+
+// The status of each response in `responses`, in order: status lines start
+// the text or follow the end of the previous response's header or body.
+std::vector<int> statuses(const std::string& responses) {
+  std::vector<int> out;
+  std::size_t at = 0;
+  while (responses.compare(at, 9, "HTTP/1.1 ") == 0) {
+    out.push_back(std::stoi(responses.substr(at + 9, 3)));
+    auto end = responses.find("\r\n\r\n", at);
+    if (end == std::string::npos) break;
+    auto length_at = responses.find("Content-Length: ", at);
+    std::size_t length = length_at == std::string::npos || length_at > end ? 0 : std::stoul(responses.substr(length_at + 16));
+    at = end + 4 + length;
+  }
+  return out;
+}
+
+void raise_open_files_limit() {
+  rlimit files{};
+  getrlimit(RLIMIT_NOFILE, &files);
+  files.rlim_cur = files.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &files);
+}
+
+}  // namespace
+
+TEST_CASE("requests whose framing could smuggle another are refused and the connection closed",
+          "[transport][framing][security]") {
+  DaemonProcess daemon;
+  const std::string smuggled = "GET /api/v1/security-questions?smuggled=1 HTTP/1.1\r\nHost: x\r\n\r\n";
+  const std::vector<std::pair<const char*, std::string>> attempts = {
+      {"Content-Length and Transfer-Encoding",
+       "POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n0\r\n\r\n" + smuggled},
+      {"a last coding that is not chunked",
+       "POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, identity\r\n\r\n" + smuggled},
+      {"two Content-Length values", "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n" +
+                                        smuggled},
+      {"obsolete line folding", "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Folded: a\r\n b\r\n\r\n" + smuggled},
+      {"HTTP/1.1 without Host", "GET /healthz HTTP/1.1\r\n\r\n" + smuggled},
+      {"a space before the colon", "GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n" + smuggled},
+      {"a signed Content-Length", "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: +2\r\n\r\nab" + smuggled},
+  };
+  for (const auto& [what, bytes] : attempts) {
+    INFO(what);
+    int fd = connect_to(daemon.port());
+    send_all(fd, bytes);
+    std::string answer = read_until_quiet(fd);
+    ::close(fd);
+    CHECK(answer.rfind("HTTP/1.1 400", 0) == 0);
+    CHECK(answer.find("application/problem+json") != std::string::npos);
+    CHECK(statuses(answer) == std::vector<int>{400});  // the smuggled request got no answer
+  }
+  CHECK(daemon.output().find("smuggled=1") == std::string::npos);
+}
+
+TEST_CASE("pipelined requests are answered in order", "[transport]") {
+  DaemonProcess daemon;
+  int fd = connect_to(daemon.port());
+  send_all(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+               "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n"
+               "PUT /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
+               "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::string answers = read_until_quiet(fd);
+  ::close(fd);
+  CHECK(statuses(answers) == std::vector<int>{200, 404, 405, 200});
+}
+
+TEST_CASE("a huge Content-Length is refused with 413 before any of the body is read", "[transport][limits]") {
+  DaemonProcess daemon;
+  int fd = connect_to(daemon.port());
+  auto started = std::chrono::steady_clock::now();
+  send_all(fd, "POST /api/v1/admin/members HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               "Content-Length: 2147483648\r\n\r\n{\"a\":");
+  std::string answer = read_until_quiet(fd);
+  ::close(fd);
+  CHECK(answer.rfind("HTTP/1.1 413", 0) == 0);
+  CHECK(answer.find("too_large") != std::string::npos);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+}
+
+TEST_CASE("slow header senders are cut at the header deadline and delay nobody", "[transport][limits][security]") {
+  raise_open_files_limit();
+  DaemonProcess daemon(DaemonOptions{"sqlite", {"http.header_timeout=2s"}});
+  constexpr int kSlow = 500;
+  std::vector<int> slow;
+  for (int i = 0; i < kSlow; ++i) {
+    slow.push_back(connect_to(daemon.port()));
+    send_all(slow.back(), "GET /healthz HTTP/1.1\r\nHost: x\r\n");
+  }
+  // A header byte a second from each, as slowloris does.
+  std::atomic<bool> trickling{true};
+  std::thread trickle([&] {
+    while (trickling) {
+      for (int fd : slow) send_all(fd, "X");
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+  });
+  auto http = daemon.http();
+  std::vector<double> ms;
+  for (int i = 0; i < 50; ++i) {
+    auto started = std::chrono::steady_clock::now();
+    auto res = http->Get("/healthz");
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::sort(ms.begin(), ms.end());
+  INFO("other client's /healthz: median " << ms[ms.size() / 2] << " ms, max " << ms.back() << " ms");
+  CHECK(ms.back() < 250);
+  // By now (over 2 s since they began) the deadline cut every slow one.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  int cut = 0;
+  for (int fd : slow) cut += closed_within(fd, std::chrono::milliseconds(10));
+  trickling = false;
+  trickle.join();
+  for (int fd : slow) ::close(fd);
+  CHECK(cut == kSlow);
+}
+
+TEST_CASE("thousands of idle keep-alive connections cost another client nothing", "[transport][limits]") {
+  raise_open_files_limit();
+  DaemonProcess daemon(DaemonOptions{"sqlite", {"http.keep_alive_timeout=60s"}});
+  constexpr int kIdle = 5000;
+  std::vector<int> idle;
+  for (int i = 0; i < kIdle; ++i) {
+    int fd = connect_to(daemon.port());
+    send_all(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    idle.push_back(fd);
+  }
+  int answered = 0;
+  for (int fd : idle) answered += read_response(fd).rfind("HTTP/1.1 200", 0) == 0;
+  REQUIRE(answered == kIdle);
+  auto http = daemon.http();
+  std::vector<double> ms;
+  for (int i = 0; i < 300; ++i) {
+    auto started = std::chrono::steady_clock::now();
+    auto res = http->Get("/healthz");
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+  }
+  std::sort(ms.begin(), ms.end());
+  double p99 = ms[ms.size() * 99 / 100];
+  INFO("with " << kIdle << " idle connections: median " << ms[ms.size() / 2] << " ms, p99 " << p99 << " ms");
+  CHECK(p99 < 10);
+  // They are all still open: a keep-alive connection costs no thread.
+  int open = 0;
+  for (int fd : idle) open += !closed_within(fd, std::chrono::milliseconds(0));
+  CHECK(open == kIdle);
+  for (int fd : idle) ::close(fd);
+}
+
+TEST_CASE("SIGTERM under load answers everything it accepted", "[transport][cli]") {
+  DaemonProcess daemon(DaemonOptions{"sqlite", {"swapper.delay_ms=400"}, env_or_fail("MEMBERD_FIXTURE_PLUGINS_DIR"),
+                                     {"swapper"}});
+  constexpr int kInFlight = 16;
+  std::atomic<int> answered{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kInFlight; ++i)
+    clients.emplace_back([&] {
+      auto res = daemon.http()->Get("/api/v1/swapper/slow");
+      if (res && res->status == 200) ++answered;
+    });
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  daemon.signal(SIGTERM);
+  for (auto& t : clients) t.join();
+  CHECK(answered == kInFlight);
+  CHECK(daemon.wait_exit(std::chrono::seconds(15)) == 0);
+}
+
+TEST_CASE("the Unix socket tells an operator from another user by SO_PEERCRED", "[transport][socket][security]") {
+  if (::geteuid() != 0) {
+    WARN("not root: cannot connect as another uid; the peer check is not exercised");
+    return;
+  }
+  // Mode 0666 (and a directory others may pass through) only so that
+  // another uid can reach the socket at all.
+  DaemonProcess daemon(DaemonOptions{"sqlite", {"socket.mode=0666"}});
+  REQUIRE(::chmod(std::filesystem::path(daemon.socket_path()).parent_path().c_str(), 0711) == 0);
+  auto ask = [&](uid_t as) {
+    pid_t child = fork();
+    if (child == 0) {
+      if (as != 0 && setuid(as) != 0) _exit(90);
+      int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+      sockaddr_un address{};
+      address.sun_family = AF_UNIX;
+      std::snprintf(address.sun_path, sizeof address.sun_path, "%s", daemon.socket_path().c_str());
+      if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) _exit(91);
+      std::string request = "GET /api/v1/admin/plugins HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+      if (::send(fd, request.data(), request.size(), 0) != static_cast<ssize_t>(request.size())) _exit(92);
+      char buffer[32] = {};
+      ssize_t n = ::recv(fd, buffer, sizeof buffer - 1, MSG_WAITALL);
+      _exit(n > 12 ? std::atoi(buffer + 9) % 256 : 93);  // the status, modulo 256
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  CHECK(ask(0) == 200);          // root: an operator
+  CHECK(ask(65534) == 401 % 256);  // nobody: just a client without a session
+}
