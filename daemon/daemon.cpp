@@ -118,7 +118,9 @@ void Daemon::refresh_gauges(Parts& p) {
       .set(double(p.database->leases_total()));
   p.metrics.gauge("memberd_hashing_queue_depth", "Password hashes waiting for a thread", {}).set(double(p.hasher->queue_depth()));
   p.metrics.gauge("memberd_hashing_in_flight", "Password hashes being computed", {}).set(double(p.hasher->in_flight()));
-  if (p.http) p.metrics.gauge("memberd_http_connections", "Open HTTP connections", {}).set(double(p.http->active_connections()));
+  if (p.http)
+    p.metrics.gauge("memberd_http_worker_queue_depth", "Requests waiting for a handler thread", {})
+        .set(double(p.http->worker_queue_depth()));
   auto counters = p.plugins->counters();
   p.metrics.gauge("memberd_plugin_versions_retiring", "Old plugin versions waiting for their last request", {})
       .set(double(counters.retiring));
@@ -222,7 +224,7 @@ void Daemon::serve() {
   p.dispatcher = std::make_unique<Dispatcher>(
       DispatcherSettings{TrustedProxies(c.http.trusted_proxies), c.sessions.cookie_secure == CookieSecure::automatic},
       p.router, *p.database, *p.sessions, p.metrics, p.log, p.clock);
-  p.http = std::make_unique<HttpServer>(http_settings(c), *p.dispatcher, p.log);
+  p.http = std::make_unique<HttpServer>(http_settings(c), *p.dispatcher, p.log, p.metrics);
   p.http->start();
   announce(p.http->port());
   p.notify_systemd = std::getenv("NOTIFY_SOCKET") != nullptr;
@@ -251,6 +253,12 @@ void Daemon::announce(int port) {
 void Daemon::reload_plugins() {
   if (!parts_ || !parts_->plugins) return;
   if (parts_->notify_systemd) sd_notify(0, "RELOADING=1");
+  // A renewed certificate is picked up without dropping a connection.
+  if (parts_->http) try {
+      parts_->http->reload_tls();
+    } catch (const std::exception& e) {
+      parts_->log.write(LogLevel::error, "http", "TLS reload failed; the old certificate stays", {{"error", e.what()}});
+    }
   parts_->plugins->reload_all();
   if (parts_->notify_systemd) sd_notify(0, "READY=1");
 }

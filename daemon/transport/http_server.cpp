@@ -10,6 +10,7 @@
 #include "transport/http_server.hpp"
 
 #include "log/logger.hpp"
+#include "metrics/registry.hpp"
 #include "transport/dispatcher.hpp"
 #include "transport/http_framing.hpp"
 #include "transport/peer_credentials.hpp"
@@ -145,8 +146,26 @@ struct ServerCore {
   std::condition_variable changed;
   std::list<std::weak_ptr<Connection>> live;
 
-  ServerCore(const HttpSettings& s, Dispatcher& d, LogSink& l)
-      : settings(s), dispatcher(d), log(l), workers(s.threads, s.worker_queue) {}
+  // Why the server ended a connection on its own.
+  enum class Cut { header_timeout, idle_timeout, read_timeout, write_timeout, headers_too_large, body_too_large,
+                   bad_framing, over_capacity, workers_busy, count };
+  Counter* cuts[static_cast<int>(Cut::count)];
+  Gauge* open_by_door[2];
+  Gauge* in_flight;
+  void cut(Cut reason) { cuts[static_cast<int>(reason)]->inc(); }
+
+  ServerCore(const HttpSettings& s, Dispatcher& d, LogSink& l, MetricsRegistry& metrics)
+      : settings(s), dispatcher(d), log(l), workers(s.threads, s.worker_queue) {
+    static const char* const kReasons[] = {"header_timeout", "idle_timeout",   "read_timeout",
+                                           "write_timeout",  "headers_too_large", "body_too_large",
+                                           "bad_framing",    "over_capacity",  "workers_busy"};
+    for (int i = 0; i < static_cast<int>(Cut::count); ++i)
+      cuts[i] = &metrics.counter("memberd_http_connections_cut_total",
+                                 "Connections the server ended on its own, by reason", {{"reason", kReasons[i]}});
+    open_by_door[0] = &metrics.gauge("memberd_http_connections", "Open connections, by door", {{"door", "tcp"}});
+    open_by_door[1] = &metrics.gauge("memberd_http_connections", "Open connections, by door", {{"door", "unix"}});
+    in_flight = &metrics.gauge("memberd_http_requests_in_flight", "Requests queued for or running on a worker", {});
+  }
 
   std::list<std::weak_ptr<Connection>>::iterator enlist(std::weak_ptr<Connection> c) {
     std::lock_guard lock(mutex);
@@ -167,18 +186,25 @@ namespace {
 template <class Stream>
 class Session final : public ServerCore::Connection, public std::enable_shared_from_this<Session<Stream>> {
  public:
+  // `holds`: what the stream needs alive as long as it lives (a TLS context
+  // that a certificate reload replaced meanwhile).
   Session(ServerCore& core, Stream stream, Door door, bool tls, std::string peer_ip, bool peer_operator,
-          bool over_capacity)
-      : core_(core),
+          bool over_capacity, std::shared_ptr<void> holds = nullptr)
+      : holds_(std::move(holds)),
+        core_(core),
         stream_(std::move(stream)),
         timer_(stream_.get_executor()),
         door_(door),
         tls_(tls),
         peer_ip_(std::move(peer_ip)),
         peer_operator_(peer_operator),
-        over_capacity_(over_capacity) {}
+        over_capacity_(over_capacity),
+        door_gauge_(core.open_by_door[door == Door::tcp ? 0 : 1]) {
+    door_gauge_->add(1);
+  }
 
   ~Session() override {
+    door_gauge_->add(-1);
     core_.connections.fetch_sub(1);
     if (registered_) core_.leave(entry_);
   }
@@ -187,7 +213,7 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
     entry_ = core_.enlist(this->weak_from_this());
     registered_ = true;
     if constexpr (requires { stream_.async_handshake(asio::ssl::stream_base::server, [](beast::error_code) {}); }) {
-      arm(core_.settings.header_timeout);
+      arm(core_.settings.header_timeout, ServerCore::Cut::header_timeout);
       stream_.async_handshake(asio::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
         self->timer_.cancel();
         if (ec) return self->close();
@@ -209,12 +235,18 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
   // Cuts the connection when `limit` passes before the operation in flight
   // completes: the deadline covers the whole operation, not each byte, so a
   // client trickling a byte a second is cut all the same (slowloris).
-  void arm(std::chrono::seconds limit) { arm_until(std::chrono::steady_clock::now() + limit); }
-  void arm_until(std::chrono::steady_clock::time_point deadline) {
+  void arm(std::chrono::seconds limit, ServerCore::Cut reason) {
+    arm_until(std::chrono::steady_clock::now() + limit, reason);
+  }
+  void arm_until(std::chrono::steady_clock::time_point deadline, ServerCore::Cut reason) {
+    deadline_reason_ = reason;
     timer_.expires_at(deadline);
     timer_.async_wait([weak = this->weak_from_this()](beast::error_code ec) {
       if (ec) return;  // cancelled: the operation finished in time
-      if (auto self = weak.lock()) self->close();
+      if (auto self = weak.lock()) {
+        if (!self->closed_) self->core_.cut(self->deadline_reason_);
+        self->close();
+      }
     });
   }
 
@@ -243,10 +275,10 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
     // must arrive within header_timeout of it — a deadline that does not
     // move with each byte, or a client trickling bytes would never be cut.
     if (between_requests_ && served_ > 0) {
-      arm(core_.settings.keep_alive_timeout);
+      arm(core_.settings.keep_alive_timeout, ServerCore::Cut::idle_timeout);
     } else {
       if (between_requests_ || !header_deadline_) header_deadline_ = std::chrono::steady_clock::now() + core_.settings.header_timeout;
-      arm_until(*header_deadline_);
+      arm_until(*header_deadline_, ServerCore::Cut::header_timeout);
     }
     // Small reads: an idle connection should cost a few KB, not tens.
     auto room = std::min<std::size_t>(core_.settings.max_header_bytes - buffer_.size(), 4096);
@@ -316,7 +348,7 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
     if (!continued_ && expect.size() == 12 && strncasecmp(expect.data(), "100-continue", 12) == 0) {
       continued_ = true;
       static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
-      arm(core_.settings.write_timeout);
+      arm(core_.settings.write_timeout, ServerCore::Cut::write_timeout);
       asio::async_write(stream_, asio::buffer(kContinue, sizeof kContinue - 1),
                         [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                           self->timer_.cancel();
@@ -325,7 +357,7 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
                         });
       return;
     }
-    arm(core_.settings.read_timeout);
+    arm(core_.settings.read_timeout, ServerCore::Cut::read_timeout);
     http::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       self->timer_.cancel();
       if (ec == http::error::body_limit)
@@ -350,17 +382,26 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
   void dispatch() {
     auto request = take_request();
     auto self = this->shared_from_this();
+    core_.in_flight->add(1);
     bool queued = core_.workers.try_post([self, request] {
       Response response = self->core_.dispatcher.handle(*request);
+      self->core_.in_flight->add(-1);
       asio::post(self->stream_.get_executor(),
                  [self, response = std::move(response)]() mutable { self->write(std::move(response), false); });
     });
-    if (!queued)
-      write(core_.dispatcher.refuse(*request, 503, "overloaded", "Too busy", "Try again shortly.", true), false);
+    if (!queued) {
+      core_.in_flight->add(-1);
+      core_.cut(ServerCore::Cut::workers_busy);
+      write(core_.dispatcher.refuse(*request, 503, "overloaded", "Too busy", "Try again shortly.", true), true);
+    }
   }
 
   // Answers on the I/O thread (refusals are cheap) and closes afterwards.
   void refuse(int status, const char* slug, const char* title, const std::string& detail, bool retry = false) {
+    core_.cut(status == 431   ? ServerCore::Cut::headers_too_large
+              : status == 413 ? ServerCore::Cut::body_too_large
+              : status == 503 ? ServerCore::Cut::over_capacity
+                              : ServerCore::Cut::bad_framing);
     auto request = take_request();
     keep_alive_ = false;
     write(core_.dispatcher.refuse(*request, status, slug, title, detail, retry), true);
@@ -381,7 +422,7 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
     message->body() = std::move(response.body);
     message->keep_alive(keep);
     message->prepare_payload();
-    arm(core_.settings.write_timeout);
+    arm(core_.settings.write_timeout, ServerCore::Cut::write_timeout);
     http::async_write(stream_, *message, [self = this->shared_from_this(), message, keep](beast::error_code ec, std::size_t) {
       self->timer_.cancel();
       if (ec || !keep) return self->close();
@@ -389,6 +430,7 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
     });
   }
 
+  std::shared_ptr<void> holds_;  // declared first: destroyed after the stream
   ServerCore& core_;
   Stream stream_;
   asio::steady_timer timer_;
@@ -403,16 +445,32 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
   unsigned version_ = 11;
   std::size_t served_ = 0;
   std::optional<std::chrono::steady_clock::time_point> header_deadline_;  // while a header is arriving
+  Gauge* door_gauge_;
+  ServerCore::Cut deadline_reason_ = ServerCore::Cut::header_timeout;  // what the armed timer means
   std::list<std::weak_ptr<ServerCore::Connection>>::iterator entry_;
   bool registered_ = false;
 };
+
+// TLS 1.2 and later, the certificate chain and key from http.tls.
+std::shared_ptr<asio::ssl::context> tls_context(const HttpSettings& s) {
+  auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+  context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                       asio::ssl::context::single_dh_use);
+  beast::error_code ec;
+  context->use_certificate_chain_file(s.tls_cert, ec);
+  if (!ec) context->use_private_key_file(s.tls_key, asio::ssl::context::pem, ec);
+  if (ec) throw std::runtime_error("cannot load the TLS certificate or key (http.tls): " + ec.message());
+  return context;
+}
 
 }  // namespace
 
 struct HttpServer::Impl {
   ServerCore core;
   asio::io_context io;
-  std::optional<asio::ssl::context> tls;
+  std::mutex tls_mutex;
+  std::shared_ptr<asio::ssl::context> tls;  // replaced whole by reload_tls()
   std::optional<tcp::acceptor> tcp_acceptor;
   std::optional<unix_socket::acceptor> unix_acceptor;
   std::vector<std::thread> threads;
@@ -422,8 +480,8 @@ struct HttpServer::Impl {
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
   bool started = false;
 
-  Impl(const HttpSettings& s, Dispatcher& d, LogSink& l)
-      : core(s, d, l), io(static_cast<int>(std::max<std::size_t>(1, s.io_threads))) {}
+  Impl(const HttpSettings& s, Dispatcher& d, LogSink& l, MetricsRegistry& m)
+      : core(s, d, l, m), io(static_cast<int>(std::max<std::size_t>(1, s.io_threads))) {}
 
   bool admit() { return core.connections.fetch_add(1) + 1 > core.settings.max_connections; }
 
@@ -436,9 +494,15 @@ struct HttpServer::Impl {
         socket.set_option(tcp::no_delay(true), ignored);
         auto remote = socket.remote_endpoint(ignored);
         std::string peer = ignored ? std::string() : remote.address().to_string();
-        if (tls) {
+        std::shared_ptr<asio::ssl::context> context;
+        {
+          std::lock_guard lock(tls_mutex);
+          context = tls;
+        }
+        if (context) {
           using TlsStream = asio::ssl::stream<tcp::socket>;
-          std::make_shared<Session<TlsStream>>(core, TlsStream(std::move(socket), *tls), Door::tcp, true, peer, false, over)
+          std::make_shared<Session<TlsStream>>(core, TlsStream(std::move(socket), *context), Door::tcp, true, peer,
+                                               false, over, context)
               ->start();
         } else {
           std::make_shared<Session<tcp::socket>>(core, std::move(socket), Door::tcp, false, peer, false, over)->start();
@@ -463,8 +527,8 @@ struct HttpServer::Impl {
   }
 };
 
-HttpServer::HttpServer(const HttpSettings& settings, Dispatcher& dispatcher, LogSink& log)
-    : impl_(std::make_unique<Impl>(settings, dispatcher, log)) {}
+HttpServer::HttpServer(const HttpSettings& settings, Dispatcher& dispatcher, LogSink& log, MetricsRegistry& metrics)
+    : impl_(std::make_unique<Impl>(settings, dispatcher, log, metrics)) {}
 
 HttpServer::~HttpServer() { stop(); }
 
@@ -477,17 +541,7 @@ void HttpServer::start() {
     setrlimit(RLIMIT_NOFILE, &files);
   }
   if (!s.host.empty()) {
-    if (!s.tls_cert.empty()) {
-      impl_->tls.emplace(asio::ssl::context::tls_server);
-      auto& context = *impl_->tls;
-      context.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                          asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                          asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
-      beast::error_code ec;
-      context.use_certificate_chain_file(s.tls_cert, ec);
-      if (!ec) context.use_private_key_file(s.tls_key, asio::ssl::context::pem, ec);
-      if (ec) throw std::runtime_error("cannot load the TLS certificate or key (http.tls): " + ec.message());
-    }
+    if (!s.tls_cert.empty()) impl_->tls = tls_context(s);
     beast::error_code ec;
     auto address = asio::ip::make_address(s.host, ec);
     if (ec) throw std::runtime_error("cannot listen on " + s.host + " (not an IP address)");
@@ -583,5 +637,14 @@ void HttpServer::stop() {
 }
 
 std::size_t HttpServer::active_connections() const { return impl_->core.connections.load(); }
+
+std::size_t HttpServer::worker_queue_depth() const { return impl_->core.workers.queued(); }
+
+void HttpServer::reload_tls() {
+  if (impl_->core.settings.tls_cert.empty()) return;
+  auto fresh = tls_context(impl_->core.settings);
+  std::lock_guard lock(impl_->tls_mutex);
+  impl_->tls = std::move(fresh);
+}
 
 }  // namespace memberd

@@ -12,6 +12,7 @@ namespace memberd {
 
 class Dispatcher;
 class LogSink;
+class MetricsRegistry;
 
 struct HttpSettings {
   std::string host;  // empty: no TCP door
@@ -33,7 +34,12 @@ struct HttpSettings {
 
 class HttpServer {
  public:
-  HttpServer(const HttpSettings& settings, Dispatcher& dispatcher, LogSink& log);
+  // Publishes in `metrics`: memberd_http_connections{door},
+  // memberd_http_requests_in_flight, memberd_http_connections_cut_total{reason}
+  // (header_timeout, idle_timeout, read_timeout, write_timeout,
+  // headers_too_large, body_too_large, bad_framing, over_capacity,
+  // workers_busy); worker_queue_depth() is read at scrape time.
+  HttpServer(const HttpSettings& settings, Dispatcher& dispatcher, LogSink& log, MetricsRegistry& metrics);
   ~HttpServer();
   // Binds both doors (throws std::runtime_error naming the address on
   // failure) and starts serving on background threads.
@@ -43,6 +49,11 @@ class HttpServer {
   // Stops accepting, lets requests in flight finish, then returns.
   void stop();
   std::size_t active_connections() const;
+  std::size_t worker_queue_depth() const;
+  // Loads http.tls's certificate and key again (after SIGHUP): new
+  // connections use them, open ones keep theirs. Throws std::runtime_error
+  // (and keeps the old pair) when they cannot be loaded.
+  void reload_tls();
 
  private:
   struct Impl;

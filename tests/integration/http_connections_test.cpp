@@ -147,6 +147,11 @@ TEST_CASE("requests whose framing could smuggle another are refused and the conn
     CHECK(statuses(answer) == std::vector<int>{400});  // the smuggled request got no answer
   }
   CHECK(daemon.output().find("smuggled=1") == std::string::npos);
+  // Each refusal is counted by its reason.
+  auto metrics = daemon.unix_socket()->Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->body.find("memberd_http_connections_cut_total{reason=\"bad_framing\"} 7") != std::string::npos);
+  CHECK(metrics->body.find("memberd_http_connections{door=\"unix\"} 1") != std::string::npos);
 }
 
 TEST_CASE("pipelined requests are answered in order", "[transport]") {
@@ -212,6 +217,10 @@ TEST_CASE("slow header senders are cut at the header deadline and delay nobody",
   trickle.join();
   for (int fd : slow) ::close(fd);
   CHECK(cut == kSlow);
+  auto metrics = daemon.unix_socket()->Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->body.find("memberd_http_connections_cut_total{reason=\"header_timeout\"} " + std::to_string(kSlow)) !=
+        std::string::npos);
 }
 
 TEST_CASE("thousands of idle keep-alive connections cost another client nothing", "[transport][limits]") {

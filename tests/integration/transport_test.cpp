@@ -99,6 +99,46 @@ TEST_CASE("cookie_secure auto believes X-Forwarded-Proto from trusted proxies on
   }
 }
 
+TEST_CASE("SIGHUP loads a renewed TLS certificate for new connections", "[transport][tls]") {
+  char pattern[] = "/tmp/memberd-tls-XXXXXX";
+  std::string dir = mkdtemp(pattern);
+  auto make_cert = [&](const std::string& name) {
+    std::string out;
+    REQUIRE(run_command({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                         "/CN=" + name, "-keyout", dir + "/key.pem.new", "-out", dir + "/cert.pem.new"},
+                        out) == 0);
+    fs::rename(dir + "/key.pem.new", dir + "/key.pem");
+    fs::rename(dir + "/cert.pem.new", dir + "/cert.pem");
+  };
+  make_cert("first-cert");
+  {
+    DaemonProcess daemon(DaemonOptions{"sqlite", {"http.tls.cert=" + dir + "/cert.pem", "http.tls.key=" + dir + "/key.pem"}});
+    auto subject = [&] {
+      std::string out;
+      run_command({"/bin/sh", "-c",
+                   "/usr/bin/openssl s_client -connect 127.0.0.1:" + std::to_string(daemon.port()) +
+                       " </dev/null 2>/dev/null | /usr/bin/openssl x509 -noout -subject"},
+                  out);
+      return out;
+    };
+    auto https = daemon.https();
+    REQUIRE(https->Get("/healthz"));
+    CHECK(subject().find("first-cert") != std::string::npos);
+    make_cert("second-cert");
+    daemon.signal(SIGHUP);
+    std::string seen;
+    for (int i = 0; i < 50 && seen.find("second-cert") == std::string::npos; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      seen = subject();
+    }
+    CHECK(seen.find("second-cert") != std::string::npos);
+    auto after = https->Get("/healthz");
+    REQUIRE(after);
+    CHECK(after->status == 200);
+  }
+  fs::remove_all(dir);
+}
+
 TEST_CASE("every response says nosniff and API responses are never stored", "[transport][security]") {
   DaemonProcess daemon;
   auto http = daemon.http();
