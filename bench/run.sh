@@ -121,7 +121,8 @@ daemon off;
 worker_processes auto;
 pid $nginx_dir/nginx.pid;
 error_log $nginx_dir/error.log warn;
-events { worker_connections 4096; }
+worker_rlimit_nofile 30000;
+events { worker_connections 20000; }
 http {
   access_log off;
   # Like memberd's keep-alive: measure serving, not reconnecting.
@@ -288,6 +289,23 @@ flood_rejected=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$work/flood.ou
 
 rss_loaded=$(rss_kib "$memberd_pid" VmRSS)
 
+# Many connections: where a thread-per-connection server falls over. Each
+# count runs nginx and memberd back to back; at the largest the daemon's RSS
+# is sampled halfway through. (wrk needs the descriptors too.)
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+saved_connections=$connections
+rss_many=
+for many in ${BENCH_MANY_CONNECTIONS:-1000 10000}; do
+  connections=$many
+  run_wrk "nginx static file -c$many" "$nginx_url"
+  (sleep $((duration / 2 + 1)); rss_kib "$memberd_pid" VmRSS >"$work/rss_many") &
+  run_wrk "memberd /healthz -c$many" "$base/healthz"
+  wait $! 2>/dev/null || true
+  rss_many="$rss_many $many:$(cat "$work/rss_many" 2>/dev/null || echo 0)"
+  run_wrk "memberd GET /api/v1/me -c$many" "$base/api/v1/me" -H "$member_header"
+done
+connections=$saved_connections
+
 # Database leases per request, from the daemon's own counters (SDK 2's
 # request units; a daemon before them has no memberd_db_leases_total).
 metrics=$(curl -s --max-time 10 --unix-socket "$socket" http://localhost/metrics || true)
@@ -327,11 +345,14 @@ echo
 echo "memberd benchmark: wrk -t$threads -c$connections -d${duration}s on loopback," \
   "$(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 baseline=${rps["nginx static file"]}
-printf '%-30s %12s %10s %10s %8s %9s\n' target requests/s p50 p99 errors vs-nginx
+printf '%-32s %12s %10s %10s %8s %9s\n' target requests/s p50 p99 errors vs-nginx
 for label in "${targets[@]}"; do
-  printf '%-30s %12s %10s %10s %8s %9s\n' "$label" "${rps[$label]}" "${p50[$label]}" \
+  # A run at another connection count is compared with nginx at that count.
+  against=$baseline
+  [[ $label =~ -c([0-9]+)$ ]] && against=${rps["nginx static file -c${BASH_REMATCH[1]}"]:-$baseline}
+  printf '%-32s %12s %10s %10s %8s %9s\n' "$label" "${rps[$label]}" "${p50[$label]}" \
     "${p99[$label]}" "${errors[$label]}" \
-    "$(ratio "${rps[$label]}" "$baseline")"
+    "$(ratio "${rps[$label]}" "$against")"
 done
 echo
 signin_label="memberd POST /api/v1/session"
@@ -343,6 +364,9 @@ echo "during a second flood ($(awk -v n="${flood_requests:-0}" -v r="${flood_rej
   'BEGIN { printf "%.1f", (n - r) / d }') sign-ins/s, ${flood_rejected:-0} refused): GET /api/v1/me p99 ${p99["  GET /api/v1/me during flood"]}"
 echo "database leases per request: GET /api/v1/me ${leases_me}, POST /api/v1/session ${leases_signin}" \
   "(all of the run's requests, refused ones included)"
+for pair in $rss_many; do
+  echo "memberd RSS halfway through /healthz at ${pair%%:*} connections: $(mib "${pair#*:}")"
+done
 echo "memberd RSS: idle $(mib "$rss_idle") (VmRSS after 7 s idle), after load $(mib "$rss_loaded")," \
   "peak $(mib "$rss_peak"), after $reloads reloads $(mib "$rss_after_swaps")"
 if ((${#swap_times[@]} > 0)); then

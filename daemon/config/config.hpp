@@ -50,7 +50,7 @@ struct HttpConfig {
   std::chrono::seconds keep_alive_timeout{5};
   std::size_t keep_alive_max_requests = 1000;
   std::size_t io_threads = 0;           // 0: one per core; they own the connections
-  std::size_t threads = 32;             // handler workers (handlers block on the database)
+  std::size_t threads = 128;            // handler workers: > passwords.hashing_threads + hashing_queue
   std::size_t worker_queue = 1024;      // requests waiting for a worker; past it 503
   std::size_t max_connections = 10000;  // >= threads; the open-files limit is raised to fit
   std::vector<std::string> trusted_proxies;  // validated IPs/CIDRs: ip_range.hpp parses them

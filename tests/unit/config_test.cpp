@@ -72,7 +72,7 @@ TEST_CASE("defaults are the documented values", "[config]") {
   CHECK(config.http.max_body_bytes == 1048576);
   CHECK(config.http.max_header_bytes == 8192);
   CHECK(config.http.read_timeout == 10s);
-  CHECK(config.http.threads == 32);
+  CHECK(config.http.threads == 128);
   CHECK(config.http.io_threads == 0);
   CHECK(config.http.worker_queue == 1024);
   CHECK(config.http.header_timeout == std::chrono::seconds(10));
