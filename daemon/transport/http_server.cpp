@@ -244,7 +244,7 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
     timer_.async_wait([weak = this->weak_from_this()](beast::error_code ec) {
       if (ec) return;  // cancelled: the operation finished in time
       if (auto self = weak.lock()) {
-        if (!self->closed_) self->core_.cut(self->deadline_reason_);
+        if (!self->closed_ && self->deadline_reason_ != ServerCore::Cut::count) self->core_.cut(self->deadline_reason_);
         self->close();
       }
     });
@@ -258,6 +258,18 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
     auto& socket = stream_.lowest_layer();
     socket.shutdown(asio::socket_base::shutdown_both, ignored);
     socket.close(ignored);
+  }
+
+  // The end of a connection after its last response: TLS says close_notify
+  // first (within a second; a peer that never answers is cut), so the
+  // client can tell a complete response from a truncated one.
+  void finish() {
+    if constexpr (requires { stream_.async_shutdown([](beast::error_code) {}); }) {
+      arm(std::chrono::seconds(1), ServerCore::Cut::count);  // not counted: the response is out
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->close(); });
+    } else {
+      close();
+    }
   }
 
   // The header block: read until its blank line, at most max_header_bytes.
@@ -425,7 +437,8 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
     arm(core_.settings.write_timeout, ServerCore::Cut::write_timeout);
     http::async_write(stream_, *message, [self = this->shared_from_this(), message, keep](beast::error_code ec, std::size_t) {
       self->timer_.cancel();
-      if (ec || !keep) return self->close();
+      if (ec) return self->close();
+      if (!keep) return self->finish();
       self->read_header();
     });
   }
