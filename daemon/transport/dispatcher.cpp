@@ -133,6 +133,12 @@ std::string Dispatcher::client_address(const RawRequest& raw) const {
   return settings_.trusted_proxies.client_address(raw.peer_ip(), raw.header("X-Forwarded-For").value_or(""));
 }
 
+bool Dispatcher::never_blocks(const RawRequest& raw) const {
+  // GET /healthz is the core's and answers from a constant; no plugin can
+  // claim it (the route table refuses a second owner).
+  return raw.method() == "GET" && raw.path() == "/healthz" && !raw.header("Authorization") && !raw.header("Cookie");
+}
+
 bool Dispatcher::over_https(const RawRequest& raw) const {
   if (raw.secure()) return true;
   if (raw.door() == Door::unix_socket || !settings_.trusted_proxies.contains(raw.peer_ip())) return false;

@@ -38,6 +38,12 @@ class Dispatcher {
              SessionStore& sessions, MetricsRegistry& metrics, LogSink& log, const Clock& clock);
 
   Response handle(const RawRequest& raw);
+  // Whether handle(raw) can never block (no database, no hashing, no lock
+  // held by others): the transport then runs it on its I/O thread instead
+  // of handing it to a worker and back. Only the core's liveness probe,
+  // and only without credentials (identifying a caller may read the
+  // database). Cheap: no routing.
+  bool never_blocks(const RawRequest& raw) const;
   // The answer for requests refused before routing: overload (with
   // Retry-After, closing the connection) or headers over the limit.
   Response refuse(const RawRequest& raw, int status, std::string_view slug, std::string_view title,

@@ -391,8 +391,11 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
   }
 
   // Hands the request to a worker; the response comes back to this strand.
+  // A request that cannot block (the liveness probe) is answered here: the
+  // round trip through the pool would cost more than the handler.
   void dispatch() {
     auto request = take_request();
+    if (core_.dispatcher.never_blocks(*request)) return write(core_.dispatcher.handle(*request), false);
     auto self = this->shared_from_this();
     core_.in_flight->add(1);
     bool queued = core_.workers.try_post([self, request] {
