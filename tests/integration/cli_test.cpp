@@ -47,6 +47,21 @@ TEST_CASE("memberd refuses a bad configuration before anything starts", "[cli]")
     CHECK(out.find("database.pool_size") != std::string::npos);
     std::filesystem::remove(path);
   }
+  SECTION("a common-password list that cannot be read stops start-up, naming the key") {
+    DaemonProcess daemon(
+        DaemonOptions{"sqlite", {"passwords.common_passwords_file=/nonexistent/memberd-words"}, "", {}, false});
+    CHECK(daemon.wait_exit(std::chrono::seconds(15)) != 0);
+    CHECK(daemon.output().find("passwords.common_passwords_file") != std::string::npos);
+    CHECK(daemon.output().find("/nonexistent/memberd-words") != std::string::npos);
+  }
+  SECTION("a bootstrap password the policy refuses stops start-up, saying why") {
+    DaemonOptions options{"sqlite", {}, "", {}, false};
+    options.env["MEMBERD_ADMIN_PASSWORD"] = "aaaaaaaaaaaa";
+    DaemonProcess daemon(options);
+    CHECK(daemon.wait_exit(std::chrono::seconds(15)) != 0);
+    CHECK(daemon.output().find("MEMBERD_ADMIN_PASSWORD is not accepted") != std::string::npos);
+    CHECK(daemon.output().find("aaaaaaaaaaaa") == std::string::npos);  // never echoed
+  }
   SECTION("malformed YAML") {
     std::string path = write_temp("http:\n  listen: [unclosed\n");
     CHECK(run_command({memberd, "--config", path}, out) == 2);

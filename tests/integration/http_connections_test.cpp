@@ -111,6 +111,23 @@ std::vector<int> statuses(const std::string& responses) {
   return out;
 }
 
+// `count` GET /healthz from a client of its own, `pause` apart: each one's
+// milliseconds, sorted (REQUIREs every one to answer 200).
+std::vector<double> healthz_latencies_ms(const DaemonProcess& daemon, int count, std::chrono::milliseconds pause = {}) {
+  auto http = daemon.http();
+  std::vector<double> ms;
+  for (int i = 0; i < count; ++i) {
+    auto started = std::chrono::steady_clock::now();
+    auto res = http->Get("/healthz");
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    std::this_thread::sleep_for(pause);
+  }
+  std::sort(ms.begin(), ms.end());
+  return ms;
+}
+
 void raise_open_files_limit() {
   rlimit files{};
   getrlimit(RLIMIT_NOFILE, &files);
@@ -198,17 +215,7 @@ TEST_CASE("slow header senders are cut at the header deadline and delay nobody",
       std::this_thread::sleep_for(std::chrono::seconds(1));
     }
   });
-  auto http = daemon.http();
-  std::vector<double> ms;
-  for (int i = 0; i < 50; ++i) {
-    auto started = std::chrono::steady_clock::now();
-    auto res = http->Get("/healthz");
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
-    REQUIRE(res);
-    CHECK(res->status == 200);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  std::sort(ms.begin(), ms.end());
+  auto ms = healthz_latencies_ms(daemon, 50, std::chrono::milliseconds(20));
   INFO("other client's /healthz: median " << ms[ms.size() / 2] << " ms, max " << ms.back() << " ms");
   CHECK(ms.back() < 250);
   // By now (over 2 s since they began) the deadline cut every slow one.
@@ -238,16 +245,7 @@ TEST_CASE("thousands of idle keep-alive connections cost another client nothing"
   int answered = 0;
   for (int fd : idle) answered += read_response(fd).rfind("HTTP/1.1 200", 0) == 0;
   REQUIRE(answered == kIdle);
-  auto http = daemon.http();
-  std::vector<double> ms;
-  for (int i = 0; i < 300; ++i) {
-    auto started = std::chrono::steady_clock::now();
-    auto res = http->Get("/healthz");
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
-    REQUIRE(res);
-    REQUIRE(res->status == 200);
-  }
-  std::sort(ms.begin(), ms.end());
+  auto ms = healthz_latencies_ms(daemon, 300);
   double p99 = ms[ms.size() * 99 / 100];
   INFO("with " << kIdle << " idle connections: median " << ms[ms.size() / 2] << " ms, p99 " << p99 << " ms");
   CHECK(p99 < 10);

@@ -8,6 +8,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -132,6 +133,13 @@ TEST_CASE("SIGHUP loads a renewed TLS certificate for new connections", "[transp
       seen = subject();
     }
     CHECK(seen.find("second-cert") != std::string::npos);
+    // A pair that cannot be loaded is logged, and the last good one stays.
+    { std::ofstream(dir + "/cert.pem") << "not a certificate\n"; }
+    daemon.signal(SIGHUP);
+    for (int i = 0; i < 50 && daemon.output().find("TLS reload failed") == std::string::npos; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    CHECK(daemon.output().find("TLS reload failed") != std::string::npos);
+    CHECK(subject().find("second-cert") != std::string::npos);
     auto after = https->Get("/healthz");
     REQUIRE(after);
     CHECK(after->status == 200);

@@ -205,7 +205,9 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options
   std::string log_path = dir_ + "/daemon.log";
   int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   auto env = options_.env;
-  env["MEMBERD_ADMIN_PASSWORD"] = kAdminPassword;
+  // The known admin password, unless the test brings its own (admin_token()
+  // then does not work).
+  env.emplace("MEMBERD_ADMIN_PASSWORD", kAdminPassword);
   pid_t pid = spawn(argv, fd, env);
   close(fd);
   REQUIRE(pid > 0);
