@@ -306,6 +306,33 @@ for many in ${BENCH_MANY_CONNECTIONS:-1000 10000}; do
 done
 connections=$saved_connections
 
+# Idle connections: BENCH_IDLE_CONNECTIONS kept-alive connections that sent
+# one request each and then wait, held open while 64 others read
+# /api/v1/me; the daemon's RSS is sampled halfway through. An event-driven
+# server pays a few KB per idle connection and nothing in latency.
+idle_count=${BENCH_IDLE_CONNECTIONS:-5000}
+rss_idle_many=
+if ((idle_count > 0)); then
+  say "holding $idle_count idle keep-alive connections"
+  timeout $((duration + 40)) wrk -t1 "-c$idle_count" "-d$((duration + 8))s" -s "$MEMBERD_REPO/bench/idle.lua" \
+    "$base/healthz" >"$work/idle.out" 2>&1 &
+  idle_job=$!
+  # Opening thousands of connections takes wrk a moment.
+  sleep 3
+  (
+    sleep $((duration / 2 + 1))
+    rss_kib "$memberd_pid" VmRSS >"$work/rss_idle_many"
+    curl -s --max-time 10 --unix-socket "$socket" http://localhost/metrics |
+      awk '/^memberd_http_connections\{door="tcp"\}/ { print $NF }' >"$work/open_while_idle"
+  ) &
+  sampler=$!
+  run_wrk "  GET /api/v1/me beside idle" "$base/api/v1/me" -H "$member_header"
+  wait "$sampler" 2>/dev/null || true
+  rss_idle_many=$(cat "$work/rss_idle_many" 2>/dev/null || echo 0)
+  open_while_idle=$(cat "$work/open_while_idle" 2>/dev/null || true)
+  wait "$idle_job" || true
+fi
+
 # Database leases per request, from the daemon's own counters (SDK 2's
 # request units; a daemon before them has no memberd_db_leases_total).
 metrics=$(curl -s --max-time 10 --unix-socket "$socket" http://localhost/metrics || true)
@@ -367,6 +394,10 @@ echo "database leases per request: GET /api/v1/me ${leases_me}, POST /api/v1/ses
 for pair in $rss_many; do
   echo "memberd RSS halfway through /healthz at ${pair%%:*} connections: $(mib "${pair#*:}")"
 done
+if ((idle_count > 0)); then
+  echo "beside $idle_count idle connections (the daemon counted ${open_while_idle:-?} open):" \
+    "GET /api/v1/me p99 ${p99["  GET /api/v1/me beside idle"]}, RSS $(mib "$rss_idle_many")"
+fi
 echo "memberd RSS: idle $(mib "$rss_idle") (VmRSS after 7 s idle), after load $(mib "$rss_loaded")," \
   "peak $(mib "$rss_peak"), after $reloads reloads $(mib "$rss_after_swaps")"
 if ((${#swap_times[@]} > 0)); then

@@ -5,6 +5,10 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <latch>
+#include <mutex>
+#include <set>
+#include <thread>
 
 using memberd::WorkerPool;
 
@@ -27,4 +31,36 @@ TEST_CASE("the worker pool runs jobs and refuses past its queue", "[transport][w
   pool.stop();
   CHECK(done == 3);
   CHECK_FALSE(pool.try_post([] {}));
+}
+
+TEST_CASE("the worker that went idle last takes the next job", "[transport][workers]") {
+  // A few warm threads serve a light load; the rest stay asleep.
+  WorkerPool pool(8, 8);
+  std::mutex mutex;
+  std::set<std::thread::id> threads;
+  for (int i = 0; i < 50; ++i) {
+    std::atomic<bool> ran{false};
+    REQUIRE(pool.try_post([&] {
+      std::lock_guard lock(mutex);
+      threads.insert(std::this_thread::get_id());
+      ran = true;
+    }));
+    // running() reaches 0 only once the worker is back on the idle stack.
+    while (!ran || pool.running() != 0) std::this_thread::yield();
+  }
+  CHECK(threads.size() == 1);
+}
+
+TEST_CASE("blocked jobs do not hold up the others while threads are left", "[transport][workers]") {
+  // Each job waits for all the others: it finishes only if 8 run at once.
+  WorkerPool pool(8, 8);
+  std::latch all_running(8);
+  std::atomic<int> done{0};
+  for (int i = 0; i < 8; ++i)
+    REQUIRE(pool.try_post([&] {
+      all_running.arrive_and_wait();
+      ++done;
+    }));
+  pool.stop();
+  CHECK(done == 8);
 }
