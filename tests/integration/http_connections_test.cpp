@@ -274,6 +274,33 @@ TEST_CASE("SIGTERM under load answers everything it accepted", "[transport][cli]
   CHECK(daemon.wait_exit(std::chrono::seconds(15)) == 0);
 }
 
+namespace {
+
+// GET /api/v1/admin/plugins over the Unix socket from a child running as
+// `as`; returns the status modulo 256 (the child's exit code), or 90-93
+// when the child could not switch uid, connect, send or read.
+int ask_socket_as(const std::string& socket_path, uid_t as) {
+  pid_t child = fork();
+  if (child == 0) {
+    if (as != 0 && setuid(as) != 0) _exit(90);
+    int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::snprintf(address.sun_path, sizeof address.sun_path, "%s", socket_path.c_str());
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) _exit(91);
+    std::string request = "GET /api/v1/admin/plugins HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    if (::send(fd, request.data(), request.size(), 0) != static_cast<ssize_t>(request.size())) _exit(92);
+    char buffer[32] = {};
+    ssize_t n = ::recv(fd, buffer, sizeof buffer - 1, MSG_WAITALL);
+    _exit(n > 12 ? std::atoi(buffer + 9) % 256 : 93);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace
+
 TEST_CASE("the Unix socket tells an operator from another user by SO_PEERCRED", "[transport][socket][security]") {
   if (::geteuid() != 0) {
     WARN("not root: cannot connect as another uid; the peer check is not exercised");
@@ -283,25 +310,21 @@ TEST_CASE("the Unix socket tells an operator from another user by SO_PEERCRED", 
   // another uid can reach the socket at all.
   DaemonProcess daemon(DaemonOptions{"sqlite", {"socket.mode=0666"}});
   REQUIRE(::chmod(std::filesystem::path(daemon.socket_path()).parent_path().c_str(), 0711) == 0);
-  auto ask = [&](uid_t as) {
-    pid_t child = fork();
-    if (child == 0) {
-      if (as != 0 && setuid(as) != 0) _exit(90);
-      int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
-      sockaddr_un address{};
-      address.sun_family = AF_UNIX;
-      std::snprintf(address.sun_path, sizeof address.sun_path, "%s", daemon.socket_path().c_str());
-      if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) _exit(91);
-      std::string request = "GET /api/v1/admin/plugins HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-      if (::send(fd, request.data(), request.size(), 0) != static_cast<ssize_t>(request.size())) _exit(92);
-      char buffer[32] = {};
-      ssize_t n = ::recv(fd, buffer, sizeof buffer - 1, MSG_WAITALL);
-      _exit(n > 12 ? std::atoi(buffer + 9) % 256 : 93);  // the status, modulo 256
-    }
-    int status = 0;
-    waitpid(child, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  };
-  CHECK(ask(0) == 200);          // root: an operator
-  CHECK(ask(65534) == 401 % 256);  // nobody: just a client without a session
+  CHECK(ask_socket_as(daemon.socket_path(), 0) == 200);          // root: an operator
+  CHECK(ask_socket_as(daemon.socket_path(), 65534) == 401 % 256);  // nobody: just a client without a session
+}
+
+TEST_CASE("a daemon running as its own user takes that uid and root as operators, no one else", "[transport][socket][security]") {
+  if (::geteuid() != 0) {
+    WARN("not root: cannot run the daemon as another uid; the peer check is not exercised");
+    return;
+  }
+  constexpr uid_t kDaemonUid = 64500;  // no such user needed: ids are numbers to the kernel
+  DaemonOptions options{"sqlite", {"socket.mode=0666"}};
+  options.run_as_uid = kDaemonUid;
+  DaemonProcess daemon(options);
+  REQUIRE(::chmod(daemon.data_dir().c_str(), 0711) == 0);
+  CHECK(ask_socket_as(daemon.socket_path(), 0) == 200);
+  CHECK(ask_socket_as(daemon.socket_path(), kDaemonUid) == 200);   // the daemon's own uid
+  CHECK(ask_socket_as(daemon.socket_path(), 65534) == 401 % 256);  // anyone else: a client
 }

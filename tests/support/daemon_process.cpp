@@ -172,7 +172,15 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options
   for (std::size_t i = 0; i < options_.plugins.size(); ++i) enabled += (i ? "," : "") + options_.plugins[i];
   enabled += "]";
 
-  std::vector<std::string> argv{env_or_fail("MEMBERD_BINARY"),
+  std::vector<std::string> argv;
+  if (options_.run_as_uid != 0) {
+    // The data dir (and the socket in it) belongs to the daemon's user, as
+    // a packaged install's StateDirectory does.
+    REQUIRE(::chown(dir_.c_str(), options_.run_as_uid, options_.run_as_uid) == 0);
+    std::string id = std::to_string(options_.run_as_uid);
+    argv = {"/usr/bin/setpriv", "--reuid=" + id, "--regid=" + id, "--clear-groups", "--"};
+  }
+  argv.insert(argv.end(), {env_or_fail("MEMBERD_BINARY"),
                                 "--set", "http.listen=127.0.0.1:0",
                                 "--set", "data_dir=" + dir_,
                                 "--set", "socket.path=" + dir_ + "/memberd.sock",
@@ -182,7 +190,7 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options
                                 // Tests hash many passwords: keep Argon2id cheap here.
                                 "--set", "passwords.argon2_memory_kib=8192",
                                 "--set", "passwords.argon2_iterations=1",
-                                "--set", "log.level=debug"};
+                                "--set", "log.level=debug"});
   // MEMBERD_TEST_SETS (";"-separated key=value) reaches every daemon a test
   // run starts: how CTest runs a whole suite again under another setting,
   // such as database.pool_size=1. The test's own sets come after and win.

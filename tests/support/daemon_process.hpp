@@ -30,6 +30,9 @@ struct DaemonOptions {
   std::string data_dir;
   std::string database_url;
   std::map<std::string, std::string> env;  // extra environment for the daemon
+  // Runs the daemon as this uid and gid (through setpriv; the test must be
+  // root), its data dir handed to that uid; 0 runs it as the test does.
+  unsigned run_as_uid = 0;
 };
 
 // A path the build baked in (tests/CMakeLists.txt), unless the environment overrides it.
