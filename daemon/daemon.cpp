@@ -116,6 +116,8 @@ void Daemon::refresh_gauges(Parts& p) {
   p.metrics.gauge("memberd_db_pool_size", "Database connections in the pool", {}).set(double(p.database->size()));
   p.metrics.gauge("memberd_db_pool_leases", "Database connections leased since start (requests and background)", {})
       .set(double(p.database->leases_total()));
+  p.metrics.gauge("memberd_db_statements_prepared", "Statements kept prepared since start, over all connections", {})
+      .set(double(p.database->statements_prepared()));
   p.metrics.gauge("memberd_hashing_queue_depth", "Password hashes waiting for a thread", {}).set(double(p.hasher->queue_depth()));
   p.metrics.gauge("memberd_hashing_in_flight", "Password hashes being computed", {}).set(double(p.hasher->in_flight()));
   if (p.http)

@@ -3,6 +3,7 @@
 #include "util/crypto.hpp"
 #include "util/time_format.hpp"
 
+#include <memberd/kept_statement.hpp>
 #include <memberd/text.hpp>
 #include "storage/unit_sql.hpp"
 
@@ -90,18 +91,21 @@ Result<std::optional<AuthenticatedSession>> SessionStore::authenticate(UnitOfWor
     std::lock_guard lock(cache_mutex_);
     generation = generation_;
   }
-  auto connection = work.connection();
-  if (!connection) return connection.failure();
-  auto& sql = **connection;
+  // Kept prepared: the query behind every authenticated request the cache
+  // does not answer.
+  auto select = work.kept(
+      "SELECT s.session_id, s.member_id, s.csrf_hash, s.last_seen_at, s.expires_at, s.privileged_until, m.email,"
+      " m.created_at FROM sessions s JOIN members m ON m.member_id = s.member_id WHERE s.token_hash = :th");
+  if (!select) return select.failure();
   AuthenticatedSession found;
   long long last_seen = 0, expires = 0, privileged = 0, member_since = 0;
   soci::indicator ind = soci::i_null;
-  sql << "SELECT s.session_id, s.member_id, s.csrf_hash, s.last_seen_at, s.expires_at, s.privileged_until, m.email,"
-         " m.created_at FROM sessions s JOIN members m ON m.member_id = s.member_id WHERE s.token_hash = :th",
-      soci::use(token_hash), soci::into(found.caller.session_id, ind), soci::into(found.caller.member_id),
-      soci::into(found.csrf_hash), soci::into(last_seen), soci::into(expires), soci::into(privileged),
-      soci::into(found.caller.email), soci::into(member_since);
-  if (!sql.got_data() || ind != soci::i_ok) return Found{};
+  bool got = (*select)->run(soci::use(token_hash), soci::into(found.caller.session_id, ind),
+                            soci::into(found.caller.member_id), soci::into(found.csrf_hash), soci::into(last_seen),
+                            soci::into(expires), soci::into(privileged), soci::into(found.caller.email),
+                            soci::into(member_since));
+  if (!got || ind != soci::i_ok) return Found{};
+  auto& sql = **work.connection();  // leased by kept()
 
   if (now >= expires || now - last_seen >= policy_.idle_timeout.count()) {
     sql << "DELETE FROM sessions WHERE session_id = :id", soci::use(found.caller.session_id);

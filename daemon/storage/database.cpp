@@ -1,4 +1,5 @@
 #include "storage/database.hpp"
+#include "storage/kept_statements.hpp"
 #include "storage/pooled_unit.hpp"
 
 #include <soci/postgresql/soci-postgresql.h>
@@ -104,6 +105,13 @@ class ConnectionPool::Lease final : public PoolLease {
   ~Lease() override { pool_.give_back(index_); }
   soci::session& sql() override { return *pool_.sessions_[index_]; }
   Backend backend() const override { return pool_.backend_; }
+  KeptStatement& kept(std::string_view sql) override {
+    auto& cache = *pool_.statements_[index_];
+    auto before = cache.prepared();
+    auto& statement = cache.get(sql, pool_.statements_epoch_.load(std::memory_order_relaxed));
+    pool_.statements_prepared_.fetch_add(cache.prepared() - before, std::memory_order_relaxed);
+    return statement;
+  }
 
  private:
   ConnectionPool& pool_;
@@ -164,11 +172,12 @@ ConnectionPool::ConnectionPool(const DatabaseSettings& settings) : lease_timeout
       *session << "PRAGMA busy_timeout=" + std::to_string(settings.busy_timeout.count());
     }
     free_.push_back(i);
+    statements_.push_back(std::make_unique<StatementCache>(*session));
     sessions_.push_back(std::move(session));
   }
 }
 
-ConnectionPool::~ConnectionPool() = default;
+ConnectionPool::~ConnectionPool() { statements_.clear(); }
 
 std::unique_ptr<UnitOfWork> ConnectionPool::open_unit() { return std::make_unique<PooledUnit>(*this); }
 
@@ -181,7 +190,11 @@ std::unique_ptr<PoolLease> ConnectionPool::lease() {
   leases_total_.fetch_add(1, std::memory_order_relaxed);
   auto lease = std::make_unique<Lease>(*this, index);
   // A PostgreSQL restart drops every pooled connection; heal on the next lease.
-  if (backend_ == Backend::postgresql && !sessions_[index]->is_connected()) sessions_[index]->reconnect();
+  // Its kept statements belong to the lost connection: they go first.
+  if (backend_ == Backend::postgresql && !sessions_[index]->is_connected()) {
+    statements_[index]->clear();
+    sessions_[index]->reconnect();
+  }
   return lease;
 }
 

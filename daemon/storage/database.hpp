@@ -16,9 +16,12 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace memberd {
+
+class StatementCache;
 
 struct DatabaseSettings {
   std::string url;
@@ -40,6 +43,9 @@ class PoolLease {
   virtual ~PoolLease() = default;
   virtual soci::session& sql() = 0;
   virtual Backend backend() const = 0;
+  // The connection's kept statement for `sql` (UnitOfWork::kept). Throws
+  // soci::soci_error when it does not prepare.
+  virtual KeptStatement& kept(std::string_view sql) = 0;
 };
 
 // "postgresql://u:p@h:5432/db?sslmode=require" -> "dbname=db host=h port=5432 user=u password=p sslmode=require".
@@ -68,6 +74,12 @@ class ConnectionPool final : public Database {
   std::uint64_t leases_total() const { return leases_total_.load(std::memory_order_relaxed); }
   // Runs `select 1` on a leased session; false if the database does not answer.
   bool ping();
+  // Every connection drops its kept statements at its next lease: the
+  // schema changed (a migration ran). Thread-safe.
+  void forget_statements() { statements_epoch_.fetch_add(1, std::memory_order_relaxed); }
+  // Statements kept since start, summed over connections
+  // (memberd_db_statements_prepared_total). Thread-safe.
+  std::uint64_t statements_prepared() const { return statements_prepared_.load(std::memory_order_relaxed); }
 
  private:
   class Lease;
@@ -76,6 +88,11 @@ class ConnectionPool final : public Database {
   Backend backend_;
   std::chrono::milliseconds lease_timeout_;
   std::vector<std::unique_ptr<soci::session>> sessions_;
+  // One per session, same index; destroyed first (a statement must be
+  // finalised before its connection closes).
+  std::vector<std::unique_ptr<StatementCache>> statements_;
+  std::atomic<std::uint64_t> statements_epoch_{0};
+  std::atomic<std::uint64_t> statements_prepared_{0};
   std::vector<std::size_t> free_;
   mutable std::mutex mutex_;
   std::condition_variable available_;

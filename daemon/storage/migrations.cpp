@@ -28,14 +28,13 @@ std::vector<std::string> split_sql_statements(std::string_view sql) {
     }
     if (c == '\'' && !in_double) in_single = !in_single;
     if (c == '"' && !in_single) in_double = !in_double;
+    // Every `;` outside quotes ends a statement, also mid-line: SQLite runs
+    // only the first statement of the text it is given and ignores the rest
+    // without a word, so "A; B;" on one line used to apply A alone.
     if (c == ';' && !in_single && !in_double) {
-      std::size_t j = i + 1;
-      while (j < sql.size() && (sql[j] == ' ' || sql[j] == '\t' || sql[j] == '\r')) ++j;
-      if (j == sql.size() || sql[j] == '\n' || (sql[j] == '-' && j + 1 < sql.size() && sql[j + 1] == '-')) {
-        out.push_back(current);
-        current.clear();
-        continue;
-      }
+      out.push_back(current);
+      current.clear();
+      continue;
     }
     current += c;
   }
@@ -110,6 +109,9 @@ MigrationReport apply_migrations(ConnectionPool& database, std::string_view comp
           soci::use(c), soci::use(version), soci::use(name), soci::use(now);
       if (auto done = unit.commit(); !done) throw std::runtime_error("the commit failed");
       report.applied.push_back(step.version);
+      // Statements kept prepared against the old schema are dropped (on
+      // PostgreSQL a changed result type would fail their next run).
+      database.forget_statements();
     } catch (const std::exception& e) {
       unit.rollback();
       throw std::runtime_error(where + " failed: " + describe_error(e));

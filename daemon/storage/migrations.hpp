@@ -17,8 +17,9 @@ namespace memberd {
 
 class ConnectionPool;
 
-// Splits a migration's SQL into statements: a `;` ends one when it closes a
-// line, outside quotes and comments (SOCI runs one statement at a time).
+// Splits a migration's SQL into statements: every `;` outside quotes and
+// `--` comments ends one (SOCI runs one statement at a time). A statement
+// that holds a `;` of its own (a trigger body, a function) is not supported.
 std::vector<std::string> split_sql_statements(std::string_view sql);
 
 struct MigrationReport {

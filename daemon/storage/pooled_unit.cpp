@@ -26,6 +26,11 @@ Result<soci::session*> PooledUnit::connection() {
   return &lease_->sql();
 }
 
+Result<KeptStatement*> PooledUnit::kept(std::string_view sql) {
+  if (auto connected = connection(); !connected) return connected.failure();
+  return &lease_->kept(sql);
+}
+
 namespace {
 
 // SQLite answers "database is locked" when the busy timeout passed without

@@ -22,6 +22,7 @@ class PooledUnit final : public UnitOfWork {
 
   Backend backend() const override;
   Result<soci::session*> connection() override;
+  Result<KeptStatement*> kept(std::string_view sql) override;
   Result<void> begin() override;
   Result<void> commit() override;
   void rollback() override;

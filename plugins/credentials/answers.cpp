@@ -6,14 +6,14 @@ namespace memberd::credentials {
 
 Result<std::optional<StoredAnswer>> stored_answer(UnitOfWork& work, const std::string& member_id) {
   using Found = std::optional<StoredAnswer>;
-  auto connection = work.connection();
-  if (!connection) return connection.failure();
-  auto& sql = **connection;
+  // Kept prepared: GET /api/v1/me asks this on every page view.
+  auto select = work.kept("SELECT question_id, answer_hash FROM credentials_answers WHERE member_id = :m");
+  if (!select) return select.failure();
   StoredAnswer answer;
   soci::indicator ind = soci::i_null;
-  sql << "SELECT question_id, answer_hash FROM credentials_answers WHERE member_id = :m", soci::use(member_id),
-      soci::into(answer.question_id, ind), soci::into(answer.answer_hash);
-  if (!sql.got_data() || ind != soci::i_ok) return Found{};
+  if (!(*select)->run(soci::use(member_id), soci::into(answer.question_id, ind), soci::into(answer.answer_hash)) ||
+      ind != soci::i_ok)
+    return Found{};
   return Found{std::move(answer)};
 }
 

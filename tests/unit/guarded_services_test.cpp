@@ -30,6 +30,7 @@ class NoUnit final : public UnitOfWork {
  public:
   Backend backend() const override { return Backend::sqlite; }
   Result<soci::session*> connection() override { return Failure{Refusal::busy}; }
+  Result<KeptStatement*> kept(std::string_view) override { return Failure{Refusal::busy}; }
   Result<void> begin() override { return Failure{Refusal::busy}; }
   Result<void> commit() override { return {}; }
   void rollback() override {}

@@ -54,11 +54,14 @@ TEST_CASE("migration SQL splits into statements", "[storage]") {
       "CREATE TABLE a (x TEXT DEFAULT 'a;b');\n"
       "INSERT INTO a VALUES ('x;\n y');  -- trailing\n"
       "\n"
-      "CREATE INDEX i ON a(x)\n");
-  REQUIRE(statements.size() == 3);
+      "CREATE INDEX i ON a(x);  DROP TABLE b; ALTER TABLE c RENAME TO b\n");
+  REQUIRE(statements.size() == 5);
   CHECK(statements[0] == "CREATE TABLE a (x TEXT DEFAULT 'a;b')");
   CHECK(statements[1] == "INSERT INTO a VALUES ('x;\n y')");
   CHECK(statements[2] == "CREATE INDEX i ON a(x)");
+  // Several on one line are several (SQLite would run only the first).
+  CHECK(statements[3] == "DROP TABLE b");
+  CHECK(statements[4] == "ALTER TABLE c RENAME TO b");
 }
 
 TEST_CASE("PostgreSQL URLs become libpq keywords", "[storage]") {

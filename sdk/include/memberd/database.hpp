@@ -18,7 +18,11 @@
 // lost connection): let an unexpected one escape the handler (the host
 // answers 500 with the request id and rolls the unit back), or catch the
 // ones you expect.
+//
+// A query a request makes every time is cheaper kept prepared:
+// `work.kept(sql)` (kept_statement.hpp, SDK 2.2).
 #include <memberd/host.hpp>
+#include <memberd/kept_statement.hpp>
 #include <memberd/unit_of_work.hpp>
 
 #include <soci/soci.h>

@@ -11,6 +11,7 @@
 #include <memberd/host.hpp>
 #include <memberd/http.hpp>
 #include <memberd/json.hpp>
+#include <memberd/kept_statement.hpp>
 #include <memberd/migration.hpp>
 #include <memberd/migrations.hpp>
 #include <memberd/plugin.hpp>

@@ -33,6 +33,7 @@
 
 #include <functional>
 #include <memory>
+#include <string_view>
 #include <utility>
 
 namespace soci {
@@ -40,6 +41,8 @@ class session;
 }
 
 namespace memberd {
+
+class KeptStatement;
 
 enum class Backend { sqlite, postgresql };
 
@@ -80,6 +83,15 @@ class UnitOfWork {
   // must follow a change (dropping a cached value, deleting a file). `action`
   // must not throw (a throw is logged and ignored).
   virtual void after_commit(std::function<void()> action) = 0;
+
+  // --- SDK 2.2 ---
+  // The statement for `sql`, prepared on the unit's connection the first
+  // time that connection sees this text and kept with it (see
+  // kept_statement.hpp). Leases the connection like connection(). The
+  // pointer is valid until the unit gives the connection back.
+  // Fails: busy (no connection became free in time). A statement that does
+  // not prepare (bad SQL, a missing table) throws soci::soci_error.
+  virtual Result<KeptStatement*> kept(std::string_view sql) = 0;
 };
 
 // The database, for work outside requests.

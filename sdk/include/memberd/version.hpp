@@ -45,8 +45,10 @@
 //        SignInAttempt (the shared account lock with trusted devices),
 //        Accounts::rotate_session, cookie_value() and the device cookie in
 //        session_cookies.hpp.
+//   2.2  UnitOfWork::kept() and KeptStatement: statements kept prepared on
+//        their pooled connection.
 //   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
-#define MEMBERD_SDK_VERSION_MINOR 1
+#define MEMBERD_SDK_VERSION_MINOR 2
 
 #define MEMBERD_STRINGIFY_INNER(x) #x
 #define MEMBERD_STRINGIFY(x) MEMBERD_STRINGIFY_INNER(x)
