@@ -114,6 +114,8 @@ struct Daemon::Parts {
 void Daemon::refresh_gauges(Parts& p) {
   p.metrics.gauge("memberd_db_pool_in_use", "Database connections leased now", {}).set(double(p.database->in_use()));
   p.metrics.gauge("memberd_db_pool_size", "Database connections in the pool", {}).set(double(p.database->size()));
+  p.metrics.gauge("memberd_db_pool_waiting", "Units of work waiting for a database connection", {})
+      .set(double(p.database->waiting()));
   p.metrics.gauge("memberd_db_pool_leases", "Database connections leased since start (requests and background)", {})
       .set(double(p.database->leases_total()));
   p.metrics.gauge("memberd_db_statements_prepared", "Statements kept prepared since start, over all connections", {})

@@ -183,9 +183,25 @@ std::unique_ptr<UnitOfWork> ConnectionPool::open_unit() { return std::make_uniqu
 
 std::unique_ptr<PoolLease> ConnectionPool::lease() {
   std::unique_lock lock(mutex_);
-  if (!available_.wait_for(lock, lease_timeout_, [&] { return !free_.empty(); })) throw DatabaseBusy();
-  std::size_t index = free_.back();
-  free_.pop_back();
+  std::size_t index;
+  if (!free_.empty() && waiting_.empty()) {
+    index = free_.back();
+    free_.pop_back();
+  } else {
+    // First come, first served: a connection given back goes to the
+    // longest waiter, never to whoever asks next. With one condition
+    // variable a worker that had just given a connection back took it
+    // again before the woken waiter ran, so with 1,000 connections some
+    // requests waited seconds (p99 0.77 s, and 503s at the lease timeout).
+    Waiter self;
+    waiting_.push_back(&self);
+    bool granted = self.wake.wait_for(lock, lease_timeout_, [&] { return self.granted; });
+    if (!granted) {
+      std::erase(waiting_, &self);
+      throw DatabaseBusy();
+    }
+    index = self.index;
+  }
   lock.unlock();
   leases_total_.fetch_add(1, std::memory_order_relaxed);
   auto lease = std::make_unique<Lease>(*this, index);
@@ -199,16 +215,28 @@ std::unique_ptr<PoolLease> ConnectionPool::lease() {
 }
 
 void ConnectionPool::give_back(std::size_t index) {
-  {
-    std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
+  if (waiting_.empty()) {
     free_.push_back(index);
+    return;
   }
-  available_.notify_one();
+  Waiter* next = waiting_.front();
+  waiting_.pop_front();
+  next->index = index;
+  next->granted = true;
+  // Notified under the lock: the waiter's condition variable lives on its
+  // stack, and it may return (and destroy it) as soon as the lock is free.
+  next->wake.notify_one();
 }
 
 std::size_t ConnectionPool::in_use() const {
   std::lock_guard lock(mutex_);
   return sessions_.size() - free_.size();
+}
+
+std::size_t ConnectionPool::waiting() const {
+  std::lock_guard lock(mutex_);
+  return waiting_.size();
 }
 
 bool ConnectionPool::ping() {

@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -64,12 +65,16 @@ class ConnectionPool final : public Database {
   // A unit of work of its own (background work, start-up, tests).
   std::unique_ptr<UnitOfWork> open_unit() override;
 
-  // Waits up to the lease timeout for a free connection; throws DatabaseBusy.
+  // Waits up to the lease timeout for a free connection, first come first
+  // served (a connection given back goes to the longest waiter); throws
+  // DatabaseBusy.
   // Units of work call this; the daemon's start-up code may too.
   std::unique_ptr<PoolLease> lease();
 
   std::size_t size() const { return sessions_.size(); }
   std::size_t in_use() const;
+  // Leases waiting for a connection now (memberd_db_pool_waiting).
+  std::size_t waiting() const;
   // Leases handed out since start (memberd_db_leases_total).
   std::uint64_t leases_total() const { return leases_total_.load(std::memory_order_relaxed); }
   // Runs `select 1` on a leased session; false if the database does not answer.
@@ -93,9 +98,15 @@ class ConnectionPool final : public Database {
   std::vector<std::unique_ptr<StatementCache>> statements_;
   std::atomic<std::uint64_t> statements_epoch_{0};
   std::atomic<std::uint64_t> statements_prepared_{0};
+  // A lease() waiting for a connection; give_back() hands one over directly.
+  struct Waiter {
+    std::condition_variable wake;
+    std::size_t index = 0;
+    bool granted = false;
+  };
   std::vector<std::size_t> free_;
+  std::deque<Waiter*> waiting_;  // oldest first
   mutable std::mutex mutex_;
-  std::condition_variable available_;
   std::atomic<std::uint64_t> leases_total_{0};
 };
 
