@@ -1,6 +1,10 @@
-// The admin console: static files compiled into the binary, served from memory.
+// The admin console: static files compiled into the binary, served from
+// memory with strong ETags (the same way as the plugins' UI files).
 #include "api/core_services.hpp"
-#include <memberd/embedded_file.hpp>
+#include "plugin_host/ui_assets.hpp"
+
+#include <map>
+#include <memory>
 
 namespace memberd {
 
@@ -10,41 +14,34 @@ const std::vector<EmbeddedFile>& files();
 
 namespace {
 
-std::string content_type_for(std::string_view path) {
-  auto ends_with = [&](std::string_view ext) {
-    return path.size() >= ext.size() && path.substr(path.size() - ext.size()) == ext;
-  };
-  if (ends_with(".html")) return "text/html; charset=utf-8";
-  if (ends_with(".js")) return "text/javascript; charset=utf-8";
-  if (ends_with(".css")) return "text/css; charset=utf-8";
-  if (ends_with(".svg")) return "image/svg+xml";
-  if (ends_with(".png")) return "image/png";
-  return "application/octet-stream";
+using ConsoleFiles = std::map<std::string, std::shared_ptr<const UiFile>, std::less<>>;
+
+std::shared_ptr<const ConsoleFiles> load_console_files() {
+  auto files = std::make_shared<ConsoleFiles>();
+  for (const auto& file : console_assets::files())
+    files->emplace(std::string(file.path), std::make_shared<const UiFile>(make_ui_file(file.path, file.data)));
+  return files;
 }
 
-Response serve(std::string_view path) {
-  const EmbeddedFile* file = find_embedded_file(console_assets::files(), path);
-  if (!file) return problem(404, "not_found", "Not found", "No such console file.");
-  Response r{200, content_type_for(path), std::string(file->data), {}};
-  // The console runs no inline code and loads nothing from elsewhere.
-  r.headers = {{"Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"},
-               {"X-Content-Type-Options", "nosniff"},
-               {"Referrer-Policy", "no-referrer"},
-               {"Cache-Control", "no-cache"}};
-  return r;
+Response serve(const ConsoleFiles& files, std::string_view path, const Request& req) {
+  auto it = files.find(path);
+  if (it == files.end()) return problem(404, "not_found", "Not found", "No such console file.");
+  return serve_ui_file(*it->second, req);
 }
 
 }  // namespace
 
 std::vector<Route> console_routes(CoreServices& core) {
   if (!core.console_enabled) return {};
+  auto files = load_console_files();
   std::vector<Route> routes;
   routes.push_back({"GET", "/console", Access::anyone, Body::none, [](const Request&) {
                       return Response{308, "text/plain; charset=utf-8", "", {{"Location", "/console/"}}};
                     }});
-  routes.push_back({"GET", "/console/", Access::anyone, Body::none, [](const Request&) { return serve("index.html"); }});
+  routes.push_back({"GET", "/console/", Access::anyone, Body::none,
+                    [files](const Request& req) { return serve(*files, "index.html", req); }});
   routes.push_back({"GET", "/console/{file}", Access::anyone, Body::none,
-                    [](const Request& req) { return serve(req.path_param("file")); }});
+                    [files](const Request& req) { return serve(*files, req.path_param("file"), req); }});
   return routes;
 }
 

@@ -44,5 +44,6 @@ std::vector<Route> admin_plugin_routes(CoreServices& core);
 std::vector<Route> admin_member_routes(CoreServices& core);
 std::vector<Route> admin_session_routes(CoreServices& core);
 std::vector<Route> console_routes(CoreServices& core);
+std::vector<Route> ui_routes(CoreServices& core);
 
 }  // namespace memberd

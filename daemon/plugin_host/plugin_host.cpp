@@ -32,6 +32,7 @@ struct PluginHost::Loaded {
   std::unique_ptr<PluginServices> services;
   std::unique_ptr<Plugin> instance;
   std::vector<Route> routes;
+  PluginUi ui;
   PluginInfo info;
   bool started = false;
 };
@@ -181,6 +182,14 @@ std::shared_ptr<PluginHost::Loaded> PluginHost::start_version(const std::string&
   }
   fresh->services->close_registration();
   fresh->routes = fresh->services->take_routes();
+  fresh->ui = fresh->services->take_ui();
+  try {
+    fresh->ui.check(name);
+  } catch (const std::invalid_argument& e) {
+    throw PluginLoadError(e.what());
+  }
+  // Its files are routes of its own: they swap and go with the version.
+  for (auto& route : fresh->ui.routes(name)) fresh->routes.push_back(std::move(route));
   {
     std::lock_guard lock(queue_mutex_);
     if (closing_) throw ShuttingDown();
@@ -269,6 +278,21 @@ std::vector<PluginStatus> PluginHost::status() const {
   std::lock_guard lock(mutex_);
   std::vector<PluginStatus> out;
   for (const auto& [name, slot] : slots_) out.push_back(slot.status);
+  return out;
+}
+
+std::vector<LoadedUiEntry> PluginHost::ui_entries() const {
+  std::lock_guard lock(mutex_);
+  std::vector<LoadedUiEntry> out;
+  for (const auto& [name, slot] : slots_) {
+    if (!slot.active) continue;
+    const PluginUi& ui = slot.active->ui;
+    for (const auto& entry : ui.entries) {
+      LoadedUiEntry loaded{name, entry, ui.url(entry.shell, name, entry.module), {}};
+      for (const auto& style : entry.styles) loaded.style_urls.push_back(ui.url(entry.shell, name, style));
+      out.push_back(std::move(loaded));
+    }
+  }
   return out;
 }
 

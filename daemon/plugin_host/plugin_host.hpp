@@ -9,6 +9,7 @@
 // lets go, the old version's stop() runs on the loader thread and its library
 // is unloaded, which is verified with RTLD_NOLOAD. Any failure before the
 // publish leaves the old version serving and is kept as `last_error`.
+#include <memberd/ui.hpp>
 #include <memberd/plugin.hpp>
 
 #include "plugin_host/plugin_services.hpp"
@@ -55,6 +56,14 @@ struct ShuttingDown : std::runtime_error {
   ShuttingDown() : std::runtime_error("the daemon is shutting down") {}
 };
 
+// A shell entry of a loaded plugin version, as GET /api/v1/ui lists it.
+struct LoadedUiEntry {
+  std::string plugin;
+  UiEntry entry;
+  std::string module_url;               // with the file's version (?v=)
+  std::vector<std::string> style_urls;
+};
+
 struct PluginHostCounters {
   std::size_t loads = 0, failures = 0, unloads = 0, unload_leaks = 0, retiring = 0;
 };
@@ -77,6 +86,8 @@ class PluginHost {
   PluginStatus reload(const std::string& name);
   void reload_all();
   std::vector<PluginStatus> status() const;
+  // The UI entries of the versions serving now, in plugin-name order.
+  std::vector<LoadedUiEntry> ui_entries() const;
   PluginHostCounters counters() const;
   // Unpublishes every plugin, waits for their retirement, stops the threads.
   void shutdown();

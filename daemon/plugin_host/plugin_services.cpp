@@ -108,4 +108,14 @@ void PluginServices::add_route(Route route) {
   routes_.push_back(std::move(route));
 }
 
+void PluginServices::add_ui_files(const std::vector<EmbeddedFile>& files) {
+  if (!registration_open_) throw std::logic_error("Host::add_ui_files may only be called from start()");
+  ui_.add_files(files);
+}
+
+void PluginServices::add_ui(UiEntry entry) {
+  if (!registration_open_) throw std::logic_error("Host::add_ui may only be called from start()");
+  ui_.entries.push_back(std::move(entry));
+}
+
 }  // namespace memberd

@@ -4,6 +4,8 @@
 // its own logger, metrics prefix, rate-limit key prefix, routes and event
 // subscriptions, so that all of them can be withdrawn together when that
 // version is retired.
+#include "plugin_host/ui_assets.hpp"
+
 #include <memberd/host.hpp>
 
 #include <memory>
@@ -45,6 +47,7 @@ class PluginServices final : public Host {
   // After start() returns, routes may no longer be added.
   void close_registration() { registration_open_ = false; }
   std::vector<Route> take_routes() { return std::move(routes_); }
+  PluginUi take_ui() { return std::move(ui_); }
 
   std::string_view plugin_name() const override { return name_; }
   void add_route(Route route) override;
@@ -62,6 +65,8 @@ class PluginServices final : public Host {
   bool secure_cookies() const override { return shared_.secure_cookies; }
   const PasswordRules& password_rules() const override { return shared_.password_rules; }
   SignInGuard& sign_in_guard() override { return *sign_in_; }
+  void add_ui_files(const std::vector<EmbeddedFile>& files) override;
+  void add_ui(UiEntry entry) override;
 
  private:
   class PluginEvents;
@@ -73,6 +78,7 @@ class PluginServices final : public Host {
   std::weak_ptr<const void> owner_;
   bool registration_open_ = true;
   std::vector<Route> routes_;
+  PluginUi ui_;
   std::unique_ptr<ComponentLogger> logger_;
   std::unique_ptr<Events> events_;
   std::unique_ptr<Metrics> metrics_;

@@ -20,8 +20,10 @@ PluginsDir::~PluginsDir() {
 }
 
 void PluginsDir::install(const std::string& source, const std::string& target) const {
-  fs::path from = source == "hello" ? fs::path(env_or_fail("MEMBERD_PLUGINS_DIR")) / "hello.so"
-                                    : fs::path(env_or_fail("MEMBERD_FIXTURE_PLUGINS_DIR")) / (source + ".so");
+  // The shipped plugins from the build's plugins dir, fixtures from theirs.
+  bool shipped = source == "hello" || source == "credentials";
+  fs::path from = shipped ? fs::path(env_or_fail("MEMBERD_PLUGINS_DIR")) / (source + ".so")
+                          : fs::path(env_or_fail("MEMBERD_FIXTURE_PLUGINS_DIR")) / (source + ".so");
   fs::path temp = fs::path(path_) / (target + ".so.new");
   fs::copy_file(from, temp, fs::copy_options::overwrite_existing);
   fs::rename(temp, fs::path(path_) / (target + ".so"));

@@ -10,7 +10,7 @@ namespace memberd::test {
 
 class PluginsDir {
  public:
-  // Each pair is {name in this dir, built fixture (or "hello") to copy}.
+  // Each pair is {name in this dir, built fixture (or "hello", "credentials") to copy}.
   explicit PluginsDir(std::initializer_list<std::pair<const char*, const char*>> files = {});
   ~PluginsDir();
   PluginsDir(const PluginsDir&) = delete;

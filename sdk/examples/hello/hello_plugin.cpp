@@ -10,6 +10,10 @@
 
 namespace hello {
 
+namespace ui {
+const std::vector<memberd::EmbeddedFile>& files();  // ui/, by memberd_embed_files()
+}
+
 class HelloPlugin final : public memberd::Plugin {
  public:
   memberd::PluginInfo info() const override { return {"hello", HELLO_VERSION, "An example plugin: greetings"}; }
@@ -42,6 +46,11 @@ class HelloPlugin final : public memberd::Plugin {
                     [](const memberd::Request& r) { return list_greetings(r); }});
     host.add_route({"POST", "/api/v1/hello/greetings", memberd::Access::member, memberd::Body::json,
                     [&host, max_length](const memberd::Request& r) { return add_greeting(host, r, max_length); }});
+    // Its page in the member's Account Settings and its console panel.
+    host.add_ui_files(ui::files());
+    host.add_ui({memberd::UiShell::account, "greetings", "Greetings", 90, memberd::Access::member, "greetings.js",
+                 {"greetings.css"}});
+    host.add_ui({memberd::UiShell::console, "greetings", "Greetings", 90, memberd::Access::admin, "panel.js"});
     host.logger().info("hello started", {{"version", HELLO_VERSION}});
   }
 };

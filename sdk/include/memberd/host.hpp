@@ -25,7 +25,9 @@
 // major version (version.hpp).
 
 #include <memberd/config.hpp>
+#include <memberd/embedded_file.hpp>
 #include <memberd/http.hpp>
+#include <memberd/ui.hpp>
 #include <memberd/result.hpp>
 #include <memberd/unit_of_work.hpp>
 
@@ -448,6 +450,20 @@ class Host {
   // --- SDK 2.1 ---
   virtual const PasswordRules& password_rules() const = 0;
   virtual SignInGuard& sign_in_guard() = 0;
+
+  // --- SDK 2.2 (ui.hpp) ---
+  // Serves `files` from memory at /account/plugins/<plugin>/<path> and
+  // /console/plugins/<plugin>/<path>; the bytes are copied, so the list may
+  // die after the call. Call from start() only (else std::logic_error).
+  // Fails (the plugin does not load, the message names the file): a path
+  // that is not relative, has an empty, "." or ".." segment, or a character
+  // outside [A-Za-z0-9._/-]; a path given twice.
+  virtual void add_ui_files(const std::vector<EmbeddedFile>& files) = 0;
+  // Adds a member page or a console panel (see UiEntry). Call from start()
+  // only. Checked when start() returns; the plugin does not load, naming
+  // the entry, when its id is malformed or taken, its title empty, its
+  // module or a style not among the files, or a console entry not admin.
+  virtual void add_ui(UiEntry entry) = 0;
 };
 
 }  // namespace memberd

@@ -21,7 +21,7 @@
 //   - add new interfaces, structs, headers and inline helpers.
 // The structs that cross the boundary (Route, Caller, MailMessage, ConfigKey,
 // Member, OpenedSession, Event, Failure, AttemptPolicy, AttemptState,
-// PluginInfo, Migration, and from 2.1 SignInAttempt) are FROZEN within a major version: no
+// PluginInfo, Migration, from 2.1 SignInAttempt, from 2.2 UiEntry) are FROZEN within a major version: no
 // member is added, removed or changed, because a plugin built against 2.0
 // and a host at 2.3 must agree on their layout. New data comes through new
 // calls. BuildSignature itself only grows at its end (the host reads
@@ -46,7 +46,8 @@
 //        Accounts::rotate_session, cookie_value() and the device cookie in
 //        session_cookies.hpp.
 //   2.2  UnitOfWork::kept() and KeptStatement: statements kept prepared on
-//        their pooled connection.
+//        their pooled connection; ui.hpp (UiEntry, UiShell) with
+//        Host::add_ui_files() and Host::add_ui(): a plugin's web.
 //   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
 #define MEMBERD_SDK_VERSION_MINOR 2
 

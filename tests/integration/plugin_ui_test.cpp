@@ -1,0 +1,147 @@
+// Plugins bring their web (SDK 2.2, memberd/ui.hpp): files served from
+// memory with strong ETags, one listing the shells build their menus from,
+// and both swap with the plugin.
+#include "support/credentials_client.hpp"
+#include "support/daemon_process.hpp"
+#include "support/plugins_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+using memberd::test::DaemonOptions;
+using memberd::test::DaemonProcess;
+using memberd::test::PluginsDir;
+using nlohmann::json;
+
+namespace {
+
+json listing(const DaemonProcess& daemon, const httplib::Headers& headers = {}) {
+  auto res = daemon.http()->Get("/api/v1/ui", headers);
+  REQUIRE(res);
+  REQUIRE(res->status == 200);
+  return json::parse(res->body);
+}
+
+std::vector<std::string> ids(const json& entries) {
+  std::vector<std::string> out;
+  for (const auto& e : entries) out.push_back(e["plugin"].get<std::string>() + "/" + e["id"].get<std::string>());
+  return out;
+}
+
+std::string path_of(const std::string& url) { return url.substr(0, url.find('?')); }
+
+}  // namespace
+
+TEST_CASE("the shells list each loaded plugin's pages and panels that the caller may open", "[plugins][ui]") {
+  PluginsDir dir({{"swapper", "swapper"}, {"credentials", "credentials"}});
+  DaemonProcess daemon(DaemonOptions{"sqlite", {}, dir.path(), {"swapper", "credentials"}});
+
+  // A visitor: only what comes before signing in.
+  auto anonymous = listing(daemon);
+  CHECK(ids(anonymous["account"]) == std::vector<std::string>{"swapper/landing"});
+  CHECK(anonymous["account"][0]["menu"] == false);  // pages for anyone get no menu entry
+  CHECK(anonymous["console"].empty());
+
+  // A member: the member pages too, in menu order; still no console.
+  auto account = memberd::test::credentials::join(daemon, "ui-member@example.com");
+  auto session = memberd::test::credentials::sign_in(daemon, account);
+  auto member = listing(daemon, memberd::test::credentials::bearer(session.token));
+  CHECK(ids(member["account"]) == std::vector<std::string>{"swapper/landing", "swapper/page"});
+  const auto& page = member["account"][1];
+  CHECK(page["title"] == "A page");
+  CHECK(page["order"] == 20);
+  CHECK(page["access"] == "member");
+  CHECK(page["menu"] == true);
+  CHECK(page["module"].get<std::string>().rfind("/account/plugins/swapper/page.js?v=", 0) == 0);
+  CHECK(page["styles"].size() == 1);
+  CHECK(path_of(page["styles"][0]) == "/account/plugins/swapper/page.css");
+  CHECK(member["console"].empty());
+
+  // An admin: the console panels as well.
+  auto admin = listing(daemon, memberd::test::credentials::bearer(daemon.admin_token()));
+  CHECK(ids(admin["console"]) == std::vector<std::string>{"swapper/panel"});
+  CHECK(path_of(admin["console"][0]["module"]) == "/console/plugins/swapper/panels/panel.js");
+}
+
+TEST_CASE("a plugin's UI files are served from memory with a strong ETag and the shells' headers", "[plugins][ui]") {
+  PluginsDir dir({{"swapper", "swapper"}});
+  DaemonProcess daemon(DaemonOptions{"sqlite", {}, dir.path(), {"swapper"}});
+  auto http = daemon.http();
+
+  auto res = http->Get("/account/plugins/swapper/page.js");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(res->body == "export const version = '1.0.0';\n");
+  CHECK(res->get_header_value("Content-Type") == "text/javascript; charset=utf-8");
+  std::string etag = res->get_header_value("ETag");
+  CHECK(etag.size() == 34);
+  CHECK(etag.front() == '"');  // strong: no W/
+  CHECK(res->get_header_value("Cache-Control") == "no-cache");
+  CHECK(res->get_header_value("X-Content-Type-Options") == "nosniff");
+  auto csp = res->get_header_value("Content-Security-Policy");
+  CHECK(csp.find("default-src 'self'") != std::string::npos);
+  CHECK(csp.find("frame-ancestors 'none'") != std::string::npos);
+  CHECK(csp.find("unsafe-inline") == std::string::npos);
+
+  // Revalidation: 304 without a body while the plugin is unchanged.
+  auto again = http->Get("/account/plugins/swapper/page.js", {{"If-None-Match", etag}});
+  REQUIRE(again);
+  CHECK(again->status == 304);
+  CHECK(again->body.empty());
+  CHECK(again->get_header_value("ETag") == etag);
+  auto stale = http->Get("/account/plugins/swapper/page.js", {{"If-None-Match", "\"0123\""}});
+  REQUIRE(stale);
+  CHECK(stale->status == 200);
+
+  // The same files under the console, in subdirectories, with their types.
+  auto panel = http->Get("/console/plugins/swapper/panels/panel.js");
+  REQUIRE(panel);
+  CHECK(panel->status == 200);
+  auto css = http->Get("/account/plugins/swapper/page.css");
+  REQUIRE(css);
+  CHECK(css->get_header_value("Content-Type") == "text/css; charset=utf-8");
+
+  // Nothing else: no other file, no climbing out, no other plugin's name.
+  for (const char* path : {"/account/plugins/swapper/nope.js", "/account/plugins/swapper/../swapper/page.js",
+                           "/account/plugins/hello/page.js", "/account/plugins/swapper/"}) {
+    INFO(path);
+    auto missing = http->Get(path);
+    REQUIRE(missing);
+    CHECK(missing->status == 404);
+  }
+}
+
+TEST_CASE("a hot swap replaces a plugin's UI files and the listing points at the new ones", "[plugins][ui][hot_swap]") {
+  PluginsDir dir({{"swapper", "swapper"}});
+  DaemonProcess daemon(DaemonOptions{"sqlite", {}, dir.path(), {"swapper"}});
+  auto http = daemon.http();
+  auto admin = memberd::test::credentials::bearer(daemon.admin_token());
+  auto before = listing(daemon, admin);
+  auto old_etag = http->Get("/account/plugins/swapper/page.js")->get_header_value("ETag");
+
+  dir.install("swapper_v2", "swapper");
+  auto reload = daemon.unix_socket()->Post("/api/v1/admin/plugins/swapper/reload");
+  REQUIRE(reload);
+  REQUIRE(reload->status == 200);
+
+  auto res = http->Get("/account/plugins/swapper/page.js", {{"If-None-Match", old_etag}});
+  REQUIRE(res);
+  CHECK(res->status == 200);  // the browser's copy is stale: it gets the new module
+  CHECK(res->body == "export const version = '2.0.0';\n");
+  CHECK(res->get_header_value("ETag") != old_etag);
+  auto after = listing(daemon, admin);
+  CHECK(after["account"][1]["module"] != before["account"][1]["module"]);  // a new URL: ?v= changed
+  CHECK(after["account"][1]["styles"] == before["account"][1]["styles"]);  // the unchanged CSS keeps its URL
+  CHECK(after["console"][0]["module"] != before["console"][0]["module"]);
+}
+
+TEST_CASE("a UI entry that breaks the rules keeps the plugin from loading, naming the entry", "[plugins][ui]") {
+  PluginsDir dir({{"bad_ui", "bad_ui"}});
+  DaemonProcess daemon(DaemonOptions{"sqlite", {}, dir.path(), {"bad_ui"}});
+  auto status = DaemonProcess::json(daemon.unix_socket()->Get("/api/v1/admin/plugins"));
+  REQUIRE(status.size() == 1);
+  CHECK(status[0]["state"] == "failed");
+  CHECK_THAT(status[0]["last_error"].get<std::string>(),
+             Catch::Contains("missing") && Catch::Contains("nowhere.js") && Catch::Contains("not among the UI files"));
+  CHECK(daemon.http()->Get("/account/plugins/bad_ui/page.js")->status == 404);
+  CHECK(listing(daemon)["account"].empty());
+}
