@@ -11,7 +11,9 @@
 //   5. Pages: one function each, `render(root, args)`, listed in PAGES.
 //   6. Router: "#/<page>/<arg>/..." picks the PAGES entry.
 // To add a page (reviews, sign-ins, ...): write its render function and add
-// one entry to PAGES; the nav and the router pick it up.
+// one entry to PAGES; the nav and the router pick it up. Plugins add their
+// own panels without touching this file: GET /api/v1/ui lists them and
+// pluginPanelPage() loads their modules (docs/web.md).
 'use strict';
 
 (() => {
@@ -111,7 +113,7 @@
 
   // ---- 3. API ---------------------------------------------------------------
 
-  const state = { session: null, returnTo: null, csrfFallback: '', notice: '' };
+  const state = { session: null, returnTo: null, csrfFallback: '', notice: '', panels: [], navigation: 0 };
   const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
   function cookie(name) {
@@ -198,7 +200,20 @@
   async function loadSession() {
     const result = await api('GET', '/api/v1/session', { quiet: [401], authCall: true });
     state.session = result.ok && result.data ? result.data : null;
+    await loadPanels();
     updateHeader();
+  }
+
+  // The loaded plugins' console panels (GET /api/v1/ui, admins only see
+  // them). Read again on every navigation: a swapped plugin's panel is a
+  // new module URL, a removed one leaves the menu.
+  async function loadPanels() {
+    if (!state.session) {
+      state.panels = [];
+      return;
+    }
+    const result = await api('GET', '/api/v1/ui', { quiet: [401, 503] });
+    state.panels = result.ok && result.data && Array.isArray(result.data.console) ? result.data.console : [];
   }
 
   function updateHeader(activePage) {
@@ -206,12 +221,23 @@
     $('#user').hidden = !session;
     $('#user-email').textContent = session ? str(session.email) : '';
     $('#nav').hidden = !session;
-    $('#nav-list').replaceChildren(...PAGES.filter((page) => page.nav).map((page) =>
-      el('li', {}, el('a', {
-        href: `#/${page.path}`, text: page.title, 'data-testid': `nav-${page.path}`,
-        'aria-current': page === activePage ? 'page' : null,
-      }))));
+    const current = location.hash;
+    $('#nav-list').replaceChildren(
+      ...PAGES.filter((page) => page.nav).map((page) =>
+        el('li', {}, el('a', {
+          href: `#/${page.path}`, text: page.title, 'data-testid': `nav-${page.path}`,
+          'aria-current': page === activePage ? 'page' : null,
+        }))),
+      ...(state.panels || []).filter((panel) => panel.menu).map((panel) => {
+        const href = panelHash(panel);
+        return el('li', {}, el('a', {
+          href, text: str(panel.title), 'data-testid': `nav-plugin-${panel.plugin}-${panel.id}`,
+          'aria-current': current === href ? 'page' : null,
+        }));
+      }));
   }
+
+  const panelHash = (panel) => `#/plugin/${encodeURIComponent(panel.plugin)}/${encodeURIComponent(panel.id)}`;
 
   async function signOut() {
     const result = await api('DELETE', '/api/v1/admin/session', { authCall: true, quiet: [401] });
@@ -509,6 +535,34 @@
     load();
   }
 
+  // A plugin's panel: its style sheets, then its ES module's render(root,
+  // kit). The module is the plugin's own code, served by the daemon from
+  // the plugin (docs/web.md); a panel that fails says so in its place.
+  function pluginPanelPage(root, [plugin, id]) {
+    const panel = (state.panels || []).find((p) => p.plugin === plugin && p.id === id);
+    if (!panel) {
+      root.append(pageHeader('Panel not loaded'),
+        el('p', { 'data-testid': 'panel-missing', text: `No loaded plugin offers the panel ${plugin}/${id}.` }));
+      return;
+    }
+    document.title = `${panel.title} · memberd console`;
+    const body = el('div', { class: 'plugin-panel', 'data-testid': 'plugin-panel', 'data-plugin': plugin });
+    root.append(pageHeader(str(panel.title)), body);
+    for (const href of panel.styles || []) {
+      if (!document.querySelector(`link[data-panel-style="${CSS.escape(href)}"]`)) {
+        document.head.append(el('link', { rel: 'stylesheet', href, 'data-panel-style': href }));
+      }
+    }
+    import(panel.module)
+      .then((module) => module.render(body, { api, el, announce }))
+      .catch(() => {
+        body.replaceChildren(el('p', {
+          class: 'error', role: 'alert', 'data-testid': 'panel-failed',
+          text: `The ${plugin} panel could not be shown. Reload the page; if it stays, check the plugin.`,
+        }));
+      });
+  }
+
   // ---- 6. Router ------------------------------------------------------------
 
   // nav: shown in the header; public: reachable without a session.
@@ -516,6 +570,7 @@
     { path: 'plugins', title: 'Plugins', nav: true, render: pluginsPage },
     { path: 'members', title: 'Members', nav: true, render: membersPage },
     { path: 'signin', title: 'Sign in', public: true, render: signinPage },
+    { path: 'plugin', title: 'Plugin panel', render: pluginPanelPage },
   ];
   const DEFAULT_PAGE = 'plugins';
 
@@ -524,7 +579,11 @@
     else location.hash = hash;
   }
 
-  function route() {
+  async function route() {
+    // A later navigation overtakes one still reading the panels.
+    const turn = ++state.navigation;
+    if (state.session) await loadPanels();
+    if (turn !== state.navigation) return;
     const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map((part) => {
       try { return decodeURIComponent(part); } catch { return part; }
     });

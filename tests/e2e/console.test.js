@@ -100,6 +100,33 @@ test('plugins are listed and a reload swaps the plugin', async () => {
   assert.doesNotMatch(await result.innerText(), /fail|error/i);
 });
 
+test("a plugin's console panel is in the menu, renders its module, and survives a hot swap", async () => {
+  const nav = page.locator('[data-testid=nav-plugin-hello-greetings]');
+  await nav.waitFor();
+  await nav.click();
+  const panel = page.locator('[data-testid=plugin-panel][data-plugin=hello]');
+  await panel.filter({ hasText: /hello \S+ greets with "Hello"/ }).waitFor();
+  assert.equal(await nav.getAttribute('aria-current'), 'page');
+  const artifacts = process.env.MEMBERD_E2E_ARTIFACTS;
+  if (artifacts) {
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: path.join(artifacts, 'console-plugin-panel.png'), fullPage: true });
+  }
+
+  // Reload the plugin while its panel is open, then navigate: it still works.
+  await page.locator('[data-testid=nav-plugins]').click();
+  const row = page.locator('[data-testid=plugin-row][data-plugin=hello]');
+  await row.locator('[data-testid=plugin-reload]').click();
+  await row.locator('[data-testid=plugin-reload-result]').filter({ hasText: /\S/ }).waitFor();
+  await nav.click();
+  await panel.filter({ hasText: /greets with/ }).waitFor();
+
+  // A panel no loaded plugin offers says so instead of failing silently.
+  await page.goto(`${base}/console/#/plugin/nope/none`);
+  await page.locator('[data-testid=panel-missing]').waitFor();
+  await page.goto(`${base}/console/#/plugins`);
+});
+
 test('members: search, details with sessions, create with field errors', async () => {
   await page.locator('[data-testid=nav-members]').click();
   await page.locator('#member-q').fill('admin');
