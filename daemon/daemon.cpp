@@ -217,7 +217,7 @@ void Daemon::install_core_routes() {
                                                        static_cast<int>(c.rate_limits.admin_sign_in_per_minute),
                                                        secure_cookies(c), c.console.enabled});
   std::vector<Route> routes;
-  for (auto builder : {health_routes, admin_plugin_routes, admin_member_routes, admin_session_routes, console_routes,
+  for (auto builder : {health_routes, admin_plugin_routes, admin_member_routes, admin_session_routes, shell_routes,
                        ui_routes})
     for (auto& route : builder(*p.core)) routes.push_back(std::move(route));
   p.router.install("core", std::move(routes), nullptr);

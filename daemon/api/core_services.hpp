@@ -43,7 +43,7 @@ std::vector<Route> health_routes(CoreServices& core);
 std::vector<Route> admin_plugin_routes(CoreServices& core);
 std::vector<Route> admin_member_routes(CoreServices& core);
 std::vector<Route> admin_session_routes(CoreServices& core);
-std::vector<Route> console_routes(CoreServices& core);
+std::vector<Route> shell_routes(CoreServices& core);  // /account/ and /console/
 std::vector<Route> ui_routes(CoreServices& core);
 
 }  // namespace memberd

@@ -10,6 +10,9 @@ namespace memberd::credentials {
 namespace schema {
 const std::vector<EmbeddedFile>& files();
 }
+namespace ui {
+const std::vector<EmbeddedFile>& files();
+}
 
 class CredentialsPlugin final : public Plugin {
  public:
@@ -25,6 +28,10 @@ class CredentialsPlugin final : public Plugin {
     add_question_routes(*context_);
     add_change_routes(*context_);
     add_reset_routes(*context_);
+    // The pages before signing in; the member shell sends visitors to "sign-in".
+    host.add_ui_files(ui::files());
+    host.add_ui({UiShell::account, "sign-in", "Sign in", 1, Access::anyone, "sign-in.js", {}, false});
+    host.add_ui({UiShell::account, "join", "Join", 2, Access::anyone, "join.js", {}, false});
     host.logger().info("credentials started", {{"questions", std::to_string(context_->settings.questions.size())}});
   }
 

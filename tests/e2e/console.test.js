@@ -3,73 +3,20 @@
 // loopback port and a temporary data directory.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { ADMIN, PASSWORD, openBrowser, screenshot, startDaemon } from './harness.js';
 
-const ADMIN = 'admin@memberd.local';
-const PASSWORD = 'console test password';
-const need = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (run through ctest)`);
-  return value;
-};
-
-let daemon, dir, base, browser, page;
-const pageErrors = [];
-
-async function startDaemon() {
-  dir = mkdtempSync(path.join(tmpdir(), 'memberd-e2e-'));
-  const log = path.join(dir, 'daemon.log');
-  daemon = spawn(need('MEMBERD_BINARY'), [
-    '--set', 'http.listen=127.0.0.1:0', '--set', `data_dir=${dir}`,
-    '--set', `socket.path=${dir}/memberd.sock`, '--set', `database.url=sqlite:${dir}/memberd.db`,
-    '--set', `plugins.dir=${need('MEMBERD_PLUGINS_DIR')}`, '--set', 'plugins.enabled=[hello]',
-    '--set', 'passwords.argon2_memory_kib=8192', '--set', 'passwords.argon2_iterations=1',
-  ], { env: { ...process.env, MEMBERD_ADMIN_PASSWORD: PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  daemon.stdout.on('data', (d) => { output += d; });
-  daemon.stderr.on('data', (d) => { output += d; });
-  for (let i = 0; i < 300; i++) {
-    const m = output.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-    if (m) return m[1];
-    if (daemon.exitCode !== null) throw new Error(`memberd exited:\n${output}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`memberd did not start:\n${output}`);
-}
+let daemon, base, browser, page, pageErrors;
 
 before(async () => {
-  base = await startDaemon();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  // 401s and 422s are part of the flows; the browser logs each as a failed
-  // resource. Anything else logged as an error (a CSP violation, a script
-  // error) fails the run.
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(m.text());
-  });
+  daemon = await startDaemon(['hello']);
+  base = daemon.base;
+  ({ browser, page, errors: pageErrors } = await openBrowser());
 });
 
 after(async () => {
-  const artifacts = process.env.MEMBERD_E2E_ARTIFACTS;
-  if (artifacts && page) {
-    mkdirSync(artifacts, { recursive: true });
-    await page.screenshot({ path: path.join(artifacts, 'console-last.png'), fullPage: true });
-  }
+  if (page) await screenshot(page, 'console-last');
   await browser?.close();
-  if (daemon && daemon.exitCode === null) {
-    daemon.kill('SIGTERM');
-    await new Promise((r) => daemon.once('exit', r));
-  }
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await daemon?.stop();
 });
 
 test('sign-in refuses a wrong password and accepts the admin', async () => {
@@ -107,11 +54,7 @@ test("a plugin's console panel is in the menu, renders its module, and survives 
   const panel = page.locator('[data-testid=plugin-panel][data-plugin=hello]');
   await panel.filter({ hasText: /hello \S+ greets with "Hello"/ }).waitFor();
   assert.equal(await nav.getAttribute('aria-current'), 'page');
-  const artifacts = process.env.MEMBERD_E2E_ARTIFACTS;
-  if (artifacts) {
-    mkdirSync(artifacts, { recursive: true });
-    await page.screenshot({ path: path.join(artifacts, 'console-plugin-panel.png'), fullPage: true });
-  }
+  await screenshot(page, 'console-plugin-panel');
 
   // Reload the plugin while its panel is open, then navigate: it still works.
   await page.locator('[data-testid=nav-plugins]').click();

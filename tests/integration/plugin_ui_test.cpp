@@ -29,24 +29,34 @@ std::vector<std::string> ids(const json& entries) {
 
 std::string path_of(const std::string& url) { return url.substr(0, url.find('?')); }
 
+const json& find(const json& entries, const std::string& plugin, const std::string& id) {
+  for (const auto& e : entries)
+    if (e["plugin"] == plugin && e["id"] == id) return e;
+  FAIL("no entry " + plugin + "/" + id + " in " + entries.dump());
+  throw;
+}
+
 }  // namespace
 
 TEST_CASE("the shells list each loaded plugin's pages and panels that the caller may open", "[plugins][ui]") {
   PluginsDir dir({{"swapper", "swapper"}, {"credentials", "credentials"}});
   DaemonProcess daemon(DaemonOptions{"sqlite", {}, dir.path(), {"swapper", "credentials"}});
 
-  // A visitor: only what comes before signing in.
+  // A visitor: only what comes before signing in (credentials' sign-in and
+  // join pages, the fixture's landing page), in order.
   auto anonymous = listing(daemon);
-  CHECK(ids(anonymous["account"]) == std::vector<std::string>{"swapper/landing"});
-  CHECK(anonymous["account"][0]["menu"] == false);  // pages for anyone get no menu entry
+  CHECK(ids(anonymous["account"]) ==
+        std::vector<std::string>{"credentials/sign-in", "credentials/join", "swapper/landing"});
+  CHECK(find(anonymous["account"], "swapper", "landing")["menu"] == false);  // pages for anyone get no menu entry
   CHECK(anonymous["console"].empty());
 
   // A member: the member pages too, in menu order; still no console.
   auto account = memberd::test::credentials::join(daemon, "ui-member@example.com");
   auto session = memberd::test::credentials::sign_in(daemon, account);
   auto member = listing(daemon, memberd::test::credentials::bearer(session.token));
-  CHECK(ids(member["account"]) == std::vector<std::string>{"swapper/landing", "swapper/page"});
-  const auto& page = member["account"][1];
+  CHECK(ids(member["account"]) ==
+        std::vector<std::string>{"credentials/sign-in", "credentials/join", "swapper/landing", "swapper/page"});
+  const auto& page = find(member["account"], "swapper", "page");
   CHECK(page["title"] == "A page");
   CHECK(page["order"] == 20);
   CHECK(page["access"] == "member");

@@ -1,0 +1,262 @@
+// The member shell at /account/: plain ES module, no framework, no build
+// step; the daemon serves it from memory.
+//
+// It owns no page of its own. GET /api/v1/ui lists the pages of the loaded
+// plugins (docs/web.md); the shell builds the "Account Settings" menu from
+// the member pages, routes "#/<plugin>/<id>" to a page's ES module and calls
+// its render(root, kit). Sign-in, join and the landing pages of emailed
+// links are pages too (access "anyone", id "sign-in" for the one the shell
+// sends visitors to), so whichever plugin signs members in brings them.
+
+const $ = (selector) => document.querySelector(selector);
+
+// el('a', {href: '#/x', text: 'X', onclick: fn}, child, ...): text goes in
+// as textContent, attributes with setAttribute; never innerHTML.
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'text') node.textContent = String(value);
+    else if (key === 'class') node.className = value;
+    else if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) node.append(child);
+  }
+  return node;
+}
+
+function announce(text) {
+  const region = $('#announcer');
+  region.textContent = '';
+  setTimeout(() => { region.textContent = text; }, 50);
+}
+
+const state = { session: null, entries: [], returnTo: '', navigation: 0 };
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function cookie(name) {
+  for (const part of document.cookie.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      const value = part.slice(eq + 1).trim();
+      try { return decodeURIComponent(value); } catch { return value; }
+    }
+  }
+  return '';
+}
+
+// Never throws. Resolves to {ok, status, data, problem, headers}; a
+// problem+json is in `problem`, anything else that failed becomes one
+// without its body (a proxy's error page is never shown). The same call as
+// the console's kit: api(method, path, {body}).
+async function api(method, path, options = {}) {
+  const { body } = options;
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (UNSAFE.has(method)) {
+    const csrf = cookie('memberd_csrf');
+    if (csrf) headers['X-CSRF-Token'] = csrf;
+  }
+  let response;
+  try {
+    response = await fetch(path, {
+      method, headers, credentials: 'same-origin', cache: 'no-store',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    return {
+      ok: false, status: 0, data: null, headers: new Headers(),
+      problem: { title: 'The service could not be reached', detail: 'Check your connection, then try again.' },
+    };
+  }
+  const type = response.headers.get('Content-Type') || '';
+  let data = null;
+  if (response.status !== 204 && /json/i.test(type)) {
+    try { data = await response.json(); } catch { data = null; }
+  }
+  let problem = null;
+  if (/application\/problem\+json/i.test(type)) problem = data && typeof data === 'object' ? data : {};
+  else if (!response.ok) problem = { title: `Something went wrong (HTTP ${response.status})` };
+  if (problem && !problem.title) problem.title = `Something went wrong (HTTP ${response.status})`;
+  return { ok: response.ok, status: response.status, data, problem, headers: response.headers };
+}
+
+// A form's fields by name: each input gets its error paragraph (tied with
+// aria-describedby) so a problem's `errors.<field>` shows next to it.
+function showFieldErrors(form, problem) {
+  clearFieldErrors(form);
+  const errors = problem && problem.errors && typeof problem.errors === 'object' ? problem.errors : {};
+  let first = null;
+  for (const [field, message] of Object.entries(errors)) {
+    const input = form.elements.namedItem(field);
+    const slot = form.querySelector(`[data-error-for="${CSS.escape(field)}"]`);
+    if (!input || !slot) continue;
+    slot.textContent = String(message);
+    input.setAttribute('aria-invalid', 'true');
+    first = first || input;
+  }
+  if (first) first.focus();
+  return first !== null;
+}
+
+function clearFieldErrors(form) {
+  for (const slot of form.querySelectorAll('[data-error-for]')) slot.textContent = '';
+  for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
+}
+
+// One labelled input with its hint and error slot. Required fields are
+// marked with a red star (and `required`, which screen readers announce).
+function field({ name, label, type = 'text', required = false, autocomplete, hint }) {
+  const id = `field-${name}`;
+  const described = [hint ? `${id}-hint` : null, `${id}-error`].filter(Boolean).join(' ');
+  return el('div', { class: 'field' },
+    el('label', { for: id, class: required ? 'required' : null, text: label }),
+    hint ? el('p', { class: 'hint', id: `${id}-hint`, text: hint }) : null,
+    el('input', { id, name, type, required, autocomplete, 'aria-describedby': described }),
+    el('p', { class: 'field-error', id: `${id}-error`, 'data-error-for': name, 'data-testid': `${name}-error` }));
+}
+
+function showBanner(problem) {
+  $('#banner-text').replaceChildren(el('strong', { text: problem.title }),
+    problem.detail ? el('div', { text: problem.detail }) : null);
+  $('#banner').hidden = false;
+}
+
+async function loadSession() {
+  const result = await api('GET', '/api/v1/session');
+  state.session = result.ok && result.data && result.data.member_id ? result.data : null;
+}
+
+async function loadEntries() {
+  const result = await api('GET', '/api/v1/ui');
+  state.entries = result.ok && result.data && Array.isArray(result.data.account) ? result.data.account : [];
+}
+
+const hashOf = (entry) => `#/${encodeURIComponent(entry.plugin)}/${encodeURIComponent(entry.id)}`;
+const menuEntries = () => state.entries.filter((entry) => entry.menu);
+const signInEntry = () => state.entries.find((entry) => entry.id === 'sign-in' && entry.access === 'anyone');
+
+function go(hash) {
+  if (location.hash === hash) route();
+  else location.hash = hash;
+}
+
+// What the pages get: the shell's calls, so that every page looks and
+// behaves alike.
+const kit = {
+  api, el, field, announce, go,
+  showFieldErrors, clearFieldErrors,
+  session: () => state.session,
+  // After a sign-in: back where the member was going, else the first page.
+  async signedIn() {
+    await loadSession();
+    await loadEntries();
+    const back = state.returnTo;
+    state.returnTo = '';
+    const first = menuEntries()[0];
+    go(back || (first ? hashOf(first) : '#/'));
+  },
+  hashOf,
+  entry: (plugin, id) => state.entries.find((e) => e.plugin === plugin && e.id === id),
+};
+
+function renderChrome(current) {
+  const session = state.session;
+  $('#user').hidden = !session;
+  $('#user-email').textContent = session ? String(session.email || '') : '';
+  const items = session ? menuEntries() : [];
+  $('#menu').hidden = items.length === 0;
+  $('#menu-list').replaceChildren(...items.map((entry) =>
+    el('li', {}, el('a', {
+      href: hashOf(entry), text: entry.title, 'data-testid': `menu-${entry.plugin}-${entry.id}`,
+      'aria-current': current === entry ? 'page' : null,
+    }))));
+}
+
+function loadStyles(entry) {
+  for (const href of entry.styles || []) {
+    if (!document.querySelector(`link[data-page-style="${CSS.escape(href)}"]`)) {
+      document.head.append(el('link', { rel: 'stylesheet', href, 'data-page-style': href }));
+    }
+  }
+}
+
+async function route() {
+  const turn = ++state.navigation;
+  // Read on every navigation: a swapped plugin's page is a new module URL.
+  await loadEntries();
+  if (turn !== state.navigation) return;
+  const [plugin, id] = location.hash.replace(/^#\/?/, '').split('/').map((part) => {
+    try { return decodeURIComponent(part); } catch { return part; }
+  });
+  const entry = state.entries.find((e) => e.plugin === plugin && e.id === id);
+  const home = state.session ? menuEntries()[0] : signInEntry();
+  if (!entry) {
+    // No page named: the home page.
+    if (!plugin && home) return go(hashOf(home));
+    // A visitor is not shown the member pages: the one named may well
+    // exist, so sign in first and come back to it.
+    const signIn = signInEntry();
+    if (!state.session && signIn) {
+      state.returnTo = location.hash;
+      return go(hashOf(signIn));
+    }
+    // A page that is not (or no longer) loaded: say so rather than guess.
+    return renderMissing();
+  }
+  if (entry === signInEntry() && state.session && home) return go(hashOf(home));
+  if (entry.access !== 'anyone' && !state.session) {
+    state.returnTo = location.hash;
+    const signIn = signInEntry();
+    return signIn ? go(hashOf(signIn)) : renderMissing();
+  }
+  $('#banner').hidden = true;
+  renderChrome(entry);
+  document.title = `${entry.title} · Account Settings`;
+  const main = $('#main');
+  const body = el('div', { class: 'page', 'data-testid': 'page', 'data-page': `${entry.plugin}/${entry.id}` });
+  main.replaceChildren(el('h1', { tabindex: '-1', text: entry.title }), body);
+  loadStyles(entry);
+  try {
+    const module = await import(entry.module);
+    if (turn !== state.navigation) return;
+    await module.render(body, kit);
+  } catch {
+    body.replaceChildren(el('p', {
+      class: 'form-message error', role: 'alert', 'data-testid': 'page-failed',
+      text: 'This page could not be shown. Reload the page; if it stays, try again later.',
+    }));
+  }
+  const target = main.querySelector('[data-autofocus]') || main.querySelector('h1');
+  target.focus();
+}
+
+function renderMissing() {
+  renderChrome(null);
+  document.title = 'Page not found · Account Settings';
+  $('#main').replaceChildren(el('h1', { tabindex: '-1', text: 'This page is not available' }),
+    el('p', { 'data-testid': 'page-missing', text: 'It may have moved. Choose a page from the menu.' }));
+  $('#main h1').focus();
+}
+
+async function signOut() {
+  const result = await api('DELETE', '/api/v1/session');
+  if (!result.ok && result.status !== 401) return showBanner(result.problem);
+  state.session = null;
+  announce('You are signed out.');
+  const signIn = signInEntry();
+  go(signIn ? hashOf(signIn) : '#/');
+}
+
+async function start() {
+  $('#banner-dismiss').addEventListener('click', () => { $('#banner').hidden = true; });
+  $('#signout').addEventListener('click', signOut);
+  $('#skip-link').addEventListener('click', (event) => { event.preventDefault(); $('#main').focus(); });
+  window.addEventListener('hashchange', route);
+  await loadSession();
+  await route();
+}
+
+start();

@@ -1,0 +1,36 @@
+// Sign in: the page the member shell sends visitors to (id "sign-in").
+import { problemSentence } from './messages.js';
+
+export async function render(root, kit) {
+  const { el, field, api } = kit;
+  const message = el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'signin-message' });
+  const submit = el('button', { type: 'submit', class: 'primary', 'data-testid': 'signin-submit', text: 'Sign in' });
+  const form = el('form', { id: 'signin-form', class: 'card narrow-form', novalidate: true },
+    field({ name: 'email', label: 'Email address', type: 'email', required: true, autocomplete: 'username' }),
+    field({ name: 'password', label: 'Password', type: 'password', required: true, autocomplete: 'current-password' }),
+    message, submit);
+  const join = kit.entry('credentials', 'join');
+  root.append(form, join ? el('p', {}, 'New here? ', el('a', { href: kit.hashOf(join), text: 'Join now' })) : null);
+  form.elements.namedItem('email').setAttribute('data-autofocus', '');
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    kit.clearFieldErrors(form);
+    message.textContent = '';
+    submit.disabled = true;
+    const result = await api('POST', '/api/v1/session', {
+      body: { email: form.elements.namedItem('email').value, password: form.elements.namedItem('password').value },
+    });
+    submit.disabled = false;
+    if (result.ok) {
+      kit.announce('You are signed in.');
+      await kit.signedIn();
+      return;
+    }
+    if (result.status === 422 && kit.showFieldErrors(form, result.problem)) return;
+    message.textContent = result.status === 401
+      ? 'The email address or the password is wrong. Check both and try again.'
+      : problemSentence(result);
+    form.elements.namedItem('password').focus();
+  });
+}

@@ -1,0 +1,109 @@
+// The member's Account Settings shell at /account/ in a real browser: the
+// pages come from the loaded plugins (credentials' sign-in and join,
+// hello's member page), the menu from GET /api/v1/ui.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openBrowser, screenshot, startDaemon } from './harness.js';
+
+const MEMBER = 'buyer@example.com';
+const MEMBER_PASSWORD = 'a quiet harbour at dawn';
+
+let daemon, base, browser, page, pageErrors;
+
+before(async () => {
+  daemon = await startDaemon(['hello', 'credentials']);
+  base = daemon.base;
+  ({ browser, page, errors: pageErrors } = await openBrowser());
+});
+
+after(async () => {
+  if (page) await screenshot(page, 'account-last');
+  await browser?.close();
+  await daemon?.stop();
+});
+
+// Screenshots of the current page on a desktop and on a phone.
+async function shots(name) {
+  await screenshot(page, `${name}-1280`);
+  await page.setViewportSize({ width: 360, height: 740 });
+  await screenshot(page, `${name}-360`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+test('a visitor is sent to sign in, and can go on to join', async () => {
+  await page.goto(`${base}/account/`);
+  await page.waitForURL(/#\/credentials\/sign-in$/);
+  await page.locator('h1').filter({ hasText: 'Sign in' }).waitFor();
+  assert.equal(await page.locator('#menu').isHidden(), true);  // no menu before signing in
+  await shots('account-sign-in');
+  await page.getByRole('link', { name: 'Join now' }).click();
+  await page.locator('#join-form').waitFor();
+});
+
+test('join shows each problem next to its field, then signs the new member in', async () => {
+  await page.locator('#field-email').fill(MEMBER);
+  await page.locator('#field-email_confirm').fill('someone-else@example.com');
+  await page.locator('#field-password').fill('short');
+  await page.locator('#field-password_confirm').fill('different');
+  await page.locator('[data-testid=join-submit]').click();
+  const confirmError = page.locator('[data-testid=email_confirm-error]');
+  await confirmError.filter({ hasText: /differ/ }).waitFor();
+  assert.match(await page.locator('[data-testid=password-error]').innerText(), /\S/);
+  assert.equal(await page.locator('#field-email_confirm').getAttribute('aria-invalid'), 'true');
+  // The message is tied to its field for screen readers.
+  assert.match(await page.locator('#field-email_confirm').getAttribute('aria-describedby'), /field-email_confirm-error/);
+  // A required field is marked with a red star.
+  const star = await page.locator('label[for=field-email]').evaluate((label) =>
+    getComputedStyle(label, '::after').content);
+  assert.match(star, /\*/);
+  await shots('account-join-errors');
+
+  await page.locator('#field-email_confirm').fill(MEMBER);
+  await page.locator('#field-password').fill(MEMBER_PASSWORD);
+  await page.locator('#field-password_confirm').fill(MEMBER_PASSWORD);
+  await page.locator('[data-testid=join-submit]').click();
+  await page.locator('[data-testid=current-user-email]').filter({ hasText: MEMBER }).waitFor();
+});
+
+test('the Account Settings menu lists the loaded plugins\' member pages and opens them', async () => {
+  const greetings = page.locator('[data-testid=menu-hello-greetings]');
+  await greetings.waitFor();
+  assert.equal(await page.locator('#menu-title').innerText(), 'Account Settings');
+  await greetings.click();
+  await page.locator('[data-testid=page][data-page="hello/greetings"]').filter({ hasText: /Hello/ }).waitFor();
+  assert.equal(await greetings.getAttribute('aria-current'), 'page');
+  await shots('account-menu');
+
+  // A page no loaded plugin offers says so.
+  await page.goto(`${base}/account/#/nope/none`);
+  await page.locator('[data-testid=page-missing]').waitFor();
+});
+
+test('sign out, a wrong password, then signing in again', async () => {
+  await page.goto(`${base}/account/#/hello/greetings`);
+  await page.locator('[data-testid=signout]').click();
+  await page.waitForURL(/#\/credentials\/sign-in$/);
+  assert.equal(await page.locator('[data-testid=current-user]').isHidden(), true);
+
+  // Going to a member page while signed out comes back to it after signing in.
+  await page.goto(`${base}/account/#/hello/greetings`);
+  await page.waitForURL(/#\/credentials\/sign-in$/);
+  await page.locator('#field-email').fill(MEMBER);
+  await page.locator('#field-password').fill('not my password');
+  await page.locator('[data-testid=signin-submit]').click();
+  await page.locator('[data-testid=signin-message]').filter({ hasText: /wrong/ }).waitFor();
+  await shots('account-sign-in-wrong');
+
+  await page.locator('#field-password').fill(MEMBER_PASSWORD);
+  await page.locator('[data-testid=signin-submit]').click();
+  await page.waitForURL(/#\/hello\/greetings$/);
+  await page.locator('[data-testid=current-user-email]').filter({ hasText: MEMBER }).waitFor();
+});
+
+test('the pages keep to the Content-Security-Policy and raise no script error', async () => {
+  const res = await page.request.get(`${base}/account/`);
+  const csp = res.headers()['content-security-policy'];
+  assert.match(csp, /default-src 'self'/);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+  assert.deepEqual(pageErrors, []);
+});

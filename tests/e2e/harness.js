@@ -1,0 +1,75 @@
+// What the browser tests share: a real memberd on a free loopback port and
+// a temporary data directory, Debian's Chromium driven by playwright-core,
+// page errors collected, screenshots saved under MEMBERD_E2E_ARTIFACTS.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const ADMIN = 'admin@memberd.local';
+export const PASSWORD = 'console test password';
+
+const need = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set (run through ctest)`);
+  return value;
+};
+
+// Starts memberd with `plugins` enabled; resolves to {base, stop}.
+export async function startDaemon(plugins) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'memberd-e2e-'));
+  const daemon = spawn(need('MEMBERD_BINARY'), [
+    '--set', 'http.listen=127.0.0.1:0', '--set', `data_dir=${dir}`,
+    '--set', `socket.path=${dir}/memberd.sock`, '--set', `database.url=sqlite:${dir}/memberd.db`,
+    '--set', `plugins.dir=${need('MEMBERD_PLUGINS_DIR')}`, '--set', `plugins.enabled=[${plugins.join(',')}]`,
+    '--set', 'passwords.argon2_memory_kib=8192', '--set', 'passwords.argon2_iterations=1',
+  ], { env: { ...process.env, MEMBERD_ADMIN_PASSWORD: PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  daemon.stdout.on('data', (d) => { output += d; });
+  daemon.stderr.on('data', (d) => { output += d; });
+  const stop = async () => {
+    if (daemon.exitCode === null) {
+      daemon.kill('SIGTERM');
+      await new Promise((r) => daemon.once('exit', r));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  for (let i = 0; i < 300; i++) {
+    const m = output.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    if (m) return { base: m[1], stop, dir };
+    if (daemon.exitCode !== null) {
+      await stop();
+      throw new Error(`memberd exited:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await stop();
+  throw new Error(`memberd did not start:\n${output}`);
+}
+
+// Chromium and one page at 1280x800. `errors` collects script errors and
+// anything logged as an error except failed resources (401s and 422s are
+// part of the flows; the browser logs each as one).
+export async function openBrowser() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+  });
+  return { browser, page, errors };
+}
+
+// Saves a full-page screenshot as <name>.png when artifacts are kept.
+export async function screenshot(page, name) {
+  const artifacts = process.env.MEMBERD_E2E_ARTIFACTS;
+  if (!artifacts) return;
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+}
