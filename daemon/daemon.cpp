@@ -250,6 +250,7 @@ void Daemon::announce(int port) {
                {"plugins", std::to_string(c.plugins.enabled.size())}});
   if (!where.empty()) {
     std::cout << "memberd: listening on " << where << "\n";
+    std::cout << "memberd: members' Account Settings at " << where << "/account/\n";
     if (c.console.enabled) std::cout << "memberd: console at " << where << "/console/\n";
   }
   std::cout.flush();

@@ -134,6 +134,18 @@ async function loadEntries() {
   state.entries = result.ok && result.data && Array.isArray(result.data.account) ? result.data.account : [];
 }
 
+// "#/<plugin>/<id>?<query>": the page, and the parameters an emailed
+// link carries (a token stays in the fragment, which is never sent to a
+// server or in a Referer).
+function parseHash() {
+  const raw = location.hash.replace(/^#\/?/, '');
+  const q = raw.indexOf('?');
+  const [plugin, id] = (q < 0 ? raw : raw.slice(0, q)).split('/').map((part) => {
+    try { return decodeURIComponent(part); } catch { return part; }
+  });
+  return { plugin, id, params: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)) };
+}
+
 const hashOf = (entry) => `#/${encodeURIComponent(entry.plugin)}/${encodeURIComponent(entry.id)}`;
 const menuEntries = () => state.entries.filter((entry) => entry.menu);
 const signInEntry = () => state.entries.find((entry) => entry.id === 'sign-in' && entry.access === 'anyone');
@@ -160,6 +172,13 @@ const kit = {
   },
   hashOf,
   entry: (plugin, id) => state.entries.find((e) => e.plugin === plugin && e.id === id),
+  // The page's parameters from its address (?token=... of an emailed link).
+  params: () => parseHash().params,
+  // Takes the parameters out of the address bar and history once read.
+  forgetParams() {
+    const { plugin, id } = parseHash();
+    history.replaceState(null, '', `#/${encodeURIComponent(plugin)}/${encodeURIComponent(id)}`);
+  },
 };
 
 function renderChrome(current) {
@@ -188,9 +207,7 @@ async function route() {
   // Read on every navigation: a swapped plugin's page is a new module URL.
   await loadEntries();
   if (turn !== state.navigation) return;
-  const [plugin, id] = location.hash.replace(/^#\/?/, '').split('/').map((part) => {
-    try { return decodeURIComponent(part); } catch { return part; }
-  });
+  const { plugin, id } = parseHash();
   const entry = state.entries.find((e) => e.plugin === plugin && e.id === id);
   const home = state.session ? menuEntries()[0] : signInEntry();
   if (!entry) {

@@ -54,7 +54,7 @@ Response change_email(Context& ctx, const Request& req) {
   auto token = ctx.tokens.issue(work, TokenKind::verify_email, caller.member_id,
                                 ctx.settings.verification_token_lifetime, new_email, caller.session_id);
   if (!token) return refusal_problem(token.failure());
-  MEMBERD_TRY(mail_verify_new_email(ctx.host, work, new_email, ctx.settings.link_base + "/verify-email?token=" + *token,
+  MEMBERD_TRY(mail_verify_new_email(ctx.host, work, new_email, ctx.settings.link_base + "/#/credentials/verify-email?token=" + *token,
                                     ctx.settings.verification_token_lifetime));
   MEMBERD_TRY(mail_email_change_requested(ctx.host, work, caller.email, new_email, std::string(req.client_ip())));
   event["new_email"] = new_email;

@@ -32,6 +32,13 @@ class CredentialsPlugin final : public Plugin {
     host.add_ui_files(ui::files());
     host.add_ui({UiShell::account, "sign-in", "Sign in", 1, Access::anyone, "sign-in.js", {}, false});
     host.add_ui({UiShell::account, "join", "Join", 2, Access::anyone, "join.js", {}, false});
+    host.add_ui({UiShell::account, "forgot-password", "Forgotten password", 3, Access::anyone, "forgot-password.js", {},
+                 false});
+    // The landing pages of the links this plugin mails.
+    host.add_ui({UiShell::account, "reset-password", "Choose a new password", 4, Access::anyone, "reset-password.js",
+                 {}, false});
+    host.add_ui({UiShell::account, "verify-email", "Confirm your new email address", 5, Access::anyone,
+                 "verify-email.js", {}, false});
     host.logger().info("credentials started", {{"questions", std::to_string(context_->settings.questions.size())}});
   }
 

@@ -49,7 +49,7 @@ Response request_reset(Context& ctx, const Request& req) {
   if (!tx) return refusal_problem(tx.failure());
   auto token = ctx.tokens.issue(work, TokenKind::reset, member->member_id, ctx.settings.reset_token_lifetime);
   if (!token) return refusal_problem(token.failure());
-  MEMBERD_TRY(mail_reset_link(ctx.host, work, member->email, ctx.settings.link_base + "/reset-password?token=" + *token,
+  MEMBERD_TRY(mail_reset_link(ctx.host, work, member->email, ctx.settings.link_base + "/#/credentials/reset-password?token=" + *token,
                               ctx.settings.reset_token_lifetime));
   MEMBERD_TRY(ctx.host.events().publish(work, "password.reset_requested", audit(req, member->member_id)));
   MEMBERD_TRY(tx->commit());

@@ -63,7 +63,7 @@ std::vector<ConfigKey> config_schema() {
       {"reset_token_lifetime", ConfigType::duration, "30m", "How long a password-reset link works"},
       {"verification_token_lifetime", ConfigType::duration, "24h", "How long an email-verification link works"},
       {"link_base", ConfigType::string, "\"\"",
-       "Base of the links in mail (the marketplace's account pages); empty: the daemon's public URL + /account"},
+       "Base of the links in mail, which append /#/credentials/<page>?token=...; empty: the daemon's public URL + /account (the member shell)"},
       {"address_failures_per_minute", ConfigType::integer, "20",
        "Failed sign-ins allowed per client network (IPv4 address or IPv6 /64) per minute", positive},
       {"resets_per_account_per_hour", ConfigType::integer, "3",

@@ -3,10 +3,11 @@
 // hello's member page), the menu from GET /api/v1/ui.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowser, screenshot, startDaemon } from './harness.js';
+import { mailedLink, openBrowser, screenshot, startDaemon } from './harness.js';
 
 const MEMBER = 'buyer@example.com';
 const MEMBER_PASSWORD = 'a quiet harbour at dawn';
+const NEW_PASSWORD = 'lanterns over the salt marsh';
 
 let daemon, base, browser, page, pageErrors;
 
@@ -97,6 +98,40 @@ test('sign out, a wrong password, then signing in again', async () => {
   await page.locator('#field-password').fill(MEMBER_PASSWORD);
   await page.locator('[data-testid=signin-submit]').click();
   await page.waitForURL(/#\/hello\/greetings$/);
+  await page.locator('[data-testid=current-user-email]').filter({ hasText: MEMBER }).waitFor();
+});
+
+test('forgotten password: the emailed link opens the reset page, and the new password signs in', async () => {
+  await page.locator('[data-testid=signout]').click();
+  await page.waitForURL(/#\/credentials\/sign-in$/);
+  await page.getByRole('link', { name: 'Forgotten your password?' }).click();
+  await page.locator('#field-email').fill(MEMBER);
+  await page.locator('[data-testid=forgot-submit]').click();
+  await page.locator('[data-testid=forgot-message]').filter({ hasText: /on its way/ }).waitFor();
+  await shots('account-forgot-password');
+
+  const link = await mailedLink(daemon.dir, MEMBER, '#/credentials/reset-password?token=');
+  await page.goto(`${base}${link}`);
+  await page.locator('#reset-form').waitFor();
+  // The token left the address bar once the page had it.
+  assert.doesNotMatch(page.url(), /token=/);
+  await page.locator('#field-new_password').fill(NEW_PASSWORD);
+  await page.locator('#field-new_password_confirm').fill('not the same');
+  await page.locator('[data-testid=reset-submit]').click();
+  await page.locator('[data-testid=new_password_confirm-error]').filter({ hasText: /differ/ }).waitFor();
+  await shots('account-reset-password');
+  await page.locator('#field-new_password_confirm').fill(NEW_PASSWORD);
+  await page.locator('[data-testid=reset-submit]').click();
+  await page.locator('[data-testid=reset-done]').waitFor();
+
+  // The link works once.
+  await page.goto(`${base}${link}`);
+  await page.locator('[data-testid=reset-dead]').waitFor();
+
+  await page.goto(`${base}/account/#/credentials/sign-in`);
+  await page.locator('#field-email').fill(MEMBER);
+  await page.locator('#field-password').fill(NEW_PASSWORD);
+  await page.locator('[data-testid=signin-submit]').click();
   await page.locator('[data-testid=current-user-email]').filter({ hasText: MEMBER }).waitFor();
 });
 

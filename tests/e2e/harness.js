@@ -2,7 +2,7 @@
 // a temporary data directory, Debian's Chromium driven by playwright-core,
 // page errors collected, screenshots saved under MEMBERD_E2E_ARTIFACTS.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, mkdirSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -72,4 +72,27 @@ export async function screenshot(page, name) {
   if (!artifacts) return;
   mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+}
+
+// The first link in a mail to `to` under `dir`/mail/ whose address has
+// `marker` ("#/credentials/reset-password?token="), waiting up to 10 s for
+// the mail loop to write it. Resolves to the part from "/account/" on, for
+// the test's own base URL.
+export async function mailedLink(dir, to, marker) {
+  const mailDir = path.join(dir, 'mail');
+  for (let i = 0; i < 200; i++) {
+    if (existsSync(mailDir)) {
+      for (const name of readdirSync(mailDir).filter((n) => n.endsWith('.eml'))) {
+        const eml = readFileSync(path.join(mailDir, name), 'utf8');
+        if (!eml.includes(`To: ${to}`)) continue;
+        const at = eml.indexOf(marker);
+        if (at < 0) continue;
+        const start = eml.lastIndexOf('/account/', at);
+        const end = eml.slice(at + marker.length).search(/[^A-Za-z0-9_-]/);
+        return eml.slice(start, at + marker.length + end);
+      }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no mail to ${to} with ${marker}`);
 }

@@ -10,7 +10,10 @@ export async function render(root, kit) {
     field({ name: 'password', label: 'Password', type: 'password', required: true, autocomplete: 'current-password' }),
     message, submit);
   const join = kit.entry('credentials', 'join');
-  root.append(form, join ? el('p', {}, 'New here? ', el('a', { href: kit.hashOf(join), text: 'Join now' })) : null);
+  const forgot = kit.entry('credentials', 'forgot-password');
+  root.append(form,
+    forgot ? el('p', {}, el('a', { href: kit.hashOf(forgot), text: 'Forgotten your password?' })) : null,
+    join ? el('p', {}, 'New here? ', el('a', { href: kit.hashOf(join), text: 'Join now' })) : null);
   form.elements.namedItem('email').setAttribute('data-autofocus', '');
 
   form.addEventListener('submit', async (event) => {

@@ -1,0 +1,21 @@
+// The landing page of the link sent to a new email address.
+import { problemSentence } from './messages.js';
+
+export async function render(root, kit) {
+  const { el, api } = kit;
+  const token = kit.params().get('token') || '';
+  kit.forgetParams();
+  const result = token
+    ? await api('POST', `/api/v1/email-verifications/${encodeURIComponent(token)}`)
+    : { ok: false, status: 404 };
+  if (result.ok) {
+    const email = result.data && result.data.email;
+    root.append(el('p', { class: 'form-message ok', role: 'status', 'data-testid': 'verify-done',
+      text: email ? `Done: ${email} is now your account's email address.` : "Done: your account's email address is changed." }));
+    return;
+  }
+  root.append(el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'verify-failed',
+    text: result.status === 404 || result.status === 410
+      ? 'This link does not work any more: it was used already, it is too old, or a newer one was sent.'
+      : problemSentence(result) }));
+}
