@@ -262,6 +262,7 @@ async function signOut() {
   const result = await api('DELETE', '/api/v1/session');
   if (!result.ok && result.status !== 401) return showBanner(result.problem);
   state.session = null;
+  renderChrome(null);
   announce('You are signed out.');
   const signIn = signInEntry();
   go(signIn ? hashOf(signIn) : '#/');

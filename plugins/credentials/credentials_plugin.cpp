@@ -34,6 +34,12 @@ class CredentialsPlugin final : public Plugin {
     host.add_ui({UiShell::account, "join", "Join", 2, Access::anyone, "join.js", {}, false});
     host.add_ui({UiShell::account, "forgot-password", "Forgotten password", 3, Access::anyone, "forgot-password.js", {},
                  false});
+    // The member's pages, in the seed's order (photo 10 and profile 20 come
+    // from their plugins; security level 60, email service 70).
+    host.add_ui({UiShell::account, "change-email", "Change Email Address", 30, Access::member, "change-email.js"});
+    host.add_ui({UiShell::account, "change-password", "Change Password", 40, Access::member, "change-password.js"});
+    host.add_ui({UiShell::account, "security-question", "Set a Security Question", 50, Access::member,
+                 "security-question.js"});
     // The landing pages of the links this plugin mails.
     host.add_ui({UiShell::account, "reset-password", "Choose a new password", 4, Access::anyone, "reset-password.js",
                  {}, false});

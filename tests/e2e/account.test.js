@@ -8,6 +8,9 @@ import { mailedLink, openBrowser, screenshot, startDaemon } from './harness.js';
 const MEMBER = 'buyer@example.com';
 const MEMBER_PASSWORD = 'a quiet harbour at dawn';
 const NEW_PASSWORD = 'lanterns over the salt marsh';
+const THIRD_PASSWORD = 'seven kites above the dunes';
+const NEW_EMAIL = 'buyer.new@example.com';
+const ANSWER = 'Grandma Ruth';
 
 let daemon, base, browser, page, pageErrors;
 
@@ -70,6 +73,9 @@ test('the Account Settings menu lists the loaded plugins\' member pages and open
   const greetings = page.locator('[data-testid=menu-hello-greetings]');
   await greetings.waitFor();
   assert.equal(await page.locator('#menu-title').innerText(), 'Account Settings');
+  // The seed's order, from each page's declared order.
+  assert.deepEqual(await page.locator('#menu-list a').allInnerTexts(),
+    ['Change Email Address', 'Change Password', 'Set a Security Question', 'Greetings']);
   await greetings.click();
   await page.locator('[data-testid=page][data-page="hello/greetings"]').filter({ hasText: /Hello/ }).waitFor();
   assert.equal(await greetings.getAttribute('aria-current'), 'page');
@@ -84,7 +90,8 @@ test('sign out, a wrong password, then signing in again', async () => {
   await page.goto(`${base}/account/#/hello/greetings`);
   await page.locator('[data-testid=signout]').click();
   await page.waitForURL(/#\/credentials\/sign-in$/);
-  assert.equal(await page.locator('[data-testid=current-user]').isHidden(), true);
+  await page.locator('[data-testid=current-user]').waitFor({ state: 'hidden' });
+  assert.equal(await page.locator('#menu').isHidden(), true);
 
   // Going to a member page while signed out comes back to it after signing in.
   await page.goto(`${base}/account/#/hello/greetings`);
@@ -133,6 +140,77 @@ test('forgotten password: the emailed link opens the reset page, and the new pas
   await page.locator('#field-password').fill(NEW_PASSWORD);
   await page.locator('[data-testid=signin-submit]').click();
   await page.locator('[data-testid=current-user-email]').filter({ hasText: MEMBER }).waitFor();
+});
+
+test('Change Password without a question: guided to set one, then back, through the question', async () => {
+  await page.locator('[data-testid=menu-credentials-change-password]').click();
+  await page.locator('[data-testid=question-guide]').waitFor();
+  await shots('account-change-password-guide');
+  await page.locator('[data-testid=question-guide-link]').click();
+  await page.locator('#question-form').waitFor();
+  await page.locator('#field-question_id').selectOption({ index: 1 });
+  await page.locator('#field-answer').fill(ANSWER);
+  await page.locator('#field-current_password').fill('not my password');
+  await page.locator('[data-testid=question-submit]').click();
+  await page.locator('[data-testid=current_password-error]').filter({ hasText: /not your current password/ }).waitFor();
+  await shots('account-security-question');
+  await page.locator('#field-current_password').fill(NEW_PASSWORD);
+  await page.locator('[data-testid=question-submit]').click();
+
+  // Back where the member was going: the step-up asks the new question.
+  await page.waitForURL(/#\/credentials\/change-password$/);
+  await page.locator('#stepup-form').waitFor();
+  const question = await page.locator('#field-question_id').count();
+  assert.equal(question, 0);
+  await page.locator('#field-current_password').fill(NEW_PASSWORD);
+  await page.locator('#field-answer').fill('a wrong answer');
+  await page.locator('[data-testid=stepup-submit]').click();
+  await page.locator('[data-testid=answer-error]').filter({ hasText: /not right.*attempts? left/ }).waitFor();
+  await shots('account-step-up-wrong-answer');
+  // Answers are compared without case or spacing.
+  await page.locator('#field-answer').fill('  grandma   RUTH ');
+  await page.locator('[data-testid=stepup-submit]').click();
+
+  await page.locator('#password-form').waitFor();
+  await page.locator('#field-new_password').fill('password');
+  await page.locator('#field-new_password_confirm').fill('password');
+  await page.locator('[data-testid=password-submit]').click();
+  await page.locator('[data-testid=new_password-error]').filter({ hasText: /\S/ }).waitFor();
+  await shots('account-change-password-weak');
+  await page.locator('#field-new_password').fill(THIRD_PASSWORD);
+  await page.locator('#field-new_password_confirm').fill(THIRD_PASSWORD);
+  await page.locator('[data-testid=password-submit]').click();
+  await page.locator('[data-testid=password-done]').waitFor();
+});
+
+test('Change Email Address through the question; the mailed link makes it the account\'s email', async () => {
+  await page.locator('[data-testid=menu-credentials-change-email]').click();
+  await page.locator('#stepup-form').waitFor();
+  await page.locator('#field-current_password').fill(THIRD_PASSWORD);
+  await page.locator('#field-answer').fill(ANSWER);
+  await page.locator('[data-testid=stepup-submit]').click();
+  await page.locator('#email-form').waitFor();
+  await page.locator('#field-new_email').fill(NEW_EMAIL);
+  await page.locator('#field-new_email_confirm').fill('buyer.other@example.com');
+  await page.locator('[data-testid=email-submit]').click();
+  await page.locator('[data-testid=new_email_confirm-error]').filter({ hasText: /\S/ }).waitFor();
+  await page.locator('#field-new_email_confirm').fill(NEW_EMAIL);
+  await page.locator('[data-testid=email-submit]').click();
+  await page.locator('[data-testid=email-done]').filter({ hasText: NEW_EMAIL }).waitFor();
+  await shots('account-change-email-sent');
+
+  const link = await mailedLink(daemon.dir, NEW_EMAIL, '#/credentials/verify-email?token=');
+  await page.goto(`${base}${link}`);
+  await page.locator('[data-testid=verify-done]').filter({ hasText: NEW_EMAIL }).waitFor();
+  assert.doesNotMatch(page.url(), /token=/);
+
+  await page.goto(`${base}/account/`);
+  await page.locator('[data-testid=signout]').click();
+  await page.waitForURL(/#\/credentials\/sign-in$/);
+  await page.locator('#field-email').fill(NEW_EMAIL);
+  await page.locator('#field-password').fill(THIRD_PASSWORD);
+  await page.locator('[data-testid=signin-submit]').click();
+  await page.locator('[data-testid=current-user-email]').filter({ hasText: NEW_EMAIL }).waitFor();
 });
 
 test('the pages keep to the Content-Security-Policy and raise no script error', async () => {

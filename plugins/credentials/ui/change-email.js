@@ -1,0 +1,51 @@
+// Change Email Address: the security question (after the current
+// password), then the new address twice; it takes effect once the link
+// mailed to it is opened.
+import { problemSentence } from './messages.js';
+import { currentQuestion, guideToQuestion, privileged, stepUp } from './step-up.js';
+
+export async function render(root, kit) {
+  const { el, field, api } = kit;
+  const question = await currentQuestion(kit);
+  if (!question) return guideToQuestion(root, kit, 'change your email address', 'change-email');
+  root.append(el('p', { 'data-testid': 'email-current' }, el('strong', { text: 'Your email address: ' }),
+    String(kit.session()?.email || '')));
+  if (!privileged(kit)) await stepUp(root, kit, question);
+
+  const message = el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'email-message' });
+  const submit = el('button', { type: 'submit', class: 'primary', 'data-testid': 'email-submit', text: 'Change my email address' });
+  const form = el('form', { id: 'email-form', class: 'card narrow-form', novalidate: true },
+    el('p', { class: 'hint', text: 'Fields marked with a red star are required.' }),
+    field({ name: 'new_email', label: 'New email address', type: 'email', required: true, autocomplete: 'email' }),
+    field({ name: 'new_email_confirm', label: 'New email address again', type: 'email', required: true,
+      autocomplete: 'email' }),
+    message, submit);
+  root.append(form);
+  form.elements.namedItem('new_email').focus();
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    kit.clearFieldErrors(form);
+    message.textContent = '';
+    submit.disabled = true;
+    const result = await api('PUT', '/api/v1/me/email', { body: {
+      new_email: form.elements.namedItem('new_email').value,
+      new_email_confirm: form.elements.namedItem('new_email_confirm').value,
+    } });
+    submit.disabled = false;
+    if (result.ok) {
+      const pending = result.data && (result.data.pending_email || result.data.email);
+      form.replaceWith(el('p', { class: 'form-message ok', role: 'status', 'data-testid': 'email-done',
+        text: result.status === 202
+          ? `We sent a link to ${pending}. Open it to make it your account's email address; until then your current address stays.`
+          : `Your email address is now ${pending}.` }));
+      return;
+    }
+    if ((result.status === 422 || result.status === 409) && kit.showFieldErrors(form, result.problem)) return;
+    if (result.status === 403) {
+      message.textContent = 'For your security, confirm it is you again.';
+      return kit.go(kit.hashOf(kit.entry('credentials', 'change-email')));
+    }
+    message.textContent = problemSentence(result);
+  });
+}

@@ -1,0 +1,74 @@
+// Set a Security Question: one question from the drop-down and a personal
+// answer. Setting the first one needs the current password; replacing one
+// needs the step-up as well. Reached from a change page, it goes back there
+// once the question is set (?then=<page id>).
+import { problemSentence } from './messages.js';
+import { currentQuestion, privileged, stepUp } from './step-up.js';
+
+export async function render(root, kit) {
+  const { el, field, api } = kit;
+  const then = kit.params().get('then');
+  const catalogue = await api('GET', '/api/v1/security-questions');
+  const questions = catalogue.ok && Array.isArray(catalogue.data) ? catalogue.data : [];
+  const existing = await currentQuestion(kit);
+  if (existing) {
+    root.append(el('p', { 'data-testid': 'question-current' }, el('strong', { text: 'Your security question: ' }),
+      existing.text));
+    if (!privileged(kit)) await stepUp(root, kit, existing);
+  } else if (then) {
+    root.append(el('p', { class: 'hint', 'data-testid': 'question-why',
+      text: 'Choose a question and set your own answer; then you can go on with what you were doing.' }));
+  }
+
+  const message = el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'question-message' });
+  const submit = el('button', { type: 'submit', class: 'primary', 'data-testid': 'question-submit',
+    text: existing ? 'Replace my question' : 'Save my question' });
+  const select = el('select', { id: 'field-question_id', name: 'question_id', required: true,
+    'aria-describedby': 'field-question_id-error' },
+    el('option', { value: '', text: 'Choose a question…' }),
+    questions.map((q) => el('option', { value: q.id, text: q.text })));
+  const form = el('form', { id: 'question-form', class: 'card narrow-form', novalidate: true },
+    el('p', { class: 'hint', text: 'Fields marked with a red star are required.' }),
+    el('div', { class: 'field' },
+      el('label', { for: 'field-question_id', class: 'required', text: 'Security question' }),
+      select,
+      el('p', { class: 'field-error', id: 'field-question_id-error', 'data-error-for': 'question_id',
+        'data-testid': 'question_id-error' })),
+    field({ name: 'answer', label: 'Your answer', required: true, autocomplete: 'off',
+      hint: 'Something only you know and will remember as you typed it; capitals and spaces do not matter.' }),
+    field({ name: 'current_password', label: 'Current password', type: 'password', required: true,
+      autocomplete: 'current-password' }),
+    message, submit);
+  root.append(form);
+  select.setAttribute('data-autofocus', '');
+  select.focus();
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    kit.clearFieldErrors(form);
+    message.textContent = '';
+    submit.disabled = true;
+    const result = await api('PUT', '/api/v1/me/security-question', { body: {
+      question_id: select.value,
+      answer: form.elements.namedItem('answer').value,
+      current_password: form.elements.namedItem('current_password').value,
+    } });
+    submit.disabled = false;
+    if (result.ok) {
+      kit.announce('Your security question is set.');
+      const next = then && kit.entry('credentials', then);
+      if (next) return kit.go(kit.hashOf(next));
+      root.replaceChildren(el('p', { class: 'form-message ok', role: 'status', 'data-testid': 'question-done',
+        text: 'Your security question is set. We will ask it before important changes.' }));
+      return;
+    }
+    if (result.status === 403 && String(result.problem?.type || '').endsWith(':wrong_password')) {
+      const left = result.problem.attempts_left;
+      kit.showFieldErrors(form, { errors: { current_password: 'That is not your current password.' +
+        (Number.isInteger(left) ? ` ${left} ${left === 1 ? 'attempt' : 'attempts'} left.` : '') } });
+      return;
+    }
+    if (result.status === 422 && kit.showFieldErrors(form, result.problem)) return;
+    message.textContent = problemSentence(result);
+  });
+}

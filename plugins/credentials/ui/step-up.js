@@ -1,0 +1,78 @@
+// What the change pages share: the security question that gates them, the
+// guidance to set one first, and the step-up (the current password, then
+// the answer) before a change (POST /api/v1/me/step-up).
+import { problemSentence } from './messages.js';
+
+// The member's question {question_id, text}, or null when none is set.
+export async function currentQuestion(kit) {
+  const result = await kit.api('GET', '/api/v1/me/security-question');
+  return result.ok ? result.data : null;
+}
+
+// Whether the session passed a step-up recently enough to change things.
+export function privileged(kit) {
+  const until = Date.parse(kit.session()?.privileged_until || '');
+  return Number.isFinite(until) && until > Date.now() + 5000;
+}
+
+// No question yet: say why one is needed and lead to choosing it, then
+// back to `then` (this page's id).
+export function guideToQuestion(root, kit, what, then) {
+  const setter = kit.entry('credentials', 'security-question');
+  root.append(kit.el('div', { class: 'card', 'data-testid': 'question-guide' },
+    kit.el('p', { text: `Before you can ${what}, choose a security question and set your own answer. ` +
+      'We ask it, after your password, whenever something important changes.' }),
+    setter ? kit.el('a', { class: 'button-link', href: `${kit.hashOf(setter)}?then=${encodeURIComponent(then)}`,
+      'data-testid': 'question-guide-link', text: 'Choose a security question' }) : null));
+}
+
+// A 403 for a wrong password or answer, next to its field with the
+// attempts left; true when it was one.
+export function showSecretError(kit, form, result) {
+  if (result.status !== 403) return false;
+  const type = String(result.problem?.type || '');
+  const field = type.endsWith(':wrong_answer') ? 'answer' : type.endsWith(':wrong_password') ? 'current_password' : null;
+  if (!field || !form.elements.namedItem(field)) return false;
+  const left = Number.isInteger(result.problem.attempts_left) ? result.problem.attempts_left : null;
+  const what = field === 'answer' ? 'That answer is not right.' : 'That is not your current password.';
+  const more = left === null ? '' : ` ${left} ${left === 1 ? 'attempt' : 'attempts'} left before the account is locked for a while.`;
+  kit.showFieldErrors(form, { errors: { [field]: what + more } });
+  return true;
+}
+
+// The step-up form; resolves once the member passed it (the session is
+// then allowed to change email or password for a few minutes).
+export function stepUp(root, kit, question) {
+  return new Promise((resolve) => {
+    const message = kit.el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'stepup-message' });
+    const submit = kit.el('button', { type: 'submit', class: 'primary', 'data-testid': 'stepup-submit', text: 'Continue' });
+    const form = kit.el('form', { id: 'stepup-form', class: 'card narrow-form', novalidate: true },
+      kit.el('p', { class: 'hint', text: 'First, confirm it is you. Fields marked with a red star are required.' }),
+      kit.field({ name: 'current_password', label: 'Current password', type: 'password', required: true,
+        autocomplete: 'current-password' }),
+      kit.el('p', { 'data-testid': 'stepup-question' }, kit.el('strong', { text: 'Security question: ' }), question.text),
+      kit.field({ name: 'answer', label: 'Your answer', required: true, autocomplete: 'off' }),
+      message, submit);
+    root.append(form);
+    form.elements.namedItem('current_password').setAttribute('data-autofocus', '');
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      kit.clearFieldErrors(form);
+      message.textContent = '';
+      submit.disabled = true;
+      const result = await kit.api('POST', '/api/v1/me/step-up', { body: {
+        current_password: form.elements.namedItem('current_password').value,
+        answer: form.elements.namedItem('answer').value,
+      } });
+      submit.disabled = false;
+      if (result.ok) {
+        form.remove();
+        resolve();
+        return;
+      }
+      if (showSecretError(kit, form, result)) return;
+      if (result.status === 422 && kit.showFieldErrors(form, result.problem)) return;
+      message.textContent = problemSentence(result);
+    });
+  });
+}
