@@ -46,7 +46,8 @@ TEST_CASE("the shells list each loaded plugin's pages and panels that the caller
   // join pages, the fixture's landing page), in order.
   auto anonymous = listing(daemon);
   CHECK(ids(anonymous["account"]) ==
-        std::vector<std::string>{"credentials/sign-in", "credentials/join", "swapper/landing"});
+        std::vector<std::string>{"credentials/sign-in", "credentials/join", "credentials/forgot-password",
+                                 "credentials/reset-password", "credentials/verify-email", "swapper/landing"});
   CHECK(find(anonymous["account"], "swapper", "landing")["menu"] == false);  // pages for anyone get no menu entry
   CHECK(anonymous["console"].empty());
 
@@ -55,7 +56,10 @@ TEST_CASE("the shells list each loaded plugin's pages and panels that the caller
   auto session = memberd::test::credentials::sign_in(daemon, account);
   auto member = listing(daemon, memberd::test::credentials::bearer(session.token));
   CHECK(ids(member["account"]) ==
-        std::vector<std::string>{"credentials/sign-in", "credentials/join", "swapper/landing", "swapper/page"});
+        std::vector<std::string>{"credentials/sign-in", "credentials/join", "credentials/forgot-password",
+                                 "credentials/reset-password", "credentials/verify-email", "swapper/landing",
+                                 "swapper/page", "credentials/change-email", "credentials/change-password",
+                                 "credentials/security-question"});
   const auto& page = find(member["account"], "swapper", "page");
   CHECK(page["title"] == "A page");
   CHECK(page["order"] == 20);

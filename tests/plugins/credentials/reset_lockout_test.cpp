@@ -151,7 +151,7 @@ TEST_CASE("reset links start with link_base", "[credentials][reset]") {
   std::string eml = wait_for_mail(daemon, "bob@example.com", "reset-password?token=", before);
   std::string token = extract_token(eml, "reset-password");
   REQUIRE(is_token(token));
-  CHECK(eml.find("https://members.example.test/account/reset-password?token=" + token) != std::string::npos);
+  CHECK(eml.find("https://members.example.test/account/#/credentials/reset-password?token=" + token) != std::string::npos);
 }
 
 TEST_CASE("requesting resets never locks the account", "[credentials][reset][lockout]") {
