@@ -8,7 +8,7 @@ import { mailedLink, openBrowser, screenshot, startDaemon } from './harness.js';
 const MEMBER = 'buyer@example.com';
 const MEMBER_PASSWORD = 'a quiet harbour at dawn';
 const NEW_PASSWORD = 'lanterns over the salt marsh';
-const THIRD_PASSWORD = 'seven kites above the dunes';
+const FOURTH_PASSWORD = 'seven kites above the dunes';
 const NEW_EMAIL = 'buyer.new@example.com';
 const ANSWER = 'Grandma Ruth';
 
@@ -108,40 +108,6 @@ test('sign out, a wrong password, then signing in again', async () => {
   await page.locator('[data-testid=current-user-email]').filter({ hasText: MEMBER }).waitFor();
 });
 
-test('forgotten password: the emailed link opens the reset page, and the new password signs in', async () => {
-  await page.locator('[data-testid=signout]').click();
-  await page.waitForURL(/#\/credentials\/sign-in$/);
-  await page.getByRole('link', { name: 'Forgotten your password?' }).click();
-  await page.locator('#field-email').fill(MEMBER);
-  await page.locator('[data-testid=forgot-submit]').click();
-  await page.locator('[data-testid=forgot-message]').filter({ hasText: /on its way/ }).waitFor();
-  await shots('account-forgot-password');
-
-  const link = await mailedLink(daemon.dir, MEMBER, '#/credentials/reset-password?token=');
-  await page.goto(`${base}${link}`);
-  await page.locator('#reset-form').waitFor();
-  // The token left the address bar once the page had it.
-  assert.doesNotMatch(page.url(), /token=/);
-  await page.locator('#field-new_password').fill(NEW_PASSWORD);
-  await page.locator('#field-new_password_confirm').fill('not the same');
-  await page.locator('[data-testid=reset-submit]').click();
-  await page.locator('[data-testid=new_password_confirm-error]').filter({ hasText: /differ/ }).waitFor();
-  await shots('account-reset-password');
-  await page.locator('#field-new_password_confirm').fill(NEW_PASSWORD);
-  await page.locator('[data-testid=reset-submit]').click();
-  await page.locator('[data-testid=reset-done]').waitFor();
-
-  // The link works once.
-  await page.goto(`${base}${link}`);
-  await page.locator('[data-testid=reset-dead]').waitFor();
-
-  await page.goto(`${base}/account/#/credentials/sign-in`);
-  await page.locator('#field-email').fill(MEMBER);
-  await page.locator('#field-password').fill(NEW_PASSWORD);
-  await page.locator('[data-testid=signin-submit]').click();
-  await page.locator('[data-testid=current-user-email]').filter({ hasText: MEMBER }).waitFor();
-});
-
 test('Change Password without a question: guided to set one, then back, through the question', async () => {
   await page.locator('[data-testid=menu-credentials-change-password]').click();
   await page.locator('[data-testid=question-guide]').waitFor();
@@ -154,7 +120,7 @@ test('Change Password without a question: guided to set one, then back, through 
   await page.locator('[data-testid=question-submit]').click();
   await page.locator('[data-testid=current_password-error]').filter({ hasText: /not your current password/ }).waitFor();
   await shots('account-security-question');
-  await page.locator('#field-current_password').fill(NEW_PASSWORD);
+  await page.locator('#field-current_password').fill(MEMBER_PASSWORD);
   await page.locator('[data-testid=question-submit]').click();
 
   // Back where the member was going: the step-up asks the new question.
@@ -162,7 +128,7 @@ test('Change Password without a question: guided to set one, then back, through 
   await page.locator('#stepup-form').waitFor();
   const question = await page.locator('#field-question_id').count();
   assert.equal(question, 0);
-  await page.locator('#field-current_password').fill(NEW_PASSWORD);
+  await page.locator('#field-current_password').fill(MEMBER_PASSWORD);
   await page.locator('#field-answer').fill('a wrong answer');
   await page.locator('[data-testid=stepup-submit]').click();
   await page.locator('[data-testid=answer-error]').filter({ hasText: /not right.*attempts? left/ }).waitFor();
@@ -177,8 +143,8 @@ test('Change Password without a question: guided to set one, then back, through 
   await page.locator('[data-testid=password-submit]').click();
   await page.locator('[data-testid=new_password-error]').filter({ hasText: /\S/ }).waitFor();
   await shots('account-change-password-weak');
-  await page.locator('#field-new_password').fill(THIRD_PASSWORD);
-  await page.locator('#field-new_password_confirm').fill(THIRD_PASSWORD);
+  await page.locator('#field-new_password').fill(NEW_PASSWORD);
+  await page.locator('#field-new_password_confirm').fill(NEW_PASSWORD);
   await page.locator('[data-testid=password-submit]').click();
   await page.locator('[data-testid=password-done]').waitFor();
 });
@@ -186,7 +152,7 @@ test('Change Password without a question: guided to set one, then back, through 
 test('Change Email Address through the question; the mailed link makes it the account\'s email', async () => {
   await page.locator('[data-testid=menu-credentials-change-email]').click();
   await page.locator('#stepup-form').waitFor();
-  await page.locator('#field-current_password').fill(THIRD_PASSWORD);
+  await page.locator('#field-current_password').fill(NEW_PASSWORD);
   await page.locator('#field-answer').fill(ANSWER);
   await page.locator('[data-testid=stepup-submit]').click();
   await page.locator('#email-form').waitFor();
@@ -208,7 +174,47 @@ test('Change Email Address through the question; the mailed link makes it the ac
   await page.locator('[data-testid=signout]').click();
   await page.waitForURL(/#\/credentials\/sign-in$/);
   await page.locator('#field-email').fill(NEW_EMAIL);
-  await page.locator('#field-password').fill(THIRD_PASSWORD);
+  await page.locator('#field-password').fill(NEW_PASSWORD);
+  await page.locator('[data-testid=signin-submit]').click();
+  await page.locator('[data-testid=current-user-email]').filter({ hasText: NEW_EMAIL }).waitFor();
+});
+
+test('forgotten password: the emailed link, the security question, then the new password signs in', async () => {
+  await page.locator('[data-testid=signout]').click();
+  await page.waitForURL(/#\/credentials\/sign-in$/);
+  await page.getByRole('link', { name: 'Forgotten your password?' }).click();
+  await page.locator('#field-email').fill(NEW_EMAIL);
+  await page.locator('[data-testid=forgot-submit]').click();
+  await page.locator('[data-testid=forgot-message]').filter({ hasText: /on its way/ }).waitFor();
+  await shots('account-forgot-password');
+
+  const link = await mailedLink(daemon.dir, NEW_EMAIL, '#/credentials/reset-password?token=');
+  await page.goto(`${base}${link}`);
+  await page.locator('#reset-form').waitFor();
+  // The token left the address bar once the page had it.
+  assert.doesNotMatch(page.url(), /token=/);
+  // The question the member set, then a wrong answer: its error, with the attempts left.
+  await page.locator('[data-testid=reset-question]').filter({ hasText: /\?/ }).waitFor();
+  await page.locator('#field-answer').fill('not it');
+  await page.locator('#field-new_password').fill(FOURTH_PASSWORD);
+  await page.locator('#field-new_password_confirm').fill('not the same');
+  await page.locator('[data-testid=reset-submit]').click();
+  await page.locator('[data-testid=new_password_confirm-error]').filter({ hasText: /differ/ }).waitFor();
+  await page.locator('#field-new_password_confirm').fill(FOURTH_PASSWORD);
+  await page.locator('[data-testid=reset-submit]').click();
+  await page.locator('[data-testid=answer-error]').filter({ hasText: /not right.*attempts? left/ }).waitFor();
+  await shots('account-reset-password');
+  await page.locator('#field-answer').fill(ANSWER);
+  await page.locator('[data-testid=reset-submit]').click();
+  await page.locator('[data-testid=reset-done]').waitFor();
+
+  // The link works once.
+  await page.goto(`${base}${link}`);
+  await page.locator('[data-testid=reset-dead]').waitFor();
+
+  await page.goto(`${base}/account/#/credentials/sign-in`);
+  await page.locator('#field-email').fill(NEW_EMAIL);
+  await page.locator('#field-password').fill(FOURTH_PASSWORD);
   await page.locator('[data-testid=signin-submit]').click();
   await page.locator('[data-testid=current-user-email]').filter({ hasText: NEW_EMAIL }).waitFor();
 });
