@@ -40,8 +40,10 @@
 
   const muted = (text) => el('span', { class: 'muted', text });
 
-  function table(headings, rows, props = {}) {
-    return el('div', { class: 'table-wrap' },
+  // The wrapper scrolls sideways on a narrow screen; it takes focus so the
+  // keyboard can scroll it too (axe: scrollable-region-focusable).
+  function table(headings, rows, props = {}, label = 'Table') {
+    return el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': label },
       el('table', props,
         el('thead', {}, el('tr', {}, headings.map((h) => el('th', { scope: 'col', text: h })))),
         el('tbody', {}, rows)));
@@ -327,7 +329,7 @@
       const plugins = Array.isArray(result.data) ? result.data : [];
       if (!plugins.length) return body.replaceChildren(muted('No plugins are enabled.'));
       body.replaceChildren(table(['Plugin', 'State', 'API', 'File', 'Loaded', 'Last error', 'Reload'],
-        plugins.map(row), { id: 'plugins-table' }));
+        plugins.map(row), { id: 'plugins-table' }, 'Plugins'));
       if (focusName) {
         const match = [...body.querySelectorAll('[data-testid="plugin-row"]')].find((tr) => tr.dataset.plugin === focusName);
         if (match) match.querySelector('button').focus();
@@ -517,7 +519,7 @@
               el('td', {}, timeEl(s.created_at)), el('td', {}, timeEl(s.last_seen_at)),
               el('td', { class: 'mono', text: str(s.ip) }),
               el('td', { class: 'ua', title: str(s.user_agent), text: str(s.user_agent) || '—' }))),
-          { id: 'sessions-table' })
+          { id: 'sessions-table' }, 'Sessions')
           : muted('No active sessions.'));
     }
 

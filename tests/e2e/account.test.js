@@ -3,7 +3,7 @@
 // hello's member page), the menu from GET /api/v1/ui.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mailedLink, openBrowser, screenshot, startDaemon } from './harness.js';
+import { accessibilityProblems, mailedLink, openBrowser, screenshot, startDaemon } from './harness.js';
 
 const MEMBER = 'buyer@example.com';
 const MEMBER_PASSWORD = 'a quiet harbour at dawn';
@@ -26,11 +26,15 @@ after(async () => {
   await daemon?.stop();
 });
 
-// Screenshots of the current page on a desktop and on a phone.
+// Every page shown gets: screenshots on a desktop and on a phone, and
+// axe-core's check at both widths (no serious or critical violation).
+const a11y = [];
 async function shots(name) {
   await screenshot(page, `${name}-1280`);
+  a11y.push(...(await accessibilityProblems(page)).map((p) => `${name} @1280: ${p}`));
   await page.setViewportSize({ width: 360, height: 740 });
   await screenshot(page, `${name}-360`);
+  a11y.push(...(await accessibilityProblems(page)).map((p) => `${name} @360: ${p}`));
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
@@ -225,4 +229,8 @@ test('the pages keep to the Content-Security-Policy and raise no script error', 
   assert.match(csp, /default-src 'self'/);
   assert.doesNotMatch(csp, /unsafe-inline/);
   assert.deepEqual(pageErrors, []);
+});
+
+test('no page has a serious or critical accessibility violation (axe-core)', () => {
+  assert.deepEqual(a11y, []);
 });

@@ -3,9 +3,21 @@
 // loopback port and a temporary data directory.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, PASSWORD, openBrowser, screenshot, startDaemon } from './harness.js';
+import { ADMIN, PASSWORD, accessibilityProblems, openBrowser, screenshot, startDaemon } from './harness.js';
 
 let daemon, base, browser, page, pageErrors;
+
+// axe-core on each console page the tests show, at 1280 and 360 px, with
+// a screenshot of each.
+const a11y = [];
+async function checkPage(name) {
+  for (const width of [1280, 360]) {
+    await page.setViewportSize({ width, height: width === 360 ? 740 : 800 });
+    await screenshot(page, `${name}-${width}`);
+    a11y.push(...(await accessibilityProblems(page)).map((p) => `${name} @${width}: ${p}`));
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
 
 before(async () => {
   daemon = await startDaemon(['hello']);
@@ -21,6 +33,8 @@ after(async () => {
 
 test('sign-in refuses a wrong password and accepts the admin', async () => {
   await page.goto(`${base}/console/`);
+  await page.locator('#signin-form').waitFor();
+  await checkPage('console-sign-in');
   await page.locator('#signin-email').fill(ADMIN);
   await page.locator('#signin-password').fill('not the password');
   await page.locator('[data-testid=signin-submit]').click();
@@ -41,6 +55,7 @@ test('plugins are listed and a reload swaps the plugin', async () => {
   const row = page.locator('[data-testid=plugin-row][data-plugin=hello]');
   await row.waitFor();
   assert.match(await row.locator('[data-testid=plugin-state]').innerText(), /loaded/i);
+  await checkPage('console-plugins');
   await row.locator('[data-testid=plugin-reload]').click();
   const result = row.locator('[data-testid=plugin-reload-result]');
   await result.filter({ hasText: /\S/ }).waitFor();
@@ -54,7 +69,7 @@ test("a plugin's console panel is in the menu, renders its module, and survives 
   const panel = page.locator('[data-testid=plugin-panel][data-plugin=hello]');
   await panel.filter({ hasText: /hello \S+ greets with "Hello"/ }).waitFor();
   assert.equal(await nav.getAttribute('aria-current'), 'page');
-  await screenshot(page, 'console-plugin-panel');
+  await checkPage('console-plugin-panel');
 
   // Reload the plugin while its panel is open, then navigate: it still works.
   await page.locator('[data-testid=nav-plugins]').click();
@@ -98,6 +113,7 @@ test('members: search, details with sessions, create with field errors', async (
   await page.locator('#member-q').press('Enter');
   await page.locator('[data-testid=member-row]').filter({ hasText: ADMIN }).click();
   await page.locator('[data-testid=session-row]').first().waitFor();
+  await checkPage('console-member');
 });
 
 test('signing out returns to the sign-in form and ends the session', async () => {
@@ -106,4 +122,8 @@ test('signing out returns to the sign-in form and ends the session', async () =>
   const res = await page.request.get(`${base}/api/v1/session`);
   assert.equal(res.status(), 401);
   assert.deepEqual(pageErrors, []);
+});
+
+test('no console page has a serious or critical accessibility violation (axe-core)', () => {
+  assert.deepEqual(a11y, []);
 });

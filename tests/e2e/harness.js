@@ -6,6 +6,9 @@ import { mkdtempSync, rmSync, mkdirSync, readdirSync, readFileSync, existsSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 export const ADMIN = 'admin@memberd.local';
 export const PASSWORD = 'console test password';
@@ -95,4 +98,15 @@ export async function mailedLink(dir, to, marker) {
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`no mail to ${to} with ${marker}`);
+}
+
+// axe-core's findings on the current page that are serious or critical,
+// as "rule: target" lines (an empty list passes). Evaluated through the
+// DevTools protocol, so the page's CSP (no inline script) stays as it is.
+export async function accessibilityProblems(page) {
+  await page.evaluate(axeSource);
+  const results = await page.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }));
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${v.help}`));
 }
