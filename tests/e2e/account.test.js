@@ -3,7 +3,7 @@
 // hello's member page), the menu from GET /api/v1/ui.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { accessibilityProblems, mailedLink, openBrowser, screenshot, startDaemon } from './harness.js';
+import { ADMIN, PASSWORD, accessibilityProblems, mailedLink, openBrowser, screenshot, startDaemon } from './harness.js';
 
 const MEMBER = 'buyer@example.com';
 const MEMBER_PASSWORD = 'a quiet harbour at dawn';
@@ -88,6 +88,21 @@ test('the Account Settings menu lists the loaded plugins\' member pages and open
   // A page no loaded plugin offers says so.
   await page.goto(`${base}/account/#/nope/none`);
   await page.locator('[data-testid=page-missing]').waitFor();
+});
+
+test('a member page keeps working when its plugin is hot-swapped while it is open', async () => {
+  await page.locator('[data-testid=menu-hello-greetings]').click();
+  await page.locator('[data-testid=page][data-page="hello/greetings"]').filter({ hasText: /Hello/ }).waitFor();
+  const admin = await fetch(`${base}/api/v1/admin/session`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: ADMIN, password: PASSWORD }) });
+  const { token } = await admin.json();
+  const reload = await fetch(`${base}/api/v1/admin/plugins/hello/reload`, { method: 'POST',
+    headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(reload.status, 200);
+  // The next navigation reads the menu again and loads the page from the new version.
+  await page.locator('[data-testid=menu-credentials-change-email]').click();
+  await page.locator('[data-testid=menu-hello-greetings]').click();
+  await page.locator('[data-testid=page][data-page="hello/greetings"]').filter({ hasText: /Hello/ }).waitFor();
 });
 
 test('sign out, a wrong password, then signing in again', async () => {
@@ -221,6 +236,39 @@ test('forgotten password: the emailed link, the security question, then the new 
   await page.locator('#field-password').fill(FOURTH_PASSWORD);
   await page.locator('[data-testid=signin-submit]').click();
   await page.locator('[data-testid=current-user-email]').filter({ hasText: NEW_EMAIL }).waitFor();
+});
+
+test('wrong answers until the lock: the page says how long it lasts', async () => {
+  // Another member with a question, set up through the API.
+  const email = 'second@example.com';
+  const post = (path, body, token) => fetch(`${base}${path}`, {
+    method: path.includes('security-question') ? 'PUT' : 'POST',
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body) });
+  assert.equal((await post('/api/v1/members', { email, email_confirm: email, password: MEMBER_PASSWORD,
+    password_confirm: MEMBER_PASSWORD })).status, 201);
+  const { token } = await (await post('/api/v1/session', { email, password: MEMBER_PASSWORD })).json();
+  const questions = await (await fetch(`${base}/api/v1/security-questions`)).json();
+  assert.equal((await post('/api/v1/me/security-question', { question_id: questions[0].id, answer: ANSWER,
+    current_password: MEMBER_PASSWORD }, token)).status, 204);
+
+  await page.locator('[data-testid=signout]').click();
+  await page.waitForURL(/#\/credentials\/sign-in$/);
+  await page.locator('#field-email').fill(email);
+  await page.locator('#field-password').fill(MEMBER_PASSWORD);
+  await page.locator('[data-testid=signin-submit]').click();
+  await page.locator('[data-testid=current-user-email]').filter({ hasText: email }).waitFor();
+  await page.locator('[data-testid=menu-credentials-change-password]').click();
+  await page.locator('#stepup-form').waitFor();
+  const locked = page.locator('[data-testid=stepup-message]').filter({ hasText: /locked.*Try again in \d+ (seconds?|minutes?)/ });
+  for (let i = 0; i < 8 && !(await locked.count()); i++) {
+    await page.locator('#field-current_password').fill(MEMBER_PASSWORD);
+    await page.locator('#field-answer').fill(`wrong ${i}`);
+    await page.locator('[data-testid=stepup-submit]').click();
+    await page.waitForResponse((r) => r.url().endsWith('/api/v1/me/step-up'));
+  }
+  await locked.waitFor();
+  await shots('account-step-up-locked');
 });
 
 test('the pages keep to the Content-Security-Policy and raise no script error', async () => {

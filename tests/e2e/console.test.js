@@ -20,7 +20,7 @@ async function checkPage(name) {
 }
 
 before(async () => {
-  daemon = await startDaemon(['hello']);
+  daemon = await startDaemon(['hello', 'credentials']);
   base = daemon.base;
   ({ browser, page, errors: pageErrors } = await openBrowser());
 });
@@ -114,6 +114,35 @@ test('members: search, details with sessions, create with field errors', async (
   await page.locator('[data-testid=member-row]').filter({ hasText: ADMIN }).click();
   await page.locator('[data-testid=session-row]').first().waitFor();
   await checkPage('console-member');
+});
+
+test('an admin sees a member\'s sessions and signs the member out everywhere', async () => {
+  // A member with two sessions (two devices), through the API from outside
+  // the admin's browser (Node's fetch: no cookies).
+  const email = 'seller@example.com';
+  const password = 'a long and private phrase';
+  const post = (path, body) => fetch(`${base}${path}`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal((await post('/api/v1/members', { email, email_confirm: email, password, password_confirm: password })).status, 201);
+  const tokens = [];
+  for (let i = 0; i < 2; i++) {
+    const signIn = await post('/api/v1/session', { email, password });
+    assert.equal(signIn.status, 201);
+    tokens.push((await signIn.json()).token);
+  }
+  await page.locator('[data-testid=nav-members]').click();
+  await page.locator('#member-q').fill('seller');
+  await page.locator('#member-q').press('Enter');
+  await page.locator('[data-testid=member-row]').filter({ hasText: email }).click();
+  await page.locator('[data-testid=session-row]').nth(1).waitFor();
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.locator('[data-testid=member-signout-all]').click();
+  await page.getByText(`${email} was signed out everywhere.`).waitFor();
+  await page.locator('[data-testid=session-row]').first().waitFor({ state: 'detached' });
+  for (const token of tokens) {
+    const me = await fetch(`${base}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(me.status, 401);
+  }
 });
 
 test('signing out returns to the sign-in form and ends the session', async () => {

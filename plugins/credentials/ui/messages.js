@@ -1,14 +1,15 @@
 // What the credentials pages say for problems that belong to no one field.
 // Shared by every page of the plugin.
 
-// "Retry-After: 900" -> "15 minutes".
+// "Retry-After: 900" -> "15 minutes", 60 -> "1 minute".
 export function waitText(headers) {
   const seconds = Number.parseInt(headers.get('Retry-After') || '', 10);
   if (!Number.isFinite(seconds) || seconds <= 0) return 'a while';
-  if (seconds < 90) return `${seconds} seconds`;
+  const count = (n, unit) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  if (seconds < 60) return count(seconds, 'second');
   const minutes = Math.ceil(seconds / 60);
-  if (minutes < 90) return `${minutes} minutes`;
-  return `${Math.ceil(minutes / 60)} hours`;
+  if (minutes < 90) return count(minutes, 'minute');
+  return count(Math.ceil(minutes / 60), 'hour');
 }
 
 // The sentence for a failed call: a lock or a limit says how long to wait,
