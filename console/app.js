@@ -3,10 +3,11 @@
 //
 // How the file is laid out:
 //   1. DOM helpers. Everything that comes from the API goes in as text
-//      (el() uses textContent/setAttribute); innerHTML is never used.
+//      (el(), from kit.js, shared with the member shell, uses
+//      textContent/setAttribute); innerHTML is never used.
 //   2. Formatting: times ("2026-11-29 12:17 GMT", local time in the title).
-//   3. api(): fetch with the session cookie, the CSRF header on unsafe
-//      methods, and problem+json shown in the banner.
+//   3. api(): kit.js's request() (session cookie, CSRF header, problem+json)
+//      with problems shown in the banner.
 //   4. Header: readiness strip, signed-in user, sign out, nav.
 //   5. Pages: one function each, `render(root, args)`, listed in PAGES.
 //   6. Router: "#/<page>/<arg>/..." picks the PAGES entry.
@@ -14,29 +15,12 @@
 // one entry to PAGES; the nav and the router pick it up. Plugins add their
 // own panels without touching this file: GET /api/v1/ui lists them and
 // pluginPanelPage() loads their modules (docs/web.md).
-'use strict';
+import { announce, el, request } from './kit.js';
 
 (() => {
   // ---- 1. DOM helpers -------------------------------------------------------
 
   const $ = (selector) => document.querySelector(selector);
-
-  // el('a', {href: '#/x', text: 'X', onclick: fn}, child, ...): attributes are
-  // set with setAttribute (true -> present, false/null/undefined -> absent).
-  function el(tag, props = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(props)) {
-      if (value === undefined || value === null || value === false) continue;
-      if (key === 'text') node.textContent = String(value);
-      else if (key === 'class') node.className = value;
-      else if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2), value);
-      else node.setAttribute(key, value === true ? '' : String(value));
-    }
-    for (const child of children.flat()) {
-      if (child !== null && child !== undefined && child !== false) node.append(child);
-    }
-    return node;
-  }
 
   const muted = (text) => el('span', { class: 'muted', text });
 
@@ -52,13 +36,6 @@
   function pageHeader(title, ...actions) {
     return el('div', { class: 'page-header' },
       el('h1', { tabindex: '-1', text: title }), el('div', { class: 'actions' }, actions));
-  }
-
-  // Screen readers hear outcomes of in-page actions through one live region.
-  function announce(text) {
-    const region = $('#announcer');
-    region.textContent = '';
-    setTimeout(() => { region.textContent = text; }, 50);
   }
 
   // ---- 2. Formatting --------------------------------------------------------
@@ -116,58 +93,20 @@
   // ---- 3. API ---------------------------------------------------------------
 
   const state = { session: null, returnTo: null, csrfFallback: '', notice: '', panels: [], navigation: 0 };
-  const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-  function cookie(name) {
-    for (const part of document.cookie.split(';')) {
-      const eq = part.indexOf('=');
-      if (eq > 0 && part.slice(0, eq).trim() === name) {
-        const value = part.slice(eq + 1).trim();
-        try { return decodeURIComponent(value); } catch { return value; }
-      }
-    }
-    return '';
-  }
-
+  // kit.js's request(), plus what the console does with a problem: the
+  // banner, and a 401 on a session call meaning the session has ended.
   // Never throws. Resolves to {ok, status, data, problem, headers}.
   // options.body: sent as JSON. options.quiet: true, or statuses whose problem
   // the caller shows itself (otherwise every problem goes to the banner).
   // options.authCall: a 401 is an answer here, not "the session has ended".
   async function api(method, path, options = {}) {
     const { body, quiet = [], authCall = false } = options;
-    const headers = { Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const csrf = UNSAFE.has(method) ? cookie('memberd_csrf') || state.csrfFallback : '';
-    if (csrf) headers['X-CSRF-Token'] = csrf;
-    let response;
-    try {
-      response = await fetch(path, {
-        method, headers, credentials: 'same-origin', cache: 'no-store',
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch {
-      const problem = { title: 'memberd could not be reached', detail: 'Check that the daemon is running, then try again.' };
-      if (quiet !== true) showBanner(problem);
-      return { ok: false, status: 0, data: null, problem, headers: new Headers() };
-    }
-    const type = response.headers.get('Content-Type') || '';
-    let data = null;
-    if (response.status !== 204 && /json/i.test(type)) {
-      try { data = await response.json(); } catch { data = null; }
-    }
-    let problem = null;
-    if (/application\/problem\+json/i.test(type)) {
-      problem = data && typeof data === 'object' ? data : {};
-      if (!str(problem.title)) problem = { ...problem, title: `Request failed (HTTP ${response.status})` };
-    } else if (!response.ok) {
-      // Not a problem document (a proxy's page, say): never show its body.
-      problem = { title: `Request failed (HTTP ${response.status})` };
-    }
-    const result = { ok: response.ok, status: response.status, data, problem, headers: response.headers };
+    const result = await request(method, path, { body, csrf: state.csrfFallback });
+    const { problem } = result;
     if (!problem) return result;
-    if (response.status === 401 && !authCall && state.session) sessionEnded();
-    if (quiet !== true && !quiet.includes(response.status)) {
-      showBanner(problem, response.status >= 500 ? response.headers.get('X-Request-Id') : null);
+    if (result.status === 401 && !authCall && state.session) sessionEnded();
+    if (quiet !== true && !quiet.includes(result.status)) {
+      showBanner(problem, result.status >= 500 ? result.headers.get('X-Request-Id') : null);
     }
     return result;
   }

@@ -8,80 +8,15 @@
 // links are pages too (access "anyone", id "sign-in" for the one the shell
 // sends visitors to), so whichever plugin signs members in brings them.
 
+import { announce, el, request } from './kit.js';
+
 const $ = (selector) => document.querySelector(selector);
 
-// el('a', {href: '#/x', text: 'X', onclick: fn}, child, ...): text goes in
-// as textContent, attributes with setAttribute; never innerHTML.
-export function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === 'text') node.textContent = String(value);
-    else if (key === 'class') node.className = value;
-    else if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? '' : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child !== null && child !== undefined && child !== false) node.append(child);
-  }
-  return node;
-}
-
-function announce(text) {
-  const region = $('#announcer');
-  region.textContent = '';
-  setTimeout(() => { region.textContent = text; }, 50);
-}
-
 const state = { session: null, entries: [], returnTo: '', navigation: 0 };
-const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-function cookie(name) {
-  for (const part of document.cookie.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      const value = part.slice(eq + 1).trim();
-      try { return decodeURIComponent(value); } catch { return value; }
-    }
-  }
-  return '';
-}
-
-// Never throws. Resolves to {ok, status, data, problem, headers}; a
-// problem+json is in `problem`, anything else that failed becomes one
-// without its body (a proxy's error page is never shown). The same call as
-// the console's kit: api(method, path, {body}).
-async function api(method, path, options = {}) {
-  const { body } = options;
-  const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (UNSAFE.has(method)) {
-    const csrf = cookie('memberd_csrf');
-    if (csrf) headers['X-CSRF-Token'] = csrf;
-  }
-  let response;
-  try {
-    response = await fetch(path, {
-      method, headers, credentials: 'same-origin', cache: 'no-store',
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    return {
-      ok: false, status: 0, data: null, headers: new Headers(),
-      problem: { title: 'The service could not be reached', detail: 'Check your connection, then try again.' },
-    };
-  }
-  const type = response.headers.get('Content-Type') || '';
-  let data = null;
-  if (response.status !== 204 && /json/i.test(type)) {
-    try { data = await response.json(); } catch { data = null; }
-  }
-  let problem = null;
-  if (/application\/problem\+json/i.test(type)) problem = data && typeof data === 'object' ? data : {};
-  else if (!response.ok) problem = { title: `Something went wrong (HTTP ${response.status})` };
-  if (problem && !problem.title) problem.title = `Something went wrong (HTTP ${response.status})`;
-  return { ok: response.ok, status: response.status, data, problem, headers: response.headers };
-}
+// The shared request() (kit.js): cookie, CSRF header, problem+json; the
+// member shell shows nothing itself, each page says what went wrong where
+// it belongs. The same call as the console's kit: api(method, path, {body}).
+const api = (method, path, options = {}) => request(method, path, { body: options.body });
 
 // A form's fields by name: each input gets its error paragraph (tied with
 // aria-describedby) so a problem's `errors.<field>` shows next to it.

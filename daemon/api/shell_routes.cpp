@@ -31,12 +31,14 @@ std::shared_ptr<const ConsoleFiles> load_console_files() {
   return files;
 }
 
-// The member shell's files, and the product's one stylesheet, the console's.
+// The member shell's files, and what both shells share from the console's:
+// the product's one stylesheet and the kit module.
 std::shared_ptr<const ConsoleFiles> load_account_files() {
   auto files = std::make_shared<ConsoleFiles>();
   add_files(*files, account_assets::files());
-  if (const auto* style = find_embedded_file(console_assets::files(), "style.css"))
-    files->emplace("style.css", std::make_shared<const UiFile>(make_ui_file(style->path, style->data)));
+  for (const char* shared : {"style.css", "kit.js"})
+    if (const auto* file = find_embedded_file(console_assets::files(), shared))
+      files->emplace(shared, std::make_shared<const UiFile>(make_ui_file(file->path, file->data)));
   return files;
 }
 

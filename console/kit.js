@@ -1,0 +1,79 @@
+// What both shells (the console at /console/, the member shell at
+// /account/) and the plugins' pages share: DOM from text and the one way to
+// call the API. Plain ES module; the daemon serves it to both shells.
+
+// el('a', {href: '#/x', text: 'X', onclick: fn}, child, ...): text goes in
+// as textContent, attributes with setAttribute (true -> present,
+// false/null/undefined -> absent); never innerHTML.
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'text') node.textContent = String(value);
+    else if (key === 'class') node.className = value;
+    else if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) node.append(child);
+  }
+  return node;
+}
+
+// Says an outcome to screen readers through the page's #announcer live region.
+export function announce(text) {
+  const region = document.querySelector('#announcer');
+  if (!region) return;
+  region.textContent = '';
+  setTimeout(() => { region.textContent = text; }, 50);
+}
+
+export function cookie(name) {
+  for (const part of document.cookie.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      const value = part.slice(eq + 1).trim();
+      try { return decodeURIComponent(value); } catch { return value; }
+    }
+  }
+  return '';
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+// Never throws. Resolves to {ok, status, data, problem, headers}: the
+// session cookie goes along, unsafe methods carry the CSRF token (the
+// memberd_csrf cookie, else options.csrf), options.body is sent as JSON.
+// A problem+json is in `problem`; anything else that failed becomes one
+// without its body (a proxy's error page is never shown).
+export async function request(method, path, options = {}) {
+  const { body, csrf } = options;
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const token = UNSAFE.has(method) ? cookie('memberd_csrf') || csrf || '' : '';
+  if (token) headers['X-CSRF-Token'] = token;
+  let response;
+  try {
+    response = await fetch(path, {
+      method, headers, credentials: 'same-origin', cache: 'no-store',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    return {
+      ok: false, status: 0, data: null, headers: new Headers(),
+      problem: { title: 'The service could not be reached', detail: 'Check the connection, then try again.' },
+    };
+  }
+  const type = response.headers.get('Content-Type') || '';
+  let data = null;
+  if (response.status !== 204 && /json/i.test(type)) {
+    try { data = await response.json(); } catch { data = null; }
+  }
+  let problem = null;
+  if (/application\/problem\+json/i.test(type)) problem = data && typeof data === 'object' ? { ...data } : {};
+  else if (!response.ok) problem = {};
+  if (problem && !(typeof problem.title === 'string' && problem.title)) {
+    problem.title = `Request failed (HTTP ${response.status})`;
+  }
+  return { ok: response.ok, status: response.status, data, problem, headers: response.headers };
+}
