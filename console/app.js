@@ -5,7 +5,7 @@
 //   1. DOM helpers. Everything that comes from the API goes in as text
 //      (el(), from kit.js, shared with the member shell, uses
 //      textContent/setAttribute); innerHTML is never used.
-//   2. Formatting: times ("2026-11-29 12:17 GMT", local time in the title).
+//   2. Formatting: times as GMT and local (kit.js dualTime()).
 //   3. api(): kit.js's request() (session cookie, CSRF header, problem+json)
 //      with problems shown in the banner.
 //   4. Header: readiness strip, signed-in user, sign out, nav.
@@ -15,7 +15,7 @@
 // one entry to PAGES; the nav and the router pick it up. Plugins add their
 // own panels without touching this file: GET /api/v1/ui lists them and
 // pluginPanelPage() loads their modules (docs/web.md).
-import { announce, el, request } from './kit.js';
+import { announce, dualTime, el, request } from './kit.js';
 
 (() => {
   // ---- 1. DOM helpers -------------------------------------------------------
@@ -40,24 +40,11 @@ import { announce, el, request } from './kit.js';
 
   // ---- 2. Formatting --------------------------------------------------------
 
-  const pad = (n) => String(n).padStart(2, '0');
-
-  function formatGmt(date) {
-    return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ` +
-      `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())} GMT`;
-  }
-
-  // An RFC 3339 time as <time>: GMT in the text, the browser's local time in
-  // the tooltip.
+  // An RFC 3339 time as <time>: GMT, then the browser's local time
+  // ("2026-11-29 12:17 GMT · 20:17 Shanghai, GMT+8").
   function timeEl(iso) {
     if (!iso) return muted('—');
-    const date = new Date(iso);
-    if (Number.isNaN(date.getTime())) return el('span', { text: iso });
-    const local = date.toLocaleString(undefined, {
-      year: 'numeric', month: 'short', day: 'numeric',
-      hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
-    });
-    return el('time', { datetime: iso, title: `Your time: ${local}`, text: formatGmt(date) });
+    return el('time', { datetime: iso, text: dualTime(iso) });
   }
 
   function lockedEl(lockedUntil) {

@@ -77,3 +77,32 @@ export async function request(method, path, options = {}) {
   }
   return { ok: response.ok, status: response.status, data, problem, headers: response.headers };
 }
+
+const pad = (n) => String(n).padStart(2, '0');
+
+// "2026-11-29 12:17 GMT · 20:17 Shanghai, GMT+8": the time in GMT, then in
+// `timeZone` (an IANA name: the member's profile zone once there is one;
+// the browser's by default), its day too when that differs. Just the GMT
+// part when the zone is GMT itself. Text for an unreadable time is the
+// input as it came.
+export function dualTime(iso, timeZone) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  const gmt = `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ` +
+    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())} GMT`;
+  let zone = timeZone;
+  try {
+    zone = zone || Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+      hourCycle: 'h23', timeZoneName: 'shortOffset',
+    }).formatToParts(date).map((p) => [p.type, p.value]));
+    const offset = parts.timeZoneName === 'GMT' ? 'GMT+0' : parts.timeZoneName;
+    if (offset === 'GMT+0' && /^(UTC|Etc\/(UTC|GMT)|GMT)$/.test(zone)) return gmt;
+    const sameDay = `${parts.year}-${parts.month}-${parts.day}` === gmt.slice(0, 10);
+    const city = zone.split('/').pop().replace(/_/g, ' ');
+    return `${gmt} · ${sameDay ? '' : `${parts.year}-${parts.month}-${parts.day} `}${parts.hour}:${parts.minute} ${city}, ${offset}`;
+  } catch {
+    return gmt;
+  }
+}

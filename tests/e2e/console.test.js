@@ -22,7 +22,8 @@ async function checkPage(name) {
 before(async () => {
   daemon = await startDaemon(['hello', 'credentials']);
   base = daemon.base;
-  ({ browser, page, errors: pageErrors } = await openBrowser());
+  // Beijing time, as the seed's example: times show as GMT and GMT+8.
+  ({ browser, page, errors: pageErrors } = await openBrowser({ timezoneId: 'Asia/Shanghai' }));
 });
 
 after(async () => {
@@ -135,6 +136,9 @@ test('an admin sees a member\'s sessions and signs the member out everywhere', a
   await page.locator('#member-q').press('Enter');
   await page.locator('[data-testid=member-row]').filter({ hasText: email }).click();
   await page.locator('[data-testid=session-row]').nth(1).waitFor();
+  // "2026-12-02 04:10 GMT · 12:10 Shanghai, GMT+8"
+  assert.match(await page.locator('[data-testid=session-row] time').first().innerText(),
+    /^\d{4}-\d\d-\d\d \d\d:\d\d GMT · (\d{4}-\d\d-\d\d )?\d\d:\d\d Shanghai, GMT\+8$/);
   page.once('dialog', (dialog) => dialog.accept());
   await page.locator('[data-testid=member-signout-all]').click();
   await page.getByText(`${email} was signed out everywhere.`).waitFor();

@@ -51,16 +51,16 @@ export async function startDaemon(plugins) {
   throw new Error(`memberd did not start:\n${output}`);
 }
 
-// Chromium and one page at 1280x800. `errors` collects script errors and
+// Chromium and one page at 1280x800 (in `timezoneId`, else the machine's). `errors` collects script errors and
 // anything logged as an error except failed resources (401s and 422s are
 // part of the flows; the browser logs each as one).
-export async function openBrowser() {
+export async function openBrowser({ timezoneId } = {}) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, timezoneId });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => {
