@@ -238,6 +238,27 @@ test('forgotten password: the emailed link, the security question, then the new 
   await page.locator('[data-testid=current-user-email]').filter({ hasText: NEW_EMAIL }).waitFor();
 });
 
+test('replacing the security question asks the current one first', async () => {
+  await page.locator('[data-testid=menu-credentials-security-question]').click();
+  await page.locator('[data-testid=question-current]').waitFor();
+  await page.locator('#stepup-form').waitFor();
+  await page.locator('#field-current_password').fill(FOURTH_PASSWORD);
+  await page.locator('#field-answer').fill(ANSWER);
+  await page.locator('[data-testid=stepup-submit]').click();
+  await page.locator('#question-form').waitFor();
+  await page.locator('#field-question_id').selectOption({ index: 2 });
+  await page.locator('#field-answer').fill('Blue Lagoon');
+  await page.locator('#field-current_password').fill(FOURTH_PASSWORD);
+  await page.locator('[data-testid=question-submit]').click();
+  await page.locator('[data-testid=question-done]').waitFor();
+  // The new question is the one asked from now on.
+  await page.locator('[data-testid=menu-credentials-change-email]').click();
+  const asked = await page.locator('[data-testid=stepup-question]').innerText();
+  await page.locator('[data-testid=menu-credentials-security-question]').click();
+  assert.equal((await page.locator('[data-testid=question-current]').innerText()).replace('Your security question: ', ''),
+    asked.replace('Security question: ', ''));
+});
+
 test('wrong answers until the lock: the page says how long it lasts', async () => {
   // Another member with a question, set up through the API.
   const email = 'second@example.com';
