@@ -26,6 +26,13 @@ after(async () => {
   await daemon?.stop();
 });
 
+// Fills the sign-in form on the page and sends it.
+async function submitSignIn(email, password) {
+  await page.locator('#field-email').fill(email);
+  await page.locator('#field-password').fill(password);
+  await page.locator('[data-testid=signin-submit]').click();
+}
+
 // Every page shown gets: screenshots on a desktop and on a phone, and
 // axe-core's check at both widths (no serious or critical violation).
 const a11y = [];
@@ -115,9 +122,7 @@ test('sign out, a wrong password, then signing in again', async () => {
   // Going to a member page while signed out comes back to it after signing in.
   await page.goto(`${base}/account/#/hello/greetings`);
   await page.waitForURL(/#\/credentials\/sign-in$/);
-  await page.locator('#field-email').fill(MEMBER);
-  await page.locator('#field-password').fill('not my password');
-  await page.locator('[data-testid=signin-submit]').click();
+  await submitSignIn(MEMBER, 'not my password');
   await page.locator('[data-testid=signin-message]').filter({ hasText: /wrong/ }).waitFor();
   await shots('account-sign-in-wrong');
 
@@ -192,9 +197,7 @@ test('Change Email Address through the question; the mailed link makes it the ac
   await page.goto(`${base}/account/`);
   await page.locator('[data-testid=signout]').click();
   await page.waitForURL(/#\/credentials\/sign-in$/);
-  await page.locator('#field-email').fill(NEW_EMAIL);
-  await page.locator('#field-password').fill(NEW_PASSWORD);
-  await page.locator('[data-testid=signin-submit]').click();
+  await submitSignIn(NEW_EMAIL, NEW_PASSWORD);
   await page.locator('[data-testid=current-user-email]').filter({ hasText: NEW_EMAIL }).waitFor();
 });
 
@@ -232,9 +235,7 @@ test('forgotten password: the emailed link, the security question, then the new 
   await page.locator('[data-testid=reset-dead]').waitFor();
 
   await page.goto(`${base}/account/#/credentials/sign-in`);
-  await page.locator('#field-email').fill(NEW_EMAIL);
-  await page.locator('#field-password').fill(FOURTH_PASSWORD);
-  await page.locator('[data-testid=signin-submit]').click();
+  await submitSignIn(NEW_EMAIL, FOURTH_PASSWORD);
   await page.locator('[data-testid=current-user-email]').filter({ hasText: NEW_EMAIL }).waitFor();
 });
 
@@ -275,9 +276,7 @@ test('wrong answers until the lock: the page says how long it lasts', async () =
 
   await page.locator('[data-testid=signout]').click();
   await page.waitForURL(/#\/credentials\/sign-in$/);
-  await page.locator('#field-email').fill(email);
-  await page.locator('#field-password').fill(MEMBER_PASSWORD);
-  await page.locator('[data-testid=signin-submit]').click();
+  await submitSignIn(email, MEMBER_PASSWORD);
   await page.locator('[data-testid=current-user-email]').filter({ hasText: email }).waitFor();
   await page.locator('[data-testid=menu-credentials-change-password]').click();
   await page.locator('#stepup-form').waitFor();

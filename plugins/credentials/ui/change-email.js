@@ -1,7 +1,7 @@
 // Change Email Address: the security question (after the current
 // password), then the new address twice; it takes effect once the link
 // mailed to it is opened.
-import { problemSentence } from './messages.js';
+import { onSubmit, problemSentence } from './messages.js';
 import { currentQuestion, guideToQuestion, privileged, stepUp } from './step-up.js';
 
 export async function render(root, kit) {
@@ -23,16 +23,11 @@ export async function render(root, kit) {
   root.append(form);
   form.elements.namedItem('new_email').focus();
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    kit.clearFieldErrors(form);
-    message.textContent = '';
-    submit.disabled = true;
+  onSubmit(kit, form, message, submit, async () => {
     const result = await api('PUT', '/api/v1/me/email', { body: {
       new_email: form.elements.namedItem('new_email').value,
       new_email_confirm: form.elements.namedItem('new_email_confirm').value,
     } });
-    submit.disabled = false;
     if (result.ok) {
       const pending = result.data && (result.data.pending_email || result.data.email);
       form.replaceWith(el('p', { class: 'form-message ok', role: 'status', 'data-testid': 'email-done',

@@ -1,7 +1,7 @@
 // Change Password: the security question (after the current password),
 // then the new password twice. Without a question the member is guided to
 // set one first and comes back here.
-import { problemSentence } from './messages.js';
+import { onSubmit, problemSentence } from './messages.js';
 import { currentQuestion, guideToQuestion, privileged, stepUp } from './step-up.js';
 
 export async function render(root, kit) {
@@ -22,16 +22,11 @@ export async function render(root, kit) {
   root.append(form);
   form.elements.namedItem('new_password').focus();
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    kit.clearFieldErrors(form);
-    message.textContent = '';
-    submit.disabled = true;
+  onSubmit(kit, form, message, submit, async () => {
     const result = await api('PUT', '/api/v1/me/password', { body: {
       new_password: form.elements.namedItem('new_password').value,
       new_password_confirm: form.elements.namedItem('new_password_confirm').value,
     } });
-    submit.disabled = false;
     if (result.ok) {
       root.replaceChildren(el('p', { class: 'form-message ok', role: 'status', 'data-testid': 'password-done',
         text: 'Your password is changed. Your other devices are signed out; we told you by email.' }));

@@ -1,6 +1,6 @@
 // Forgotten password: the member's email; a reset link goes to it if it is
 // a member's (the answer is the same either way: no one learns who is one).
-import { problemSentence } from './messages.js';
+import { onSubmit, problemSentence } from './messages.js';
 
 export async function render(root, kit) {
   const { el, field, api } = kit;
@@ -14,15 +14,10 @@ export async function render(root, kit) {
   root.append(form, signIn ? el('p', {}, el('a', { href: kit.hashOf(signIn), text: 'Back to sign in' })) : null);
   form.elements.namedItem('email').setAttribute('data-autofocus', '');
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    kit.clearFieldErrors(form);
-    message.textContent = '';
+  onSubmit(kit, form, message, submit, async () => {
     message.className = 'form-message';
-    submit.disabled = true;
     const email = form.elements.namedItem('email').value.trim();
     const result = await api('POST', '/api/v1/password-resets', { body: { email } });
-    submit.disabled = false;
     if (result.ok) {
       message.classList.add('ok');
       message.textContent = `If ${email} belongs to an account, a link to choose a new password is on its way. ` +

@@ -1,6 +1,6 @@
 // Join: a new member's email and password, each entered twice; signed in
 // straight after.
-import { problemSentence } from './messages.js';
+import { onSubmit, problemSentence } from './messages.js';
 
 export async function render(root, kit) {
   const { el, field, api } = kit;
@@ -21,24 +21,18 @@ export async function render(root, kit) {
   form.elements.namedItem('email').setAttribute('data-autofocus', '');
 
   const value = (name) => form.elements.namedItem(name).value;
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    kit.clearFieldErrors(form);
-    message.textContent = '';
-    submit.disabled = true;
+  onSubmit(kit, form, message, submit, async () => {
     const body = {
       email: value('email'), email_confirm: value('email_confirm'),
       password: value('password'), password_confirm: value('password_confirm'),
     };
     const joined = await api('POST', '/api/v1/members', { body });
     if (!joined.ok) {
-      submit.disabled = false;
       if ((joined.status === 422 || joined.status === 409) && kit.showFieldErrors(form, joined.problem)) return;
       message.textContent = problemSentence(joined);
       return;
     }
     const session = await api('POST', '/api/v1/session', { body: { email: body.email, password: body.password } });
-    submit.disabled = false;
     if (!session.ok) {
       message.textContent = `Your account is ready, but signing in failed: ${problemSentence(session)}`;
       return;

@@ -1,6 +1,6 @@
 // The landing page of a reset link: the security question, then the new
 // password twice.
-import { problemSentence } from './messages.js';
+import { onSubmit, problemSentence, showSecretError } from './messages.js';
 
 export async function render(root, kit) {
   const { el, field, api } = kit;
@@ -35,15 +35,10 @@ export async function render(root, kit) {
   form.querySelector('input').setAttribute('data-autofocus', '');
 
   const value = (name) => form.elements.namedItem(name)?.value ?? '';
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    kit.clearFieldErrors(form);
-    message.textContent = '';
-    submit.disabled = true;
+  onSubmit(kit, form, message, submit, async () => {
     const result = await api('POST', path, {
       body: { answer: value('answer'), new_password: value('new_password'), new_password_confirm: value('new_password_confirm') },
     });
-    submit.disabled = false;
     if (result.ok) {
       root.replaceChildren(
         el('p', { class: 'form-message ok', role: 'status', 'data-testid': 'reset-done',
@@ -51,13 +46,8 @@ export async function render(root, kit) {
         signIn ? el('p', {}, el('a', { href: kit.hashOf(signIn), text: 'Sign in' })) : null);
       return;
     }
-    if (result.status === 403 && question) {
-      const left = result.problem && Number.isInteger(result.problem.attempts_left) ? result.problem.attempts_left : null;
-      kit.showFieldErrors(form, { errors: { answer: left === null
-        ? 'That answer is not right.'
-        : `That answer is not right. ${left} ${left === 1 ? 'attempt' : 'attempts'} left.` } });
-      return;
-    }
+    // Running out of answers ends every reset link.
+    if (showSecretError(kit, form, result, ' before this link stops working')) return;
     if (result.status === 410) return deadLink('This link does not work any more: it was used already, or it is too old.');
     if (result.status === 422 && kit.showFieldErrors(form, result.problem)) return;
     message.textContent = problemSentence(result);

@@ -2,7 +2,7 @@
 // answer. Setting the first one needs the current password; replacing one
 // needs the step-up as well. Reached from a change page, it goes back there
 // once the question is set (?then=<page id>).
-import { problemSentence } from './messages.js';
+import { onSubmit, problemSentence, showSecretError } from './messages.js';
 import { currentQuestion, privileged, stepUp } from './step-up.js';
 
 export async function render(root, kit) {
@@ -43,17 +43,12 @@ export async function render(root, kit) {
   select.setAttribute('data-autofocus', '');
   select.focus();
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    kit.clearFieldErrors(form);
-    message.textContent = '';
-    submit.disabled = true;
+  onSubmit(kit, form, message, submit, async () => {
     const result = await api('PUT', '/api/v1/me/security-question', { body: {
       question_id: select.value,
       answer: form.elements.namedItem('answer').value,
       current_password: form.elements.namedItem('current_password').value,
     } });
-    submit.disabled = false;
     if (result.ok) {
       kit.announce('Your security question is set.');
       const next = then && kit.entry('credentials', then);
@@ -62,12 +57,7 @@ export async function render(root, kit) {
         text: 'Your security question is set. We will ask it before important changes.' }));
       return;
     }
-    if (result.status === 403 && String(result.problem?.type || '').endsWith(':wrong_password')) {
-      const left = result.problem.attempts_left;
-      kit.showFieldErrors(form, { errors: { current_password: 'That is not your current password.' +
-        (Number.isInteger(left) ? ` ${left} ${left === 1 ? 'attempt' : 'attempts'} left.` : '') } });
-      return;
-    }
+    if (showSecretError(kit, form, result, ' before the account is locked for a while')) return;
     if (result.status === 422 && kit.showFieldErrors(form, result.problem)) return;
     message.textContent = problemSentence(result);
   });

@@ -1,5 +1,5 @@
 // Sign in: the page the member shell sends visitors to (id "sign-in").
-import { problemSentence } from './messages.js';
+import { onSubmit, problemSentence } from './messages.js';
 
 export async function render(root, kit) {
   const { el, field, api } = kit;
@@ -16,15 +16,10 @@ export async function render(root, kit) {
     join ? el('p', {}, 'New here? ', el('a', { href: kit.hashOf(join), text: 'Join now' })) : null);
   form.elements.namedItem('email').setAttribute('data-autofocus', '');
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    kit.clearFieldErrors(form);
-    message.textContent = '';
-    submit.disabled = true;
+  onSubmit(kit, form, message, submit, async () => {
     const result = await api('POST', '/api/v1/session', {
       body: { email: form.elements.namedItem('email').value, password: form.elements.namedItem('password').value },
     });
-    submit.disabled = false;
     if (result.ok) {
       kit.announce('You are signed in.');
       await kit.signedIn();

@@ -1,7 +1,7 @@
 // What the change pages share: the security question that gates them, the
 // guidance to set one first, and the step-up (the current password, then
 // the answer) before a change (POST /api/v1/me/step-up).
-import { problemSentence } from './messages.js';
+import { onSubmit, problemSentence, showSecretError } from './messages.js';
 
 // The member's question {question_id, text}, or null when none is set.
 export async function currentQuestion(kit) {
@@ -26,20 +26,6 @@ export function guideToQuestion(root, kit, what, then) {
       'data-testid': 'question-guide-link', text: 'Choose a security question' }) : null));
 }
 
-// A 403 for a wrong password or answer, next to its field with the
-// attempts left; true when it was one.
-export function showSecretError(kit, form, result) {
-  if (result.status !== 403) return false;
-  const type = String(result.problem?.type || '');
-  const field = type.endsWith(':wrong_answer') ? 'answer' : type.endsWith(':wrong_password') ? 'current_password' : null;
-  if (!field || !form.elements.namedItem(field)) return false;
-  const left = Number.isInteger(result.problem.attempts_left) ? result.problem.attempts_left : null;
-  const what = field === 'answer' ? 'That answer is not right.' : 'That is not your current password.';
-  const more = left === null ? '' : ` ${left} ${left === 1 ? 'attempt' : 'attempts'} left before the account is locked for a while.`;
-  kit.showFieldErrors(form, { errors: { [field]: what + more } });
-  return true;
-}
-
 // The step-up form; resolves once the member passed it (the session is
 // then allowed to change email or password for a few minutes).
 export function stepUp(root, kit, question) {
@@ -55,22 +41,17 @@ export function stepUp(root, kit, question) {
       message, submit);
     root.append(form);
     form.elements.namedItem('current_password').setAttribute('data-autofocus', '');
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      kit.clearFieldErrors(form);
-      message.textContent = '';
-      submit.disabled = true;
+    onSubmit(kit, form, message, submit, async () => {
       const result = await kit.api('POST', '/api/v1/me/step-up', { body: {
         current_password: form.elements.namedItem('current_password').value,
         answer: form.elements.namedItem('answer').value,
       } });
-      submit.disabled = false;
       if (result.ok) {
         form.remove();
         resolve();
         return;
       }
-      if (showSecretError(kit, form, result)) return;
+      if (showSecretError(kit, form, result, ' before the account is locked for a while')) return;
       if (result.status === 422 && kit.showFieldErrors(form, result.problem)) return;
       message.textContent = problemSentence(result);
     });
