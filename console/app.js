@@ -165,6 +165,11 @@ import { announce, dualTime, el, request } from './kit.js';
       }));
   }
 
+  async function refreshNav() {
+    await loadPanels();
+    updateHeader(PAGES.find((page) => page.path === 'plugins'));
+  }
+
   const panelHash = (panel) => `#/plugin/${encodeURIComponent(panel.plugin)}/${encodeURIComponent(panel.id)}`;
 
   async function signOut() {
@@ -254,7 +259,7 @@ import { announce, dualTime, el, request } from './kit.js';
       if (!result.ok) return body.replaceChildren(muted('The plugin list could not be loaded.'));
       const plugins = Array.isArray(result.data) ? result.data : [];
       if (!plugins.length) return body.replaceChildren(muted('No plugins are enabled.'));
-      body.replaceChildren(table(['Plugin', 'State', 'API', 'File', 'Loaded', 'Last error', 'Reload'],
+      body.replaceChildren(table(['Plugin', 'State', 'API', 'File', 'Loaded', 'Last error', 'Actions'],
         plugins.map(row), { id: 'plugins-table' }, 'Plugins'));
       if (focusName) {
         const match = [...body.querySelectorAll('[data-testid="plugin-row"]')].find((tr) => tr.dataset.plugin === focusName);
@@ -265,12 +270,21 @@ import { announce, dualTime, el, request } from './kit.js';
     function row(plugin) {
       const name = str(plugin.name);
       const outcome = outcomes.get(name);
-      const button = el('button', { type: 'button', 'data-testid': 'plugin-reload', 'aria-label': `Reload ${name}`, text: 'Reload' });
+      const unloaded = plugin.state === 'unloaded';
+      const button = el('button', {
+        type: 'button', 'data-testid': 'plugin-reload', 'aria-label': `${unloaded ? 'Load' : 'Reload'} ${name}`,
+        text: unloaded ? 'Load' : 'Reload',
+      });
+      const unload = el('button', {
+        type: 'button', class: 'danger', 'data-testid': 'plugin-unload', 'aria-label': `Unload ${name}`,
+        text: 'Unload', hidden: plugin.state !== 'loaded',
+      });
       const result = el('span', {
         class: `outcome ${outcome ? (outcome.ok ? 'ok' : 'error') : ''}`,
         'data-testid': 'plugin-reload-result', text: outcome ? outcome.text : '',
       });
       button.addEventListener('click', () => reload(name, button, result));
+      unload.addEventListener('click', () => takeOut(name, unload, result));
       return el('tr', { 'data-testid': 'plugin-row', 'data-plugin': name },
         el('th', { scope: 'row' }, el('span', { class: 'name', text: name }), ' ', muted(str(plugin.version))),
         el('td', {}, stateBadge(plugin.state)),
@@ -278,7 +292,7 @@ import { announce, dualTime, el, request } from './kit.js';
         el('td', { class: 'mono break', text: plugin.file ?? '' }),
         el('td', {}, timeEl(plugin.loaded_at)),
         el('td', { class: 'error-text', 'data-testid': 'plugin-last-error', text: plugin.last_error || '' }),
-        el('td', { class: 'actions-cell' }, button, result));
+        el('td', { class: 'actions-cell' }, button, ' ', unload, result));
     }
 
     async function reload(name, button, result) {
@@ -294,7 +308,23 @@ import { announce, dualTime, el, request } from './kit.js';
       button.disabled = false;
       result.className = `outcome ${outcome.ok ? 'ok' : 'error'}`;
       result.textContent = outcome.text;
+      await refreshNav(); // a loaded plugin's panels join the menu
       await load(name); // the new version, state and last_error
+    }
+
+    // Its routes, pages and panels go at once; a reload brings it back.
+    async function takeOut(name, button, result) {
+      button.disabled = true;
+      result.className = 'outcome';
+      result.textContent = 'Unloading…';
+      const answer = await api('POST', `/api/v1/admin/plugins/${encodeURIComponent(name)}/unload`);
+      const outcome = answer.ok
+        ? { ok: true, text: 'Unloaded; Load brings it back' }
+        : { ok: false, text: `Unload failed. ${answer.problem ? problemText(answer.problem) : ''}`.trim() };
+      outcomes.set(name, outcome);
+      announce(`${name}: ${outcome.text}`);
+      await refreshNav(); // its panels leave the menu
+      await load(name);
     }
 
     load();

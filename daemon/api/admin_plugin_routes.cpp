@@ -41,6 +41,17 @@ std::vector<Route> admin_plugin_routes(CoreServices& core) {
                                        std::string(e.what()) + " The previous version (if any) keeps serving.");
                       }
                     }});
+  routes.push_back({"POST", "/api/v1/admin/plugins/{name}/unload", Access::admin, Body::none,
+                    [&core](const Request& req) {
+                      try {
+                        return json_response(200, to_json(core.plugins.unload(req.path_param("name"))));
+                      } catch (const std::out_of_range&) {
+                        return problem(404, "not_found", "No such plugin", "That plugin is not in plugins.enabled.");
+                      } catch (const ShuttingDown&) {
+                        return problem(503, "shutting_down", "Shutting down", "The daemon is stopping.")
+                            .with_header("Retry-After", "5");
+                      }
+                    }});
   return routes;
 }
 

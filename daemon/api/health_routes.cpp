@@ -15,8 +15,10 @@ std::vector<Route> health_routes(CoreServices& core) {
   routes.push_back({"GET", "/readyz", Access::anyone, Body::none, [&core](const Request&) {
                       nlohmann::json missing = nlohmann::json::array();
                       if (!core.database.ping()) missing.push_back("database");
+                      // A plugin an operator unloaded is absent on purpose, not missing.
                       for (const auto& plugin : core.plugins.status())
-                        if (plugin.state != PluginState::loaded) missing.push_back("plugin:" + plugin.name);
+                        if (plugin.state != PluginState::loaded && plugin.state != PluginState::unloaded)
+                          missing.push_back("plugin:" + plugin.name);
                       if (missing.empty()) return json_response(200, {{"status", "ready"}});
                       auto body = nlohmann::json{{"type", "urn:memberd:problem:not_ready"},
                                                  {"title", "Not ready"},

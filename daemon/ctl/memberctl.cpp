@@ -46,7 +46,11 @@ Operator CLI for memberd; talks to the daemon's Unix socket as an operator
 commands:
   status               readiness and a plugin summary (exit 0 ready, 1 not)
   plugins              loaded plugins: version, state, file, last error
-  reload NAME          hot-swap plugin NAME from its file
+  reload NAME          hot-swap plugin NAME from its file (loads it again
+                       after an unload)
+  unload NAME          take plugin NAME out of service until it is
+                       reloaded (SIGHUP leaves it out; a restart loads it
+                       unless it left plugins.enabled)
   members [QUERY]      members whose email starts with QUERY
   create-admin EMAIL   create an admin; the password comes from env
                        MEMBERD_ADMIN_PASSWORD, else stdin (asked twice on a
@@ -382,6 +386,19 @@ int cmd_reload(DaemonClient& daemon, const Options& opts,
   return exit_ok;
 }
 
+int cmd_unload(DaemonClient& daemon, const Options& opts, const std::string& name) {
+  auto f = check(daemon.post("/api/v1/admin/plugins/" + url_encode(name) + "/unload", ""));
+  if (f.exit_code != exit_ok) return f.exit_code;
+  const json entry = f.body.value_or(json::object());
+  if (opts.json) {
+    print_json(entry);
+    return exit_ok;
+  }
+  std::cout << "unloaded " << printable(name) << ": requests already running finish on it; "
+            << "`memberctl reload " << printable(name) << "` brings it back\n";
+  return exit_ok;
+}
+
 int cmd_members(DaemonClient& daemon, const Options& opts,
                 const std::optional<std::string>& query) {
   std::string target = "/api/v1/admin/members";
@@ -488,7 +505,7 @@ int run(int argc, char** argv) {
   try {
     if (command == "status" || command == "plugins")
       want(0, 0);
-    else if (command == "reload" || command == "create-admin")
+    else if (command == "reload" || command == "unload" || command == "create-admin")
       want(1, 1);
     else if (command == "members")
       want(0, 1);
@@ -506,6 +523,7 @@ int run(int argc, char** argv) {
   if (command == "status") return cmd_status(daemon, opts);
   if (command == "plugins") return cmd_plugins(daemon, opts);
   if (command == "reload") return cmd_reload(daemon, opts, opts.words[1]);
+  if (command == "unload") return cmd_unload(daemon, opts, opts.words[1]);
   if (command == "members")
     return cmd_members(
         daemon, opts,

@@ -18,6 +18,7 @@ const char* state_name(PluginState state) {
   switch (state) {
     case PluginState::loaded: return "loaded";
     case PluginState::failed: return "failed";
+    case PluginState::unloaded: return "unloaded";
     case PluginState::not_loaded: break;
   }
   return "not_loaded";
@@ -117,14 +118,72 @@ void PluginHost::load_enabled() {
   }
 }
 
-void PluginHost::reload_all() { load_enabled(); }
+void PluginHost::reload_all() {
+  for (const auto& name : settings_.enabled) {
+    try {
+      reload_unless_held_out(name);
+    } catch (const ShuttingDown&) {
+      return;
+    } catch (const std::exception&) {
+      // Recorded in the plugin's status and logged; the daemon serves on.
+    }
+  }
+}
 
 PluginStatus PluginHost::reload(const std::string& name) {
   {
     std::lock_guard lock(mutex_);
     if (!slots_.count(name)) throw std::out_of_range("plugin " + name + " is not enabled");
   }
-  return on_loader([&] { return load(name); });
+  return on_loader([&] {
+    {
+      std::lock_guard lock(mutex_);
+      slots_.at(name).held_out = false;
+    }
+    return load(name);
+  });
+}
+
+void PluginHost::reload_unless_held_out(const std::string& name) {
+  on_loader([&] {
+    {
+      std::lock_guard lock(mutex_);
+      if (slots_.at(name).held_out) return;
+    }
+    load(name);
+  });
+}
+
+PluginStatus PluginHost::unload(const std::string& name) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!slots_.count(name)) throw std::out_of_range("plugin " + name + " is not enabled");
+  }
+  // On the loader, so that it cannot interleave with a load of the same plugin.
+  return on_loader([&] { return take_out_of_service(name); });
+}
+
+PluginStatus PluginHost::take_out_of_service(const std::string& name) {
+  std::shared_ptr<Loaded> old;
+  PluginStatus status;
+  {
+    std::lock_guard lock(mutex_);
+    auto& slot = slots_.at(name);
+    slot.held_out = true;
+    routes_.withdraw(name);
+    old = std::move(slot.active);
+    if (old) ++counters_.retiring;
+    slot.status.state = PluginState::unloaded;
+    slot.status.last_error.clear();
+    status = slot.status;
+  }
+  if (!old) return status;
+  shared_.events.remove(old.get());
+  shared_.log.write(LogLevel::info, "plugins", "plugin unloaded by an operator",
+                    {{"plugin", name}, {"version", old->info.version}});
+  // Requests still running hold their own references; the last one to let
+  // go hands the version to the loader to be stopped and unloaded.
+  return status;
 }
 
 // Stage, check, configure, migrate, start, publish: any failure before the
@@ -336,7 +395,7 @@ void PluginHost::watcher_loop() {
       pending.erase(name);
       last[name] = now;
       try {
-        reload(name);
+        reload_unless_held_out(name);
       } catch (const ShuttingDown&) {
         return;
       } catch (...) {

@@ -39,9 +39,10 @@ struct PluginHostSettings {
   std::chrono::milliseconds watch_interval{1000};
 };
 
-enum class PluginState { not_loaded, loaded, failed };
+enum class PluginState { not_loaded, loaded, failed, unloaded };
 
-// As the admin API and memberctl show it: "not_loaded", "loaded", "failed".
+// As the admin API and memberctl show it: "not_loaded", "loaded", "failed",
+// "unloaded" (taken out of service by an operator).
 const char* state_name(PluginState state);
 
 struct PluginStatus {
@@ -83,7 +84,17 @@ class PluginHost {
   // Hot-swaps `name` from its file. Returns the new status; throws
   // std::runtime_error with the load error (the old version keeps serving),
   // std::out_of_range for a plugin that is not enabled.
+  // A plugin the operator unloaded comes back only this way.
   PluginStatus reload(const std::string& name);
+  // Takes `name` out of service until it is reloaded by name: its routes, UI
+  // files, menu entries and event handlers go at once; requests already
+  // running finish on it, and it is stopped and unloaded when the last one
+  // lets go. Neither reload_all() (SIGHUP) nor the file watcher bring it
+  // back; a restart does, unless it left plugins.enabled. Unloading an
+  // unloaded plugin changes nothing. Throws std::out_of_range for a plugin
+  // that is not enabled, ShuttingDown once shutdown has begun.
+  PluginStatus unload(const std::string& name);
+  // Reloads every enabled plugin but those an operator unloaded.
   void reload_all();
   std::vector<PluginStatus> status() const;
   // The UI entries of the versions serving now, in plugin-name order.
@@ -97,6 +108,7 @@ class PluginHost {
   struct Slot {
     std::shared_ptr<Loaded> active;
     PluginStatus status;
+    bool held_out = false;  // unloaded by an operator: only reload(name) loads it
   };
 
   template <typename F>
@@ -104,6 +116,9 @@ class PluginHost {
   void loader_loop();
   void watcher_loop();
   PluginStatus load(const std::string& name);
+  // reload() for SIGHUP and the watcher: nothing for a held-out plugin.
+  void reload_unless_held_out(const std::string& name);
+  PluginStatus take_out_of_service(const std::string& name);
   // load()'s steps: a started version (or a throw), its publication in place
   // of the old one, and the record of a failure.
   std::shared_ptr<Loaded> start_version(const std::string& name, unsigned generation);

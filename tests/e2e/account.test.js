@@ -110,6 +110,24 @@ test('a member page keeps working when its plugin is hot-swapped while it is ope
   await page.locator('[data-testid=menu-credentials-change-email]').click();
   await page.locator('[data-testid=menu-hello-greetings]').click();
   await page.locator('[data-testid=page][data-page="hello/greetings"]').filter({ hasText: /Hello/ }).waitFor();
+
+  // Unloaded while its page is open: the next navigation drops its menu
+  // entry, and its address says the page is not available.
+  const unload = await fetch(`${base}/api/v1/admin/plugins/hello/unload`, { method: 'POST',
+    headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(unload.status, 200);
+  await page.locator('[data-testid=menu-credentials-change-email]').click();
+  await page.locator('[data-testid=page][data-page="credentials/change-email"]').waitFor();
+  assert.equal(await page.locator('[data-testid=menu-hello-greetings]').count(), 0);
+  await page.goto(`${base}/account/#/hello/greetings`);
+  await page.locator('[data-testid=page-missing]').waitFor();
+  // Loaded again, it is back in the menu.
+  const load = await fetch(`${base}/api/v1/admin/plugins/hello/reload`, { method: 'POST',
+    headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(load.status, 200);
+  await page.locator('[data-testid=menu-credentials-change-email]').click();
+  await page.locator('[data-testid=menu-hello-greetings]').click();
+  await page.locator('[data-testid=page][data-page="hello/greetings"]').filter({ hasText: /Hello/ }).waitFor();
 });
 
 test('sign out, a wrong password, then signing in again', async () => {

@@ -80,6 +80,19 @@ test("a plugin's console panel is in the menu, renders its module, and survives 
   await nav.click();
   await panel.filter({ hasText: /greets with/ }).waitFor();
 
+  // Unloaded, its panel leaves the menu at once; Load brings it back.
+  await page.locator('[data-testid=nav-plugins]').click();
+  await row.locator('[data-testid=plugin-unload]').click();
+  await row.locator('[data-testid=plugin-state]').filter({ hasText: 'unloaded' }).waitFor();
+  await nav.waitFor({ state: 'detached' });
+  assert.equal(await row.locator('[data-testid=plugin-unload]').isHidden(), true);
+  assert.equal(await row.locator('[data-testid=plugin-reload]').innerText(), 'Load');
+  await checkPage('console-plugin-unloaded');
+  await row.locator('[data-testid=plugin-reload]').click();
+  await row.locator('[data-testid=plugin-state]').filter({ hasText: /^loaded$/ }).waitFor();
+  await nav.click();
+  await panel.filter({ hasText: /greets with/ }).waitFor();
+
   // A panel no loaded plugin offers says so instead of failing silently.
   await page.goto(`${base}/console/#/plugin/nope/none`);
   await page.locator('[data-testid=panel-missing]').waitFor();

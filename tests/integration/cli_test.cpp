@@ -99,6 +99,12 @@ TEST_CASE("memberctl drives the daemon through the socket", "[cli]") {
   CHECK(out.find("hello") != std::string::npos);
   CHECK(run_command({ctl, "--socket", socket, "reload", "hello"}, out) == 0);
   CHECK(run_command({ctl, "--socket", socket, "reload", "nothing"}, out) != 0);
+  CHECK(run_command({ctl, "--socket", socket, "unload", "hello"}, out) == 0);
+  CHECK(out.find("unloaded hello") != std::string::npos);
+  CHECK(run_command({ctl, "--socket", socket, "plugins"}, out) == 0);
+  CHECK(out.find("unloaded") != std::string::npos);
+  CHECK(run_command({ctl, "--socket", socket, "unload", "nothing"}, out) != 0);
+  CHECK(run_command({ctl, "--socket", socket, "reload", "hello"}, out) == 0);
   CHECK(run_command({ctl, "--socket", socket, "create-admin", "ops@example.com"}, out,
                     {{"MEMBERD_ADMIN_PASSWORD", "tangerine lantern 42"}}) == 0);
   CHECK(run_command({ctl, "--socket", socket, "members", "ops"}, out) == 0);

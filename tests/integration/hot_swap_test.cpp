@@ -111,3 +111,29 @@ TEST_CASE("hot swap while clients call the plugin: zero failures, old versions u
     WARN("hot swap: median " << swap_ms[swap_ms.size() / 2] << " ms, max " << swap_ms.back() << " ms");
   }
 }
+
+TEST_CASE("unloading a plugin lets the requests running on it finish, then unmaps it", "[plugins][hot_swap]") {
+  PluginsDir dir({{"swapper", "swapper"}});
+  DaemonProcess daemon(DaemonOptions{"sqlite", {"swapper.delay_ms=400"}, dir.path(), {"swapper"}});
+  REQUIRE(count_mapped_versions(mapped_files(daemon.pid()), "swapper") == 1);
+
+  int slow_status = 0;
+  std::thread running([&] {
+    auto res = daemon.http()->Get("/api/v1/swapper/slow");
+    slow_status = res ? res->status : -1;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the slow request is inside the plugin
+  auto socket = daemon.unix_socket();
+  auto res = socket->Post("/api/v1/admin/plugins/swapper/unload");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(daemon.http()->Get("/api/v1/swapper")->status == 404);  // no new request reaches it
+  running.join();
+  CHECK(slow_status == 200);  // the one already running finished on it
+
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (count_mapped_versions(mapped_files(daemon.pid()), "swapper") > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(count_mapped_versions(mapped_files(daemon.pid()), "swapper") == 0);
+  CHECK(socket->Get("/metrics")->body.find("memberd_plugin_unloads_total{outcome=\"unloaded\"} 1") != std::string::npos);
+}

@@ -159,3 +159,75 @@ TEST_CASE("a UI entry that breaks the rules keeps the plugin from loading, namin
   CHECK(daemon.http()->Get("/account/plugins/bad_ui/page.js")->status == 404);
   CHECK(listing(daemon)["account"].empty());
 }
+
+TEST_CASE("an unloaded plugin leaves the menus, its files and routes at once, and SIGHUP leaves it out", "[plugins][ui]") {
+  PluginsDir dir({{"swapper", "swapper"}, {"credentials", "credentials"}});
+  DaemonProcess daemon(DaemonOptions{"sqlite", {}, dir.path(), {"swapper", "credentials"}});
+  auto http = daemon.http();
+  auto socket = daemon.unix_socket();
+  auto admin = memberd::test::credentials::bearer(daemon.admin_token());
+  auto state_of = [&](const std::string& name) {
+    for (const auto& p : DaemonProcess::json(socket->Get("/api/v1/admin/plugins")))
+      if (p["name"] == name) return p["state"].get<std::string>();
+    return std::string("absent");
+  };
+  auto listed = [&](const std::string& plugin) {
+    auto all = listing(daemon, admin);
+    int n = 0;
+    for (const auto* shell : {"account", "console"})
+      for (const auto& e : all[shell]) n += e["plugin"] == plugin;
+    return n;
+  };
+  REQUIRE(listed("swapper") == 3);
+
+  auto gone = socket->Post("/api/v1/admin/plugins/swapper/unload");
+  REQUIRE(gone);
+  INFO(gone->body);
+  REQUIRE(gone->status == 200);
+  CHECK(json::parse(gone->body)["state"] == "unloaded");
+  CHECK(state_of("swapper") == "unloaded");
+  CHECK(listed("swapper") == 0);
+  CHECK(listed("credentials") > 0);  // the others stay
+  for (const char* path : {"/account/plugins/swapper/page.js", "/console/plugins/swapper/panels/panel.js",
+                           "/api/v1/swapper"}) {
+    INFO(path);
+    auto res = http->Get(path);
+    REQUIRE(res);
+    CHECK(res->status == 404);
+  }
+  // Taken out on purpose: the daemon is still ready.
+  CHECK(http->Get("/readyz")->status == 200);
+
+  // Unloading again changes nothing; an unknown plugin is a 404.
+  CHECK(socket->Post("/api/v1/admin/plugins/swapper/unload")->status == 200);
+  CHECK(socket->Post("/api/v1/admin/plugins/nothing/unload")->status == 404);
+  // Admins only.
+  auto member = memberd::test::credentials::sign_in(daemon, memberd::test::credentials::join(daemon, "unload@example.com"));
+  CHECK(http->Post("/api/v1/admin/plugins/credentials/unload", memberd::test::credentials::bearer(member.token), "",
+                   "application/json")
+            ->status == 403);
+  CHECK(state_of("credentials") == "loaded");
+
+  // SIGHUP reloads the others and leaves it out.
+  auto generation = [&](const std::string& name) {
+    for (const auto& p : DaemonProcess::json(socket->Get("/api/v1/admin/plugins")))
+      if (p["name"] == name) return p["generation"].get<int>();
+    return -1;
+  };
+  int credentials_before = generation("credentials");
+  daemon.signal(SIGHUP);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (generation("credentials") == credentials_before && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  REQUIRE(generation("credentials") > credentials_before);
+  CHECK(state_of("swapper") == "unloaded");
+  CHECK(listed("swapper") == 0);
+
+  // A reload by name brings it back, pages and all.
+  auto back = socket->Post("/api/v1/admin/plugins/swapper/reload");
+  REQUIRE(back);
+  CHECK(back->status == 200);
+  CHECK(state_of("swapper") == "loaded");
+  CHECK(listed("swapper") == 3);
+  CHECK(http->Get("/account/plugins/swapper/page.js")->status == 200);
+}
