@@ -10,6 +10,7 @@ find_package(ICU REQUIRED COMPONENTS uc i18n)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET libargon2)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+pkg_check_modules(MAXMINDDB REQUIRED IMPORTED_TARGET libmaxminddb)
 
 # SOCI 4.0.3 ships neither a CMake package nor a .pc file: soci::core the
 # way the SDK's package finds it, and the two backends the daemon links.

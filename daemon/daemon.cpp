@@ -10,6 +10,7 @@
 #include "auth/session_store.hpp"
 #include "config/plugin_config.hpp"
 #include "events/event_bus.hpp"
+#include "geo/geo_databases.hpp"
 #include "log/logger.hpp"
 #include "mail/outbox.hpp"
 #include "metrics/registry.hpp"
@@ -96,6 +97,8 @@ struct Daemon::Parts {
   std::unique_ptr<RateLimitsService> rate_limits;
   std::unique_ptr<PasswordRulesService> password_rules;
   std::unique_ptr<SignInGuardService> sign_in;
+  std::unique_ptr<GeoDatabases> geo;
+  std::chrono::steady_clock::time_point last_geo_check{};
   SecretsService secrets;
   std::unique_ptr<EventBus> events;
   std::unique_ptr<MailOutbox> mail;
@@ -182,6 +185,7 @@ void Daemon::make_services() {
       p.clock, *p.rate_limits, *p.accounts,
       SignInPolicy{{static_cast<int>(c.sign_in.lock_after_failures), c.sign_in.lock_durations},
                    c.sign_in.trusted_device_lifetime});
+  p.geo = std::make_unique<GeoDatabases>(GeoFiles{c.geo.city_db, c.geo.anonymous_db}, p.log, p.metrics);
   p.events = std::make_unique<EventBus>(*p.database, p.clock, p.log);
   p.mail = std::make_unique<MailOutbox>(*p.database, p.clock, p.log, make_transport(c), c.mail.from);
   ensure_bootstrap_admin(*p.accounts, *p.password_rules, *p.database, *p.events, c.bootstrap.admin_email, c.data_dir);
@@ -191,7 +195,7 @@ void Daemon::make_plugin_host() {
   auto& p = *parts_;
   const auto& c = config_;
   SharedServices shared{*p.accounts, *p.database,      *p.events, *p.mail,   *p.rate_limits,
-                        *p.password_rules, *p.sign_in, p.secrets, p.log, p.metrics,
+                        *p.password_rules, *p.sign_in, *p.geo, p.secrets, p.log, p.metrics,
                         p.clock,     c.data_dir,        public_base_url(c.http), secure_cookies(c)};
   PluginHostSettings settings{c.plugins.dir, std::filesystem::path(c.data_dir) / "plugins", c.plugins.enabled,
                               c.plugins.watch, c.plugins.watch_interval};
@@ -265,6 +269,7 @@ void Daemon::reload_plugins() {
     } catch (const std::exception& e) {
       parts_->log.write(LogLevel::error, "http", "TLS reload failed; the old certificate stays", {{"error", e.what()}});
     }
+  if (parts_->geo) parts_->geo->reload_changed();
   parts_->plugins->reload_all();
   if (parts_->notify_systemd) sd_notify(0, "READY=1");
 }
@@ -273,6 +278,10 @@ void Daemon::tick() {
   auto& p = *parts_;
   if (p.notify_systemd) sd_notify(0, "WATCHDOG=1");
   auto now = std::chrono::steady_clock::now();
+  if (now - p.last_geo_check >= config_.geo.check_interval) {
+    p.last_geo_check = now;
+    p.geo->reload_changed();
+  }
   if (now - p.last_housekeeping < std::chrono::minutes(1)) return;
   p.last_housekeeping = now;
   try {

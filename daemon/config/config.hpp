@@ -164,6 +164,16 @@ struct ConsoleConfig {
   bool operator==(const ConsoleConfig&) const = default;
 };
 
+// MaxMind DB files for where sign-ins come from (the host's Geo service).
+// Empty: not configured, every address is "Unknown".
+struct GeoConfig {
+  std::string city_db;       // GeoLite2/GeoIP2 City or Country
+  std::string anonymous_db;  // GeoIP2 Anonymous IP
+  std::chrono::seconds check_interval{60};  // how often a replaced file is looked for
+
+  bool operator==(const GeoConfig&) const = default;
+};
+
 struct CoreConfig {
   HttpConfig http;
   SocketConfig socket;
@@ -179,6 +189,7 @@ struct CoreConfig {
   BootstrapConfig bootstrap;
   ShutdownConfig shutdown;
   ConsoleConfig console;
+  GeoConfig geo;
 
   // Sections of enabled plugins, by plugin name; an enabled plugin without a
   // section has no entry (its keys all take their defaults).

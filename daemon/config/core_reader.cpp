@@ -385,6 +385,15 @@ void read_console(const ConfigValue& value, ConsoleConfig& console) {
   map.refuse_unclaimed();
 }
 
+void read_geo(const ConfigValue& value, GeoConfig& geo) {
+  MapReader map(value);
+  // "" leaves a database out.
+  map.on("city_db", [&](const ConfigValue& v) { if (auto s = v.string()) geo.city_db = *s; });
+  map.on("anonymous_db", [&](const ConfigValue& v) { if (auto s = v.string()) geo.anonymous_db = *s; });
+  map.on("check_interval", [&](const ConfigValue& v) { read_seconds(v, geo.check_interval, seconds(1)); });
+  map.refuse_unclaimed();
+}
+
 }  // namespace
 
 CoreConfig read_core_config(const YAML::Node& root, const Origin& origin, ErrorList& errors) {
@@ -407,6 +416,7 @@ CoreConfig read_core_config(const YAML::Node& root, const Origin& origin, ErrorL
   map.on("bootstrap", [&](const ConfigValue& v) { read_bootstrap(v, config.bootstrap); });
   map.on("shutdown", [&](const ConfigValue& v) { read_shutdown(v, config.shutdown); });
   map.on("console", [&](const ConfigValue& v) { read_console(v, config.console); });
+  map.on("geo", [&](const ConfigValue& v) { read_geo(v, config.geo); });
 
   // The rest are plugin sections, allowed only for enabled plugins: a
   // section for a plugin that is not loaded would be silently ignored.

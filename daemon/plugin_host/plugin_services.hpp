@@ -28,6 +28,7 @@ struct SharedServices {
   RateLimits& rate_limits;
   const PasswordRules& password_rules;
   SignInGuard& sign_in;
+  const Geo& geo;
   const Secrets& secrets;
   LogSink& log;
   MetricsRegistry& metrics;
@@ -65,6 +66,7 @@ class PluginServices final : public Host {
   bool secure_cookies() const override { return shared_.secure_cookies; }
   const PasswordRules& password_rules() const override { return shared_.password_rules; }
   SignInGuard& sign_in_guard() override { return *sign_in_; }
+  const Geo& geo() const override { return shared_.geo; }
   void add_ui_files(const std::vector<EmbeddedFile>& files) override;
   void add_ui(UiEntry entry) override;
 

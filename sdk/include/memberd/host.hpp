@@ -27,6 +27,7 @@
 #include <memberd/config.hpp>
 #include <memberd/embedded_file.hpp>
 #include <memberd/http.hpp>
+#include <memberd/geo.hpp>
 #include <memberd/ui.hpp>
 #include <memberd/result.hpp>
 #include <memberd/unit_of_work.hpp>
@@ -464,6 +465,11 @@ class Host {
   // the entry, when its id is malformed or taken, its title empty, its
   // module or a style not among the files, or a console entry not admin.
   virtual void add_ui(UiEntry entry) = 0;
+
+  // --- SDK 2.3 (geo.hpp) ---
+  // Where an address is (geo.city_db, geo.anonymous_db). Fails: never; see
+  // Geo::locate.
+  virtual const Geo& geo() const = 0;
 };
 
 }  // namespace memberd

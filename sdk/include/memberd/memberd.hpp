@@ -8,6 +8,7 @@
 #include <memberd/database.hpp>
 #include <memberd/email_address.hpp>
 #include <memberd/embedded_file.hpp>
+#include <memberd/geo.hpp>
 #include <memberd/host.hpp>
 #include <memberd/http.hpp>
 #include <memberd/json.hpp>

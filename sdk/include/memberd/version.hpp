@@ -48,8 +48,10 @@
 //   2.2  UnitOfWork::kept() and KeptStatement: statements kept prepared on
 //        their pooled connection; ui.hpp (UiEntry, UiShell) with
 //        Host::add_ui_files() and Host::add_ui(): a plugin's web.
+//   2.3  geo.hpp (Geo, GeoLocation, GeoAnonymity) with Host::geo(): where an
+//        address is, from the host's MaxMind DB files.
 //   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
-#define MEMBERD_SDK_VERSION_MINOR 2
+#define MEMBERD_SDK_VERSION_MINOR 3
 
 #define MEMBERD_STRINGIFY_INNER(x) #x
 #define MEMBERD_STRINGIFY(x) MEMBERD_STRINGIFY_INNER(x)
