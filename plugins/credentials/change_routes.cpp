@@ -43,6 +43,7 @@ Response change_email(Context& ctx, const Request& req) {
     if (!revoked) return refusal_problem(revoked.failure());
     event["old_email"] = caller.email;
     event["new_email"] = new_email;
+    event["verified"] = false;  // changed without a link (credentials.verify_new_email off)
     MEMBERD_TRY(ctx.host.events().publish(work, "email.changed", event));
     MEMBERD_TRY(mail_email_changed(ctx.host, work, caller.email, new_email));
     MEMBERD_TRY(tx->commit());
@@ -93,6 +94,7 @@ Response verify_email(Context& ctx, const Request& req) {
   auto event = audit(req, member->member_id);
   event["old_email"] = member->email;
   event["new_email"] = token.new_email;
+  event["verified"] = true;  // the member opened the link mailed to it
   MEMBERD_TRY(ctx.host.events().publish(work, "email.changed", event));
   MEMBERD_TRY(mail_email_changed(ctx.host, work, member->email, token.new_email));
   MEMBERD_TRY(tx->commit());

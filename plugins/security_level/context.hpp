@@ -1,0 +1,20 @@
+#pragma once
+// What every part of the plugin shares, built once in start().
+#include "settings.hpp"
+
+#include <memberd/host.hpp>
+
+namespace memberd::security_level {
+
+struct Context {
+  Host& host;
+  Settings settings;
+};
+
+// The event handler: records sign-ins (session.created, signin.failed) and
+// keeps the facts the level is judged on (see recorder.cpp).
+void subscribe_to_events(Context& ctx);
+// GET /api/v1/me/security, /api/v1/me/sign-ins, /api/v1/admin/sign-ins.
+void add_routes(Context& ctx);
+
+}  // namespace memberd::security_level

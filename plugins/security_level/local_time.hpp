@@ -1,0 +1,20 @@
+#pragma once
+// A moment as a member reads it: GMT, and the wall clock of a time zone.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace memberd::security_level {
+
+// "2026-11-29 12:17 GMT".
+std::string gmt_text(std::int64_t unix_seconds);
+
+// "20:17 Asia/Shanghai, GMT+8" (or "GMT+5:30", "GMT-3"), by ICU's zone data;
+// nullopt for a zone ICU does not know.
+std::optional<std::string> local_text(std::int64_t unix_seconds, const std::string& iana_zone);
+
+// "2026-11-29T12:17:00Z" (what the host writes in events) as Unix seconds;
+// nullopt for anything else.
+std::optional<std::int64_t> parse_rfc3339_utc(const std::string& text);
+
+}  // namespace memberd::security_level

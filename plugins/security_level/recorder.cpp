@@ -1,0 +1,93 @@
+// From events to records: every sign-in the credentials plugin and the
+// console publish, with its place, and the member facts the level reads.
+// Handlers run in the delivery's transaction: a record and the cursor's
+// advance commit together, so a hot swap or a restart loses none and a
+// redelivery (at least once) is recognised by its event id.
+#include "context.hpp"
+#include "local_time.hpp"
+#include "member_facts.hpp"
+#include "records.hpp"
+
+#include <memberd/json.hpp>
+#include <memberd/text.hpp>
+
+namespace memberd::security_level {
+
+namespace {
+
+constexpr std::size_t kMaxUserAgentBytes = 512;
+
+std::string text_of(const nlohmann::json& payload, const char* key) {
+  auto it = payload.find(key);
+  return it != payload.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+Result<void> mail_new_location(Context& ctx, UnitOfWork& work, const SignInRecord& r) {
+  auto member = ctx.host.accounts().find_by_id(work, r.member_id);
+  if (!member) return member.failure().refusal == Refusal::not_found ? Result<void>{} : Result<void>(member.failure());
+  std::string when = gmt_text(r.at);
+  if (auto local = local_text(r.at, r.location.time_zone)) when += " (" + *local + " where you signed in)";
+  std::string text =
+      "Someone signed in to your account from a place you have not signed in from recently.\n\n"
+      "Time: " + when + "\n"
+      "IP address: " + r.ip + "\n"
+      "Location: " + r.location.label + "\n"
+      "Device: " + (r.user_agent.empty() ? std::string("unknown") : r.user_agent) + "\n"
+      "Who owns this address (WHOIS): " + whois_url(ctx.settings.whois_url, r.ip) + "\n\n"
+      "If this was you, there is nothing to do.\n"
+      "If it was not you, change your password immediately: " + ctx.host.public_url() +
+      "/account/#/credentials/change-password\n";
+  if (r.location.anonymity.anonymous)
+    text += "\nAnonymous Proxy means the sign-in came through an anonymous proxy server (a VPN, a public proxy or "
+            "Tor), which hides where it really came from.\n";
+  return ctx.host.mail().enqueue(work, {member->email, "New sign-in to your account", text});
+}
+
+Result<void> record_sign_in(Context& ctx, const Event& event, const nlohmann::json& payload, UnitOfWork& work) {
+  SignInRecord r;
+  r.event_id = event.id;
+  r.member_id = text_of(payload, "member_id");
+  r.session_id = text_of(payload, "session_id");
+  r.at = parse_rfc3339_utc(event.occurred_at).value_or(ctx.host.clock().unix_now());
+  r.ip = text_of(payload, "ip");
+  if (r.ip.size() > 45) r.ip.resize(45);  // the host gives an address; never store more than one
+  r.outcome = event.type == "session.created" ? "success" : "failure";
+  r.user_agent = valid_utf8(text_of(payload, "user_agent"), kMaxUserAgentBytes);
+  r.location = ctx.host.geo().locate(r.ip);
+  if (r.outcome == "success" && !r.member_id.empty()) {
+    auto fresh = is_new_location(work, r.member_id, r.location, ctx.settings.new_location_window);
+    if (!fresh) return fresh.failure();
+    r.new_location = *fresh;
+  }
+  auto stored = store_record(work, r);
+  if (!stored) return stored.failure();
+  if (*stored && r.new_location && ctx.settings.mail_new_location) return mail_new_location(ctx, work, r);
+  return {};
+}
+
+}  // namespace
+
+void subscribe_to_events(Context& ctx) {
+  ctx.host.events().subscribe(
+      "security_level.events",
+      {"session.created", "signin.failed", "member.created", "security_question.set", "email.changed",
+       "password.changed", "password.reset"},
+      [&ctx](const Event& event, UnitOfWork& work) -> Result<void> {
+        auto payload = nlohmann::json::parse(event.payload, nullptr, false);
+        if (!payload.is_object()) return {};  // nothing a sign-in record can come from
+        if (event.type == "session.created" || event.type == "signin.failed")
+          return record_sign_in(ctx, event, payload, work);
+        std::string member_id = text_of(payload, "member_id");
+        if (member_id.empty()) return {};
+        auto at = parse_rfc3339_utc(event.occurred_at).value_or(ctx.host.clock().unix_now());
+        if (event.type == "security_question.set") return record_fact(work, member_id, Fact::question_set, at);
+        if (event.type == "email.changed") {
+          auto verified = payload.find("verified");
+          bool confirmed = verified != payload.end() && verified->is_boolean() && verified->get<bool>();
+          return record_fact(work, member_id, confirmed ? Fact::email_confirmed : Fact::email_unconfirmed, at);
+        }
+        return record_fact(work, member_id, Fact::password_set, at);  // joined, changed, reset
+      });
+}
+
+}  // namespace memberd::security_level

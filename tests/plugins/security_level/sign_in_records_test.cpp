@@ -1,0 +1,366 @@
+// The security_level plugin as a black box: sign-ins recorded from events
+// with their place (MaxMind's test databases, tests/data/geoip), the client
+// address behind trusted proxies, the last sign-in, the level, the mail
+// about a new location, the admin's filters and CSV; on both backends.
+#include "support/credentials_client.hpp"
+#include "support/daemon_process.hpp"
+#include "support/plugins_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+using namespace memberd::test;
+using namespace memberd::test::credentials;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kGeo = MEMBERD_SOURCE_DIR "/tests/data/geoip/";
+const std::string kCityDb = "geo.city_db=" + kGeo + "GeoIP2-City-Test.mmdb";
+const std::string kAnonymousDb = "geo.anonymous_db=" + kGeo + "GeoIP2-Anonymous-IP-Test.mmdb";
+const std::string kTrustLoopback = "http.trusted_proxies=[127.0.0.1]";
+
+DaemonOptions with_plugin(const std::string& backend, std::vector<std::string> sets) {
+  sets.push_back(kNoAddressLimit);
+  return DaemonOptions{backend, sets, "", {"credentials", "security_level"}};
+}
+
+// A sign-in as if from `ip`, through the trusted proxy on loopback.
+httplib::Result sign_in_from(const DaemonProcess& d, const Account& a, const std::string& ip,
+                             const std::string& password, const std::string& user_agent = "test-browser/1.0") {
+  return post(d, "/api/v1/session", {{"email", a.email}, {"password", password}},
+              {{"X-Forwarded-For", ip}, {"User-Agent", user_agent}});
+}
+
+Session signed_in_from(const DaemonProcess& d, const Account& a, const std::string& ip) {
+  auto res = sign_in_from(d, a, ip, a.password);
+  INFO(describe(res));
+  REQUIRE(status_of(res) == 201);
+  auto body = body_of(res);
+  return Session{body["token"], body["csrf_token"], body["member_id"], "", "", body};
+}
+
+// The member's records once `count` are there (recording follows the event a moment later).
+json my_sign_ins(const DaemonProcess& d, const std::string& token, std::size_t count) {
+  json items;
+  for (int i = 0; i < 100; ++i) {
+    auto res = get(d, "/api/v1/me/sign-ins", bearer(token));
+    REQUIRE(status_of(res) == 200);
+    items = body_of(res)["items"];
+    if (items.size() >= count) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  INFO(items.dump());
+  REQUIRE(items.size() == count);
+  return items;
+}
+
+json admin_sign_ins(const DaemonProcess& d, const std::string& query) {
+  auto res = d.unix_socket()->Get("/api/v1/admin/sign-ins" + query);
+  REQUIRE(res);
+  INFO(res->body);
+  REQUIRE(res->status == 200);
+  return json::parse(res->body);
+}
+
+}  // namespace
+
+TEST_CASE("sign-ins are recorded with the address behind a trusted proxy and its place", "[security_level][geo]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess daemon(with_plugin(backend, {kCityDb, kAnonymousDb, kTrustLoopback}));
+  auto account = join(daemon, "rec@example.com");
+
+  auto vpn = signed_in_from(daemon, account, "1.124.213.1");
+  auto items = my_sign_ins(daemon, vpn.token, 1);
+  CHECK(items[0]["ip"] == "1.124.213.1");
+  CHECK(items[0]["outcome"] == "success");
+  CHECK(items[0]["location"]["label"] == "Anonymous Proxy");
+  CHECK(items[0]["anonymous_proxy"] == true);
+  CHECK(items[0]["anonymous"]["vpn"] == true);
+  CHECK(items[0]["anonymous"]["tor"] == true);
+  CHECK(items[0]["anonymous"]["public_proxy"] == false);
+  CHECK(items[0]["user_agent"] == "test-browser/1.0");
+  CHECK(items[0]["whois_url"] == "https://rdap.org/ip/1.124.213.1");
+  CHECK(items[0]["new_location"] == false);  // the first sign-in is never new
+  CHECK(is_rfc3339(items[0]["at"]));
+
+  // IPv6, known by country only.
+  signed_in_from(daemon, account, "2001:218::7");
+  // A wrong password is recorded as a failure.
+  CHECK(status_of(sign_in_from(daemon, account, "2001:218::7", kWrongPassword)) == 401);
+  // An address a proxy chain ends in: the right-most untrusted entry counts.
+  signed_in_from(daemon, account, "203.0.113.9, 81.2.69.142");
+  // Garbage in the header: the sign-in works and the peer is recorded.
+  signed_in_from(daemon, account, "not-an-address");
+  items = my_sign_ins(daemon, vpn.token, 5);
+  CHECK(items[4]["ip"] == "1.124.213.1");
+  CHECK(items[3]["ip"] == "2001:218::7");
+  CHECK(items[3]["location"]["label"] == "Japan");
+  CHECK(items[3]["location"]["country_code"] == "JP");
+  CHECK(items[3]["location"]["time_zone"] == "Asia/Tokyo");
+  CHECK(items[3]["location"]["city"].is_null());
+  CHECK(items[2]["outcome"] == "failure");
+  CHECK(items[1]["ip"] == "81.2.69.142");
+  CHECK(items[1]["location"]["city"] == "London");
+  CHECK(items[0]["ip"] == "127.0.0.1");
+  CHECK(items[0]["location"]["label"] == "Unknown");
+
+  // Without trust, a client's X-Forwarded-For is not believed.
+  DaemonProcess untrusting(with_plugin(backend, {kCityDb, kAnonymousDb}));
+  auto other = join(untrusting, "forged@example.com");
+  auto forged = signed_in_from(untrusting, other, "81.2.69.142");
+  auto recorded = my_sign_ins(untrusting, forged.token, 1);
+  CHECK(recorded[0]["ip"] == "127.0.0.1");
+  CHECK(recorded[0]["location"]["label"] == "Unknown");
+}
+
+TEST_CASE("without databases every place is Unknown, and the City database alone names London", "[security_level][geo]") {
+  DaemonProcess bare(with_plugin("sqlite", {kTrustLoopback}));
+  auto a = join(bare, "bare@example.com");
+  auto s = signed_in_from(bare, a, "81.2.69.142");
+  CHECK(my_sign_ins(bare, s.token, 1)[0]["location"]["label"] == "Unknown");
+
+  DaemonProcess city(with_plugin("sqlite", {kCityDb, kTrustLoopback}));
+  auto b = join(city, "city@example.com");
+  auto t = signed_in_from(city, b, "81.2.69.142");
+  auto item = my_sign_ins(city, t.token, 1)[0];
+  CHECK(item["location"]["label"] == "London, United Kingdom");
+  CHECK(item["location"]["time_zone"] == "Europe/London");
+  CHECK(item["anonymous_proxy"] == false);
+}
+
+TEST_CASE("a sign-in from a new country mails the member but the first sign-in and a known country do not",
+          "[security_level][mail]") {
+  DaemonProcess daemon(with_plugin("sqlite", {kCityDb, kTrustLoopback}));
+  auto account = join(daemon, "travel@example.com");
+  auto before = mail_files(daemon);
+  auto first = signed_in_from(daemon, account, "81.2.69.142");
+  signed_in_from(daemon, account, "81.2.69.143");
+  auto items = my_sign_ins(daemon, first.token, 2);
+  CHECK(items[0]["new_location"] == false);
+  CHECK(items[1]["new_location"] == false);
+
+  signed_in_from(daemon, account, "2001:218::1");
+  items = my_sign_ins(daemon, first.token, 3);
+  CHECK(items[0]["new_location"] == true);
+  auto mail = wait_for_mail(daemon, "travel@example.com", "New sign-in", before);
+  CHECK(mail.find("IP address: 2001:218::1") != std::string::npos);
+  CHECK(mail.find("Location: Japan") != std::string::npos);
+  CHECK(mail.find(" GMT") != std::string::npos);
+  CHECK(mail.find("Asia/Tokyo, GMT+9") != std::string::npos);
+  CHECK(mail.find("https://rdap.org/ip/2001:218::1") != std::string::npos);
+  CHECK(mail.find("change your password immediately") != std::string::npos);
+
+  // Japan is known now: no second mail.
+  auto after_first = mail_files(daemon);
+  signed_in_from(daemon, account, "2001:218::2");
+  items = my_sign_ins(daemon, first.token, 4);
+  CHECK(items[0]["new_location"] == false);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  for (const auto& m : mails_to(daemon, "travel@example.com", after_first))
+    CHECK(m.find("New sign-in") == std::string::npos);
+}
+
+TEST_CASE("the security level: checks with advice, this sign-in and the one before", "[security_level]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess daemon(with_plugin(backend, {kCityDb, kAnonymousDb, kTrustLoopback}));
+  auto account = join(daemon, "level@example.com");
+  auto earlier = signed_in_from(daemon, account, "2001:218::1");
+  auto now = signed_in_from(daemon, account, "2001:218::2");
+  my_sign_ins(daemon, now.token, 2);
+
+  auto security = [&](const std::string& token) {
+    auto res = get(daemon, "/api/v1/me/security", bearer(token));
+    INFO(describe(res));
+    REQUIRE(status_of(res) == 200);
+    return body_of(res);
+  };
+  auto check_of = [](const json& body, const std::string& id) {
+    for (const auto& c : body["checks"])
+      if (c["id"] == id) return c;
+    FAIL("no check " << id << " in " << body.dump());
+    return json();
+  };
+  auto s = security(now.token);
+  CHECK(s["current_sign_in"]["ip"] == "2001:218::2");
+  CHECK(s["last_sign_in"]["ip"] == "2001:218::1");
+  // From the older session, its own sign-in is current.
+  CHECK(security(earlier.token)["current_sign_in"]["ip"] == "2001:218::1");
+  CHECK(security(earlier.token)["last_sign_in"].is_null());
+  CHECK(check_of(s, "security_question")["ok"] == false);
+  CHECK(check_of(s, "security_question")["advice"].get<std::string>().find("security question") != std::string::npos);
+  CHECK(check_of(s, "email_confirmed")["ok"] == false);
+  CHECK(check_of(s, "password_age")["ok"] == true);
+  CHECK(check_of(s, "password_age")["advice"].is_null());
+  CHECK(check_of(s, "no_anonymous_sign_in")["ok"] == true);
+  CHECK(s["level"] == "low");  // two checks fail
+
+  set_question(daemon, now.token, kQuestion, kAnswer, account.password);
+  for (int i = 0; i < 50 && check_of(security(now.token), "security_question")["ok"] != true; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  s = security(now.token);
+  CHECK(check_of(s, "security_question")["ok"] == true);
+  CHECK(s["level"] == "medium");  // the email is not confirmed yet
+
+  // A sign-in through an anonymous proxy is a warning: low.
+  auto proxied = signed_in_from(daemon, account, "1.124.213.1");
+  my_sign_ins(daemon, proxied.token, 3);
+  s = security(proxied.token);
+  CHECK(check_of(s, "no_anonymous_sign_in")["ok"] == false);
+  CHECK(check_of(s, "no_anonymous_sign_in")["advice"].get<std::string>().find("change your password") !=
+        std::string::npos);
+  CHECK(s["level"] == "low");
+
+  // Failed attempts beyond those allowed lower it too.
+  for (int i = 0; i < 3; ++i) sign_in_from(daemon, account, "2001:218::9", kWrongPassword);
+  my_sign_ins(daemon, proxied.token, 6);
+  CHECK(check_of(security(proxied.token), "few_failed_attempts")["ok"] == false);
+
+  // Members only; the operator has no sign-ins of its own.
+  CHECK(status_of(get(daemon, "/api/v1/me/security")) == 401);
+  CHECK(daemon.unix_socket()->Get("/api/v1/me/security")->status == 403);
+}
+
+TEST_CASE("admins filter every member's sign-ins, page through them and export CSV", "[security_level][admin]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess daemon(with_plugin(backend, {kCityDb, kAnonymousDb, kTrustLoopback}));
+  auto ann = join(daemon, "ann@example.com");
+  auto bob = join(daemon, "bob@example.com");
+  auto ann_session = signed_in_from(daemon, ann, "2001:218::1");
+  signed_in_from(daemon, ann, "1.124.213.1");
+  signed_in_from(daemon, bob, "81.2.69.142");
+  sign_in_from(daemon, bob, "81.2.69.150", kWrongPassword, "=HYPERLINK(\"http://evil\")");
+  // An email no member has: a failure without a member.
+  post(daemon, "/api/v1/session", {{"email", "nobody@example.com"}, {"password", kWrongPassword}},
+       {{"X-Forwarded-For", "2001:218::5"}});
+  for (int i = 0; i < 100 && admin_sign_ins(daemon, "")["items"].size() < 5; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+
+  auto all = admin_sign_ins(daemon, "")["items"];
+  REQUIRE(all.size() == 5);
+  CHECK(all[0]["member_id"].is_null());
+  CHECK(admin_sign_ins(daemon, "?email=ann@example.com")["items"].size() == 2);
+  CHECK(admin_sign_ins(daemon, "?member_id=" + bob.member_id)["items"].size() == 2);
+  CHECK(admin_sign_ins(daemon, "?email=nobody-at-all@example.com")["items"].empty());
+  CHECK(admin_sign_ins(daemon, "?ip=81.2.69.0/24")["items"].size() == 2);
+  CHECK(admin_sign_ins(daemon, "?ip=81.2.69.142")["items"].size() == 1);
+  CHECK(admin_sign_ins(daemon, "?ip=2001:218::/32")["items"].size() == 2);
+  CHECK(admin_sign_ins(daemon, "?country=jp")["items"].size() == 2);
+  CHECK(admin_sign_ins(daemon, "?anonymous=true")["items"].size() == 3);  // the VPN, and London's proxy network
+  CHECK(admin_sign_ins(daemon, "?outcome=failure")["items"].size() == 2);
+  CHECK(admin_sign_ins(daemon, "?outcome=success&anonymous=false")["items"].size() == 1);
+  CHECK(admin_sign_ins(daemon, "?since=2000-01-01T00:00:00Z&until=2000-01-02T00:00:00Z")["items"].empty());
+  CHECK(admin_sign_ins(daemon, "?since=2000-01-01T00:00:00Z")["items"].size() == 5);
+
+  // Pages: newest first, each page continuing where the last ended.
+  auto first = admin_sign_ins(daemon, "?limit=2");
+  REQUIRE(first["items"].size() == 2);
+  REQUIRE(first["next_cursor"].is_string());
+  auto second = admin_sign_ins(daemon, "?limit=2&cursor=" + first["next_cursor"].get<std::string>());
+  auto third = admin_sign_ins(daemon, "?limit=2&cursor=" + second["next_cursor"].get<std::string>());
+  CHECK(second["items"][0]["id"] == all[2]["id"]);
+  CHECK(third["items"].size() == 1);
+  CHECK(third["next_cursor"].is_null());
+
+  // CSV of the filtered set; a formula in a cell is defused.
+  auto csv = daemon.unix_socket()->Get("/api/v1/admin/sign-ins?format=csv&email=bob@example.com");
+  REQUIRE(csv);
+  CHECK(csv->status == 200);
+  CHECK(csv->get_header_value("Content-Type").rfind("text/csv", 0) == 0);
+  CHECK(csv->get_header_value("Content-Disposition").find("sign-ins.csv") != std::string::npos);
+  CHECK(csv->body.rfind("at,member_id,ip,outcome,", 0) == 0);
+  CHECK(std::count(csv->body.begin(), csv->body.end(), '\n') == 3);
+  CHECK(csv->body.find("\"'=HYPERLINK(\"\"http://evil\"\")\"") != std::string::npos);
+  CHECK(csv->body.find("London") != std::string::npos);
+
+  // Bad parameters: 422 naming each, nothing listed.
+  auto bad = daemon.unix_socket()->Get(
+      "/api/v1/admin/sign-ins?ip=999.1.1.1&country=GBR&anonymous=maybe&outcome=won&since=yesterday&limit=0"
+      "&cursor=abc&format=xml");
+  REQUIRE(bad);
+  CHECK(bad->status == 422);
+  auto problem = json::parse(bad->body);
+  for (const char* field : {"ip", "country", "anonymous", "outcome", "since", "limit", "cursor", "format"}) {
+    INFO(field);
+    CHECK(has_field_error(problem, field));
+  }
+  CHECK(status_of(get(daemon, "/api/v1/me/sign-ins?limit=9999", bearer(ann_session.token))) == 422);
+  // Admins only.
+  CHECK(status_of(get(daemon, "/api/v1/admin/sign-ins", bearer(ann_session.token))) == 403);
+  CHECK(status_of(get(daemon, "/api/v1/admin/sign-ins")) == 401);
+}
+
+TEST_CASE("a hot swap of the plugin while members sign in loses no record", "[security_level][hot_swap]") {
+  PluginsDir dir({{"credentials", "credentials"}, {"security_level", "security_level"}});
+  DaemonProcess daemon(DaemonOptions{"sqlite", {kNoAddressLimit}, dir.path(), {"credentials", "security_level"}});
+  auto account = join(daemon, "swap@example.com");
+  std::atomic<bool> stop{false};
+  std::atomic<int> signed_in{0};
+  std::thread member([&] {
+    while (!stop) {
+      if (status_of(sign_in_raw(daemon, account.email, account.password)) == 201) ++signed_in;
+    }
+  });
+  auto socket = daemon.unix_socket();
+  for (int i = 0; i < 5; ++i) {
+    dir.install("security_level", "security_level");
+    auto res = socket->Post("/api/v1/admin/plugins/security_level/reload");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  }
+  stop = true;
+  member.join();
+  REQUIRE(signed_in > 0);
+  json page;
+  for (int i = 0; i < 100; ++i) {
+    page = admin_sign_ins(daemon, "?limit=500&email=swap@example.com");
+    if (static_cast<int>(page["items"].size()) == signed_in.load()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(static_cast<int>(page["items"].size()) == signed_in.load());
+}
+
+TEST_CASE("a broken database file keeps the daemon from starting, naming the file", "[security_level][geo]") {
+  for (const char* broken : {"GeoIP2-City-Test-Broken-Double-Format.mmdb", "GeoIP2-City-Test-Invalid-Node-Count.mmdb"}) {
+    INFO(broken);
+    auto options = with_plugin("sqlite", {"geo.city_db=" + kGeo + broken});
+    options.expect_start = false;
+    DaemonProcess daemon(options);
+    CHECK(daemon.wait_exit(std::chrono::seconds(20)) != 0);
+    CHECK(daemon.output().find(std::string("geo.city_db: ") + kGeo + broken) != std::string::npos);
+  }
+}
+
+TEST_CASE("a database file replaced while the daemon runs is used for the next sign-in", "[security_level][geo]") {
+  auto dir = fs::temp_directory_path() / ("memberd-geo-swap-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  auto place = [&](const std::string& source) {
+    fs::copy_file(kGeo + source, dir / "next.mmdb", fs::copy_options::overwrite_existing);
+    fs::rename(dir / "next.mmdb", dir / "city.mmdb");
+  };
+  place("GeoIP2-Country-Test.mmdb");
+  {
+    DaemonProcess daemon(with_plugin("sqlite", {"geo.city_db=" + (dir / "city.mmdb").string(), "geo.check_interval=1s",
+                                                kTrustLoopback}));
+    auto account = join(daemon, "swapdb@example.com");
+    auto s = signed_in_from(daemon, account, "81.2.69.142");
+    CHECK(my_sign_ins(daemon, s.token, 1)[0]["location"]["label"] == "United Kingdom");
+
+    place("GeoIP2-City-Test-Broken-Double-Format.mmdb");  // refused: the Country file keeps serving
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    signed_in_from(daemon, account, "81.2.69.142");
+    CHECK(my_sign_ins(daemon, s.token, 2)[0]["location"]["label"] == "United Kingdom");
+    CHECK(daemon.output().find("replacement database refused") != std::string::npos);
+
+    place("GeoIP2-City-Test.mmdb");
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    signed_in_from(daemon, account, "81.2.69.142");
+    CHECK(my_sign_ins(daemon, s.token, 3)[0]["location"]["label"] == "London, United Kingdom");
+  }
+  fs::remove_all(dir);
+}
