@@ -1,5 +1,6 @@
 // Join, sign in, sign out, and the member's own record.
 #include "answers.hpp"
+#include "last_sign_in.hpp"
 #include "notices.hpp"
 #include "replies.hpp"
 #include "routes.hpp"
@@ -92,6 +93,8 @@ Response sign_in(Context& ctx, const Request& req) {
   if (!device) return refusal_problem(device.failure());
   auto session = ctx.host.accounts().open_session(work, member_id, req.client_ip(), req.user_agent());
   if (!session) return refusal_problem(session.failure());
+  auto last = swap_last_sign_in(ctx.host, work, member_id, std::string(req.client_ip()), std::string(req.user_agent()));
+  if (!last) return refusal_problem(last.failure());
   auto event = audit(req, member_id);
   event["session_id"] = session->session_id;
   event["trusted_device"] = attempt->trusted_device;
@@ -102,8 +105,7 @@ Response sign_in(Context& ctx, const Request& req) {
                                {"csrf_token", session->csrf_token},
                                {"expires_at", session->expires_at},
                                {"member_id", member_id},
-                               // Recorded by the security_level plugin; until it exists there is none.
-                               {"last_sign_in", nullptr}});
+                               {"last_sign_in", *last}});
   add_session_cookies(r, *session, ctx.host.secure_cookies());
   add_device_cookie(r, *device, ctx.host.sign_in_guard().trusted_device_lifetime(), ctx.host.secure_cookies());
   return r;

@@ -53,11 +53,16 @@ TEST_CASE("join, sign in, GET /me, sign out", "[credentials][join]") {
   CHECK(profile["security_question_set"] == false);
   CHECK(is_rfc3339(profile["created_at"]));
 
-  // last_sign_in comes from the security_level plugin's records; without
-  // that plugin there is none to tell of (issue 3), so it stays null.
+  // The next sign-in tells of the one before: when, from where, with what.
   auto second = sign_in(daemon, "ann@example.com", kPassword);
   CHECK(second.token != token);
-  CHECK(second.body["last_sign_in"].is_null());
+  const auto& last = second.body["last_sign_in"];
+  REQUIRE(last.is_object());
+  CHECK(is_rfc3339(last["at"]));
+  CHECK(last["ip"] == "127.0.0.1");
+  CHECK(last["location"]["label"] == "Unknown");  // loopback; and no GeoIP database here
+  CHECK(last["anonymous_proxy"] == false);
+  CHECK(last["user_agent"].is_string());
 
   CHECK_STATUS(del(daemon, "/api/v1/session", bearer(token)), 204);
   CHECK_PROBLEM(me_raw(daemon, token), 401, "unauthenticated");

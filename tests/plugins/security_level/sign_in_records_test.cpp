@@ -364,3 +364,22 @@ TEST_CASE("a database file replaced while the daemon runs is used for the next s
   }
   fs::remove_all(dir);
 }
+
+TEST_CASE("signing in tells of the sign-in before, with the place it was from", "[security_level][credentials]") {
+  DaemonProcess daemon(with_plugin("sqlite", {kCityDb, kAnonymousDb, kTrustLoopback}));
+  auto account = join(daemon, "before@example.com");
+  CHECK(body_of(sign_in_from(daemon, account, "1.124.213.1", account.password))["last_sign_in"].is_null());
+  auto second = body_of(sign_in_from(daemon, account, "2001:218::1", account.password, "second-browser"));
+  CHECK(second["last_sign_in"]["ip"] == "1.124.213.1");
+  CHECK(second["last_sign_in"]["location"]["label"] == "Anonymous Proxy");
+  CHECK(second["last_sign_in"]["anonymous_proxy"] == true);
+  CHECK(second["last_sign_in"]["user_agent"] == "test-browser/1.0");
+  auto third = body_of(sign_in_from(daemon, account, "81.2.69.142", account.password));
+  CHECK(third["last_sign_in"]["ip"] == "2001:218::1");
+  CHECK(third["last_sign_in"]["location"]["label"] == "Japan");
+  CHECK(third["last_sign_in"]["user_agent"] == "second-browser");
+  // A failed attempt is not a sign-in: the last one stays.
+  sign_in_from(daemon, account, "2001:218::9", kWrongPassword);
+  auto fourth = body_of(sign_in_from(daemon, account, "81.2.69.142", account.password));
+  CHECK(fourth["last_sign_in"]["ip"] == "81.2.69.142");
+}
