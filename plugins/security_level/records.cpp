@@ -176,52 +176,93 @@ std::optional<Cursor> decode_cursor(const std::string& text) {
   return Cursor{std::stoll(text.substr(0, dot)), std::stoll(text.substr(dot + 1))};
 }
 
+namespace {
+
+// The WHERE clause of a filter, its values bound to `st` as it is built.
+// The values live in `strings` and `numbers` until the statement ran
+// (deques never move what they hold).
+struct BoundFilter {
+  std::deque<std::string> strings;
+  std::deque<long long> numbers;
+  std::string where;
+
+  void add(const std::string& condition) { where += (where.empty() ? " WHERE " : " AND ") + condition; }
+
+  void bind(soci::statement& st, const RecordFilter& f, bool with_cursor) {
+    auto string_is = [&](const char* condition, const std::string& value) {
+      strings.push_back(value);
+      add(condition);
+      st.exchange(soci::use(strings.back()));
+    };
+    auto number_is = [&](const char* condition, long long value) {
+      numbers.push_back(value);
+      add(condition);
+      st.exchange(soci::use(numbers.back()));
+    };
+    if (!f.member_id.empty()) string_is("member_id = :m", f.member_id);
+    if (f.ip_keys) {
+      string_is("ip_key >= :kl", f.ip_keys->first);
+      string_is("ip_key <= :kh", f.ip_keys->second);
+    }
+    if (!f.country_code.empty()) string_is("country_code = :cc", f.country_code);
+    if (f.anonymous) number_is("anonymous = :an", *f.anonymous ? 1 : 0);
+    if (!f.outcome.empty()) string_is("outcome = :o", f.outcome);
+    if (f.since) number_is("at >= :since", *f.since);
+    if (f.until) number_is("at <= :until", *f.until);
+    if (with_cursor && f.after) {
+      numbers.push_back(f.after->at);
+      numbers.push_back(f.after->at);
+      numbers.push_back(f.after->id);
+      add("(at < :ca OR (at = :cb AND id < :ci))");
+      st.exchange(soci::use(numbers[numbers.size() - 3]));
+      st.exchange(soci::use(numbers[numbers.size() - 2]));
+      st.exchange(soci::use(numbers[numbers.size() - 1]));
+    }
+  }
+};
+
+}  // namespace
+
 Result<std::vector<SignInRecord>> find_records(UnitOfWork& work, const RecordFilter& f) {
   auto sql = work.connection();
   if (!sql) return sql.failure();
   soci::statement st(**sql);
-  // Bound values live here until the statement ran (deques never move them).
-  std::deque<std::string> strings;
-  std::deque<long long> numbers;
-  std::string where;
-  auto string_is = [&](const char* condition, const std::string& value) {
-    strings.push_back(value);
-    where += std::string(where.empty() ? " WHERE " : " AND ") + condition;
-    st.exchange(soci::use(strings.back()));
-  };
-  auto number_is = [&](const char* condition, long long value) {
-    numbers.push_back(value);
-    where += std::string(where.empty() ? " WHERE " : " AND ") + condition;
-    st.exchange(soci::use(numbers.back()));
-  };
-  if (!f.member_id.empty()) string_is("member_id = :m", f.member_id);
-  if (f.ip_keys) {
-    string_is("ip_key >= :kl", f.ip_keys->first);
-    string_is("ip_key <= :kh", f.ip_keys->second);
-  }
-  if (!f.country_code.empty()) string_is("country_code = :cc", f.country_code);
-  if (f.anonymous) number_is("anonymous = :an", *f.anonymous ? 1 : 0);
-  if (!f.outcome.empty()) string_is("outcome = :o", f.outcome);
-  if (f.since) number_is("at >= :since", *f.since);
-  if (f.until) number_is("at <= :until", *f.until);
-  if (f.after) {
-    numbers.push_back(f.after->at);
-    numbers.push_back(f.after->at);
-    numbers.push_back(f.after->id);
-    where += std::string(where.empty() ? " WHERE " : " AND ") + "(at < :ca OR (at = :cb AND id < :ci))";
-    st.exchange(soci::use(numbers[numbers.size() - 3]));
-    st.exchange(soci::use(numbers[numbers.size() - 2]));
-    st.exchange(soci::use(numbers[numbers.size() - 1]));
-  }
+  BoundFilter bound;
+  bound.bind(st, f, true);
   Row row;
   row.bind(st);
   st.alloc();
-  st.prepare(std::string("SELECT ") + kColumns + " FROM security_level_sign_ins" + where +
+  st.prepare(std::string("SELECT ") + kColumns + " FROM security_level_sign_ins" + bound.where +
              " ORDER BY at DESC, id DESC LIMIT " + std::to_string(std::max(1, f.limit)));
   st.define_and_bind();
   std::vector<SignInRecord> out;
   if (st.execute(true)) {
     do out.push_back(row.record());
+    while (st.fetch());
+  }
+  return out;
+}
+
+Result<std::vector<BucketCount>> count_by_bucket(UnitOfWork& work, const RecordFilter& f, std::int64_t bucket_seconds) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
+  soci::statement st(**sql);
+  BoundFilter bound;
+  bound.bind(st, f, false);
+  long long bucket = 0, successes = 0, failures = 0;
+  st.exchange(soci::into(bucket));
+  st.exchange(soci::into(successes));
+  st.exchange(soci::into(failures));
+  std::string width = std::to_string(bucket_seconds);  // a number the caller chose, not text from a client
+  st.alloc();
+  st.prepare("SELECT (at / " + width + ") * " + width +
+             " AS bucket, SUM(CASE WHEN outcome = 'success' THEN 1 ELSE 0 END),"
+             " SUM(CASE WHEN outcome = 'failure' THEN 1 ELSE 0 END) FROM security_level_sign_ins" +
+             bound.where + " GROUP BY 1 ORDER BY 1");
+  st.define_and_bind();
+  std::vector<BucketCount> out;
+  if (st.execute(true)) {
+    do out.push_back({bucket, successes, failures});
     while (st.fetch());
   }
   return out;

@@ -68,6 +68,16 @@ struct RecordFilter {
 // Newest first. DB: reads. Fails: busy.
 Result<std::vector<SignInRecord>> find_records(UnitOfWork& work, const RecordFilter& filter);
 
+// Successful and failed sign-ins per bucket of `bucket_seconds` (aligned
+// to the epoch), oldest first, for the filter (its cursor and limit
+// unused); buckets without any are left out. DB: reads. Fails: busy.
+struct BucketCount {
+  std::int64_t start = 0;
+  std::int64_t success = 0, failure = 0;
+};
+Result<std::vector<BucketCount>> count_by_bucket(UnitOfWork& work, const RecordFilter& filter,
+                                                 std::int64_t bucket_seconds);
+
 // Deletes up to `batch` records older than `before`; returns how many.
 // DB: writes. Fails: busy.
 Result<int> delete_records_before(UnitOfWork& work, std::int64_t before, int batch);

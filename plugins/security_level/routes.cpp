@@ -8,6 +8,8 @@
 #include <memberd/json.hpp>
 #include <memberd/problem.hpp>
 
+#include <map>
+
 namespace memberd::security_level {
 
 namespace {
@@ -132,17 +134,21 @@ std::string csv_cell(const std::string& value) {
   return out + "\"";
 }
 
-Response admin_sign_ins(Context& ctx, const Request& req) {
+// The admin's filters (?member_id, email, ip, country, anonymous, outcome,
+// since, until). False in `matches_someone` for an email no member has.
+struct AdminQuery {
   RecordFilter filter;
-  filter.limit = kDefaultPage;
-  FieldErrors errors;
+  bool matches_someone = true;
+};
+
+std::optional<Response> read_admin_filter(Context& ctx, const Request& req, AdminQuery& query, FieldErrors& errors) {
+  auto& filter = query.filter;
   auto& work = req.work();
-  bool nobody = false;  // an email no member has: nothing to list
   if (auto member = req.query("member_id"); member && !member->empty()) filter.member_id = *member;
   if (auto email = req.query("email"); email && !email->empty()) {
     auto found = ctx.host.accounts().find_by_email(work, *email);
     if (found) filter.member_id = found->member_id;
-    else if (found.failure().refusal == Refusal::not_found) nobody = true;
+    else if (found.failure().refusal == Refusal::not_found) query.matches_someone = false;
     else return refusal_problem(found.failure());
   }
   if (auto ip = req.query("ip"); ip && !ip->empty()) {
@@ -172,6 +178,67 @@ Response admin_sign_ins(Context& ctx, const Request& req) {
     if (!at) errors.emplace_back(bound, "Give a UTC time such as 2026-11-29T12:17:00Z.");
     else (std::string(bound) == "since" ? filter.since : filter.until) = *at;
   }
+  if (filter.since && filter.until && *filter.since > *filter.until)
+    errors.emplace_back("until", "The end of the time range comes before its start.");
+  return std::nullopt;
+}
+
+// The admin sees who each record belongs to.
+void add_emails(Context& ctx, UnitOfWork& work, nlohmann::json& items) {
+  std::map<std::string, nlohmann::json> emails;
+  for (auto& item : items) {
+    if (!item["member_id"].is_string()) {
+      item["email"] = nullptr;
+      continue;
+    }
+    auto id = item["member_id"].get<std::string>();
+    if (!emails.count(id)) {
+      auto member = ctx.host.accounts().find_by_id(work, id);
+      emails[id] = member ? nlohmann::json(member->email) : nlohmann::json(nullptr);
+    }
+    item["email"] = emails[id];
+  }
+}
+
+Response admin_summary(Context& ctx, const Request& req) {
+  AdminQuery query;
+  FieldErrors errors;
+  if (auto refused = read_admin_filter(ctx, req, query, errors)) return *refused;
+  std::int64_t bucket = 3600;
+  if (auto b = req.query("bucket"); b && !b->empty()) {
+    if (*b == "hour") bucket = 3600;
+    else if (*b == "day") bucket = 86400;
+    else errors.emplace_back("bucket", "Give hour or day.");
+  }
+  if (!errors.empty()) return validation_failed(errors);
+  auto& filter = query.filter;
+  // Without a range, the last 30 days (or 48 hours by the hour): a chart, not an archive.
+  auto now = ctx.host.clock().unix_now();
+  if (!filter.until) filter.until = now;
+  if (!filter.since) filter.since = *filter.until - (bucket == 3600 ? 48 * 3600 : 30 * 86400);
+  nlohmann::json buckets = nlohmann::json::array();
+  if (query.matches_someone) {
+    auto counts = count_by_bucket(req.work(), filter, bucket);
+    if (!counts) return refusal_problem(counts.failure());
+    for (const auto& c : *counts)
+      buckets.push_back({{"start", ctx.host.clock().format(TimePoint(std::chrono::seconds(c.start)))},
+                         {"success", c.success},
+                         {"failure", c.failure}});
+  }
+  return json_response(200, {{"bucket_seconds", bucket},
+                             {"since", ctx.host.clock().format(TimePoint(std::chrono::seconds(*filter.since)))},
+                             {"until", ctx.host.clock().format(TimePoint(std::chrono::seconds(*filter.until)))},
+                             {"buckets", buckets}});
+}
+
+Response admin_sign_ins(Context& ctx, const Request& req) {
+  AdminQuery query;
+  auto& filter = query.filter;
+  filter.limit = kDefaultPage;
+  FieldErrors errors;
+  auto& work = req.work();
+  if (auto refused = read_admin_filter(ctx, req, query, errors)) return *refused;
+  bool nobody = !query.matches_someone;
   bool csv = false;
   if (auto format = req.query("format"); format && !format->empty()) {
     if (*format == "csv") csv = true;
@@ -184,7 +251,9 @@ Response admin_sign_ins(Context& ctx, const Request& req) {
     if (nobody) return json_response(200, {{"items", nlohmann::json::array()}, {"next_cursor", nullptr}});
     auto records = find_records(work, filter);
     if (!records) return refusal_problem(records.failure());
-    return json_response(200, page_json(ctx, *records, filter.limit));
+    auto page = page_json(ctx, *records, filter.limit);
+    add_emails(ctx, work, page["items"]);
+    return json_response(200, page);
   }
   // The whole filtered set, page by page.
   std::string out = "at,member_id,ip,outcome,country_code,country,city,time_zone,label,anonymous_proxy,vpn,tor,"
@@ -222,6 +291,8 @@ void add_routes(Context& ctx) {
                       [&ctx](const Request& r) { return my_sign_ins(ctx, r); }});
   ctx.host.add_route({"GET", "/api/v1/admin/sign-ins", Access::admin, Body::none,
                       [&ctx](const Request& r) { return admin_sign_ins(ctx, r); }});
+  ctx.host.add_route({"GET", "/api/v1/admin/sign-ins/summary", Access::admin, Body::none,
+                      [&ctx](const Request& r) { return admin_summary(ctx, r); }});
 }
 
 }  // namespace memberd::security_level

@@ -243,6 +243,24 @@ TEST_CASE("admins filter every member's sign-ins, page through them and export C
   auto all = admin_sign_ins(daemon, "")["items"];
   REQUIRE(all.size() == 5);
   CHECK(all[0]["member_id"].is_null());
+  CHECK(all[0]["email"].is_null());
+  CHECK(all[1]["email"] == "bob@example.com");  // the admin sees whose it was
+
+  // The chart's counts per bucket, for the same filters.
+  auto summary = admin_sign_ins(daemon, "/summary?bucket=day");
+  CHECK(summary["bucket_seconds"] == 86400);
+  long long successes = 0, failures = 0;
+  for (const auto& b : summary["buckets"]) {
+    successes += b["success"].get<long long>();
+    failures += b["failure"].get<long long>();
+  }
+  CHECK(successes == 3);
+  CHECK(failures == 2);
+  auto bobs = admin_sign_ins(daemon, "/summary?bucket=hour&email=bob@example.com")["buckets"];
+  REQUIRE(bobs.size() == 1);
+  CHECK(bobs[0]["success"] == 1);
+  CHECK(bobs[0]["failure"] == 1);
+  CHECK(daemon.unix_socket()->Get("/api/v1/admin/sign-ins/summary?bucket=week")->status == 422);
   CHECK(admin_sign_ins(daemon, "?email=ann@example.com")["items"].size() == 2);
   CHECK(admin_sign_ins(daemon, "?member_id=" + bob.member_id)["items"].size() == 2);
   CHECK(admin_sign_ins(daemon, "?email=nobody-at-all@example.com")["items"].empty());
