@@ -149,7 +149,7 @@ import { announce, dualTime, el, request } from './kit.js';
     $('#user').hidden = !session;
     $('#user-email').textContent = session ? str(session.email) : '';
     $('#nav').hidden = !session;
-    const current = location.hash;
+    const current = location.hash.split('?')[0];
     $('#nav-list').replaceChildren(
       ...PAGES.filter((page) => page.nav).map((page) =>
         el('li', {}, el('a', {
@@ -468,6 +468,7 @@ import { announce, dualTime, el, request } from './kit.js';
           el('dt', { text: 'Roles' }), el('dd', { text: rolesText(member.roles) }),
           el('dt', { text: 'Created' }), el('dd', {}, timeEl(member.created_at)),
           el('dt', { text: 'Locked' }), el('dd', {}, lockedEl(member.locked_until))),
+        memberPanelLinks(member),
         el('div', { class: 'page-header' }, el('h2', { text: `Sessions (${sessions.length})` }), el('div', { class: 'actions' }, signOutAll)),
         sessions.length
           ? table(['Started', 'Last seen', 'IP address', 'Browser'], sessions.map((s) =>
@@ -496,6 +497,23 @@ import { announce, dualTime, el, request } from './kit.js';
   // A plugin's panel: its style sheets, then its ES module's render(root,
   // kit). The module is the plugin's own code, served by the daemon from
   // the plugin (docs/web.md); a panel that fails says so in its place.
+  // Links to the plugin panels that show one member: a panel module that
+  // exports `memberLink` (its text) is opened with ?member_id=&email=.
+  function memberPanelLinks(member) {
+    const list = el('ul', { class: 'member-panel-links', 'data-testid': 'member-panel-links' });
+    for (const panel of state.panels || []) {
+      import(panel.module).then((module) => {
+        if (typeof module.memberLink !== 'string') return;
+        const query = new URLSearchParams({ member_id: str(member.member_id), email: str(member.email) });
+        list.append(el('li', {}, el('a', {
+          href: `${panelHash(panel)}?${query}`, text: module.memberLink,
+          'data-testid': `member-link-${panel.plugin}-${panel.id}`,
+        })));
+      }).catch(() => {}); // a panel that fails to load offers no link; its page says why
+    }
+    return list;
+  }
+
   function pluginPanelPage(root, [plugin, id]) {
     const panel = (state.panels || []).find((p) => p.plugin === plugin && p.id === id);
     if (!panel) {
@@ -512,7 +530,7 @@ import { announce, dualTime, el, request } from './kit.js';
       }
     }
     import(panel.module)
-      .then((module) => module.render(body, { api, el, announce }))
+      .then((module) => module.render(body, { api, el, announce, dualTime, go, params: () => state.params }))
       .catch(() => {
         body.replaceChildren(el('p', {
           class: 'error', role: 'alert', 'data-testid': 'panel-failed',
@@ -542,7 +560,11 @@ import { announce, dualTime, el, request } from './kit.js';
     const turn = ++state.navigation;
     if (state.session) await loadPanels();
     if (turn !== state.navigation) return;
-    const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map((part) => {
+    // "#/<page>/<part>...?<params>": the parameters go to plugin panels.
+    const raw = location.hash.replace(/^#\/?/, '');
+    const q = raw.indexOf('?');
+    state.params = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
+    const parts = (q < 0 ? raw : raw.slice(0, q)).split('/').filter(Boolean).map((part) => {
       try { return decodeURIComponent(part); } catch { return part; }
     });
     const page = PAGES.find((p) => p.path === parts[0]);

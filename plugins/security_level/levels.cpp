@@ -24,7 +24,8 @@ Assessment assess(const Evidence& e, const Settings& s) {
   const SignInRecord* moved = nullptr;
   for (const auto& r : e.recent_successes) {
     if (!anonymous && r.location.anonymity.anonymous) anonymous = &r;
-    if (!moved && r.new_location) moved = &r;
+    // Through an anonymous proxy is its own warning: not said twice.
+    if (!moved && r.new_location && !r.location.anonymity.anonymous) moved = &r;
   }
   add("no_anonymous_sign_in", anonymous == nullptr,
       "A sign-in in the last " + days(s.recent) +

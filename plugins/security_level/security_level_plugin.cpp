@@ -15,6 +15,9 @@ namespace memberd::security_level {
 namespace schema {
 const std::vector<EmbeddedFile>& files();
 }
+namespace ui {
+const std::vector<EmbeddedFile>& files();
+}
 
 namespace {
 constexpr int kRetentionBatch = 1000;
@@ -33,6 +36,12 @@ class SecurityLevelPlugin final : public Plugin {
     context_ = std::make_unique<Context>(Context{host, read_settings(config)});
     subscribe_to_events(*context_);
     add_routes(*context_);
+    // The seed's "Security Level" comes after Change Password and the
+    // security question (credentials: 30-50) and before Email Service (70).
+    host.add_ui_files(ui::files());
+    host.add_ui({UiShell::account, "security-level", "Security Level", 60, Access::member, "security-level.js",
+                 {"security-level.css"}});
+    host.add_ui({UiShell::console, "sign-ins", "Sign-ins", 20, Access::admin, "sign-ins.js", {"sign-ins.css"}});
     sweeper_ = std::thread([this] { sweep_loop(); });
   }
 

@@ -19,14 +19,19 @@ const need = (name) => {
   return value;
 };
 
-// Starts memberd with `plugins` enabled; resolves to {base, stop}.
-export async function startDaemon(plugins) {
+// MaxMind's test databases (tests/data/geoip).
+export const GEO_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../data/geoip');
+
+// Starts memberd with `plugins` enabled and `sets` (more --set key=value);
+// resolves to {base, stop, dir}.
+export async function startDaemon(plugins, sets = []) {
   const dir = mkdtempSync(path.join(tmpdir(), 'memberd-e2e-'));
   const daemon = spawn(need('MEMBERD_BINARY'), [
     '--set', 'http.listen=127.0.0.1:0', '--set', `data_dir=${dir}`,
     '--set', `socket.path=${dir}/memberd.sock`, '--set', `database.url=sqlite:${dir}/memberd.db`,
     '--set', `plugins.dir=${need('MEMBERD_PLUGINS_DIR')}`, '--set', `plugins.enabled=[${plugins.join(',')}]`,
     '--set', 'passwords.argon2_memory_kib=8192', '--set', 'passwords.argon2_iterations=1',
+    ...sets.flatMap((set) => ['--set', set]),
   ], { env: { ...process.env, MEMBERD_ADMIN_PASSWORD: PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   daemon.stdout.on('data', (d) => { output += d; });
