@@ -11,6 +11,8 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
+
 namespace memberd {
 
 namespace {
@@ -105,6 +107,58 @@ Result<Member> AccountsService::find_where(UnitOfWork& work, const char* column,
       (sql.prepare << "SELECT role FROM roles WHERE member_id = :m ORDER BY role", soci::use(member.member_id));
   for (const auto& role : roles) member.roles.push_back(role);
   return member;
+}
+
+Result<std::vector<Member>> AccountsService::find_by_ids(UnitOfWork& work, const std::vector<std::string>& member_ids) {
+  constexpr std::size_t kMaxIds = 500;
+  if (member_ids.size() > kMaxIds) throw std::invalid_argument("Accounts::find_by_ids takes at most 500 ids");
+  std::vector<Member> members;
+  if (member_ids.empty()) return members;
+  auto connection = work.connection();
+  if (!connection) return connection.failure();
+  auto& sql = **connection;
+  std::string in = "(";
+  for (std::size_t i = 0; i < member_ids.size(); ++i) in += (i ? ", :i" : ":i") + std::to_string(i);
+  in += ")";
+  auto bind_ids = [&](soci::statement& st) {
+    for (const auto& id : member_ids) st.exchange(soci::use(id));
+  };
+  {
+    Member row;
+    long long created = 0;
+    soci::statement st(sql);
+    bind_ids(st);
+    st.exchange(soci::into(row.member_id));
+    st.exchange(soci::into(row.email));
+    st.exchange(soci::into(created));
+    st.alloc();
+    st.prepare("SELECT member_id, email, created_at FROM members WHERE member_id IN " + in + " ORDER BY member_id");
+    st.define_and_bind();
+    if (st.execute(true)) {
+      do {
+        row.created_at = format_rfc3339(from_unix(created));
+        members.push_back(row);
+      } while (st.fetch());
+    }
+  }
+  {
+    std::string member_id, role;
+    soci::statement st(sql);
+    bind_ids(st);
+    st.exchange(soci::into(member_id));
+    st.exchange(soci::into(role));
+    st.alloc();
+    st.prepare("SELECT member_id, role FROM roles WHERE member_id IN " + in + " ORDER BY member_id, role");
+    st.define_and_bind();
+    if (st.execute(true)) {
+      do {
+        auto at = std::lower_bound(members.begin(), members.end(), member_id,
+                                   [](const Member& m, const std::string& id) { return m.member_id < id; });
+        if (at != members.end() && at->member_id == member_id) at->roles.push_back(role);
+      } while (st.fetch());
+    }
+  }
+  return members;
 }
 
 Result<Member> AccountsService::find_by_email(UnitOfWork& work, std::string_view email) {

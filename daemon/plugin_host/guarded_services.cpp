@@ -62,6 +62,9 @@ Result<void> GuardedAccounts::set_locked_until(UnitOfWork& work, std::string_vie
 Result<OpenedSession> GuardedAccounts::rotate_session(UnitOfWork& work, std::string_view session_id) {
   return MEMBERD_GUARD(rotate_session(work, session_id));
 }
+Result<std::vector<Member>> GuardedAccounts::find_by_ids(UnitOfWork& work, const std::vector<std::string>& member_ids) {
+  return MEMBERD_GUARD(find_by_ids(work, member_ids));
+}
 
 Result<SignInAttempt> GuardedSignInGuard::reserve(UnitOfWork& work, std::string_view email, std::string_view member_id,
                                                   std::string_view device_token) {

@@ -54,6 +54,7 @@ class GuardedAccounts final : public Accounts {
   Result<void> set_privileged_until(UnitOfWork& work, std::string_view session_id, TimePoint until) override;
   Result<void> set_locked_until(UnitOfWork& work, std::string_view member_id, TimePoint until) override;
   Result<OpenedSession> rotate_session(UnitOfWork& work, std::string_view session_id) override;
+  Result<std::vector<Member>> find_by_ids(UnitOfWork& work, const std::vector<std::string>& member_ids) override;
 
  private:
   Accounts& inner_;

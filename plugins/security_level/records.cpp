@@ -200,7 +200,11 @@ struct BoundFilter {
       st.exchange(soci::use(numbers.back()));
     };
     if (!f.member_id.empty()) string_is("member_id = :m", f.member_id);
-    if (f.ip_keys) {
+    // One address is an equality, so the (ip_key, at, id) index also gives
+    // the order; a network is a range, sorted afterwards.
+    if (f.ip_keys && f.ip_keys->first == f.ip_keys->second) {
+      string_is("ip_key = :k", f.ip_keys->first);
+    } else if (f.ip_keys) {
       string_is("ip_key >= :kl", f.ip_keys->first);
       string_is("ip_key <= :kh", f.ip_keys->second);
     }
@@ -232,8 +236,13 @@ Result<std::vector<SignInRecord>> find_records(UnitOfWork& work, const RecordFil
   Row row;
   row.bind(st);
   st.alloc();
-  st.prepare(std::string("SELECT ") + kColumns + " FROM security_level_sign_ins" + bound.where +
-             " ORDER BY at DESC, id DESC LIMIT " + std::to_string(std::max(1, f.limit)));
+  // The page's ids first, from the indexes alone where they can, then its
+  // rows: a filter whose matches must be sorted (a network) sorts small
+  // (at, id) pairs, not whole rows.
+  const std::string order = " ORDER BY at DESC, id DESC";
+  st.prepare(std::string("SELECT ") + kColumns + " FROM security_level_sign_ins WHERE id IN (SELECT id FROM "
+             "security_level_sign_ins" + bound.where + order + " LIMIT " + std::to_string(std::max(1, f.limit)) + ")" +
+             order);
   st.define_and_bind();
   std::vector<SignInRecord> out;
   if (st.execute(true)) {

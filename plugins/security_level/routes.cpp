@@ -9,6 +9,7 @@
 #include <memberd/problem.hpp>
 
 #include <map>
+#include <set>
 
 namespace memberd::security_level {
 
@@ -183,21 +184,20 @@ std::optional<Response> read_admin_filter(Context& ctx, const Request& req, Admi
   return std::nullopt;
 }
 
-// The admin sees who each record belongs to.
-void add_emails(Context& ctx, UnitOfWork& work, nlohmann::json& items) {
-  std::map<std::string, nlohmann::json> emails;
+// The admin sees who each record belongs to: one lookup for the page.
+std::optional<Response> add_emails(Context& ctx, UnitOfWork& work, nlohmann::json& items) {
+  std::set<std::string> ids;
+  for (const auto& item : items)
+    if (item["member_id"].is_string()) ids.insert(item["member_id"].get<std::string>());
+  auto members = ctx.host.accounts().find_by_ids(work, {ids.begin(), ids.end()});
+  if (!members) return refusal_problem(members.failure());
+  std::map<std::string, std::string> emails;
+  for (const auto& m : *members) emails[m.member_id] = m.email;
   for (auto& item : items) {
-    if (!item["member_id"].is_string()) {
-      item["email"] = nullptr;
-      continue;
-    }
-    auto id = item["member_id"].get<std::string>();
-    if (!emails.count(id)) {
-      auto member = ctx.host.accounts().find_by_id(work, id);
-      emails[id] = member ? nlohmann::json(member->email) : nlohmann::json(nullptr);
-    }
-    item["email"] = emails[id];
+    auto found = item["member_id"].is_string() ? emails.find(item["member_id"].get<std::string>()) : emails.end();
+    item["email"] = found == emails.end() ? nlohmann::json(nullptr) : nlohmann::json(found->second);
   }
+  return std::nullopt;
 }
 
 Response admin_summary(Context& ctx, const Request& req) {
@@ -252,7 +252,7 @@ Response admin_sign_ins(Context& ctx, const Request& req) {
     auto records = find_records(work, filter);
     if (!records) return refusal_problem(records.failure());
     auto page = page_json(ctx, *records, filter.limit);
-    add_emails(ctx, work, page["items"]);
+    if (auto refused = add_emails(ctx, work, page["items"])) return *refused;
     return json_response(200, page);
   }
   // The whole filtered set, page by page.

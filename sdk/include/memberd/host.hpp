@@ -159,6 +159,13 @@ class Accounts {
   // cache forgets the old token once this commits. DB: writes (joins the
   // open transaction). Fails: not_found (no such live session), busy.
   virtual Result<OpenedSession> rotate_session(UnitOfWork& work, std::string_view session_id) = 0;
+
+  // --- SDK 2.3 ---
+  // The members among `member_ids` (at most 500; ids no member has are left
+  // out), in member_id order: one query for a page of records that name
+  // their members, rather than one find_by_id each. DB: reads.
+  // Fails: busy; more than 500 ids is a bug: std::invalid_argument.
+  virtual Result<std::vector<Member>> find_by_ids(UnitOfWork& work, const std::vector<std::string>& member_ids) = 0;
 };
 
 // ---------------------------------------------------------------------------

@@ -49,7 +49,7 @@
 //        their pooled connection; ui.hpp (UiEntry, UiShell) with
 //        Host::add_ui_files() and Host::add_ui(): a plugin's web.
 //   2.3  geo.hpp (Geo, GeoLocation, GeoAnonymity) with Host::geo(): where an
-//        address is, from the host's MaxMind DB files.
+//        address is, from the host's MaxMind DB files; Accounts::find_by_ids.
 //   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
 #define MEMBERD_SDK_VERSION_MINOR 3
 

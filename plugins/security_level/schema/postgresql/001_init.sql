@@ -32,6 +32,7 @@ CREATE INDEX security_level_sign_ins_member ON security_level_sign_ins (member_i
 CREATE INDEX security_level_sign_ins_at ON security_level_sign_ins (at, id);
 CREATE INDEX security_level_sign_ins_ip ON security_level_sign_ins (ip_key, at, id);
 CREATE INDEX security_level_sign_ins_country ON security_level_sign_ins (country_code, at, id);
+CREATE INDEX security_level_sign_ins_anonymous ON security_level_sign_ins (anonymous, at, id);
 
 -- What a member's security level is judged on, kept from the credentials
 -- events (security_question.set, email.changed, password.changed,
