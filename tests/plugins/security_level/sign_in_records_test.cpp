@@ -7,6 +7,7 @@
 #include "support/plugins_dir.hpp"
 
 #include <catch2/catch.hpp>
+#include <soci/soci.h>
 
 #include <atomic>
 #include <filesystem>
@@ -400,4 +401,45 @@ TEST_CASE("signing in tells of the sign-in before, with the place it was from", 
   sign_in_from(daemon, account, "2001:218::9", kWrongPassword);
   auto fourth = body_of(sign_in_from(daemon, account, "81.2.69.142", account.password));
   CHECK(fourth["last_sign_in"]["ip"] == "81.2.69.142");
+}
+
+TEST_CASE("records older than keep_records_for are deleted in batches, newer ones stay", "[security_level][retention]") {
+  auto dir = fs::temp_directory_path() / ("memberd-sl-retention-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string url = "sqlite:" + (dir / "memberd.db").string();
+  {
+    auto options = with_plugin("sqlite", {"security_level.keep_records_for=30d"});
+    options.database_url = url;
+    DaemonProcess daemon(options);
+    // 2,500 records from a year ago, more than one batch (1,000) holds.
+    {
+      auto sql = open_database(url);
+      long long year_ago = std::chrono::duration_cast<std::chrono::seconds>(
+                               (std::chrono::system_clock::now() - std::chrono::hours(24 * 365)).time_since_epoch())
+                               .count();
+      soci::transaction tx(*sql);
+      for (long long i = 0; i < 2500; ++i) {
+        long long event_id = 900000000 + i;
+        *sql << "INSERT INTO security_level_sign_ins (event_id, member_id, at, ip, ip_key, outcome, label)"
+                " VALUES (:e, NULL, :at, '192.0.2.1', '', 'failure', 'Unknown')",
+            soci::use(event_id), soci::use(year_ago);
+      }
+      tx.commit();
+    }
+    auto account = join(daemon, "keep@example.com");
+    auto session = signed_in_from(daemon, account, "127.0.0.1");
+    my_sign_ins(daemon, session.token, 1);
+    // The sweep runs a few seconds after the plugin starts.
+    long long old = -1;
+    for (int i = 0; i < 150 && old != 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      *open_database(url) << "SELECT COUNT(*) FROM security_level_sign_ins WHERE event_id >= 900000000",
+          soci::into(old);
+    }
+    CHECK(old == 0);
+    CHECK(my_sign_ins(daemon, session.token, 1).size() == 1);  // this month's stays
+    CHECK(daemon.output().find("old sign-in records deleted") != std::string::npos);
+    CHECK(daemon.output().find("count=2500") != std::string::npos);
+  }
+  fs::remove_all(dir);
 }
