@@ -1,6 +1,9 @@
 // memberd: flags, config, signals, run loop. Everything else is in Daemon.
 #include "config/config_loader.hpp"
 #include "daemon.hpp"
+#include "geo/geo_databases.hpp"
+#include "log/logger.hpp"
+#include "metrics/registry.hpp"
 #include "plugin_host/config_check.hpp"
 
 #include <memberd/version.hpp>
@@ -91,6 +94,14 @@ int main(int argc, char** argv) {
   }
   if (flags.check) {
     auto problems = memberd::check_plugin_sections(config);
+    // The GeoIP files are opened and checked as the start would.
+    try {
+      memberd::LogSink quiet(memberd::LogLevel::error);
+      memberd::MetricsRegistry metrics;
+      memberd::GeoDatabases({config.geo.city_db, config.geo.anonymous_db}, quiet, metrics);
+    } catch (const std::runtime_error& e) {
+      problems.push_back(e.what());
+    }
     for (const auto& p : problems) std::cerr << "memberd: " << p << "\n";
     if (!problems.empty()) return 2;
     std::cout << "memberd: configuration OK\n";

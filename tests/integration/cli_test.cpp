@@ -75,6 +75,16 @@ TEST_CASE("memberd refuses a bad configuration before anything starts", "[cli]")
     CHECK(out.find("http.tls.cert") != std::string::npos);
     CHECK(out.find("--set log.level") != std::string::npos);
   }
+  SECTION("a GeoIP file that is broken or missing is named by --check-config") {
+    std::string geo = env_or_fail("MEMBERD_SOURCE_DIR") + "/tests/data/geoip/";
+    CHECK(run_command({memberd, "--set", "geo.city_db=" + geo + "GeoIP2-City-Test-Invalid-Node-Count.mmdb",
+                       "--check-config"},
+                      out) == 2);
+    CHECK(out.find("geo.city_db: " + geo + "GeoIP2-City-Test-Invalid-Node-Count.mmdb") != std::string::npos);
+    CHECK(run_command({memberd, "--set", "geo.anonymous_db=/nonexistent/anon.mmdb", "--check-config"}, out) == 2);
+    CHECK(out.find("geo.anonymous_db: /nonexistent/anon.mmdb") != std::string::npos);
+    CHECK(run_command({memberd, "--set", "geo.city_db=" + geo + "GeoIP2-City-Test.mmdb", "--check-config"}, out) == 0);
+  }
   SECTION("a plugin section is checked against the plugin's schema") {
     CHECK(run_command({memberd, "--set", "plugins.dir=" + env_or_fail("MEMBERD_PLUGINS_DIR"), "--set",
                        "plugins.enabled=[hello]", "--set", "hello.shout=true", "--check-config"},
