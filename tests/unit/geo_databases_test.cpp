@@ -148,7 +148,7 @@ TEST_CASE("a broken or missing database file is refused with the key, the file a
   CHECK(not_a_database.find("not a readable MaxMind DB file") != std::string::npos);
 }
 
-TEST_CASE("a replaced database file is reopened; a broken replacement is refused and the old one serves", "[geo]") {
+TEST_CASE("a replaced database file is reopened and a broken replacement is refused while the old one serves", "[geo]") {
   Fixture f;
   TempFile file(kData + "GeoIP2-Country-Test.mmdb");
   GeoDatabases geo({file.path.string(), ""}, f.log, f.metrics);
