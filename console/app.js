@@ -127,7 +127,11 @@ import { announce, dualTime, el, request } from './kit.js';
 
   async function loadSession() {
     const result = await api('GET', '/api/v1/session', { quiet: [401], authCall: true });
-    state.session = result.ok && result.data ? result.data : null;
+    // A member's session (from Account Settings, same cookie) is not the
+    // console's: only an admin's counts here.
+    const admin = result.ok && result.data && Array.isArray(result.data.roles) && result.data.roles.includes('admin');
+    state.session = admin ? result.data : null;
+    state.memberEmail = result.ok && result.data && !admin ? str(result.data.email) : '';
     await loadPanels();
     updateHeader();
   }
@@ -201,6 +205,8 @@ import { announce, dualTime, el, request } from './kit.js';
       el('h1', { tabindex: '-1', text: 'Sign in' }),
       el('div', { class: 'field' }, el('label', { for: 'signin-email', text: 'Email' }), email),
       el('div', { class: 'field' }, el('label', { for: 'signin-password', text: 'Password' }), password),
+      state.memberEmail ? el('p', { class: 'hint', 'data-testid': 'signin-member-note',
+        text: `You are signed in to Account Settings as ${state.memberEmail}; the console needs an admin to sign in.` }) : null,
       message, submit);
     message.textContent = state.notice;
     state.notice = '';
