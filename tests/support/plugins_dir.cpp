@@ -21,7 +21,7 @@ PluginsDir::~PluginsDir() {
 
 void PluginsDir::install(const std::string& source, const std::string& target) const {
   // The shipped plugins from the build's plugins dir, fixtures from theirs.
-  bool shipped = source == "hello" || source == "credentials" || source == "security_level";
+  bool shipped = source == "hello" || source == "credentials" || source == "security_level" || source == "email_service";
   fs::path from = shipped ? fs::path(env_or_fail("MEMBERD_PLUGINS_DIR")) / (source + ".so")
                           : fs::path(env_or_fail("MEMBERD_FIXTURE_PLUGINS_DIR")) / (source + ".so");
   fs::path temp = fs::path(path_) / (target + ".so.new");

@@ -101,7 +101,7 @@ TEST_CASE("the shipped etc/memberd.yaml loads to exactly the defaults", "[config
   CHECK(loaded.socket == SocketConfig{});
   CHECK(loaded.database == DatabaseConfig{});
   // The one deliberate difference: the shipped file enables the plugins we build.
-  CHECK(loaded.plugins.enabled == std::vector<std::string>{"credentials", "security_level"});
+  CHECK(loaded.plugins.enabled == std::vector<std::string>{"credentials", "security_level", "email_service"});
   loaded.plugins.enabled.clear();
   CHECK(loaded.plugins == PluginsConfig{});
   CHECK(loaded.sessions == SessionsConfig{});

@@ -1,0 +1,40 @@
+// Registration only: what the plugin is, its schema and settings, its routes
+// and its member page.
+#include "routes.hpp"
+
+#include <memberd/migrations.hpp>
+#include <memberd/plugin.hpp>
+
+namespace memberd::email_service {
+
+namespace schema {
+const std::vector<EmbeddedFile>& files();
+}
+namespace ui {
+const std::vector<EmbeddedFile>& files();
+}
+
+class EmailServicePlugin final : public Plugin {
+ public:
+  PluginInfo info() const override {
+    return {"email_service", "0.1.0", "Mail subscriptions per category"};
+  }
+  std::vector<Migration> migrations() const override { return migrations_from_files(schema::files()); }
+  std::vector<ConfigKey> config_schema() const override { return email_service::config_schema(); }
+
+  void start(Host& host, const Config& config) override {
+    context_ = std::make_unique<Context>(Context{host, read_settings(config)});
+    add_routes(*context_);
+    // The seed's "Email Service", last in the menu.
+    host.add_ui_files(ui::files());
+    host.add_ui({UiShell::account, "email-service", "Email Service", 70, Access::member, "email-service.js",
+                 {"email-service.css"}});
+  }
+
+ private:
+  std::unique_ptr<Context> context_;
+};
+
+}  // namespace memberd::email_service
+
+MEMBERD_PLUGIN(memberd::email_service::EmailServicePlugin)

@@ -1,0 +1,82 @@
+// The member's subscriptions (api.md, "Email service").
+#include "routes.hpp"
+#include "subscriptions.hpp"
+
+#include <memberd/json.hpp>
+#include <memberd/problem.hpp>
+
+namespace memberd::email_service {
+
+namespace {
+
+Response state_of(Context& ctx, UnitOfWork& work, const std::string& member_id) {
+  auto choices = recorded_choices(work, member_id);
+  if (!choices) return refusal_problem(choices.failure());
+  nlohmann::json categories = nlohmann::json::array();
+  for (const auto& c : ctx.settings.categories) {
+    auto chosen = choices->find(c.id);
+    categories.push_back({{"id", c.id},
+                          {"label", c.label},
+                          {"description", c.description},
+                          {"subscribed", chosen == choices->end() ? c.subscribed_by_default : chosen->second}});
+  }
+  return json_response(200, {{"categories", categories}});
+}
+
+Response get_subscriptions(Context& ctx, const Request& req) {
+  if (req.caller().member_id.empty()) return problem(403, "member_only", "Members only", "Sign in as the member.");
+  return state_of(ctx, req.work(), req.caller().member_id);
+}
+
+// {"trade_alerts": false, ...}: the categories named change, the others stay.
+Response put_subscriptions(Context& ctx, const Request& req) {
+  const auto& caller = req.caller();
+  if (caller.member_id.empty()) return problem(403, "member_only", "Members only", "Sign in as the member.");
+  const auto& body = req.json();
+  if (!body.is_object())
+    return problem(422, "validation", "Some fields need attention",
+                   "Send an object of category ids and true or false, e.g. {\"trade_alerts\": false}.");
+  std::vector<std::pair<std::string, std::string>> errors;
+  for (const auto& [id, value] : body.items()) {
+    if (!ctx.settings.category(id)) errors.emplace_back(id, "There is no such mail category.");
+    else if (!value.is_boolean()) errors.emplace_back(id, "Give true (send me these) or false (do not).");
+  }
+  if (!errors.empty()) return problem(422, "validation", "Some fields need attention", {}, errors);
+
+  auto& work = req.work();
+  auto before = recorded_choices(work, caller.member_id);
+  if (!before) return refusal_problem(before.failure());
+  nlohmann::json changes = nlohmann::json::object();
+  for (const auto& [id, value] : body.items()) {
+    auto found = before->find(id);
+    bool was = found == before->end() ? ctx.settings.category(id)->subscribed_by_default : found->second;
+    // A choice the member confirms is recorded too: a later change of the
+    // category's default must not overturn it.
+    if (found == before->end() || was != value.get<bool>()) changes[id] = value.get<bool>();
+  }
+  if (!changes.empty()) {
+    auto tx = WriteTransaction::open(work);
+    if (!tx) return refusal_problem(tx.failure());
+    auto now = ctx.host.clock().unix_now();
+    for (const auto& [id, value] : changes.items())
+      MEMBERD_TRY(record_choice(work, caller.member_id, id, value.get<bool>(), now, "member"));
+    MEMBERD_TRY(ctx.host.events().publish(work, "email.subscriptions_changed",
+                                          {{"member_id", caller.member_id},
+                                           {"changes", changes},
+                                           {"by", "member"},
+                                           {"ip", req.client_ip()}}));
+    MEMBERD_TRY(tx->commit());
+  }
+  return state_of(ctx, work, caller.member_id);
+}
+
+}  // namespace
+
+void add_routes(Context& ctx) {
+  ctx.host.add_route({"GET", "/api/v1/me/email-subscriptions", Access::member, Body::none,
+                      [&ctx](const Request& r) { return get_subscriptions(ctx, r); }});
+  ctx.host.add_route({"PUT", "/api/v1/me/email-subscriptions", Access::member, Body::json,
+                      [&ctx](const Request& r) { return put_subscriptions(ctx, r); }});
+}
+
+}  // namespace memberd::email_service

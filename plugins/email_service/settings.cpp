@@ -1,0 +1,62 @@
+#include "settings.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <set>
+
+namespace memberd::email_service {
+
+namespace {
+
+// The seed's three columns.
+const char* kDefaultCategories = R"([
+  {id: trade_alerts, label: "Trade Alerts", description: "Buying leads, new products and offers from suppliers in the categories you follow.", default: true},
+  {id: membership_services, label: "Membership Services", description: "News about your membership, the services it includes and how to get the most from them.", default: true},
+  {id: notifications, label: "Notifications", description: "Messages about your inquiries, orders and the marketplace's policies.", default: true}
+])";
+
+std::optional<std::string> check_categories(const nlohmann::json& v) {
+  if (!v.is_array() || v.empty()) return "must list at least one category as {id, label, description, default}";
+  std::set<std::string> ids;
+  for (const auto& c : v) {
+    if (!c.is_object() || !c.contains("id") || !c["id"].is_string() || !c.contains("label") || !c["label"].is_string())
+      return "each category is {id: <a-z, 0-9, _>, label: <text>, description: <text>, default: true|false}";
+    for (const auto& [key, value] : c.items())
+      if (key != "id" && key != "label" && key != "description" && key != "default")
+        return "a category has no key \"" + key + "\" (id, label, description, default)";
+    if (c.contains("description") && !c["description"].is_string()) return "a category's description is text";
+    if (c.contains("default") && !c["default"].is_boolean()) return "a category's default is true or false";
+    auto id = c["id"].get<std::string>();
+    if (id.empty() || id.size() > 40 || id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
+      return "category id \"" + id + "\" must use a-z, 0-9 and _ (at most 40)";
+    if (c["label"].get<std::string>().empty()) return "category " + id + " has no label";
+    if (!ids.insert(id).second) return "category id " + id + " is listed twice";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+const Category* Settings::category(const std::string& id) const {
+  for (const auto& c : categories)
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
+std::vector<ConfigKey> config_schema() {
+  return {{"categories", ConfigType::any, kDefaultCategories,
+           "The mail categories members choose from: a list of {id, label, description, default}; ids are stored, so "
+           "never reuse one for another category",
+           check_categories}};
+}
+
+Settings read_settings(const Config& config) {
+  Settings s;
+  for (const auto& c : config.json("categories"))
+    s.categories.push_back({c["id"].get<std::string>(), c["label"].get<std::string>(), c.value("description", ""),
+                            c.value("default", true)});
+  return s;
+}
+
+}  // namespace memberd::email_service
