@@ -2,7 +2,7 @@
 // three categories with a switch each, saved at once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { accessibilityProblems, openBrowser, screenshot, startDaemon } from './harness.js';
+import { accessibilityProblems, openBrowser, screenshot, signInMember, startDaemon } from './harness.js';
 
 const MEMBER = 'subscriber@example.com';
 const PASSWORD = 'violet tangerine orbit 4821';
@@ -24,10 +24,7 @@ after(async () => {
 });
 
 test('Email Service: the member switches off Trade Alerts and it stays off', async () => {
-  await page.goto(`${base}/account/`);
-  await page.locator('#field-email').fill(MEMBER);
-  await page.locator('#field-password').fill(PASSWORD);
-  await page.locator('[data-testid=signin-submit]').click();
+  await signInMember(page, base, MEMBER, PASSWORD);
   const menu = page.locator('[data-testid=menu-email_service-email-service]');
   await menu.click();
   for (const id of ['trade_alerts', 'membership_services', 'notifications']) {

@@ -74,6 +74,15 @@ export async function openBrowser({ timezoneId } = {}) {
   return { browser, page, errors };
 }
 
+// Opens Account Settings and signs in as a member through the sign-in page.
+export async function signInMember(page, base, email, password) {
+  await page.goto(`${base}/account/`);
+  await page.locator('#field-email').fill(email);
+  await page.locator('#field-password').fill(password);
+  await page.locator('[data-testid=signin-submit]').click();
+  await page.locator('[data-testid=current-user-email]').filter({ hasText: email }).waitFor();
+}
+
 // Saves a full-page screenshot as <name>.png when artifacts are kept.
 export async function screenshot(page, name) {
   const artifacts = process.env.MEMBERD_E2E_ARTIFACTS;

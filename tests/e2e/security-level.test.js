@@ -4,7 +4,7 @@
 // 127.0.0.1 here, so X-Forwarded-For sets the client address).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, GEO_DIR, PASSWORD, accessibilityProblems, openBrowser, screenshot, startDaemon } from './harness.js';
+import { ADMIN, GEO_DIR, PASSWORD, accessibilityProblems, openBrowser, screenshot, signInMember, startDaemon } from './harness.js';
 
 const MEMBER = 'traveller@example.com';
 const MEMBER_PASSWORD = 'violet tangerine orbit 4821';
@@ -49,10 +49,7 @@ after(async () => {
 test('Security Level shows the last sign-in and this one, through an anonymous proxy, in GMT and Beijing time', async () => {
   // This browser signs in through an anonymous VPN.
   await page.setExtraHTTPHeaders({ 'X-Forwarded-For': '1.124.213.1' });
-  await page.goto(`${base}/account/`);
-  await page.locator('#field-email').fill(MEMBER);
-  await page.locator('#field-password').fill(MEMBER_PASSWORD);
-  await page.locator('[data-testid=signin-submit]').click();
+  await signInMember(page, base, MEMBER, MEMBER_PASSWORD);
   const menu = page.locator('[data-testid=menu-security_level-security-level]');
   await menu.waitFor();
   // In the seed's order: after Set a Security Question.
