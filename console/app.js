@@ -301,37 +301,35 @@ import { announce, dualTime, el, request } from './kit.js';
         el('td', { class: 'actions-cell' }, button, ' ', unload, result));
     }
 
-    async function reload(name, button, result) {
+    // A reload or an unload: the button waits, the outcome shows beside it
+    // and is said to screen readers, then the menu (a loaded plugin's
+    // panels join it, an unloaded one's leave) and the row are read again.
+    async function pluginAction(name, action, button, result, { busy, done, failed }) {
       button.disabled = true;
       result.className = 'outcome';
-      result.textContent = 'Reloading…';
-      const answer = await api('POST', `/api/v1/admin/plugins/${encodeURIComponent(name)}/reload`);
+      result.textContent = busy;
+      const answer = await api('POST', `/api/v1/admin/plugins/${encodeURIComponent(name)}/${action}`);
       const outcome = answer.ok
-        ? { ok: true, text: typeof answer.data?.swap_ms === 'number' ? `Reloaded in ${answer.data.swap_ms.toFixed(1)} ms` : 'Reloaded' }
-        : { ok: false, text: `Reload failed; the running version keeps serving. ${answer.problem ? problemText(answer.problem) : ''}`.trim() };
+        ? { ok: true, text: done(answer.data) }
+        : { ok: false, text: `${failed} ${answer.problem ? problemText(answer.problem) : ''}`.trim() };
       outcomes.set(name, outcome);
       announce(`${name}: ${outcome.text}`);
       button.disabled = false;
       result.className = `outcome ${outcome.ok ? 'ok' : 'error'}`;
       result.textContent = outcome.text;
-      await refreshNav(); // a loaded plugin's panels join the menu
+      await refreshNav();
       await load(name); // the new version, state and last_error
     }
 
+    const reload = (name, button, result) => pluginAction(name, 'reload', button, result, {
+      busy: 'Reloading…',
+      done: (data) => (typeof data?.swap_ms === 'number' ? `Reloaded in ${data.swap_ms.toFixed(1)} ms` : 'Reloaded'),
+      failed: 'Reload failed; the running version keeps serving.',
+    });
     // Its routes, pages and panels go at once; a reload brings it back.
-    async function takeOut(name, button, result) {
-      button.disabled = true;
-      result.className = 'outcome';
-      result.textContent = 'Unloading…';
-      const answer = await api('POST', `/api/v1/admin/plugins/${encodeURIComponent(name)}/unload`);
-      const outcome = answer.ok
-        ? { ok: true, text: 'Unloaded; Load brings it back' }
-        : { ok: false, text: `Unload failed. ${answer.problem ? problemText(answer.problem) : ''}`.trim() };
-      outcomes.set(name, outcome);
-      announce(`${name}: ${outcome.text}`);
-      await refreshNav(); // its panels leave the menu
-      await load(name);
-    }
+    const takeOut = (name, button, result) => pluginAction(name, 'unload', button, result, {
+      busy: 'Unloading…', done: () => 'Unloaded; Load brings it back', failed: 'Unload failed.',
+    });
 
     load();
   }
