@@ -47,6 +47,11 @@ std::size_t WorkerPool::queued() const {
   return queue_.size();
 }
 
+std::size_t WorkerPool::idle() const {
+  std::lock_guard lock(mutex_);
+  return idle_.size();
+}
+
 std::size_t WorkerPool::running() const {
   std::lock_guard lock(mutex_);
   return running_;

@@ -38,6 +38,9 @@ class WorkerPool {
 
   std::size_t queued() const;
   std::size_t running() const;
+  // Threads waiting for a job now (all of them once the pool has started
+  // and nothing runs).
+  std::size_t idle() const;
 
  private:
   // One thread's mailbox: it sleeps on its own condition variable until a

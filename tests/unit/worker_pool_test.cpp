@@ -36,6 +36,9 @@ TEST_CASE("the worker pool runs jobs and refuses past its queue", "[transport][w
 TEST_CASE("the worker that went idle last takes the next job", "[transport][workers]") {
   // A few warm threads serve a light load; the rest stay asleep.
   WorkerPool pool(8, 8);
+  // Every thread on the idle stack first: one still starting would push
+  // itself on top of the warm one and take a job (seen on a loaded box).
+  while (pool.idle() != 8) std::this_thread::yield();
   std::mutex mutex;
   std::set<std::thread::id> threads;
   for (int i = 0; i < 50; ++i) {
