@@ -11,6 +11,8 @@ pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET libargon2)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 pkg_check_modules(MAXMINDDB REQUIRED IMPORTED_TARGET libmaxminddb)
+# libcurl (OpenSSL flavour): the SMTP mail transport.
+pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
 
 # SOCI 4.0.3 ships neither a CMake package nor a .pc file: soci::core the
 # way the SDK's package finds it, and the two backends the daemon links.

@@ -13,6 +13,7 @@
 #include "geo/geo_databases.hpp"
 #include "log/logger.hpp"
 #include "mail/outbox.hpp"
+#include "mail/transport_from_config.hpp"
 #include "metrics/registry.hpp"
 #include "plugin_host/plugin_host.hpp"
 #include "storage/database.hpp"
@@ -47,13 +48,6 @@ const std::vector<EmbeddedFile>& files();
 }
 
 namespace {
-
-std::unique_ptr<MailTransport> make_transport(const CoreConfig& config) {
-  if (config.mail.transport == "file")
-    return make_file_transport((std::filesystem::path(config.data_dir) / "mail").string());
-  throw std::runtime_error("mail.transport \"" + config.mail.transport +
-                           "\": SMTP delivery arrives with the email_service work; use \"file\" for now");
-}
 
 bool secure_cookies(const CoreConfig& c) {
   return c.sessions.cookie_secure == CookieSecure::always ||
@@ -187,7 +181,11 @@ void Daemon::make_services() {
                    c.sign_in.trusted_device_lifetime});
   p.geo = std::make_unique<GeoDatabases>(GeoFiles{c.geo.city_db, c.geo.anonymous_db}, p.log, p.metrics);
   p.events = std::make_unique<EventBus>(*p.database, p.clock, p.log);
-  p.mail = std::make_unique<MailOutbox>(*p.database, p.clock, p.log, make_transport(c), c.mail.from);
+  DeliveryPolicy delivery;
+  delivery.retry = {c.mail.retry_first_delay, c.mail.retry_max_delay, c.mail.give_up_after};
+  delivery.sending_lease = std::max(delivery.sending_lease, 4 * c.mail.smtp.timeout);
+  p.mail = std::make_unique<MailOutbox>(*p.database, p.clock, p.log, p.metrics, make_mail_transport(c.mail, c.data_dir),
+                                        c.mail.from, delivery);
   ensure_bootstrap_admin(*p.accounts, *p.password_rules, *p.database, *p.events, c.bootstrap.admin_email, c.data_dir);
 }
 
@@ -216,13 +214,13 @@ void Daemon::install_core_routes() {
   const auto& c = config_;
   p.core = std::make_unique<CoreServices>(CoreServices{*p.database, *p.accounts, *p.sessions, *p.events, p.metrics,
                                                        p.log, p.clock, *p.rate_limits, *p.password_rules, *p.sign_in,
-                                                       *p.plugins,
+                                                       *p.plugins, *p.mail,
                                                        [&p] { refresh_gauges(p); },
                                                        static_cast<int>(c.rate_limits.admin_sign_in_per_minute),
                                                        secure_cookies(c), c.console.enabled});
   std::vector<Route> routes;
-  for (auto builder : {health_routes, admin_plugin_routes, admin_member_routes, admin_session_routes, shell_routes,
-                       ui_routes})
+  for (auto builder : {health_routes, admin_plugin_routes, admin_member_routes, admin_session_routes, admin_mail_routes,
+                       shell_routes, ui_routes})
     for (auto& route : builder(*p.core)) routes.push_back(std::move(route));
   p.router.install("core", std::move(routes), nullptr);
 }

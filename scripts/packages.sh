@@ -20,16 +20,17 @@ MEMBERD_BUILD_PACKAGES=(
   g++ cmake ninja-build pkgconf ccache
   libboost-dev libyaml-cpp-dev libsoci-dev libpq-dev libsqlite3-dev
   libcpp-httplib-dev catch2 libssl-dev nlohmann-json3-dev
-  libmaxminddb-dev libargon2-dev libsystemd-dev
+  libmaxminddb-dev libargon2-dev libsystemd-dev libcurl4-openssl-dev
   libicu-dev cracklib-runtime
 )
 
 # What the test suite needs on top: a PostgreSQL for the storage tests run
 # on both backends (scripts/pg-fixture.sh), curl for the black-box tests,
-# openssl for the TLS test's certificate, Chromium and Node.js for the
+# openssl for the TLS tests' certificates, python3-aiosmtpd for a real SMTP
+# relay on loopback (STARTTLS, AUTH) in the mail tests, Chromium and Node.js for the
 # console's browser tests (playwright-core comes from npm: ensure_e2e_modules).
 # shellcheck disable=SC2034
-MEMBERD_TEST_PACKAGES=(postgresql-15 curl openssl chromium)
+MEMBERD_TEST_PACKAGES=(postgresql-15 curl openssl chromium python3-aiosmtpd)
 
 # Installs tests/e2e's npm packages exactly as package-lock.json pins them,
 # only when they are missing or the lock file changed since the last install.

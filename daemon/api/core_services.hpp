@@ -18,6 +18,7 @@ class LogSink;
 class EventBus;
 class RateLimitsService;
 class SignInGuardService;
+class MailOutbox;
 
 struct CoreServices {
   ConnectionPool& database;
@@ -31,6 +32,7 @@ struct CoreServices {
   const PasswordRules& password_rules;
   SignInGuardService& sign_in;
   PluginHost& plugins;
+  MailOutbox& mail;
   // Refreshes gauges that are read at scrape time.
   std::function<void()> before_scrape;
 
@@ -43,6 +45,7 @@ std::vector<Route> health_routes(CoreServices& core);
 std::vector<Route> admin_plugin_routes(CoreServices& core);
 std::vector<Route> admin_member_routes(CoreServices& core);
 std::vector<Route> admin_session_routes(CoreServices& core);
+std::vector<Route> admin_mail_routes(CoreServices& core);  // the outbox
 std::vector<Route> shell_routes(CoreServices& core);  // /account/ and /console/
 std::vector<Route> ui_routes(CoreServices& core);
 

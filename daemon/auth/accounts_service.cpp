@@ -161,6 +161,27 @@ Result<std::vector<Member>> AccountsService::find_by_ids(UnitOfWork& work, const
   return members;
 }
 
+Result<std::vector<Member>> AccountsService::members_after(UnitOfWork& work, std::string_view after_member_id,
+                                                          int limit) {
+  if (limit < 1 || limit > 1000) throw std::invalid_argument("Accounts::members_after takes a limit of 1 to 1000");
+  auto connection = work.connection();
+  if (!connection) return connection.failure();
+  std::vector<std::string> ids(static_cast<std::size_t>(limit));
+  std::string after(after_member_id);
+  **connection << "SELECT member_id FROM members WHERE member_id > :a ORDER BY member_id LIMIT " + std::to_string(limit),
+      soci::use(after), soci::into(ids);
+  // Their emails and roles as find_by_ids reads them, at most 500 at a time.
+  std::vector<Member> members;
+  for (std::size_t start = 0; start < ids.size(); start += 500) {
+    std::vector<std::string> chunk(ids.begin() + static_cast<long>(start),
+                                   ids.begin() + static_cast<long>(std::min(ids.size(), start + 500)));
+    auto found = find_by_ids(work, chunk);
+    if (!found) return found.failure();
+    members.insert(members.end(), found->begin(), found->end());
+  }
+  return members;
+}
+
 Result<Member> AccountsService::find_by_email(UnitOfWork& work, std::string_view email) {
   return find_where(work, "email", canonical_email(email));
 }

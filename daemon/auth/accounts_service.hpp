@@ -34,6 +34,7 @@ class AccountsService final : public Accounts {
   Result<void> set_locked_until(UnitOfWork& work, std::string_view member_id, TimePoint until) override;
   Result<OpenedSession> rotate_session(UnitOfWork& work, std::string_view session_id) override;
   Result<std::vector<Member>> find_by_ids(UnitOfWork& work, const std::vector<std::string>& member_ids) override;
+  Result<std::vector<Member>> members_after(UnitOfWork& work, std::string_view after_member_id, int limit) override;
 
   // Whether any member holds `role` (the bootstrap admin is made when none does).
   Result<bool> role_exists(UnitOfWork& work, std::string_view role);

@@ -136,12 +136,35 @@ struct SignInConfig {
   bool operator==(const SignInConfig&) const = default;
 };
 
+// A relay reached over smtp:// or smtps:// (mail.smtp).
+struct SmtpConfig {
+  // Refuse a smtp:// relay that does not offer STARTTLS (smtps:// is TLS from the start).
+  bool require_tls = false;
+  std::string username;  // AUTH when set
+  // The AUTH password: from the config, or from the environment variable
+  // named by password_env (read once at start); never logged.
+  std::string password;
+  std::string password_env;
+  std::string ca_file;  // CA bundle the relay's certificate must chain to; "" is the system's
+  std::chrono::seconds timeout{30};  // for one message's whole conversation
+
+  bool operator==(const SmtpConfig&) const = default;
+};
+
 struct MailConfig {
-  std::string transport = "file";  // "file" (.eml under data_dir/mail/) or "smtp://host:port"
+  // "file" (.eml under data_dir/mail/), "smtp://host:port" or "smtps://host:port"
+  std::string transport = "file";
   std::string from = "memberd <no-reply@localhost>";
   // How long a sent or failed message's row (recipient, subject, status; the
   // body is gone on delivery) stays for support questions.
   std::chrono::seconds keep_sent_for{std::chrono::hours(24 * 30)};
+  // Retries of a relay that is down or answers 4xx: the first after about
+  // retry_first_delay, doubling to retry_max_delay, each with jitter; a
+  // message still undelivered give_up_after its queuing fails.
+  std::chrono::seconds retry_first_delay{30};
+  std::chrono::seconds retry_max_delay{std::chrono::hours(1)};
+  std::chrono::seconds give_up_after{std::chrono::hours(48)};
+  SmtpConfig smtp;
 
   bool operator==(const MailConfig&) const = default;
 };

@@ -331,17 +331,48 @@ void read_rate_limits(const ConfigValue& value, RateLimitsConfig& limits) {
   map.refuse_unclaimed();
 }
 
+void read_smtp(const ConfigValue& value, SmtpConfig& smtp) {
+  MapReader map(value);
+  map.on("require_tls", [&](const ConfigValue& v) { read_bool(v, smtp.require_tls); });
+  auto one_line_string = [](const ConfigValue& v, std::string& field) {
+    auto text = v.string();
+    if (!text) return;
+    // Sent on the SMTP conversation's command lines.
+    if (text->find_first_of("\r\n") != std::string::npos) return v.error("may not contain a line break");
+    field = *text;
+  };
+  map.on("username", [&](const ConfigValue& v) { one_line_string(v, smtp.username); });
+  map.on("password", [&](const ConfigValue& v) { one_line_string(v, smtp.password); });
+  map.on("password_env", [&](const ConfigValue& v) { one_line_string(v, smtp.password_env); });
+  map.on("ca_file", [&](const ConfigValue& v) {
+    auto path = v.string();
+    if (!path) return;
+    if (!path->empty())
+      if (const std::string why = unreadable_file(*path); !why.empty())
+        return v.error("cannot read " + in_quotes(*path) + ": " + why);
+    smtp.ca_file = *path;
+  });
+  map.on("timeout", [&](const ConfigValue& v) { read_seconds(v, smtp.timeout, seconds{1}); });
+  map.refuse_unclaimed();
+  if (!smtp.password.empty() && !smtp.password_env.empty())
+    value.errors().add(value.where(), "mail.smtp", "password and password_env are both set: keep one");
+  if (smtp.username.empty() && (!smtp.password.empty() || !smtp.password_env.empty()))
+    value.errors().add(value.where(), "mail.smtp.username", "missing: a password is set, and AUTH needs a username");
+}
+
 void read_mail(const ConfigValue& value, MailConfig& mail) {
   MapReader map(value);
   map.on("transport", [&](const ConfigValue& v) {
     auto transport = v.string();
     if (!transport) return;
     if (*transport != "file") {
-      constexpr std::string_view smtp = "smtp://";
-      const std::string refused = in_quotes(*transport) + " is not file or smtp://host:port";
-      if (transport->rfind(smtp, 0) != 0) return v.error(refused);
+      const std::string refused = in_quotes(*transport) + " is not file, smtp://host:port or smtps://host:port";
+      std::string_view scheme = transport->rfind("smtp://", 0) == 0    ? "smtp://"
+                                : transport->rfind("smtps://", 0) == 0 ? "smtps://"
+                                                                       : "";
+      if (scheme.empty()) return v.error(refused);
       std::string why;
-      if (!parse_host_port(std::string_view(*transport).substr(smtp.size()), &why)) {
+      if (!parse_host_port(std::string_view(*transport).substr(scheme.size()), &why)) {
         return v.error(refused + " (" + why + ")");
       }
     }
@@ -356,7 +387,13 @@ void read_mail(const ConfigValue& value, MailConfig& mail) {
     mail.from = *from;
   });
   map.on("keep_sent_for", [&](const ConfigValue& v) { read_seconds(v, mail.keep_sent_for, seconds{60}); });
+  map.on("retry_first_delay", [&](const ConfigValue& v) { read_seconds(v, mail.retry_first_delay, seconds{1}); });
+  map.on("retry_max_delay", [&](const ConfigValue& v) { read_seconds(v, mail.retry_max_delay, seconds{1}); });
+  map.on("give_up_after", [&](const ConfigValue& v) { read_seconds(v, mail.give_up_after, seconds{1}); });
+  map.on("smtp", [&](const ConfigValue& v) { read_smtp(v, mail.smtp); });
   map.refuse_unclaimed();
+  if (mail.retry_max_delay < mail.retry_first_delay)
+    value.errors().add(value.where(), "mail.retry_max_delay", "is shorter than mail.retry_first_delay");
 }
 
 void read_bootstrap(const ConfigValue& value, BootstrapConfig& bootstrap) {

@@ -19,7 +19,7 @@ namespace {
 
 class FileTransport final : public MailTransport {
  public:
-  explicit FileTransport(std::string dir) : dir_(std::move(dir)) { std::filesystem::create_directories(dir_); }
+  FileTransport(std::string dir, std::string domain) : dir_(std::move(dir)), domain_(std::move(domain)) { std::filesystem::create_directories(dir_); }
   std::string name() const override { return "file"; }
 
   // Written to a temporary name, flushed to disk, renamed, and the directory
@@ -28,7 +28,7 @@ class FileTransport final : public MailTransport {
   void deliver(const OutgoingMail& mail) override {
     std::string base = dir_ + "/" + std::to_string(mail.created_at) + "-" + std::to_string(mail.id);
     std::string temp = base + ".tmp", final_path = base + ".eml";
-    std::string content = render_message(mail, "memberd.local");
+    std::string content = render_message(mail, domain_);
     int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) fail("cannot create a message file");
     std::size_t written = 0;
@@ -58,13 +58,13 @@ class FileTransport final : public MailTransport {
   }
 
  private:
-  std::string dir_;
+  std::string dir_, domain_;
 };
 
 }  // namespace
 
-std::unique_ptr<MailTransport> make_file_transport(std::string dir) {
-  return std::make_unique<FileTransport>(std::move(dir));
+std::unique_ptr<MailTransport> make_file_transport(std::string dir, std::string message_id_domain) {
+  return std::make_unique<FileTransport>(std::move(dir), std::move(message_id_domain));
 }
 
 }  // namespace memberd

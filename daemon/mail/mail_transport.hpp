@@ -1,5 +1,7 @@
 #pragma once
+#include <chrono>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,8 +18,18 @@ struct OutgoingMail {
 // Whether a plugin may add a header of this name (see MailMessage::headers).
 bool is_allowed_extra_header(const std::string& name);
 
-// Delivers one message; throws std::runtime_error with a reason on failure
-// (the outbox retries with backoff).
+// Why a message did not go out. `permanent`: the relay refused it for good
+// (a 5xx reply), so retrying cannot help; otherwise (connection refused, a
+// timeout, a 4xx reply) the outbox retries with backoff.
+struct DeliveryError : std::runtime_error {
+  DeliveryError(const std::string& reason, bool permanent) : std::runtime_error(reason), permanent(permanent) {}
+  bool permanent;
+};
+
+// Delivers one message: returns once the relay accepted it, throws
+// DeliveryError (or any std::exception, taken as temporary) when it did not.
+// Called from one outbox thread at a time, so an implementation may keep a
+// connection open between messages.
 class MailTransport {
  public:
   virtual ~MailTransport() = default;
@@ -26,11 +38,29 @@ class MailTransport {
 };
 
 // Renders an RFC 5322 message (MIME, UTF-8, multipart/alternative when there
-// is HTML). Header values are stripped of CR/LF so nothing can inject headers.
+// is HTML). Header values are stripped of CR/LF so nothing can inject headers
+// (the outbox refuses them before that). The Message-ID depends on the row
+// alone, so a message retried by an admin keeps it.
 std::string render_message(const OutgoingMail& mail, const std::string& message_id_domain);
 
 // The embedded default: one `<created>-<id>.eml` file per message under `dir`,
 // written to a temporary name and renamed, so a reader never sees half a file.
-std::unique_ptr<MailTransport> make_file_transport(std::string dir);
+std::unique_ptr<MailTransport> make_file_transport(std::string dir, std::string message_id_domain);
+
+// A relay through libcurl's SMTP: `url` is smtp://host:port (STARTTLS when
+// the relay offers it; required with require_tls) or smtps://host:port. One
+// connection is kept and reused across messages. AUTH when username is set.
+struct SmtpSettings {
+  std::string url;
+  bool require_tls = false;
+  std::string username, password;
+  std::string ca_file;  // "" for the system's CA bundle
+  std::chrono::seconds timeout{30};
+  std::string message_id_domain;
+};
+std::unique_ptr<MailTransport> make_smtp_transport(SmtpSettings settings);
+
+// The address part of "Name <address>" or of a bare address: the envelope sender.
+std::string mailbox_address(const std::string& mailbox);
 
 }  // namespace memberd

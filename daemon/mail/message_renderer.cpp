@@ -81,7 +81,8 @@ std::string render_message(const OutgoingMail& mail, const std::string& message_
   out += "To: " + one_line(mail.to) + "\r\n";
   out += "Subject: " + header_text(mail.subject) + "\r\n";
   out += std::string("Date: ") + date + "\r\n";
-  out += "Message-ID: <" + std::to_string(mail.id) + "." + random_token(9) + "@" + message_id_domain + ">\r\n";
+  out += "Message-ID: <memberd." + std::to_string(mail.id) + "." + std::to_string(mail.created_at) + "@" +
+         message_id_domain + ">\r\n";
   out += "MIME-Version: 1.0\r\n";
   if (!mail.category.empty()) out += "X-Memberd-Category: " + one_line(mail.category) + "\r\n";
   for (const auto& [name, value] : mail.headers)

@@ -1,51 +1,79 @@
 #include "mail/outbox.hpp"
-#include "storage/error_text.hpp"
 
 #include "log/logger.hpp"
-#include "util/time_format.hpp"
-
+#include "metrics/registry.hpp"
 #include "storage/database.hpp"
+#include "storage/error_text.hpp"
 #include "storage/pooled_unit.hpp"
+#include "storage/row_values.hpp"
+#include "util/crypto.hpp"
+#include "util/time_format.hpp"
 
 #include <nlohmann/json.hpp>
 #include <soci/soci.h>
 
-#include <algorithm>
 #include <stdexcept>
-#include <optional>
 #include <vector>
 
 namespace memberd {
 
 namespace {
-constexpr int kMaxAttempts = 8;
+
 constexpr auto kPollInterval = std::chrono::milliseconds(1000);
 
-// 30 s, 1 min, 2 min ... capped at 1 h: a relay outage is ridden out without hammering it.
-long long backoff_seconds(int attempts) { return std::min<long long>(3600, 30LL << std::min(attempts - 1, 7)); }
+bool has_line_break(const std::string& value) { return value.find_first_of("\r\n") != std::string::npos; }
+
+// What the relay would read as the end of a header: refused, not repaired,
+// so that a value built from outside input cannot add a Bcc.
+void check_headers(const MailMessage& m) {
+  if (has_line_break(m.to)) throw std::invalid_argument("a mail recipient may not contain a line break");
+  if (has_line_break(m.subject)) throw std::invalid_argument("a mail subject may not contain a line break");
+  for (const auto& [name, value] : m.headers) {
+    if (!is_allowed_extra_header(name)) throw std::invalid_argument("mail header \"" + name + "\" may not be set");
+    if (has_line_break(value)) throw std::invalid_argument("mail header \"" + name + "\" may not contain a line break");
+  }
+}
+
+long long affected(soci::statement& st) { return st.get_affected_rows(); }
+
 }  // namespace
 
-MailOutbox::MailOutbox(ConnectionPool& database, const Clock& clock, LogSink& log, std::unique_ptr<MailTransport> transport,
-                       std::string from)
-    : database_(database), clock_(clock), log_(log), transport_(std::move(transport)), from_(std::move(from)) {}
+struct MailOutbox::Claimed {
+  OutgoingMail mail;
+  int attempts = 0;
+  long long queued_at = 0;
+};
+
+MailOutbox::MailOutbox(ConnectionPool& database, const Clock& clock, LogSink& log, MetricsRegistry& metrics,
+                       std::unique_ptr<MailTransport> transport, std::string from, DeliveryPolicy policy)
+    : database_(database),
+      clock_(clock),
+      log_(log),
+      metrics_(metrics),
+      transport_(std::move(transport)),
+      from_(std::move(from)),
+      policy_(policy),
+      worker_id_(random_token(12)) {}
 
 MailOutbox::~MailOutbox() { stop(); }
 
-Result<void> MailOutbox::enqueue(UnitOfWork& work, const MailMessage& m) {
+Result<void> MailOutbox::enqueue(UnitOfWork& work, const MailMessage& m) { return enqueue_in_batch(work, m, ""); }
+
+Result<void> MailOutbox::enqueue_in_batch(UnitOfWork& work, const MailMessage& m, std::string_view batch_name) {
+  check_headers(m);
   auto sql = work.connection();
   if (!sql) return sql.failure();
-  for (const auto& [name, value] : m.headers)
-    if (!is_allowed_extra_header(name)) throw std::invalid_argument("mail header \"" + name + "\" may not be set");
   long long now = to_unix(clock_.now());
   std::string to = m.to, subject = m.subject, text = m.text, html = m.html, category = m.category;
-  std::string status = "queued";
+  std::string status = "queued", batch(batch_name);
   nlohmann::json header_list = nlohmann::json::array();
   for (const auto& [name, value] : m.headers) header_list.push_back({name, value});
   std::string headers = header_list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   **sql << "INSERT INTO mail_outbox (recipient, subject, body_text, body_html, category, headers, status, attempts,"
-        " last_error, next_attempt_at, created_at) VALUES (:r, :s, :t, :h, :c, :hd, :st, 0, '', :n, :cr)",
+           " last_error, next_attempt_at, created_at, queued_at, batch)"
+           " VALUES (:r, :s, :t, :h, :c, :hd, :st, 0, '', :n, :cr, :q, :b)",
       soci::use(to), soci::use(subject), soci::use(text), soci::use(html), soci::use(category), soci::use(headers),
-      soci::use(status), soci::use(now), soci::use(now);
+      soci::use(status), soci::use(now), soci::use(now), soci::use(now), soci::use(batch);
   work.after_commit([this] { loop_.wake(); });
   return {};
 }
@@ -60,69 +88,190 @@ void MailOutbox::start() {
   });
 }
 
-void MailOutbox::stop() { loop_.stop(); }
+void MailOutbox::stop() {
+  loop_.stop();
+  try {
+    release_claims();
+  } catch (const std::exception& e) {
+    // Left claimed, they return to the queue once the claim lease ends.
+    log_.write(LogLevel::warn, "mail", "could not give claimed messages back", {{"error", describe_error(e)}});
+  }
+}
 
+// Each statement commits alone: no transaction is held while a relay answers.
 int MailOutbox::deliver_due() {
-  long long now = to_unix(clock_.now());
-  const bool postgres = database_.backend() == Backend::postgresql;
   int sent = 0;
+  recover_stale(to_unix(clock_.now()));
   for (;;) {
-    PooledUnit unit(database_);
-    auto connection = unit.connection();
-    if (!connection) return sent;
-    auto& sql = **connection;
-    // On PostgreSQL one message per transaction: claimed with a row lock (two
-    // daemons never send the same one), delivered, and marked in one go.
-    // SQLite has one daemon and one outbox thread; holding its database-wide
-    // write lock while a relay answers would stall every other writer.
-    if (postgres)
-      if (auto begun = unit.begin(); !begun) return sent;
-    OutgoingMail mail;
-    int attempts = 0;
-    soci::indicator ind = soci::i_null;
-    std::string headers;
-    sql << std::string("SELECT id, recipient, subject, body_text, body_html, category, headers, attempts, created_at"
-                       " FROM mail_outbox WHERE status = 'queued' AND next_attempt_at <= :n ORDER BY id LIMIT 1") +
-               (postgres ? " FOR UPDATE SKIP LOCKED" : ""),
-        soci::use(now), soci::into(mail.id, ind), soci::into(mail.to), soci::into(mail.subject), soci::into(mail.text),
-        soci::into(mail.html), soci::into(mail.category), soci::into(headers), soci::into(attempts),
-        soci::into(mail.created_at);
-    if (!sql.got_data() || ind != soci::i_ok) return sent;
-    auto parsed = nlohmann::json::parse(headers, nullptr, false);
+    auto batch = claim(to_unix(clock_.now()));
+    if (batch.empty()) return sent;
+    for (auto& message : batch) {
+      // Stopping: the rest of the claim goes back to the queue in stop().
+      if (loop_.stopping()) return sent;
+      deliver_one(message);
+    }
+    sent += static_cast<int>(batch.size());
+  }
+}
+
+std::vector<MailOutbox::Claimed> MailOutbox::claim(long long now) {
+  PooledUnit unit(database_);
+  auto connection = unit.connection();
+  if (!connection) return {};
+  auto& sql = **connection;
+  const bool postgres = database_.backend() == Backend::postgresql;
+  // One statement claims a few due rows: on PostgreSQL the rows another
+  // daemon is claiming at the same moment are skipped, not waited for.
+  std::string due = "SELECT id FROM mail_outbox WHERE status = 'queued' AND next_attempt_at <= :n ORDER BY id LIMIT " +
+                    std::to_string(policy_.claim_batch) + (postgres ? " FOR UPDATE SKIP LOCKED" : "");
+  sql << "UPDATE mail_outbox SET status = 'claimed', claimed_by = :w, claimed_at = :c WHERE id IN (" + due + ")",
+      soci::use(worker_id_), soci::use(now), soci::use(now);
+
+  std::vector<Claimed> claimed;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT id, recipient, subject, body_text, body_html, category, headers, attempts, created_at,"
+                      " queued_at FROM mail_outbox WHERE status = 'claimed' AND claimed_by = :w ORDER BY id",
+       soci::use(worker_id_));
+  for (const auto& row : rows) {
+    Claimed c;
+    c.mail.id = row_int64(row, 0);
+    c.mail.to = row.get<std::string>(1);
+    c.mail.subject = row.get<std::string>(2);
+    c.mail.text = row.get<std::string>(3);
+    c.mail.html = row.get<std::string>(4);
+    c.mail.category = row.get<std::string>(5);
+    auto parsed = nlohmann::json::parse(row.get<std::string>(6), nullptr, false);
     if (parsed.is_array())
       for (const auto& pair : parsed)
         if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string())
-          mail.headers.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
-    mail.from = from_;
-    ++attempts;
-    try {
-      transport_->deliver(mail);
-      long long sent_at = to_unix(clock_.now());
-      // Once delivered, the body (reset and verification links among it) has
-      // no reason to stay: the row keeps only who, what subject and when.
-      sql << "UPDATE mail_outbox SET status = 'sent', attempts = :a, sent_at = :s, last_error = '',"
-             " body_text = '', body_html = '' WHERE id = :id",
-          soci::use(attempts), soci::use(sent_at), soci::use(mail.id);
-      ++sent;
-    } catch (const std::exception& e) {
-      std::string status = attempts >= kMaxAttempts ? "failed" : "queued", error = describe_error(e);
-      long long next = now + backoff_seconds(attempts);
-      sql << "UPDATE mail_outbox SET status = :st, attempts = :a, last_error = :e, next_attempt_at = :n WHERE id = :id",
-          soci::use(status), soci::use(attempts), soci::use(error), soci::use(next), soci::use(mail.id);
-      log_.write(LogLevel::warn, "mail", "delivery failed",
-                 {{"message_id", std::to_string(mail.id)}, {"attempts", std::to_string(attempts)}, {"error", error}});
-    }
-    if (postgres)
-      if (auto committed = unit.commit(); !committed) return sent;
+          c.mail.headers.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
+    c.attempts = static_cast<int>(row_int64(row, 7));
+    c.mail.created_at = row_int64(row, 8);
+    c.queued_at = row_int64(row, 9);
+    c.mail.from = from_;
+    claimed.push_back(std::move(c));
   }
+  return claimed;
+}
+
+void MailOutbox::deliver_one(Claimed& c) {
+  PooledUnit unit(database_);
+  auto connection = unit.connection();
+  if (!connection) return;
+  auto& sql = **connection;
+  long long now = to_unix(clock_.now());
+  // Ours still (a claim that outlived its lease may have gone to another
+  // daemon): from here on the message is never sent again automatically.
+  {
+    // Scoped: the statement must be finalised before its connection goes
+    // back to the pool, where another thread may take it at once.
+    soci::statement mark = (sql.prepare << "UPDATE mail_outbox SET status = 'sending', claimed_at = :c"
+                                           " WHERE id = :id AND status = 'claimed' AND claimed_by = :w",
+                            soci::use(now), soci::use(c.mail.id), soci::use(worker_id_));
+    mark.execute(true);
+    if (affected(mark) != 1) return;
+  }
+  // The connection goes back to the pool while the relay answers.
+  unit.finish();
+
+  int attempts = c.attempts + 1;
+  auto started = std::chrono::steady_clock::now();
+  std::string error;
+  bool permanent = false;
+  try {
+    transport_->deliver(c.mail);
+  } catch (const DeliveryError& e) {
+    error = e.what();
+    permanent = e.permanent;
+  } catch (const std::exception& e) {
+    error = describe_error(e);
+  }
+  metrics_.histogram("memberd_mail_delivery_seconds", "Time the mail transport took for one message")
+      .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+
+  PooledUnit outcome(database_);
+  auto out = outcome.connection();
+  if (!out) return;  // Left `sending`: failed as unknown after the lease, never resent.
+  auto& osql = **out;
+  long long finished = to_unix(clock_.now());
+  if (error.empty()) {
+    // Once delivered, the body (reset and verification links among it) has
+    // no reason to stay: the row keeps only who, what subject and when.
+    osql << "UPDATE mail_outbox SET status = 'sent', attempts = :a, sent_at = :s, finished_at = :f, last_error = '',"
+            " body_text = '', body_html = '', claimed_by = '' WHERE id = :id",
+        soci::use(attempts), soci::use(finished), soci::use(finished), soci::use(c.mail.id);
+    metrics_.counter("memberd_mail_deliveries_total", "Mail delivery attempts by outcome", {{"outcome", "sent"}}).inc();
+    return;
+  }
+  bool give_up = permanent || finished - c.queued_at >= policy_.retry.give_up_after.count();
+  long long next = finished + retry_delay(policy_.retry, attempts, jitter_random()).count();
+  std::string status = give_up ? "failed" : "queued";
+  long long finished_at = give_up ? finished : 0;
+  osql << "UPDATE mail_outbox SET status = :st, attempts = :a, last_error = :e, next_attempt_at = :n,"
+          " finished_at = :f, claimed_by = '' WHERE id = :id",
+      soci::use(status), soci::use(attempts), soci::use(error), soci::use(next), soci::use(finished_at),
+      soci::use(c.mail.id);
+  metrics_
+      .counter("memberd_mail_deliveries_total", "Mail delivery attempts by outcome",
+               {{"outcome", give_up ? "failed" : "retried"}})
+      .inc();
+  log_.write(give_up ? LogLevel::error : LogLevel::warn, "mail", give_up ? "delivery failed for good" : "delivery failed",
+             {{"message_id", std::to_string(c.mail.id)},
+              {"attempts", std::to_string(attempts)},
+              {"error", error},
+              {"next_attempt_in", give_up ? "never" : std::to_string(next - finished) + "s"}});
+}
+
+// Claims whose worker stopped without giving them back (killed, a crash).
+void MailOutbox::recover_stale(long long now) {
+  PooledUnit unit(database_);
+  auto connection = unit.connection();
+  if (!connection) return;
+  auto& sql = **connection;
+  long long claim_cutoff = now - policy_.claim_lease.count();
+  sql << "UPDATE mail_outbox SET status = 'queued', claimed_by = '' WHERE status = 'claimed' AND claimed_at < :c",
+      soci::use(claim_cutoff);
+  long long sending_cutoff = now - policy_.sending_lease.count();
+  std::string unknown =
+      "outcome unknown: the daemon stopped while the relay had the message; not sent again, so that the member does "
+      "not get it twice (retry it if they did not get it)";
+  soci::statement st = (sql.prepare << "UPDATE mail_outbox SET status = 'failed', last_error = :e, finished_at = :f,"
+                                       " claimed_by = '' WHERE status = 'sending' AND claimed_at < :c",
+                        soci::use(unknown), soci::use(now), soci::use(sending_cutoff));
+  st.execute(true);
+  if (long long n = affected(st); n > 0)
+    log_.write(LogLevel::warn, "mail", "messages left with an unknown outcome failed", {{"count", std::to_string(n)}});
+}
+
+void MailOutbox::release_claims() {
+  PooledUnit unit(database_);
+  auto connection = unit.connection();
+  if (!connection) return;
+  **connection << "UPDATE mail_outbox SET status = 'queued', claimed_by = '' WHERE status = 'claimed' AND claimed_by = :w",
+      soci::use(worker_id_);
+}
+
+Result<void> MailOutbox::retry(UnitOfWork& work, long long id) {
+  auto connection = work.connection();
+  if (!connection) return connection.failure();
+  long long now = to_unix(clock_.now());
+  soci::statement st = ((*connection)->prepare
+                            << "UPDATE mail_outbox SET status = 'queued', attempts = 0, next_attempt_at = :n,"
+                               " queued_at = :q, finished_at = 0, claimed_by = '' WHERE id = :id AND status = 'failed'",
+                        soci::use(now), soci::use(now), soci::use(id));
+  st.execute(true);
+  if (affected(st) != 1) return Failure{Refusal::not_found, {}, "There is no failed message with that id."};
+  work.after_commit([this] { loop_.wake(); });
+  return {};
 }
 
 Result<int> MailOutbox::purge(UnitOfWork& work, std::chrono::seconds older_than) {
   auto connection = work.connection();
   if (!connection) return connection.failure();
   long long cutoff = to_unix(clock_.now()) - older_than.count();
-  soci::statement st = ((*connection)->prepare << "DELETE FROM mail_outbox WHERE status <> 'queued' AND created_at < :c",
-                        soci::use(cutoff));
+  soci::statement st =
+      ((*connection)->prepare << "DELETE FROM mail_outbox WHERE status IN ('sent', 'failed') AND finished_at < :c",
+       soci::use(cutoff));
   st.execute(true);
   return static_cast<int>(st.get_affected_rows());
 }

@@ -66,6 +66,11 @@ Result<std::vector<Member>> GuardedAccounts::find_by_ids(UnitOfWork& work, const
   return MEMBERD_GUARD(find_by_ids(work, member_ids));
 }
 
+Result<std::vector<Member>> GuardedAccounts::members_after(UnitOfWork& work, std::string_view after_member_id,
+                                                          int limit) {
+  return MEMBERD_GUARD(members_after(work, after_member_id, limit));
+}
+
 Result<SignInAttempt> GuardedSignInGuard::reserve(UnitOfWork& work, std::string_view email, std::string_view member_id,
                                                   std::string_view device_token) {
   return MEMBERD_GUARD(reserve(work, email, member_id, device_token));
@@ -89,6 +94,15 @@ Result<void> GuardedSignInGuard::unlock(UnitOfWork& work, std::string_view email
 
 Result<void> GuardedMail::enqueue(UnitOfWork& work, const MailMessage& message) {
   return MEMBERD_GUARD(enqueue(work, message));
+}
+
+// The batch is named after the plugin, so two plugins' sends never mix.
+Result<void> GuardedMail::enqueue_in_batch(UnitOfWork& work, const MailMessage& message, std::string_view batch) {
+  if (batch.empty() || batch.size() > 64 ||
+      batch.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") != std::string_view::npos)
+    throw std::invalid_argument("Mail::enqueue_in_batch: a batch is 1 to 64 of [A-Za-z0-9_.-]");
+  std::string tagged = plugin_ + ":" + std::string(batch);
+  return MEMBERD_GUARD(enqueue_in_batch(work, message, tagged));
 }
 
 #undef MEMBERD_GUARD

@@ -55,6 +55,7 @@ class GuardedAccounts final : public Accounts {
   Result<void> set_locked_until(UnitOfWork& work, std::string_view member_id, TimePoint until) override;
   Result<OpenedSession> rotate_session(UnitOfWork& work, std::string_view session_id) override;
   Result<std::vector<Member>> find_by_ids(UnitOfWork& work, const std::vector<std::string>& member_ids) override;
+  Result<std::vector<Member>> members_after(UnitOfWork& work, std::string_view after_member_id, int limit) override;
 
  private:
   Accounts& inner_;
@@ -85,6 +86,7 @@ class GuardedMail final : public Mail {
  public:
   GuardedMail(Mail& inner, LogSink& log, std::string plugin) : inner_(inner), log_(log), plugin_(std::move(plugin)) {}
   Result<void> enqueue(UnitOfWork& work, const MailMessage& message) override;
+  Result<void> enqueue_in_batch(UnitOfWork& work, const MailMessage& message, std::string_view batch) override;
 
  private:
   Mail& inner_;

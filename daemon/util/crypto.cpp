@@ -4,6 +4,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <array>
@@ -49,6 +50,20 @@ std::string sha256_hex(std::string_view data) {
       EVP_DigestFinal_ex(ctx.get(), digest.data(), &len) != 1) {
     throw std::runtime_error("SHA-256 failed");
   }
+  std::string out(static_cast<std::size_t>(len) * 2, '\0');
+  for (unsigned int i = 0; i < len; ++i) {
+    out[2 * i] = hex_digits[digest[i] >> 4];
+    out[2 * i + 1] = hex_digits[digest[i] & 15];
+  }
+  return out;
+}
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int len = 0;
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+            data.size(), digest.data(), &len))
+    throw std::runtime_error("HMAC-SHA-256 failed");
   std::string out(static_cast<std::size_t>(len) * 2, '\0');
   for (unsigned int i = 0; i < len; ++i) {
     out[2 * i] = hex_digits[digest[i] >> 4];

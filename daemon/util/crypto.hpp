@@ -19,6 +19,9 @@ std::string random_token(std::size_t bytes = 32);
 // that a database leak does not hand out live sessions.
 std::string sha256_hex(std::string_view data);
 
+// HMAC-SHA-256 of `data` under `key` as 64 lowercase hex digits.
+std::string hmac_sha256_hex(std::string_view key, std::string_view data);
+
 // True when `a` and `b` are equal. The time taken depends on the lengths only,
 // never on where the contents differ (CRYPTO_memcmp), so comparing a secret
 // against a guess leaks nothing about how close the guess was.

@@ -20,6 +20,9 @@ class SecretsService final : public Secrets {
   }
   std::string sha256_hex(std::string_view data) const override { return memberd::sha256_hex(data); }
   bool equal(std::string_view a, std::string_view b) const override { return constant_time_equal(a, b); }
+  std::string hmac_sha256(std::string_view key, std::string_view data) const override {
+    return hmac_sha256_hex(key, data);
+  }
 };
 
 }  // namespace memberd

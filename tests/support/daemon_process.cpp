@@ -78,10 +78,12 @@ std::string with_database(const std::string& url, const std::string& dbname) {
   return url.substr(0, url.rfind('/') + 1) + dbname;
 }
 
+}  // namespace
+
 // Starts argv[0] with stdout and stderr to `output_fd`, stdin from
 // /dev/null, and the environment plus `extra_env` (which replaces variables
 // of the same name). Returns the pid, or -1.
-pid_t spawn(const std::vector<std::string>& argv, int output_fd, const std::map<std::string, std::string>& extra_env) {
+int spawn(const std::vector<std::string>& argv, int output_fd, const std::map<std::string, std::string>& extra_env) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, output_fd, 1);
@@ -104,7 +106,6 @@ pid_t spawn(const std::vector<std::string>& argv, int output_fd, const std::map<
   return rc == 0 ? pid : -1;
 }
 
-}  // namespace
 
 ScratchPostgres::ScratchPostgres() {
   std::string base = read_file(env_or_fail("MEMBERD_PG_URL_FILE"));

@@ -88,6 +88,11 @@ class DaemonProcess {
 // <data_dir>/mail/), each as its text.
 std::vector<std::string> mail_messages(const DaemonProcess& daemon);
 
+// Starts argv[0] with stdout and stderr to `output_fd`, stdin from
+// /dev/null, and the environment plus `extra_env` (which replaces variables
+// of the same name). Returns the pid, or -1.
+int spawn(const std::vector<std::string>& argv, int output_fd, const std::map<std::string, std::string>& extra_env = {});
+
 // Runs a command, returns its exit code; its output goes to `output`.
 int run_command(const std::vector<std::string>& argv, std::string& output,
                 const std::map<std::string, std::string>& env = {});

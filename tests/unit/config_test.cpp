@@ -262,10 +262,24 @@ TEST_CASE("bad values are refused with what is wrong", "[config]") {
   CHECK(load_yaml("mail: {from: 'Members <members@localhost>'}").mail.from == "Members <members@localhost>");
   CHECK_THAT(error_of_yaml("mail: {from: \"x <a@b\\r\\nBcc: c@d>\"}"), Contains("mail.from: "));
   CHECK(error_of_yaml("mail: {transport: 'smtp://relay'}") ==
-        "cfg:1:19: mail.transport: \"smtp://relay\" is not file or smtp://host:port "
+        "cfg:1:19: mail.transport: \"smtp://relay\" is not file, smtp://host:port or smtps://host:port "
         "(missing :port, as in 127.0.0.1:8080)");
   CHECK(error_of_yaml("mail: {transport: sendmail}") ==
-        "cfg:1:19: mail.transport: \"sendmail\" is not file or smtp://host:port");
+        "cfg:1:19: mail.transport: \"sendmail\" is not file, smtp://host:port or smtps://host:port");
+  CHECK(load_yaml("mail: {transport: 'smtps://relay.example.org:465'}").mail.transport ==
+        "smtps://relay.example.org:465");
+  auto smtp = load_yaml("mail: {smtp: {require_tls: true, username: u, password_env: P, timeout: 5s}}").mail.smtp;
+  CHECK(smtp.require_tls);
+  CHECK(smtp.password_env == "P");
+  CHECK(smtp.timeout == 5s);
+  CHECK_THAT(error_of_yaml("mail: {smtp: {password: secret}}"), Contains("a password is set, and AUTH needs a username"));
+  CHECK_THAT(error_of_yaml("mail: {smtp: {username: u, password: a, password_env: B}}"),
+             Contains("password and password_env are both set"));
+  CHECK_THAT(error_of_yaml("mail: {smtp: {username: \"u\\r\\nRSET\"}}"), Contains("may not contain a line break"));
+  CHECK_THAT(error_of_yaml("mail: {retry_first_delay: 1h, retry_max_delay: 1m}"),
+             Contains("mail.retry_max_delay"));
+  // The password is a secret: a refused config never repeats it.
+  CHECK(error_of_yaml("mail: {smtp: {password: hunter2-Secret}}").find("hunter2-Secret") == std::string::npos);
   CHECK(error_of_yaml("plugins: {enabled: [hello, Bad, hello, http]}") ==
         "cfg:1:28: plugins.enabled[1]: \"Bad\" is not a plugin name ([a-z][a-z0-9_]*)\n"
         "cfg:1:33: plugins.enabled[2]: \"hello\" is listed twice\n"

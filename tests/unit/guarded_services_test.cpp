@@ -21,6 +21,11 @@ class ThrowingMail final : public Mail {
     if (mode_ == 2) throw std::logic_error("enqueue inside the wrong phase");
     return {};
   }
+  Result<void> enqueue_in_batch(UnitOfWork& work, const MailMessage& message, std::string_view batch) override {
+    last_batch = std::string(batch);
+    return enqueue(work, message);
+  }
+  std::string last_batch;
 
  private:
   int mode_;
@@ -58,5 +63,10 @@ TEST_CASE("an outage inside a host call is a Failure, not an exception", "[plugi
   CHECK(logged.find("server closed the connection unexpectedly") != std::string::npos);
   CHECK_THROWS_AS(GuardedMail(misuse, log, "photo").enqueue(unit, MailMessage{}), std::logic_error);
   CHECK(GuardedMail(fine, log, "photo").enqueue(unit, MailMessage{}).ok());
+  // A send's batch is named after the plugin; a malformed one is a bug.
+  CHECK(GuardedMail(fine, log, "photo").enqueue_in_batch(unit, MailMessage{}, "send-7").ok());
+  CHECK(fine.last_batch == "photo:send-7");
+  CHECK_THROWS_AS(GuardedMail(fine, log, "photo").enqueue_in_batch(unit, MailMessage{}, "a b"), std::invalid_argument);
+  CHECK_THROWS_AS(GuardedMail(fine, log, "photo").enqueue_in_batch(unit, MailMessage{}, ""), std::invalid_argument);
   std::fclose(out);
 }

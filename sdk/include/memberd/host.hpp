@@ -166,6 +166,14 @@ class Accounts {
   // their members, rather than one find_by_id each. DB: reads.
   // Fails: busy; more than 500 ids is a bug: std::invalid_argument.
   virtual Result<std::vector<Member>> find_by_ids(UnitOfWork& work, const std::vector<std::string>& member_ids) = 0;
+
+  // --- SDK 2.4 ---
+  // Up to `limit` (1..1000) members whose member_id sorts after
+  // `after_member_id` ("" for the first page), in member_id order: how to
+  // walk every member in bounded steps (a send to all subscribers). An empty
+  // page is the end. DB: reads. Fails: busy; a limit outside 1..1000 is a
+  // bug: std::invalid_argument.
+  virtual Result<std::vector<Member>> members_after(UnitOfWork& work, std::string_view after_member_id, int limit) = 0;
 };
 
 // ---------------------------------------------------------------------------
@@ -223,7 +231,19 @@ class Mail {
   virtual ~Mail() = default;
   // Queues the message (joins the open transaction: queue it in the
   // transaction of the change it tells about). DB: writes. Fails: busy.
+  // A CR or LF in `to`, `subject` or a header value, or a header name the
+  // host keeps for itself, is a bug (nothing is queued): std::invalid_argument
+  // (from SDK 2.4; 2.3 replaced line breaks with spaces). Check values that
+  // come from outside before queuing them.
   virtual Result<void> enqueue(UnitOfWork& work, const MailMessage& message) = 0;
+
+  // --- SDK 2.4 ---
+  // Queues like enqueue, tagged with `batch` (1..64 of [A-Za-z0-9_.-]), which
+  // the host prefixes with the plugin's name: the messages of one send are
+  // followed together, by GET /api/v1/admin/outbox?batch=<plugin>:<batch>
+  // and its summary (the console's progress of a send). DB: writes. Fails:
+  // busy; a malformed batch is a bug: std::invalid_argument.
+  virtual Result<void> enqueue_in_batch(UnitOfWork& work, const MailMessage& message, std::string_view batch) = 0;
 };
 
 // ---------------------------------------------------------------------------
@@ -380,6 +400,12 @@ class Secrets {
   virtual std::string sha256_hex(std::string_view data) const = 0;
   // Equality in time that depends on the lengths only. Fails: never.
   virtual bool equal(std::string_view a, std::string_view b) const = 0;
+
+  // --- SDK 2.4 ---
+  // HMAC-SHA-256 of `data` under `key`, as 64 lowercase hex digits: a token
+  // that proves the host made it without a table of tokens (compare with
+  // equal()). Keep keys of 32 random bytes. Fails: never.
+  virtual std::string hmac_sha256(std::string_view key, std::string_view data) const = 0;
 };
 
 // ---------------------------------------------------------------------------

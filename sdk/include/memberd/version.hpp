@@ -50,8 +50,12 @@
 //        Host::add_ui_files() and Host::add_ui(): a plugin's web.
 //   2.3  geo.hpp (Geo, GeoLocation, GeoAnonymity) with Host::geo(): where an
 //        address is, from the host's MaxMind DB files; Accounts::find_by_ids.
+//   2.4  Mail::enqueue_in_batch (a send's messages followed together),
+//        Accounts::members_after (every member, a page at a time),
+//        Secrets::hmac_sha256 (tokens that need no table, e.g. unsubscribe
+//        links); Mail::enqueue refuses CR or LF in header values.
 //   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
-#define MEMBERD_SDK_VERSION_MINOR 3
+#define MEMBERD_SDK_VERSION_MINOR 4
 
 #define MEMBERD_STRINGIFY_INNER(x) #x
 #define MEMBERD_STRINGIFY(x) MEMBERD_STRINGIFY_INNER(x)

@@ -53,7 +53,7 @@ TEST_CASE("mail bodies, old mail, expired tokens and stale devices do not stay",
     // Thirty-one days later, as far as the rows can tell.
     long long month_ago = std::chrono::duration_cast<std::chrono::seconds>(
                               std::chrono::system_clock::now().time_since_epoch()).count() - 31 * 86400;
-    *sql << "UPDATE mail_outbox SET created_at = :t", soci::use(month_ago);
+    *sql << "UPDATE mail_outbox SET created_at = :t, finished_at = :t2", soci::use(month_ago), soci::use(month_ago);
     *sql << "UPDATE credentials_tokens SET created_at = :t, expires_at = :t2", soci::use(month_ago),
         soci::use(month_ago);
     long long half_year_ago = month_ago - 160 * 86400;

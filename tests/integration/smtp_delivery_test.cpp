@@ -1,0 +1,316 @@
+// The outbox delivering to a real SMTP relay on loopback (aiosmtpd): what
+// arrives, retries while the relay is down or answers 4xx, a 5xx failing at
+// once, STARTTLS, implicit TLS, AUTH, and two daemons on one PostgreSQL
+// sending each message once. GET /api/v1/admin/outbox shows each state.
+#include "support/credentials_client.hpp"
+#include "support/daemon_process.hpp"
+#include "support/smtp_relay.hpp"
+
+#include <soci/soci.h>
+
+#include <catch2/catch.hpp>
+
+#include <set>
+#include <tuple>
+#include <thread>
+
+using memberd::test::DaemonOptions;
+using memberd::test::DaemonProcess;
+using memberd::test::env_or_fail;
+using memberd::test::SmtpRelay;
+using memberd::test::SmtpRelayOptions;
+using nlohmann::json;
+
+namespace {
+
+// A daemon with the swapper fixture (POST /api/v1/swapper/mail queues a
+// message to the caller) mailing through `relay_url`.
+DaemonProcess mailing_daemon(const std::string& backend, const std::string& relay_url,
+                             std::vector<std::string> sets = {}, std::map<std::string, std::string> env = {}) {
+  sets.push_back("mail.transport=" + relay_url);
+  sets.push_back("mail.retry_first_delay=1s");
+  sets.push_back("mail.retry_max_delay=2s");
+  DaemonOptions options{backend, sets, env_or_fail("MEMBERD_FIXTURE_PLUGINS_DIR"), {"swapper"}};
+  options.env = std::move(env);
+  return DaemonProcess(options);
+}
+
+int queue_mail(const DaemonProcess& daemon, const std::string& token, const std::string& subject) {
+  auto r = daemon.http()->Post("/api/v1/swapper/mail", {{"Authorization", "Bearer " + token}},
+                               json{{"subject", subject}, {"text", "Hello from memberd"}}.dump(), "application/json");
+  REQUIRE(r);
+  return r->status;
+}
+
+json outbox(const DaemonProcess& daemon, const std::string& token, const std::string& query = "") {
+  auto r = daemon.http()->Get("/api/v1/admin/outbox" + query, {{"Authorization", "Bearer " + token}});
+  REQUIRE(r);
+  REQUIRE(r->status == 200);
+  return json::parse(r->body);
+}
+
+// Waits until the newest message satisfies `done`; returns it.
+json wait_for_newest(const DaemonProcess& daemon, const std::string& token, const std::function<bool(const json&)>& done,
+                     std::chrono::seconds timeout = std::chrono::seconds(20)) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    auto items = outbox(daemon, token)["items"];
+    if (!items.empty() && done(items[0])) return items[0];
+    if (std::chrono::steady_clock::now() > deadline) FAIL("the outbox never got there: " + items.dump());
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+// Queues a message and waits for its first failed attempt: still queued,
+// with the error and the time of the next try.
+json queue_and_see_it_retried(const DaemonProcess& daemon, const std::string& token, const std::string& subject) {
+  REQUIRE(queue_mail(daemon, token, subject) == 202);
+  auto waiting = wait_for_newest(daemon, token, [](const json& m) { return m["attempts"] >= 1; });
+  CHECK(waiting["status"] == "queued");
+  CHECK(waiting["last_error"] != "");
+  CHECK(waiting["next_attempt_at"].is_string());
+  return waiting;
+}
+
+// A relay offering STARTTLS with a fresh certificate for 127.0.0.1.
+SmtpRelayOptions tls_relay() {
+  char pattern[] = "/tmp/memberd-smtp-tls-XXXXXX";
+  SmtpRelayOptions options;
+  std::tie(options.cert, options.key) = memberd::test::make_loopback_certificate(mkdtemp(pattern));
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("mail reaches a real SMTP relay, the outbox records it sent", "[mail][smtp]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  SmtpRelay relay;
+  auto daemon = mailing_daemon(backend, relay.url());
+  auto token = daemon.admin_token();
+  for (int i = 0; i < 3; ++i) REQUIRE(queue_mail(daemon, token, "Hello " + std::to_string(i)) == 202);
+  auto got = relay.wait_for(3);
+  REQUIRE(got.size() == 3);
+  CHECK(got[0]["mail_from"] == "no-reply@localhost");
+  CHECK(got[0]["rcpt_tos"] == json::array({"admin@memberd.local"}));
+  CHECK(got[0]["tls"] == false);
+  std::string data = got[0]["data"];
+  CHECK(data.find("Subject: Hello 0\r\n") != std::string::npos);
+  CHECK(data.find("Message-ID: <memberd.") != std::string::npos);
+  auto sent = wait_for_newest(daemon, token, [](const json& m) { return m["status"] == "sent"; });
+  CHECK(sent["attempts"] == 1);
+  CHECK(sent["last_error"] == "");
+  CHECK(sent["to"] == "admin@memberd.local");
+  CHECK(sent["sent_at"].is_string());
+  auto summary = daemon.http()->Get("/api/v1/admin/outbox/summary", {{"Authorization", "Bearer " + token}});
+  REQUIRE(summary);
+  auto body = json::parse(summary->body);
+  CHECK(body["counts"]["sent"] == 3);
+  CHECK(body["hours"].size() == 24);
+  CHECK(body["hours"].back()["sent"] == 3);
+}
+
+TEST_CASE("a relay that is down, then up: the message arrives exactly once", "[mail][smtp]") {
+  SmtpRelayOptions down;
+  down.start = false;
+  SmtpRelay relay(down);
+  auto daemon = mailing_daemon("sqlite", relay.url());
+  auto token = daemon.admin_token();
+  queue_and_see_it_retried(daemon, token, "While the relay was down");
+  relay.start();
+  REQUIRE(relay.wait_for(1).size() == 1);
+  wait_for_newest(daemon, token, [](const json& m) { return m["status"] == "sent"; });
+  // Retries are a second apart here: a second copy would have come by now.
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  CHECK(relay.messages().size() == 1);
+}
+
+TEST_CASE("a 4xx is retried, a 5xx fails at once and an admin can retry it", "[mail][smtp]") {
+  SmtpRelay relay;
+  auto daemon = mailing_daemon("sqlite", relay.url());
+  auto token = daemon.admin_token();
+
+  relay.script_replies({"451 4.3.0 Try again later"});
+  REQUIRE(queue_mail(daemon, token, "Second time lucky") == 202);
+  auto sent = wait_for_newest(daemon, token, [](const json& m) { return m["status"] == "sent"; });
+  CHECK(sent["attempts"] == 2);
+  CHECK(relay.messages().size() == 1);
+
+  relay.script_replies({"554 5.7.1 Message refused"});
+  REQUIRE(queue_mail(daemon, token, "Refused for good") == 202);
+  auto failed = wait_for_newest(daemon, token, [](const json& m) { return m["status"] == "failed"; });
+  CHECK(failed["attempts"] == 1);
+  CHECK(failed["last_error"].get<std::string>().find("554") != std::string::npos);
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  CHECK(wait_for_newest(daemon, token, [](const json&) { return true; })["attempts"] == 1);
+  CHECK(relay.messages().size() == 1);
+  CHECK(outbox(daemon, token, "?status=failed")["items"].size() == 1);
+
+  auto http = daemon.http();
+  httplib::Headers auth{{"Authorization", "Bearer " + token}};
+  std::string id = failed["id"];
+  auto retried = http->Post("/api/v1/admin/outbox/" + id + "/retry", auth, "", "application/json");
+  REQUIRE(retried);
+  CHECK(retried->status == 202);
+  REQUIRE(relay.wait_for(2).size() == 2);
+  wait_for_newest(daemon, token, [](const json& m) { return m["status"] == "sent"; });
+  // Only a failed message can be retried; the rest of the ids are unknown.
+  auto again = http->Post("/api/v1/admin/outbox/" + id + "/retry", auth, "", "application/json");
+  REQUIRE(again);
+  CHECK(again->status == 404);
+  auto junk = http->Post("/api/v1/admin/outbox/x'1/retry", auth, "", "application/json");
+  REQUIRE(junk);
+  CHECK(junk->status == 404);
+  auto bad = http->Get("/api/v1/admin/outbox?status=lost&limit=0", auth);
+  REQUIRE(bad);
+  CHECK(bad->status == 422);
+  auto errors = json::parse(bad->body)["errors"];
+  CHECK(errors.contains("status"));
+  CHECK(errors.contains("limit"));
+}
+
+TEST_CASE("a member sees no outbox", "[mail][smtp][security]") {
+  DaemonProcess daemon(DaemonOptions{"sqlite", {}, "", {"credentials"}});
+  auto member = memberd::test::credentials::join(daemon, "reader@example.com");
+  auto session = memberd::test::credentials::sign_in(daemon, member.email, member.password);
+  auto r = daemon.http()->Get("/api/v1/admin/outbox", {{"Authorization", "Bearer " + session.token}});
+  REQUIRE(r);
+  CHECK(r->status == 403);
+  auto anonymous = daemon.http()->Get("/api/v1/admin/outbox");
+  REQUIRE(anonymous);
+  CHECK(anonymous->status == 401);
+}
+
+TEST_CASE("STARTTLS to a relay that requires it, and require_tls refusing one without", "[mail][smtp][tls]") {
+  SmtpRelayOptions tls = tls_relay();
+  tls.require_starttls = true;
+  const std::string cert = tls.cert;
+  SmtpRelay relay(tls);
+  auto daemon = mailing_daemon("sqlite", relay.url(), {"mail.smtp.require_tls=true", "mail.smtp.ca_file=" + cert});
+  auto token = daemon.admin_token();
+  REQUIRE(queue_mail(daemon, token, "Over TLS") == 202);
+  auto got = relay.wait_for(1);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0]["tls"] == true);
+
+  // A relay that offers no STARTTLS gets nothing from a daemon that requires it.
+  SmtpRelay plain;
+  auto strict = mailing_daemon("sqlite", plain.url(), {"mail.smtp.require_tls=true"});
+  queue_and_see_it_retried(strict, strict.admin_token(), "Never in the clear");
+  CHECK(plain.messages().empty());
+
+  // smtps://: TLS from the first byte, the certificate checked.
+  SmtpRelayOptions implicit = tls;
+  implicit.require_starttls = false;
+  implicit.implicit_tls = true;
+  SmtpRelay smtps(implicit);
+  auto direct = mailing_daemon("sqlite", smtps.url(), {"mail.smtp.ca_file=" + cert});
+  REQUIRE(queue_mail(direct, direct.admin_token(), "TLS throughout") == 202);
+  auto direct_got = smtps.wait_for(1);
+  REQUIRE(direct_got.size() == 1);
+  CHECK(direct_got[0]["tls"] == true);
+
+  // A certificate the daemon cannot verify is not trusted (no ca_file).
+  SmtpRelay untrusted(tls);
+  auto careful = mailing_daemon("sqlite", untrusted.url());
+  queue_and_see_it_retried(careful, careful.admin_token(), "Not to a stranger");
+  CHECK(untrusted.messages().empty());
+}
+
+TEST_CASE("AUTH with the password from the environment, never logged", "[mail][smtp][security]") {
+  SmtpRelayOptions options = tls_relay();
+  const std::string cert = options.cert;
+  options.auth = "memberd:relay-Secret-42";
+  SmtpRelay relay(options);
+  auto daemon = mailing_daemon("sqlite", relay.url(),
+                               {"mail.smtp.username=memberd", "mail.smtp.password_env=RELAY_PASSWORD",
+                                "mail.smtp.ca_file=" + cert, "log.level=debug"},
+                               {{"RELAY_PASSWORD", "relay-Secret-42"}});
+  auto token = daemon.admin_token();
+  REQUIRE(queue_mail(daemon, token, "Authenticated") == 202);
+  auto got = relay.wait_for(1);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0]["login"] == "memberd");
+
+  // A wrong password: the relay's 535 fails the message at once.
+  auto wrong = mailing_daemon("sqlite", relay.url(),
+                              {"mail.smtp.username=memberd", "mail.smtp.password=wrong-Password-1",
+                               "mail.smtp.ca_file=" + cert, "log.level=debug"});
+  auto wrong_token = wrong.admin_token();
+  REQUIRE(queue_mail(wrong, wrong_token, "Not authenticated") == 202);
+  auto failed = wait_for_newest(wrong, wrong_token, [](const json& m) { return m["status"] == "failed"; });
+  CHECK(failed["last_error"].get<std::string>().find("535") != std::string::npos);
+  CHECK(relay.messages().size() == 1);
+  for (const auto* d : {&daemon, &wrong}) {
+    CHECK(d->output().find("relay-Secret-42") == std::string::npos);
+    CHECK(d->output().find("wrong-Password-1") == std::string::npos);
+  }
+
+  // A password_env that is not set stops the start, naming the key.
+  DaemonOptions unset{"sqlite",
+                      {"mail.transport=" + relay.url(), "mail.smtp.username=memberd",
+                       "mail.smtp.password_env=MEMBERD_TEST_UNSET_PASSWORD"},
+                      env_or_fail("MEMBERD_FIXTURE_PLUGINS_DIR"),
+                      {"swapper"}};
+  unset.expect_start = false;
+  DaemonProcess refused(unset);
+  CHECK(refused.wait_exit(std::chrono::seconds(10)) != 0);
+  CHECK(refused.output().find("mail.smtp.password_env") != std::string::npos);
+}
+
+TEST_CASE("the credentials flows' mail goes through SMTP when it is configured", "[mail][smtp]") {
+  SmtpRelay relay;
+  DaemonProcess daemon(DaemonOptions{"sqlite", {"mail.transport=" + relay.url()}, "", {"credentials"}});
+  memberd::test::credentials::join(daemon, "newcomer@example.com");
+  auto got = relay.wait_for(1);
+  REQUIRE(got.size() >= 1);
+  CHECK(got[0]["rcpt_tos"] == json::array({"newcomer@example.com"}));
+  // Nothing went to the file transport.
+  CHECK(memberd::test::mail_messages(daemon).empty());
+}
+
+TEST_CASE("two daemons on one PostgreSQL deliver 1,000 messages, each once", "[mail][smtp][postgresql]") {
+  SmtpRelay relay;
+  memberd::test::ScratchPostgres database;
+  std::vector<std::string> sets = {"mail.transport=" + relay.url()};
+  DaemonOptions first{"postgresql", sets, env_or_fail("MEMBERD_FIXTURE_PLUGINS_DIR"), {"swapper"}};
+  first.database_url = database.url();
+  DaemonProcess a(first);
+  // The second starts on the migrated database; both then work the one queue.
+  DaemonOptions second = first;
+  DaemonProcess b(second);
+  {
+    auto sql = memberd::test::open_database(database.url());
+    soci::transaction tx(*sql);
+    for (int i = 0; i < 1000; ++i) {
+      std::string to = "member" + std::to_string(i) + "@example.com";
+      *sql << "INSERT INTO mail_outbox (recipient, subject, body_text, body_html, category, headers, status, attempts,"
+              " last_error, next_attempt_at, created_at, queued_at) VALUES (:r, 'Shared', 'text', '', '', '[]',"
+              " 'queued', 0, '', 0, 1, 1)",
+          soci::use(to);
+    }
+    tx.commit();
+  }
+  auto got = relay.wait_for(1000, std::chrono::seconds(120));
+  REQUIRE(got.size() == 1000);
+  std::set<std::string> recipients;
+  for (const auto& m : got) recipients.insert(m["rcpt_tos"][0].get<std::string>());
+  CHECK(recipients.size() == 1000);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  CHECK(relay.messages().size() == 1000);
+  auto sql = memberd::test::open_database(database.url());
+  int sent = 0;
+  *sql << "SELECT COUNT(*) FROM mail_outbox WHERE status = 'sent'", soci::into(sent);
+  CHECK(sent == 1000);
+  // Both took part: each daemon's own count of what it sent.
+  auto sent_by = [](const DaemonProcess& d) {
+    auto metrics = d.unix_socket()->Get("/metrics");
+    REQUIRE(metrics);
+    const std::string series = "memberd_mail_deliveries_total{outcome=\"sent\"} ";
+    auto at = metrics->body.find(series);
+    return at == std::string::npos ? 0 : std::stoi(metrics->body.substr(at + series.size()));
+  };
+  int by_a = sent_by(a), by_b = sent_by(b);
+  CHECK(by_a + by_b == 1000);
+  CHECK(by_a > 0);
+  CHECK(by_b > 0);
+}
