@@ -14,12 +14,20 @@
 
 #include <limits>
 #include <map>
+#include <optional>
 
 namespace memberd {
 
 namespace {
 
 using FieldErrors = std::vector<std::pair<std::string, std::string>>;
+
+// A whole number of at most `max_digits` digits, nothing else around it.
+std::optional<long long> whole_number(const std::string& text, std::size_t max_digits) {
+  if (text.empty() || text.size() > max_digits || text.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  return std::stoll(text);
+}
 
 // What an admin is shown: a claimed row waits like a queued one.
 std::string shown_status(const std::string& status) { return status == "claimed" ? "queued" : status; }
@@ -45,8 +53,7 @@ Response list_outbox(const Request& req) {
   if (!batch.empty() && !is_batch_tag(batch)) errors.emplace_back("batch", "This is not a send's batch name.");
   long long before = 0;
   if (auto cursor = req.query("cursor"); cursor && !cursor->empty()) {
-    bool digits = cursor->size() <= 18 && cursor->find_first_not_of("0123456789") == std::string::npos;
-    if (digits) before = std::stoll(*cursor);
+    if (auto id = whole_number(*cursor, 18)) before = *id;
     else errors.emplace_back("cursor", "This is not a cursor from a previous page.");
   }
   if (!errors.empty()) return problem(422, "validation", "Some parameters need attention", {}, errors);
@@ -99,8 +106,7 @@ Response outbox_summary(CoreServices& core, const Request& req) {
   if (!batch.empty() && !is_batch_tag(batch)) errors.emplace_back("batch", "This is not a send's batch name.");
   int hours = 24;
   if (auto raw = req.query("hours")) {
-    bool digits = !raw->empty() && raw->size() <= 3 && raw->find_first_not_of("0123456789") == std::string::npos;
-    hours = digits ? std::stoi(*raw) : 0;
+    hours = static_cast<int>(whole_number(*raw, 3).value_or(0));
     if (hours < 1 || hours > 168) errors.emplace_back("hours", "Give a whole number of hours from 1 to 168.");
   }
   if (!errors.empty()) return problem(422, "validation", "Some parameters need attention", {}, errors);
@@ -141,12 +147,12 @@ Response outbox_summary(CoreServices& core, const Request& req) {
 
 Response retry_message(CoreServices& core, const Request& req) {
   std::string id_text = req.path_param("id");
-  bool digits = !id_text.empty() && id_text.size() <= 18 && id_text.find_first_not_of("0123456789") == std::string::npos;
-  if (!digits) return problem(404, "not_found", "No such message", "There is no failed message with that id.");
+  auto id = whole_number(id_text, 18);
+  if (!id) return problem(404, "not_found", "No such message", "There is no failed message with that id.");
   auto& work = req.work();
   auto tx = WriteTransaction::open(work);
   if (!tx) return refusal_problem(tx.failure());
-  MEMBERD_TRY(core.mail.retry(work, std::stoll(id_text)));
+  MEMBERD_TRY(core.mail.retry(work, *id));
   MEMBERD_TRY(tx->commit());
   return json_response(202, {{"id", id_text}, {"status", "queued"}});
 }

@@ -11,6 +11,7 @@
 #include "storage/row_values.hpp"
 
 #include <memberd/database.hpp>
+#include <memberd/list_query.hpp>
 #include <memberd/problem.hpp>
 #include <soci/soci.h>
 
@@ -30,19 +31,6 @@ std::string like_prefix(const std::string& q) {
   return out + "%";
 }
 
-std::optional<int> parse_limit(const Request& req, std::string& error) {
-  auto raw = req.query("limit");
-  if (!raw) return 50;
-  try {
-    std::size_t used = 0;
-    int value = std::stoi(*raw, &used);
-    if (used == raw->size() && value >= 1 && value <= 500) return value;
-  } catch (const std::exception&) {
-  }
-  error = "limit must be a whole number from 1 to 500";
-  return std::nullopt;
-}
-
 nlohmann::json member_json(soci::session& sql, const std::string& id, const std::string& email, long long created,
                            soci::indicator locked_ind, long long locked) {
   nlohmann::json roles = nlohmann::json::array();
@@ -57,16 +45,16 @@ nlohmann::json member_json(soci::session& sql, const std::string& id, const std:
 }
 
 Response list_members(CoreServices& core, const Request& req) {
-  std::string error;
-  auto limit = parse_limit(req, error);
-  if (!limit) return problem(422, "validation", "Invalid query", error, {{"limit", error}});
+  std::vector<std::pair<std::string, std::string>> errors;
+  const int limit = list_limit(req, errors);
+  if (!errors.empty()) return problem(422, "validation", "Invalid query", {}, errors);
   std::string q = canonical_email(req.query("q").value_or(""));
   std::string after = req.query("cursor").value_or("");
   auto connection = req.work().connection();
   if (!connection) return refusal_problem(connection.failure());
   auto& sql = **connection;
   std::string pattern = like_prefix(q);
-  int fetch = *limit + 1;
+  int fetch = limit + 1;
   soci::rowset<soci::row> rows =
       (sql.prepare << "SELECT member_id, email, created_at, locked_until FROM members"
                       " WHERE email LIKE :p ESCAPE '\\' AND email > :a ORDER BY email LIMIT :l",
@@ -85,9 +73,9 @@ Response list_members(CoreServices& core, const Request& req) {
   }
   nlohmann::json items = nlohmann::json::array();
   nlohmann::json next = nullptr;
-  for (std::size_t i = 0; i < found.size() && i < static_cast<std::size_t>(*limit); ++i)
+  for (std::size_t i = 0; i < found.size() && i < static_cast<std::size_t>(limit); ++i)
     items.push_back(member_json(sql, found[i].id, found[i].email, found[i].created, found[i].locked_ind, found[i].locked));
-  if (found.size() > static_cast<std::size_t>(*limit)) next = found[*limit - 1].email;
+  if (found.size() > static_cast<std::size_t>(limit)) next = found[limit - 1].email;
   return json_response(200, {{"items", items}, {"next_cursor", next}});
 }
 

@@ -25,6 +25,15 @@ void fill_random(unsigned char* out, std::size_t n) {
 
 constexpr char hex_digits[] = "0123456789abcdef";
 
+std::string lower_hex(const unsigned char* bytes, std::size_t count) {
+  std::string out(count * 2, '\0');
+  for (std::size_t i = 0; i < count; ++i) {
+    out[2 * i] = hex_digits[bytes[i] >> 4];
+    out[2 * i + 1] = hex_digits[bytes[i] & 15];
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string random_token(std::size_t bytes) {
@@ -50,12 +59,7 @@ std::string sha256_hex(std::string_view data) {
       EVP_DigestFinal_ex(ctx.get(), digest.data(), &len) != 1) {
     throw std::runtime_error("SHA-256 failed");
   }
-  std::string out(static_cast<std::size_t>(len) * 2, '\0');
-  for (unsigned int i = 0; i < len; ++i) {
-    out[2 * i] = hex_digits[digest[i] >> 4];
-    out[2 * i + 1] = hex_digits[digest[i] & 15];
-  }
-  return out;
+  return lower_hex(digest.data(), len);
 }
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
@@ -64,12 +68,7 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
   if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
             data.size(), digest.data(), &len))
     throw std::runtime_error("HMAC-SHA-256 failed");
-  std::string out(static_cast<std::size_t>(len) * 2, '\0');
-  for (unsigned int i = 0; i < len; ++i) {
-    out[2 * i] = hex_digits[digest[i] >> 4];
-    out[2 * i + 1] = hex_digits[digest[i] & 15];
-  }
-  return out;
+  return lower_hex(digest.data(), len);
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

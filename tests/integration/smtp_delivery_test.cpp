@@ -314,3 +314,41 @@ TEST_CASE("two daemons on one PostgreSQL deliver 1,000 messages, each once", "[m
   CHECK(by_a > 0);
   CHECK(by_b > 0);
 }
+
+TEST_CASE("claims left by a daemon that died: unsent ones go out, one with the relay is not resent", "[mail][smtp]") {
+  SmtpRelay relay;
+  char pattern[] = "/tmp/memberd-claims-XXXXXX";
+  std::string dir = mkdtemp(pattern);
+  std::string url = "sqlite:" + dir + "/memberd.db";
+  DaemonOptions options{"sqlite", {"mail.transport=" + relay.url()}, env_or_fail("MEMBERD_FIXTURE_PLUGINS_DIR"),
+                        {"swapper"}};
+  options.data_dir = dir;
+  {
+    DaemonProcess migrate(options);  // creates the schema, then stops
+  }
+  {
+    // An hour ago a daemon claimed two messages and had handed one to its relay.
+    auto sql = memberd::test::open_database(url);
+    long long hour_ago = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch()).count() - 3600;
+    for (const char* state : {"claimed", "sending"}) {
+      std::string status = state, to = std::string(state) + "@example.com";
+      *sql << "INSERT INTO mail_outbox (recipient, subject, body_text, body_html, category, headers, status, attempts,"
+              " last_error, next_attempt_at, created_at, queued_at, claimed_by, claimed_at)"
+              " VALUES (:r, 'Left behind', 'text', '', '', '[]', :s, 0, '', :n, :c, :q, 'gone', :a)",
+          soci::use(to), soci::use(status), soci::use(hour_ago), soci::use(hour_ago), soci::use(hour_ago),
+          soci::use(hour_ago);
+    }
+  }
+  DaemonProcess daemon(options);
+  auto got = relay.wait_for(1);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0]["rcpt_tos"] == json::array({"claimed@example.com"}));
+  auto token = daemon.admin_token();
+  auto failed = outbox(daemon, token, "?status=failed")["items"];
+  REQUIRE(failed.size() == 1);
+  CHECK(failed[0]["to"] == "sending@example.com");
+  CHECK(failed[0]["last_error"].get<std::string>().find("outcome unknown") != std::string::npos);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  CHECK(relay.messages().size() == 1);
+}
