@@ -182,6 +182,14 @@ Result<std::vector<Member>> AccountsService::members_after(UnitOfWork& work, std
   return members;
 }
 
+Result<std::int64_t> AccountsService::member_count(UnitOfWork& work) {
+  auto connection = work.connection();
+  if (!connection) return connection.failure();
+  long long count = 0;
+  **connection << "SELECT COUNT(*) FROM members", soci::into(count);
+  return static_cast<std::int64_t>(count);
+}
+
 Result<Member> AccountsService::find_by_email(UnitOfWork& work, std::string_view email) {
   return find_where(work, "email", canonical_email(email));
 }

@@ -35,6 +35,7 @@ class AccountsService final : public Accounts {
   Result<OpenedSession> rotate_session(UnitOfWork& work, std::string_view session_id) override;
   Result<std::vector<Member>> find_by_ids(UnitOfWork& work, const std::vector<std::string>& member_ids) override;
   Result<std::vector<Member>> members_after(UnitOfWork& work, std::string_view after_member_id, int limit) override;
+  Result<std::int64_t> member_count(UnitOfWork& work) override;
 
   // Whether any member holds `role` (the bootstrap admin is made when none does).
   Result<bool> role_exists(UnitOfWork& work, std::string_view role);

@@ -47,8 +47,11 @@ Result<Identity> identify(const CallerCredentials& credentials, SessionStore& se
   return identity;
 }
 
-std::optional<Response> authorize(const Route& route, const Identity& identity, std::string_view method,
+std::optional<Response> authorize(const Route& route, Identity& identity, std::string_view method,
                                   const std::optional<std::string>& csrf_header, const Clock& clock) {
+  if (route.access == Access::anyone && identity.by_cookie && !is_safe_method(method) &&
+      (!csrf_header || !constant_time_equal(sha256_hex(*csrf_header), identity.csrf_hash)))
+    identity = Identity{};
   const Caller& caller = identity.caller;
   bool authenticated = caller.signed_in() || caller.socket_operator;
   if (route.access != Access::anyone && !authenticated)

@@ -34,8 +34,12 @@ struct Identity {
 // or expired token is not a failure: the Identity has bad_token set.
 Result<Identity> identify(const CallerCredentials& credentials, SessionStore& sessions, UnitOfWork& work);
 
-// nullopt when the caller may go on; else the problem to answer.
-std::optional<Response> authorize(const Route& route, const Identity& identity, std::string_view method,
+// nullopt when the caller may go on; else the problem to answer. A write to
+// an Access::anyone route that carries the session cookie without the CSRF
+// token goes on as from nobody (`identity` is reset): there the cookie proves
+// nothing, and the route works without a session (a form a mail link opens,
+// posting the one-click unsubscribe, cannot send the header).
+std::optional<Response> authorize(const Route& route, Identity& identity, std::string_view method,
                                   const std::optional<std::string>& csrf_header, const Clock& clock);
 
 }  // namespace memberd

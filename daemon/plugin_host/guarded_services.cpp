@@ -70,6 +70,7 @@ Result<std::vector<Member>> GuardedAccounts::members_after(UnitOfWork& work, std
                                                           int limit) {
   return MEMBERD_GUARD(members_after(work, after_member_id, limit));
 }
+Result<std::int64_t> GuardedAccounts::member_count(UnitOfWork& work) { return MEMBERD_GUARD(member_count(work)); }
 
 Result<SignInAttempt> GuardedSignInGuard::reserve(UnitOfWork& work, std::string_view email, std::string_view member_id,
                                                   std::string_view device_token) {

@@ -56,6 +56,7 @@ class GuardedAccounts final : public Accounts {
   Result<OpenedSession> rotate_session(UnitOfWork& work, std::string_view session_id) override;
   Result<std::vector<Member>> find_by_ids(UnitOfWork& work, const std::vector<std::string>& member_ids) override;
   Result<std::vector<Member>> members_after(UnitOfWork& work, std::string_view after_member_id, int limit) override;
+  Result<std::int64_t> member_count(UnitOfWork& work) override;
 
  private:
   Accounts& inner_;

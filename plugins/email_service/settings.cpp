@@ -48,11 +48,28 @@ std::vector<ConfigKey> config_schema() {
   return {{"categories", ConfigType::any, kDefaultCategories,
            "The mail categories members choose from: a list of {id, label, description, default}; ids are stored, so "
            "never reuse one for another category",
-           check_categories}};
+           check_categories},
+          {"unsubscribe_key_rotation", ConfigType::duration, "90d",
+           "How often unsubscribe links get a new signing key (HMAC-SHA-256, kept in the database)"},
+          {"unsubscribe_keys_accepted_for", ConfigType::duration, "365d",
+           "How long after a key was replaced the links it signed still unsubscribe (mail already delivered)"},
+          {"list_id_domain", ConfigType::string, "\"\"",
+           "The domain of each category's List-Id header (<trade-alerts.DOMAIN>); empty: http.public_url's host"}};
 }
 
-Settings read_settings(const Config& config) {
+Settings read_settings(const Config& config, const std::string& public_url) {
   Settings s;
+  s.rotate_keys_every = config.duration("unsubscribe_key_rotation");
+  s.keys_accepted_for = config.duration("unsubscribe_keys_accepted_for");
+  s.api_base = public_url;
+  s.link_base = public_url + "/account";
+  s.list_id_domain = config.string("list_id_domain");
+  if (s.list_id_domain.empty()) {
+    // "https://shop.example.com:8443" -> "shop.example.com"
+    auto host = public_url.substr(public_url.find("://") == std::string::npos ? 0 : public_url.find("://") + 3);
+    host = host.substr(0, host.find_first_of(":/"));
+    s.list_id_domain = host.empty() ? "localhost" : host;
+  }
   for (const auto& c : config.json("categories"))
     s.categories.push_back({c["id"].get<std::string>(), c["label"].get<std::string>(), c.value("description", ""),
                             c.value("default", true)});

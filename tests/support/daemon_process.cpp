@@ -27,7 +27,10 @@ namespace memberd::test {
 namespace fs = std::filesystem;
 
 std::unique_ptr<soci::session> open_database(const std::string& url) {
-  if (url.rfind("sqlite:", 0) == 0) return std::make_unique<soci::session>(*soci::factory_sqlite3(), "db=" + url.substr(7));
+  // A test writes while the daemon's workers may hold the write lock: wait
+  // for it as the daemon's own connections do.
+  if (url.rfind("sqlite:", 0) == 0)
+    return std::make_unique<soci::session>(*soci::factory_sqlite3(), "db=" + url.substr(7) + " timeout=10");
   // postgresql://user@host:port/db -> keywords
   auto rest = url.substr(std::string("postgresql://").size());
   auto at = rest.find('@'), colon = rest.find(':', at), slash = rest.find('/', colon);
@@ -235,7 +238,13 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options
     if (!running()) FAIL("memberd exited during start-up:\n" + out);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  if (port_ == 0) FAIL("memberd did not start within 30 s:\n" + output());
+  if (port_ == 0) {
+    // The constructor throws: no destructor will stop this process.
+    std::string out = output();
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    FAIL("memberd did not start within 30 s:\n" + out);
+  }
 }
 
 DaemonProcess::~DaemonProcess() {

@@ -107,6 +107,10 @@ TEST_CASE("the shipped etc/memberd.yaml loads to exactly the defaults", "[config
   CHECK(loaded.sessions == SessionsConfig{});
   CHECK(loaded.passwords == PasswordsConfig{});
   CHECK(loaded.mail == MailConfig{});
+  // ...and documents the email_service section (the plugin checks its values).
+  CHECK(loaded.plugin_sections.size() == 1);
+  CHECK(loaded.plugin_sections.count("email_service") == 1);
+  loaded.plugin_sections.clear();
   CHECK(loaded == CoreConfig{});
 }
 

@@ -174,6 +174,12 @@ class Accounts {
   // page is the end. DB: reads. Fails: busy; a limit outside 1..1000 is a
   // bug: std::invalid_argument.
   virtual Result<std::vector<Member>> members_after(UnitOfWork& work, std::string_view after_member_id, int limit) = 0;
+
+  // --- SDK 2.5 ---
+  // How many members there are (one COUNT over the members table): the
+  // audience of something every member gets unless they opted out.
+  // DB: reads. Fails: busy.
+  virtual Result<std::int64_t> member_count(UnitOfWork& work) = 0;
 };
 
 // ---------------------------------------------------------------------------

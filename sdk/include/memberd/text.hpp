@@ -7,9 +7,13 @@
 // Header-only and cheap to include. None of them touches the database or
 // blocks. Fails: never (std::bad_alloc aside).
 
+#include <algorithm>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace memberd {
 
@@ -106,6 +110,61 @@ inline std::string json_quote(std::string_view text) {
   append_json_escaped(out, text);
   out += '"';
   return out;
+}
+
+// `text` fit to stand in HTML text or a quoted attribute value: & < > " '
+// become character references (SDK 2.5). Fails: never.
+inline std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  return out;
+}
+
+// Mail text with {{name}} placeholders (SDK 2.5). fill_placeholders puts
+// each value in place of its {{name}}, HTML-escaped when `html` is true (the
+// member's details in an HTML body); a placeholder with no value stays as it
+// is. unknown_placeholder names the first {{name}} that has no value, so a
+// template can be refused before anything is sent. Fails: never.
+using PlaceholderValues = std::vector<std::pair<std::string, std::string>>;
+
+inline std::string fill_placeholders(std::string_view text, const PlaceholderValues& values, bool html) {
+  std::string out;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    auto open = text.find("{{", at);
+    auto close = open == std::string_view::npos ? open : text.find("}}", open + 2);
+    if (close == std::string_view::npos) break;
+    out.append(text.substr(at, open - at));
+    std::string_view name = text.substr(open + 2, close - open - 2);
+    const std::string* value = nullptr;
+    for (const auto& [key, v] : values)
+      if (key == name) value = &v;
+    if (value) out += html ? html_escape(*value) : *value;
+    else out.append(text.substr(open, close + 2 - open));
+    at = close + 2;
+  }
+  out.append(text.substr(std::min(at, text.size())));
+  return out;
+}
+
+inline std::optional<std::string> unknown_placeholder(std::string_view text, const std::vector<std::string>& names) {
+  for (std::size_t open = text.find("{{"); open != std::string_view::npos; open = text.find("{{", open + 2)) {
+    auto close = text.find("}}", open + 2);
+    if (close == std::string_view::npos) return std::nullopt;
+    std::string name(text.substr(open + 2, close - open - 2));
+    bool known = false;
+    for (const auto& n : names) known = known || n == name;
+    if (!known) return name;
+  }
+  return std::nullopt;
 }
 
 }  // namespace memberd

@@ -54,8 +54,9 @@
 //        Accounts::members_after (every member, a page at a time),
 //        Secrets::hmac_sha256 (tokens that need no table, e.g. unsubscribe
 //        links); Mail::enqueue refuses CR or LF in header values.
+//   2.5  Accounts::member_count (the size of an opt-out audience).
 //   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
-#define MEMBERD_SDK_VERSION_MINOR 4
+#define MEMBERD_SDK_VERSION_MINOR 5
 
 #define MEMBERD_STRINGIFY_INNER(x) #x
 #define MEMBERD_STRINGIFY(x) MEMBERD_STRINGIFY_INNER(x)
