@@ -117,7 +117,7 @@ wait_delivered() {
   fail "the send was not delivered" "$work/$name.log"
 }
 
-per_second() { awk -v n="$1" -v ms="$2" 'BEGIN { printf "%.0f", ms > 0 ? n * 1000 / ms : 0 }'; }
+per_second() { awk -v n="$1" -v ms="$2" 'BEGIN { printf "%.0f", (ms > 0 ? n * 1000 / ms : 0) }'; }
 
 pg_dir=$work/pg
 "$MEMBERD_REPO/scripts/pg-fixture.sh" start "$pg_dir" >/dev/null

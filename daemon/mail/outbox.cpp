@@ -78,6 +78,11 @@ Result<void> MailOutbox::enqueue_in_batch(UnitOfWork& work, const MailMessage& m
   return {};
 }
 
+Result<void> MailOutbox::enqueue_template(UnitOfWork&, std::string_view, std::string_view name,
+                                          const PlaceholderValues&) {
+  throw std::logic_error("mail template " + std::string(name) + ": templates are rendered by a plugin's Host::mail()");
+}
+
 void MailOutbox::start() {
   loop_.start(kPollInterval, [this] {
     try {

@@ -47,6 +47,10 @@ class MailOutbox final : public Mail {
 
   Result<void> enqueue(UnitOfWork& work, const MailMessage& message) override;
   Result<void> enqueue_in_batch(UnitOfWork& work, const MailMessage& message, std::string_view batch) override;
+  // Templates belong to plugins (their Host's Mail renders them): the core's
+  // outbox has none, so this is always a misuse (std::logic_error).
+  Result<void> enqueue_template(UnitOfWork& work, std::string_view to, std::string_view name,
+                                const PlaceholderValues& values) override;
   void start();
   // Finishes the message in the relay's hands, gives the rest of its claim
   // back to the queue and stops the worker.

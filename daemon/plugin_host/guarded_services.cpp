@@ -106,6 +106,15 @@ Result<void> GuardedMail::enqueue_in_batch(UnitOfWork& work, const MailMessage& 
   return MEMBERD_GUARD(enqueue_in_batch(work, message, tagged));
 }
 
+Result<void> GuardedMail::enqueue_template(UnitOfWork& work, std::string_view to, std::string_view name,
+                                           const PlaceholderValues& values) {
+  const MailTemplate* found = templates_.find(name);
+  if (!found)
+    throw std::logic_error("Mail::enqueue_template: no template \"" + std::string(name) +
+                           "\" (add it with Host::add_mail_templates in start())");
+  return MEMBERD_GUARD(enqueue(work, render_template(*found, to, values)));
+}
+
 #undef MEMBERD_GUARD
 
 }  // namespace memberd

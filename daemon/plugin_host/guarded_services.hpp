@@ -7,6 +7,8 @@
 // and the host answers it with a 500 like any stray throw.
 #include <memberd/host.hpp>
 
+#include "mail/mail_templates.hpp"
+
 #include <stdexcept>
 #include <string>
 
@@ -83,16 +85,22 @@ class GuardedSignInGuard final : public SignInGuard {
   std::string plugin_;
 };
 
+// `templates` are the plugin version's own (Host::add_mail_templates); they
+// outlive this object.
 class GuardedMail final : public Mail {
  public:
-  GuardedMail(Mail& inner, LogSink& log, std::string plugin) : inner_(inner), log_(log), plugin_(std::move(plugin)) {}
+  GuardedMail(Mail& inner, LogSink& log, std::string plugin, const MailTemplates& templates)
+      : inner_(inner), log_(log), plugin_(std::move(plugin)), templates_(templates) {}
   Result<void> enqueue(UnitOfWork& work, const MailMessage& message) override;
   Result<void> enqueue_in_batch(UnitOfWork& work, const MailMessage& message, std::string_view batch) override;
+  Result<void> enqueue_template(UnitOfWork& work, std::string_view to, std::string_view name,
+                                const PlaceholderValues& values) override;
 
  private:
   Mail& inner_;
   LogSink& log_;
   std::string plugin_;
+  const MailTemplates& templates_;
 };
 
 }  // namespace memberd

@@ -93,7 +93,7 @@ PluginServices::PluginServices(SharedServices shared, std::string plugin_name)
   metrics_ = std::make_unique<PluginMetrics>(shared_.metrics, name_);
   rate_limits_ = std::make_unique<PluginRateLimits>(shared_.rate_limits, shared_.log, name_);
   accounts_ = std::make_unique<GuardedAccounts>(shared_.accounts, shared_.log, name_);
-  mail_ = std::make_unique<GuardedMail>(shared_.mail, shared_.log, name_);
+  mail_ = std::make_unique<GuardedMail>(shared_.mail, shared_.log, name_, mail_templates_);
   sign_in_ = std::make_unique<GuardedSignInGuard>(shared_.sign_in, shared_.log, name_);
 }
 
@@ -111,6 +111,13 @@ void PluginServices::add_route(Route route) {
 void PluginServices::add_ui_files(const std::vector<EmbeddedFile>& files) {
   if (!registration_open_) throw std::logic_error("Host::add_ui_files may only be called from start()");
   ui_.add_files(files);
+}
+
+void PluginServices::add_mail_templates(const std::vector<EmbeddedFile>& files) {
+  if (!registration_open_) throw std::logic_error("Host::add_mail_templates may only be called from start()");
+  mail_templates_.add(files, shared_.mail_templates_dir.empty()
+                                 ? std::filesystem::path()
+                                 : std::filesystem::path(shared_.mail_templates_dir) / name_);
 }
 
 void PluginServices::add_ui(UiEntry entry) {

@@ -4,6 +4,7 @@
 // its own logger, metrics prefix, rate-limit key prefix, routes and event
 // subscriptions, so that all of them can be withdrawn together when that
 // version is retired.
+#include "mail/mail_templates.hpp"
 #include "plugin_host/ui_assets.hpp"
 
 #include <memberd/host.hpp>
@@ -36,6 +37,7 @@ struct SharedServices {
   std::string data_dir;
   std::string public_url;
   bool secure_cookies = false;
+  std::string mail_templates_dir;  // mail.templates_dir: the operator's copies, per plugin
 };
 
 class PluginServices final : public Host {
@@ -69,6 +71,7 @@ class PluginServices final : public Host {
   const Geo& geo() const override { return shared_.geo; }
   void add_ui_files(const std::vector<EmbeddedFile>& files) override;
   void add_ui(UiEntry entry) override;
+  void add_mail_templates(const std::vector<EmbeddedFile>& files) override;
 
  private:
   class PluginEvents;
@@ -81,6 +84,7 @@ class PluginServices final : public Host {
   bool registration_open_ = true;
   std::vector<Route> routes_;
   PluginUi ui_;
+  MailTemplates mail_templates_;  // before mail_, which refers to it
   std::unique_ptr<ComponentLogger> logger_;
   std::unique_ptr<Events> events_;
   std::unique_ptr<Metrics> metrics_;

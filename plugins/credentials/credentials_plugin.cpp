@@ -13,6 +13,9 @@ const std::vector<EmbeddedFile>& files();
 namespace ui {
 const std::vector<EmbeddedFile>& files();
 }
+namespace mail {
+const std::vector<EmbeddedFile>& files();
+}
 
 class CredentialsPlugin final : public Plugin {
  public:
@@ -29,6 +32,7 @@ class CredentialsPlugin final : public Plugin {
     add_change_routes(*context_);
     add_reset_routes(*context_);
     // The pages before signing in; the member shell sends visitors to "sign-in".
+    host.add_mail_templates(mail::files());
     host.add_ui_files(ui::files());
     host.add_ui({UiShell::account, "sign-in", "Sign in", 1, Access::anyone, "sign-in.js", {}, false});
     host.add_ui({UiShell::account, "join", "Join", 2, Access::anyone, "join.js", {}, false});

@@ -27,20 +27,21 @@ Result<void> mail_new_location(Context& ctx, UnitOfWork& work, const SignInRecor
   if (!member) return member.failure().refusal == Refusal::not_found ? Result<void>{} : Result<void>(member.failure());
   std::string when = gmt_text(r.at);
   if (auto local = local_text(r.at, r.location.time_zone)) when += " (" + *local + " where you signed in)";
-  std::string text =
-      "Someone signed in to your account from a place you have not signed in from recently.\n\n"
-      "Time: " + when + "\n"
-      "IP address: " + r.ip + "\n"
-      "Location: " + r.location.label + "\n"
-      "Device: " + (r.user_agent.empty() ? std::string("unknown") : r.user_agent) + "\n"
-      "Who owns this address (WHOIS): " + whois_url(ctx.settings.whois_url, r.ip) + "\n\n"
-      "If this was you, there is nothing to do.\n"
-      "If it was not you, change your password immediately: " + ctx.host.public_url() +
-      "/account/#/credentials/change-password\n";
-  if (r.location.anonymity.anonymous)
-    text += "\nAnonymous Proxy means the sign-in came through an anonymous proxy server (a VPN, a public proxy or "
-            "Tor), which hides where it really came from.\n";
-  return ctx.host.mail().enqueue(work, {member->email, "New sign-in to your account", text});
+  std::string anonymous_note =
+      r.location.anonymity.anonymous
+          ? "Anonymous Proxy means the sign-in came through an anonymous proxy server (a VPN, a public proxy or "
+            "Tor), which hides where it really came from.\n"
+          : "";
+  // mail/new-sign-in.txt and .html, or the operator's copies.
+  return ctx.host.mail().enqueue_template(
+      work, member->email, "new-sign-in",
+      {{"time", when},
+       {"ip", r.ip},
+       {"location", r.location.label},
+       {"device", r.user_agent.empty() ? std::string("unknown") : r.user_agent},
+       {"whois_url", whois_url(ctx.settings.whois_url, r.ip)},
+       {"change_password_url", ctx.host.public_url() + "/account/#/credentials/change-password"},
+       {"anonymous_note", anonymous_note}});
 }
 
 Result<void> record_sign_in(Context& ctx, const Event& event, const nlohmann::json& payload, UnitOfWork& work) {

@@ -18,6 +18,9 @@ const std::vector<EmbeddedFile>& files();
 namespace ui {
 const std::vector<EmbeddedFile>& files();
 }
+namespace mail {
+const std::vector<EmbeddedFile>& files();
+}
 
 namespace {
 constexpr int kRetentionBatch = 1000;
@@ -38,6 +41,7 @@ class SecurityLevelPlugin final : public Plugin {
     add_routes(*context_);
     // The seed's "Security Level" comes after Change Password and the
     // security question (credentials: 30-50) and before Email Service (70).
+    host.add_mail_templates(mail::files());
     host.add_ui_files(ui::files());
     host.add_ui({UiShell::account, "security-level", "Security Level", 60, Access::member, "security-level.js",
                  {"security-level.css"}});

@@ -16,18 +16,6 @@ using memberd::test::PluginsDir;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-namespace {
-
-json plugin_entry(DaemonProcess& d, const std::string& name) {
-  auto list = DaemonProcess::json(d.unix_socket()->Get("/api/v1/admin/plugins"));
-  for (const auto& p : list)
-    if (p["name"] == name) return p;
-  FAIL("no plugin " << name << " in " << list.dump());
-  return {};
-}
-
-}  // namespace
-
 TEST_CASE("the example plugin loads, migrates, serves and publishes events", "[plugins]") {
   auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
   DaemonProcess daemon(DaemonOptions{backend, {"hello.greeting=Bonjour"}, "", {"hello"}});

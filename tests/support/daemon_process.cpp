@@ -129,6 +129,14 @@ ScratchPostgres::~ScratchPostgres() {
   }
 }
 
+nlohmann::json plugin_entry(const DaemonProcess& daemon, const std::string& name) {
+  auto list = DaemonProcess::json(daemon.unix_socket()->Get("/api/v1/admin/plugins"));
+  for (const auto& p : list)
+    if (p["name"] == name) return p;
+  FAIL("no plugin " << name << " in " << list.dump());
+  return {};
+}
+
 std::vector<std::string> mail_messages(const DaemonProcess& daemon) {
   std::vector<std::string> out;
   std::filesystem::path dir = daemon.data_dir() + "/mail";

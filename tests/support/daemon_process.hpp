@@ -84,6 +84,10 @@ class DaemonProcess {
   int pid_ = -1, port_ = 0, exit_code_ = -1;
 };
 
+// The daemon's entry for plugin `name` in GET /api/v1/admin/plugins (asked
+// on the socket); FAILs the test when there is none.
+nlohmann::json plugin_entry(const DaemonProcess& daemon, const std::string& name);
+
 // The .eml files the daemon's `file` mail transport wrote so far (under
 // <data_dir>/mail/), each as its text.
 std::vector<std::string> mail_messages(const DaemonProcess& daemon);

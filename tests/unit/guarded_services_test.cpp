@@ -25,6 +25,9 @@ class ThrowingMail final : public Mail {
     last_batch = std::string(batch);
     return enqueue(work, message);
   }
+  Result<void> enqueue_template(UnitOfWork&, std::string_view, std::string_view, const PlaceholderValues&) override {
+    throw std::logic_error("the host's own outbox has no templates");
+  }
   std::string last_batch;
 
  private:
@@ -51,7 +54,8 @@ TEST_CASE("an outage inside a host call is a Failure, not an exception", "[plugi
   LogSink log(LogLevel::error, LogFormat::text, out);
   NoUnit unit;
   ThrowingMail outage(1), misuse(2), fine(0);
-  auto failed = GuardedMail(outage, log, "photo").enqueue(unit, MailMessage{"a@example.com", "s", "t"});
+  MailTemplates no_templates;
+  auto failed = GuardedMail(outage, log, "photo", no_templates).enqueue(unit, MailMessage{"a@example.com", "s", "t"});
   REQUIRE_FALSE(failed);
   CHECK(failed.failure().refusal == Refusal::internal);
   // The operator learns what failed, under the plugin's name.
@@ -61,12 +65,12 @@ TEST_CASE("an outage inside a host call is a Failure, not an exception", "[plugi
   logged.resize(std::fread(logged.data(), 1, logged.size(), out));
   CHECK(logged.find("[photo] host call failed") != std::string::npos);
   CHECK(logged.find("server closed the connection unexpectedly") != std::string::npos);
-  CHECK_THROWS_AS(GuardedMail(misuse, log, "photo").enqueue(unit, MailMessage{}), std::logic_error);
-  CHECK(GuardedMail(fine, log, "photo").enqueue(unit, MailMessage{}).ok());
+  CHECK_THROWS_AS(GuardedMail(misuse, log, "photo", no_templates).enqueue(unit, MailMessage{}), std::logic_error);
+  CHECK(GuardedMail(fine, log, "photo", no_templates).enqueue(unit, MailMessage{}).ok());
   // A send's batch is named after the plugin; a malformed one is a bug.
-  CHECK(GuardedMail(fine, log, "photo").enqueue_in_batch(unit, MailMessage{}, "send-7").ok());
+  CHECK(GuardedMail(fine, log, "photo", no_templates).enqueue_in_batch(unit, MailMessage{}, "send-7").ok());
   CHECK(fine.last_batch == "photo:send-7");
-  CHECK_THROWS_AS(GuardedMail(fine, log, "photo").enqueue_in_batch(unit, MailMessage{}, "a b"), std::invalid_argument);
-  CHECK_THROWS_AS(GuardedMail(fine, log, "photo").enqueue_in_batch(unit, MailMessage{}, ""), std::invalid_argument);
+  CHECK_THROWS_AS(GuardedMail(fine, log, "photo", no_templates).enqueue_in_batch(unit, MailMessage{}, "a b"), std::invalid_argument);
+  CHECK_THROWS_AS(GuardedMail(fine, log, "photo", no_templates).enqueue_in_batch(unit, MailMessage{}, ""), std::invalid_argument);
   std::fclose(out);
 }

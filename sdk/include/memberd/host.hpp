@@ -30,6 +30,7 @@
 #include <memberd/geo.hpp>
 #include <memberd/ui.hpp>
 #include <memberd/result.hpp>
+#include <memberd/text.hpp>
 #include <memberd/unit_of_work.hpp>
 
 #include <nlohmann/json_fwd.hpp>
@@ -250,6 +251,17 @@ class Mail {
   // and its summary (the console's progress of a send). DB: writes. Fails:
   // busy; a malformed batch is a bug: std::invalid_argument.
   virtual Result<void> enqueue_in_batch(UnitOfWork& work, const MailMessage& message, std::string_view batch) = 0;
+
+  // --- SDK 2.5 ---
+  // Queues transactional mail made from the plugin's template `name` (see
+  // Host::add_mail_templates): each {{key}} of its subject, text and HTML
+  // becomes the value given for it — HTML-escaped in the HTML part, as it is
+  // in the others; a placeholder without a value stays as written. Joins the
+  // open transaction like enqueue. DB: writes. Fails: busy. A template the
+  // plugin never added is a bug: std::logic_error; a value that puts a CR or
+  // LF into the subject is refused like enqueue's (std::invalid_argument).
+  virtual Result<void> enqueue_template(UnitOfWork& work, std::string_view to, std::string_view name,
+                                        const PlaceholderValues& values) = 0;
 };
 
 // ---------------------------------------------------------------------------
@@ -509,6 +521,19 @@ class Host {
   // Where an address is (geo.city_db, geo.anonymous_db). Fails: never; see
   // Geo::locate.
   virtual const Geo& geo() const = 0;
+
+  // --- SDK 2.5 ---
+  // The plugin's mail templates, for Mail::enqueue_template: `<name>.txt`
+  // (its first line "Subject: ...", then the text) and optionally
+  // `<name>.html` beside it, names of [a-z0-9_-]. The operator's copy,
+  // <mail.templates_dir>/<plugin>/<name>.txt or .html (by default under
+  // /etc/memberd/mail/), replaces the plugin's own file when it exists; it is
+  // read now, so a reload or hot swap picks up an edit. Call from start()
+  // only (else std::logic_error). Fails (the plugin does not load, the
+  // message names the file): a .txt without its Subject line, an .html
+  // without its .txt, a name outside [a-z0-9_-], an operator's file that
+  // cannot be read.
+  virtual void add_mail_templates(const std::vector<EmbeddedFile>& files) = 0;
 };
 
 }  // namespace memberd

@@ -54,7 +54,10 @@
 //        Accounts::members_after (every member, a page at a time),
 //        Secrets::hmac_sha256 (tokens that need no table, e.g. unsubscribe
 //        links); Mail::enqueue refuses CR or LF in header values.
-//   2.5  Accounts::member_count (the size of an opt-out audience).
+//   2.5  Accounts::member_count (the size of an opt-out audience);
+//        Host::add_mail_templates and Mail::enqueue_template (mail from
+//        template files an operator may replace); html_escape and
+//        fill_placeholders in text.hpp.
 //   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
 #define MEMBERD_SDK_VERSION_MINOR 5
 

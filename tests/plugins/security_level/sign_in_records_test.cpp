@@ -37,8 +37,9 @@ httplib::Result sign_in_from(const DaemonProcess& d, const Account& a, const std
               {{"X-Forwarded-For", ip}, {"User-Agent", user_agent}});
 }
 
-Session signed_in_from(const DaemonProcess& d, const Account& a, const std::string& ip) {
-  auto res = sign_in_from(d, a, ip, a.password);
+Session signed_in_from(const DaemonProcess& d, const Account& a, const std::string& ip,
+                       const std::string& user_agent = "test-browser/1.0") {
+  auto res = sign_in_from(d, a, ip, a.password, user_agent);
   INFO(describe(res));
   REQUIRE(status_of(res) == 201);
   auto body = body_of(res);
@@ -145,10 +146,14 @@ TEST_CASE("a sign-in from a new country mails the member but the first sign-in a
   CHECK(items[0]["new_location"] == false);
   CHECK(items[1]["new_location"] == false);
 
-  signed_in_from(daemon, account, "2001:218::1");
+  // The device name is the client's own text: in the HTML part it must be text, not markup.
+  signed_in_from(daemon, account, "2001:218::1", "<img src=x onerror=alert(1)> Evil/1.0");
   items = my_sign_ins(daemon, first.token, 3);
   CHECK(items[0]["new_location"] == true);
   auto mail = wait_for_mail(daemon, "travel@example.com", "New sign-in", before);
+  CHECK(mail.find("Device: <img src=x onerror=alert(1)> Evil/1.0") != std::string::npos);  // the text part
+  CHECK(mail.find("<td>&lt;img src=x onerror=alert(1)&gt; Evil/1.0</td>") != std::string::npos);
+  CHECK(mail.find("<td><img") == std::string::npos);
   CHECK(mail.find("IP address: 2001:218::1") != std::string::npos);
   CHECK(mail.find("Location: Japan") != std::string::npos);
   CHECK(mail.find(" GMT") != std::string::npos);
