@@ -1,4 +1,5 @@
-// The member's subscriptions (api.md, "Email service").
+// The member's subscriptions (api.md, "Email service"), and an admin's view
+// and change of one member's.
 #include "routes.hpp"
 #include "subscriptions.hpp"
 
@@ -28,10 +29,9 @@ Response get_subscriptions(Context& ctx, const Request& req) {
   return state_of(ctx, req.work(), req.caller().member_id);
 }
 
-// {"trade_alerts": false, ...}: the categories named change, the others stay.
-Response put_subscriptions(Context& ctx, const Request& req) {
-  const auto& caller = req.caller();
-  if (caller.member_id.empty()) return problem(403, "member_only", "Members only", "Sign in as the member.");
+// {"trade_alerts": false, ...}: the categories named change, the others
+// stay. `by` is who changed them: "member", or "admin" for the console.
+Response change_subscriptions(Context& ctx, const Request& req, const std::string& member_id, const char* by) {
   const auto& body = req.json();
   if (!body.is_object())
     return problem(422, "validation", "Some fields need attention",
@@ -44,7 +44,7 @@ Response put_subscriptions(Context& ctx, const Request& req) {
   if (!errors.empty()) return problem(422, "validation", "Some fields need attention", {}, errors);
 
   auto& work = req.work();
-  auto before = recorded_choices(work, caller.member_id);
+  auto before = recorded_choices(work, member_id);
   if (!before) return refusal_problem(before.failure());
   nlohmann::json changes = nlohmann::json::object();
   for (const auto& [id, value] : body.items()) {
@@ -59,15 +59,29 @@ Response put_subscriptions(Context& ctx, const Request& req) {
     if (!tx) return refusal_problem(tx.failure());
     auto now = ctx.host.clock().unix_now();
     for (const auto& [id, value] : changes.items())
-      MEMBERD_TRY(record_choice(work, caller.member_id, id, value.get<bool>(), now, "member"));
-    MEMBERD_TRY(ctx.host.events().publish(work, "email.subscriptions_changed",
-                                          {{"member_id", caller.member_id},
-                                           {"changes", changes},
-                                           {"by", "member"},
-                                           {"ip", req.client_ip()}}));
+      MEMBERD_TRY(record_choice(work, member_id, id, value.get<bool>(), now, by));
+    nlohmann::json event{{"member_id", member_id}, {"changes", changes}, {"by", by}, {"ip", req.client_ip()}};
+    if (std::string(by) == "admin")
+      event["admin"] = req.caller().socket_operator ? "operator" : req.caller().member_id;
+    MEMBERD_TRY(ctx.host.events().publish(work, "email.subscriptions_changed", event));
     MEMBERD_TRY(tx->commit());
   }
-  return state_of(ctx, work, caller.member_id);
+  return state_of(ctx, work, member_id);
+}
+
+Response put_subscriptions(Context& ctx, const Request& req) {
+  const auto& caller = req.caller();
+  if (caller.member_id.empty()) return problem(403, "member_only", "Members only", "Sign in as the member.");
+  return change_subscriptions(ctx, req, caller.member_id, "member");
+}
+
+// The console's view of one member's choices (support: "stop sending me
+// these"). An unknown member is a 404, not an empty list.
+Response admin_subscriptions(Context& ctx, const Request& req) {
+  auto member = ctx.host.accounts().find_by_id(req.work(), req.path_param("member_id"));
+  if (!member) return refusal_problem(member.failure());
+  if (req.method() == "GET") return state_of(ctx, req.work(), member->member_id);
+  return change_subscriptions(ctx, req, member->member_id, "admin");
 }
 
 }  // namespace
@@ -77,6 +91,10 @@ void add_routes(Context& ctx) {
                       [&ctx](const Request& r) { return get_subscriptions(ctx, r); }});
   ctx.host.add_route({"PUT", "/api/v1/me/email-subscriptions", Access::member, Body::json,
                       [&ctx](const Request& r) { return put_subscriptions(ctx, r); }});
+  ctx.host.add_route({"GET", "/api/v1/admin/members/{member_id}/email-subscriptions", Access::admin, Body::none,
+                      [&ctx](const Request& r) { return admin_subscriptions(ctx, r); }});
+  ctx.host.add_route({"PUT", "/api/v1/admin/members/{member_id}/email-subscriptions", Access::admin, Body::json,
+                      [&ctx](const Request& r) { return admin_subscriptions(ctx, r); }});
 }
 
 }  // namespace memberd::email_service

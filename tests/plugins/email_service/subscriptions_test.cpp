@@ -124,3 +124,42 @@ TEST_CASE("the categories come from the config and a bad list keeps the plugin o
     CHECK(out.find("email_service.categories") != std::string::npos);
   }
 }
+
+TEST_CASE("an admin changes a member's choices on their behalf, recorded as the admin's change", "[email_service][admin]") {
+  auto dir = fs::temp_directory_path() / ("memberd-es-admin-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string url = "sqlite:" + (dir / "memberd.db").string();
+  {
+    auto options = with_plugin("sqlite");
+    options.database_url = url;
+    DaemonProcess daemon(options);
+    auto account = join(daemon, "support@example.com");
+    auto session = sign_in(daemon, account);
+    auto admin = bearer(daemon.admin_token());
+    std::string path = "/api/v1/admin/members/" + account.member_id + "/email-subscriptions";
+
+    auto shown = get(daemon, path, admin);
+    REQUIRE(status_of(shown) == 200);
+    CHECK(choices(body_of(shown)["categories"])["trade_alerts"] == true);
+    auto changed = put(daemon, path, {{"trade_alerts", false}}, admin);
+    REQUIRE(status_of(changed) == 200);
+    CHECK(choices(subscriptions(daemon, session.token))["trade_alerts"] == false);
+
+    auto sql = open_database(url);
+    std::vector<std::string> payloads(10);
+    *sql << "SELECT payload FROM events WHERE type = 'email.subscriptions_changed'", soci::into(payloads);
+    REQUIRE(payloads.size() == 1);
+    auto payload = json::parse(payloads[0]);
+    CHECK(payload["by"] == "admin");
+    CHECK(payload["admin"].get<std::string>().size() == 36);  // the admin's member id
+    CHECK(payload["member_id"] == account.member_id);
+
+    // Failure paths: an unknown member, an unknown category, a member's own token.
+    CHECK(status_of(get(daemon, "/api/v1/admin/members/00000000-0000-4000-8000-000000000000/email-subscriptions",
+                        admin)) == 404);
+    CHECK(status_of(put(daemon, path, {{"spam", true}}, admin)) == 422);
+    CHECK(status_of(put(daemon, path, {{"trade_alerts", true}}, bearer(session.token))) == 403);
+    CHECK(choices(subscriptions(daemon, session.token))["trade_alerts"] == false);
+  }
+  fs::remove_all(dir);
+}
