@@ -117,6 +117,10 @@ wait_delivered() {
   fail "the send was not delivered" "$work/$name.log"
 }
 
+# cpu_s PID: the process's user + system CPU so far, in seconds.
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+
 per_second() { awk -v n="$1" -v ms="$2" 'BEGIN { printf "%.0f", (ms > 0 ? n * 1000 / ms : 0) }'; }
 
 pg_dir=$work/pg
@@ -150,12 +154,16 @@ for backend in sqlite postgresql; do
   name=deliver-$backend
   start_memberd "$name" "$(url_for "$backend" a)"
   "$tool" fill "$(url_for "$backend" a)" "$members" 2>>"$work/$name.log"
+  daemon_cpu=$(cpu_s "$pid") relay_cpu=$(cpu_s "$relay_pid")
   send_to_subscribers
   wait_queued
   wait_delivered
-  printf '%-12s %10s %12.1f %14s %12.1f %14s   (%s sent, %s failed)\n' "$backend" "$queued" \
-    "$(awk -v ms="$queued_ms" 'BEGIN { print ms / 1000 }')" "$(per_second "$queued" "$queued_ms")" \
-    "$(awk -v ms="$delivered_ms" 'BEGIN { print ms / 1000 }')" "$(per_second "$queued" "$delivered_ms")" "$sent" "$failed"
+  # Who was busy while it ran: a relay near 1 CPU-second per second is the
+  # bottleneck, not memberd.
+  printf '%-12s %10s %12.1f %14s %12.1f %14s   (%s sent, %s failed; CPU s: memberd %s, relay %s)\n' "$backend" \
+    "$queued" "$(awk -v ms="$queued_ms" 'BEGIN { print ms / 1000 }')" "$(per_second "$queued" "$queued_ms")" \
+    "$(awk -v ms="$delivered_ms" 'BEGIN { print ms / 1000 }')" "$(per_second "$queued" "$delivered_ms")" "$sent" \
+    "$failed" "$(seconds_between "$daemon_cpu" "$(cpu_s "$pid")")" "$(seconds_between "$relay_cpu" "$(cpu_s "$relay_pid")")"
   stop_memberd
 done
 

@@ -5,8 +5,10 @@
 
 #include <curl/curl.h>
 
+#include <cctype>
 #include <cstring>
 #include <mutex>
+#include <string_view>
 
 namespace memberd {
 
@@ -29,6 +31,22 @@ std::size_t read_upload(char* buffer, std::size_t size, std::size_t count, void*
   std::memcpy(buffer, upload->data.data() + upload->offset, n);
   upload->offset += n;
   return n;
+}
+
+// The relay's own words for a refusal ("550 5.1.1 Mailbox unavailable"):
+// libcurl's error text is only "Weird server reply". Only what the relay
+// sends is looked at (CURLINFO_HEADER_IN), never what we send (AUTH).
+int keep_refusal(CURL*, curl_infotype type, char* data, size_t size, void* user) {
+  if (type != CURLINFO_HEADER_IN || size < 3) return 0;
+  std::string_view line(data, size);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  if ((line[0] == '4' || line[0] == '5') && std::isdigit(static_cast<unsigned char>(line[1])) &&
+      std::isdigit(static_cast<unsigned char>(line[2]))) {
+    auto& refusal = *static_cast<std::string*>(user);
+    refusal.clear();
+    for (char c : line.substr(0, 200)) refusal += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
+  }
+  return 0;
 }
 
 class SmtpTransport final : public MailTransport {
@@ -76,6 +94,10 @@ class SmtpTransport final : public MailTransport {
     }
     char error[CURL_ERROR_SIZE] = "";
     curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, error);
+    std::string refusal;
+    curl_easy_setopt(curl_, CURLOPT_DEBUGFUNCTION, keep_refusal);
+    curl_easy_setopt(curl_, CURLOPT_DEBUGDATA, &refusal);
+    curl_easy_setopt(curl_, CURLOPT_VERBOSE, 1L);  // what makes libcurl call keep_refusal
 
     CURLcode code = curl_easy_perform(curl_);
     long reply = 0;
@@ -84,12 +106,16 @@ class SmtpTransport final : public MailTransport {
     curl_easy_setopt(curl_, CURLOPT_MAIL_RCPT, nullptr);
     curl_easy_setopt(curl_, CURLOPT_READDATA, nullptr);
     curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, nullptr);
+    curl_easy_setopt(curl_, CURLOPT_DEBUGDATA, nullptr);
+    curl_easy_setopt(curl_, CURLOPT_VERBOSE, 0L);
     if (code == CURLE_OK) return;
 
     // 4xx and 5xx give the same CURLcode: the reply code tells a relay that
     // asks to come back later from one that refuses the message for good.
     std::string reason = error[0] ? error : curl_easy_strerror(code);
-    if (reply >= 400) reason = "the relay answered " + std::to_string(reply) + ": " + reason;
+    if (reply >= 400)
+      reason = refusal.rfind(std::to_string(reply), 0) == 0 ? "the relay answered " + refusal
+                                                            : "the relay answered " + std::to_string(reply) + ": " + reason;
     // The error text names the relay's URL at most, never the credentials
     // (libcurl does not print them).
     throw DeliveryError(reason, reply >= 500 && reply < 600);

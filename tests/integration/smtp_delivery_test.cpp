@@ -140,6 +140,8 @@ TEST_CASE("a 4xx is retried, a 5xx fails at once and an admin can retry it", "[m
   auto failed = wait_for_newest(daemon, token, [](const json& m) { return m["status"] == "failed"; });
   CHECK(failed["attempts"] == 1);
   CHECK(failed["last_error"].get<std::string>().find("554") != std::string::npos);
+  // The relay's own words, not libcurl's "Weird server reply".
+  CHECK(failed["last_error"] == "the relay answered 554 5.7.1 Message refused");
   std::this_thread::sleep_for(std::chrono::seconds(3));
   CHECK(wait_for_newest(daemon, token, [](const json&) { return true; })["attempts"] == 1);
   CHECK(relay.messages().size() == 1);
