@@ -17,6 +17,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/packages.sh"
 
 messages=${BENCH_MAIL_MESSAGES:-10000}
 subscribers=${BENCH_MAIL_SUBSCRIBERS:-100000}
+lane_counts=${BENCH_MAIL_CONNECTIONS:-1 4}   # mail.connections of the delivery runs
 for var in messages subscribers; do
   [[ ${!var} =~ ^[1-9][0-9]*$ ]] || { echo "bench: $var must be a positive integer" >&2; exit 64; }
 done
@@ -46,9 +47,9 @@ started_pids+=("$relay_pid")
 for ((i = 0; i < 100; i++)); do [[ -f $relay_dir/ready ]] && break; sleep 0.1; done
 [[ -f $relay_dir/ready ]] || fail "the SMTP relay did not start" "$work/relay.log"
 
-# start_memberd NAME DATABASE_URL: a daemon mailing through the relay; sets $base, $pid.
+# start_memberd NAME DATABASE_URL [CONNECTIONS]: a daemon mailing through the relay; sets $base, $pid.
 start_memberd() {
-  local name=$1 url=$2 port
+  local name=$1 url=$2 connections=${3:-4} port
   port=$(pick_free_port)
   mkdir -p "$work/$name"
   (
@@ -58,7 +59,7 @@ start_memberd() {
       --set "socket.path=$work/$name/memberd.sock" --set "data_dir=$work/$name" --set "database.url=$url" \
       --set "plugins.dir=$MEMBERD_BUILD_DIR/plugins" --set "plugins.enabled=[credentials, email_service]" \
       --set "bootstrap.admin_email=$admin_email" --set "log.level=warn" \
-      --set "mail.transport=smtp://127.0.0.1:$relay_port"
+      --set "mail.transport=smtp://127.0.0.1:$relay_port" --set "mail.connections=$connections"
   ) >"$work/$name.log" 2>&1 &
   pid=$!
   started_pids+=("$pid")
@@ -130,13 +131,12 @@ pg_admin=${pg_url%/*}/postgres
 # shellcheck disable=SC2317
 drop_pg() {
   local db
-  for db in memberd_mail_a_$$ memberd_mail_b_$$; do
+  for db in $(psql -Atq "$pg_admin" -c "SELECT datname FROM pg_database WHERE datname LIKE 'memberd_mail_%_$$'" 2>/dev/null); do
     psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
   done
   "$MEMBERD_REPO/scripts/pg-fixture.sh" stop "$pg_dir" >/dev/null 2>&1 || true
 }
 trap 'drop_pg; cleanup' EXIT
-psql -q "$pg_admin" -c "CREATE DATABASE memberd_mail_a_$$" >/dev/null
 psql -q "$pg_admin" -c "CREATE DATABASE memberd_mail_b_$$" >/dev/null
 
 url_for() { # BACKEND RUN
@@ -148,23 +148,27 @@ echo "memberd mail benchmark on loopback, $(nproc) cores, $(date -u +%FT%TZ)"
 # many members make `messages` subscribers.
 members=$(((messages - 1) * 10 / 9))
 echo
-echo "== a send to ~$messages subscribers, delivered through aiosmtpd on loopback"
-printf '%-12s %10s %12s %14s %12s %14s\n' backend messages "queue s" "queued/s" "deliver s" "delivered/s"
+echo "== a send to ~$messages subscribers, delivered through aiosmtpd on loopback (xN: mail.connections)"
+printf '%-16s %10s %12s %14s %12s %14s\n' backend messages "queue s" "queued/s" "deliver s" "delivered/s"
 for backend in sqlite postgresql; do
-  name=deliver-$backend
-  start_memberd "$name" "$(url_for "$backend" a)"
-  "$tool" fill "$(url_for "$backend" a)" "$members" 2>>"$work/$name.log"
+ for lanes in $lane_counts; do
+  name=deliver-$backend-$lanes
+  url=$(url_for "$backend" "a$lanes")
+  [[ $backend == postgresql ]] && psql -q "$pg_admin" -c "CREATE DATABASE memberd_mail_a${lanes}_$$" >/dev/null
+  start_memberd "$name" "$url" "$lanes"
+  "$tool" fill "$url" "$members" 2>>"$work/$name.log"
   daemon_cpu=$(cpu_s "$pid") relay_cpu=$(cpu_s "$relay_pid")
   send_to_subscribers
   wait_queued
   wait_delivered
   # Who was busy while it ran: a relay near 1 CPU-second per second is the
   # bottleneck, not memberd.
-  printf '%-12s %10s %12.1f %14s %12.1f %14s   (%s sent, %s failed; CPU s: memberd %s, relay %s)\n' "$backend" \
+  printf '%-16s %10s %12.1f %14s %12.1f %14s   (%s sent, %s failed; CPU s: memberd %s, relay %s)\n' "$backend x$lanes" \
     "$queued" "$(awk -v ms="$queued_ms" 'BEGIN { print ms / 1000 }')" "$(per_second "$queued" "$queued_ms")" \
     "$(awk -v ms="$delivered_ms" 'BEGIN { print ms / 1000 }')" "$(per_second "$queued" "$delivered_ms")" "$sent" \
     "$failed" "$(seconds_between "$daemon_cpu" "$(cpu_s "$pid")")" "$(seconds_between "$relay_cpu" "$(cpu_s "$relay_pid")")"
   stop_memberd
+ done
 done
 
 members=$(((subscribers - 1) * 10 / 9))

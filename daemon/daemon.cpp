@@ -184,8 +184,9 @@ void Daemon::make_services() {
   DeliveryPolicy delivery;
   delivery.retry = {c.mail.retry_first_delay, c.mail.retry_max_delay, c.mail.give_up_after};
   delivery.sending_lease = std::max(delivery.sending_lease, 4 * c.mail.smtp.timeout);
-  p.mail = std::make_unique<MailOutbox>(*p.database, p.clock, p.log, p.metrics, make_mail_transport(c.mail, c.data_dir),
-                                        c.mail.from, delivery);
+  std::vector<std::unique_ptr<MailTransport>> lanes;
+  for (int i = 0; i < c.mail.connections; ++i) lanes.push_back(make_mail_transport(c.mail, c.data_dir));
+  p.mail = std::make_unique<MailOutbox>(*p.database, p.clock, p.log, p.metrics, std::move(lanes), c.mail.from, delivery);
   ensure_bootstrap_admin(*p.accounts, *p.password_rules, *p.database, *p.events, c.bootstrap.admin_email, c.data_dir);
 }
 

@@ -164,6 +164,9 @@ struct MailConfig {
   std::chrono::seconds retry_first_delay{30};
   std::chrono::seconds retry_max_delay{std::chrono::hours(1)};
   std::chrono::seconds give_up_after{std::chrono::hours(48)};
+  // Messages this daemon hands to the relay at once, each lane on its own
+  // kept connection (1-32).
+  int connections = 4;
   // The operator's mail templates: <templates_dir>/<plugin>/<name>.txt and
   // .html replace a plugin's own; a missing directory or file keeps them.
   std::string templates_dir = "/etc/memberd/mail";

@@ -391,6 +391,7 @@ void read_mail(const ConfigValue& value, MailConfig& mail) {
   map.on("retry_max_delay", [&](const ConfigValue& v) { read_seconds(v, mail.retry_max_delay, seconds{1}); });
   map.on("give_up_after", [&](const ConfigValue& v) { read_seconds(v, mail.give_up_after, seconds{1}); });
   map.on("smtp", [&](const ConfigValue& v) { read_smtp(v, mail.smtp); });
+  map.on("connections", [&](const ConfigValue& v) { read_count(v, mail.connections, 1, 32); });
   map.on("templates_dir", [&](const ConfigValue& v) {
     if (auto dir = v.string()) mail.templates_dir = *dir;
   });

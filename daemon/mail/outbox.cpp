@@ -45,15 +45,20 @@ struct MailOutbox::Claimed {
 };
 
 MailOutbox::MailOutbox(ConnectionPool& database, const Clock& clock, LogSink& log, MetricsRegistry& metrics,
-                       std::unique_ptr<MailTransport> transport, std::string from, DeliveryPolicy policy)
-    : database_(database),
-      clock_(clock),
-      log_(log),
-      metrics_(metrics),
-      transport_(std::move(transport)),
-      from_(std::move(from)),
-      policy_(policy),
-      worker_id_(random_token(12)) {}
+                       std::vector<std::unique_ptr<MailTransport>> transports, std::string from, DeliveryPolicy policy)
+    : database_(database), clock_(clock), log_(log), metrics_(metrics), from_(std::move(from)), policy_(policy) {
+  if (transports.empty()) throw std::invalid_argument("MailOutbox needs at least one transport");
+  for (auto& transport : transports) {
+    auto lane = std::make_unique<Lane>();
+    lane->worker_id = random_token(12);
+    lane->transport = std::move(transport);
+    lanes_.push_back(std::move(lane));
+  }
+}
+
+void MailOutbox::wake_lanes() {
+  for (auto& lane : lanes_) lane->loop.wake();
+}
 
 MailOutbox::~MailOutbox() { stop(); }
 
@@ -74,7 +79,7 @@ Result<void> MailOutbox::enqueue_in_batch(UnitOfWork& work, const MailMessage& m
            " VALUES (:r, :s, :t, :h, :c, :hd, :st, 0, '', :n, :cr, :q, :b)",
       soci::use(to), soci::use(subject), soci::use(text), soci::use(html), soci::use(category), soci::use(headers),
       soci::use(status), soci::use(now), soci::use(now), soci::use(now), soci::use(batch);
-  work.after_commit([this] { loop_.wake(); });
+  work.after_commit([this] { wake_lanes(); });
   return {};
 }
 
@@ -84,42 +89,50 @@ Result<void> MailOutbox::enqueue_template(UnitOfWork&, std::string_view, std::st
 }
 
 void MailOutbox::start() {
-  loop_.start(kPollInterval, [this] {
-    try {
-      deliver_due();
-    } catch (const std::exception& e) {
-      log_.write(LogLevel::warn, "mail", "outbox pass failed", {{"error", describe_error(e)}});
-    }
-  });
-}
-
-void MailOutbox::stop() {
-  loop_.stop();
-  try {
-    release_claims();
-  } catch (const std::exception& e) {
-    // Left claimed, they return to the queue once the claim lease ends.
-    log_.write(LogLevel::warn, "mail", "could not give claimed messages back", {{"error", describe_error(e)}});
+  for (auto& lane : lanes_) {
+    Lane* own = lane.get();
+    lane->loop.start(kPollInterval, [this, own] {
+      try {
+        deliver_due(*own);
+      } catch (const std::exception& e) {
+        log_.write(LogLevel::warn, "mail", "outbox pass failed", {{"error", describe_error(e)}});
+      }
+    });
   }
 }
 
+void MailOutbox::stop() {
+  for (auto& lane : lanes_) lane->loop.stop();
+  for (auto& lane : lanes_) {
+    try {
+      release_claims(*lane);
+    } catch (const std::exception& e) {
+      // Left claimed, they return to the queue once the claim lease ends.
+      log_.write(LogLevel::warn, "mail", "could not give claimed messages back", {{"error", describe_error(e)}});
+    }
+  }
+}
+
+int MailOutbox::deliver_due() { return deliver_due(*lanes_.front()); }
+
 // Each statement commits alone: no transaction is held while a relay answers.
-int MailOutbox::deliver_due() {
+int MailOutbox::deliver_due(Lane& lane) {
   int sent = 0;
-  recover_stale(to_unix(clock_.now()));
+  // One lane looks after what vanished workers left behind.
+  if (&lane == lanes_.front().get()) recover_stale(to_unix(clock_.now()));
   for (;;) {
-    auto batch = claim(to_unix(clock_.now()));
+    auto batch = claim(lane, to_unix(clock_.now()));
     if (batch.empty()) return sent;
     for (auto& message : batch) {
       // Stopping: the rest of the claim goes back to the queue in stop().
-      if (loop_.stopping()) return sent;
-      deliver_one(message);
+      if (lane.loop.stopping()) return sent;
+      deliver_one(lane, message);
     }
     sent += static_cast<int>(batch.size());
   }
 }
 
-std::vector<MailOutbox::Claimed> MailOutbox::claim(long long now) {
+std::vector<MailOutbox::Claimed> MailOutbox::claim(const Lane& lane, long long now) {
   PooledUnit unit(database_);
   auto connection = unit.connection();
   if (!connection) return {};
@@ -130,13 +143,13 @@ std::vector<MailOutbox::Claimed> MailOutbox::claim(long long now) {
   std::string due = "SELECT id FROM mail_outbox WHERE status = 'queued' AND next_attempt_at <= :n ORDER BY id LIMIT " +
                     std::to_string(policy_.claim_batch) + (postgres ? " FOR UPDATE SKIP LOCKED" : "");
   sql << "UPDATE mail_outbox SET status = 'claimed', claimed_by = :w, claimed_at = :c WHERE id IN (" + due + ")",
-      soci::use(worker_id_), soci::use(now), soci::use(now);
+      soci::use(lane.worker_id), soci::use(now), soci::use(now);
 
   std::vector<Claimed> claimed;
   soci::rowset<soci::row> rows =
       (sql.prepare << "SELECT id, recipient, subject, body_text, body_html, category, headers, attempts, created_at,"
                       " queued_at FROM mail_outbox WHERE status = 'claimed' AND claimed_by = :w ORDER BY id",
-       soci::use(worker_id_));
+       soci::use(lane.worker_id));
   for (const auto& row : rows) {
     Claimed c;
     c.mail.id = row_int64(row, 0);
@@ -159,7 +172,7 @@ std::vector<MailOutbox::Claimed> MailOutbox::claim(long long now) {
   return claimed;
 }
 
-void MailOutbox::deliver_one(Claimed& c) {
+void MailOutbox::deliver_one(Lane& lane, Claimed& c) {
   PooledUnit unit(database_);
   auto connection = unit.connection();
   if (!connection) return;
@@ -172,7 +185,7 @@ void MailOutbox::deliver_one(Claimed& c) {
     // back to the pool, where another thread may take it at once.
     soci::statement mark = (sql.prepare << "UPDATE mail_outbox SET status = 'sending', claimed_at = :c"
                                            " WHERE id = :id AND status = 'claimed' AND claimed_by = :w",
-                            soci::use(now), soci::use(c.mail.id), soci::use(worker_id_));
+                            soci::use(now), soci::use(c.mail.id), soci::use(lane.worker_id));
     mark.execute(true);
     if (affected(mark) != 1) return;
   }
@@ -184,7 +197,7 @@ void MailOutbox::deliver_one(Claimed& c) {
   std::string error;
   bool permanent = false;
   try {
-    transport_->deliver(c.mail);
+    lane.transport->deliver(c.mail);
   } catch (const DeliveryError& e) {
     error = e.what();
     permanent = e.permanent;
@@ -248,12 +261,12 @@ void MailOutbox::recover_stale(long long now) {
     log_.write(LogLevel::warn, "mail", "messages left with an unknown outcome failed", {{"count", std::to_string(n)}});
 }
 
-void MailOutbox::release_claims() {
+void MailOutbox::release_claims(const Lane& lane) {
   PooledUnit unit(database_);
   auto connection = unit.connection();
   if (!connection) return;
   **connection << "UPDATE mail_outbox SET status = 'queued', claimed_by = '' WHERE status = 'claimed' AND claimed_by = :w",
-      soci::use(worker_id_);
+      soci::use(lane.worker_id);
 }
 
 Result<void> MailOutbox::retry(UnitOfWork& work, long long id) {
@@ -266,7 +279,7 @@ Result<void> MailOutbox::retry(UnitOfWork& work, long long id) {
                         soci::use(now), soci::use(now), soci::use(id));
   st.execute(true);
   if (affected(st) != 1) return Failure{Refusal::not_found, {}, "There is no failed message with that id."};
-  work.after_commit([this] { loop_.wake(); });
+  work.after_commit([this] { wake_lanes(); });
   return {};
 }
 

@@ -4,7 +4,10 @@
 // and records the outcome: sent; retried with backoff and jitter while the
 // relay is down or answers 4xx, failed once that has lasted give_up_after;
 // failed at once on a 5xx. Daemons sharing one PostgreSQL claim rows with
-// FOR UPDATE SKIP LOCKED, so each message has one sender.
+// FOR UPDATE SKIP LOCKED, so each message has one sender; within a daemon,
+// several delivery lanes (mail.connections, each a thread with its own kept
+// relay connection) claim the same way, so a relay that takes a few ms per
+// message is kept busy on several connections at once.
 //
 // Never twice once a relay may have it: a row is marked `sending` (and that
 // committed) just before the relay sees it and `sent` once it accepted. A
@@ -20,6 +23,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace memberd {
 
@@ -29,8 +33,9 @@ class MetricsRegistry;
 
 struct DeliveryPolicy {
   RetryPolicy retry;
-  // Rows claimed per database round trip.
-  int claim_batch = 20;
+  // Rows a lane claims per database round trip: small, so that a burst is
+  // spread over the lanes instead of queued behind one.
+  int claim_batch = 5;
   // A claimed row not yet handed to the relay this long ago belonged to a
   // worker that stopped: it goes back to the queue.
   std::chrono::seconds claim_lease{120};
@@ -41,8 +46,9 @@ struct DeliveryPolicy {
 
 class MailOutbox final : public Mail {
  public:
+  // One delivery lane per transport (at least one, else std::invalid_argument).
   MailOutbox(ConnectionPool& database, const Clock& clock, LogSink& log, MetricsRegistry& metrics,
-             std::unique_ptr<MailTransport> transport, std::string from, DeliveryPolicy policy);
+             std::vector<std::unique_ptr<MailTransport>> transports, std::string from, DeliveryPolicy policy);
   ~MailOutbox() override;
 
   Result<void> enqueue(UnitOfWork& work, const MailMessage& message) override;
@@ -55,7 +61,8 @@ class MailOutbox final : public Mail {
   // Finishes the message in the relay's hands, gives the rest of its claim
   // back to the queue and stops the worker.
   void stop();
-  // Delivers every due message now, on the calling thread; returns how many were sent.
+  // Delivers every due message now, on the calling thread (as the first
+  // lane); returns how many were handed to the relay.
   int deliver_due();
   // Deletes sent and failed messages finished more than `older_than` ago;
   // returns how many. Queued ones are never deleted. Fails: busy.
@@ -66,21 +73,27 @@ class MailOutbox final : public Mail {
 
  private:
   struct Claimed;
-  std::vector<Claimed> claim(long long now);
-  void deliver_one(Claimed& message);
+  // A thread, its transport (an SMTP connection kept between messages) and
+  // its claims, which carry its own id.
+  struct Lane {
+    std::string worker_id;  // unique across lanes, daemons and restarts
+    std::unique_ptr<MailTransport> transport;
+    BackgroundLoop loop;
+  };
+  int deliver_due(Lane& lane);
+  std::vector<Claimed> claim(const Lane& lane, long long now);
+  void deliver_one(Lane& lane, Claimed& message);
   void recover_stale(long long now);
-  void release_claims();
+  void release_claims(const Lane& lane);
+  void wake_lanes();
 
   ConnectionPool& database_;
   const Clock& clock_;
   LogSink& log_;
   MetricsRegistry& metrics_;
-  std::unique_ptr<MailTransport> transport_;
   std::string from_;
   DeliveryPolicy policy_;
-  // Who holds a claim: this daemon's run, unique across daemons and restarts.
-  std::string worker_id_;
-  BackgroundLoop loop_;
+  std::vector<std::unique_ptr<Lane>> lanes_;
 };
 
 }  // namespace memberd
