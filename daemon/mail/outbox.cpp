@@ -20,6 +20,7 @@ namespace memberd {
 namespace {
 
 constexpr auto kPollInterval = std::chrono::milliseconds(1000);
+constexpr auto kOtherLanesPollInterval = std::chrono::milliseconds(30000);
 
 bool has_line_break(const std::string& value) { return value.find_first_of("\r\n") != std::string::npos; }
 
@@ -56,9 +57,11 @@ MailOutbox::MailOutbox(ConnectionPool& database, const Clock& clock, LogSink& lo
   }
 }
 
-void MailOutbox::wake_lanes() {
-  for (auto& lane : lanes_) lane->loop.wake();
-}
+// New work wakes the first lane only; a lane that claimed a full batch wakes
+// the next (deliver_due), so a burst spreads over the lanes while a single
+// message costs one claim, not one per lane (each claim is a write: on
+// SQLite it takes the database's write lock).
+void MailOutbox::wake_lanes() { lanes_.front()->loop.wake(); }
 
 MailOutbox::~MailOutbox() { stop(); }
 
@@ -91,7 +94,8 @@ Result<void> MailOutbox::enqueue_template(UnitOfWork&, std::string_view, std::st
 void MailOutbox::start() {
   for (auto& lane : lanes_) {
     Lane* own = lane.get();
-    lane->loop.start(kPollInterval, [this, own] {
+    // The first lane polls for retries that came due; the others are woken.
+    lane->loop.start(own == lanes_.front().get() ? kPollInterval : kOtherLanesPollInterval, [this, own] {
       try {
         deliver_due(*own);
       } catch (const std::exception& e) {
@@ -115,6 +119,11 @@ void MailOutbox::stop() {
 
 int MailOutbox::deliver_due() { return deliver_due(*lanes_.front()); }
 
+void MailOutbox::wake_next(const Lane& lane) {
+  for (std::size_t i = 0; i + 1 < lanes_.size(); ++i)
+    if (lanes_[i].get() == &lane) lanes_[i + 1]->loop.wake();
+}
+
 // Each statement commits alone: no transaction is held while a relay answers.
 int MailOutbox::deliver_due(Lane& lane) {
   int sent = 0;
@@ -123,6 +132,7 @@ int MailOutbox::deliver_due(Lane& lane) {
   for (;;) {
     auto batch = claim(lane, to_unix(clock_.now()));
     if (batch.empty()) return sent;
+    if (static_cast<int>(batch.size()) == policy_.claim_batch) wake_next(lane);
     for (auto& message : batch) {
       // Stopping: the rest of the claim goes back to the queue in stop().
       if (lane.loop.stopping()) return sent;

@@ -86,6 +86,7 @@ class MailOutbox final : public Mail {
   void recover_stale(long long now);
   void release_claims(const Lane& lane);
   void wake_lanes();
+  void wake_next(const Lane& lane);
 
   ConnectionPool& database_;
   const Clock& clock_;

@@ -302,8 +302,11 @@ test('wrong answers until the lock: the page says how long it lasts', async () =
   for (let i = 0; i < 8 && !(await locked.count()); i++) {
     await page.locator('#field-current_password').fill(MEMBER_PASSWORD);
     await page.locator('#field-answer').fill(`wrong ${i}`);
-    await page.locator('[data-testid=stepup-submit]').click();
-    await page.waitForResponse((r) => r.url().endsWith('/api/v1/me/step-up'));
+    // Listening before the click: a response that comes back fast must not be missed.
+    await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/me/step-up')),
+      page.locator('[data-testid=stepup-submit]').click(),
+    ]);
   }
   await locked.waitFor();
   await shots('account-step-up-locked');
