@@ -223,7 +223,9 @@ test('forgotten password: the emailed link, the security question, then the new 
   await page.locator('[data-testid=signout]').click();
   await page.waitForURL(/#\/credentials\/sign-in$/);
   await page.getByRole('link', { name: 'Forgotten your password?' }).click();
-  await page.locator('#field-email').fill(NEW_EMAIL);
+  // The sign-in page has a #field-email too: fill the one of the forgot form.
+  await page.locator('#forgot-form').waitFor();
+  await page.locator('#forgot-form #field-email').fill(NEW_EMAIL);
   await page.locator('[data-testid=forgot-submit]').click();
   await page.locator('[data-testid=forgot-message]').filter({ hasText: /on its way/ }).waitFor();
   await shots('account-forgot-password');
