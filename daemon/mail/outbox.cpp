@@ -61,7 +61,7 @@ MailOutbox::MailOutbox(ConnectionPool& database, const Clock& clock, LogSink& lo
 // the next (deliver_due), so a burst spreads over the lanes while a single
 // message costs one claim, not one per lane (each claim is a write: on
 // SQLite it takes the database's write lock).
-void MailOutbox::wake_lanes() { lanes_.front()->loop.wake(); }
+void MailOutbox::wake_first_lane() { lanes_.front()->loop.wake(); }
 
 MailOutbox::~MailOutbox() { stop(); }
 
@@ -82,7 +82,7 @@ Result<void> MailOutbox::enqueue_in_batch(UnitOfWork& work, const MailMessage& m
            " VALUES (:r, :s, :t, :h, :c, :hd, :st, 0, '', :n, :cr, :q, :b)",
       soci::use(to), soci::use(subject), soci::use(text), soci::use(html), soci::use(category), soci::use(headers),
       soci::use(status), soci::use(now), soci::use(now), soci::use(now), soci::use(batch);
-  work.after_commit([this] { wake_lanes(); });
+  work.after_commit([this] { wake_first_lane(); });
   return {};
 }
 
@@ -289,7 +289,7 @@ Result<void> MailOutbox::retry(UnitOfWork& work, long long id) {
                         soci::use(now), soci::use(now), soci::use(id));
   st.execute(true);
   if (affected(st) != 1) return Failure{Refusal::not_found, {}, "There is no failed message with that id."};
-  work.after_commit([this] { wake_lanes(); });
+  work.after_commit([this] { wake_first_lane(); });
   return {};
 }
 

@@ -85,7 +85,7 @@ class MailOutbox final : public Mail {
   void deliver_one(Lane& lane, Claimed& message);
   void recover_stale(long long now);
   void release_claims(const Lane& lane);
-  void wake_lanes();
+  void wake_first_lane();
   void wake_next(const Lane& lane);
 
   ConnectionPool& database_;

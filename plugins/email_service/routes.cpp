@@ -15,11 +15,10 @@ Response state_of(Context& ctx, UnitOfWork& work, const std::string& member_id) 
   if (!choices) return refusal_problem(choices.failure());
   nlohmann::json categories = nlohmann::json::array();
   for (const auto& c : ctx.settings.categories) {
-    auto chosen = choices->find(c.id);
     categories.push_back({{"id", c.id},
                           {"label", c.label},
                           {"description", c.description},
-                          {"subscribed", chosen == choices->end() ? c.subscribed_by_default : chosen->second}});
+                          {"subscribed", is_subscribed(*choices, c)}});
   }
   return json_response(200, {{"categories", categories}});
 }
@@ -48,11 +47,10 @@ Response change_subscriptions(Context& ctx, const Request& req, const std::strin
   if (!before) return refusal_problem(before.failure());
   nlohmann::json changes = nlohmann::json::object();
   for (const auto& [id, value] : body.items()) {
-    auto found = before->find(id);
-    bool was = found == before->end() ? ctx.settings.category(id)->subscribed_by_default : found->second;
     // A choice the member confirms is recorded too: a later change of the
     // category's default must not overturn it.
-    if (found == before->end() || was != value.get<bool>()) changes[id] = value.get<bool>();
+    if (!before->count(id) || is_subscribed(*before, *ctx.settings.category(id)) != value.get<bool>())
+      changes[id] = value.get<bool>();
   }
   if (!changes.empty()) {
     auto tx = WriteTransaction::open(work);

@@ -52,8 +52,7 @@ Result<Subscription> subscription_of(Context& ctx, UnitOfWork& work, const std::
   s.member = *member;
   auto choices = recorded_choices(work, claim->member_id);
   if (!choices) return choices.failure();
-  auto chosen = choices->find(s.category->id);
-  s.subscribed = chosen == choices->end() ? s.category->subscribed_by_default : chosen->second;
+  s.subscribed = is_subscribed(*choices, *s.category);
   return s;
 }
 

@@ -3,7 +3,7 @@
 // loopback port and a temporary data directory.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, PASSWORD, accessibilityProblems, openBrowser, screenshot, startDaemon } from './harness.js';
+import { ADMIN, PASSWORD, checkBothWidths, openBrowser, screenshot, startDaemon } from './harness.js';
 
 let daemon, base, browser, page, pageErrors;
 
@@ -11,12 +11,7 @@ let daemon, base, browser, page, pageErrors;
 // a screenshot of each.
 const a11y = [];
 async function checkPage(name) {
-  for (const width of [1280, 360]) {
-    await page.setViewportSize({ width, height: width === 360 ? 740 : 800 });
-    await screenshot(page, `${name}-${width}`);
-    a11y.push(...(await accessibilityProblems(page)).map((p) => `${name} @${width}: ${p}`));
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
+  a11y.push(...(await checkBothWidths(page, name)));
 }
 
 before(async () => {

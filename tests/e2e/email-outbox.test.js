@@ -11,8 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ADMIN, PASSWORD as ADMIN_PASSWORD, accessibilityProblems, openBrowser, screenshot, signInMember,
-  startDaemon } from './harness.js';
+import { ADMIN, PASSWORD as ADMIN_PASSWORD, checkBothWidths, openBrowser, signInMember, startDaemon } from './harness.js';
 
 const RELAY = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../support/smtp_relay.py');
 const PASSWORD = 'violet tangerine orbit 4821';
@@ -49,12 +48,7 @@ async function join(email) {
 }
 
 async function checkPage(name) {
-  for (const width of [1280, 360]) {
-    await page.setViewportSize({ width, height: width === 360 ? 740 : 800 });
-    await screenshot(page, `${name}-${width}`);
-    a11y.push(...(await accessibilityProblems(page)).map((p) => `${name} @${width}: ${p}`));
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
+  a11y.push(...(await checkBothWidths(page, name)));
 }
 
 before(async () => {

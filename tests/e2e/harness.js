@@ -114,6 +114,20 @@ export async function mailedLink(dir, to, marker) {
   throw new Error(`no mail to ${to} with ${marker}`);
 }
 
+// Screenshots the page as `name` at 1280 and 360 px wide (back at 1280
+// after) and resolves to axe-core's serious findings at each width, as
+// "<name> @<width>: rule: target" lines.
+export async function checkBothWidths(page, name) {
+  const problems = [];
+  for (const width of [1280, 360]) {
+    await page.setViewportSize({ width, height: width === 360 ? 740 : 800 });
+    await screenshot(page, `${name}-${width}`);
+    problems.push(...(await accessibilityProblems(page)).map((p) => `${name} @${width}: ${p}`));
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+  return problems;
+}
+
 // axe-core's findings on the current page that are serious or critical,
 // as "rule: target" lines (an empty list passes). Evaluated through the
 // DevTools protocol, so the page's CSP (no inline script) stays as it is.

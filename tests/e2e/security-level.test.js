@@ -4,7 +4,7 @@
 // 127.0.0.1 here, so X-Forwarded-For sets the client address).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, GEO_DIR, PASSWORD, accessibilityProblems, openBrowser, screenshot, signInMember, startDaemon } from './harness.js';
+import { ADMIN, GEO_DIR, PASSWORD, checkBothWidths, openBrowser, signInMember, startDaemon } from './harness.js';
 
 const MEMBER = 'traveller@example.com';
 const MEMBER_PASSWORD = 'violet tangerine orbit 4821';
@@ -12,12 +12,7 @@ let daemon, base, browser, page, pageErrors;
 
 const a11y = [];
 async function shots(name) {
-  for (const width of [1280, 360]) {
-    await page.setViewportSize({ width, height: width === 360 ? 740 : 800 });
-    await screenshot(page, `${name}-${width}`);
-    a11y.push(...(await accessibilityProblems(page)).map((p) => `${name} @${width}: ${p}`));
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
+  a11y.push(...(await checkBothWidths(page, name)));
 }
 
 const api = (path, { method = 'GET', body, headers = {} } = {}) => fetch(`${base}${path}`, {
