@@ -459,12 +459,19 @@ CoreConfig read_core_config(const YAML::Node& root, const Origin& origin, ErrorL
   map.on("console", [&](const ConfigValue& v) { read_console(v, config.console); });
   map.on("geo", [&](const ConfigValue& v) { read_geo(v, config.geo); });
 
-  // The rest are plugin sections, allowed only for enabled plugins: a
-  // section for a plugin that is not loaded would be silently ignored.
+  // The rest are plugin sections. An enabled plugin's is checked against its
+  // schema when it loads. One of a plugin installed in plugins.dir but not
+  // enabled is the operator's settings for when it is (the shipped file has
+  // sections for every plugin, and `--set plugins.enabled=[hello]` must still
+  // start); it is not read. Any other name is a typo, not a section to
+  // ignore silently.
   const auto& enabled = config.plugins.enabled;
   for (const MapReader::Entry* entry : map.unclaimed()) {
     if (std::find(enabled.begin(), enabled.end(), entry->key) == enabled.end()) {
-      entry->value.error_at_key("unknown key " + in_quotes(entry->key) + " (not an enabled plugin)");
+      std::error_code ignored;
+      bool installed = is_plugin_name(entry->key) &&
+                       std::filesystem::is_regular_file(std::filesystem::path(config.plugins.dir) / (entry->key + ".so"), ignored);
+      if (!installed) entry->value.error_at_key("unknown key " + in_quotes(entry->key) + " (not an enabled plugin)");
       continue;
     }
     config.plugin_sections[entry->key] =

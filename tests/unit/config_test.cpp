@@ -307,13 +307,28 @@ TEST_CASE("TLS needs both files, and readable ones", "[config]") {
 }
 
 TEST_CASE("plugin sections belong to enabled plugins", "[config]") {
-  CHECK(error_of_yaml("hello:\n  greeting: hi\n") == "cfg:1:1: hello: unknown key \"hello\" (not an enabled plugin)");
+  CHECK(error_of_yaml("plugins:\n  dir: /nonexistent\nhello:\n  greeting: hi\n") ==
+        "cfg:3:1: hello: unknown key \"hello\" (not an enabled plugin)");
 
   const CoreConfig config = load_yaml("plugins:\n  enabled: [hello, quiet]\nhello:\n  greeting: hi\n");
   REQUIRE(config.plugin_sections.size() == 1);  // quiet has no section: no entry
   const PluginSection& hello = *config.plugin_sections.at("hello");
   CHECK(hello.node["greeting"].as<std::string>() == "hi");
   CHECK(hello.origin.locate("hello.greeting", hello.node["greeting"].Mark()).ends_with(":4:13"));
+}
+
+TEST_CASE("a section of a plugin installed but not enabled is kept for later, a typo is not", "[config]") {
+  // The shipped file has a section per plugin; `--set plugins.enabled=[hello]`
+  // must still start.
+  auto dir = std::filesystem::temp_directory_path() / ("memberd-config-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  { std::ofstream(dir / "email_service.so") << "not read"; }
+  const std::string yaml = "plugins:\n  dir: " + dir.string() + "\n  enabled: [hello]\nemail_service:\n  x: 1\n";
+  const CoreConfig config = load_yaml(yaml);
+  CHECK(config.plugin_sections.empty());  // not read: not enabled
+  CHECK(error_of_yaml(yaml + "emial_service:\n  x: 1\n") ==
+        "cfg:6:1: emial_service: unknown key \"emial_service\" (not an enabled plugin)");
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("all errors are reported at once, one per line", "[config]") {
