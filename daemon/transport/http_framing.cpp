@@ -6,7 +6,9 @@ namespace memberd {
 
 namespace {
 
-bool named(const std::string& name, const char* expected) { return strcasecmp(name.c_str(), expected) == 0; }
+bool named(std::string_view name, std::string_view expected) {
+  return name.size() == expected.size() && strncasecmp(name.data(), expected.data(), name.size()) == 0;
+}
 
 std::string_view trimmed(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -32,7 +34,8 @@ std::optional<std::string> framing_problem(const RequestHead& head) {
     if (named(name, "Host")) ++hosts;
     if (named(name, "Transfer-Encoding")) {
       has_encoding = true;
-      codings += (codings.empty() ? "" : ",") + value;
+      if (!codings.empty()) codings += ',';
+      codings += value;
     }
   }
   if (lengths > 1) return "Send one Content-Length.";

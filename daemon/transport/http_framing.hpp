@@ -15,7 +15,8 @@ namespace memberd {
 
 struct RequestHead {
   int version = 11;  // 10 or 11
-  std::vector<std::pair<std::string, std::string>> headers;
+  // Views into the parser's fields, which outlive the check.
+  std::vector<std::pair<std::string_view, std::string_view>> headers;
   std::string_view raw;  // the header block as received, request line included
 };
 

@@ -14,6 +14,7 @@
 #include "transport/dispatcher.hpp"
 #include "transport/http_framing.hpp"
 #include "transport/peer_credentials.hpp"
+#include "transport/response_wire.hpp"
 #include "transport/url_decode.hpp"
 #include "transport/worker_pool.hpp"
 
@@ -215,7 +216,7 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
     if constexpr (requires { stream_.async_handshake(asio::ssl::stream_base::server, [](beast::error_code) {}); }) {
       arm(core_.settings.header_timeout, ServerCore::Cut::header_timeout);
       stream_.async_handshake(asio::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
-        self->timer_.cancel();
+        self->disarm();
         if (ec) return self->close();
         self->read_header();
       });
@@ -238,16 +239,31 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
   void arm(std::chrono::seconds limit, ServerCore::Cut reason) {
     arm_until(std::chrono::steady_clock::now() + limit, reason);
   }
+  // The timer is moved only when a deadline comes before the one it already
+  // waits for; a later one (each request's, on a busy connection) is only
+  // written down, and a timer that fires early waits again for it. Moving it
+  // on every read and write cost a cancelled wait, a handler run and a heap
+  // update each (measured in the note of the commit that made it lazy).
   void arm_until(std::chrono::steady_clock::time_point deadline, ServerCore::Cut reason) {
+    deadline_ = deadline;
     deadline_reason_ = reason;
-    timer_.expires_at(deadline);
+    if (timer_waiting_ && timer_expiry_ <= deadline) return;
+    timer_expiry_ = deadline;
+    timer_waiting_ = true;
+    timer_.expires_at(deadline);  // a wait in progress ends as cancelled
     timer_.async_wait([weak = this->weak_from_this()](beast::error_code ec) {
-      if (ec) return;  // cancelled: the operation finished in time
-      if (auto self = weak.lock()) {
-        if (!self->closed_ && self->deadline_reason_ != ServerCore::Cut::count) self->core_.cut(self->deadline_reason_);
-        self->close();
-      }
+      if (ec) return;  // moved to an earlier deadline: another wait is on, or closed
+      if (auto self = weak.lock()) self->deadline_passed();
     });
+  }
+  // The operation finished in time.
+  void disarm() { deadline_.reset(); }
+  void deadline_passed() {
+    timer_waiting_ = false;
+    if (closed_ || !deadline_) return;
+    if (std::chrono::steady_clock::now() < *deadline_) return arm_until(*deadline_, deadline_reason_);
+    if (deadline_reason_ != ServerCore::Cut::count) core_.cut(deadline_reason_);
+    close();
   }
 
   void close() {
@@ -295,7 +311,7 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
     // Small reads: an idle connection should cost a few KB, not tens.
     auto room = std::min<std::size_t>(core_.settings.max_header_bytes - buffer_.size(), 4096);
     stream_.async_read_some(buffer_.prepare(room), [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
-      self->timer_.cancel();
+      self->disarm();
       if (ec) return self->close();
       self->buffer_.commit(n);
       self->read_header();
@@ -331,7 +347,7 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
     head.version = parser_->get().version();
     head.raw = data.substr(0, header_size);
     for (const auto& field : parser_->get())
-      head.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+      head.headers.emplace_back(field.name_string(), field.value());
     buffer_.consume(header_size);
     if (auto problem = framing_problem(head)) {
       refuse(400, "bad_request", "Bad request", *problem);
@@ -363,7 +379,7 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
       arm(core_.settings.write_timeout, ServerCore::Cut::write_timeout);
       asio::async_write(stream_, asio::buffer(kContinue, sizeof kContinue - 1),
                         [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                          self->timer_.cancel();
+                          self->disarm();
                           if (ec) return self->close();
                           self->read_body();
                         });
@@ -371,7 +387,7 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
     }
     arm(core_.settings.read_timeout, ServerCore::Cut::read_timeout);
     http::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-      self->timer_.cancel();
+      self->disarm();
       if (ec == http::error::body_limit)
         return self->refuse(413, "too_large", "Payload too large",
                             "A request body may take " + std::to_string(self->core_.settings.max_body_bytes) + " bytes.");
@@ -386,6 +402,7 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
     BeastRequest message = parser_ ? parser_->release() : BeastRequest{};
     version_ = message.version();
     keep_alive_ = message.keep_alive();
+    answers_head_ = message.method() == http::verb::head;
     parser_.reset();
     return std::make_shared<AsioRequest>(std::move(message), door_, tls_, peer_ip_, peer_operator_);
   }
@@ -427,19 +444,14 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
     ++served_;
     bool keep = !close_after && keep_alive_ && !draining_ && !core_.stopping &&
                 served_ < core_.settings.keep_alive_max_requests && !has_header(response, "Connection", "close");
-    auto message = std::make_shared<http::response<http::string_body>>();
-    message->version(version_ == 10 ? 10 : 11);
-    message->result(static_cast<unsigned>(response.status));
-    for (auto& [name, value] : response.headers)
-      if (strcasecmp(name.c_str(), "Connection") != 0) message->insert(name, value);
-    if (!response.content_type.empty() && !response.body.empty())
-      message->set(http::field::content_type, response.content_type);
-    message->body() = std::move(response.body);
-    message->keep_alive(keep);
-    message->prepare_payload();
+    auto wire = to_wire(std::move(response), version_ == 10 ? 10 : 11, keep, answers_head_);
+    if (wire.dropped_fields > 0)
+      core_.log.write(LogLevel::error, "core", "response header fields with CR, LF, NUL or a bad name left out",
+                      {{"fields", std::to_string(wire.dropped_fields)}});
+    out_ = std::move(wire.bytes);
     arm(core_.settings.write_timeout, ServerCore::Cut::write_timeout);
-    http::async_write(stream_, *message, [self = this->shared_from_this(), message, keep](beast::error_code ec, std::size_t) {
-      self->timer_.cancel();
+    asio::async_write(stream_, asio::buffer(out_), [self = this->shared_from_this(), keep](beast::error_code ec, std::size_t) {
+      self->disarm();
       if (ec) return self->close();
       if (!keep) return self->finish();
       self->read_header();
@@ -450,19 +462,24 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
   ServerCore& core_;
   Stream stream_;
   asio::steady_timer timer_;
+  bool timer_waiting_ = false;                              // a wait is pending on timer_
+  std::chrono::steady_clock::time_point timer_expiry_;      // ... until then
+  std::optional<std::chrono::steady_clock::time_point> deadline_;  // what the operation in flight must meet
   beast::flat_buffer buffer_;
+  std::string out_;  // the response being written
   std::optional<http::request_parser<http::string_body>> parser_;
   Door door_;
   bool tls_;
   std::string peer_ip_;
   bool peer_operator_;
   bool over_capacity_;
-  bool closed_ = false, draining_ = false, between_requests_ = true, continued_ = false, keep_alive_ = false;
+  bool closed_ = false, draining_ = false, between_requests_ = true, continued_ = false, keep_alive_ = false,
+       answers_head_ = false;
   unsigned version_ = 11;
   std::size_t served_ = 0;
   std::optional<std::chrono::steady_clock::time_point> header_deadline_;  // while a header is arriving
   Gauge* door_gauge_;
-  ServerCore::Cut deadline_reason_ = ServerCore::Cut::header_timeout;  // what the armed timer means
+  ServerCore::Cut deadline_reason_ = ServerCore::Cut::header_timeout;  // what a passed deadline_ means
   std::list<std::weak_ptr<ServerCore::Connection>>::iterator entry_;
   bool registered_ = false;
 };

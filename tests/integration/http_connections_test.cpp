@@ -185,6 +185,27 @@ TEST_CASE("pipelined requests are answered in order", "[transport]") {
   CHECK(statuses(answers) == std::vector<int>{200, 404, 405, 405, 200});
 }
 
+TEST_CASE("the answer to HEAD has the GET's length and no body, and the connection goes on", "[transport]") {
+  // A body after a HEAD answer would be read as the start of the next
+  // response: the client and the server would disagree from then on.
+  DaemonProcess daemon;
+  int fd = connect_to(daemon.port());
+  send_all(fd, "HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+               "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::string answers = read_until_quiet(fd);
+  ::close(fd);
+  REQUIRE(answers.rfind("HTTP/1.1 200", 0) == 0);
+  auto head_end = answers.find("\r\n\r\n");
+  REQUIRE(head_end != std::string::npos);
+  std::string head = answers.substr(0, head_end);
+  std::string rest = answers.substr(head_end + 4);
+  CHECK(rest.rfind("HTTP/1.1 200", 0) == 0);  // no body between the two
+  auto length_at = head.find("Content-Length: ");
+  REQUIRE(length_at != std::string::npos);
+  auto get_body = rest.substr(rest.find("\r\n\r\n") + 4);
+  CHECK(std::stoul(head.substr(length_at + 16)) == get_body.size());
+}
+
 TEST_CASE("a huge Content-Length is refused with 413 before any of the body is read", "[transport][limits]") {
   DaemonProcess daemon;
   int fd = connect_to(daemon.port());

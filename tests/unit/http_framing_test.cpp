@@ -7,7 +7,7 @@ using memberd::RequestHead;
 
 namespace {
 
-RequestHead head(std::vector<std::pair<std::string, std::string>> headers, int version = 11,
+RequestHead head(std::vector<std::pair<std::string_view, std::string_view>> headers, int version = 11,
                  std::string_view raw = "POST / HTTP/1.1\r\nHost: x\r\n\r\n") {
   RequestHead h;
   h.version = version;
