@@ -11,11 +11,12 @@
 //   4. Header: readiness strip, signed-in user, sign out, nav.
 //   5. Pages: one function each, `render(root, args)`, listed in PAGES.
 //   6. Router: "#/<page>/<arg>/..." picks the PAGES entry.
-// To add a page (reviews, sign-ins, ...): write its render function and add
+// To add a page (sign-ins, ...): write its render function and add
 // one entry to PAGES; the nav and the router pick it up. Plugins add their
 // own panels without touching this file: GET /api/v1/ui lists them and
 // pluginPanelPage() loads their modules (docs/web.md).
 import { announce, dualTime, el, request } from './kit.js';
+import { reviewsPage } from './reviews.js';
 
 (() => {
   // ---- 1. DOM helpers -------------------------------------------------------
@@ -549,6 +550,8 @@ import { announce, dualTime, el, request } from './kit.js';
   const PAGES = [
     { path: 'plugins', title: 'Plugins', nav: true, render: pluginsPage },
     { path: 'members', title: 'Members', nav: true, render: membersPage },
+    { path: 'reviews', title: 'Reviews', nav: true,
+      render: (root, args) => reviewsPage(root, { api, el, announce, go, pageHeader, table, timeEl }, args) },
     { path: 'signin', title: 'Sign in', public: true, render: signinPage },
     { path: 'plugin', title: 'Plugin panel', render: pluginPanelPage },
   ];

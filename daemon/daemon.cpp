@@ -13,6 +13,7 @@
 #include "geo/geo_databases.hpp"
 #include "log/logger.hpp"
 #include "mail/outbox.hpp"
+#include "reviews/review_queue.hpp"
 #include "mail/transport_from_config.hpp"
 #include "metrics/registry.hpp"
 #include "plugin_host/plugin_host.hpp"
@@ -96,6 +97,7 @@ struct Daemon::Parts {
   SecretsService secrets;
   std::unique_ptr<EventBus> events;
   std::unique_ptr<MailOutbox> mail;
+  std::unique_ptr<ReviewQueue> reviews;
   Router router;
   std::unique_ptr<CoreServices> core;
   std::unique_ptr<PluginHost> plugins;
@@ -122,6 +124,18 @@ void Daemon::refresh_gauges(Parts& p) {
   if (p.http)
     p.metrics.gauge("memberd_http_worker_queue_depth", "Requests waiting for a handler thread", {})
         .set(double(p.http->worker_queue_depth()));
+  // The review queue's service level, from the database: several daemons
+  // share one queue. A scrape during an outage keeps the last figures.
+  try {
+    auto unit = p.database->open_unit();
+    if (auto figures = p.reviews->figures(*unit)) {
+      p.metrics.gauge("memberd_reviews_pending", "Review items waiting for a decision", {}).set(double(figures->pending));
+      p.metrics.gauge("memberd_reviews_overdue", "Pending review items past their due time", {}).set(double(figures->overdue));
+      p.metrics.gauge("memberd_reviews_oldest_pending_seconds", "Age of the oldest pending review item", {})
+          .set(double(figures->oldest_pending_seconds));
+    }
+  } catch (const std::exception&) {
+  }
   auto counters = p.plugins->counters();
   p.metrics.gauge("memberd_plugin_versions_retiring", "Old plugin versions waiting for their last request", {})
       .set(double(counters.retiring));
@@ -187,13 +201,14 @@ void Daemon::make_services() {
   std::vector<std::unique_ptr<MailTransport>> lanes;
   for (int i = 0; i < c.mail.connections; ++i) lanes.push_back(make_mail_transport(c.mail, c.data_dir));
   p.mail = std::make_unique<MailOutbox>(*p.database, p.clock, p.log, p.metrics, std::move(lanes), c.mail.from, delivery);
+  p.reviews = std::make_unique<ReviewQueue>(*p.events, p.clock);
   ensure_bootstrap_admin(*p.accounts, *p.password_rules, *p.database, *p.events, c.bootstrap.admin_email, c.data_dir);
 }
 
 void Daemon::make_plugin_host() {
   auto& p = *parts_;
   const auto& c = config_;
-  SharedServices shared{*p.accounts, *p.database,      *p.events, *p.mail,   *p.rate_limits,
+  SharedServices shared{*p.accounts, *p.database,      *p.events, *p.mail,   *p.reviews, *p.rate_limits,
                         *p.password_rules, *p.sign_in, *p.geo, p.secrets, p.log, p.metrics,
                         p.clock,     c.data_dir,        public_base_url(c.http), secure_cookies(c),
                         c.mail.templates_dir};
@@ -216,12 +231,13 @@ void Daemon::install_core_routes() {
   const auto& c = config_;
   p.core = std::make_unique<CoreServices>(CoreServices{*p.database, *p.accounts, *p.sessions, *p.events, p.metrics,
                                                        p.log, p.clock, *p.rate_limits, *p.password_rules, *p.sign_in,
-                                                       *p.plugins, *p.mail,
+                                                       *p.plugins, *p.mail, *p.reviews,
                                                        [&p] { refresh_gauges(p); },
                                                        static_cast<int>(c.rate_limits.admin_sign_in_per_minute),
                                                        secure_cookies(c), c.console.enabled});
   std::vector<Route> routes;
   for (auto builder : {health_routes, admin_plugin_routes, admin_member_routes, admin_session_routes, admin_mail_routes,
+                       admin_review_routes,
                        shell_routes, ui_routes})
     for (auto& route : builder(*p.core)) routes.push_back(std::move(route));
   p.router.install("core", std::move(routes), nullptr);

@@ -21,7 +21,7 @@ MEMBERD_BUILD_PACKAGES=(
   libboost-dev libyaml-cpp-dev libsoci-dev libpq-dev libsqlite3-dev
   libcpp-httplib-dev catch2 libssl-dev nlohmann-json3-dev
   libmaxminddb-dev libargon2-dev libsystemd-dev libcurl4-openssl-dev
-  libicu-dev cracklib-runtime
+  libicu-dev cracklib-runtime libphonenumber-dev
 )
 
 # What the test suite needs on top: a PostgreSQL for the storage tests run

@@ -19,6 +19,7 @@ class EventBus;
 class RateLimitsService;
 class SignInGuardService;
 class MailOutbox;
+class ReviewQueue;
 
 struct CoreServices {
   ConnectionPool& database;
@@ -33,6 +34,7 @@ struct CoreServices {
   SignInGuardService& sign_in;
   PluginHost& plugins;
   MailOutbox& mail;
+  ReviewQueue& reviews;
   // Refreshes gauges that are read at scrape time.
   std::function<void()> before_scrape;
 
@@ -46,6 +48,7 @@ std::vector<Route> admin_plugin_routes(CoreServices& core);
 std::vector<Route> admin_member_routes(CoreServices& core);
 std::vector<Route> admin_session_routes(CoreServices& core);
 std::vector<Route> admin_mail_routes(CoreServices& core);  // the outbox
+std::vector<Route> admin_review_routes(CoreServices& core);  // the review queue
 std::vector<Route> shell_routes(CoreServices& core);  // /account/ and /console/
 std::vector<Route> ui_routes(CoreServices& core);
 

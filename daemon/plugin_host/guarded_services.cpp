@@ -115,6 +115,30 @@ Result<void> GuardedMail::enqueue_template(UnitOfWork& work, std::string_view to
   return MEMBERD_GUARD(enqueue(work, render_template(*found, to, values)));
 }
 
+void GuardedReviews::check_kind(std::string_view kind, const char* call) const {
+  bool own = kind == plugin_ || (kind.size() > plugin_.size() + 1 && kind.substr(0, plugin_.size()) == plugin_ &&
+                                 kind[plugin_.size()] == '.');
+  if (!own)
+    throw std::logic_error(std::string("Reviews::") + call + ": kind \"" + std::string(kind) + "\" is not " + plugin_ +
+                           " or " + plugin_ + ".<word>");
+}
+Result<ReviewReceipt> GuardedReviews::submit(UnitOfWork& work, std::string_view kind, std::string_view member_id,
+                                             const nlohmann::json& pending, const nlohmann::json& published,
+                                             std::chrono::seconds review_window) {
+  check_kind(kind, "submit");
+  return MEMBERD_GUARD(submit(work, kind, member_id, pending, published, review_window));
+}
+Result<std::optional<ReviewRevision>> GuardedReviews::pending(UnitOfWork& work, std::string_view kind,
+                                                              std::string_view member_id) {
+  check_kind(kind, "pending");
+  return MEMBERD_GUARD(pending(work, kind, member_id));
+}
+Result<std::optional<ReviewRevision>> GuardedReviews::last_decision(UnitOfWork& work, std::string_view kind,
+                                                                    std::string_view member_id) {
+  check_kind(kind, "last_decision");
+  return MEMBERD_GUARD(last_decision(work, kind, member_id));
+}
+
 #undef MEMBERD_GUARD
 
 }  // namespace memberd

@@ -103,4 +103,26 @@ class GuardedMail final : public Mail {
   const MailTemplates& templates_;
 };
 
+// A plugin submits only kinds of its own: its name, or "<name>.<word>"
+// (std::logic_error otherwise), so one plugin cannot fill another's queue
+// or receive its decisions under its kind.
+class GuardedReviews final : public Reviews {
+ public:
+  GuardedReviews(Reviews& inner, LogSink& log, std::string plugin)
+      : inner_(inner), log_(log), plugin_(std::move(plugin)) {}
+  Result<ReviewReceipt> submit(UnitOfWork& work, std::string_view kind, std::string_view member_id,
+                               const nlohmann::json& pending, const nlohmann::json& published,
+                               std::chrono::seconds review_window) override;
+  Result<std::optional<ReviewRevision>> pending(UnitOfWork& work, std::string_view kind,
+                                                std::string_view member_id) override;
+  Result<std::optional<ReviewRevision>> last_decision(UnitOfWork& work, std::string_view kind,
+                                                      std::string_view member_id) override;
+
+ private:
+  void check_kind(std::string_view kind, const char* call) const;
+  Reviews& inner_;
+  LogSink& log_;
+  std::string plugin_;
+};
+
 }  // namespace memberd

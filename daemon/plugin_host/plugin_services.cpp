@@ -95,6 +95,7 @@ PluginServices::PluginServices(SharedServices shared, std::string plugin_name)
   accounts_ = std::make_unique<GuardedAccounts>(shared_.accounts, shared_.log, name_);
   mail_ = std::make_unique<GuardedMail>(shared_.mail, shared_.log, name_, mail_templates_);
   sign_in_ = std::make_unique<GuardedSignInGuard>(shared_.sign_in, shared_.log, name_);
+  reviews_ = std::make_unique<GuardedReviews>(shared_.reviews, shared_.log, name_);
 }
 
 PluginServices::~PluginServices() = default;

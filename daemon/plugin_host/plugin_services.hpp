@@ -26,6 +26,7 @@ struct SharedServices {
   ConnectionPool& database;
   EventBus& events;
   Mail& mail;
+  Reviews& reviews;
   RateLimits& rate_limits;
   const PasswordRules& password_rules;
   SignInGuard& sign_in;
@@ -72,6 +73,7 @@ class PluginServices final : public Host {
   void add_ui_files(const std::vector<EmbeddedFile>& files) override;
   void add_ui(UiEntry entry) override;
   void add_mail_templates(const std::vector<EmbeddedFile>& files) override;
+  Reviews& reviews() override { return *reviews_; }
 
  private:
   class PluginEvents;
@@ -92,6 +94,7 @@ class PluginServices final : public Host {
   std::unique_ptr<Accounts> accounts_;
   std::unique_ptr<Mail> mail_;
   std::unique_ptr<SignInGuard> sign_in_;
+  std::unique_ptr<Reviews> reviews_;
 };
 
 }  // namespace memberd

@@ -4,6 +4,7 @@
 #include "plugin_host/guarded_services.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <stdexcept>
@@ -73,4 +74,46 @@ TEST_CASE("an outage inside a host call is a Failure, not an exception", "[plugi
   CHECK_THROWS_AS(GuardedMail(fine, log, "photo", no_templates).enqueue_in_batch(unit, MailMessage{}, "a b"), std::invalid_argument);
   CHECK_THROWS_AS(GuardedMail(fine, log, "photo", no_templates).enqueue_in_batch(unit, MailMessage{}, ""), std::invalid_argument);
   std::fclose(out);
+}
+
+namespace {
+
+// Records what reached the host's queue.
+class CountingReviews final : public Reviews {
+ public:
+  Result<ReviewReceipt> submit(UnitOfWork&, std::string_view kind, std::string_view, const nlohmann::json&,
+                               const nlohmann::json&, std::chrono::seconds) override {
+    kinds.emplace_back(kind);
+    return ReviewReceipt{};
+  }
+  Result<std::optional<ReviewRevision>> pending(UnitOfWork&, std::string_view kind, std::string_view) override {
+    kinds.emplace_back(kind);
+    return std::optional<ReviewRevision>{};
+  }
+  Result<std::optional<ReviewRevision>> last_decision(UnitOfWork&, std::string_view kind, std::string_view) override {
+    kinds.emplace_back(kind);
+    return std::optional<ReviewRevision>{};
+  }
+  std::vector<std::string> kinds;
+};
+
+}  // namespace
+
+TEST_CASE("a plugin reaches only its own kinds in the review queue", "[plugin_host][reviews][security]") {
+  std::FILE* out = std::tmpfile();
+  REQUIRE(out);
+  LogSink log(LogLevel::error, LogFormat::text, out);
+  NoUnit unit;
+  CountingReviews inner;
+  GuardedReviews reviews(inner, log, "photo");
+  nlohmann::json fields = nlohmann::json::object();
+  CHECK(reviews.submit(unit, "photo", "m", fields, nullptr, std::chrono::hours(24)).ok());
+  CHECK(reviews.submit(unit, "photo.cover", "m", fields, nullptr, std::chrono::hours(24)).ok());
+  CHECK(reviews.pending(unit, "photo", "m").ok());
+  // Another plugin's kind, or one that only starts like ours, is a bug.
+  CHECK_THROWS_AS(reviews.submit(unit, "profile", "m", fields, nullptr, std::chrono::hours(24)), std::logic_error);
+  CHECK_THROWS_AS(reviews.submit(unit, "photos", "m", fields, nullptr, std::chrono::hours(24)), std::logic_error);
+  CHECK_THROWS_AS(reviews.last_decision(unit, "profile", "m"), std::logic_error);
+  CHECK_THROWS_AS(reviews.pending(unit, "photo.", "m"), std::logic_error);
+  CHECK(inner.kinds == std::vector<std::string>{"photo", "photo.cover", "photo"});
 }

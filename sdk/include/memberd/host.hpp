@@ -30,6 +30,7 @@
 #include <memberd/geo.hpp>
 #include <memberd/ui.hpp>
 #include <memberd/result.hpp>
+#include <memberd/reviews.hpp>
 #include <memberd/text.hpp>
 #include <memberd/unit_of_work.hpp>
 
@@ -534,6 +535,11 @@ class Host {
   // without its .txt, a name outside [a-z0-9_-], an operator's file that
   // cannot be read.
   virtual void add_mail_templates(const std::vector<EmbeddedFile>& files) = 0;
+
+  // --- SDK 2.6 (reviews.hpp) ---
+  // The host's moderation queue: submit what a member would publish, learn
+  // the admin's decision from review.approved / review.rejected events.
+  virtual Reviews& reviews() = 0;
 };
 
 }  // namespace memberd

@@ -21,7 +21,7 @@
 //   - add new interfaces, structs, headers and inline helpers.
 // The structs that cross the boundary (Route, Caller, MailMessage, ConfigKey,
 // Member, OpenedSession, Event, Failure, AttemptPolicy, AttemptState,
-// PluginInfo, Migration, from 2.1 SignInAttempt, from 2.2 UiEntry) are FROZEN within a major version: no
+// PluginInfo, Migration, from 2.1 SignInAttempt, from 2.2 UiEntry, from 2.6 ReviewReceipt and ReviewRevision) are FROZEN within a major version: no
 // member is added, removed or changed, because a plugin built against 2.0
 // and a host at 2.3 must agree on their layout. New data comes through new
 // calls. BuildSignature itself only grows at its end (the host reads
@@ -58,6 +58,9 @@
 //        Host::add_mail_templates and Mail::enqueue_template (mail from
 //        template files an operator may replace); html_escape and
 //        fill_placeholders in text.hpp.
+//   2.6  reviews.hpp (Reviews, ReviewReceipt, ReviewRevision) with
+//        Host::reviews(): the host's moderation queue, decisions as
+//        review.approved / review.rejected events.
 //   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
 #define MEMBERD_SDK_VERSION_MINOR 5
 

@@ -1,0 +1,45 @@
+# shellcheck shell=bash
+# What the plugin benchmarks share (sourced after lib.sh, which gives
+# $work, pick_free_port, wait_http, json_field and started_pids): a daemon
+# on loopback, an admin token and one wrk line. The caller sets
+# $memberd_bin, $admin_email, $admin_password and $duration.
+
+# start_memberd NAME DATABASE_URL PLUGINS [--set ...]: starts a daemon, sets $base, $pid.
+start_memberd() {
+  local name=$1 url=$2 plugins=$3 port
+  shift 3
+  port=$(pick_free_port)
+  mkdir -p "$work/$name"
+  (
+    cd "$work/$name"
+    export MEMBERD_ADMIN_PASSWORD=$admin_password
+    exec "$memberd_bin" --config "$MEMBERD_REPO/etc/memberd.yaml" --set "http.listen=127.0.0.1:$port" \
+      --set "socket.path=$work/$name/memberd.sock" --set "data_dir=$work/$name" --set "database.url=$url" \
+      --set "plugins.dir=$MEMBERD_BUILD_DIR/plugins" --set "plugins.enabled=$plugins" \
+      --set "bootstrap.admin_email=$admin_email" --set "log.level=warn" "$@"
+  ) >"$work/$name.log" 2>&1 &
+  pid=$!
+  started_pids+=("$pid")
+  base=http://127.0.0.1:$port
+  wait_http "$base/readyz" "$pid" "$work/$name.log"
+}
+
+stop_memberd() {
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+admin_token() {
+  curl -sS -X POST -H 'Content-Type: application/json' \
+    --data "{\"email\":\"$admin_email\",\"password\":\"$admin_password\"}" "$base/api/v1/admin/session" | json_field token
+}
+
+# wrk_line URL CONNECTIONS [wrk args]: "req/s p50 p99 errors".
+wrk_line() {
+  local url=$1 connections=$2 out
+  shift 2
+  out=$(wrk -t1 -c"$connections" -d"${duration}s" --latency "$@" "$url")
+  awk '/Requests\/sec/ { rps = $2 } / 50%/ { p50 = $2 } / 99%/ { p99 = $2 }
+       /Non-2xx|Socket errors/ { err = err $0 }
+       END { printf "%8.0f req/s  p50 %-9s p99 %-9s %s\n", rps, p50, p99, err }' <<<"$out"
+}

@@ -1,0 +1,183 @@
+// The console's "Reviews": the host's review queue (profiles now, photos
+// next, a third party's kinds later). The list shows the oldest first with
+// the pending and overdue counts on top, kind and overdue filters, and
+// bulk approval; an item shows what would change field by field, its age,
+// due time and history, with claim, approve and reject (a reason offered
+// from the plugin's list, or written). After a decision the next item opens,
+// so the queue is worked through from the keyboard.
+const AGE_UNITS = [[86400, 'd'], [3600, 'h'], [60, 'min']];
+
+function age(seconds) {
+  for (const [size, unit] of AGE_UNITS) if (seconds >= size) return `${Math.floor(seconds / size)} ${unit}`;
+  return `${Math.max(0, Math.floor(seconds))} s`;
+}
+
+function text(value) {
+  if (value === null || value === undefined || value === '') return '—';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+export function reviewsPage(root, kit, args) {
+  if (args[0]) return itemPage(root, kit, args[0]);
+  return listPage(root, kit);
+}
+
+function listPage(root, kit) {
+  const { api, el, announce, pageHeader, table, timeEl } = kit;
+  const figures = el('p', { class: 'review-figures', role: 'status', 'data-testid': 'review-figures' });
+  const kind = el('select', { id: 'review-kind', 'aria-label': 'Kind' },
+    el('option', { value: '', text: 'Every kind' }), el('option', { value: 'profile', text: 'Profiles' }),
+    el('option', { value: 'photo', text: 'Photos' }));
+  const overdue = el('input', { type: 'checkbox', id: 'review-overdue' });
+  const bulk = el('button', { type: 'button', 'data-testid': 'bulk-approve', disabled: true, text: 'Approve selected' });
+  const message = el('p', { class: 'form-message', role: 'status', 'data-testid': 'review-message' });
+  const list = el('div', { 'data-testid': 'review-list' });
+  root.append(pageHeader('Reviews'), figures,
+    el('div', { class: 'review-filters' }, el('label', { for: 'review-kind', text: 'Kind' }), kind,
+      el('label', { class: 'inline' }, overdue, ' Overdue only'), bulk),
+    message, list);
+
+  const selected = new Set();
+  async function load() {
+    const [summary, page] = await Promise.all([
+      api('GET', '/api/v1/admin/reviews/summary'),
+      api('GET', `/api/v1/admin/reviews?limit=100${kind.value ? `&kind=${kind.value}` : ''}${overdue.checked ? '&overdue=true' : ''}`),
+    ]);
+    if (summary.ok) {
+      const s = summary.data;
+      figures.textContent = `${s.pending} pending, ${s.overdue} overdue` +
+        (s.pending ? `; the oldest has waited ${age(s.oldest_pending_seconds)}.` : '.');
+    }
+    selected.clear();
+    bulk.disabled = true;
+    if (!page.ok) return;
+    const items = page.data.items || [];
+    if (items.length === 0) {
+      list.replaceChildren(el('p', { 'data-testid': 'review-empty', text: 'Nothing waits for a decision.' }));
+      return;
+    }
+    list.replaceChildren(table(['', 'Member', 'Kind', 'Submitted', 'Due', ''], items.map((item) => {
+      const box = el('input', { type: 'checkbox', 'aria-label': `Select ${item.member_email || item.member_id}` });
+      box.addEventListener('change', () => {
+        if (box.checked) selected.add(item.revision_id);
+        else selected.delete(item.revision_id);
+        bulk.disabled = selected.size === 0;
+        bulk.textContent = selected.size ? `Approve ${selected.size} selected` : 'Approve selected';
+      });
+      return el('tr', { 'data-testid': 'review-row', class: item.overdue ? 'overdue' : null },
+        el('td', {}, box),
+        el('td', {}, text(item.member_email || item.member_id)),
+        el('td', { text: item.kind }),
+        el('td', {}, timeEl(item.submitted_at)),
+        el('td', {}, timeEl(item.due_at), item.overdue ? el('span', { class: 'badge bad', text: ' overdue' }) : null),
+        el('td', {}, el('a', { href: `#/reviews/${encodeURIComponent(item.revision_id)}`, 'data-testid': 'review-open',
+          text: 'Review' })));
+    }), {}, 'Review queue'));
+  }
+  bulk.addEventListener('click', async () => {
+    bulk.disabled = true;
+    const result = await api('POST', '/api/v1/admin/reviews/approve', { body: { revision_ids: [...selected] } });
+    if (result.ok) {
+      const conflicts = result.data.results.filter((r) => r.status !== 'approved').length;
+      message.textContent = `Approved ${result.data.approved}.` + (conflicts ? ` ${conflicts} had changed meanwhile.` : '');
+      announce(message.textContent);
+    }
+    load();
+  });
+  kind.addEventListener('change', load);
+  overdue.addEventListener('change', load);
+  load();
+}
+
+async function itemPage(root, kit, revisionId) {
+  const { api, el, announce, go, pageHeader, table, timeEl } = kit;
+  const path = `/api/v1/admin/reviews/${encodeURIComponent(revisionId)}`;
+  const loaded = await api('GET', path);
+  root.append(el('a', { href: '#/reviews', class: 'back', text: '← Reviews' }));
+  if (!loaded.ok) {
+    root.append(pageHeader('Review item'), el('p', { 'data-testid': 'review-missing', text: 'This item does not exist.' }));
+    return;
+  }
+  const item = loaded.data;
+  const pending = item.fields || {};
+  const published = item.published_fields || {};
+  // A profile's fields in the form's order, with their labels.
+  let names = [...new Set([...Object.keys(published), ...Object.keys(pending)])].sort();
+  const labels = {};
+  if (item.kind === 'profile') {
+    const schema = await api('GET', '/api/v1/profile/schema', { quiet: true });
+    const known = ((schema.ok && schema.data.fields) || []).map((f) => { labels[f.name] = f.label; return f.name; });
+    names = [...known.filter((n) => names.includes(n)), ...names.filter((n) => !known.includes(n))];
+  }
+  const who = (id) => (id === item.member_id ? 'the member' : id);
+  const waited = (Date.now() - new Date(item.submitted_at).getTime()) / 1000;
+  const message = el('p', { class: 'form-message', role: 'alert', 'data-testid': 'decision-message' });
+
+  root.append(pageHeader(`${item.kind === 'profile' ? 'Profile' : item.kind} of ${text(item.member_email)}`),
+    el('p', { 'data-testid': 'review-status', text: `${item.status}; submitted ${age(waited)} ago, due ` },
+      timeEl(item.due_at), item.overdue ? el('span', { class: 'badge bad', text: ' overdue' }) : null,
+      item.claimed_by ? ` · claimed by ${who(item.claimed_by)}` : ''),
+    table(['Field', 'Published', 'Pending'], names.map((name) => {
+      const changed = text(published[name]) !== text(pending[name]);
+      return el('tr', { class: changed ? 'changed' : null, 'data-testid': changed ? 'field-changed' : null },
+        el('th', { scope: 'row', text: labels[name] || name }), el('td', { text: text(published[name]) }),
+        el('td', {}, changed ? el('strong', { text: text(pending[name]) }) : text(pending[name])));
+    }), { class: 'review-diff' }, 'What changes'));
+
+  if (item.status === 'pending') {
+    const claim = el('button', { type: 'button', 'data-testid': 'review-claim', text: 'Claim' });
+    const approve = el('button', { type: 'button', class: 'primary', 'data-testid': 'review-approve', text: 'Approve' });
+    const reasons = el('select', { id: 'reject-template' },
+      el('option', { value: '', text: 'Choose a reason…' }));
+    const reason = el('textarea', { id: 'reject-reason', name: 'reason', rows: '3', maxlength: '500',
+      'aria-describedby': 'reject-reason-error' });
+    const reject = el('button', { type: 'submit', 'data-testid': 'review-reject', text: 'Reject' });
+    const rejectForm = el('form', { class: 'card reject-form', novalidate: true },
+      el('h2', { text: 'Reject' }),
+      el('div', { class: 'field' }, el('label', { for: 'reject-template', text: 'A reason from the list' }), reasons),
+      el('div', { class: 'field' }, el('label', { for: 'reject-reason', text: 'Reason the member will read' }), reason,
+        el('p', { class: 'field-error', id: 'reject-reason-error', 'data-error-for': 'reason' })),
+      el('div', { class: 'actions' }, reject));
+    root.append(el('div', { class: 'actions review-actions' }, approve, claim), message, rejectForm);
+    if (item.kind === 'profile') {
+      const templates = await api('GET', '/api/v1/admin/profile/reject-reasons', { quiet: true });
+      for (const r of (templates.ok && templates.data.reasons) || []) reasons.append(el('option', { value: r, text: r }));
+    }
+    reasons.addEventListener('change', () => { if (reasons.value) reason.value = reasons.value; });
+    approve.setAttribute('data-autofocus', '');
+
+    async function decided(result, verb) {
+      if (result.ok) {
+        announce(`${verb}. Opening the next item.`);
+        const next = await api('GET', '/api/v1/admin/reviews?limit=2');
+        const following = ((next.ok && next.data.items) || []).find((i) => i.revision_id !== revisionId);
+        return go(following ? `#/reviews/${encodeURIComponent(following.revision_id)}` : '#/reviews');
+      }
+      if (result.status === 422) {
+        const slot = rejectForm.querySelector('[data-error-for="reason"]');
+        slot.textContent = (result.problem && result.problem.errors && result.problem.errors.reason) || 'Give a reason.';
+        reason.setAttribute('aria-invalid', 'true');
+        reason.focus();
+        return;
+      }
+      message.textContent = (result.problem && result.problem.detail) || 'Not saved. Reload and try again.';
+    }
+    approve.addEventListener('click', async () => decided(await api('POST', `${path}/approve`, { body: {}, quiet: [409] }), 'Approved'));
+    claim.addEventListener('click', async () => {
+      let result = await api('POST', `${path}/claim`, { body: {}, quiet: [409] });
+      if (result.status === 409 && window.confirm('Another admin claimed this item. Take the claim over?'))
+        result = await api('POST', `${path}/claim`, { body: { take_over: true }, quiet: [409] });
+      if (result.ok) go(`#/reviews/${encodeURIComponent(revisionId)}`);
+      else message.textContent = (result.problem && result.problem.detail) || 'Not claimed.';
+    });
+    rejectForm.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      decided(await api('POST', `${path}/reject`, { body: { reason: reason.value }, quiet: [409, 422] }), 'Rejected');
+    });
+  } else if (item.reason) {
+    root.append(el('p', { 'data-testid': 'review-reason', text: `Reason: ${item.reason}` }));
+  }
+
+  root.append(el('h2', { text: 'History' }), el('ol', { class: 'review-history', 'data-testid': 'review-history' },
+    (item.history || []).map((h) => el('li', {}, `${h.step.replaceAll('_', ' ')} by ${who(h.by)}, `, timeEl(h.at)))));
+}

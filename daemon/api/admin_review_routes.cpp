@@ -1,0 +1,202 @@
+// The review queue for admins (api.md, "Profile"; SDK 2.6 Reviews): list
+// oldest first with kind and overdue filters, one item with its history,
+// claim, approve, reject with a reason, bulk approve, and the queue's
+// figures for the console's header.
+#include "api/core_services.hpp"
+#include "metrics/registry.hpp"
+#include "reviews/review_queue.hpp"
+
+#include <memberd/json.hpp>
+#include <memberd/list_query.hpp>
+#include <memberd/problem.hpp>
+#include <memberd/text.hpp>
+
+#include <nlohmann/json.hpp>
+
+namespace memberd {
+
+namespace {
+
+using FieldErrors = std::vector<std::pair<std::string, std::string>>;
+
+constexpr std::size_t kMaxReasonCharacters = 500;
+constexpr std::size_t kMaxBulk = 100;
+
+// Who decides: the admin's member id, or "operator" on the local socket.
+std::string decider(const Request& req) {
+  return req.caller().socket_operator ? std::string("operator") : req.caller().member_id;
+}
+
+std::string trimmed(const std::string& text) {
+  auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return {};
+  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+// A reason the member will read in a mail: well-formed UTF-8, line breaks
+// allowed, no other controls, at most kMaxReasonCharacters characters.
+bool fit_reason(const std::string& text) {
+  std::size_t characters = 0;
+  for (std::size_t at = 0; at < text.size(); ++characters) {
+    char32_t code_point = 0;
+    std::size_t length = utf8_decode(text, at, code_point);
+    if (length == 0 || (is_control_character(code_point) && code_point != U'\n')) return false;
+    at += length;
+  }
+  return characters <= kMaxReasonCharacters;
+}
+
+bool is_kind_word(const std::string& kind) {
+  return !kind.empty() && kind.size() <= 64 &&
+         kind.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_.") == std::string::npos;
+}
+
+Response list_reviews(CoreServices& core, const Request& req) {
+  FieldErrors errors;
+  ReviewListQuery query;
+  query.limit = list_limit(req, errors);
+  query.status = req.query("status").value_or("pending");
+  if (query.status != "pending" && query.status != "approved" && query.status != "rejected" &&
+      query.status != "superseded")
+    errors.emplace_back("status", "Give pending, approved, rejected or superseded.");
+  if (auto kinds = req.query("kind"); kinds && !kinds->empty()) {
+    std::size_t start = 0;
+    while (start <= kinds->size()) {
+      auto comma = kinds->find(',', start);
+      std::string kind = kinds->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!is_kind_word(kind) || query.kinds.size() >= 20) {
+        errors.emplace_back("kind", "Give kinds like profile or photo, separated by commas.");
+        break;
+      }
+      query.kinds.push_back(kind);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  if (auto overdue = req.query("overdue"); overdue && !overdue->empty()) {
+    if (*overdue == "true") query.overdue_only = true;
+    else if (*overdue != "false") errors.emplace_back("overdue", "Give true or false.");
+  }
+  query.cursor = req.query("cursor").value_or("");
+  if (!query.cursor.empty() && !ReviewQueue::is_cursor(query.cursor))
+    errors.emplace_back("cursor", "This is not a cursor from a previous page.");
+  if (!errors.empty()) return problem(422, "validation", "Some parameters need attention", {}, errors);
+  auto page = core.reviews.list(req.work(), query);
+  if (!page) return refusal_problem(page.failure());
+  return json_response(200, *page);
+}
+
+Response review_summary(CoreServices& core, const Request& req) {
+  auto figures = core.reviews.figures(req.work());
+  if (!figures) return refusal_problem(figures.failure());
+  return json_response(200, {{"pending", figures->pending},
+                             {"overdue", figures->overdue},
+                             {"oldest_pending_seconds", figures->oldest_pending_seconds}});
+}
+
+Response no_such_item() {
+  return problem(404, "not_found", "No such review item", "There is no review item with that id.");
+}
+
+Response show_review(CoreServices& core, const Request& req) {
+  auto found = core.reviews.item(req.work(), req.path_param("revision_id"));
+  if (!found) return found.failure().refusal == Refusal::not_found ? no_such_item() : refusal_problem(found.failure());
+  return json_response(200, *found);
+}
+
+// 200 with the item as it is after the change.
+Response item_after(CoreServices& core, const Request& req, const Result<void>& done) {
+  if (!done) return done.failure().refusal == Refusal::not_found ? no_such_item() : refusal_problem(done.failure());
+  return show_review(core, req);
+}
+
+Response claim_review(CoreServices& core, const Request& req) {
+  const auto& body = req.json();
+  bool take_over = false;
+  if (body.is_object() && body.contains("take_over")) {
+    if (!body["take_over"].is_boolean())
+      return problem(422, "validation", "Some fields need attention", {}, {{"take_over", "Give true or false."}});
+    take_over = body["take_over"].get<bool>();
+  }
+  return item_after(core, req, core.reviews.claim(req.work(), req.path_param("revision_id"), decider(req), take_over));
+}
+
+// Decides and counts the decision by outcome.
+Result<void> decide(CoreServices& core, const Request& req, const std::string& revision_id, ReviewDecision decision) {
+  auto done = core.reviews.decide(req.work(), revision_id, decider(req), decision);
+  if (done)
+    core.metrics
+        .counter("memberd_reviews_decisions_total", "Review decisions, by outcome",
+                 {{"outcome", decision.approve ? "approved" : "rejected"}})
+        .inc();
+  return done;
+}
+
+Response approve_review(CoreServices& core, const Request& req) {
+  return item_after(core, req, decide(core, req, req.path_param("revision_id"), {true, {}}));
+}
+
+Response reject_review(CoreServices& core, const Request& req) {
+  const auto& body = req.json();
+  std::string reason;
+  if (body.is_object() && body.contains("reason") && body["reason"].is_string())
+    reason = trimmed(body["reason"].get<std::string>());
+  if (reason.empty())
+    return problem(422, "validation", "Some fields need attention", {},
+                   {{"reason", "Say why, in words the member will read."}});
+  if (!fit_reason(reason))
+    return problem(422, "validation", "Some fields need attention", {},
+                   {{"reason", "Use at most " + std::to_string(kMaxReasonCharacters) + " characters of plain text."}});
+  return item_after(core, req, decide(core, req, req.path_param("revision_id"), {false, reason}));
+}
+
+// Each item is decided on its own: one that changed meanwhile does not stop
+// the rest.
+Response bulk_approve(CoreServices& core, const Request& req) {
+  const auto& body = req.json();
+  const nlohmann::json* ids = body.is_object() && body.contains("revision_ids") ? &body["revision_ids"] : nullptr;
+  bool shaped = ids && ids->is_array() && !ids->empty() && ids->size() <= kMaxBulk;
+  if (shaped)
+    for (const auto& id : *ids) shaped = shaped && id.is_string() && !id.get<std::string>().empty() && id.get<std::string>().size() <= 64;
+  if (!shaped)
+    return problem(422, "validation", "Some fields need attention", {},
+                   {{"revision_ids", "Give a list of 1 to " + std::to_string(kMaxBulk) + " review item ids."}});
+  nlohmann::json results = nlohmann::json::array();
+  int approved = 0;
+  for (const auto& id : *ids) {
+    auto done = decide(core, req, id.get<std::string>(), {true, {}});
+    nlohmann::json outcome = {{"revision_id", id}};
+    if (done) {
+      outcome["status"] = "approved";
+      ++approved;
+    } else if (done.failure().refusal == Refusal::not_found) {
+      outcome["status"] = "not_found";
+    } else if (done.failure().refusal == Refusal::conflict) {
+      outcome["status"] = "conflict";
+      outcome["detail"] = done.failure().detail;
+    } else {
+      return refusal_problem(done.failure());  // an outage: what was approved stays approved
+    }
+    results.push_back(std::move(outcome));
+  }
+  return json_response(200, {{"approved", approved}, {"results", results}});
+}
+
+}  // namespace
+
+std::vector<Route> admin_review_routes(CoreServices& core) {
+  auto with = [&core](Response (*handler)(CoreServices&, const Request&)) {
+    return [&core, handler](const Request& req) { return handler(core, req); };
+  };
+  return {
+      {"GET", "/api/v1/admin/reviews", Access::admin, Body::none, with(list_reviews)},
+      {"GET", "/api/v1/admin/reviews/summary", Access::admin, Body::none, with(review_summary)},
+      {"POST", "/api/v1/admin/reviews/approve", Access::admin, Body::json, with(bulk_approve)},
+      {"GET", "/api/v1/admin/reviews/{revision_id}", Access::admin, Body::none, with(show_review)},
+      {"POST", "/api/v1/admin/reviews/{revision_id}/claim", Access::admin, Body::json, with(claim_review)},
+      {"POST", "/api/v1/admin/reviews/{revision_id}/approve", Access::admin, Body::json, with(approve_review)},
+      {"POST", "/api/v1/admin/reviews/{revision_id}/reject", Access::admin, Body::json, with(reject_review)},
+  };
+}
+
+}  // namespace memberd

@@ -1,0 +1,50 @@
+#include "settings.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace memberd::profile {
+
+namespace {
+
+constexpr const char* kDefaultRejectReasons =
+    "[\"The company name does not match the business.\","
+    " \"Contact details are incomplete or cannot be reached.\","
+    " \"The text advertises, or links to, something other than the business.\","
+    " \"The profile contains offensive or misleading content.\"]";
+
+std::optional<std::string> check_reasons(const nlohmann::json& value) {
+  if (!value.is_array() || value.size() > 50) return "give a list of at most 50 reasons";
+  for (const auto& reason : value)
+    if (!reason.is_string() || reason.get<std::string>().empty() || reason.get<std::string>().size() > 500)
+      return "each reason is a sentence of 1 to 500 bytes";
+  return std::nullopt;
+}
+
+std::optional<std::string> check_window(const nlohmann::json& value) {
+  if (!value.is_number_integer() || value.get<long long>() < 1 || value.get<long long>() > 30LL * 24 * 3600)
+    return "give a window from 1s to 30d";
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<ConfigKey> config_schema() {
+  return {
+      {"fields", ConfigType::any, kDefaultFieldsYaml,
+       "The profile form: a list of {name, label, type, required, max_length, options}; types: text, textarea, "
+       "email, phone, url, country, select, time_zone. Names are stored: never reuse one for another meaning",
+       check_field_specs},
+      {"review_window", ConfigType::duration, "24h",
+       "How long an admin has to decide a submitted profile (its due time; overdue after)", check_window},
+      {"reject_reasons", ConfigType::string_list, kDefaultRejectReasons,
+       "Reasons the console offers when rejecting a profile (an admin may also write one)", check_reasons},
+      {"mail_decisions", ConfigType::boolean, "true", "Mail the member each decision, with a rejection's reason"},
+  };
+}
+
+Settings read_settings(const Config& config) {
+  return {read_field_specs(config.json("fields")), config.duration("review_window"),
+          config.string_list("reject_reasons"), config.boolean("mail_decisions")};
+}
+
+}  // namespace memberd::profile

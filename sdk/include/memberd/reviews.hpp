@@ -1,0 +1,75 @@
+#pragma once
+// Reviews: the host's moderation queue (since SDK 2.6).
+//
+// What a member publishes (a profile, a photo, a third party's kind) waits
+// for an admin when your plugin submits it here instead of publishing it.
+// The host keeps the queue, its due times and every item's history, shows
+// it in the console and the admin API (/api/v1/admin/reviews), and tells
+// your plugin each decision as a durable event, published in the
+// decision's own transaction:
+//
+//   review.approved  {"revision_id", "kind", "member_id", "fields", "decided_by", "decided_at"}
+//   review.rejected  {"revision_id", "kind", "member_id", "fields", "reason", "decided_by", "decided_at"}
+//
+// `fields` is the JSON object you submitted. Subscribe to both (Events::
+// subscribe) and publish on `review.approved` for your kind: the event
+// outlives a hot swap or a restart between the decision and your handler,
+// and your handler's writes commit with the cursor's advance, so the
+// publication happens exactly once.
+#include <memberd/result.hpp>
+#include <memberd/unit_of_work.hpp>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace memberd {
+
+// What submit() queued. Times are RFC 3339 UTC.
+struct ReviewReceipt {
+  std::string revision_id;
+  std::string submitted_at;
+  std::string due_at;      // submitted_at + the review window
+  std::string superseded;  // the revision this one replaced, or empty
+};
+
+// One revision of a member's item, as pending() and last_decision() give it.
+struct ReviewRevision {
+  std::string revision_id;
+  std::string kind;
+  std::string member_id;
+  std::string status;  // "pending", "approved", "rejected" or "superseded"
+  std::string fields;  // the submitted JSON object, as text
+  std::string submitted_at;
+  std::string due_at;
+  std::string decided_at;  // empty while pending
+  std::string reason;      // a rejection's reason, else empty
+};
+
+class Reviews {
+ public:
+  virtual ~Reviews() = default;
+  // Queues `pending` (a JSON object: what would be published) for an admin,
+  // beside `published` (what members see now, or null), due
+  // `review_window` from now. `kind` is your plugin's name or
+  // "<plugin>.<word>" (anything else: std::logic_error, a bug). A pending
+  // revision of the same kind and member is superseded by this one (its
+  // history says so); one member has at most one pending revision per kind.
+  // Submit inside the write transaction of the change it belongs to.
+  // DB: writes. Fails: not_found (no such member), busy.
+  virtual Result<ReviewReceipt> submit(UnitOfWork& work, std::string_view kind, std::string_view member_id,
+                                       const nlohmann::json& pending, const nlohmann::json& published,
+                                       std::chrono::seconds review_window) = 0;
+  // The member's pending revision of `kind`, if any. DB: reads. Fails: busy.
+  virtual Result<std::optional<ReviewRevision>> pending(UnitOfWork& work, std::string_view kind,
+                                                        std::string_view member_id) = 0;
+  // The member's most recently decided revision of `kind` (approved or
+  // rejected), if any. DB: reads. Fails: busy.
+  virtual Result<std::optional<ReviewRevision>> last_decision(UnitOfWork& work, std::string_view kind,
+                                                              std::string_view member_id) = 0;
+};
+
+}  // namespace memberd

@@ -1,0 +1,93 @@
+// Edit Member Profile and the console's Reviews in a real browser: a member
+// submits with a required field missing (its error shows next to the
+// red-star field), fixes it and sees "pending"; an admin approves it in the
+// queue; the public profile shows it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ADMIN, PASSWORD as ADMIN_PASSWORD, checkBothWidths, openBrowser, signInMember, startDaemon } from './harness.js';
+
+const MEMBER = 'lamps@example.com';
+const PASSWORD = 'violet tangerine orbit 4821';
+let daemon, base, browser, page, pageErrors, memberId;
+const a11y = [];
+
+before(async () => {
+  daemon = await startDaemon(['credentials', 'profile']);
+  base = daemon.base;
+  const joined = await fetch(`${base}/api/v1/members`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: MEMBER, email_confirm: MEMBER, password: PASSWORD, password_confirm: PASSWORD }) });
+  assert.equal(joined.status, 201);
+  memberId = (await joined.json()).member_id;
+  ({ browser, page, errors: pageErrors } = await openBrowser());
+});
+
+after(async () => {
+  await browser?.close();
+  await daemon?.stop();
+});
+
+test('a member submits a profile, fixes the missing required field and sees it pending', async () => {
+  await signInMember(page, base, MEMBER, PASSWORD);
+  await page.locator('[data-testid=menu-profile-edit]').click();
+  await page.locator('#profile-form').waitFor();
+  // Required fields carry the red star (the label's class).
+  assert.equal(await page.locator('label[for=field-company_name]').getAttribute('class'), 'required');
+  assert.equal(await page.locator('label[for=field-city]').getAttribute('class'), null);
+  a11y.push(...await checkBothWidths(page, 'profile-empty'));
+
+  await page.locator('#field-contact_name').fill('Li Wei');
+  await page.locator('#field-business_type').selectOption('Manufacturer');
+  await page.locator('#field-country').selectOption('CN');
+  await page.locator('#field-phone').fill('010 1234 5678');
+  await page.locator('[data-testid=profile-submit]').click();
+  const error = page.locator('[data-testid=company_name-error]');
+  await error.filter({ hasText: /required/i }).waitFor();
+  assert.equal(await page.locator('#field-company_name').getAttribute('aria-invalid'), 'true');
+  a11y.push(...await checkBothWidths(page, 'profile-error'));
+
+  await page.locator('#field-company_name').fill('Ningbo Bright Lamps Co., Ltd.');
+  await page.keyboard.press('Enter');  // submits from the keyboard
+  await page.locator('[data-testid=profile-pending]').filter({ hasText: 'Pending review, due by' }).waitFor();
+  assert.equal(await error.innerText(), '');
+  assert.match(await page.locator('[data-testid=profile-diff]').innerText(), /Ningbo Bright Lamps/);
+  a11y.push(...await checkBothWidths(page, 'profile-pending'));
+  const pub = await fetch(`${base}/api/v1/members/${memberId}/profile`);
+  assert.equal(pub.status, 404);  // nothing public before approval
+  await page.context().clearCookies();
+});
+
+test('an admin approves it in the Reviews queue and the public profile shows it', async () => {
+  await page.goto(`${base}/console/`);
+  await page.locator('#signin-email').fill(ADMIN);
+  await page.locator('#signin-password').fill(ADMIN_PASSWORD);
+  await page.locator('[data-testid=signin-submit]').click();
+  await page.locator('[data-testid=current-user-email]').filter({ hasText: ADMIN }).waitFor();
+  await page.locator('[data-testid=nav-reviews]').click();
+  await page.locator('[data-testid=review-figures]').filter({ hasText: '1 pending, 0 overdue' }).waitFor();
+  assert.equal(await page.locator('[data-testid=review-row]').count(), 1);
+  a11y.push(...await checkBothWidths(page, 'reviews-queue'));
+
+  await page.locator('[data-testid=review-open]').click();
+  await page.locator('[data-testid=review-history]').waitFor();
+  assert.match(await page.locator('.review-diff').innerText(), /Company name[\s\S]*Ningbo Bright Lamps/);
+  assert.ok(await page.locator('[data-testid=field-changed]').count() >= 5);
+  a11y.push(...await checkBothWidths(page, 'reviews-item'));
+  await page.locator('[data-testid=review-approve]').click();
+  // The last item: back to an empty queue.
+  await page.locator('[data-testid=review-empty]').waitFor();
+
+  let shown = null;
+  for (let i = 0; i < 50 && !shown; i++) {
+    const res = await fetch(`${base}/api/v1/members/${memberId}/profile`);
+    if (res.status === 200) shown = await res.json();
+    else await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(shown, 'the approved profile was not published');
+  assert.equal(shown.fields.company_name, 'Ningbo Bright Lamps Co., Ltd.');
+  assert.equal(shown.fields.phone, '+861012345678');
+});
+
+test('no page broke a rule of accessibility or threw', () => {
+  assert.deepEqual(a11y, []);
+  assert.deepEqual(pageErrors, []);
+});

@@ -1,0 +1,357 @@
+// The profile plugin and the host's review queue as a black box, on both
+// backends: a submission is published only after an admin approves it.
+#include "support/credentials_client.hpp"
+#include "support/daemon_process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <map>
+#include <thread>
+
+using namespace memberd::test;
+using namespace memberd::test::credentials;
+using nlohmann::json;
+
+namespace {
+
+DaemonOptions with_profile(const std::string& backend, std::vector<std::string> sets = {}) {
+  return DaemonOptions{backend, std::move(sets), "", {"credentials", "profile"}};
+}
+
+// One admin session per daemon (admin sign-in is rate limited).
+httplib::Headers admin(const DaemonProcess& d) {
+  static std::map<int, std::string> tokens;
+  auto& token = tokens[d.pid()];
+  if (token.empty()) token = d.admin_token();
+  return bearer(token);
+}
+
+// The operator on the local socket: a second decider beside the admin.
+httplib::Result as_operator(const DaemonProcess& d, const std::string& path, const json& body = json::object()) {
+  return d.unix_socket()->Post(path, body.dump(), "application/json");
+}
+
+json complete_profile(const std::string& company = "Ningbo Bright Lamps Co., Ltd.") {
+  return {{"company_name", company},
+          {"contact_name", "Li Wei"},
+          {"business_type", "Manufacturer"},
+          {"country", "cn"},
+          {"phone", "010 1234 5678"},
+          {"website", "https://bright-lamps.example.com"},
+          {"time_zone", "Asia/Shanghai"}};
+}
+
+httplib::Result submit(const DaemonProcess& d, const std::string& token, const json& fields) {
+  return put(d, "/api/v1/me/profile", {{"fields", fields}}, bearer(token));
+}
+
+json pending_queue(const DaemonProcess& d, const std::string& query = "") {
+  auto res = get(d, "/api/v1/admin/reviews" + query, admin(d));
+  INFO(describe(res));
+  REQUIRE(status_of(res) == 200);
+  return body_of(res)["items"];
+}
+
+// The published profile, once the decision's event has been delivered.
+json wait_for_public(const DaemonProcess& d, const std::string& member_id, const std::string& company) {
+  for (int i = 0; i < 100; ++i) {
+    auto res = get(d, "/api/v1/members/" + member_id + "/profile");
+    if (status_of(res) == 200 && body_of(res)["fields"].value("company_name", "") == company) return body_of(res);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  FAIL("the approved profile was not published within 10 s");
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("a submitted profile is published only after an admin approves it", "[profile][reviews]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess daemon(with_profile(backend));
+  auto account = join(daemon, "lamps@example.com");
+  auto session = sign_in(daemon, account);
+
+  auto schema = body_of(get(daemon, "/api/v1/profile/schema"));
+  REQUIRE(schema["fields"].size() >= 10);
+  CHECK(schema["fields"][0]["name"] == "company_name");
+  CHECK(schema["fields"][0]["required"] == true);
+
+  // Required fields missing: one error each, nothing queued.
+  auto incomplete = submit(daemon, session.token, {{"company_name", "Bright Lamps"}});
+  CHECK_PROBLEM(incomplete, 422, "validation");
+  CHECK(has_field_error(body_of(incomplete), "contact_name"));
+  CHECK(has_field_error(body_of(incomplete), "country"));
+  CHECK_FALSE(has_field_error(body_of(incomplete), "company_name"));
+  CHECK(pending_queue(daemon).empty());
+
+  auto sent = submit(daemon, session.token, complete_profile());
+  REQUIRE_STATUS(sent, 202);
+  auto receipt = body_of(sent);
+  CHECK(receipt["status"] == "pending");
+  auto submitted = parse_rfc3339(receipt["submitted_at"]);
+  auto due = parse_rfc3339(receipt["due_at"]);
+  REQUIRE((submitted && due));
+  CHECK(*due - *submitted == std::chrono::hours(24));
+
+  // Pending: never public; the member sees it with its due time.
+  CHECK_PROBLEM(get(daemon, "/api/v1/members/" + account.member_id + "/profile"), 404, "not_found");
+  auto mine = body_of(get(daemon, "/api/v1/me/profile", bearer(session.token)));
+  CHECK(mine["published"].is_null());
+  CHECK(mine["pending"]["revision_id"] == receipt["revision_id"]);
+  CHECK(mine["pending"]["fields"]["country"] == "CN");             // stored as the ISO code
+  CHECK(mine["pending"]["fields"]["phone"] == "+861012345678");    // and E.164
+  CHECK(mine["last_decision"].is_null());
+
+  auto queue = pending_queue(daemon, "?kind=profile");
+  REQUIRE(queue.size() == 1);
+  CHECK(queue[0]["kind"] == "profile");
+  CHECK(queue[0]["member_id"] == account.member_id);
+  CHECK(queue[0]["member_email"] == "lamps@example.com");
+  CHECK(queue[0]["overdue"] == false);
+  CHECK(queue[0]["published_fields"].is_null());
+  CHECK(queue[0]["fields"]["company_name"] == "Ningbo Bright Lamps Co., Ltd.");
+  CHECK(pending_queue(daemon, "?kind=photo").empty());
+
+  auto before_mail = mail_files(daemon);
+  auto approved = post(daemon, "/api/v1/admin/reviews/" + receipt["revision_id"].get<std::string>() + "/approve",
+                       json::object(), admin(daemon));
+  REQUIRE_STATUS(approved, 200);
+  CHECK(body_of(approved)["status"] == "approved");
+  auto shown = wait_for_public(daemon, account.member_id, "Ningbo Bright Lamps Co., Ltd.");
+  CHECK(shown["fields"]["time_zone"] == "Asia/Shanghai");
+  CHECK(wait_for_mail(daemon, "lamps@example.com", "approved", before_mail).find("Subject: Your member profile is published") !=
+        std::string::npos);
+
+  mine = body_of(get(daemon, "/api/v1/me/profile", bearer(session.token)));
+  CHECK(mine["published"]["company_name"] == "Ningbo Bright Lamps Co., Ltd.");
+  CHECK(mine["pending"].is_null());
+  CHECK(mine["last_decision"]["status"] == "approved");
+  CHECK(pending_queue(daemon).empty());
+
+  // The item's history: submitted, approved, by whom.
+  auto item = body_of(get(daemon, "/api/v1/admin/reviews/" + receipt["revision_id"].get<std::string>(), admin(daemon)));
+  REQUIRE(item["history"].size() == 2);
+  CHECK(item["history"][0]["step"] == "submitted");
+  CHECK(item["history"][0]["by"] == account.member_id);
+  CHECK(item["history"][1]["step"] == "approved");
+}
+
+TEST_CASE("a rejection keeps the published version and tells the member why", "[profile][reviews]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess daemon(with_profile(backend));
+  auto account = join(daemon, "reject@example.com");
+  auto session = sign_in(daemon, account);
+  auto first = body_of(submit(daemon, session.token, complete_profile("First Name Ltd.")));
+  REQUIRE_STATUS(post(daemon, "/api/v1/admin/reviews/" + first["revision_id"].get<std::string>() + "/approve",
+                      json::object(), admin(daemon)), 200);
+  wait_for_public(daemon, account.member_id, "First Name Ltd.");
+
+  auto second = body_of(submit(daemon, session.token, complete_profile("Cheap Watches Outlet")));
+  auto second_id = second["revision_id"].get<std::string>();
+  // The admin sees what would change beside what is published.
+  auto queue = pending_queue(daemon);
+  REQUIRE(queue.size() == 1);
+  CHECK(queue[0]["published_fields"]["company_name"] == "First Name Ltd.");
+  CHECK(queue[0]["fields"]["company_name"] == "Cheap Watches Outlet");
+
+  CHECK_FIELD_ERROR(post(daemon, "/api/v1/admin/reviews/" + second_id + "/reject", json::object(), admin(daemon)), "reason");
+  CHECK_FIELD_ERROR(post(daemon, "/api/v1/admin/reviews/" + second_id + "/reject", {{"reason", "   "}}, admin(daemon)), "reason");
+  CHECK_FIELD_ERROR(post(daemon, "/api/v1/admin/reviews/" + second_id + "/reject",
+                         {{"reason", std::string(501, 'x')}}, admin(daemon)), "reason");
+  CHECK(pending_queue(daemon).size() == 1);  // refused: nothing changed
+
+  auto before_mail = mail_files(daemon);
+  const std::string reason = "The company name does not match the business.";
+  REQUIRE_STATUS(post(daemon, "/api/v1/admin/reviews/" + second_id + "/reject", {{"reason", reason}}, admin(daemon)), 200);
+  auto mail = wait_for_mail(daemon, "reject@example.com", "not published", before_mail);
+  CHECK(mail.find(reason) != std::string::npos);
+  auto mine = body_of(get(daemon, "/api/v1/me/profile", bearer(session.token)));
+  CHECK(mine["last_decision"]["status"] == "rejected");
+  CHECK(mine["last_decision"]["reason"] == reason);
+  CHECK(mine["published"]["company_name"] == "First Name Ltd.");
+  CHECK(body_of(get(daemon, "/api/v1/members/" + account.member_id + "/profile"))["fields"]["company_name"] ==
+        "First Name Ltd.");
+  // Decided once: a second decision is a conflict.
+  CHECK_PROBLEM(post(daemon, "/api/v1/admin/reviews/" + second_id + "/approve", json::object(), admin(daemon)), 409,
+                "conflict");
+}
+
+TEST_CASE("a newer submission supersedes the pending one and a decision on the old one is refused", "[profile][reviews]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess daemon(with_profile(backend));
+  auto session = sign_in(daemon, join(daemon, "twice@example.com"));
+  auto a = body_of(submit(daemon, session.token, complete_profile("Version A")));
+  auto b = body_of(submit(daemon, session.token, complete_profile("Version B")));
+  CHECK(b["superseded"] == a["revision_id"]);
+  auto queue = pending_queue(daemon);
+  REQUIRE(queue.size() == 1);
+  CHECK(queue[0]["revision_id"] == b["revision_id"]);
+
+  auto stale = post(daemon, "/api/v1/admin/reviews/" + a["revision_id"].get<std::string>() + "/approve", json::object(),
+                    admin(daemon));
+  CHECK_PROBLEM(stale, 409, "conflict");
+  CHECK(body_of(stale)["detail"].get<std::string>().find("newer") != std::string::npos);
+  auto superseded = pending_queue(daemon, "?status=superseded");
+  REQUIRE(superseded.size() == 1);
+  auto history = body_of(get(daemon, "/api/v1/admin/reviews/" + a["revision_id"].get<std::string>(), admin(daemon)))["history"];
+  REQUIRE(history.size() == 2);
+  CHECK(history[1]["step"] == "superseded");
+  CHECK(history[1]["detail"] == b["revision_id"]);
+}
+
+TEST_CASE("a claimed item is decided by its claimant unless another admin takes the claim over", "[profile][reviews]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess daemon(with_profile(backend));
+  auto session = sign_in(daemon, join(daemon, "claims@example.com"));
+  auto id = body_of(submit(daemon, session.token, complete_profile()))["revision_id"].get<std::string>();
+  auto base = "/api/v1/admin/reviews/" + id;
+
+  REQUIRE_STATUS(post(daemon, base + "/claim", json::object(), admin(daemon)), 200);
+  CHECK(pending_queue(daemon)[0]["claimed_by"].is_string());
+  // The operator (a second decider) meets the claim.
+  auto refused = as_operator(daemon, base + "/approve");
+  REQUIRE(refused);
+  CHECK(refused->status == 409);
+  CHECK(as_operator(daemon, base + "/claim")->status == 409);
+  CHECK(as_operator(daemon, base + "/claim", {{"take_over", "yes"}})->status == 422);
+  CHECK(as_operator(daemon, base + "/claim", {{"take_over", true}})->status == 200);
+  // Now the first admin is the one refused.
+  CHECK_PROBLEM(post(daemon, base + "/approve", json::object(), admin(daemon)), 409, "conflict");
+  CHECK(as_operator(daemon, base + "/approve")->status == 200);
+  auto history = body_of(get(daemon, base, admin(daemon)))["history"];
+  std::vector<std::string> steps;
+  for (const auto& h : history) steps.push_back(h["step"]);
+  CHECK(steps == std::vector<std::string>{"submitted", "claimed", "claim_taken_over", "approved"});
+  CHECK(history[3]["by"] == "operator");
+}
+
+TEST_CASE("of two admins deciding at once exactly one wins", "[profile][reviews][concurrency]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess daemon(with_profile(backend));
+  auto session = sign_in(daemon, join(daemon, "race@example.com"));
+  auto id = body_of(submit(daemon, session.token, complete_profile()))["revision_id"].get<std::string>();
+  auto headers = admin(daemon);
+  std::atomic<int> ok{0}, conflicts{0}, other{0};
+  std::vector<std::thread> deciders;
+  for (int i = 0; i < 8; ++i)
+    deciders.emplace_back([&, i] {
+      int status = -1;
+      if (i % 2 == 0) {
+        status = status_of(post(daemon, "/api/v1/admin/reviews/" + id + (i % 4 == 0 ? "/approve" : "/reject"),
+                                {{"reason", "Not a real company."}}, headers));
+      } else {
+        auto res = as_operator(daemon, "/api/v1/admin/reviews/" + id + (i % 4 == 1 ? "/approve" : "/reject"),
+                               {{"reason", "Not a real company."}});
+        status = res ? res->status : -1;
+      }
+      (status == 200 ? ok : status == 409 ? conflicts : other)++;
+    });
+  for (auto& t : deciders) t.join();
+  CHECK(ok == 1);
+  CHECK(conflicts == 7);
+  CHECK(other == 0);
+  auto history = body_of(get(daemon, "/api/v1/admin/reviews/" + id, admin(daemon)))["history"];
+  CHECK(history.size() == 2);  // submitted and one decision
+}
+
+TEST_CASE("items past the review window are overdue and counted", "[profile][reviews]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess daemon(with_profile(backend, {"profile.review_window=1s"}));
+  auto session = sign_in(daemon, join(daemon, "late@example.com"));
+  REQUIRE_STATUS(submit(daemon, session.token, complete_profile()), 202);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  auto overdue = pending_queue(daemon, "?overdue=true");
+  REQUIRE(overdue.size() == 1);
+  CHECK(overdue[0]["overdue"] == true);
+  auto summary = body_of(get(daemon, "/api/v1/admin/reviews/summary", admin(daemon)));
+  CHECK(summary["pending"] == 1);
+  CHECK(summary["overdue"] == 1);
+  CHECK(summary["oldest_pending_seconds"].get<long long>() >= 2);
+  auto metrics = daemon.unix_socket()->Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->body.find("memberd_reviews_overdue 1") != std::string::npos);
+}
+
+TEST_CASE("bulk approval decides each item on its own", "[profile][reviews]") {
+  DaemonProcess daemon(with_profile("sqlite"));
+  std::vector<std::string> ids, members;
+  for (int i = 0; i < 3; ++i) {
+    auto account = join(daemon, "bulk" + std::to_string(i) + "@example.com");
+    members.push_back(account.member_id);
+    ids.push_back(body_of(submit(daemon, sign_in(daemon, account).token, complete_profile("Bulk " + std::to_string(i))))
+                      ["revision_id"]);
+  }
+  REQUIRE_STATUS(post(daemon, "/api/v1/admin/reviews/" + ids[2] + "/reject", {{"reason", "Incomplete."}}, admin(daemon)), 200);
+  auto bulk = post(daemon, "/api/v1/admin/reviews/approve", {{"revision_ids", {ids[0], ids[1], ids[2], "no-such-id"}}},
+                   admin(daemon));
+  REQUIRE_STATUS(bulk, 200);
+  auto out = body_of(bulk);
+  CHECK(out["approved"] == 2);
+  CHECK(out["results"][2]["status"] == "conflict");
+  CHECK(out["results"][3]["status"] == "not_found");
+  wait_for_public(daemon, members[0], "Bulk 0");
+  wait_for_public(daemon, members[1], "Bulk 1");
+  CHECK_FIELD_ERROR(post(daemon, "/api/v1/admin/reviews/approve", {{"revision_ids", json::array()}}, admin(daemon)),
+                    "revision_ids");
+  CHECK_FIELD_ERROR(post(daemon, "/api/v1/admin/reviews/approve", {{"revision_ids", {1, 2}}}, admin(daemon)),
+                    "revision_ids");
+}
+
+TEST_CASE("bad input to the profile and the queue is refused and changes nothing", "[profile][reviews]") {
+  DaemonProcess daemon(with_profile("sqlite"));
+  auto session = sign_in(daemon, join(daemon, "bad@example.com"));
+  CHECK_FIELD_ERROR(put(daemon, "/api/v1/me/profile", {{"fields", "company"}}, bearer(session.token)), "fields");
+  CHECK_FIELD_ERROR(put(daemon, "/api/v1/me/profile", json::object(), bearer(session.token)), "fields");
+  auto fields = complete_profile();
+  fields["favourite_colour"] = "blue";
+  fields["website"] = "javascript:alert(1)";
+  fields["time_zone"] = "Mars/Olympus";
+  fields["contact_name"] = 42;
+  auto many = submit(daemon, session.token, fields);
+  CHECK_PROBLEM(many, 422, "validation");
+  for (const char* field : {"favourite_colour", "website", "time_zone", "contact_name"})
+    CHECK(has_field_error(body_of(many), field));
+  CHECK(pending_queue(daemon).empty());
+
+  CHECK_FIELD_ERROR(get(daemon, "/api/v1/admin/reviews?status=open", admin(daemon)), "status");
+  CHECK_FIELD_ERROR(get(daemon, "/api/v1/admin/reviews?kind=Profile;DROP", admin(daemon)), "kind");
+  CHECK_FIELD_ERROR(get(daemon, "/api/v1/admin/reviews?overdue=maybe", admin(daemon)), "overdue");
+  CHECK_FIELD_ERROR(get(daemon, "/api/v1/admin/reviews?cursor=nope", admin(daemon)), "cursor");
+  CHECK_PROBLEM(get(daemon, "/api/v1/admin/reviews/no-such-id", admin(daemon)), 404, "not_found");
+  CHECK_PROBLEM(post(daemon, "/api/v1/admin/reviews/no-such-id/approve", json::object(), admin(daemon)), 404, "not_found");
+  CHECK_PROBLEM(get(daemon, "/api/v1/members/" + std::string(300, 'a') + "/profile"), 404, "not_found");
+
+  // Members and visitors are not admins; visitors have no profile of their own.
+  CHECK(status_of(get(daemon, "/api/v1/admin/reviews", bearer(session.token))) == 403);
+  CHECK(status_of(get(daemon, "/api/v1/admin/reviews")) == 401);
+  CHECK(status_of(get(daemon, "/api/v1/me/profile")) == 401);
+  CHECK(status_of(put(daemon, "/api/v1/me/profile", {{"fields", complete_profile()}})) == 401);
+  CHECK(status_of(get(daemon, "/api/v1/admin/profile/reject-reasons", bearer(session.token))) == 403);
+  CHECK(body_of(get(daemon, "/api/v1/admin/profile/reject-reasons", admin(daemon)))["reasons"].size() >= 3);
+}
+
+TEST_CASE("a decision made while the plugin is away is published when it comes back", "[profile][reviews][durability]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  KeptState state(backend);
+  std::string member_id, revision_id;
+  {
+    auto options = state.options();
+    options.plugins = {"credentials", "profile"};
+    DaemonProcess daemon(options);
+    auto account = join(daemon, "durable@example.com");
+    member_id = account.member_id;
+    revision_id = body_of(submit(daemon, sign_in(daemon, account).token, complete_profile("Durable Ltd.")))["revision_id"];
+  }
+  {
+    // The queue is the host's: an admin decides while the plugin is not loaded.
+    auto options = state.options();
+    options.plugins = {"credentials"};
+    DaemonProcess daemon(options);
+    REQUIRE_STATUS(post(daemon, "/api/v1/admin/reviews/" + revision_id + "/approve", json::object(), admin(daemon)), 200);
+  }
+  auto options = state.options();
+  options.plugins = {"credentials", "profile"};
+  DaemonProcess daemon(options);
+  wait_for_public(daemon, member_id, "Durable Ltd.");
+}
