@@ -20,6 +20,7 @@ CREATE TABLE review_items (
 );
 CREATE UNIQUE INDEX review_items_one_pending ON review_items (member_id, kind) WHERE status = 'pending';
 CREATE INDEX review_items_queue ON review_items (status, submitted_at, revision_id);
+CREATE INDEX review_items_due ON review_items (status, due_at);
 CREATE INDEX review_items_member ON review_items (member_id, kind, decided_at);
 
 -- Every step of an item: submitted, superseded, claimed, claim_taken_over,
