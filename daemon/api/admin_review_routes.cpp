@@ -194,7 +194,7 @@ std::vector<Route> admin_review_routes(CoreServices& core) {
       {"POST", "/api/v1/admin/reviews/approve", Access::admin, Body::json, with(bulk_approve)},
       {"GET", "/api/v1/admin/reviews/{revision_id}", Access::admin, Body::none, with(show_review)},
       {"POST", "/api/v1/admin/reviews/{revision_id}/claim", Access::admin, Body::json, with(claim_review)},
-      {"POST", "/api/v1/admin/reviews/{revision_id}/approve", Access::admin, Body::json, with(approve_review)},
+      {"POST", "/api/v1/admin/reviews/{revision_id}/approve", Access::admin, Body::none, with(approve_review)},
       {"POST", "/api/v1/admin/reviews/{revision_id}/reject", Access::admin, Body::json, with(reject_review)},
   };
 }

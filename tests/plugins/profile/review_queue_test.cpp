@@ -114,8 +114,9 @@ TEST_CASE("a submitted profile is published only after an admin approves it", "[
   CHECK(pending_queue(daemon, "?kind=photo").empty());
 
   auto before_mail = mail_files(daemon);
-  auto approved = post(daemon, "/api/v1/admin/reviews/" + receipt["revision_id"].get<std::string>() + "/approve",
-                       json::object(), admin(daemon));
+  // api.md: approve takes no body.
+  auto approved = post_empty(daemon, "/api/v1/admin/reviews/" + receipt["revision_id"].get<std::string>() + "/approve",
+                             admin(daemon));
   REQUIRE_STATUS(approved, 200);
   CHECK(body_of(approved)["status"] == "approved");
   auto shown = wait_for_public(daemon, account.member_id, "Ningbo Bright Lamps Co., Ltd.");
