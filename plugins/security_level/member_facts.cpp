@@ -8,11 +8,13 @@ Result<MemberFacts> member_facts(UnitOfWork& work, const std::string& member_id)
   auto sql = work.connection();
   if (!sql) return sql.failure();
   long long question = 0, email = 0, password_at = 0;
+  std::string zone;
   soci::indicator found = soci::i_null;
-  **sql << "SELECT question_set, email_confirmed, password_set_at FROM security_level_members WHERE member_id = :m",
-      soci::use(member_id), soci::into(question, found), soci::into(email), soci::into(password_at);
+  **sql << "SELECT question_set, email_confirmed, password_set_at, time_zone FROM security_level_members"
+           " WHERE member_id = :m",
+      soci::use(member_id), soci::into(question, found), soci::into(email), soci::into(password_at), soci::into(zone);
   if (!(*sql)->got_data()) return MemberFacts{};
-  return MemberFacts{question != 0, email != 0, password_at};
+  return MemberFacts{question != 0, email != 0, password_at, zone};
 }
 
 Result<void> record_fact(UnitOfWork& work, const std::string& member_id, Fact fact, std::int64_t at) {
@@ -36,6 +38,16 @@ Result<void> record_fact(UnitOfWork& work, const std::string& member_id, Fact fa
           soci::use(when), soci::use(member_id), soci::use(when);
       break;
   }
+  return {};
+}
+
+Result<void> record_time_zone(UnitOfWork& work, const std::string& member_id, const std::string& time_zone) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
+  **sql << "INSERT INTO security_level_members (member_id) VALUES (:m) ON CONFLICT (member_id) DO NOTHING",
+      soci::use(member_id);
+  **sql << "UPDATE security_level_members SET time_zone = :z WHERE member_id = :m", soci::use(time_zone),
+      soci::use(member_id);
   return {};
 }
 

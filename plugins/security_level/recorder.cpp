@@ -27,6 +27,11 @@ Result<void> mail_new_location(Context& ctx, UnitOfWork& work, const SignInRecor
   if (!member) return member.failure().refusal == Refusal::not_found ? Result<void>{} : Result<void>(member.failure());
   std::string when = gmt_text(r.at);
   if (auto local = local_text(r.at, r.location.time_zone)) when += " (" + *local + " where you signed in)";
+  // And on the member's own clock, when their profile names a zone.
+  auto facts = member_facts(work, r.member_id);
+  if (!facts) return facts.failure();
+  if (!facts->time_zone.empty() && facts->time_zone != r.location.time_zone)
+    if (auto own = local_text(r.at, facts->time_zone)) when += "; " + *own + " your time";
   std::string anonymous_note =
       r.location.anonymity.anonymous
           ? "Anonymous Proxy means the sign-in came through an anonymous proxy server (a VPN, a public proxy or "
@@ -72,7 +77,7 @@ void subscribe_to_events(Context& ctx) {
   ctx.host.events().subscribe(
       "security_level.events",
       {"session.created", "signin.failed", "member.created", "security_question.set", "email.changed",
-       "password.changed", "password.reset"},
+       "password.changed", "password.reset", "profile.published"},
       [&ctx](const Event& event, UnitOfWork& work) -> Result<void> {
         auto payload = nlohmann::json::parse(event.payload, nullptr, false);
         if (!payload.is_object()) return {};  // nothing a sign-in record can come from
@@ -82,6 +87,13 @@ void subscribe_to_events(Context& ctx) {
         if (member_id.empty()) return {};
         auto at = parse_rfc3339_utc(event.occurred_at).value_or(ctx.host.clock().unix_now());
         if (event.type == "security_question.set") return record_fact(work, member_id, Fact::question_set, at);
+        if (event.type == "profile.published") {
+          // Only a zone ICU knows (the profile plugin checked it too): the
+          // pages and mails show local times in it.
+          std::string zone = text_of(payload, "time_zone");
+          if (!zone.empty() && !local_text(at, zone)) zone.clear();
+          return record_time_zone(work, member_id, zone);
+        }
         if (event.type == "email.changed") {
           auto verified = payload.find("verified");
           bool confirmed = verified != payload.end() && verified->is_boolean() && verified->get<bool>();

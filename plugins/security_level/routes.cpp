@@ -103,7 +103,11 @@ Response my_security(Context& ctx, const Request& req) {
   return json_response(200, {{"level", assessment.level},
                              {"checks", checks},
                              {"last_sign_in", shown(last)},
-                             {"current_sign_in", shown(current)}});
+                             {"current_sign_in", shown(current)},
+                             // The member's own zone (from their approved profile) for local
+                             // times; null: the browser's.
+                             {"time_zone", facts->time_zone.empty() ? nlohmann::json(nullptr)
+                                                                    : nlohmann::json(facts->time_zone)}});
 }
 
 Response my_sign_ins(Context& ctx, const Request& req) {

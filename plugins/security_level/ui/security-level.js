@@ -19,6 +19,8 @@ export async function render(root, kit) {
     return;
   }
   const data = security.data;
+  // The member's own time zone (from their approved profile), else the browser's.
+  const zone = data.time_zone || undefined;
   const changePassword = kit.entry('credentials', 'change-password');
   const changeLink = (text) => changePassword
     ? el('a', { href: kit.hashOf(changePassword), 'data-testid': 'not-me', text })
@@ -43,7 +45,7 @@ export async function render(root, kit) {
   // Last sign-in and this one.
   const signInCard = (title, record, testid, missing) => el('section', {
     class: 'card sign-in', 'aria-label': title, 'data-testid': testid,
-  }, el('h2', { text: title }), record ? facts(kit, record) : el('p', { class: 'muted', text: missing }));
+  }, el('h2', { text: title }), record ? facts(kit, record, zone) : el('p', { class: 'muted', text: missing }));
   root.append(el('div', { class: 'sign-in-cards' },
     signInCard('Last sign-in', data.last_sign_in, 'last-sign-in', 'This is your first sign-in.'),
     signInCard('This sign-in', data.current_sign_in, 'current-sign-in',
@@ -70,7 +72,7 @@ export async function render(root, kit) {
     if (!page.ok || !page.data) return;
     for (const r of page.data.items || []) {
       rows.append(el('tr', { 'data-testid': 'sign-in-row', 'data-outcome': r.outcome },
-        el('td', {}, el('time', { datetime: r.at, text: kit.dualTime(r.at) })),
+        el('td', {}, el('time', { datetime: r.at, text: kit.dualTime(r.at, zone) })),
         el('td', { text: r.outcome === 'success' ? 'Signed in' : 'Failed attempt' }),
         el('td', {}, ipLink(el, r)),
         el('td', { text: placeText(r) }),
@@ -87,7 +89,8 @@ export async function render(root, kit) {
   root.append(el('section', { class: 'faq', 'aria-label': 'Questions' },
     el('details', {}, el('summary', { text: 'What does GMT mean?' }),
       el('p', { text: 'GMT is where all world time is taken from, e.g. Beijing Time is +8 hours GMT. ' +
-        'We show each time in GMT and in the time zone your device is set to.' })),
+        (zone ? `We show each time in GMT and in your time zone from your member profile (${zone}).`
+          : 'We show each time in GMT and in the time zone your device is set to (set yours in your member profile).') })),
     el('details', {}, el('summary', { text: 'Why Anonymous Proxy?' }),
       el('p', { text: 'IP Location: Anonymous Proxy means the account owner used an anonymous proxy server to sign in ' +
         '(a VPN, a public proxy or Tor), which hides where the sign-in really came from. ' +
@@ -105,11 +108,11 @@ function ipLink(el, record) {
     'aria-label': `${record.ip}: WHOIS lookup (opens in a new tab)`, text: record.ip });
 }
 
-function facts(kit, record) {
+function facts(kit, record, zone) {
   const { el } = kit;
   return el('dl', { class: 'facts' },
     el('dt', { text: 'Time' }), el('dd', {}, el('time', { datetime: record.at, 'data-testid': 'sign-in-time',
-      text: kit.dualTime(record.at) })),
+      text: kit.dualTime(record.at, zone) })),
     el('dt', { text: 'IP address' }), el('dd', {}, ipLink(el, record), ' ',
       el('a', { href: record.whois_url, target: '_blank', rel: 'noopener noreferrer', class: 'whois',
         text: 'WHOIS' })),
