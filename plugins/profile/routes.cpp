@@ -22,7 +22,12 @@ nlohmann::json fields_or_null(const std::string& text) {
   return value.is_object() ? value : nlohmann::json(nullptr);
 }
 
-Response schema(Context& ctx) { return json_response(200, schema_json(ctx.settings.fields)); }
+// The form, and how long a review may take (the page says "within 24 hours").
+Response schema(Context& ctx) {
+  auto out = schema_json(ctx.settings.fields);
+  out["review_window_seconds"] = ctx.settings.review_window.count();
+  return json_response(200, out);
+}
 
 Response my_profile(Context& ctx, const Request& req) {
   const auto& member = req.caller().member_id;

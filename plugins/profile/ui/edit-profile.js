@@ -8,6 +8,14 @@ function countryName(code) {
   try { return (regionNames && regionNames.of(code)) || code; } catch { return code; }
 }
 
+// "24 hours", "2 days", "30 minutes".
+function windowText(seconds) {
+  const s = Number(seconds) || 86400;
+  const [size, unit] = s % 86400 === 0 && s > 86400 ? [86400, 'day'] : s >= 3600 ? [3600, 'hour'] : [60, 'minute'];
+  const n = Math.max(1, Math.round(s / size));
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
 function localDue(iso) {
   const at = new Date(iso);
   return Number.isNaN(at.getTime()) ? iso : at.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
@@ -32,7 +40,7 @@ export async function render(root, kit) {
   const form = el('form', { id: 'profile-form', class: 'card profile-form', novalidate: true },
     el('p', { class: 'hint', text: 'Make your changes and complete all the required information (any field with a red ' +
       'star * is required), then click Submit. Your member profile is published once an admin approves it, ' +
-      'within 24 hours.' }),
+      `within ${windowText(schema.data.review_window_seconds)}.` }),
     ...fields.map(control), message, submit);
   root.append(form);
   const values = (state.pending && state.pending.fields) || state.published || {};
@@ -91,7 +99,8 @@ export async function render(root, kit) {
       input = el('input', { ...props, type, maxlength: f.max_length,
         autocomplete: { email: 'email', phone: 'tel', url: 'url' }[f.type] });
     }
-    const hint = { phone: 'With the country code, like +86 10 1234 5678.', url: 'Starting with https:// or http://.' }[f.type];
+    const hint = { phone: 'As dialled in your country, or with the country code: +86 10 1234 5678.',
+      url: 'Starting with https:// or http://.' }[f.type];
     if (hint) input.setAttribute('aria-describedby', `${id}-hint ${id}-error`);
     return el('div', { class: 'field' },
       el('label', { for: id, class: f.required ? 'required' : null, text: f.label }),

@@ -76,6 +76,7 @@ TEST_CASE("a submitted profile is published only after an admin approves it", "[
   REQUIRE(schema["fields"].size() >= 10);
   CHECK(schema["fields"][0]["name"] == "company_name");
   CHECK(schema["fields"][0]["required"] == true);
+  CHECK(schema["review_window_seconds"] == 86400);
 
   // Required fields missing: one error each, nothing queued.
   auto incomplete = submit(daemon, session.token, {{"company_name", "Bright Lamps"}});
