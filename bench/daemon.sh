@@ -43,3 +43,31 @@ wrk_line() {
        /Non-2xx|Socket errors/ { err = err $0 }
        END { printf "%8.0f req/s  p50 %-9s p99 %-9s %s\n", rps, p50, p99, err }' <<<"$out"
 }
+
+# start_scratch_postgres: a throwaway PostgreSQL server under $work
+# (scripts/pg-fixture.sh); sets $pg_url (its test database) and $pg_admin.
+# Every database named memberd_*_<this shell's pid> is dropped and the
+# server stopped when the script exits, however it exits.
+start_scratch_postgres() {
+  pg_dir=$work/pg
+  "$MEMBERD_REPO/scripts/pg-fixture.sh" start "$pg_dir" >/dev/null
+  pg_url=$(cat "$pg_dir/url")
+  pg_admin=${pg_url%/*}/postgres
+  trap 'drop_scratch_postgres; cleanup' EXIT
+}
+
+# scratch_database NAME: creates memberd_NAME_<pid> and prints its URL.
+scratch_database() {
+  local db=memberd_$1_$$
+  psql -q "$pg_admin" -c "CREATE DATABASE $db" >/dev/null
+  echo "${pg_url%/*}/$db"
+}
+
+# shellcheck disable=SC2317  # invoked by the EXIT trap
+drop_scratch_postgres() {
+  local db
+  for db in $(psql -Atq "$pg_admin" -c "SELECT datname FROM pg_database WHERE datname LIKE 'memberd\_%\_$$'" 2>/dev/null); do
+    psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
+  done
+  "$MEMBERD_REPO/scripts/pg-fixture.sh" stop "$pg_dir" >/dev/null 2>&1 || true
+}

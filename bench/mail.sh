@@ -32,6 +32,9 @@ tool=$MEMBERD_BUILD_DIR/bench/memberd-bench-mail
 
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# start_memberd, stop_memberd, admin_token, the scratch PostgreSQL.
+# shellcheck source=daemon.sh
+source "$(dirname "${BASH_SOURCE[0]}")/daemon.sh"
 admin_email=bench-admin@memberd.local
 admin_password=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
@@ -47,32 +50,13 @@ started_pids+=("$relay_pid")
 for ((i = 0; i < 100; i++)); do [[ -f $relay_dir/ready ]] && break; sleep 0.1; done
 [[ -f $relay_dir/ready ]] || fail "the SMTP relay did not start" "$work/relay.log"
 
-# start_memberd NAME DATABASE_URL [CONNECTIONS]: a daemon mailing through the relay; sets $base, $pid.
-start_memberd() {
-  local name=$1 url=$2 connections=${3:-4} port
-  port=$(pick_free_port)
-  mkdir -p "$work/$name"
-  (
-    cd "$work/$name"
-    export MEMBERD_ADMIN_PASSWORD=$admin_password
-    exec "$memberd_bin" --config "$MEMBERD_REPO/etc/memberd.yaml" --set "http.listen=127.0.0.1:$port" \
-      --set "socket.path=$work/$name/memberd.sock" --set "data_dir=$work/$name" --set "database.url=$url" \
-      --set "plugins.dir=$MEMBERD_BUILD_DIR/plugins" --set "plugins.enabled=[credentials, email_service]" \
-      --set "bootstrap.admin_email=$admin_email" --set "log.level=warn" \
-      --set "mail.transport=smtp://127.0.0.1:$relay_port" --set "mail.connections=$connections"
-  ) >"$work/$name.log" 2>&1 &
-  pid=$!
-  started_pids+=("$pid")
-  base=http://127.0.0.1:$port
-  wait_http "$base/readyz" "$pid" "$work/$name.log"
-  token=$(curl -sS -X POST -H 'Content-Type: application/json' \
-    --data "{\"email\":\"$admin_email\",\"password\":\"$admin_password\"}" "$base/api/v1/admin/session" | json_field token)
-  [[ -n $token ]] || fail "no admin session" "$work/$name.log"
-}
-
-stop_memberd() {
-  kill -TERM "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+# start_mailer NAME DATABASE_URL [CONNECTIONS]: a daemon mailing through
+# the relay with CONNECTIONS lanes; sets $base, $pid and the admin's $token.
+start_mailer() {
+  start_memberd "$1" "$2" "[credentials, email_service]" \
+    --set "mail.transport=smtp://127.0.0.1:$relay_port" --set "mail.connections=${3:-4}"
+  token=$(admin_token)
+  [[ -n $token ]] || fail "no admin session" "$work/$1.log"
 }
 
 api() { curl -sS -H "Authorization: Bearer $token" "$@"; }
@@ -124,20 +108,8 @@ seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 per_second() { awk -v n="$1" -v ms="$2" 'BEGIN { printf "%.0f", (ms > 0 ? n * 1000 / ms : 0) }'; }
 
-pg_dir=$work/pg
-"$MEMBERD_REPO/scripts/pg-fixture.sh" start "$pg_dir" >/dev/null
-pg_url=$(cat "$pg_dir/url")
-pg_admin=${pg_url%/*}/postgres
-# shellcheck disable=SC2317
-drop_pg() {
-  local db
-  for db in $(psql -Atq "$pg_admin" -c "SELECT datname FROM pg_database WHERE datname LIKE 'memberd_mail_%_$$'" 2>/dev/null); do
-    psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
-  done
-  "$MEMBERD_REPO/scripts/pg-fixture.sh" stop "$pg_dir" >/dev/null 2>&1 || true
-}
-trap 'drop_pg; cleanup' EXIT
-psql -q "$pg_admin" -c "CREATE DATABASE memberd_mail_b_$$" >/dev/null
+start_scratch_postgres
+scratch_database mail_b >/dev/null
 
 url_for() { # BACKEND RUN
   if [[ $1 == sqlite ]]; then echo "sqlite:$work/$2-sqlite.db"; else echo "${pg_url%/*}/memberd_mail_$2_$$"; fi
@@ -154,8 +126,8 @@ for backend in sqlite postgresql; do
  for lanes in $lane_counts; do
   name=deliver-$backend-$lanes
   url=$(url_for "$backend" "a$lanes")
-  [[ $backend == postgresql ]] && psql -q "$pg_admin" -c "CREATE DATABASE memberd_mail_a${lanes}_$$" >/dev/null
-  start_memberd "$name" "$url" "$lanes"
+  [[ $backend == postgresql ]] && scratch_database "mail_a$lanes" >/dev/null
+  start_mailer "$name" "$url" "$lanes"
   "$tool" fill "$url" "$members" 2>>"$work/$name.log"
   daemon_cpu=$(cpu_s "$pid") relay_cpu=$(cpu_s "$relay_pid")
   send_to_subscribers
@@ -177,7 +149,7 @@ echo "== a send to ~$subscribers subscribers: time to queue, peak RSS"
 printf '%-12s %10s %12s %14s %14s %14s\n' backend messages "queue s" "queued/s" "RSS before" "peak RSS"
 for backend in sqlite postgresql; do
   name=queue-$backend
-  start_memberd "$name" "$(url_for "$backend" b)"
+  start_mailer "$name" "$(url_for "$backend" b)"
   "$tool" fill "$(url_for "$backend" b)" "$members" 2>>"$work/$name.log"
   rss_before=$(rss_kib "$pid" VmRSS)
   send_to_subscribers

@@ -35,17 +35,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/daemon.sh"
 admin_email=bench-admin@memberd.local
 admin_password=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
 
-pg_dir=$work/pg
-"$MEMBERD_REPO/scripts/pg-fixture.sh" start "$pg_dir" >/dev/null
-pg_url=$(cat "$pg_dir/url")
-pg_bench_url=${pg_url%/*}/memberd_bench_$$
-pg_admin=${pg_url%/*}/postgres
-psql -q "$pg_admin" -c "CREATE DATABASE memberd_bench_$$" >/dev/null
-# shellcheck disable=SC2317
-drop_pg() {
-  psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS memberd_bench_$$" >/dev/null 2>&1 || true
-  "$MEMBERD_REPO/scripts/pg-fixture.sh" stop "$pg_dir" >/dev/null 2>&1 || true
-}
+start_scratch_postgres
+pg_bench_url=$(scratch_database bench)
 
 password=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
 body='{"fields":{"company_name":"Ningbo Bright Lamps Co., Ltd.","contact_name":"Li Wei","business_type":"Manufacturer","country":"CN","phone":"010 1234 5678","website":"https://bright-lamps.example.com","time_zone":"Asia/Shanghai"}}'
@@ -88,4 +79,3 @@ for backend in sqlite postgresql; do
     "$(BENCH_TOKENS=$tokens wrk_line "$base/api/v1/me/profile" 4 -s "$lua")"
   stop_memberd
 done
-drop_pg

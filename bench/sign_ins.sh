@@ -84,17 +84,8 @@ for plugins in "[credentials]" "[credentials, security_level]"; do
 done
 
 # --- 3. the admin's query on a large table --------------------------------------
-pg_dir=$work/pg
-"$MEMBERD_REPO/scripts/pg-fixture.sh" start "$pg_dir" >/dev/null
-pg_url=$(cat "$pg_dir/url")
-pg_bench_url=${pg_url%/*}/memberd_bench_$$
-pg_admin=${pg_url%/*}/postgres
-psql -q "$pg_admin" -c "CREATE DATABASE memberd_bench_$$" >/dev/null
-# shellcheck disable=SC2317
-drop_pg() {
-  psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS memberd_bench_$$" >/dev/null 2>&1 || true
-  "$MEMBERD_REPO/scripts/pg-fixture.sh" stop "$pg_dir" >/dev/null 2>&1 || true
-}
+start_scratch_postgres
+pg_bench_url=$(scratch_database bench)
 
 for backend in sqlite postgresql; do
   url=$([[ $backend == sqlite ]] && echo "sqlite:$work/large/memberd.db" || echo "$pg_bench_url")
@@ -114,4 +105,3 @@ for backend in sqlite postgresql; do
   "$tool" explain "$url" bench-member-7
   stop_memberd
 done
-drop_pg

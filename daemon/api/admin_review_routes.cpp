@@ -46,11 +46,6 @@ bool fit_reason(const std::string& text) {
   return characters <= kMaxReasonCharacters;
 }
 
-bool is_kind_word(const std::string& kind) {
-  return !kind.empty() && kind.size() <= 64 &&
-         kind.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_.") == std::string::npos;
-}
-
 Response list_reviews(CoreServices& core, const Request& req) {
   FieldErrors errors;
   ReviewListQuery query;
@@ -64,7 +59,7 @@ Response list_reviews(CoreServices& core, const Request& req) {
     while (start <= kinds->size()) {
       auto comma = kinds->find(',', start);
       std::string kind = kinds->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      if (!is_kind_word(kind) || query.kinds.size() >= 20) {
+      if (!ReviewQueue::is_kind(kind) || query.kinds.size() >= 20) {
         errors.emplace_back("kind", "Give kinds like profile or photo, separated by commas.");
         break;
       }

@@ -37,12 +37,6 @@ nlohmann::json parsed(const std::string& text) {
   return value.is_discarded() ? nlohmann::json(nullptr) : value;
 }
 
-// Kinds are plugin names, optionally ".word": letters, digits, '_' and '.'.
-bool is_kind(std::string_view kind) {
-  return !kind.empty() && kind.size() <= 64 &&
-         kind.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_.") == std::string_view::npos;
-}
-
 nlohmann::json item_json(const soci::row& row, long long now) {
   long long due = row_int64(row, 7);
   std::string status = row.get<std::string>(3);
@@ -97,6 +91,12 @@ std::optional<ReviewRevision> one_revision(soci::session& sql, const std::string
 }
 
 }  // namespace
+
+// Kinds are plugin names, optionally ".word": letters, digits, '_' and '.'.
+bool ReviewQueue::is_kind(std::string_view kind) {
+  return !kind.empty() && kind.size() <= 64 &&
+         kind.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_.") == std::string_view::npos;
+}
 
 bool ReviewQueue::is_cursor(std::string_view text) {
   auto dot = text.find('.');

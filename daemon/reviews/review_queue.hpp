@@ -67,6 +67,8 @@ class ReviewQueue final : public Reviews {
   Result<ReviewFigures> figures(UnitOfWork& work);
 
   static bool is_cursor(std::string_view text);
+  // A kind as the queue stores it: [a-z0-9_.], 1 to 64 characters.
+  static bool is_kind(std::string_view kind);
 
  private:
   EventBus& events_;

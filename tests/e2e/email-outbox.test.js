@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ADMIN, PASSWORD as ADMIN_PASSWORD, checkBothWidths, openBrowser, signInMember, startDaemon } from './harness.js';
+import { ADMIN, checkBothWidths, openBrowser, signInAdmin, signInMember, startDaemon } from './harness.js';
 
 const RELAY = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../support/smtp_relay.py');
 const PASSWORD = 'violet tangerine orbit 4821';
@@ -84,11 +84,7 @@ test('a member switches off Trade Alerts', async () => {
 });
 
 test('the console sends Trade Alerts to subscribers only; a refused message is failed and retried', async () => {
-  await page.goto(`${base}/console/`);
-  await page.locator('#signin-email').fill(ADMIN);
-  await page.locator('#signin-password').fill(ADMIN_PASSWORD);
-  await page.locator('[data-testid=signin-submit]').click();
-  await page.locator('[data-testid=current-user-email]').filter({ hasText: ADMIN }).waitFor();
+  await signInAdmin(page, base);
   await page.locator('[data-testid=nav-plugin-email_service-outbox]').click();
 
   // Before anything is sent: how many will get it (the admin, the buyer).

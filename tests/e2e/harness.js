@@ -84,6 +84,16 @@ export async function signInMember(page, base, email, password) {
 }
 
 // Saves a full-page screenshot as <name>.png when artifacts are kept.
+// Signs the bootstrap admin in to the console at `base` (resolves once
+// the header names them).
+export async function signInAdmin(page, base) {
+  await page.goto(`${base}/console/`);
+  await page.locator('#signin-email').fill(ADMIN);
+  await page.locator('#signin-password').fill(PASSWORD);
+  await page.locator('[data-testid=signin-submit]').click();
+  await page.locator('[data-testid=current-user-email]').filter({ hasText: ADMIN }).waitFor();
+}
+
 export async function screenshot(page, name) {
   const artifacts = process.env.MEMBERD_E2E_ARTIFACTS;
   if (!artifacts) return;

@@ -4,7 +4,7 @@
 // queue; the public profile shows it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, PASSWORD as ADMIN_PASSWORD, checkBothWidths, openBrowser, signInMember, startDaemon } from './harness.js';
+import { checkBothWidths, openBrowser, signInAdmin, signInMember, startDaemon } from './harness.js';
 
 const MEMBER = 'lamps@example.com';
 const PASSWORD = 'violet tangerine orbit 4821';
@@ -57,11 +57,7 @@ test('a member submits a profile, fixes the missing required field and sees it p
 });
 
 test('an admin approves it in the Reviews queue and the public profile shows it', async () => {
-  await page.goto(`${base}/console/`);
-  await page.locator('#signin-email').fill(ADMIN);
-  await page.locator('#signin-password').fill(ADMIN_PASSWORD);
-  await page.locator('[data-testid=signin-submit]').click();
-  await page.locator('[data-testid=current-user-email]').filter({ hasText: ADMIN }).waitFor();
+  await signInAdmin(page, base);
   await page.locator('[data-testid=nav-reviews]').click();
   await page.locator('[data-testid=review-figures]').filter({ hasText: '1 pending, 0 overdue' }).waitFor();
   assert.equal(await page.locator('[data-testid=review-row]').count(), 1);

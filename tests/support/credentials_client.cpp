@@ -12,6 +12,8 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -288,6 +290,15 @@ httplib::Result complete_reset(const DaemonProcess& d, const std::string& token,
                                const std::string& new_password, const std::string& confirm) {
   return post(d, "/api/v1/password-resets/" + token,
               {{"answer", answer}, {"new_password", new_password}, {"new_password_confirm", confirm}});
+}
+
+httplib::Headers admin(const DaemonProcess& d) {
+  static std::mutex mutex;
+  static std::map<int, std::string> tokens;
+  std::lock_guard lock(mutex);
+  auto& token = tokens[d.pid()];
+  if (token.empty()) token = d.admin_token();
+  return bearer(token);
 }
 
 json admin_member_entry(const DaemonProcess& d, const std::string& email) {

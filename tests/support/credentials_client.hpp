@@ -119,6 +119,10 @@ std::string reset_token(const DaemonProcess& d, const std::string& email, const 
 httplib::Result complete_reset(const DaemonProcess& d, const std::string& token, const std::string& answer,
                                const std::string& new_password, const std::string& confirm);
 
+// An admin's bearer header for `d`: one admin session per daemon, signed in
+// on first use (admin sign-in is rate limited, so not one per call).
+httplib::Headers admin(const DaemonProcess& d);
+
 // The admin member list's entry for `email`, through the socket operator.
 nlohmann::json admin_member_entry(const DaemonProcess& d, const std::string& email);
 

@@ -41,15 +41,6 @@ struct Scratch {
   }
 };
 
-// One admin session per daemon: signing in for every call would meet the
-// sign-in rate limit.
-httplib::Headers admin(const DaemonProcess& d) {
-  static std::map<int, std::string> tokens;
-  auto& token = tokens[d.pid()];
-  if (token.empty()) token = d.admin_token();
-  return bearer(token);
-}
-
 httplib::Result send(const DaemonProcess& d, const json& body) {
   return post(d, "/api/v1/admin/messages", body, admin(d));
 }

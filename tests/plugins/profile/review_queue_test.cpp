@@ -19,14 +19,6 @@ DaemonOptions with_profile(const std::string& backend, std::vector<std::string> 
   return DaemonOptions{backend, std::move(sets), "", {"credentials", "profile"}};
 }
 
-// One admin session per daemon (admin sign-in is rate limited).
-httplib::Headers admin(const DaemonProcess& d) {
-  static std::map<int, std::string> tokens;
-  auto& token = tokens[d.pid()];
-  if (token.empty()) token = d.admin_token();
-  return bearer(token);
-}
-
 // The operator on the local socket: a second decider beside the admin.
 httplib::Result as_operator(const DaemonProcess& d, const std::string& path, const json& body = json::object()) {
   return d.unix_socket()->Post(path, body.dump(), "application/json");
@@ -379,4 +371,24 @@ TEST_CASE("submissions of one member at once leave exactly one pending revision"
   CHECK(other == 0);
   CHECK(pending_queue(daemon).size() == 1);
   CHECK(pending_queue(daemon, "?status=superseded&limit=100").size() == 39);
+}
+
+TEST_CASE("a profile schema or window the plugin cannot use keeps it from starting, naming the key", "[profile][config]") {
+  std::string out;
+  for (const char* bad : {"profile.fields=[]", "profile.fields=[{name: phone, label: Phone, type: telephone}]",
+                          "profile.fields=[{name: a, label: A, type: text}, {name: a, label: B, type: text}]",
+                          "profile.fields=[{name: kind, label: Kind, type: select}]",
+                          "profile.fields=[{name: a, label: A, type: text, colour: red}]", "profile.review_window=0s",
+                          "profile.reject_reasons=[\"\"]"}) {
+    INFO(bad);
+    CHECK(run_command({env_or_fail("MEMBERD_BINARY"), "--set", "plugins.dir=" + env_or_fail("MEMBERD_PLUGINS_DIR"),
+                       "--set", "plugins.enabled=[profile]", "--set", bad, "--check-config"},
+                      out) == 2);
+    std::string key = std::string(bad).substr(0, std::string(bad).find('='));
+    CHECK(out.find(key) != std::string::npos);
+  }
+  // The shipped defaults pass.
+  CHECK(run_command({env_or_fail("MEMBERD_BINARY"), "--set", "plugins.dir=" + env_or_fail("MEMBERD_PLUGINS_DIR"),
+                     "--set", "plugins.enabled=[profile]", "--check-config"},
+                    out) == 0);
 }
