@@ -71,3 +71,47 @@ drop_scratch_postgres() {
   done
   "$MEMBERD_REPO/scripts/pg-fixture.sh" stop "$pg_dir" >/dev/null 2>&1 || true
 }
+
+# nginx on a free loopback port, serving $nginx_dir/www (put the files there
+# after it started): the baseline beside memberd in the same run. Sets
+# nginx_dir, nginx_port and nginx_base; stopped with everything started.
+start_nginx() {
+  nginx_dir=$work/nginx
+  mkdir -p "$nginx_dir/www" "$nginx_dir/tmp"
+  nginx_port=$(pick_free_port)
+  {
+    # As root, nginx would switch its workers to nobody, who cannot enter
+    # the private temporary directory.
+    ((EUID == 0)) && echo "user root;"
+    cat <<EOF
+daemon off;
+worker_processes auto;
+pid $nginx_dir/nginx.pid;
+error_log $nginx_dir/error.log warn;
+worker_rlimit_nofile 30000;
+events { worker_connections 20000; }
+http {
+  access_log off;
+  # Like memberd's keep-alive: measure serving, not reconnecting.
+  keepalive_requests 1000000;
+  types { application/json json; image/webp webp; image/jpeg jpg; text/plain txt; }
+  client_body_temp_path $nginx_dir/tmp/body;
+  proxy_temp_path $nginx_dir/tmp/proxy;
+  fastcgi_temp_path $nginx_dir/tmp/fastcgi;
+  uwsgi_temp_path $nginx_dir/tmp/uwsgi;
+  scgi_temp_path $nginx_dir/tmp/scgi;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    root $nginx_dir/www;
+  }
+}
+EOF
+  } >"$nginx_dir/nginx.conf"
+  printf 'ok\n' >"$nginx_dir/www/ready.txt"
+  local nginx_bin
+  nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+  "$nginx_bin" -e "$nginx_dir/error.log" -p "$nginx_dir" -c "$nginx_dir/nginx.conf" >"$nginx_dir/stdout.log" 2>&1 &
+  started_pids+=("$!")
+  nginx_base=http://127.0.0.1:$nginx_port
+  wait_http "$nginx_base/ready.txt" "${started_pids[-1]}" "$nginx_dir/error.log"
+}

@@ -47,49 +47,14 @@ fi
 # The temporary directory, cleanup on exit, fail, wait_http, json_field, ratio.
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=daemon.sh
+source "$(dirname "${BASH_SOURCE[0]}")/daemon.sh"
 
 # --- nginx: the baseline -----------------------------------------------------
 
-nginx_dir=$work/nginx
-mkdir -p "$nginx_dir/www" "$nginx_dir/tmp"
+start_nginx
 printf '{"status":"ok"}\n' >"$nginx_dir/www/healthz.json"
-nginx_port=$(pick_free_port)
-{
-  # As root, nginx would switch its workers to nobody, who cannot enter
-  # the private temporary directory.
-  ((EUID == 0)) && echo "user root;"
-  cat <<EOF
-daemon off;
-worker_processes auto;
-pid $nginx_dir/nginx.pid;
-error_log $nginx_dir/error.log warn;
-worker_rlimit_nofile 30000;
-events { worker_connections 20000; }
-http {
-  access_log off;
-  # Like memberd's keep-alive: measure serving, not reconnecting.
-  keepalive_requests 1000000;
-  types { application/json json; }
-  client_body_temp_path $nginx_dir/tmp/body;
-  proxy_temp_path $nginx_dir/tmp/proxy;
-  fastcgi_temp_path $nginx_dir/tmp/fastcgi;
-  uwsgi_temp_path $nginx_dir/tmp/uwsgi;
-  scgi_temp_path $nginx_dir/tmp/scgi;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    root $nginx_dir/www;
-  }
-}
-EOF
-} >"$nginx_dir/nginx.conf"
-
-nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
-say "starting nginx on 127.0.0.1:$nginx_port"
-"$nginx_bin" -e "$nginx_dir/error.log" -p "$nginx_dir" -c "$nginx_dir/nginx.conf" \
-  >"$nginx_dir/stdout.log" 2>&1 &
-started_pids+=("$!")
-nginx_url=http://127.0.0.1:$nginx_port/healthz.json
-wait_http "$nginx_url" "${started_pids[-1]}" "$nginx_dir/error.log"
+nginx_url=$nginx_base/healthz.json
 
 # --- memberd ----------------------------------------------------------------
 

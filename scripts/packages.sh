@@ -14,23 +14,26 @@ MEMBERD_BUILD_DIR=${MEMBERD_BUILD_DIR:-$MEMBERD_REPO/build}
 # libpq-dev and libsqlite3-dev are listed because SOCI's headers include
 # them without depending on them. libicu-dev normalises security answers
 # (NFKC, case folding); cracklib-runtime ships the common-password word list
-# (/usr/share/dict/cracklib-small) the credentials plugin refuses.
+# (/usr/share/dict/cracklib-small) the credentials plugin refuses;
+# libphonenumber-dev checks profile phone numbers; libvips-dev does all of
+# the photo plugin's image work.
 # shellcheck disable=SC2034 # used by the scripts that source this file
 MEMBERD_BUILD_PACKAGES=(
   g++ cmake ninja-build pkgconf ccache
   libboost-dev libyaml-cpp-dev libsoci-dev libpq-dev libsqlite3-dev
   libcpp-httplib-dev catch2 libssl-dev nlohmann-json3-dev
   libmaxminddb-dev libargon2-dev libsystemd-dev libcurl4-openssl-dev
-  libicu-dev cracklib-runtime libphonenumber-dev
+  libicu-dev cracklib-runtime libphonenumber-dev libvips-dev
 )
 
 # What the test suite needs on top: a PostgreSQL for the storage tests run
 # on both backends (scripts/pg-fixture.sh), curl for the black-box tests,
 # openssl for the TLS tests' certificates, python3-aiosmtpd for a real SMTP
 # relay on loopback (STARTTLS, AUTH) in the mail tests, Chromium and Node.js for the
-# console's browser tests (playwright-core comes from npm: ensure_e2e_modules).
+# console's browser tests (playwright-core comes from npm: ensure_e2e_modules),
+# exiftool to check that served photos carry no metadata.
 # shellcheck disable=SC2034
-MEMBERD_TEST_PACKAGES=(postgresql-15 curl openssl chromium python3-aiosmtpd)
+MEMBERD_TEST_PACKAGES=(postgresql-15 curl openssl chromium python3-aiosmtpd libimage-exiftool-perl)
 
 # Installs tests/e2e's npm packages exactly as package-lock.json pins them,
 # only when they are missing or the lock file changed since the last install.

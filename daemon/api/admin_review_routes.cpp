@@ -52,8 +52,8 @@ Response list_reviews(CoreServices& core, const Request& req) {
   query.limit = list_limit(req, errors);
   query.status = req.query("status").value_or("pending");
   if (query.status != "pending" && query.status != "approved" && query.status != "rejected" &&
-      query.status != "superseded")
-    errors.emplace_back("status", "Give pending, approved, rejected or superseded.");
+      query.status != "superseded" && query.status != "withdrawn")
+    errors.emplace_back("status", "Give pending, approved, rejected, superseded or withdrawn.");
   if (auto kinds = req.query("kind"); kinds && !kinds->empty()) {
     std::size_t start = 0;
     while (start <= kinds->size()) {

@@ -138,6 +138,10 @@ Result<std::optional<ReviewRevision>> GuardedReviews::last_decision(UnitOfWork& 
   check_kind(kind, "last_decision");
   return MEMBERD_GUARD(last_decision(work, kind, member_id));
 }
+Result<bool> GuardedReviews::withdraw(UnitOfWork& work, std::string_view kind, std::string_view member_id) {
+  check_kind(kind, "withdraw");
+  return MEMBERD_GUARD(withdraw(work, kind, member_id));
+}
 
 #undef MEMBERD_GUARD
 

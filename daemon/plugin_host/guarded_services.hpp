@@ -117,6 +117,7 @@ class GuardedReviews final : public Reviews {
                                                 std::string_view member_id) override;
   Result<std::optional<ReviewRevision>> last_decision(UnitOfWork& work, std::string_view kind,
                                                       std::string_view member_id) override;
+  Result<bool> withdraw(UnitOfWork& work, std::string_view kind, std::string_view member_id) override;
 
  private:
   void check_kind(std::string_view kind, const char* call) const;

@@ -33,6 +33,7 @@ struct PluginHost::Loaded {
   std::unique_ptr<PluginServices> services;
   std::unique_ptr<Plugin> instance;
   std::vector<Route> routes;
+  BodyLimits body_limits;
   PluginUi ui;
   PluginInfo info;
   bool started = false;
@@ -241,6 +242,7 @@ std::shared_ptr<PluginHost::Loaded> PluginHost::start_version(const std::string&
   }
   fresh->services->close_registration();
   fresh->routes = fresh->services->take_routes();
+  fresh->body_limits = fresh->services->take_body_limits();
   fresh->ui = fresh->services->take_ui();
   try {
     fresh->ui.check(name);
@@ -263,7 +265,7 @@ PluginStatus PluginHost::publish(const std::string& name, const std::shared_ptr<
   {
     std::lock_guard lock(mutex_);
     // Throws on a route conflict, before anything changed.
-    routes_.install(name, fresh->routes, fresh);
+    routes_.install(name, fresh->routes, fresh, fresh->body_limits);
     auto& slot = slots_.at(name);
     old = std::move(slot.active);
     slot.active = fresh;

@@ -109,6 +109,16 @@ void PluginServices::add_route(Route route) {
   routes_.push_back(std::move(route));
 }
 
+void PluginServices::add_route_with_body_limit(Route route, std::size_t max_body_bytes) {
+  if (!registration_open_) throw std::logic_error("Host::add_route_with_body_limit may only be called from start()");
+  // Thrown from start(): the plugin does not load, and the message says why.
+  if (max_body_bytes < 1024 || max_body_bytes > (std::size_t(1) << 30))
+    throw std::invalid_argument("route " + body_limit_key(route) + ": a body limit is 1 KiB to 1 GiB, not " +
+                                std::to_string(max_body_bytes) + " bytes");
+  body_limits_[body_limit_key(route)] = max_body_bytes;
+  routes_.push_back(std::move(route));
+}
+
 void PluginServices::add_ui_files(const std::vector<EmbeddedFile>& files) {
   if (!registration_open_) throw std::logic_error("Host::add_ui_files may only be called from start()");
   ui_.add_files(files);

@@ -5,6 +5,7 @@
 // subscriptions, so that all of them can be withdrawn together when that
 // version is retired.
 #include "mail/mail_templates.hpp"
+#include "plugin_host/route_sets.hpp"
 #include "plugin_host/ui_assets.hpp"
 
 #include <memberd/host.hpp>
@@ -51,10 +52,12 @@ class PluginServices final : public Host {
   // After start() returns, routes may no longer be added.
   void close_registration() { registration_open_ = false; }
   std::vector<Route> take_routes() { return std::move(routes_); }
+  BodyLimits take_body_limits() { return std::move(body_limits_); }
   PluginUi take_ui() { return std::move(ui_); }
 
   std::string_view plugin_name() const override { return name_; }
   void add_route(Route route) override;
+  void add_route_with_body_limit(Route route, std::size_t max_body_bytes) override;
   Accounts& accounts() override { return *accounts_; }
   Database& database() override;
   Events& events() override { return *events_; }
@@ -85,6 +88,7 @@ class PluginServices final : public Host {
   std::weak_ptr<const void> owner_;
   bool registration_open_ = true;
   std::vector<Route> routes_;
+  BodyLimits body_limits_;
   PluginUi ui_;
   MailTemplates mail_templates_;  // before mail_, which refers to it
   std::unique_ptr<ComponentLogger> logger_;

@@ -76,6 +76,7 @@ Failure conflict(std::string detail) { return Failure{Refusal::conflict, std::ch
 Failure not_pending(const std::string& status) {
   if (status == "superseded")
     return conflict("The member submitted a newer revision; decide that one.");
+  if (status == "withdrawn") return conflict("The member withdrew this revision.");
   return conflict("This revision was already " + status + ".");
 }
 
@@ -146,6 +147,27 @@ Result<ReviewReceipt> ReviewQueue::submit(UnitOfWork& work, std::string_view kin
   });
 }
 
+Result<bool> ReviewQueue::withdraw(UnitOfWork& work, std::string_view kind, std::string_view member_id) {
+  std::string k(kind), member(member_id);
+  long long now = to_unix(clock_.now());
+  return atomically(work, [&](soci::session& sql) -> Result<bool> {
+    std::string revision;
+    soci::indicator ind = soci::i_null;
+    sql << "SELECT revision_id FROM review_items WHERE member_id = :m AND kind = :k AND status = 'pending'",
+        soci::use(member), soci::use(k), soci::into(revision, ind);
+    if (ind != soci::i_ok) return false;
+    // The status test again in the UPDATE: a decision that committed in
+    // between wins, and the member's withdrawal then changes nothing.
+    soci::statement update = (sql.prepare << "UPDATE review_items SET status = 'withdrawn' WHERE revision_id = :r"
+                                             " AND status = 'pending'",
+                              soci::use(revision));
+    update.execute(true);
+    if (update.get_affected_rows() == 0) return false;
+    record(sql, revision, "withdrawn", member, now);
+    return true;
+  });
+}
+
 Result<std::optional<ReviewRevision>> ReviewQueue::pending(UnitOfWork& work, std::string_view kind,
                                                            std::string_view member_id) {
   auto sql = work.connection();
@@ -162,10 +184,10 @@ Result<std::optional<ReviewRevision>> ReviewQueue::last_decision(UnitOfWork& wor
 }
 
 Result<nlohmann::json> ReviewQueue::list(UnitOfWork& work, const ReviewListQuery& query) {
-  static const std::vector<std::string> kStatuses = {"pending", "approved", "rejected", "superseded"};
+  static const std::vector<std::string> kStatuses = {"pending", "approved", "rejected", "superseded", "withdrawn"};
   if (std::find(kStatuses.begin(), kStatuses.end(), query.status) == kStatuses.end())
     throw std::logic_error("ReviewQueue::list: unknown status");
-  std::string where = " WHERE r.status = '" + query.status + "'";  // one of four words, checked above
+  std::string where = " WHERE r.status = '" + query.status + "'";  // one of five words, checked above
   if (!query.kinds.empty()) {
     where += " AND r.kind IN (";
     for (std::size_t i = 0; i < query.kinds.size(); ++i) {

@@ -18,7 +18,7 @@ namespace memberd {
 class EventBus;
 
 struct ReviewListQuery {
-  std::string status = "pending";  // pending|approved|rejected|superseded
+  std::string status = "pending";  // pending|approved|rejected|superseded|withdrawn
   std::vector<std::string> kinds;  // empty: every kind
   bool overdue_only = false;
   int limit = 50;
@@ -47,6 +47,7 @@ class ReviewQueue final : public Reviews {
                                                 std::string_view member_id) override;
   Result<std::optional<ReviewRevision>> last_decision(UnitOfWork& work, std::string_view kind,
                                                       std::string_view member_id) override;
+  Result<bool> withdraw(UnitOfWork& work, std::string_view kind, std::string_view member_id) override;
 
   // --- for the admin routes ---
   // {"items": [...], "next_cursor"}: oldest first. A malformed cursor is

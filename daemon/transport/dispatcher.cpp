@@ -12,6 +12,7 @@
 #include "storage/pooled_unit.hpp"
 #include "transport/json_body.hpp"
 #include "transport/response_headers.hpp"
+#include "transport/url_decode.hpp"
 #include "util/crypto.hpp"
 
 #include <nlohmann/json.hpp>
@@ -144,6 +145,12 @@ bool Dispatcher::never_blocks(const RawRequest& raw) const {
   // GET /healthz is the core's and answers from a constant; no plugin can
   // claim it (the route table refuses a second owner).
   return raw.method() == "GET" && raw.path() == "/healthz" && !raw.header("Authorization") && !raw.header("Cookie");
+}
+
+std::size_t Dispatcher::body_limit(std::string_view method, std::string_view target, std::size_t fallback) const {
+  auto table = routes_.snapshot();
+  auto match = table->match(method, percent_decode(target.substr(0, target.find('?')), false));
+  return match.entry && match.entry->max_body_bytes ? *match.entry->max_body_bytes : fallback;
 }
 
 bool Dispatcher::over_https(const RawRequest& raw) const {

@@ -44,6 +44,11 @@ class Dispatcher {
   // and only without credentials (identifying a caller may read the
   // database). Cheap: no routing.
   bool never_blocks(const RawRequest& raw) const;
+  // How long a body the route at `method` and the undecoded request
+  // `target` takes: its own limit (Host::add_route_with_body_limit), else
+  // `fallback` (http.max_body_bytes). Asked by the transport once a header
+  // is in, before it reads a byte of the body. Cheap: one route match.
+  std::size_t body_limit(std::string_view method, std::string_view target, std::size_t fallback) const;
   // The answer for requests refused before routing: overload (with
   // Retry-After, closing the connection) or headers over the limit.
   Response refuse(const RawRequest& raw, int status, std::string_view slug, std::string_view title,

@@ -18,6 +18,7 @@
 #include "transport/url_decode.hpp"
 #include "transport/worker_pool.hpp"
 
+#include <limits>
 #include <utility>
 
 #define BOOST_BEAST_USE_STD_STRING_VIEW
@@ -328,17 +329,15 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
     std::size_t header_size = end + 4;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(core_.settings.max_header_bytes));
-    parser_->body_limit(core_.settings.max_body_bytes);
+    // The body's limit depends on the route, known only once the header is
+    // parsed: it is checked against Content-Length below and set before
+    // any of the body is read.
+    // (Not boost::none: Beast 1.74 compares Content-Length with the
+    // optional itself, and every length is greater than none.)
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     parser_->eager(false);
     beast::error_code ec;
     parser_->put(asio::buffer(data.data(), header_size), ec);
-    // Beast checks Content-Length against body_limit as the header ends.
-    if (ec == http::error::body_limit) {
-      buffer_.consume(header_size);
-      refuse(413, "too_large", "Payload too large",
-             "A request body may take " + std::to_string(core_.settings.max_body_bytes) + " bytes.");
-      return true;
-    }
     if (ec || !parser_->is_header_done()) {
       refuse(400, "bad_request", "Bad request", "The request could not be parsed.");
       return true;
@@ -354,11 +353,13 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
       return true;
     }
     // Refused from Content-Length, before a byte of the body is read.
-    if (auto length = parser_->content_length(); length && *length > core_.settings.max_body_bytes) {
-      refuse(413, "too_large", "Payload too large",
-             "A request body may take " + std::to_string(core_.settings.max_body_bytes) + " bytes.");
+    body_limit_ = core_.dispatcher.body_limit(std::string_view(parser_->get().method_string()),
+                                              std::string_view(parser_->get().target()), core_.settings.max_body_bytes);
+    if (auto length = parser_->content_length(); length && *length > body_limit_) {
+      refuse_too_large();
       return true;
     }
+    parser_->body_limit(body_limit_);
     if (over_capacity_) {
       refuse(503, "overloaded", "Too many connections", "Try again shortly.", true);
       return true;
@@ -388,9 +389,7 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
     arm(core_.settings.read_timeout, ServerCore::Cut::read_timeout);
     http::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       self->disarm();
-      if (ec == http::error::body_limit)
-        return self->refuse(413, "too_large", "Payload too large",
-                            "A request body may take " + std::to_string(self->core_.settings.max_body_bytes) + " bytes.");
+      if (ec == http::error::body_limit) return self->refuse_too_large();
       if (ec == http::error::bad_chunk || ec == http::error::bad_chunk_extension)
         return self->refuse(400, "bad_request", "Bad request", "The chunked body could not be parsed.");
       if (ec) return self->close();
@@ -439,6 +438,10 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
     write(core_.dispatcher.refuse(*request, status, slug, title, detail, retry), true);
   }
 
+  void refuse_too_large() {
+    refuse(413, "too_large", "Payload too large", "A request body here may take " + std::to_string(body_limit_) + " bytes.");
+  }
+
   void write(Response response, bool close_after) {
     if (closed_) return;
     ++served_;
@@ -477,6 +480,7 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
        answers_head_ = false;
   unsigned version_ = 11;
   std::size_t served_ = 0;
+  std::size_t body_limit_ = 0;  // the current request's (its route's, or http.max_body_bytes)
   std::optional<std::chrono::steady_clock::time_point> header_deadline_;  // while a header is arriving
   Gauge* door_gauge_;
   ServerCore::Cut deadline_reason_ = ServerCore::Cut::header_timeout;  // what a passed deadline_ means

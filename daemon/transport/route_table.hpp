@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +25,8 @@ struct RouteEntry {
   Route route;
   std::vector<std::string> segments;  // the pattern split at '/'; "{x}" marks a parameter
   int literal_count = 0;
+  // The route's own body limit (an upload); else http.max_body_bytes.
+  std::optional<std::size_t> max_body_bytes;
 };
 
 using PathParams = std::vector<std::pair<std::string, std::string>>;

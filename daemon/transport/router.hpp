@@ -13,7 +13,8 @@ namespace memberd {
 
 class Router final : public RouteSets {
  public:
-  void install(const std::string& component, std::vector<Route> routes, std::shared_ptr<const void> owner) override;
+  void install(const std::string& component, std::vector<Route> routes, std::shared_ptr<const void> owner,
+               BodyLimits body_limits = {}) override;
   void withdraw(const std::string& component) override;
   std::shared_ptr<const RouteTable> snapshot() const { return published_.snapshot(); }
 
@@ -21,6 +22,7 @@ class Router final : public RouteSets {
   struct Set {
     std::vector<Route> routes;
     std::shared_ptr<const void> owner;
+    BodyLimits body_limits;
   };
   // Builds the table with `sets_` as they would be; throws on a conflict.
   std::shared_ptr<const RouteTable> table_of(const std::map<std::string, Set>& sets) const;

@@ -1,5 +1,7 @@
 #include "settings.hpp"
 
+#include <memberd/config_checks.hpp>
+
 #include <nlohmann/json.hpp>
 
 namespace memberd::profile {
@@ -12,20 +14,6 @@ constexpr const char* kDefaultRejectReasons =
     " \"The text advertises, or links to, something other than the business.\","
     " \"The profile contains offensive or misleading content.\"]";
 
-std::optional<std::string> check_reasons(const nlohmann::json& value) {
-  if (!value.is_array() || value.size() > 50) return "give a list of at most 50 reasons";
-  for (const auto& reason : value)
-    if (!reason.is_string() || reason.get<std::string>().empty() || reason.get<std::string>().size() > 500)
-      return "each reason is a sentence of 1 to 500 bytes";
-  return std::nullopt;
-}
-
-std::optional<std::string> check_window(const nlohmann::json& value) {
-  if (!value.is_number_integer() || value.get<long long>() < 1 || value.get<long long>() > 30LL * 24 * 3600)
-    return "give a window from 1s to 30d";
-  return std::nullopt;
-}
-
 }  // namespace
 
 std::vector<ConfigKey> config_schema() {
@@ -35,9 +23,10 @@ std::vector<ConfigKey> config_schema() {
        "email, phone, url, country, select, time_zone. Names are stored: never reuse one for another meaning",
        check_field_specs},
       {"review_window", ConfigType::duration, "24h",
-       "How long an admin has to decide a submitted profile (its due time; overdue after)", check_window},
+       "How long an admin has to decide a submitted profile (its due time; overdue after)",
+       duration_between(1, 30LL * 24 * 3600, "1s to 30d")},
       {"reject_reasons", ConfigType::string_list, kDefaultRejectReasons,
-       "Reasons the console offers when rejecting a profile (an admin may also write one)", check_reasons},
+       "Reasons the console offers when rejecting a profile (an admin may also write one)", sentence_list(50, 500)},
       {"mail_decisions", ConfigType::boolean, "true", "Mail the member each decision, with a rejection's reason"},
   };
 }

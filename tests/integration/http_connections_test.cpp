@@ -3,6 +3,7 @@
 // oversized bodies are refused from their Content-Length, slow and idle
 // connections cost other clients nothing, and the Unix socket knows its peer.
 #include "support/daemon_process.hpp"
+#include "support/raw_socket.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -32,18 +33,7 @@ using memberd::test::env_or_fail;
 
 namespace {
 
-int connect_to(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  int yes = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
-  return fd;
-}
+int connect_to(int port) { return memberd::test::connect_loopback(port); }
 
 void send_all(int fd, const std::string& bytes) {
   std::size_t sent = 0;

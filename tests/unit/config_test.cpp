@@ -102,14 +102,15 @@ TEST_CASE("the shipped etc/memberd.yaml loads to exactly the defaults", "[config
   CHECK(loaded.database == DatabaseConfig{});
   // The one deliberate difference: the shipped file enables the plugins we build.
   CHECK(loaded.plugins.enabled ==
-        std::vector<std::string>{"credentials", "profile", "security_level", "email_service"});
+        std::vector<std::string>{"credentials", "profile", "photo", "security_level", "email_service"});
   loaded.plugins.enabled.clear();
   CHECK(loaded.plugins == PluginsConfig{});
   CHECK(loaded.sessions == SessionsConfig{});
   CHECK(loaded.passwords == PasswordsConfig{});
   CHECK(loaded.mail == MailConfig{});
-  // ...and documents the profile and email_service sections (the plugins check their values).
-  CHECK(loaded.plugin_sections.size() == 2);
+  // ...and documents the photo, profile and email_service sections (the plugins check their values).
+  CHECK(loaded.plugin_sections.size() == 3);
+  CHECK(loaded.plugin_sections.count("photo") == 1);
   CHECK(loaded.plugin_sections.count("profile") == 1);
   CHECK(loaded.plugin_sections.count("email_service") == 1);
   loaded.plugin_sections.clear();

@@ -94,6 +94,10 @@ class CountingReviews final : public Reviews {
     kinds.emplace_back(kind);
     return std::optional<ReviewRevision>{};
   }
+  Result<bool> withdraw(UnitOfWork&, std::string_view kind, std::string_view) override {
+    kinds.emplace_back(kind);
+    return true;
+  }
   std::vector<std::string> kinds;
 };
 
@@ -115,5 +119,7 @@ TEST_CASE("a plugin reaches only its own kinds in the review queue", "[plugin_ho
   CHECK_THROWS_AS(reviews.submit(unit, "photos", "m", fields, nullptr, std::chrono::hours(24)), std::logic_error);
   CHECK_THROWS_AS(reviews.last_decision(unit, "profile", "m"), std::logic_error);
   CHECK_THROWS_AS(reviews.pending(unit, "photo.", "m"), std::logic_error);
-  CHECK(inner.kinds == std::vector<std::string>{"photo", "photo.cover", "photo"});
+  CHECK(reviews.withdraw(unit, "photo", "m").ok());
+  CHECK_THROWS_AS(reviews.withdraw(unit, "profile", "m"), std::logic_error);
+  CHECK(inner.kinds == std::vector<std::string>{"photo", "photo.cover", "photo", "photo"});
 }

@@ -540,6 +540,17 @@ class Host {
   // The host's moderation queue: submit what a member would publish, learn
   // the admin's decision from review.approved / review.rejected events.
   virtual Reviews& reviews() = 0;
+
+  // --- SDK 2.7 ---
+  // Adds a route like add_route whose request bodies may take up to
+  // `max_body_bytes` instead of the daemon's `http.max_body_bytes` (which
+  // stays the limit of every other route): an upload. The transport
+  // refuses a longer body with 413 from its Content-Length before reading
+  // any of it, or as soon as a chunked body grows past the limit; the body
+  // is held in memory, so keep the limit to what the route needs. Call
+  // from start() only (else std::logic_error). Fails (the plugin does not
+  // load, naming the route): a limit under 1 KiB or over 1 GiB.
+  virtual void add_route_with_body_limit(Route route, std::size_t max_body_bytes) = 0;
 };
 
 }  // namespace memberd

@@ -41,7 +41,7 @@ struct ReviewRevision {
   std::string revision_id;
   std::string kind;
   std::string member_id;
-  std::string status;  // "pending", "approved", "rejected" or "superseded"
+  std::string status;  // "pending", "approved", "rejected", "superseded" or (2.7) "withdrawn"
   std::string fields;  // the submitted JSON object, as text
   std::string submitted_at;
   std::string due_at;
@@ -70,6 +70,14 @@ class Reviews {
   // rejected), if any. DB: reads. Fails: busy.
   virtual Result<std::optional<ReviewRevision>> last_decision(UnitOfWork& work, std::string_view kind,
                                                               std::string_view member_id) = 0;
+
+  // --- SDK 2.7 ---
+  // The member took back what they submitted (they deleted the photo): the
+  // member's pending revision of `kind` leaves the queue with status
+  // "withdrawn", recorded in its history; an admin's decision on it is
+  // then a conflict. True when there was one. Call inside the write
+  // transaction of the change it belongs to. DB: writes. Fails: busy.
+  virtual Result<bool> withdraw(UnitOfWork& work, std::string_view kind, std::string_view member_id) = 0;
 };
 
 }  // namespace memberd

@@ -61,8 +61,10 @@
 //   2.6  reviews.hpp (Reviews, ReviewReceipt, ReviewRevision) with
 //        Host::reviews(): the host's moderation queue, decisions as
 //        review.approved / review.rejected events.
+//   2.7  Host::add_route_with_body_limit (an upload route's own body
+//        limit), Reviews::withdraw (a member takes a submission back).
 //   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
-#define MEMBERD_SDK_VERSION_MINOR 5
+#define MEMBERD_SDK_VERSION_MINOR 7
 
 #define MEMBERD_STRINGIFY_INNER(x) #x
 #define MEMBERD_STRINGIFY(x) MEMBERD_STRINGIFY_INNER(x)

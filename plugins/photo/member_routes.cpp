@@ -1,0 +1,246 @@
+// The member's own photo (api.md, "Photo"): upload, state, removal. An
+// upload is decided by its content alone, processed on the plugin's
+// bounded pool, and — unless photo.requires_approval is off — filed in the
+// host's review queue as kind "photo"; decisions.cpp publishes it.
+#include "context.hpp"
+#include "multipart_form.hpp"
+#include "photo_store.hpp"
+
+#include <memberd/json.hpp>
+#include <memberd/problem.hpp>
+
+#include <nlohmann/json.hpp>
+
+namespace memberd::photo {
+
+namespace {
+
+std::string when(const Host& host, long long unix_time) {
+  return host.clock().format(TimePoint(std::chrono::seconds(unix_time)));
+}
+
+std::string megabytes(std::size_t bytes) {
+  double mb = static_cast<double>(bytes) / (1024.0 * 1024.0);
+  char text[32];
+  std::snprintf(text, sizeof text, mb >= 10 || mb == static_cast<int>(mb) ? "%.0f MB" : "%.1f MB", mb);
+  return text;
+}
+
+Response member_only() {
+  return problem(403, "member_only", "Members only", "Sign in as the member whose photo this is.");
+}
+
+Response photo_field_problem(std::string_view message) {
+  return problem(422, "validation", "The photo needs attention", {}, {{"photo", std::string(message)}});
+}
+
+// What the upload is: the multipart field `photo`, or the whole body.
+std::optional<Response> upload_bytes(const Request& req, std::string_view& bytes) {
+  std::string content_type = req.header("Content-Type").value_or("");
+  if (!is_multipart_form(content_type)) {
+    bytes = req.body();
+    return std::nullopt;
+  }
+  auto field = multipart_field(content_type, req.body(), "photo");
+  if (!field.problem) {
+    bytes = field.content;
+    return std::nullopt;
+  }
+  if (*field.problem == MultipartProblem::missing_field) return photo_field_problem("Choose a picture to upload.");
+  return photo_field_problem("The upload could not be read. Choose the picture again and retry.");
+}
+
+Response image_problem(const Settings& s, ImageProblem what) {
+  switch (what) {
+    case ImageProblem::unsupported_type:
+      return problem(415, "unsupported_type", "Not a picture we accept",
+                     "This file is not a picture we accept. Send a JPEG, PNG, WebP or GIF.");
+    case ImageProblem::too_many_pixels:
+      return problem(422, "too_many_pixels", "Too many pixels",
+                     "This picture has more than " + std::to_string(s.render.max_pixels / 1'000'000) +
+                         " megapixels. Send a smaller one.");
+    case ImageProblem::timed_out:
+      return problem(422, "too_slow", "The picture took too long",
+                     "This picture took too long to process. Send a smaller or simpler one.");
+    case ImageProblem::undecodable: break;
+  }
+  return problem(422, "undecodable", "The picture could not be read",
+                 "This picture could not be read; it may be damaged or cut short. Send another one.");
+}
+
+// Runs the libvips work on the plugin's pool, or says why not.
+std::optional<Response> rendered(Context& ctx, std::string_view bytes, RenderedPhoto& out) {
+  auto started = std::chrono::steady_clock::now();
+  auto done = ctx.pool.try_run([&] { out = render_photo(bytes, ctx.settings.render); });
+  if (!done) {
+    ctx.host.metrics().increment("uploads_total", "Photo uploads by outcome", {{"outcome", "busy"}});
+    return Problem(503, "busy", "Busy processing photos")
+        .detail("Too many photos are being processed. Try again in a moment.")
+        .header("Retry-After", "5")
+        .response();
+  }
+  done->get();  // rethrows what the job threw: the host answers 500
+  ctx.host.metrics().observe("processing_seconds", "Time to check and render one upload",
+                             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  if (out.problem) {
+    ctx.host.metrics().increment("uploads_total", "Photo uploads by outcome", {{"outcome", "refused"}});
+    return image_problem(ctx.settings, *out.problem);
+  }
+  return std::nullopt;
+}
+
+nlohmann::json urls(const Context& ctx, const std::string& base, const std::string& version) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [size, edge] : ctx.settings.render.sizes)
+    out[size] = base + "?size=" + size + (version.empty() ? "" : "&v=" + version);
+  return out;
+}
+
+// Drops the member's photo in `status` and its review, if any.
+Result<void> discard(UnitOfWork& work, const std::string& member_id, const std::string& status) {
+  auto old = member_photo(work, member_id, status);
+  if (!old) return old.failure();
+  if (*old) return delete_photo(work, (*old)->photo_id);
+  return {};
+}
+
+Response upload(Context& ctx, const Request& req) {
+  const auto& member = req.caller().member_id;
+  if (member.empty()) return member_only();
+  std::string_view bytes;
+  if (auto refused = upload_bytes(req, bytes)) return std::move(*refused);
+  if (bytes.empty()) return photo_field_problem("The file is empty. Choose a picture.");
+  if (bytes.size() > ctx.settings.max_bytes)
+    return problem(413, "too_large", "The picture is too large",
+                   "A photo may take at most " + megabytes(ctx.settings.max_bytes) + ".");
+  // Before the pool: a file that is no picture costs nothing.
+  if (!sniff_format(bytes)) return image_problem(ctx.settings, ImageProblem::unsupported_type);
+  RenderedPhoto photo;
+  if (auto refused = rendered(ctx, bytes, photo)) return std::move(*refused);
+
+  auto id = ctx.host.secrets().random_token(18);
+  if (!id) return refusal_problem(id.failure());
+  long long now = ctx.host.clock().unix_now();
+  NewPhoto fresh{{*id, ctx.settings.requires_approval ? "pending" : "published", "", format_name(photo.format),
+                  photo.width, photo.height, static_cast<long long>(bytes.size()), now,
+                  ctx.settings.requires_approval ? 0 : now},
+                 std::move(photo.renditions),
+                 {}};
+  for (const auto& r : fresh.renditions) fresh.hashes.push_back(ctx.host.secrets().sha256_hex(r.bytes));
+
+  auto& work = req.work();
+  auto tx = WriteTransaction::open(work);
+  if (!tx) return refusal_problem(tx.failure());
+  MEMBERD_TRY(lock_member_photos(work, member));
+  MEMBERD_TRY(discard(work, member, "pending"));  // a newer upload replaces a pending one
+  nlohmann::json body;
+  if (ctx.settings.requires_approval) {
+    auto published = member_photo(work, member, "published");
+    if (!published) return refusal_problem(published.failure());
+    nlohmann::json current = nullptr;
+    if (*published)
+      current = {{"photo_id", (*published)->photo_id},
+                 {"preview_url", "/api/v1/admin/photos/" + (*published)->photo_id + "?size=large"}};
+    nlohmann::json pending = {{"photo_id", fresh.photo.photo_id},
+                              {"preview_url", "/api/v1/admin/photos/" + fresh.photo.photo_id + "?size=large"},
+                              {"width", fresh.photo.source_width},
+                              {"height", fresh.photo.source_height},
+                              {"format", fresh.photo.source_format},
+                              {"bytes", fresh.photo.source_bytes}};
+    auto receipt = ctx.host.reviews().submit(work, kReviewKind, member, pending, current, ctx.settings.review_window);
+    if (!receipt) return refusal_problem(receipt.failure());
+    fresh.photo.revision_id = receipt->revision_id;
+    body = {{"photo_id", fresh.photo.photo_id},
+            {"status", "pending"},
+            {"submitted_at", receipt->submitted_at},
+            {"due_at", receipt->due_at}};
+  } else {
+    MEMBERD_TRY(discard(work, member, "published"));
+    if (auto withdrawn = ctx.host.reviews().withdraw(work, kReviewKind, member); !withdrawn)
+      return refusal_problem(withdrawn.failure());
+    body = {{"photo_id", fresh.photo.photo_id}, {"status", "published"}};
+  }
+  MEMBERD_TRY(insert_photo(work, member, fresh));
+  if (!ctx.settings.requires_approval)
+    MEMBERD_TRY(ctx.host.events().publish(work, "photo.published",
+                                          {{"member_id", member}, {"photo_id", fresh.photo.photo_id}}));
+  MEMBERD_TRY(tx->commit());
+  ctx.host.metrics().increment("uploads_total", "Photo uploads by outcome", {{"outcome", "accepted"}});
+  return json_response(ctx.settings.requires_approval ? 202 : 201, body);
+}
+
+Response my_photo(Context& ctx, const Request& req) {
+  const auto& member = req.caller().member_id;
+  if (member.empty()) return member_only();
+  auto& work = req.work();
+  auto published = member_photo(work, member, "published");
+  if (!published) return refusal_problem(published.failure());
+  auto pending = member_photo(work, member, "pending");
+  if (!pending) return refusal_problem(pending.failure());
+  auto review = ctx.host.reviews().pending(work, kReviewKind, member);
+  if (!review) return refusal_problem(review.failure());
+  auto decided = ctx.host.reviews().last_decision(work, kReviewKind, member);
+  if (!decided) return refusal_problem(decided.failure());
+
+  nlohmann::json sizes = nlohmann::json::object();
+  for (const auto& [size, edge] : ctx.settings.render.sizes) sizes[size] = edge;
+  nlohmann::json out = {{"published", nullptr},
+                        {"pending", nullptr},
+                        {"last_decision", nullptr},
+                        {"requires_approval", ctx.settings.requires_approval},
+                        {"review_window_seconds", ctx.settings.review_window.count()},
+                        {"limits",
+                         {{"max_bytes", ctx.settings.max_bytes},
+                          {"max_pixels", ctx.settings.render.max_pixels},
+                          {"formats", {"JPEG", "PNG", "WebP", "GIF"}},
+                          {"sizes", sizes}}}};
+  if (*published)
+    out["published"] = {{"photo_id", (*published)->photo_id},
+                        {"urls", urls(ctx, "/api/v1/members/" + member + "/photo", (*published)->photo_id)},
+                        {"published_at", when(ctx.host, (*published)->published_at)}};
+  if (*pending) {
+    out["pending"] = {{"photo_id", (*pending)->photo_id},
+                      {"urls", urls(ctx, "/api/v1/me/photo/pending", "")},
+                      {"submitted_at", when(ctx.host, (*pending)->created_at)},
+                      {"due_at", nullptr}};
+    if (*review && (*review)->revision_id == (*pending)->revision_id) out["pending"]["due_at"] = (*review)->due_at;
+  }
+  if (*decided)
+    out["last_decision"] = {{"status", (*decided)->status},
+                            {"reason", (*decided)->reason},
+                            {"decided_at", (*decided)->decided_at}};
+  return json_response(200, out);
+}
+
+Response remove(Context& ctx, const Request& req) {
+  const auto& member = req.caller().member_id;
+  if (member.empty()) return member_only();
+  auto& work = req.work();
+  auto tx = WriteTransaction::open(work);
+  if (!tx) return refusal_problem(tx.failure());
+  MEMBERD_TRY(lock_member_photos(work, member));
+  MEMBERD_TRY(discard(work, member, "pending"));
+  MEMBERD_TRY(discard(work, member, "published"));
+  if (auto withdrawn = ctx.host.reviews().withdraw(work, kReviewKind, member); !withdrawn)
+    return refusal_problem(withdrawn.failure());
+  MEMBERD_TRY(ctx.host.events().publish(work, "photo.removed", {{"member_id", member}}));
+  MEMBERD_TRY(tx->commit());
+  return Response{204, "", "", {}};
+}
+
+}  // namespace
+
+void add_member_routes(Context& ctx) {
+  // The multipart envelope around the largest photo: its boundaries and
+  // part headers, and a browser's other fields.
+  std::size_t body_limit = ctx.settings.max_bytes + 64 * 1024;
+  ctx.host.add_route_with_body_limit({"PUT", "/api/v1/me/photo", Access::member, Body::raw,
+                                      [&ctx](const Request& r) { return upload(ctx, r); }},
+                                     body_limit);
+  ctx.host.add_route({"GET", "/api/v1/me/photo", Access::member, Body::none,
+                      [&ctx](const Request& r) { return my_photo(ctx, r); }});
+  ctx.host.add_route({"DELETE", "/api/v1/me/photo", Access::member, Body::none,
+                      [&ctx](const Request& r) { return remove(ctx, r); }});
+}
+
+}  // namespace memberd::photo

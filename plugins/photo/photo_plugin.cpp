@@ -1,0 +1,51 @@
+// Registration only: what the plugin is, its schema and settings, its
+// routes, its decision handler, its mail and its member page.
+#include "context.hpp"
+
+#include <memberd/migrations.hpp>
+#include <memberd/plugin.hpp>
+
+#include <memory>
+
+namespace memberd::photo {
+
+namespace schema {
+const std::vector<EmbeddedFile>& files();
+}
+namespace mail {
+const std::vector<EmbeddedFile>& files();
+}
+namespace ui {
+const std::vector<EmbeddedFile>& files();
+}
+
+class PhotoPlugin final : public Plugin {
+ public:
+  PluginInfo info() const override {
+    return {"photo", "1.0.0", "Member photos: checked by content, re-encoded without metadata, shown after approval"};
+  }
+  std::vector<Migration> migrations() const override { return migrations_from_files(schema::files()); }
+  std::vector<ConfigKey> config_schema() const override { return photo::config_schema(); }
+
+  void start(Host& host, const Config& config) override {
+    lock_down_libvips();
+    context_ = std::make_unique<Context>(host, read_settings(config));
+    host.add_mail_templates(mail::files());
+    add_member_routes(*context_);
+    add_image_routes(*context_);
+    subscribe_to_decisions(*context_);
+    // "Upload My Photo" comes after Edit Member Profile (5).
+    host.add_ui_files(ui::files());
+    host.add_ui({UiShell::account, "photo", "Upload My Photo", 8, Access::member, "upload-photo.js",
+                 {"upload-photo.css"}});
+  }
+  // The pool finishes the uploads it accepted before the library goes.
+  void stop() override { context_.reset(); }
+
+ private:
+  std::unique_ptr<Context> context_;
+};
+
+}  // namespace memberd::photo
+
+MEMBERD_PLUGIN(memberd::photo::PhotoPlugin)

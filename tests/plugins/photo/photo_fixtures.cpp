@@ -1,0 +1,163 @@
+#include "photo_fixtures.hpp"
+
+#include <vips/vips8>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace memberd::test::photos {
+
+namespace {
+
+void start_vips() {
+  static bool started = [] { return VIPS_INIT("photo_tests") == 0; }();
+  if (!started) throw std::runtime_error("libvips did not start");
+}
+
+std::string saved(const vips::VImage& image, const char* suffix, vips::VOption* options = nullptr) {
+  void* buffer = nullptr;
+  std::size_t length = 0;
+  image.write_to_buffer(suffix, &buffer, &length, options);
+  std::string bytes(static_cast<const char*>(buffer), length);
+  g_free(buffer);
+  return bytes;
+}
+
+vips::VImage solid(int width, int height, std::vector<double> rgb) {
+  return vips::VImage::black(width, height, vips::VImage::option()->set("bands", 3))
+      .linear({1, 1, 1}, rgb)
+      .cast(VIPS_FORMAT_UCHAR)
+      .copy(vips::VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
+}
+
+std::string temp_path(const char* suffix) {
+  char name[] = "/tmp/memberd-photo-XXXXXX";
+  int fd = mkstemp(name);
+  if (fd < 0) throw std::runtime_error("mkstemp failed");
+  close(fd);
+  std::string path = std::string(name) + suffix;
+  std::rename(name, path.c_str());
+  return path;
+}
+
+std::string run(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) throw std::runtime_error("popen failed: " + command);
+  std::array<char, 4096> chunk;
+  while (std::size_t n = std::fread(chunk.data(), 1, chunk.size(), pipe)) out.append(chunk.data(), n);
+  if (pclose(pipe) != 0) throw std::runtime_error("failed: " + command);
+  return out;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write_file(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out << bytes;
+}
+
+std::uint32_t crc32(const std::string& bytes) {
+  std::uint32_t crc = 0xFFFFFFFFu;
+  for (unsigned char c : bytes) {
+    crc ^= c;
+    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+  }
+  return ~crc;
+}
+
+std::string be32(std::uint32_t v) {
+  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
+}
+
+}  // namespace
+
+std::string jpeg(int width, int height) {
+  start_vips();
+  return saved(solid(width, height, {40, 160, 90}), ".jpg");
+}
+
+std::string jpeg_with_gps_and_orientation() {
+  start_vips();
+  vips::VImage top = solid(300, 100, {230, 20, 20});
+  vips::VImage bottom = solid(300, 100, {20, 20, 230});
+  std::string path = temp_path(".jpg");
+  write_file(path, saved(top.join(bottom, VIPS_DIRECTION_VERTICAL), ".jpg", vips::VImage::option()->set("Q", 95)));
+  run("exiftool -q -overwrite_original -n -Orientation=6 -GPSLatitude=31.2304 -GPSLatitudeRef=N "
+      "-GPSLongitude=121.4737 -GPSLongitudeRef=E -XMP-dc:Creator='Secret Person' -Comment='secret comment' " +
+      path);
+  std::string bytes = read_file(path);
+  std::remove(path.c_str());
+  return bytes;
+}
+
+std::string png_with_alpha_and_icc() {
+  start_vips();
+  vips::VImage rgb = solid(120, 80, {200, 120, 40});
+  vips::VImage alpha = vips::VImage::black(120, 80).linear(1.0, 128.0).cast(VIPS_FORMAT_UCHAR);
+  vips::VImage image = rgb.bandjoin(alpha).copy(vips::VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
+  VipsBlob* profile = vips::VImage::profile_load("p3");
+  image.set("icc-profile-data", nullptr, VIPS_AREA(profile)->data, VIPS_AREA(profile)->length);
+  vips_area_unref(VIPS_AREA(profile));
+  return saved(image, ".png");
+}
+
+std::string webp() {
+  start_vips();
+  return saved(solid(64, 64, {10, 100, 200}), ".webp");
+}
+
+std::string animated_gif() {
+  start_vips();
+  vips::VImage frames = solid(40, 40, {0, 200, 0}).join(solid(40, 40, {200, 0, 0}), VIPS_DIRECTION_VERTICAL);
+  frames.set("page-height", 40);
+  frames.set("delay", std::vector<int>{100, 100});
+  frames.set("loop", 0);
+  return saved(frames, ".gif");
+}
+
+std::string png_claiming_50000_squared() {
+  std::string ihdr = "IHDR" + be32(50000) + be32(50000) + std::string("\x08\x02\x00\x00\x00", 5);
+  // The start of its pixel data, then nothing: a zlib stream with one
+  // stored block of 1,000 zero bytes (the first row's filter byte and a
+  // few pixels) and no IEND. libvips reads this header happily.
+  std::string zeros(1000, '\0');
+  std::string zlib = std::string("\x78\x01\x01", 3) + char(1000 & 0xFF) + char(1000 >> 8) +
+                     char(~1000 & 0xFF) + char((~1000 >> 8) & 0xFF) + zeros + be32((1000u << 16) | 1u);
+  std::string idat = "IDAT" + zlib;
+  return std::string("\x89PNG\r\n\x1A\n", 8) + be32(13) + ihdr + be32(crc32(ihdr)) + be32(zlib.size()) + idat +
+         be32(crc32(idat));
+}
+
+std::string exiftool_json(const std::string& bytes) {
+  std::string path = temp_path(".img");
+  write_file(path, bytes);
+  std::string out = run("exiftool -j -a -G1 " + path);
+  std::remove(path.c_str());
+  return out;
+}
+
+Rgb pixel(const std::string& bytes, int x, int y) {
+  start_vips();
+  vips::VImage image = vips::VImage::new_from_buffer(bytes.data(), bytes.size(), "");
+  auto values = image.getpoint(x, y);
+  if (values.size() < 3) return {int(values[0]), int(values[0]), int(values[0])};
+  return {int(values[0]), int(values[1]), int(values[2])};
+}
+
+int width_of(const std::string& bytes) {
+  start_vips();
+  return vips::VImage::new_from_buffer(bytes.data(), bytes.size(), "").width();
+}
+
+}  // namespace memberd::test::photos

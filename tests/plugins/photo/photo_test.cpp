@@ -1,0 +1,363 @@
+// The photo plugin as a black box: uploads decided by content, re-encoded
+// without metadata, refused in words, processed on a bounded pool, shown
+// only after an admin approves them, served with content-hash caching.
+#include "photo_fixtures.hpp"
+#include "support/credentials_client.hpp"
+#include "support/daemon_process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+
+using namespace memberd::test;
+using namespace memberd::test::credentials;
+namespace photos = memberd::test::photos;
+using nlohmann::json;
+
+namespace {
+
+DaemonOptions with_photo(const std::string& backend, std::vector<std::string> sets = {}) {
+  return DaemonOptions{backend, std::move(sets), "", {"credentials", "photo"}};
+}
+
+httplib::Result upload_raw(const DaemonProcess& d, const std::string& token, const std::string& bytes,
+                           const std::string& content_type = "image/jpeg") {
+  return d.http()->Put("/api/v1/me/photo", bearer(token), bytes, content_type);
+}
+
+httplib::Result upload_form(const DaemonProcess& d, const std::string& token, const std::string& bytes,
+                            const std::string& field = "photo") {
+  const std::string boundary = "----memberdTestBoundary7MA4YWxk";
+  std::string body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n--" +
+                     boundary + "\r\nContent-Disposition: form-data; name=\"" + field +
+                     "\"; filename=\"me.svg\"\r\nContent-Type: image/svg+xml\r\n\r\n" + bytes + "\r\n--" + boundary +
+                     "--\r\n";
+  return d.http()->Put("/api/v1/me/photo", bearer(token), body, "multipart/form-data; boundary=" + boundary);
+}
+
+httplib::Result fetch(const DaemonProcess& d, const std::string& path, httplib::Headers headers = {}) {
+  return d.http()->Get(path, headers);
+}
+
+json my_photo(const DaemonProcess& d, const std::string& token) {
+  auto res = get(d, "/api/v1/me/photo", bearer(token));
+  INFO(describe(res));
+  REQUIRE(status_of(res) == 200);
+  return body_of(res);
+}
+
+std::string review_of(const DaemonProcess& d, const std::string& photo_id) {
+  auto res = get(d, "/api/v1/admin/reviews?kind=photo", admin(d));
+  INFO(describe(res));
+  REQUIRE(status_of(res) == 200);
+  json page = body_of(res);  // kept: a loop over a temporary's member would dangle
+  for (const auto& item : page["items"])
+    if (item["fields"].value("photo_id", "") == photo_id) return item["revision_id"];
+  FAIL("the photo is not in the review queue");
+  return {};
+}
+
+// The public rendition once the approval's event has been delivered.
+httplib::Result wait_for_public(const DaemonProcess& d, const std::string& member_id, const std::string& query,
+                                httplib::Headers headers = {}) {
+  for (int i = 0; i < 100; ++i) {
+    auto res = fetch(d, "/api/v1/members/" + member_id + "/photo" + query, headers);
+    if (status_of(res) == 200) return res;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  FAIL("the approved photo was not published within 10 s");
+  return fetch(d, "/");
+}
+
+void approve(const DaemonProcess& d, const std::string& photo_id) {
+  auto res = post_empty(d, "/api/v1/admin/reviews/" + review_of(d, photo_id) + "/approve", admin(d));
+  INFO(describe(res));
+  REQUIRE(status_of(res) == 200);
+}
+
+bool no_metadata(const std::string& exif_json) {
+  for (const char* group : {"\"EXIF", "\"IFD0", "\"GPS", "\"XMP", "\"IPTC", "\"ICC", "\"Photoshop", "Secret", "secret"})
+    if (exif_json.find(group) != std::string::npos) return false;
+  return true;
+}
+
+// The status line's code of one request written by hand on a socket.
+int raw_status(int port, const std::string& request) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  timeval timeout{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  char buffer[512] = {};
+  ssize_t n = ::recv(fd, buffer, sizeof buffer - 1, 0);
+  ::close(fd);
+  std::string head(buffer, n > 0 ? static_cast<std::size_t>(n) : 0);
+  return head.rfind("HTTP/1.1 ", 0) == 0 ? std::stoi(head.substr(9, 3)) : 0;
+}
+
+}  // namespace
+
+TEST_CASE("a photo is decided by content and re-encoded without metadata and public only after approval",
+          "[photo][reviews]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess daemon(with_photo(backend));
+  auto account = join(daemon, "lamps@example.com");
+  auto session = sign_in(daemon, account);
+
+  // A JPEG sent as text/plain: the content decides.
+  auto sent = upload_raw(daemon, session.token, photos::jpeg_with_gps_and_orientation(), "text/plain");
+  INFO(describe(sent));
+  REQUIRE(status_of(sent) == 202);
+  std::string photo_id = body_of(sent)["photo_id"];
+  CHECK(body_of(sent)["status"] == "pending");
+  CHECK(is_rfc3339(body_of(sent)["due_at"]));
+
+  auto state = my_photo(daemon, session.token);
+  CHECK(state["published"].is_null());
+  REQUIRE(state["pending"]["photo_id"] == photo_id);
+  CHECK(state["limits"]["max_bytes"] == 5 * 1024 * 1024);
+  CHECK(state["limits"]["sizes"]["medium"] == 200);
+
+  // Pending is never public, but its owner and the admins see it.
+  CHECK(status_of(fetch(daemon, "/api/v1/members/" + account.member_id + "/photo?size=large")) == 404);
+  auto own = fetch(daemon, "/api/v1/me/photo/pending?size=large", bearer(session.token));
+  REQUIRE(status_of(own) == 200);
+  CHECK(own->get_header_value("Content-Type") == "image/jpeg");
+  auto item = get(daemon, "/api/v1/admin/reviews/" + review_of(daemon, photo_id), admin(daemon));
+  CHECK(body_of(item)["kind"] == "photo");
+  CHECK(body_of(item)["fields"]["format"] == "JPEG");
+  CHECK(body_of(item)["fields"]["width"] == 300);
+  std::string preview = body_of(item)["fields"]["preview_url"];
+  CHECK(status_of(fetch(daemon, preview, admin(daemon))) == 200);
+  CHECK(status_of(fetch(daemon, preview, bearer(session.token))) == 403);
+
+  approve(daemon, photo_id);
+  auto jpeg = wait_for_public(daemon, account.member_id, "?size=large", {{"Accept", "image/png,*/*"}});
+  CHECK(jpeg->get_header_value("Content-Type") == "image/jpeg");
+  CHECK(photos::width_of(jpeg->body) == 512);
+  // Upright: EXIF orientation 6 turns the red top to the right.
+  auto left = photos::pixel(jpeg->body, 60, 256), right = photos::pixel(jpeg->body, 450, 256);
+  CHECK(left.b > 150);
+  CHECK(left.r < 100);
+  CHECK(right.r > 150);
+  CHECK(right.b < 100);
+  std::string exif = photos::exiftool_json(jpeg->body);
+  INFO(exif);
+  CHECK(no_metadata(exif));
+
+  // WebP for a browser that takes it, also without a trace of the EXIF.
+  auto webp = fetch(daemon, "/api/v1/members/" + account.member_id + "/photo?size=small",
+                    {{"Accept", "image/avif,image/webp,*/*"}});
+  REQUIRE(status_of(webp) == 200);
+  CHECK(webp->get_header_value("Content-Type") == "image/webp");
+  CHECK(photos::width_of(webp->body) == 64);
+  CHECK(no_metadata(photos::exiftool_json(webp->body)));
+  CHECK(webp->get_header_value("X-Content-Type-Options") == "nosniff");
+  CHECK(webp->get_header_value("Content-Security-Policy") == "default-src 'none'; sandbox");
+  CHECK(webp->get_header_value("Vary") == "Accept");
+  CHECK(webp->get_header_value("Cache-Control") == "public, no-cache");
+
+  // The content hash as ETag: 304 when the client has it.
+  std::string etag = webp->get_header_value("ETag");
+  REQUIRE(etag.size() == 34);
+  auto again = fetch(daemon, "/api/v1/members/" + account.member_id + "/photo?size=small",
+                     {{"Accept", "image/webp"}, {"If-None-Match", etag}});
+  CHECK(status_of(again) == 304);
+  CHECK(again->body.empty());
+  // The versioned URL the member's state gives is immutable.
+  auto published = my_photo(daemon, session.token)["published"];
+  REQUIRE(published["photo_id"] == photo_id);
+  std::string url = published["urls"]["medium"];
+  auto versioned = fetch(daemon, url, {{"Accept", "image/webp"}});
+  CHECK(versioned->get_header_value("Cache-Control") == "public, max-age=31536000, immutable");
+  CHECK(photos::width_of(versioned->body) == 200);
+  CHECK(status_of(fetch(daemon, "/api/v1/members/" + account.member_id + "/photo?size=huge")) == 422);
+
+  CHECK(!wait_for_mail(daemon, account.email, "is published").empty());
+}
+
+TEST_CASE("PNG with alpha and ICC and animated GIF and WebP and a JPEG with a script appended are all re-encoded",
+          "[photo]") {
+  DaemonProcess daemon(with_photo("sqlite", {"photo.requires_approval=false"}));
+  auto account = join(daemon, "formats@example.com");
+  auto session = sign_in(daemon, account);
+  std::string url = "/api/v1/members/" + account.member_id + "/photo?size=medium";
+
+  SECTION("PNG with alpha and an ICC profile: flattened, sRGB, no profile kept") {
+    auto png = photos::png_with_alpha_and_icc();
+    REQUIRE(photos::exiftool_json(png).find("ICC") != std::string::npos);  // the fixture has one
+    auto sent = upload_raw(daemon, session.token, png, "image/png");
+    INFO(describe(sent));
+    REQUIRE(status_of(sent) == 201);
+    CHECK(body_of(sent)["status"] == "published");
+    auto served = fetch(daemon, url, {{"Accept", "image/webp"}});
+    REQUIRE(status_of(served) == 200);
+    std::string exif = photos::exiftool_json(served->body);
+    INFO(exif);
+    CHECK(no_metadata(exif));
+  }
+  SECTION("an animated GIF: its first frame") {
+    auto sent = upload_form(daemon, session.token, photos::animated_gif());
+    INFO(describe(sent));
+    REQUIRE(status_of(sent) == 201);
+    auto served = fetch(daemon, url);
+    REQUIRE(status_of(served) == 200);
+    auto centre = photos::pixel(served->body, 100, 100);
+    CHECK(centre.g > 150);
+    CHECK(centre.r < 80);
+  }
+  SECTION("a WebP") {
+    auto sent = upload_raw(daemon, session.token, photos::webp(), "application/octet-stream");
+    REQUIRE(status_of(sent) == 201);
+    CHECK(status_of(fetch(daemon, url)) == 200);
+  }
+  SECTION("a JPEG with HTML and JavaScript appended: an image, the payload gone") {
+    std::string payload = "<html><script>alert(document.cookie)</script></html>";
+    auto sent = upload_raw(daemon, session.token, photos::jpeg(400, 300) + payload, "text/html");
+    REQUIRE(status_of(sent) == 201);
+    for (const char* accept : {"image/webp", "image/jpeg"}) {
+      auto served = fetch(daemon, url, {{"Accept", accept}});
+      REQUIRE(status_of(served) == 200);
+      CHECK(served->body.find("<script") == std::string::npos);
+      CHECK(served->get_header_value("Content-Type").rfind("image/", 0) == 0);
+    }
+  }
+}
+
+TEST_CASE("bad uploads are refused in words and change nothing", "[photo][validation]") {
+  DaemonProcess daemon(with_photo("sqlite", {"photo.max_bytes=200000"}));
+  auto account = join(daemon, "bad@example.com");
+  auto session = sign_in(daemon, account);
+
+  CHECK_PROBLEM(upload_raw(daemon, session.token,
+                           "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>", "image/svg+xml"),
+                415, "unsupported_type");
+  CHECK_PROBLEM(upload_form(daemon, session.token, "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj"), 415, "unsupported_type");
+  // A HEIC's ftyp box.
+  CHECK_PROBLEM(upload_raw(daemon, session.token, std::string("\0\0\0\x18" "ftypheic\0\0\0\0mif1heic", 24)), 415,
+                "unsupported_type");
+  auto started = std::chrono::steady_clock::now();
+  CHECK_PROBLEM(upload_raw(daemon, session.token, photos::png_claiming_50000_squared(), "image/png"), 422,
+                "too_many_pixels");
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(1));  // refused from the header
+  std::string whole = photos::jpeg(600, 400);
+  CHECK_PROBLEM(upload_raw(daemon, session.token, whole.substr(0, whole.size() / 2)), 422, "undecodable");
+  auto empty = upload_raw(daemon, session.token, "");
+  CHECK_PROBLEM(empty, 422, "validation");
+  CHECK(has_field_error(body_of(empty), "photo"));
+  auto unnamed = upload_form(daemon, session.token, whole, "picture");
+  CHECK_PROBLEM(unnamed, 422, "validation");
+  CHECK(has_field_error(body_of(unnamed), "photo"));
+  // Over photo.max_bytes, but within the route's body limit: the plugin's words.
+  auto large = upload_raw(daemon, session.token, whole + std::string(200001 - whole.size(), '\0'));
+  CHECK_PROBLEM(large, 413, "too_large");
+  CHECK(body_of(large)["detail"].get<std::string>().find("at most") != std::string::npos);
+  // A 2 GB Content-Length is refused from the header, before a byte of the body.
+  CHECK(raw_status(daemon.port(), "PUT /api/v1/me/photo HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                                      session.token + "\r\nContent-Type: image/jpeg\r\nContent-Length: 2000000000\r\n\r\n") ==
+        413);
+  // Other routes keep the daemon's own limit (1 MiB by default).
+  CHECK(raw_status(daemon.port(), "PUT /api/v1/me/profile HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                                  "application/json\r\nContent-Length: 2000000\r\n\r\n") == 413);
+  CHECK(status_of(upload_raw(daemon, "not-a-token", whole)) == 401);
+
+  auto state = my_photo(daemon, session.token);
+  CHECK(state["pending"].is_null());
+  CHECK(state["published"].is_null());
+  auto queue = get(daemon, "/api/v1/admin/reviews?kind=photo", admin(daemon));
+  CHECK(body_of(queue)["items"].empty());
+}
+
+TEST_CASE("a rejected photo is dropped and the reason mailed and a removed one leaves the queue", "[photo][reviews]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess daemon(with_photo(backend));
+  auto account = join(daemon, "reject@example.com");
+  auto session = sign_in(daemon, account);
+
+  auto first = upload_raw(daemon, session.token, photos::jpeg(300, 300));
+  REQUIRE(status_of(first) == 202);
+  std::string first_id = body_of(first)["photo_id"];
+  approve(daemon, first_id);
+  wait_for_public(daemon, account.member_id, "?size=small");
+
+  // A second upload supersedes nothing published until it is decided.
+  auto second = upload_raw(daemon, session.token, photos::webp());
+  REQUIRE(status_of(second) == 202);
+  std::string second_id = body_of(second)["photo_id"];
+  auto rejected = post(daemon, "/api/v1/admin/reviews/" + review_of(daemon, second_id) + "/reject",
+                       {{"reason", "The photo is blurred, too dark or cut off."}}, admin(daemon));
+  INFO(describe(rejected));
+  REQUIRE(status_of(rejected) == 200);
+  CHECK(!wait_for_mail(daemon, account.email, "too dark").empty());
+  auto state = my_photo(daemon, session.token);
+  CHECK(state["published"]["photo_id"] == first_id);
+  CHECK(state["pending"].is_null());
+  CHECK(state["last_decision"]["status"] == "rejected");
+  CHECK(status_of(fetch(daemon, "/api/v1/admin/photos/" + second_id, admin(daemon))) == 404);
+
+  // Removing: the published photo goes, and a pending one leaves the queue.
+  auto third = upload_raw(daemon, session.token, photos::jpeg(250, 250));
+  REQUIRE(status_of(third) == 202);
+  std::string revision = review_of(daemon, body_of(third)["photo_id"]);
+  auto removed = del(daemon, "/api/v1/me/photo", bearer(session.token));
+  CHECK(status_of(removed) == 204);
+  CHECK(status_of(fetch(daemon, "/api/v1/members/" + account.member_id + "/photo")) == 404);
+  auto item = body_of(get(daemon, "/api/v1/admin/reviews/" + revision, admin(daemon)));
+  CHECK(item["status"] == "withdrawn");
+  CHECK_PROBLEM(post_empty(daemon, "/api/v1/admin/reviews/" + revision + "/approve", admin(daemon)), 409, "conflict");
+  state = my_photo(daemon, session.token);
+  CHECK(state["published"].is_null());
+  CHECK(state["pending"].is_null());
+}
+
+TEST_CASE("uploads past the processing queue get 503 while other routes answer", "[photo][load]") {
+  DaemonProcess daemon(with_photo("sqlite", {"photo.workers=1", "photo.queue=0", "photo.max_bytes=20000000"}));
+  auto account = join(daemon, "flood@example.com");
+  auto session = sign_in(daemon, account);
+  // A 12 MP JPEG keeps the one worker busy long enough for the others to overlap.
+  std::string big = photos::jpeg(4000, 3000);
+  std::atomic<int> accepted{0}, busy{0}, other{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 6; ++i)
+    clients.emplace_back([&] {
+      auto res = upload_raw(daemon, session.token, big);
+      int status = status_of(res);
+      if (status == 202) ++accepted;
+      else if (status == 503 && retry_after(res) > 0) ++busy;
+      else ++other;
+    });
+  // Meanwhile the daemon answers everything else.
+  auto health = fetch(daemon, "/healthz");
+  for (auto& c : clients) c.join();
+  CHECK(status_of(health) == 200);
+  CHECK(accepted >= 1);
+  CHECK(busy >= 1);
+  CHECK(other == 0);
+}
+
+TEST_CASE("two daemons on one PostgreSQL serve the same photo", "[photo][postgresql]") {
+  ScratchPostgres database;
+  DaemonOptions options = with_photo("postgresql");
+  options.database_url = database.url();
+  DaemonProcess first(options);
+  DaemonProcess second(options);
+  auto account = join(first, "shared@example.com");
+  auto session = sign_in(first, account);
+  auto sent = upload_raw(first, session.token, photos::jpeg(320, 240));
+  REQUIRE(status_of(sent) == 202);
+  approve(second, body_of(sent)["photo_id"]);
+  auto from_first = wait_for_public(first, account.member_id, "?size=medium", {{"Accept", "image/webp"}});
+  auto from_second = wait_for_public(second, account.member_id, "?size=medium", {{"Accept", "image/webp"}});
+  CHECK(from_first->body == from_second->body);
+  CHECK(from_first->get_header_value("ETag") == from_second->get_header_value("ETag"));
+}
