@@ -1,5 +1,5 @@
-// The console's "Reviews": the host's review queue (profiles now, photos
-// next, a third party's kinds later). The list shows the oldest first with
+// The console's "Reviews": the host's review queue (profiles and photos,
+// a third party's kinds later). The list shows the oldest first with
 // the pending and overdue counts on top, kind and overdue filters, and
 // bulk approval; an item shows what would change field by field, its age,
 // due time and history, with claim, approve and reject (a reason offered
@@ -15,6 +15,29 @@ function age(seconds) {
 function text(value) {
   if (value === null || value === undefined || value === '') return '—';
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+// A photo's preview URL at another of its sizes.
+function sized(url, size) {
+  return url.replace(/([?&]size=)[a-z0-9_]+/, `$1${size}`);
+}
+
+function bytesText(bytes) {
+  return bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
+// A photo item: the current photo beside the new one, with what the member
+// uploaded (its format, size and pixels) under the new one.
+function photoComparison(el, pending, published) {
+  const current = published && published.preview_url
+    ? el('img', { src: published.preview_url, alt: 'The current photo', width: 256, height: 256 })
+    : el('p', { class: 'hint', text: 'No current photo.' });
+  return el('div', { class: 'review-photos', 'data-testid': 'review-photos' },
+    el('figure', {}, current, el('figcaption', { text: 'Current photo' })),
+    el('figure', {}, el('img', { src: pending.preview_url, alt: 'The new photo', width: 256, height: 256,
+      'data-testid': 'review-photo-new' }),
+    el('figcaption', { text: `New photo: uploaded as ${pending.format}, ${bytesText(pending.bytes || 0)}, ` +
+      `${pending.width} × ${pending.height} pixels` })));
 }
 
 export function reviewsPage(root, kit, args) {
@@ -67,7 +90,9 @@ function listPage(root, kit) {
       return el('tr', { 'data-testid': 'review-row', class: item.overdue ? 'overdue' : null },
         el('td', {}, box),
         el('td', {}, text(item.member_email || item.member_id)),
-        el('td', { text: item.kind }),
+        el('td', {}, item.kind, item.kind === 'photo' && item.fields && item.fields.preview_url
+          ? el('img', { class: 'review-thumb', src: sized(item.fields.preview_url, 'small'), alt: '', width: 32, height: 32 })
+          : null),
         el('td', {}, timeEl(item.submitted_at)),
         el('td', {}, timeEl(item.due_at), item.overdue ? el('span', { class: 'badge bad', text: ' overdue' }) : null),
         el('td', {}, el('a', { href: `#/reviews/${encodeURIComponent(item.revision_id)}`, 'data-testid': 'review-open',
@@ -113,16 +138,19 @@ async function itemPage(root, kit, revisionId) {
   const waited = (Date.now() - new Date(item.submitted_at).getTime()) / 1000;
   const message = el('p', { class: 'form-message', role: 'alert', 'data-testid': 'decision-message' });
 
-  root.append(pageHeader(`${item.kind === 'profile' ? 'Profile' : item.kind} of ${text(item.member_email)}`),
-    el('p', { 'data-testid': 'review-status', text: `${item.status}; submitted ${age(waited)} ago, due ` },
-      timeEl(item.due_at), item.overdue ? el('span', { class: 'badge bad', text: ' overdue' }) : null,
-      item.claimed_by ? ` · claimed by ${who(item.claimed_by)}` : ''),
-    table(['Field', 'Published', 'Pending'], names.map((name) => {
+  const what = item.kind === 'photo' ? photoComparison(el, pending, item.published_fields)
+    : table(['Field', 'Published', 'Pending'], names.map((name) => {
       const changed = text(published[name]) !== text(pending[name]);
       return el('tr', { class: changed ? 'changed' : null, 'data-testid': changed ? 'field-changed' : null },
         el('th', { scope: 'row', text: labels[name] || name }), el('td', { text: text(published[name]) }),
         el('td', {}, changed ? el('strong', { text: text(pending[name]) }) : text(pending[name])));
-    }), { class: 'review-diff' }, 'What changes'));
+    }), { class: 'review-diff' }, 'What changes');
+  const titles = { profile: 'Profile', photo: 'Photo' };
+  root.append(pageHeader(`${titles[item.kind] || item.kind} of ${text(item.member_email)}`),
+    el('p', { 'data-testid': 'review-status', text: `${item.status}; submitted ${age(waited)} ago, due ` },
+      timeEl(item.due_at), item.overdue ? el('span', { class: 'badge bad', text: ' overdue' }) : null,
+      item.claimed_by ? ` · claimed by ${who(item.claimed_by)}` : ''),
+    what);
 
   if (item.status === 'pending') {
     const claim = el('button', { type: 'button', 'data-testid': 'review-claim', text: 'Claim' });
@@ -139,8 +167,8 @@ async function itemPage(root, kit, revisionId) {
         el('p', { class: 'field-error', id: 'reject-reason-error', 'data-error-for': 'reason' })),
       el('div', { class: 'actions' }, reject));
     root.append(el('div', { class: 'actions review-actions' }, approve, claim), message, rejectForm);
-    if (item.kind === 'profile') {
-      const templates = await api('GET', '/api/v1/admin/profile/reject-reasons', { quiet: true });
+    if (item.kind in titles) {
+      const templates = await api('GET', `/api/v1/admin/${item.kind}/reject-reasons`, { quiet: true });
       for (const r of (templates.ok && templates.data.reasons) || []) reasons.append(el('option', { value: r, text: r }));
     }
     reasons.addEventListener('change', () => { if (reasons.value) reason.value = reasons.value; });

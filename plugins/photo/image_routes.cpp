@@ -39,13 +39,22 @@ bool etag_matches(const Request& req, const std::string& etag) {
   return header->find(etag) != std::string::npos;
 }
 
+// A public URL naming the photo (?v=, as GET /api/v1/me/photo gives it)
+// never changes its bytes: caches may keep it for a year. Without it they
+// ask again each time (a 304 when nothing changed). Pending photos and the
+// admins' view are nobody's to cache.
+std::string cache_control(const Request& req, const RenditionRef& ref) {
+  if (req.path().rfind("/api/v1/members/", 0) != 0) return "private, no-cache";
+  return req.query("v").value_or("") == ref.photo_id ? "public, max-age=31536000, immutable" : "public, no-cache";
+}
+
 // One rendition: 304, or its bytes (from the cache, else the database).
 Response image(Context& ctx, const Request& req, const RenditionRef& ref, const std::string& size,
-               const std::string& format, const std::string& cache_control) {
+               const std::string& format, const std::string& caching) {
   std::string etag = "\"" + ref.sha256.substr(0, 32) + "\"";
   std::vector<std::pair<std::string, std::string>> headers = {
       {"ETag", etag},
-      {"Cache-Control", cache_control},
+      {"Cache-Control", caching},
       {"Vary", "Accept"},
       {"X-Content-Type-Options", "nosniff"},
       {"Content-Security-Policy", "default-src 'none'; sandbox"},
@@ -62,54 +71,47 @@ Response image(Context& ctx, const Request& req, const RenditionRef& ref, const 
   return Response{200, format == "webp" ? "image/webp" : "image/jpeg", *bytes, headers};
 }
 
-Response public_photo(Context& ctx, const Request& req) {
-  std::string member = req.path_param("member_id");
-  std::string size = req.query("size").value_or("medium");
+// The ?size= given (or `default_size`), WebP or JPEG by Accept, and the
+// rendition `find` names: 404 with `missing` when there is none.
+template <typename Find>
+Response serve(Context& ctx, const Request& req, const char* default_size, std::string_view missing, Find find) {
+  std::string size = req.query("size").value_or(default_size);
   if (auto bad = size_problem(ctx, size)) return std::move(*bad);
   std::string format = preferred_format(req);
-  std::optional<RenditionRef> ref;
-  if (member.size() <= 36) {
-    auto found = published_rendition(req.work(), member, size, format);
-    if (!found) return refusal_problem(found.failure());
-    ref = std::move(*found);
-  }
-  if (!ref) return problem(404, "not_found", "No photo", "This member has no published photo.");
-  // A URL naming the photo (?v=, as GET /api/v1/me/photo gives it) never
-  // changes its bytes: caches may keep it for a year. Without it, they ask
-  // again each time (a 304 when nothing changed).
-  bool versioned = req.query("v").value_or("") == ref->photo_id;
-  return image(ctx, req, *ref, size, format,
-               versioned ? "public, max-age=31536000, immutable" : "public, no-cache");
+  auto ref = find(size, format);
+  if (!ref) return refusal_problem(ref.failure());
+  if (!*ref) return problem(404, "not_found", "No photo", missing);
+  return image(ctx, req, **ref, size, format, cache_control(req, **ref));
+}
+
+Response public_photo(Context& ctx, const Request& req) {
+  std::string member = req.path_param("member_id");
+  return serve(ctx, req, "medium", "This member has no published photo.",
+               [&](const std::string& size, const std::string& format) -> Result<std::optional<RenditionRef>> {
+                 if (member.size() > 36) return std::optional<RenditionRef>{};
+                 return published_rendition(req.work(), member, size, format);
+               });
 }
 
 Response pending_photo(Context& ctx, const Request& req) {
   const auto& member = req.caller().member_id;
   if (member.empty()) return problem(403, "member_only", "Members only", "Sign in as the member whose photo this is.");
-  std::string size = req.query("size").value_or("medium");
-  if (auto bad = size_problem(ctx, size)) return std::move(*bad);
-  auto pending = member_photo(req.work(), member, "pending");
-  if (!pending) return refusal_problem(pending.failure());
-  if (!*pending) return problem(404, "not_found", "No pending photo", "You have no photo waiting for review.");
-  std::string format = preferred_format(req);
-  auto ref = photo_rendition(req.work(), (*pending)->photo_id, size, format);
-  if (!ref) return refusal_problem(ref.failure());
-  if (!*ref) return problem(404, "not_found", "No pending photo", "You have no photo waiting for review.");
-  return image(ctx, req, **ref, size, format, "private, no-cache");
+  return serve(ctx, req, "medium", "You have no photo waiting for review.",
+               [&](const std::string& size, const std::string& format) -> Result<std::optional<RenditionRef>> {
+                 auto pending = member_photo(req.work(), member, "pending");
+                 if (!pending) return pending.failure();
+                 if (!*pending) return std::optional<RenditionRef>{};
+                 return photo_rendition(req.work(), (*pending)->photo_id, size, format);
+               });
 }
 
 Response admin_photo(Context& ctx, const Request& req) {
   std::string photo_id = req.path_param("photo_id");
-  std::string size = req.query("size").value_or("large");
-  if (auto bad = size_problem(ctx, size)) return std::move(*bad);
-  std::string format = preferred_format(req);
-  std::optional<RenditionRef> ref;
-  if (photo_id.size() <= 36) {
-    auto found = photo_rendition(req.work(), photo_id, size, format);
-    if (!found) return refusal_problem(found.failure());
-    ref = std::move(*found);
-  }
-  if (!ref) return problem(404, "not_found", "No such photo", "The photo was removed or replaced.");
-  return image(ctx, req, *ref, size, format, "private, no-cache");
+  return serve(ctx, req, "large", "The photo was removed or replaced.",
+               [&](const std::string& size, const std::string& format) -> Result<std::optional<RenditionRef>> {
+                 if (photo_id.size() > 36) return std::optional<RenditionRef>{};
+                 return photo_rendition(req.work(), photo_id, size, format);
+               });
 }
 
 }  // namespace

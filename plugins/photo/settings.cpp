@@ -1,5 +1,7 @@
 #include "settings.hpp"
 
+#include <memberd/config_checks.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <regex>
@@ -7,14 +9,6 @@
 namespace memberd::photo {
 
 namespace {
-
-std::function<std::optional<std::string>(const nlohmann::json&)> between(long long low, long long high) {
-  return [low, high](const nlohmann::json& value) -> std::optional<std::string> {
-    if (!value.is_number_integer() || value.get<long long>() < low || value.get<long long>() > high)
-      return "give a whole number from " + std::to_string(low) + " to " + std::to_string(high);
-    return std::nullopt;
-  };
-}
 
 // {small: 64, medium: 200, large: 512}: names of [a-z0-9_], 16 to 2048 px.
 std::optional<std::string> check_sizes(const nlohmann::json& value) {
@@ -25,26 +19,6 @@ std::optional<std::string> check_sizes(const nlohmann::json& value) {
     if (!edge.is_number_integer() || edge.get<int>() < 16 || edge.get<int>() > 2048)
       return "a size is 16 to 2048 pixels (" + key + ")";
   }
-  return std::nullopt;
-}
-
-std::optional<std::string> check_reasons(const nlohmann::json& value) {
-  if (!value.is_array() || value.size() > 50) return "give a list of at most 50 reasons";
-  for (const auto& reason : value)
-    if (!reason.is_string() || reason.get<std::string>().empty() || reason.get<std::string>().size() > 500)
-      return "each reason is a sentence of 1 to 500 bytes";
-  return std::nullopt;
-}
-
-std::optional<std::string> check_window(const nlohmann::json& value) {
-  if (!value.is_number_integer() || value.get<long long>() < 1 || value.get<long long>() > 30LL * 24 * 3600)
-    return "give a window from 1s to 30d";
-  return std::nullopt;
-}
-
-std::optional<std::string> check_time_limit(const nlohmann::json& value) {
-  if (!value.is_number_integer() || value.get<long long>() < 1 || value.get<long long>() > 300)
-    return "give a limit from 1s to 5m";
   return std::nullopt;
 }
 
@@ -59,27 +33,27 @@ constexpr const char* kDefaultRejectReasons =
 std::vector<ConfigKey> config_schema() {
   return {
       {"max_bytes", ConfigType::integer, "5242880", "The largest upload accepted, in bytes (413 above it)",
-       between(1024, 64LL * 1024 * 1024)},
+       integer_between(1024, 64LL * 1024 * 1024)},
       {"max_pixels", ConfigType::integer, "50000000",
        "The most pixels an upload may have, read from its header before decoding (422 above it)",
-       between(1, 200'000'000)},
+       integer_between(1, 200'000'000)},
       {"sizes", ConfigType::any, "{small: 64, medium: 200, large: 512}",
        "The square renditions made of every photo, name: edge in pixels", check_sizes},
-      {"jpeg_quality", ConfigType::integer, "85", "JPEG quality of the renditions (1-100)", between(1, 100)},
-      {"webp_quality", ConfigType::integer, "80", "WebP quality of the renditions (1-100)", between(1, 100)},
+      {"jpeg_quality", ConfigType::integer, "85", "JPEG quality of the renditions (1-100)", integer_between(1, 100)},
+      {"webp_quality", ConfigType::integer, "80", "WebP quality of the renditions (1-100)", integer_between(1, 100)},
       {"time_limit", ConfigType::duration, "10s", "How long one photo's processing may take before it is refused",
-       check_time_limit},
-      {"workers", ConfigType::integer, "2", "Photos processed at once (threads of libvips work)", between(1, 64)},
+       duration_between(1, 300, "1s to 5m")},
+      {"workers", ConfigType::integer, "2", "Photos processed at once (threads of libvips work)", integer_between(1, 64)},
       {"queue", ConfigType::integer, "4", "Uploads that may wait for a worker; past it 503 with Retry-After",
-       between(0, 1024)},
+       integer_between(0, 1024)},
       {"cache_bytes", ConfigType::integer, "33554432", "Memory for served renditions, by content hash",
-       between(0, 4LL * 1024 * 1024 * 1024)},
+       integer_between(0, 4LL * 1024 * 1024 * 1024)},
       {"requires_approval", ConfigType::boolean, "true",
        "Whether a new photo waits for an admin in the review queue before it is shown"},
       {"review_window", ConfigType::duration, "24h", "How long an admin has to decide a photo (its due time)",
-       check_window},
+       duration_between(1, 30LL * 24 * 3600, "1s to 30d")},
       {"reject_reasons", ConfigType::string_list, kDefaultRejectReasons,
-       "Reasons the console offers when rejecting a photo (an admin may also write one)", check_reasons},
+       "Reasons the console offers when rejecting a photo (an admin may also write one)", sentence_list(50, 500)},
       {"mail_decisions", ConfigType::boolean, "true", "Mail the member each decision, with a rejection's reason"},
   };
 }

@@ -4,10 +4,10 @@
 #include "photo_fixtures.hpp"
 #include "support/credentials_client.hpp"
 #include "support/daemon_process.hpp"
+#include "support/raw_socket.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -88,13 +88,7 @@ bool no_metadata(const std::string& exif_json) {
 
 // The status line's code of one request written by hand on a socket.
 int raw_status(int port, const std::string& request) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  int fd = connect_loopback(port);
   timeval timeout{5, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
