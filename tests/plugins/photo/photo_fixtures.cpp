@@ -126,6 +126,14 @@ std::string animated_gif() {
   return saved(frames, ".gif");
 }
 
+std::string png_gradient(int width, int height) {
+  start_vips();
+  vips::VImage x = vips::VImage::xyz(width, height)[0], y = vips::VImage::xyz(width, height)[1];
+  vips::VImage image = (x * (255.0 / width)).bandjoin(y * (255.0 / height)).bandjoin(x * 0 + 128);
+  return saved(image.cast(VIPS_FORMAT_UCHAR).copy(vips::VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB)),
+               ".png", vips::VImage::option()->set("compression", 9)->set("interlace", true));
+}
+
 std::string png_claiming_50000_squared() {
   std::string ihdr = "IHDR" + be32(50000) + be32(50000) + std::string("\x08\x02\x00\x00\x00", 5);
   // The start of its pixel data, then nothing: a zlib stream with one

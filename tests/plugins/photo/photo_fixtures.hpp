@@ -18,6 +18,9 @@ std::string png_with_alpha_and_icc();
 std::string webp();
 // A two-frame animated GIF (frame 1 green, frame 2 red).
 std::string animated_gif();
+// A large interlaced PNG (smooth gradients: small as a file; libvips must
+// decode all of it before the first row, so it is slow).
+std::string png_gradient(int width, int height);
 // A PNG claiming 50,000 x 50,000 pixels, cut off after 1,000 bytes of pixel data.
 std::string png_claiming_50000_squared();
 // What exiftool sees in `bytes`: its JSON, grouped (-G1 -a -j).

@@ -357,6 +357,24 @@ TEST_CASE("uploads past the processing queue get 503 while other routes answer",
   CHECK(other == 0);
 }
 
+TEST_CASE("a photo that takes longer than photo.time_limit is refused and the worker freed", "[photo][load]") {
+  // Three 2048 px renditions of each format: seconds of work for a 48 MP
+  // interlaced PNG on any machine, cut at one.
+  DaemonProcess daemon(with_photo("sqlite", {"photo.time_limit=1s", "photo.workers=1", "photo.queue=0", "photo.max_bytes=67108864",
+                                             "photo.sizes={a: 2048, b: 2040, c: 2032}"}));
+  auto account = join(daemon, "slow@example.com");
+  auto session = sign_in(daemon, account);
+  // 48 MP of PNG: libvips decodes every pixel (no shrink-on-load for PNG).
+  std::string slow = photos::png_gradient(8000, 6000);
+  auto started = std::chrono::steady_clock::now();
+  auto refused = upload_raw(daemon, session.token, slow, "image/png");
+  CHECK_PROBLEM(refused, 422, "too_slow");
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+  // The one worker is free again: with no queue, a worker still busy would
+  // make the next upload 503 (it may be too slow itself at these sizes).
+  CHECK(status_of(upload_raw(daemon, session.token, photos::jpeg(300, 300))) != 503);
+}
+
 TEST_CASE("two daemons on one PostgreSQL serve the same photo", "[photo][postgresql]") {
   ScratchPostgres database;
   DaemonOptions options = with_photo("postgresql");
