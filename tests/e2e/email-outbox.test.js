@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ADMIN, checkBothWidths, openBrowser, signInAdmin, signInMember, startDaemon } from './harness.js';
+import { ADMIN, checkBothWidths, joinMember, openBrowser, signInAdmin, signInMember, startDaemon } from './harness.js';
 
 const RELAY = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../support/smtp_relay.py');
 const PASSWORD = 'violet tangerine orbit 4821';
@@ -41,11 +41,7 @@ async function until(what, check, ms = 15000) {
 const relayed = () => readdirSync(relayDir).filter((n) => /^\d+\.json$/.test(n))
   .map((n) => JSON.parse(readFileSync(path.join(relayDir, n), 'utf8')));
 
-async function join(email) {
-  const res = await fetch(`${base}/api/v1/members`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, email_confirm: email, password: PASSWORD, password_confirm: PASSWORD }) });
-  assert.equal(res.status, 201);
-}
+const join = (email) => joinMember(base, email, PASSWORD);
 
 async function checkPage(name) {
   a11y.push(...(await checkBothWidths(page, name)));

@@ -2,7 +2,7 @@
 // three categories with a switch each, saved at once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { accessibilityProblems, openBrowser, screenshot, signInMember, startDaemon } from './harness.js';
+import { accessibilityProblems, joinMember, openBrowser, screenshot, signInMember, startDaemon } from './harness.js';
 
 const MEMBER = 'subscriber@example.com';
 const PASSWORD = 'violet tangerine orbit 4821';
@@ -12,9 +12,7 @@ const a11y = [];
 before(async () => {
   daemon = await startDaemon(['credentials', 'email_service']);
   base = daemon.base;
-  const joined = await fetch(`${base}/api/v1/members`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email: MEMBER, email_confirm: MEMBER, password: PASSWORD, password_confirm: PASSWORD }) });
-  assert.equal(joined.status, 201);
+  await joinMember(base, MEMBER, PASSWORD);
   ({ browser, page, errors: pageErrors } = await openBrowser());
 });
 

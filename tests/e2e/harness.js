@@ -83,6 +83,15 @@ export async function signInMember(page, base, email, password) {
   await page.locator('[data-testid=current-user-email]').filter({ hasText: email }).waitFor();
 }
 
+// Joins a member through the API (as the join page would); resolves to
+// their member_id, throws unless the daemon answered 201.
+export async function joinMember(base, email, password) {
+  const res = await fetch(`${base}/api/v1/members`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, email_confirm: email, password, password_confirm: password }) });
+  if (res.status !== 201) throw new Error(`joining ${email}: HTTP ${res.status}`);
+  return (await res.json()).member_id;
+}
+
 // Saves a full-page screenshot as <name>.png when artifacts are kept.
 // Signs the bootstrap admin in to the console at `base` (resolves once
 // the header names them).

@@ -4,7 +4,7 @@
 // queue; the public profile shows it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkBothWidths, openBrowser, signInAdmin, signInMember, startDaemon } from './harness.js';
+import { checkBothWidths, joinMember, openBrowser, signInAdmin, signInMember, startDaemon } from './harness.js';
 
 const MEMBER = 'lamps@example.com';
 const PASSWORD = 'violet tangerine orbit 4821';
@@ -14,10 +14,7 @@ const a11y = [];
 before(async () => {
   daemon = await startDaemon(['credentials', 'profile']);
   base = daemon.base;
-  const joined = await fetch(`${base}/api/v1/members`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email: MEMBER, email_confirm: MEMBER, password: PASSWORD, password_confirm: PASSWORD }) });
-  assert.equal(joined.status, 201);
-  memberId = (await joined.json()).member_id;
+  memberId = await joinMember(base, MEMBER, PASSWORD);
   ({ browser, page, errors: pageErrors } = await openBrowser());
 });
 
