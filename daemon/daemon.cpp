@@ -55,6 +55,15 @@ bool secure_cookies(const CoreConfig& c) {
          (c.sessions.cookie_secure == CookieSecure::automatic && c.http.tls.enabled());
 }
 
+// Handlers run at once (http.worker_concurrency: 0): twice the cores keep
+// them busy while one waits on a quick SQLite read; on PostgreSQL every
+// query is a network round trip, so each pooled connection adds one more.
+std::size_t default_worker_concurrency(const CoreConfig& c) {
+  std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  bool network_database = c.database.url.rfind("postgres", 0) == 0;
+  return 2 * cores + (network_database ? c.database.pool_size : 0);
+}
+
 HttpSettings http_settings(const CoreConfig& c) {
   HttpSettings http;
   if (c.http.listen) {
@@ -72,6 +81,7 @@ HttpSettings http_settings(const CoreConfig& c) {
   http.keep_alive_max_requests = c.http.keep_alive_max_requests;
   http.io_threads = c.http.io_threads ? c.http.io_threads : std::max(1u, std::thread::hardware_concurrency());
   http.threads = c.http.threads;
+  http.worker_concurrency = c.http.worker_concurrency ? c.http.worker_concurrency : default_worker_concurrency(c);
   http.worker_queue = c.http.worker_queue;
   http.max_connections = c.http.max_connections;
   http.socket_path = c.socket.path;

@@ -1,6 +1,7 @@
 #include "auth/password_hasher.hpp"
 
 #include "auth/argon2_memory.hpp"
+#include "util/blocking_region.hpp"
 
 #include <memberd/base64.hpp>
 
@@ -246,6 +247,8 @@ void PasswordHasher::run_on_pool(std::function<void()> job) {
     queue_depth_.store(queue_.size(), std::memory_order_relaxed);
   }
   wake_.notify_one();
+  // The hash takes this thread's core no more: a queued request may run.
+  BlockingRegion waiting;
   result.get();
 }
 

@@ -52,6 +52,7 @@ struct HttpConfig {
   std::size_t io_threads = 0;           // 0: one per core; they own the connections
   std::size_t threads = 128;            // handler workers: > passwords.hashing_threads + hashing_queue
   std::size_t worker_queue = 1024;      // requests waiting for a worker; past it 503
+  std::size_t worker_concurrency = 0;   // handlers run at once (0: by cores and database)
   std::size_t max_connections = 10000;  // >= threads; the open-files limit is raised to fit
   std::vector<std::string> trusted_proxies;  // validated IPs/CIDRs: ip_range.hpp parses them
 

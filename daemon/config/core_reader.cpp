@@ -81,7 +81,7 @@ std::string unreadable_file(const std::string& path) {
 
 // Locations of values that cross-checks mention, "" when the key was absent.
 struct Seen {
-  std::string tls_cert, tls_key, threads, max_connections, idle_timeout, absolute_timeout,
+  std::string tls_cert, tls_key, threads, max_connections, worker_concurrency, idle_timeout, absolute_timeout,
       listen, socket_path;
 };
 
@@ -157,6 +157,10 @@ void read_http(const ConfigValue& value, HttpConfig& http, Seen& seen) {
   });
   map.on("io_threads", [&](const ConfigValue& v) { read_count(v, http.io_threads, 0, 64); });
   map.on("worker_queue", [&](const ConfigValue& v) { read_count(v, http.worker_queue, 1); });
+  map.on("worker_concurrency", [&](const ConfigValue& v) {
+    seen.worker_concurrency = v.where();
+    read_count(v, http.worker_concurrency, 0, 1024);
+  });
   map.on("trusted_proxies", [&](const ConfigValue& v) {
     auto items = v.string_list();
     if (!items) return;
@@ -179,6 +183,11 @@ void read_http(const ConfigValue& value, HttpConfig& http, Seen& seen) {
                        "http.max_connections",
                        "must be at least http.threads (" + std::to_string(http.threads) + "), got " +
                            std::to_string(http.max_connections));
+  }
+  if (http.worker_concurrency > http.threads) {
+    value.errors().add(seen.worker_concurrency, "http.worker_concurrency",
+                       "must be at most http.threads (" + std::to_string(http.threads) + "), got " +
+                           std::to_string(http.worker_concurrency));
   }
 }
 

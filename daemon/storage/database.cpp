@@ -1,6 +1,7 @@
 #include "storage/database.hpp"
 #include "storage/kept_statements.hpp"
 #include "storage/pooled_unit.hpp"
+#include "util/blocking_region.hpp"
 
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
@@ -195,6 +196,7 @@ std::unique_ptr<PoolLease> ConnectionPool::lease() {
     // requests waited seconds (p99 0.77 s, and 503s at the lease timeout).
     Waiter self;
     waiting_.push_back(&self);
+    BlockingRegion waiting;  // for another request's connection
     bool granted = self.wake.wait_for(lock, lease_timeout_, [&] { return self.granted; });
     if (!granted) {
       std::erase(waiting_, &self);

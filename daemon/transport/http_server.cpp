@@ -157,7 +157,7 @@ struct ServerCore {
   void cut(Cut reason) { cuts[static_cast<int>(reason)]->inc(); }
 
   ServerCore(const HttpSettings& s, Dispatcher& d, LogSink& l, MetricsRegistry& metrics)
-      : settings(s), dispatcher(d), log(l), workers(s.threads, s.worker_queue) {
+      : settings(s), dispatcher(d), log(l), workers(s.threads, s.worker_concurrency, s.worker_queue) {
     static const char* const kReasons[] = {"header_timeout", "idle_timeout",   "read_timeout",
                                            "write_timeout",  "headers_too_large", "body_too_large",
                                            "bad_framing",    "over_capacity",  "workers_busy"};

@@ -75,6 +75,7 @@ TEST_CASE("defaults are the documented values", "[config]") {
   CHECK(config.http.threads == 128);
   CHECK(config.http.io_threads == 0);
   CHECK(config.http.worker_queue == 1024);
+  CHECK(config.http.worker_concurrency == 0);
   CHECK(config.http.header_timeout == std::chrono::seconds(10));
   CHECK(config.http.max_connections == 10000);
   CHECK(config.socket.path == "run/memberd.sock");
@@ -255,6 +256,9 @@ TEST_CASE("bad values are refused with what is wrong", "[config]") {
         "cfg:2:72: http.trusted_proxies[4]: \"nope\" is not an IP address or CIDR block (not an IP address)");
   CHECK(error_of_yaml("http: {threads: 64, max_connections: 32}") ==
         "cfg:1:38: http.max_connections: must be at least http.threads (64), got 32");
+  CHECK(error_of_yaml("http: {threads: 8, worker_concurrency: 9}") ==
+        "cfg:1:40: http.worker_concurrency: must be at most http.threads (8), got 9");
+  CHECK(load_yaml("http: {threads: 8, worker_concurrency: 8}").http.worker_concurrency == 8);
   CHECK(error_of_yaml("http: {max_header_bytes: 70000}") ==
         "cfg:1:26: http.max_header_bytes: must be between 1024 and 65536, got 70000");
   CHECK(error_of_yaml("sessions: {idle_timeout: 2h, absolute_timeout: 1h}") ==

@@ -1,4 +1,5 @@
 #include "transport/worker_pool.hpp"
+#include "util/blocking_region.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -13,7 +14,7 @@
 using memberd::WorkerPool;
 
 TEST_CASE("the worker pool runs jobs and refuses past its queue", "[transport][workers]") {
-  WorkerPool pool(1, 2);
+  WorkerPool pool(1, 1, 2);
   std::promise<void> release;
   auto released = release.get_future().share();
   std::atomic<int> done{0};
@@ -35,7 +36,7 @@ TEST_CASE("the worker pool runs jobs and refuses past its queue", "[transport][w
 
 TEST_CASE("the worker that went idle last takes the next job", "[transport][workers]") {
   // A few warm threads serve a light load; the rest stay asleep.
-  WorkerPool pool(8, 8);
+  WorkerPool pool(8, 8, 8);
   // Every thread on the idle stack first: one still starting would push
   // itself on top of the warm one and take a job (seen on a loaded box).
   while (pool.idle() != 8) std::this_thread::yield();
@@ -56,7 +57,9 @@ TEST_CASE("the worker that went idle last takes the next job", "[transport][work
 
 TEST_CASE("blocked jobs do not hold up the others while threads are left", "[transport][workers]") {
   // Each job waits for all the others: it finishes only if 8 run at once.
-  WorkerPool pool(8, 8);
+  // Only 2 are handed work at first; the watcher sees the queue stuck and
+  // adds a thread each millisecond until all 8 run.
+  WorkerPool pool(8, 2, 8);
   std::latch all_running(8);
   std::atomic<int> done{0};
   for (int i = 0; i < 8; ++i)
@@ -66,4 +69,94 @@ TEST_CASE("blocked jobs do not hold up the others while threads are left", "[tra
     }));
   pool.stop();
   CHECK(done == 8);
+}
+
+TEST_CASE("no more than `concurrency` workers are handed jobs while those run", "[transport][workers]") {
+  WorkerPool pool(8, 2, 64);
+  while (pool.idle() != 8) std::this_thread::yield();
+  std::atomic<int> now{0}, most{0}, done{0};
+  // Busy jobs, never blocked: more threads would only take turns on the cores.
+  for (int i = 0; i < 40; ++i)
+    REQUIRE(pool.try_post([&] {
+      int running = ++now;
+      int seen = most.load();
+      while (running > seen && !most.compare_exchange_weak(seen, running)) {
+      }
+      auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(200);
+      while (std::chrono::steady_clock::now() < until) {
+      }
+      --now;
+      ++done;
+    }));
+  // Not stop(): it runs what is queued on every thread at once.
+  while (done != 40) std::this_thread::yield();
+  // 200 us jobs keep the queue moving, so the watcher adds a thread only
+  // if the test machine stalls the runners for a millisecond (one tick).
+  CHECK(most.load() <= 2 + static_cast<int>(pool.boosts_total()));
+  CHECK(pool.boosts_total() < 8);
+}
+
+TEST_CASE("a job waiting in a BlockingRegion lets a queued job run", "[transport][workers]") {
+  WorkerPool pool(4, 1, 8);
+  while (pool.idle() != 4) std::this_thread::yield();
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  std::atomic<bool> second_ran{false};
+  REQUIRE(pool.try_post([&] {
+    memberd::BlockingRegion waiting;
+    released.wait();
+  }));
+  REQUIRE(pool.try_post([&] { second_ran = true; }));
+  // Well under the watcher's tick: the region freed the slot, not the watcher.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!second_ran && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  CHECK(second_ran);
+  CHECK(pool.boosts_total() == 0);
+  release.set_value();
+  pool.stop();
+}
+
+TEST_CASE("a job stuck outside any BlockingRegion does not hold up the queue", "[transport][workers]") {
+  WorkerPool pool(4, 1, 8);
+  while (pool.idle() != 4) std::this_thread::yield();
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  std::atomic<bool> second_ran{false};
+  REQUIRE(pool.try_post([&] { released.wait(); }));
+  while (pool.running() == 0) std::this_thread::yield();
+  auto queued_at = std::chrono::steady_clock::now();
+  REQUIRE(pool.try_post([&] { second_ran = true; }));
+  CHECK(pool.queued() == 1);
+  auto deadline = queued_at + std::chrono::seconds(5);
+  while (!second_ran && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  CHECK(second_ran);
+  // The watcher's tick is a millisecond; a loaded test machine may take longer.
+  CHECK(std::chrono::steady_clock::now() - queued_at < std::chrono::milliseconds(500));
+  release.set_value();
+  pool.stop();
+}
+
+TEST_CASE("past a full queue an idle thread still takes the job", "[transport][workers]") {
+  WorkerPool pool(2, 1, 1);
+  while (pool.idle() != 2) std::this_thread::yield();
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  std::atomic<int> done{0};
+  auto held = [&] {
+    released.wait();
+    ++done;
+  };
+  REQUIRE(pool.try_post(held));  // runs (the one slot)
+  while (pool.running() == 0) std::this_thread::yield();
+  REQUIRE(pool.try_post(held));  // fills the queue of one, or the watcher starts it
+  // Whatever the watcher did meanwhile, both threads hold a job now or soon,
+  // and one more is refused only once no thread is idle and the queue is full.
+  while (pool.running() + pool.queued() < 2) std::this_thread::yield();
+  bool third = pool.try_post(held);
+  bool fourth = pool.try_post(held);
+  CHECK(third);
+  CHECK_FALSE(fourth);
+  release.set_value();
+  pool.stop();
+  CHECK(done == 3);
 }
