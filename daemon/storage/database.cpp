@@ -1,6 +1,7 @@
 #include "storage/database.hpp"
 #include "storage/kept_statements.hpp"
 #include "storage/pooled_unit.hpp"
+#include "storage/sqlite_busy_wait.hpp"
 #include "util/blocking_region.hpp"
 
 #include <soci/postgresql/soci-postgresql.h>
@@ -136,7 +137,8 @@ void tune_sqlite_once() {
 
 }  // namespace
 
-ConnectionPool::ConnectionPool(const DatabaseSettings& settings) : lease_timeout_(settings.lease_timeout) {
+ConnectionPool::ConnectionPool(const DatabaseSettings& settings)
+    : lease_timeout_(settings.lease_timeout), busy_timeout_(settings.busy_timeout) {
   const std::string& url = settings.url;
   std::string connect;
   const soci::backend_factory* factory;
@@ -170,7 +172,7 @@ ConnectionPool::ConnectionPool(const DatabaseSettings& settings) : lease_timeout
       *session << "PRAGMA journal_mode=WAL";
       *session << "PRAGMA synchronous=NORMAL";
       *session << "PRAGMA foreign_keys=ON";
-      *session << "PRAGMA busy_timeout=" + std::to_string(settings.busy_timeout.count());
+      install_sqlite_busy_wait(*session, &busy_timeout_);
     }
     free_.push_back(i);
     statements_.push_back(std::make_unique<StatementCache>(*session));

@@ -92,6 +92,7 @@ class ConnectionPool final : public Database {
 
   Backend backend_;
   std::chrono::milliseconds lease_timeout_;
+  std::chrono::milliseconds busy_timeout_;  // SQLite's; its busy handler reads it (declared before the sessions)
   std::vector<std::unique_ptr<soci::session>> sessions_;
   // One per session, same index; destroyed first (a statement must be
   // finalised before its connection closes).

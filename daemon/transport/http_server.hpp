@@ -26,7 +26,7 @@ struct HttpSettings {
   std::size_t keep_alive_max_requests = 1000;
   std::size_t io_threads = 2;       // own the connections
   std::size_t threads = 128;        // run the handlers (they block)
-  std::size_t worker_concurrency = 4;  // of those, handed work while this many run (WorkerPool)
+  std::size_t worker_concurrency = 2;  // of those, handed work while this many run (WorkerPool)
   std::size_t worker_queue = 1024;  // requests waiting for a handler thread; past it 503
   std::size_t max_connections = 10000;
   std::string socket_path;  // empty: no Unix door
