@@ -134,9 +134,14 @@ void Daemon::refresh_gauges(Parts& p) {
       .set(double(p.database->statements_prepared()));
   p.metrics.gauge("memberd_hashing_queue_depth", "Password hashes waiting for a thread", {}).set(double(p.hasher->queue_depth()));
   p.metrics.gauge("memberd_hashing_in_flight", "Password hashes being computed", {}).set(double(p.hasher->in_flight()));
-  if (p.http)
+  if (p.http) {
     p.metrics.gauge("memberd_http_worker_queue_depth", "Requests waiting for a handler thread", {})
         .set(double(p.http->worker_queue_depth()));
+    p.metrics.gauge("memberd_http_workers_running", "Handlers running now (waiting ones included)", {})
+        .set(double(p.http->workers_running()));
+    p.metrics.gauge("memberd_http_worker_boosts", "Threads added since start because queued requests did not move for 1 ms", {})
+        .set(double(p.http->worker_boosts_total()));
+  }
   // The review queue's service level, from the database: several daemons
   // share one queue. A scrape during an outage keeps the last figures.
   try {

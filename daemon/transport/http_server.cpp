@@ -711,6 +711,10 @@ std::size_t HttpServer::active_connections() const { return impl_->core.connecti
 
 std::size_t HttpServer::worker_queue_depth() const { return impl_->core.workers.queued(); }
 
+std::size_t HttpServer::workers_running() const { return impl_->core.workers.running(); }
+
+std::uint64_t HttpServer::worker_boosts_total() const { return impl_->core.workers.boosts_total(); }
+
 void HttpServer::reload_tls() {
   if (impl_->core.settings.tls_cert.empty()) return;
   auto fresh = tls_context(impl_->core.settings);

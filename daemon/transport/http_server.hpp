@@ -4,6 +4,7 @@
 // the one Dispatcher. The implementation is the only translation unit that
 // includes Asio and Beast.
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <sys/types.h>
@@ -51,6 +52,10 @@ class HttpServer {
   void stop();
   std::size_t active_connections() const;
   std::size_t worker_queue_depth() const;
+  // Handlers running now, and threads the pool's watcher has added since
+  // start because queued requests made no progress (WorkerPool).
+  std::size_t workers_running() const;
+  std::uint64_t worker_boosts_total() const;
   // Loads http.tls's certificate and key again (after SIGHUP): new
   // connections use them, open ones keep theirs. Throws std::runtime_error
   // (and keeps the old pair) when they cannot be loaded.

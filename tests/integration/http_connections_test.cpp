@@ -285,6 +285,36 @@ TEST_CASE("SIGTERM under load answers everything it accepted", "[transport][cli]
   CHECK(daemon.wait_exit(std::chrono::seconds(15)) == 0);
 }
 
+TEST_CASE("handlers stuck on a wait the pool cannot see hold up other requests a moment, not their whole wait",
+          "[transport][workers]") {
+  // Two handlers run at a time; eight requests then sleep 3 s each, outside
+  // any BlockingRegion, as a plugin stuck on its own lock would.
+  DaemonProcess daemon(DaemonOptions{"sqlite", {"swapper.delay_ms=3000", "http.worker_concurrency=2"},
+                                     env_or_fail("MEMBERD_FIXTURE_PLUGINS_DIR"), {"swapper"}});
+  constexpr int kStuck = 8;
+  std::vector<std::thread> stuck;
+  for (int i = 0; i < kStuck; ++i) stuck.emplace_back([&] { daemon.http()->Get("/api/v1/swapper/slow"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Behind them a quick request waits for the watcher (a millisecond per
+  // added thread), never for a stuck handler to finish.
+  auto client = daemon.http();
+  std::chrono::steady_clock::duration slowest{};
+  for (int i = 0; i < 20; ++i) {
+    auto started = std::chrono::steady_clock::now();
+    auto res = client->Get("/api/v1/swapper");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    slowest = std::max(slowest, std::chrono::steady_clock::now() - started);
+  }
+  CHECK(slowest < std::chrono::milliseconds(500));
+  auto metrics = daemon.unix_socket()->Get("/metrics");
+  REQUIRE(metrics);
+  auto at = metrics->body.find("\nmemberd_http_worker_boosts ");
+  REQUIRE(at != std::string::npos);
+  CHECK(std::stod(metrics->body.substr(at + 28)) >= kStuck - 2);
+  for (auto& t : stuck) t.join();
+}
+
 namespace {
 
 // GET /api/v1/admin/plugins over the Unix socket from a child running as
