@@ -55,6 +55,8 @@ bool secure_cookies(const CoreConfig& c) {
          (c.sessions.cookie_secure == CookieSecure::automatic && c.http.tls.enabled());
 }
 
+std::size_t cores() { return std::max(1u, std::thread::hardware_concurrency()); }
+
 // Handlers run at once (http.worker_concurrency: 0). One per core on
 // SQLite, where a handler waits only for a lock (and its busy handler says
 // so); measured on GET /api/v1/me here, one per core beat two at 1,000
@@ -62,9 +64,8 @@ bool secure_cookies(const CoreConfig& c) {
 // matched it at 64. On PostgreSQL every query is a network round trip the
 // pool cannot see, so each pooled connection adds one more.
 std::size_t default_worker_concurrency(const CoreConfig& c) {
-  std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
-  bool network_database = c.database.url.rfind("postgres", 0) == 0;
-  return cores + (network_database ? c.database.pool_size : 0);
+  bool network_database = backend_for_url(c.database.url) == Backend::postgresql;
+  return cores() + (network_database ? c.database.pool_size : 0);
 }
 
 HttpSettings http_settings(const CoreConfig& c) {
@@ -82,7 +83,7 @@ HttpSettings http_settings(const CoreConfig& c) {
   http.write_timeout = c.http.write_timeout;
   http.keep_alive_timeout = c.http.keep_alive_timeout;
   http.keep_alive_max_requests = c.http.keep_alive_max_requests;
-  http.io_threads = c.http.io_threads ? c.http.io_threads : std::max(1u, std::thread::hardware_concurrency());
+  http.io_threads = c.http.io_threads ? c.http.io_threads : cores();
   http.threads = c.http.threads;
   http.worker_concurrency = c.http.worker_concurrency ? c.http.worker_concurrency : default_worker_concurrency(c);
   http.worker_queue = c.http.worker_queue;

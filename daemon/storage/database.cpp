@@ -137,13 +137,17 @@ void tune_sqlite_once() {
 
 }  // namespace
 
+Backend backend_for_url(std::string_view url) {
+  return url.rfind("sqlite:", 0) == 0 ? Backend::sqlite : Backend::postgresql;
+}
+
 ConnectionPool::ConnectionPool(const DatabaseSettings& settings)
     : lease_timeout_(settings.lease_timeout), busy_timeout_(settings.busy_timeout) {
   const std::string& url = settings.url;
   std::string connect;
   const soci::backend_factory* factory;
-  if (url.rfind("sqlite:", 0) == 0) {
-    backend_ = Backend::sqlite;
+  backend_ = backend_for_url(url);
+  if (backend_ == Backend::sqlite) {
     tune_sqlite_once();
     factory = soci::factory_sqlite3();
     std::string file = url.substr(7);
@@ -154,7 +158,6 @@ ConnectionPool::ConnectionPool(const DatabaseSettings& settings)
     auto timeout_s = std::max<long long>(1, std::chrono::duration_cast<std::chrono::seconds>(settings.busy_timeout).count());
     connect = "db=" + keyword_value(file) + " timeout=" + std::to_string(timeout_s);
   } else {
-    backend_ = Backend::postgresql;
     factory = soci::factory_postgresql();
     connect = postgres_url_to_keywords(url);
   }

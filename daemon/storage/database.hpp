@@ -49,6 +49,10 @@ class PoolLease {
   virtual KeptStatement& kept(std::string_view sql) = 0;
 };
 
+// The backend a database.url names: sqlite:PATH, anything else (checked by
+// the config reader) PostgreSQL.
+Backend backend_for_url(std::string_view url);
+
 // "postgresql://u:p@h:5432/db?sslmode=require" -> "dbname=db host=h port=5432 user=u password=p sslmode=require".
 // Throws std::invalid_argument on a malformed URL.
 std::string postgres_url_to_keywords(const std::string& url);

@@ -32,6 +32,13 @@ WorkerPool::Worker* WorkerPool::hand_to_idle(std::function<void()> job) {
   return worker;
 }
 
+WorkerPool::Worker* WorkerPool::hand_front_to_idle() {
+  Worker* worker = hand_to_idle(std::move(queue_.front()));
+  queue_.pop_front();
+  ++taken_;
+  return worker;
+}
+
 bool WorkerPool::try_post(std::function<void()> job) {
   std::unique_lock lock(mutex_);
   if (stopping_) return false;
@@ -44,11 +51,7 @@ bool WorkerPool::try_post(std::function<void()> job) {
     // Through the queue even when a worker is free, so jobs start in the
     // order they came.
     queue_.push_back(std::move(job));
-    if (!idle_.empty() && room_to_run()) {
-      worker = hand_to_idle(std::move(queue_.front()));
-      queue_.pop_front();
-      ++taken_;
-    }
+    if (!idle_.empty() && room_to_run()) worker = hand_front_to_idle();
   }
   bool wake_watcher = !worker && watcher_asleep_;
   if (wake_watcher) watcher_asleep_ = false;
@@ -64,11 +67,7 @@ void WorkerPool::blocking_begins() noexcept {
     std::lock_guard lock(mutex_);
     ++blocked_;
     // This thread's core is free now: the next queued job may use it.
-    if (!queue_.empty() && !idle_.empty() && room_to_run()) {
-      worker = hand_to_idle(std::move(queue_.front()));
-      queue_.pop_front();
-      ++taken_;
-    }
+    if (!queue_.empty() && !idle_.empty() && room_to_run()) worker = hand_front_to_idle();
   }
   if (worker) worker->wake.notify_one();
 }
@@ -109,11 +108,6 @@ std::size_t WorkerPool::running() const {
   return running_;
 }
 
-std::size_t WorkerPool::boost() const {
-  std::lock_guard lock(mutex_);
-  return boost_;
-}
-
 std::uint64_t WorkerPool::boosts_total() const {
   std::lock_guard lock(mutex_);
   return boosts_total_;
@@ -130,9 +124,8 @@ void WorkerPool::work(Worker& self) {
       queue_.pop_front();
       ++taken_;
       ++running_;
-    } else if (stopping_ && queue_.empty()) {
-      std::erase(idle_, &self);
-      return;
+    } else if (stopping_) {
+      return;  // and the queue is empty: the branch above takes any job while stopping
     } else {
       if (queue_.empty()) boost_ = 0;  // the queue kept up: back to `concurrency`
       idle_.push_back(&self);
@@ -171,9 +164,7 @@ void WorkerPool::watch() {
     if (!queue_.empty() && taken_ == taken_at_last_tick && !idle_.empty()) {
       ++boost_;
       ++boosts_total_;
-      Worker* worker = hand_to_idle(std::move(queue_.front()));
-      queue_.pop_front();
-      ++taken_;
+      Worker* worker = hand_front_to_idle();
       lock.unlock();
       worker->wake.notify_one();
       lock.lock();

@@ -62,8 +62,6 @@ class WorkerPool final : private BlockingRegion::Observer {
   // Threads waiting for a job now (all of them once the pool has started
   // and nothing runs).
   std::size_t idle() const;
-  // Threads the watcher has added beyond `concurrency` for the queue now.
-  std::size_t boost() const;
   // Threads the watcher has added since the pool started.
   std::uint64_t boosts_total() const;
 
@@ -81,6 +79,8 @@ class WorkerPool final : private BlockingRegion::Observer {
   // With mutex_ held: gives `job` to the idle worker on top of the stack.
   // Returns the worker to notify once the lock is released.
   Worker* hand_to_idle(std::function<void()> job);
+  // The same with the queue's oldest job (the queue must not be empty).
+  Worker* hand_front_to_idle();
 
   void blocking_begins() noexcept override;
   void blocking_ends() noexcept override;

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <future>
+#include <memory>
 #include <thread>
 #include <unistd.h>
 
@@ -27,23 +28,26 @@ struct ScratchDatabase {
   std::string url() const { return "sqlite:" + (dir / "busy.db").string(); }
 };
 
-// Takes the write lock on `lease` and keeps it until the lease's
-// transaction ends.
-void hold_write_lock(PoolLease& lease) {
-  lease.sql() << "BEGIN IMMEDIATE";
-  lease.sql() << "INSERT INTO t (v) VALUES (1)";
-}
+// A pool of two connections on a scratch SQLite file with table t, and
+// `holder`, a lease holding the write lock until it commits.
+struct LockedDatabase {
+  ScratchDatabase scratch;
+  ConnectionPool pool;
+  std::unique_ptr<PoolLease> holder;
+  explicit LockedDatabase(std::chrono::milliseconds busy_timeout)
+      : pool(DatabaseSettings{scratch.url(), 2, busy_timeout}) {
+    pool.lease()->sql() << "CREATE TABLE t (v INTEGER)";
+    holder = pool.lease();
+    holder->sql() << "BEGIN IMMEDIATE";
+    holder->sql() << "INSERT INTO t (v) VALUES (1)";
+  }
+};
 
 }  // namespace
 
 TEST_CASE("an SQLite writer waits for the lock up to busy_timeout, then is refused", "[storage][sqlite]") {
-  ScratchDatabase scratch;
-  ConnectionPool pool(DatabaseSettings{scratch.url(), 2, 300ms});
-  pool.lease()->sql() << "CREATE TABLE t (v INTEGER)";
-  auto holder = pool.lease();
-  hold_write_lock(*holder);
-
-  auto waiter = pool.lease();
+  LockedDatabase db(300ms);
+  auto waiter = db.pool.lease();
   auto started = std::chrono::steady_clock::now();
   CHECK_THROWS_WITH(waiter->sql() << "INSERT INTO t (v) VALUES (2)", Catch::Contains("locked"));
   auto waited = std::chrono::steady_clock::now() - started;
@@ -53,7 +57,7 @@ TEST_CASE("an SQLite writer waits for the lock up to busy_timeout, then is refus
   // Released while a writer waits: the writer goes on.
   auto released = std::async(std::launch::async, [&] {
     std::this_thread::sleep_for(50ms);
-    holder->sql() << "COMMIT";
+    db.holder->sql() << "COMMIT";
   });
   CHECK_NOTHROW(waiter->sql() << "INSERT INTO t (v) VALUES (3)");
   released.get();
@@ -63,11 +67,7 @@ TEST_CASE("an SQLite writer waits for the lock up to busy_timeout, then is refus
 }
 
 TEST_CASE("a handler waiting for an SQLite lock lets a queued handler run", "[storage][sqlite][workers]") {
-  ScratchDatabase scratch;
-  ConnectionPool pool(DatabaseSettings{scratch.url(), 2, 5000ms});
-  pool.lease()->sql() << "CREATE TABLE t (v INTEGER)";
-  auto holder = pool.lease();
-  hold_write_lock(*holder);
+  LockedDatabase db(5000ms);
 
   // One handler at a time; the first waits on the lock, the second needs
   // only the CPU.
@@ -76,7 +76,7 @@ TEST_CASE("a handler waiting for an SQLite lock lets a queued handler run", "[st
   std::atomic<bool> second_ran{false};
   std::promise<void> first_done;
   REQUIRE(workers.try_post([&] {
-    auto lease = pool.lease();
+    auto lease = db.pool.lease();
     lease->sql() << "INSERT INTO t (v) VALUES (2)";
     first_done.set_value();
   }));
@@ -87,7 +87,7 @@ TEST_CASE("a handler waiting for an SQLite lock lets a queued handler run", "[st
   CHECK(second_ran);
   // The busy handler's sleep freed the slot; the watcher had nothing to do.
   CHECK(workers.boosts_total() == 0);
-  holder->sql() << "COMMIT";
+  db.holder->sql() << "COMMIT";
   first_done.get_future().get();
   workers.stop();
 }

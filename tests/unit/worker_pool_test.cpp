@@ -13,14 +13,41 @@
 
 using memberd::WorkerPool;
 
+namespace {
+
+// Where jobs wait until the test opens it.
+class Gate {
+ public:
+  void wait() const { opened_.wait(); }
+  void open() { promise_.set_value(); }
+
+ private:
+  std::promise<void> promise_;
+  std::shared_future<void> opened_ = promise_.get_future().share();
+};
+
+// Every thread on the idle stack first: one still starting would push
+// itself on top later and change which thread takes a job.
+void wait_until_all_idle(const WorkerPool& pool, std::size_t threads) {
+  while (pool.idle() != threads) std::this_thread::yield();
+}
+
+// True once `flag` is set; false when 5 s pass first.
+bool becomes_true(const std::atomic<bool>& flag) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!flag && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  return flag;
+}
+
+}  // namespace
+
 TEST_CASE("the worker pool runs jobs and refuses past its queue", "[transport][workers]") {
   WorkerPool pool(1, 1, 2);
-  std::promise<void> release;
-  auto released = release.get_future().share();
+  Gate gate;
   std::atomic<int> done{0};
   // One job holds the only thread; two more fit the queue; the fourth is refused.
   REQUIRE(pool.try_post([&] {
-    released.wait();
+    gate.wait();
     ++done;
   }));
   while (pool.running() == 0) std::this_thread::yield();
@@ -28,7 +55,7 @@ TEST_CASE("the worker pool runs jobs and refuses past its queue", "[transport][w
   CHECK(pool.try_post([&] { ++done; }));
   CHECK(pool.queued() == 2);
   CHECK_FALSE(pool.try_post([&] { ++done; }));
-  release.set_value();
+  gate.open();
   pool.stop();
   CHECK(done == 3);
   CHECK_FALSE(pool.try_post([] {}));
@@ -37,9 +64,8 @@ TEST_CASE("the worker pool runs jobs and refuses past its queue", "[transport][w
 TEST_CASE("the worker that went idle last takes the next job", "[transport][workers]") {
   // A few warm threads serve a light load; the rest stay asleep.
   WorkerPool pool(8, 8, 8);
-  // Every thread on the idle stack first: one still starting would push
-  // itself on top of the warm one and take a job (seen on a loaded box).
-  while (pool.idle() != 8) std::this_thread::yield();
+  // (A thread still starting would take a job: seen on a loaded box.)
+  wait_until_all_idle(pool, 8);
   std::mutex mutex;
   std::set<std::thread::id> threads;
   for (int i = 0; i < 50; ++i) {
@@ -73,7 +99,7 @@ TEST_CASE("blocked jobs do not hold up the others while threads are left", "[tra
 
 TEST_CASE("no more than `concurrency` workers are handed jobs while those run", "[transport][workers]") {
   WorkerPool pool(8, 2, 64);
-  while (pool.idle() != 8) std::this_thread::yield();
+  wait_until_all_idle(pool, 8);
   std::atomic<int> now{0}, most{0}, done{0};
   // Busy jobs, never blocked: more threads would only take turns on the cores.
   for (int i = 0; i < 40; ++i)
@@ -98,52 +124,45 @@ TEST_CASE("no more than `concurrency` workers are handed jobs while those run", 
 
 TEST_CASE("a job waiting in a BlockingRegion lets a queued job run", "[transport][workers]") {
   WorkerPool pool(4, 1, 8);
-  while (pool.idle() != 4) std::this_thread::yield();
-  std::promise<void> release;
-  auto released = release.get_future().share();
+  wait_until_all_idle(pool, 4);
+  Gate gate;
   std::atomic<bool> second_ran{false};
   REQUIRE(pool.try_post([&] {
     memberd::BlockingRegion waiting;
-    released.wait();
+    gate.wait();
   }));
   REQUIRE(pool.try_post([&] { second_ran = true; }));
-  // Well under the watcher's tick: the region freed the slot, not the watcher.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (!second_ran && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
-  CHECK(second_ran);
+  // The region freed the slot, not the watcher.
+  CHECK(becomes_true(second_ran));
   CHECK(pool.boosts_total() == 0);
-  release.set_value();
+  gate.open();
   pool.stop();
 }
 
 TEST_CASE("a job stuck outside any BlockingRegion does not hold up the queue", "[transport][workers]") {
   WorkerPool pool(4, 1, 8);
-  while (pool.idle() != 4) std::this_thread::yield();
-  std::promise<void> release;
-  auto released = release.get_future().share();
+  wait_until_all_idle(pool, 4);
+  Gate gate;
   std::atomic<bool> second_ran{false};
-  REQUIRE(pool.try_post([&] { released.wait(); }));
+  REQUIRE(pool.try_post([&] { gate.wait(); }));
   while (pool.running() == 0) std::this_thread::yield();
   auto queued_at = std::chrono::steady_clock::now();
   REQUIRE(pool.try_post([&] { second_ran = true; }));
   CHECK(pool.queued() == 1);
-  auto deadline = queued_at + std::chrono::seconds(5);
-  while (!second_ran && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
-  CHECK(second_ran);
+  CHECK(becomes_true(second_ran));
   // The watcher's tick is a millisecond; a loaded test machine may take longer.
   CHECK(std::chrono::steady_clock::now() - queued_at < std::chrono::milliseconds(500));
-  release.set_value();
+  gate.open();
   pool.stop();
 }
 
 TEST_CASE("past a full queue an idle thread still takes the job", "[transport][workers]") {
   WorkerPool pool(2, 1, 1);
-  while (pool.idle() != 2) std::this_thread::yield();
-  std::promise<void> release;
-  auto released = release.get_future().share();
+  wait_until_all_idle(pool, 2);
+  Gate gate;
   std::atomic<int> done{0};
   auto held = [&] {
-    released.wait();
+    gate.wait();
     ++done;
   };
   REQUIRE(pool.try_post(held));  // runs (the one slot)
@@ -156,7 +175,7 @@ TEST_CASE("past a full queue an idle thread still takes the job", "[transport][w
   bool fourth = pool.try_post(held);
   CHECK(third);
   CHECK_FALSE(fourth);
-  release.set_value();
+  gate.open();
   pool.stop();
   CHECK(done == 3);
 }
