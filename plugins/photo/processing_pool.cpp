@@ -2,7 +2,7 @@
 
 namespace memberd::photo {
 
-ProcessingPool::ProcessingPool(std::size_t workers, std::size_t queue) : capacity_(queue) {
+ProcessingPool::ProcessingPool(std::size_t workers, std::size_t queue) : workers_(workers), capacity_(queue) {
   for (std::size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
 }
 
@@ -16,12 +16,20 @@ ProcessingPool::~ProcessingPool() {
 }
 
 std::optional<std::future<void>> ProcessingPool::try_run(std::function<void()> job) {
-  std::packaged_task<void()> task(std::move(job));
+  std::packaged_task<void()> task([this, job = std::move(job)] {
+    struct Finished {
+      std::atomic<std::size_t>& admitted;
+      ~Finished() { admitted.fetch_sub(1); }
+    } finished{admitted_};
+    job();
+  });
   auto done = task.get_future();
   {
     std::lock_guard lock(mutex_);
-    // An idle worker takes the job at once; beyond those, `capacity_` wait.
-    if (stopping_ || waiting_.size() >= capacity_ + idle_) return std::nullopt;
+    // One job per worker runs; beyond those, `capacity_` wait. (admitted_
+    // only grows under the lock; it may drop meanwhile, which admits.)
+    if (stopping_ || admitted_.load() >= workers_ + capacity_) return std::nullopt;
+    admitted_.fetch_add(1);
     waiting_.push_back(std::move(task));
   }
   wake_.notify_one();
@@ -33,9 +41,7 @@ void ProcessingPool::work() {
     std::packaged_task<void()> task;
     {
       std::unique_lock lock(mutex_);
-      ++idle_;
       wake_.wait(lock, [this] { return stopping_ || !waiting_.empty(); });
-      --idle_;
       if (waiting_.empty()) return;  // stopping, and nothing left
       task = std::move(waiting_.front());
       waiting_.pop_front();

@@ -2,6 +2,7 @@
 // A few threads for image work with a bounded queue: uploads beyond what
 // they can take are refused at once (503) instead of piling up, and the
 // daemon's request workers are never all busy decoding pictures.
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -29,8 +30,12 @@ class ProcessingPool {
  private:
   void work();
 
-  std::size_t capacity_;
-  std::size_t idle_ = 0;  // workers waiting for a job
+  std::size_t workers_, capacity_;
+  // Jobs taken and not finished (running or waiting). It drops inside the
+  // job, before its future is ready: counting idle workers instead left a
+  // moment after each job in which the worker was neither, and an upload
+  // sent as soon as the previous answer came was refused with 503.
+  std::atomic<std::size_t> admitted_{0};
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::packaged_task<void()>> waiting_;
