@@ -3,6 +3,7 @@
 #include "config/core_reader.hpp"
 #include "config/origin.hpp"
 #include "config/overrides.hpp"
+#include "config/yaml_document.hpp"
 #include "config/yaml_reader.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -10,7 +11,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 
 namespace memberd {
 
@@ -23,23 +23,21 @@ std::optional<YAML::Node> read_file(const std::string& path, ErrorList& errors) 
     errors.add(path, "", std::string("cannot read: ") + std::strerror(errno));
     return std::nullopt;
   }
-  std::stringstream text;
-  text << file.rdbuf();
+  // Read at most one byte past the cap: a file of any size costs no more.
+  std::string text(max_config_bytes + 1, '\0');
+  file.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(file.gcount()));
 
-  std::vector<YAML::Node> documents;
+  YAML::Node root;
   try {
-    documents = YAML::LoadAll(text.str());
+    root = load_one_yaml_document(text);
   } catch (const YAML::ParserException& e) {
     errors.add(Origin(path).locate("", e.mark), "", e.msg);
     return std::nullopt;
-  }
-  if (documents.empty()) return YAML::Node(YAML::NodeType::Map);  // empty or comments only
-  if (documents.size() > 1) {
-    // Silently ignoring the rest would hide settings the operator wrote.
-    errors.add(Origin(path).locate("", documents[1].Mark()), "", "only one YAML document is allowed");
+  } catch (const YamlDocumentError& e) {
+    errors.add(Origin(path).locate("", e.mark), "", e.message);
     return std::nullopt;
   }
-  YAML::Node root = documents.front();
   if (root.IsNull()) return YAML::Node(YAML::NodeType::Map);
   if (!root.IsMap()) {
     errors.add(Origin(path).locate("", root.Mark()), "",

@@ -2,6 +2,7 @@
 
 #include "config/config_error.hpp"
 #include "config/origin.hpp"
+#include "config/yaml_document.hpp"
 #include "config/yaml_reader.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -48,14 +49,13 @@ void apply_one(YAML::Node& root, const std::string& text, Origin& origin, ErrorL
 
   YAML::Node value;
   try {
-    // LoadAll: yaml-cpp reads "[::1]:8080" as two documents; Load would
-    // silently keep the first.
-    std::vector<YAML::Node> documents = YAML::LoadAll(text.substr(equals + 1));
-    if (documents.size() > 1) {
-      errors.add(where, "", "the value is not one YAML value; quote it: --set '" + key + "=\"...\"'");
-      return;
-    }
-    if (!documents.empty()) value = documents.front();
+    // One bounded document: yaml-cpp reads "[::1]:8080" as two documents
+    // (Load would silently keep the first) and "," as endless empty ones.
+    value = load_one_yaml_document(text.substr(equals + 1));
+  } catch (const YamlDocumentError& e) {
+    std::string why = e.kind == YamlDocumentError::Kind::several_documents ? "" : " (" + e.message + ")";
+    errors.add(where, "", "the value is not one YAML value" + why + "; quote it: --set '" + key + "=\"...\"'");
+    return;
   } catch (const YAML::ParserException& e) {
     errors.add(where, "",
                "the value is not valid YAML (" + e.msg + " at column " + std::to_string(e.mark.column + 1) +

@@ -212,6 +212,37 @@ TEST_CASE("malformed YAML is reported with the parser's line:column", "[config]"
              Contains("/nonexistent/memberd.yaml: cannot read: No such file or directory"));
 }
 
+// Issue 26, F2: yaml-cpp's LoadAll yields empty documents forever on a
+// lone ',' and `memberd --check-config` grew until the kernel killed it.
+// These return at once, with an error, in bounded memory.
+TEST_CASE("text the YAML parser cannot move past is an error, not a hang", "[config]") {
+  CHECK(error_of_yaml(",") == "cfg:1:1: cannot read the text here (a stray ',', ']' or '}'?)");
+  CHECK(error_of_yaml("http:\n  threads: 4\n,\n") == "cfg:3:1: end of map not found");
+  CHECK(error_of_yaml("# settings\n\n  ,") == "cfg:3:3: cannot read the text here (a stray ',', ']' or '}'?)");
+  CHECK_THAT(config_error_of([] { load_config("", {"http.listen=,"}); }),
+             Contains("--set http.listen: the value is not one YAML value (cannot read the text here"));
+  CHECK_THAT(config_error_of([] { load_config("", {"data_dir=,,,"}); }),
+             Contains("--set data_dir: the value is not one YAML value"));
+}
+
+TEST_CASE("aliases are refused: they would expand exponentially", "[config]") {
+  // Ten levels of ten aliases each: 10^10 leaves once expanded.
+  std::string yaml = "x0: &a0 [v, v, v, v, v, v, v, v, v, v]\n";
+  for (int level = 1; level <= 10; ++level) {
+    std::string ref = "*a" + std::to_string(level - 1);
+    yaml += "x" + std::to_string(level) + ": &a" + std::to_string(level) + " [";
+    for (int i = 0; i < 10; ++i) yaml += (i ? ", " : "") + ref;
+    yaml += "]\n";
+  }
+  CHECK(error_of_yaml(yaml) == "cfg:2:10: aliases (*name) are not supported here; write the value out");
+  CHECK_THAT(config_error_of([] { load_config("", {"hello.x=[&a v, *a]"}); }), Contains("aliases (*name)"));
+}
+
+TEST_CASE("a config file larger than 1 MiB is refused without reading it all", "[config]") {
+  std::string yaml = "# " + std::string(2 * 1024 * 1024, 'x') + "\n";
+  CHECK(error_of_yaml(yaml) == "cfg: larger than 1024 KiB; a memberd config is a few KiB");
+}
+
 TEST_CASE("unknown keys are refused at every level", "[config]") {
   CHECK(error_of_yaml("http:\n  listen: 127.0.0.1:80\n  lisen: x\n") == "cfg:3:3: http.lisen: unknown key \"lisen\"");
   CHECK(error_of_yaml("http:\n  tls:\n    crt: a\n") == "cfg:3:5: http.tls.crt: unknown key \"crt\"");
