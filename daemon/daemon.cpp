@@ -230,7 +230,7 @@ void Daemon::make_plugin_host() {
   SharedServices shared{*p.accounts, *p.database,      *p.events, *p.mail,   *p.reviews, *p.rate_limits,
                         *p.password_rules, *p.sign_in, *p.geo, p.secrets, p.log, p.metrics,
                         p.clock,     c.data_dir,        public_base_url(c.http), secure_cookies(c),
-                        c.mail.templates_dir};
+                        c.mail.templates_dir,  c.plugins.dir};
   PluginHostSettings settings{c.plugins.dir, std::filesystem::path(c.data_dir) / "plugins", c.plugins.enabled,
                               c.plugins.watch, c.plugins.watch_interval};
   const CoreConfig& config = config_;

@@ -2,6 +2,8 @@
 
 #include "events/event_bus.hpp"
 #include "plugin_host/guarded_services.hpp"
+#include "plugin_host/plugin_library.hpp"
+#include "plugin_host/trusted_plugin_file.hpp"
 #include "log/logger.hpp"
 #include "metrics/registry.hpp"
 #include "storage/database.hpp"
@@ -134,6 +136,18 @@ void PluginServices::add_mail_templates(const std::vector<EmbeddedFile>& files) 
 void PluginServices::add_ui(UiEntry entry) {
   if (!registration_open_) throw std::logic_error("Host::add_ui may only be called from start()");
   ui_.entries.push_back(std::move(entry));
+}
+
+Result<std::string> PluginServices::plugin_program(std::string_view name) const {
+  // A bare name: the program lives in plugins.dir itself, never elsewhere.
+  bool plain = !name.empty() && name.size() <= 64;
+  for (char c : name) plain = plain && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-');
+  if (!plain) return Failure{Refusal::not_found, {}, "a plugin program's name is [a-z0-9_-], at most 64 characters"};
+  try {
+    return trusted_plugin_program(std::filesystem::path(shared_.plugins_dir) / std::string(name), shared_.plugins_dir);
+  } catch (const PluginLoadError& e) {
+    return Failure{Refusal::not_found, {}, e.what()};
+  }
 }
 
 }  // namespace memberd

@@ -40,6 +40,7 @@ struct SharedServices {
   std::string public_url;
   bool secure_cookies = false;
   std::string mail_templates_dir;  // mail.templates_dir: the operator's copies, per plugin
+  std::string plugins_dir;         // plugins.dir: the programs a plugin ships (plugin_program)
 };
 
 class PluginServices final : public Host {
@@ -77,6 +78,7 @@ class PluginServices final : public Host {
   void add_ui(UiEntry entry) override;
   void add_mail_templates(const std::vector<EmbeddedFile>& files) override;
   Reviews& reviews() override { return *reviews_; }
+  Result<std::string> plugin_program(std::string_view name) const override;
 
  private:
   class PluginEvents;

@@ -64,15 +64,15 @@ bool is_within(const fs::path& path, const fs::path& dir) {
   return d == dir.end();
 }
 
-}  // namespace
-
-std::string read_trusted_plugin_file(const fs::path& file, const fs::path& plugins_dir) {
+// The file's canonical path once it and the directories holding it passed
+// the rule; throws PluginLoadError otherwise.
+fs::path trusted_location(const fs::path& file, const fs::path& plugins_dir, const char* what) {
   std::error_code ec;
   fs::path dir = fs::canonical(plugins_dir, ec);
   if (ec) throw PluginLoadError("plugins.dir " + plugins_dir.string() + " cannot be opened: " + ec.message());
   fs::path real = fs::canonical(file, ec);
   if (ec || !fs::is_regular_file(real, ec))
-    throw PluginLoadError("no plugin file " + file.filename().string() + " in plugins.dir");
+    throw PluginLoadError(std::string("no ") + what + " " + file.filename().string() + " in plugins.dir");
 
   // The directories an attacker could rename entries in: plugins.dir and
   // everything between it and the file, and for a symlink leading out of
@@ -84,7 +84,13 @@ std::string read_trusted_plugin_file(const fs::path& file, const fs::path& plugi
   } else {
     require_trusted_directory(file, real.parent_path());
   }
+  return real;
+}
 
+}  // namespace
+
+std::string read_trusted_plugin_file(const fs::path& file, const fs::path& plugins_dir) {
+  fs::path real = trusted_location(file, plugins_dir, "plugin file");
   Descriptor f(::open(real.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   struct stat st {};
   if (f.fd < 0 || ::fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode))
@@ -102,6 +108,18 @@ std::string read_trusted_plugin_file(const fs::path& file, const fs::path& plugi
     got += static_cast<std::size_t>(n);
   }
   return content;
+}
+
+std::string trusted_plugin_program(const fs::path& program, const fs::path& plugins_dir) {
+  fs::path real = trusted_location(program, plugins_dir, "program");
+  struct stat st {};
+  if (::stat(real.c_str(), &st) != 0) throw PluginLoadError("cannot inspect " + program.filename().string());
+  require_trusted(program, real, st);
+  // The daemon runs it under its own uid: it needs the execute bit for that.
+  if (::access(real.c_str(), X_OK) != 0)
+    throw PluginLoadError(program.filename().string() + " is not executable by the daemon's user (mode " +
+                          octal_mode(st.st_mode) + ")");
+  return real.string();
 }
 
 }  // namespace memberd

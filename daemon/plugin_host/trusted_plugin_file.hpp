@@ -24,4 +24,11 @@ namespace memberd {
 // /srv/plugins is writable by group and others (mode 0777) ...".
 std::string read_trusted_plugin_file(const std::filesystem::path& file, const std::filesystem::path& plugins_dir);
 
+// The canonical path of a program a plugin ships in plugins.dir (SDK
+// Host::plugin_program), after the same check, and that the daemon's user
+// may execute it. The path, not a descriptor, is handed on: the directories
+// holding it passed the rule, so nobody else can swap the file at that path.
+// Throws PluginLoadError as above.
+std::string trusted_plugin_program(const std::filesystem::path& program, const std::filesystem::path& plugins_dir);
+
 }  // namespace memberd

@@ -1,6 +1,6 @@
 #pragma once
 // What every part of the plugin shares, built once in start().
-#include "processing_pool.hpp"
+#include "image_workers.hpp"
 #include "rendition_cache.hpp"
 #include "settings.hpp"
 
@@ -11,12 +11,22 @@ namespace memberd::photo {
 // The kind the host's review queue files photos under.
 inline constexpr const char* kReviewKind = "photo";
 
+// The program that decodes uploads, beside photo.so in plugins.dir.
+inline constexpr const char* kWorkerProgram = "photo-worker";
+
 struct Context {
-  Context(Host& h, Settings s)
-      : host(h), settings(std::move(s)), pool(settings.workers, settings.queue), cache(settings.cache_bytes) {}
+  // Throws std::runtime_error when the worker program cannot be run.
+  Context(Host& h, Settings s, WorkerCommand worker)
+      : host(h),
+        settings(std::move(s)),
+        workers({std::move(worker), settings.workers, settings.queue},
+                [&h](const std::string& message, const std::string& detail) {
+                  h.logger().warn(message, {{"worker", detail}});
+                }),
+        cache(settings.cache_bytes) {}
   Host& host;
   Settings settings;
-  ProcessingPool pool;
+  ImageWorkers workers;
   RenditionCache cache;
 };
 

@@ -12,8 +12,6 @@ namespace memberd::photo {
 
 namespace {
 
-bool starts_with(std::string_view bytes, std::string_view magic) { return bytes.substr(0, magic.size()) == magic; }
-
 // A blob that borrows the upload's bytes: libvips reads them in place.
 struct BorrowedBlob {
   explicit BorrowedBlob(std::string_view bytes) : blob(vips_blob_new(nullptr, bytes.data(), bytes.size())) {}
@@ -114,14 +112,19 @@ std::string without_webp_metadata(const std::string& webp) {
 
 vips::VImage square(VipsBlob* blob, int edge) {
   // thumbnail_buffer shrinks on load (a 12 MP JPEG decodes at 1/8), turns
-  // the image upright by its orientation, takes the first frame and brings
-  // an embedded profile to sRGB; the loader fails on truncated data.
+  // the image upright by its orientation, takes the first frame; the loader
+  // fails on truncated data.
   vips::VImage image = vips::VImage::thumbnail_buffer(blob, edge,
                                                       vips::VImage::option()
                                                           ->set("height", edge)
                                                           ->set("crop", VIPS_INTERESTING_CENTRE)
-                                                          ->set("export_profile", "srgb")
                                                           ->set("option_string", "fail-on=error"));
+  // An embedded profile brings the colours to sRGB here, after the resize:
+  // thumbnail_buffer's own export_profile wrote past a buffer in libvips
+  // 8.14.1 (via lcms2) when it enlarged a thin RGBA image, a 300 x 10 PNG
+  // to 512 px, and glibc aborted (issue 26, F1).
+  if (image.get_typeof(VIPS_META_ICC_NAME) != 0)
+    image = image.icc_transform("srgb", vips::VImage::option()->set("embedded", true));
   if (image.has_alpha()) image = image.flatten(vips::VImage::option()->set("background", std::vector<double>{255, 255, 255}));
   if (image.interpretation() != VIPS_INTERPRETATION_sRGB && image.interpretation() != VIPS_INTERPRETATION_B_W)
     image = image.colourspace(VIPS_INTERPRETATION_sRGB);
@@ -129,24 +132,6 @@ vips::VImage square(VipsBlob* blob, int edge) {
 }
 
 }  // namespace
-
-const char* format_name(ImageFormat format) {
-  switch (format) {
-    case ImageFormat::jpeg: return "JPEG";
-    case ImageFormat::png: return "PNG";
-    case ImageFormat::webp: return "WebP";
-    case ImageFormat::gif: return "GIF";
-  }
-  return "?";
-}
-
-std::optional<ImageFormat> sniff_format(std::string_view bytes) {
-  if (starts_with(bytes, "\xFF\xD8\xFF")) return ImageFormat::jpeg;
-  if (starts_with(bytes, "\x89PNG\r\n\x1A\n")) return ImageFormat::png;
-  if (starts_with(bytes, "GIF87a") || starts_with(bytes, "GIF89a")) return ImageFormat::gif;
-  if (bytes.size() >= 12 && starts_with(bytes, "RIFF") && bytes.substr(8, 4) == "WEBP") return ImageFormat::webp;
-  return std::nullopt;
-}
 
 void lock_down_libvips() {
   static std::once_flag once;
@@ -183,6 +168,12 @@ RenderedPhoto render_photo(std::string_view bytes, const RenderSettings& setting
     if (static_cast<long long>(out.width) * out.height > settings.max_pixels) {
       out.problem = ImageProblem::too_many_pixels;
       return out;
+    }
+    if (*format == ImageFormat::gif) {
+      if (auto problem = check_gif_geometry(bytes, settings.max_pixels)) {
+        out.problem = problem;
+        return out;
+      }
     }
     for (const auto& [size, edge] : settings.sizes) {
       vips::VImage image = square(blob.blob, edge);

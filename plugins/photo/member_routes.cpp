@@ -68,24 +68,40 @@ Response image_problem(const Settings& s, ImageProblem what) {
                  "This picture could not be read; it may be damaged or cut short. Send another one.");
 }
 
-// Runs the libvips work on the plugin's pool, or says why not.
+Response count_refusal(Context& ctx, const char* outcome, Response response) {
+  ctx.host.metrics().increment("uploads_total", "Photo uploads by outcome", {{"outcome", outcome}});
+  return response;
+}
+
+// Has one of the plugin's worker processes render the upload, or says why
+// not. A worker that crashes or hangs costs this upload alone.
 std::optional<Response> rendered(Context& ctx, std::string_view bytes, RenderedPhoto& out) {
   auto started = std::chrono::steady_clock::now();
-  auto done = ctx.pool.try_run([&] { out = render_photo(bytes, ctx.settings.render); });
-  if (!done) {
-    ctx.host.metrics().increment("uploads_total", "Photo uploads by outcome", {{"outcome", "busy"}});
-    return Problem(503, "busy", "Busy processing photos")
-        .detail("Too many photos are being processed. Try again in a moment.")
-        .header("Retry-After", "5")
-        .response();
+  RenderOutcome outcome = ctx.workers.render(bytes, ctx.settings.render);
+  if (!outcome.photo) {
+    switch (outcome.failure) {
+      case RenderFailure::busy:
+        return count_refusal(ctx, "busy",
+                             Problem(503, "busy", "Busy processing photos")
+                                 .detail("Too many photos are being processed. Try again in a moment.")
+                                 .header("Retry-After", "5")
+                                 .response());
+      case RenderFailure::unavailable:
+        return count_refusal(ctx, "unavailable",
+                             Problem(503, "unavailable", "Photos cannot be processed now")
+                                 .detail("Photos cannot be processed at the moment. Try again in a few minutes.")
+                                 .header("Retry-After", "30")
+                                 .response());
+      case RenderFailure::timed_out:
+        return count_refusal(ctx, "worker_timed_out", image_problem(ctx.settings, ImageProblem::timed_out));
+      case RenderFailure::crashed:
+        return count_refusal(ctx, "worker_crashed", image_problem(ctx.settings, ImageProblem::undecodable));
+    }
   }
-  done->get();  // rethrows what the job threw: the host answers 500
+  out = std::move(*outcome.photo);
   ctx.host.metrics().observe("processing_seconds", "Time to check and render one upload",
                              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  if (out.problem) {
-    ctx.host.metrics().increment("uploads_total", "Photo uploads by outcome", {{"outcome", "refused"}});
-    return image_problem(ctx.settings, *out.problem);
-  }
+  if (out.problem) return count_refusal(ctx, "refused", image_problem(ctx.settings, *out.problem));
   return std::nullopt;
 }
 
@@ -113,8 +129,13 @@ Response upload(Context& ctx, const Request& req) {
   if (bytes.size() > ctx.settings.max_bytes)
     return problem(413, "too_large", "The picture is too large",
                    "A photo may take at most " + megabytes(ctx.settings.max_bytes) + ".");
-  // Before the pool: a file that is no picture costs nothing.
-  if (!sniff_format(bytes)) return image_problem(ctx.settings, ImageProblem::unsupported_type);
+  // Before any worker: a file that is no picture, or a GIF whose frames
+  // span too large a canvas, costs nothing.
+  auto format = sniff_format(bytes);
+  if (!format) return image_problem(ctx.settings, ImageProblem::unsupported_type);
+  if (*format == ImageFormat::gif)
+    if (auto problem = check_gif_geometry(bytes, ctx.settings.render.max_pixels))
+      return image_problem(ctx.settings, *problem);
   RenderedPhoto photo;
   if (auto refused = rendered(ctx, bytes, photo)) return std::move(*refused);
 

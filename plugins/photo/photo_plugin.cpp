@@ -5,7 +5,9 @@
 #include <memberd/migrations.hpp>
 #include <memberd/plugin.hpp>
 
+#include <algorithm>
 #include <memory>
+#include <stdexcept>
 
 namespace memberd::photo {
 
@@ -28,8 +30,14 @@ class PhotoPlugin final : public Plugin {
   std::vector<ConfigKey> config_schema() const override { return photo::config_schema(); }
 
   void start(Host& host, const Config& config) override {
-    lock_down_libvips();
-    context_ = std::make_unique<Context>(host, read_settings(config));
+    auto program = host.plugin_program(kWorkerProgram);
+    if (!program) throw std::runtime_error("photo: " + program.failure().detail);
+    Settings settings = read_settings(config);
+    // RLIMIT_CPU is a worker's lifetime total; the pool retires a worker
+    // well before it, so the allowance only has to outlast many uploads.
+    WorkerCommand worker{*program, settings.worker_memory,
+                         static_cast<std::uint64_t>(std::max<long long>(300, 30 * settings.render.time_limit.count() / 1000))};
+    context_ = std::make_unique<Context>(host, std::move(settings), std::move(worker));
     host.add_mail_templates(mail::files());
     add_member_routes(*context_);
     add_image_routes(*context_);
@@ -39,7 +47,8 @@ class PhotoPlugin final : public Plugin {
     host.add_ui({UiShell::account, "photo", "Upload My Photo", 8, Access::member, "upload-photo.js",
                  {"upload-photo.css"}});
   }
-  // The pool finishes the uploads it accepted before the library goes.
+  // The host calls stop() once no request holds the plugin: no upload is
+  // being rendered, and the idle workers are killed.
   void stop() override { context_.reset(); }
 
  private:

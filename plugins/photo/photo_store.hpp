@@ -1,7 +1,7 @@
 #pragma once
 // The photo tables (schema/): a member's published and pending photo and
 // their renditions. Every call joins the unit's open transaction.
-#include "image_pipeline.hpp"
+#include "image_types.hpp"
 
 #include <memberd/result.hpp>
 #include <memberd/unit_of_work.hpp>

@@ -43,9 +43,14 @@ std::vector<ConfigKey> config_schema() {
       {"webp_quality", ConfigType::integer, "80", "WebP quality of the renditions (1-100)", integer_between(1, 100)},
       {"time_limit", ConfigType::duration, "10s", "How long one photo's processing may take before it is refused",
        duration_between(1, 300, "1s to 5m")},
-      {"workers", ConfigType::integer, "2", "Photos processed at once (threads of libvips work)", integer_between(1, 64)},
+      {"workers", ConfigType::integer, "2",
+       "Photos processed at once, each by a decoding process of its own (photo-worker in plugins.dir)",
+       integer_between(1, 64)},
       {"queue", ConfigType::integer, "4", "Uploads that may wait for a worker; past it 503 with Retry-After",
        integer_between(0, 1024)},
+      {"worker_memory", ConfigType::integer, "1073741824",
+       "The address space one decoding process may use, in bytes (RLIMIT_AS); an upload that needs more is refused",
+       integer_between(256LL * 1024 * 1024, 16LL * 1024 * 1024 * 1024)},
       {"cache_bytes", ConfigType::integer, "33554432", "Memory for served renditions, by content hash",
        integer_between(0, 4LL * 1024 * 1024 * 1024)},
       {"requires_approval", ConfigType::boolean, "true",
@@ -68,6 +73,7 @@ Settings read_settings(const Config& config) {
   s.render.time_limit = config.duration("time_limit");
   s.workers = static_cast<std::size_t>(config.integer("workers"));
   s.queue = static_cast<std::size_t>(config.integer("queue"));
+  s.worker_memory = static_cast<std::uint64_t>(config.integer("worker_memory"));
   s.cache_bytes = static_cast<std::size_t>(config.integer("cache_bytes"));
   s.requires_approval = config.boolean("requires_approval");
   s.review_window = config.duration("review_window");

@@ -1,10 +1,11 @@
 #pragma once
 // The `photo:` section of memberd.yaml.
-#include "image_pipeline.hpp"
+#include "image_types.hpp"
 
 #include <memberd/config.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct Settings {
   bool mail_decisions = true;
   std::size_t workers = 2;
   std::size_t queue = 4;
+  std::uint64_t worker_memory = 1024ull * 1024 * 1024;
   std::size_t cache_bytes = 32 * 1024 * 1024;
 };
 

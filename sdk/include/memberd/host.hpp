@@ -551,6 +551,20 @@ class Host {
   // from start() only (else std::logic_error). Fails (the plugin does not
   // load, naming the route): a limit under 1 KiB or over 1 GiB.
   virtual void add_route_with_body_limit(Route route, std::size_t max_body_bytes) = 0;
+
+  // --- SDK 2.8 ---
+  // The path of a program the plugin ships beside its library, as
+  // `<plugins.dir>/<name>`, for work a plugin runs in a process of its own
+  // (the photo plugin decodes uploads in one, so that a bug in an image
+  // library costs one upload, not the daemon). The file is checked as the
+  // host checks plugin libraries before loading them: it and every directory
+  // from it up to plugins.dir must be owned by root or the daemon's user and
+  // writable by no one else, and it must be a regular file the daemon may
+  // execute. Starting, limiting and supervising the process is the plugin's
+  // work. Fails with not_found, whose detail names the file and the rule it
+  // broke: a name outside [a-z0-9_-], no such file, a file or directory
+  // others could replace, a file that is not executable.
+  virtual Result<std::string> plugin_program(std::string_view name) const = 0;
 };
 
 }  // namespace memberd

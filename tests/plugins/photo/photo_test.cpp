@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <future>
 #include <fstream>
 #include <thread>
 
@@ -390,4 +393,126 @@ TEST_CASE("two daemons on one PostgreSQL serve the same photo", "[photo][postgre
   auto from_second = wait_for_public(second, account.member_id, "?size=medium", {{"Accept", "image/webp"}});
   CHECK(from_first->body == from_second->body);
   CHECK(from_first->get_header_value("ETag") == from_second->get_header_value("ETag"));
+}
+
+namespace {
+
+std::string fixture_image(const std::string& name) {
+  std::ifstream file(std::string(MEMBERD_SOURCE_DIR) + "/tests/fixtures/images/" + name, std::ios::binary);
+  REQUIRE(file);
+  return std::string(std::istreambuf_iterator<char>(file), {});
+}
+
+// The daemon's child processes: its photo workers.
+std::vector<int> children_of(int pid) {
+  std::vector<int> out;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    std::ifstream children(task.path() / "children");
+    for (int child; children >> child;) out.push_back(child);
+  }
+  return out;
+}
+
+// Waits until the daemon has a worker busy on an upload (its CPU time
+// grows), and returns it.
+int busy_worker(int daemon_pid) {
+  auto cpu_ticks = [](int pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string field;
+    long long ticks = 0;
+    for (int i = 1; i <= 15 && stat >> field; ++i)
+      if (i == 14 || i == 15) ticks += std::stoll(field);
+    return ticks;
+  };
+  for (int round = 0; round < 100; ++round) {
+    for (int child : children_of(daemon_pid)) {
+      long long before = cpu_ticks(child);
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (cpu_ticks(child) > before) return child;
+    }
+  }
+  FAIL("no photo worker became busy");
+  return -1;
+}
+
+}  // namespace
+
+// Issue 26, F1: these valid PNGs made libvips/lcms2 write past a buffer
+// while enlarging them to 512 px with an sRGB export profile, and glibc
+// aborted the whole daemon (exit 134). F3: 35- and 43-byte GIFs whose frame
+// lies outside a 1 x 1 screen passed the header check, then decoded for
+// minutes or asked for 15.6 GB.
+TEST_CASE("the images that brought the daemon down are a photo or a refusal, and the daemon serves on",
+          "[photo][hostile]") {
+  DaemonProcess daemon(with_photo("sqlite"));
+  auto account = join(daemon, "hostile@example.com");
+  auto session = sign_in(daemon, account);
+  for (const char* name : {"f1-wide-rgba-300x10.png", "f1-wide-rgba-33x1.png", "f1-wide-rgba-100x3.png"}) {
+    INFO(name);
+    auto res = upload_raw(daemon, session.token, fixture_image(name), "image/png");
+    INFO(describe(res));
+    CHECK(status_of(res) == 202);
+  }
+  auto started = std::chrono::steady_clock::now();
+  CHECK_PROBLEM(upload_raw(daemon, session.token, fixture_image("f3-gif-frame-outside-1x1-screen.gif"), "image/gif"),
+                422, "too_many_pixels");
+  CHECK_PROBLEM(upload_raw(daemon, session.token, fixture_image("f3-gif-frame-4097x0-on-1x1-screen.gif"), "image/gif"),
+                422, "undecodable");
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(1));
+  CHECK(daemon.running());
+  CHECK(status_of(fetch(daemon, "/healthz")) == 200);
+  auto state = my_photo(daemon, session.token);
+  CHECK_FALSE(state["pending"].is_null());  // the last PNG waits for approval
+}
+
+TEST_CASE("a worker that crashes or hangs costs that upload alone, and a fresh worker takes the next",
+          "[photo][hostile]") {
+  // Slow enough to catch the worker at work: a 48 MP interlaced PNG at 2048 px.
+  DaemonProcess daemon(with_photo("sqlite", {"photo.time_limit=3s", "photo.workers=1", "photo.queue=0",
+                                             "photo.max_bytes=67108864", "photo.sizes={a: 2048, b: 2040}"}));
+  auto account = join(daemon, "crash@example.com");
+  auto session = sign_in(daemon, account);
+  std::string slow = photos::png_gradient(8000, 6000);
+
+  SECTION("a crash: 422 undecodable, a log line naming the signal") {
+    auto upload = std::async(std::launch::async, [&] { return upload_raw(daemon, session.token, slow, "image/png"); });
+    int worker = busy_worker(daemon.pid());
+    ::kill(worker, SIGSEGV);
+    auto res = upload.get();
+    CHECK_PROBLEM(res, 422, "undecodable");
+    CHECK_THAT(daemon.output(), Catch::Matchers::Contains("photo worker lost on an upload") &&
+                                    Catch::Matchers::Contains("killed by signal 11 (SIGSEGV)"));
+  }
+  SECTION("a hang anywhere (here: stopped): killed at photo.time_limit plus a second, 422 too_slow") {
+    auto started = std::chrono::steady_clock::now();
+    auto upload = std::async(std::launch::async, [&] { return upload_raw(daemon, session.token, slow, "image/png"); });
+    int worker = busy_worker(daemon.pid());
+    ::kill(worker, SIGSTOP);
+    auto res = upload.get();
+    CHECK_PROBLEM(res, 422, "too_slow");
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(6));
+    CHECK_THAT(daemon.output(), Catch::Matchers::Contains("photo worker killed: no answer within photo.time_limit"));
+    CHECK(::kill(worker, 0) != 0);  // killed and reaped: no zombie left behind
+  }
+  CHECK(daemon.running());
+  // With one worker and no queue, a worker still held would make this 503.
+  auto next = upload_raw(daemon, session.token, photos::jpeg(300, 300));
+  INFO(describe(next));
+  CHECK(status_of(next) == 202);
+}
+
+TEST_CASE("the photo plugin does not start without its worker program, and says why", "[photo][hostile]") {
+  // A plugins.dir with photo.so but no photo-worker beside it.
+  auto dir = std::filesystem::temp_directory_path() / ("memberd-photo-noworker-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  for (const char* file : {"credentials.so", "photo.so"})
+    std::filesystem::copy_file(std::filesystem::path(MEMBERD_PLUGINS_DIR) / file, dir / file,
+                               std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::permissions(dir, std::filesystem::perms(0755));
+  auto options = with_photo("sqlite", {"plugins.dir=" + dir.string()});
+  DaemonProcess daemon(options);
+  auto plugins = get(daemon, "/api/v1/admin/plugins", admin(daemon));
+  INFO(describe(plugins));
+  CHECK(describe(plugins).find("no program photo-worker in plugins.dir") != std::string::npos);
+  std::filesystem::remove_all(dir);
 }

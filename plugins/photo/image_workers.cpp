@@ -1,0 +1,93 @@
+#include "image_workers.hpp"
+
+namespace memberd::photo {
+
+ImageWorkers::ImageWorkers(WorkerPoolSettings settings, LogFn log)
+    : settings_(std::move(settings)), log_(std::move(log)) {
+  auto first = start_worker();
+  std::lock_guard lock(mutex_);
+  ++alive_;
+  idle_.push_back(std::move(first));
+}
+
+ImageWorkers::~ImageWorkers() = default;
+
+std::size_t ImageWorkers::started() const {
+  std::lock_guard lock(mutex_);
+  return started_;
+}
+
+std::unique_ptr<WorkerProcess> ImageWorkers::start_worker() {
+  auto worker = std::make_unique<WorkerProcess>(settings_.command);
+  std::lock_guard lock(mutex_);
+  ++started_;
+  return worker;
+}
+
+std::unique_ptr<WorkerProcess> ImageWorkers::check_out(bool& start_new) {
+  std::unique_lock lock(mutex_);
+  freed_.wait(lock, [&] { return !idle_.empty() || alive_ < settings_.processes; });
+  start_new = idle_.empty();
+  if (start_new) {
+    ++alive_;  // the place is ours while the worker starts outside the lock
+    return nullptr;
+  }
+  auto worker = std::move(idle_.back());
+  idle_.pop_back();
+  return worker;
+}
+
+void ImageWorkers::check_in(std::unique_ptr<WorkerProcess> worker) {
+  {
+    std::lock_guard lock(mutex_);
+    if (worker) idle_.push_back(std::move(worker));
+    else --alive_;
+  }
+  freed_.notify_one();
+}
+
+RenderOutcome ImageWorkers::render(std::string_view bytes, const RenderSettings& settings) {
+  {
+    std::lock_guard lock(mutex_);
+    if (admitted_ >= settings_.processes + settings_.queue) return {std::nullopt, RenderFailure::busy};
+    ++admitted_;
+  }
+  struct Admission {
+    ImageWorkers& pool;
+    ~Admission() {
+      std::lock_guard lock(pool.mutex_);
+      --pool.admitted_;
+    }
+  } admission{*this};
+
+  bool start_new = false;
+  auto worker = check_out(start_new);
+  if (start_new) {
+    try {
+      worker = start_worker();
+    } catch (const std::exception& e) {
+      log_("photo worker could not be started", e.what());
+      check_in(nullptr);
+      return {std::nullopt, RenderFailure::unavailable};
+    }
+  }
+
+  auto deadline = std::chrono::steady_clock::now() + settings.time_limit + settings_.grace;
+  auto reply = worker->ask({settings, std::string(bytes)}, deadline);
+  if (!reply.answer) {
+    log_(reply.failure == WorkerFailure::timed_out ? "photo worker killed: no answer within photo.time_limit"
+                                                   : "photo worker lost on an upload; a fresh one takes the next",
+         "pid " + std::to_string(reply.pid) + " " + reply.how);
+    check_in(nullptr);  // the process is gone; its place frees up
+    return {std::nullopt,
+            reply.failure == WorkerFailure::timed_out ? RenderFailure::timed_out : RenderFailure::crashed};
+  }
+  // RLIMIT_CPU counts a worker's whole life: retire it while an upload
+  // could not yet run into the limit.
+  auto allowance = std::chrono::seconds(settings_.command.cpu_seconds) - 2 * (settings.time_limit + settings_.grace);
+  if (std::chrono::milliseconds(reply.answer->cpu_milliseconds) >= allowance) worker.reset();
+  check_in(std::move(worker));
+  return {std::move(reply.answer->photo), RenderFailure::crashed};
+}
+
+}  // namespace memberd::photo

@@ -1,0 +1,77 @@
+#pragma once
+// The photo plugin's decoding processes: up to `processes` running
+// memberd-photo-worker programs, each taking one upload at a time, reused
+// while they stay healthy and replaced when one crashes, hangs or nears its
+// CPU allowance. Uploads beyond the running workers wait in a bounded queue;
+// past it they are refused at once (busy) instead of piling up.
+#include "worker_process.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace memberd::photo {
+
+struct WorkerPoolSettings {
+  WorkerCommand command;
+  std::size_t processes = 2;
+  std::size_t queue = 4;
+  // How long past photo.time_limit a worker may stay silent before it is
+  // killed: its own deadline usually answers first (too_slow) while it is
+  // saving; this catches a hang anywhere else, decoding included.
+  std::chrono::milliseconds grace{1000};
+};
+
+enum class RenderFailure {
+  busy,         // every worker busy and the queue full
+  unavailable,  // no worker could be started
+  crashed,      // the worker died or answered garbage on this upload
+  timed_out,    // the worker gave no answer in time and was killed
+};
+
+struct RenderOutcome {
+  std::optional<RenderedPhoto> photo;  // set unless failure is
+  RenderFailure failure = RenderFailure::crashed;
+};
+
+class ImageWorkers {
+ public:
+  // `log(message, detail)` is told of every worker lost or not started.
+  using LogFn = std::function<void(const std::string& message, const std::string& detail)>;
+  // Starts one worker now, so that a program that cannot run is known at
+  // start (throws std::runtime_error saying why); the rest start on demand.
+  ImageWorkers(WorkerPoolSettings settings, LogFn log);
+  // Kills the idle workers; call only when no render() is running.
+  ~ImageWorkers();
+  ImageWorkers(const ImageWorkers&) = delete;
+  ImageWorkers& operator=(const ImageWorkers&) = delete;
+
+  // Renders `bytes` on a worker, blocking until its answer, its failure or
+  // a refusal. Safe from many threads at once.
+  RenderOutcome render(std::string_view bytes, const RenderSettings& settings);
+
+  // Workers started since construction (the first included); for tests.
+  std::size_t started() const;
+
+ private:
+  std::unique_ptr<WorkerProcess> start_worker();
+  // Takes an idle worker or a free place for a new one, waiting for either.
+  std::unique_ptr<WorkerProcess> check_out(bool& start_new);
+  void check_in(std::unique_ptr<WorkerProcess> worker);
+
+  WorkerPoolSettings settings_;
+  LogFn log_;
+  mutable std::mutex mutex_;
+  std::condition_variable freed_;
+  std::vector<std::unique_ptr<WorkerProcess>> idle_;
+  std::size_t alive_ = 0;     // idle plus checked out, and places taken for starting ones
+  std::size_t admitted_ = 0;  // uploads inside render(): running or waiting
+  std::size_t started_ = 0;
+};
+
+}  // namespace memberd::photo
