@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The photo plugin on loopback (bench/README.md):
-#   1. uploads of a 2 MP camera-like JPEG processed per second (libvips:
-#      header check, three square sizes as JPEG and WebP, metadata removed),
-#      from BENCH_CLIENTS (2) clients at once, and the daemon's peak RSS;
+#   1. uploads of a 2 MP camera-like JPEG processed per second (libvips in
+#      the plugin's worker processes: header check, three square sizes as
+#      JPEG and WebP, metadata removed), from BENCH_CLIENTS (2) clients at
+#      once, and the peak RSS of the daemon and of each worker;
 #   2. GET of a published photo (the medium WebP, from the rendition
 #      cache) beside nginx serving the same bytes from a file.
 #
@@ -60,6 +61,10 @@ ok=$(grep -c '^201$' "$work/upload-codes" || true)
 awk -v n="$ok" -v a="$started" -v b="$ended" -v all="$uploads" \
   'BEGIN { printf "processed %d of %d: %.1f uploads/s (%.0f ms each, wall)\n", n, all, n / (b - a), 1000 * (b - a) / all }'
 echo "daemon RSS before $(mib "$rss_before"), peak $(mib "$(rss_kib "$pid" VmHWM)")"
+# The pixels are decoded in the plugin's photo-worker processes (its README).
+for child in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
+  echo "photo-worker $child: peak RSS $(mib "$(rss_kib "$child" VmHWM)")"
+done
 
 url=$(curl -sS -H "Authorization: Bearer $token" "$base/api/v1/me/photo" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["published"]["urls"]["medium"])')
