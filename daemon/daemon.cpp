@@ -317,7 +317,7 @@ void Daemon::tick() {
     p.last_geo_check = now;
     p.geo->reload_changed();
   }
-  if (now - p.last_housekeeping < std::chrono::minutes(1)) return;
+  if (now - p.last_housekeeping < config_.retention.interval) return;
   p.last_housekeeping = now;
   try {
     auto unit = p.database->open_unit();
@@ -327,8 +327,16 @@ void Daemon::tick() {
     (void)p.rate_limits->purge(*unit, std::chrono::hours(24));
     (void)p.sign_in->purge(*unit);
     (void)p.mail->purge(*unit, config_.mail.keep_sent_for);
+    const auto& keep = config_.retention;
+    auto wall = p.clock.now();
+    auto reviews = p.reviews->purge(*unit, wall - keep.superseded_reviews,
+                                    keep.decided_reviews.count() > 0 ? std::optional(wall - keep.decided_reviews)
+                                                                     : std::nullopt);
+    if (reviews && *reviews)
+      p.log.write(LogLevel::debug, "reviews", "old review items purged", {{"count", std::to_string(*reviews)}});
+    (void)p.events->purge(*unit, wall - keep.events);
   } catch (const std::exception& e) {
-    p.log.write(LogLevel::warn, "sessions", "purge failed", {{"error", describe_error(e)}});
+    p.log.write(LogLevel::warn, "daemon", "housekeeping failed", {{"error", describe_error(e)}});
   }
 }
 

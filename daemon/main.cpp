@@ -108,6 +108,13 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  // A start refuses what --check-config refuses about the plugins' files.
+  if (auto missing = memberd::missing_plugin_files(config); !missing.empty()) {
+    std::cerr << "memberd: the configuration has errors:\n";
+    for (const auto& line : missing) std::cerr << line << "\n";
+    return 2;
+  }
+
   // Many worker threads would each get a malloc arena; two bound what
   // fragmentation can hold. (Argon2id's memory is managed apart:
   // auth/argon2_memory.hpp.)

@@ -18,7 +18,7 @@ std::string public_base_url(const HttpConfig& http) {
 const std::vector<std::string>& core_section_names() {
   static const std::vector<std::string> names = {
       "http",      "socket", "database", "data_dir",  "plugins",  "log",     "sessions",
-      "passwords", "rate_limits", "mail", "bootstrap", "shutdown", "console", "geo",
+      "passwords", "rate_limits", "mail", "bootstrap", "shutdown", "console", "geo", "sign_in", "retention",
   };
   return names;
 }

@@ -204,6 +204,22 @@ struct GeoConfig {
   bool operator==(const GeoConfig&) const = default;
 };
 
+// How long the history the daemon keeps stays, and how often expired rows
+// are deleted (expired sessions, rate-limit windows and sent mail too).
+struct RetentionConfig {
+  std::chrono::seconds interval{60};
+  // Review revisions a newer submission replaced, or the member withdrew
+  // (earlier profile and photo drafts), with their history: after submission.
+  std::chrono::seconds superseded_reviews{std::chrono::hours(24 * 30)};
+  // Approved and rejected review items with their history, after the
+  // decision; 0 keeps them.
+  std::chrono::seconds decided_reviews{std::chrono::hours(24 * 365)};
+  // Domain events, once every subscriber active within this time has seen them.
+  std::chrono::seconds events{std::chrono::hours(24 * 30)};
+
+  bool operator==(const RetentionConfig&) const = default;
+};
+
 struct CoreConfig {
   HttpConfig http;
   SocketConfig socket;
@@ -220,6 +236,7 @@ struct CoreConfig {
   ShutdownConfig shutdown;
   ConsoleConfig console;
   GeoConfig geo;
+  RetentionConfig retention;
 
   // Sections of enabled plugins, by plugin name; an enabled plugin without a
   // section has no entry (its keys all take their defaults).

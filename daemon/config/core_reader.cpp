@@ -444,6 +444,15 @@ void read_geo(const ConfigValue& value, GeoConfig& geo) {
   map.refuse_unclaimed();
 }
 
+void read_retention(const ConfigValue& value, RetentionConfig& retention) {
+  MapReader map(value);
+  map.on("interval", [&](const ConfigValue& v) { read_seconds(v, retention.interval, seconds(1)); });
+  map.on("superseded_reviews", [&](const ConfigValue& v) { read_seconds(v, retention.superseded_reviews, seconds(1)); });
+  map.on("decided_reviews", [&](const ConfigValue& v) { read_seconds(v, retention.decided_reviews, seconds(0)); });
+  map.on("events", [&](const ConfigValue& v) { read_seconds(v, retention.events, seconds(1)); });
+  map.refuse_unclaimed();
+}
+
 }  // namespace
 
 CoreConfig read_core_config(const YAML::Node& root, const Origin& origin, ErrorList& errors) {
@@ -467,6 +476,7 @@ CoreConfig read_core_config(const YAML::Node& root, const Origin& origin, ErrorL
   map.on("shutdown", [&](const ConfigValue& v) { read_shutdown(v, config.shutdown); });
   map.on("console", [&](const ConfigValue& v) { read_console(v, config.console); });
   map.on("geo", [&](const ConfigValue& v) { read_geo(v, config.geo); });
+  map.on("retention", [&](const ConfigValue& v) { read_retention(v, config.retention); });
 
   // The rest are plugin sections. An enabled plugin's is checked against its
   // schema when it loads. One of a plugin installed in plugins.dir but not

@@ -186,4 +186,15 @@ bool EventBus::deliver_next(const Subscription& sub) {
   return true;
 }
 
+Result<int> EventBus::purge(UnitOfWork& work, TimePoint before, int batch) {
+  auto connection = work.connection();
+  if (!connection) return connection.failure();
+  long long cutoff = to_unix(before);
+  soci::statement st = ((*connection)->prepare << "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE "
+                                                  "occurred_at < :c ORDER BY occurred_at LIMIT :b)",
+                        soci::use(cutoff), soci::use(batch));
+  st.execute(true);
+  return static_cast<int>(st.get_affected_rows());
+}
+
 }  // namespace memberd

@@ -32,6 +32,9 @@ class EventBus {
   // transaction of its own) and wakes the delivery thread once it commits.
   Result<void> publish(UnitOfWork& work, std::string_view type, const nlohmann::json& payload);
   Result<void> publish_text(UnitOfWork& work, std::string_view type, const std::string& payload_json);
+  // Deletes up to `batch` events that happened before `before` (retention.events):
+  // a subscriber absent or failing for longer misses them. Returns how many.
+  Result<int> purge(UnitOfWork& work, TimePoint before, int batch = 5000);
   void subscribe(std::shared_ptr<const void> owner, std::string component, std::string subscriber,
                  std::vector<std::string> types, EventHandler handler);
   // Makes `owner`'s subscriptions live, replacing older ones of the same name.

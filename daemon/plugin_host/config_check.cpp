@@ -23,6 +23,8 @@ void for_each_plugin(const CoreConfig& config,
   if (!scratch) throw std::runtime_error("cannot create a scratch directory for the plugin check");
   unsigned generation = 0;
   for (const auto& name : config.plugins.enabled) {
+    std::error_code missing;
+    if (!std::filesystem::exists(std::filesystem::path(config.plugins.dir) / (name + ".so"), missing)) continue;
     // The library outlives the catch: a plugin's own exception type must be
     // described while its code is still mapped.
     std::shared_ptr<PluginLibrary> library;
@@ -40,8 +42,19 @@ void for_each_plugin(const CoreConfig& config,
 
 }  // namespace
 
+std::vector<std::string> missing_plugin_files(const CoreConfig& config) {
+  std::vector<std::string> missing;
+  for (const auto& name : config.plugins.enabled) {
+    std::error_code ec;
+    auto file = std::filesystem::path(config.plugins.dir) / (name + ".so");
+    if (!std::filesystem::exists(file, ec))
+      missing.push_back("plugin " + name + ": no plugin file " + name + ".so in plugins.dir (" + config.plugins.dir + ")");
+  }
+  return missing;
+}
+
 std::vector<std::string> check_plugin_sections(const CoreConfig& config) {
-  std::vector<std::string> problems;
+  std::vector<std::string> problems = missing_plugin_files(config);
   for_each_plugin(
       config,
       [&](const std::string& name, Plugin& plugin) {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 namespace memberd {
 
@@ -20,18 +21,20 @@ namespace {
 // between here and dlopen().
 void write_staged_copy(const std::filesystem::path& path, const std::string& content) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  bool ok = fd >= 0;
-  for (std::size_t written = 0; ok && written < content.size();) {
+  int error = fd >= 0 ? 0 : errno;
+  for (std::size_t written = 0; error == 0 && written < content.size();) {
     ssize_t n = ::write(fd, content.data() + written, content.size() - written);
     if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) written += static_cast<std::size_t>(n);
+    if (n <= 0) error = n < 0 ? errno : EIO;
+    else written += static_cast<std::size_t>(n);
   }
-  if (fd >= 0) ok = ::close(fd) == 0 && ok;
-  if (!ok) {
+  if (fd >= 0 && ::close(fd) != 0 && error == 0) error = errno;
+  if (error != 0) {
     std::error_code ignored;
     std::filesystem::remove(path, ignored);
-    throw PluginLoadError("cannot stage a copy of " + path.filename().string() + " in the data directory");
+    // The reason is what the operator acts on: "No space left on device".
+    throw PluginLoadError("cannot stage a copy of " + path.filename().string() + " in the data directory: " +
+                          std::strerror(error));
   }
 }
 
@@ -106,7 +109,11 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
     std::error_code ignored;
     std::filesystem::remove(temp, ignored);  // left by a crash mid-copy
     write_staged_copy(temp, bytes);
-    std::filesystem::rename(temp, self->staged_);
+    std::error_code renamed;
+    std::filesystem::rename(temp, self->staged_, renamed);
+    if (renamed)
+      throw PluginLoadError("cannot stage a copy of " + source.filename().string() + " in the data directory: " +
+                            renamed.message());
   }
 
   self->impl_ = std::make_unique<Impl>();

@@ -331,4 +331,30 @@ Result<ReviewFigures> ReviewQueue::figures(UnitOfWork& work) {
   return f;
 }
 
+Result<int> ReviewQueue::purge(UnitOfWork& work, TimePoint superseded_before, std::optional<TimePoint> decided_before,
+                               int batch) {
+  auto connection = work.connection();
+  if (!connection) return connection.failure();
+  auto& sql = **connection;
+  // The history goes with each item (ON DELETE CASCADE). Each statement is
+  // its own small transaction: nothing here must be all or nothing.
+  long long superseded_cutoff = to_unix(superseded_before);
+  soci::statement superseded =
+      (sql.prepare << "DELETE FROM review_items WHERE revision_id IN (SELECT revision_id FROM review_items WHERE "
+                      "status IN ('superseded', 'withdrawn') AND submitted_at < :c ORDER BY submitted_at LIMIT :b)",
+       soci::use(superseded_cutoff), soci::use(batch));
+  superseded.execute(true);
+  auto purged = static_cast<int>(superseded.get_affected_rows());
+  if (decided_before) {
+    long long decided_cutoff = to_unix(*decided_before);
+    soci::statement decided =
+        (sql.prepare << "DELETE FROM review_items WHERE revision_id IN (SELECT revision_id FROM review_items WHERE "
+                        "status IN ('approved', 'rejected') AND decided_at < :c ORDER BY decided_at LIMIT :b)",
+         soci::use(decided_cutoff), soci::use(batch));
+    decided.execute(true);
+    purged += static_cast<int>(decided.get_affected_rows());
+  }
+  return purged;
+}
+
 }  // namespace memberd

@@ -66,6 +66,12 @@ class ReviewQueue final : public Reviews {
   Result<void> decide(UnitOfWork& work, std::string_view revision_id, std::string_view admin_id,
                       const ReviewDecision& decision);
   Result<ReviewFigures> figures(UnitOfWork& work);
+  // Deletes up to `batch` superseded or withdrawn items submitted before
+  // `superseded_before`, and decided ones decided before `decided_before`
+  // (nullopt: decided items are kept), each with its history
+  // (retention.superseded_reviews, retention.decided_reviews). Returns how many.
+  Result<int> purge(UnitOfWork& work, TimePoint superseded_before, std::optional<TimePoint> decided_before,
+                    int batch = 1000);
 
   static bool is_cursor(std::string_view text);
   // A kind as the queue stores it: [a-z0-9_.], 1 to 64 characters.

@@ -49,6 +49,23 @@ TEST_CASE("a plugin config section is validated against the plugin's schema", "[
   CHECK(daemon.http()->Get("/readyz")->status == 503);
 }
 
+// Issue 26: --check-config refused an enabled plugin without its file while
+// a start served without it. Both refuse it now, in the same words.
+TEST_CASE("an enabled plugin without its file is refused by a start and by --check-config alike", "[plugins]") {
+  PluginsDir dir({{"swapper", "swapper"}});
+  std::vector<std::string> common = {MEMBERD_BINARY, "--set", "plugins.dir=" + dir.path(), "--set",
+                                     "plugins.enabled=[swapper, missing_plugin]", "--set", "http.listen=127.0.0.1:0",
+                                     "--set", "data_dir=" + dir.path() + "/data"};
+  std::string checked, started;
+  auto check = common;
+  check.push_back("--check-config");
+  CHECK(memberd::test::run_command(check, checked) == 2);
+  CHECK(memberd::test::run_command(common, started) == 2);
+  const std::string reason = "plugin missing_plugin: no plugin file missing_plugin.so in plugins.dir";
+  CHECK_THAT(checked, Catch::Matchers::Contains(reason));
+  CHECK_THAT(started, Catch::Matchers::Contains(reason));
+}
+
 TEST_CASE("broken plugins fail alone, with a reason, and the daemon serves on", "[plugins]") {
   auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
   PluginsDir dir({{"failing_start", "failing_start"},
@@ -58,8 +75,7 @@ TEST_CASE("broken plugins fail alone, with a reason, and the daemon serves on", 
                   {"bad_config", "bad_config"},
                   {"swapper", "swapper"}});
   DaemonProcess daemon(DaemonOptions{backend, {}, dir.path(),
-                                     {"failing_start", "failing_migration", "wrong_signature", "sdk1_plugin", "bad_config", "swapper",
-                                      "missing_plugin"}});
+                                     {"failing_start", "failing_migration", "wrong_signature", "sdk1_plugin", "bad_config", "swapper"}});
   auto http = daemon.http();
 
   auto expect_failed = [&](const std::string& name, const std::string& reason) {
@@ -75,7 +91,6 @@ TEST_CASE("broken plugins fail alone, with a reason, and the daemon serves on", 
   expect_failed("sdk1_plugin", "sdk1_plugin.so was built for a different ABI: SDK 1.0, but this daemon offers SDK 2.0-2.");
   expect_failed("sdk1_plugin", "rebuilt against the installed SDK");
   expect_failed("bad_config", "this fixture refuses every value");
-  expect_failed("missing_plugin", "no plugin file");
   CHECK(plugin_entry(daemon, "swapper")["state"] == "loaded");
 
   CHECK(http->Get("/api/v1/swapper")->status == 200);

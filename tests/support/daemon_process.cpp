@@ -179,6 +179,7 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options
     postgres_ = std::make_unique<ScratchPostgres>();
     db_url = postgres_->url();
   }
+  db_url_ = db_url;
   std::string plugins_dir = options_.plugins_dir.empty() ? env_or_fail("MEMBERD_PLUGINS_DIR") : options_.plugins_dir;
   std::string enabled = "[";
   for (std::size_t i = 0; i < options_.plugins.size(); ++i) enabled += (i ? "," : "") + options_.plugins[i];

@@ -61,6 +61,8 @@ class DaemonProcess {
   int port() const { return port_; }
   int pid() const { return pid_; }
   const std::string& data_dir() const { return dir_; }
+  // database.url as the daemon was given it (open_database reads it too).
+  const std::string& database_url() const { return db_url_; }
   std::string socket_path() const { return dir_ + "/memberd.sock"; }
   // Everything the daemon printed so far.
   std::string output() const;
@@ -80,6 +82,7 @@ class DaemonProcess {
  private:
   DaemonOptions options_;
   std::string dir_;
+  std::string db_url_;
   std::unique_ptr<ScratchPostgres> postgres_;
   int pid_ = -1, port_ = 0, exit_code_ = -1;
 };

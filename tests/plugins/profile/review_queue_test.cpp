@@ -4,6 +4,7 @@
 #include "support/daemon_process.hpp"
 
 #include <catch2/catch.hpp>
+#include <soci/soci.h>
 
 #include <atomic>
 #include <map>
@@ -391,4 +392,52 @@ TEST_CASE("a profile schema or window the plugin cannot use keeps it from starti
   CHECK(run_command({env_or_fail("MEMBERD_BINARY"), "--set", "plugins.dir=" + env_or_fail("MEMBERD_PLUGINS_DIR"),
                      "--set", "plugins.enabled=[profile]", "--check-config"},
                     out) == 0);
+}
+
+// Issue 26: every profile save left its superseded revision behind for good
+// (about 0.9 KB a write). retention.* deletes old history in the daemon's
+// housekeeping; here its interval and ages are seconds.
+TEST_CASE("superseded revisions and old events are deleted after their retention, pending and decided ones kept",
+          "[profile][reviews][retention]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess daemon(with_profile(backend, {"retention.interval=1s", "retention.superseded_reviews=1s",
+                                              "retention.decided_reviews=0s", "retention.events=1s"}));
+  auto account = join(daemon, "retention@example.com");
+  auto session = sign_in(daemon, account);
+  REQUIRE(status_of(submit(daemon, session.token, complete_profile("First Lamps"))) == 202);
+  REQUIRE(status_of(submit(daemon, session.token, complete_profile("Second Lamps"))) == 202);
+  auto pending = pending_queue(daemon, "?status=pending");
+  REQUIRE(pending.size() == 1);
+  std::string second = pending[0]["revision_id"];
+  REQUIRE(post_empty(daemon, "/api/v1/admin/reviews/" + second + "/approve", admin(daemon))->status == 200);
+  wait_for_public(daemon, account.member_id, "Second Lamps");
+  REQUIRE(status_of(submit(daemon, session.token, complete_profile("Third Lamps"))) == 202);
+
+  // The housekeeping runs on the main loop's 2 s tick: within a few seconds.
+  json superseded;
+  for (int i = 0; i < 50; ++i) {
+    superseded = pending_queue(daemon, "?status=superseded");
+    if (superseded.empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  CHECK(superseded.empty());
+  CHECK(pending_queue(daemon, "?status=approved").size() == 1);  // decided_reviews=0s keeps them
+  CHECK(pending_queue(daemon, "?status=pending").size() == 1);    // never purged
+  // The approval's event reached the plugin (the profile is public) and is gone now.
+  auto db = open_database(daemon.database_url());
+  long long events = -1;
+  for (int i = 0; i < 50 && events != 0; ++i) {
+    long long cutoff = std::time(nullptr) - 3;
+    *db << "SELECT count(*) FROM events WHERE occurred_at < :c", soci::use(cutoff), soci::into(events);
+    if (events != 0) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  CHECK(events == 0);
+}
+
+TEST_CASE("retention settings are checked", "[profile][config][retention]") {
+  std::string output;
+  CHECK(run_command({MEMBERD_BINARY, "--check-config", "--set", "retention.interval=0s"}, output) == 2);
+  CHECK_THAT(output, Catch::Matchers::Contains("retention.interval"));
+  CHECK(run_command({MEMBERD_BINARY, "--check-config", "--set", "retention.superseded_reviews=forever"}, output) == 2);
+  CHECK(run_command({MEMBERD_BINARY, "--check-config", "--set", "retention.decided_reviews=0s"}, output) == 0);
 }
