@@ -145,18 +145,22 @@ db_bytes() {
   fi
 }
 
-# The daemon's children are its photo-workers (plugins/photo/README.md).
+# The daemon's children are its photo-workers (plugins/photo/README.md):
+# sets worker_count and worker_kib (their RSS together) and remembers
+# every pid seen, so that a replaced worker shows in the summary.
+declare -A workers_seen=()
 workers() {
-  local child children=() count=0 kib=0 rss
+  local child children=() rss
+  worker_count=0 worker_kib=0
   mapfile -t children < <(cat /proc/"$pid"/task/*/children 2>/dev/null | tr -s ' ' '\n')
   for child in "${children[@]}"; do
     [[ -n $child ]] || continue
     rss=$(rss_kib "$child" VmRSS 2>/dev/null || true)
     [[ -n $rss ]] || continue
-    count=$((count + 1))
-    kib=$((kib + rss))
+    worker_count=$((worker_count + 1))
+    worker_kib=$((worker_kib + rss))
+    workers_seen[$child]=1
   done
-  echo "$count $kib"
 }
 
 # sample T: one line of $work/samples, "t rss_kib workers workers_kib fds
@@ -166,13 +170,13 @@ samples=$work/samples
 previous_requests=0
 previous_t=0
 sample() {
-  local t=$1 label=${2:-} fds rss threads db count kib requests writes refused errors
+  local t=$1 label=${2:-} fds rss threads db requests writes refused errors
   kill -0 "$pid" 2>/dev/null || fail "memberd exited during the soak" "$work/soak.log"
   local fd_list=(/proc/"$pid"/fd/*)
   fds=${#fd_list[@]}
   rss=$(rss_kib "$pid" VmRSS)
   threads=$(rss_kib "$pid" Threads)
-  read -r count kib < <(workers)
+  workers
   db=$(db_bytes)
   read -r requests writes refused errors < <(metrics | awk '
     { requests += $2 + $3 + $4 + $5; refused += $3; errors += $4 }
@@ -180,7 +184,7 @@ sample() {
     END { print requests + 0, writes + 0, refused + 0, errors + 0 }')
   local rate=-
   if [[ -z $label ]]; then
-    echo "$t $rss $count $kib $fds $threads $db $requests $writes $refused $errors" >>"$samples"
+    echo "$t $rss $worker_count $worker_kib $fds $threads $db $requests $writes $refused $errors" >>"$samples"
     rate=$(awk -v a="$previous_requests" -v b="$requests" -v s="$previous_t" -v e="$t" \
       'BEGIN { printf "%.0f", (b - a) / (e - s) }')
   fi
@@ -188,7 +192,7 @@ sample() {
   previous_t=$t
   printf '%7s %7s %8s %7s %9s %12s %5s %8s %9s\n' "${label:-$t}" "$rate" "$refused" "$errors" \
     "$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" \
-    "$count / $(awk -v k="$kib" 'BEGIN { printf "%.1f", k / 1024 }')" "$fds" "$threads" \
+    "$worker_count / $(awk -v k="$worker_kib" 'BEGIN { printf "%.1f", k / 1024 }')" "$fds" "$threads" \
     "$(awk -v b="$db" 'BEGIN { printf "%.2f", b / 1048576 }')"
 }
 
@@ -293,6 +297,16 @@ join -j1 <(sort "$work/tables.before") <(sort "$work/tables.after") | awk -v w=$
   BEGIN { printf "%-28s %10s %10s %12s %10s\n", "table (grown only)", "rows", "+rows", "+bytes", "rows/write" }
   $4 != $2 || $5 != $3 {
     printf "%-28s %10d %10d %12d %10.2f\n", $1, $4, $4 - $2, $5 - $3, w ? ($4 - $2) / w : 0 }'
+if [[ $backend == postgresql ]]; then
+  # Deleted and updated rows (a replaced photo's renditions, with their
+  # TOAST) keep their space until autovacuum marks it reusable.
+  psql -Atq -F ' ' "$db_url" -c "
+    SELECT t.relname, t.n_dead_tup + coalesce(toast.n_dead_tup, 0)
+    FROM pg_stat_user_tables t JOIN pg_class c ON c.oid = t.relid
+    LEFT JOIN pg_stat_all_tables toast ON toast.relid = c.reltoastrelid
+    WHERE t.n_dead_tup + coalesce(toast.n_dead_tup, 0) > 0 ORDER BY 2 DESC" |
+    awk '{ d = d sprintf(" %s %d,", $1, $2) } END { if (d != "") print "dead rows not yet vacuumed (TOAST included):" substr(d, 1, length(d) - 1) }'
+fi
 review_rows=$(join -j1 <(sort "$work/tables.before") <(sort "$work/tables.after") | awk '$1 == "review_items" { print $4 - $2 }')
 
 # The verdict over the load samples after the warm-up: medians of the first
@@ -340,6 +354,7 @@ awk 'NR == 1 { f = $0 } { l = $0 } END {
   split(f, a, " "); split(l, b, " ")
   printf "daemon RSS %.1f -> %.1f MiB, workers %d / %.1f MiB -> %d / %.1f MiB, fds %d -> %d, threads %d -> %d (first -> last load sample)\n",
     a[2] / 1024, b[2] / 1024, a[3], a[4] / 1024, b[3], b[4] / 1024, a[5], b[5], a[6], b[6] }' "$samples"
+echo "photo-workers: ${#workers_seen[@]} processes seen in all (one at start, one more on demand; a worker is replaced when it crashes, hangs or nears its CPU-time limit)"
 echo "writes: $profile_puts profile PUTs, $photos photos, $sign_ins sign-ins; review_items +${review_rows:-0} rows for $members members" \
   "$( ((${review_rows:-0} > 2 * members)) && echo "(superseded revisions are kept: at most $((2 * members)) can be pending)" || echo "(no more than one pending per member and kind)")"
 exit_code=0
