@@ -25,7 +25,7 @@ seconds=${BENCH_SOAK_SECONDS:-600}
 connections=${BENCH_SOAK_CONNECTIONS:-32}
 interval=${BENCH_SOAK_SAMPLE:-10}
 members=${BENCH_SOAK_MEMBERS:-64}
-tolerance=${BENCH_SOAK_TOLERANCE:-10}
+tolerance=${BENCH_SOAK_TOLERANCE:-5}
 photo_size=${BENCH_SOAK_PHOTO:-640x480}
 backend=${BENCH_BACKEND:-sqlite}
 for var in seconds connections interval members tolerance; do
@@ -327,7 +327,7 @@ verdict=$(awk -v warmup="$warmup" -v tol="$tolerance" '
     if (n < 4) { printf "too short: %d samples after the warm-up, 4 needed\n", n; print "VERDICT too_short"; exit }
     half = int(n / 2)
     split("2 4 5 6", cols, " "); split("daemon RSS MiB|workers RSS MiB|descriptors|threads", names, "|")
-    split("4096 8192 8 4", floors, " "); split("1024 1024 1 1", scale, " ")
+    split("4096 6144 8 4", floors, " "); split("1024 1024 1 1", scale, " ")
     # The halves lie this many hours apart (their middles): growth an hour.
     hours = (median(1, n - half + 1, n) - median(1, 1, half)) / 3600
     grows = 0
