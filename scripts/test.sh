@@ -26,4 +26,23 @@ build_project
 rc=0
 ctest --test-dir "$MEMBERD_BUILD_DIR" --output-on-failure -j2 \
   --timeout "${MEMBERD_TEST_TIMEOUT:-300}" </dev/null || rc=$?
+
+# The unit, integration and plugin suites again, built with AddressSanitizer
+# and UndefinedBehaviorSanitizer in a build directory of their own: a memory
+# error or undefined behaviour anywhere (daemon, plugins, photo worker)
+# fails its test. The browser suites and the out-of-tree SDK build are left
+# out: they test the same code through Chromium and a compiler, not new
+# paths. MEMBERD_SKIP_SANITIZERS=1 skips this part.
+if [[ ${MEMBERD_SKIP_SANITIZERS:-} != 1 ]]; then
+  sanitize_started=$SECONDS
+  MEMBERD_BUILD_DIR=${MEMBERD_SANITIZE_BUILD_DIR:-$MEMBERD_REPO/build-sanitize} \
+    build_project -DMEMBERD_SANITIZE=address,undefined
+  # Leaks are not looked for: daemons the tests stop with SIGKILL, and
+  # libraries' one-time allocations, would drown real findings.
+  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:strict_string_checks=1 \
+    UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir "${MEMBERD_SANITIZE_BUILD_DIR:-$MEMBERD_REPO/build-sanitize}" --output-on-failure -j2 \
+    -E '_e2e$|^e2e_|^sdk_out_of_tree$' --timeout "${MEMBERD_TEST_TIMEOUT:-300}" </dev/null || rc=$?
+  echo "test.sh: sanitizer build and run took $((SECONDS - sanitize_started)) s"
+fi
 exit "$rc"
