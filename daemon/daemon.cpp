@@ -187,6 +187,7 @@ void Daemon::open_storage() {
   const auto& c = config_;
   p.database = std::make_unique<ConnectionPool>(
       DatabaseSettings{c.database.url, c.database.pool_size, c.database.busy_timeout, std::chrono::milliseconds{5000}});
+  p.database->outages().report_to(p.log, p.metrics);
   auto report = apply_migrations(*p.database, "core", migrations_from_files(core_schema::files()));
   if (!report.applied.empty())
     p.log.write(LogLevel::info, "storage", "core schema migrated",
