@@ -329,7 +329,11 @@ void Daemon::tick() {
     (void)p.sign_in->purge(*unit);
     (void)p.mail->purge(*unit, config_.mail.keep_sent_for);
   } catch (const std::exception& e) {
-    p.log.write(LogLevel::warn, "sessions", "purge failed", {{"error", describe_error(e)}});
+    // An outage is the pool's tracker's to log (once); anything else is news.
+    if (auto fault = classify_database_error(e); fault != DatabaseFault::none)
+      p.database->outages().failed(fault);
+    else
+      p.log.write(LogLevel::warn, "sessions", "purge failed", {{"error", describe_error(e)}});
   }
 }
 

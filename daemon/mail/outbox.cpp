@@ -99,7 +99,12 @@ void MailOutbox::start() {
       try {
         deliver_due(*own);
       } catch (const std::exception& e) {
-        log_.write(LogLevel::warn, "mail", "outbox pass failed", {{"error", describe_error(e)}});
+        // A database outage is the pool's tracker's to log, once; this pass
+        // runs every second and would say it again each time.
+        if (auto fault = classify_database_error(e); fault != DatabaseFault::none)
+          database_.outages().failed(fault);
+        else
+          log_.write(LogLevel::warn, "mail", "outbox pass failed", {{"error", describe_error(e)}});
       }
     });
   }

@@ -175,6 +175,10 @@ TEST_CASE("PostgreSQL stopped under load: 503 unavailable with Retry-After, one 
   CHECK(count_of(log, "database back after") == 1);
   CHECK(count_of(log, "handler failed") == 0);
   CHECK(count_of(log, "host call failed") == 0);
+  // Nor a line per pass from the background loops (events, mail, housekeeping).
+  INFO(log);
+  CHECK(count_of(log, "ERROR [") == 1);
+  CHECK(count_of(log, "WARN  [") == 0);
   auto metrics = daemon.unix_socket()->Get("/metrics");
   REQUIRE(metrics);
   CHECK(metrics->body.find("memberd_db_unavailable_total{cause=") != std::string::npos);
