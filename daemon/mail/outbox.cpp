@@ -117,7 +117,10 @@ void MailOutbox::stop() {
       release_claims(*lane);
     } catch (const std::exception& e) {
       // Left claimed, they return to the queue once the claim lease ends.
-      log_.write(LogLevel::warn, "mail", "could not give claimed messages back", {{"error", describe_error(e)}});
+      if (auto fault = classify_database_error(e); fault != DatabaseFault::none)
+        database_.outages().failed(fault);  // logged once, when the outage began
+      else
+        log_.write(LogLevel::warn, "mail", "could not give claimed messages back", {{"error", describe_error(e)}});
     }
   }
 }
