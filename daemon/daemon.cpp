@@ -34,6 +34,7 @@
 #include <soci/soci.h>
 #include <systemd/sd-daemon.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -217,7 +218,10 @@ void Daemon::make_services() {
   p.events = std::make_unique<EventBus>(*p.database, p.clock, p.log);
   DeliveryPolicy delivery;
   delivery.retry = {c.mail.retry_first_delay, c.mail.retry_max_delay, c.mail.give_up_after};
-  delivery.sending_lease = std::max(delivery.sending_lease, 4 * c.mail.smtp.timeout);
+  // Longer than any one conversation, the wait for the relay's final reply
+  // included: a row still `sending` after that is no lane's any more.
+  delivery.sending_lease = std::max({delivery.sending_lease, 4 * c.mail.smtp.timeout,
+                                     c.mail.smtp.timeout + c.mail.smtp.data_timeout + std::chrono::seconds(60)});
   std::vector<std::unique_ptr<MailTransport>> lanes;
   for (int i = 0; i < c.mail.connections; ++i) lanes.push_back(make_mail_transport(c.mail, c.data_dir));
   p.mail = std::make_unique<MailOutbox>(*p.database, p.clock, p.log, p.metrics, std::move(lanes), c.mail.from, delivery);

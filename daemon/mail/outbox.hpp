@@ -21,9 +21,14 @@
 #include "mail/retry_delay.hpp"
 #include "util/background_loop.hpp"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
+
+namespace soci {
+class session;
+}
 
 namespace memberd {
 
@@ -83,6 +88,10 @@ class MailOutbox final : public Mail {
   int deliver_due(Lane& lane);
   std::vector<Claimed> claim(const Lane& lane, long long now);
   void deliver_one(Lane& lane, Claimed& message);
+  // Runs `write` (the delivery's outcome) on a connection of its own,
+  // waiting out a database outage.
+  void write_outcome(Lane& lane, std::chrono::steady_clock::time_point handed_over,
+                     const std::function<void(soci::session&)>& write);
   void recover_stale(long long now);
   void release_claims(const Lane& lane);
   void wake_first_lane();
