@@ -11,10 +11,12 @@
 //
 // Never twice once a relay may have it: a row is marked `sending` (and that
 // committed) just before the relay sees it and `sent` once it accepted. A
-// daemon that dies between the two leaves a `sending` row; once its claim is
-// older than the sending lease it is failed as "outcome unknown" rather than
-// sent again, and an admin may retry it (the Message-ID stays the same, so a
-// receiving system can drop a duplicate).
+// relay that had the whole message but gave no final reply (the transport's
+// DeliveryFailure::unknown) fails it as "outcome unknown" at once; a daemon
+// that dies between the two leaves a `sending` row, failed the same way once
+// its claim is older than the sending lease. Neither is sent again; an admin
+// may retry it (the Message-ID stays the same, so a receiving system can
+// drop a duplicate).
 #include <memberd/host.hpp>
 
 #include "mail/mail_transport.hpp"
