@@ -70,7 +70,7 @@ class Load {
       int phase = phase_;
       std::string request;
       auto send = [&]() -> httplib::Result {
-        switch (i % 4) {
+        switch (i % 5) {
           case 0:  // a plugin's own SOCI statement (a throw on a dead connection)
             request = "GET /api/v1/swapper/seen";
             return http->Get("/api/v1/swapper/seen");
@@ -80,6 +80,9 @@ class Load {
           case 2:  // a write transaction through host services: session, event, mail
             request = "POST /api/v1/swapper/atomic";
             return http->Post("/api/v1/swapper/atomic", auth, "{}", "application/json");
+          case 3:  // a plugin that answers any failure with its own 500
+            request = "GET /api/v1/swapper/seen-or-500";
+            return http->Get("/api/v1/swapper/seen-or-500");
           default:  // a write outside a transaction (the outbox)
             request = "POST /api/v1/swapper/mail";
             return http->Post("/api/v1/swapper/mail", auth, R"({"subject":"s","text":"t"})", "application/json");
