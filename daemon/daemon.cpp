@@ -34,6 +34,7 @@
 #include <soci/soci.h>
 #include <systemd/sd-daemon.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -187,6 +188,7 @@ void Daemon::open_storage() {
   const auto& c = config_;
   p.database = std::make_unique<ConnectionPool>(
       DatabaseSettings{c.database.url, c.database.pool_size, c.database.busy_timeout, std::chrono::milliseconds{5000}});
+  p.database->outages().report_to(p.log, p.metrics);
   auto report = apply_migrations(*p.database, "core", migrations_from_files(core_schema::files()));
   if (!report.applied.empty())
     p.log.write(LogLevel::info, "storage", "core schema migrated",
@@ -216,7 +218,10 @@ void Daemon::make_services() {
   p.events = std::make_unique<EventBus>(*p.database, p.clock, p.log);
   DeliveryPolicy delivery;
   delivery.retry = {c.mail.retry_first_delay, c.mail.retry_max_delay, c.mail.give_up_after};
-  delivery.sending_lease = std::max(delivery.sending_lease, 4 * c.mail.smtp.timeout);
+  // Longer than any one conversation, the wait for the relay's final reply
+  // included: a row still `sending` after that is no lane's any more.
+  delivery.sending_lease = std::max({delivery.sending_lease, 4 * c.mail.smtp.timeout,
+                                     c.mail.smtp.timeout + c.mail.smtp.data_timeout + std::chrono::seconds(60)});
   std::vector<std::unique_ptr<MailTransport>> lanes;
   for (int i = 0; i < c.mail.connections; ++i) lanes.push_back(make_mail_transport(c.mail, c.data_dir));
   p.mail = std::make_unique<MailOutbox>(*p.database, p.clock, p.log, p.metrics, std::move(lanes), c.mail.from, delivery);
@@ -336,7 +341,11 @@ void Daemon::tick() {
       p.log.write(LogLevel::debug, "reviews", "old review items purged", {{"count", std::to_string(*reviews)}});
     (void)p.events->purge(*unit, wall - keep.events);
   } catch (const std::exception& e) {
-    p.log.write(LogLevel::warn, "daemon", "housekeeping failed", {{"error", describe_error(e)}});
+    // An outage is the pool's tracker's to log (once); anything else is news.
+    if (auto fault = classify_database_error(e); fault != DatabaseFault::none)
+      p.database->outages().failed(fault);
+    else
+      p.log.write(LogLevel::warn, "daemon", "housekeeping failed", {{"error", describe_error(e)}});
   }
 }
 

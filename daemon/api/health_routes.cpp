@@ -2,8 +2,11 @@
 #include "metrics/registry.hpp"
 #include "plugin_host/plugin_host.hpp"
 #include "storage/database.hpp"
+#include "storage/write_probe.hpp"
 
 #include <memberd/json.hpp>
+
+#include <memory>
 
 namespace memberd {
 
@@ -12,9 +15,14 @@ std::vector<Route> health_routes(CoreServices& core) {
   routes.push_back({"GET", "/healthz", Access::anyone, Body::none, [](const Request&) {
                       return Response{200, "application/json; charset=utf-8", R"({"status":"ok"})", {}};
                     }});
-  routes.push_back({"GET", "/readyz", Access::anyone, Body::none, [&core](const Request&) {
+  // One probe for every /readyz: it writes at most once every 2 s.
+  auto writes = std::make_shared<WriteProbe>(core.database);
+  routes.push_back({"GET", "/readyz", Access::anyone, Body::none, [&core, writes](const Request&) {
                       nlohmann::json missing = nlohmann::json::array();
+                      // "database": it does not answer; "database_writes": it
+                      // answers but a write fails (disk full, read-only).
                       if (!core.database.ping()) missing.push_back("database");
+                      else if (!writes->writes_work()) missing.push_back("database_writes");
                       // A plugin an operator unloaded is absent on purpose, not missing.
                       for (const auto& plugin : core.plugins.status())
                         if (plugin.state != PluginState::loaded && plugin.state != PluginState::unloaded)

@@ -147,7 +147,14 @@ struct SmtpConfig {
   std::string password;
   std::string password_env;
   std::string ca_file;  // CA bundle the relay's certificate must chain to; "" is the system's
-  std::chrono::seconds timeout{30};  // for one message's whole conversation
+  // For the conversation up to the message data: connect, greeting, TLS,
+  // AUTH, MAIL, RCPT, DATA.
+  std::chrono::seconds timeout{30};
+  // From the relay's go-ahead for the data (354) to its final reply: RFC
+  // 5321 4.5.3.2.6 gives the end of the data 10 minutes, because a relay
+  // may check the whole message before it answers. No reply in time leaves
+  // the outcome unknown (the message is not sent again).
+  std::chrono::seconds data_timeout{600};
 
   bool operator==(const SmtpConfig&) const = default;
 };

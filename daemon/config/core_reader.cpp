@@ -362,6 +362,7 @@ void read_smtp(const ConfigValue& value, SmtpConfig& smtp) {
     smtp.ca_file = *path;
   });
   map.on("timeout", [&](const ConfigValue& v) { read_seconds(v, smtp.timeout, seconds{1}); });
+  map.on("data_timeout", [&](const ConfigValue& v) { read_seconds(v, smtp.data_timeout, seconds{1}); });
   map.refuse_unclaimed();
   if (!smtp.password.empty() && !smtp.password_env.empty())
     value.errors().add(value.where(), "mail.smtp", "password and password_env are both set: keep one");

@@ -135,7 +135,18 @@ bool EventBus::deliver_next(const Subscription& sub) {
   // exactly once; only effects outside it can repeat.
   PooledUnit unit(database_);
   auto begun = unit.begin();
+  // An outage: the pool's tracker counted and logged it; the next poll tries again.
+  if (!begun && begun.failure().refusal == Refusal::unavailable) return false;
   if (!begun) throw DatabaseBusy();
+  try {
+    return deliver_in(unit, sub);
+  } catch (const std::exception& e) {
+    if (unit.note_failure(e) != DatabaseFault::none) return false;
+    throw;
+  }
+}
+
+bool EventBus::deliver_in(PooledUnit& unit, const Subscription& sub) {
   auto& sql = **unit.connection();
   const bool postgres = database_.backend() == Backend::postgresql;
   long long now = to_unix(clock_.now());
@@ -166,11 +177,22 @@ bool EventBus::deliver_next(const Subscription& sub) {
   event.occurred_at = format_rfc3339(from_unix(occurred_at));
 
   std::string failure;
+  bool outage = false;
   try {
     auto handled = sub.handler(event, unit);
     if (!handled) failure = handled.failure().detail.empty() ? "the handler refused the event" : handled.failure().detail;
+    outage = !handled && handled.failure().refusal == Refusal::unavailable;
+  } catch (const std::exception& e) {
+    failure = describe_error(e);
+    outage = unit.note_failure(e) != DatabaseFault::none;
   } catch (...) {
     failure = describe_current_exception();
+  }
+  // The database failed under the handler: offered again at the next poll,
+  // without a line per poll (the pool's tracker logs the outage once).
+  if (outage) {
+    unit.rollback();
+    return false;
   }
   if (!failure.empty() || !unit.in_transaction()) {
     // The same event is offered again at the next poll.
@@ -182,7 +204,10 @@ bool EventBus::deliver_next(const Subscription& sub) {
   }
   sql << "UPDATE event_cursors SET last_id = :l, updated_at = :n WHERE subscriber = :s", soci::use(event.id),
       soci::use(now), soci::use(name);
-  if (auto committed = unit.commit(); !committed) throw DatabaseBusy();
+  if (auto committed = unit.commit(); !committed) {
+    if (committed.failure().refusal == Refusal::unavailable) return false;
+    throw DatabaseBusy();
+  }
   return true;
 }
 

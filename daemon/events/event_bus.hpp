@@ -22,6 +22,7 @@ namespace memberd {
 
 class LogSink;
 class ConnectionPool;
+class PooledUnit;
 
 class EventBus {
  public:
@@ -58,8 +59,11 @@ class EventBus {
     EventHandler handler;
     bool active = false;
   };
-  // Delivers the subscription's next event; false when there is none (or it failed).
+  // Delivers the subscription's next event; false when there is none (or it
+  // failed; during a database outage quietly, without a line per poll).
   bool deliver_next(const Subscription& sub);
+  // Its work inside the unit's open transaction.
+  bool deliver_in(PooledUnit& unit, const Subscription& sub);
 
   ConnectionPool& database_;
   const Clock& clock_;

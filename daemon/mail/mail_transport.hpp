@@ -18,12 +18,22 @@ struct OutgoingMail {
 // Whether a plugin may add a header of this name (see MailMessage::headers).
 bool is_allowed_extra_header(const std::string& name);
 
-// Why a message did not go out. `permanent`: the relay refused it for good
-// (a 5xx reply), so retrying cannot help; otherwise (connection refused, a
-// timeout, a 4xx reply) the outbox retries with backoff.
+// How a delivery failed, which decides what the outbox does next.
+enum class DeliveryFailure {
+  // Not handed over (connection refused, a timeout before the data, a 4xx
+  // reply): retried with backoff.
+  temporary,
+  // Refused for good (a 5xx reply): failed at once.
+  permanent,
+  // The relay had the whole message but its final reply never came (a
+  // timeout, the connection lost): it may have it. Failed as "outcome
+  // unknown" and never sent again on its own — at most once.
+  unknown,
+};
+
 struct DeliveryError : std::runtime_error {
-  DeliveryError(const std::string& reason, bool permanent) : std::runtime_error(reason), permanent(permanent) {}
-  bool permanent;
+  DeliveryError(const std::string& reason, DeliveryFailure kind) : std::runtime_error(reason), kind(kind) {}
+  DeliveryFailure kind;
 };
 
 // Delivers one message: returns once the relay accepted it, throws
@@ -55,7 +65,12 @@ struct SmtpSettings {
   bool require_tls = false;
   std::string username, password;
   std::string ca_file;  // "" for the system's CA bundle
+  // Up to the relay's go-ahead for the data (connect, greeting, TLS, AUTH,
+  // MAIL, RCPT, DATA), in all.
   std::chrono::seconds timeout{30};
+  // From that go-ahead (354) to the final reply to the data (RFC 5321
+  // 4.5.3.2.6: 10 minutes). Past it the outcome is unknown.
+  std::chrono::seconds data_timeout{600};
   std::string message_id_domain;
 };
 std::unique_ptr<MailTransport> make_smtp_transport(SmtpSettings settings);

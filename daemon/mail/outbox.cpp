@@ -13,6 +13,7 @@
 #include <soci/soci.h>
 
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 namespace memberd {
@@ -99,7 +100,12 @@ void MailOutbox::start() {
       try {
         deliver_due(*own);
       } catch (const std::exception& e) {
-        log_.write(LogLevel::warn, "mail", "outbox pass failed", {{"error", describe_error(e)}});
+        // A database outage is the pool's tracker's to log, once; this pass
+        // runs every second and would say it again each time.
+        if (auto fault = classify_database_error(e); fault != DatabaseFault::none)
+          database_.outages().failed(fault);
+        else
+          log_.write(LogLevel::warn, "mail", "outbox pass failed", {{"error", describe_error(e)}});
       }
     });
   }
@@ -112,7 +118,10 @@ void MailOutbox::stop() {
       release_claims(*lane);
     } catch (const std::exception& e) {
       // Left claimed, they return to the queue once the claim lease ends.
-      log_.write(LogLevel::warn, "mail", "could not give claimed messages back", {{"error", describe_error(e)}});
+      if (auto fault = classify_database_error(e); fault != DatabaseFault::none)
+        database_.outages().failed(fault);  // logged once, when the outage began
+      else
+        log_.write(LogLevel::warn, "mail", "could not give claimed messages back", {{"error", describe_error(e)}});
     }
   }
 }
@@ -205,49 +214,94 @@ void MailOutbox::deliver_one(Lane& lane, Claimed& c) {
   int attempts = c.attempts + 1;
   auto started = std::chrono::steady_clock::now();
   std::string error;
-  bool permanent = false;
+  auto kind = DeliveryFailure::temporary;
   try {
     lane.transport->deliver(c.mail);
   } catch (const DeliveryError& e) {
     error = e.what();
-    permanent = e.permanent;
+    kind = e.kind;
   } catch (const std::exception& e) {
     error = describe_error(e);
   }
   metrics_.histogram("memberd_mail_delivery_seconds", "Time the mail transport took for one message")
       .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
 
-  PooledUnit outcome(database_);
-  auto out = outcome.connection();
-  if (!out) return;  // Left `sending`: failed as unknown after the lease, never resent.
-  auto& osql = **out;
+  auto count = [&](const char* outcome) {
+    metrics_.counter("memberd_mail_deliveries_total", "Mail delivery attempts by outcome", {{"outcome", outcome}}).inc();
+  };
   long long finished = to_unix(clock_.now());
   if (error.empty()) {
     // Once delivered, the body (reset and verification links among it) has
     // no reason to stay: the row keeps only who, what subject and when.
-    osql << "UPDATE mail_outbox SET status = 'sent', attempts = :a, sent_at = :s, finished_at = :f, last_error = '',"
-            " body_text = '', body_html = '', claimed_by = '' WHERE id = :id",
-        soci::use(attempts), soci::use(finished), soci::use(finished), soci::use(c.mail.id);
-    metrics_.counter("memberd_mail_deliveries_total", "Mail delivery attempts by outcome", {{"outcome", "sent"}}).inc();
+    write_outcome(lane, started, [&](soci::session& sql) {
+      sql << "UPDATE mail_outbox SET status = 'sent', attempts = :a, sent_at = :s, finished_at = :f, last_error = '',"
+             " body_text = '', body_html = '', claimed_by = '' WHERE id = :id",
+          soci::use(attempts), soci::use(finished), soci::use(finished), soci::use(c.mail.id);
+    });
+    count("sent");
     return;
   }
-  bool give_up = permanent || finished - c.queued_at >= policy_.retry.give_up_after.count();
+  if (kind == DeliveryFailure::unknown) {
+    // The relay had the whole message and no answer came (issue 26, F5: a
+    // relay answering after the timeout got it again and again). It may
+    // well have it: failed, never sent again on its own; an admin who
+    // learns it did not arrive retries it.
+    std::string reason = "outcome unknown: " + error +
+                         "; not sent again, so that the member does not get it twice (retry it if they did not get it)";
+    write_outcome(lane, started, [&](soci::session& sql) {
+      sql << "UPDATE mail_outbox SET status = 'failed', attempts = :a, last_error = :e, finished_at = :f,"
+             " claimed_by = '' WHERE id = :id",
+          soci::use(attempts), soci::use(reason), soci::use(finished), soci::use(c.mail.id);
+    });
+    count("unknown");
+    log_.write(LogLevel::error, "mail", "delivery outcome unknown: not sent again",
+               {{"message_id", std::to_string(c.mail.id)}, {"error", error}});
+    return;
+  }
+  bool give_up = kind == DeliveryFailure::permanent || finished - c.queued_at >= policy_.retry.give_up_after.count();
   long long next = finished + retry_delay(policy_.retry, attempts, jitter_random()).count();
   std::string status = give_up ? "failed" : "queued";
   long long finished_at = give_up ? finished : 0;
-  osql << "UPDATE mail_outbox SET status = :st, attempts = :a, last_error = :e, next_attempt_at = :n,"
-          " finished_at = :f, claimed_by = '' WHERE id = :id",
-      soci::use(status), soci::use(attempts), soci::use(error), soci::use(next), soci::use(finished_at),
-      soci::use(c.mail.id);
-  metrics_
-      .counter("memberd_mail_deliveries_total", "Mail delivery attempts by outcome",
-               {{"outcome", give_up ? "failed" : "retried"}})
-      .inc();
+  write_outcome(lane, started, [&](soci::session& sql) {
+    sql << "UPDATE mail_outbox SET status = :st, attempts = :a, last_error = :e, next_attempt_at = :n,"
+           " finished_at = :f, claimed_by = '' WHERE id = :id",
+        soci::use(status), soci::use(attempts), soci::use(error), soci::use(next), soci::use(finished_at),
+        soci::use(c.mail.id);
+  });
+  count(give_up ? "failed" : "retried");
   log_.write(give_up ? LogLevel::error : LogLevel::warn, "mail", give_up ? "delivery failed for good" : "delivery failed",
              {{"message_id", std::to_string(c.mail.id)},
               {"attempts", std::to_string(attempts)},
               {"error", error},
               {"next_attempt_in", give_up ? "never" : std::to_string(next - finished) + "s"}});
+}
+
+void MailOutbox::write_outcome(Lane& lane, std::chrono::steady_clock::time_point handed_over,
+                               const std::function<void(soci::session&)>& write) {
+  // A row left `sending` is failed as "outcome unknown" once the sending
+  // lease passed, and a message the relay accepted would then look lost (and
+  // an admin's retry would send it twice). During a database outage the
+  // lane therefore waits for the database — it could deliver nothing else
+  // meanwhile — for at most half the lease, then leaves the row to that rule.
+  auto deadline = handed_over + policy_.sending_lease / 2;
+  for (;;) {
+    PooledUnit unit(database_);
+    try {
+      auto connection = unit.connection();
+      if (connection) {
+        write(**connection);
+        return;
+      }
+      if (connection.failure().refusal != Refusal::unavailable && connection.failure().refusal != Refusal::busy) return;
+    } catch (const std::exception& e) {
+      if (unit.note_failure(e) == DatabaseFault::none) throw;
+    }
+    unit.finish();
+    for (int i = 0; i < 10; ++i) {
+      if (lane.loop.stopping() || std::chrono::steady_clock::now() >= deadline) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
 }
 
 // Claims whose worker stopped without giving them back (killed, a crash).

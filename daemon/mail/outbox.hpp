@@ -11,19 +11,26 @@
 //
 // Never twice once a relay may have it: a row is marked `sending` (and that
 // committed) just before the relay sees it and `sent` once it accepted. A
-// daemon that dies between the two leaves a `sending` row; once its claim is
-// older than the sending lease it is failed as "outcome unknown" rather than
-// sent again, and an admin may retry it (the Message-ID stays the same, so a
-// receiving system can drop a duplicate).
+// relay that had the whole message but gave no final reply (the transport's
+// DeliveryFailure::unknown) fails it as "outcome unknown" at once; a daemon
+// that dies between the two leaves a `sending` row, failed the same way once
+// its claim is older than the sending lease. Neither is sent again; an admin
+// may retry it (the Message-ID stays the same, so a receiving system can
+// drop a duplicate).
 #include <memberd/host.hpp>
 
 #include "mail/mail_transport.hpp"
 #include "mail/retry_delay.hpp"
 #include "util/background_loop.hpp"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
+
+namespace soci {
+class session;
+}
 
 namespace memberd {
 
@@ -83,6 +90,10 @@ class MailOutbox final : public Mail {
   int deliver_due(Lane& lane);
   std::vector<Claimed> claim(const Lane& lane, long long now);
   void deliver_one(Lane& lane, Claimed& message);
+  // Runs `write` (the delivery's outcome) on a connection of its own,
+  // waiting out a database outage.
+  void write_outcome(Lane& lane, std::chrono::steady_clock::time_point handed_over,
+                     const std::function<void(soci::session&)>& write);
   void recover_stale(long long now);
   void release_claims(const Lane& lane);
   void wake_first_lane();

@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 
 #include <cctype>
+#include <chrono>
 #include <cstring>
 #include <mutex>
 #include <string_view>
@@ -33,21 +34,67 @@ std::size_t read_upload(char* buffer, std::size_t size, std::size_t count, void*
   return n;
 }
 
-// The relay's own words for a refusal ("550 5.1.1 Mailbox unavailable"):
-// libcurl's error text is only "Weird server reply". Only what the relay
-// sends is looked at (CURLINFO_HEADER_IN), never what we send (AUTH).
-int keep_refusal(CURL*, curl_infotype type, char* data, size_t size, void* user) {
+// One message's conversation as the relay's replies show it, and the two
+// limits on it. libcurl has one per-response limit for every reply
+// (CURLOPT_SERVER_RESPONSE_TIMEOUT) and one for the whole transfer
+// (CURLOPT_TIMEOUT), but the final reply to the data may take far longer
+// than a command's (RFC 5321 4.5.3.2.6: 10 minutes, while the relay checks
+// the message): cutting it at the command timeout made a slow relay get
+// the message again and again (issue 26, F5). So libcurl's own limits are
+// set for the data phase and the progress callback enforces the command
+// phase's.
+struct Conversation {
+  using Clock = std::chrono::steady_clock;
+  Conversation(const Upload& upload, std::chrono::seconds timeout, std::chrono::seconds data_timeout)
+      : upload(upload), timeout(timeout), data_timeout(data_timeout) {}
+  const Upload& upload;
+  std::chrono::seconds timeout, data_timeout;
+  Clock::time_point started = Clock::now(), data_started{};
+  bool in_data = false;          // the relay answered DATA with 354: the message follows
+  bool replied_to_data = false;  // a reply came after that: the relay's verdict on the message
+  bool timed_out = false;        // one of our limits ended the conversation
+  std::string refusal;           // the relay's last 4xx/5xx line, printable
+  // The whole message went to libcurl, whose end-of-data follows at once:
+  // from here on the relay may have accepted it.
+  bool handed_over() const { return in_data && upload.offset == upload.data.size(); }
+};
+
+// The relay's lines (CURLINFO_HEADER_IN; never what we send, such as AUTH):
+// its refusals in its own words ("550 5.1.1 Mailbox unavailable": libcurl's
+// error text is only "Weird server reply"), and where the conversation is.
+int follow_replies(CURL*, curl_infotype type, char* data, size_t size, void* user) {
   if (type != CURLINFO_HEADER_IN || size < 3) return 0;
+  auto& c = *static_cast<Conversation*>(user);
   std::string_view line(data, size);
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
-  if ((line[0] == '4' || line[0] == '5') && std::isdigit(static_cast<unsigned char>(line[1])) &&
-      std::isdigit(static_cast<unsigned char>(line[2]))) {
-    auto& refusal = *static_cast<std::string*>(user);
-    refusal.clear();
-    for (char c : line.substr(0, 200)) refusal += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
+  if (line.size() < 3 || !std::isdigit(static_cast<unsigned char>(line[0])) ||
+      !std::isdigit(static_cast<unsigned char>(line[1])) || !std::isdigit(static_cast<unsigned char>(line[2])))
+    return 0;
+  if (c.in_data) {
+    c.replied_to_data = true;
+  } else if (line.substr(0, 3) == "354") {
+    c.in_data = true;
+    c.data_started = Conversation::Clock::now();
+  }
+  if (line[0] == '4' || line[0] == '5') {
+    c.refusal.clear();
+    for (char ch : line.substr(0, 200)) c.refusal += (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ? ' ' : ch;
   }
   return 0;
 }
+
+// Called by libcurl about once a second whatever it waits for: a non-zero
+// return aborts the transfer (CURLE_ABORTED_BY_CALLBACK).
+int enforce_limits(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto& c = *static_cast<Conversation*>(user);
+  auto now = Conversation::Clock::now();
+  bool over = c.in_data ? now - c.data_started > c.data_timeout : now - c.started > c.timeout;
+  if (over) c.timed_out = true;
+  return over ? 1 : 0;
+}
+
+std::string seconds_text(std::chrono::seconds s) { return std::to_string(s.count()) + " s"; }
+
 
 class SmtpTransport final : public MailTransport {
  public:
@@ -78,8 +125,16 @@ class SmtpTransport final : public MailTransport {
     curl_easy_setopt(curl_, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(curl_, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
     curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl_, CURLOPT_TIMEOUT, static_cast<long>(settings_.timeout.count()));
+    // libcurl's limits fit the data phase (its per-reply default is 120 s);
+    // enforce_limits holds the commands to settings_.timeout in all. The
+    // whole-transfer limit is a backstop only.
+    Conversation conversation(upload, settings_.timeout, settings_.data_timeout);
+    curl_easy_setopt(curl_, CURLOPT_SERVER_RESPONSE_TIMEOUT, static_cast<long>(settings_.data_timeout.count()));
+    curl_easy_setopt(curl_, CURLOPT_TIMEOUT, static_cast<long>((settings_.timeout + settings_.data_timeout).count() + 5));
     curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT, std::min(10L, static_cast<long>(settings_.timeout.count())));
+    curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl_, CURLOPT_XFERINFOFUNCTION, enforce_limits);
+    curl_easy_setopt(curl_, CURLOPT_XFERINFODATA, &conversation);
     // smtp://: STARTTLS whenever the relay offers it; with require_tls a
     // relay that does not is refused before any message data is sent.
     // smtps:// is TLS from the first byte either way.
@@ -94,10 +149,9 @@ class SmtpTransport final : public MailTransport {
     }
     char error[CURL_ERROR_SIZE] = "";
     curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, error);
-    std::string refusal;
-    curl_easy_setopt(curl_, CURLOPT_DEBUGFUNCTION, keep_refusal);
-    curl_easy_setopt(curl_, CURLOPT_DEBUGDATA, &refusal);
-    curl_easy_setopt(curl_, CURLOPT_VERBOSE, 1L);  // what makes libcurl call keep_refusal
+    curl_easy_setopt(curl_, CURLOPT_DEBUGFUNCTION, follow_replies);
+    curl_easy_setopt(curl_, CURLOPT_DEBUGDATA, &conversation);
+    curl_easy_setopt(curl_, CURLOPT_VERBOSE, 1L);  // what makes libcurl call follow_replies
 
     CURLcode code = curl_easy_perform(curl_);
     long reply = 0;
@@ -107,18 +161,43 @@ class SmtpTransport final : public MailTransport {
     curl_easy_setopt(curl_, CURLOPT_READDATA, nullptr);
     curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, nullptr);
     curl_easy_setopt(curl_, CURLOPT_DEBUGDATA, nullptr);
+    curl_easy_setopt(curl_, CURLOPT_XFERINFODATA, nullptr);
+    curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, 1L);
     curl_easy_setopt(curl_, CURLOPT_VERBOSE, 0L);
     if (code == CURLE_OK) return;
 
-    // 4xx and 5xx give the same CURLcode: the reply code tells a relay that
-    // asks to come back later from one that refuses the message for good.
-    std::string reason = error[0] ? error : curl_easy_strerror(code);
-    if (reply >= 400)
-      reason = refusal.rfind(std::to_string(reply), 0) == 0 ? "the relay answered " + refusal
-                                                            : "the relay answered " + std::to_string(reply) + ": " + reason;
     // The error text names the relay's URL at most, never the credentials
     // (libcurl does not print them).
-    throw DeliveryError(reason, reply >= 500 && reply < 600);
+    std::string reason = error[0] ? error : curl_easy_strerror(code);
+    const std::string& refusal = conversation.refusal;
+    auto in_relays_words = [&] {
+      return refusal.rfind(std::to_string(reply), 0) == 0 ? "the relay answered " + refusal
+                                                          : "the relay answered " + std::to_string(reply) + ": " + reason;
+    };
+    // Accepted is accepted, whatever failed after the relay's 250.
+    if (conversation.replied_to_data && reply >= 200 && reply < 300) return;
+    if (conversation.replied_to_data) {
+      // Its verdict on the message: 4xx and 5xx give the same CURLcode, the
+      // reply code tells "come back later" from "never".
+      bool refused_for_good = reply >= 500 && reply < 600;
+      throw DeliveryError(reply >= 400 ? in_relays_words() : reason,
+                          refused_for_good ? DeliveryFailure::permanent : DeliveryFailure::temporary);
+    }
+    if (conversation.handed_over())
+      throw DeliveryError(conversation.timed_out
+                              ? "the relay had the whole message but gave no final reply within mail.smtp.data_timeout (" +
+                                    seconds_text(settings_.data_timeout) + ")"
+                              : "the connection failed after the whole message was sent: " + reason,
+                          DeliveryFailure::unknown);
+    // Before the end of the data the relay cannot have accepted it: sending
+    // it again is safe.
+    if (conversation.timed_out)
+      reason = conversation.in_data ? "the message data did not go through within mail.smtp.data_timeout (" +
+                                          seconds_text(settings_.data_timeout) + ")"
+                                    : "the relay did not get to the message data within mail.smtp.timeout (" +
+                                          seconds_text(settings_.timeout) + ")";
+    if (reply >= 400) reason = in_relays_words();
+    throw DeliveryError(reason, reply >= 500 && reply < 600 ? DeliveryFailure::permanent : DeliveryFailure::temporary);
   }
 
  private:

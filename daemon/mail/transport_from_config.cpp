@@ -16,7 +16,7 @@ std::unique_ptr<MailTransport> make_mail_transport(const MailConfig& mail, const
   if (mail.transport == "file")
     return make_file_transport((std::filesystem::path(data_dir) / "mail").string(), message_id_domain(mail));
   SmtpSettings smtp{mail.transport, mail.smtp.require_tls, mail.smtp.username, mail.smtp.password,
-                    mail.smtp.ca_file, mail.smtp.timeout, message_id_domain(mail)};
+                    mail.smtp.ca_file, mail.smtp.timeout, mail.smtp.data_timeout, message_id_domain(mail)};
   if (!mail.smtp.password_env.empty()) {
     // Read once: the environment of a systemd unit (EnvironmentFile=,
     // LoadCredential=) is where a relay's password should live.

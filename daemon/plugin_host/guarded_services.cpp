@@ -10,7 +10,8 @@ void log_host_failure(LogSink& log, const std::string& plugin, const char* what,
   log.write(LogLevel::error, plugin, "host call failed", {{"call", what}, {"error", describe_error(error)}});
 }
 
-#define MEMBERD_GUARD(call) guarded(log_, plugin_, #call, [&] { return inner_.call; })
+// Every guarded call takes the unit it works on as `work`.
+#define MEMBERD_GUARD(call) guarded(log_, plugin_, #call, work, [&] { return inner_.call; })
 
 Result<PasswordHash> GuardedAccounts::hash_password(UnitOfWork& work, std::string_view password) {
   return MEMBERD_GUARD(hash_password(work, password));

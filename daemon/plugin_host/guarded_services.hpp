@@ -1,13 +1,16 @@
 #pragma once
 // The host's services as a plugin gets them: every call that can fail in an
-// unexpected way (the database went away, a statement failed) returns
-// Failure{Refusal::internal} after logging the detail, instead of throwing
-// into the plugin's handler. A std::logic_error (a misuse: hashing inside a
+// unexpected way returns a Failure instead of throwing into the plugin's
+// handler — `unavailable` when the database is down, out of disk or
+// read-only (counted by the pool's outage tracker, which logs the outage
+// once), `internal` after logging the detail when a statement failed
+// otherwise. A std::logic_error (a misuse: hashing inside a
 // transaction) still throws: it is a bug for the plugin's tests to find,
 // and the host answers it with a 500 like any stray throw.
 #include <memberd/host.hpp>
 
 #include "mail/mail_templates.hpp"
+#include "storage/pooled_unit.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -20,14 +23,20 @@ class LogSink;
 // they may hold passwords).
 void log_host_failure(LogSink& log, const std::string& plugin, const char* what, const std::exception& error);
 
-// Runs `call`, turning an unexpected exception into an internal Failure.
+// Runs `call` on `work`, turning an unexpected exception into a Failure:
+// unavailable for an outage (told by the unit, which also sees whether its
+// connection died), internal for anything else.
 template <typename Call>
-auto guarded(LogSink& log, const std::string& plugin, const char* what, Call&& call) -> decltype(call()) {
+auto guarded(LogSink& log, const std::string& plugin, const char* what, UnitOfWork& work, Call&& call)
+    -> decltype(call()) {
   try {
     return call();
   } catch (const std::logic_error&) {
     throw;
   } catch (const std::exception& e) {
+    auto* pooled = as_pooled(work);
+    auto fault = pooled ? pooled->note_failure(e) : classify_database_error(e);
+    if (fault != DatabaseFault::none) return outage_failure(fault);
     log_host_failure(log, plugin, what, e);
     return Failure{Refusal::internal};
   }

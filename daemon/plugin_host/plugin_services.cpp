@@ -16,7 +16,7 @@ class PluginServices::PluginEvents final : public Events {
  public:
   explicit PluginEvents(PluginServices& host) : host_(host) {}
   Result<void> publish(UnitOfWork& work, std::string_view type, const nlohmann::json& payload) override {
-    return guarded(host_.shared_.log, host_.name_, "Events::publish",
+    return guarded(host_.shared_.log, host_.name_, "Events::publish", work,
                    [&] { return host_.shared_.events.publish(work, type, payload); });
   }
   void subscribe(std::string_view subscriber, std::vector<std::string> types, EventHandler handler) override {
@@ -54,31 +54,31 @@ class PluginServices::PluginRateLimits final : public RateLimits {
   PluginRateLimits(RateLimits& shared, LogSink& log, const std::string& plugin)
       : shared_(shared), log_(log), plugin_(plugin), prefix_(plugin + ":") {}
   Result<void> reserve_attempt(UnitOfWork& work, std::string_view key, const AttemptPolicy& policy) override {
-    return guarded(log_, plugin_, "RateLimits::reserve_attempt",
+    return guarded(log_, plugin_, "RateLimits::reserve_attempt", work,
                    [&] { return shared_.reserve_attempt(work, prefix_ + std::string(key), policy); });
   }
   Result<void> attempt_succeeded(UnitOfWork& work, std::string_view key) override {
-    return guarded(log_, plugin_, "RateLimits::attempt_succeeded",
+    return guarded(log_, plugin_, "RateLimits::attempt_succeeded", work,
                    [&] { return shared_.attempt_succeeded(work, prefix_ + std::string(key)); });
   }
   Result<AttemptState> attempt_failed(UnitOfWork& work, std::string_view key, const AttemptPolicy& policy) override {
-    return guarded(log_, plugin_, "RateLimits::attempt_failed",
+    return guarded(log_, plugin_, "RateLimits::attempt_failed", work,
                    [&] { return shared_.attempt_failed(work, prefix_ + std::string(key), policy); });
   }
   Result<void> release_attempt(UnitOfWork& work, std::string_view key) override {
-    return guarded(log_, plugin_, "RateLimits::release_attempt",
+    return guarded(log_, plugin_, "RateLimits::release_attempt", work,
                    [&] { return shared_.release_attempt(work, prefix_ + std::string(key)); });
   }
   Result<AttemptState> attempt_state(UnitOfWork& work, std::string_view key, const AttemptPolicy& policy) override {
-    return guarded(log_, plugin_, "RateLimits::attempt_state",
+    return guarded(log_, plugin_, "RateLimits::attempt_state", work,
                    [&] { return shared_.attempt_state(work, prefix_ + std::string(key), policy); });
   }
   Result<void> hit(UnitOfWork& work, std::string_view key, int limit, std::chrono::seconds window) override {
-    return guarded(log_, plugin_, "RateLimits::hit",
+    return guarded(log_, plugin_, "RateLimits::hit", work,
                    [&] { return shared_.hit(work, prefix_ + std::string(key), limit, window); });
   }
   Result<void> check(UnitOfWork& work, std::string_view key, int limit, std::chrono::seconds window) override {
-    return guarded(log_, plugin_, "RateLimits::check",
+    return guarded(log_, plugin_, "RateLimits::check", work,
                    [&] { return shared_.check(work, prefix_ + std::string(key), limit, window); });
   }
 

@@ -107,6 +107,7 @@ class ConnectionPool::Lease final : public PoolLease {
   ~Lease() override { pool_.give_back(index_); }
   soci::session& sql() override { return *pool_.sessions_[index_]; }
   Backend backend() const override { return pool_.backend_; }
+  std::chrono::steady_clock::time_point opened_at() const override { return pool_.opened_at_[index_]; }
   KeptStatement& kept(std::string_view sql) override {
     auto& cache = *pool_.statements_[index_];
     auto before = cache.prepared();
@@ -160,6 +161,10 @@ ConnectionPool::ConnectionPool(const DatabaseSettings& settings)
   } else {
     factory = soci::factory_postgresql();
     connect = postgres_url_to_keywords(url);
+    // libpq waits for a TCP connect as long as the kernel does (about two
+    // minutes to a host that drops packets): every lease during such an
+    // outage would hang that long before its 503. A URL may set its own.
+    if (connect.find("connect_timeout=") == std::string::npos) connect += " connect_timeout=5";
   }
   for (std::size_t i = 0; i < settings.pool_size; ++i) {
     auto session = std::make_unique<soci::session>();
@@ -178,6 +183,7 @@ ConnectionPool::ConnectionPool(const DatabaseSettings& settings)
       install_sqlite_busy_wait(*session, &busy_timeout_);
     }
     free_.push_back(i);
+    opened_at_.push_back(outages_.now());
     statements_.push_back(std::make_unique<StatementCache>(*session));
     sessions_.push_back(std::move(session));
   }
@@ -216,7 +222,15 @@ std::unique_ptr<PoolLease> ConnectionPool::lease() {
   // Its kept statements belong to the lost connection: they go first.
   if (backend_ == Backend::postgresql && !sessions_[index]->is_connected()) {
     statements_[index]->clear();
-    sessions_[index]->reconnect();
+    try {
+      sessions_[index]->reconnect();
+    } catch (const soci::soci_error& e) {
+      // The server is down or unreachable; `lease` gives the connection
+      // back (without a backend: the next lease tries to open it again).
+      auto fault = classify_database_error(e, true);
+      throw DatabaseUnavailable(fault == DatabaseFault::none ? DatabaseFault::unreachable : fault);
+    }
+    opened_at_[index] = outages_.now();
   }
   return lease;
 }
@@ -247,12 +261,18 @@ std::size_t ConnectionPool::waiting() const {
 }
 
 bool ConnectionPool::ping() {
+  std::unique_ptr<PoolLease> l;
   try {
-    auto l = lease();
+    l = lease();
     int one = 0;
     l->sql() << "select 1", soci::into(one);
+    if (backend_ == Backend::postgresql) outages_.connected(l->opened_at());
     return one == 1;
-  } catch (const std::exception&) {
+  } catch (const DatabaseUnavailable& e) {
+    outages_.failed(e.fault);
+    return false;
+  } catch (const std::exception& e) {
+    outages_.failed(classify_database_error(e, l && connection_lost(l->sql())));
     return false;
   }
 }

@@ -9,6 +9,9 @@
 // libpq's keyword form here.
 #include <memberd/unit_of_work.hpp>
 
+#include "storage/database_fault.hpp"
+#include "storage/outage_tracker.hpp"
+
 #include <atomic>
 #include <stdexcept>
 #include <chrono>
@@ -38,6 +41,15 @@ struct DatabaseBusy : std::runtime_error {
   DatabaseBusy() : std::runtime_error("no database connection became free in time") {}
 };
 
+// Thrown by ConnectionPool::lease() when a lost PostgreSQL connection could
+// not be opened again (the server is down or unreachable). Units of work turn
+// it into an `unavailable` Failure; it never reaches a plugin.
+struct DatabaseUnavailable : std::runtime_error {
+  explicit DatabaseUnavailable(DatabaseFault fault)
+      : std::runtime_error(std::string(fault_description(fault))), fault(fault) {}
+  DatabaseFault fault;
+};
+
 // One connection borrowed from the pool; given back when this object dies.
 class PoolLease {
  public:
@@ -47,6 +59,9 @@ class PoolLease {
   // The connection's kept statement for `sql` (UnitOfWork::kept). Throws
   // soci::soci_error when it does not prepare.
   virtual KeptStatement& kept(std::string_view sql) = 0;
+  // When this connection was opened (at start, or by its last reconnect),
+  // on the pool's outage tracker's clock.
+  virtual std::chrono::steady_clock::time_point opened_at() const = 0;
 };
 
 // The backend a database.url names: sqlite:PATH, anything else (checked by
@@ -71,7 +86,10 @@ class ConnectionPool final : public Database {
 
   // Waits up to the lease timeout for a free connection, first come first
   // served (a connection given back goes to the longest waiter); throws
-  // DatabaseBusy.
+  // DatabaseBusy. A PostgreSQL connection is pinged first and, when it was
+  // lost, opened again: never handed out dead; throws DatabaseUnavailable
+  // when it cannot be (the connection goes back to the pool and the next
+  // lease tries again).
   // Units of work call this; the daemon's start-up code may too.
   std::unique_ptr<PoolLease> lease();
 
@@ -81,8 +99,11 @@ class ConnectionPool final : public Database {
   std::size_t waiting() const;
   // Leases handed out since start (memberd_db_leases_total).
   std::uint64_t leases_total() const { return leases_total_.load(std::memory_order_relaxed); }
-  // Runs `select 1` on a leased session; false if the database does not answer.
+  // Runs `select 1` on a leased session; false if the database does not
+  // answer (an outage is reported to outages()).
   bool ping();
+  // Database outages, logged once each (outage_tracker.hpp).
+  OutageTracker& outages() { return outages_; }
   // Every connection drops its kept statements at its next lease: the
   // schema changed (a migration ran). Thread-safe.
   void forget_statements() { statements_epoch_.fetch_add(1, std::memory_order_relaxed); }
@@ -101,6 +122,8 @@ class ConnectionPool final : public Database {
   // One per session, same index; destroyed first (a statement must be
   // finalised before its connection closes).
   std::vector<std::unique_ptr<StatementCache>> statements_;
+  // When each connection was opened; written only by its lease holder.
+  std::vector<std::chrono::steady_clock::time_point> opened_at_;
   std::atomic<std::uint64_t> statements_epoch_{0};
   std::atomic<std::uint64_t> statements_prepared_{0};
   // A lease() waiting for a connection; give_back() hands one over directly.
@@ -113,6 +136,7 @@ class ConnectionPool final : public Database {
   std::deque<Waiter*> waiting_;  // oldest first
   mutable std::mutex mutex_;
   std::atomic<std::uint64_t> leases_total_{0};
+  OutageTracker outages_;
 };
 
 }  // namespace memberd

@@ -8,29 +8,6 @@
 
 namespace memberd {
 
-PooledUnit::PooledUnit(ConnectionPool& pool) : pool_(pool) {}
-
-PooledUnit::~PooledUnit() { finish(); }
-
-Backend PooledUnit::backend() const { return pool_.backend(); }
-
-Result<soci::session*> PooledUnit::connection() {
-  if (!lease_) {
-    try {
-      lease_ = pool_.lease();
-    } catch (const DatabaseBusy&) {
-      return busy(std::chrono::seconds{1}, "The database is saturated; try again shortly.");
-    }
-    ++leases_;
-  }
-  return &lease_->sql();
-}
-
-Result<KeptStatement*> PooledUnit::kept(std::string_view sql) {
-  if (auto connected = connection(); !connected) return connected.failure();
-  return &lease_->kept(sql);
-}
-
 namespace {
 
 // SQLite answers "database is locked" when the busy timeout passed without
@@ -43,6 +20,50 @@ bool is_lock_timeout(const std::exception& e) {
 
 }  // namespace
 
+PooledUnit::PooledUnit(ConnectionPool& pool) : pool_(pool) {}
+
+PooledUnit::~PooledUnit() { finish(); }
+
+Backend PooledUnit::backend() const { return pool_.backend(); }
+
+Failure PooledUnit::met(DatabaseFault fault) {
+  if (fault_ == DatabaseFault::none) fault_ = fault;
+  pool_.outages().failed(fault);
+  return outage_failure(fault);
+}
+
+Result<soci::session*> PooledUnit::connection() {
+  if (!lease_) {
+    try {
+      lease_ = pool_.lease();
+    } catch (const DatabaseBusy&) {
+      return busy(std::chrono::seconds{1}, "The database is saturated; try again shortly.");
+    } catch (const DatabaseUnavailable& e) {
+      return met(e.fault);
+    }
+    ++leases_;
+    // A PostgreSQL lease pinged its connection: the server answers.
+    if (backend() == Backend::postgresql) pool_.outages().connected(lease_->opened_at());
+  }
+  return &lease_->sql();
+}
+
+Result<KeptStatement*> PooledUnit::kept(std::string_view sql) {
+  if (auto connected = connection(); !connected) return connected.failure();
+  return &lease_->kept(sql);
+}
+
+DatabaseFault PooledUnit::note_failure(const std::exception& error) {
+  auto fault = classify_database_error(error, lease_ && connection_lost(lease_->sql()));
+  if (fault != DatabaseFault::none) (void)met(fault);
+  return fault;
+}
+
+DatabaseFault PooledUnit::outage_seen() {
+  if (fault_ == DatabaseFault::none && lease_ && connection_lost(lease_->sql())) (void)met(DatabaseFault::unreachable);
+  return fault_;
+}
+
 Result<void> PooledUnit::begin() {
   if (in_transaction_) throw std::logic_error("a unit of work holds one write transaction at a time");
   auto sql = connection();
@@ -54,6 +75,8 @@ Result<void> PooledUnit::begin() {
     else (*sql)->begin();
   } catch (const soci::soci_error& e) {
     if (is_lock_timeout(e)) return busy(std::chrono::seconds{1}, "The database is busy; try again shortly.");
+    if (auto fault = classify_database_error(e, connection_lost(**sql)); fault != DatabaseFault::none)
+      return met(fault);
     throw;
   }
   in_transaction_ = true;
@@ -65,11 +88,17 @@ Result<void> PooledUnit::commit() {
   try {
     lease_->sql().commit();
   } catch (const soci::soci_error& e) {
+    bool dead = connection_lost(lease_->sql());
     rollback();
     if (is_lock_timeout(e)) return busy(std::chrono::seconds{1}, "The database is busy; try again shortly.");
+    // A full disk or a read-only file fails SQLite's COMMIT (its WAL frames
+    // are written then); a connection lost here leaves the outcome unknown
+    // to us, as it would be to any client.
+    if (auto fault = classify_database_error(e, dead); fault != DatabaseFault::none) return met(fault);
     return Failure{Refusal::internal};
   }
   in_transaction_ = false;
+  pool_.outages().wrote(lease_->opened_at());
   run_after_commit();
   return {};
 }

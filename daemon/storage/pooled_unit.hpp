@@ -5,6 +5,8 @@
 // loops make one per piece of work.
 #include <memberd/unit_of_work.hpp>
 
+#include "storage/database_fault.hpp"
+
 #include <functional>
 #include <memory>
 #include <vector>
@@ -40,13 +42,26 @@ class PooledUnit final : public UnitOfWork {
   // caches, 2 when it parked for a hash in between).
   int leases() const { return leases_; }
 
+  // For an exception thrown by a statement on this unit's connection: the
+  // outage it shows (none for any other error, such as a constraint or bad
+  // SQL). An outage is remembered and reported to the pool's tracker.
+  DatabaseFault note_failure(const std::exception& error);
+  // The outage this unit met, if any: one it returned as `unavailable`, one
+  // note_failure() found, or its connection found dead now. How the
+  // dispatcher tells a handler's 500 that hides an outage (a plugin built
+  // before SDK 2.8, or one that caught the error) from a bug.
+  DatabaseFault outage_seen();
+
  private:
   void run_after_commit();
+  // Records `fault`, reports it, and returns the Failure for it.
+  Failure met(DatabaseFault fault);
 
   ConnectionPool& pool_;
   std::unique_ptr<PoolLease> lease_;
   bool in_transaction_ = false;
   int leases_ = 0;
+  DatabaseFault fault_ = DatabaseFault::none;
   std::vector<std::function<void()>> after_commit_;
 };
 

@@ -1,5 +1,6 @@
 #include "transport/dispatcher.hpp"
 
+#include <memberd/problem.hpp>
 #include <memberd/text.hpp>
 
 #include <strings.h>
@@ -102,6 +103,10 @@ std::string incoming_request_id(const RawRequest& raw) {
     if (clean) return *given;
   }
   return new_request_id();
+}
+
+Response outage_problem(DatabaseFault fault) {
+  return refusal_problem(outage_failure(fault));
 }
 
 Response with_allow(Response r, const std::string& allowed) {
@@ -217,8 +222,18 @@ Response Dispatcher::handle(const RawRequest& raw) {
       if (auto refusal = parse_json_body(raw.method(), raw.header("Content-Type"), raw.body(),
                                          settings_.max_json_depth, context.json_))
         return finish(std::move(*refusal));
-    return finish(route.handler(context));
+    Response response = route.handler(context);
+    // A 500 from a unit that met an outage is the outage: a plugin built
+    // before SDK 2.8 answers `unavailable` as 500, another caught the
+    // database's exception itself.
+    if (response.status == 500)
+      if (auto fault = unit.outage_seen(); fault != DatabaseFault::none) response = outage_problem(fault);
+    return finish(std::move(response));
   } catch (const std::exception& e) {
+    // A statement that failed because the database is down, out of disk or
+    // read-only: 503 + Retry-After, and the pool's tracker logs the outage
+    // once rather than a line per request.
+    if (auto fault = unit.note_failure(e); fault != DatabaseFault::none) return finish(outage_problem(fault));
     log_.write(LogLevel::error, entry.component, "handler failed",
                {{"request_id", request_id}, {"route", route.method + " " + route.pattern}, {"error", describe_error(e)}});
   } catch (...) {

@@ -5,10 +5,16 @@
 #include "support/credentials_client.hpp"
 #include "support/daemon_process.hpp"
 #include "support/smtp_relay.hpp"
+#include "support/throwaway_postgres.hpp"
 
 #include <soci/soci.h>
 
 #include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -175,6 +181,117 @@ TEST_CASE("a 4xx is retried, a 5xx fails at once and an admin can retry it", "[m
   auto errors = json::parse(bad->body)["errors"];
   CHECK(errors.contains("status"));
   CHECK(errors.contains("limit"));
+}
+
+TEST_CASE("a relay that answers the data after mail.smtp.timeout gets each message once", "[mail][smtp]") {
+  // Issue 26, F5: the whole conversation was cut at mail.smtp.timeout, so a
+  // relay that had accepted the data and answered later got the message
+  // again at every retry (3 messages arrived as 7). RFC 5321 gives the end
+  // of the data 10 minutes (mail.smtp.data_timeout).
+  SmtpRelay relay;
+  relay.answer_data_late(std::chrono::milliseconds(2500));
+  auto daemon = mailing_daemon("sqlite", relay.url(), {"mail.smtp.timeout=1s"});
+  auto token = daemon.admin_token();
+  for (int i = 0; i < 3; ++i) REQUIRE(queue_mail(daemon, token, "Slowly checked " + std::to_string(i)) == 202);
+  REQUIRE(relay.wait_for(3).size() == 3);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  json items;
+  for (;;) {
+    items = outbox(daemon, token, "?status=sent")["items"];
+    if (items.size() == 3 || std::chrono::steady_clock::now() > deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(items.size() == 3);
+  for (const auto& m : items) CHECK(m["attempts"] == 1);
+  // Retries come 1-2 s apart here: a copy handed over again would be here by now.
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  auto got = relay.messages();
+  CHECK(got.size() == 3);
+  std::set<std::string> subjects;
+  for (const auto& m : got) {
+    std::string data = m["data"];
+    auto at = data.find("Subject: ");
+    subjects.insert(data.substr(at, data.find("\r\n", at) - at));
+  }
+  CHECK(subjects.size() == 3);
+}
+
+TEST_CASE("a relay that never greets is given up after mail.smtp.timeout, not the data's 10 minutes", "[mail][smtp]") {
+  // libcurl's own limits now fit the data phase; the commands keep theirs.
+  // A socket that listens but never answers: the connection is made (the
+  // kernel completes it), the greeting never comes.
+  int silent = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(silent >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(silent, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  REQUIRE(::listen(silent, 16) == 0);
+  socklen_t length = sizeof address;
+  REQUIRE(::getsockname(silent, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  auto daemon = mailing_daemon("sqlite", "smtp://127.0.0.1:" + std::to_string(ntohs(address.sin_port)),
+                               {"mail.smtp.timeout=2s"});
+  auto token = daemon.admin_token();
+  auto started = std::chrono::steady_clock::now();
+  auto waiting = queue_and_see_it_retried(daemon, token, "To a silent relay");
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(8));
+  CHECK(waiting["last_error"].get<std::string>().find("within mail.smtp.timeout (2 s)") != std::string::npos);
+  ::close(silent);
+}
+
+TEST_CASE("no final reply within mail.smtp.data_timeout: outcome unknown, never sent again", "[mail][smtp]") {
+  SmtpRelay relay;
+  relay.answer_data_late(std::chrono::seconds(6));
+  auto daemon = mailing_daemon("sqlite", relay.url(), {"mail.smtp.timeout=2s", "mail.smtp.data_timeout=2s"});
+  auto token = daemon.admin_token();
+  REQUIRE(queue_mail(daemon, token, "Maybe delivered") == 202);
+  REQUIRE(relay.wait_for(1).size() == 1);
+  auto failed = wait_for_newest(daemon, token, [](const json& m) { return m["status"] == "failed"; });
+  CHECK(failed["attempts"] == 1);
+  std::string error = failed["last_error"];
+  CHECK(error.rfind("outcome unknown: ", 0) == 0);
+  CHECK(error.find("mail.smtp.data_timeout") != std::string::npos);
+  CHECK(failed["next_attempt_at"].is_null());
+  // Not handed over again on its own, whatever the retry delays.
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  CHECK(relay.messages().size() == 1);
+  CHECK(wait_for_newest(daemon, token, [](const json&) { return true; })["status"] == "failed");
+  auto metrics = daemon.unix_socket()->Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->body.find("memberd_mail_deliveries_total{outcome=\"unknown\"} 1") != std::string::npos);
+  CHECK(daemon.output().find("delivery outcome unknown") != std::string::npos);
+  // The lane goes on with a fresh connection once the relay answers in time.
+  relay.answer_data_late(std::chrono::milliseconds(0));
+  REQUIRE(queue_mail(daemon, token, "On time") == 202);
+  CHECK(relay.wait_for(2).size() == 2);
+  wait_for_newest(daemon, token, [](const json& m) { return m["status"] == "sent"; });
+}
+
+TEST_CASE("a message the relay accepted during a database outage is recorded sent once the database is back",
+          "[mail][smtp][postgresql][outage]") {
+  // Its `sent` could not be written while PostgreSQL was down; left
+  // `sending`, it would be failed as "outcome unknown" after the sending
+  // lease (and an admin's retry would send it twice).
+  memberd::test::ThrowawayPostgres postgres;
+  SmtpRelay relay;
+  relay.answer_data_late(std::chrono::seconds(2));
+  DaemonOptions options{"postgresql",
+                        {"mail.transport=" + relay.url(), "mail.retry_first_delay=1s", "mail.retry_max_delay=2s"},
+                        env_or_fail("MEMBERD_FIXTURE_PLUGINS_DIR"),
+                        {"swapper"}};
+  options.database_url = postgres.url();
+  DaemonProcess daemon(options);
+  auto token = daemon.admin_token();
+  REQUIRE(queue_mail(daemon, token, "Across an outage") == 202);
+  REQUIRE(relay.wait_for(1).size() == 1);  // the relay has it; its 250 comes in 2 s
+  postgres.stop("fast");
+  std::this_thread::sleep_for(std::chrono::seconds(4));  // the 250 came while the database was down
+  postgres.start();
+  auto sent = wait_for_newest(daemon, token, [](const json& m) { return m["status"] != "sending"; });
+  CHECK(sent["status"] == "sent");
+  CHECK(sent["attempts"] == 1);
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  CHECK(relay.messages().size() == 1);
 }
 
 TEST_CASE("a member sees no outbox", "[mail][smtp][security]") {

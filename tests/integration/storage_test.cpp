@@ -68,7 +68,7 @@ TEST_CASE("migrations are recorded once and survive restarts", "[storage]") {
   }
   {
     auto sql = state.open();
-    CHECK(count(*sql, "SELECT COUNT(*) FROM schema_migrations WHERE component = 'core'") == 6);
+    CHECK(count(*sql, "SELECT COUNT(*) FROM schema_migrations WHERE component = 'core'") == 8);
     CHECK(count(*sql, "SELECT COUNT(*) FROM schema_migrations WHERE component = 'swapper'") == 1);
     CHECK(count(*sql, "SELECT COUNT(*) FROM members") == 2);
     CHECK(count(*sql, "SELECT COUNT(*) FROM event_cursors WHERE subscriber = 'swapper.members'") == 1);
@@ -83,7 +83,7 @@ TEST_CASE("migrations are recorded once and survive restarts", "[storage]") {
     CHECK(second.http()->Get("/api/v1/admin/members", {{"Authorization", "Bearer " + second.admin_token()}})->status == 200);
   }
   auto sql = state.open();
-  CHECK(count(*sql, "SELECT COUNT(*) FROM schema_migrations") == 7);
+  CHECK(count(*sql, "SELECT COUNT(*) FROM schema_migrations") == 9);
   if (backend == "sqlite") {
     // Password hashes live in this file: readable by the daemon's user alone.
     auto perms = std::filesystem::status(state.dir + "/memberd.db").permissions();

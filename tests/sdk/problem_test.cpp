@@ -75,6 +75,22 @@ TEST_CASE("each refusal has one answer", "[problem]") {
         "This address is registered.");
 }
 
+TEST_CASE("an unavailable dependency is 503 `unavailable` with Retry-After (SDK 2.8)", "[problem]") {
+  auto down = refusal_problem(unavailable());
+  CHECK(down.status == 503);
+  CHECK(down.content_type == "application/problem+json");
+  CHECK(header(down, "Retry-After") == "5");
+  auto body = json::parse(down.body);
+  CHECK(body["type"] == "urn:memberd:problem:unavailable");
+  CHECK(body["status"] == 503);
+  CHECK_FALSE(body["detail"].get<std::string>().empty());
+  auto told = refusal_problem(unavailable(std::chrono::seconds{30}, "Changes cannot be saved right now."));
+  CHECK(header(told, "Retry-After") == "30");
+  CHECK(json::parse(told.body)["detail"] == "Changes cannot be saved right now.");
+  // Appended at the end of the enum: 2.0-2.7 plugins keep every value they know.
+  CHECK(static_cast<int>(Refusal::unavailable) == static_cast<int>(Refusal::internal) + 1);
+}
+
 TEST_CASE("a Result holds a value or a failure, and says which", "[result]") {
   Result<int> good = 7;
   REQUIRE(good);

@@ -125,6 +125,11 @@ std::vector<nlohmann::json> SmtpRelay::wait_for(std::size_t count, std::chrono::
   }
 }
 
+void SmtpRelay::answer_data_late(std::chrono::milliseconds delay) {
+  std::ofstream(dir_ + "/late.new") << std::to_string(delay.count() / 1000.0) << "\n";
+  fs::rename(dir_ + "/late.new", dir_ + "/late");
+}
+
 void SmtpRelay::script_replies(const std::vector<std::string>& replies) {
   std::string text;
   for (const auto& r : replies) text += r + "\n";

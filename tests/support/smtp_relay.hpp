@@ -45,6 +45,9 @@ class SmtpRelay {
   std::vector<nlohmann::json> wait_for(std::size_t count, std::chrono::seconds timeout = std::chrono::seconds(20)) const;
   // The next DATA commands get these replies ("451 4.3.0 Try later"), in order.
   void script_replies(const std::vector<std::string>& replies);
+  // From now on each message is accepted at once but its final reply (250)
+  // comes `delay` after the end of the data; zero: at once again.
+  void answer_data_late(std::chrono::milliseconds delay);
 
  private:
   SmtpRelayOptions options_;

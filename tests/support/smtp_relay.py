@@ -4,7 +4,10 @@ Run with Debian's interpreter (/usr/bin/python3, TOOLCHAIN.md). Every
 message it accepts becomes <dir>/<n>.json (written aside and renamed):
 {"mail_from", "rcpt_tos", "data", "tls", "login"}. Replies can be scripted:
 each line of <dir>/replies (e.g. "451 4.3.0 Try again later") answers one
-DATA command instead of 250, first line first, and is then consumed.
+DATA command instead of 250, first line first, and is then consumed. While
+<dir>/late holds a number of seconds, every message is accepted (recorded)
+and its 250 sent only that long after the end of the data: a relay that
+checks a message slowly.
 
   smtp_relay.py --port N --dir DIR [--cert C --key K [--require-starttls]
                 [--implicit-tls]] [--auth USER:PASSWORD]
@@ -14,6 +17,7 @@ connections. SIGTERM stops it.
 """
 
 import argparse
+import asyncio
 import json
 import os
 import signal
@@ -45,6 +49,13 @@ class Recorder:
             os.replace(path + ".tmp", path)
             return lines[0]
 
+    def late_reply_seconds(self):
+        try:
+            with open(os.path.join(self.directory, "late"), encoding="utf-8") as f:
+                return float(f.read().strip() or 0)
+        except FileNotFoundError:
+            return 0.0
+
     async def handle_DATA(self, server, session, envelope):
         scripted = self.next_scripted_reply()
         if scripted:
@@ -64,6 +75,11 @@ class Recorder:
         with open(name + ".tmp", "w", encoding="utf-8") as f:
             json.dump(record, f)
         os.replace(name + ".tmp", name + ".json")
+        # Recorded first: a client that gives up waiting has still handed
+        # the message over, as with a real relay.
+        delay = self.late_reply_seconds()
+        if delay > 0:
+            await asyncio.sleep(delay)
         return "250 2.0.0 OK"
 
 

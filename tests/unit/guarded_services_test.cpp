@@ -3,6 +3,10 @@
 #include "log/logger.hpp"
 #include "plugin_host/guarded_services.hpp"
 
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <sqlite3.h>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -20,6 +24,8 @@ class ThrowingMail final : public Mail {
   Result<void> enqueue(UnitOfWork&, const MailMessage&) override {
     if (mode_ == 1) throw std::runtime_error("server closed the connection unexpectedly");
     if (mode_ == 2) throw std::logic_error("enqueue inside the wrong phase");
+    if (mode_ == 3) throw soci::postgresql_soci_error("Cannot execute query. Fatal error. Connection failed.", "08000");
+    if (mode_ == 4) throw soci::sqlite3_soci_error("sqlite3_statement_backend::loadOne: database or disk is full", SQLITE_FULL);
     return {};
   }
   Result<void> enqueue_in_batch(UnitOfWork& work, const MailMessage& message, std::string_view batch) override {
@@ -73,6 +79,26 @@ TEST_CASE("an outage inside a host call is a Failure, not an exception", "[plugi
   CHECK(fine.last_batch == "photo:send-7");
   CHECK_THROWS_AS(GuardedMail(fine, log, "photo", no_templates).enqueue_in_batch(unit, MailMessage{}, "a b"), std::invalid_argument);
   CHECK_THROWS_AS(GuardedMail(fine, log, "photo", no_templates).enqueue_in_batch(unit, MailMessage{}, ""), std::invalid_argument);
+  std::fclose(out);
+}
+
+TEST_CASE("a database outage inside a host call is `unavailable`, and no line per call", "[plugin_host][outage]") {
+  std::FILE* out = std::tmpfile();
+  REQUIRE(out);
+  LogSink log(LogLevel::debug, LogFormat::text, out);
+  NoUnit unit;
+  MailTemplates no_templates;
+  for (int mode : {3, 4}) {
+    ThrowingMail down(mode);
+    auto failed = GuardedMail(down, log, "photo", no_templates).enqueue(unit, MailMessage{"a@example.com", "s", "t"});
+    REQUIRE_FALSE(failed);
+    CHECK(failed.failure().refusal == Refusal::unavailable);
+    CHECK(failed.failure().retry_after.count() > 0);
+  }
+  // The pool's outage tracker logs an outage once; the guard adds nothing
+  // per call (here there is no pool: nothing at all).
+  std::fflush(out);
+  CHECK(std::ftell(out) == 0);
   std::fclose(out);
 }
 

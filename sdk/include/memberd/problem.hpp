@@ -94,7 +94,10 @@ class Problem {
 // The one answer for each kind of refusal a host call returns (result.hpp):
 //   busy 503 + Retry-After, taken 409, not_found 404, locked 429 +
 //   Retry-After (+ attempts_left 0), rate_limited 429 + Retry-After, gone 410,
-//   conflict 409, internal 500.
+//   conflict 409, internal 500, (2.8) unavailable 503 + Retry-After.
+// A plugin built against an older SDK answers a refusal it does not know as
+// 500; the host then answers 503 `unavailable` itself when the request's
+// unit met an outage (docs/architecture.md, "When the database fails").
 // The failure's `detail` is used when set; otherwise a generic sentence.
 inline Response refusal_problem(const Failure& failure) {
   auto retry = std::to_string(failure.retry_after.count() > 0 ? failure.retry_after.count() : 1);
@@ -123,6 +126,10 @@ inline Response refusal_problem(const Failure& failure) {
     case Refusal::conflict:
       return with_detail(Problem(409, "conflict", "Changed meanwhile"),
                          "Something changed at the same time; reload and try again.");
+    case Refusal::unavailable:
+      return with_detail(Problem(503, "unavailable", "Service unavailable"),
+                         "A service this needs is not available right now; try again shortly.")
+          .header("Retry-After", retry);
     case Refusal::internal:
       break;
   }

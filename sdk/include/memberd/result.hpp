@@ -8,7 +8,13 @@
 //
 // A `Result<T>` holds either a T or a `Failure`. The ways a host call can
 // fail are listed in its "Fails:" line (host.hpp); anything not listed there
-// is a bug or an outage, which the host reports as a 500 with the request id.
+// is a bug, which the host reports as a 500 with the request id.
+//
+// (2.8) Any call that touches the database may also fail `unavailable`: the
+// database is down, unreachable, out of disk or read-only. It is not listed
+// in each Fails: line. Answer it with refusal_problem() like the others; a
+// SOCI statement of your own that throws for the same reason is answered 503
+// `unavailable` by the host, as is a 500 of yours on a unit that met one.
 // Results are [[nodiscard]]: ignoring one ignores a failure.
 //
 // Frozen within SDK 2.x: `Refusal` only grows at its end and `Failure` keeps
@@ -30,12 +36,15 @@ enum class Refusal {
   rate_limited,  // too many requests for a key in a window: 429 + Retry-After
   gone,          // it existed but is used up or expired (a link): 410
   conflict,      // the state changed under the caller (a concurrent change): 409
-  internal,      // the host failed (an outage); it logged the detail: 500
+  internal,      // the host failed (a bug); it logged the detail: 500
+  // --- SDK 2.8 ---
+  unavailable,   // the database is down, unreachable, out of disk or read-only: 503 + Retry-After
 };
 
 struct Failure {
   Refusal refusal;
-  // For busy, locked and rate_limited: when a retry may succeed (at least 1 s).
+  // For busy, locked, rate_limited and unavailable: when a retry may succeed
+  // (at least 1 s).
   std::chrono::seconds retry_after{0};
   // For the member or operator, in plain words; never SQL, paths or secrets.
   // Empty: refusal_problem() picks a generic sentence.
@@ -97,6 +106,11 @@ class [[nodiscard]] Result<void> {
 
 inline Failure busy(std::chrono::seconds retry_after = std::chrono::seconds{1}, std::string detail = {}) {
   return Failure{Refusal::busy, retry_after, std::move(detail)};
+}
+
+// (2.8) A dependency is down; the host logged what (once per outage).
+inline Failure unavailable(std::chrono::seconds retry_after = std::chrono::seconds{5}, std::string detail = {}) {
+  return Failure{Refusal::unavailable, retry_after, std::move(detail)};
 }
 
 }  // namespace memberd

@@ -57,19 +57,27 @@ class UnitOfWork {
   // The unit's connection: leased from the pool on the first call (waits up
   // to a few seconds for a free one), the same one afterwards. SOCI statements
   // on it throw soci::soci_error on database errors; the host turns a throw
-  // into a 500. Do not keep the pointer beyond the unit's life.
-  // Fails: busy (no connection became free in time).
+  // into a 500, or into 503 `unavailable` when the error says the database
+  // is down, unreachable, out of disk or read-only (let such a throw reach
+  // the host rather than catching it). Do not keep the pointer beyond the
+  // unit's life.
+  // Fails: busy (no connection became free in time), (2.8) unavailable (the
+  // database cannot be reached).
   virtual Result<soci::session*> connection() = 0;
 
   // Opens the unit's write transaction (on SQLite, BEGIN IMMEDIATE: the write
   // lock is taken now, so concurrent writers queue instead of failing later).
   // Prefer WriteTransaction below, which rolls back when it goes out of scope.
-  // Fails: busy (no connection, or the write lock was not had in time).
+  // Fails: busy (no connection, or the write lock was not had in time),
+  // (2.8) unavailable (the database is down or read-only).
   // A second begin() while one is open is a bug: std::logic_error.
   virtual Result<void> begin() = 0;
   // Commits the open transaction, then runs the after_commit() actions.
   // Fails: busy (SQLite could not take the lock to commit in time; the
-  // transaction is rolled back), internal (the database failed; rolled back).
+  // transaction is rolled back), (2.8) unavailable (the connection was lost,
+  // the disk is full or the database read-only: rolled back, or — a
+  // connection lost during COMMIT — maybe committed), internal (any other
+  // database failure; rolled back).
   // Without an open transaction: std::logic_error.
   virtual Result<void> commit() = 0;
   // Rolls the open transaction back and drops its after_commit() actions.
@@ -89,8 +97,9 @@ class UnitOfWork {
   // time that connection sees this text and kept with it (see
   // kept_statement.hpp). Leases the connection like connection(). The
   // pointer is valid until the unit gives the connection back.
-  // Fails: busy (no connection became free in time). A statement that does
-  // not prepare (bad SQL, a missing table) throws soci::soci_error.
+  // Fails: busy (no connection became free in time), (2.8) unavailable. A
+  // statement that does not prepare (bad SQL, a missing table) throws
+  // soci::soci_error.
   virtual Result<KeptStatement*> kept(std::string_view sql) = 0;
 };
 

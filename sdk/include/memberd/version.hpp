@@ -63,7 +63,9 @@
 //        review.approved / review.rejected events.
 //   2.7  Host::add_route_with_body_limit (an upload route's own body
 //        limit), Reviews::withdraw (a member takes a submission back).
-//   2.8  Host::plugin_program (a program shipped beside the plugin, checked
+//   2.8  Refusal::unavailable and unavailable(): the database is down,
+//        unreachable, out of disk or read-only (503 + Retry-After);
+//        Host::plugin_program (a program shipped beside the plugin, checked
 //        like a plugin file, for work in a process of its own).
 //   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
 #define MEMBERD_SDK_VERSION_MINOR 8
