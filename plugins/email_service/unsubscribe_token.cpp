@@ -43,6 +43,9 @@ std::optional<UnsubscribeTokenParts> parse_unsubscribe_token(std::string_view to
       !only(parts[2], "abcdefghijklmnopqrstuvwxyz0123456789_", 40) || parts[3].size() != kUnsubscribeMacHexDigits ||
       !only(parts[3], "0123456789abcdef", kUnsubscribeMacHexDigits))
     return std::nullopt;
+  // Versions start at 1 and are written without leading zeros: read as a
+  // number, "07" would verify like "7", a second spelling of the link.
+  if (parts[0].front() == '0') return std::nullopt;
   UnsubscribeTokenParts out;
   for (char digit : parts[0]) out.version = out.version * 10 + (digit - '0');
   out.member_id = parts[1];

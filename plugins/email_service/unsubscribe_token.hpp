@@ -29,9 +29,11 @@ std::string unsubscribe_signed_text(long long version, std::string_view member_i
 std::string unsubscribe_token_text(const UnsubscribeTokenParts& parts);
 
 // The parts of a token of the right shape, checked before anything touches
-// the database: a key version of 1 to 9 digits, a member id of at most 36
-// hex digits and dashes, a category id of at most 40 of [a-z0-9_], a mac of
-// exactly kUnsubscribeMacHexDigits lower-case hex digits; nullopt otherwise.
+// the database: a key version of 1 to 9 digits without a leading zero (as
+// the signer writes it, so no two tokens carry one claim), a member id of at
+// most 36 hex digits and dashes, a category id of at most 40 of [a-z0-9_], a
+// mac of exactly kUnsubscribeMacHexDigits lower-case hex digits; nullopt
+// otherwise.
 std::optional<UnsubscribeTokenParts> parse_unsubscribe_token(std::string_view token);
 
 }  // namespace memberd::email_service

@@ -34,3 +34,12 @@ TEST_CASE("tokens of another shape are refused before any lookup", "[email_servi
   CHECK_FALSE(parse_unsubscribe_token(".a.b." + kMac));
   CHECK_FALSE(parse_unsubscribe_token("1..b." + kMac));
 }
+
+// Found by tests/fuzz/unsubscribe_token_fuzz.cpp: the key version was read
+// with stoll, so "07.<member>.<category>.<mac>" verified like "7...": a
+// second spelling of every link, one the signer never made.
+TEST_CASE("a key version with a leading zero is not a version", "[email_service][unsubscribe]") {
+  CHECK_FALSE(parse_unsubscribe_token("07.a.b." + kMac));
+  CHECK_FALSE(parse_unsubscribe_token("0.a.b." + kMac));  // versions start at 1
+  CHECK(parse_unsubscribe_token("70.a.b." + kMac));
+}
