@@ -124,7 +124,9 @@ for target in "${targets[@]}"; do
     failed+=("$target")
     # The report from its first line (the sanitizer's, libFuzzer's or the
     # broken invariant's), without the memory map ASan adds to some.
-    sed -n '/ERROR\|invariant broken\|ALARM/,$p' "$log" | grep -v $'^\t0x' | head -n 80 >&2
+    # (One awk reading to the end: a pipe into head would end in SIGPIPE,
+    # which pipefail and set -e turn into a silent exit.)
+    awk '/ERROR|invariant broken|ALARM|hard rss limit/ { on = 1 } on && !/^\t0x/ && shown++ < 80' "$log" >&2
     reproducer=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -1)
     echo "fuzz.sh: $target FAILED (exit $rc) after $runs executions; reproduce with: $fuzzer ${reproducer:-<see the log above>}" >&2
     report+=("$(printf '%-18s %12s %6s s %9s/s  FAILED' "$target" "$runs" "$took" "$rate")")
