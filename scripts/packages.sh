@@ -9,6 +9,8 @@
 
 MEMBERD_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 MEMBERD_BUILD_DIR=${MEMBERD_BUILD_DIR:-$MEMBERD_REPO/build}
+# The fuzz targets' own build (clang; tests/fuzz/CMakeLists.txt).
+MEMBERD_FUZZ_BUILD_DIR=${MEMBERD_FUZZ_BUILD_DIR:-$MEMBERD_REPO/build-fuzz}
 
 # What compiling the daemon, the SDK and the plugins needs (TOOLCHAIN.md).
 # libpq-dev and libsqlite3-dev are listed because SOCI's headers include
@@ -34,6 +36,15 @@ MEMBERD_BUILD_PACKAGES=(
 # exiftool to check that served photos carry no metadata.
 # shellcheck disable=SC2034
 MEMBERD_TEST_PACKAGES=(postgresql-15 curl openssl chromium python3-aiosmtpd libimage-exiftool-perl)
+
+# What the fuzz targets (tests/fuzz, scripts/fuzz.sh) need on top of the
+# build packages: clang 14, and libclang-rt-14-dev, the compiler-rt archives
+# with libFuzzer's driver (libclang_rt.fuzzer) and the ASan/UBSan runtimes
+# that -fsanitize=fuzzer,address,undefined links. clang only recommends it,
+# and apt here installs no recommends. (libfuzzer-14-dev is not needed: it
+# holds only libFuzzer.a, for linking a driver by hand.)
+# shellcheck disable=SC2034
+MEMBERD_FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 
 # Installs tests/e2e's npm packages exactly as package-lock.json pins them,
 # only when they are missing or the lock file changed since the last install.
@@ -119,6 +130,14 @@ ensure_packages() {
   rm -f "$log"
 }
 
+# A CI clone lives at a different path each run: without these ccache
+# would key on absolute paths and never hit (TOOLCHAIN.md).
+_memberd_ccache_env() {
+  export CCACHE_BASEDIR=$MEMBERD_REPO
+  export CCACHE_NOHASHDIR=1
+  export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-pch_defines,time_macros}
+}
+
 # build_project [extra cmake args]: configures build/ when it is not
 # configured yet (or when extra arguments ask for a change), then builds.
 # Output goes to build/build.log and is shown only when a step fails, so a
@@ -126,12 +145,7 @@ ensure_packages() {
 build_project() {
   local build=$MEMBERD_BUILD_DIR
   local log=$build/build.log
-
-  # A CI clone lives at a different path each run: without these ccache
-  # would key on absolute paths and never hit (TOOLCHAIN.md).
-  export CCACHE_BASEDIR=$MEMBERD_REPO
-  export CCACHE_NOHASHDIR=1
-  export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-pch_defines,time_macros}
+  _memberd_ccache_env
 
   mkdir -p "$build"
   : >"$log"
@@ -149,6 +163,31 @@ build_project() {
   [[ -n ${MEMBERD_JOBS:-} ]] && jobs=(--parallel "$MEMBERD_JOBS")
   if ! cmake --build "$build" "${jobs[@]}" >>"$log" 2>&1; then
     _memberd_show_log "$log" "build failed"
+    return 1
+  fi
+}
+
+# build_fuzzers: the libFuzzer targets of tests/fuzz, with clang, in
+# build-fuzz/ (a project of its own: the daemon stays GCC-built), the same
+# quiet way as build_project. Only the parsers the targets reach are compiled.
+build_fuzzers() {
+  local build=$MEMBERD_FUZZ_BUILD_DIR
+  local log=$build/build.log
+  _memberd_ccache_env
+
+  mkdir -p "$build"
+  : >"$log"
+  if [[ ! -f $build/build.ninja ]]; then
+    if ! CC=clang CXX=clang++ cmake -S "$MEMBERD_REPO/tests/fuzz" -B "$build" -G Ninja \
+      -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >>"$log" 2>&1; then
+      _memberd_show_log "$log" "configuring the fuzz targets failed"
+      return 1
+    fi
+  fi
+  local jobs=()
+  [[ -n ${MEMBERD_JOBS:-} ]] && jobs=(--parallel "$MEMBERD_JOBS")
+  if ! cmake --build "$build" "${jobs[@]}" >>"$log" 2>&1; then
+    _memberd_show_log "$log" "building the fuzz targets failed"
     return 1
   fi
 }

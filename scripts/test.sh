@@ -16,10 +16,12 @@ trap report_time EXIT
 # shellcheck source=packages.sh
 source "$(dirname "${BASH_SOURCE[0]}")/packages.sh"
 
-ensure_packages "${MEMBERD_BUILD_PACKAGES[@]}" "${MEMBERD_TEST_PACKAGES[@]}"
+ensure_packages "${MEMBERD_BUILD_PACKAGES[@]}" "${MEMBERD_TEST_PACKAGES[@]}" "${MEMBERD_FUZZ_PACKAGES[@]}"
 ensure_e2e_modules
 # shellcheck disable=SC2119  # (no extra cmake args)
 build_project
+# The fuzz targets, run by CTest (label fuzz) through scripts/fuzz.sh --smoke.
+build_fuzzers
 
 # A hung test must not hang CI: tests without their own TIMEOUT property get
 # this one. stdin is closed so nothing can wait for a terminal.

@@ -43,9 +43,12 @@ std::string canonical_domain(std::string_view domain) {
   if (!lowered) return std::string(domain);
   UErrorCode status = U_ZERO_ERROR;
   // One instance for the process: createUTS46Instance is not free, and an
-  // IDNA object is thread-safe for these const calls.
+  // IDNA object is thread-safe for these const calls. The STD3 rules make a
+  // character that maps to ASCII no host name holds an error instead: without
+  // them U+FF20 became a second "@" and U+3000 a space the next call trimmed,
+  // so a canonical address was not its own canonical form.
   static const std::unique_ptr<icu::IDNA> idna(icu::IDNA::createUTS46Instance(
-      UIDNA_NONTRANSITIONAL_TO_UNICODE | UIDNA_NONTRANSITIONAL_TO_ASCII, status));
+      UIDNA_USE_STD3_RULES | UIDNA_NONTRANSITIONAL_TO_UNICODE | UIDNA_NONTRANSITIONAL_TO_ASCII, status));
   if (!idna) return to_utf8(*lowered);
   icu::UnicodeString mapped;
   icu::IDNAInfo info;

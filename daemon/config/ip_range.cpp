@@ -19,6 +19,10 @@ std::optional<IpRange> parse_ip_range(std::string_view text, std::string* why) {
   const auto slash = text.find('/');
   const std::string address(text.substr(0, slash));
 
+  // inet_pton reads a C string: text after a NUL byte would go unread and
+  // "10.0.0.1\0anything" pass as 10.0.0.1.
+  if (address.find('\0') != std::string::npos) return fail(why, "not an IP address");
+
   IpRange range;
   in_addr v4{};
   in6_addr v6{};

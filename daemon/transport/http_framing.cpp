@@ -22,6 +22,32 @@ bool folded(std::string_view raw) {
   return false;
 }
 
+// RFC 9110 5.6.2: tchar.
+bool is_token_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+// Whether Beast reads a Transfer-Encoding list as the last-coding rule does.
+// Beast takes each element for a bare token (empty elements skipped, RFC
+// 9110 5.6.1) and stops at the first that is not one ("\xA7gzip",
+// "gzip;q=1") without an error; and it sees a chunked body only when the
+// first `chunked` is the last element. Otherwise it takes the request for one
+// without a body while its last coding reads "chunked" to us and to a lenient
+// proxy in front, and the chunks would be read as the next request.
+bool read_alike(std::string_view codings) {
+  while (true) {
+    const auto comma = codings.find(',');
+    const auto item = trimmed(codings.substr(0, comma));
+    for (char c : item)
+      if (!is_token_char(c)) return false;
+    if (comma == std::string_view::npos) return true;
+    // Before the last element: applied twice, or not last; RFC 9112 6.1 forbids both.
+    if (item.size() == 7 && strncasecmp(item.data(), "chunked", 7) == 0) return false;
+    codings.remove_prefix(comma + 1);
+  }
+}
+
 }  // namespace
 
 std::optional<std::string> framing_problem(const RequestHead& head) {
@@ -46,6 +72,7 @@ std::optional<std::string> framing_problem(const RequestHead& head) {
     auto coding = trimmed(std::string_view(codings).substr(last == std::string::npos ? 0 : last + 1));
     if (coding.size() != 7 || strncasecmp(coding.data(), "chunked", 7) != 0)
       return "The last transfer coding must be chunked.";
+    if (!read_alike(codings)) return "Transfer-Encoding must list codings by name, chunked once and last.";
   }
   if (head.version >= 11 && hosts != 1) return "HTTP/1.1 needs exactly one Host header.";
   return std::nullopt;

@@ -23,8 +23,9 @@ struct RequestHead {
 // Why the request's framing is refused (a sentence for the problem's detail),
 // or nullopt when it is sound:
 //   - a header line that starts with a space or tab (obsolete line folding);
-//   - Transfer-Encoding on HTTP/1.0, together with Content-Length, or whose
-//     last coding is not exactly `chunked`;
+//   - Transfer-Encoding on HTTP/1.0, together with Content-Length, with a
+//     coding that is not a bare token (Beast then silently sees no body),
+//     or whose last coding is not exactly `chunked`;
 //   - more than one Content-Length;
 //   - HTTP/1.1 without exactly one Host.
 std::optional<std::string> framing_problem(const RequestHead& head);

@@ -1,37 +1,18 @@
 #include "unsubscribe_links.hpp"
 
-#include <memberd/database.hpp>
+#include "unsubscribe_token.hpp"
 
-#include <vector>
+#include <memberd/database.hpp>
 
 namespace memberd::email_service {
 
 namespace {
 
-constexpr std::size_t kMacHexDigits = 32;  // 128 bits: forging stays out of reach, links stay short
-
-std::string mac_of(const Context& ctx, const std::string& secret, long long version, const std::string& member_id,
-                   const std::string& category_id) {
-  // Domain-separated and newline-joined: no two claims sign the same bytes.
+std::string mac_of(const Context& ctx, const std::string& secret, long long version, std::string_view member_id,
+                   std::string_view category_id) {
   return ctx.host.secrets()
-      .hmac_sha256(secret, "memberd-unsubscribe\n" + std::to_string(version) + "\n" + member_id + "\n" + category_id)
-      .substr(0, kMacHexDigits);
-}
-
-bool only(const std::string& text, const char* allowed, std::size_t max) {
-  return !text.empty() && text.size() <= max && text.find_first_not_of(allowed) == std::string::npos;
-}
-
-std::vector<std::string> split_dots(const std::string& token) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (parts.size() < 5) {
-    auto dot = token.find('.', start);
-    parts.push_back(token.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  return parts;
+      .hmac_sha256(secret, unsubscribe_signed_text(version, member_id, category_id))
+      .substr(0, kUnsubscribeMacHexDigits);
 }
 
 Failure invalid_link() {
@@ -71,18 +52,15 @@ Result<SigningKey> signing_key(Context& ctx, UnitOfWork& work) {
 
 std::string unsubscribe_token(const Context& ctx, const SigningKey& key, const std::string& member_id,
                               const std::string& category_id) {
-  return std::to_string(key.version) + "." + member_id + "." + category_id + "." +
-         mac_of(ctx, key.secret, key.version, member_id, category_id);
+  return unsubscribe_token_text(
+      {key.version, member_id, category_id, mac_of(ctx, key.secret, key.version, member_id, category_id)});
 }
 
 Result<UnsubscribeClaim> check_unsubscribe_token(Context& ctx, UnitOfWork& work, const std::string& token) {
   // Checked by shape before anything touches the database.
-  auto parts = split_dots(token);
-  if (parts.size() != 4 || !only(parts[0], "0123456789", 9) ||
-      !only(parts[1], "0123456789abcdefABCDEF-", 36) || !only(parts[2], "abcdefghijklmnopqrstuvwxyz0123456789_", 40) ||
-      parts[3].size() != kMacHexDigits || !only(parts[3], "0123456789abcdef", kMacHexDigits))
-    return invalid_link();
-  long long version = std::stoll(parts[0]);
+  auto parts = parse_unsubscribe_token(token);
+  if (!parts) return invalid_link();
+  const long long version = parts->version;
   auto sql = work.connection();
   if (!sql) return sql.failure();
   std::string secret;
@@ -91,11 +69,12 @@ Result<UnsubscribeClaim> check_unsubscribe_token(Context& ctx, UnitOfWork& work,
   **sql << "SELECT secret, retired_at FROM email_service_unsubscribe_keys WHERE version = :v", soci::use(version),
       soci::into(secret, found), soci::into(retired_at, retired);
   if (!(*sql)->got_data() || found != soci::i_ok) return invalid_link();
-  if (!ctx.host.secrets().equal(mac_of(ctx, secret, version, parts[1], parts[2]), parts[3])) return invalid_link();
+  if (!ctx.host.secrets().equal(mac_of(ctx, secret, version, parts->member_id, parts->category_id), parts->mac))
+    return invalid_link();
   if (retired == soci::i_ok && ctx.host.clock().unix_now() > retired_at + ctx.settings.keys_accepted_for.count())
     return Failure{Refusal::gone, {},
                    "This unsubscribe link is too old. Sign in and choose the mail you get under Email Service."};
-  return UnsubscribeClaim{parts[1], parts[2]};
+  return UnsubscribeClaim{parts->member_id, parts->category_id};
 }
 
 }  // namespace memberd::email_service

@@ -29,6 +29,19 @@ TEST_CASE("the client address behind trusted proxies", "[transport]") {
   CHECK_THROWS_AS(TrustedProxies({"10.0.0.0/33"}), std::invalid_argument);
 }
 
+// Found by tests/fuzz/ip_range_fuzz.cpp ("::\0"): inet_pton reads a C
+// string, so whatever followed a NUL byte was never looked at, and
+// "10.0.0.1\0anything" was accepted as 10.0.0.1 (a YAML "\0" in
+// http.trusted_proxies, or --set).
+TEST_CASE("a NUL byte in an address or block is refused, not cut off", "[transport][config]") {
+  using namespace std::string_literals;
+  CHECK_FALSE(memberd::parse_ip_range("::\0"s));
+  CHECK_FALSE(memberd::parse_ip_range("10.0.0.1\0evil"s));
+  CHECK_FALSE(memberd::parse_ip_range("10.0.0.0\0/8"s));
+  CHECK_THROWS_AS(TrustedProxies({"127.0.0.1\0.example"s}), std::invalid_argument);
+  CHECK_FALSE(TrustedProxies({"127.0.0.1"}).contains("127.0.0.1\0x"s));
+}
+
 #include <memberd/client_network.hpp>
 
 TEST_CASE("per-client limits count an IPv4 address or an IPv6 /64", "[transport]") {

@@ -32,3 +32,20 @@ TEST_CASE("what IDNA refuses is kept, lower-cased, for validation to judge", "[e
   // Ill-formed UTF-8 passes through unchanged rather than being repaired.
   CHECK(canonical_email("x\xFF@example.com") == "x\xFF@example.com");
 }
+
+// Found by tests/fuzz/email_fuzz.cpp: IDNA without the STD3 rules maps
+// characters to ASCII that no host name holds, so a domain could gain an
+// "@" (from U+FF20 FULLWIDTH COMMERCIAL AT) or a trailing space (U+3000):
+// the canonical form then split elsewhere, or trimmed, the next time, and a
+// stored address did not find itself.
+TEST_CASE("the canonical form is its own canonical form", "[email]") {
+  for (const char* email : {"x@a\xEF\xBC\xA0xn--exmple-cua.com", "x@example.com\xE3\x80\x80",
+                            "x@ex\xC3\xA4mple\xEF\xBC\x8F" "com", "ann@\xEF\xBD\x85xample.com"}) {
+    const std::string once = canonical_email(email);
+    CHECK(canonical_email(once) == once);
+  }
+  // A fullwidth "@" in the domain stays what it is: never a second "@".
+  CHECK(canonical_email("x@a\xEF\xBC\xA0" "b.com") == "x@a\xEF\xBC\xA0" "b.com");
+  // What STD3 still maps, fullwidth letters among them, is mapped as before.
+  CHECK(canonical_email("ann@\xEF\xBD\x85xample.com") == "ann@example.com");
+}

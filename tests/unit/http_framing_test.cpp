@@ -35,6 +35,27 @@ TEST_CASE("smuggling shapes are refused", "[transport][framing]") {
   CHECK(framing_problem(head({{"Transfer-Encoding", "chunked"}}, 10, "POST / HTTP/1.0\r\n\r\n")));
 }
 
+// Found by tests/fuzz/http_request_fuzz.cpp: Beast reads Transfer-Encoding
+// as a token list, stops at the first element that is not a token without
+// an error, and sees chunking only when the first "chunked" is last:
+// "\xA7gzip, chunked" and "chunked, chunked" made requests with no body
+// (their chunks read as the next request) while the last coding looked
+// chunked to us, and would to a lenient proxy in front.
+TEST_CASE("transfer codings are tokens with chunked once and last, or Beast and we disagree on the body",
+          "[transport][framing]") {
+  CHECK(framing_problem(head({{"Host", "x"}, {"Transfer-Encoding", "chunked, chunked"}})));
+  CHECK(framing_problem(head({{"Host", "x"}, {"Transfer-Encoding", ",,chunked,,, chunked"}})));
+  CHECK(framing_problem(head({{"Host", "x"}, {"Transfer-Encoding", "chunked"}, {"Transfer-Encoding", "gzip, chunked"}})));
+  CHECK(framing_problem(head({{"Host", "x"}, {"Transfer-Encoding", "\xA7gzip, chunked"}})));
+  CHECK(framing_problem(head({{"Host", "x"}, {"Transfer-Encoding", "gzip;q=1, chunked"}})));
+  CHECK(framing_problem(head({{"Host", "x"}, {"Transfer-Encoding", "x chunked, chunked"}})));
+  CHECK(framing_problem(head({{"Host", "x"}, {"Transfer-Encoding", "\"gzip\", chunked"}})));
+  CHECK(framing_problem(head({{"Host", "x"}, {"Transfer-Encoding", "gzip"}, {"Transfer-Encoding", "d\xE9" "flate, chunked"}})));
+  // Still sound: tokens only, whatever their case and spacing.
+  CHECK(!framing_problem(head({{"Host", "x"}, {"Transfer-Encoding", "gzip ,\tChunked"}})));
+  CHECK(!framing_problem(head({{"Host", "x"}, {"Transfer-Encoding", "gzip"}, {"Transfer-Encoding", "chunked"}})));
+}
+
 TEST_CASE("HTTP/1.1 needs exactly one Host, and nothing is folded", "[transport][framing]") {
   CHECK(framing_problem(head({})));
   CHECK(framing_problem(head({{"Host", "a"}, {"Host", "b"}})));
