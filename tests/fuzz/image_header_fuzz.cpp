@@ -1,12 +1,11 @@
-// The photo upload's first check (plugins/photo/image_pipeline.cpp,
-// sniff_format): which of JPEG, PNG, GIF and WebP some bytes are, by their
-// magic alone, before any decoder sees them. Only this: the header reading
-// and decoding are libvips', and get their own target with the photo
-// plugin's decoding worker (issue 26).
+// The photo upload's first checks (plugins/photo/image_types.cpp): which of
+// JPEG, PNG, GIF and WebP some bytes are, by their magic alone, and for a
+// GIF the canvas its frames span (check_gif_geometry), before any decoder
+// sees them. The decoding is image_decode_fuzz's.
 //
 // Checked: a format is named only for bytes that carry its whole signature,
 // and nothing past the signature changes the answer.
-#include "image_pipeline.hpp"
+#include "image_types.hpp"
 
 #include "fuzz_check.hpp"
 
@@ -46,5 +45,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(bytes.size() >= signature);
   FUZZ_CHECK(sniff_format(bytes.substr(0, signature)) == format);
   FUZZ_CHECK(sniff_format(std::string(bytes.substr(0, signature)) + "trailing bytes") == format);
+  if (*format == ImageFormat::gif) {
+    // Linear, never throws; a canvas within a larger limit stays within it.
+    auto small = memberd::photo::check_gif_geometry(bytes, 1'000'000);
+    auto large = memberd::photo::check_gif_geometry(bytes, 50'000'000);
+    if (!small) FUZZ_CHECK(!large);
+  }
   return 0;
 }
