@@ -36,6 +36,9 @@ int count_of(const std::string& text, const std::string& what) {
 struct Answer {
   int phase;
   std::string request;
+  // The phase when the answer came: a request that left just before the
+  // stop (under load it may take a while) may meet the outage.
+  int answered_in = 0;
   int status;  // 0: no answer at all
   std::string type, retry_after;
 };
@@ -89,7 +92,7 @@ class Load {
         }
       };
       auto r = send();
-      Answer a{phase, request, r ? r->status : 0, "", ""};
+      Answer a{phase, request, phase_.load(), r ? r->status : 0, "", ""};
       if (r) {
         auto body = json::parse(r->body, nullptr, false);
         if (body.is_object() && body.contains("type")) a.type = body["type"].get<std::string>();
@@ -164,7 +167,8 @@ TEST_CASE("PostgreSQL stopped under load: 503 unavailable with Retry-After, one 
     ++answered[a.phase];
     CHECK(a.status != 500);
     CHECK(a.status != 0);
-    if (a.phase == before || a.phase == back) CHECK(a.status / 100 == 2);
+    if ((a.phase == before || a.phase == back) && a.answered_in == a.phase) CHECK(a.status / 100 == 2);
+    if (a.phase == before && a.answered_in != before) CHECK((a.status / 100 == 2 || is_unavailable(a)));
     if (a.phase == down) CHECK(is_unavailable(a));
     if (a.phase == stopping || a.phase == restarting) CHECK((a.status / 100 == 2 || is_unavailable(a)));
     if (is_unavailable(a)) ++refused[a.phase];
