@@ -21,6 +21,7 @@
 
 #include <strings.h>
 
+#include <algorithm>
 #include <limits>
 #include <optional>
 #include <string>
@@ -56,8 +57,10 @@ bool says_length(std::string_view field, std::uint64_t length) {
     const auto comma = field.find(',');
     const auto item = trimmed(field.substr(0, comma));
     if (!item.empty()) {
-      if (item.size() > 19 || item.find_first_not_of("0123456789") != std::string_view::npos) return false;
-      if (std::stoull(std::string(item)) != length) return false;
+      if (item.find_first_not_of("0123456789") != std::string_view::npos) return false;
+      // 1*DIGIT: leading zeros are allowed, and change nothing.
+      const auto digits = item.substr(std::min(item.find_first_not_of('0'), item.size() - 1));
+      if (digits.size() > 19 || std::stoull(std::string(digits)) != length) return false;
       any = true;
     }
     if (comma == std::string_view::npos) return any;
