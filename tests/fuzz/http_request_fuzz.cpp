@@ -21,9 +21,10 @@
 
 #include <strings.h>
 
+#include <charconv>
 #include <limits>
 #include <optional>
-#include <string>
+#include <string_view>
 
 namespace {
 
@@ -56,8 +57,10 @@ bool says_length(std::string_view field, std::uint64_t length) {
     const auto comma = field.find(',');
     const auto item = trimmed(field.substr(0, comma));
     if (!item.empty()) {
-      if (item.size() > 19 || item.find_first_not_of("0123456789") != std::string_view::npos) return false;
-      if (std::stoull(std::string(item)) != length) return false;
+      // 1*DIGIT: leading zeros allowed; a value past 2^64 - 1 is none.
+      std::uint64_t value = 0;
+      const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), value);
+      if (error != std::errc{} || end != item.data() + item.size() || value != length) return false;
       any = true;
     }
     if (comma == std::string_view::npos) return any;
