@@ -24,19 +24,9 @@ done
 say() { echo "bench: $*" >&2; }
 
 ensure_packages curl postgresql-15 python3-aiosmtpd "${MEMBERD_BUILD_PACKAGES[@]}"
-say "building (log: $MEMBERD_BUILD_DIR/build.log)"
-# shellcheck disable=SC2119
-build_project
-memberd_bin=$MEMBERD_BUILD_DIR/daemon/memberd
+# shellcheck source=prelude.sh
+source "$(dirname "${BASH_SOURCE[0]}")/prelude.sh"
 tool=$MEMBERD_BUILD_DIR/bench/memberd-bench-mail
-
-# shellcheck source=lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-# start_memberd, stop_memberd, admin_token, the scratch PostgreSQL.
-# shellcheck source=daemon.sh
-source "$(dirname "${BASH_SOURCE[0]}")/daemon.sh"
-admin_email=bench-admin@memberd.local
-admin_password=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # The relay: one process for the whole run, a fresh directory per daemon.

@@ -24,18 +24,9 @@ done
 say() { echo "bench: $*" >&2; }
 
 ensure_packages wrk nginx-light curl "${MEMBERD_BUILD_PACKAGES[@]}"
-say "building (log: $MEMBERD_BUILD_DIR/build.log)"
-# shellcheck disable=SC2119
-build_project
-memberd_bin=$MEMBERD_BUILD_DIR/daemon/memberd
+# shellcheck source=prelude.sh
+source "$(dirname "${BASH_SOURCE[0]}")/prelude.sh"
 tool=$MEMBERD_BUILD_DIR/bench/memberd-bench-photo
-
-# shellcheck source=lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-# shellcheck source=daemon.sh
-source "$(dirname "${BASH_SOURCE[0]}")/daemon.sh"
-admin_email=bench-admin@memberd.local
-admin_password=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
 
 photo=$work/camera-2mp.jpg
 "$tool" jpeg 1920 1080 "$photo"
@@ -62,7 +53,8 @@ awk -v n="$ok" -v a="$started" -v b="$ended" -v all="$uploads" \
   'BEGIN { printf "processed %d of %d: %.1f uploads/s (%.0f ms each, wall)\n", n, all, n / (b - a), 1000 * (b - a) / all }'
 echo "daemon RSS before $(mib "$rss_before"), peak $(mib "$(rss_kib "$pid" VmHWM)")"
 # The pixels are decoded in the plugin's photo-worker processes (its README).
-for child in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
+read -ra workers <<<"$(cat /proc/"$pid"/task/*/children 2>/dev/null)"
+for child in "${workers[@]}"; do
   echo "photo-worker $child: peak RSS $(mib "$(rss_kib "$child" VmHWM)")"
 done
 

@@ -22,18 +22,9 @@ done
 say() { echo "bench: $*" >&2; }
 
 ensure_packages wrk curl postgresql-15 "${MEMBERD_BUILD_PACKAGES[@]}"
-say "building (log: $MEMBERD_BUILD_DIR/build.log)"
-# shellcheck disable=SC2119
-build_project
-memberd_bin=$MEMBERD_BUILD_DIR/daemon/memberd
+# shellcheck source=prelude.sh
+source "$(dirname "${BASH_SOURCE[0]}")/prelude.sh"
 tool=$MEMBERD_BUILD_DIR/bench/memberd-bench-reviews
-
-# shellcheck source=lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-# shellcheck source=daemon.sh
-source "$(dirname "${BASH_SOURCE[0]}")/daemon.sh"
-admin_email=bench-admin@memberd.local
-admin_password=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
 
 start_scratch_postgres
 pg_bench_url=$(scratch_database bench)

@@ -42,18 +42,9 @@ say() { echo "bench: $*" >&2; }
 packages=(wrk curl sqlite3 "${MEMBERD_BUILD_PACKAGES[@]}")
 [[ $backend == postgresql ]] && packages+=(postgresql-15)
 ensure_packages "${packages[@]}"
-say "building (log: $MEMBERD_BUILD_DIR/build.log)"
-# shellcheck disable=SC2119
-build_project
-memberd_bin=$MEMBERD_BUILD_DIR/daemon/memberd
+# shellcheck source=prelude.sh
+source "$(dirname "${BASH_SOURCE[0]}")/prelude.sh"
 tool=$MEMBERD_BUILD_DIR/bench/memberd-bench-photo
-
-# shellcheck source=lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-# shellcheck source=daemon.sh
-source "$(dirname "${BASH_SOURCE[0]}")/daemon.sh"
-admin_email=bench-admin@memberd.local
-admin_password=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
 
 if [[ $backend == postgresql ]]; then
   start_scratch_postgres

@@ -143,17 +143,35 @@ _memberd_ccache_env() {
 # Output goes to build/build.log and is shown only when a step fails, so a
 # no-op build prints nothing.
 build_project() {
-  local build=$MEMBERD_BUILD_DIR
+  local reconfigure=0
+  (($# > 0)) && reconfigure=1
+  _memberd_cmake_build "$MEMBERD_BUILD_DIR" "the project" "$MEMBERD_REPO" "$reconfigure" \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
+}
+
+# build_fuzzers: the libFuzzer targets of tests/fuzz, with clang, in
+# build-fuzz/ (a project of its own: the daemon stays GCC-built), the same
+# quiet way as build_project. Only the parsers the targets reach are compiled.
+build_fuzzers() {
+  CC=clang CXX=clang++ _memberd_cmake_build "$MEMBERD_FUZZ_BUILD_DIR" "the fuzz targets" \
+    "$MEMBERD_REPO/tests/fuzz" 0
+}
+
+# _memberd_cmake_build DIR WHAT SOURCE RECONFIGURE [cmake args]: the one way
+# a build directory is made and built. Configures DIR from SOURCE (with
+# ccache) when it has no build.ninja or RECONFIGURE is 1, then builds it;
+# everything goes to DIR/build.log, shown only when a step fails.
+_memberd_cmake_build() {
+  local build=$1 what=$2 source=$3 reconfigure=$4
+  shift 4
   local log=$build/build.log
   _memberd_ccache_env
 
   mkdir -p "$build"
   : >"$log"
-  if [[ ! -f $build/build.ninja || $# -gt 0 ]]; then
-    if ! cmake -S "$MEMBERD_REPO" -B "$build" -G Ninja \
-      -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      -DCMAKE_CXX_COMPILER_LAUNCHER=ccache "$@" >>"$log" 2>&1; then
-      _memberd_show_log "$log" "configuring failed"
+  if [[ ! -f $build/build.ninja || $reconfigure == 1 ]]; then
+    if ! cmake -S "$source" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache "$@" >>"$log" 2>&1; then
+      _memberd_show_log "$log" "configuring $what failed"
       return 1
     fi
   fi
@@ -162,32 +180,7 @@ build_project() {
   local jobs=()
   [[ -n ${MEMBERD_JOBS:-} ]] && jobs=(--parallel "$MEMBERD_JOBS")
   if ! cmake --build "$build" "${jobs[@]}" >>"$log" 2>&1; then
-    _memberd_show_log "$log" "build failed"
-    return 1
-  fi
-}
-
-# build_fuzzers: the libFuzzer targets of tests/fuzz, with clang, in
-# build-fuzz/ (a project of its own: the daemon stays GCC-built), the same
-# quiet way as build_project. Only the parsers the targets reach are compiled.
-build_fuzzers() {
-  local build=$MEMBERD_FUZZ_BUILD_DIR
-  local log=$build/build.log
-  _memberd_ccache_env
-
-  mkdir -p "$build"
-  : >"$log"
-  if [[ ! -f $build/build.ninja ]]; then
-    if ! CC=clang CXX=clang++ cmake -S "$MEMBERD_REPO/tests/fuzz" -B "$build" -G Ninja \
-      -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >>"$log" 2>&1; then
-      _memberd_show_log "$log" "configuring the fuzz targets failed"
-      return 1
-    fi
-  fi
-  local jobs=()
-  [[ -n ${MEMBERD_JOBS:-} ]] && jobs=(--parallel "$MEMBERD_JOBS")
-  if ! cmake --build "$build" "${jobs[@]}" >>"$log" 2>&1; then
-    _memberd_show_log "$log" "building the fuzz targets failed"
+    _memberd_show_log "$log" "building $what failed"
     return 1
   fi
 }

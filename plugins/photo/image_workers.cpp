@@ -73,7 +73,7 @@ RenderOutcome ImageWorkers::render(std::string_view bytes, const RenderSettings&
   }
 
   auto deadline = std::chrono::steady_clock::now() + settings.time_limit + settings_.grace;
-  auto reply = worker->ask({settings, std::string(bytes)}, deadline);
+  auto reply = worker->ask(settings, bytes, deadline);
   if (!reply.answer) {
     log_(reply.failure == WorkerFailure::timed_out ? "photo worker killed: no answer within photo.time_limit"
                                                    : "photo worker lost on an upload; a fresh one takes the next",

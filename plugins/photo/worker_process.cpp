@@ -163,11 +163,11 @@ std::string WorkerProcess::finish(bool ending) {
   return "exited with status " + std::to_string(WEXITSTATUS(status));
 }
 
-WorkerProcess::Reply WorkerProcess::ask(const RenderRequest& request,
+WorkerProcess::Reply WorkerProcess::ask(const RenderSettings& settings, std::string_view image,
                                          std::chrono::steady_clock::time_point deadline) {
   Reply reply;
   reply.pid = pid_;
-  Io io = send_all(socket_, frame(encode_request(request)), deadline);
+  Io io = send_all(socket_, framed_request(settings, image), deadline);
   std::string header(frame_header_bytes, '\0');
   if (io == Io::done) io = receive_exactly(socket_, header.data(), header.size(), deadline);
   if (io == Io::done) {

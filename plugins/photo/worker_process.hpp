@@ -44,7 +44,7 @@ class WorkerProcess {
   };
   // Sends the request and waits for the answer until `deadline`. Without an
   // answer the process is finished (killed and reaped): discard it.
-  Reply ask(const RenderRequest& request, std::chrono::steady_clock::time_point deadline);
+  Reply ask(const RenderSettings& settings, std::string_view image, std::chrono::steady_clock::time_point deadline);
 
  private:
   // Kills the process if it still runs (after a moment's wait when it is

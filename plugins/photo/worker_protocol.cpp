@@ -59,12 +59,8 @@ Enum enum_of(std::uint32_t value, Enum last) {
   return static_cast<Enum>(value);
 }
 
-}  // namespace
-
-std::string encode_request(const RenderRequest& request) {
-  const auto& s = request.settings;
-  std::string out;
-  out.reserve(request.image.size() + 256);
+// Appends a request's payload to `out`: the settings, then the image.
+void append_request(std::string& out, const RenderSettings& s, std::string_view image) {
   put_i64(out, s.max_pixels);
   put_u32(out, static_cast<std::uint32_t>(s.jpeg_quality));
   put_u32(out, static_cast<std::uint32_t>(s.webp_quality));
@@ -74,7 +70,31 @@ std::string encode_request(const RenderRequest& request) {
     put_bytes(out, name);
     put_u32(out, static_cast<std::uint32_t>(edge));
   }
-  put_bytes(out, request.image);
+  put_bytes(out, image);
+}
+
+void put_frame_header(std::string& out, std::size_t at, std::size_t payload_bytes) {
+  if (payload_bytes > max_message_bytes) throw ProtocolError("a message over the size cap");
+  std::string header;
+  put_u32(header, kMagic);
+  put_u32(header, static_cast<std::uint32_t>(payload_bytes));
+  out.replace(at, frame_header_bytes, header);
+}
+
+}  // namespace
+
+std::string encode_request(const RenderRequest& request) {
+  std::string out;
+  append_request(out, request.settings, request.image);
+  return out;
+}
+
+std::string framed_request(const RenderSettings& settings, std::string_view image) {
+  // One buffer, one copy of the upload: it may be tens of megabytes.
+  std::string out(frame_header_bytes, '\0');
+  out.reserve(frame_header_bytes + image.size() + 256);
+  append_request(out, settings, image);
+  put_frame_header(out, 0, out.size() - frame_header_bytes);
   return out;
 }
 
@@ -143,12 +163,9 @@ RenderAnswer decode_answer(std::string_view payload) {
 }
 
 std::string frame(std::string_view payload) {
-  if (payload.size() > max_message_bytes) throw ProtocolError("a message over the size cap");
-  std::string out;
-  out.reserve(frame_header_bytes + payload.size());
-  put_u32(out, kMagic);
-  put_u32(out, static_cast<std::uint32_t>(payload.size()));
+  std::string out(frame_header_bytes, '\0');
   out.append(payload);
+  put_frame_header(out, 0, payload.size());
   return out;
 }
 

@@ -39,7 +39,10 @@ std::string encode_answer(const RenderAnswer& answer);
 RenderAnswer decode_answer(std::string_view payload);  // throws ProtocolError
 
 // A message on the wire: magic, length (both little-endian u32), payload.
+// Throws ProtocolError for a payload over max_message_bytes.
 std::string frame(std::string_view payload);
+// frame(encode_request({settings, image})) without copying the image twice.
+std::string framed_request(const RenderSettings& settings, std::string_view image);
 inline constexpr std::size_t frame_header_bytes = 8;
 // The payload length a header announces; throws ProtocolError for a wrong
 // magic or a length over max_message_bytes.

@@ -1,5 +1,7 @@
 #include "log/logger.hpp"
 
+#include "log_capture.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -21,20 +23,7 @@ std::chrono::system_clock::time_point fixed_time() {
   return sys_days{year{2026} / November / 29} + hours{12} + minutes{17} + milliseconds{123};
 }
 
-// A sink writing to a temporary file, read back whole.
-struct Capture {
-  std::FILE* file = std::tmpfile();
-  ~Capture() { std::fclose(file); }
-  std::string text() const {
-    std::fflush(file);
-    std::rewind(file);
-    std::string out;
-    char buf[4096];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, file)) > 0;) out.append(buf, n);
-    std::fseek(file, 0, SEEK_END);
-    return out;
-  }
-};
+using Capture = memberd::test::LogCapture;
 
 LogSink text_sink(Capture& c, LogLevel level = LogLevel::debug) {
   return LogSink(level, LogFormat::text, c.file, fixed_time);

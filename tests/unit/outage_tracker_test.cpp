@@ -5,6 +5,8 @@
 #include "log/logger.hpp"
 #include "metrics/registry.hpp"
 
+#include "log_capture.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -17,19 +19,7 @@ using memberd::OutageTracker;
 
 namespace {
 
-struct Capture {
-  std::FILE* file = std::tmpfile();
-  ~Capture() { std::fclose(file); }
-  std::string text() const {
-    std::fflush(file);
-    std::rewind(file);
-    std::string out;
-    char buf[4096];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, file)) > 0;) out.append(buf, n);
-    std::fseek(file, 0, SEEK_END);
-    return out;
-  }
-};
+using Capture = memberd::test::LogCapture;
 
 int count(const std::string& text, const std::string& what) {
   int n = 0;

@@ -82,4 +82,5 @@ TEST_CASE("the worker protocol round-trips and refuses what it cannot trust", "[
   CHECK_THROWS_AS(decode_answer(huge_length), ProtocolError);
   CHECK_THROWS_AS(announced_length(std::string("PPW1\xff\xff\xff\xff", 8)), ProtocolError);
   CHECK(announced_length(frame("abc").substr(0, frame_header_bytes)) == 3);
+  CHECK(framed_request(request.settings, request.image) == frame(encode_request(request)));
 }
