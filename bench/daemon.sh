@@ -4,6 +4,12 @@
 # on loopback, an admin token and one wrk line. The caller sets
 # $memberd_bin, $admin_email, $admin_password and $duration.
 
+# photo_workers PID: the daemon's children, one pid a line: its photo-worker
+# processes (plugins/photo/README.md), which decode the uploads.
+photo_workers() {
+  cat /proc/"$1"/task/*/children 2>/dev/null | tr -s ' ' '\n' | grep -v '^$' || true
+}
+
 # start_memberd NAME DATABASE_URL PLUGINS [--set ...]: starts a daemon, sets $base, $pid.
 start_memberd() {
   local name=$1 url=$2 plugins=$3 port

@@ -52,9 +52,8 @@ ok=$(grep -c '^201$' "$work/upload-codes" || true)
 awk -v n="$ok" -v a="$started" -v b="$ended" -v all="$uploads" \
   'BEGIN { printf "processed %d of %d: %.1f uploads/s (%.0f ms each, wall)\n", n, all, n / (b - a), 1000 * (b - a) / all }'
 echo "daemon RSS before $(mib "$rss_before"), peak $(mib "$(rss_kib "$pid" VmHWM)")"
-# The pixels are decoded in the plugin's photo-worker processes (its README).
-read -ra workers <<<"$(cat /proc/"$pid"/task/*/children 2>/dev/null)"
-for child in "${workers[@]}"; do
+# The pixels are decoded in the plugin's photo-worker processes.
+for child in $(photo_workers "$pid"); do
   echo "photo-worker $child: peak RSS $(mib "$(rss_kib "$child" VmHWM)")"
 done
 

@@ -143,7 +143,7 @@ declare -A workers_seen=()
 workers() {
   local child children=() rss
   worker_count=0 worker_kib=0
-  mapfile -t children < <(cat /proc/"$pid"/task/*/children 2>/dev/null | tr -s ' ' '\n')
+  mapfile -t children < <(photo_workers "$pid")
   for child in "${children[@]}"; do
     [[ -n $child ]] || continue
     rss=$(rss_kib "$child" VmRSS 2>/dev/null || true)
