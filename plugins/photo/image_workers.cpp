@@ -62,18 +62,25 @@ RenderOutcome ImageWorkers::render(std::string_view bytes, const RenderSettings&
 
   bool start_new = false;
   auto worker = check_out(start_new);
-  if (start_new) {
-    try {
-      worker = start_worker();
-    } catch (const std::exception& e) {
-      log_("photo worker could not be started", e.what());
-      check_in(nullptr);
-      return {std::nullopt, RenderFailure::unavailable};
-    }
-  }
-
   auto deadline = std::chrono::steady_clock::now() + settings.time_limit + settings_.grace;
-  auto reply = worker->ask(settings, bytes, deadline);
+  WorkerProcess::Reply reply;
+  // A second try only when the first worker had ended before it got the
+  // upload (killed while idle): that loss is not this upload's to pay.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (start_new) {
+      try {
+        worker = start_worker();
+      } catch (const std::exception& e) {
+        log_("photo worker could not be started", e.what());
+        check_in(nullptr);
+        return {std::nullopt, RenderFailure::unavailable};
+      }
+    }
+    reply = worker->ask(settings, bytes, deadline);
+    if (reply.answer || reply.failure != WorkerFailure::gone) break;
+    log_("photo worker had ended while idle; a fresh one takes the upload", "pid " + std::to_string(reply.pid) + " " + reply.how);
+    start_new = true;  // its place is kept for the fresh one
+  }
   if (!reply.answer) {
     log_(reply.failure == WorkerFailure::timed_out ? "photo worker killed: no answer within photo.time_limit"
                                                    : "photo worker lost on an upload; a fresh one takes the next",

@@ -168,6 +168,13 @@ WorkerProcess::Reply WorkerProcess::ask(const RenderSettings& settings, std::str
   Reply reply;
   reply.pid = pid_;
   Io io = send_all(socket_, framed_request(settings, image), deadline);
+  if (io == Io::closed) {
+    // The worker decodes nothing before the whole request is in: one that
+    // hung up while it was sent had ended before (an idle worker killed).
+    reply.failure = WorkerFailure::gone;
+    reply.how = finish(true);
+    return reply;
+  }
   std::string header(frame_header_bytes, '\0');
   if (io == Io::done) io = receive_exactly(socket_, header.data(), header.size(), deadline);
   if (io == Io::done) {

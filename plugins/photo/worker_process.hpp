@@ -22,6 +22,7 @@ struct WorkerCommand {
 
 // How a request to a worker ended when it brought no answer.
 enum class WorkerFailure {
+  gone,       // it had ended before the request reached it (killed while idle): not this request's doing
   timed_out,  // no answer before the deadline: the worker was killed
   died,       // it exited or was killed by a signal (a crash, a limit) mid-request
   garbled,    // it answered something that is not an answer

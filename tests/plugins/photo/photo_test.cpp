@@ -501,18 +501,68 @@ TEST_CASE("a worker that crashes or hangs costs that upload alone, and a fresh w
   CHECK(status_of(next) == 202);
 }
 
-TEST_CASE("the photo plugin does not start without its worker program, and says why", "[photo][hostile]") {
-  // A plugins.dir with photo.so but no photo-worker beside it.
-  auto dir = std::filesystem::temp_directory_path() / ("memberd-photo-noworker-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  for (const char* file : {"credentials.so", "photo.so"})
-    std::filesystem::copy_file(std::filesystem::path(MEMBERD_PLUGINS_DIR) / file, dir / file,
-                               std::filesystem::copy_options::overwrite_existing);
-  std::filesystem::permissions(dir, std::filesystem::perms(0755));
-  auto options = with_photo("sqlite", {"plugins.dir=" + dir.string()});
-  DaemonProcess daemon(options);
+namespace {
+
+// A plugins.dir of its own with credentials.so, photo.so and, unless
+// `worker_mode` is 0, photo-worker in that mode; removed with the object.
+struct PhotoPluginsDir {
+  explicit PhotoPluginsDir(int worker_mode) {
+    static int counter = 0;
+    path = std::filesystem::temp_directory_path() /
+           ("memberd-photo-plugins-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+    for (const char* file : {"credentials.so", "photo.so", "photo-worker"}) {
+      if (std::string(file) == "photo-worker" && worker_mode == 0) continue;
+      std::filesystem::copy_file(std::filesystem::path(MEMBERD_PLUGINS_DIR) / file, path / file);
+    }
+    if (worker_mode != 0) std::filesystem::permissions(path / "photo-worker", std::filesystem::perms(worker_mode));
+    std::filesystem::permissions(path, std::filesystem::perms(0755));
+  }
+  ~PhotoPluginsDir() { std::filesystem::remove_all(path); }
+  std::filesystem::path path;
+};
+
+}  // namespace
+
+TEST_CASE("the photo plugin does not start without a worker program it may trust, and says why", "[photo][hostile]") {
+  // A plugins.dir with photo.so, and photo-worker beside it in a given
+  // mode (0: absent); the plugin's last_error names the rule broken.
+  auto [mode, reason] = GENERATE(table<int, std::string>({
+      {0, "no program photo-worker in plugins.dir"},
+      {0644, "photo-worker is not executable by the daemon's user"},
+      {0775, "is writable by group (mode 0775)"},
+  }));
+  INFO("photo-worker mode " << std::oct << mode);
+  PhotoPluginsDir dir(mode);
+  DaemonProcess daemon(with_photo("sqlite", {"plugins.dir=" + dir.path.string()}));
   auto plugins = get(daemon, "/api/v1/admin/plugins", admin(daemon));
   INFO(describe(plugins));
-  CHECK(describe(plugins).find("no program photo-worker in plugins.dir") != std::string::npos);
-  std::filesystem::remove_all(dir);
+  CHECK(describe(plugins).find(reason) != std::string::npos);
+  CHECK(status_of(upload_raw(daemon, "no-token", photos::jpeg(10, 10))) == 404);  // no photo routes
+}
+
+TEST_CASE("a worker killed while idle costs no upload, and no worker to start is 503 unavailable", "[photo][hostile]") {
+  PhotoPluginsDir dir(0755);
+  DaemonProcess daemon(with_photo("sqlite", {"plugins.dir=" + dir.path.string(), "photo.workers=1"}));
+  auto account = join(daemon, "idle@example.com");
+  auto session = sign_in(daemon, account);
+  auto idle = children_of(daemon.pid());
+  REQUIRE(idle.size() == 1);  // the one started with the plugin
+
+  ::kill(idle[0], SIGKILL);
+  auto res = upload_raw(daemon, session.token, photos::jpeg(300, 300));
+  INFO(describe(res));
+  CHECK(status_of(res) == 202);
+  CHECK_THAT(daemon.output(), Catch::Matchers::Contains("photo worker had ended while idle"));
+
+  // The program is gone from plugins.dir and the worker with it: nothing
+  // can decode, and the member is told to come back, not that it failed.
+  std::filesystem::remove(dir.path / "photo-worker");
+  for (int child : children_of(daemon.pid())) ::kill(child, SIGKILL);
+  auto refused = upload_raw(daemon, session.token, photos::jpeg(300, 300));
+  CHECK_PROBLEM(refused, 503, "unavailable");
+  CHECK(retry_after(refused) > 0);
+  CHECK_THAT(daemon.output(), Catch::Matchers::Contains("photo worker could not be started"));
+  CHECK(daemon.running());
 }
