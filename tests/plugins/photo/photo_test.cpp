@@ -413,6 +413,21 @@ std::vector<int> children_of(int pid) {
   return out;
 }
 
+// Kills a worker and waits until it has ended (a zombie or gone), so its
+// end of the socket is closed before the next upload: a kill that lands
+// while a request is being written is a worker dying on that upload, which
+// the daemon rightly refuses with 422, not the idle death tested here.
+void kill_and_wait_ended(int pid) {
+  ::kill(pid, SIGKILL);
+  for (int round = 0; round < 500; ++round) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string id, name, state;
+    if (!(stat >> id >> name >> state) || state == "Z" || state == "X") return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  FAIL("photo worker " << pid << " did not end after SIGKILL");
+}
+
 // Waits until the daemon has a worker busy on an upload (its CPU time
 // grows), and returns it.
 int busy_worker(int daemon_pid) {
@@ -550,7 +565,7 @@ TEST_CASE("a worker killed while idle costs no upload, and no worker to start is
   auto idle = children_of(daemon.pid());
   REQUIRE(idle.size() == 1);  // the one started with the plugin
 
-  ::kill(idle[0], SIGKILL);
+  kill_and_wait_ended(idle[0]);
   auto res = upload_raw(daemon, session.token, photos::jpeg(300, 300));
   INFO(describe(res));
   CHECK(status_of(res) == 202);
@@ -559,7 +574,7 @@ TEST_CASE("a worker killed while idle costs no upload, and no worker to start is
   // The program is gone from plugins.dir and the worker with it: nothing
   // can decode, and the member is told to come back, not that it failed.
   std::filesystem::remove(dir.path / "photo-worker");
-  for (int child : children_of(daemon.pid())) ::kill(child, SIGKILL);
+  for (int child : children_of(daemon.pid())) kill_and_wait_ended(child);
   auto refused = upload_raw(daemon, session.token, photos::jpeg(300, 300));
   CHECK_PROBLEM(refused, 503, "unavailable");
   CHECK(retry_after(refused) > 0);
