@@ -5,6 +5,7 @@
 #include "log/logger.hpp"
 #include "metrics/registry.hpp"
 #include "plugin_host/config_check.hpp"
+#include "plugin_host/trusted_plugin_file.hpp"
 
 #include <memberd/version.hpp>
 
@@ -103,6 +104,9 @@ int main(int argc, char** argv) {
       problems.push_back(e.what());
     }
     for (const auto& p : problems) std::cerr << "memberd: " << p << "\n";
+    // Not refused, but what the start will log as warnings too.
+    auto warnings = memberd::plugins_dir_warnings(config.plugins.dir);
+    for (const auto& w : warnings) std::cerr << "memberd: warning: " << w << "\n";
     if (!problems.empty()) return 2;
     std::cout << "memberd: configuration OK\n";
     return 0;

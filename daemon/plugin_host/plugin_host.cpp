@@ -4,6 +4,8 @@
 #include "log/logger.hpp"
 #include "metrics/registry.hpp"
 #include "plugin_host/plugin_library.hpp"
+#include "plugin_host/staging_dir.hpp"
+#include "plugin_host/trusted_plugin_file.hpp"
 #include "storage/migrations.hpp"
 #include "storage/error_text.hpp"
 #include "util/time_format.hpp"
@@ -60,6 +62,13 @@ PluginHost::PluginHost(PluginHostSettings settings, SharedServices shared, Route
     slot.status.api_version = api_version();
     slot.status.file = (settings_.dir / (name + ".so")).string();
     slots_.emplace(name, std::move(slot));
+  }
+  if (!settings_.enabled.empty()) {
+    // A staging directory another user could write refuses the start
+    // (staging_dir.hpp); so does every load, should it change later.
+    open_staging_dir(settings_.staging_dir);
+    for (const auto& warning : plugins_dir_warnings(settings_.dir))
+      shared_.log.write(LogLevel::warn, "plugins", warning, {{"plugins_dir", settings_.dir.string()}});
   }
   // Copies left by a crash: nothing is mapped yet, so they can all go.
   std::error_code ignored;

@@ -16,35 +16,6 @@ namespace memberd {
 
 namespace {
 
-// The staged copy is created afresh (O_EXCL), readable by the daemon alone,
-// in a directory only the daemon can write: nothing else can touch it
-// between here and dlopen().
-void write_staged_copy(const std::filesystem::path& path, const std::string& content) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  int error = fd >= 0 ? 0 : errno;
-  for (std::size_t written = 0; error == 0 && written < content.size();) {
-    ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) error = n < 0 ? errno : EIO;
-    else written += static_cast<std::size_t>(n);
-  }
-  if (fd >= 0 && ::close(fd) != 0 && error == 0) error = errno;
-  if (error != 0) {
-    std::error_code ignored;
-    std::filesystem::remove(path, ignored);
-    // The reason is what the operator acts on: "No space left on device".
-    throw PluginLoadError("cannot stage a copy of " + path.filename().string() + " in the data directory: " +
-                          std::strerror(error));
-  }
-}
-
-void prepare_staging_dir(const std::filesystem::path& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (!ec) std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
-  if (ec) throw PluginLoadError("cannot prepare " + dir.string() + " for staged plugins: " + ec.message());
-}
-
 // BOOST_VERSION 107400 is 1.74.0; SOCI_VERSION 400003 is 4.0.3; the
 // signature's nlohmann_json 31102 is 3.11.2.
 std::string boost_version_text(std::uint32_t v) {
@@ -97,44 +68,45 @@ struct PluginLibrary::Impl {
 
 std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& source,
                                                    const std::filesystem::path& staging_dir, unsigned generation) {
+  return load_staged(stage(source, staging_dir, generation));
+}
+
+StagedPlugin PluginLibrary::stage(const std::filesystem::path& source, const std::filesystem::path& staging_dir,
+                                  unsigned generation) {
   std::string bytes = read_trusted_plugin_file(source, source.parent_path());
+  std::string sha256 = sha256_hex(bytes);
+  std::string name = source.stem().string() + "-" + sha256.substr(0, 16) + "-" + std::to_string(generation) + ".so";
+  return {stage_copy(staging_dir, name, bytes), std::move(sha256), source.filename().string()};
+}
+
+std::shared_ptr<PluginLibrary> PluginLibrary::load_staged(StagedPlugin staged) {
   std::shared_ptr<PluginLibrary> self(new PluginLibrary());
-  self->sha256_ = sha256_hex(bytes);
-  prepare_staging_dir(staging_dir);
-  self->staged_ = staging_dir / (source.stem().string() + "-" + self->sha256_.substr(0, 16) + "-" +
-                                 std::to_string(generation) + ".so");
-  {
-    auto temp = self->staged_;
-    temp += ".part";
-    std::error_code ignored;
-    std::filesystem::remove(temp, ignored);  // left by a crash mid-copy
-    write_staged_copy(temp, bytes);
-    std::error_code renamed;
-    std::filesystem::rename(temp, self->staged_, renamed);
-    if (renamed)
-      throw PluginLoadError("cannot stage a copy of " + source.filename().string() + " in the data directory: " +
-                            renamed.message());
-  }
+  self->sha256_ = std::move(staged.sha256);
+  self->staged_ = staged.copy.path;
+  const std::string& shown = staged.file_name;
+  const std::string loadable = loadable_path(staged.copy);
+  self->file_ = std::move(staged.copy.file);
 
   self->impl_ = std::make_unique<Impl>();
   try {
-    self->impl_->library.load(boost::dll::fs::path(self->staged_.string()),
+    // boost::dll hands an absolute path to dlopen() as it is.
+    self->impl_->library.load(boost::dll::fs::path(loadable),
                               boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now);
   } catch (const std::exception& e) {
-    // The loader's message names the staged copy; say the operator's file name instead.
+    // The loader's message names the descriptor's path; say the operator's file name instead.
     std::string reason = e.what();
-    for (auto at = reason.find(self->staged_.string()); at != std::string::npos; at = reason.find(self->staged_.string()))
-      reason.replace(at, self->staged_.string().size(), source.filename().string());
-    throw PluginLoadError(source.filename().string() + " is not a loadable library: " + reason);
+    for (auto at = reason.find(loadable); at != std::string::npos; at = reason.find(loadable))
+      reason.replace(at, loadable.size(), shown);
+    throw PluginLoadError(shown + " is not a loadable library: " + reason);
   }
   auto& lib = self->impl_->library;
   if (!lib.has("memberd_build_signature") || !lib.has("memberd_create_plugin"))
-    throw PluginLoadError(source.filename().string() + " is not a memberd plugin (no MEMBERD_PLUGIN exports)");
+    throw PluginLoadError(shown + " is not a memberd plugin (no MEMBERD_PLUGIN exports)");
   auto get_signature = lib.get_alias<const BuildSignature*()>("memberd_build_signature");
   const BuildSignature* signature = get_signature();
   constexpr BuildSignature daemon_signature = this_build_signature();
   if (auto differs = signature_mismatch(daemon_signature, *signature); !differs.empty())
-    throw PluginLoadError(source.filename().string() + " was built for a different ABI: " + differs);
+    throw PluginLoadError(shown + " was built for a different ABI: " + differs);
   self->impl_->factory = &lib.get_alias<Plugin*()>("memberd_create_plugin");
   return self;
 }
@@ -144,8 +116,15 @@ PluginLibrary::~PluginLibrary() {
     impl_->library.unload();
     impl_.reset();
   }
+  if (staged_.empty()) return;
+  if (still_mapped(staged_)) {
+    // The loader still knows the library by its descriptor's number: keep
+    // the number taken, or a later load could be handed this library.
+    (void)file_.release();
+    return;
+  }
   std::error_code ignored;
-  if (!staged_.empty() && !still_mapped(staged_)) std::filesystem::remove(staged_, ignored);
+  std::filesystem::remove(staged_, ignored);
 }
 
 Plugin* PluginLibrary::create() const { return impl_->factory(); }

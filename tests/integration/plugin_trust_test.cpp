@@ -157,3 +157,68 @@ TEST_CASE("a reload from a directory that became writable keeps the trusted vers
   CHECK(mark.runs() == 1);
   CHECK(daemon.http()->Get("/api/v1/constructor_mark")->status == 200);
 }
+
+// Issue 27, L3: only the end of a symlink chain was checked, so whoever could
+// write a directory holding a link in the middle chose where the chain led.
+TEST_CASE("a symlink chain through a directory others can write is refused, though it ends in a safe one",
+          "[plugins][trust]") {
+  PluginsDir dir;
+  PluginsDir hop;
+  PluginsDir elsewhere({{"constructor_mark", "constructor_mark"}});
+  fs::create_symlink(elsewhere.path() + "/constructor_mark.so", hop.path() + "/constructor_mark.so");
+  fs::create_symlink(hop.path() + "/constructor_mark.so", dir.path() + "/constructor_mark.so");
+  fs::permissions(hop.path(), fs::perms(0777));
+  expect_refused(dir.path(), {hop.path() + " is writable by group and others (mode 0777)"});
+}
+
+TEST_CASE("a parent of plugins.dir that others can write is logged as a warning; the plugin still loads",
+          "[plugins][trust]") {
+  char pattern[] = "/tmp/memberd-parent-XXXXXX";
+  const std::string parent = ::mkdtemp(pattern);
+  fs::permissions(parent, fs::perms(0777));  // not sticky: anyone may rename plugins.dir away
+  const std::string plugins = parent + "/plugins";
+  fs::create_directory(plugins);
+  fs::permissions(plugins, fs::perms(0755));
+  fs::copy_file(memberd::test::env_or_fail("MEMBERD_FIXTURE_PLUGINS_DIR") + "/constructor_mark.so",
+                plugins + "/constructor_mark.so");
+  {
+    ConstructorMark mark;
+    DaemonProcess daemon(options_for(plugins, mark));
+    CHECK(plugin_entry(daemon, "constructor_mark")["state"] == "loaded");
+    std::string out = daemon.output();
+    INFO(out);
+    CHECK(out.find("plugins.dir " + plugins + " is reached through " + parent + ", which others may change: " + parent +
+                   " is writable by group and others (mode 0777)") != std::string::npos);
+  }
+  fs::remove_all(parent);
+}
+
+// Issue 27, M1: <data_dir>/plugins was taken whoever owned it (only its mode
+// was set), and its owner could replace a staged copy before dlopen().
+TEST_CASE("a staging directory another user owns refuses the start, naming it", "[plugins][trust][staging]") {
+  if (::geteuid() != 0) {
+    WARN("not root: cannot give a directory to another uid; the staging rule is not exercised");
+    return;
+  }
+  PluginsDir dir({{"constructor_mark", "constructor_mark"}});
+  char pattern[] = "/tmp/memberd-data-XXXXXX";
+  const std::string data_dir = ::mkdtemp(pattern);
+  const std::string staging = data_dir + "/plugins";
+  fs::create_directory(staging);
+  fs::permissions(staging, fs::perms(0700));  // a mode that keeps others out does not make it the daemon's
+  REQUIRE(::chown(staging.c_str(), kOtherUid, kOtherUid) == 0);
+  {
+    ConstructorMark mark;
+    DaemonOptions options = options_for(dir.path(), mark);
+    options.data_dir = data_dir;
+    options.expect_start = false;
+    DaemonProcess daemon(options);
+    CHECK(daemon.wait_exit(std::chrono::seconds(15)) == 1);
+    std::string out = daemon.output();
+    INFO(out);
+    CHECK(out.find("memberd: cannot start: " + staging + ", where plugins are staged before they are loaded, is owned by uid 65534") !=
+          std::string::npos);
+    CHECK(mark.runs() == 0);
+  }
+  fs::remove_all(data_dir);
+}
