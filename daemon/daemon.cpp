@@ -9,6 +9,7 @@
 #include "auth/sign_in_guard.hpp"
 #include "auth/session_store.hpp"
 #include "config/plugin_config.hpp"
+#include "config/smtp_tls.hpp"
 #include "events/event_bus.hpp"
 #include "geo/geo_databases.hpp"
 #include "log/logger.hpp"
@@ -222,6 +223,8 @@ void Daemon::make_services() {
   // included: a row still `sending` after that is no lane's any more.
   delivery.sending_lease = std::max({delivery.sending_lease, 4 * c.mail.smtp.timeout,
                                      c.mail.smtp.timeout + c.mail.smtp.data_timeout + std::chrono::seconds(60)});
+  if (auto warning = smtp_plain_text_warning(c.mail); !warning.empty())
+    p.log.write(LogLevel::warn, "mail", warning, {});
   std::vector<std::unique_ptr<MailTransport>> lanes;
   for (int i = 0; i < c.mail.connections; ++i) lanes.push_back(make_mail_transport(c.mail, c.data_dir));
   p.mail = std::make_unique<MailOutbox>(*p.database, p.clock, p.log, p.metrics, std::move(lanes), c.mail.from, delivery);

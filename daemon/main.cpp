@@ -1,5 +1,6 @@
 // memberd: flags, config, signals, run loop. Everything else is in Daemon.
 #include "config/config_loader.hpp"
+#include "config/smtp_tls.hpp"
 #include "daemon.hpp"
 #include "geo/geo_databases.hpp"
 #include "log/logger.hpp"
@@ -106,6 +107,7 @@ int main(int argc, char** argv) {
     for (const auto& p : problems) std::cerr << "memberd: " << p << "\n";
     // Not refused, but what the start will log as warnings too.
     auto warnings = memberd::plugins_dir_warnings(config.plugins.dir);
+    if (auto smtp = memberd::smtp_plain_text_warning(config.mail); !smtp.empty()) warnings.push_back(smtp);
     for (const auto& w : warnings) std::cerr << "memberd: warning: " << w << "\n";
     if (!problems.empty()) return 2;
     std::cout << "memberd: configuration OK\n";

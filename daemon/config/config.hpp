@@ -139,8 +139,10 @@ struct SignInConfig {
 
 // A relay reached over smtp:// or smtps:// (mail.smtp).
 struct SmtpConfig {
-  // Refuse a smtp:// relay that does not offer STARTTLS (smtps:// is TLS from the start).
-  bool require_tls = false;
+  // true: refuse a smtp:// relay that does not offer STARTTLS (smtps:// is
+  // TLS from the start); false: STARTTLS when offered; nullopt ("auto"):
+  // true with credentials or a relay beyond loopback (config/smtp_tls.hpp).
+  std::optional<bool> require_tls;
   std::string username;  // AUTH when set
   // The AUTH password: from the config, or from the environment variable
   // named by password_env (read once at start); never logged.

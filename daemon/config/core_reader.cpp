@@ -5,8 +5,10 @@
 #include "config/duration.hpp"
 #include "config/ip_range.hpp"
 #include "config/plugin_section.hpp"
+#include "config/smtp_tls.hpp"
 #include "config/value_checks.hpp"
 #include "config/yaml_reader.hpp"
+#include "config/yaml_scalar.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -342,7 +344,17 @@ void read_rate_limits(const ConfigValue& value, RateLimitsConfig& limits) {
 
 void read_smtp(const ConfigValue& value, SmtpConfig& smtp) {
   MapReader map(value);
-  map.on("require_tls", [&](const ConfigValue& v) { read_bool(v, smtp.require_tls); });
+  map.on("require_tls", [&](const ConfigValue& v) {
+    auto text = v.string();
+    if (!text) return;
+    if (*text == "auto") {
+      smtp.require_tls.reset();
+    } else if (auto required = parse_yaml_bool(*text)) {
+      smtp.require_tls = *required;
+    } else {
+      v.error("expected true, false or auto, got " + in_quotes(*text));
+    }
+  });
   auto one_line_string = [](const ConfigValue& v, std::string& field) {
     auto text = v.string();
     if (!text) return;
@@ -406,6 +418,8 @@ void read_mail(const ConfigValue& value, MailConfig& mail) {
     if (auto dir = v.string()) mail.templates_dir = *dir;
   });
   map.refuse_unclaimed();
+  if (auto problem = smtp_credentials_problem(mail); !problem.empty())
+    value.errors().add(value.where(), "mail.smtp.require_tls", problem);
   if (mail.retry_max_delay < mail.retry_first_delay)
     value.errors().add(value.where(), "mail.retry_max_delay", "is shorter than mail.retry_first_delay");
 }

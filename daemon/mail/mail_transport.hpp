@@ -58,8 +58,9 @@ std::string render_message(const OutgoingMail& mail, const std::string& message_
 std::unique_ptr<MailTransport> make_file_transport(std::string dir, std::string message_id_domain);
 
 // A relay through libcurl's SMTP: `url` is smtp://host:port (STARTTLS when
-// the relay offers it; required with require_tls) or smtps://host:port. One
-// connection is kept and reused across messages. AUTH when username is set.
+// the relay offers it; required with require_tls, and always when a username
+// is set) or smtps://host:port. One connection is kept and reused across
+// messages. AUTH when username is set, never in plain text.
 struct SmtpSettings {
   std::string url;
   bool require_tls = false;

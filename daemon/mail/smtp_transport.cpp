@@ -137,8 +137,11 @@ class SmtpTransport final : public MailTransport {
     curl_easy_setopt(curl_, CURLOPT_XFERINFODATA, &conversation);
     // smtp://: STARTTLS whenever the relay offers it; with require_tls a
     // relay that does not is refused before any message data is sent.
-    // smtps:// is TLS from the first byte either way.
-    curl_easy_setopt(curl_, CURLOPT_USE_SSL, settings_.require_tls ? CURLUSESSL_ALL : CURLUSESSL_TRY);
+    // smtps:// is TLS from the first byte either way. Credentials always
+    // require it, whatever the settings say: with CURLUSESSL_TRY libcurl
+    // sends AUTH in plain text to a relay that offers no STARTTLS, and with
+    // CURLUSESSL_ALL it hangs up after EHLO instead (CURLE_USE_SSL_FAILED).
+    curl_easy_setopt(curl_, CURLOPT_USE_SSL, tls_required() ? CURLUSESSL_ALL : CURLUSESSL_TRY);
     curl_easy_setopt(curl_, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
     curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -169,6 +172,10 @@ class SmtpTransport final : public MailTransport {
     // The error text names the relay's URL at most, never the credentials
     // (libcurl does not print them).
     std::string reason = error[0] ? error : curl_easy_strerror(code);
+    if (code == CURLE_USE_SSL_FAILED)
+      reason = "no TLS with the relay (" + reason + ") while TLS is required (" +
+               (settings_.username.empty() ? "mail.smtp.require_tls" : "credentials are set") +
+               "): nothing was sent, credentials neither";
     const std::string& refusal = conversation.refusal;
     auto in_relays_words = [&] {
       return refusal.rfind(std::to_string(reply), 0) == 0 ? "the relay answered " + refusal
@@ -201,6 +208,8 @@ class SmtpTransport final : public MailTransport {
   }
 
  private:
+  bool tls_required() const { return settings_.require_tls || !settings_.username.empty(); }
+
   SmtpSettings settings_;
   CURL* curl_ = nullptr;
 };

@@ -1,5 +1,7 @@
 #include "mail/transport_from_config.hpp"
 
+#include "config/smtp_tls.hpp"
+
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -15,7 +17,7 @@ std::string message_id_domain(const MailConfig& mail) {
 std::unique_ptr<MailTransport> make_mail_transport(const MailConfig& mail, const std::string& data_dir) {
   if (mail.transport == "file")
     return make_file_transport((std::filesystem::path(data_dir) / "mail").string(), message_id_domain(mail));
-  SmtpSettings smtp{mail.transport, mail.smtp.require_tls, mail.smtp.username, mail.smtp.password,
+  SmtpSettings smtp{mail.transport, smtp_tls_required(mail), mail.smtp.username, mail.smtp.password,
                     mail.smtp.ca_file, mail.smtp.timeout, mail.smtp.data_timeout, message_id_domain(mail)};
   if (!mail.smtp.password_env.empty()) {
     // Read once: the environment of a systemd unit (EnvironmentFile=,

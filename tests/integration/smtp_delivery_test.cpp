@@ -383,6 +383,44 @@ TEST_CASE("AUTH with the password from the environment, never logged", "[mail][s
   CHECK(refused.output().find("mail.smtp.password_env") != std::string::npos);
 }
 
+// Issue 27, M5: with a username set, require_tls defaulted to false, and
+// libcurl sent AUTH in plain text to a relay that offered no STARTTLS.
+TEST_CASE("credentials never go in plain text to a relay that offers AUTH without STARTTLS", "[mail][smtp][security]") {
+  SmtpRelayOptions options;
+  options.auth = "memberd:relay-Secret-42";  // no certificate: AUTH offered on a plain connection
+  SmtpRelay relay(options);
+  auto daemon = mailing_daemon("sqlite", relay.url(),
+                               {"mail.smtp.username=memberd", "mail.smtp.password=relay-Secret-42"});
+  auto token = daemon.admin_token();
+  auto waiting = queue_and_see_it_retried(daemon, token, "Not in the clear");
+  CHECK_THAT(waiting["last_error"].get<std::string>(),
+             Catch::Matchers::Contains("TLS is required (credentials are set): nothing was sent"));
+  CHECK(relay.auth_attempts().empty());
+  CHECK(relay.messages().empty());
+
+  // Saying require_tls: false beside the credentials is refused, with why.
+  std::string out;
+  int code = memberd::test::run_command({env_or_fail("MEMBERD_BINARY"), "--check-config", "--set",
+                                         "mail.transport=" + relay.url(), "--set", "mail.smtp.username=memberd",
+                                         "--set", "mail.smtp.password_env=RELAY_PASSWORD", "--set",
+                                         "mail.smtp.require_tls=false"},
+                                        out);
+  INFO(out);
+  CHECK(code == 2);
+  CHECK_THAT(out, Catch::Matchers::Contains("mail.smtp.require_tls"));
+  CHECK_THAT(out, Catch::Matchers::Contains("is false while mail.smtp.username is set: the relay's password would be "
+                                            "sent in plain text to a relay that offers no STARTTLS"));
+  CHECK(relay.auth_attempts().empty());
+
+  // Without credentials a relay on loopback still gets plain text.
+  SmtpRelay open_relay;
+  auto local = mailing_daemon("sqlite", open_relay.url());
+  REQUIRE(queue_mail(local, local.admin_token(), "Local and open") == 202);
+  auto got = open_relay.wait_for(1);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0]["tls"] == false);
+}
+
 TEST_CASE("the credentials flows' mail goes through SMTP when it is configured", "[mail][smtp]") {
   SmtpRelay relay;
   DaemonProcess daemon(DaemonOptions{"sqlite", {"mail.transport=" + relay.url()}, "", {"credentials"}});

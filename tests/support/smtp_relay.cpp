@@ -116,6 +116,13 @@ std::vector<nlohmann::json> SmtpRelay::messages() const {
   return out;
 }
 
+std::vector<std::string> SmtpRelay::auth_attempts() const {
+  std::vector<std::string> logins;
+  std::ifstream in(dir_ + "/auth-attempts");
+  for (std::string line; std::getline(in, line);) logins.push_back(line);
+  return logins;
+}
+
 std::vector<nlohmann::json> SmtpRelay::wait_for(std::size_t count, std::chrono::seconds timeout) const {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {

@@ -17,7 +17,9 @@ struct SmtpRelayOptions {
   std::string cert, key;
   bool require_starttls = false;
   bool implicit_tls = false;
-  std::string auth;  // "user:password": AUTH required
+  // "user:password": AUTH required (offered without STARTTLS when there is
+  // no certificate).
+  std::string auth;
   bool start = true;  // false: only pick the port (a relay that is down), start() later
 };
 
@@ -41,6 +43,9 @@ class SmtpRelay {
 
   // The messages accepted so far, oldest first: {"mail_from","rcpt_tos","data","tls","login"}.
   std::vector<nlohmann::json> messages() const;
+  // The login names of the AUTH commands clients sent so far, right or
+  // wrong: empty when no credentials reached the relay.
+  std::vector<std::string> auth_attempts() const;
   // Waits until at least `count` messages arrived; returns them.
   std::vector<nlohmann::json> wait_for(std::size_t count, std::chrono::seconds timeout = std::chrono::seconds(20)) const;
   // The next DATA commands get these replies ("451 4.3.0 Try later"), in order.

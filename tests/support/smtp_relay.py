@@ -9,6 +9,11 @@ DATA command instead of 250, first line first, and is then consumed. While
 and its 250 sent only that long after the end of the data: a relay that
 checks a message slowly.
 
+Every AUTH a client attempts, right or wrong, adds its login name as a line
+to <dir>/auth-attempts: whether credentials were sent at all. Without a
+certificate, --auth offers AUTH on a connection without STARTTLS, as a
+careless relay does.
+
   smtp_relay.py --port N --dir DIR [--cert C --key K [--require-starttls]
                 [--implicit-tls]] [--auth USER:PASSWORD]
 
@@ -83,8 +88,11 @@ class Recorder:
         return "250 2.0.0 OK"
 
 
-def make_authenticator(user, password):
+def make_authenticator(user, password, directory):
     def authenticate(server, session, envelope, mechanism, auth_data):
+        login = auth_data.login.decode("utf-8", "replace") if isinstance(auth_data, LoginPassword) else "?"
+        with open(os.path.join(directory, "auth-attempts"), "a", encoding="utf-8") as f:
+            f.write(login + "\n")
         ok = (isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user
               and auth_data.password.decode() == password)
         # handled=False: aiosmtpd itself answers 535 to a refusal.
@@ -116,7 +124,7 @@ def main():
         kwargs["require_starttls"] = args.require_starttls
     if args.auth:
         user, password = args.auth.split(":", 1)
-        kwargs["authenticator"] = make_authenticator(user, password)
+        kwargs["authenticator"] = make_authenticator(user, password, args.dir)
         kwargs["auth_required"] = True
         # Plain-text AUTH only where there is TLS, unless the relay has none.
         kwargs["auth_require_tls"] = context is not None
