@@ -559,8 +559,10 @@ class Host {
   // library costs one upload, not the daemon). The file is checked as the
   // host checks plugin libraries before loading them: it and every directory
   // from it up to plugins.dir must be owned by root or the daemon's user and
-  // writable by no one else, and it must be a regular file the daemon may
-  // execute. Starting, limiting and supervising the process is the plugin's
+  // writable by no one else (a symlink is followed, and so is the rule:
+  // every directory a link of the chain lives in, and those on the way to
+  // its target, must pass it too), and it must be a regular file the daemon
+  // may execute. The path returned is the real one, links resolved. Starting, limiting and supervising the process is the plugin's
   // work. Fails with not_found, whose detail names the file and the rule it
   // broke: a name outside [a-z0-9_-], no such file, a file or directory
   // others could replace, a file that is not executable.
