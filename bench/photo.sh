@@ -30,23 +30,40 @@ tool=$MEMBERD_BUILD_DIR/bench/memberd-bench-photo
 
 photo=$work/camera-2mp.jpg
 "$tool" jpeg 1920 1080 "$photo"
-start_memberd photo "sqlite:$work/photo/memberd.db" "[credentials, photo]" --set photo.requires_approval=false
+# A member has one upload processed at a time and photo.uploads_per_hour
+# (issue 27): each client is a member of its own, and the hour's limit is
+# lifted for the measurement.
+start_memberd photo "sqlite:$work/photo/memberd.db" "[credentials, photo]" --set photo.requires_approval=false \
+  --set "photo.uploads_per_hour=$uploads"
 
 password=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
-email=photographer@example.com
-curl -sS -o /dev/null -X POST -H 'Content-Type: application/json' \
-  --data "{\"email\":\"$email\",\"email_confirm\":\"$email\",\"password\":\"$password\",\"password_confirm\":\"$password\"}" \
-  "$base/api/v1/members"
-token=$(curl -sS -X POST -H 'Content-Type: application/json' \
-  --data "{\"email\":\"$email\",\"password\":\"$password\"}" "$base/api/v1/session" | json_field token)
+tokens=()
+for client in $(seq "$clients"); do
+  email=photographer$client@example.com
+  curl -sS -o /dev/null -X POST -H 'Content-Type: application/json' \
+    --data "{\"email\":\"$email\",\"email_confirm\":\"$email\",\"password\":\"$password\",\"password_confirm\":\"$password\"}" \
+    "$base/api/v1/members"
+  tokens+=("$(curl -sS -X POST -H 'Content-Type: application/json' \
+    --data "{\"email\":\"$email\",\"password\":\"$password\"}" "$base/api/v1/session" | json_field token)")
+done
+token=${tokens[0]}
 
 echo
-echo "== uploads: a $(du -k "$photo" | cut -f1) KiB 1920 x 1080 JPEG, $uploads uploads from $clients clients"
+echo "== uploads: a $(du -k "$photo" | cut -f1) KiB 1920 x 1080 JPEG, $uploads uploads from $clients clients (a member each)"
 rss_before=$(rss_kib "$pid" VmRSS)
 started=$(date +%s.%N)
-seq "$uploads" | xargs -P "$clients" -I{} curl -sS -o /dev/null -w '%{http_code}\n' -X PUT \
-  -H "Authorization: Bearer $token" -H 'Content-Type: image/jpeg' --data-binary "@$photo" \
-  "$base/api/v1/me/photo" >"$work/upload-codes"
+# Client c sends uploads c, c + clients, ... one after another as its member.
+client_pids=()
+for client in $(seq "$clients"); do
+  for ((n = client; n <= uploads; n += clients)); do
+    curl -sS -o /dev/null -w '%{http_code}\n' -X PUT \
+      -H "Authorization: Bearer ${tokens[client - 1]}" -H 'Content-Type: image/jpeg' --data-binary "@$photo" \
+      "$base/api/v1/me/photo"
+  done >"$work/upload-codes.$client" &
+  client_pids+=("$!")
+done
+wait "${client_pids[@]}"
+cat "$work"/upload-codes.* >"$work/upload-codes"
 ended=$(date +%s.%N)
 ok=$(grep -c '^201$' "$work/upload-codes" || true)
 awk -v n="$ok" -v a="$started" -v b="$ended" -v all="$uploads" \

@@ -3,6 +3,7 @@
 #include "image_workers.hpp"
 #include "rendition_cache.hpp"
 #include "settings.hpp"
+#include "uploads_in_flight.hpp"
 
 #include <memberd/host.hpp>
 
@@ -19,7 +20,7 @@ struct Context {
   Context(Host& h, Settings s, WorkerCommand worker)
       : host(h),
         settings(std::move(s)),
-        workers({std::move(worker), settings.workers, settings.queue},
+        workers({std::move(worker), settings.workers, settings.queue, settings.pixel_budget},
                 [&h](const std::string& message, const std::string& detail) {
                   h.logger().warn(message, {{"worker", detail}});
                 }),
@@ -27,6 +28,7 @@ struct Context {
   Host& host;
   Settings settings;
   ImageWorkers workers;
+  UploadsInFlight uploading;  // one upload per member at a time
   RenditionCache cache;
 };
 

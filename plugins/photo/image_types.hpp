@@ -51,6 +51,27 @@ enum class ImageProblem {
 // before the data ends), nullopt when it may be decoded. Linear in the size.
 std::optional<ImageProblem> check_gif_geometry(std::string_view bytes, long long max_pixels);
 
+// An image's width and height in pixels, as its header says.
+struct ImageSize {
+  long long width = 0, height = 0;
+};
+
+// The size a decoder will work at, read from the header without decoding:
+// JPEG's first frame header (SOFn), PNG's IHDR, WebP's VP8/VP8L/VP8X
+// header, and for a GIF the canvas its frames span (as check_gif_geometry
+// computes it). nullopt when the header cannot be found or read; the
+// decoder then decides (most likely: undecodable). Linear in the size,
+// never throws.
+std::optional<ImageSize> header_size(std::string_view bytes, ImageFormat format);
+
+// The pixels the decoding process holds while it makes a square of
+// `largest_edge` from an image of `size`: what the plugin admits uploads
+// by (photo.pixel_budget). libvips shrinks JPEG while it decodes, by 2, 4
+// or 8 while the result still covers the square, and WebP to any scale
+// (counted like JPEG: never more than it needs); PNG and GIF it decodes
+// whole, every pixel (a GIF's whole canvas). At least 1.
+long long decoded_pixels(ImageFormat format, ImageSize size, int largest_edge);
+
 struct RenderedPhoto {
   std::optional<ImageProblem> problem;
   ImageFormat format = ImageFormat::jpeg;

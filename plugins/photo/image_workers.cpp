@@ -24,9 +24,14 @@ std::unique_ptr<WorkerProcess> ImageWorkers::start_worker() {
   return worker;
 }
 
-std::unique_ptr<WorkerProcess> ImageWorkers::check_out(bool& start_new) {
+std::unique_ptr<WorkerProcess> ImageWorkers::check_out(long long pixels, bool& start_new) {
   std::unique_lock lock(mutex_);
-  freed_.wait(lock, [&] { return !idle_.empty() || alive_ < settings_.processes; });
+  freed_.wait(lock, [&] {
+    bool worker = !idle_.empty() || alive_ < settings_.processes;
+    bool fits = decoding_pixels_ == 0 || decoding_pixels_ + pixels <= settings_.pixel_budget;
+    return worker && fits;
+  });
+  decoding_pixels_ += pixels;
   start_new = idle_.empty();
   if (start_new) {
     ++alive_;  // the place is ours while the worker starts outside the lock
@@ -37,16 +42,19 @@ std::unique_ptr<WorkerProcess> ImageWorkers::check_out(bool& start_new) {
   return worker;
 }
 
-void ImageWorkers::check_in(std::unique_ptr<WorkerProcess> worker) {
+void ImageWorkers::check_in(std::unique_ptr<WorkerProcess> worker, long long pixels) {
   {
     std::lock_guard lock(mutex_);
     if (worker) idle_.push_back(std::move(worker));
     else --alive_;
+    decoding_pixels_ -= pixels;
   }
-  freed_.notify_one();
+  // Waiters differ in what they need (a small upload may fit where a large
+  // one does not): each checks for itself.
+  freed_.notify_all();
 }
 
-RenderOutcome ImageWorkers::render(std::string_view bytes, const RenderSettings& settings) {
+RenderOutcome ImageWorkers::render(std::string_view bytes, const RenderSettings& settings, long long pixels) {
   {
     std::lock_guard lock(mutex_);
     if (admitted_ >= settings_.processes + settings_.queue) return {std::nullopt, RenderFailure::busy};
@@ -61,7 +69,7 @@ RenderOutcome ImageWorkers::render(std::string_view bytes, const RenderSettings&
   } admission{*this};
 
   bool start_new = false;
-  auto worker = check_out(start_new);
+  auto worker = check_out(pixels, start_new);
   auto deadline = std::chrono::steady_clock::now() + settings.time_limit + settings_.grace;
   WorkerProcess::Reply reply;
   // A second try only when the first worker had ended before it got the
@@ -72,7 +80,7 @@ RenderOutcome ImageWorkers::render(std::string_view bytes, const RenderSettings&
         worker = start_worker();
       } catch (const std::exception& e) {
         log_("photo worker could not be started", e.what());
-        check_in(nullptr);
+        check_in(nullptr, pixels);
         return {std::nullopt, RenderFailure::unavailable};
       }
     }
@@ -85,7 +93,7 @@ RenderOutcome ImageWorkers::render(std::string_view bytes, const RenderSettings&
     log_(reply.failure == WorkerFailure::timed_out ? "photo worker killed: no answer within photo.time_limit"
                                                    : "photo worker lost on an upload; a fresh one takes the next",
          "pid " + std::to_string(reply.pid) + " " + reply.how);
-    check_in(nullptr);  // the process is gone; its place frees up
+    check_in(nullptr, pixels);  // the process is gone; its place frees up
     return {std::nullopt,
             reply.failure == WorkerFailure::timed_out ? RenderFailure::timed_out : RenderFailure::crashed};
   }
@@ -93,7 +101,7 @@ RenderOutcome ImageWorkers::render(std::string_view bytes, const RenderSettings&
   // could not yet run into the limit.
   auto allowance = std::chrono::seconds(settings_.command.cpu_seconds) - 2 * (settings.time_limit + settings_.grace);
   if (std::chrono::milliseconds(reply.answer->cpu_milliseconds) >= allowance) worker.reset();
-  check_in(std::move(worker));
+  check_in(std::move(worker), pixels);
   return {std::move(reply.answer->photo), RenderFailure::crashed};
 }
 

@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace memberd::photo {
 
 namespace {
@@ -73,11 +75,12 @@ Response count_refusal(Context& ctx, const char* outcome, Response response) {
   return response;
 }
 
-// Has one of the plugin's worker processes render the upload, or says why
-// not. A worker that crashes or hangs costs this upload alone.
-std::optional<Response> rendered(Context& ctx, std::string_view bytes, RenderedPhoto& out) {
+// Has one of the plugin's worker processes render the upload (`pixels`:
+// what decoding it holds, pixels_to_decode), or says why not. A worker that
+// crashes or hangs costs this upload alone.
+std::optional<Response> rendered(Context& ctx, std::string_view bytes, long long pixels, RenderedPhoto& out) {
   auto started = std::chrono::steady_clock::now();
-  RenderOutcome outcome = ctx.workers.render(bytes, ctx.settings.render);
+  RenderOutcome outcome = ctx.workers.render(bytes, ctx.settings.render, pixels);
   if (!outcome.photo) {
     switch (outcome.failure) {
       case RenderFailure::busy:
@@ -120,24 +123,64 @@ Result<void> discard(UnitOfWork& work, const std::string& member_id, const std::
   return {};
 }
 
+// One upload per member at a time: a second is refused, not queued, so a
+// member's burst holds one worker at most.
+Response upload_in_progress(Context& ctx) {
+  auto wait = std::chrono::duration_cast<std::chrono::seconds>(ctx.settings.render.time_limit).count() + 1;
+  return count_refusal(ctx, "in_progress",
+                       Problem(429, "upload_in_progress", "Another upload is in progress")
+                           .detail("Your previous photo is still being processed. Wait for it to finish, then try again.")
+                           .header("Retry-After", std::to_string(wait))
+                           .response());
+}
+
+// Counts the upload against the member's hour (photo.uploads_per_hour), in
+// the host's rate limits so that every daemon on the database counts the same.
+std::optional<Response> over_hourly_limit(Context& ctx, const Request& req, const std::string& member) {
+  auto counted = ctx.host.rate_limits().hit(req.work(), "uploads:" + member, ctx.settings.uploads_per_hour,
+                                            std::chrono::hours(1));
+  if (counted) return std::nullopt;
+  Failure failure = counted.failure();
+  if (failure.refusal != Refusal::rate_limited) return refusal_problem(failure);  // busy: the database
+  failure.detail = "You have sent " + std::to_string(ctx.settings.uploads_per_hour) +
+                   " photos in the last hour, the most we take. Try again later.";
+  return count_refusal(ctx, "rate_limited", refusal_problem(failure));
+}
+
+// What decoding the upload will hold, for the pool's budget: an upload whose
+// header cannot be read counts as the largest allowed.
+long long pixels_to_decode(const Context& ctx, ImageFormat format, const std::optional<ImageSize>& size) {
+  int largest_edge = 0;
+  for (const auto& [name, edge] : ctx.settings.render.sizes) largest_edge = std::max(largest_edge, edge);
+  if (!size) return ctx.settings.render.max_pixels;
+  return std::min(decoded_pixels(format, *size, largest_edge), ctx.settings.render.max_pixels);
+}
+
 Response upload(Context& ctx, const Request& req) {
   const auto& member = req.caller().member_id;
   if (member.empty()) return member_only();
+  auto claim = ctx.uploading.claim(member);
+  if (!claim) return upload_in_progress(ctx);
   std::string_view bytes;
   if (auto refused = upload_bytes(req, bytes)) return std::move(*refused);
   if (bytes.empty()) return photo_field_problem("The file is empty. Choose a picture.");
   if (bytes.size() > ctx.settings.max_bytes)
     return problem(413, "too_large", "The picture is too large",
                    "A photo may take at most " + megabytes(ctx.settings.max_bytes) + ".");
-  // Before any worker: a file that is no picture, or a GIF whose frames
-  // span too large a canvas, costs nothing.
+  // Before any worker: a file that is no picture, a GIF whose frames span
+  // too large a canvas, or a header claiming too many pixels costs nothing
+  // (and is not counted against the member's hour).
   auto format = sniff_format(bytes);
   if (!format) return image_problem(ctx.settings, ImageProblem::unsupported_type);
   if (*format == ImageFormat::gif)
     if (auto problem = check_gif_geometry(bytes, ctx.settings.render.max_pixels))
       return image_problem(ctx.settings, *problem);
+  auto size = header_size(bytes, *format);
+  if (size && size->width * size->height > ctx.settings.render.max_pixels)
+    return image_problem(ctx.settings, ImageProblem::too_many_pixels);
+  if (auto refused = over_hourly_limit(ctx, req, member)) return std::move(*refused);
   RenderedPhoto photo;
-  if (auto refused = rendered(ctx, bytes, photo)) return std::move(*refused);
+  if (auto refused = rendered(ctx, bytes, pixels_to_decode(ctx, *format, size), photo)) return std::move(*refused);
 
   auto id = ctx.host.secrets().random_token(18);
   if (!id) return refusal_problem(id.failure());

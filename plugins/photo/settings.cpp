@@ -48,6 +48,15 @@ std::vector<ConfigKey> config_schema() {
        integer_between(1, 64)},
       {"queue", ConfigType::integer, "4", "Uploads that may wait for a worker; past it 503 with Retry-After",
        integer_between(0, 1024)},
+      {"pixel_budget", ConfigType::integer, "64000000",
+       "The decoded pixels all workers may hold at once: a PNG or GIF counts every pixel (a GIF its whole canvas), "
+       "a JPEG or WebP what is left after libvips shrinks it while decoding; an upload that does not fit waits "
+       "while smaller ones go ahead, and one larger than the budget runs alone",
+       integer_between(1'000'000, 2'000'000'000)},
+      {"uploads_per_hour", ConfigType::integer, "20",
+       "Uploads one member may send in an hour, counted across daemons sharing the database (429 past it); "
+       "a member has one upload processed at a time",
+       integer_between(1, 100'000)},
       {"worker_memory", ConfigType::integer, "1073741824",
        "The address space one decoding process may use, in bytes (RLIMIT_AS); an upload that needs more is refused",
        integer_between(256LL * 1024 * 1024, 16LL * 1024 * 1024 * 1024)},
@@ -73,6 +82,8 @@ Settings read_settings(const Config& config) {
   s.render.time_limit = config.duration("time_limit");
   s.workers = static_cast<std::size_t>(config.integer("workers"));
   s.queue = static_cast<std::size_t>(config.integer("queue"));
+  s.pixel_budget = config.integer("pixel_budget");
+  s.uploads_per_hour = static_cast<int>(config.integer("uploads_per_hour"));
   s.worker_memory = static_cast<std::uint64_t>(config.integer("worker_memory"));
   s.cache_bytes = static_cast<std::size_t>(config.integer("cache_bytes"));
   s.requires_approval = config.boolean("requires_approval");

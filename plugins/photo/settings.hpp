@@ -20,6 +20,8 @@ struct Settings {
   bool mail_decisions = true;
   std::size_t workers = 2;
   std::size_t queue = 4;
+  long long pixel_budget = 64'000'000;
+  int uploads_per_hour = 20;
   std::uint64_t worker_memory = 1024ull * 1024 * 1024;
   std::size_t cache_bytes = 32 * 1024 * 1024;
 };

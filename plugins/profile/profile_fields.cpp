@@ -150,6 +150,12 @@ bool is_space(char32_t cp) {
 
 bool is_control(char32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
 
+// The bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+// U+2066-U+2069): invisible, they make text display in another order than
+// it is stored ("moc.elpmaxe" shown as "example.com"), in the profile, the
+// console and every mail that quotes it (issue 27).
+bool is_bidi_control(char32_t cp) { return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069); }
+
 std::u32string_view trim(std::u32string_view text) {
   while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
   while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
@@ -347,6 +353,10 @@ FieldResult check_value(const FieldSpec& spec, const json& raw, const std::strin
     if (cp == '\n') return {std::nullopt, "Keep this to one line."};
     return {std::nullopt, "Remove the tabs or other special characters from this text."};
   }
+  if (std::any_of(trimmed.begin(), trimmed.end(), is_bidi_control))
+    return {std::nullopt,
+            "This contains invisible characters that change the direction of the text. Type it again without "
+            "them (copying from another page can bring them along)."};
   if (trimmed.size() > spec.max_length) return {std::nullopt, characters(spec.max_length)};
 
   const std::string value = encode_utf8(trimmed);

@@ -10,6 +10,7 @@
 
 #include <map>
 #include <set>
+#include <string_view>
 
 namespace memberd::security_level {
 
@@ -124,13 +125,23 @@ Response my_sign_ins(Context& ctx, const Request& req) {
   return json_response(200, page_json(ctx, *records, filter.limit));
 }
 
-// A CSV cell: quoted, and a leading = + - @ (a formula to a spreadsheet)
-// defused with an apostrophe (OWASP CSV injection).
+// Whether a spreadsheet could read a cell starting so as a formula: = + - @,
+// a tab or a CR, and the fullwidth forms ＝ ＋ － ＠
+// (U+FF1D, U+FF0B, U+FF0D, U+FF20), which spreadsheets in CJK locales take
+// for the ASCII ones (issue 27).
+bool starts_like_formula(const std::string& cell) {
+  if (cell.empty()) return false;
+  if (std::string_view("=+-@\t\r").find(cell[0]) != std::string_view::npos) return true;
+  for (std::string_view fullwidth : {"\uFF1D", "\uFF0B", "\uFF0D", "\uFF20"})
+    if (cell.compare(0, fullwidth.size(), fullwidth) == 0) return true;
+  return false;
+}
+
+// A CSV cell: quoted, and a leading formula character defused with an
+// apostrophe (OWASP CSV injection).
 std::string csv_cell(const std::string& value) {
   std::string cell = value;
-  if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@' || cell[0] == '\t' ||
-                        cell[0] == '\r'))
-    cell.insert(cell.begin(), '\'');
+  if (starts_like_formula(cell)) cell.insert(cell.begin(), '\'');
   std::string out = "\"";
   for (char c : cell) {
     if (c == '"') out += '"';

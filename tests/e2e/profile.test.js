@@ -36,12 +36,18 @@ test('a member submits a profile, fixes the missing required field and sees it p
   await page.locator('#field-business_type').selectOption('Manufacturer');
   await page.locator('#field-country').selectOption('CN');
   await page.locator('#field-phone').fill('010 1234 5678');
+  // A right-to-left override (issue 27): shown as ".../exe.jpg", stored as ".../gpj.exe".
+  await page.locator('#field-website').fill('https://bright-lamps.example.com/\u202Egpj.exe');
   await page.locator('[data-testid=profile-submit]').click();
   const error = page.locator('[data-testid=company_name-error]');
   await error.filter({ hasText: /required/i }).waitFor();
   assert.equal(await page.locator('#field-company_name').getAttribute('aria-invalid'), 'true');
+  // Next to its field, in words.
+  await page.locator('[data-testid=website-error]').filter({ hasText: 'change the direction of the text' }).waitFor();
+  assert.equal(await page.locator('#field-website').getAttribute('aria-invalid'), 'true');
   a11y.push(...await checkBothWidths(page, 'profile-error'));
 
+  await page.locator('#field-website').fill('');
   await page.locator('#field-company_name').fill('Ningbo Bright Lamps Co., Ltd.');
   await page.keyboard.press('Enter');  // submits from the keyboard
   await page.locator('[data-testid=profile-pending]').filter({ hasText: 'Pending review, due by' }).waitFor();

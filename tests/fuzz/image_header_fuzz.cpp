@@ -1,7 +1,9 @@
 // The photo upload's first checks (plugins/photo/image_types.cpp): which of
 // JPEG, PNG, GIF and WebP some bytes are, by their magic alone, and for a
-// GIF the canvas its frames span (check_gif_geometry), before any decoder
-// sees them. The decoding is image_decode_fuzz's.
+// GIF the canvas its frames span (check_gif_geometry), and the size each
+// header claims with the pixels decoding it would hold (header_size,
+// decoded_pixels: what uploads are admitted by), before any decoder sees
+// them. The decoding is image_decode_fuzz's.
 //
 // Checked: a format is named only for bytes that carry its whole signature,
 // and nothing past the signature changes the answer.
@@ -45,6 +47,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(bytes.size() >= signature);
   FUZZ_CHECK(sniff_format(bytes.substr(0, signature)) == format);
   FUZZ_CHECK(sniff_format(std::string(bytes.substr(0, signature)) + "trailing bytes") == format);
+  // A size read is never empty, and holding it never counts as less than a
+  // pixel or more than the size itself.
+  if (auto size = memberd::photo::header_size(bytes, *format)) {
+    FUZZ_CHECK(size->width > 0 && size->height > 0);
+    for (int edge : {16, 512, 2048}) {
+      long long pixels = memberd::photo::decoded_pixels(*format, *size, edge);
+      FUZZ_CHECK(pixels >= 1 && pixels <= size->width * size->height);
+    }
+  }
   if (*format == ImageFormat::gif) {
     // Linear, never throws; a canvas within a larger limit stays within it.
     auto small = memberd::photo::check_gif_geometry(bytes, 1'000'000);

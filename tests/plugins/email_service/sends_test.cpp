@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <soci/soci.h>
 
+#include <cctype>
 #include <filesystem>
 #include <regex>
 #include <thread>
@@ -217,8 +218,14 @@ TEST_CASE("one-click unsubscribe: a POST unsubscribes without a session, a GET n
   auto flipped = token;
   flipped.back() = flipped.back() == '0' ? '1' : '0';
   auto other_category = std::regex_replace(token, std::regex("\\.trade_alerts\\."), ".notifications.");
+  // Issue 27: only the signer's spelling of the key version: no leading
+  // zeros, no sign (%2B is "+", a bare "+" a space), whatever the number.
+  auto upper_member = token;
+  auto first_dot = upper_member.find('.'), second_dot = upper_member.find('.', first_dot + 1);
+  for (auto i = first_dot; i < second_dot; ++i) upper_member[i] = static_cast<char>(std::toupper(upper_member[i]));
   for (const auto& bad : {flipped, other_category, std::string("1.abc"), std::string("not-a-token"),
-                          "9" + token}) {
+                          "9" + token, "0" + token, "00" + token, "%2B" + token, "+" + token, "-" + token,
+                          upper_member}) {
     INFO(bad);
     CHECK_PROBLEM(one_click(daemon, bad), 404, "not_found");
   }

@@ -43,3 +43,17 @@ TEST_CASE("a key version with a leading zero is not a version", "[email_service]
   CHECK_FALSE(parse_unsubscribe_token("0.a.b." + kMac));  // versions start at 1
   CHECK(parse_unsubscribe_token("70.a.b." + kMac));
 }
+
+// Issue 27: one spelling per version, as the signer writes it; a number
+// that reads the same in another form ("+1", " 1", fullwidth or Arabic-Indic
+// digits, 1e0) is no version.
+TEST_CASE("a key version is only the signer's spelling of the number", "[email_service][unsubscribe]") {
+  for (const char* version : {"+1", "-1", " 1", "1 ", "01", "001", "0x1", "1e0", "1.0", "\uFF11", "\u0661"}) {
+    INFO(version);
+    CHECK_FALSE(parse_unsubscribe_token(std::string(version) + ".a.b." + kMac));
+  }
+  auto read = parse_unsubscribe_token("123456789.a.b." + kMac);  // the longest: nine digits
+  REQUIRE(read);
+  CHECK(read->version == 123456789);
+  CHECK(unsubscribe_token_text(*read) == "123456789.a.b." + kMac);
+}

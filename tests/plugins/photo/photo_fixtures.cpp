@@ -134,6 +134,49 @@ std::string png_gradient(int width, int height) {
                ".png", vips::VImage::option()->set("compression", 9)->set("interlace", true));
 }
 
+std::string gif_large_canvas(int width, int height) {
+  auto le16 = [](int v) { return std::string{static_cast<char>(v & 0xFF), static_cast<char>((v >> 8) & 0xFF)}; };
+  // LZW (minimum code size 2: 0-3 colours, 4 clear, 5 end) of `width` x
+  // `height` pixels of colour 0. For one colour the greedy match after a
+  // clear is a run one pixel longer each time: emission j writes the run of
+  // j pixels (literal 0, then code 6 + j - 2), and the table learns the run
+  // of j + 1 as code 5 + j. At code 4095 the table is full: clear, again.
+  std::string packed;
+  std::uint32_t buffer = 0;
+  int buffered = 0, width_bits = 3;
+  auto emit = [&](int code) {
+    buffer |= static_cast<std::uint32_t>(code) << buffered;
+    buffered += width_bits;
+    for (; buffered >= 8; buffered -= 8, buffer >>= 8) packed.push_back(static_cast<char>(buffer & 0xFF));
+  };
+  long long left = static_cast<long long>(width) * height;
+  while (left > 0) {
+    emit(4);
+    width_bits = 3;
+    for (long long run = 1; left > 0; ++run) {
+      long long taken = std::min(run, left);  // the last may be shorter: a run the table has
+      emit(taken == 1 ? 0 : static_cast<int>(6 + taken - 2));
+      left -= taken;
+      int learned = static_cast<int>(5 + run);
+      // The decoder learns each code one emission later and widens when its
+      // table reaches the next power of two: that is this code's moment.
+      if (learned == (1 << width_bits) && width_bits < 12) ++width_bits;
+      if (learned == 4095) break;
+    }
+  }
+  emit(5);
+  if (buffered > 0) packed.push_back(static_cast<char>(buffer & 0xFF));
+  std::string blocks;
+  for (std::size_t at = 0; at < packed.size(); at += 255) {
+    std::size_t n = std::min<std::size_t>(255, packed.size() - at);
+    blocks += static_cast<char>(n);
+    blocks.append(packed, at, n);
+  }
+  // A 2-colour global table (red, white); one frame covering the screen.
+  return "GIF89a" + le16(width) + le16(height) + std::string("\x80\x00\x00\xc8\x00\x00\xff\xff\xff", 9) + "," +
+         le16(0) + le16(0) + le16(width) + le16(height) + std::string("\x00\x02", 2) + blocks + std::string("\x00;", 2);
+}
+
 std::string png_claiming_50000_squared() {
   std::string ihdr = "IHDR" + be32(50000) + be32(50000) + std::string("\x08\x02\x00\x00\x00", 5);
   // The start of its pixel data, then nothing: a zlib stream with one

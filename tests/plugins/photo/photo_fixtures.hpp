@@ -21,6 +21,11 @@ std::string animated_gif();
 // A large interlaced PNG (smooth gradients: small as a file; libvips must
 // decode all of it before the first row, so it is slow).
 std::string png_gradient(int width, int height);
+// A one-colour (red) GIF of `width` x `height`, LZW at its best: 7000 x 7000
+// is some 35 KB that libvips decodes pixel by pixel (no shrink on load for
+// GIF), seconds of work and 196 MB: issue 27, L2's cheap-to-send,
+// costly-to-decode upload.
+std::string gif_large_canvas(int width, int height);
 // A PNG claiming 50,000 x 50,000 pixels, cut off after 1,000 bytes of pixel data.
 std::string png_claiming_50000_squared();
 // What exiftool sees in `bytes`: its JSON, grouped (-G1 -a -j).

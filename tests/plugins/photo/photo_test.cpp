@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <filesystem>
@@ -337,15 +338,16 @@ TEST_CASE("a rejected photo is dropped and the reason mailed and a removed one l
 
 TEST_CASE("uploads past the processing queue get 503 while other routes answer", "[photo][load]") {
   DaemonProcess daemon(with_photo("sqlite", {"photo.workers=1", "photo.queue=0", "photo.max_bytes=20000000"}));
-  auto account = join(daemon, "flood@example.com");
-  auto session = sign_in(daemon, account);
+  // Six members (one member has one upload processed at a time).
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 6; ++i) tokens.push_back(sign_in(daemon, join(daemon, "flood" + std::to_string(i) + "@example.com")).token);
   // A 12 MP JPEG keeps the one worker busy long enough for the others to overlap.
   std::string big = photos::jpeg(4000, 3000);
   std::atomic<int> accepted{0}, busy{0}, other{0};
   std::vector<std::thread> clients;
   for (int i = 0; i < 6; ++i)
-    clients.emplace_back([&] {
-      auto res = upload_raw(daemon, session.token, big);
+    clients.emplace_back([&, i] {
+      auto res = upload_raw(daemon, tokens[i], big);
       int status = status_of(res);
       if (status == 202) ++accepted;
       else if (status == 503 && retry_after(res) > 0) ++busy;
@@ -580,4 +582,128 @@ TEST_CASE("a worker killed while idle costs no upload, and no worker to start is
   CHECK(retry_after(refused) > 0);
   CHECK_THAT(daemon.output(), Catch::Matchers::Contains("photo worker could not be started"));
   CHECK(daemon.running());
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// 49 megapixels of canvas in 40-odd bytes: issue 27, L2's upload.
+const std::string& large_canvas_gif() {
+  static const std::string gif = photos::gif_large_canvas(7000, 7000);
+  return gif;
+}
+
+// Uploads `bytes` for each token at once, from a thread each; the statuses
+// arrive in `statuses` and `total` is how long until the last answered.
+struct Burst {
+  std::vector<std::future<int>> answers;
+  Clock::time_point started = Clock::now();
+  Burst(const DaemonProcess& d, const std::vector<std::string>& tokens, const std::string& bytes) {
+    for (const auto& token : tokens)
+      answers.push_back(std::async(std::launch::async, [&d, token, &bytes] {
+        return status_of(upload_raw(d, token, bytes, "image/gif"));
+      }));
+  }
+  std::vector<int> statuses;
+  double total = 0;
+  void wait() {
+    for (auto& answer : answers) statuses.push_back(answer.get());
+    total = seconds_since(started);
+  }
+};
+
+}  // namespace
+
+// Issue 27, L2: one member's six 49-megapixel GIFs (each seconds of work to
+// decode) held both workers and the queue, and another member's small JPEG
+// waited behind all of them (0.1 s became 17.9 s).
+TEST_CASE("another member's upload stays fast while one member floods large-canvas GIFs", "[photo][load]") {
+  DaemonProcess daemon(with_photo("sqlite", {"photo.workers=2", "photo.queue=8", "photo.time_limit=60s"}));
+  auto flooder = sign_in(daemon, join(daemon, "flooder@example.com"));
+  auto other = sign_in(daemon, join(daemon, "patient@example.com"));
+
+  Burst flood(daemon, std::vector<std::string>(6, flooder.token), large_canvas_gif());
+  busy_worker(daemon.pid());  // the flood is decoding
+  auto started = Clock::now();
+  auto small = upload_raw(daemon, other.token, photos::jpeg(600, 400));
+  double small_seconds = seconds_since(started);
+  flood.wait();
+  INFO(describe(small));
+  CHECK(status_of(small) == 202);
+  INFO("the small JPEG took " << small_seconds << " s, the flood " << flood.total << " s");
+  CAPTURE(flood.statuses);
+  // Before the fix the JPEG waited for three rounds of two GIFs: about the
+  // flood's whole time. Now it takes a worker the flood may not have.
+  CHECK(small_seconds * 4 < flood.total);
+  // The member's others were refused at once, not queued.
+  CHECK(std::count(flood.statuses.begin(), flood.statuses.end(), 429) == 5);
+}
+
+TEST_CASE("large decodes from several members wait for the pixel budget while a small upload goes ahead",
+          "[photo][load]") {
+  // Two 49 MP canvases do not fit the default budget (64 MP) together.
+  DaemonProcess daemon(with_photo("sqlite", {"photo.workers=2", "photo.queue=8", "photo.time_limit=60s"}));
+  std::vector<std::string> heavy = {sign_in(daemon, join(daemon, "heavy1@example.com")).token,
+                                    sign_in(daemon, join(daemon, "heavy2@example.com")).token};
+  auto other = sign_in(daemon, join(daemon, "light@example.com"));
+
+  Burst gifs(daemon, heavy, large_canvas_gif());
+  busy_worker(daemon.pid());
+  auto started = Clock::now();
+  auto small = upload_raw(daemon, other.token, photos::jpeg(600, 400));
+  double small_seconds = seconds_since(started);
+  gifs.wait();
+  INFO(describe(small));
+  CHECK(status_of(small) == 202);
+  INFO("the small JPEG took " << small_seconds << " s, the two GIFs " << gifs.total << " s");
+  CAPTURE(gifs.statuses);
+  // Counting uploads alone, both GIFs held both workers and the JPEG waited
+  // for one of them (about the GIFs' whole time); by pixels the second GIF
+  // waits without a worker, and the JPEG takes it.
+  CHECK(small_seconds * 4 < gifs.total);
+  CHECK(gifs.statuses == std::vector<int>{202, 202});  // both decoded, one after the other
+}
+
+TEST_CASE("a member's second upload while the first is processed is refused with Retry-After", "[photo][load]") {
+  DaemonProcess daemon(with_photo("sqlite", {"photo.workers=2", "photo.time_limit=60s"}));
+  auto member = sign_in(daemon, join(daemon, "eager@example.com"));
+  auto other = sign_in(daemon, join(daemon, "calm@example.com"));
+
+  auto first = std::async(std::launch::async, [&] { return upload_raw(daemon, member.token, large_canvas_gif()); });
+  busy_worker(daemon.pid());
+  auto second = upload_raw(daemon, member.token, photos::jpeg(300, 300));
+  CHECK_PROBLEM(second, 429, "upload_in_progress");
+  CHECK(retry_after(second) > 0);
+  // Another member is not held up by it.
+  CHECK(status_of(upload_raw(daemon, other.token, photos::jpeg(300, 300))) == 202);
+  CHECK(status_of(first.get()) == 202);
+  // Once the first has ended, the member may upload again.
+  CHECK(status_of(upload_raw(daemon, member.token, photos::jpeg(300, 300))) == 202);
+}
+
+TEST_CASE("a member's uploads per hour are limited across daemons on one PostgreSQL", "[photo][postgresql]") {
+  ScratchPostgres database;
+  DaemonOptions options = with_photo("postgresql", {"photo.uploads_per_hour=2"});
+  options.database_url = database.url();
+  DaemonProcess first(options);
+  DaemonProcess second(options);
+  auto member = sign_in(first, join(first, "hourly@example.com"));
+  auto other = sign_in(first, join(first, "another@example.com"));
+
+  CHECK(status_of(upload_raw(first, member.token, photos::jpeg(300, 300))) == 202);
+  CHECK(status_of(upload_raw(second, member.token, photos::jpeg(300, 300))) == 202);
+  auto third = upload_raw(first, member.token, photos::jpeg(300, 300));
+  CHECK_PROBLEM(third, 429, "rate_limited");
+  CHECK(retry_after(third) > 0);
+  CHECK(body_of(third)["detail"].get<std::string>().find("2 photos in the last hour") != std::string::npos);
+  CHECK_PROBLEM(upload_raw(second, member.token, photos::jpeg(300, 300)), 429, "rate_limited");
+  // Refusals that cost nothing to decide do not count: a file that is no
+  // picture is still told so.
+  CHECK_PROBLEM(upload_raw(first, member.token, "GIF? no"), 415, "unsupported_type");
+  CHECK(status_of(upload_raw(first, other.token, photos::jpeg(300, 300))) == 202);
 }

@@ -252,6 +252,23 @@ TEST_CASE("A phone number without its code is read in the member's country", "[p
   CHECK(error_for(result, "phone").find("country code") != std::string::npos);
 }
 
+// Issue 27: U+202E and its kin make text display in another order than it
+// is stored ("https://example.com/\u202Egpj.exe" shows as "...exe.jpg").
+TEST_CASE("Text direction controls are refused in every field, in words", "[profile][fields][bidi]") {
+  for (const char* control : {"\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066", "\u2067", "\u2068", "\u2069"}) {
+    for (FieldType type : {FieldType::text, FieldType::textarea, FieldType::url, FieldType::email}) {
+      std::string value = type == FieldType::url     ? std::string("https://example.com/") + control + "gpj.exe"
+                          : type == FieldType::email ? std::string("li") + control + "@example.com"
+                                                     : std::string("Bright ") + control + "spmaL";
+      INFO(value);
+      CHECK(refused(type, value, 2048).find("change the direction of the text") != std::string::npos);
+    }
+  }
+  // Right-to-left text itself is fine: only the invisible controls go.
+  CHECK(stored(FieldType::text, "مصابيح مشرقة") == "مصابيح مشرقة");
+  CHECK(stored(FieldType::text, "Lamps \u200F") == "Lamps \u200F");  // a right-to-left mark is not an override
+}
+
 TEST_CASE("A web address must be http or https with a plain host", "[profile][fields][url]") {
   CHECK(stored(FieldType::url, " https://www.example.com/products?id=7#top ", 2048) ==
         "https://www.example.com/products?id=7#top");

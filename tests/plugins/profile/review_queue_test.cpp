@@ -441,3 +441,23 @@ TEST_CASE("retention settings are checked", "[profile][config][retention]") {
   CHECK(run_command({MEMBERD_BINARY, "--check-config", "--set", "retention.superseded_reviews=forever"}, output) == 2);
   CHECK(run_command({MEMBERD_BINARY, "--check-config", "--set", "retention.decided_reviews=0s"}, output) == 0);
 }
+
+// Issue 27: a right-to-left override in a profile would show members and
+// admins other text than is stored.
+TEST_CASE("a profile with text direction controls is refused naming each field", "[profile][validation]") {
+  DaemonProcess daemon(with_profile("sqlite"));
+  auto account = join(daemon, "bidi@example.com");
+  auto session = sign_in(daemon, account);
+  json fields = complete_profile("Bright \u202Espmal Co.");
+  fields["website"] = "https://bright-lamps.example.com/\u2067gpj.exe";
+  auto refused = submit(daemon, session.token, fields);
+  INFO(describe(refused));
+  CHECK_PROBLEM(refused, 422, "validation");
+  for (const char* field : {"company_name", "website"}) {
+    INFO(field);
+    REQUIRE(has_field_error(body_of(refused), field));
+  }
+  CHECK(describe(refused).find("change the direction of the text") != std::string::npos);
+  CHECK_FALSE(has_field_error(body_of(refused), "contact_name"));
+  CHECK(pending_queue(daemon).empty());
+}

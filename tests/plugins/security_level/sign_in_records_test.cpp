@@ -448,3 +448,37 @@ TEST_CASE("records older than keep_records_for are deleted in batches, newer one
   }
   fs::remove_all(dir);
 }
+
+// Issue 27: spreadsheets in CJK locales read the fullwidth = + - @ as the
+// ASCII ones; and sscanf with timegm took 2026-02-30 for March 2nd.
+TEST_CASE("the CSV defuses fullwidth formula starts and the filters refuse impossible dates",
+          "[security_level][admin]") {
+  DaemonProcess daemon(with_plugin("sqlite", {kTrustLoopback}));
+  auto carol = join(daemon, "carol@example.com");
+  const std::vector<std::string> agents = {"\uFF1DHYPERLINK(\"http://evil\")", "\uFF0B1+cmd|' /C calc'!A0",
+                                           "\uFF0D1+1", "\uFF20SUM(1+1)", "\uFF21 plain fullwidth A"};
+  for (const auto& agent : agents) sign_in_from(daemon, carol, "81.2.69.150", kWrongPassword, agent);
+  for (int i = 0; i < 100 && admin_sign_ins(daemon, "?email=carol@example.com")["items"].size() < agents.size(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  auto csv = daemon.unix_socket()->Get("/api/v1/admin/sign-ins?format=csv&email=carol@example.com");
+  REQUIRE(csv);
+  REQUIRE(csv->status == 200);
+  INFO(csv->body);
+  // The cell starts with the apostrophe (the first fullwidth character is 3 bytes of UTF-8).
+  for (std::size_t i = 0; i + 1 < agents.size(); ++i) {
+    INFO(agents[i]);
+    CHECK(csv->body.find("\"'" + agents[i].substr(0, 6)) != std::string::npos);
+  }
+  CHECK(csv->body.find("\"\uFF21 plain fullwidth A\"") != std::string::npos);  // other fullwidth letters stay as they are
+
+  for (const char* impossible : {"2026-02-30T00:00:00Z", "2026-04-31T12:00:00Z", "2025-02-29T00:00:00Z",
+                                 "2026-13-01T00:00:00Z", "2026-01-01T24:00:00Z", "2026-01-01T23:60:00Z",
+                                 "2026-+1-01T00:00:00Z", "2026-01-%201T00:00:00Z", "+026-01-01T00:00:00Z"}) {
+    INFO(impossible);
+    auto bad = daemon.unix_socket()->Get(std::string("/api/v1/admin/sign-ins?since=") + impossible);
+    REQUIRE(bad);
+    CHECK(bad->status == 422);
+    CHECK(has_field_error(json::parse(bad->body), "since"));
+  }
+  CHECK(admin_sign_ins(daemon, "?since=2024-02-29T00:00:00Z&until=2096-02-29T23:59:59Z")["items"].size() == agents.size());
+}
