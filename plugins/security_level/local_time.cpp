@@ -1,5 +1,7 @@
 #include "local_time.hpp"
 
+#include <memberd/utc_time.hpp>
+
 #include <unicode/timezone.h>
 #include <unicode/unistr.h>
 
@@ -53,21 +55,6 @@ std::optional<std::string> local_text(std::int64_t unix_seconds, const std::stri
   return std::string(clock) + " " + iana_zone + ", " + offset;
 }
 
-std::optional<std::int64_t> parse_rfc3339_utc(const std::string& text) {
-  int y, mo, d, h, mi, s;
-  char z = 0;
-  int consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &y, &mo, &d, &h, &mi, &s, &z, &consumed) != 7 ||
-      z != 'Z' || static_cast<std::size_t>(consumed) != text.size())
-    return std::nullopt;
-  std::tm parts{};
-  parts.tm_year = y - 1900;
-  parts.tm_mon = mo - 1;
-  parts.tm_mday = d;
-  parts.tm_hour = h;
-  parts.tm_min = mi;
-  parts.tm_sec = s;
-  return static_cast<std::int64_t>(timegm(&parts));
-}
+std::optional<std::int64_t> parse_rfc3339_utc(const std::string& text) { return parse_utc_time(text); }
 
 }  // namespace memberd::security_level
