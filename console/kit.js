@@ -28,7 +28,14 @@ export function announce(text) {
   setTimeout(() => { region.textContent = text; }, 50);
 }
 
+// A cookie of memberd's by its plain name ('memberd_csrf'): over HTTPS the
+// daemon sends its cookies as __Host-<name> (daemon/transport/cookie_prefixes.hpp),
+// which a sibling site cannot plant; that one wins when both are there.
 export function cookie(name) {
+  return cookieNamed(`__Host-${name}`) || cookieNamed(name);
+}
+
+function cookieNamed(name) {
   for (const part of document.cookie.split(';')) {
     const eq = part.indexOf('=');
     if (eq > 0 && part.slice(0, eq).trim() === name) {

@@ -273,9 +273,11 @@ void Daemon::install_core_routes() {
 void Daemon::serve() {
   auto& p = *parts_;
   const auto& c = config_;
+  DispatcherSettings settings{TrustedProxies(c.http.trusted_proxies),
+                              c.sessions.cookie_secure == CookieSecure::automatic};
+  settings.prefixed_cookies_on_https = c.sessions.cookie_secure != CookieSecure::never;
   p.dispatcher = std::make_unique<Dispatcher>(
-      DispatcherSettings{TrustedProxies(c.http.trusted_proxies), c.sessions.cookie_secure == CookieSecure::automatic},
-      p.router, *p.database, *p.sessions, p.metrics, p.log, p.clock);
+      std::move(settings), p.router, *p.database, *p.sessions, p.metrics, p.log, p.clock);
   p.http = std::make_unique<HttpServer>(http_settings(c), *p.dispatcher, p.log, p.metrics);
   p.http->start();
   announce(p.http->port());

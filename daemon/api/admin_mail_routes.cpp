@@ -22,13 +22,6 @@ namespace {
 
 using FieldErrors = std::vector<std::pair<std::string, std::string>>;
 
-// A whole number of at most `max_digits` digits, nothing else around it.
-std::optional<long long> whole_number(const std::string& text, std::size_t max_digits) {
-  if (text.empty() || text.size() > max_digits || text.find_first_not_of("0123456789") != std::string::npos)
-    return std::nullopt;
-  return std::stoll(text);
-}
-
 // What an admin is shown: a claimed row waits like a queued one.
 std::string shown_status(const std::string& status) { return status == "claimed" ? "queued" : status; }
 

@@ -73,7 +73,7 @@ Response list_reviews(CoreServices& core, const Request& req) {
     else if (*overdue != "false") errors.emplace_back("overdue", "Give true or false.");
   }
   query.cursor = req.query("cursor").value_or("");
-  if (!query.cursor.empty() && !ReviewQueue::is_cursor(query.cursor))
+  if (!query.cursor.empty() && !ReviewQueue::parse_cursor(query.cursor))
     errors.emplace_back("cursor", "This is not a cursor from a previous page.");
   if (!errors.empty()) return problem(422, "validation", "Some parameters need attention", {}, errors);
   auto page = core.reviews.list(req.work(), query);

@@ -99,11 +99,8 @@ bool ReviewQueue::is_kind(std::string_view kind) {
          kind.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_.") == std::string_view::npos;
 }
 
-bool ReviewQueue::is_cursor(std::string_view text) {
-  auto dot = text.find('.');
-  if (dot == std::string_view::npos || dot == 0 || dot > 18 || text.size() > 64) return false;
-  return text.substr(0, dot).find_first_not_of("0123456789") == std::string_view::npos &&
-         text.substr(dot + 1).find_first_not_of("0123456789abcdef-") == std::string_view::npos;
+std::optional<PageCursor> ReviewQueue::parse_cursor(std::string_view text) {
+  return parse_page_cursor(text, "0123456789abcdef-");  // a revision id
 }
 
 Result<ReviewReceipt> ReviewQueue::submit(UnitOfWork& work, std::string_view kind, std::string_view member_id,
@@ -200,10 +197,10 @@ Result<nlohmann::json> ReviewQueue::list(UnitOfWork& work, const ReviewListQuery
   long long after_time = -1;
   std::string after_id;
   if (!query.cursor.empty()) {
-    if (!is_cursor(query.cursor)) return Failure{Refusal::not_found};
-    auto dot = query.cursor.find('.');
-    after_time = std::stoll(query.cursor.substr(0, dot));
-    after_id = query.cursor.substr(dot + 1);
+    auto cursor = parse_cursor(query.cursor);
+    if (!cursor) return Failure{Refusal::not_found};
+    after_time = cursor->at;
+    after_id = cursor->key;
   }
   where += " AND (r.submitted_at > :t1 OR (r.submitted_at = :t2 AND r.revision_id > :id))";
   if (query.overdue_only) where += " AND r.due_at <= :now";
@@ -225,7 +222,7 @@ Result<nlohmann::json> ReviewQueue::list(UnitOfWork& work, const ReviewListQuery
       break;
     }
     items.push_back(item_json(row, now));
-    last_cursor = std::to_string(row_int64(row, 6)) + "." + row.get<std::string>(0);
+    last_cursor = page_cursor(row_int64(row, 6), row.get<std::string>(0));
   }
   return nlohmann::json{{"items", items}, {"next_cursor", next}};
 }

@@ -6,6 +6,7 @@
 // approved even across a hot swap or restart. Tables: review_items and
 // review_history (core migration 006).
 #include <memberd/host.hpp>
+#include <memberd/list_query.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -73,7 +74,9 @@ class ReviewQueue final : public Reviews {
   Result<int> purge(UnitOfWork& work, TimePoint superseded_before, std::optional<TimePoint> decided_before,
                     int batch = 1000);
 
-  static bool is_cursor(std::string_view text);
+  // A `next_cursor` this queue wrote ("<submitted_at>.<revision_id>"), or
+  // nullopt for anything else (answer 422).
+  static std::optional<PageCursor> parse_cursor(std::string_view text);
   // A kind as the queue stores it: [a-z0-9_.], 1 to 64 characters.
   static bool is_kind(std::string_view kind);
 

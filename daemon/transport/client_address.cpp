@@ -1,5 +1,8 @@
 #include "transport/client_address.hpp"
 
+#include <arpa/inet.h>
+
+#include <cstring>
 #include <stdexcept>
 
 namespace memberd {
@@ -30,6 +33,19 @@ bool in_range(const IpRange& range, const IpRange& ip) {
 
 }  // namespace
 
+std::string unmapped_ip(std::string_view ip) {
+  // inet_pton reads a C string: text with a NUL in it is no address.
+  if (ip.find(':') == std::string_view::npos || ip.size() >= INET6_ADDRSTRLEN ||
+      ip.find('\0') != std::string_view::npos)
+    return std::string(ip);
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, std::string(ip).c_str(), &v6) != 1 || !IN6_IS_ADDR_V4MAPPED(&v6)) return std::string(ip);
+  in_addr v4{};
+  std::memcpy(&v4, v6.s6_addr + 12, 4);
+  char text[INET_ADDRSTRLEN];
+  return inet_ntop(AF_INET, &v4, text, sizeof text) ? std::string(text) : std::string(ip);
+}
+
 TrustedProxies::TrustedProxies(const std::vector<std::string>& entries) {
   for (const auto& e : entries) {
     std::string why;
@@ -56,7 +72,9 @@ std::string TrustedProxies::client_address(std::string_view peer_ip, std::string
     auto entry = trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
     rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(0, comma);
     if (!parse_address(entry)) return std::string(peer_ip);  // garbage: trust nothing past it
-    if (!contains(entry)) return std::string(entry);
+    // A proxy listening on [::] writes its IPv4 clients in the mapped form.
+    auto address = unmapped_ip(entry);
+    if (!contains(address)) return address;
   }
   return std::string(peer_ip);
 }

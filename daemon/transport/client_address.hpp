@@ -12,6 +12,13 @@
 
 namespace memberd {
 
+// The address as IPv4 when it is an IPv4-mapped IPv6 address
+// ("::ffff:192.0.2.1" -> "192.0.2.1"), else unchanged. A listener on [::]
+// takes IPv4 clients too and sees them in the mapped form: unmapped where
+// the address is read, every per-client limit counts each IPv4 client on
+// its own (not all of them as one IPv6 /64) and IPv4 trusted proxies match.
+std::string unmapped_ip(std::string_view ip);
+
 class TrustedProxies {
  public:
   TrustedProxies() = default;

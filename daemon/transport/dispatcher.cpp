@@ -11,6 +11,7 @@
 #include "storage/database.hpp"
 #include "storage/error_text.hpp"
 #include "storage/pooled_unit.hpp"
+#include "transport/cookie_prefixes.hpp"
 #include "transport/json_body.hpp"
 #include "transport/response_headers.hpp"
 #include "transport/url_decode.hpp"
@@ -32,11 +33,13 @@ constexpr std::size_t kMaxUserAgentBytes = 512;
 
 class RequestContext final : public Request {
  public:
+  // `cookies`: the Cookie header as handlers see it (cookie_prefixes.hpp).
   RequestContext(const RawRequest& raw, std::string request_id, std::string client_ip, PathParams params,
-                 UnitOfWork& work)
+                 UnitOfWork& work, std::optional<std::string> cookies)
       : raw_(raw),
         request_id_(std::move(request_id)),
         client_ip_(std::move(client_ip)),
+        cookies_(std::move(cookies)),
         params_(std::move(params)),
         work_(work) {}
   std::string_view method() const override { return raw_.method(); }
@@ -47,7 +50,10 @@ class RequestContext final : public Request {
     return {};
   }
   std::optional<std::string> query(std::string_view name) const override { return raw_.query(name); }
-  std::optional<std::string> header(std::string_view name) const override { return raw_.header(name); }
+  std::optional<std::string> header(std::string_view name) const override {
+    if (name.size() == 6 && strncasecmp(name.data(), "Cookie", 6) == 0) return cookies_;
+    return raw_.header(name);
+  }
   const std::string& body() const override { return raw_.body(); }
   const nlohmann::json& json() const override { return json_; }
   const Caller& caller() const override { return caller_; }
@@ -68,6 +74,7 @@ class RequestContext final : public Request {
  private:
   const RawRequest& raw_;
   std::string request_id_, client_ip_;
+  std::optional<std::string> cookies_;
   mutable std::optional<std::string> user_agent_;
   PathParams params_;
   UnitOfWork& work_;
@@ -134,7 +141,8 @@ Response Dispatcher::refuse(const RawRequest& raw, int status, std::string_view 
   if (retry_later) r.headers.emplace_back("Retry-After", "1");
   r.headers.emplace_back("Connection", "close");
   r.headers.emplace_back("X-Request-Id", request_id);
-  add_response_headers(r, {raw.path(), over_https(raw), settings_.secure_cookies_on_https});
+  add_response_headers(r, {raw.path(), over_https(raw), settings_.secure_cookies_on_https,
+                           settings_.prefixed_cookies_on_https});
   account(raw, "refused", request_id, raw.peer_ip(), r,
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), {}, 0);
   return r;
@@ -181,6 +189,9 @@ Response Dispatcher::handle(const RawRequest& raw) {
   auto started = std::chrono::steady_clock::now();
   std::string request_id = incoming_request_id(raw);
   std::string client_ip = client_address(raw);
+  const bool https = over_https(raw);
+  std::optional<std::string> cookies = raw.header("Cookie");
+  if (cookies && https && settings_.prefixed_cookies_on_https) cookies = cookies_without_prefixes(*cookies);
   // The snapshot keeps every route (and its plugin) alive until we return.
   auto table = routes_.snapshot();
   auto match = table->match(raw.method(), raw.path());
@@ -193,7 +204,7 @@ Response Dispatcher::handle(const RawRequest& raw) {
                  "handler returned with its write transaction open: rolled back",
                  {{"request_id", request_id}, {"route", route_label}});
     r.headers.emplace_back("X-Request-Id", request_id);
-    add_response_headers(r, {raw.path(), over_https(raw), settings_.secure_cookies_on_https});
+    add_response_headers(r, {raw.path(), https, settings_.secure_cookies_on_https, settings_.prefixed_cookies_on_https});
     account(raw, route_label, request_id, client_ip, r,
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), match.params,
             unit.leases());
@@ -209,10 +220,10 @@ Response Dispatcher::handle(const RawRequest& raw) {
 
   const RouteEntry& entry = *match.entry;
   const Route& route = entry.route;
-  RequestContext context(raw, request_id, client_ip, match.params, unit);
+  RequestContext context(raw, request_id, client_ip, match.params, unit, cookies);
   try {
     CallerCredentials credentials{raw.door() == Door::unix_socket && raw.peer_is_operator(),
-                                  raw.header("Authorization"), raw.header("Cookie")};
+                                  raw.header("Authorization"), cookies};
     auto identity = identify(credentials, sessions_, unit);
     if (!identity) return finish(refusal_problem(identity.failure()));
     if (auto refusal = authorize(route, *identity, raw.method(), raw.header("X-CSRF-Token"), clock_))

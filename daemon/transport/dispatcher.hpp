@@ -30,6 +30,9 @@ struct DispatcherSettings {
   TrustedProxies trusted_proxies;
   bool secure_cookies_on_https = false;  // sessions.cookie_secure: auto
   std::size_t max_json_depth = 64;
+  // sessions.cookie_secure: auto or always: memberd's cookies travel as
+  // __Host-/__Secure- over HTTPS (cookie_prefixes.hpp).
+  bool prefixed_cookies_on_https = true;
 };
 
 class Dispatcher {

@@ -50,8 +50,9 @@ bool read_alike(std::string_view codings) {
 
 }  // namespace
 
-std::optional<std::string> framing_problem(const RequestHead& head) {
-  if (folded(head.raw)) return "Header lines may not be folded.";
+std::optional<FramingProblem> framing_problem(const RequestHead& head) {
+  auto bad = [](const char* detail) { return FramingProblem{400, detail}; };
+  if (folded(head.raw)) return bad("Header lines may not be folded.");
   int lengths = 0, hosts = 0;
   std::string codings;
   bool has_encoding = false;
@@ -64,17 +65,23 @@ std::optional<std::string> framing_problem(const RequestHead& head) {
       codings += value;
     }
   }
-  if (lengths > 1) return "Send one Content-Length.";
+  if (lengths > 1) return bad("Send one Content-Length.");
+  bool other_codings = false;
   if (has_encoding) {
-    if (head.version < 11) return "HTTP/1.0 has no Transfer-Encoding.";
-    if (lengths > 0) return "Send Content-Length or Transfer-Encoding, not both.";
+    if (head.version < 11) return bad("HTTP/1.0 has no Transfer-Encoding.");
+    if (lengths > 0) return bad("Send Content-Length or Transfer-Encoding, not both.");
     auto last = codings.rfind(',');
     auto coding = trimmed(std::string_view(codings).substr(last == std::string::npos ? 0 : last + 1));
     if (coding.size() != 7 || strncasecmp(coding.data(), "chunked", 7) != 0)
-      return "The last transfer coding must be chunked.";
-    if (!read_alike(codings)) return "Transfer-Encoding must list codings by name, chunked once and last.";
+      return bad("The last transfer coding must be chunked.");
+    if (!read_alike(codings)) return bad("Transfer-Encoding must list codings by name, chunked once and last.");
+    // Sound so far, so chunked is the last element: anything else before it
+    // (empty elements aside) is a coding of its own.
+    for (char c : std::string_view(codings).substr(0, last == std::string::npos ? 0 : last))
+      if (c != ',' && c != ' ' && c != '\t') other_codings = true;
   }
-  if (head.version >= 11 && hosts != 1) return "HTTP/1.1 needs exactly one Host header.";
+  if (head.version >= 11 && hosts != 1) return bad("HTTP/1.1 needs exactly one Host header.");
+  if (other_codings) return FramingProblem{501, "Only the chunked transfer coding is supported."};
   return std::nullopt;
 }
 

@@ -20,14 +20,21 @@ struct RequestHead {
   std::string_view raw;  // the header block as received, request line included
 };
 
-// Why the request's framing is refused (a sentence for the problem's detail),
-// or nullopt when it is sound:
+struct FramingProblem {
+  int status = 400;    // 400, or 501 for a transfer coding memberd does not implement
+  std::string detail;  // a sentence for the problem's detail
+};
+
+// Why the request's framing is refused, or nullopt when it is sound. 400:
 //   - a header line that starts with a space or tab (obsolete line folding);
 //   - Transfer-Encoding on HTTP/1.0, together with Content-Length, with a
 //     coding that is not a bare token (Beast then silently sees no body),
 //     or whose last coding is not exactly `chunked`;
 //   - more than one Content-Length;
 //   - HTTP/1.1 without exactly one Host.
-std::optional<std::string> framing_problem(const RequestHead& head);
+// 501 (RFC 9112 6.1) for a well-formed list with codings besides `chunked`
+// ("gzip, chunked"): nothing here would undo them, and a handler would get
+// the compressed bytes as the body.
+std::optional<FramingProblem> framing_problem(const RequestHead& head);
 
 }  // namespace memberd

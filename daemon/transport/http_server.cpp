@@ -11,6 +11,7 @@
 
 #include "log/logger.hpp"
 #include "metrics/registry.hpp"
+#include "transport/client_address.hpp"
 #include "transport/dispatcher.hpp"
 #include "transport/http_framing.hpp"
 #include "transport/peer_credentials.hpp"
@@ -34,18 +35,21 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
 #include <future>
 #include <list>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <strings.h>
 #include <thread>
@@ -349,6 +353,12 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
       head.headers.emplace_back(field.name_string(), field.value());
     buffer_.consume(header_size);
     if (auto problem = framing_problem(head)) {
+      if (problem->status == 501) refuse(501, "not_implemented", "Not implemented", problem->detail);
+      else refuse(400, "bad_request", "Bad request", problem->detail);
+      return true;
+    }
+    std::string_view target(parser_->get().target());
+    if (auto problem = path_problem(target.substr(0, target.find('?')))) {
       refuse(400, "bad_request", "Bad request", *problem);
       return true;
     }
@@ -390,8 +400,13 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
     http::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       self->disarm();
       if (ec == http::error::body_limit) return self->refuse_too_large();
-      if (ec == http::error::bad_chunk || ec == http::error::bad_chunk_extension)
-        return self->refuse(400, "bad_request", "Bad request", "The chunked body could not be parsed.");
+      // The client hung up or went quiet: nobody to answer.
+      if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec == http::error::short_read)
+        return self->close();
+      // Anything else the parser refused in the body (a chunk size, an
+      // extension, a trailer field) is the client's error, and it is told.
+      if (ec && ec.category() == http::make_error_code(http::error::bad_chunk).category())
+        return self->refuse(400, "bad_request", "Bad request", "The request body could not be parsed.");
       if (ec) return self->close();
       self->dispatch();
     });
@@ -531,7 +546,80 @@ struct HttpServer::Impl {
   // The loop the next connection lives on.
   asio::io_context& next() { return *loops[next_loop.fetch_add(1) % loops.size()]; }
 
-  bool admit() { return core.connections.fetch_add(1) + 1 > core.settings.max_connections; }
+  // Connections are counted against two bounds that stay below the
+  // descriptor limit (set in start()): up to `capacity` are served; past
+  // it, up to `budget`, each is answered 503 and closed; past that, closed
+  // at once without a word. With http.max_connections above what the limit
+  // allows, accepting went on until accept() failed with EMFILE, and from
+  // then on the loop spun on the still-readable listener (4.3 CPU-s per 5 s)
+  // while no new client got in.
+  std::size_t capacity = 0, budget = 0;
+  enum class Admission { serve, refuse, shed };
+  Admission admit() {
+    auto open = core.connections.fetch_add(1) + 1;
+    if (open <= capacity) return Admission::serve;
+    if (open <= budget) return Admission::refuse;
+    core.connections.fetch_sub(1);
+    core.cut(ServerCore::Cut::over_capacity);
+    return Admission::shed;
+  }
+
+  // When accept() fails for want of descriptors (or memory), the pending
+  // connection stays in the backlog and the listener stays readable: retried
+  // at once, the loop would spin. Instead the spare descriptor is given up
+  // for a moment to accept the waiting connections and close them (their
+  // clients learn at once instead of timing out), and accepting resumes
+  // after a pause that doubles (to a second) while the shortage lasts.
+  int spare_descriptor = -1;
+  std::chrono::milliseconds accept_pause{0};
+  std::optional<asio::steady_timer> tcp_pause_timer, unix_pause_timer;
+  static constexpr std::chrono::milliseconds kFirstPause{50}, kLongestPause{1000};
+
+  static bool out_of_resources(const beast::error_code& ec) {
+    return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space || ec == asio::error::no_memory ||
+           ec == beast::error_code(ENFILE, beast::system_category());
+  }
+
+  void reserve_spare() {
+    if (spare_descriptor < 0) spare_descriptor = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  }
+
+  // Closes the connections waiting on `listener` (at most kAcceptsPerWake).
+  void shed_backlog(int listener) {
+    if (spare_descriptor >= 0) {
+      ::close(spare_descriptor);
+      spare_descriptor = -1;
+    }
+    for (int i = 0; i < kAcceptsPerWake; ++i) {
+      int fd = ::accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (fd < 0) break;
+      ::close(fd);
+      core.cut(ServerCore::Cut::over_capacity);
+    }
+    reserve_spare();
+  }
+
+  // After an accept error: on a shortage, shed and wait; anything else (a
+  // client that reset before it was accepted) is retried at once.
+  template <class Acceptor>
+  void after_accept_error(const beast::error_code& ec, Acceptor& acceptor, std::optional<asio::steady_timer>& timer,
+                          void (Impl::*resume)()) {
+    if (!out_of_resources(ec)) {
+      accept_pause = std::chrono::milliseconds(0);
+      return (this->*resume)();
+    }
+    if (accept_pause.count() == 0)
+      core.log.write(LogLevel::warn, "core", "out of file descriptors: new connections are closed until some free",
+                     {{"error", ec.message()}, {"open_connections", std::to_string(core.connections.load())}});
+    accept_pause = accept_pause.count() == 0 ? kFirstPause : std::min(accept_pause * 2, kLongestPause);
+    shed_backlog(acceptor.native_handle());
+    if (!timer) timer.emplace(acceptor_loop());
+    timer->expires_after(accept_pause);
+    timer->async_wait([this, resume](beast::error_code waited) {
+      if (waited || core.stopping) return;
+      (this->*resume)();
+    });
+  }
 
   // Connections already waiting in the backlog are taken at once, up to
   // this many per wake-up: one accept per pass of the loop let 1,000
@@ -543,23 +631,29 @@ struct HttpServer::Impl {
 
   void accept_tcp() {
     tcp_acceptor->async_accept(next(), [this](beast::error_code ec, tcp::socket socket) {
-      if (core.stopping) return;
+      if (core.stopping || ec == asio::error::operation_aborted) return;
       if (!ec) take_tcp(std::move(socket));
       for (int i = 1; !ec && i < kAcceptsPerWake; ++i) {
         tcp::socket more(next());
         tcp_acceptor->accept(more, ec);  // non-blocking: would_block once the backlog is empty
         if (!ec) take_tcp(std::move(more));
       }
+      if (ec && ec != asio::error::would_block) return after_accept_error(ec, *tcp_acceptor, tcp_pause_timer, &Impl::accept_tcp);
+      accept_pause = std::chrono::milliseconds(0);
       accept_tcp();
     });
   }
 
   void take_tcp(tcp::socket socket) {
-    bool over = admit();
+    auto admission = admit();
+    if (admission == Admission::shed) return;  // the socket closes as it goes
+    bool over = admission == Admission::refuse;
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     auto remote = socket.remote_endpoint(ignored);
-    std::string peer = ignored ? std::string() : remote.address().to_string();
+    // Unmapped here, once, so that every consumer (per-client limits,
+    // trusted proxies, logs, sessions) sees an IPv4 client as IPv4.
+    std::string peer = ignored ? std::string() : unmapped_ip(remote.address().to_string());
     std::shared_ptr<asio::ssl::context> context;
     {
       std::lock_guard lock(tls_mutex);
@@ -577,19 +671,24 @@ struct HttpServer::Impl {
 
   void accept_unix() {
     unix_acceptor->async_accept(next(), [this](beast::error_code ec, unix_socket::socket socket) {
-      if (core.stopping) return;
+      if (core.stopping || ec == asio::error::operation_aborted) return;
       if (!ec) take_unix(std::move(socket));
       for (int i = 1; !ec && i < kAcceptsPerWake; ++i) {
         unix_socket::socket more(next());
         unix_acceptor->accept(more, ec);
         if (!ec) take_unix(std::move(more));
       }
+      if (ec && ec != asio::error::would_block)
+        return after_accept_error(ec, *unix_acceptor, unix_pause_timer, &Impl::accept_unix);
+      accept_pause = std::chrono::milliseconds(0);
       accept_unix();
     });
   }
 
   void take_unix(unix_socket::socket socket) {
-    bool over = admit();
+    auto admission = admit();
+    if (admission == Admission::shed) return;
+    bool over = admission == Admission::refuse;
     bool operator_peer = socket_peer_is_operator(socket.native_handle());
     std::make_shared<Session<unix_socket::socket>>(core, std::move(socket), Door::unix_socket, false, "unix",
                                                    operator_peer, over)
@@ -606,10 +705,32 @@ void HttpServer::start() {
   auto& s = impl_->core.settings;
   // Each connection is a descriptor: take the hard limit (systemd's default
   // soft limit is 1024, far below max_connections).
-  if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
     files.rlim_cur = files.rlim_max;
     setrlimit(RLIMIT_NOFILE, &files);
   }
+  // Connections may use the limit but for a reserve (a quarter, 64 to 1024)
+  // that the rest of the daemon opens: database connections, log files,
+  // plugins' files and workers, the spare descriptor.
+  // Past http.max_connections, an eighth more (at least 64) are told 503.
+  std::size_t capacity = s.max_connections, budget = capacity + std::max<std::size_t>(64, capacity / 8);
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
+    auto limit = static_cast<std::size_t>(files.rlim_cur);
+    auto reserve = std::clamp<std::size_t>(limit / 4, 64, 1024);
+    auto room = limit > reserve + 16 ? limit - reserve : 16;
+    if (budget > room) {
+      budget = room;
+      capacity = std::min(capacity, room - room / 8);
+    }
+  }
+  impl_->budget = budget;
+  impl_->capacity = capacity;
+  if (capacity < s.max_connections)
+    impl_->core.log.write(LogLevel::warn, "core", "http.max_connections lowered to fit the open-files limit",
+                          {{"max_connections", std::to_string(impl_->capacity)},
+                           {"open_files_limit", std::to_string(files.rlim_cur)}});
+  impl_->reserve_spare();
   if (!s.host.empty()) {
     if (!s.tls_cert.empty()) impl_->tls = tls_context(s);
     beast::error_code ec;
@@ -681,6 +802,11 @@ void HttpServer::stop() {
   };
   if (impl_->tcp_acceptor) close_on_its_strand(*impl_->tcp_acceptor);
   if (impl_->unix_acceptor) close_on_its_strand(*impl_->unix_acceptor);
+  // A pause after a shortage ends as cancelled (on the acceptors' loop).
+  asio::post(impl_->acceptor_loop(), [impl = impl_.get()] {
+    if (impl->tcp_pause_timer) impl->tcp_pause_timer->cancel();
+    if (impl->unix_pause_timer) impl->unix_pause_timer->cancel();
+  });
   // Collected under the lock, drained outside it: a connection that dies
   // meanwhile takes the lock to leave the registry.
   std::vector<std::shared_ptr<ServerCore::Connection>> open;
@@ -701,6 +827,10 @@ void HttpServer::stop() {
     if (t.joinable()) t.join();
   impl_->threads.clear();
   core.workers.stop();
+  if (impl_->spare_descriptor >= 0) {
+    ::close(impl_->spare_descriptor);
+    impl_->spare_descriptor = -1;
+  }
   if (impl_->unix_acceptor) {
     std::error_code ignored;
     std::filesystem::remove(core.settings.socket_path, ignored);

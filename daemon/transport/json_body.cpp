@@ -2,7 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <memberd/text.hpp>
+
 #include <cctype>
+#include <set>
+#include <vector>
 
 namespace memberd {
 
@@ -38,6 +42,28 @@ bool is_json_content_type(const std::string& value) {
                                         type.compare(type.size() - 5, 5, "+json") == 0);
 }
 
+// The longest key a refusal quotes back.
+constexpr std::size_t kMaxQuotedKey = 64;
+
+// Parses `body`, and names in `duplicate` the first key that appears twice
+// in one object. nlohmann keeps the last of them, while another reader
+// (a proxy, a WAF, a log pipeline) may act on the first: the same body would
+// mean two things.
+nlohmann::json parse_noting_duplicates(const std::string& body, std::optional<std::string>& duplicate) {
+  std::vector<std::set<std::string, std::less<>>> open_objects;
+  auto note = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (event == Event::object_start) open_objects.emplace_back();
+    else if (event == Event::object_end && !open_objects.empty()) open_objects.pop_back();
+    else if (event == Event::key && !open_objects.empty() && !duplicate) {
+      const auto& key = parsed.get_ref<const std::string&>();
+      if (!open_objects.back().insert(key).second) duplicate = key;
+    }
+    return true;
+  };
+  return nlohmann::json::parse(body, note, false);
+}
+
 }  // namespace
 
 std::optional<Response> parse_json_body(std::string_view method, const std::optional<std::string>& content_type,
@@ -47,9 +73,15 @@ std::optional<Response> parse_json_body(std::string_view method, const std::opti
     return problem(415, "unsupported_media_type", "Unsupported media type", "Send the body as application/json.");
   if (!nesting_within(body, max_depth))
     return problem(400, "malformed_body", "Malformed JSON", "The document nests too deeply.");
-  parsed = nlohmann::json::parse(body, nullptr, false);
+  std::optional<std::string> duplicate;
+  parsed = parse_noting_duplicates(body, duplicate);
   if (parsed.is_discarded()) return problem(400, "malformed_body", "Malformed JSON", "The body is not valid JSON.");
   if (!parsed.is_object()) return problem(400, "malformed_body", "Malformed JSON", "The body must be a JSON object.");
+  if (duplicate) {
+    parsed = nlohmann::json();
+    return problem(400, "malformed_body", "Malformed JSON",
+                   "The key \"" + valid_utf8(*duplicate, kMaxQuotedKey) + "\" appears twice in one object; send it once.");
+  }
   return std::nullopt;
 }
 

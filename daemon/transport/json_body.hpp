@@ -1,7 +1,8 @@
 #pragma once
 // The pipeline's body phase for `Body::json` routes: the content type (415),
 // the nesting depth (400, before nlohmann's recursive parser can exhaust the
-// stack) and the document itself (400 unless it is one JSON object).
+// stack) and the document itself (400 unless it is one JSON object in which
+// no object holds a key twice).
 #include <memberd/http.hpp>
 
 #include <nlohmann/json_fwd.hpp>

@@ -1,5 +1,7 @@
 #include "transport/response_headers.hpp"
 
+#include "transport/cookie_prefixes.hpp"
+
 #include <strings.h>
 
 namespace memberd {
@@ -16,6 +18,7 @@ bool has_header(const Response& response, const char* name) {
 
 void add_response_headers(Response& response, const ResponseContext& context) {
   if (!has_header(response, "X-Content-Type-Options")) response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  if (!has_header(response, "X-Frame-Options")) response.headers.emplace_back("X-Frame-Options", "DENY");
   if (context.path.rfind("/api/", 0) == 0 && !has_header(response, "Cache-Control"))
     response.headers.emplace_back("Cache-Control", "no-store");
   if (!context.https) return;
@@ -25,6 +28,9 @@ void add_response_headers(Response& response, const ResponseContext& context) {
   if (context.secure_cookies_on_https)
     for (auto& [key, value] : response.headers)
       if (strcasecmp(key.c_str(), "Set-Cookie") == 0 && value.find("; Secure") == std::string::npos) value += "; Secure";
+  if (context.prefixed_cookies_on_https)
+    for (auto& [key, value] : response.headers)
+      if (strcasecmp(key.c_str(), "Set-Cookie") == 0) value = prefixed_set_cookie(std::move(value));
 }
 
 }  // namespace memberd

@@ -31,6 +31,20 @@ std::string percent_decode(std::string_view text, bool plus_is_space) {
   return out;
 }
 
+std::optional<std::string> path_problem(std::string_view path) {
+  for (std::size_t at = path.find('%'); at != std::string_view::npos; at = path.find('%', at + 1)) {
+    int high = at + 2 < path.size() ? hex_digit(path[at + 1]) : -1;
+    int low = high >= 0 ? hex_digit(path[at + 2]) : -1;
+    if (low < 0) return "A '%' in the path must start an escape: '%' and two hex digits.";
+    char c = static_cast<char>(high * 16 + low);
+    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                      c == '.' || c == '_' || c == '~';
+    if (unreserved) return "Send the character itself, not its escape, in the path (" + std::string(path.substr(at, 3)) + ").";
+    if (c == '/') return "The path may not hold an escaped '/' (%2F).";
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> query_parameter(std::string_view query, std::string_view name) {
   while (!query.empty()) {
     auto end = query.find('&');

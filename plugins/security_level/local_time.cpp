@@ -1,5 +1,7 @@
 #include "local_time.hpp"
 
+#include <memberd/utc_time.hpp>
+
 #include <unicode/timezone.h>
 #include <unicode/unistr.h>
 
@@ -7,7 +9,6 @@
 #include <cstdlib>
 #include <ctime>
 #include <memory>
-#include <string_view>
 
 namespace memberd::security_level {
 
@@ -54,34 +55,6 @@ std::optional<std::string> local_text(std::int64_t unix_seconds, const std::stri
   return std::string(clock) + " " + iana_zone + ", " + offset;
 }
 
-std::optional<std::int64_t> parse_rfc3339_utc(const std::string& text) {
-  // Exactly "YYYY-MM-DDTHH:MM:SSZ", digits where digits go: sscanf's %d
-  // took signs and spaces ("2026-+2-01"), and timegm() carried a day past
-  // the month's end into the next (2026-02-30 read as 2026-03-02; issue 27).
-  static constexpr std::string_view shape = "dddd-dd-ddTdd:dd:ddZ";
-  if (text.size() != shape.size()) return std::nullopt;
-  for (std::size_t i = 0; i < shape.size(); ++i) {
-    bool digit = text[i] >= '0' && text[i] <= '9';
-    if (shape[i] == 'd' ? !digit : text[i] != shape[i]) return std::nullopt;
-  }
-  auto number = [&](std::size_t at, std::size_t digits) {
-    int value = 0;
-    for (std::size_t i = at; i < at + digits; ++i) value = value * 10 + (text[i] - '0');
-    return value;
-  };
-  int y = number(0, 4), mo = number(5, 2), d = number(8, 2), h = number(11, 2), mi = number(14, 2), s = number(17, 2);
-  static constexpr int days_in[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (mo < 1 || mo > 12 || d < 1 || d > days_in[mo - 1] + (mo == 2 && leap ? 1 : 0) || h > 23 || mi > 59 || s > 59)
-    return std::nullopt;
-  std::tm parts{};
-  parts.tm_year = y - 1900;
-  parts.tm_mon = mo - 1;
-  parts.tm_mday = d;
-  parts.tm_hour = h;
-  parts.tm_min = mi;
-  parts.tm_sec = s;
-  return static_cast<std::int64_t>(timegm(&parts));
-}
+std::optional<std::int64_t> parse_rfc3339_utc(const std::string& text) { return parse_utc_time(text); }
 
 }  // namespace memberd::security_level

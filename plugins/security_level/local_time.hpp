@@ -13,9 +13,9 @@ std::string gmt_text(std::int64_t unix_seconds);
 // nullopt for a zone ICU does not know.
 std::optional<std::string> local_text(std::int64_t unix_seconds, const std::string& iana_zone);
 
-// "2026-11-29T12:17:00Z" (what the host writes in events, and what admins
-// filter by) as Unix seconds; nullopt for anything else, a date the
-// calendar does not have (2026-02-30) or a time past 23:59:59 included.
+// "2026-11-29T12:17:00Z" (what the host writes in events) as Unix seconds;
+// nullopt for anything else, a date that does not exist (2026-02-30)
+// included (memberd/utc_time.hpp's parse_utc_time).
 std::optional<std::int64_t> parse_rfc3339_utc(const std::string& text);
 
 }  // namespace memberd::security_level

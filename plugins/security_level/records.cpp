@@ -4,6 +4,7 @@
 #include <memberd/database.hpp>
 #include <memberd/host.hpp>
 #include <memberd/json.hpp>
+#include <memberd/list_query.hpp>
 
 #include <arpa/inet.h>
 
@@ -166,14 +167,13 @@ Result<bool> is_new_location(UnitOfWork& work, const std::string& member_id, con
   return true;
 }
 
-std::string encode_cursor(const Cursor& cursor) { return std::to_string(cursor.at) + "." + std::to_string(cursor.id); }
+std::string encode_cursor(const Cursor& cursor) { return page_cursor(cursor.at, std::to_string(cursor.id)); }
 
 std::optional<Cursor> decode_cursor(const std::string& text) {
-  auto dot = text.find('.');
-  if (dot == std::string::npos || dot == 0 || dot + 1 == text.size() || text.size() > 40 ||
-      text.find_first_not_of("0123456789.") != std::string::npos || text.find('.', dot + 1) != std::string::npos)
-    return std::nullopt;
-  return Cursor{std::stoll(text.substr(0, dot)), std::stoll(text.substr(dot + 1))};
+  auto cursor = parse_page_cursor(text, "0123456789");
+  auto id = cursor ? whole_number(cursor->key) : std::nullopt;
+  if (!id) return std::nullopt;
+  return Cursor{cursor->at, *id};
 }
 
 namespace {

@@ -20,6 +20,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -118,6 +120,41 @@ std::vector<double> healthz_latencies_ms(const DaemonProcess& daemon, int count,
   return ms;
 }
 
+// One request on a connection of its own from `source` (a loopback address
+// such as "127.0.0.2"): the whole response.
+std::string exchange_from(const char* source, int port, const std::string& request) {
+  int fd = memberd::test::connect_loopback_from(source, port);
+  send_all(fd, request);
+  std::string response = read_response(fd);
+  ::close(fd);
+  return response;
+}
+
+// The status of an admin sign-in from `source`, with `headers` ("Name: value\r\n" lines).
+int admin_sign_in_from(const char* source, int port, const std::string& email, const std::string& password,
+                       const std::string& headers = "") {
+  std::string body = nlohmann::json{{"email", email}, {"password", password}}.dump();
+  auto response = exchange_from(source, port,
+                                "POST /api/v1/admin/session HTTP/1.1\r\nHost: memberd\r\nConnection: close\r\n" +
+                                    headers + "Content-Type: application/json\r\nContent-Length: " +
+                                    std::to_string(body.size()) + "\r\n\r\n" + body);
+  auto status = statuses(response);
+  return status.empty() ? 0 : status.front();
+}
+
+// The CPU time `pid` has used so far, in seconds (utime + stime in /proc).
+double cpu_seconds(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto fields = std::istringstream(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  double ticks = 0;
+  // After the name: state is field 3; utime and stime are 14 and 15.
+  for (int i = 3; i <= 15 && fields >> field; ++i)
+    if (i >= 14) ticks += std::stod(field);
+  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
 void raise_open_files_limit() {
   rlimit files{};
   getrlimit(RLIMIT_NOFILE, &files);
@@ -164,6 +201,53 @@ TEST_CASE("requests whose framing could smuggle another are refused and the conn
   REQUIRE(metrics);
   CHECK(metrics->body.find("memberd_http_connections_cut_total{reason=\"bad_framing\"} 9") != std::string::npos);
   CHECK(metrics->body.find("memberd_http_connections{door=\"unix\"} 1") != std::string::npos);
+}
+
+// Issue 27: "gzip, chunked" was accepted and its handler got the
+// compressed bytes; a body the parser could not read (a malformed trailer)
+// closed the connection without a word.
+TEST_CASE("a transfer coding besides chunked is 501, a body that cannot be read 400", "[transport][framing]") {
+  DaemonProcess daemon;
+  auto answer_to = [&](const std::string& bytes) {
+    int fd = connect_to(daemon.port());
+    send_all(fd, bytes);
+    std::string answer = read_until_quiet(fd);
+    ::close(fd);
+    return answer;
+  };
+  const std::string post = "POST /api/v1/admin/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
+  auto gzip = answer_to(post + "Transfer-Encoding: gzip, chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
+  CHECK(gzip.rfind("HTTP/1.1 501", 0) == 0);
+  CHECK(gzip.find("application/problem+json") != std::string::npos);
+  CHECK(statuses(gzip) == std::vector<int>{501});
+  auto trailer = answer_to(post + "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\nBad Trailer\r\n\r\n");
+  CHECK(trailer.rfind("HTTP/1.1 400", 0) == 0);
+  CHECK(trailer.find("application/problem+json") != std::string::npos);
+}
+
+// Issue 27: a proxy rule such as "deny /api/v1/admin" does not match
+// "/api/v1/%61dmin" or "/api%2Fv1/admin", which memberd decoded and routed
+// as the path the rule was about.
+TEST_CASE("escaped unreserved characters and slashes in a path are refused with 400", "[transport][security]") {
+  DaemonProcess daemon;
+  for (const char* path : {"/api/v1/%61dmin/members", "/api%2Fv1/session", "/api%2fv1/session", "/%2e%2e/healthz",
+                           "/healthz%7E", "/healthz%", "/healthz%4", "/healthz%zz"}) {
+    INFO(path);
+    int fd = connect_to(daemon.port());
+    send_all(fd, std::string("GET ") + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::string answer = read_until_quiet(fd);
+    ::close(fd);
+    CHECK(answer.rfind("HTTP/1.1 400", 0) == 0);
+    CHECK(answer.find("application/problem+json") != std::string::npos);
+  }
+  // Escapes of what has no plain form in a path still work, and the query is not the path.
+  auto http = daemon.http();
+  auto spaced = http->Get("/api/v1/no%20such%40thing");
+  REQUIRE(spaced);
+  CHECK(spaced->status == 404);
+  auto query = http->Get("/healthz?x=%61%2F");
+  REQUIRE(query);
+  CHECK(query->status == 200);
 }
 
 TEST_CASE("pipelined requests are answered in order", "[transport]") {
@@ -373,4 +457,66 @@ TEST_CASE("a daemon running as its own user takes that uid and root as operators
   CHECK(ask_socket_as(daemon.socket_path(), 0) == 200);
   CHECK(ask_socket_as(daemon.socket_path(), kDaemonUid) == 200);   // the daemon's own uid
   CHECK(ask_socket_as(daemon.socket_path(), 65534) == 401 % 256);  // anyone else: a client
+}
+
+// Issue 27, H1: on a listener on every address ([::], which takes IPv4 too)
+// IPv4 clients arrive as ::ffff:a.b.c.d, and were all counted as one IPv6
+// /64: one client's failed sign-ins locked every IPv4 client out, and an
+// IPv4 trusted proxy never matched.
+TEST_CASE("on a [::] listener every IPv4 client counts on its own and IPv4 trusted proxies match",
+          "[transport][security]") {
+  DaemonProcess daemon(DaemonOptions{
+      "sqlite", {"http.listen=\"[::]:0\"", "rate_limits.admin_sign_in_per_minute=3", "http.trusted_proxies=[127.0.0.9]"}});
+  const int port = daemon.port();
+  const std::string admin = memberd::test::kAdminEmail, password = memberd::test::kAdminPassword;
+  // One client spends its network's allowance...
+  for (int i = 0; i < 3; ++i) CHECK(admin_sign_in_from("127.0.0.2", port, "nobody@example.com", "wrong") == 401);
+  CHECK(admin_sign_in_from("127.0.0.2", port, "nobody@example.com", "wrong") == 429);
+  // ...and another client, with the right password, is not refused for it.
+  CHECK(admin_sign_in_from("127.0.0.3", port, admin, password) == 201);
+
+  // Behind the IPv4 trusted proxy, the client it names is counted, each apart.
+  const std::string forwarded = "X-Forwarded-For: 198.51.100.7\r\n";
+  // (Another unknown email: the first one's own failures may lock it.)
+  for (int i = 0; i < 3; ++i)
+    CHECK(admin_sign_in_from("127.0.0.9", port, "nobody.else@example.com", "wrong", forwarded) == 401);
+  CHECK(admin_sign_in_from("127.0.0.9", port, "nobody.else@example.com", "wrong", forwarded) == 429);
+  CHECK(admin_sign_in_from("127.0.0.9", port, admin, password, "X-Forwarded-For: 198.51.100.8\r\n") == 201);
+  // The access log names the forwarded client, and the direct ones as IPv4.
+  auto log = daemon.output();
+  CHECK(log.find("client=198.51.100.7") != std::string::npos);
+  CHECK(log.find("client=127.0.0.3") != std::string::npos);
+  CHECK(log.find("client=::ffff:") == std::string::npos);
+}
+
+// Issue 27, L1: with http.max_connections above what the open-files limit
+// allows, accepting went on until accept() failed with EMFILE; the listener
+// stayed readable and the accept loop spun (4.3 CPU-s per 5 s), and new
+// clients timed out.
+TEST_CASE("out of descriptors the daemon stays idle, and serves again once they free", "[transport][limits]") {
+  raise_open_files_limit();
+  DaemonOptions options;
+  options.open_files_limit = 256;
+  DaemonProcess daemon(options);
+  CHECK(daemon.output().find("http.max_connections lowered to fit the open-files limit") != std::string::npos);
+  std::vector<int> held;
+  for (int i = 0; i < 400; ++i) held.push_back(connect_to(daemon.port()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const double before = cpu_seconds(daemon.pid());
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  const double used = cpu_seconds(daemon.pid()) - before;
+  INFO("CPU seconds in 3 s with every descriptor taken: " << used);
+  CHECK(used < 0.5);
+  for (int fd : held) ::close(fd);
+  int status = 0;
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+       status != 200 && std::chrono::steady_clock::now() < deadline;) {
+    auto client = daemon.http();
+    client->set_connection_timeout(2, 0);
+    client->set_read_timeout(2, 0);
+    auto res = client->Get("/healthz");
+    status = res ? res->status : 0;
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(status == 200);
 }

@@ -40,8 +40,40 @@ TEST_CASE("HTTPS when http.tls is set, with Secure cookies", "[transport]") {
     REQUIRE(signed_in->status == 201);
     bool secure = false;
     for (const auto& [k, v] : signed_in->headers)
-      if (k == "Set-Cookie" && v.rfind("memberd_session=", 0) == 0) secure = v.find("; Secure") != std::string::npos;
+      if (k == "Set-Cookie" && v.rfind("__Host-memberd_session=", 0) == 0) secure = v.find("; Secure") != std::string::npos;
     CHECK(secure);
+    // Issue 27: under TLS the cookies carry the browser's prefixes, which no
+    // sibling subdomain or plain-HTTP attacker can set: a planted plain
+    // memberd_session is no session, the __Host- one is.
+    std::string token = json::parse(signed_in->body)["token"], session_line, csrf_line, device_line;
+    for (const auto& [k, v] : signed_in->headers) {
+      if (k != "Set-Cookie") continue;
+      if (v.rfind("__Host-memberd_session=", 0) == 0) session_line = v;
+      if (v.rfind("__Host-memberd_csrf=", 0) == 0) csrf_line = v;
+      if (v.rfind("__Secure-memberd_device=", 0) == 0) device_line = v;
+    }
+    CHECK(session_line.find("; Path=/;") != std::string::npos);
+    CHECK(session_line.find("Domain") == std::string::npos);
+    CHECK_FALSE(csrf_line.empty());
+    CHECK(device_line.find("; Secure") != std::string::npos);
+    auto as_cookie = [&](const std::string& cookie) {
+      auto res = https->Get("/api/v1/session", {{"Cookie", cookie}});
+      REQUIRE(res);
+      return res->status;
+    };
+    CHECK(as_cookie("__Host-memberd_session=" + token) == 200);
+    CHECK(as_cookie("memberd_session=" + token) == 401);
+    // A write by cookie still needs the CSRF token, read under its new name.
+    std::string csrf = json::parse(signed_in->body)["csrf_token"];
+    auto signed_out = https->Delete("/api/v1/admin/session",
+                                    {{"Cookie", "__Host-memberd_session=" + token + "; __Host-memberd_csrf=" + csrf},
+                                     {"X-CSRF-Token", csrf}});
+    REQUIRE(signed_out);
+    CHECK(signed_out->status / 100 == 2);
+    bool cleared = false;
+    for (const auto& [k, v] : signed_out->headers)
+      cleared = cleared || (k == "Set-Cookie" && v.rfind("__Host-memberd_session=;", 0) == 0);
+    CHECK(cleared);
     // Over TLS every response tells the browser to stay on HTTPS.
     CHECK(health->get_header_value("Strict-Transport-Security") == "max-age=31536000");
     CHECK(signed_in->get_header_value("Strict-Transport-Security") == "max-age=31536000");
@@ -175,6 +207,38 @@ TEST_CASE("every response says nosniff and API responses are never stored", "[tr
   REQUIRE(health);
   CHECK(health->get_header_value("X-Content-Type-Options") == "nosniff");
   CHECK_FALSE(health->has_header("Cache-Control"));
+}
+
+// Issue 27: no response said X-Frame-Options, so another site could frame
+// the console or Account Settings and trick a click (clickjacking).
+TEST_CASE("no page may be framed: every response says X-Frame-Options DENY", "[transport][security]") {
+  DaemonProcess daemon;
+  auto http = daemon.http();
+  for (const char* path : {"/console/", "/account/", "/healthz", "/api/v1/session", "/no/such/page"}) {
+    auto res = http->Get(path);
+    REQUIRE(res);
+    INFO(path << " " << res->status);
+    CHECK(res->get_header_value("X-Frame-Options") == "DENY");
+  }
+  // Refused before routing, too.
+  auto refused = http->Get("/api/v1/%2e%2e/healthz");
+  REQUIRE(refused);
+  CHECK(refused->get_header_value("X-Frame-Options") == "DENY");
+}
+
+// Issue 27: {"email":"a","email":"b"} was read as its last value, while a
+// proxy or WAF in front may act on the first.
+TEST_CASE("a JSON body with a key twice in one object is refused with 400 naming the key", "[transport][security]") {
+  DaemonProcess daemon;
+  auto res = daemon.http()->Post(
+      "/api/v1/admin/session",
+      R"({"email":"someone@example.com","password":"x","email":")" + std::string(memberd::test::kAdminEmail) +
+          R"(","password":")" + memberd::test::kAdminPassword + R"("})",
+      "application/json");
+  REQUIRE(res);
+  CHECK(res->status == 400);
+  CHECK(res->get_header_value("Content-Type").rfind("application/problem+json", 0) == 0);
+  CHECK(json::parse(res->body)["detail"].get<std::string>().find("\"email\"") != std::string::npos);
 }
 
 TEST_CASE("connections past http.max_connections get 503 at once", "[transport]") {

@@ -193,6 +193,10 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options
     std::string id = std::to_string(options_.run_as_uid);
     argv = {"/usr/bin/setpriv", "--reuid=" + id, "--regid=" + id, "--clear-groups", "--"};
   }
+  if (options_.open_files_limit != 0) {
+    std::string n = std::to_string(options_.open_files_limit);
+    argv.insert(argv.end(), {"/usr/bin/prlimit", "--nofile=" + n + ":" + n});
+  }
   argv.insert(argv.end(), {env_or_fail("MEMBERD_BINARY"),
                                 "--set", "http.listen=127.0.0.1:0",
                                 "--set", "data_dir=" + dir_,
@@ -235,7 +239,8 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options
   pid_ = pid;
   if (!options_.expect_start) return;
 
-  static const std::regex listening(R"(listening on https?://127\.0\.0\.1:(\d+))");
+  // 127.0.0.1 unless a test listens on every address ([::] takes IPv4 too).
+  static const std::regex listening(R"(listening on https?://(?:127\.0\.0\.1|\[::\]|0\.0\.0\.0):(\d+))");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     std::smatch m;

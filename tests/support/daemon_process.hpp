@@ -33,6 +33,9 @@ struct DaemonOptions {
   // Runs the daemon as this uid and gid (through setpriv; the test must be
   // root), its data dir handed to that uid; 0 runs it as the test does.
   unsigned run_as_uid = 0;
+  // Starts the daemon with this open-files limit, soft and hard (through
+  // prlimit; the daemon raises its soft limit to the hard one); 0: the test's own.
+  unsigned open_files_limit = 0;
 };
 
 // A path the build baked in (tests/CMakeLists.txt), unless the environment overrides it.

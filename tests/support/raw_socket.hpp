@@ -9,4 +9,8 @@ namespace memberd::test {
 // when it cannot connect). Close it with ::close().
 int connect_loopback(int port);
 
+// The same from another loopback address (`source`, such as "127.0.0.2":
+// all of 127.0.0.0/8 is this machine), as a second client would connect.
+int connect_loopback_from(const char* source, int port);
+
 }  // namespace memberd::test

@@ -51,3 +51,23 @@ TEST_CASE("per-client limits count an IPv4 address or an IPv6 /64", "[transport]
   CHECK(memberd::client_network("2001:db8:1:3::1") != memberd::client_network("2001:db8:1:2::1"));
   CHECK(memberd::client_network("unix") == "unix");
 }
+
+// Issue 27, H1: a listener on [::] sees IPv4 clients as ::ffff:a.b.c.d.
+TEST_CASE("IPv4-mapped addresses are read as IPv4, wherever they come from", "[transport][security]") {
+  using memberd::unmapped_ip;
+  CHECK(unmapped_ip("::ffff:127.0.0.2") == "127.0.0.2");
+  CHECK(unmapped_ip("::FFFF:7f00:2") == "127.0.0.2");
+  CHECK(unmapped_ip("203.0.113.9") == "203.0.113.9");
+  CHECK(unmapped_ip("2001:db8::1") == "2001:db8::1");
+  CHECK(unmapped_ip("::1") == "::1");
+  CHECK(unmapped_ip("unix") == "unix");
+  CHECK(unmapped_ip(std::string("::ffff:1.2.3.4\0x", 16)) == std::string("::ffff:1.2.3.4\0x", 16));
+  // Two IPv4 clients are two networks to the per-client limits, not one /64.
+  CHECK(memberd::client_network(unmapped_ip("::ffff:127.0.0.2")) !=
+        memberd::client_network(unmapped_ip("::ffff:127.0.0.3")));
+
+  // A proxy on [::] writes its IPv4 clients mapped; an IPv4 trusted proxy matches its mapped form.
+  TrustedProxies proxies({"10.0.0.0/8"});
+  CHECK(proxies.client_address("10.0.0.1", "::ffff:198.51.100.1") == "198.51.100.1");
+  CHECK(proxies.client_address("10.0.0.1", "198.51.100.1, ::ffff:10.0.0.2") == "198.51.100.1");
+}

@@ -23,3 +23,18 @@ TEST_CASE("query parameters", "[transport][url]") {
   CHECK(query_parameter("q=1&q=2", "q") == std::optional<std::string>("1"));
   CHECK(query_parameter("a+b=c+d", "a b") == std::optional<std::string>("c d"));
 }
+
+// Issue 27: "/api/v1/%61dmin" and "/api%2Fv1/admin" slipped past a proxy's
+// path rules and were routed as the paths the rules were about.
+TEST_CASE("a path may escape only what has no plain form there", "[transport][security]") {
+  using memberd::path_problem;
+  for (const char* path : {"/api/v1/%61dmin", "/api%2Fv1/admin", "/api%2fv1", "/%2e%2e/healthz", "/a%2D", "/a%5F",
+                           "/a%7e", "/a%30", "/a%", "/a%4", "/a%zz", "/a%%41"}) {
+    INFO(path);
+    CHECK(path_problem(path));
+  }
+  for (const char* path : {"/", "/api/v1/members/a%40b", "/a%20b", "/a%2B", "/a%25", "/a%C3%A9"}) {
+    INFO(path);
+    CHECK_FALSE(path_problem(path));
+  }
+}

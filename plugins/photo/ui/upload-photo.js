@@ -19,10 +19,15 @@ function localTime(iso) {
   return Number.isNaN(at.getTime()) ? iso : at.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-// The CSRF token a cookie session sends on writes (as kit.js does).
+// The CSRF token a cookie session sends on writes (as kit.js does): over
+// HTTPS the cookie is __Host-memberd_csrf.
 function csrfToken() {
-  const found = document.cookie.split('; ').find((c) => c.startsWith('memberd_csrf='));
-  return found ? decodeURIComponent(found.slice('memberd_csrf='.length)) : '';
+  const cookies = document.cookie.split('; ');
+  for (const name of ['__Host-memberd_csrf=', 'memberd_csrf=']) {
+    const found = cookies.find((c) => c.startsWith(name));
+    if (found) return decodeURIComponent(found.slice(name.length));
+  }
+  return '';
 }
 
 // What the member reads for each refusal (problem type -> words).

@@ -4,7 +4,11 @@
 // reads to identify the caller, and `memberd_csrf`, readable by the page's
 // script, whose value must come back in the X-CSRF-Token header of every
 // write. Both are browser-session cookies; the server enforces the session's
-// own expiry. Pass `host.secure_cookies()` as `secure`.
+// own expiry. Pass `host.secure_cookies()` as `secure`. Over HTTPS the host
+// renames memberd_ cookies on the wire (`__Host-memberd_session`,
+// `__Host-memberd_csrf`, `__Secure-memberd_device`) and strips the prefixes
+// from requests, so handlers and cookie_value() use the plain names; a
+// page's script reads `__Host-memberd_csrf` first.
 // Header-only; touches nothing. Fails: never.
 #include <memberd/host.hpp>
 #include <memberd/http.hpp>
