@@ -7,6 +7,7 @@
 #include <memberd/database.hpp>
 #include <memberd/email_address.hpp>
 #include <memberd/json.hpp>
+#include <memberd/session_cookies.hpp>
 
 namespace memberd::credentials {
 
@@ -124,6 +125,8 @@ Response change_password(Context& ctx, const Request& req) {
   // Whoever else holds a session with the old password is out, in the same commit.
   auto revoked = ctx.host.accounts().revoke_sessions(work, caller.member_id, caller.session_id);
   if (!revoked) return refusal_problem(revoked.failure());
+  // Devices trusted with the old password lose their own guess budget; this one keeps it.
+  MEMBERD_TRY(ctx.host.sign_in_guard().forget_devices(work, caller.member_id, device_token(req)));
   MEMBERD_TRY(tx->commit());
   return no_content();
 }

@@ -9,6 +9,7 @@
 #include <memberd/database.hpp>
 #include <memberd/email_address.hpp>
 #include <memberd/json.hpp>
+#include <memberd/session_cookies.hpp>
 
 namespace memberd::credentials {
 
@@ -150,6 +151,9 @@ Response complete_reset(Context& ctx, const Request& req) {
   if (stored->has_value()) MEMBERD_TRY(ctx.host.rate_limits().attempt_succeeded(work, answer_key));
   auto revoked = ctx.host.accounts().revoke_sessions(work, member->member_id, "");
   if (!revoked) return refusal_problem(revoked.failure());
+  // Devices trusted with the old password lose their own guess budget; the
+  // one resetting keeps it.
+  MEMBERD_TRY(ctx.host.sign_in_guard().forget_devices(work, member->member_id, device_token(req)));
   MEMBERD_TRY(tx->commit());
   return no_content();
 }
