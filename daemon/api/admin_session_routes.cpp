@@ -67,14 +67,12 @@ std::vector<Route> admin_session_routes(CoreServices& core) {
     }
     bool is_admin = member && std::find(member->roles.begin(), member->roles.end(), "admin") != member->roles.end();
     if (*check != PasswordCheck::right || !is_admin) {
-      // A member's right password is no failure of theirs: given back, not counted.
-      Result<AttemptState> state = AttemptState{};
-      if (*check == PasswordCheck::right) {
-        if (auto released = core.sign_in.release(work, *attempt); !released) return refusal_problem(released.failure());
-      } else {
-        state = core.sign_in.failed(work, *attempt);
-        if (!state) return refusal_problem(state.failure());
-      }
+      // A non-admin's right password is a failure here like a wrong one, with
+      // the same answer: were it given back, a guesser would get a budget of
+      // free checks (and learn which guess was right) from the answer's
+      // absence of a lock.
+      auto state = core.sign_in.failed(work, *attempt);
+      if (!state) return refusal_problem(state.failure());
       auto published = core.events.publish(
           work, "signin.failed",
           {{"member_id", member ? nlohmann::json(member->member_id) : nlohmann::json(nullptr)},

@@ -216,8 +216,10 @@ Result<PasswordCheck> AccountsService::verify_password(UnitOfWork& work, std::st
   bool matched_as_typed = false;
   auto verdict = hashing(work, "Accounts::verify_password", [&] {
     if (ind != soci::i_ok) {
-      // Same work for an unknown member as for a known one: no timing oracle.
+      // Same work for an unknown member as for a known one's wrong password,
+      // the second try as typed included: no timing oracle.
       hasher_.verify_dummy(normalized);
+      if (normalized != password) hasher_.verify_dummy(password);
       return false;
     }
     if (hasher_.verify(hash, normalized)) return true;

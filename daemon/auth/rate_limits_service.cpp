@@ -250,15 +250,17 @@ Result<void> RateLimitsService::hit(UnitOfWork& work, std::string_view key, int 
   std::string bucket = storage_key(key);
   long long now = to_unix(clock_.now());
   long long cutoff = now - window.count();
-  // One atomic upsert on both backends: a new window starts when the old one ended.
+  // One atomic upsert on both backends: a new window starts when the old one
+  // ended. It returns the count it made: a second read could see later hits
+  // and refuse a hit that was within the limit (parallel hits on one window).
+  int hits = 0;
+  long long started = now;
   sql << "INSERT INTO rate_limits (bucket, window_start, hits) VALUES (:b, :n, 1)"
          " ON CONFLICT (bucket) DO UPDATE SET"
          " hits = CASE WHEN rate_limits.window_start <= :c THEN 1 ELSE rate_limits.hits + 1 END,"
-         " window_start = CASE WHEN rate_limits.window_start <= :c2 THEN :n2 ELSE rate_limits.window_start END",
-      soci::use(bucket), soci::use(now), soci::use(cutoff), soci::use(cutoff), soci::use(now);
-  int hits = 0;
-  long long started = now;
-  sql << "SELECT hits, window_start FROM rate_limits WHERE bucket = :b", soci::use(bucket), soci::into(hits),
+         " window_start = CASE WHEN rate_limits.window_start <= :c2 THEN :n2 ELSE rate_limits.window_start END"
+         " RETURNING hits, window_start",
+      soci::use(bucket), soci::use(now), soci::use(cutoff), soci::use(cutoff), soci::use(now), soci::into(hits),
       soci::into(started);
   if (hits <= limit) return {};
   return window_full(started, window, now);
@@ -276,6 +278,17 @@ Result<void> RateLimitsService::check(UnitOfWork& work, std::string_view key, in
       soci::into(hits, ind), soci::into(started);
   if (!(*connection)->got_data() || ind != soci::i_ok) return {};
   if (started + window.count() > now && hits >= limit) return window_full(started, window, now);
+  return {};
+}
+
+Result<void> RateLimitsService::take_back(UnitOfWork& work, std::string_view key, std::chrono::seconds window) {
+  auto connection = work.connection();
+  if (!connection) return connection.failure();
+  std::string bucket = storage_key(key);
+  long long cutoff = to_unix(clock_.now()) - window.count();
+  // Only a window that is still running: its hit was counted in it.
+  **connection << "UPDATE rate_limits SET hits = hits - 1 WHERE bucket = :b AND hits > 0 AND window_start > :c",
+      soci::use(bucket), soci::use(cutoff);
   return {};
 }
 

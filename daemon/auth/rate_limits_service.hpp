@@ -28,6 +28,7 @@ class RateLimitsService final : public RateLimits {
   Result<AttemptState> attempt_state(UnitOfWork& work, std::string_view key, const AttemptPolicy& policy) override;
   Result<void> hit(UnitOfWork& work, std::string_view key, int limit, std::chrono::seconds window) override;
   Result<void> check(UnitOfWork& work, std::string_view key, int limit, std::chrono::seconds window) override;
+  Result<void> take_back(UnitOfWork& work, std::string_view key, std::chrono::seconds window) override;
 
   // Forgets `key`'s failures, lock and lock level (the owner proved who they
   // are another way); checks in flight just report into a fresh record.

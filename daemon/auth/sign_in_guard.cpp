@@ -100,6 +100,21 @@ Result<void> SignInGuardService::unlock(UnitOfWork& work, std::string_view email
   return accounts_.set_locked_until(work, member_id, TimePoint{});
 }
 
+Result<int> SignInGuardService::forget_devices(UnitOfWork& work, std::string_view member_id,
+                                              std::string_view keep_device_token) {
+  auto connection = work.connection();
+  if (!connection) return connection.failure();
+  std::string member(member_id);
+  // A token that was never stored keeps nothing: its digest matches no row.
+  std::string keep = keep_device_token.empty() || keep_device_token.size() > kMaxDeviceToken
+                         ? std::string()
+                         : sha256_hex(keep_device_token);
+  soci::statement st = ((*connection)->prepare << "DELETE FROM trusted_devices WHERE member_id = :m AND device_hash <> :k",
+                        soci::use(member), soci::use(keep));
+  st.execute(true);
+  return static_cast<int>(st.get_affected_rows());
+}
+
 Result<int> SignInGuardService::purge(UnitOfWork& work) {
   auto connection = work.connection();
   if (!connection) return connection.failure();

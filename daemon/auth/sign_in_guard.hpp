@@ -34,6 +34,7 @@ class SignInGuardService final : public SignInGuard {
   Result<std::string> trust_device(UnitOfWork& work, std::string_view member_id, std::string_view device_token) override;
   std::chrono::seconds trusted_device_lifetime() const override { return policy_.trusted_device_lifetime; }
   Result<void> unlock(UnitOfWork& work, std::string_view email, std::string_view member_id) override;
+  Result<int> forget_devices(UnitOfWork& work, std::string_view member_id, std::string_view keep_device_token) override;
 
   // Deletes devices unused for the lifetime; returns how many.
   Result<int> purge(UnitOfWork& work);

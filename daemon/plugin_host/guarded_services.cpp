@@ -93,6 +93,10 @@ Result<std::string> GuardedSignInGuard::trust_device(UnitOfWork& work, std::stri
 Result<void> GuardedSignInGuard::unlock(UnitOfWork& work, std::string_view email, std::string_view member_id) {
   return MEMBERD_GUARD(unlock(work, email, member_id));
 }
+Result<int> GuardedSignInGuard::forget_devices(UnitOfWork& work, std::string_view member_id,
+                                              std::string_view keep_device_token) {
+  return MEMBERD_GUARD(forget_devices(work, member_id, keep_device_token));
+}
 
 Result<void> GuardedMail::enqueue(UnitOfWork& work, const MailMessage& message) {
   return MEMBERD_GUARD(enqueue(work, message));

@@ -81,6 +81,10 @@ class PluginServices::PluginRateLimits final : public RateLimits {
     return guarded(log_, plugin_, "RateLimits::check", work,
                    [&] { return shared_.check(work, prefix_ + std::string(key), limit, window); });
   }
+  Result<void> take_back(UnitOfWork& work, std::string_view key, std::chrono::seconds window) override {
+    return guarded(log_, plugin_, "RateLimits::take_back", work,
+                   [&] { return shared_.take_back(work, prefix_ + std::string(key), window); });
+  }
 
  private:
   RateLimits& shared_;

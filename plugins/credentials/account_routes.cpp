@@ -88,7 +88,7 @@ Response sign_in(Context& ctx, const Request& req) {
   // commit together.
   auto tx = WriteTransaction::open(work);
   if (!tx) return refusal_problem(tx.failure());
-  MEMBERD_TRY(count_success(ctx, work, *attempt));
+  MEMBERD_TRY(count_success(ctx, req, *attempt));
   auto device = ctx.host.sign_in_guard().trust_device(work, member_id, device_token(req));
   if (!device) return refusal_problem(device.failure());
   auto session = ctx.host.accounts().open_session(work, member_id, req.client_ip(), req.user_agent());

@@ -7,6 +7,7 @@
 #include <memberd/database.hpp>
 #include <memberd/email_address.hpp>
 #include <memberd/json.hpp>
+#include <memberd/session_cookies.hpp>
 
 namespace memberd::credentials {
 
@@ -25,9 +26,22 @@ Response change_email(Context& ctx, const Request& req) {
   if (!errors.empty()) return validation_failed(errors);
 
   auto& work = req.work();
+  // Counted before the address is looked up, per member and per network: a
+  // session with a step-up must not probe addresses or mail each one.
+  MEMBERD_TRY(count_for_network(ctx, req, "email_change", ctx.settings.email_changes_per_network_per_hour,
+                                std::chrono::hours(1), "Too many email changes from your network; try again later."));
+  if (auto counted = ctx.host.rate_limits().hit(work, "email_change_member:" + caller.member_id,
+                                                 ctx.settings.email_changes_per_member_per_hour, std::chrono::hours(1));
+      !counted) {
+    Failure refused = counted.failure();
+    if (refused.refusal == Refusal::rate_limited) refused.detail = "Too many email changes; try again later.";
+    return refusal_problem(refused);
+  }
   auto holder = ctx.host.accounts().find_by_email(work, new_email);
-  if (holder) return email_taken("new_email", kTakenByOther);
-  if (holder.failure().refusal != Refusal::not_found) return refusal_problem(holder.failure());
+  if (!holder && holder.failure().refusal != Refusal::not_found) return refusal_problem(holder.failure());
+  // Changed at once, the taken address cannot be hidden: the member would see
+  // their address unchanged.
+  if (holder && !ctx.settings.verify_new_email) return email_taken("new_email", kTakenByOther);
 
   auto tx = WriteTransaction::open(work);
   if (!tx) return refusal_problem(tx.failure());
@@ -52,11 +66,19 @@ Response change_email(Context& ctx, const Request& req) {
   // Only the newest requested address can be confirmed: an older link would
   // flip the email back after a newer change.
   MEMBERD_TRY(ctx.tokens.revoke_all(work, caller.member_id, TokenKind::verify_email));
-  auto token = ctx.tokens.issue(work, TokenKind::verify_email, caller.member_id,
-                                ctx.settings.verification_token_lifetime, new_email, caller.session_id);
-  if (!token) return refusal_problem(token.failure());
-  MEMBERD_TRY(mail_verify_new_email(ctx.host, work, new_email, ctx.settings.link_base + "/#/credentials/verify-email?token=" + *token,
-                                    ctx.settings.verification_token_lifetime));
+  if (holder) {
+    // Answered as for a free address (no oracle); its owner is told instead
+    // of sent a link, and the member's notice below is the same.
+    MEMBERD_TRY(mail_email_address_in_use(ctx.host, work, new_email));
+    event["address_in_use"] = true;
+  } else {
+    auto token = ctx.tokens.issue(work, TokenKind::verify_email, caller.member_id,
+                                  ctx.settings.verification_token_lifetime, new_email, caller.session_id);
+    if (!token) return refusal_problem(token.failure());
+    MEMBERD_TRY(mail_verify_new_email(ctx.host, work, new_email,
+                                      ctx.settings.link_base + "/#/credentials/verify-email?token=" + *token,
+                                      ctx.settings.verification_token_lifetime));
+  }
   MEMBERD_TRY(mail_email_change_requested(ctx.host, work, caller.email, new_email, std::string(req.client_ip())));
   event["new_email"] = new_email;
   MEMBERD_TRY(ctx.host.events().publish(work, "email.change_requested", event));
@@ -124,6 +146,8 @@ Response change_password(Context& ctx, const Request& req) {
   // Whoever else holds a session with the old password is out, in the same commit.
   auto revoked = ctx.host.accounts().revoke_sessions(work, caller.member_id, caller.session_id);
   if (!revoked) return refusal_problem(revoked.failure());
+  // Devices trusted with the old password lose their own guess budget; this one keeps it.
+  MEMBERD_TRY(ctx.host.sign_in_guard().forget_devices(work, caller.member_id, device_token(req)));
   MEMBERD_TRY(tx->commit());
   return no_content();
 }

@@ -1,5 +1,6 @@
 #pragma once
 // What every flow of the plugin shares, built once in start().
+#include "after_response.hpp"
 #include "settings.hpp"
 #include "tokens.hpp"
 
@@ -13,6 +14,7 @@ struct Context {
   Host& host;
   Settings settings;
   Tokens tokens;
+  AfterResponse after_response{host};
 
   Context(Host& h, Settings s) : host(h), settings(std::move(s)), tokens(h.secrets(), h.clock()) {}
 };

@@ -52,6 +52,12 @@ class CredentialsPlugin final : public Plugin {
     host.logger().info("credentials started", {{"questions", std::to_string(context_->settings.questions.size())}});
   }
 
+  // The work requests left for after their answers (reset mail) is done
+  // before the library goes.
+  void stop() override {
+    if (context_) context_->after_response.stop();
+  }
+
  private:
   std::unique_ptr<Context> context_;
 };

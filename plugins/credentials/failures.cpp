@@ -38,15 +38,32 @@ Result<void> count_for_network(Context& ctx, const Request& request, const char*
   return worded(ctx.host.rate_limits().hit(request.work(), key, limit, window), detail);
 }
 
+// The network's window counts every guess as a failure BEFORE it is checked
+// (a cap read before the hash and counted after it let parallel guesses all
+// pass), and gives back those that turn out right or never get checked.
+Result<void> reserve_for_network(Context& ctx, const Request& request) {
+  return worded(ctx.host.rate_limits().hit(request.work(), network_key(request),
+                                           ctx.settings.address_failures_per_minute, kNetworkWindow),
+                "Too many failed attempts from your network; wait a moment.");
+}
+
+void give_back_to_network(Context& ctx, const Request& request) {
+  // Best effort: a failure counted too many ends with the window.
+  (void)ctx.host.rate_limits().take_back(request.work(), network_key(request), kNetworkWindow);
+}
+
 Result<SignInAttempt> reserve_attempt(Context& ctx, const Request& request, const std::string& email,
                                       const std::string& member_id) {
-  if (auto network = network_allows(ctx, request); !network) return network.failure();
-  return ctx.host.sign_in_guard().reserve(request.work(), email, member_id, device_token(request));
+  if (auto network = reserve_for_network(ctx, request); !network) return network.failure();
+  auto attempt = ctx.host.sign_in_guard().reserve(request.work(), email, member_id, device_token(request));
+  if (!attempt) give_back_to_network(ctx, request);
+  return attempt;
 }
 
 void release_attempt(Context& ctx, const Request& request, const SignInAttempt& attempt) {
   // Best effort: a reservation nobody reports lapses on its own.
   (void)ctx.host.sign_in_guard().release(request.work(), attempt);
+  give_back_to_network(ctx, request);
 }
 
 FailureOutcome count_failure(Context& ctx, const Request& request, const SignInAttempt& attempt,
@@ -54,11 +71,7 @@ FailureOutcome count_failure(Context& ctx, const Request& request, const SignInA
   auto& work = request.work();
   auto state = ctx.host.sign_in_guard().failed(work, attempt);
   if (!state) return {refusal_problem(state.failure())};
-  // The network's window counts failures only; its refusal shows on the next try.
-  if (auto counted = ctx.host.rate_limits().hit(work, network_key(request), ctx.settings.address_failures_per_minute,
-                                                 kNetworkWindow);
-      !counted && counted.failure().refusal != Refusal::rate_limited)
-    return {refusal_problem(counted.failure())};
+  // The network's window counted this failure when the attempt was reserved.
   const std::string& member_id = attempt.member_id;
   auto recorded = [&]() -> std::optional<Response> {
     auto tx = WriteTransaction::open(work);
@@ -85,8 +98,9 @@ FailureOutcome count_failure(Context& ctx, const Request& request, const SignInA
   return {std::nullopt, state->attempts_left};
 }
 
-Result<void> count_success(Context& ctx, UnitOfWork& work, const SignInAttempt& attempt) {
-  return ctx.host.sign_in_guard().succeeded(work, attempt);
+Result<void> count_success(Context& ctx, const Request& request, const SignInAttempt& attempt) {
+  if (auto cleared = ctx.host.sign_in_guard().succeeded(request.work(), attempt); !cleared) return cleared;
+  return ctx.host.rate_limits().take_back(request.work(), network_key(request), kNetworkWindow);
 }
 
 std::optional<Response> check_current_password(Context& ctx, const Request& request, const std::string& password) {

@@ -40,6 +40,10 @@ Result<void> mail_email_change_requested(Host& host, UnitOfWork& work, const std
   return send(host, work, old_address, "email-change-requested", {{"ip", ip}, {"new_email", new_address}});
 }
 
+Result<void> mail_email_address_in_use(Host& host, UnitOfWork& work, const std::string& to) {
+  return send(host, work, to, "email-address-in-use");
+}
+
 Result<void> mail_email_changed(Host& host, UnitOfWork& work, const std::string& old_address,
                                 const std::string& new_address) {
   return send(host, work, old_address, "email-changed", {{"new_email", new_address}});

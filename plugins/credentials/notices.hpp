@@ -16,6 +16,10 @@ Result<void> mail_verify_new_email(Host& host, UnitOfWork& work, const std::stri
                            std::chrono::seconds lifetime);
 Result<void> mail_email_change_requested(Host& host, UnitOfWork& work, const std::string& old_address,
                                  const std::string& new_address, const std::string& ip);
+// To an address another member asked to change to while it is already a
+// member's: its owner is told (no link: the address cannot move), and the
+// requester gets the answer a free address gets.
+Result<void> mail_email_address_in_use(Host& host, UnitOfWork& work, const std::string& to);
 Result<void> mail_email_changed(Host& host, UnitOfWork& work, const std::string& old_address, const std::string& new_address);
 Result<void> mail_reset_link(Host& host, UnitOfWork& work, const std::string& to, const std::string& link,
                      std::chrono::seconds lifetime);

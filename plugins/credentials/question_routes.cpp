@@ -115,7 +115,7 @@ Response step_up(Context& ctx, const Request& req) {
   // (OWASP session management: renew on privilege change) is dead after it.
   auto tx = WriteTransaction::open(work);
   if (!tx) return refusal_problem(tx.failure());
-  MEMBERD_TRY(count_success(ctx, work, *attempt));
+  MEMBERD_TRY(count_success(ctx, req, *attempt));
   MEMBERD_TRY(ctx.host.accounts().set_privileged_until(work, caller.session_id, until));
   auto renewed = ctx.host.accounts().rotate_session(work, caller.session_id);
   if (!renewed) return refusal_problem(renewed.failure());

@@ -9,6 +9,7 @@
 #include <memberd/database.hpp>
 #include <memberd/email_address.hpp>
 #include <memberd/json.hpp>
+#include <memberd/session_cookies.hpp>
 
 namespace memberd::credentials {
 
@@ -24,35 +25,52 @@ Response accepted() {
                              {"detail", "If this address belongs to an account, a reset link is on its way."}});
 }
 
+// After the answer: the link, when `email` is a member's. Fails: busy.
+Result<void> mail_reset_if_member(Context& ctx, UnitOfWork& work, const std::string& email, const nlohmann::json& who) {
+  auto member = ctx.host.accounts().find_by_email(work, email);
+  if (!member && member.failure().refusal == Refusal::not_found) return {};
+  if (!member) return member.failure();
+  // Per account, silently: no more mail (and no more live links) than a
+  // member needs.
+  if (auto counted = ctx.host.rate_limits().hit(work, "reset_account:" + member->member_id,
+                                                 ctx.settings.resets_per_account_per_hour, std::chrono::hours(1));
+      !counted) {
+    if (counted.failure().refusal == Refusal::rate_limited) return {};
+    return counted.failure();
+  }
+  auto tx = WriteTransaction::open(work);
+  if (!tx) return tx.failure();
+  auto token = ctx.tokens.issue(work, TokenKind::reset, member->member_id, ctx.settings.reset_token_lifetime);
+  if (!token) return token.failure();
+  if (auto mailed = mail_reset_link(ctx.host, work, member->email,
+                                    ctx.settings.link_base + "/#/credentials/reset-password?token=" + *token,
+                                    ctx.settings.reset_token_lifetime);
+      !mailed)
+    return mailed;
+  nlohmann::json event = who;
+  event["member_id"] = member->member_id;
+  if (auto published = ctx.host.events().publish(work, "password.reset_requested", event); !published)
+    return published;
+  return tx->commit();
+}
+
 Response request_reset(Context& ctx, const Request& req) {
   auto email = normalize_email(string_field(req.json(), "email").value_or(""));
   if (!looks_like_email(email)) return validation_failed({{"email", "Enter a valid email address."}});
-  auto& work = req.work();
   // A flood of requests from one network is throttled; the account never locks.
   MEMBERD_TRY(network_allows(ctx, req));
   // Per network, counted whatever the address: a refusal says nothing about
   // any account.
   MEMBERD_TRY(count_for_network(ctx, req, "reset_network", ctx.settings.resets_per_network_per_hour,
                                 std::chrono::hours(1), "Too many reset requests from your network; try again later."));
-  auto member = ctx.host.accounts().find_by_email(work, email);
-  if (!member && member.failure().refusal == Refusal::not_found) return accepted();
-  if (!member) return refusal_problem(member.failure());
-  // Per account, silently: the same 202, but no more mail (and no more live
-  // links) than a member needs.
-  if (auto counted = ctx.host.rate_limits().hit(work, "reset_account:" + member->member_id,
-                                                 ctx.settings.resets_per_account_per_hour, std::chrono::hours(1));
-      !counted) {
-    if (counted.failure().refusal == Refusal::rate_limited) return accepted();
-    return refusal_problem(counted.failure());
-  }
-  auto tx = WriteTransaction::open(work);
-  if (!tx) return refusal_problem(tx.failure());
-  auto token = ctx.tokens.issue(work, TokenKind::reset, member->member_id, ctx.settings.reset_token_lifetime);
-  if (!token) return refusal_problem(token.failure());
-  MEMBERD_TRY(mail_reset_link(ctx.host, work, member->email, ctx.settings.link_base + "/#/credentials/reset-password?token=" + *token,
-                              ctx.settings.reset_token_lifetime));
-  MEMBERD_TRY(ctx.host.events().publish(work, "password.reset_requested", audit(req, member->member_id)));
-  MEMBERD_TRY(tx->commit());
+  // Whether the address is anyone's is looked up after the answer: a known
+  // address's link (a write and a commit) would otherwise make its answer
+  // measurably slower than an unknown one's.
+  nlohmann::json who = audit(req, "");
+  if (!ctx.after_response.post("password reset mail", [&ctx, email, who](UnitOfWork& work) {
+        return mail_reset_if_member(ctx, work, email, who);
+      }))
+    return refusal_problem(busy(std::chrono::seconds{5}, "Too many reset requests at once; try again shortly."));
   return accepted();
 }
 
@@ -150,6 +168,9 @@ Response complete_reset(Context& ctx, const Request& req) {
   if (stored->has_value()) MEMBERD_TRY(ctx.host.rate_limits().attempt_succeeded(work, answer_key));
   auto revoked = ctx.host.accounts().revoke_sessions(work, member->member_id, "");
   if (!revoked) return refusal_problem(revoked.failure());
+  // Devices trusted with the old password lose their own guess budget; the
+  // one resetting keeps it.
+  MEMBERD_TRY(ctx.host.sign_in_guard().forget_devices(work, member->member_id, device_token(req)));
   MEMBERD_TRY(tx->commit());
   return no_content();
 }

@@ -21,8 +21,9 @@ Result<void> count_for_network(Context& ctx, const Request& request, const char*
                                std::chrono::seconds window, const char* detail);
 
 // Before a password or answer of the account `email` (owned by
-// `member_id`, "" if nobody) is checked: refuses when the client's network
-// failed too often (429 rate_limited) or the account is locked for this
+// `member_id`, "" if nobody) is checked: counts it as a failure of the
+// client's network (given back when it turns out right or is not checked)
+// and refuses past the cap (429 rate_limited), or when the account is locked for this
 // client (429 locked: the host's SignInGuard, shared with the console and
 // counted apart for a device the member signed in from before); else
 // reserves the check, so concurrent guesses cannot outrun the lock. Report
@@ -42,9 +43,10 @@ struct FailureOutcome {
 // (account.locked, and a mail to the member).
 FailureOutcome count_failure(Context& ctx, const Request& request, const SignInAttempt& attempt,
                              const std::string& email, const char* what);
-// A right secret that ends the flow: the attempt's failures start over
-// (joins the open transaction). Fails: busy.
-Result<void> count_success(Context& ctx, UnitOfWork& work, const SignInAttempt& attempt);
+// A right secret that ends the flow: the attempt's failures start over and
+// the network gets its reserved failure back (joins the open transaction).
+// Fails: busy.
+Result<void> count_success(Context& ctx, const Request& request, const SignInAttempt& attempt);
 
 // The signed-in member's current password, checked the way every flow that
 // asks for it must: refused while locked, counted when wrong (403 with

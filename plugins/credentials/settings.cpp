@@ -73,6 +73,11 @@ std::vector<ConfigKey> config_schema() {
       {"joins_per_network_per_hour", ConfigType::integer, "20",
        "Join attempts allowed per client network per hour (the 409 for a taken address must not become an oracle)",
        positive},
+      {"email_changes_per_member_per_hour", ConfigType::integer, "5",
+       "Email-change requests allowed per member per hour (429 past it), counted before the address is looked up",
+       positive},
+      {"email_changes_per_network_per_hour", ConfigType::integer, "20",
+       "Email-change requests allowed per client network per hour (429 past it)", positive},
   };
 }
 
@@ -91,6 +96,8 @@ Settings read_settings(const Config& config, const Host& host) {
   s.joins_per_network_per_hour = static_cast<int>(config.integer("joins_per_network_per_hour"));
   s.resets_per_account_per_hour = static_cast<int>(config.integer("resets_per_account_per_hour"));
   s.resets_per_network_per_hour = static_cast<int>(config.integer("resets_per_network_per_hour"));
+  s.email_changes_per_member_per_hour = static_cast<int>(config.integer("email_changes_per_member_per_hour"));
+  s.email_changes_per_network_per_hour = static_cast<int>(config.integer("email_changes_per_network_per_hour"));
   return s;
 }
 

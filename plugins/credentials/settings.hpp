@@ -25,6 +25,8 @@ struct Settings {
   int joins_per_network_per_hour = 20;
   int resets_per_account_per_hour = 3;
   int resets_per_network_per_hour = 20;
+  int email_changes_per_member_per_hour = 5;
+  int email_changes_per_network_per_hour = 20;
 
   const Question* question(std::string_view id) const;
 };

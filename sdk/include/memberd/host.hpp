@@ -327,6 +327,17 @@ class RateLimits {
   // Refuses like hit() when the window already holds `limit` or more, without
   // counting. DB: reads. Fails: rate_limited, busy.
   virtual Result<void> check(UnitOfWork& work, std::string_view key, int limit, std::chrono::seconds window) = 0;
+
+  // --- SDK 2.9 ---
+  // Takes back one hit() that `key`'s current window counted: for a window
+  // that counts what is feared BEFORE it is known (a guess is counted as a
+  // failure before it is checked, so parallel guesses cannot all pass a cap
+  // read before any of them was counted), once it turned out otherwise (the
+  // password was right) or never happened (the check could not run). A hit
+  // from a window that has ended is not taken from the new one; the count
+  // never goes below zero. DB: writes (one statement; joins the open
+  // transaction). Fails: busy.
+  virtual Result<void> take_back(UnitOfWork& work, std::string_view key, std::chrono::seconds window) = 0;
 };
 
 // ---------------------------------------------------------------------------
@@ -405,6 +416,16 @@ class SignInGuard {
   // own the address (they completed a reset through the emailed link).
   // DB: writes (joins the open transaction). Fails: busy.
   virtual Result<void> unlock(UnitOfWork& work, std::string_view email, std::string_view member_id) = 0;
+
+  // --- SDK 2.9 ---
+  // Forgets every device `member_id` signed in from, except the one whose
+  // cookie value is `keep_device_token` ("" keeps none): after their
+  // password changed (or was reset), a device trusted with the old one must
+  // not keep a guess budget of its own (it counts against the account's
+  // lock again until it signs in with the new password). Returns how many
+  // were forgotten. DB: writes (joins the open transaction). Fails: busy.
+  virtual Result<int> forget_devices(UnitOfWork& work, std::string_view member_id,
+                                     std::string_view keep_device_token) = 0;
 };
 
 class Secrets {

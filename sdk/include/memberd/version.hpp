@@ -67,8 +67,11 @@
 //        unreachable, out of disk or read-only (503 + Retry-After);
 //        Host::plugin_program (a program shipped beside the plugin, checked
 //        like a plugin file, for work in a process of its own).
+//   2.9  RateLimits::take_back (a window that counts before the fact gives
+//        back what did not happen), SignInGuard::forget_devices (a password
+//        change ends the trust in the member's other devices).
 //   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
-#define MEMBERD_SDK_VERSION_MINOR 8
+#define MEMBERD_SDK_VERSION_MINOR 9
 
 #define MEMBERD_STRINGIFY_INNER(x) #x
 #define MEMBERD_STRINGIFY(x) MEMBERD_STRINGIFY_INNER(x)

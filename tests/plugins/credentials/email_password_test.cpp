@@ -69,7 +69,7 @@ TEST_CASE("change the email through a verification link", "[credentials][email]"
   check_log_has_none_of(daemon, {kPassword, kAnswer, token, m.session.token});
 }
 
-TEST_CASE("an email change needs a step-up and a valid, free address", "[credentials][email]") {
+TEST_CASE("an email change needs a step-up and a valid address; a taken one moves nothing", "[credentials][email]") {
   DaemonProcess daemon(options());
   auto m = joined_and_stepped_up(daemon, "rex@example.com");
   join(daemon, "sue@example.com");
@@ -81,9 +81,9 @@ TEST_CASE("an email change needs a step-up and a valid, free address", "[credent
 
   CHECK_FIELD_ERROR(change_email(daemon, m.session.token, "not-an-email", "not-an-email"), "new_email");
   CHECK_FIELD_ERROR(change_email(daemon, m.session.token, "rex2@example.com", "rex3@example.com"), "new_email_confirm");
-  CHECK_PROBLEM(change_email(daemon, m.session.token, " SUE@Example.com", "sue@example.com"), 409, "email_taken");
-  CHECK_PROBLEM(change_email(daemon, m.session.token, "admin@memberd.local", "admin@memberd.local"), 409,
-                "email_taken");
+  // A taken address is answered like a free one (email_change_limits_test.cpp), and never moves.
+  CHECK_STATUS(change_email(daemon, m.session.token, " SUE@Example.com", "sue@example.com"), 202);
+  CHECK_STATUS(change_email(daemon, m.session.token, "admin@memberd.local", "admin@memberd.local"), 202);
 
   CHECK(me(daemon, m.session.token)["email"] == "rex@example.com");
   CHECK_STATUS(sign_in_raw(daemon, "rex@example.com", kPassword), 201);

@@ -200,3 +200,51 @@ TEST_CASE("passwords are compared in their NFKC form", "[credentials][passwords]
   CHECK_STATUS(sign_in_raw(daemon, "oda@example.com", "\xEF\xBD\x90lain lantern 42"), 201);
   CHECK_PROBLEM(sign_in_raw(daemon, "oda@example.com", "plain lantern 43"), 401, "bad_credentials");
 }
+
+TEST_CASE("a password change or reset ends the trust in the member's other devices", "[credentials][lockout][device]") {
+  DaemonProcess daemon(options("sqlite", {kNoAddressLimit}));
+  join(daemon, "pat@example.com");
+  auto first = sign_in_raw(daemon, "pat@example.com", kPassword);
+  REQUIRE(status_of(first) == 201);
+  std::string changing = cookie_value(first, "memberd_device");
+  std::string token = body_of(first)["token"].get<std::string>();
+  std::string other = trusted_device(daemon, "pat@example.com", kPassword);
+  REQUIRE(other != changing);
+  set_question(daemon, token, kQuestion, kAnswer, kPassword);
+  step_up(daemon, token, kPassword, kAnswer);
+
+  SECTION("a password change") {
+    auto headers = bearer(token);
+    headers.emplace("Cookie", "memberd_device=" + changing);
+    CHECK_STATUS(put(daemon, "/api/v1/me/password", {{"new_password", kNewPassword}, {"new_password_confirm", kNewPassword}},
+                     headers),
+                 204);
+  }
+  SECTION("a reset through the emailed link") {
+    std::string link = reset_token(daemon, "pat@example.com", "pat@example.com");
+    CHECK_STATUS(post(daemon, "/api/v1/password-resets/" + link,
+                      {{"answer", kAnswer}, {"new_password", kNewPassword}, {"new_password_confirm", kNewPassword}},
+                      device(changing)),
+                 204);
+  }
+  // The other device counts against the account's lock like any stranger now...
+  lock_account(daemon, "pat@example.com");
+  CHECK_PROBLEM(sign_in_from(daemon, "pat@example.com", kNewPassword, other), 429, "locked");
+  // ...while the device that made the change keeps its own budget.
+  CHECK_STATUS(sign_in_from(daemon, "pat@example.com", kNewPassword, changing), 201);
+}
+
+TEST_CASE("the console counts a non-admin's right password as a failure", "[credentials][lockout][console]") {
+  DaemonProcess daemon(options("sqlite", {kNoAddressLimit, "rate_limits.admin_sign_in_per_minute=100"}));
+  join(daemon, "rae@example.com");
+  auto wrong = console_sign_in(daemon, "rae@example.com", kWrongPassword);
+  CHECK_PROBLEM(wrong, 401, "bad_credentials");
+  // The same answer as a wrong password, and the same count: the fifth locks.
+  for (int i = 0; i < 3; ++i) {
+    auto right = console_sign_in(daemon, "rae@example.com", kPassword);
+    CHECK_PROBLEM(right, 401, "bad_credentials");
+    CHECK(body_of(right) == body_of(wrong));
+  }
+  CHECK_PROBLEM(console_sign_in(daemon, "rae@example.com", kPassword), 429, "locked");
+  CHECK_PROBLEM(sign_in_raw(daemon, "rae@example.com", kPassword), 429, "locked");
+}

@@ -1,0 +1,45 @@
+#pragma once
+// Work a request leaves for after its answer, on one thread of the plugin's
+// own, each job with a unit of work of its own. A flow whose work depends on
+// something the client must not learn (whether an address is a member's)
+// answers after the same steps whatever the answer to that is.
+#include <memberd/host.hpp>
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+namespace memberd::credentials {
+
+class AfterResponse {
+ public:
+  // A job's failure is logged (`what` names it); the request answered already.
+  using Job = std::function<Result<void>(UnitOfWork& work)>;
+
+  explicit AfterResponse(Host& host, std::size_t capacity = 1000);
+  ~AfterResponse();
+  AfterResponse(const AfterResponse&) = delete;
+  AfterResponse& operator=(const AfterResponse&) = delete;
+
+  // Queues `job`; false when `capacity` jobs wait already (answer busy) or
+  // after stop().
+  bool post(const char* what, Job job);
+  // Runs every queued job, then ends the thread: from the plugin's stop(),
+  // while the host is still usable. Idempotent.
+  void stop();
+
+ private:
+  void run();
+
+  Host& host_;
+  const std::size_t capacity_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::pair<const char*, Job>> jobs_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace memberd::credentials
