@@ -6,6 +6,27 @@
 
 namespace memberd::credentials {
 
+namespace {
+
+// What went wrong, for the log: never a statement's bound values (an
+// address, a token), which soci_error::what() would quote.
+std::string describe(const Failure& failure) {
+  if (!failure.detail.empty()) return failure.detail;
+  switch (failure.refusal) {
+    case Refusal::busy: return "the database was busy";
+    case Refusal::unavailable: return "the database was unavailable";
+    case Refusal::internal: return "a host call failed (logged above)";
+    default: return "refused";
+  }
+}
+
+std::string describe(const std::exception& e) {
+  if (auto* database = dynamic_cast<const soci::soci_error*>(&e)) return database->get_error_message();
+  return e.what();
+}
+
+}  // namespace
+
 AfterResponse::AfterResponse(Host& host, std::size_t capacity)
     : host_(host), capacity_(capacity), thread_([this] { run(); }) {}
 
@@ -41,18 +62,33 @@ void AfterResponse::run() {
       next = std::move(jobs_.front());
       jobs_.pop_front();
     }
-    auto work = host_.database().open_unit();
-    std::string failure;
-    try {
-      if (auto done = next.second(*work); !done)
-        failure = done.failure().detail.empty() ? "refused (database busy or unavailable)" : done.failure().detail;
-      if (failure.empty() && work->in_transaction()) failure = "left a transaction open";
-    } catch (const std::exception& e) {
-      failure = e.what();
+    std::string failure = run_one(next.second);
+    if (failure.empty()) continue;
+    host_.logger().warn("after-response job failed", {{"job", next.first}, {"error", failure}});
+    // A stop (a hot swap, the daemon ending) waits for the queue: when the
+    // database fails now, the rest would each wait for it in turn.
+    std::lock_guard lock(mutex_);
+    if (stopping_ && !jobs_.empty()) {
+      host_.logger().warn("after-response jobs dropped at stop after a failure",
+                          {{"count", std::to_string(jobs_.size())}});
+      jobs_.clear();
     }
-    if (work->in_transaction()) work->rollback();
-    if (!failure.empty()) host_.logger().warn("after-response job failed", {{"job", next.first}, {"error", failure}});
   }
+}
+
+std::string AfterResponse::run_one(const Job& job) {
+  auto work = host_.database().open_unit();
+  std::string failure;
+  try {
+    if (auto done = job(*work); !done) failure = describe(done.failure());
+    else if (work->in_transaction()) failure = "left a transaction open";
+  } catch (const std::exception& e) {
+    failure = describe(e);
+  } catch (...) {
+    failure = "threw something that is not a std::exception";
+  }
+  if (work->in_transaction()) work->rollback();
+  return failure;
 }
 
 }  // namespace memberd::credentials

@@ -9,6 +9,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 
 namespace memberd::credentials {
@@ -27,11 +28,17 @@ class AfterResponse {
   // after stop().
   bool post(const char* what, Job job);
   // Runs every queued job, then ends the thread: from the plugin's stop(),
-  // while the host is still usable. Idempotent.
+  // while the host is still usable. A job that fails meanwhile drops the
+  // rest (logged with their count): the database is likely down, and each
+  // would wait for it in turn, holding up a hot swap or the daemon's end.
+  // Idempotent.
   void stop();
 
  private:
   void run();
+  // Runs `job` on a unit of its own, rolled back unless it committed;
+  // returns what went wrong, "" when nothing did.
+  std::string run_one(const Job& job);
 
   Host& host_;
   const std::size_t capacity_;

@@ -69,7 +69,7 @@ TEST_CASE("change the email through a verification link", "[credentials][email]"
   check_log_has_none_of(daemon, {kPassword, kAnswer, token, m.session.token});
 }
 
-TEST_CASE("an email change needs a step-up and a valid address; a taken one moves nothing", "[credentials][email]") {
+TEST_CASE("an email change needs a step-up and a valid address, and a taken one moves nothing", "[credentials][email]") {
   DaemonProcess daemon(options());
   auto m = joined_and_stepped_up(daemon, "rex@example.com");
   join(daemon, "sue@example.com");
@@ -87,6 +87,7 @@ TEST_CASE("an email change needs a step-up and a valid address; a taken one move
 
   CHECK(me(daemon, m.session.token)["email"] == "rex@example.com");
   CHECK_STATUS(sign_in_raw(daemon, "rex@example.com", kPassword), 201);
+  CHECK_STATUS(sign_in_raw(daemon, "sue@example.com", kPassword), 201);
 }
 
 TEST_CASE("unknown and expired verification links", "[credentials][email]") {
