@@ -17,9 +17,6 @@
 namespace memberd {
 
 // The page size the request asks for, or `fallback` when it gives none.
-// A value that is not a whole number from 1 to `max` adds a field error
-// under "limit" to `errors` (answer 422 with them) and returns `fallback`.
-// Fails: never.
 // `text` as a number when it is nothing but 1 to `max_digits` ASCII digits
 // (no sign, no space), else nullopt. At most 18 digits: every such number
 // fits in 64 bits, so a long run of digits from a client is refused here
@@ -63,6 +60,9 @@ inline std::optional<PageCursor> parse_page_cursor(std::string_view text, std::s
   return PageCursor{*at, std::string(key)};
 }
 
+// A value that is not a whole number from 1 to `max` adds a field error
+// under "limit" to `errors` (answer 422 with them) and returns `fallback`.
+// Fails: never.
 inline int list_limit(const Request& req, std::vector<std::pair<std::string, std::string>>& errors, int max = 500,
                       int fallback = 50) {
   auto raw = req.query("limit");
