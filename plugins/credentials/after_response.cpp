@@ -27,8 +27,8 @@ std::string describe(const std::exception& e) {
 
 }  // namespace
 
-AfterResponse::AfterResponse(Host& host, std::size_t capacity)
-    : host_(host), capacity_(capacity), thread_([this] { run(); }) {}
+AfterResponse::AfterResponse(Host& host, std::size_t capacity, std::chrono::milliseconds delay)
+    : host_(host), capacity_(capacity), delay_(delay), thread_([this] { run(); }) {}
 
 AfterResponse::~AfterResponse() { stop(); }
 
@@ -36,7 +36,7 @@ bool AfterResponse::post(const char* what, Job job) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_ || jobs_.size() >= capacity_) return false;
-    jobs_.emplace_back(what, std::move(job));
+    jobs_.push_back({what, std::move(job), std::chrono::steady_clock::now() + delay_});
   }
   wake_.notify_one();
   return true;
@@ -53,18 +53,20 @@ void AfterResponse::stop() {
 
 void AfterResponse::run() {
   for (;;) {
-    std::pair<const char*, Job> next;
+    Queued next;
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
-      // Queued jobs run even while stopping: each was promised by an answer.
+      // Queued jobs run even while stopping (each was promised by an
+      // answer), and without waiting for their time: their answers left.
       if (jobs_.empty()) return;
+      wake_.wait_until(lock, jobs_.front().due, [&] { return stopping_; });
       next = std::move(jobs_.front());
       jobs_.pop_front();
     }
-    std::string failure = run_one(next.second);
+    std::string failure = run_one(next.job);
     if (failure.empty()) continue;
-    host_.logger().warn("after-response job failed", {{"job", next.first}, {"error", failure}});
+    host_.logger().warn("after-response job failed", {{"job", next.what}, {"error", failure}});
     // A stop (a hot swap, the daemon ending) waits for the queue: when the
     // database fails now, the rest would each wait for it in turn.
     std::lock_guard lock(mutex_);

@@ -5,6 +5,7 @@
 // answers after the same steps whatever the answer to that is.
 #include <memberd/host.hpp>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -19,7 +20,12 @@ class AfterResponse {
   // A job's failure is logged (`what` names it); the request answered already.
   using Job = std::function<Result<void>(UnitOfWork& work)>;
 
-  explicit AfterResponse(Host& host, std::size_t capacity = 1000);
+  // Each job starts `delay` after it was posted at the earliest: the host
+  // gives the request's database connection back before the answer leaves,
+  // and a job starting right then (on a pool of one connection, it starts
+  // exactly then) would slow the answer it must not show in.
+  explicit AfterResponse(Host& host, std::size_t capacity = 1000,
+                         std::chrono::milliseconds delay = std::chrono::milliseconds(5));
   ~AfterResponse();
   AfterResponse(const AfterResponse&) = delete;
   AfterResponse& operator=(const AfterResponse&) = delete;
@@ -40,11 +46,18 @@ class AfterResponse {
   // returns what went wrong, "" when nothing did.
   std::string run_one(const Job& job);
 
+  struct Queued {
+    const char* what = "";
+    Job job;
+    std::chrono::steady_clock::time_point due;
+  };
+
   Host& host_;
   const std::size_t capacity_;
+  const std::chrono::milliseconds delay_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<std::pair<const char*, Job>> jobs_;
+  std::deque<Queued> jobs_;
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -96,7 +96,7 @@ TEST_CASE("take_back gives back a hit of the running window, never below zero", 
     for (int i = 0; i < 3; ++i) CHECK(f.hit("b"));
     CHECK_FALSE(f.hit("b"));
   }
-  SECTION("a hit from an ended window is not taken from the next one") {
+  SECTION("a window that ended starts the next from nothing, taken back or not") {
     for (int i = 0; i < 3; ++i) CHECK(f.hit("c"));
     f.clock.advance(61s);
     f.take_back("c");  // its window ended: nothing to give back

@@ -333,9 +333,12 @@ class RateLimits {
   // that counts what is feared BEFORE it is known (a guess is counted as a
   // failure before it is checked, so parallel guesses cannot all pass a cap
   // read before any of them was counted), once it turned out otherwise (the
-  // password was right) or never happened (the check could not run). A hit
-  // from a window that has ended is not taken from the new one; the count
-  // never goes below zero. DB: writes (one statement; joins the open
+  // password was right) or never happened (the check could not run). The
+  // count never goes below zero, and a window that has ended is left alone
+  // (the next hit starts a new one from nothing). A take_back that comes
+  // after another hit started a new window takes from that one: `key`
+  // names a window, not a hit, so keep the check between hit() and
+  // take_back() short. DB: writes (one statement; joins the open
   // transaction). Fails: busy.
   virtual Result<void> take_back(UnitOfWork& work, std::string_view key, std::chrono::seconds window) = 0;
 };
