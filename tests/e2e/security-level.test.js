@@ -97,7 +97,7 @@ test('Security Level says the address is not confirmed and sends a new link; the
   const state = page.locator('[data-testid=email-state-value]');
   await state.waitFor();
   assert.equal(await state.innerText(), 'not confirmed');
-  assert.match(await page.locator('[data-testid=email-state]').innerText(), /Email address: not confirmed/);
+  assert.match(await page.locator('[data-testid=email-state]').innerText(), /Email address:\s*not confirmed/);
   assert.match(await page.locator('[data-testid=advice]').innerText(), /Confirm your email address/);
   // From the keyboard: the button, then the outcome shown and focused.
   const resend = page.locator('[data-testid=resend-confirmation]');
