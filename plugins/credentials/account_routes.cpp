@@ -1,5 +1,6 @@
 // Join, sign in, sign out, and the member's own record.
 #include "answers.hpp"
+#include "confirmation.hpp"
 #include "last_sign_in.hpp"
 #include "notices.hpp"
 #include "replies.hpp"
@@ -50,9 +51,14 @@ Response join(Context& ctx, const Request& req) {
   if (!id && id.failure().refusal == Refusal::taken) return email_taken("email", "Sign in, or reset your password.");
   if (!id) return refusal_problem(id.failure());
   MEMBERD_TRY(ctx.host.events().publish(work, "member.created", {{"member_id", *id}, {"by", "self"}, {"ip", req.client_ip()}}));
-  MEMBERD_TRY(mail_welcome(ctx.host, work, normalized));
+  // Joining proves nothing about the address: until the welcome mail's link
+  // is used the account cannot set a question or change its email, and a
+  // reset link alone reclaims it (issue 27, M4).
+  auto link = start_confirmation(ctx, work, *id, normalized);
+  if (!link) return refusal_problem(link.failure());
+  MEMBERD_TRY(mail_welcome(ctx.host, work, normalized, *link, ctx.settings.verification_token_lifetime));
   MEMBERD_TRY(tx->commit());
-  return json_response(201, {{"member_id", *id}});
+  return json_response(201, {{"member_id", *id}, {"email_confirmed", false}});
 }
 
 Response sign_in(Context& ctx, const Request& req) {
@@ -126,8 +132,11 @@ Response me(Context&, const Request& req) {
   const auto& caller = req.caller();
   auto stored = stored_answer(req.work(), caller.member_id);
   if (!stored) return refusal_problem(stored.failure());
+  auto confirmed = email_confirmed(req.work(), caller.member_id);
+  if (!confirmed) return refusal_problem(confirmed.failure());
   return json_response(200, {{"member_id", caller.member_id},
                              {"email", caller.email},
+                             {"email_confirmed", *confirmed},
                              {"roles", caller.roles},
                              {"security_question_set", stored->has_value()},
                              {"created_at", caller.member_since}});

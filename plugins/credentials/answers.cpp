@@ -17,6 +17,13 @@ Result<std::optional<StoredAnswer>> stored_answer(UnitOfWork& work, const std::s
   return Found{std::move(answer)};
 }
 
+Result<void> remove_answer(UnitOfWork& work, const std::string& member_id) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
+  **sql << "DELETE FROM credentials_answers WHERE member_id = :m", soci::use(member_id);
+  return {};
+}
+
 Result<void> store_answer(UnitOfWork& work, const std::string& member_id, const std::string& question_id,
                           const std::string& answer_hash, long long now) {
   auto sql = work.connection();

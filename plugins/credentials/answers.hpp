@@ -14,6 +14,8 @@ struct StoredAnswer {
 
 // nullopt when the member has none. Fails: busy.
 Result<std::optional<StoredAnswer>> stored_answer(UnitOfWork& work, const std::string& member_id);
+// Removes the member's question, if any (in the open transaction). Fails: busy.
+Result<void> remove_answer(UnitOfWork& work, const std::string& member_id);
 // Sets or replaces it (in the open transaction). Fails: busy.
 Result<void> store_answer(UnitOfWork& work, const std::string& member_id, const std::string& question_id,
                           const std::string& answer_hash, long long now);

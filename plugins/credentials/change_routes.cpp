@@ -1,5 +1,6 @@
 // Changing email (verified by a link to the new address) and password; both
 // need a fresh step-up, which the host enforces (Access::privileged).
+#include "confirmation.hpp"
 #include "notices.hpp"
 #include "replies.hpp"
 #include "routes.hpp"
@@ -17,6 +18,8 @@ constexpr const char* kTakenByOther = "Another member uses this address.";
 
 Response change_email(Context& ctx, const Request& req) {
   const auto& caller = req.caller();
+  // Moving a never-proven account to another address would launder it.
+  if (auto refusal = refuse_unconfirmed(req, "change your email address")) return *refusal;
   auto new_email = normalize_email(string_field(req.json(), "new_email").value_or(""));
   auto confirm = normalize_email(string_field(req.json(), "new_email_confirm").value_or(""));
   FieldErrors errors;

@@ -31,6 +31,7 @@ class CredentialsPlugin final : public Plugin {
     add_question_routes(*context_);
     add_change_routes(*context_);
     add_reset_routes(*context_);
+    add_confirmation_routes(*context_);
     // The pages before signing in; the member shell sends visitors to "sign-in".
     host.add_mail_templates(mail::files());
     host.add_ui_files(ui::files());
@@ -49,6 +50,8 @@ class CredentialsPlugin final : public Plugin {
                  {}, false});
     host.add_ui({UiShell::account, "verify-email", "Confirm your new email address", 5, Access::anyone,
                  "verify-email.js", {}, false});
+    host.add_ui({UiShell::account, "confirm-email", "Confirm your email address", 6, Access::anyone,
+                 "confirm-email.js", {}, false});
     host.logger().info("credentials started", {{"questions", std::to_string(context_->settings.questions.size())}});
   }
 

@@ -18,8 +18,14 @@ Result<void> send(Host& host, UnitOfWork& work, const std::string& to, const cha
 
 }  // namespace
 
-Result<void> mail_welcome(Host& host, UnitOfWork& work, const std::string& to) {
-  return send(host, work, to, "welcome");
+Result<void> mail_welcome(Host& host, UnitOfWork& work, const std::string& to, const std::string& link,
+                          std::chrono::seconds lifetime) {
+  return send(host, work, to, "welcome", {{"link", link}, {"lifetime", minutes(lifetime)}});
+}
+
+Result<void> mail_confirm_email(Host& host, UnitOfWork& work, const std::string& to, const std::string& link,
+                                std::chrono::seconds lifetime) {
+  return send(host, work, to, "confirm-email", {{"link", link}, {"lifetime", minutes(lifetime)}});
 }
 
 Result<void> mail_password_changed(Host& host, UnitOfWork& work, const std::string& to, const std::string& ip) {

@@ -9,7 +9,13 @@
 
 namespace memberd::credentials {
 
-Result<void> mail_welcome(Host& host, UnitOfWork& work, const std::string& to);
+// The welcome mail carries the link that confirms the address (and, for
+// someone who never joined, the advice not to use it).
+Result<void> mail_welcome(Host& host, UnitOfWork& work, const std::string& to, const std::string& link,
+                          std::chrono::seconds lifetime);
+// A new confirmation link, asked for by the member.
+Result<void> mail_confirm_email(Host& host, UnitOfWork& work, const std::string& to, const std::string& link,
+                                std::chrono::seconds lifetime);
 Result<void> mail_password_changed(Host& host, UnitOfWork& work, const std::string& to, const std::string& ip);
 Result<void> mail_question_changed(Host& host, UnitOfWork& work, const std::string& to, const std::string& ip);
 Result<void> mail_verify_new_email(Host& host, UnitOfWork& work, const std::string& to, const std::string& link,

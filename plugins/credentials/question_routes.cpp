@@ -2,6 +2,7 @@
 // (password, then answer) that unlocks changing email or password.
 #include "answer_normalizer.hpp"
 #include "answers.hpp"
+#include "confirmation.hpp"
 #include "notices.hpp"
 #include "replies.hpp"
 #include "routes.hpp"
@@ -36,6 +37,8 @@ Response set_question(Context& ctx, const Request& req) {
   const auto& caller = req.caller();
   if (caller.member_id.empty())
     return problem(403, "member_only", "Members only", "A security question belongs to a member.");
+  // A squatter's question would guard the owner's reset against the owner.
+  if (auto refusal = refuse_unconfirmed(req, "set a security question")) return *refusal;
   auto question_id = string_field(req.json(), "question_id").value_or("");
   auto answer = string_field(req.json(), "answer").value_or("");
   auto password = string_field(req.json(), "current_password").value_or("");

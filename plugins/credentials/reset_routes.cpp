@@ -2,6 +2,7 @@
 // answer (when the member set one) and the new password, twice.
 #include "answer_normalizer.hpp"
 #include "answers.hpp"
+#include "confirmation.hpp"
 #include "notices.hpp"
 #include "replies.hpp"
 #include "routes.hpp"
@@ -87,9 +88,12 @@ std::variant<TokenRecord, Response> usable_token(Context& ctx, const Request& re
 Response show_reset(Context& ctx, const Request& req) {
   auto token = usable_token(ctx, req);
   if (auto* refusal = std::get_if<Response>(&token)) return *refusal;
-  auto stored = stored_answer(req.work(), std::get<TokenRecord>(token).member_id);
+  const std::string& member_id = std::get<TokenRecord>(token).member_id;
+  auto stored = stored_answer(req.work(), member_id);
   if (!stored) return refusal_problem(stored.failure());
-  if (!*stored) return json_response(200, {{"question_required", false}});
+  auto confirmed = email_confirmed(req.work(), member_id);
+  if (!confirmed) return refusal_problem(confirmed.failure());
+  if (!*stored || !*confirmed) return json_response(200, {{"question_required", false}});
   const Question* q = ctx.settings.question((*stored)->question_id);
   return json_response(200, {{"question_required", true},
                              {"question_text", q ? q->text : "(the question you chose, no longer offered)"}});
@@ -114,6 +118,13 @@ Response complete_reset(Context& ctx, const Request& req) {
 
   auto stored = stored_answer(work, member->member_id);
   if (!stored) return refusal_problem(stored.failure());
+  // A never-confirmed account: this link is the first proof anyone gave of
+  // the address, so it alone is enough. Whoever joined with the address
+  // (a squatter) chose any question it has; it is not asked, and it goes.
+  auto confirmed = email_confirmed(work, member->member_id);
+  if (!confirmed) return refusal_problem(confirmed.failure());
+  bool reclaimed = !*confirmed;
+  if (reclaimed) *stored = std::nullopt;
   // The answer in a reset link has a budget of its own, per member: the
   // account's lock must not stop its owner from resetting (that is how they
   // get back in after an attacker locked it), and nobody without the link
@@ -166,6 +177,11 @@ Response complete_reset(Context& ctx, const Request& req) {
   // The member proved they own the address: the account's lock ends.
   MEMBERD_TRY(ctx.host.sign_in_guard().unlock(work, member->email, member->member_id));
   if (stored->has_value()) MEMBERD_TRY(ctx.host.rate_limits().attempt_succeeded(work, answer_key));
+  if (reclaimed) {
+    MEMBERD_TRY(remove_answer(work, member->member_id));
+    MEMBERD_TRY(mark_confirmed(ctx, work, req, member->member_id, member->email, "reset"));
+  }
+  // Every session ends: for a reclaimed account, the squatter's.
   auto revoked = ctx.host.accounts().revoke_sessions(work, member->member_id, "");
   if (!revoked) return refusal_problem(revoked.failure());
   // Devices trusted with the old password lose their own guess budget; the

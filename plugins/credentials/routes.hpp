@@ -11,6 +11,7 @@ void add_account_routes(Context& ctx);   // join, sign in and out, me
 void add_question_routes(Context& ctx);  // the catalogue, the member's question, step-up
 void add_change_routes(Context& ctx);    // change email (and verify it), change password
 void add_reset_routes(Context& ctx);     // forgotten password
+void add_confirmation_routes(Context& ctx);  // confirming the address joined with, asking for a new link
 
 // The per-network cap on failures (IPv4 address, IPv6 /64): refused with
 // 429 rate_limited once the network failed too often in the last minute.

@@ -61,7 +61,7 @@ std::vector<ConfigKey> config_schema() {
       {"verify_new_email", ConfigType::boolean, "true",
        "Whether a new email address takes effect only after its verification link is used"},
       {"reset_token_lifetime", ConfigType::duration, "30m", "How long a password-reset link works"},
-      {"verification_token_lifetime", ConfigType::duration, "24h", "How long an email-verification link works"},
+      {"verification_token_lifetime", ConfigType::duration, "24h", "How long an email-verification link, and a link that confirms the address a member joined with, works"},
       {"link_base", ConfigType::string, "\"\"",
        "Base of the links in mail, which append /#/credentials/<page>?token=...; empty: the daemon's public URL + /account (the member shell)"},
       {"address_failures_per_minute", ConfigType::integer, "20",

@@ -6,7 +6,14 @@ namespace memberd::credentials {
 
 namespace {
 
-const char* kind_name(TokenKind kind) { return kind == TokenKind::reset ? "reset" : "verify_email"; }
+const char* kind_name(TokenKind kind) {
+  switch (kind) {
+    case TokenKind::reset: return "reset";
+    case TokenKind::verify_email: return "verify_email";
+    case TokenKind::confirm_email: return "confirm_email";
+  }
+  return "unknown";
+}
 
 }  // namespace
 

@@ -1,5 +1,6 @@
 #pragma once
-// Single-use tokens sent by mail (password resets, email verifications):
+// Single-use tokens sent by mail (password resets, email verifications,
+// confirmations of the address a member joined with):
 // 32 random bytes, base64url in the link, only their SHA-256 stored.
 #include <memberd/host.hpp>
 
@@ -9,7 +10,9 @@
 
 namespace memberd::credentials {
 
-enum class TokenKind { reset, verify_email };
+// confirm_email: the link in the welcome mail (and its resends); new_email
+// holds the address it was sent to.
+enum class TokenKind { reset, verify_email, confirm_email };
 
 struct TokenRecord {
   std::string token_hash, member_id, new_email, session_id;

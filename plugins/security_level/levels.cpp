@@ -16,7 +16,7 @@ Assessment assess(const Evidence& e, const Settings& s) {
   add("security_question", e.facts.question_set,
       "Set a security question: it protects changes to your email address and password.");
   add("email_confirmed", e.facts.email_confirmed,
-      "Confirm your email address: Change Email Address sends a link to the address you give.");
+      "Confirm your email address: open the link we mailed to it, or have a new one sent from this page.");
   std::int64_t password_since = std::max(e.facts.password_set_at, e.member_since);
   add("password_age", e.now - password_since <= s.password_max_age.count(),
       "Your password is more than " + days(s.password_max_age) + " days old: change it.");

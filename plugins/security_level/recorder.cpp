@@ -77,7 +77,7 @@ void subscribe_to_events(Context& ctx) {
   ctx.host.events().subscribe(
       "security_level.events",
       {"session.created", "signin.failed", "member.created", "security_question.set", "email.changed",
-       "password.changed", "password.reset", "profile.published"},
+       "password.changed", "password.reset", "profile.published", "email.confirmed"},
       [&ctx](const Event& event, UnitOfWork& work) -> Result<void> {
         auto payload = nlohmann::json::parse(event.payload, nullptr, false);
         if (!payload.is_object()) return {};  // nothing a sign-in record can come from
@@ -87,6 +87,8 @@ void subscribe_to_events(Context& ctx) {
         if (member_id.empty()) return {};
         auto at = parse_rfc3339_utc(event.occurred_at).value_or(ctx.host.clock().unix_now());
         if (event.type == "security_question.set") return record_fact(work, member_id, Fact::question_set, at);
+        // The address a member joined with, proven by a mailed link or a reset.
+        if (event.type == "email.confirmed") return record_fact(work, member_id, Fact::email_confirmed, at);
         if (event.type == "profile.published") {
           // Only a zone ICU knows (the profile plugin checked it too): the
           // pages and mails show local times in it.

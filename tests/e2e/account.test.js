@@ -55,7 +55,7 @@ test('a visitor is sent to sign in, and can go on to join', async () => {
   await page.locator('#join-form').waitFor();
 });
 
-test('join shows each problem next to its field, then signs the new member in', async () => {
+test('join shows each problem next to its field, then tells the new member to check their email', async () => {
   await page.locator('#field-email').fill(MEMBER);
   await page.locator('#field-email_confirm').fill('someone-else@example.com');
   await page.locator('#field-password').fill('short');
@@ -77,6 +77,13 @@ test('join shows each problem next to its field, then signs the new member in', 
   await page.locator('#field-password').fill(MEMBER_PASSWORD);
   await page.locator('#field-password_confirm').fill(MEMBER_PASSWORD);
   await page.locator('[data-testid=join-submit]').click();
+  // "Check your email", with the address; the focus is on its heading.
+  const check = page.locator('[data-testid=join-check-email]');
+  await check.waitFor();
+  assert.ok((await page.locator('[data-testid=join-done]').innerText()).includes(MEMBER));
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'join-check-email');
+  await shots('account-join-check-email');
+  await page.locator('[data-testid=join-continue]').click();
   await page.locator('[data-testid=current-user-email]').filter({ hasText: MEMBER }).waitFor();
 });
 
@@ -148,6 +155,36 @@ test('sign out, a wrong password, then signing in again', async () => {
   await page.locator('[data-testid=signin-submit]').click();
   await page.waitForURL(/#\/hello\/greetings$/);
   await page.locator('[data-testid=current-user-email]').filter({ hasText: MEMBER }).waitFor();
+});
+
+test('a security question waits for a confirmed address: guided, a new link sent, the link confirms', async () => {
+  await page.locator('[data-testid=menu-credentials-security-question]').click();
+  const heading = page.locator('[data-testid=confirm-guide] h2');
+  await heading.filter({ hasText: 'Confirm your email address first' }).waitFor();
+  assert.equal(await page.locator('#question-form').count(), 0);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'confirm-guide-heading');
+  await page.locator('[data-testid=resend-confirmation]').click();
+  const outcome = page.locator('[data-testid=resend-outcome]');
+  await outcome.filter({ hasText: `We sent a new link to ${MEMBER}` }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'resend-outcome');
+  await shots('account-confirm-guide');
+
+  // The link opens a page that confirms only when asked to.
+  const link = await mailedLink(daemon.dir, MEMBER, '#/credentials/confirm-email?token=');
+  await page.goto(`${base}${link}`);
+  await page.locator('#confirm-form').waitFor();
+  assert.doesNotMatch(page.url(), /token=/);
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'confirm-submit');
+  await shots('account-confirm-email');
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid=confirm-done]').filter({ hasText: MEMBER }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'confirm-done');
+  // The same link again: used.
+  await page.goto(`${base}${link}`);
+  await page.locator('[data-testid=confirm-submit]').click();
+  await page.locator('[data-testid=confirm-message]').filter({ hasText: /does not work any more/ }).waitFor();
+  await page.goto(`${base}/account/#/hello/greetings`);
+  await page.locator('[data-testid=page][data-page="hello/greetings"]').waitFor();
 });
 
 test('Change Password without a question: guided to set one, then back, through the question', async () => {
@@ -289,6 +326,9 @@ test('wrong answers until the lock: the page says how long it lasts', async () =
     body: JSON.stringify(body) });
   assert.equal((await post('/api/v1/members', { email, email_confirm: email, password: MEMBER_PASSWORD,
     password_confirm: MEMBER_PASSWORD })).status, 201);
+  const confirmLink = await mailedLink(daemon.dir, email, '#/credentials/confirm-email?token=');
+  const confirmed = await fetch(`${base}/api/v1/email-confirmations/${confirmLink.split('token=')[1]}`, { method: 'POST' });
+  assert.equal(confirmed.status, 200);
   const { token } = await (await post('/api/v1/session', { email, password: MEMBER_PASSWORD })).json();
   const questions = await (await fetch(`${base}/api/v1/security-questions`)).json();
   assert.equal((await post('/api/v1/me/security-question', { question_id: questions[0].id, answer: ANSWER,

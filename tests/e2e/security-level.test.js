@@ -4,7 +4,7 @@
 // 127.0.0.1 here, so X-Forwarded-For sets the client address).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, GEO_DIR, PASSWORD, checkBothWidths, openBrowser, signInMember, startDaemon } from './harness.js';
+import { ADMIN, GEO_DIR, PASSWORD, checkBothWidths, mailedLink, openBrowser, signInMember, startDaemon } from './harness.js';
 
 const MEMBER = 'traveller@example.com';
 const MEMBER_PASSWORD = 'violet tangerine orbit 4821';
@@ -90,6 +90,38 @@ test('Security Level shows the last sign-in and this one, through an anonymous p
   await page.locator('[data-testid=not-me]').click();
   await page.waitForURL(/#\/credentials\/change-password$/);
   await page.setExtraHTTPHeaders({});
+});
+
+test('Security Level says the address is not confirmed and sends a new link; the link confirms it', async () => {
+  await page.locator('[data-testid=menu-security_level-security-level]').click();
+  const state = page.locator('[data-testid=email-state-value]');
+  await state.waitFor();
+  assert.equal(await state.innerText(), 'not confirmed');
+  assert.match(await page.locator('[data-testid=email-state]').innerText(), /Email address:\s*not confirmed/);
+  assert.match(await page.locator('[data-testid=advice]').innerText(), /Confirm your email address/);
+  // From the keyboard: the button, then the outcome shown and focused.
+  const resend = page.locator('[data-testid=resend-confirmation]');
+  await resend.focus();
+  await page.keyboard.press('Enter');
+  const outcome = page.locator('[data-testid=resend-outcome]');
+  await outcome.filter({ hasText: `We sent a new link to ${MEMBER}` }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'resend-outcome');
+  await shots('security-level-unconfirmed');
+
+  const link = await mailedLink(daemon.dir, MEMBER, '#/credentials/confirm-email?token=');
+  const token = link.split('token=')[1];
+  assert.equal((await api(`/api/v1/email-confirmations/${token}`, { method: 'POST' })).status, 200);
+  // The page reads the state afresh: confirmed, no button; the level follows the event.
+  for (let i = 0; i < 50; i++) {
+    await page.locator('[data-testid=menu-credentials-change-password]').click();
+    await page.locator('[data-testid=menu-security_level-security-level]').click();
+    await state.waitFor();
+    if (!/Confirm your email address/.test(await page.locator('[data-testid=advice]').innerText())) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(await state.innerText(), 'confirmed');
+  assert.equal(await resend.count(), 0);
+  assert.doesNotMatch(await page.locator('[data-testid=advice]').innerText(), /Confirm your email address/);
 });
 
 test('the console lists sign-ins, filters by anonymous, draws the chart and exports CSV', async () => {

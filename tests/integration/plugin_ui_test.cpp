@@ -43,11 +43,13 @@ TEST_CASE("the shells list each loaded plugin's pages and panels that the caller
   DaemonProcess daemon(DaemonOptions{"sqlite", {}, dir.path(), {"swapper", "credentials"}});
 
   // A visitor: only what comes before signing in (credentials' sign-in and
-  // join pages, the fixture's landing page), in order.
+  // join pages and the landing pages of its links, the fixture's landing
+  // page), in order.
   auto anonymous = listing(daemon);
   CHECK(ids(anonymous["account"]) ==
         std::vector<std::string>{"credentials/sign-in", "credentials/join", "credentials/forgot-password",
-                                 "credentials/reset-password", "credentials/verify-email", "swapper/landing"});
+                                 "credentials/reset-password", "credentials/verify-email", "credentials/confirm-email",
+                                 "swapper/landing"});
   CHECK(find(anonymous["account"], "swapper", "landing")["menu"] == false);  // pages for anyone get no menu entry
   CHECK(anonymous["console"].empty());
 
@@ -57,7 +59,8 @@ TEST_CASE("the shells list each loaded plugin's pages and panels that the caller
   auto member = listing(daemon, memberd::test::credentials::bearer(session.token));
   CHECK(ids(member["account"]) ==
         std::vector<std::string>{"credentials/sign-in", "credentials/join", "credentials/forgot-password",
-                                 "credentials/reset-password", "credentials/verify-email", "swapper/landing",
+                                 "credentials/reset-password", "credentials/verify-email", "credentials/confirm-email",
+                                 "swapper/landing",
                                  "swapper/page", "credentials/change-email", "credentials/change-password",
                                  "credentials/security-question"});
   const auto& page = find(member["account"], "swapper", "page");

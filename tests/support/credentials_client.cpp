@@ -188,6 +188,22 @@ Account join(const DaemonProcess& d, const std::string& email, const std::string
   return Account{email, password, body["member_id"].get<std::string>()};
 }
 
+void confirm_email(const DaemonProcess& d, const std::string& email) {
+  std::string welcome = wait_for_mail(d, email, "confirm-email?token=");
+  std::string token = extract_token(welcome, "confirm-email");
+  INFO("welcome mail:\n" << welcome);
+  REQUIRE(is_token(token));
+  auto res = post_empty(d, "/api/v1/email-confirmations/" + token);
+  INFO("POST /api/v1/email-confirmations: " << describe(res));
+  REQUIRE(status_of(res) == 200);
+}
+
+Account join_confirmed(const DaemonProcess& d, const std::string& email, const std::string& password) {
+  Account account = join(d, email, password);
+  confirm_email(d, email);
+  return account;
+}
+
 httplib::Result sign_in_raw(const DaemonProcess& d, const std::string& email, const std::string& password) {
   return post(d, "/api/v1/session", {{"email", email}, {"password", password}});
 }
@@ -262,7 +278,7 @@ std::string step_up(const DaemonProcess& d, std::string& token, const std::strin
 
 SteppedUp joined_and_stepped_up(const DaemonProcess& d, const std::string& email, const std::string& answer) {
   SteppedUp out;
-  out.account = join(d, email);
+  out.account = join_confirmed(d, email);
   out.session = sign_in(d, out.account);
   set_question(d, out.session.token, kQuestion, answer, out.account.password);
   step_up(d, out.session.token, out.account.password, answer);

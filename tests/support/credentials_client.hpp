@@ -80,6 +80,13 @@ httplib::Result join_raw(const DaemonProcess& d, const std::string& email, const
 // Joins (REQUIREs 201) and returns the member.
 Account join(const DaemonProcess& d, const std::string& email, const std::string& password = kPassword);
 
+// Confirms the address `email` joined with through the link in its welcome
+// mail, as the member would (REQUIREs the mail and a 200).
+void confirm_email(const DaemonProcess& d, const std::string& email);
+// Joins and confirms the address: setting a question or changing the email
+// needs a confirmed one.
+Account join_confirmed(const DaemonProcess& d, const std::string& email, const std::string& password = kPassword);
+
 httplib::Result sign_in_raw(const DaemonProcess& d, const std::string& email, const std::string& password);
 // Signs in (REQUIREs 201).
 Session sign_in(const DaemonProcess& d, const std::string& email, const std::string& password);
@@ -102,7 +109,7 @@ httplib::Result step_up_raw(const DaemonProcess& d, const std::string& token, co
 std::string step_up(const DaemonProcess& d, std::string& token, const std::string& current_password,
                     const std::string& answer);
 
-// A member who joined, signed in, set the `kQuestion` question to `answer`
+// A member who joined, confirmed the address, signed in, set the `kQuestion` question to `answer`
 // and passed a step-up on that session.
 struct SteppedUp {
   Account account;
@@ -142,7 +149,7 @@ std::string wait_for_mail(const DaemonProcess& d, const std::string& to, const s
                           const std::set<std::string>& ignore = {},
                           std::chrono::milliseconds timeout = std::chrono::seconds(10));
 // The token in the first "<action>?token=<token>" link of a message
-// ("reset-password", "verify-email"); "" when there is none.
+// ("reset-password", "verify-email", "confirm-email"); "" when there is none.
 std::string extract_token(const std::string& eml, const std::string& action);
 // Whether `token` looks like the contract's tokens: base64url, 40+ characters.
 bool is_token(const std::string& token);

@@ -3,9 +3,11 @@
 // mailed to it is opened.
 import { onSubmit, problemSentence } from './messages.js';
 import { currentQuestion, guideToQuestion, privileged, stepUp } from './step-up.js';
+import { emailConfirmed, guideToConfirm } from './confirmation.js';
 
 export async function render(root, kit) {
   const { el, field, api } = kit;
+  if (!(await emailConfirmed(kit))) return guideToConfirm(root, kit, 'change your email address');
   const question = await currentQuestion(kit);
   if (!question) return guideToQuestion(root, kit, 'change your email address', 'change-email');
   root.append(el('p', { 'data-testid': 'email-current' }, el('strong', { text: 'Your email address: ' }),

@@ -1,5 +1,6 @@
 // Join: a new member's email and password, each entered twice; signed in
-// straight after.
+// straight after, then told to check their mail: the welcome mail's link
+// confirms the address.
 import { onSubmit, problemSentence } from './messages.js';
 
 export async function render(root, kit) {
@@ -37,7 +38,26 @@ export async function render(root, kit) {
       message.textContent = `Your account is ready, but signing in failed: ${problemSentence(session)}`;
       return;
     }
-    kit.announce('Welcome! Your account is ready.');
-    await kit.signedIn();
+    checkYourEmail(root, kit, body.email);
   });
+}
+
+// The "check your email" panel in place of the form: focused, so the
+// keyboard and the screen reader start there; the member goes on when
+// they choose to.
+function checkYourEmail(root, kit, email) {
+  const { el } = kit;
+  const heading = el('h2', { tabindex: '-1', 'data-testid': 'join-check-email', text: 'Check your email' });
+  const go = el('button', { type: 'button', class: 'primary', 'data-testid': 'join-continue',
+    text: 'Continue to your account' });
+  go.addEventListener('click', () => kit.signedIn());
+  root.replaceChildren(el('div', { class: 'card narrow-form', 'data-testid': 'join-done' },
+    heading,
+    el('p', {}, 'Your account is ready. We sent a link to ', el('strong', { text: email }),
+      '. Open it to confirm that the address is yours.'),
+    el('p', { text: 'Until you do, you cannot set a security question or change your email address. ' +
+      'No email after a few minutes? Check your spam folder, or have a new link sent from Account Settings.' }),
+    go));
+  heading.focus();
+  kit.announce('Your account is ready. Check your email to confirm your address.');
 }

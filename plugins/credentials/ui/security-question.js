@@ -1,9 +1,11 @@
 // Set a Security Question: one question from the drop-down and a personal
 // answer. Setting the first one needs the current password; replacing one
 // needs the step-up as well. Reached from a change page, it goes back there
-// once the question is set (?then=<page id>).
+// once the question is set (?then=<page id>). An address not confirmed yet
+// comes first: the page says so and offers a new link.
 import { onSubmit, problemSentence, showSecretError } from './messages.js';
 import { currentQuestion, privileged, stepUp } from './step-up.js';
+import { emailConfirmed, guideToConfirm } from './confirmation.js';
 
 export async function render(root, kit) {
   const { el, field, api } = kit;
@@ -11,6 +13,8 @@ export async function render(root, kit) {
   const catalogue = await api('GET', '/api/v1/security-questions');
   const questions = catalogue.ok && Array.isArray(catalogue.data) ? catalogue.data : [];
   const existing = await currentQuestion(kit);
+  // A question needs a confirmed address (the API refuses it before).
+  if (!existing && !(await emailConfirmed(kit))) return guideToConfirm(root, kit, 'set a security question');
   if (existing) {
     root.append(el('p', { 'data-testid': 'question-current' }, el('strong', { text: 'Your security question: ' }),
       existing.text));

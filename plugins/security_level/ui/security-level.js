@@ -1,8 +1,10 @@
-// Security Level: the member's level with what to do about it, the last
+// Security Level: the member's level with what to do about it, whether the
+// email address is confirmed (with a new link on request), the last
 // sign-in and this one (time in GMT and local time, IP address with a WHOIS
 // link, IP location, device), recent sign-ins and failed attempts, and the
 // seed's answers to "What does GMT mean?" and "Why Anonymous Proxy?".
 import { deviceName } from './device.js';
+import { emailCard } from './email-state.js';
 
 const LEVELS = {
   high: { text: 'High', note: 'Your account is well protected.' },
@@ -41,6 +43,10 @@ export async function render(root, kit) {
       ? el('ul', { class: 'advice', 'data-testid': 'advice' }, advice.map((c) =>
         el('li', { 'data-check': c.id }, String(c.advice || ''))))
       : null));
+
+  // The address: confirmed, or how to confirm it.
+  const email = await emailCard(kit);
+  if (email) root.append(email);
 
   // Last sign-in and this one.
   const signInCard = (title, record, testid, missing) => el('section', {

@@ -58,7 +58,7 @@ TEST_CASE("the question catalogue comes from the config", "[credentials][questio
   CHECK(catalogue == json::array({{{"id", "colour"}, {"text", "Your favourite colour"}},
                                   {{"id", "street"}, {"text", "The street you grew up on"}}}));
 
-  auto account = join(daemon, "jon@example.com");
+  auto account = join_confirmed(daemon, "jon@example.com");
   auto s = sign_in(daemon, account);
   // A default id that this config dropped is unknown here.
   CHECK_FIELD_ERROR(set_question_raw(daemon, s.token, "first_pet", kAnswer, kPassword), "question_id");
@@ -70,7 +70,7 @@ TEST_CASE("the question catalogue comes from the config", "[credentials][questio
 TEST_CASE("set a question, step up, replace the question", "[credentials][question][step_up]") {
   auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
   DaemonProcess daemon(options(backend));
-  auto account = join(daemon, "kim@example.com");
+  auto account = join_confirmed(daemon, "kim@example.com");
   auto s = sign_in(daemon, account);
   auto auth = bearer(s.token);
 
@@ -125,7 +125,7 @@ TEST_CASE("set a question, step up, replace the question", "[credentials][questi
 
 TEST_CASE("setting a question validates its fields", "[credentials][question]") {
   DaemonProcess daemon(options());
-  auto account = join(daemon, "lea@example.com");
+  auto account = join_confirmed(daemon, "lea@example.com");
   auto s = sign_in(daemon, account);
 
   CHECK_FIELD_ERROR(set_question_raw(daemon, s.token, "favourite_wine", kAnswer, kPassword), "question_id");
@@ -152,7 +152,7 @@ TEST_CASE("setting a question validates its fields", "[credentials][question]") 
 
 TEST_CASE("a cookie-authenticated question change needs the CSRF token", "[credentials][question][csrf]") {
   DaemonProcess daemon(options());
-  auto account = join(daemon, "max@example.com");
+  auto account = join_confirmed(daemon, "max@example.com");
   auto s = sign_in(daemon, account);
   httplib::Headers cookies{{"Cookie", "memberd_session=" + s.session_cookie + "; memberd_csrf=" + s.csrf_cookie}};
   json body{{"question_id", kQuestion}, {"answer", kAnswer}, {"current_password", kPassword}};
@@ -167,7 +167,7 @@ TEST_CASE("a cookie-authenticated question change needs the CSRF token", "[crede
 
 TEST_CASE("step-up checks the password first, then the answer, and counts down", "[credentials][step_up]") {
   DaemonProcess daemon(options("sqlite", {"credentials.address_failures_per_minute=1000"}));
-  auto account = join(daemon, "ned@example.com");
+  auto account = join_confirmed(daemon, "ned@example.com");
   auto s = sign_in(daemon, account);
   set_question(daemon, s.token, kQuestion, kAnswer, kPassword);
 
@@ -201,7 +201,7 @@ TEST_CASE("step-up checks the password first, then the answer, and counts down",
 
 TEST_CASE("answers are compared after normalisation", "[credentials][step_up]") {
   DaemonProcess daemon(options());
-  auto account = join(daemon, "ola@example.com");
+  auto account = join_confirmed(daemon, "ola@example.com");
   auto s = sign_in(daemon, account);
   set_question(daemon, s.token, kQuestion, " Blue  Whale", kPassword);
 
@@ -218,7 +218,7 @@ TEST_CASE("answers are compared after normalisation", "[credentials][step_up]") 
 
 TEST_CASE("the step-up window comes from the config", "[credentials][step_up]") {
   DaemonProcess daemon(options("sqlite", {"credentials.step_up_minutes=2"}));
-  auto account = join(daemon, "pia@example.com");
+  auto account = join_confirmed(daemon, "pia@example.com");
   auto s = sign_in(daemon, account);
   set_question(daemon, s.token, kQuestion, kAnswer, kPassword);
   auto until = step_up(daemon, s.token, kPassword, kAnswer);

@@ -40,7 +40,7 @@ void fail_five_sign_ins(const DaemonProcess& d, const std::string& email) {
 TEST_CASE("reset a forgotten password with the link and the answer", "[credentials][reset]") {
   auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
   DaemonProcess daemon(options(backend));
-  auto account = join(daemon, "xan@example.com");
+  auto account = join_confirmed(daemon, "xan@example.com");
   auto s = sign_in(daemon, account);
   set_question(daemon, s.token, "first_pet", " Blue  Whale", kPassword);
   auto elsewhere = sign_in(daemon, account);
@@ -124,7 +124,7 @@ TEST_CASE("unknown and expired reset links", "[credentials][reset]") {
 
 TEST_CASE("a reset refuses weak passwords and wrong answers, the link survives them", "[credentials][reset]") {
   DaemonProcess daemon(options("sqlite", {kNoAddressLimit}));
-  auto account = join(daemon, "abe@example.com");
+  auto account = join_confirmed(daemon, "abe@example.com");
   set_question(daemon, sign_in(daemon, account).token, kQuestion, kAnswer, kPassword);
   std::string token = reset_token(daemon, "abe@example.com", "abe@example.com");
 
@@ -234,7 +234,7 @@ TEST_CASE("the next lock lasts longer", "[credentials][lockout]") {
 
 TEST_CASE("wrong answers lock the account at step-up, and spend a reset budget of their own", "[credentials][lockout][step_up][reset]") {
   DaemonProcess daemon(options("sqlite", {kNoAddressLimit}));
-  auto account = join(daemon, "gil@example.com");
+  auto account = join_confirmed(daemon, "gil@example.com");
   auto s = sign_in(daemon, account);
   set_question(daemon, s.token, kQuestion, kAnswer, kPassword);
 

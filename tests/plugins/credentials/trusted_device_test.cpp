@@ -54,7 +54,7 @@ TEST_CASE("a device the member signed in from is not locked out by failures else
           "[credentials][lockout][device]") {
   auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
   DaemonProcess daemon(options(backend, {kNoAddressLimit}));
-  join(daemon, "ida@example.com");
+  join_confirmed(daemon, "ida@example.com");
   join(daemon, "joe@example.com");
   auto first = sign_in_raw(daemon, "ida@example.com", kPassword);
   REQUIRE(status_of(first) == 201);

@@ -205,12 +205,20 @@ TEST_CASE("the security level: checks with advice, this sign-in and the one befo
   CHECK(check_of(s, "no_anonymous_sign_in")["ok"] == true);
   CHECK(s["level"] == "low");  // two checks fail
 
+  // The link in the welcome mail confirms the address (email.confirmed).
+  confirm_email(daemon, account.email);
+  for (int i = 0; i < 50 && check_of(security(now.token), "email_confirmed")["ok"] != true; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  s = security(now.token);
+  CHECK(check_of(s, "email_confirmed")["ok"] == true);
+  CHECK(s["level"] == "medium");  // no security question yet
+
   set_question(daemon, now.token, kQuestion, kAnswer, account.password);
   for (int i = 0; i < 50 && check_of(security(now.token), "security_question")["ok"] != true; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   s = security(now.token);
   CHECK(check_of(s, "security_question")["ok"] == true);
-  CHECK(s["level"] == "medium");  // the email is not confirmed yet
+  CHECK(s["level"] == "high");
 
   // A sign-in through an anonymous proxy is a warning: low.
   auto proxied = signed_in_from(daemon, account, "1.124.213.1");
