@@ -171,7 +171,7 @@ TEST_CASE("a symlink chain through a directory others can write is refused, thou
   expect_refused(dir.path(), {hop.path() + " is writable by group and others (mode 0777)"});
 }
 
-TEST_CASE("a parent of plugins.dir that others can write is logged as a warning; the plugin still loads",
+TEST_CASE("a parent of plugins.dir that others can write is logged as a warning, and the plugin still loads",
           "[plugins][trust]") {
   char pattern[] = "/tmp/memberd-parent-XXXXXX";
   const std::string parent = ::mkdtemp(pattern);
