@@ -109,8 +109,9 @@ TEST_CASE("the shipped etc/memberd.yaml loads to exactly the defaults", "[config
   CHECK(loaded.sessions == SessionsConfig{});
   CHECK(loaded.passwords == PasswordsConfig{});
   CHECK(loaded.mail == MailConfig{});
-  // ...and documents the photo, profile and email_service sections (the plugins check their values).
-  CHECK(loaded.plugin_sections.size() == 3);
+  // ...and documents the credentials, photo, profile and email_service sections (the plugins check their values).
+  CHECK(loaded.plugin_sections.size() == 4);
+  CHECK(loaded.plugin_sections.count("credentials") == 1);
   CHECK(loaded.plugin_sections.count("photo") == 1);
   CHECK(loaded.plugin_sections.count("profile") == 1);
   CHECK(loaded.plugin_sections.count("email_service") == 1);
