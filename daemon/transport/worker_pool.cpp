@@ -108,6 +108,11 @@ std::size_t WorkerPool::running() const {
   return running_;
 }
 
+std::size_t WorkerPool::blocked() const {
+  std::lock_guard lock(mutex_);
+  return blocked_;
+}
+
 std::uint64_t WorkerPool::boosts_total() const {
   std::lock_guard lock(mutex_);
   return boosts_total_;

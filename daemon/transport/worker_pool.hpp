@@ -59,6 +59,8 @@ class WorkerPool final : private BlockingRegion::Observer {
 
   std::size_t queued() const;
   std::size_t running() const;
+  // Of the running jobs, those waiting inside a BlockingRegion now.
+  std::size_t blocked() const;
   // Threads waiting for a job now (all of them once the pool has started
   // and nothing runs).
   std::size_t idle() const;

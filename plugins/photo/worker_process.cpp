@@ -54,8 +54,9 @@ bool wait_for(int fd, short events, std::chrono::steady_clock::time_point deadli
 
 enum class Io { done, timed_out, closed };
 
-Io send_all(int fd, const std::string& bytes, std::chrono::steady_clock::time_point deadline) {
-  std::size_t sent = 0;
+// Sends `bytes`; `sent` says how many the peer took, whatever the outcome.
+Io send_all(int fd, const std::string& bytes, std::size_t& sent, std::chrono::steady_clock::time_point deadline) {
+  sent = 0;
   while (sent < bytes.size()) {
     ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0) {
@@ -167,10 +168,12 @@ WorkerProcess::Reply WorkerProcess::ask(const RenderSettings& settings, std::str
                                          std::chrono::steady_clock::time_point deadline) {
   Reply reply;
   reply.pid = pid_;
-  Io io = send_all(socket_, framed_request(settings, image), deadline);
-  if (io == Io::closed) {
-    // The worker decodes nothing before the whole request is in: one that
-    // hung up while it was sent had ended before (an idle worker killed).
+  std::size_t sent = 0;
+  Io io = send_all(socket_, framed_request(settings, image), sent, deadline);
+  if (io == Io::closed && sent == 0) {
+    // Not one byte taken: the worker had ended before this upload came (an
+    // idle worker killed). One that took part of it was alive when the
+    // upload began and ended on it, which is the upload's to pay.
     reply.failure = WorkerFailure::gone;
     reply.how = finish(true);
     return reply;

@@ -23,6 +23,9 @@ exports=$(nm -D --defined-only "$work/build/hello.so" | awk '{print $3}' | grep 
 [[ $exports == 2 ]] || { echo "expected 2 memberd_ exports, found $exports"; exit 1; }
 
 mkdir -p "$work/plugins" "$work/data"
+# Made here: the daemon's redirection opens it in the child, which the loop
+# below may outrun.
+: >"$work/daemon.log"
 cp "$work/build/hello.so" "$work/plugins/"
 MEMBERD_ADMIN_PASSWORD='out of tree password' "$memberd" --set http.listen=127.0.0.1:0 \
   --set data_dir="$work/data" --set socket.path="$work/data/memberd.sock" \

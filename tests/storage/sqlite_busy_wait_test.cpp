@@ -80,7 +80,10 @@ TEST_CASE("a handler waiting for an SQLite lock lets a queued handler run", "[st
     lease->sql() << "INSERT INTO t (v) VALUES (2)";
     first_done.set_value();
   }));
-  while (workers.running() == 0) std::this_thread::yield();
+  // Queued only once the first waits on the lock: queued while the first
+  // still prepares its statement (longer than the watcher's 1 ms tick under
+  // a sanitizer), the second would rightly be run by a boost.
+  while (workers.blocked() == 0) std::this_thread::yield();
   REQUIRE(workers.try_post([&] { second_ran = true; }));
   auto deadline = std::chrono::steady_clock::now() + 4s;
   while (!second_ran && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
