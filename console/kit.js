@@ -85,6 +85,27 @@ export async function request(method, path, options = {}) {
   return { ok: response.ok, status: response.status, data, problem, headers: response.headers };
 }
 
+// A button that runs `act` and shows what came of it right beside it:
+// `act` resolves to {ok, text}. The outcome is focused, so a keyboard or
+// screen-reader user lands on it, and stays on the page (seen, not only
+// announced); the button is off while `act` runs. Returns [button, outcome]
+// to place together. `testid` names both: `<testid>` and `<testid>-outcome`.
+export function actionButton({ label, testid, act }) {
+  const button = el('button', { type: 'button', class: 'primary', 'data-testid': testid, text: label });
+  const outcome = el('p', { class: 'form-message', tabindex: '-1', 'data-testid': `${testid}-outcome` });
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    outcome.textContent = '';
+    const { ok, text } = await act();
+    button.disabled = false;
+    outcome.className = `form-message ${ok ? 'ok' : 'error'}`;
+    outcome.setAttribute('role', ok ? 'status' : 'alert');
+    outcome.textContent = text;
+    outcome.focus();
+  });
+  return [button, outcome];
+}
+
 const pad = (n) => String(n).padStart(2, '0');
 
 // "2026-11-29 12:17 GMT · 20:17 Shanghai, GMT+8": the time in GMT, then in

@@ -8,7 +8,7 @@
 // links are pages too (access "anyone", id "sign-in" for the one the shell
 // sends visitors to), so whichever plugin signs members in brings them.
 
-import { announce, dualTime, el, request } from './kit.js';
+import { actionButton, announce, dualTime, el, request } from './kit.js';
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -93,7 +93,7 @@ function go(hash) {
 // What the pages get: the shell's calls, so that every page looks and
 // behaves alike.
 const kit = {
-  api, el, field, announce, go, dualTime,
+  api, el, field, announce, go, dualTime, actionButton,
   showFieldErrors, clearFieldErrors,
   session: () => state.session,
   // After a sign-in: back where the member was going, else the first page.

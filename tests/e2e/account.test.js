@@ -164,9 +164,9 @@ test('a security question waits for a confirmed address: guided, a new link sent
   assert.equal(await page.locator('#question-form').count(), 0);
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'confirm-guide-heading');
   await page.locator('[data-testid=resend-confirmation]').click();
-  const outcome = page.locator('[data-testid=resend-outcome]');
+  const outcome = page.locator('[data-testid=resend-confirmation-outcome]');
   await outcome.filter({ hasText: `We sent a new link to ${MEMBER}` }).waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'resend-outcome');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'resend-confirmation-outcome');
   await shots('account-confirm-guide');
 
   // The link opens a page that confirms only when asked to.

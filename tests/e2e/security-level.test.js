@@ -103,9 +103,9 @@ test('Security Level says the address is not confirmed and sends a new link; the
   const resend = page.locator('[data-testid=resend-confirmation]');
   await resend.focus();
   await page.keyboard.press('Enter');
-  const outcome = page.locator('[data-testid=resend-outcome]');
+  const outcome = page.locator('[data-testid=resend-confirmation-outcome]');
   await outcome.filter({ hasText: `We sent a new link to ${MEMBER}` }).waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'resend-outcome');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'resend-confirmation-outcome');
   await shots('security-level-unconfirmed');
 
   const link = await mailedLink(daemon.dir, MEMBER, '#/credentials/confirm-email?token=');

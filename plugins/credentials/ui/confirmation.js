@@ -10,28 +10,23 @@ export async function emailConfirmed(kit) {
   return !(me.ok && me.data && me.data.email_confirmed === false);
 }
 
-// A button that mails a new link, and its outcome shown beside it and
-// focused (so it is seen and heard, not only announced).
+// A button that mails a new link, its outcome shown beside it (the kit's
+// actionButton).
 export function resendButton(kit, email) {
-  const { el, api } = kit;
-  const button = el('button', { type: 'button', class: 'primary', 'data-testid': 'resend-confirmation',
-    text: 'Send the link again' });
-  const outcome = el('p', { class: 'form-message', tabindex: '-1', 'data-testid': 'resend-outcome' });
-  button.addEventListener('click', async () => {
-    button.disabled = true;
-    outcome.textContent = '';
-    const sent = await api('POST', '/api/v1/me/email/confirmation');
-    button.disabled = false;
-    outcome.className = `form-message ${sent.ok ? 'ok' : 'error'}`;
-    outcome.setAttribute('role', sent.ok ? 'status' : 'alert');
-    outcome.textContent = sent.ok
-      ? `We sent a new link to ${email}. It may take a few minutes to arrive; check your spam folder too.`
-      : sent.status === 429
+  return kit.actionButton({
+    label: 'Send the link again',
+    testid: 'resend-confirmation',
+    async act() {
+      const sent = await kit.api('POST', '/api/v1/me/email/confirmation');
+      if (sent.ok) {
+        return { ok: true,
+          text: `We sent a new link to ${email}. It may take a few minutes to arrive; check your spam folder too.` };
+      }
+      return { ok: false, text: sent.status === 429
         ? 'We sent you several links already. Check your spam folder, or ask again in an hour.'
-        : problemSentence(sent);
-    outcome.focus();
+        : problemSentence(sent) };
+    },
   });
-  return [button, outcome];
 }
 
 // Not confirmed yet: say why it matters for `what` and offer a new link.

@@ -19,29 +19,17 @@ export async function emailCard(kit) {
 
   card.append(el('p', { text: 'We sent a link to this address when you joined. Open it to confirm that the address ' +
     'is yours. Until you do, you cannot set a security question or change your email address.' }));
-  const button = el('button', { type: 'button', class: 'primary', 'data-testid': 'resend-confirmation',
-    text: 'Send the link again' });
-  // Shown, not only announced; focused so a keyboard or screen reader
-  // user lands on the outcome.
-  const outcome = el('p', { class: 'form-message', tabindex: '-1', 'data-testid': 'resend-outcome' });
-  button.addEventListener('click', async () => {
-    button.disabled = true;
-    outcome.textContent = '';
-    const sent = await api('POST', '/api/v1/me/email/confirmation');
-    button.disabled = false;
-    if (sent.ok) {
-      outcome.className = 'form-message ok';
-      outcome.setAttribute('role', 'status');
-      outcome.textContent = `We sent a new link to ${email}. It may take a few minutes to arrive; ` +
-        'check your spam folder too.';
-    } else {
-      outcome.className = 'form-message error';
-      outcome.setAttribute('role', 'alert');
-      outcome.textContent = resendProblem(sent);
-    }
-    outcome.focus();
-  });
-  card.append(button, outcome);
+  card.append(...kit.actionButton({
+    label: 'Send the link again',
+    testid: 'resend-confirmation',
+    async act() {
+      const sent = await api('POST', '/api/v1/me/email/confirmation');
+      return sent.ok
+        ? { ok: true, text: `We sent a new link to ${email}. It may take a few minutes to arrive; ` +
+            'check your spam folder too.' }
+        : { ok: false, text: resendProblem(sent) };
+    },
+  }));
   return card;
 }
 
