@@ -520,3 +520,55 @@ TEST_CASE("out of descriptors the daemon stays idle, and serves again once they 
   }
   CHECK(status == 200);
 }
+
+// Issue 27, L1, the other half: descriptors may also run out below the
+// connection budget (a plugin's files, an operator lowering the limit of the
+// running daemon). accept() then fails with EMFILE while the connection
+// stays in the backlog and the listener readable: retried at once, the loop
+// spun. The daemon gives up its spare descriptor to close what waits, then
+// pauses accepting.
+TEST_CASE("when accept() runs out of descriptors, waiting clients are closed and the loop pauses",
+          "[transport][limits]") {
+  DaemonProcess daemon;
+  auto open_descriptors = [&] {
+    auto dir = "/proc/" + std::to_string(daemon.pid()) + "/fd";
+    return static_cast<rlim_t>(std::distance(std::filesystem::directory_iterator(dir), {}));
+  };
+  rlimit original{};
+  REQUIRE(::prlimit(daemon.pid(), RLIMIT_NOFILE, nullptr, &original) == 0);
+  rlimit tight{open_descriptors() + 8, original.rlim_max};
+  REQUIRE(::prlimit(daemon.pid(), RLIMIT_NOFILE, &tight, nullptr) == 0);
+
+  std::vector<int> held;
+  for (int i = 0; i < 40; ++i) held.push_back(connect_to(daemon.port()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const double before = cpu_seconds(daemon.pid());
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  const double used = cpu_seconds(daemon.pid()) - before;
+  INFO("CPU seconds in 3 s while accept() fails: " << used);
+  CHECK(used < 0.5);
+  CHECK(daemon.output().find("out of file descriptors") != std::string::npos);
+  // A client that came while nothing was free is closed, not left waiting
+  // for a timeout.
+  int late = connect_to(daemon.port());
+  pollfd closed{late, POLLIN, 0};
+  CHECK(::poll(&closed, 1, 3000) == 1);
+  char byte;
+  CHECK(::recv(late, &byte, 1, 0) <= 0);
+  ::close(late);
+
+  for (int fd : held) ::close(fd);
+  REQUIRE(::prlimit(daemon.pid(), RLIMIT_NOFILE, &original, nullptr) == 0);
+  int status = 0;
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+       status != 200 && std::chrono::steady_clock::now() < deadline;) {
+    auto client = daemon.http();
+    client->set_connection_timeout(2, 0);
+    client->set_read_timeout(2, 0);
+    auto res = client->Get("/healthz");
+    status = res ? res->status : 0;
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(status == 200);
+  CHECK(daemon.running());
+}
