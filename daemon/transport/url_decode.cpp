@@ -41,6 +41,11 @@ std::optional<std::string> path_problem(std::string_view path) {
                       c == '.' || c == '_' || c == '~';
     if (unreserved) return "Send the character itself, not its escape, in the path (" + std::string(path.substr(at, 3)) + ").";
     if (c == '/') return "The path may not hold an escaped '/' (%2F).";
+    // No route has a control character in it, and a NUL would end the path
+    // early for anything that reads it as a C string (a log, a file name).
+    auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F)
+      return "The path may not hold a control character (" + std::string(path.substr(at, 3)) + ").";
   }
   return std::nullopt;
 }

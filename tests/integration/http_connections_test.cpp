@@ -228,10 +228,10 @@ TEST_CASE("a transfer coding besides chunked is 501, a body that cannot be read 
 // Issue 27: a proxy rule such as "deny /api/v1/admin" does not match
 // "/api/v1/%61dmin" or "/api%2Fv1/admin", which memberd decoded and routed
 // as the path the rule was about.
-TEST_CASE("escaped unreserved characters and slashes in a path are refused with 400", "[transport][security]") {
+TEST_CASE("escaped unreserved characters, slashes and control characters in a path are refused with 400", "[transport][security]") {
   DaemonProcess daemon;
   for (const char* path : {"/api/v1/%61dmin/members", "/api%2Fv1/session", "/api%2fv1/session", "/%2e%2e/healthz",
-                           "/healthz%7E", "/healthz%", "/healthz%4", "/healthz%zz"}) {
+                           "/healthz%7E", "/healthz%", "/healthz%4", "/healthz%zz", "/healthz%00", "/api/v1/members%0a"}) {
     INFO(path);
     int fd = connect_to(daemon.port());
     send_all(fd, std::string("GET ") + path + " HTTP/1.1\r\nHost: x\r\n\r\n");

@@ -29,7 +29,8 @@ TEST_CASE("query parameters", "[transport][url]") {
 TEST_CASE("a path may escape only what has no plain form there", "[transport][security]") {
   using memberd::path_problem;
   for (const char* path : {"/api/v1/%61dmin", "/api%2Fv1/admin", "/api%2fv1", "/%2e%2e/healthz", "/a%2D", "/a%5F",
-                           "/a%7e", "/a%30", "/a%", "/a%4", "/a%zz", "/a%%41"}) {
+                           "/a%7e", "/a%30", "/a%", "/a%4", "/a%zz", "/a%%41", "/a%00b", "/a%0A", "/a%0d", "/a%1F",
+                           "/a%7F"}) {
     INFO(path);
     CHECK(path_problem(path));
   }
