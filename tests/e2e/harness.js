@@ -150,10 +150,38 @@ export async function checkBothWidths(page, name) {
 // axe-core's findings on the current page that are serious or critical,
 // as "rule: target" lines (an empty list passes). Evaluated through the
 // DevTools protocol, so the page's CSP (no inline script) stays as it is.
+// A page wider than the screen (it scrolls sideways) is reported too, as
+// "wider than the screen: <element>" for the outermost elements that stick
+// out (a table scrolling inside its own box does not count).
 export async function accessibilityProblems(page) {
   await page.evaluate(axeSource);
   const results = await page.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }));
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${v.help}`));
+    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${v.help}`))
+    .concat(await widerThanScreen(page));
+}
+
+async function widerThanScreen(page) {
+  return page.evaluate(() => {
+    const root = document.documentElement;
+    if (root.scrollWidth <= root.clientWidth) return [];
+    const name = (e) => e.tagName.toLowerCase() + (e.id ? `#${e.id}` : '') +
+      (e.dataset.testid ? `[data-testid=${e.dataset.testid}]` : '') +
+      (typeof e.className === 'string' && e.className ? `.${e.className.trim().split(/\s+/).join('.')}` : '');
+    const out = [];
+    const sticksOut = (e) => e.getBoundingClientRect().right > root.clientWidth + 0.5;
+    const inScrollBox = (e) => {
+      for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+        if (getComputedStyle(a).overflowX !== 'visible') return true;
+      }
+      return false;
+    };
+    for (const e of document.body.querySelectorAll('*')) {
+      if (!sticksOut(e) || inScrollBox(e)) continue;
+      if (e.parentElement && e.parentElement !== document.body && sticksOut(e.parentElement)) continue;
+      out.push(`wider than the screen (${root.scrollWidth} px in ${root.clientWidth}): ${name(e)}`);
+    }
+    return out.length ? out.slice(0, 5) : [`wider than the screen (${root.scrollWidth} px in ${root.clientWidth})`];
+  });
 }
