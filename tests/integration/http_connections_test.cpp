@@ -155,6 +155,22 @@ double cpu_seconds(int pid) {
   return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
+// GET /healthz until it answers 200 or `limit` passes (each try on a new
+// connection, 2 s at most); the last status, 0 when nothing answered.
+int healthz_within(DaemonProcess& daemon, std::chrono::seconds limit) {
+  int status = 0;
+  for (auto deadline = std::chrono::steady_clock::now() + limit;
+       status != 200 && std::chrono::steady_clock::now() < deadline;) {
+    auto client = daemon.http();
+    client->set_connection_timeout(2, 0);
+    client->set_read_timeout(2, 0);
+    auto res = client->Get("/healthz");
+    status = res ? res->status : 0;
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return status;
+}
+
 void raise_open_files_limit() {
   rlimit files{};
   getrlimit(RLIMIT_NOFILE, &files);
@@ -508,17 +524,7 @@ TEST_CASE("out of descriptors the daemon stays idle, and serves again once they 
   INFO("CPU seconds in 3 s with every descriptor taken: " << used);
   CHECK(used < 0.5);
   for (int fd : held) ::close(fd);
-  int status = 0;
-  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-       status != 200 && std::chrono::steady_clock::now() < deadline;) {
-    auto client = daemon.http();
-    client->set_connection_timeout(2, 0);
-    client->set_read_timeout(2, 0);
-    auto res = client->Get("/healthz");
-    status = res ? res->status : 0;
-    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  CHECK(status == 200);
+  CHECK(healthz_within(daemon, std::chrono::seconds(10)) == 200);
 }
 
 // Issue 27, L1, the other half: descriptors may also run out below the
@@ -559,16 +565,6 @@ TEST_CASE("when accept() runs out of descriptors, waiting clients are closed and
 
   for (int fd : held) ::close(fd);
   REQUIRE(::prlimit(daemon.pid(), RLIMIT_NOFILE, &original, nullptr) == 0);
-  int status = 0;
-  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-       status != 200 && std::chrono::steady_clock::now() < deadline;) {
-    auto client = daemon.http();
-    client->set_connection_timeout(2, 0);
-    client->set_read_timeout(2, 0);
-    auto res = client->Get("/healthz");
-    status = res ? res->status : 0;
-    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  CHECK(status == 200);
+  CHECK(healthz_within(daemon, std::chrono::seconds(10)) == 200);
   CHECK(daemon.running());
 }
