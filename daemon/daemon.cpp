@@ -21,6 +21,7 @@
 #include "storage/database.hpp"
 #include "storage/error_text.hpp"
 #include "storage/migrations.hpp"
+#include "storage/request_units.hpp"
 #include "transport/dispatcher.hpp"
 #include "transport/http_server.hpp"
 #include "transport/router.hpp"
@@ -117,6 +118,7 @@ struct Daemon::Parts {
   Router router;
   std::unique_ptr<CoreServices> core;
   std::unique_ptr<PluginHost> plugins;
+  std::unique_ptr<PooledRequestUnits> request_units;
   std::unique_ptr<Dispatcher> dispatcher;
   std::unique_ptr<HttpServer> http;
   std::chrono::steady_clock::time_point last_housekeeping{};
@@ -276,8 +278,9 @@ void Daemon::serve() {
   DispatcherSettings settings{TrustedProxies(c.http.trusted_proxies),
                               c.sessions.cookie_secure == CookieSecure::automatic};
   settings.prefixed_cookies_on_https = c.sessions.cookie_secure != CookieSecure::never;
+  p.request_units = std::make_unique<PooledRequestUnits>(*p.database);
   p.dispatcher = std::make_unique<Dispatcher>(
-      std::move(settings), p.router, *p.database, *p.sessions, p.metrics, p.log, p.clock);
+      std::move(settings), p.router, *p.request_units, *p.sessions, p.metrics, p.log, p.clock);
   p.http = std::make_unique<HttpServer>(http_settings(c), *p.dispatcher, p.log, p.metrics);
   p.http->start();
   announce(p.http->port());

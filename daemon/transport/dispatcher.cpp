@@ -8,14 +8,12 @@
 #include "auth/request_auth.hpp"
 #include "log/logger.hpp"
 #include "metrics/registry.hpp"
-#include "storage/database.hpp"
-#include "storage/error_text.hpp"
-#include "storage/pooled_unit.hpp"
 #include "transport/cookie_prefixes.hpp"
 #include "transport/json_body.hpp"
 #include "transport/response_headers.hpp"
 #include "transport/url_decode.hpp"
 #include "util/crypto.hpp"
+#include "work/request_unit.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -112,10 +110,6 @@ std::string incoming_request_id(const RawRequest& raw) {
   return new_request_id();
 }
 
-Response outage_problem(DatabaseFault fault) {
-  return refusal_problem(outage_failure(fault));
-}
-
 Response with_allow(Response r, const std::string& allowed) {
   r.headers.emplace_back("Allow", allowed);
   return r;
@@ -123,11 +117,11 @@ Response with_allow(Response r, const std::string& allowed) {
 
 }  // namespace
 
-Dispatcher::Dispatcher(DispatcherSettings settings, const Router& routes, ConnectionPool& database,
+Dispatcher::Dispatcher(DispatcherSettings settings, const Router& routes, RequestUnits& units,
                        SessionStore& sessions, MetricsRegistry& metrics, LogSink& log, const Clock& clock)
     : settings_(std::move(settings)),
       routes_(routes),
-      database_(database),
+      units_(units),
       sessions_(sessions),
       metrics_(metrics),
       log_(log),
@@ -196,10 +190,10 @@ Response Dispatcher::handle(const RawRequest& raw) {
   auto table = routes_.snapshot();
   auto match = table->match(raw.method(), raw.path());
   std::string route_label = match.entry ? match.entry->route.pattern : "unmatched";
-  PooledUnit unit(database_);
+  auto unit = units_.open();
 
   auto finish = [&](Response r) {
-    if (unit.finish())
+    if (unit->finish())
       log_.write(LogLevel::warn, match.entry ? match.entry->component : "core",
                  "handler returned with its write transaction open: rolled back",
                  {{"request_id", request_id}, {"route", route_label}});
@@ -207,7 +201,7 @@ Response Dispatcher::handle(const RawRequest& raw) {
     add_response_headers(r, {raw.path(), https, settings_.secure_cookies_on_https, settings_.prefixed_cookies_on_https});
     account(raw, route_label, request_id, client_ip, r,
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), match.params,
-            unit.leases());
+            unit->leases());
     return r;
   };
 
@@ -220,11 +214,11 @@ Response Dispatcher::handle(const RawRequest& raw) {
 
   const RouteEntry& entry = *match.entry;
   const Route& route = entry.route;
-  RequestContext context(raw, request_id, client_ip, match.params, unit, cookies);
+  RequestContext context(raw, request_id, client_ip, match.params, unit->work(), cookies);
   try {
     CallerCredentials credentials{raw.door() == Door::unix_socket && raw.peer_is_operator(),
                                   raw.header("Authorization"), cookies};
-    auto identity = identify(credentials, sessions_, unit);
+    auto identity = identify(credentials, sessions_, unit->work());
     if (!identity) return finish(refusal_problem(identity.failure()));
     if (auto refusal = authorize(route, *identity, raw.method(), raw.header("X-CSRF-Token"), clock_))
       return finish(std::move(*refusal));
@@ -238,15 +232,15 @@ Response Dispatcher::handle(const RawRequest& raw) {
     // before SDK 2.8 answers `unavailable` as 500, another caught the
     // database's exception itself.
     if (response.status == 500)
-      if (auto fault = unit.outage_seen(); fault != DatabaseFault::none) response = outage_problem(fault);
+      if (auto outage = unit->outage_seen()) response = refusal_problem(*outage);
     return finish(std::move(response));
   } catch (const std::exception& e) {
     // A statement that failed because the database is down, out of disk or
     // read-only: 503 + Retry-After, and the pool's tracker logs the outage
     // once rather than a line per request.
-    if (auto fault = unit.note_failure(e); fault != DatabaseFault::none) return finish(outage_problem(fault));
+    if (auto outage = unit->outage_in(e)) return finish(refusal_problem(*outage));
     log_.write(LogLevel::error, entry.component, "handler failed",
-               {{"request_id", request_id}, {"route", route.method + " " + route.pattern}, {"error", describe_error(e)}});
+               {{"request_id", request_id}, {"route", route.method + " " + route.pattern}, {"error", units_.describe(e)}});
   } catch (...) {
     log_.write(LogLevel::error, entry.component, "handler threw a non-exception",
                {{"request_id", request_id}, {"route", route.method + " " + route.pattern}});

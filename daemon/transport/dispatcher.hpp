@@ -19,7 +19,7 @@
 namespace memberd {
 
 class SessionStore;
-class ConnectionPool;
+class RequestUnits;
 class MetricsRegistry;
 class Counter;
 class Histogram;
@@ -37,7 +37,7 @@ struct DispatcherSettings {
 
 class Dispatcher {
  public:
-  Dispatcher(DispatcherSettings settings, const Router& routes, ConnectionPool& database,
+  Dispatcher(DispatcherSettings settings, const Router& routes, RequestUnits& units,
              SessionStore& sessions, MetricsRegistry& metrics, LogSink& log, const Clock& clock);
 
   Response handle(const RawRequest& raw);
@@ -73,7 +73,7 @@ class Dispatcher {
 
   DispatcherSettings settings_;
   const Router& routes_;
-  ConnectionPool& database_;
+  RequestUnits& units_;  // storage's, wired in daemon.cpp: the transport names no database
   SessionStore& sessions_;
   MetricsRegistry& metrics_;
   LogSink& log_;
