@@ -82,3 +82,6 @@ using SignatureGetter = const BuildSignature* (*)();
   }                                                                                \
   BOOST_DLL_ALIAS(memberd_plugin_exports::create_plugin, memberd_create_plugin)    \
   BOOST_DLL_ALIAS(memberd_plugin_exports::build_signature, memberd_build_signature)
+
+// Last, once PluginInfo is declared: the frozen structs' sizes, checked.
+#include <memberd/frozen_structs.hpp>

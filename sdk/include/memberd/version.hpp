@@ -19,11 +19,11 @@
 //     Events, ...) — never reorder, remove or change one;
 //   - add enumerators at the END of an enum;
 //   - add new interfaces, structs, headers and inline helpers.
-// The structs that cross the boundary (Route, Caller, MailMessage, ConfigKey,
-// Member, OpenedSession, Event, Failure, AttemptPolicy, AttemptState,
-// PluginInfo, Migration, from 2.1 SignInAttempt, from 2.2 UiEntry, from 2.6 ReviewReceipt and ReviewRevision) are FROZEN within a major version: no
-// member is added, removed or changed, because a plugin built against 2.0
-// and a host at 2.3 must agree on their layout. New data comes through new
+// The structs that cross the boundary (the list, with their sizes, is
+// memberd/frozen_structs.hpp, which every plugin checks as it compiles) are
+// FROZEN within a major version: no member is added, removed or changed,
+// because a plugin built against 2.0 and a host at 2.9 must agree on their
+// layout. New data comes through new
 // calls. BuildSignature itself only grows at its end (the host reads
 // `sdk_major` first, so it can name an old plugin's version before reading
 // anything else).
