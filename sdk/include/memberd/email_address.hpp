@@ -7,7 +7,9 @@
 
 namespace memberd {
 
-// Trimmed and lower-cased (ASCII): the form the core stores and compares.
+// Trimmed and lower-cased (ASCII only). Not the form the host stores: since
+// 2.1 it compares addresses in a Unicode-aware form of its own, so find a
+// member through Accounts (find_by_email), never by comparing this yourself.
 inline std::string normalize_email(std::string_view email) {
   auto first = email.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return {};

@@ -230,7 +230,8 @@ struct MailMessage {
   // Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post for
   // category mail (RFC 8058). Names are letters, digits and '-'; the host's
   // own headers (From, To, Subject, Date, Message-ID, MIME-Version,
-  // Content-*) cannot be replaced. Line breaks in values are removed.
+  // Content-*) cannot be replaced. A CR or LF in a value (or in `to` or
+  // `subject`) is refused: enqueue throws std::invalid_argument (2.4).
   std::vector<std::pair<std::string, std::string>> headers = {};
 };
 

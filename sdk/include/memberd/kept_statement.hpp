@@ -30,8 +30,8 @@
 //   PostgreSQL connection is re-established.
 //
 // Keep the SQL text constant (bind values, never concatenate them): each
-// distinct text is one prepared statement per connection, and past a few
-// hundred per connection the host starts over.
+// distinct text is one prepared statement per connection, and past 256 per
+// connection the host starts over.
 #include <soci/soci.h>
 
 #include <utility>

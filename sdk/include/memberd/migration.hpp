@@ -9,7 +9,7 @@ namespace memberd {
 
 // One schema step, with the SQL for each backend. Versions start at 1 and
 // only grow; a step, once released, is never edited. Statements are separated
-// by `;` at the end of a line.
+// by `;` anywhere outside quotes and `--` comments (daemon/storage/migrations.cpp).
 struct Migration {
   int version;
   std::string name;
