@@ -1,7 +1,7 @@
 #pragma once
 // A request as the transport received it, before routing. The HTTP server
-// adapts cpp-httplib's request to this, so that nothing past the transport
-// includes httplib.h.
+// (http_server.cpp, the one file with Asio and Beast) adapts Beast's parsed
+// request to this, so that nothing past it includes a Boost.Beast header.
 #include <optional>
 #include <string>
 #include <string_view>
