@@ -91,12 +91,11 @@ Response change_email(Context& ctx, const Request& req) {
 
 Response verify_email(Context& ctx, const Request& req) {
   auto& work = req.work();
-  auto record = ctx.tokens.find(work, TokenKind::verify_email, req.path_param("token"));
-  if (!record) return refusal_problem(record.failure());
-  if (!*record) return problem(404, "not_found", "Unknown link", "This verification link is not valid.");
-  const TokenRecord& token = **record;
-  if (token.used || token.expired)
-    return problem(410, "gone", "Link used or expired", "Ask for a new verification from your account settings.");
+  auto usable = usable_token(ctx.tokens, work, TokenKind::verify_email, req.path_param("token"),
+                             "This verification link is not valid.",
+                             "Ask for a new verification from your account settings.");
+  if (auto* refusal = std::get_if<Response>(&usable)) return std::move(*refusal);
+  const TokenRecord& token = std::get<TokenRecord>(usable);
   auto member = ctx.host.accounts().find_by_id(work, token.member_id);
   if (!member && member.failure().refusal == Refusal::not_found)
     return problem(410, "gone", "Link used or expired", "The account no longer exists.");

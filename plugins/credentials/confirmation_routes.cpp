@@ -19,13 +19,11 @@ constexpr int kResendsPerHour = 3;
 
 Response confirm(Context& ctx, const Request& req) {
   auto& work = req.work();
-  auto record = ctx.tokens.find(work, TokenKind::confirm_email, req.path_param("token"));
-  if (!record) return refusal_problem(record.failure());
-  if (!*record) return problem(404, "not_found", "Unknown link", "This confirmation link is not valid.");
-  const TokenRecord& token = **record;
-  if (token.used || token.expired)
-    return problem(410, "gone", "Link used or expired",
-                   "Sign in and ask for a new confirmation link from Account Settings.");
+  auto usable = usable_token(ctx.tokens, work, TokenKind::confirm_email, req.path_param("token"),
+                             "This confirmation link is not valid.",
+                             "Sign in and ask for a new confirmation link from Account Settings.");
+  if (auto* refusal = std::get_if<Response>(&usable)) return std::move(*refusal);
+  const TokenRecord& token = std::get<TokenRecord>(usable);
   auto member = ctx.host.accounts().find_by_id(work, token.member_id);
   if (!member && member.failure().refusal == Refusal::not_found)
     return problem(410, "gone", "Link used or expired", "The account no longer exists.");

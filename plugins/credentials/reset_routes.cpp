@@ -77,12 +77,8 @@ Response request_reset(Context& ctx, const Request& req) {
 
 // The token's record when it can still be used, else the problem to answer.
 std::variant<TokenRecord, Response> usable_token(Context& ctx, const Request& req) {
-  auto record = ctx.tokens.find(req.work(), TokenKind::reset, req.path_param("token"));
-  if (!record) return refusal_problem(record.failure());
-  if (!*record) return problem(404, "not_found", "Unknown link", "This reset link is not valid.");
-  if ((*record)->used || (*record)->expired)
-    return problem(410, "gone", "Link used or expired", "Ask for a new reset link.");
-  return **record;
+  return usable_token(ctx.tokens, req.work(), TokenKind::reset, req.path_param("token"), "This reset link is not valid.",
+                      "Ask for a new reset link.");
 }
 
 Response show_reset(Context& ctx, const Request& req) {

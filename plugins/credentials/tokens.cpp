@@ -1,6 +1,7 @@
 #include "tokens.hpp"
 
 #include <memberd/database.hpp>
+#include <memberd/problem.hpp>
 
 namespace memberd::credentials {
 
@@ -84,6 +85,16 @@ Result<void> Tokens::revoke_all(UnitOfWork& work, const std::string& member_id, 
         soci::use(member_id);
   }
   return {};
+}
+
+std::variant<TokenRecord, Response> usable_token(Tokens& tokens, UnitOfWork& work, TokenKind kind,
+                                                 std::string_view token, std::string_view unknown,
+                                                 std::string_view dead) {
+  auto record = tokens.find(work, kind, token);
+  if (!record) return refusal_problem(record.failure());
+  if (!*record) return problem(404, "not_found", "Unknown link", std::string(unknown));
+  if ((*record)->used || (*record)->expired) return problem(410, "gone", "Link used or expired", std::string(dead));
+  return **record;
 }
 
 }  // namespace memberd::credentials

@@ -3,10 +3,13 @@
 // confirmations of the address a member joined with):
 // 32 random bytes, base64url in the link, only their SHA-256 stored.
 #include <memberd/host.hpp>
+#include <memberd/response.hpp>
 
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 
 namespace memberd::credentials {
 
@@ -43,5 +46,13 @@ class Tokens {
   const Secrets& secrets_;
   const Clock& clock_;
 };
+
+// An emailed link's record when it can still be used, else the answer:
+// 404 for a link that never was (`unknown`), 410 for one used or expired
+// (`dead`: what to do instead), 503 when the lookup failed. One place for
+// the reset, email-verification and address-confirmation links alike.
+std::variant<TokenRecord, Response> usable_token(Tokens& tokens, UnitOfWork& work, TokenKind kind,
+                                                 std::string_view token, std::string_view unknown,
+                                                 std::string_view dead);
 
 }  // namespace memberd::credentials
