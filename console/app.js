@@ -519,6 +519,19 @@ import { reviewsPage } from './reviews.js';
     return list;
   }
 
+  // A plugin's style sheets (a panel's, a review kind's), each added once.
+  function loadStyles(hrefs) {
+    for (const href of hrefs || []) {
+      if (!document.querySelector(`link[data-panel-style="${CSS.escape(href)}"]`)) {
+        document.head.append(el('link', { rel: 'stylesheet', href, 'data-panel-style': href }));
+      }
+    }
+  }
+
+  // What the console's pages and the plugins' panels and review views are
+  // given (docs/web.md, "The console kit").
+  const kit = { api, el, announce, dualTime, go, params: () => state.params, pageHeader, table, timeEl, loadStyles };
+
   function pluginPanelPage(root, [plugin, id]) {
     const panel = (state.panels || []).find((p) => p.plugin === plugin && p.id === id);
     if (!panel) {
@@ -529,13 +542,9 @@ import { reviewsPage } from './reviews.js';
     document.title = `${panel.title} · memberd console`;
     const body = el('div', { class: 'plugin-panel', 'data-testid': 'plugin-panel', 'data-plugin': plugin });
     root.append(pageHeader(str(panel.title)), body);
-    for (const href of panel.styles || []) {
-      if (!document.querySelector(`link[data-panel-style="${CSS.escape(href)}"]`)) {
-        document.head.append(el('link', { rel: 'stylesheet', href, 'data-panel-style': href }));
-      }
-    }
+    loadStyles(panel.styles);
     import(panel.module)
-      .then((module) => module.render(body, { api, el, announce, dualTime, go, params: () => state.params }))
+      .then((module) => module.render(body, kit))
       .catch(() => {
         body.replaceChildren(el('p', {
           class: 'error', role: 'alert', 'data-testid': 'panel-failed',
@@ -551,7 +560,7 @@ import { reviewsPage } from './reviews.js';
     { path: 'plugins', title: 'Plugins', nav: true, render: pluginsPage },
     { path: 'members', title: 'Members', nav: true, render: membersPage },
     { path: 'reviews', title: 'Reviews', nav: true,
-      render: (root, args) => reviewsPage(root, { api, el, announce, go, pageHeader, table, timeEl }, args) },
+      render: (root, args) => reviewsPage(root, kit, args) },
     { path: 'signin', title: 'Sign in', public: true, render: signinPage },
     { path: 'plugin', title: 'Plugin panel', render: pluginPanelPage },
   ];
@@ -589,7 +598,10 @@ import { reviewsPage } from './reviews.js';
     document.title = `${page.title} · memberd console`;
     const main = $('#main');
     main.replaceChildren();
-    page.render(main, parts.slice(1));
+    // Focus goes where the page asks once it has drawn itself (a review item
+    // reads its kind's view first), unless another navigation came since.
+    try { await page.render(main, parts.slice(1)); } catch { /* the page said why in its place */ }
+    if (turn !== state.navigation) return;
     const target = main.querySelector('[data-autofocus]') || main.querySelector('h1') || main;
     target.focus();
   }

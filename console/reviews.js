@@ -1,10 +1,12 @@
-// The console's "Reviews": the host's review queue (profiles and photos,
-// a third party's kinds later). The list shows the oldest first with
-// the pending and overdue counts on top, kind and overdue filters, and
-// bulk approval; an item shows what would change field by field, its age,
-// due time and history, with claim, approve and reject (a reason offered
-// from the plugin's list, or written). After a decision the next item opens,
-// so the queue is worked through from the keyboard.
+// The console's "Reviews": the host's review queue, whatever plugins fill
+// it. The list shows the oldest first with the pending and overdue counts
+// on top, kind and overdue filters, and bulk approval; an item shows what
+// would change, its age, due time and history, with claim, approve and
+// reject (a reason offered from the kind's list, or written). After a
+// decision the next item opens, so the queue is worked through from the
+// keyboard. Each kind is what its plugin declared (Host::add_review_kind,
+// GET /api/v1/admin/reviews/kinds): its title, reasons and the module that
+// shows an item; a kind nobody declared shows its fields as a table.
 const AGE_UNITS = [[86400, 'd'], [3600, 'h'], [60, 'min']];
 
 function age(seconds) {
@@ -17,40 +19,50 @@ function text(value) {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-// A photo's preview URL at another of its sizes.
-function sized(url, size) {
-  return url.replace(/([?&]size=)[a-z0-9_]+/, `$1${size}`);
+// The kinds the serving plugins declared, by kind, with each one's module
+// (loaded once per page; null when it has none or it failed to load).
+async function loadKinds(kit) {
+  const listed = await kit.api('GET', '/api/v1/admin/reviews/kinds', { quiet: true });
+  const kinds = new Map();
+  for (const kind of (listed.ok && listed.data.kinds) || []) {
+    kit.loadStyles(kind.styles);
+    let module = null;
+    if (kind.module) module = await import(kind.module).catch(() => null);
+    kinds.set(kind.kind, { ...kind, view: module });
+  }
+  return kinds;
 }
 
-function bytesText(bytes) {
-  return bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+// What would change, field by field: published beside pending, the
+// changed rows marked. `order` puts known fields first, `labels` names
+// them; the rest follow by name. A plugin's view may use it (kit.fieldChanges).
+export function fieldChanges(kit, item, { order = [], labels = {} } = {}) {
+  const { el, table } = kit;
+  const pending = item.fields || {};
+  const published = item.published_fields || {};
+  const names = [...new Set([...Object.keys(published), ...Object.keys(pending)])].sort();
+  const ordered = [...order.filter((n) => names.includes(n)), ...names.filter((n) => !order.includes(n))];
+  return table(['Field', 'Published', 'Pending'], ordered.map((name) => {
+    const changed = text(published[name]) !== text(pending[name]);
+    return el('tr', { class: changed ? 'changed' : null, 'data-testid': changed ? 'field-changed' : null },
+      el('th', { scope: 'row', text: labels[name] || name }), el('td', { text: text(published[name]) }),
+      el('td', {}, changed ? el('strong', { text: text(pending[name]) }) : text(pending[name])));
+  }), { class: 'review-diff' }, 'What changes');
 }
 
-// A photo item: the current photo beside the new one, with what the member
-// uploaded (its format, size and pixels) under the new one.
-function photoComparison(el, pending, published) {
-  const current = published && published.preview_url
-    ? el('img', { src: published.preview_url, alt: 'The current photo', width: 256, height: 256 })
-    : el('p', { class: 'hint', text: 'No current photo.' });
-  return el('div', { class: 'review-photos', 'data-testid': 'review-photos' },
-    el('figure', {}, current, el('figcaption', { text: 'Current photo' })),
-    el('figure', {}, el('img', { src: pending.preview_url, alt: 'The new photo', width: 256, height: 256,
-      'data-testid': 'review-photo-new' }),
-    el('figcaption', { text: `New photo: uploaded as ${pending.format}, ${bytesText(pending.bytes || 0)}, ` +
-      `${pending.width} × ${pending.height} pixels` })));
+export async function reviewsPage(root, consoleKit, args) {
+  const kit = { ...consoleKit, fieldChanges: (item, options) => fieldChanges(consoleKit, item, options) };
+  const kinds = await loadKinds(kit);
+  if (args[0]) return itemPage(root, kit, kinds, args[0]);
+  return listPage(root, kit, kinds);
 }
 
-export function reviewsPage(root, kit, args) {
-  if (args[0]) return itemPage(root, kit, args[0]);
-  return listPage(root, kit);
-}
-
-function listPage(root, kit) {
+function listPage(root, kit, kinds) {
   const { api, el, announce, pageHeader, table, timeEl } = kit;
   const figures = el('p', { class: 'review-figures', role: 'status', 'data-testid': 'review-figures' });
   const kind = el('select', { id: 'review-kind', 'aria-label': 'Kind' },
-    el('option', { value: '', text: 'Every kind' }), el('option', { value: 'profile', text: 'Profiles' }),
-    el('option', { value: 'photo', text: 'Photos' }));
+    el('option', { value: '', text: 'Every kind' }),
+    [...kinds.values()].map((k) => el('option', { value: k.kind, text: k.title })));
   const overdue = el('input', { type: 'checkbox', id: 'review-overdue' });
   const bulk = el('button', { type: 'button', 'data-testid': 'bulk-approve', disabled: true, text: 'Approve selected' });
   const message = el('p', { class: 'form-message', role: 'status', 'data-testid': 'review-message' });
@@ -90,9 +102,7 @@ function listPage(root, kit) {
       return el('tr', { 'data-testid': 'review-row', class: item.overdue ? 'overdue' : null },
         el('td', {}, box),
         el('td', {}, text(item.member_email || item.member_id)),
-        el('td', {}, item.kind, item.kind === 'photo' && item.fields && item.fields.preview_url
-          ? el('img', { class: 'review-thumb', src: sized(item.fields.preview_url, 'small'), alt: '', width: 32, height: 32 })
-          : null),
+        el('td', {}, kindTitle(kinds, item.kind), thumbnail(kinds, item, kit)),
         el('td', {}, timeEl(item.submitted_at)),
         el('td', {}, timeEl(item.due_at), item.overdue ? el('span', { class: 'badge bad', text: ' overdue' }) : null),
         el('td', {}, el('a', { href: `#/reviews/${encodeURIComponent(item.revision_id)}`, 'data-testid': 'review-open',
@@ -114,8 +124,29 @@ function listPage(root, kit) {
   load();
 }
 
-async function itemPage(root, kit, revisionId) {
-  const { api, el, announce, go, pageHeader, table, timeEl } = kit;
+function kindTitle(kinds, kind) {
+  return (kinds.get(kind) && kinds.get(kind).title) || kind;
+}
+
+// The kind's own small picture of an item for its row, if it has one.
+function thumbnail(kinds, item, kit) {
+  const view = kinds.get(item.kind) && kinds.get(item.kind).view;
+  if (!view || typeof view.thumbnail !== 'function') return null;
+  try { return view.thumbnail(item, kit) || null; } catch { return null; }
+}
+
+// The kind's view of what would change; the field table when it has none
+// or its view fails.
+async function whatChanges(kinds, item, kit) {
+  const view = kinds.get(item.kind) && kinds.get(item.kind).view;
+  if (view && typeof view.render === 'function') {
+    try { return await view.render(item, kit); } catch { /* the table below */ }
+  }
+  return fieldChanges(kit, item);
+}
+
+async function itemPage(root, kit, kinds, revisionId) {
+  const { api, el, announce, go, pageHeader, timeEl } = kit;
   const path = `/api/v1/admin/reviews/${encodeURIComponent(revisionId)}`;
   const loaded = await api('GET', path);
   root.append(el('a', { href: '#/reviews', class: 'back', text: '← Reviews' }));
@@ -124,29 +155,12 @@ async function itemPage(root, kit, revisionId) {
     return;
   }
   const item = loaded.data;
-  const pending = item.fields || {};
-  const published = item.published_fields || {};
-  // A profile's fields in the form's order, with their labels.
-  let names = [...new Set([...Object.keys(published), ...Object.keys(pending)])].sort();
-  const labels = {};
-  if (item.kind === 'profile') {
-    const schema = await api('GET', '/api/v1/profile/schema', { quiet: true });
-    const known = ((schema.ok && schema.data.fields) || []).map((f) => { labels[f.name] = f.label; return f.name; });
-    names = [...known.filter((n) => names.includes(n)), ...names.filter((n) => !known.includes(n))];
-  }
   const who = (id) => (id === item.member_id ? 'the member' : id);
   const waited = (Date.now() - new Date(item.submitted_at).getTime()) / 1000;
   const message = el('p', { class: 'form-message', role: 'alert', 'data-testid': 'decision-message' });
 
-  const what = item.kind === 'photo' ? photoComparison(el, pending, item.published_fields)
-    : table(['Field', 'Published', 'Pending'], names.map((name) => {
-      const changed = text(published[name]) !== text(pending[name]);
-      return el('tr', { class: changed ? 'changed' : null, 'data-testid': changed ? 'field-changed' : null },
-        el('th', { scope: 'row', text: labels[name] || name }), el('td', { text: text(published[name]) }),
-        el('td', {}, changed ? el('strong', { text: text(pending[name]) }) : text(pending[name])));
-    }), { class: 'review-diff' }, 'What changes');
-  const titles = { profile: 'Profile', photo: 'Photo' };
-  root.append(pageHeader(`${titles[item.kind] || item.kind} of ${text(item.member_email)}`),
+  const what = await whatChanges(kinds, item, kit);
+  root.append(pageHeader(`${kindTitle(kinds, item.kind)} of ${text(item.member_email)}`),
     el('p', { 'data-testid': 'review-status', text: `${item.status}; submitted ${age(waited)} ago, due ` },
       timeEl(item.due_at), item.overdue ? el('span', { class: 'badge bad', text: ' overdue' }) : null,
       item.claimed_by ? ` · claimed by ${who(item.claimed_by)}` : ''),
@@ -167,9 +181,8 @@ async function itemPage(root, kit, revisionId) {
         el('p', { class: 'field-error', id: 'reject-reason-error', 'data-error-for': 'reason' })),
       el('div', { class: 'actions' }, reject));
     root.append(el('div', { class: 'actions review-actions' }, approve, claim), message, rejectForm);
-    if (item.kind in titles) {
-      const templates = await api('GET', `/api/v1/admin/${item.kind}/reject-reasons`, { quiet: true });
-      for (const r of (templates.ok && templates.data.reasons) || []) reasons.append(el('option', { value: r, text: r }));
+    for (const r of (kinds.get(item.kind) && kinds.get(item.kind).reject_reasons) || []) {
+      reasons.append(el('option', { value: r, text: r }));
     }
     reasons.addEventListener('change', () => { if (reasons.value) reason.value = reasons.value; });
     approve.setAttribute('data-autofocus', '');

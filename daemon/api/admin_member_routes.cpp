@@ -44,7 +44,8 @@ nlohmann::json member_json(soci::session& sql, const std::string& id, const std:
                                                                   : nlohmann::json(nullptr)}};
 }
 
-Response list_members(CoreServices& core, const Request& req) {
+// It reads the members table through the request's own unit of work.
+Response list_members(const Request& req) {
   std::vector<std::pair<std::string, std::string>> errors;
   const int limit = list_limit(req, errors);
   if (!errors.empty()) return problem(422, "validation", "Invalid query", {}, errors);
@@ -173,7 +174,7 @@ Response revoke_member_sessions(CoreServices& core, const Request& req) {
 std::vector<Route> admin_member_routes(CoreServices& core) {
   std::vector<Route> routes;
   routes.push_back({"GET", "/api/v1/admin/members", Access::admin, Body::none,
-                    [&core](const Request& req) { return list_members(core, req); }});
+                    [](const Request& req) { return list_members(req); }});
   routes.push_back({"POST", "/api/v1/admin/members", Access::admin, Body::json,
                     [&core](const Request& req) { return create_member(core, req); }});
   routes.push_back({"GET", "/api/v1/admin/members/{member_id}", Access::admin, Body::none,

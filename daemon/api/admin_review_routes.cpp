@@ -4,6 +4,7 @@
 // figures for the console's header.
 #include "api/core_services.hpp"
 #include "metrics/registry.hpp"
+#include "plugin_host/plugin_host.hpp"
 #include "reviews/review_queue.hpp"
 
 #include <memberd/json.hpp>
@@ -12,6 +13,8 @@
 #include <memberd/text.hpp>
 
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 namespace memberd {
 
@@ -87,6 +90,23 @@ Response review_summary(CoreServices& core, const Request& req) {
   return json_response(200, {{"pending", figures->pending},
                              {"overdue", figures->overdue},
                              {"oldest_pending_seconds", figures->oldest_pending_seconds}});
+}
+
+// The kinds the serving plugins declared (Host::add_review_kind): what the
+// console's filter, headings, reject reasons and item views come from. No
+// database: a plugin's version carries them.
+Response review_kinds(CoreServices& core, const Request&) {
+  auto kinds = core.plugins.review_kinds();
+  std::sort(kinds.begin(), kinds.end(), [](const auto& a, const auto& b) { return a.kind.kind < b.kind.kind; });
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& k : kinds)
+    out.push_back({{"kind", k.kind.kind},
+                   {"plugin", k.plugin},
+                   {"title", k.kind.title},
+                   {"reject_reasons", k.kind.reject_reasons},
+                   {"module", k.module_url.empty() ? nlohmann::json(nullptr) : nlohmann::json(k.module_url)},
+                   {"styles", k.style_urls}});
+  return json_response(200, {{"kinds", std::move(out)}});
 }
 
 Response no_such_item() {
@@ -186,6 +206,7 @@ std::vector<Route> admin_review_routes(CoreServices& core) {
   return {
       {"GET", "/api/v1/admin/reviews", Access::admin, Body::none, with(list_reviews)},
       {"GET", "/api/v1/admin/reviews/summary", Access::admin, Body::none, with(review_summary)},
+      {"GET", "/api/v1/admin/reviews/kinds", Access::admin, Body::none, with(review_kinds)},
       {"POST", "/api/v1/admin/reviews/approve", Access::admin, Body::json, with(bulk_approve)},
       {"GET", "/api/v1/admin/reviews/{revision_id}", Access::admin, Body::none, with(show_review)},
       {"POST", "/api/v1/admin/reviews/{revision_id}/claim", Access::admin, Body::json, with(claim_review)},

@@ -104,7 +104,9 @@ std::string format_timestamp(std::chrono::system_clock::time_point t) {
   const std::time_t tt = system_clock::to_time_t(secs);
   std::tm utc{};
   gmtime_r(&tt, &utc);
-  std::array<char, 40> buf{};
+  // Room for seven ints at their widest (GCC's -Wformat-truncation counts
+  // them so), though a real time needs 24 bytes.
+  std::array<char, 96> buf{};
   std::snprintf(buf.data(), buf.size(), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
                 utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
   return buf.data();

@@ -1,6 +1,7 @@
 #include "plugin_host/guarded_services.hpp"
 
 #include "log/logger.hpp"
+#include "plugin_host/ui_assets.hpp"
 #include "storage/error_text.hpp"
 
 
@@ -121,9 +122,7 @@ Result<void> GuardedMail::enqueue_template(UnitOfWork& work, std::string_view to
 }
 
 void GuardedReviews::check_kind(std::string_view kind, const char* call) const {
-  bool own = kind == plugin_ || (kind.size() > plugin_.size() + 1 && kind.substr(0, plugin_.size()) == plugin_ &&
-                                 kind[plugin_.size()] == '.');
-  if (!own)
+  if (!is_own_review_kind(plugin_, kind))
     throw std::logic_error(std::string("Reviews::") + call + ": kind \"" + std::string(kind) + "\" is not " + plugin_ +
                            " or " + plugin_ + ".<word>");
 }

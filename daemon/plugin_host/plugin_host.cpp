@@ -351,17 +351,31 @@ std::vector<PluginStatus> PluginHost::status() const {
   return out;
 }
 
-std::vector<LoadedUiEntry> PluginHost::ui_entries() const {
+std::vector<std::pair<std::string, std::shared_ptr<const PluginHost::Loaded>>> PluginHost::serving() const {
   std::lock_guard lock(mutex_);
+  std::vector<std::pair<std::string, std::shared_ptr<const Loaded>>> out;
+  for (const auto& [name, slot] : slots_)
+    if (slot.active) out.emplace_back(name, slot.active);
+  return out;
+}
+
+std::vector<LoadedUiEntry> PluginHost::ui_entries() const {
   std::vector<LoadedUiEntry> out;
-  for (const auto& [name, slot] : slots_) {
-    if (!slot.active) continue;
-    const PluginUi& ui = slot.active->ui;
-    for (const auto& entry : ui.entries) {
-      LoadedUiEntry loaded{name, entry, ui.url(entry.shell, name, entry.module), {}};
-      for (const auto& style : entry.styles) loaded.style_urls.push_back(ui.url(entry.shell, name, style));
-      out.push_back(std::move(loaded));
-    }
+  for (const auto& [name, version] : serving()) {
+    const PluginUi& ui = version->ui;
+    for (const auto& entry : ui.entries)
+      out.push_back({name, entry, ui.url(entry.shell, name, entry.module), ui.urls(entry.shell, name, entry.styles)});
+  }
+  return out;
+}
+
+std::vector<LoadedReviewKind> PluginHost::review_kinds() const {
+  std::vector<LoadedReviewKind> out;
+  for (const auto& [name, version] : serving()) {
+    const PluginUi& ui = version->ui;
+    for (const auto& kind : ui.review_kinds)
+      out.push_back({name, kind, kind.module.empty() ? "" : ui.url(UiShell::console, name, kind.module),
+                     ui.urls(UiShell::console, name, kind.styles)});
   }
   return out;
 }

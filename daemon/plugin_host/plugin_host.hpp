@@ -27,6 +27,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace memberd {
@@ -65,6 +66,13 @@ struct LoadedUiEntry {
   std::vector<std::string> style_urls;
 };
 
+struct LoadedReviewKind {
+  std::string plugin;
+  ReviewKind kind;
+  std::string module_url;  // in the console, with the file's version; empty: none
+  std::vector<std::string> style_urls;
+};
+
 struct PluginHostCounters {
   std::size_t loads = 0, failures = 0, unloads = 0, unload_leaks = 0, retiring = 0;
 };
@@ -99,6 +107,8 @@ class PluginHost {
   std::vector<PluginStatus> status() const;
   // The UI entries of the versions serving now, in plugin-name order.
   std::vector<LoadedUiEntry> ui_entries() const;
+  // The review kinds the serving plugins declared (Host::add_review_kind).
+  std::vector<LoadedReviewKind> review_kinds() const;
   PluginHostCounters counters() const;
   // Unpublishes every plugin, waits for their retirement, stops the threads.
   void shutdown();
@@ -125,6 +135,9 @@ class PluginHost {
   PluginStatus publish(const std::string& name, const std::shared_ptr<Loaded>& fresh, unsigned generation,
                        std::chrono::steady_clock::time_point started_at);
   std::string record_failure(const std::string& name);
+  // The serving versions with their plugin's name, read under the lock; the
+  // pointers keep each version alive while the caller reads its web.
+  std::vector<std::pair<std::string, std::shared_ptr<const Loaded>>> serving() const;
   void retire(Loaded* loaded);
   void withdraw_all();
 

@@ -142,6 +142,11 @@ void PluginServices::add_ui(UiEntry entry) {
   ui_.entries.push_back(std::move(entry));
 }
 
+void PluginServices::add_review_kind(ReviewKind kind) {
+  if (!registration_open_) throw std::logic_error("Host::add_review_kind may only be called from start()");
+  ui_.review_kinds.push_back(std::move(kind));
+}
+
 Result<std::string> PluginServices::plugin_program(std::string_view name) const {
   // A bare name: the program lives in plugins.dir itself, never elsewhere.
   bool plain = !name.empty() && name.size() <= 64;

@@ -76,6 +76,7 @@ class PluginServices final : public Host {
   const Geo& geo() const override { return shared_.geo; }
   void add_ui_files(const std::vector<EmbeddedFile>& files) override;
   void add_ui(UiEntry entry) override;
+  void add_review_kind(ReviewKind kind) override;
   void add_mail_templates(const std::vector<EmbeddedFile>& files) override;
   Reviews& reviews() override { return *reviews_; }
   Result<std::string> plugin_program(std::string_view name) const override;

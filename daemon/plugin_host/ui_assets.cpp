@@ -40,6 +40,11 @@ const char* prefix(UiShell shell) { return shell == UiShell::account ? "/account
 
 }  // namespace
 
+bool is_own_review_kind(std::string_view plugin, std::string_view kind) {
+  return kind == plugin ||
+         (kind.size() > plugin.size() + 1 && kind.substr(0, plugin.size()) == plugin && kind[plugin.size()] == '.');
+}
+
 std::string ui_content_type(std::string_view path) {
   if (ends_with(path, ".js") || ends_with(path, ".mjs")) return "text/javascript; charset=utf-8";
   if (ends_with(path, ".css")) return "text/css; charset=utf-8";
@@ -98,6 +103,23 @@ void PluginUi::check(std::string_view plugin) const {
     if (entry.shell == UiShell::console && entry.access != Access::admin)
       throw std::invalid_argument(where + ": a console panel must need Access::admin");
   }
+  std::set<std::string> kinds;
+  for (const auto& kind : review_kinds) {
+    std::string where = std::string(plugin) + " review kind \"" + kind.kind + "\"";
+    if (!is_own_review_kind(plugin, kind.kind))
+      throw std::invalid_argument(where + ": a plugin declares only its own kinds, " + std::string(plugin) + " or " +
+                                  std::string(plugin) + ".<word>");
+    if (!kinds.insert(kind.kind).second) throw std::invalid_argument(where + " is declared twice");
+    if (kind.title.empty() || kind.title.size() > 40) throw std::invalid_argument(where + ": the title must be 1-40 bytes");
+    if (kind.reject_reasons.size() > 50) throw std::invalid_argument(where + ": at most 50 reject reasons");
+    for (const auto& reason : kind.reject_reasons)
+      if (reason.empty() || reason.size() > 500)
+        throw std::invalid_argument(where + ": each reject reason must be 1-500 bytes");
+    if (!kind.module.empty() && !files.count(kind.module))
+      throw std::invalid_argument(where + ": its module \"" + kind.module + "\" is not among the UI files");
+    for (const auto& style : kind.styles)
+      if (!files.count(style)) throw std::invalid_argument(where + ": its style \"" + style + "\" is not among the UI files");
+  }
 }
 
 std::vector<Route> PluginUi::routes(const std::string& plugin) const {
@@ -115,6 +137,13 @@ std::string PluginUi::url(UiShell shell, const std::string& plugin, const std::s
   auto it = files.find(path);
   std::string version = it == files.end() ? "" : it->second->etag.substr(1, 12);
   return prefix(shell) + plugin + "/" + path + "?v=" + version;
+}
+
+std::vector<std::string> PluginUi::urls(UiShell shell, const std::string& plugin,
+                                        const std::vector<std::string>& paths) const {
+  std::vector<std::string> out;
+  for (const auto& path : paths) out.push_back(url(shell, plugin, path));
+  return out;
 }
 
 }  // namespace memberd

@@ -5,6 +5,7 @@
 // the files — part of the version's own route set, so they swap with it.
 #include <memberd/embedded_file.hpp>
 #include <memberd/http.hpp>
+#include <memberd/reviews.hpp>
 #include <memberd/ui.hpp>
 
 #include <map>
@@ -23,12 +24,14 @@ struct UiFile {
 struct PluginUi {
   std::map<std::string, std::shared_ptr<const UiFile>> files;  // by path
   std::vector<UiEntry> entries;
+  std::vector<ReviewKind> review_kinds;  // Host::add_review_kind (2.9)
 
   // Copies `files` in. Throws std::invalid_argument naming a malformed or
   // repeated path.
   void add_files(const std::vector<EmbeddedFile>& files);
   // Throws std::invalid_argument naming the first entry that breaks a rule
-  // of Host::add_ui().
+  // of Host::add_ui(), or the first review kind that breaks one of
+  // Host::add_review_kind().
   void check(std::string_view plugin) const;
   // GET routes for every file under /account/plugins/<plugin>/ and
   // /console/plugins/<plugin>/.
@@ -36,7 +39,13 @@ struct PluginUi {
   // Where the shell loads `path` from: its address with the file's ETag as
   // a version (?v=...), so a swapped plugin's module is a new URL.
   std::string url(UiShell shell, const std::string& plugin, const std::string& path) const;
+  // url() of each of `paths`.
+  std::vector<std::string> urls(UiShell shell, const std::string& plugin, const std::vector<std::string>& paths) const;
 };
+
+// Whether `kind` is `plugin`'s to submit and declare: its name, or
+// "<name>.<word>".
+bool is_own_review_kind(std::string_view plugin, std::string_view kind);
 
 // The answer for one embedded file: 200 with its bytes, or 304 when the
 // request's If-None-Match names its ETag; the shells' security headers on

@@ -1,4 +1,5 @@
 // Registration only: what the plugin is, its schema and settings, its routes.
+#include "embedded_files.hpp"
 #include "routes.hpp"
 #include "settings.hpp"
 
@@ -6,16 +7,6 @@
 #include <memberd/plugin.hpp>
 
 namespace memberd::credentials {
-
-namespace schema {
-const std::vector<EmbeddedFile>& files();
-}
-namespace ui {
-const std::vector<EmbeddedFile>& files();
-}
-namespace mail {
-const std::vector<EmbeddedFile>& files();
-}
 
 class CredentialsPlugin final : public Plugin {
  public:

@@ -1,5 +1,8 @@
 #include "settings.hpp"
 
+#include <memberd/config_checks.hpp>
+#include <memberd/settings_binding.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <optional>
@@ -51,53 +54,59 @@ const Question* Settings::question(std::string_view id) const {
   return nullptr;
 }
 
-std::vector<ConfigKey> config_schema() {
-  return {
-      {"security_questions", ConfigType::any, kDefaultQuestions,
-       "The dropdown of security questions: a list of {id, text}; ids are stored, so never reuse one for another question",
-       check_questions},
-      {"step_up_minutes", ConfigType::integer, "10", "How long a step-up lets a session change email or password",
-       positive},
-      {"verify_new_email", ConfigType::boolean, "true",
-       "Whether a new email address takes effect only after its verification link is used"},
-      {"reset_token_lifetime", ConfigType::duration, "30m", "How long a password-reset link works"},
-      {"verification_token_lifetime", ConfigType::duration, "24h", "How long an email-verification link, and a link that confirms the address a member joined with, works"},
-      {"link_base", ConfigType::string, "\"\"",
-       "Base of the links in mail, which append /#/credentials/<page>?token=...; empty: the daemon's public URL + /account (the member shell)"},
-      {"address_failures_per_minute", ConfigType::integer, "20",
-       "Failed sign-ins allowed per client network (IPv4 address or IPv6 /64) per minute", positive},
-      {"resets_per_account_per_hour", ConfigType::integer, "3",
-       "Reset links mailed per account per hour; further requests get the same 202 and no mail", positive},
-      {"resets_per_network_per_hour", ConfigType::integer, "20",
-       "Reset requests allowed per client network per hour (429 past it, whatever the address)", positive},
-      {"joins_per_network_per_hour", ConfigType::integer, "20",
-       "Join attempts allowed per client network per hour (the 409 for a taken address must not become an oracle)",
-       positive},
-      {"email_changes_per_member_per_hour", ConfigType::integer, "5",
-       "Email-change requests allowed per member per hour (429 past it), counted before the address is looked up",
-       positive},
-      {"email_changes_per_network_per_hour", ConfigType::integer, "20",
-       "Email-change requests allowed per client network per hour (429 past it)", positive},
-  };
+namespace {
+
+const SettingsBinding<Settings>& binding() {
+  using S = Settings;
+  static const auto b =
+      SettingsBinding<S>{}
+          .bind(ConfigKey{"security_questions", ConfigType::any, kDefaultQuestions,
+                          "The dropdown of security questions: a list of {id, text}; ids are stored, so never reuse "
+                          "one for another question",
+                          check_questions},
+                [](S& s, const Config& c, std::string_view key) {
+                  for (const auto& q : c.json(key))
+                    s.questions.push_back({q["id"].get<std::string>(), q["text"].get<std::string>()});
+                })
+          .bind(ConfigKey{"step_up_minutes", ConfigType::integer, "10",
+                          "How long a step-up lets a session change email or password", integer_between(1, 1440)},
+                [](S& s, const Config& c, std::string_view key) { s.step_up = std::chrono::minutes(c.integer(key)); })
+          .bind("verify_new_email", &S::verify_new_email, "true",
+                "Whether a new email address takes effect only after its verification link is used")
+          .bind("reset_token_lifetime", &S::reset_token_lifetime, "30m", "How long a password-reset link works")
+          .bind("verification_token_lifetime", &S::verification_token_lifetime, "24h",
+                "How long an email-verification link, and a link that confirms the address a member joined with, "
+                "works")
+          .bind("link_base", &S::link_base, "\"\"",
+                "Base of the links in mail, which append /#/credentials/<page>?token=...; empty: the daemon's public "
+                "URL + /account (the member shell)")
+          .bind("address_failures_per_minute", &S::address_failures_per_minute, "20",
+                "Failed sign-ins allowed per client network (IPv4 address or IPv6 /64) per minute", positive)
+          .bind("resets_per_account_per_hour", &S::resets_per_account_per_hour, "3",
+                "Reset links mailed per account per hour; further requests get the same 202 and no mail", positive)
+          .bind("resets_per_network_per_hour", &S::resets_per_network_per_hour, "20",
+                "Reset requests allowed per client network per hour (429 past it, whatever the address)", positive)
+          .bind("joins_per_network_per_hour", &S::joins_per_network_per_hour, "20",
+                "Join attempts allowed per client network per hour (the 409 for a taken address must not become an "
+                "oracle)",
+                positive)
+          .bind("email_changes_per_member_per_hour", &S::email_changes_per_member_per_hour, "5",
+                "Email-change requests allowed per member per hour (429 past it), counted before the address is "
+                "looked up",
+                positive)
+          .bind("email_changes_per_network_per_hour", &S::email_changes_per_network_per_hour, "20",
+                "Email-change requests allowed per client network per hour (429 past it)", positive);
+  return b;
 }
 
+}  // namespace
+
+std::vector<ConfigKey> config_schema() { return binding().schema(); }
+
 Settings read_settings(const Config& config, const Host& host) {
-  Settings s;
-  for (const auto& q : config.json("security_questions"))
-    s.questions.push_back({q["id"].get<std::string>(), q["text"].get<std::string>()});
-  s.step_up = std::chrono::minutes(config.integer("step_up_minutes"));
-  s.verify_new_email = config.boolean("verify_new_email");
-  s.reset_token_lifetime = config.duration("reset_token_lifetime");
-  s.verification_token_lifetime = config.duration("verification_token_lifetime");
-  s.link_base = config.string("link_base");
+  Settings s = binding().read(config);
   if (s.link_base.empty()) s.link_base = host.public_url() + "/account";
   while (!s.link_base.empty() && s.link_base.back() == '/') s.link_base.pop_back();
-  s.address_failures_per_minute = static_cast<int>(config.integer("address_failures_per_minute"));
-  s.joins_per_network_per_hour = static_cast<int>(config.integer("joins_per_network_per_hour"));
-  s.resets_per_account_per_hour = static_cast<int>(config.integer("resets_per_account_per_hour"));
-  s.resets_per_network_per_hour = static_cast<int>(config.integer("resets_per_network_per_hour"));
-  s.email_changes_per_member_per_hour = static_cast<int>(config.integer("email_changes_per_member_per_hour"));
-  s.email_changes_per_network_per_hour = static_cast<int>(config.integer("email_changes_per_network_per_hour"));
   return s;
 }
 

@@ -1,5 +1,6 @@
 // Registration only: what the plugin is, its schema and settings, its routes
 // and its member page.
+#include "embedded_files.hpp"
 #include "routes.hpp"
 #include "send_pages.hpp"
 
@@ -7,13 +8,6 @@
 #include <memberd/plugin.hpp>
 
 namespace memberd::email_service {
-
-namespace schema {
-const std::vector<EmbeddedFile>& files();
-}
-namespace ui {
-const std::vector<EmbeddedFile>& files();
-}
 
 class EmailServicePlugin final : public Plugin {
  public:

@@ -1,5 +1,7 @@
 #include "settings.hpp"
 
+#include <memberd/settings_binding.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <optional>
@@ -36,6 +38,28 @@ std::optional<std::string> check_categories(const nlohmann::json& v) {
   return std::nullopt;
 }
 
+const SettingsBinding<Settings>& binding() {
+  using S = Settings;
+  static const auto b =
+      SettingsBinding<S>{}
+          .bind(ConfigKey{"categories", ConfigType::any, kDefaultCategories,
+                          "The mail categories members choose from: a list of {id, label, description, default}; ids "
+                          "are stored, so never reuse one for another category",
+                          check_categories},
+                [](S& s, const Config& c, std::string_view key) {
+                  for (const auto& category : c.json(key))
+                    s.categories.push_back({category["id"].get<std::string>(), category["label"].get<std::string>(),
+                                            category.value("description", ""), category.value("default", true)});
+                })
+          .bind("unsubscribe_key_rotation", &S::rotate_keys_every, "90d",
+                "How often unsubscribe links get a new signing key (HMAC-SHA-256, kept in the database)")
+          .bind("unsubscribe_keys_accepted_for", &S::keys_accepted_for, "365d",
+                "How long after a key was replaced the links it signed still unsubscribe (mail already delivered)")
+          .bind("list_id_domain", &S::list_id_domain, "\"\"",
+                "The domain of each category's List-Id header (<trade-alerts.DOMAIN>); empty: http.public_url's host");
+  return b;
+}
+
 }  // namespace
 
 const Category* Settings::category(const std::string& id) const {
@@ -44,35 +68,18 @@ const Category* Settings::category(const std::string& id) const {
   return nullptr;
 }
 
-std::vector<ConfigKey> config_schema() {
-  return {{"categories", ConfigType::any, kDefaultCategories,
-           "The mail categories members choose from: a list of {id, label, description, default}; ids are stored, so "
-           "never reuse one for another category",
-           check_categories},
-          {"unsubscribe_key_rotation", ConfigType::duration, "90d",
-           "How often unsubscribe links get a new signing key (HMAC-SHA-256, kept in the database)"},
-          {"unsubscribe_keys_accepted_for", ConfigType::duration, "365d",
-           "How long after a key was replaced the links it signed still unsubscribe (mail already delivered)"},
-          {"list_id_domain", ConfigType::string, "\"\"",
-           "The domain of each category's List-Id header (<trade-alerts.DOMAIN>); empty: http.public_url's host"}};
-}
+std::vector<ConfigKey> config_schema() { return binding().schema(); }
 
 Settings read_settings(const Config& config, const std::string& public_url) {
-  Settings s;
-  s.rotate_keys_every = config.duration("unsubscribe_key_rotation");
-  s.keys_accepted_for = config.duration("unsubscribe_keys_accepted_for");
+  Settings s = binding().read(config);
   s.api_base = public_url;
   s.link_base = public_url + "/account";
-  s.list_id_domain = config.string("list_id_domain");
   if (s.list_id_domain.empty()) {
     // "https://shop.example.com:8443" -> "shop.example.com"
     auto host = public_url.substr(public_url.find("://") == std::string::npos ? 0 : public_url.find("://") + 3);
     host = host.substr(0, host.find_first_of(":/"));
     s.list_id_domain = host.empty() ? "localhost" : host;
   }
-  for (const auto& c : config.json("categories"))
-    s.categories.push_back({c["id"].get<std::string>(), c["label"].get<std::string>(), c.value("description", ""),
-                            c.value("default", true)});
   return s;
 }
 

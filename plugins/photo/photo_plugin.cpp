@@ -1,6 +1,7 @@
 // Registration only: what the plugin is, its schema and settings, its
 // routes, its decision handler, its mail and its member page.
 #include "context.hpp"
+#include "embedded_files.hpp"
 
 #include <memberd/migrations.hpp>
 #include <memberd/plugin.hpp>
@@ -10,16 +11,6 @@
 #include <stdexcept>
 
 namespace memberd::photo {
-
-namespace schema {
-const std::vector<EmbeddedFile>& files();
-}
-namespace mail {
-const std::vector<EmbeddedFile>& files();
-}
-namespace ui {
-const std::vector<EmbeddedFile>& files();
-}
 
 class PhotoPlugin final : public Plugin {
  public:
@@ -46,6 +37,9 @@ class PhotoPlugin final : public Plugin {
     host.add_ui_files(ui::files());
     host.add_ui({UiShell::account, "photo", "Upload My Photo", 8, Access::member, "upload-photo.js",
                  {"upload-photo.css"}});
+    // How the console's review queue shows a photo: the current one beside
+    // the new one.
+    host.add_review_kind({"photo", "Photo", context_->settings.reject_reasons, "review-photo.js", {"review-photo.css"}});
   }
   // The host calls stop() once no request holds the plugin: no upload is
   // being rendered, and the idle workers are killed.

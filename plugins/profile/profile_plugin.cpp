@@ -1,6 +1,7 @@
 // Registration only: what the plugin is, its schema and settings, its
 // routes, its decision handler and its mail.
 #include "context.hpp"
+#include "embedded_files.hpp"
 
 #include <memberd/migrations.hpp>
 #include <memberd/plugin.hpp>
@@ -8,16 +9,6 @@
 #include <memory>
 
 namespace memberd::profile {
-
-namespace schema {
-const std::vector<EmbeddedFile>& files();
-}
-namespace mail {
-const std::vector<EmbeddedFile>& files();
-}
-namespace ui {
-const std::vector<EmbeddedFile>& files();
-}
 
 class ProfilePlugin final : public Plugin {
  public:
@@ -33,10 +24,13 @@ class ProfilePlugin final : public Plugin {
     add_routes(*context_);
     subscribe_to_decisions(*context_);
     // The seed's "Edit Member Profile" comes first, before the credentials
-    // pages (10-50). The review queue's console panel is the host's.
+    // pages (10-50).
     host.add_ui_files(ui::files());
     host.add_ui({UiShell::account, "edit", "Edit Member Profile", 5, Access::member, "edit-profile.js",
                  {"edit-profile.css"}});
+    // The review queue is the host's; how it shows a profile is ours: what
+    // changes, in the form's order and with its labels.
+    host.add_review_kind({"profile", "Profile", context_->settings.reject_reasons, "review-profile.js"});
   }
   void stop() override {}
 

@@ -1,6 +1,7 @@
 // Registration only: what the plugin is, its schema and settings, its
 // events, its routes and its retention sweep.
 #include "context.hpp"
+#include "embedded_files.hpp"
 #include "records.hpp"
 
 #include <memberd/migrations.hpp>
@@ -11,16 +12,6 @@
 #include <thread>
 
 namespace memberd::security_level {
-
-namespace schema {
-const std::vector<EmbeddedFile>& files();
-}
-namespace ui {
-const std::vector<EmbeddedFile>& files();
-}
-namespace mail {
-const std::vector<EmbeddedFile>& files();
-}
 
 namespace {
 constexpr int kRetentionBatch = 1000;

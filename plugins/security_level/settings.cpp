@@ -1,5 +1,7 @@
 #include "settings.hpp"
 
+#include <memberd/settings_binding.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <optional>
@@ -26,37 +28,34 @@ std::optional<std::string> url_with_ip(const nlohmann::json& v) {
   return std::nullopt;
 }
 
+const SettingsBinding<Settings>& binding() {
+  using S = Settings;
+  static const auto b =
+      SettingsBinding<S>{}
+          .bind("keep_records_for", &S::keep_records_for, "180d",
+                "How long sign-in records are kept (deleted in batches after)")
+          .bind("new_location_window", &S::new_location_window, "10",
+                "A sign-in from a country (or an anonymous proxy) none of the member's last N successful sign-ins "
+                "came from is a new location",
+                window)
+          .bind("mail_new_location", &S::mail_new_location, "true",
+                "Mail the member about a sign-in from a new location")
+          .bind("password_max_age", &S::password_max_age, "365d",
+                "A password older than this lowers the security level")
+          .bind("recent", &S::recent, "30d",
+                "How far back failed attempts and anonymous or new-location sign-ins lower the security level")
+          .bind("recent_failures_allowed", &S::recent_failures_allowed, "2",
+                "Failed sign-in attempts within `recent` that do not yet lower the level", not_negative)
+          .bind("whois_url", &S::whois_url, "\"https://rdap.org/ip/{ip}\"",
+                "Where a record's WHOIS link points; {ip} is replaced by the address (RDAP by default)", url_with_ip);
+  return b;
+}
+
 }  // namespace
 
-std::vector<ConfigKey> config_schema() {
-  return {
-      {"keep_records_for", ConfigType::duration, "180d", "How long sign-in records are kept (deleted in batches after)"},
-      {"new_location_window", ConfigType::integer, "10",
-       "A sign-in from a country (or an anonymous proxy) none of the member's last N successful sign-ins came from is "
-       "a new location",
-       window},
-      {"mail_new_location", ConfigType::boolean, "true", "Mail the member about a sign-in from a new location"},
-      {"password_max_age", ConfigType::duration, "365d", "A password older than this lowers the security level"},
-      {"recent", ConfigType::duration, "30d",
-       "How far back failed attempts and anonymous or new-location sign-ins lower the security level"},
-      {"recent_failures_allowed", ConfigType::integer, "2",
-       "Failed sign-in attempts within `recent` that do not yet lower the level", not_negative},
-      {"whois_url", ConfigType::string, "\"https://rdap.org/ip/{ip}\"",
-       "Where a record's WHOIS link points; {ip} is replaced by the address (RDAP by default)", url_with_ip},
-  };
-}
+std::vector<ConfigKey> config_schema() { return binding().schema(); }
 
-Settings read_settings(const Config& config) {
-  Settings s;
-  s.keep_records_for = config.duration("keep_records_for");
-  s.new_location_window = static_cast<int>(config.integer("new_location_window"));
-  s.mail_new_location = config.boolean("mail_new_location");
-  s.password_max_age = config.duration("password_max_age");
-  s.recent = config.duration("recent");
-  s.recent_failures_allowed = static_cast<int>(config.integer("recent_failures_allowed"));
-  s.whois_url = config.string("whois_url");
-  return s;
-}
+Settings read_settings(const Config& config) { return binding().read(config); }
 
 std::string whois_url(const std::string& url_template, const std::string& ip) {
   std::string out = url_template;

@@ -3,7 +3,7 @@
 // loopback port and a temporary data directory.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, PASSWORD, checkBothWidths, openBrowser, screenshot, startDaemon } from './harness.js';
+import { ADMIN, PASSWORD, checkBothWidths, joinMember, openBrowser, screenshot, startDaemon } from './harness.js';
 
 let daemon, base, browser, page, pageErrors;
 
@@ -155,6 +155,34 @@ test('an admin sees a member\'s sessions and signs the member out everywhere', a
     const me = await fetch(`${base}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
     assert.equal(me.status, 401);
   }
+});
+
+test("a third party's review kind shows through its own module, with its reasons, and focus on Approve", async () => {
+  // A member proposes a motto (the SDK example's review kind, hello.motto)
+  // through the API.
+  const email = 'motto@example.com';
+  const password = 'a long and private phrase';
+  await joinMember(base, email, password);
+  const signIn = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password }) });
+  const { token } = await signIn.json();
+  const put = await fetch(`${base}/api/v1/hello/motto`, { method: 'PUT',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ text: 'Lamps that last.' }) });
+  assert.equal(put.status, 202);
+
+  await page.locator('[data-testid=nav-reviews]').click();
+  await page.locator('#review-kind option', { hasText: 'Motto' }).waitFor({ state: 'attached' });
+  await page.locator('[data-testid=review-row]').filter({ hasText: 'Motto' }).waitFor();
+  await page.locator('[data-testid=review-open]').click();
+  await page.locator('[data-testid=review-motto-new]').filter({ hasText: 'Lamps that last.' }).waitFor();
+  assert.equal(await page.locator('h1').innerText(), `Motto of ${email}`);
+  assert.deepEqual(await page.locator('#reject-template option').allInnerTexts(),
+    ['Choose a reason…', 'The motto advertises something.', 'The motto is offensive.']);
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'review-approve');
+  await checkPage('console-review-motto');
+  await page.locator('[data-testid=review-approve]').click();
+  await page.locator('[data-testid=review-empty]').waitFor();
 });
 
 test('signing out returns to the sign-in form and ends the session', async () => {

@@ -49,3 +49,28 @@ TEST_CASE("a UI file's ETag follows its bytes", "[plugins][ui]") {
   CHECK(ui_content_type("x/y.css") == "text/css; charset=utf-8");
   CHECK(ui_content_type("x.bin") == "application/octet-stream");
 }
+
+TEST_CASE("review kinds are the plugin's own, titled, with reasons and a module among its files",
+          "[plugins][ui][reviews]") {
+  auto check = [](ReviewKind kind) {
+    PluginUi ui;
+    ui.add_files({{"review.js", "export {}"}, {"review.css", "p{}"}});
+    ui.review_kinds.push_back(std::move(kind));
+    ui.check("photo");
+  };
+  CHECK_NOTHROW(check({"photo", "Photo", {"Blurred."}, "review.js", {"review.css"}}));
+  CHECK_NOTHROW(check({"photo.cover", "Cover photo", {}, ""}));  // no module: the console's field table
+  CHECK_THROWS_WITH(check({"profile", "Profile"}), Catch::Contains("only its own kinds"));
+  CHECK_THROWS_WITH(check({"photographer", "P"}), Catch::Contains("only its own kinds"));
+  CHECK_THROWS_WITH(check({"photo", ""}), Catch::Contains("title"));
+  CHECK_THROWS_WITH(check({"photo", std::string(41, 'T')}), Catch::Contains("title"));
+  CHECK_THROWS_WITH(check({"photo", "Photo", {""}}), Catch::Contains("reason"));
+  CHECK_THROWS_WITH(check({"photo", "Photo", {std::string(501, 'r')}}), Catch::Contains("reason"));
+  CHECK_THROWS_WITH(check({"photo", "Photo", std::vector<std::string>(51, "r")}), Catch::Contains("50"));
+  CHECK_THROWS_WITH(check({"photo", "Photo", {}, "gone.js"}), Catch::Contains("gone.js"));
+  CHECK_THROWS_WITH(check({"photo", "Photo", {}, "review.js", {"gone.css"}}), Catch::Contains("gone.css"));
+
+  PluginUi twice;
+  twice.review_kinds = {{"photo", "Photo"}, {"photo", "Photo again"}};
+  CHECK_THROWS_WITH(twice.check("photo"), Catch::Contains("twice"));
+}

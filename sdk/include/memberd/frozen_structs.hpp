@@ -41,7 +41,8 @@
   X(UiEntry, 144, 8) /* 2.2 */      \
   X(GeoLocation, 168, 8) /* 2.3 */  \
   X(ReviewReceipt, 128, 8) /* 2.6 */\
-  X(ReviewRevision, 288, 8) /* 2.6 */
+  X(ReviewRevision, 288, 8) /* 2.6 */\
+  X(ReviewKind, 144, 8) /* 2.9 */
 
 #if defined(__x86_64__) && defined(__GLIBCXX__) && defined(_GLIBCXX_USE_CXX11_ABI) && _GLIBCXX_USE_CXX11_ABI
 #define MEMBERD_CHECK_FROZEN(T, size, align)                                                  \

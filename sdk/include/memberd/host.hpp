@@ -592,6 +592,17 @@ class Host {
   // broke: a name outside [a-z0-9_-], no such file, a file or directory
   // others could replace, a file that is not executable.
   virtual Result<std::string> plugin_program(std::string_view name) const = 0;
+
+  // --- SDK 2.9 ---
+  // Declares how the console shows one of your review kinds (reviews.hpp,
+  // ReviewKind): its title, the reasons offered when rejecting, and the
+  // module that renders an item. It leaves with your plugin's version, like
+  // its UI entries. Call from start() only (else std::logic_error). Checked
+  // when start() returns; the plugin does not load, naming the kind, when it
+  // is not yours (your name or "<name>.<word>"), is declared twice, its
+  // title is empty or over 40 bytes, it has over 50 reasons or one empty or
+  // over 500 bytes, or its module is not among your UI files.
+  virtual void add_review_kind(ReviewKind kind) = 0;
 };
 
 }  // namespace memberd

@@ -100,7 +100,7 @@ class [[nodiscard]] Result<void> {
   }
 
  private:
-  Failure failure_{Refusal::internal};
+  Failure failure_{Refusal::internal, std::chrono::seconds{0}, {}, -1};
   bool ok_ = true;
 };
 

@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace memberd {
 
@@ -47,6 +48,29 @@ struct ReviewRevision {
   std::string due_at;
   std::string decided_at;  // empty while pending
   std::string reason;      // a rejection's reason, else empty
+};
+
+// FROZEN from 2.9 (crosses the boundary; see version.hpp).
+// How the console shows one of your kinds (Host::add_review_kind, 2.9). The
+// console names no plugin: the queue's kind filter, an item's heading, the
+// reasons offered when rejecting and the view of what would change all come
+// from here. A kind nobody declared is shown by its name, with its fields
+// as a table of published and pending values.
+struct ReviewKind {
+  std::string kind;   // your plugin's name or "<plugin>.<word>", as submit() takes it
+  std::string title;  // a singular noun, 1 to 40 bytes: "Photo" ("Photo of sue@example.com")
+  // Offered when rejecting (the admin may also write a reason): at most 50,
+  // each 1 to 500 bytes.
+  std::vector<std::string> reject_reasons;
+  // A console ES module among your UI files (Host::add_ui_files) that shows
+  // an item, or empty for the field table. It exports
+  //   render(item, kit)    -> the element that shows what would change
+  //   thumbnail(item, kit) -> (optional) a small element for the item's row
+  // `item` is GET /api/v1/admin/reviews/{id}'s answer (a row of the list,
+  // for thumbnail); `kit` is the console's (docs/web.md).
+  std::string module;
+  // Style sheets among your UI files, loaded before the module runs.
+  std::vector<std::string> styles;
 };
 
 class Reviews {

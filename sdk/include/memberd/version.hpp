@@ -69,9 +69,12 @@
 //        like a plugin file, for work in a process of its own).
 //   2.9  RateLimits::take_back (a window that counts before the fact gives
 //        back what did not happen), SignInGuard::forget_devices (a password
-//        change ends the trust in the member's other devices). Header-only,
-//        usable with any 2.x host: list_query.hpp's whole_number and
-//        page_cursor/parse_page_cursor, utc_time.hpp's parse_utc_time.
+//        change ends the trust in the member's other devices),
+//        Host::add_review_kind and ReviewKind (how the console shows a
+//        plugin's review kind). Header-only, usable with any 2.x host:
+//        list_query.hpp's whole_number and page_cursor/parse_page_cursor,
+//        utc_time.hpp's parse_utc_time, settings_binding.hpp's
+//        SettingsBinding.
 //   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
 #define MEMBERD_SDK_VERSION_MINOR 9
 

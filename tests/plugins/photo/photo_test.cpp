@@ -717,3 +717,22 @@ TEST_CASE("a member's uploads per hour are limited across daemons on one Postgre
   CHECK_PROBLEM(upload_raw(first, member.token, "GIF? no"), 415, "unsupported_type");
   CHECK(status_of(upload_raw(first, other.token, photos::jpeg(300, 300))) == 202);
 }
+
+TEST_CASE("the photo plugin tells the console how to show its kind", "[photo][reviews][ui]") {
+  DaemonProcess daemon(with_photo("sqlite"));
+  auto listed = body_of(get(daemon, "/api/v1/admin/reviews/kinds", admin(daemon)));
+  REQUIRE(listed["kinds"].size() == 1);
+  const auto& kind = listed["kinds"][0];
+  CHECK(kind["kind"] == "photo");
+  CHECK(kind["title"] == "Photo");
+  CHECK(kind["reject_reasons"].size() == 4);
+  const std::string module = kind["module"];
+  REQUIRE(module.rfind("/console/plugins/photo/review-photo.js?v=", 0) == 0);
+  REQUIRE(kind["styles"].size() == 1);
+  const std::string style = kind["styles"][0];
+  CHECK(style.rfind("/console/plugins/photo/review-photo.css?v=", 0) == 0);
+  auto served = get(daemon, module.substr(0, module.find('?')));
+  REQUIRE(status_of(served) == 200);
+  CHECK(served->body.find("export function thumbnail") != std::string::npos);
+  CHECK(status_of(get(daemon, style.substr(0, style.find('?')))) == 200);
+}

@@ -461,3 +461,25 @@ TEST_CASE("a profile with text direction controls is refused naming each field",
   CHECK_FALSE(has_field_error(body_of(refused), "contact_name"));
   CHECK(pending_queue(daemon).empty());
 }
+
+TEST_CASE("the profile plugin tells the console how to show its kind", "[profile][reviews][ui]") {
+  DaemonProcess daemon(with_profile("sqlite", {"profile.reject_reasons=[\"Too short.\", \"Not a business.\"]"}));
+  auto session = sign_in(daemon, join(daemon, "kinds@example.com"));
+  CHECK(status_of(get(daemon, "/api/v1/admin/reviews/kinds", bearer(session.token))) == 403);
+  CHECK(status_of(get(daemon, "/api/v1/admin/reviews/kinds")) == 401);
+
+  auto listed = body_of(get(daemon, "/api/v1/admin/reviews/kinds", admin(daemon)));
+  REQUIRE(listed["kinds"].size() == 1);
+  const auto& kind = listed["kinds"][0];
+  CHECK(kind["kind"] == "profile");
+  CHECK(kind["plugin"] == "profile");
+  CHECK(kind["title"] == "Profile");
+  CHECK(kind["reject_reasons"] == json::array({"Too short.", "Not a business."}));
+  CHECK(kind["styles"] == json::array());
+  const std::string module = kind["module"];
+  REQUIRE(module.rfind("/console/plugins/profile/review-profile.js?v=", 0) == 0);
+  auto served = get(daemon, module.substr(0, module.find('?')));
+  REQUIRE(status_of(served) == 200);
+  CHECK(served->get_header_value("Content-Type").rfind("text/javascript", 0) == 0);
+  CHECK(served->body.find("export async function render") != std::string::npos);
+}

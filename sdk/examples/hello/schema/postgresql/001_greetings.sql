@@ -1,0 +1,2 @@
+CREATE TABLE hello_greetings (id BIGSERIAL PRIMARY KEY, member_id VARCHAR(36) NOT NULL,
+  text VARCHAR(200) NOT NULL, created_at BIGINT NOT NULL);
