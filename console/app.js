@@ -596,14 +596,20 @@ import { reviewsPage } from './reviews.js';
     hideBanner();
     updateHeader(page);
     document.title = `${page.title} · memberd console`;
+    // Each page draws into a container of its own: one still drawing when
+    // another navigation comes draws into a detached node, never under the
+    // next page.
     const main = $('#main');
-    main.replaceChildren();
+    const view = el('div', { class: 'page-view' });
+    main.replaceChildren(view);
     // Focus goes where the page asks once it has drawn itself (a review item
     // reads its kind's view first), unless another navigation came since.
-    try { await page.render(main, parts.slice(1)); } catch { /* the page said why in its place */ }
+    let failure = null;
+    try { await page.render(view, parts.slice(1)); } catch (error) { failure = error; }
     if (turn !== state.navigation) return;
     const target = main.querySelector('[data-autofocus]') || main.querySelector('h1') || main;
     target.focus();
+    if (failure) throw failure; // a page's bug stays visible (the browser tests fail on it)
   }
 
   async function start() {

@@ -23,14 +23,10 @@ function text(value) {
 // (loaded once per page; null when it has none or it failed to load).
 async function loadKinds(kit) {
   const listed = await kit.api('GET', '/api/v1/admin/reviews/kinds', { quiet: true });
-  const kinds = new Map();
-  for (const kind of (listed.ok && listed.data.kinds) || []) {
-    kit.loadStyles(kind.styles);
-    let module = null;
-    if (kind.module) module = await import(kind.module).catch(() => null);
-    kinds.set(kind.kind, { ...kind, view: module });
-  }
-  return kinds;
+  const declared = (listed.ok && listed.data.kinds) || [];
+  for (const kind of declared) kit.loadStyles(kind.styles);
+  const views = await Promise.all(declared.map((kind) => (kind.module ? import(kind.module).catch(() => null) : null)));
+  return new Map(declared.map((kind, i) => [kind.kind, { ...kind, view: views[i] }]));
 }
 
 // What would change, field by field: published beside pending, the
@@ -128,19 +124,26 @@ function kindTitle(kinds, kind) {
   return (kinds.get(kind) && kinds.get(kind).title) || kind;
 }
 
-// The kind's own small picture of an item for its row, if it has one.
+// The kind's own small picture of an item for its row, if it has one (a
+// DOM node, returned at once).
 function thumbnail(kinds, item, kit) {
   const view = kinds.get(item.kind) && kinds.get(item.kind).view;
   if (!view || typeof view.thumbnail !== 'function') return null;
-  try { return view.thumbnail(item, kit) || null; } catch { return null; }
+  try {
+    const node = view.thumbnail(item, kit);
+    return node instanceof Node ? node : null;
+  } catch { return null; }
 }
 
-// The kind's view of what would change; the field table when it has none
-// or its view fails.
+// The kind's view of what would change; the field table when it has none,
+// or its view throws or gives something that is not a DOM node.
 async function whatChanges(kinds, item, kit) {
   const view = kinds.get(item.kind) && kinds.get(item.kind).view;
   if (view && typeof view.render === 'function') {
-    try { return await view.render(item, kit); } catch { /* the table below */ }
+    try {
+      const node = await view.render(item, kit);
+      if (node instanceof Node) return node;
+    } catch { /* the table below */ }
   }
   return fieldChanges(kit, item);
 }

@@ -19,7 +19,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/packages.sh"
 ensure_packages "${MEMBERD_BUILD_PACKAGES[@]}" "${MEMBERD_TEST_PACKAGES[@]}" "${MEMBERD_FUZZ_PACKAGES[@]}"
 ensure_e2e_modules
 # Warnings (on for every target) are errors here, so CI fails on a new one;
-# run.sh leaves them warnings (an operator's newer compiler may add some).
+# a build/ that run.sh configures leaves them warnings (an operator's newer
+# compiler may add some).
 build_project -DMEMBERD_WARNINGS_AS_ERRORS=ON
 # The fuzz targets, run by CTest (label fuzz) through scripts/fuzz.sh --smoke.
 build_fuzzers

@@ -63,7 +63,7 @@ Response list_reviews(CoreServices& core, const Request& req) {
       auto comma = kinds->find(',', start);
       std::string kind = kinds->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
       if (!ReviewQueue::is_kind(kind) || query.kinds.size() >= 20) {
-        errors.emplace_back("kind", "Give kinds like profile or photo, separated by commas.");
+        errors.emplace_back("kind", "Give kinds (a-z, 0-9, _ and ., as the plugins name them), separated by commas.");
         break;
       }
       query.kinds.push_back(kind);

@@ -1,8 +1,8 @@
 #include "plugin_host/guarded_services.hpp"
 
 #include "log/logger.hpp"
-#include "plugin_host/ui_assets.hpp"
 #include "storage/error_text.hpp"
+#include "util/review_kind_names.hpp"
 
 
 namespace memberd {

@@ -1,6 +1,7 @@
 #include "plugin_host/ui_assets.hpp"
 
 #include "util/crypto.hpp"
+#include "util/review_kind_names.hpp"
 
 #include <algorithm>
 #include <set>
@@ -39,11 +40,6 @@ bool plain_id(std::string_view id) {
 const char* prefix(UiShell shell) { return shell == UiShell::account ? "/account/plugins/" : "/console/plugins/"; }
 
 }  // namespace
-
-bool is_own_review_kind(std::string_view plugin, std::string_view kind) {
-  return kind == plugin ||
-         (kind.size() > plugin.size() + 1 && kind.substr(0, plugin.size()) == plugin && kind[plugin.size()] == '.');
-}
 
 std::string ui_content_type(std::string_view path) {
   if (ends_with(path, ".js") || ends_with(path, ".mjs")) return "text/javascript; charset=utf-8";
@@ -106,6 +102,8 @@ void PluginUi::check(std::string_view plugin) const {
   std::set<std::string> kinds;
   for (const auto& kind : review_kinds) {
     std::string where = std::string(plugin) + " review kind \"" + kind.kind + "\"";
+    if (!is_review_kind(kind.kind))
+      throw std::invalid_argument(where + ": a kind is a-z, 0-9, _ and ., at most 64 characters");
     if (!is_own_review_kind(plugin, kind.kind))
       throw std::invalid_argument(where + ": a plugin declares only its own kinds, " + std::string(plugin) + " or " +
                                   std::string(plugin) + ".<word>");

@@ -43,10 +43,6 @@ struct PluginUi {
   std::vector<std::string> urls(UiShell shell, const std::string& plugin, const std::vector<std::string>& paths) const;
 };
 
-// Whether `kind` is `plugin`'s to submit and declare: its name, or
-// "<name>.<word>".
-bool is_own_review_kind(std::string_view plugin, std::string_view kind);
-
 // The answer for one embedded file: 200 with its bytes, or 304 when the
 // request's If-None-Match names its ETag; the shells' security headers on
 // both. Shared by the console's own files and the plugins'.

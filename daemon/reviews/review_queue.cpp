@@ -4,6 +4,7 @@
 #include "storage/row_values.hpp"
 #include "storage/unit_sql.hpp"
 #include "util/crypto.hpp"
+#include "util/review_kind_names.hpp"
 #include "util/time_format.hpp"
 
 #include <soci/soci.h>
@@ -93,11 +94,7 @@ std::optional<ReviewRevision> one_revision(soci::session& sql, const std::string
 
 }  // namespace
 
-// Kinds are plugin names, optionally ".word": letters, digits, '_' and '.'.
-bool ReviewQueue::is_kind(std::string_view kind) {
-  return !kind.empty() && kind.size() <= 64 &&
-         kind.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_.") == std::string_view::npos;
-}
+bool ReviewQueue::is_kind(std::string_view kind) { return is_review_kind(kind); }
 
 std::optional<PageCursor> ReviewQueue::parse_cursor(std::string_view text) {
   return parse_page_cursor(text, "0123456789abcdef-");  // a revision id

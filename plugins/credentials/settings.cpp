@@ -69,7 +69,7 @@ const SettingsBinding<Settings>& binding() {
                     s.questions.push_back({q["id"].get<std::string>(), q["text"].get<std::string>()});
                 })
           .bind(ConfigKey{"step_up_minutes", ConfigType::integer, "10",
-                          "How long a step-up lets a session change email or password", integer_between(1, 1440)},
+                          "How long a step-up lets a session change email or password", positive},
                 [](S& s, const Config& c, std::string_view key) { s.step_up = std::chrono::minutes(c.integer(key)); })
           .bind("verify_new_email", &S::verify_new_email, "true",
                 "Whether a new email address takes effect only after its verification link is used")

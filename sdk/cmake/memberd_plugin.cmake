@@ -20,7 +20,8 @@
 # and call, in NAMESPACE (default memberd::<name>):
 #   SCHEMA <dir>  schema::files(): <dir>/sqlite/*.sql and <dir>/postgresql/*.sql,
 #                 for migrations_from_files() (memberd/migrations.hpp);
-#   UI <dir>      ui::files(): every file below <dir>, for Host::add_ui_files();
+#   UI <dir>      ui::files(): the .js, .mjs, .css, .svg, .png, .woff2 and
+#                 .html files below <dir>, for Host::add_ui_files();
 #   MAIL <dir>    mail::files(): <dir>/*.txt and <dir>/*.html, for
 #                 Host::add_mail_templates().
 # A relative <dir> is taken from CMAKE_CURRENT_SOURCE_DIR. Files added later
@@ -69,7 +70,9 @@ function(memberd_add_plugin name)
     if(kind STREQUAL "schema")
       file(GLOB files CONFIGURE_DEPENDS ${dir}/sqlite/*.sql ${dir}/postgresql/*.sql)
     elseif(kind STREQUAL "ui")
-      file(GLOB_RECURSE files LIST_DIRECTORIES false CONFIGURE_DEPENDS ${dir}/*)
+      # The web types the host serves (not an editor's backup files).
+      file(GLOB_RECURSE files LIST_DIRECTORIES false CONFIGURE_DEPENDS ${dir}/*.js ${dir}/*.mjs ${dir}/*.css
+        ${dir}/*.svg ${dir}/*.png ${dir}/*.woff2 ${dir}/*.html)
     else()
       file(GLOB files CONFIGURE_DEPENDS ${dir}/*.txt ${dir}/*.html)
     endif()

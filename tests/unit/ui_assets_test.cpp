@@ -62,6 +62,9 @@ TEST_CASE("review kinds are the plugin's own, titled, with reasons and a module 
   CHECK_NOTHROW(check({"photo.cover", "Cover photo", {}, ""}));  // no module: the console's field table
   CHECK_THROWS_WITH(check({"profile", "Profile"}), Catch::Contains("only its own kinds"));
   CHECK_THROWS_WITH(check({"photographer", "P"}), Catch::Contains("only its own kinds"));
+  // The queue's own rule for a kind's name, so a declared kind can be submitted.
+  CHECK_THROWS_WITH(check({"photo.Cover", "Cover"}), Catch::Contains("a-z, 0-9"));
+  CHECK_THROWS_WITH(check({"photo." + std::string(60, 'x'), "Long"}), Catch::Contains("at most 64"));
   CHECK_THROWS_WITH(check({"photo", ""}), Catch::Contains("title"));
   CHECK_THROWS_WITH(check({"photo", std::string(41, 'T')}), Catch::Contains("title"));
   CHECK_THROWS_WITH(check({"photo", "Photo", {""}}), Catch::Contains("reason"));

@@ -29,7 +29,7 @@ const memberd::SettingsBinding<Settings>& settings_binding() {
   static const auto binding = memberd::SettingsBinding<Settings>{}
                                   .bind("greeting", &Settings::greeting, "\"Hello\"", "What GET /api/v1/hello says")
                                   .bind("max_length", &Settings::max_length, "200",
-                                        "Longest greeting a member may leave", memberd::integer_between(1, 200))
+                                        "Longest greeting or motto a member may leave, in bytes", memberd::integer_between(1, 200))
                                   .bind("motto_review_window", &Settings::motto_review_window, "24h",
                                         "How long an admin has to decide a member's motto",
                                         memberd::duration_between(1, 30LL * 24 * 3600, "1s to 30d"))

@@ -599,7 +599,8 @@ class Host {
   // module that renders an item. It leaves with your plugin's version, like
   // its UI entries. Call from start() only (else std::logic_error). Checked
   // when start() returns; the plugin does not load, naming the kind, when it
-  // is not yours (your name or "<name>.<word>"), is declared twice, its
+  // is not yours (your name or "<name>.<word>", of a-z, 0-9, _ and ., at
+  // most 64 characters), is declared twice, its
   // title is empty or over 40 bytes, it has over 50 reasons or one empty or
   // over 500 bytes, or its module is not among your UI files.
   virtual void add_review_kind(ReviewKind kind) = 0;

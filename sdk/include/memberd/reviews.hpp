@@ -57,7 +57,7 @@ struct ReviewRevision {
 // from here. A kind nobody declared is shown by its name, with its fields
 // as a table of published and pending values.
 struct ReviewKind {
-  std::string kind;   // your plugin's name or "<plugin>.<word>", as submit() takes it
+  std::string kind;   // your plugin's name or "<plugin>.<word>" (a-z, 0-9, _ and ., at most 64), as submit() takes it
   std::string title;  // a singular noun, 1 to 40 bytes: "Photo" ("Photo of sue@example.com")
   // Offered when rejecting (the admin may also write a reason): at most 50,
   // each 1 to 500 bytes.

@@ -17,8 +17,9 @@
 // string, an integer type → integer, double → number, std::chrono::seconds
 // → duration, std::vector<std::string> → string_list,
 // std::vector<std::chrono::seconds> → duration_list, nlohmann::json → any.
-// An integer member narrower than 64 bits is also checked against its
-// type's range, so a value the operator writes is never silently cut.
+// An integer member is also checked against its type's range (after the
+// key's own check), so a value the operator writes is never silently cut
+// or wrapped: 5000000000 for an int, -1 for a size_t.
 // A value that needs work before it is kept (a map turned into a list, a
 // member of a nested struct) is bound with a function instead.
 //

@@ -17,7 +17,7 @@ export async function render(root, kit) {
 
   const status = el('p', { role: 'status', 'data-testid': 'hello-motto-status' });
   const form = el('form', { novalidate: true },
-    field({ name: 'text', label: 'New motto', required: true, hint: 'Up to 200 characters. An admin reads it first.' }),
+    field({ name: 'text', label: 'New motto', required: true, hint: 'An admin reads it before others see it.' }),
     el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary', text: 'Send for approval' })));
   motto.append(el('h2', { id: 'hello-motto-heading', text: 'Your motto' }), status, form);
 
