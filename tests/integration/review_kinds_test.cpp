@@ -4,6 +4,7 @@
 // leaves with the plugin.
 #include "support/credentials_client.hpp"
 #include "support/daemon_process.hpp"
+#include "support/plugins_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -12,6 +13,7 @@
 
 using memberd::test::DaemonOptions;
 using memberd::test::DaemonProcess;
+using memberd::test::PluginsDir;
 using namespace memberd::test::credentials;
 using nlohmann::json;
 
@@ -91,4 +93,21 @@ TEST_CASE("a plugin's review kinds leave with it", "[plugins][reviews][ui]") {
   auto socket = daemon.unix_socket();
   REQUIRE(socket->Post("/api/v1/admin/plugins/hello/unload")->status == 200);
   CHECK_FALSE(kind_named(body_of(get(daemon, "/api/v1/admin/reviews/kinds", admin(daemon)))["kinds"], "hello.motto"));
+}
+
+TEST_CASE("a plugin that declares another plugin's review kind does not load, naming the kind",
+          "[plugins][reviews][ui]") {
+  PluginsDir dir({{"bad_review_kind", "bad_review_kind"}});
+  DaemonProcess daemon(DaemonOptions{"sqlite", {}, dir.path(), {"bad_review_kind"}});
+  auto status = DaemonProcess::json(daemon.unix_socket()->Get("/api/v1/admin/plugins"));
+  REQUIRE(status.size() == 1);
+  CHECK(status[0]["state"] == "failed");
+  CHECK_THAT(status[0]["last_error"].get<std::string>(),
+             Catch::Contains("review kind \"photo\"") && Catch::Contains("only its own kinds"));
+  // Nothing of it is served: neither its files nor a declaration.
+  CHECK(daemon.http()->Get("/console/plugins/bad_review_kind/page.js")->status == 404);
+  auto kinds = daemon.unix_socket()->Get("/api/v1/admin/reviews/kinds");
+  REQUIRE(kinds);
+  REQUIRE(kinds->status == 200);
+  CHECK(json::parse(kinds->body)["kinds"].empty());
 }
