@@ -185,6 +185,39 @@ test("a third party's review kind shows through its own module, with its reasons
   await page.locator('[data-testid=review-empty]').waitFor();
 });
 
+test('a review item whose session ended leads through sign-in and back to the item', async () => {
+  // The member proposes another motto; the admin opens it, then the session
+  // ends (its cookie is gone) before the decision.
+  const email = 'motto@example.com';
+  const password = 'a long and private phrase';
+  const signIn = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password }) });
+  const { token } = await signIn.json();
+  const put = await fetch(`${base}/api/v1/hello/motto`, { method: 'PUT',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ text: 'Light for every shop.' }) });
+  assert.equal(put.status, 202);
+  await page.locator('[data-testid=nav-plugins]').click(); // the queue is read when Reviews is opened
+  await page.locator('[data-testid=nav-reviews]').click();
+  await page.locator('[data-testid=review-open]').click();
+  await page.locator('[data-testid=review-motto-new]').filter({ hasText: 'Light for every shop.' }).waitFor();
+  const itemHash = await page.evaluate(() => location.hash);
+
+  await page.context().clearCookies();
+  await page.locator('[data-testid=review-approve]').click();
+  await page.locator('[data-testid=signin-message]').filter({ hasText: 'Your session has ended. Sign in again.' }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'signin-email');
+  await page.locator('#signin-email').fill(ADMIN);
+  await page.locator('#signin-password').fill(PASSWORD);
+  await page.locator('[data-testid=signin-submit]').click();
+  // Back on the same item, nothing decided, focus on Approve.
+  await page.locator('[data-testid=review-motto-new]').filter({ hasText: 'Light for every shop.' }).waitFor();
+  assert.equal(await page.evaluate(() => location.hash), itemHash);
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'review-approve');
+  await page.locator('[data-testid=review-approve]').click();
+  await page.locator('[data-testid=review-empty]').waitFor();
+});
+
 test('signing out returns to the sign-in form and ends the session', async () => {
   await page.locator('[data-testid=signout]').click();
   await page.locator('#signin-form').waitFor();
