@@ -104,6 +104,26 @@ test('the Account Settings menu lists the loaded plugins\' member pages and open
   await page.locator('[data-testid=page-missing]').waitFor();
 });
 
+test("the example plugin's motto form, from the keyboard: an error next to the field, then waiting for approval", async () => {
+  await page.locator('[data-testid=menu-hello-greetings]').click();
+  const status = page.locator('[data-testid=hello-motto-status]');
+  await status.filter({ hasText: 'You have no motto yet.' }).waitFor();
+  // Tab to the field, send it empty: the error is next to it, and the focus too.
+  const field = page.locator('#field-text');
+  for (let i = 0; i < 40 && !(await field.evaluate((f) => f === document.activeElement)); i++) await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'field-text');
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid=text-error]').filter({ hasText: /characters/ }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'field-text');
+  assert.equal(await field.getAttribute('aria-invalid'), 'true');
+  await page.keyboard.type('Lamps that last.');
+  await page.keyboard.press('Enter');
+  // Shown, not only announced: the status says what waits, and takes the focus.
+  await status.filter({ hasText: 'Waiting for approval: “Lamps that last.”' }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'hello-motto-status');
+  await shots('account-hello-motto');
+});
+
 test('a member page keeps working when its plugin is hot-swapped while it is open', async () => {
   await page.locator('[data-testid=menu-hello-greetings]').click();
   await page.locator('[data-testid=page][data-page="hello/greetings"]').filter({ hasText: /Hello/ }).waitFor();
