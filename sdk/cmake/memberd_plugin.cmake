@@ -82,9 +82,11 @@ function(memberd_add_plugin name)
     memberd_embed_files(NAME ${name}_${kind} NAMESPACE ${ARG_NAMESPACE}::${kind} FUNCTION files
       BASE_DIR ${dir} FILES ${files})
     target_link_libraries(${name} PRIVATE ${name}_${kind})
+    # The folder as the plugin's CMakeLists.txt names it: no absolute path in
+    # a generated header (it would differ per checkout, and so per cache).
     string(APPEND declarations
       "namespace ${ARG_NAMESPACE}::${kind} {\n"
-      "// ${option} ${dir}\n"
+      "// ${option} ${ARG_${option}}\n"
       "const std::vector<memberd::EmbeddedFile>& files();\n"
       "}\n")
     if(kind STREQUAL "mail" AND ARG_INSTALL)
