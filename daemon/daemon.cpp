@@ -264,10 +264,16 @@ void Daemon::install_core_routes() {
                                                        [&p] { refresh_gauges(p); },
                                                        static_cast<int>(c.rate_limits.admin_sign_in_per_minute),
                                                        secure_cookies(c), c.console.enabled});
+  p.core->served_routes = [&p] {
+    std::vector<ServedRoute> out;
+    for (const auto& entry : p.router.snapshot()->entries())
+      out.push_back({entry.route.method, entry.route.pattern, entry.component, entry.route.access});
+    return out;
+  };
   std::vector<Route> routes;
   for (auto builder : {health_routes, admin_plugin_routes, admin_member_routes, admin_session_routes, admin_mail_routes,
                        admin_review_routes,
-                       shell_routes, ui_routes})
+                       shell_routes, ui_routes, contract_routes})
     for (auto& route : builder(*p.core)) routes.push_back(std::move(route));
   p.router.install("core", std::move(routes), nullptr);
 }

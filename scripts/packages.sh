@@ -33,9 +33,11 @@ MEMBERD_BUILD_PACKAGES=(
 # openssl for the TLS tests' certificates, python3-aiosmtpd for a real SMTP
 # relay on loopback (STARTTLS, AUTH) in the mail tests, Chromium and Node.js for the
 # console's browser tests (playwright-core comes from npm: ensure_e2e_modules),
-# exiftool to check that served photos carry no metadata.
+# exiftool to check that served photos carry no metadata, python3-jsonschema
+# (4.10, JSON Schema 2020-12) to check every response the tests receive
+# against the served OpenAPI document (tests/contract/).
 # shellcheck disable=SC2034
-MEMBERD_TEST_PACKAGES=(postgresql-15 curl openssl chromium python3-aiosmtpd libimage-exiftool-perl)
+MEMBERD_TEST_PACKAGES=(postgresql-15 curl openssl chromium python3-aiosmtpd libimage-exiftool-perl python3-jsonschema)
 
 # What the fuzz targets (tests/fuzz, scripts/fuzz.sh) need on top of the
 # build packages: clang 14, and libclang-rt-14-dev, the compiler-rt archives

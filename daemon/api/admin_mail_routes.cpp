@@ -1,4 +1,4 @@
-// The outbox for admins (api.md, "Email service"): what is queued, sent and
+// The outbox for admins (api/openapi.yaml, /api/v1/admin/outbox): what is queued, sent and
 // failed, with attempts, the last error and the next retry; a summary for the
 // console's chart and a send's progress; a retry for failed messages.
 #include "api/core_services.hpp"

@@ -1,4 +1,4 @@
-// The review queue for admins (api.md, "Profile"; SDK 2.6 Reviews): list
+// The review queue for admins (api/openapi.yaml, /api/v1/admin/reviews; SDK 2.6 Reviews): list
 // oldest first with kind and overdue filters, one item with its history,
 // claim, approve, reject with a reason, bulk approve, and the queue's
 // figures for the console's header.

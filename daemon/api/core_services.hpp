@@ -21,6 +21,13 @@ class SignInGuardService;
 class MailOutbox;
 class ReviewQueue;
 
+// A route the daemon serves now, as the router's table holds it.
+struct ServedRoute {
+  std::string method, pattern;
+  std::string owner;  // "core" or the plugin's name
+  Access access = Access::member;
+};
+
 struct CoreServices {
   ConnectionPool& database;
   AccountsService& accounts;
@@ -41,6 +48,8 @@ struct CoreServices {
   int admin_sign_in_per_minute = 10;
   bool secure_cookies = false;
   bool console_enabled = true;
+  // Every route served now (the router's published table).
+  std::function<std::vector<ServedRoute>()> served_routes;
 };
 
 std::vector<Route> health_routes(CoreServices& core);
@@ -51,5 +60,6 @@ std::vector<Route> admin_mail_routes(CoreServices& core);  // the outbox
 std::vector<Route> admin_review_routes(CoreServices& core);  // the review queue
 std::vector<Route> shell_routes(CoreServices& core);  // /account/ and /console/
 std::vector<Route> ui_routes(CoreServices& core);
+std::vector<Route> contract_routes(CoreServices& core);  // /api/v1/openapi.json, /api/v1/admin/routes
 
 }  // namespace memberd

@@ -1,9 +1,14 @@
 #include "config/yaml_json.hpp"
 
+#include "config/config_error.hpp"
+#include "config/origin.hpp"
+#include "config/yaml_document.hpp"
 #include "config/yaml_reader.hpp"
 #include "config/yaml_scalar.hpp"
 
 #include <nlohmann/json.hpp>
+
+#include <stdexcept>
 
 namespace memberd {
 
@@ -57,6 +62,23 @@ nlohmann::json yaml_to_json(const ConfigValue& value) {
     }
     default: return nullptr;
   }
+}
+
+nlohmann::json yaml_text_to_json(std::string_view name, const std::string& text) {
+  const std::string where(name);
+  YAML::Node root;
+  try {
+    root = load_one_yaml_document(text);
+  } catch (const YamlDocumentError& e) {
+    throw std::invalid_argument(where + ":" + std::to_string(e.mark.line + 1) + ": " + e.message);
+  } catch (const YAML::Exception& e) {
+    throw std::invalid_argument(where + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  Origin origin{where};
+  ErrorList errors;
+  nlohmann::json out = yaml_to_json(ConfigValue(root, "", root.Mark(), origin, errors));
+  if (!errors.empty()) throw std::invalid_argument(errors.problems().front());
+  return out;
 }
 
 }  // namespace memberd

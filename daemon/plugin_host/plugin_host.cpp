@@ -37,6 +37,7 @@ struct PluginHost::Loaded {
   std::vector<Route> routes;
   BodyLimits body_limits;
   PluginUi ui;
+  ApiDescription api;
   PluginInfo info;
   bool started = false;
 };
@@ -253,8 +254,10 @@ std::shared_ptr<PluginHost::Loaded> PluginHost::start_version(const std::string&
   fresh->routes = fresh->services->take_routes();
   fresh->body_limits = fresh->services->take_body_limits();
   fresh->ui = fresh->services->take_ui();
+  fresh->api = fresh->services->take_api_description();
   try {
     fresh->ui.check(name);
+    fresh->api.check(name, fresh->routes);
   } catch (const std::invalid_argument& e) {
     throw PluginLoadError(e.what());
   }
@@ -377,6 +380,12 @@ std::vector<LoadedReviewKind> PluginHost::review_kinds() const {
       out.push_back({name, kind, kind.module.empty() ? "" : ui.url(UiShell::console, name, kind.module),
                      ui.urls(UiShell::console, name, kind.styles)});
   }
+  return out;
+}
+
+std::vector<std::pair<std::string, ApiDescription>> PluginHost::api_descriptions() const {
+  std::vector<std::pair<std::string, ApiDescription>> out;
+  for (const auto& [name, version] : serving()) out.emplace_back(name, version->api);
   return out;
 }
 

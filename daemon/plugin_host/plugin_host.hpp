@@ -109,6 +109,9 @@ class PluginHost {
   std::vector<LoadedUiEntry> ui_entries() const;
   // The review kinds the serving plugins declared (Host::add_review_kind).
   std::vector<LoadedReviewKind> review_kinds() const;
+  // The parts of the HTTP contract the serving plugins described
+  // (Host::add_api_description), by plugin name.
+  std::vector<std::pair<std::string, ApiDescription>> api_descriptions() const;
   PluginHostCounters counters() const;
   // Unpublishes every plugin, waits for their retirement, stops the threads.
   void shutdown();

@@ -147,6 +147,11 @@ void PluginServices::add_review_kind(ReviewKind kind) {
   ui_.review_kinds.push_back(std::move(kind));
 }
 
+void PluginServices::add_api_description(const std::vector<EmbeddedFile>& files) {
+  if (!registration_open_) throw std::logic_error("Host::add_api_description may only be called from start()");
+  for (const auto& file : files) api_.add(name_, file);  // thrown from start(): the plugin does not load
+}
+
 Result<std::string> PluginServices::plugin_program(std::string_view name) const {
   // A bare name: the program lives in plugins.dir itself, never elsewhere.
   bool plain = !name.empty() && name.size() <= 64;

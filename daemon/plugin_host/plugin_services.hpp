@@ -5,6 +5,7 @@
 // subscriptions, so that all of them can be withdrawn together when that
 // version is retired.
 #include "mail/mail_templates.hpp"
+#include "plugin_host/api_description.hpp"
 #include "plugin_host/route_sets.hpp"
 #include "plugin_host/ui_assets.hpp"
 
@@ -55,6 +56,7 @@ class PluginServices final : public Host {
   std::vector<Route> take_routes() { return std::move(routes_); }
   BodyLimits take_body_limits() { return std::move(body_limits_); }
   PluginUi take_ui() { return std::move(ui_); }
+  ApiDescription take_api_description() { return std::move(api_); }
 
   std::string_view plugin_name() const override { return name_; }
   void add_route(Route route) override;
@@ -80,6 +82,7 @@ class PluginServices final : public Host {
   void add_mail_templates(const std::vector<EmbeddedFile>& files) override;
   Reviews& reviews() override { return *reviews_; }
   Result<std::string> plugin_program(std::string_view name) const override;
+  void add_api_description(const std::vector<EmbeddedFile>& files) override;
 
  private:
   class PluginEvents;
@@ -93,6 +96,7 @@ class PluginServices final : public Host {
   std::vector<Route> routes_;
   BodyLimits body_limits_;
   PluginUi ui_;
+  ApiDescription api_;
   MailTemplates mail_templates_;  // before mail_, which refers to it
   std::unique_ptr<ComponentLogger> logger_;
   std::unique_ptr<Events> events_;

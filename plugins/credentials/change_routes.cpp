@@ -18,6 +18,8 @@ constexpr const char* kTakenByOther = "Another member uses this address.";
 
 Response change_email(Context& ctx, const Request& req) {
   const auto& caller = req.caller();
+  // The socket operator passes Access::privileged but is no member.
+  if (caller.member_id.empty()) return problem(403, "member_only", "Members only", "Sign in as the member.");
   // Moving a never-proven account to another address would launder it.
   if (auto refusal = refuse_unconfirmed(req, "change your email address")) return *refusal;
   auto new_email = normalize_email(string_field(req.json(), "new_email").value_or(""));

@@ -26,6 +26,7 @@ class CredentialsPlugin final : public Plugin {
     // The pages before signing in; the member shell sends visitors to "sign-in".
     host.add_mail_templates(mail::files());
     host.add_ui_files(ui::files());
+    host.add_api_description(openapi::files());
     host.add_ui({UiShell::account, "sign-in", "Sign in", 1, Access::anyone, "sign-in.js", {}, false});
     host.add_ui({UiShell::account, "join", "Join", 2, Access::anyone, "join.js", {}, false});
     host.add_ui({UiShell::account, "forgot-password", "Forgotten password", 3, Access::anyone, "forgot-password.js", {},

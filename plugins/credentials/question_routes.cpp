@@ -23,6 +23,8 @@ Response catalogue(Context& ctx) {
 }
 
 Response my_question(Context& ctx, const Request& req) {
+  if (req.caller().member_id.empty())
+    return problem(403, "member_only", "Members only", "A security question belongs to a member.");
   auto stored = stored_answer(req.work(), req.caller().member_id);
   if (!stored) return refusal_problem(stored.failure());
   if (!*stored) return problem(404, "not_found", "No security question set", "Choose one first.");

@@ -1,5 +1,5 @@
 #pragma once
-// The plugin's routes, one file per group of flows (api.md, "Members,
+// The plugin's routes, one file per group of flows (openapi.yaml beside them, "Members,
 // sessions, credentials"), and the guard every secret check goes through.
 #include "context.hpp"
 

@@ -25,6 +25,7 @@ class EmailServicePlugin final : public Plugin {
     subscribe_send_pages(*context_);
     // The seed's "Email Service", last in the menu.
     host.add_ui_files(ui::files());
+    host.add_api_description(openapi::files());
     host.add_ui({UiShell::account, "email-service", "Email Service", 70, Access::member, "email-service.js",
                  {"email-service.css"}});
     // The landing page of the unsubscribe link in each category message.

@@ -1,4 +1,4 @@
-// The member's subscriptions (api.md, "Email service"), and an admin's view
+// The member's subscriptions (openapi.yaml beside it), and an admin's view
 // and change of one member's.
 #include "routes.hpp"
 #include "subscriptions.hpp"

@@ -1,4 +1,4 @@
-// The marketplace's category sends (api.md, "Email service"):
+// The marketplace's category sends (openapi.yaml beside it):
 //   POST /api/v1/admin/messages             queue a send (named members now, every subscriber in pages)
 //   GET  /api/v1/admin/messages             recent sends and their progress
 //   GET  /api/v1/admin/messages/{send_id}   one send

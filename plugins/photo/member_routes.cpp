@@ -1,4 +1,4 @@
-// The member's own photo (api.md, "Photo"): upload, state, removal. An
+// The member's own photo (openapi.yaml beside it): upload, state, removal. An
 // upload is decided by its content alone, processed on the plugin's
 // bounded pool, and — unless photo.requires_approval is off — filed in the
 // host's review queue as kind "photo"; decisions.cpp publishes it.

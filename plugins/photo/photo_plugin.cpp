@@ -35,6 +35,7 @@ class PhotoPlugin final : public Plugin {
     subscribe_to_decisions(*context_);
     // "Upload My Photo" comes after Edit Member Profile (5).
     host.add_ui_files(ui::files());
+    host.add_api_description(openapi::files());
     host.add_ui({UiShell::account, "photo", "Upload My Photo", 8, Access::member, "upload-photo.js",
                  {"upload-photo.css"}});
     // How the console's review queue shows a photo: the current one beside

@@ -26,6 +26,7 @@ class ProfilePlugin final : public Plugin {
     // The seed's "Edit Member Profile" comes first, before the credentials
     // pages (10-50).
     host.add_ui_files(ui::files());
+    host.add_api_description(openapi::files());
     host.add_ui({UiShell::account, "edit", "Edit Member Profile", 5, Access::member, "edit-profile.js",
                  {"edit-profile.css"}});
     // The review queue is the host's; how it shows a profile is ours: what

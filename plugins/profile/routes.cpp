@@ -1,4 +1,4 @@
-// The profile's routes (api.md, "Profile"). A member's PUT never publishes:
+// The profile's routes (openapi.yaml beside it). A member's PUT never publishes:
 // it validates every field at once and files the revision in the host's
 // review queue; only an approval (decisions.cpp) writes what others read.
 #include "context.hpp"

@@ -82,7 +82,7 @@ Result<std::vector<BucketCount>> count_by_bucket(UnitOfWork& work, const RecordF
 // DB: writes. Fails: busy.
 Result<int> delete_records_before(UnitOfWork& work, std::int64_t before, int batch);
 
-// As api.md shows a record.
+// As the contract shows a record (openapi.yaml, SecurityLevelSignIn).
 nlohmann::json record_json(const SignInRecord& record, const Clock& clock, const std::string& whois_template);
 
 }  // namespace memberd::security_level

@@ -1,4 +1,4 @@
-// The plugin's API (api.md, "Security level").
+// The plugin's API (openapi.yaml beside it).
 #include "context.hpp"
 #include "levels.hpp"
 #include "local_time.hpp"

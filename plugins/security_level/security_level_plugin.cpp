@@ -34,6 +34,7 @@ class SecurityLevelPlugin final : public Plugin {
     // security question (credentials: 30-50) and before Email Service (70).
     host.add_mail_templates(mail::files());
     host.add_ui_files(ui::files());
+    host.add_api_description(openapi::files());
     host.add_ui({UiShell::account, "security-level", "Security Level", 60, Access::member, "security-level.js",
                  {"security-level.css"}});
     host.add_ui({UiShell::console, "sign-ins", "Sign-ins", 20, Access::admin, "sign-ins.js", {"sign-ins.css"}});

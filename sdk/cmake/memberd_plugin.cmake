@@ -1,6 +1,6 @@
 # memberd_add_plugin(<name> SOURCES <files...>
 #                    [NAMESPACE <c++ namespace>]
-#                    [SCHEMA <dir>] [UI <dir>] [MAIL <dir>]
+#                    [SCHEMA <dir>] [UI <dir>] [MAIL <dir>] [OPENAPI <file>]
 #                    [LIBRARIES <targets...>]
 #                    [INSTALL <component>])
 #
@@ -23,8 +23,10 @@
 #   UI <dir>      ui::files(): the .js, .mjs, .css, .svg, .png, .woff2 and
 #                 .html files below <dir>, for Host::add_ui_files();
 #   MAIL <dir>    mail::files(): <dir>/*.txt and <dir>/*.html, for
-#                 Host::add_mail_templates().
-# A relative <dir> is taken from CMAKE_CURRENT_SOURCE_DIR. Files added later
+#                 Host::add_mail_templates();
+#   OPENAPI <file> openapi::files(): that one YAML file (the plugin's part of
+#                 the HTTP contract), for Host::add_api_description().
+# A relative <dir> or <file> is taken from CMAKE_CURRENT_SOURCE_DIR. Files added later
 # are found on the next build (the globs are CONFIGURE_DEPENDS).
 #
 # INSTALL <component>: `cmake --install` puts <name>.so in
@@ -34,7 +36,7 @@
 #
 # memberd_embed_files() must be defined (find_package(memberd_sdk) does it).
 function(memberd_add_plugin name)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "NAMESPACE;SCHEMA;UI;MAIL;INSTALL" "SOURCES;LIBRARIES")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "NAMESPACE;SCHEMA;UI;MAIL;OPENAPI;INSTALL" "SOURCES;LIBRARIES")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "memberd_add_plugin(${name}): unknown arguments: ${ARG_UNPARSED_ARGUMENTS}")
   endif()
@@ -61,13 +63,19 @@ function(memberd_add_plugin name)
 
   # One embedded folder each: the library <name>_<kind> and its declaration.
   set(declarations "")
-  foreach(kind IN ITEMS schema ui mail)
+  foreach(kind IN ITEMS schema ui mail openapi)
     string(TOUPPER ${kind} option)
     if(NOT ARG_${option})
       continue()
     endif()
     get_filename_component(dir "${ARG_${option}}" ABSOLUTE BASE_DIR ${CMAKE_CURRENT_SOURCE_DIR})
-    if(kind STREQUAL "schema")
+    if(kind STREQUAL "openapi")
+      if(NOT EXISTS ${dir} OR IS_DIRECTORY ${dir})
+        message(FATAL_ERROR "memberd_add_plugin(${name}): OPENAPI ${dir} is not a file")
+      endif()
+      set(files ${dir})
+      get_filename_component(dir ${dir} DIRECTORY)
+    elseif(kind STREQUAL "schema")
       file(GLOB files CONFIGURE_DEPENDS ${dir}/sqlite/*.sql ${dir}/postgresql/*.sql)
     elseif(kind STREQUAL "ui")
       # The web types the host serves (not an editor's backup files).

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The SDK as a third party meets it: install it with `cmake --install`, build
-# the example plugin in a separate tree with find_package(memberd_sdk), load
-# the result into a real daemon and call its route.
+# the example plugin and its tests in a separate tree with
+# find_package(memberd_sdk) (the tests through the installed test kit,
+# memberd::testing), run those tests against this build's daemon, then load
+# the plugin into a daemon by hand and call its route.
 set -euo pipefail
 source_dir=$1 build_dir=$2 memberd=$3
 work=$(mktemp -d /tmp/memberd-sdk-XXXXXX)
@@ -22,9 +24,16 @@ test -f "$work/prefix/include/memberd/plugin.hpp"
 # members of an SDK struct and leaving the rest to their defaults is meant.
 cmake -S "$source_dir/sdk/examples/hello" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS="-Wall -Wextra -Wno-missing-field-initializers -Werror" \
-  -DCMAKE_NO_SYSTEM_FROM_IMPORTED=ON >/dev/null
+  -DCMAKE_NO_SYSTEM_FROM_IMPORTED=ON -DHELLO_TESTS=ON >/dev/null
 cmake --build "$work/build" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
 test -f "$work/build/hello.so"
+test -f "$work/prefix/include/memberd/testing/test_daemon.hpp"
+# hello's own tests: the daemon and the credentials plugin of this build
+# stand in for installed ones.
+MEMBERD_BINARY="$memberd" MEMBERD_PLUGINS_DIR="$build_dir/plugins" \
+  ctest --test-dir "$work/build" --output-on-failure --no-tests=error -j2 >"$work/ctest.log" 2>&1 \
+  || { cat "$work/ctest.log"; exit 1; }
+grep -E "tests passed" "$work/ctest.log"
 # Only the two MEMBERD_PLUGIN exports are visible.
 exports=$(nm -D --defined-only "$work/build/hello.so" | awk '{print $3}' | grep -c '^memberd_' || true)
 [[ $exports == 2 ]] || { echo "expected 2 memberd_ exports, found $exports"; exit 1; }

@@ -1,7 +1,6 @@
 #pragma once
 // A black-box client for the `credentials` plugin's integration tests: it
-// speaks only the HTTP contract (docs: /work/shared/api.md, "Members,
-// sessions, credentials") and reads the mail the daemon writes as .eml files
+// speaks only the HTTP contract (plugins/credentials/openapi.yaml) and reads the mail the daemon writes as .eml files
 // under <data_dir>/mail/. Every request goes to the test's own daemon on
 // 127.0.0.1 (or its Unix socket); nothing here reaches further.
 #include "support/daemon_process.hpp"

@@ -1,5 +1,7 @@
 #include "support/daemon_process.hpp"
 
+#include "support/contract_log.hpp"
+
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <soci/soci.h>
@@ -247,6 +249,7 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options
     std::string out = output();
     if (std::regex_search(out, m, listening)) {
       port_ = std::stoi(m[1].str());
+      tls_ = m[0].str().find("https://") != std::string::npos;
       break;
     }
     if (!running()) FAIL("memberd exited during start-up:\n" + out);
@@ -259,6 +262,7 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options
     waitpid(pid_, nullptr, 0);
     FAIL("memberd did not start within 30 s:\n" + out);
   }
+  contract_log_ = ContractLog::for_daemon(port_, tls_);
 }
 
 DaemonProcess::~DaemonProcess() {
@@ -299,6 +303,7 @@ void DaemonProcess::signal(int sig) { kill(pid_, sig); }
 std::unique_ptr<httplib::Client> DaemonProcess::http() const {
   auto client = std::make_unique<httplib::Client>("127.0.0.1", port_);
   client->set_read_timeout(30, 0);
+  ContractLog::attach(contract_log_, *client);
   return client;
 }
 
@@ -306,6 +311,7 @@ std::unique_ptr<httplib::SSLClient> DaemonProcess::https() const {
   auto client = std::make_unique<httplib::SSLClient>("127.0.0.1", port_);
   client->enable_server_certificate_verification(false);
   client->set_read_timeout(30, 0);
+  ContractLog::attach(contract_log_, *client);
   return client;
 }
 
@@ -313,6 +319,7 @@ std::unique_ptr<httplib::Client> DaemonProcess::unix_socket() const {
   auto client = std::make_unique<httplib::Client>(socket_path());
   client->set_address_family(AF_UNIX);
   client->set_read_timeout(30, 0);
+  ContractLog::attach(contract_log_, *client);
   return client;
 }
 

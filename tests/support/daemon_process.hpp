@@ -17,6 +17,8 @@ class session;
 
 namespace memberd::test {
 
+class ContractLog;
+
 inline const char* kAdminEmail = "admin@memberd.local";
 inline const char* kAdminPassword = "correct horse battery staple";
 
@@ -88,6 +90,8 @@ class DaemonProcess {
   std::string db_url_;
   std::unique_ptr<ScratchPostgres> postgres_;
   int pid_ = -1, port_ = 0, exit_code_ = -1;
+  bool tls_ = false;  // it listens for HTTPS
+  std::shared_ptr<ContractLog> contract_log_;  // every client's exchanges, for the contract test
 };
 
 // The daemon's entry for plugin `name` in GET /api/v1/admin/plugins (asked

@@ -16,6 +16,9 @@ memberd::Response list_greetings(const memberd::Request& request) {
 }
 
 memberd::Response add_greeting(memberd::Host& host, const memberd::Request& request, std::size_t max_length) {
+  // The socket operator passes Access::member but is no member.
+  if (request.caller().member_id.empty())
+    return memberd::problem(403, "member_only", "Members only", "Sign in as a member.");
   auto text = memberd::string_field(request.json(), "text");
   if (!text || text->empty() || text->size() > max_length)
     return memberd::problem(422, "validation", "Some fields need attention", {},

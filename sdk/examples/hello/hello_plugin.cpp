@@ -69,7 +69,9 @@ class HelloPlugin final : public memberd::Plugin {
     subscribe_to_motto_decisions(host);
     host.add_review_kind({kMottoKind, "Motto", settings.motto_reject_reasons, "review-motto.js", {"review-motto.css"}});
     // Its page in the member's Account Settings and its console panel.
+    host.add_mail_templates(mail::files());
     host.add_ui_files(ui::files());
+    host.add_api_description(openapi::files());
     host.add_ui({memberd::UiShell::account, "greetings", "Greetings", 90, memberd::Access::member, "greetings.js",
                  {"greetings.css"}});
     host.add_ui({memberd::UiShell::console, "greetings", "Greetings", 90, memberd::Access::admin, "panel.js"});

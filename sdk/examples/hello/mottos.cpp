@@ -28,6 +28,8 @@ nlohmann::json text_or_null(const std::optional<std::string>& text) {
 
 memberd::Response show_motto(memberd::Host& host, const memberd::Request& request) {
   const std::string member = request.caller().member_id;
+  // The socket operator passes Access::member but is no member.
+  if (member.empty()) return memberd::problem(403, "member_only", "Members only", "Sign in as a member.");
   auto& work = request.work();
   auto published = published_motto(work, member);
   if (!published) return memberd::refusal_problem(published.failure());
@@ -51,6 +53,8 @@ memberd::Response show_motto(memberd::Host& host, const memberd::Request& reques
 }
 
 memberd::Response submit_motto(memberd::Host& host, const memberd::Request& request, const MottoRules& rules) {
+  if (request.caller().member_id.empty())
+    return memberd::problem(403, "member_only", "Members only", "Sign in as a member.");
   auto text = memberd::string_field(request.json(), "text");
   if (!text || text->empty() || text->size() > rules.max_length)
     return memberd::problem(422, "validation", "Some fields need attention", {},
@@ -70,8 +74,22 @@ memberd::Response submit_motto(memberd::Host& host, const memberd::Request& requ
   return memberd::json_response(202, {{"revision_id", receipt->revision_id}, {"due_at", receipt->due_at}});
 }
 
+// A rejected motto is told to its member, with the admin's reason, from the
+// template mail/motto-rejected.txt (which an operator may replace).
+memberd::Result<void> tell_rejected(memberd::Host& host, memberd::UnitOfWork& work, const std::string& member,
+                                    const std::string& text, const nlohmann::json& payload) {
+  auto account = host.accounts().find_by_id(work, member);
+  if (!account) return account.failure().refusal == memberd::Refusal::not_found ? memberd::Result<void>{}
+                                                                               : memberd::Result<void>(account.failure());
+  const auto reason = payload.find("reason");
+  return host.mail().enqueue_template(
+      work, account->email, "motto-rejected",
+      {{"motto", text},
+       {"reason", reason != payload.end() && reason->is_string() ? reason->get<std::string>() : ""},
+       {"motto_url", host.public_url() + "/account/#/hello/greetings"}});
+}
+
 memberd::Result<void> on_decision(memberd::Host& host, const memberd::Event& event, memberd::UnitOfWork& work) {
-  if (event.type != "review.approved") return {};
   auto payload = nlohmann::json::parse(event.payload, nullptr, false);
   if (!payload.is_object() || payload.value("kind", "") != kMottoKind) return {};
   const std::string member = payload.value("member_id", "");
@@ -79,6 +97,7 @@ memberd::Result<void> on_decision(memberd::Host& host, const memberd::Event& eve
   auto fields = payload.find("fields");
   if (member.empty() || fields == payload.end() || !fields->is_object() || !(*fields)["text"].is_string()) return {};
   const std::string text = (*fields)["text"].get<std::string>();
+  if (event.type == "review.rejected") return tell_rejected(host, work, member, text, payload);
   const long long now = host.clock().unix_now();
   auto sql = work.connection();
   if (!sql) return sql.failure();

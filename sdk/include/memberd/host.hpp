@@ -604,6 +604,22 @@ class Host {
   // title is empty or over 40 bytes, it has over 50 reasons or one empty or
   // over 500 bytes, or its module is not among your UI files.
   virtual void add_review_kind(ReviewKind kind) = 0;
+
+  // --- SDK 2.10 ---
+  // Your part of the HTTP contract: OpenAPI 3.1 fragments in YAML, each
+  // holding only `paths` (keyed by your routes' patterns) and `components`
+  // (whose names begin with your name in PascalCase: "SecurityLevel..." for
+  // security_level), referring to the core's components (Problem, Time,
+  // NextCursor, Limit, Cursor; see the served document) with $ref. The host
+  // merges them into GET /api/v1/openapi.json while your version serves and
+  // fills in each operation's access, security and tag from your routes.
+  // memberd_add_plugin(... OPENAPI openapi.yaml) embeds the file as
+  // openapi::files(). Call from start() only (else std::logic_error).
+  // Fails (the plugin does not load, naming the file or the route): YAML
+  // that does not parse, a top-level key other than paths and components, a
+  // path or component given twice, an operation without `responses`, a
+  // method and path you do not serve, a component name without your prefix.
+  virtual void add_api_description(const std::vector<EmbeddedFile>& files) = 0;
 };
 
 }  // namespace memberd

@@ -1,5 +1,5 @@
 #pragma once
-// api.md's list convention, `?limit=N` (default 50, at most 500) and
+// The HTTP API's list convention (docs/http-api.md), `?limit=N` (default 50, at most 500) and
 // `?cursor=` from a previous page's `next_cursor`: one reading for every
 // listing, core and plugins alike. A cursor that is not one a page gave is a
 // 422 field error, never a 500.

@@ -75,8 +75,11 @@
 //        list_query.hpp's whole_number and page_cursor/parse_page_cursor,
 //        utc_time.hpp's parse_utc_time, settings_binding.hpp's
 //        SettingsBinding.
+//   2.10  Host::add_api_description: a plugin's part of the HTTP contract
+//         (OpenAPI 3.1 paths and components), served merged at
+//         /api/v1/openapi.json.
 //   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
-#define MEMBERD_SDK_VERSION_MINOR 9
+#define MEMBERD_SDK_VERSION_MINOR 10
 
 #define MEMBERD_STRINGIFY_INNER(x) #x
 #define MEMBERD_STRINGIFY(x) MEMBERD_STRINGIFY_INNER(x)

@@ -85,3 +85,23 @@ TEST_CASE("an address another member holds is answered like a free one", "[crede
   CHECK(me(daemon, m.session.token)["email"] == "eli@example.com");
   CHECK_STATUS(sign_in_raw(daemon, "fay@example.com", kPassword), 201);
 }
+
+// The socket operator acts as an admin but is no member: the privileged
+// routes let it through the step-up check, so the handler itself must
+// refuse it, as PUT /api/v1/me/password does. Before this, it reached the
+// flow with an empty member id, issued a link for member "" and mailed a
+// notice to an empty address.
+TEST_CASE("the socket operator is no member and changes no email", "[credentials][email]") {
+  DaemonProcess daemon(options("sqlite"));
+  const auto mail_before = memberd::test::mail_messages(daemon).size();
+  auto res = daemon.unix_socket()->Put("/api/v1/me/email",
+                                        json{{"new_email", "x@example.com"}, {"new_email_confirm", "x@example.com"}}.dump(),
+                                        "application/json");
+  CHECK_STATUS(res, 403);
+  CHECK(body_of(res)["type"] == "urn:memberd:problem:member_only");
+  // Nor does it learn whether a question is set for member "".
+  auto question = daemon.unix_socket()->Get("/api/v1/me/security-question");
+  CHECK_STATUS(question, 403);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // mail is written after the response
+  CHECK(memberd::test::mail_messages(daemon).size() == mail_before);
+}

@@ -108,7 +108,7 @@ TEST_CASE("a submitted profile is published only after an admin approves it", "[
   CHECK(pending_queue(daemon, "?kind=photo").empty());
 
   auto before_mail = mail_files(daemon);
-  // api.md: approve takes no body.
+  // The contract (daemon/api/openapi.yaml): approve takes no body.
   auto approved = post_empty(daemon, "/api/v1/admin/reviews/" + receipt["revision_id"].get<std::string>() + "/approve",
                              admin(daemon));
   REQUIRE_STATUS(approved, 200);
