@@ -56,21 +56,6 @@ import { reviewsPage } from './reviews.js';
   const rolesText = (roles) => (Array.isArray(roles) && roles.length ? roles.join(', ') : '—');
 
   // Retry-After is either seconds or an HTTP date (RFC 9110 §10.2.3).
-  function retryAfterSeconds(value) {
-    if (!value) return 0;
-    if (/^\d+$/.test(value.trim())) return Number(value.trim());
-    const at = Date.parse(value);
-    return Number.isNaN(at) ? 0 : Math.max(0, Math.ceil((at - Date.now()) / 1000));
-  }
-
-  function formatWait(seconds) {
-    if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
-    const minutes = Math.ceil(seconds / 60);
-    if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
-    const hours = Math.floor(minutes / 60);
-    return `${hours} h ${minutes % 60} min`;
-  }
-
   const str = (value) => (typeof value === 'string' ? value : '');
 
   function problemText(problem) {
@@ -234,10 +219,10 @@ import { reviewsPage } from './reviews.js';
         password.value = '';
         password.focus();
       } else if (result.status === 429) {
-        const wait = retryAfterSeconds(result.headers.get('Retry-After'));
-        message.textContent = wait ? `Too many attempts. Try again in ${formatWait(wait)}.` : 'Too many attempts. Try again later.';
-        if (wait) {
-          setTimeout(() => { submit.disabled = false; message.textContent = ''; }, wait * 1000);
+        message.textContent = result.retryAfter
+          ? `Too many attempts. Try again in ${result.waitText}.` : 'Too many attempts. Try again later.';
+        if (result.retryAfter) {
+          setTimeout(() => { submit.disabled = false; message.textContent = ''; }, result.retryAfter * 1000);
           return;
         }
       } else if (result.problem) {

@@ -48,7 +48,30 @@ function cookieNamed(name) {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-// Never throws. Resolves to {ok, status, data, problem, headers}: the
+// Retry-After (delay-seconds or an HTTP-date) as whole seconds from now; 0
+// when absent, malformed or past.
+export function retryAfterSeconds(value) {
+  const text = String(value || '').trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? 0 : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+// How long to wait, in words: 45 -> "45 seconds", 900 -> "15 minutes",
+// 5400 -> "2 hours" (rounded up: a member who comes back at the time said
+// must find the lock gone); "" for 0. The one rule every page uses.
+export function waitText(seconds) {
+  if (!(seconds > 0)) return '';
+  const count = (n, unit) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  if (seconds < 60) return count(seconds, 'second');
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 90) return count(minutes, 'minute');
+  return count(Math.ceil(minutes / 60), 'hour');
+}
+
+// Never throws. Resolves to {ok, status, data, problem, headers,
+// retryAfter, waitText}: `retryAfter` is the Retry-After in seconds (0 when
+// none) and `waitText` the same in words (waitText()). The
 // session cookie goes along, unsafe methods carry the CSRF token (the
 // memberd_csrf cookie, else options.csrf), options.body is sent as JSON.
 // A problem+json is in `problem`; anything else that failed becomes one
@@ -67,7 +90,7 @@ export async function request(method, path, options = {}) {
     });
   } catch {
     return {
-      ok: false, status: 0, data: null, headers: new Headers(),
+      ok: false, status: 0, data: null, headers: new Headers(), retryAfter: 0, waitText: '',
       problem: { title: 'The service could not be reached', detail: 'Check the connection, then try again.' },
     };
   }
@@ -82,7 +105,11 @@ export async function request(method, path, options = {}) {
   if (problem && !(typeof problem.title === 'string' && problem.title)) {
     problem.title = `Request failed (HTTP ${response.status})`;
   }
-  return { ok: response.ok, status: response.status, data, problem, headers: response.headers };
+  const retryAfter = retryAfterSeconds(response.headers.get('Retry-After'));
+  return {
+    ok: response.ok, status: response.status, data, problem, headers: response.headers,
+    retryAfter, waitText: waitText(retryAfter),
+  };
 }
 
 // A button that runs `act` and shows what came of it right beside it:
