@@ -1,6 +1,7 @@
 #include "daemon.hpp"
 
 #include "api/core_services.hpp"
+#include "api/openapi_document.hpp"
 #include "auth/accounts_service.hpp"
 #include "auth/bootstrap_admin.hpp"
 #include "auth/password_hasher.hpp"
@@ -242,7 +243,7 @@ void Daemon::make_plugin_host() {
                         p.clock,     c.data_dir,        public_base_url(c.http), secure_cookies(c),
                         c.mail.templates_dir,  c.plugins.dir};
   PluginHostSettings settings{c.plugins.dir, std::filesystem::path(c.data_dir) / "plugins", c.plugins.enabled,
-                              c.plugins.watch, c.plugins.watch_interval};
+                              c.plugins.watch, c.plugins.watch_interval, component_names(*core_contract())};
   const CoreConfig& config = config_;
   p.plugins = std::make_unique<PluginHost>(
       settings, shared, p.router,

@@ -4,46 +4,77 @@
 // access, and whether the document describes it).
 #include "api/core_services.hpp"
 #include "api/openapi_document.hpp"
-#include "config/yaml_json.hpp"
 #include "plugin_host/plugin_host.hpp"
 
-#include <memberd/embedded_file.hpp>
 #include <memberd/json.hpp>
 
+#include <functional>
 #include <memory>
-#include <stdexcept>
+#include <mutex>
+#include <sstream>
 
 namespace memberd {
 
-namespace core_openapi {
-const std::vector<EmbeddedFile>& files();  // daemon/CMakeLists.txt: api/openapi.yaml, compiled in
-}
-
 namespace {
-
-// The core's document, read once: a mistake in it stops the daemon at start
-// (and fails tests/unit/openapi_document_test.cpp first).
-std::shared_ptr<const nlohmann::json> core_document() {
-  const auto* file = find_embedded_file(core_openapi::files(), "openapi.yaml");
-  if (!file) throw std::logic_error("the core's openapi.yaml is not compiled in");
-  return std::make_shared<const nlohmann::json>(yaml_text_to_json("daemon/api/openapi.yaml", std::string(file->data)));
-}
 
 MergedContract current(CoreServices& core, const nlohmann::json& document, std::vector<ServedRoute>& routes) {
   routes = core.served_routes ? core.served_routes() : std::vector<ServedRoute>{};
   return merge_contract(document, core.plugins.api_descriptions(), routes);
 }
 
+// What the plugins serving now are: each one's name, generation and state.
+// Any load, swap or unload changes it, and nothing else changes the document.
+std::string plugins_version(CoreServices& core) {
+  std::string version;
+  for (const auto& plugin : core.plugins.status())
+    version += plugin.name + ":" + std::to_string(plugin.generation) + ":" + state_name(plugin.state) + ";";
+  return version;
+}
+
+// The served document, merged and serialised once per plugins_version: the
+// route is public, so a request must cost no more than sending the bytes.
+class ServedDocument {
+ public:
+  struct Bytes {
+    std::string version, body, etag;
+  };
+  std::shared_ptr<const Bytes> get(CoreServices& core, const nlohmann::json& document) {
+    const std::string version = plugins_version(core);
+    {
+      std::lock_guard lock(mutex_);
+      if (cached_ && cached_->version == version) return cached_;
+    }
+    std::vector<ServedRoute> served;
+    auto fresh = std::make_shared<Bytes>();
+    fresh->version = version;
+    fresh->body = current(core, document, served).document.dump();
+    std::ostringstream etag;
+    etag << "\"" << std::hex << std::hash<std::string>{}(fresh->body) << "\"";
+    fresh->etag = etag.str();
+    std::lock_guard lock(mutex_);
+    cached_ = fresh;
+    return fresh;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::shared_ptr<const Bytes> cached_;
+};
+
 }  // namespace
 
 std::vector<Route> contract_routes(CoreServices& core) {
-  auto document = core_document();
+  auto document = core_contract();
+  auto served_document = std::make_shared<ServedDocument>();
   std::vector<Route> routes;
-  routes.push_back({"GET", "/api/v1/openapi.json", Access::anyone, Body::none, [&core, document](const Request&) {
-                      std::vector<ServedRoute> served;
-                      auto response = json_response(200, current(core, *document, served).document);
-                      response.headers.emplace_back("Cache-Control", "no-cache");
-                      return response;
+  routes.push_back({"GET", "/api/v1/openapi.json", Access::anyone, Body::none,
+                    [&core, document, served_document](const Request& request) {
+                      const auto bytes = served_document->get(core, *document);
+                      // no-cache: a client revalidates, and a swap shows at once.
+                      if (request.header("If-None-Match") == std::optional<std::string>(bytes->etag))
+                        return Response{304, "", "", {{"ETag", bytes->etag}, {"Cache-Control", "no-cache"}}};
+                      return Response{200, "application/json; charset=utf-8", bytes->body,
+                                      {{"ETag", bytes->etag}, {"Cache-Control", "no-cache"}}};
                     }});
   routes.push_back({"GET", "/api/v1/admin/routes", Access::admin, Body::none, [&core, document](const Request&) {
                       std::vector<ServedRoute> served;
@@ -55,7 +86,8 @@ std::vector<Route> contract_routes(CoreServices& core) {
                                          {"owner", served[i].owner},
                                          {"access", access_name(served[i].access)},
                                          {"documented", bool(merged.documented[i])}});
-                      return json_response(200, {{"items", items}, {"described_but_not_served", merged.unserved},
+                      return json_response(200, {{"items", items},
+                                                 {"described_but_not_served", merged.unserved},
                                                  {"component_clashes", merged.clashes}});
                     }});
   return routes;

@@ -1,11 +1,29 @@
 #include "api/openapi_document.hpp"
 
+#include "config/yaml_json.hpp"
+
+#include <memberd/embedded_file.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 namespace memberd {
+
+namespace core_openapi {
+const std::vector<EmbeddedFile>& files();  // daemon/CMakeLists.txt: api/openapi.yaml, compiled in
+}
+
+std::shared_ptr<const nlohmann::json> core_contract() {
+  static const auto document = [] {
+    const auto* file = find_embedded_file(core_openapi::files(), "openapi.yaml");
+    if (!file) throw std::logic_error("the core's openapi.yaml is not compiled in");
+    return std::make_shared<const nlohmann::json>(yaml_text_to_json("daemon/api/openapi.yaml", std::string(file->data)));
+  }();
+  return document;
+}
 
 const char* access_name(Access access) {
   switch (access) {

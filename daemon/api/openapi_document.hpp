@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,5 +41,10 @@ MergedContract merge_contract(const nlohmann::json& core,
                               const std::vector<ServedRoute>& routes);
 
 const char* access_name(Access access);
+
+// The core's document (api/openapi.yaml, compiled in), read once. Throws
+// std::invalid_argument at the first call when it is not valid YAML: the
+// daemon does not start (tests/unit/openapi_document_test.cpp fails first).
+std::shared_ptr<const nlohmann::json> core_contract();
 
 }  // namespace memberd

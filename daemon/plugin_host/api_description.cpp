@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -68,7 +69,41 @@ void ApiDescription::add(std::string_view plugin, const EmbeddedFile& file) {
   }
 }
 
-void ApiDescription::check(std::string_view plugin, const std::vector<Route>& routes) const {
+std::set<std::string> component_names(const nlohmann::json& document) {
+  std::set<std::string> names;
+  const auto components = document.find("components");
+  if (components == document.end() || !components->is_object()) return names;
+  for (const auto& [section, entries] : components->items())
+    if (entries.is_object())
+      for (const auto& [name, body] : entries.items()) names.insert(section + "/" + name);
+  return names;
+}
+
+namespace {
+
+// The first "#/components/..." reference under `node` that `known` lacks.
+std::optional<std::string> unknown_reference(const nlohmann::json& node, const std::set<std::string>& known) {
+  if (node.is_object()) {
+    for (const auto& [key, value] : node.items()) {
+      if (key == "$ref" && value.is_string()) {
+        const std::string ref = value.get<std::string>();
+        static constexpr std::string_view prefix = "#/components/";
+        if (ref.rfind(prefix, 0) == 0 && !known.count(ref.substr(prefix.size()))) return ref;
+        continue;
+      }
+      if (auto found = unknown_reference(value, known)) return found;
+    }
+  } else if (node.is_array()) {
+    for (const auto& value : node)
+      if (auto found = unknown_reference(value, known)) return found;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void ApiDescription::check(std::string_view plugin, const std::vector<Route>& routes,
+                           const std::set<std::string>& core_components) const {
   const std::string who(plugin);
   for (const auto& [pattern, item] : paths.items()) {
     if (!item.is_object()) throw std::invalid_argument(who + " describes " + pattern + " with something other than a map");
@@ -89,6 +124,11 @@ void ApiDescription::check(std::string_view plugin, const std::vector<Route>& ro
       if (component.rfind(prefix, 0) != 0)
         throw std::invalid_argument(who + "'s component " + section + "." + component + " must begin with \"" + prefix +
                                     "\", so that no two plugins' components collide");
+  std::set<std::string> known = core_components;
+  for (const auto& name : component_names(nlohmann::json{{"components", components}})) known.insert(name);
+  for (const auto* part : {&paths, &components})
+    if (auto ref = unknown_reference(*part, known))
+      throw std::invalid_argument(who + " refers to " + *ref + ", which neither it nor the core defines");
 }
 
 }  // namespace memberd

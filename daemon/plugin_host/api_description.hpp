@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,9 +31,15 @@ struct ApiDescription {
   // Throws std::invalid_argument naming the first thing that breaks a rule
   // of Host::add_api_description(): a documented path or method `plugin`
   // does not serve among `routes`, a component whose name does not begin
-  // with component_prefix(plugin).
-  void check(std::string_view plugin, const std::vector<Route>& routes) const;
+  // with component_prefix(plugin), a `$ref` to a component that neither the
+  // fragment nor the core (`core_components`, "schemas/Problem") defines —
+  // another plugin's would leave the document broken when that one goes.
+  void check(std::string_view plugin, const std::vector<Route>& routes,
+             const std::set<std::string>& core_components = {}) const;
 };
+
+// "schemas/Problem" for each component of an OpenAPI document's `components`.
+std::set<std::string> component_names(const nlohmann::json& document);
 
 // The lower-case OpenAPI operation keys ("get", "put", ...) of a path item.
 bool is_operation_key(std::string_view key);

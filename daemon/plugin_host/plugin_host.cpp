@@ -257,7 +257,7 @@ std::shared_ptr<PluginHost::Loaded> PluginHost::start_version(const std::string&
   fresh->api = fresh->services->take_api_description();
   try {
     fresh->ui.check(name);
-    fresh->api.check(name, fresh->routes);
+    fresh->api.check(name, fresh->routes, settings_.core_api_components);
   } catch (const std::invalid_argument& e) {
     throw PluginLoadError(e.what());
   }

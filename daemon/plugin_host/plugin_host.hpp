@@ -25,6 +25,7 @@
 #include <stdexcept>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <utility>
@@ -38,6 +39,9 @@ struct PluginHostSettings {
   std::vector<std::string> enabled;
   bool watch = false;
   std::chrono::milliseconds watch_interval{1000};
+  // The core's OpenAPI components ("schemas/Problem"): what a plugin's part
+  // of the contract may refer to besides its own (ApiDescription::check).
+  std::set<std::string> core_api_components;
 };
 
 enum class PluginState { not_loaded, loaded, failed, unloaded };

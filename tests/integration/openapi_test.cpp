@@ -121,6 +121,24 @@ TEST_CASE("the document is public: no session is needed to read it", "[contract]
   CHECK(res->get_header_value("Content-Type").rfind("application/json", 0) == 0);
   // The admin's route table is not.
   CHECK(daemon.http()->Get("/api/v1/admin/routes")->status == 401);
+  // Built once per plugin change, revalidated by its ETag.
+  const std::string etag = res->get_header_value("ETag");
+  REQUIRE_FALSE(etag.empty());
+  auto again = daemon.http()->Get("/api/v1/openapi.json", {{"If-None-Match", etag}});
+  REQUIRE(again);
+  CHECK(again->status == 304);
+  CHECK(again->body.empty());
+}
+
+TEST_CASE("the document's ETag changes when a plugin leaves", "[contract][plugins]") {
+  DaemonProcess daemon(DaemonOptions{"sqlite", {}, "", {"credentials", "photo"}});
+  const std::string before = daemon.http()->Get("/api/v1/openapi.json")->get_header_value("ETag");
+  REQUIRE(daemon.unix_socket()->Post("/api/v1/admin/plugins/photo/unload")->status == 200);
+  auto after = daemon.http()->Get("/api/v1/openapi.json", {{"If-None-Match", before}});
+  REQUIRE(after);
+  CHECK(after->status == 200);
+  CHECK(after->get_header_value("ETag") != before);
+  CHECK_FALSE(json::parse(after->body)["paths"].contains("/api/v1/me/photo"));
 }
 
 TEST_CASE("the responses a test receives are recorded for the contract check", "[contract]") {

@@ -53,6 +53,11 @@ TEST_CASE("the core's document is YAML the daemon reads, and describes what the 
   CHECK(doc["components"]["responses"].contains("Problem"));
   CHECK(doc["components"]["pathItems"].contains("PluginWebFile"));
   CHECK(doc["paths"].contains("/api/v1/openapi.json"));
+  // What plugins may refer to.
+  const auto names = component_names(doc);
+  for (const char* name : {"schemas/Problem", "schemas/Time", "schemas/NextCursor", "responses/Problem",
+                           "responses/NoContent", "parameters/Limit", "parameters/Cursor"})
+    CHECK(names.count(name) == 1);
 }
 
 TEST_CASE("a component's prefix is the plugin's name in PascalCase", "[contract]") {
@@ -91,6 +96,18 @@ TEST_CASE("a fragment that breaks a rule is refused, naming what broke it", "[co
   SECTION("an operation without responses") {
     auto api = described("hello", "paths:\n  /api/v1/hello:\n    get: {summary: hi}\n");
     CHECK_THROWS_WITH(api.check("hello", {route("GET", "/api/v1/hello")}), Catch::Contains("without its responses"));
+  }
+  SECTION("a reference to a component nobody defines, or another plugin's") {
+    auto api = described("hello", "paths:\n  /api/v1/hello:\n    get:\n      responses:\n"
+                                  "        default: {$ref: '#/components/responses/PhotoImage'}\n");
+    CHECK_THROWS_WITH(api.check("hello", {route("GET", "/api/v1/hello")}, {"responses/Problem"}),
+                      Catch::Contains("refers to #/components/responses/PhotoImage"));
+    // The core's and its own are fine.
+    auto fine = described("hello", "paths:\n  /api/v1/hello:\n    get:\n      responses:\n"
+                                   "        default: {$ref: '#/components/responses/Problem'}\n"
+                                   "        '200': {$ref: '#/components/responses/HelloOk'}\n"
+                                   "components:\n  responses:\n    HelloOk: {description: ok}\n");
+    CHECK_NOTHROW(fine.check("hello", {route("GET", "/api/v1/hello")}, {"responses/Problem"}));
   }
   SECTION("a component without the plugin's prefix") {
     auto api = described("hello", "components:\n  schemas:\n    Greeting: {type: object}\n");
