@@ -144,15 +144,24 @@ import { reviewsPage } from './reviews.js';
       ...PAGES.filter((page) => page.nav).map((page) =>
         el('li', {}, el('a', {
           href: `#/${page.path}`, text: page.title, 'data-testid': `nav-${page.path}`,
-          'aria-current': page === activePage ? 'page' : null,
+          'aria-current': page === activePage ? 'page' : null, onclick: redrawIfShown,
         }))),
       ...(state.panels || []).filter((panel) => panel.menu).map((panel) => {
         const href = panelHash(panel);
         return el('li', {}, el('a', {
           href, text: str(panel.title), 'data-testid': `nav-plugin-${panel.plugin}-${panel.id}`,
-          'aria-current': current === href ? 'page' : null,
+          'aria-current': current === href ? 'page' : null, onclick: redrawIfShown,
         }));
       }));
+  }
+
+  // A menu entry for the page already shown draws it again (the Reviews
+  // list with what arrived since), as a link to the same page would reload
+  // it: the hash does not change, so no hashchange would.
+  function redrawIfShown(event) {
+    if (location.hash !== event.currentTarget.getAttribute('href')) return;
+    event.preventDefault();
+    route();
   }
 
   async function refreshNav() {

@@ -135,15 +135,23 @@ function thumbnail(kinds, item, kit) {
   } catch { return null; }
 }
 
+// How long a kind's view may take to draw an item before the field table
+// stands in: a view that never settles must not keep Approve and Reject
+// from the admin.
+const VIEW_PATIENCE_MS = 5000;
+
 // The kind's view of what would change; the field table when it has none,
-// or its view throws or gives something that is not a DOM node.
-async function whatChanges(kinds, item, kit) {
+// or its view throws, gives something that is not a DOM node, or takes
+// longer than VIEW_PATIENCE_MS.
+export async function whatChanges(kinds, item, kit, patienceMs = VIEW_PATIENCE_MS) {
   const view = kinds.get(item.kind) && kinds.get(item.kind).view;
   if (view && typeof view.render === 'function') {
+    let timer;
+    const late = new Promise((resolve) => { timer = setTimeout(() => resolve(null), patienceMs); });
     try {
-      const node = await view.render(item, kit);
+      const node = await Promise.race([Promise.resolve().then(() => view.render(item, kit)), late]);
       if (node instanceof Node) return node;
-    } catch { /* the table below */ }
+    } catch { /* the table below */ } finally { clearTimeout(timer); }
   }
   return fieldChanges(kit, item);
 }

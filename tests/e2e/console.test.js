@@ -185,6 +185,29 @@ test("a third party's review kind shows through its own module, with its reasons
   await page.locator('[data-testid=review-empty]').waitFor();
 });
 
+test('Reviews in the menu while on Reviews shows what arrived since', async () => {
+  // The list is empty after the last decision; a member sends a motto now.
+  await page.locator('[data-testid=review-empty]').waitFor();
+  const email = 'later@example.com';
+  const password = 'a long and private phrase';
+  await joinMember(base, email, password);
+  const signIn = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password }) });
+  const { token } = await signIn.json();
+  const put = await fetch(`${base}/api/v1/hello/motto`, { method: 'PUT',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ text: 'Arrived later.' }) });
+  assert.equal(put.status, 202);
+  await page.locator('[data-testid=nav-reviews]').click();
+  await page.locator('[data-testid=review-row]').filter({ hasText: email }).waitFor();
+  assert.equal(await page.locator('[data-testid=review-empty]').count(), 0);
+  // Decided, so the queue is as the next test expects it.
+  await page.locator('[data-testid=review-open]').click();
+  await page.locator('[data-testid=review-motto-new]').filter({ hasText: 'Arrived later.' }).waitFor();
+  await page.locator('[data-testid=review-approve]').click();
+  await page.locator('[data-testid=review-empty]').waitFor();
+});
+
 test('a review item whose session ended leads through sign-in and back to the item', async () => {
   // The member proposes another motto; the admin opens it, then the session
   // ends (its cookie is gone) before the decision.
