@@ -15,7 +15,7 @@
 // one entry to PAGES; the nav and the router pick it up. Plugins add their
 // own panels without touching this file: GET /api/v1/ui lists them and
 // pluginPanelPage() loads their modules (docs/web.md).
-import { announce, dualTime, el, request } from './kit.js';
+import { announce, el, pageHeader, pageKit, loadStyles, request, table, timeEl } from './kit.js';
 import { reviewsPage } from './reviews.js';
 
 (() => {
@@ -25,28 +25,7 @@ import { reviewsPage } from './reviews.js';
 
   const muted = (text) => el('span', { class: 'muted', text });
 
-  // The wrapper scrolls sideways on a narrow screen; it takes focus so the
-  // keyboard can scroll it too (axe: scrollable-region-focusable).
-  function table(headings, rows, props = {}, label = 'Table') {
-    return el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': label },
-      el('table', props,
-        el('thead', {}, el('tr', {}, headings.map((h) => el('th', { scope: 'col', text: h })))),
-        el('tbody', {}, rows)));
-  }
-
-  function pageHeader(title, ...actions) {
-    return el('div', { class: 'page-header' },
-      el('h1', { tabindex: '-1', text: title }), el('div', { class: 'actions' }, actions));
-  }
-
   // ---- 2. Formatting --------------------------------------------------------
-
-  // An RFC 3339 time as <time>: GMT, then the browser's local time
-  // ("2026-11-29 12:17 GMT · 20:17 Shanghai, GMT+8").
-  function timeEl(iso) {
-    if (!iso) return muted('—');
-    return el('time', { datetime: iso, text: dualTime(iso) });
-  }
 
   function lockedEl(lockedUntil) {
     if (!lockedUntil || !(new Date(lockedUntil) > new Date())) return muted('—');
@@ -513,18 +492,9 @@ import { reviewsPage } from './reviews.js';
     return list;
   }
 
-  // A plugin's style sheets (a panel's, a review kind's), each added once.
-  function loadStyles(hrefs) {
-    for (const href of hrefs || []) {
-      if (!document.querySelector(`link[data-panel-style="${CSS.escape(href)}"]`)) {
-        document.head.append(el('link', { rel: 'stylesheet', href, 'data-panel-style': href }));
-      }
-    }
-  }
-
   // What the console's pages and the plugins' panels and review views are
-  // given (docs/web.md, "The console kit").
-  const kit = { api, el, announce, dualTime, go, params: () => state.params, pageHeader, table, timeEl, loadStyles };
+  // given: the one kit both shells give (kit.js, pageKit; docs/web.md, "The kit").
+  const kit = pageKit({ api, go, params: () => state.params });
 
   function pluginPanelPage(root, [plugin, id]) {
     const panel = (state.panels || []).find((p) => p.plugin === plugin && p.id === id);

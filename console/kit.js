@@ -161,3 +161,87 @@ export function dualTime(iso, timeZone) {
     return gmt;
   }
 }
+
+// ---- Pieces of a page, the same in both shells ------------------------------
+
+const muted = (text) => el('span', { class: 'muted', text });
+
+// A table in a wrapper that scrolls sideways on a narrow screen; the wrapper
+// takes focus so the keyboard can scroll it too (axe:
+// scrollable-region-focusable). `label` names the region.
+export function table(headings, rows, props = {}, label = 'Table') {
+  return el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': label },
+    el('table', props,
+      el('thead', {}, el('tr', {}, headings.map((h) => el('th', { scope: 'col', text: h })))),
+      el('tbody', {}, rows)));
+}
+
+// The page's h1 (focusable, where the router puts focus) and its actions.
+export function pageHeader(title, ...actions) {
+  return el('div', { class: 'page-header' },
+    el('h1', { tabindex: '-1', text: title }), el('div', { class: 'actions' }, actions));
+}
+
+// An RFC 3339 time as <time>: GMT, then the browser's local time
+// ("2026-11-29 12:17 GMT · 20:17 Shanghai, GMT+8"); a dash for none.
+export function timeEl(iso) {
+  if (!iso) return muted('—');
+  return el('time', { datetime: iso, text: dualTime(iso) });
+}
+
+// A plugin's style sheets (a page's, a panel's, a review kind's), each added once.
+export function loadStyles(hrefs) {
+  for (const href of hrefs || []) {
+    if (!document.querySelector(`link[data-plugin-style="${CSS.escape(href)}"]`)) {
+      document.head.append(el('link', { rel: 'stylesheet', href, 'data-plugin-style': href }));
+    }
+  }
+}
+
+// A form's fields by name: each input gets its error paragraph (tied with
+// aria-describedby) so a problem's `errors.<field>` shows next to it; focus
+// goes to the first field in error. True when one was shown.
+export function showFieldErrors(form, problem) {
+  clearFieldErrors(form);
+  const errors = problem && problem.errors && typeof problem.errors === 'object' ? problem.errors : {};
+  let first = null;
+  for (const [name, message] of Object.entries(errors)) {
+    const input = form.elements.namedItem(name);
+    const slot = form.querySelector(`[data-error-for="${CSS.escape(name)}"]`);
+    if (!input || !slot) continue;
+    slot.textContent = String(message);
+    input.setAttribute('aria-invalid', 'true');
+    first = first || input;
+  }
+  if (first) first.focus();
+  return first !== null;
+}
+
+export function clearFieldErrors(form) {
+  for (const slot of form.querySelectorAll('[data-error-for]')) slot.textContent = '';
+  for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
+}
+
+// One labelled input with its hint and error slot. Required fields are
+// marked with a red star (and `required`, which screen readers announce).
+export function field({ name, label, type = 'text', required = false, autocomplete, hint }) {
+  const id = `field-${name}`;
+  const described = [hint ? `${id}-hint` : null, `${id}-error`].filter(Boolean).join(' ');
+  return el('div', { class: 'field' },
+    el('label', { for: id, class: required ? 'required' : null, text: label }),
+    hint ? el('p', { class: 'hint', id: `${id}-hint`, text: hint }) : null,
+    el('input', { id, name, type, required, autocomplete, 'aria-describedby': described }),
+    el('p', { class: 'field-error', id: `${id}-error`, 'data-error-for': name, 'data-testid': `${name}-error` }));
+}
+
+// The kit every page is given — the member shell's pages, the console's own
+// pages, plugins' pages, panels and review views (docs/web.md, "The kit"):
+// the same members in both shells. `api`, `go` and `params` are the shell's
+// (its navigation, and what it does with a problem); the rest is this file.
+// A shell adds what only it has (the member shell: session, signedIn ...).
+export function pageKit({ api, go, params }) {
+  return {
+    api, go, params, el, announce, dualTime, waitText, actionButton,
+    pageHeader, table, timeEl, loadStyles, field, showFieldErrors, clearFieldErrors,
+  };
+}

@@ -8,7 +8,7 @@
 // links are pages too (access "anyone", id "sign-in" for the one the shell
 // sends visitors to), so whichever plugin signs members in brings them.
 
-import { actionButton, announce, dualTime, el, request } from './kit.js';
+import { announce, el, loadStyles, pageKit, request } from './kit.js';
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -17,41 +17,6 @@ const state = { session: null, entries: [], returnTo: '', navigation: 0 };
 // member shell shows nothing itself, each page says what went wrong where
 // it belongs. The same call as the console's kit: api(method, path, {body}).
 const api = (method, path, options = {}) => request(method, path, { body: options.body });
-
-// A form's fields by name: each input gets its error paragraph (tied with
-// aria-describedby) so a problem's `errors.<field>` shows next to it.
-function showFieldErrors(form, problem) {
-  clearFieldErrors(form);
-  const errors = problem && problem.errors && typeof problem.errors === 'object' ? problem.errors : {};
-  let first = null;
-  for (const [field, message] of Object.entries(errors)) {
-    const input = form.elements.namedItem(field);
-    const slot = form.querySelector(`[data-error-for="${CSS.escape(field)}"]`);
-    if (!input || !slot) continue;
-    slot.textContent = String(message);
-    input.setAttribute('aria-invalid', 'true');
-    first = first || input;
-  }
-  if (first) first.focus();
-  return first !== null;
-}
-
-function clearFieldErrors(form) {
-  for (const slot of form.querySelectorAll('[data-error-for]')) slot.textContent = '';
-  for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
-}
-
-// One labelled input with its hint and error slot. Required fields are
-// marked with a red star (and `required`, which screen readers announce).
-function field({ name, label, type = 'text', required = false, autocomplete, hint }) {
-  const id = `field-${name}`;
-  const described = [hint ? `${id}-hint` : null, `${id}-error`].filter(Boolean).join(' ');
-  return el('div', { class: 'field' },
-    el('label', { for: id, class: required ? 'required' : null, text: label }),
-    hint ? el('p', { class: 'hint', id: `${id}-hint`, text: hint }) : null,
-    el('input', { id, name, type, required, autocomplete, 'aria-describedby': described }),
-    el('p', { class: 'field-error', id: `${id}-error`, 'data-error-for': name, 'data-testid': `${name}-error` }));
-}
 
 function showBanner(problem) {
   $('#banner-text').replaceChildren(el('strong', { text: problem.title }),
@@ -92,9 +57,10 @@ function go(hash) {
 
 // What the pages get: the shell's calls, so that every page looks and
 // behaves alike.
+// The one kit both shells give (kit.js, pageKit; docs/web.md, "The kit"),
+// with what only the member shell has.
 const kit = {
-  api, el, field, announce, go, dualTime, actionButton,
-  showFieldErrors, clearFieldErrors,
+  ...pageKit({ api, go, params: () => parseHash().params }),
   session: () => state.session,
   // After a sign-in: back where the member was going, else the first page.
   async signedIn() {
@@ -107,8 +73,6 @@ const kit = {
   },
   hashOf,
   entry: (plugin, id) => state.entries.find((e) => e.plugin === plugin && e.id === id),
-  // The page's parameters from its address (?token=... of an emailed link).
-  params: () => parseHash().params,
   // Takes the parameters out of the address bar and history once read.
   forgetParams() {
     const { plugin, id } = parseHash();
@@ -127,14 +91,6 @@ function renderChrome(current) {
       href: hashOf(entry), text: entry.title, 'data-testid': `menu-${entry.plugin}-${entry.id}`,
       'aria-current': current === entry ? 'page' : null,
     }))));
-}
-
-function loadStyles(entry) {
-  for (const href of entry.styles || []) {
-    if (!document.querySelector(`link[data-page-style="${CSS.escape(href)}"]`)) {
-      document.head.append(el('link', { rel: 'stylesheet', href, 'data-page-style': href }));
-    }
-  }
 }
 
 async function route() {
@@ -170,7 +126,7 @@ async function route() {
   const main = $('#main');
   const body = el('div', { class: 'page', 'data-testid': 'page', 'data-page': `${entry.plugin}/${entry.id}` });
   main.replaceChildren(el('h1', { tabindex: '-1', text: entry.title }), body);
-  loadStyles(entry);
+  loadStyles(entry.styles);
   try {
     const module = await import(entry.module);
     if (turn !== state.navigation) return;
