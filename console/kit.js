@@ -234,6 +234,13 @@ export function field({ name, label, type = 'text', required = false, autocomple
     el('p', { class: 'field-error', id: `${id}-error`, 'data-error-for': name, 'data-testid': `${name}-error` }));
 }
 
+// A problem as one sentence: "Title: detail", or a general one when it has neither.
+export function problemText(problem) {
+  const str = (value) => (typeof value === 'string' ? value : '');
+  const title = str(problem && problem.title), detail = str(problem && problem.detail);
+  return [title, detail].filter(Boolean).join(': ') || 'The request failed.';
+}
+
 // The kit every page is given — the member shell's pages, the console's own
 // pages, plugins' pages, panels and review views (docs/web.md, "The kit"):
 // the same members in both shells. `api`, `go` and `params` are the shell's
@@ -242,6 +249,6 @@ export function field({ name, label, type = 'text', required = false, autocomple
 export function pageKit({ api, go, params }) {
   return {
     api, go, params, el, announce, dualTime, waitText, actionButton,
-    pageHeader, table, timeEl, loadStyles, field, showFieldErrors, clearFieldErrors,
+    pageHeader, table, timeEl, loadStyles, field, showFieldErrors, clearFieldErrors, problemText,
   };
 }
