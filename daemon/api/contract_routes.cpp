@@ -2,6 +2,7 @@
 // with the serving plugins' parts, so an unloaded plugin's paths go with
 // it) and GET /api/v1/admin/routes (every route served now, its owner and
 // access, and whether the document describes it).
+#include "api/access_name.hpp"
 #include "api/core_services.hpp"
 #include "api/openapi_document.hpp"
 #include "plugin_host/plugin_host.hpp"

@@ -1,5 +1,7 @@
 #include "api/openapi_document.hpp"
 
+#include "api/access_name.hpp"
+
 #include "config/yaml_json.hpp"
 
 #include <memberd/embedded_file.hpp>
@@ -25,15 +27,6 @@ std::shared_ptr<const nlohmann::json> core_contract() {
   return document;
 }
 
-const char* access_name(Access access) {
-  switch (access) {
-    case Access::anyone: return "anyone";
-    case Access::member: return "member";
-    case Access::privileged: return "privileged";
-    case Access::admin: return "admin";
-  }
-  return "member";
-}
 
 namespace {
 

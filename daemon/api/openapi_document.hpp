@@ -40,8 +40,6 @@ MergedContract merge_contract(const nlohmann::json& core,
                               const std::vector<std::pair<std::string, ApiDescription>>& plugins,
                               const std::vector<ServedRoute>& routes);
 
-const char* access_name(Access access);
-
 // The core's document (api/openapi.yaml, compiled in), read once. Throws
 // std::invalid_argument at the first call when it is not valid YAML: the
 // daemon does not start (tests/unit/openapi_document_test.cpp fails first).

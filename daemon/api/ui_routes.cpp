@@ -1,5 +1,6 @@
 // GET /api/v1/ui: what the shells build their menus from — the pages and
 // panels of the plugins serving now, those the caller may open.
+#include "api/access_name.hpp"
 #include "api/core_services.hpp"
 #include "plugin_host/plugin_host.hpp"
 
@@ -10,16 +11,6 @@
 namespace memberd {
 
 namespace {
-
-const char* access_name(Access access) {
-  switch (access) {
-    case Access::anyone: return "anyone";
-    case Access::member: return "member";
-    case Access::privileged: return "privileged";
-    case Access::admin: return "admin";
-  }
-  return "member";
-}
 
 // Listing an entry is not opening it (its API still checks), but a visitor
 // is not told what only members and admins have.

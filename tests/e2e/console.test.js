@@ -14,6 +14,19 @@ async function checkPage(name) {
   a11y.push(...(await checkBothWidths(page, name)));
 }
 
+// A member (joined now when `join`) sends `text` as the motto to approve.
+async function sendMotto(email, text, { join = false } = {}) {
+  const password = 'a long and private phrase';
+  if (join) await joinMember(base, email, password);
+  const signIn = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password }) });
+  const { token } = await signIn.json();
+  const put = await fetch(`${base}/api/v1/hello/motto`, { method: 'PUT',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ text }) });
+  assert.equal(put.status, 202);
+}
+
 before(async () => {
   daemon = await startDaemon(['hello', 'credentials']);
   base = daemon.base;
@@ -161,15 +174,7 @@ test("a third party's review kind shows through its own module, with its reasons
   // A member proposes a motto (the SDK example's review kind, hello.motto)
   // through the API.
   const email = 'motto@example.com';
-  const password = 'a long and private phrase';
-  await joinMember(base, email, password);
-  const signIn = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, password }) });
-  const { token } = await signIn.json();
-  const put = await fetch(`${base}/api/v1/hello/motto`, { method: 'PUT',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-    body: JSON.stringify({ text: 'Lamps that last.' }) });
-  assert.equal(put.status, 202);
+  await sendMotto(email, 'Lamps that last.', { join: true });
 
   await page.locator('[data-testid=nav-reviews]').click();
   await page.locator('#review-kind option', { hasText: 'Motto' }).waitFor({ state: 'attached' });
@@ -189,15 +194,7 @@ test('Reviews in the menu while on Reviews shows what arrived since', async () =
   // The list is empty after the last decision; a member sends a motto now.
   await page.locator('[data-testid=review-empty]').waitFor();
   const email = 'later@example.com';
-  const password = 'a long and private phrase';
-  await joinMember(base, email, password);
-  const signIn = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, password }) });
-  const { token } = await signIn.json();
-  const put = await fetch(`${base}/api/v1/hello/motto`, { method: 'PUT',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-    body: JSON.stringify({ text: 'Arrived later.' }) });
-  assert.equal(put.status, 202);
+  await sendMotto(email, 'Arrived later.', { join: true });
   await page.locator('[data-testid=nav-reviews]').click();
   await page.locator('[data-testid=review-row]').filter({ hasText: email }).waitFor();
   assert.equal(await page.locator('[data-testid=review-empty]').count(), 0);
@@ -211,15 +208,7 @@ test('Reviews in the menu while on Reviews shows what arrived since', async () =
 test('a review item whose session ended leads through sign-in and back to the item', async () => {
   // The member proposes another motto; the admin opens it, then the session
   // ends (its cookie is gone) before the decision.
-  const email = 'motto@example.com';
-  const password = 'a long and private phrase';
-  const signIn = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, password }) });
-  const { token } = await signIn.json();
-  const put = await fetch(`${base}/api/v1/hello/motto`, { method: 'PUT',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-    body: JSON.stringify({ text: 'Light for every shop.' }) });
-  assert.equal(put.status, 202);
+  await sendMotto('motto@example.com', 'Light for every shop.');
   await page.locator('[data-testid=nav-plugins]').click(); // the queue is read when Reviews is opened
   await page.locator('[data-testid=nav-reviews]').click();
   await page.locator('[data-testid=review-open]').click();
