@@ -4,11 +4,9 @@
 // words rounded up. Plain Node, no browser: the functions touch no DOM.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { importBrowserModule } from './browser-module.js';
 
-const here = path.dirname(new URL(import.meta.url).pathname);
-const { retryAfterSeconds, waitText } = await import(pathToFileURL(path.join(here, '../../console/kit.js')));
+const { retryAfterSeconds, waitText } = await importBrowserModule('console/kit.js');
 
 test('Retry-After as seconds or an HTTP-date', () => {
   assert.equal(retryAfterSeconds('900'), 900);

@@ -5,12 +5,10 @@
 // with the kit stubbed: no browser is needed to decide which is shown.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { importBrowserModule } from './browser-module.js';
 
 globalThis.Node = class Node {};
-const here = path.dirname(new URL(import.meta.url).pathname);
-const { whatChanges } = await import(pathToFileURL(path.join(here, '../../console/reviews.js')));
+const { whatChanges } = await importBrowserModule('console/reviews.js');
 
 const TABLE = { table: true };
 const kit = { el: () => ({}), table: () => TABLE };
