@@ -207,8 +207,8 @@ void Daemon::make_services() {
       c.passwords.hashing_threads, c.passwords.hashing_queue);
   p.sessions = std::make_unique<SessionStore>(
       p.clock, SessionPolicy{c.sessions.idle_timeout, c.sessions.absolute_timeout, c.sessions.cache_ttl});
-  p.accounts = std::make_unique<AccountsService>(p.clock, *p.hasher, *p.sessions);
-  p.rate_limits = std::make_unique<RateLimitsService>(p.clock);
+  p.accounts = std::make_unique<AccountsService>(p.clock, *p.hasher, *p.sessions, p.log);
+  p.rate_limits = std::make_unique<RateLimitsService>(p.clock, p.log);
   try {
     p.password_rules = std::make_unique<PasswordRulesService>(c.passwords.min_length, c.passwords.common_passwords_file);
   } catch (const std::runtime_error& e) {
@@ -217,7 +217,8 @@ void Daemon::make_services() {
   p.sign_in = std::make_unique<SignInGuardService>(
       p.clock, *p.rate_limits, *p.accounts,
       SignInPolicy{{static_cast<int>(c.sign_in.lock_after_failures), c.sign_in.lock_durations},
-                   c.sign_in.trusted_device_lifetime});
+                   c.sign_in.trusted_device_lifetime},
+      p.log);
   p.geo = std::make_unique<GeoDatabases>(GeoFiles{c.geo.city_db, c.geo.anonymous_db}, p.log, p.metrics);
   p.events = std::make_unique<EventBus>(*p.database, p.clock, p.log);
   DeliveryPolicy delivery;
@@ -231,7 +232,7 @@ void Daemon::make_services() {
   std::vector<std::unique_ptr<MailTransport>> lanes;
   for (int i = 0; i < c.mail.connections; ++i) lanes.push_back(make_mail_transport(c.mail, c.data_dir));
   p.mail = std::make_unique<MailOutbox>(*p.database, p.clock, p.log, p.metrics, std::move(lanes), c.mail.from, delivery);
-  p.reviews = std::make_unique<ReviewQueue>(*p.events, p.clock);
+  p.reviews = std::make_unique<ReviewQueue>(*p.events, p.clock, p.log);
   ensure_bootstrap_admin(*p.accounts, *p.password_rules, *p.database, *p.events, c.bootstrap.admin_email, c.data_dir);
 }
 

@@ -11,9 +11,12 @@
 
 namespace memberd {
 
+class LogSink;
+
 class AccountsService final : public Accounts {
  public:
-  AccountsService(const Clock& clock, PasswordHasher& hasher, SessionStore& sessions);
+  // `log` takes what fails unexpectedly inside a call (service_boundary.hpp).
+  AccountsService(const Clock& clock, PasswordHasher& hasher, SessionStore& sessions, LogSink& log);
 
   Result<PasswordHash> hash_password(UnitOfWork& work, std::string_view password) override;
   Result<std::string> create_member(UnitOfWork& work, std::string_view email, const PasswordHash& password,
@@ -50,6 +53,7 @@ class AccountsService final : public Accounts {
   const Clock& clock_;
   PasswordHasher& hasher_;
   SessionStore& sessions_;
+  LogSink& log_;
 };
 
 }  // namespace memberd

@@ -1,6 +1,7 @@
 #include "auth/rate_limits_service.hpp"
 
 #include "storage/pooled_unit.hpp"
+#include "storage/service_boundary.hpp"
 #include "storage/unit_sql.hpp"
 #include "util/crypto.hpp"
 #include "util/time_format.hpp"
@@ -107,112 +108,120 @@ void RateLimitsService::wake(const std::string& key, int slots) {
 }
 
 Result<void> RateLimitsService::reserve_attempt(UnitOfWork& work, std::string_view key, const AttemptPolicy& policy) {
-  require_no_transaction(work, "RateLimits::reserve_attempt");
-  std::string k = storage_key(key);
-  auto deadline = std::chrono::steady_clock::now() + kReserveWait;
-  std::shared_ptr<Waiters> waiters;  // registered once the first try finds no slot
-  struct Leave {
-    RateLimitsService& self;
-    const std::string& key;
-    std::shared_ptr<Waiters>& waiters;
-    ~Leave() {
-      if (waiters) self.leave(key, waiters);
+  return service_call(log_, "RateLimits::reserve_attempt", work, [&]() -> Result<void> {
+    require_no_transaction(work, "RateLimits::reserve_attempt");
+    std::string k = storage_key(key);
+    auto deadline = std::chrono::steady_clock::now() + kReserveWait;
+    std::shared_ptr<Waiters> waiters;  // registered once the first try finds no slot
+    struct Leave {
+      RateLimitsService& self;
+      const std::string& key;
+      std::shared_ptr<Waiters>& waiters;
+      ~Leave() {
+        if (waiters) self.leave(key, waiters);
+      }
+    } leave_on_return{*this, k, waiters};
+    for (;;) {
+      // Read before trying: a check that ends after this moment bumps it.
+      std::uint64_t seen = 0;
+      if (waiters) {
+        std::lock_guard lock(waiting_mutex_);
+        seen = waiters->generation;
+      }
+      long long now = to_unix(clock_.now());
+      bool reserved = false;
+      auto tried = atomically(work, [&](soci::session& sql) -> Result<void> {
+        AttemptRow row = lock_row(sql, work.backend(), k, now);
+        if (row.locked_until > now) return locked(row.locked_until, now);
+        if (row.failures + row.pending >= policy.attempts) return {};
+        row.pending += 1;
+        row.pending_since = now;
+        store_row(sql, k, row, now);
+        reserved = true;
+        return {};
+      });
+      if (!tried || reserved) return tried;
+      if (!waiters) {
+        // Registered before waiting, so a check ending from now on is seen.
+        waiters = waiters_for(k);
+        continue;
+      }
+      // Every check this key allows is in flight: wait for one to end, without
+      // holding a connection meanwhile.
+      if (std::chrono::steady_clock::now() >= deadline)
+        return busy(std::chrono::seconds{1}, "Too many attempts at once for this account; try again shortly.");
+      if (auto* pooled = as_pooled(work)) pooled->park();
+      std::unique_lock lock(waiting_mutex_);
+      waiters->changed.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() + kReserveRecheck),
+                                  [&] { return waiters->generation != seen; });
     }
-  } leave_on_return{*this, k, waiters};
-  for (;;) {
-    // Read before trying: a check that ends after this moment bumps it.
-    std::uint64_t seen = 0;
-    if (waiters) {
-      std::lock_guard lock(waiting_mutex_);
-      seen = waiters->generation;
-    }
-    long long now = to_unix(clock_.now());
-    bool reserved = false;
-    auto tried = atomically(work, [&](soci::session& sql) -> Result<void> {
-      AttemptRow row = lock_row(sql, work.backend(), k, now);
-      if (row.locked_until > now) return locked(row.locked_until, now);
-      if (row.failures + row.pending >= policy.attempts) return {};
-      row.pending += 1;
-      row.pending_since = now;
-      store_row(sql, k, row, now);
-      reserved = true;
-      return {};
-    });
-    if (!tried || reserved) return tried;
-    if (!waiters) {
-      // Registered before waiting, so a check ending from now on is seen.
-      waiters = waiters_for(k);
-      continue;
-    }
-    // Every check this key allows is in flight: wait for one to end, without
-    // holding a connection meanwhile.
-    if (std::chrono::steady_clock::now() >= deadline)
-      return busy(std::chrono::seconds{1}, "Too many attempts at once for this account; try again shortly.");
-    if (auto* pooled = as_pooled(work)) pooled->park();
-    std::unique_lock lock(waiting_mutex_);
-    waiters->changed.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() + kReserveRecheck),
-                                [&] { return waiters->generation != seen; });
-  }
+  });
 }
 
 Result<void> RateLimitsService::attempt_succeeded(UnitOfWork& work, std::string_view key) {
-  std::string k = storage_key(key);
-  long long now = to_unix(clock_.now());
-  long long freed = 1;
-  auto done = atomically(work, [&](soci::session& sql) -> Result<void> {
-    AttemptRow row = lock_row(sql, work.backend(), k, now);
-    freed = row.failures + 1;  // this check's slot, and every failure's
-    row.failures = 0;
-    row.lock_level = 0;
-    row.locked_until = 0;
-    row.pending = std::max<long long>(0, row.pending - 1);
-    store_row(sql, k, row, now);
-    return {};
+  return service_call(log_, "RateLimits::attempt_succeeded", work, [&]() -> Result<void> {
+    std::string k = storage_key(key);
+    long long now = to_unix(clock_.now());
+    long long freed = 1;
+    auto done = atomically(work, [&](soci::session& sql) -> Result<void> {
+      AttemptRow row = lock_row(sql, work.backend(), k, now);
+      freed = row.failures + 1;  // this check's slot, and every failure's
+      row.failures = 0;
+      row.lock_level = 0;
+      row.locked_until = 0;
+      row.pending = std::max<long long>(0, row.pending - 1);
+      store_row(sql, k, row, now);
+      return {};
+    });
+    // Every slot is free again (once this commits, if it joined a transaction).
+    if (done) work.after_commit([this, k, freed] { wake(k, static_cast<int>(freed)); });
+    return done;
   });
-  // Every slot is free again (once this commits, if it joined a transaction).
-  if (done) work.after_commit([this, k, freed] { wake(k, static_cast<int>(freed)); });
-  return done;
 }
 
 Result<AttemptState> RateLimitsService::attempt_failed(UnitOfWork& work, std::string_view key,
                                                        const AttemptPolicy& policy) {
-  require_no_transaction(work, "RateLimits::attempt_failed");
-  std::string k = storage_key(key);
-  long long now = to_unix(clock_.now());
-  auto state = atomically(work, [&](soci::session& sql) -> Result<AttemptState> {
-    AttemptRow row = lock_row(sql, work.backend(), k, now);
-    row.pending = std::max<long long>(0, row.pending - 1);
-    row.failures += 1;
-    AttemptState state;
-    if (row.failures >= policy.attempts) {
-      auto length = lock_for(policy, row.lock_level);
-      row.locked_until = std::max(row.locked_until, now + length.count());
-      row.lock_level += 1;
-      row.failures = 0;
-      state.locked = true;
-      state.retry_after = length;
-    } else {
-      state.attempts_left = static_cast<int>(policy.attempts - row.failures);
-    }
-    store_row(sql, k, row, now);
+  return service_call(log_, "RateLimits::attempt_failed", work, [&]() -> Result<AttemptState> {
+    require_no_transaction(work, "RateLimits::attempt_failed");
+    std::string k = storage_key(key);
+    long long now = to_unix(clock_.now());
+    auto state = atomically(work, [&](soci::session& sql) -> Result<AttemptState> {
+      AttemptRow row = lock_row(sql, work.backend(), k, now);
+      row.pending = std::max<long long>(0, row.pending - 1);
+      row.failures += 1;
+      AttemptState state;
+      if (row.failures >= policy.attempts) {
+        auto length = lock_for(policy, row.lock_level);
+        row.locked_until = std::max(row.locked_until, now + length.count());
+        row.lock_level += 1;
+        row.failures = 0;
+        state.locked = true;
+        state.retry_after = length;
+      } else {
+        state.attempts_left = static_cast<int>(policy.attempts - row.failures);
+      }
+      store_row(sql, k, row, now);
+      return state;
+    });
+    // A slot is free, or the key is locked now: a waiter finds out either way.
+    if (state) wake(k, state->locked ? std::numeric_limits<int>::max() : 1);
     return state;
   });
-  // A slot is free, or the key is locked now: a waiter finds out either way.
-  if (state) wake(k, state->locked ? std::numeric_limits<int>::max() : 1);
-  return state;
 }
 
 Result<void> RateLimitsService::release_attempt(UnitOfWork& work, std::string_view key) {
-  std::string k = storage_key(key);
-  long long now = to_unix(clock_.now());
-  auto done = atomically(work, [&](soci::session& sql) -> Result<void> {
-    AttemptRow row = lock_row(sql, work.backend(), k, now);
-    row.pending = std::max<long long>(0, row.pending - 1);
-    store_row(sql, k, row, now);
-    return {};
+  return service_call(log_, "RateLimits::release_attempt", work, [&]() -> Result<void> {
+    std::string k = storage_key(key);
+    long long now = to_unix(clock_.now());
+    auto done = atomically(work, [&](soci::session& sql) -> Result<void> {
+      AttemptRow row = lock_row(sql, work.backend(), k, now);
+      row.pending = std::max<long long>(0, row.pending - 1);
+      store_row(sql, k, row, now);
+      return {};
+    });
+    if (done) work.after_commit([this, k] { wake(k, 1); });
+    return done;
   });
-  if (done) work.after_commit([this, k] { wake(k, 1); });
-  return done;
 }
 
 Result<void> RateLimitsService::forget_attempts(UnitOfWork& work, std::string_view key) {
@@ -228,68 +237,76 @@ Result<void> RateLimitsService::forget_attempts(UnitOfWork& work, std::string_vi
 
 Result<AttemptState> RateLimitsService::attempt_state(UnitOfWork& work, std::string_view key,
                                                       const AttemptPolicy& policy) {
-  auto sql = work.connection();
-  if (!sql) return sql.failure();
-  long long now = to_unix(clock_.now());
-  AttemptRow row = read_row(**sql, work.backend(), storage_key(key), now, false);
-  AttemptState state;
-  if (row.locked_until > now) {
-    state.locked = true;
-    state.retry_after = std::chrono::seconds(row.locked_until - now);
+  return service_call(log_, "RateLimits::attempt_state", work, [&]() -> Result<AttemptState> {
+    auto sql = work.connection();
+    if (!sql) return sql.failure();
+    long long now = to_unix(clock_.now());
+    AttemptRow row = read_row(**sql, work.backend(), storage_key(key), now, false);
+    AttemptState state;
+    if (row.locked_until > now) {
+      state.locked = true;
+      state.retry_after = std::chrono::seconds(row.locked_until - now);
+      return state;
+    }
+    state.attempts_left = static_cast<int>(std::max<long long>(0, policy.attempts - row.failures));
     return state;
-  }
-  state.attempts_left = static_cast<int>(std::max<long long>(0, policy.attempts - row.failures));
-  return state;
+  });
 }
 
 Result<void> RateLimitsService::hit(UnitOfWork& work, std::string_view key, int limit, std::chrono::seconds window) {
-  require_no_transaction(work, "RateLimits::hit");
-  auto connection = work.connection();
-  if (!connection) return connection.failure();
-  auto& sql = **connection;
-  std::string bucket = storage_key(key);
-  long long now = to_unix(clock_.now());
-  long long cutoff = now - window.count();
-  // One atomic upsert on both backends: a new window starts when the old one
-  // ended. It returns the count it made: a second read could see later hits
-  // and refuse a hit that was within the limit (parallel hits on one window).
-  int hits = 0;
-  long long started = now;
-  sql << "INSERT INTO rate_limits (bucket, window_start, hits) VALUES (:b, :n, 1)"
-         " ON CONFLICT (bucket) DO UPDATE SET"
-         " hits = CASE WHEN rate_limits.window_start <= :c THEN 1 ELSE rate_limits.hits + 1 END,"
-         " window_start = CASE WHEN rate_limits.window_start <= :c2 THEN :n2 ELSE rate_limits.window_start END"
-         " RETURNING hits, window_start",
-      soci::use(bucket), soci::use(now), soci::use(cutoff), soci::use(cutoff), soci::use(now), soci::into(hits),
-      soci::into(started);
-  if (hits <= limit) return {};
-  return window_full(started, window, now);
+  return service_call(log_, "RateLimits::hit", work, [&]() -> Result<void> {
+    require_no_transaction(work, "RateLimits::hit");
+    auto connection = work.connection();
+    if (!connection) return connection.failure();
+    auto& sql = **connection;
+    std::string bucket = storage_key(key);
+    long long now = to_unix(clock_.now());
+    long long cutoff = now - window.count();
+    // One atomic upsert on both backends: a new window starts when the old one
+    // ended. It returns the count it made: a second read could see later hits
+    // and refuse a hit that was within the limit (parallel hits on one window).
+    int hits = 0;
+    long long started = now;
+    sql << "INSERT INTO rate_limits (bucket, window_start, hits) VALUES (:b, :n, 1)"
+           " ON CONFLICT (bucket) DO UPDATE SET"
+           " hits = CASE WHEN rate_limits.window_start <= :c THEN 1 ELSE rate_limits.hits + 1 END,"
+           " window_start = CASE WHEN rate_limits.window_start <= :c2 THEN :n2 ELSE rate_limits.window_start END"
+           " RETURNING hits, window_start",
+        soci::use(bucket), soci::use(now), soci::use(cutoff), soci::use(cutoff), soci::use(now), soci::into(hits),
+        soci::into(started);
+    if (hits <= limit) return {};
+    return window_full(started, window, now);
+  });
 }
 
 Result<void> RateLimitsService::check(UnitOfWork& work, std::string_view key, int limit, std::chrono::seconds window) {
-  auto connection = work.connection();
-  if (!connection) return connection.failure();
-  std::string bucket = storage_key(key);
-  long long now = to_unix(clock_.now());
-  int hits = 0;
-  long long started = 0;
-  soci::indicator ind = soci::i_null;
-  **connection << "SELECT hits, window_start FROM rate_limits WHERE bucket = :b", soci::use(bucket),
-      soci::into(hits, ind), soci::into(started);
-  if (!(*connection)->got_data() || ind != soci::i_ok) return {};
-  if (started + window.count() > now && hits >= limit) return window_full(started, window, now);
-  return {};
+  return service_call(log_, "RateLimits::check", work, [&]() -> Result<void> {
+    auto connection = work.connection();
+    if (!connection) return connection.failure();
+    std::string bucket = storage_key(key);
+    long long now = to_unix(clock_.now());
+    int hits = 0;
+    long long started = 0;
+    soci::indicator ind = soci::i_null;
+    **connection << "SELECT hits, window_start FROM rate_limits WHERE bucket = :b", soci::use(bucket),
+        soci::into(hits, ind), soci::into(started);
+    if (!(*connection)->got_data() || ind != soci::i_ok) return {};
+    if (started + window.count() > now && hits >= limit) return window_full(started, window, now);
+    return {};
+  });
 }
 
 Result<void> RateLimitsService::take_back(UnitOfWork& work, std::string_view key, std::chrono::seconds window) {
-  auto connection = work.connection();
-  if (!connection) return connection.failure();
-  std::string bucket = storage_key(key);
-  long long cutoff = to_unix(clock_.now()) - window.count();
-  // Only a window that is still running: its hit was counted in it.
-  **connection << "UPDATE rate_limits SET hits = hits - 1 WHERE bucket = :b AND hits > 0 AND window_start > :c",
-      soci::use(bucket), soci::use(cutoff);
-  return {};
+  return service_call(log_, "RateLimits::take_back", work, [&]() -> Result<void> {
+    auto connection = work.connection();
+    if (!connection) return connection.failure();
+    std::string bucket = storage_key(key);
+    long long cutoff = to_unix(clock_.now()) - window.count();
+    // Only a window that is still running: its hit was counted in it.
+    **connection << "UPDATE rate_limits SET hits = hits - 1 WHERE bucket = :b AND hits > 0 AND window_start > :c",
+        soci::use(bucket), soci::use(cutoff);
+    return {};
+  });
 }
 
 Result<int> RateLimitsService::purge(UnitOfWork& work, std::chrono::seconds older_than) {

@@ -17,9 +17,12 @@
 
 namespace memberd {
 
+class LogSink;
+
 class RateLimitsService final : public RateLimits {
  public:
-  explicit RateLimitsService(const Clock& clock) : clock_(clock) {}
+  // `log` takes what fails unexpectedly inside a call (service_boundary.hpp).
+  RateLimitsService(const Clock& clock, LogSink& log) : clock_(clock), log_(log) {}
 
   Result<void> reserve_attempt(UnitOfWork& work, std::string_view key, const AttemptPolicy& policy) override;
   Result<void> attempt_succeeded(UnitOfWork& work, std::string_view key) override;
@@ -54,6 +57,7 @@ class RateLimitsService final : public RateLimits {
   void wake(const std::string& key, int slots);
 
   const Clock& clock_;
+  LogSink& log_;
   std::mutex waiting_mutex_;
   std::map<std::string, std::shared_ptr<Waiters>> waiting_;
 };

@@ -13,6 +13,7 @@ namespace memberd {
 
 class AccountsService;
 class RateLimitsService;
+class LogSink;
 
 struct SignInPolicy {
   AttemptPolicy attempts{5, {std::chrono::minutes(1), std::chrono::minutes(5), std::chrono::minutes(15),
@@ -23,8 +24,10 @@ struct SignInPolicy {
 
 class SignInGuardService final : public SignInGuard {
  public:
-  SignInGuardService(const Clock& clock, RateLimitsService& limits, AccountsService& accounts, SignInPolicy policy)
-      : clock_(clock), limits_(limits), accounts_(accounts), policy_(std::move(policy)) {}
+  // `log` takes what fails unexpectedly inside a call (service_boundary.hpp).
+  SignInGuardService(const Clock& clock, RateLimitsService& limits, AccountsService& accounts, SignInPolicy policy,
+                     LogSink& log)
+      : clock_(clock), limits_(limits), accounts_(accounts), policy_(std::move(policy)), log_(log) {}
 
   Result<SignInAttempt> reserve(UnitOfWork& work, std::string_view email, std::string_view member_id,
                                 std::string_view device_token) override;
@@ -47,6 +50,7 @@ class SignInGuardService final : public SignInGuard {
   RateLimitsService& limits_;
   AccountsService& accounts_;
   SignInPolicy policy_;
+  LogSink& log_;
 };
 
 // The account counter's key for `email` (normalised).

@@ -9,6 +9,7 @@
 
 #include "storage/database.hpp"
 #include "storage/pooled_unit.hpp"
+#include "storage/service_boundary.hpp"
 #include "storage/unit_sql.hpp"
 
 #include <soci/soci.h>
@@ -29,8 +30,10 @@ EventBus::EventBus(ConnectionPool& database, const Clock& clock, LogSink& log)
 EventBus::~EventBus() { stop(); }
 
 Result<void> EventBus::publish(UnitOfWork& work, std::string_view type, const nlohmann::json& payload) {
-  // Payloads carry client text (user agents): never let a bad byte throw here.
-  return publish_text(work, type, payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return service_call(log_, "Events::publish", work, [&]() -> Result<void> {
+    // Payloads carry client text (user agents): never let a bad byte throw here.
+    return publish_text(work, type, payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  });
 }
 
 Result<void> EventBus::publish_text(UnitOfWork& work, std::string_view type, const std::string& payload_json) {
@@ -133,7 +136,7 @@ bool EventBus::deliver_next(const Subscription& sub) {
   // lock), the handler's writes join the transaction, and the cursor moves
   // in the same commit. A handler's effects in the database therefore happen
   // exactly once; only effects outside it can repeat.
-  PooledUnit unit(database_);
+  PooledUnit unit(database_, sub.component);
   auto begun = unit.begin();
   // An outage: the pool's tracker counted and logged it; the next poll tries again.
   if (!begun && begun.failure().refusal == Refusal::unavailable) return false;

@@ -6,6 +6,7 @@
 #include "storage/error_text.hpp"
 #include "storage/pooled_unit.hpp"
 #include "storage/row_values.hpp"
+#include "storage/service_boundary.hpp"
 #include "util/crypto.hpp"
 #include "util/time_format.hpp"
 
@@ -69,22 +70,24 @@ MailOutbox::~MailOutbox() { stop(); }
 Result<void> MailOutbox::enqueue(UnitOfWork& work, const MailMessage& m) { return enqueue_in_batch(work, m, ""); }
 
 Result<void> MailOutbox::enqueue_in_batch(UnitOfWork& work, const MailMessage& m, std::string_view batch_name) {
-  check_headers(m);
-  auto sql = work.connection();
-  if (!sql) return sql.failure();
-  long long now = to_unix(clock_.now());
-  std::string to = m.to, subject = m.subject, text = m.text, html = m.html, category = m.category;
-  std::string status = "queued", batch(batch_name);
-  nlohmann::json header_list = nlohmann::json::array();
-  for (const auto& [name, value] : m.headers) header_list.push_back({name, value});
-  std::string headers = header_list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  **sql << "INSERT INTO mail_outbox (recipient, subject, body_text, body_html, category, headers, status, attempts,"
-           " last_error, next_attempt_at, created_at, queued_at, batch)"
-           " VALUES (:r, :s, :t, :h, :c, :hd, :st, 0, '', :n, :cr, :q, :b)",
-      soci::use(to), soci::use(subject), soci::use(text), soci::use(html), soci::use(category), soci::use(headers),
-      soci::use(status), soci::use(now), soci::use(now), soci::use(now), soci::use(batch);
-  work.after_commit([this] { wake_first_lane(); });
-  return {};
+  return service_call(log_, "Mail::enqueue_in_batch", work, [&]() -> Result<void> {
+    check_headers(m);
+    auto sql = work.connection();
+    if (!sql) return sql.failure();
+    long long now = to_unix(clock_.now());
+    std::string to = m.to, subject = m.subject, text = m.text, html = m.html, category = m.category;
+    std::string status = "queued", batch(batch_name);
+    nlohmann::json header_list = nlohmann::json::array();
+    for (const auto& [name, value] : m.headers) header_list.push_back({name, value});
+    std::string headers = header_list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    **sql << "INSERT INTO mail_outbox (recipient, subject, body_text, body_html, category, headers, status, attempts,"
+             " last_error, next_attempt_at, created_at, queued_at, batch)"
+             " VALUES (:r, :s, :t, :h, :c, :hd, :st, 0, '', :n, :cr, :q, :b)",
+        soci::use(to), soci::use(subject), soci::use(text), soci::use(html), soci::use(category), soci::use(headers),
+        soci::use(status), soci::use(now), soci::use(now), soci::use(now), soci::use(batch);
+    work.after_commit([this] { wake_first_lane(); });
+    return {};
+  });
 }
 
 Result<void> MailOutbox::enqueue_template(UnitOfWork&, std::string_view, std::string_view name,

@@ -1,7 +1,8 @@
 #include "plugin_host/plugin_services.hpp"
 
 #include "events/event_bus.hpp"
-#include "plugin_host/guarded_services.hpp"
+#include "plugin_host/plugin_mail.hpp"
+#include "plugin_host/plugin_reviews.hpp"
 #include "plugin_host/plugin_library.hpp"
 #include "plugin_host/trusted_plugin_file.hpp"
 #include "log/logger.hpp"
@@ -16,8 +17,7 @@ class PluginServices::PluginEvents final : public Events {
  public:
   explicit PluginEvents(PluginServices& host) : host_(host) {}
   Result<void> publish(UnitOfWork& work, std::string_view type, const nlohmann::json& payload) override {
-    return guarded(host_.shared_.log, host_.name_, "Events::publish", work,
-                   [&] { return host_.shared_.events.publish(work, type, payload); });
+    return host_.shared_.events.publish(work, type, payload);
   }
   void subscribe(std::string_view subscriber, std::vector<std::string> types, EventHandler handler) override {
     auto owner = host_.owner_.lock();
@@ -51,45 +51,49 @@ class PluginServices::PluginMetrics final : public Metrics {
 // reset) each other's counters.
 class PluginServices::PluginRateLimits final : public RateLimits {
  public:
-  PluginRateLimits(RateLimits& shared, LogSink& log, const std::string& plugin)
-      : shared_(shared), log_(log), plugin_(plugin), prefix_(plugin + ":") {}
+  PluginRateLimits(RateLimits& shared, const std::string& plugin) : shared_(shared), prefix_(plugin + ":") {}
   Result<void> reserve_attempt(UnitOfWork& work, std::string_view key, const AttemptPolicy& policy) override {
-    return guarded(log_, plugin_, "RateLimits::reserve_attempt", work,
-                   [&] { return shared_.reserve_attempt(work, prefix_ + std::string(key), policy); });
+    return shared_.reserve_attempt(work, prefix_ + std::string(key), policy);
   }
   Result<void> attempt_succeeded(UnitOfWork& work, std::string_view key) override {
-    return guarded(log_, plugin_, "RateLimits::attempt_succeeded", work,
-                   [&] { return shared_.attempt_succeeded(work, prefix_ + std::string(key)); });
+    return shared_.attempt_succeeded(work, prefix_ + std::string(key));
   }
   Result<AttemptState> attempt_failed(UnitOfWork& work, std::string_view key, const AttemptPolicy& policy) override {
-    return guarded(log_, plugin_, "RateLimits::attempt_failed", work,
-                   [&] { return shared_.attempt_failed(work, prefix_ + std::string(key), policy); });
+    return shared_.attempt_failed(work, prefix_ + std::string(key), policy);
   }
   Result<void> release_attempt(UnitOfWork& work, std::string_view key) override {
-    return guarded(log_, plugin_, "RateLimits::release_attempt", work,
-                   [&] { return shared_.release_attempt(work, prefix_ + std::string(key)); });
+    return shared_.release_attempt(work, prefix_ + std::string(key));
   }
   Result<AttemptState> attempt_state(UnitOfWork& work, std::string_view key, const AttemptPolicy& policy) override {
-    return guarded(log_, plugin_, "RateLimits::attempt_state", work,
-                   [&] { return shared_.attempt_state(work, prefix_ + std::string(key), policy); });
+    return shared_.attempt_state(work, prefix_ + std::string(key), policy);
   }
   Result<void> hit(UnitOfWork& work, std::string_view key, int limit, std::chrono::seconds window) override {
-    return guarded(log_, plugin_, "RateLimits::hit", work,
-                   [&] { return shared_.hit(work, prefix_ + std::string(key), limit, window); });
+    return shared_.hit(work, prefix_ + std::string(key), limit, window);
   }
   Result<void> check(UnitOfWork& work, std::string_view key, int limit, std::chrono::seconds window) override {
-    return guarded(log_, plugin_, "RateLimits::check", work,
-                   [&] { return shared_.check(work, prefix_ + std::string(key), limit, window); });
+    return shared_.check(work, prefix_ + std::string(key), limit, window);
   }
   Result<void> take_back(UnitOfWork& work, std::string_view key, std::chrono::seconds window) override {
-    return guarded(log_, plugin_, "RateLimits::take_back", work,
-                   [&] { return shared_.take_back(work, prefix_ + std::string(key), window); });
+    return shared_.take_back(work, prefix_ + std::string(key), window);
   }
 
  private:
   RateLimits& shared_;
-  LogSink& log_;
-  std::string plugin_, prefix_;
+  std::string prefix_;
+};
+
+// The plugin's own units of work (Host::database().open_unit()) are its
+// work: the core services' boundary logs an unexpected failure in them
+// under its name.
+class PluginServices::PluginDatabase final : public Database {
+ public:
+  PluginDatabase(ConnectionPool& pool, const std::string& plugin) : pool_(pool), plugin_(plugin) {}
+  Backend backend() const override { return pool_.backend(); }
+  std::unique_ptr<UnitOfWork> open_unit() override { return pool_.open_unit_for(plugin_); }
+
+ private:
+  ConnectionPool& pool_;
+  std::string plugin_;
 };
 
 PluginServices::PluginServices(SharedServices shared, std::string plugin_name)
@@ -97,18 +101,17 @@ PluginServices::PluginServices(SharedServices shared, std::string plugin_name)
   logger_ = std::make_unique<ComponentLogger>(shared_.log, name_);
   events_ = std::make_unique<PluginEvents>(*this);
   metrics_ = std::make_unique<PluginMetrics>(shared_.metrics, name_);
-  rate_limits_ = std::make_unique<PluginRateLimits>(shared_.rate_limits, shared_.log, name_);
-  accounts_ = std::make_unique<GuardedAccounts>(shared_.accounts, shared_.log, name_);
-  mail_ = std::make_unique<GuardedMail>(shared_.mail, shared_.log, name_, mail_templates_);
-  sign_in_ = std::make_unique<GuardedSignInGuard>(shared_.sign_in, shared_.log, name_);
-  reviews_ = std::make_unique<GuardedReviews>(shared_.reviews, shared_.log, name_);
+  rate_limits_ = std::make_unique<PluginRateLimits>(shared_.rate_limits, name_);
+  database_ = std::make_unique<PluginDatabase>(shared_.database, name_);
+  mail_ = std::make_unique<PluginMail>(shared_.mail, name_, mail_templates_);
+  reviews_ = std::make_unique<PluginReviews>(shared_.reviews, name_);
 }
 
 PluginServices::~PluginServices() = default;
 
 Logger& PluginServices::logger() { return *logger_; }
 
-Database& PluginServices::database() { return shared_.database; }
+Database& PluginServices::database() { return *database_; }
 
 void PluginServices::add_route(Route route) {
   if (!registration_open_) throw std::logic_error("Host::add_route may only be called from start()");

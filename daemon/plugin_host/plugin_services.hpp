@@ -1,9 +1,10 @@
 #pragma once
-// The `memberd::Host` one plugin version sees: the shared services (each call
-// guarded so that an outage comes back as a Failure, not an exception), plus
-// its own logger, metrics prefix, rate-limit key prefix, routes and event
-// subscriptions, so that all of them can be withdrawn together when that
-// version is retired.
+// The `memberd::Host` one plugin version sees: the shared services (each
+// catches at its own boundary, storage/service_boundary.hpp, so an outage
+// comes back as a Failure, not an exception), plus its own logger, metrics
+// prefix, rate-limit key prefix, mail templates and batches, review kinds,
+// units of work named after it, routes and event subscriptions, so that all
+// of them can be withdrawn together when that version is retired.
 #include "mail/mail_templates.hpp"
 #include "plugin_host/api_description.hpp"
 #include "plugin_host/route_sets.hpp"
@@ -61,7 +62,7 @@ class PluginServices final : public Host {
   std::string_view plugin_name() const override { return name_; }
   void add_route(Route route) override;
   void add_route_with_body_limit(Route route, std::size_t max_body_bytes) override;
-  Accounts& accounts() override { return *accounts_; }
+  Accounts& accounts() override { return shared_.accounts; }
   Database& database() override;
   Events& events() override { return *events_; }
   Mail& mail() override { return *mail_; }
@@ -74,7 +75,7 @@ class PluginServices final : public Host {
   std::string public_url() const override { return shared_.public_url; }
   bool secure_cookies() const override { return shared_.secure_cookies; }
   const PasswordRules& password_rules() const override { return shared_.password_rules; }
-  SignInGuard& sign_in_guard() override { return *sign_in_; }
+  SignInGuard& sign_in_guard() override { return shared_.sign_in; }
   const Geo& geo() const override { return shared_.geo; }
   void add_ui_files(const std::vector<EmbeddedFile>& files) override;
   void add_ui(UiEntry entry) override;
@@ -88,6 +89,7 @@ class PluginServices final : public Host {
   class PluginEvents;
   class PluginMetrics;
   class PluginRateLimits;
+  class PluginDatabase;
 
   SharedServices shared_;
   std::string name_;
@@ -102,9 +104,8 @@ class PluginServices final : public Host {
   std::unique_ptr<Events> events_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<RateLimits> rate_limits_;
-  std::unique_ptr<Accounts> accounts_;
+  std::unique_ptr<Database> database_;
   std::unique_ptr<Mail> mail_;
-  std::unique_ptr<SignInGuard> sign_in_;
   std::unique_ptr<Reviews> reviews_;
 };
 

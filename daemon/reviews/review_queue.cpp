@@ -2,6 +2,7 @@
 
 #include "events/event_bus.hpp"
 #include "storage/row_values.hpp"
+#include "storage/service_boundary.hpp"
 #include "storage/unit_sql.hpp"
 #include "util/crypto.hpp"
 #include "util/review_kind_names.hpp"
@@ -103,78 +104,86 @@ std::optional<PageCursor> ReviewQueue::parse_cursor(std::string_view text) {
 Result<ReviewReceipt> ReviewQueue::submit(UnitOfWork& work, std::string_view kind, std::string_view member_id,
                                           const nlohmann::json& pending, const nlohmann::json& published,
                                           std::chrono::seconds review_window) {
-  if (!is_kind(kind)) throw std::logic_error("Reviews::submit: a kind is [a-z0-9_.], at most 64 characters");
-  if (!pending.is_object()) throw std::logic_error("Reviews::submit: `pending` must be a JSON object");
-  std::string k(kind), member(member_id);
-  std::string pending_text = pending.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  std::string published_text = published.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  long long now = to_unix(clock_.now());
-  long long due = now + review_window.count();
-  return atomically(work, [&](soci::session& sql) -> Result<ReviewReceipt> {
-    // Two submissions of one member's kind at once: on PostgreSQL both
-    // would find the same pending row (or none) and the second insert would
-    // break the one-pending index; a lock per member and kind, held to the
-    // commit, puts them in turn. (SQLite's writers are in turn already.)
-    if (work.backend() == Backend::postgresql) {
-      std::string key = k + ":" + member;
-      sql << "SELECT pg_advisory_xact_lock(7273, hashtext(:k))", soci::use(key);
-    }
-    int known = 0;
-    sql << "SELECT COUNT(*) FROM members WHERE member_id = :m", soci::use(member), soci::into(known);
-    if (known == 0) return Failure{Refusal::not_found};
-    ReviewReceipt receipt{new_uuid(), when(now), when(due), {}};
-    std::string old_id;
-    soci::indicator ind = soci::i_null;
-    sql << "SELECT revision_id FROM review_items WHERE member_id = :m AND kind = :k AND status = 'pending'",
-        soci::use(member), soci::use(k), soci::into(old_id, ind);
-    if (ind == soci::i_ok) {
-      sql << "UPDATE review_items SET status = 'superseded' WHERE revision_id = :r", soci::use(old_id);
-      record(sql, old_id, "superseded", member, now, receipt.revision_id);
-      receipt.superseded = old_id;
-    }
-    sql << "INSERT INTO review_items (revision_id, kind, member_id, status, pending_fields, published_fields,"
-           " submitted_at, due_at) VALUES (:r, :k, :m, 'pending', :p, :q, :s, :d)",
-        soci::use(receipt.revision_id), soci::use(k), soci::use(member), soci::use(pending_text),
-        soci::use(published_text), soci::use(now), soci::use(due);
-    record(sql, receipt.revision_id, "submitted", member, now, old_id);
-    return receipt;
+  return service_call(log_, "Reviews::submit", work, [&]() -> Result<ReviewReceipt> {
+    if (!is_kind(kind)) throw std::logic_error("Reviews::submit: a kind is [a-z0-9_.], at most 64 characters");
+    if (!pending.is_object()) throw std::logic_error("Reviews::submit: `pending` must be a JSON object");
+    std::string k(kind), member(member_id);
+    std::string pending_text = pending.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string published_text = published.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    long long now = to_unix(clock_.now());
+    long long due = now + review_window.count();
+    return atomically(work, [&](soci::session& sql) -> Result<ReviewReceipt> {
+      // Two submissions of one member's kind at once: on PostgreSQL both
+      // would find the same pending row (or none) and the second insert would
+      // break the one-pending index; a lock per member and kind, held to the
+      // commit, puts them in turn. (SQLite's writers are in turn already.)
+      if (work.backend() == Backend::postgresql) {
+        std::string key = k + ":" + member;
+        sql << "SELECT pg_advisory_xact_lock(7273, hashtext(:k))", soci::use(key);
+      }
+      int known = 0;
+      sql << "SELECT COUNT(*) FROM members WHERE member_id = :m", soci::use(member), soci::into(known);
+      if (known == 0) return Failure{Refusal::not_found};
+      ReviewReceipt receipt{new_uuid(), when(now), when(due), {}};
+      std::string old_id;
+      soci::indicator ind = soci::i_null;
+      sql << "SELECT revision_id FROM review_items WHERE member_id = :m AND kind = :k AND status = 'pending'",
+          soci::use(member), soci::use(k), soci::into(old_id, ind);
+      if (ind == soci::i_ok) {
+        sql << "UPDATE review_items SET status = 'superseded' WHERE revision_id = :r", soci::use(old_id);
+        record(sql, old_id, "superseded", member, now, receipt.revision_id);
+        receipt.superseded = old_id;
+      }
+      sql << "INSERT INTO review_items (revision_id, kind, member_id, status, pending_fields, published_fields,"
+             " submitted_at, due_at) VALUES (:r, :k, :m, 'pending', :p, :q, :s, :d)",
+          soci::use(receipt.revision_id), soci::use(k), soci::use(member), soci::use(pending_text),
+          soci::use(published_text), soci::use(now), soci::use(due);
+      record(sql, receipt.revision_id, "submitted", member, now, old_id);
+      return receipt;
+    });
   });
 }
 
 Result<bool> ReviewQueue::withdraw(UnitOfWork& work, std::string_view kind, std::string_view member_id) {
-  std::string k(kind), member(member_id);
-  long long now = to_unix(clock_.now());
-  return atomically(work, [&](soci::session& sql) -> Result<bool> {
-    std::string revision;
-    soci::indicator ind = soci::i_null;
-    sql << "SELECT revision_id FROM review_items WHERE member_id = :m AND kind = :k AND status = 'pending'",
-        soci::use(member), soci::use(k), soci::into(revision, ind);
-    if (ind != soci::i_ok) return false;
-    // The status test again in the UPDATE: a decision that committed in
-    // between wins, and the member's withdrawal then changes nothing.
-    soci::statement update = (sql.prepare << "UPDATE review_items SET status = 'withdrawn' WHERE revision_id = :r"
-                                             " AND status = 'pending'",
-                              soci::use(revision));
-    update.execute(true);
-    if (update.get_affected_rows() == 0) return false;
-    record(sql, revision, "withdrawn", member, now);
-    return true;
+  return service_call(log_, "Reviews::withdraw", work, [&]() -> Result<bool> {
+    std::string k(kind), member(member_id);
+    long long now = to_unix(clock_.now());
+    return atomically(work, [&](soci::session& sql) -> Result<bool> {
+      std::string revision;
+      soci::indicator ind = soci::i_null;
+      sql << "SELECT revision_id FROM review_items WHERE member_id = :m AND kind = :k AND status = 'pending'",
+          soci::use(member), soci::use(k), soci::into(revision, ind);
+      if (ind != soci::i_ok) return false;
+      // The status test again in the UPDATE: a decision that committed in
+      // between wins, and the member's withdrawal then changes nothing.
+      soci::statement update = (sql.prepare << "UPDATE review_items SET status = 'withdrawn' WHERE revision_id = :r"
+                                               " AND status = 'pending'",
+                                soci::use(revision));
+      update.execute(true);
+      if (update.get_affected_rows() == 0) return false;
+      record(sql, revision, "withdrawn", member, now);
+      return true;
+    });
   });
 }
 
 Result<std::optional<ReviewRevision>> ReviewQueue::pending(UnitOfWork& work, std::string_view kind,
                                                            std::string_view member_id) {
-  auto sql = work.connection();
-  if (!sql) return sql.failure();
-  return one_revision(**sql, "r.status = 'pending'", std::string(kind), std::string(member_id));
+  return service_call(log_, "Reviews::pending", work, [&]() -> Result<std::optional<ReviewRevision>> {
+    auto sql = work.connection();
+    if (!sql) return sql.failure();
+    return one_revision(**sql, "r.status = 'pending'", std::string(kind), std::string(member_id));
+  });
 }
 
 Result<std::optional<ReviewRevision>> ReviewQueue::last_decision(UnitOfWork& work, std::string_view kind,
                                                                  std::string_view member_id) {
-  auto sql = work.connection();
-  if (!sql) return sql.failure();
-  return one_revision(**sql, "r.status IN ('approved', 'rejected') ORDER BY r.decided_at DESC, r.submitted_at DESC LIMIT 1",
-                      std::string(kind), std::string(member_id));
+  return service_call(log_, "Reviews::last_decision", work, [&]() -> Result<std::optional<ReviewRevision>> {
+    auto sql = work.connection();
+    if (!sql) return sql.failure();
+    return one_revision(**sql, "r.status IN ('approved', 'rejected') ORDER BY r.decided_at DESC, r.submitted_at DESC LIMIT 1",
+                        std::string(kind), std::string(member_id));
+  });
 }
 
 Result<nlohmann::json> ReviewQueue::list(UnitOfWork& work, const ReviewListQuery& query) {

@@ -17,6 +17,7 @@
 namespace memberd {
 
 class EventBus;
+class LogSink;
 
 struct ReviewListQuery {
   std::string status = "pending";  // pending|approved|rejected|superseded|withdrawn
@@ -38,7 +39,8 @@ struct ReviewFigures {
 
 class ReviewQueue final : public Reviews {
  public:
-  ReviewQueue(EventBus& events, const Clock& clock) : events_(events), clock_(clock) {}
+  // `log` takes what fails unexpectedly inside a call (service_boundary.hpp).
+  ReviewQueue(EventBus& events, const Clock& clock, LogSink& log) : events_(events), clock_(clock), log_(log) {}
 
   // --- Reviews (for plugins) ---
   Result<ReviewReceipt> submit(UnitOfWork& work, std::string_view kind, std::string_view member_id,
@@ -83,6 +85,7 @@ class ReviewQueue final : public Reviews {
  private:
   EventBus& events_;
   const Clock& clock_;
+  LogSink& log_;
 };
 
 }  // namespace memberd

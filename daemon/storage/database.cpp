@@ -193,6 +193,10 @@ ConnectionPool::~ConnectionPool() { statements_.clear(); }
 
 std::unique_ptr<UnitOfWork> ConnectionPool::open_unit() { return std::make_unique<PooledUnit>(*this); }
 
+std::unique_ptr<UnitOfWork> ConnectionPool::open_unit_for(std::string caller) {
+  return std::make_unique<PooledUnit>(*this, std::move(caller));
+}
+
 std::unique_ptr<PoolLease> ConnectionPool::lease() {
   std::unique_lock lock(mutex_);
   std::size_t index;

@@ -83,6 +83,8 @@ class ConnectionPool final : public Database {
   Backend backend() const override { return backend_; }
   // A unit of work of its own (background work, start-up, tests).
   std::unique_ptr<UnitOfWork> open_unit() override;
+  // The same, as `caller`'s work (a plugin's own units: PooledUnit's caller).
+  std::unique_ptr<UnitOfWork> open_unit_for(std::string caller);
 
   // Waits up to the lease timeout for a free connection, first come first
   // served (a connection given back goes to the longest waiter); throws

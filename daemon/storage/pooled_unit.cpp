@@ -20,7 +20,7 @@ bool is_lock_timeout(const std::exception& e) {
 
 }  // namespace
 
-PooledUnit::PooledUnit(ConnectionPool& pool) : pool_(pool) {}
+PooledUnit::PooledUnit(ConnectionPool& pool, std::string caller) : pool_(pool), caller_(std::move(caller)) {}
 
 PooledUnit::~PooledUnit() { finish(); }
 

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace memberd {
@@ -18,7 +19,10 @@ class PoolLease;
 
 class PooledUnit final : public UnitOfWork {
  public:
-  explicit PooledUnit(ConnectionPool& pool);
+  // `caller` names whose work this is (a plugin, or "core"): the core
+  // services' boundary logs an unexpected failure under it
+  // (service_boundary.hpp).
+  explicit PooledUnit(ConnectionPool& pool, std::string caller = "core");
   // Rolls back an open transaction and gives the connection back.
   ~PooledUnit() override;
 
@@ -51,6 +55,7 @@ class PooledUnit final : public UnitOfWork {
   // dispatcher tells a handler's 500 that hides an outage (a plugin built
   // before SDK 2.8, or one that caught the error) from a bug.
   DatabaseFault outage_seen();
+  const std::string& caller() const { return caller_; }
 
  private:
   void run_after_commit();
@@ -58,6 +63,7 @@ class PooledUnit final : public UnitOfWork {
   Failure met(DatabaseFault fault);
 
   ConnectionPool& pool_;
+  std::string caller_;
   std::unique_ptr<PoolLease> lease_;
   bool in_transaction_ = false;
   int leases_ = 0;

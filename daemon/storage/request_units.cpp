@@ -15,7 +15,7 @@ std::optional<Failure> as_failure(DatabaseFault fault) {
 
 class PooledRequestUnit final : public RequestUnit {
  public:
-  explicit PooledRequestUnit(ConnectionPool& pool) : unit_(pool) {}
+  PooledRequestUnit(ConnectionPool& pool, std::string_view owner) : unit_(pool, std::string(owner)) {}
   UnitOfWork& work() override { return unit_; }
   bool finish() override { return unit_.finish(); }
   int leases() const override { return unit_.leases(); }
@@ -30,7 +30,9 @@ class PooledRequestUnit final : public RequestUnit {
 
 }  // namespace
 
-std::unique_ptr<RequestUnit> PooledRequestUnits::open() { return std::make_unique<PooledRequestUnit>(pool_); }
+std::unique_ptr<RequestUnit> PooledRequestUnits::open(std::string_view owner) {
+  return std::make_unique<PooledRequestUnit>(pool_, owner);
+}
 
 std::string PooledRequestUnits::describe(const std::exception& error) const { return describe_error(error); }
 

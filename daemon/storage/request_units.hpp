@@ -10,7 +10,7 @@ class ConnectionPool;
 class PooledRequestUnits final : public RequestUnits {
  public:
   explicit PooledRequestUnits(ConnectionPool& pool) : pool_(pool) {}
-  std::unique_ptr<RequestUnit> open() override;
+  std::unique_ptr<RequestUnit> open(std::string_view owner) override;
   std::string describe(const std::exception& error) const override;
 
  private:

@@ -190,7 +190,7 @@ Response Dispatcher::handle(const RawRequest& raw) {
   auto table = routes_.snapshot();
   auto match = table->match(raw.method(), raw.path());
   std::string route_label = match.entry ? match.entry->route.pattern : "unmatched";
-  auto unit = units_.open();
+  auto unit = units_.open(match.entry ? std::string_view(match.entry->component) : std::string_view("core"));
 
   auto finish = [&](Response r) {
     if (unit->finish())

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace memberd {
 
@@ -38,9 +39,10 @@ class RequestUnit {
 class RequestUnits {
  public:
   virtual ~RequestUnits() = default;
-  // A unit for one request. Fails: never (a lease is taken, and may fail,
-  // on first use).
-  virtual std::unique_ptr<RequestUnit> open() = 0;
+  // A unit for one request to a route of `owner` (a plugin, or "core"):
+  // an unexpected failure inside a core service is logged under it. Fails:
+  // never (a lease is taken, and may fail, on first use).
+  virtual std::unique_ptr<RequestUnit> open(std::string_view owner) = 0;
   // What an exception may say in a log line: a database error's own
   // message, without the statement and the values bound to it (password
   // and token hashes). Fails: never.

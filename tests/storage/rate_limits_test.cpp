@@ -3,6 +3,7 @@
 // back a hit of the running window only, never below zero — what the
 // credentials plugin relies on when it counts a guess before checking it.
 #include "auth/rate_limits_service.hpp"
+#include "log/logger.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
 #include "support/daemon_process.hpp"
@@ -71,7 +72,8 @@ struct Fixture {
   std::string url;
   std::optional<ConnectionPool> pool;
   HandClock clock;
-  RateLimitsService limits{clock};
+  LogSink log{LogLevel::error, LogFormat::text, stderr};
+  RateLimitsService limits{clock, log};
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "auth/password_hasher.hpp"
 #include "auth/password_rules.hpp"
 #include "auth/session_store.hpp"
+#include "log/logger.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
 #include "util/system_clock.hpp"
@@ -57,7 +58,8 @@ TEST_CASE("a hash of the password as typed still matches, and is rehashed in NFK
     SystemClock clock;
     PasswordHasher hasher(Argon2Params{8192, 1, 1}, 1, 4);
     SessionStore sessions(clock, SessionPolicy{});
-    AccountsService accounts(clock, hasher, sessions);
+    LogSink log(LogLevel::error, LogFormat::text, stderr);
+    AccountsService accounts(clock, hasher, sessions, log);
 
     auto unit = pool.open_unit();
     auto hash = accounts.hash_password(*unit, kComposed);
