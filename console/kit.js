@@ -241,6 +241,20 @@ export function problemText(problem) {
   return [title, detail].filter(Boolean).join(': ') || 'The request failed.';
 }
 
+// The sentence for a failed call (a request() result) that belongs to no
+// one field: a lock or a limit (429) says how long to wait, in words (the
+// result's waitText); anything else is the problem's own (problemText).
+export function problemSentence(result) {
+  if (result && result.status === 429) {
+    const locked = /locked/.test(String(result.problem?.type || ''));
+    const wait = result.waitText || 'a while';
+    return locked
+      ? `This account is locked for now after too many attempts. Try again in ${wait}.`
+      : `Too many attempts from here. Try again in ${wait}.`;
+  }
+  return problemText(result && result.problem);
+}
+
 // The kit every page is given — the member shell's pages, the console's own
 // pages, plugins' pages, panels and review views (docs/web.md, "The kit"):
 // the same members in both shells. `api`, `go` and `params` are the shell's
@@ -249,6 +263,6 @@ export function problemText(problem) {
 export function pageKit({ api, go, params }) {
   return {
     api, go, params, el, announce, dualTime, waitText, actionButton,
-    pageHeader, table, timeEl, loadStyles, field, showFieldErrors, clearFieldErrors, problemText,
+    pageHeader, table, timeEl, loadStyles, field, showFieldErrors, clearFieldErrors, problemText, problemSentence,
   };
 }

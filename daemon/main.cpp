@@ -1,5 +1,6 @@
 // memberd: flags, config, signals, run loop. Everything else is in Daemon.
 #include "config/config_loader.hpp"
+#include "config/describe_schema.hpp"
 #include "config/smtp_tls.hpp"
 #include "daemon.hpp"
 #include "geo/geo_databases.hpp"
@@ -30,7 +31,8 @@ const char* kUsage =
     "  --config FILE       the YAML configuration (every key: etc/memberd.yaml)\n"
     "  --set k.p=value     override one key; the value is YAML (--set plugins.enabled=[hello])\n"
     "  --check-config      validate the configuration, plugin sections included, and exit\n"
-    "  --describe-config   print every enabled plugin's settings with defaults, and exit\n"
+    "  --describe-config   print every core key and every enabled plugin's key, with\n"
+    "                      its type, default and description, and exit\n"
     "  --version           print the version and the plugin SDK version, and exit\n";
 
 struct Flags {
@@ -91,7 +93,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (flags.describe) {
-    std::cout << memberd::describe_plugin_sections(config);
+    std::cout << memberd::describe_core_keys() << memberd::describe_plugin_sections(config);
     return 0;
   }
   if (flags.check) {

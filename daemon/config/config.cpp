@@ -15,12 +15,4 @@ std::string public_base_url(const HttpConfig& http) {
   return (http.tls.enabled() ? "https://" : "http://") + format_host_port(address);
 }
 
-const std::vector<std::string>& core_section_names() {
-  static const std::vector<std::string> names = {
-      "http",      "socket", "database", "data_dir",  "plugins",  "log",     "sessions",
-      "passwords", "rate_limits", "mail", "bootstrap", "shutdown", "console", "geo", "sign_in", "retention",
-  };
-  return names;
-}
-
 }  // namespace memberd

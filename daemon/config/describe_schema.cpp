@@ -1,5 +1,6 @@
 #include "config/describe_schema.hpp"
 
+#include "config/core_reader.hpp"
 #include "config/section_config.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -39,6 +40,15 @@ std::string describe_schema(std::string_view plugin, const std::vector<ConfigKey
   for (const ConfigKey& key : schema) {
     text += std::string(plugin) + "." + key.name + " (" + std::string(config_type_name(key.type)) +
             ", default " + one_line(key.default_yaml) + "): " + key.description + "\n";
+  }
+  return text;
+}
+
+std::string describe_core_keys() {
+  std::string text;
+  for (const CoreKeyDoc& key : core_key_docs()) {
+    text += key.path + " (" + std::string(config_type_name(key.type)) + ", default " + key.default_yaml +
+            "): " + key.description + "\n";
   }
   return text;
 }

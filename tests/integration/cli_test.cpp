@@ -37,6 +37,17 @@ TEST_CASE("memberd refuses a bad configuration before anything starts", "[cli]")
                       out) == 0);
     CHECK(out.find("configuration OK") != std::string::npos);
   }
+  SECTION("--describe-config lists the core's keys, then each enabled plugin's") {
+    CHECK(run_command({memberd, "--describe-config", "--set", "plugins.dir=" + env_or_fail("MEMBERD_PLUGINS_DIR"),
+                       "--set", "plugins.enabled=[credentials]"},
+                      out) == 0);
+    auto core = out.find("http.listen (string, default \"127.0.0.1:8080\"): ");
+    auto plugin = out.find("credentials.");
+    CHECK(core != std::string::npos);
+    CHECK(out.find("retention.events (duration, default 30d): ") != std::string::npos);
+    CHECK(plugin != std::string::npos);
+    CHECK(core < plugin);
+  }
   SECTION("unknown keys and bad values, each with line:column") {
     std::string path = write_temp("http:\n  listen: \"not an address\"\n  thread: 4\ndatabase:\n  pool_size: -1\n");
     CHECK(run_command({memberd, "--config", path, "--check-config"}, out) == 2);

@@ -104,10 +104,7 @@ TEST_CASE("a plugin that describes a route it does not serve does not load, nami
           "[contract][plugins]") {
   PluginsDir dir({{"bad_api_description", "bad_api_description"}});
   DaemonProcess daemon(DaemonOptions{"sqlite", {}, dir.path(), {"bad_api_description"}});
-  auto status = DaemonProcess::json(daemon.unix_socket()->Get("/api/v1/admin/plugins"));
-  REQUIRE(status.size() == 1);
-  CHECK(status[0]["state"] == "failed");
-  CHECK_THAT(status[0]["last_error"].get<std::string>(),
+  CHECK_THAT(load_error(daemon, "bad_api_description"),
              Catch::Contains("POST /api/v1/bad_api_description") && Catch::Contains("does not serve"));
   CHECK(daemon.http()->Get("/api/v1/bad_api_description")->status == 404);
   CHECK_FALSE(openapi(daemon)["paths"].contains("/api/v1/bad_api_description"));

@@ -154,10 +154,7 @@ TEST_CASE("a hot swap replaces a plugin's UI files and the listing points at the
 TEST_CASE("a UI entry that breaks the rules keeps the plugin from loading, naming the entry", "[plugins][ui]") {
   PluginsDir dir({{"bad_ui", "bad_ui"}});
   DaemonProcess daemon(DaemonOptions{"sqlite", {}, dir.path(), {"bad_ui"}});
-  auto status = DaemonProcess::json(daemon.unix_socket()->Get("/api/v1/admin/plugins"));
-  REQUIRE(status.size() == 1);
-  CHECK(status[0]["state"] == "failed");
-  CHECK_THAT(status[0]["last_error"].get<std::string>(),
+  CHECK_THAT(load_error(daemon, "bad_ui"),
              Catch::Contains("missing") && Catch::Contains("nowhere.js") && Catch::Contains("not among the UI files"));
   CHECK(daemon.http()->Get("/account/plugins/bad_ui/page.js")->status == 404);
   CHECK(listing(daemon)["account"].empty());

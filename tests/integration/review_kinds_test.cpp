@@ -99,10 +99,7 @@ TEST_CASE("a plugin that declares another plugin's review kind does not load, na
           "[plugins][reviews][ui]") {
   PluginsDir dir({{"bad_review_kind", "bad_review_kind"}});
   DaemonProcess daemon(DaemonOptions{"sqlite", {}, dir.path(), {"bad_review_kind"}});
-  auto status = DaemonProcess::json(daemon.unix_socket()->Get("/api/v1/admin/plugins"));
-  REQUIRE(status.size() == 1);
-  CHECK(status[0]["state"] == "failed");
-  CHECK_THAT(status[0]["last_error"].get<std::string>(),
+  CHECK_THAT(load_error(daemon, "bad_review_kind"),
              Catch::Contains("review kind \"photo\"") && Catch::Contains("only its own kinds"));
   // Nothing of it is served: neither its files nor a declaration.
   CHECK(daemon.http()->Get("/console/plugins/bad_review_kind/page.js")->status == 404);

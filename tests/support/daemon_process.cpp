@@ -139,6 +139,13 @@ nlohmann::json plugin_entry(const DaemonProcess& daemon, const std::string& name
   return {};
 }
 
+std::string load_error(const DaemonProcess& daemon, const std::string& name) {
+  auto entry = plugin_entry(daemon, name);
+  INFO(entry.dump());
+  CHECK(entry["state"] == "failed");
+  return entry["last_error"].is_string() ? entry["last_error"].get<std::string>() : std::string();
+}
+
 std::vector<std::string> mail_messages(const DaemonProcess& daemon) {
   std::vector<std::string> out;
   std::filesystem::path dir = daemon.data_dir() + "/mail";

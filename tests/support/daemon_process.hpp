@@ -97,6 +97,9 @@ class DaemonProcess {
 // The daemon's entry for plugin `name` in GET /api/v1/admin/plugins (asked
 // on the socket); FAILs the test when there is none.
 nlohmann::json plugin_entry(const DaemonProcess& daemon, const std::string& name);
+// The error that kept plugin `name` from loading (its state is checked to be
+// "failed"; "" when the error is missing).
+std::string load_error(const DaemonProcess& daemon, const std::string& name);
 
 // The .eml files the daemon's `file` mail transport wrote so far (under
 // <data_dir>/mail/), each as its text.

@@ -1,7 +1,7 @@
 // Change Email Address: the security question (after the current
 // password), then the new address twice; it takes effect once the link
 // mailed to it is opened.
-import { onSubmit, problemSentence } from './messages.js';
+import { onSubmit } from './messages.js';
 import { currentQuestion, guideToQuestion, privileged, stepUp } from './step-up.js';
 import { emailConfirmed, guideToConfirm } from './confirmation.js';
 
@@ -43,6 +43,6 @@ export async function render(root, kit) {
       message.textContent = 'For your security, confirm it is you again.';
       return kit.go(kit.hashOf(kit.entry('credentials', 'change-email')));
     }
-    message.textContent = problemSentence(result);
+    message.textContent = kit.problemSentence(result);
   });
 }

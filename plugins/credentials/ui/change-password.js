@@ -1,7 +1,7 @@
 // Change Password: the security question (after the current password),
 // then the new password twice. Without a question the member is guided to
 // set one first and comes back here.
-import { onSubmit, problemSentence } from './messages.js';
+import { onSubmit } from './messages.js';
 import { currentQuestion, guideToQuestion, privileged, stepUp } from './step-up.js';
 
 export async function render(root, kit) {
@@ -39,6 +39,6 @@ export async function render(root, kit) {
       message.textContent = 'For your security, confirm it is you again.';
       return kit.go(kit.hashOf(kit.entry('credentials', 'change-password')));
     }
-    message.textContent = problemSentence(result);
+    message.textContent = kit.problemSentence(result);
   });
 }

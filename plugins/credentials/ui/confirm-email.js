@@ -2,7 +2,6 @@
 // changes nothing (mail scanners fetch links): the member confirms with
 // the button, which POSTs the token. Someone who never joined is told not
 // to confirm, and how to take the account over instead.
-import { problemSentence } from './messages.js';
 
 export async function render(root, kit) {
   const { el, api } = kit;
@@ -44,7 +43,7 @@ export async function render(root, kit) {
       done.focus();
       return;
     }
-    message.textContent = result.status === 404 || result.status === 410 ? dead : problemSentence(result);
+    message.textContent = result.status === 404 || result.status === 410 ? dead : kit.problemSentence(result);
     message.focus();
   });
 }

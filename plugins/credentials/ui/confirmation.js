@@ -1,7 +1,6 @@
 // Whether the member's address is confirmed, and the guidance when it is
 // not: what the link in the welcome mail is for, and a button that mails a
 // new one (POST /api/v1/me/email/confirmation).
-import { problemSentence } from './messages.js';
 
 // True when GET /api/v1/me says the address is confirmed (or cannot say:
 // the API refuses what needs it anyway).
@@ -24,7 +23,7 @@ export function resendButton(kit, email) {
       }
       return { ok: false, text: sent.status === 429
         ? 'We sent you several links already. Check your spam folder, or ask again in an hour.'
-        : problemSentence(sent) };
+        : kit.problemSentence(sent) };
     },
   });
 }

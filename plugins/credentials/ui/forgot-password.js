@@ -1,6 +1,6 @@
 // Forgotten password: the member's email; a reset link goes to it if it is
 // a member's (the answer is the same either way: no one learns who is one).
-import { onSubmit, problemSentence } from './messages.js';
+import { onSubmit } from './messages.js';
 
 export async function render(root, kit) {
   const { el, field, api } = kit;
@@ -26,6 +26,6 @@ export async function render(root, kit) {
     }
     if (result.status === 422 && kit.showFieldErrors(form, result.problem)) return;
     message.classList.add('error');
-    message.textContent = problemSentence(result);
+    message.textContent = kit.problemSentence(result);
   });
 }

@@ -1,7 +1,7 @@
 // Join: a new member's email and password, each entered twice; signed in
 // straight after, then told to check their mail: the welcome mail's link
 // confirms the address.
-import { onSubmit, problemSentence } from './messages.js';
+import { onSubmit } from './messages.js';
 
 export async function render(root, kit) {
   const { el, field, api } = kit;
@@ -30,12 +30,12 @@ export async function render(root, kit) {
     const joined = await api('POST', '/api/v1/members', { body });
     if (!joined.ok) {
       if ((joined.status === 422 || joined.status === 409) && kit.showFieldErrors(form, joined.problem)) return;
-      message.textContent = problemSentence(joined);
+      message.textContent = kit.problemSentence(joined);
       return;
     }
     const session = await api('POST', '/api/v1/session', { body: { email: body.email, password: body.password } });
     if (!session.ok) {
-      message.textContent = `Your account is ready, but signing in failed: ${problemSentence(session)}`;
+      message.textContent = `Your account is ready, but signing in failed: ${kit.problemSentence(session)}`;
       return;
     }
     checkYourEmail(root, kit, body.email);

@@ -1,20 +1,6 @@
-// What every credentials page shares: the sentence for a problem that
-// belongs to no one field, the one for a wrong password or answer, and how
-// a form is submitted.
-
-// The sentence for a failed call: a lock or a limit says how long to wait,
-// (the kit's result says it in words: result.waitText), anything else the
-// problem's own title and detail.
-export function problemSentence(result) {
-  if (result.status === 429) {
-    const locked = /locked/.test(String(result.problem?.type || ''));
-    return locked
-      ? `This account is locked for now after too many attempts. Try again in ${result.waitText || 'a while'}.`
-      : `Too many attempts from here. Try again in ${result.waitText || 'a while'}.`;
-  }
-  const problem = result.problem || {};
-  return [problem.title, problem.detail].filter(Boolean).join(' — ');
-}
+// What every credentials page shares: the sentence for a wrong password or
+// answer, and how a form is submitted. (The sentence for any other failed
+// call is the kit's: kit.problemSentence.)
 
 // A 403 for a wrong current password or security answer, shown next to its
 // field with the attempts left (and `consequence`, what running out does);

@@ -1,6 +1,6 @@
 // The landing page of a reset link: the security question, then the new
 // password twice.
-import { onSubmit, problemSentence, showSecretError } from './messages.js';
+import { onSubmit, showSecretError } from './messages.js';
 
 export async function render(root, kit) {
   const { el, field, api } = kit;
@@ -17,7 +17,7 @@ export async function render(root, kit) {
   if (!link.ok) {
     return deadLink(link.status === 410 || link.status === 404
       ? 'This link does not work any more: it was used already, or it is too old.'
-      : problemSentence(link));
+      : kit.problemSentence(link));
   }
   const question = link.data && link.data.question_text;
   const message = el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'reset-message' });
@@ -50,6 +50,6 @@ export async function render(root, kit) {
     if (showSecretError(kit, form, result, ' before this link stops working')) return;
     if (result.status === 410) return deadLink('This link does not work any more: it was used already, or it is too old.');
     if (result.status === 422 && kit.showFieldErrors(form, result.problem)) return;
-    message.textContent = problemSentence(result);
+    message.textContent = kit.problemSentence(result);
   });
 }

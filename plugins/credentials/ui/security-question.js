@@ -3,7 +3,7 @@
 // needs the step-up as well. Reached from a change page, it goes back there
 // once the question is set (?then=<page id>). An address not confirmed yet
 // comes first: the page says so and offers a new link.
-import { onSubmit, problemSentence, showSecretError } from './messages.js';
+import { onSubmit, showSecretError } from './messages.js';
 import { currentQuestion, privileged, stepUp } from './step-up.js';
 import { emailConfirmed, guideToConfirm } from './confirmation.js';
 
@@ -63,6 +63,6 @@ export async function render(root, kit) {
     }
     if (showSecretError(kit, form, result, ' before the account is locked for a while')) return;
     if (result.status === 422 && kit.showFieldErrors(form, result.problem)) return;
-    message.textContent = problemSentence(result);
+    message.textContent = kit.problemSentence(result);
   });
 }

@@ -1,5 +1,5 @@
 // Sign in: the page the member shell sends visitors to (id "sign-in").
-import { onSubmit, problemSentence } from './messages.js';
+import { onSubmit } from './messages.js';
 
 export async function render(root, kit) {
   const { el, field, api } = kit;
@@ -28,7 +28,7 @@ export async function render(root, kit) {
     if (result.status === 422 && kit.showFieldErrors(form, result.problem)) return;
     message.textContent = result.status === 401
       ? 'The email address or the password is wrong. Check both and try again.'
-      : problemSentence(result);
+      : kit.problemSentence(result);
     form.elements.namedItem('password').focus();
   });
 }

@@ -1,7 +1,7 @@
 // What the change pages share: the security question that gates them, the
 // guidance to set one first, and the step-up (the current password, then
 // the answer) before a change (POST /api/v1/me/step-up).
-import { onSubmit, problemSentence, showSecretError } from './messages.js';
+import { onSubmit, showSecretError } from './messages.js';
 
 // The member's question {question_id, text}, or null when none is set.
 export async function currentQuestion(kit) {
@@ -53,7 +53,7 @@ export function stepUp(root, kit, question) {
       }
       if (showSecretError(kit, form, result, ' before the account is locked for a while')) return;
       if (result.status === 422 && kit.showFieldErrors(form, result.problem)) return;
-      message.textContent = problemSentence(result);
+      message.textContent = kit.problemSentence(result);
     });
   });
 }

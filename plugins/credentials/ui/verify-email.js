@@ -1,5 +1,4 @@
 // The landing page of the link sent to a new email address.
-import { problemSentence } from './messages.js';
 
 export async function render(root, kit) {
   const { el, api } = kit;
@@ -17,5 +16,5 @@ export async function render(root, kit) {
   root.append(el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'verify-failed',
     text: result.status === 404 || result.status === 410
       ? 'This link does not work any more: it was used already, it is too old, or a newer one was sent.'
-      : problemSentence(result) }));
+      : kit.problemSentence(result) }));
 }
