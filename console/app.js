@@ -16,7 +16,7 @@
 // and add one entry to PAGES; the nav and the router pick it up. Plugins add their
 // own panels without touching this file: GET /api/v1/ui lists them and
 // pluginPanelPage() loads their modules (docs/web.md).
-import { el, pageHeader, pageKit, loadStyles, problemText, request } from './kit.js';
+import { ageNotice, drawAndFocus, el, notify, pageHeader, pageKit, loadStyles, problemText, request } from './kit.js';
 import { membersPage } from './members.js';
 import { pluginsPage } from './plugins.js';
 import { reviewsPage } from './reviews.js';
@@ -29,7 +29,7 @@ import { reviewsPage } from './reviews.js';
 
   // ---- 2. API ---------------------------------------------------------------
 
-  const state = { session: null, returnTo: null, csrfFallback: '', notice: '', panels: [], navigation: 0 };
+  const state = { session: null, returnTo: null, csrfFallback: '', panels: [], navigation: 0 };
   // kit.js's request(), plus what the console does with a problem: the
   // banner, and a 401 on a session call meaning the session has ended.
   // Never throws. Resolves to {ok, status, data, problem, headers}.
@@ -54,7 +54,7 @@ import { reviewsPage } from './reviews.js';
       el('strong', { text: str(problem.title) || 'Something went wrong' }),
       str(problem.detail) ? el('span', { text: ` ${problem.detail}` }) : null,
       errors.length ? el('ul', {}, errors.map(([field, message]) =>
-        el('li', { text: `${field}: ${Array.isArray(message) ? message.join(', ') : String(message)}` }))) : null,
+        el('li', { text: `${field}: ${Array.isArray(message) ? message.join(', ') : String(message ?? '')}` }))) : null,
       requestId ? el('span', { class: 'muted', text: ` (request id ${requestId})` }) : null);
     $('#banner').hidden = false;
   }
@@ -89,13 +89,26 @@ import { reviewsPage } from './reviews.js';
   // The loaded plugins' console panels (GET /api/v1/ui, admins only see
   // them). Read again on every navigation: a swapped plugin's panel is a
   // new module URL, a removed one leaves the menu.
+  // The waiting reviews' count for the menu is read with them.
   async function loadPanels() {
     if (!state.session) {
       state.panels = [];
+      state.waiting = null;
       return;
     }
-    const result = await api('GET', '/api/v1/ui', { quiet: [401, 503] });
+    const [result, summary] = await Promise.all([
+      api('GET', '/api/v1/ui', { quiet: [401, 503] }),
+      api('GET', '/api/v1/admin/reviews/summary', { quiet: true }),
+    ]);
     state.panels = result.ok && result.data && Array.isArray(result.data.console) ? result.data.console : [];
+    state.waiting = summary.ok && summary.data ? Number(summary.data.pending) || 0 : null;
+  }
+
+  // A menu entry's words: Reviews carries how many wait for a decision.
+  function navLabel(page) {
+    if (page.path !== 'reviews' || !state.waiting) return [page.title];
+    return [page.title, ' ', el('span', { class: 'badge nav-count', 'data-testid': 'nav-reviews-waiting',
+      text: String(state.waiting) }), el('span', { class: 'visually-hidden', text: ' waiting' })];
   }
 
   function updateHeader(activePage) {
@@ -107,9 +120,9 @@ import { reviewsPage } from './reviews.js';
     $('#nav-list').replaceChildren(
       ...PAGES.filter((page) => page.nav).map((page) =>
         el('li', {}, el('a', {
-          href: `#/${page.path}`, text: page.title, 'data-testid': `nav-${page.path}`,
+          href: `#/${page.path}`, 'data-testid': `nav-${page.path}`,
           'aria-current': page === activePage ? 'page' : null, onclick: redrawIfShown,
-        }))),
+        }, navLabel(page)))),
       ...(state.panels || []).filter((panel) => panel.menu).map((panel) => {
         const href = panelHash(panel);
         return el('li', {}, el('a', {
@@ -140,14 +153,16 @@ import { reviewsPage } from './reviews.js';
     if (result.ok || result.status === 401) {
       state.session = null;
       updateHeader();
+      notify('You are signed out.');
       go('#/signin');
     }
   }
 
-  // The route change hides the banner, so the sign-in page says why it is back.
+  // The route change hides the banner; the notice says on the sign-in page
+  // why the admin is back there.
   function sessionEnded() {
     state.session = null;
-    state.notice = 'Your session has ended. Sign in again.';
+    notify('Your session has ended. Sign in again.', 'info');
     state.returnTo = location.hash;
     updateHeader();
     go('#/signin');
@@ -167,8 +182,6 @@ import { reviewsPage } from './reviews.js';
       state.memberEmail ? el('p', { class: 'hint', 'data-testid': 'signin-member-note',
         text: `You are signed in to Account Settings as ${state.memberEmail}; the console needs an admin to sign in.` }) : null,
       message, submit);
-    message.textContent = state.notice;
-    state.notice = '';
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       message.textContent = '';
@@ -261,16 +274,17 @@ import { reviewsPage } from './reviews.js';
 
   // ---- 5. Router ------------------------------------------------------------
 
-  // nav: shown in the header; public: reachable without a session.
+  // nav: shown in the header; public: reachable without a session. Reviews
+  // first: deciding what waits is what an admin comes for.
   const PAGES = [
-    { path: 'plugins', title: 'Plugins', nav: true, render: (root) => pluginsPage(root, kit) },
-    { path: 'members', title: 'Members', nav: true, render: (root, args) => membersPage(root, kit, args) },
     { path: 'reviews', title: 'Reviews', nav: true,
       render: (root, args) => reviewsPage(root, kit, args) },
+    { path: 'members', title: 'Members', nav: true, render: (root, args) => membersPage(root, kit, args) },
+    { path: 'plugins', title: 'Plugins', nav: true, render: (root) => pluginsPage(root, kit) },
     { path: 'signin', title: 'Sign in', public: true, render: signinPage },
     { path: 'plugin', title: 'Plugin panel', render: pluginPanelPage },
   ];
-  const DEFAULT_PAGE = 'plugins';
+  const DEFAULT_PAGE = 'reviews';
 
   function go(hash) {
     if (location.hash === hash) route();
@@ -299,6 +313,8 @@ import { reviewsPage } from './reviews.js';
       return go('#/signin');
     }
     if (page.path === 'signin' && state.session) return go(`#/${DEFAULT_PAGE}`);
+    // A page is drawn (not a redirect): a notice from before the last one goes.
+    ageNotice();
     hideBanner();
     updateHeader(page);
     document.title = `${page.title} · memberd console`;
@@ -308,14 +324,10 @@ import { reviewsPage } from './reviews.js';
     const main = $('#main');
     const view = el('div', { class: 'page-view' });
     main.replaceChildren(view);
-    // Focus goes where the page asks once it has drawn itself (a review item
-    // reads its kind's view first), unless another navigation came since.
-    let failure = null;
-    try { await page.render(view, parts.slice(1)); } catch (error) { failure = error; }
-    if (turn !== state.navigation) return;
-    const target = main.querySelector('[data-autofocus]') || main.querySelector('h1') || main;
-    target.focus();
-    if (failure) throw failure; // a page's bug stays visible (the browser tests fail on it)
+    // Focus goes where the page asks as soon as it asks (a review item reads
+    // its kind's view first), unless another navigation came since; a
+    // page's bug stays visible (the browser tests fail on it).
+    await drawAndFocus(main, view, () => page.render(view, parts.slice(1)), () => turn === state.navigation);
   }
 
   async function start() {

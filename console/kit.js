@@ -28,6 +28,30 @@ export function announce(text) {
   setTimeout(() => { region.textContent = text; }, 50);
 }
 
+// Shows an outcome at the top of the page, and says it: the shell's #notice
+// is a live region that stays on the page (GOV.UK's notification banner),
+// so what a screen reader hears a sighted member also sees. It lasts
+// through the navigation that usually follows ("You are signed out." on
+// the sign-in page) and goes with the one after (ageNotice). `kind`: 'ok'
+// (a success, green) or 'info' (a change the member did not ask for: the
+// session ended).
+export function notify(text, kind = 'ok') {
+  const region = document.querySelector('#notice');
+  if (!region) return announce(text);
+  region.className = `notice ${kind}`;
+  region.dataset.fresh = 'yes';
+  region.replaceChildren(el('p', { 'data-testid': 'notice-text', text }));
+}
+
+// For the shells' route(): a notice shown before the last navigation goes;
+// one shown just before this navigation stays for it.
+export function ageNotice() {
+  const region = document.querySelector('#notice');
+  if (!region) return;
+  if (region.dataset.fresh === 'yes') region.dataset.fresh = 'no';
+  else region.replaceChildren();
+}
+
 // A cookie of memberd's by its plain name ('memberd_csrf'): over HTTPS the
 // daemon sends its cookies as __Host-<name> (daemon/transport/cookie_prefixes.hpp),
 // which a sibling site cannot plant; that one wins when both are there.
@@ -133,6 +157,32 @@ export function actionButton({ label, testid, act }) {
   return [button, outcome];
 }
 
+// Asks before an action that reaches many people or takes something out of
+// service (GOV.UK: a question that names what will happen, then the
+// choice). The question appears in `place`, focused, with a button that
+// does it (`yes`) and one that does not; it goes either way, and "no"
+// gives focus back to `returnFocus`. Resolves to true or false. `testid`
+// names the parts: <testid>-question, <testid>-yes, <testid>-no.
+export function confirmStep(place, { question, yes, no = 'Cancel', testid = 'confirm', returnFocus }) {
+  return new Promise((resolve) => {
+    const text = el('p', { class: 'confirm-question', tabindex: '-1', 'data-testid': `${testid}-question`,
+      text: question });
+    const answer = (yesOrNo) => {
+      box.remove();
+      if (!yesOrNo && returnFocus) returnFocus.focus();
+      resolve(yesOrNo);
+    };
+    const box = el('div', { class: 'confirm-step', role: 'group', 'aria-label': question },
+      text,
+      el('div', { class: 'actions' },
+        el('button', { type: 'button', class: 'primary', 'data-testid': `${testid}-yes`, text: yes,
+          onclick: () => answer(true) }),
+        el('button', { type: 'button', 'data-testid': `${testid}-no`, text: no, onclick: () => answer(false) })));
+    place.replaceChildren(box);
+    text.focus();
+  });
+}
+
 const pad = (n) => String(n).padStart(2, '0');
 
 // "2026-11-29 12:17 GMT · 20:17 Shanghai, GMT+8": the time in GMT, then in
@@ -162,18 +212,58 @@ export function dualTime(iso, timeZone) {
   }
 }
 
+// How both shells draw a page and place focus: on the element the page
+// marks [data-autofocus] as soon as it appears — a page that first waits
+// (for the network, or for the member's step-up) still puts its first
+// field in reach at once — else, once drawn, on the page's h1; never away
+// from where the page or the member has put it inside `body` meanwhile.
+// `render()` draws into `body`; `current()` says whether this navigation
+// is still the latest. A render that throws still gets focus placed, then
+// the error goes on.
+export async function drawAndFocus(main, body, render, current) {
+  const chosen = () => body.contains(document.activeElement);
+  const place = () => {
+    if (!current() || chosen()) return true;
+    const target = body.querySelector('[data-autofocus]');
+    if (!target) return false;
+    target.focus();
+    return true;
+  };
+  const watcher = new MutationObserver(() => { if (place()) watcher.disconnect(); });
+  watcher.observe(body, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-autofocus'] });
+  let failure = null;
+  try { await render(); } catch (error) { failure = error; } finally { watcher.disconnect(); }
+  if (current() && !chosen()) (body.querySelector('[data-autofocus]') || main.querySelector('h1') || main).focus();
+  if (failure) throw failure;
+}
+
 // ---- Pieces of a page, the same in both shells ------------------------------
 
 const muted = (text) => el('span', { class: 'muted', text });
 
-// A table in a wrapper that scrolls sideways on a narrow screen; the wrapper
-// takes focus so the keyboard can scroll it too (axe:
-// scrollable-region-focusable). `label` names the region.
+// Each cell is given its column's heading (data-label), rows added later
+// too: on a phone the rows become cards, each value under its heading
+// (style.css, .stacks), instead of a table scrolled sideways.
+function labelCells(body, headings) {
+  for (const row of body.rows) {
+    [...row.cells].forEach((cell, i) => {
+      if (headings[i] && cell.colSpan === 1 && !cell.dataset.label) cell.dataset.label = headings[i];
+    });
+  }
+}
+
+// A table whose rows become stacked cards on a phone (labelCells); the
+// wrapper takes focus so the keyboard can scroll a wide one on a larger
+// screen (axe: scrollable-region-focusable). `label` names the region. Rows
+// may be appended to its tbody later.
 export function table(headings, rows, props = {}, label = 'Table') {
-  return el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': label },
+  const body = el('tbody', {}, rows);
+  labelCells(body, headings);
+  new MutationObserver(() => labelCells(body, headings)).observe(body, { childList: true });
+  return el('div', { class: 'table-wrap stacks', tabindex: '0', role: 'region', 'aria-label': label },
     el('table', props,
       el('thead', {}, el('tr', {}, headings.map((h) => el('th', { scope: 'col', text: h })))),
-      el('tbody', {}, rows)));
+      body));
 }
 
 // The page's h1 (focusable, where the router puts focus) and its actions.
@@ -262,7 +352,7 @@ export function problemSentence(result) {
 // A shell adds what only it has (the member shell: session, signedIn ...).
 export function pageKit({ api, go, params }) {
   return {
-    api, go, params, el, announce, dualTime, waitText, actionButton,
+    api, go, params, el, announce, notify, confirmStep, dualTime, waitText, actionButton,
     pageHeader, table, timeEl, loadStyles, field, showFieldErrors, clearFieldErrors, problemText, problemSentence,
   };
 }

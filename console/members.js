@@ -87,7 +87,9 @@ function createMemberForm(kit, onCreated) {
   const form = el('form', { id: 'member-create-form', 'data-testid': 'member-create-form', novalidate: true },
     el('div', { class: 'field' }, el('label', { for: 'create-email', text: 'Email' }), inputs.email, errors.email),
     el('div', { class: 'field' }, el('label', { for: 'create-password', text: 'Password' }), inputs.password,
-      el('p', { id: 'create-password-hint', class: 'hint', text: 'At least 12 characters by default; no other rules.' }), errors.password),
+      el('p', { id: 'create-password-hint', class: 'hint',
+        text: 'A long phrase used nowhere else: at least 12 characters by default, not a common password, ' +
+          'not one character repeated, not the name in the email address.' }), errors.password),
     el('div', { class: 'field checkbox' }, inputs.roles, el('label', { for: 'create-admin', text: 'Administrator' }), errors.roles),
     el('button', { type: 'submit', class: 'primary', text: 'Create member' }), message);
 

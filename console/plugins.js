@@ -13,7 +13,7 @@ function stateBadge(el, value) {
 }
 
 export function pluginsPage(root, kit) {
-  const { api, el, announce, pageHeader, table, timeEl, problemText, refreshMenu } = kit;
+  const { api, el, announce, confirmStep, pageHeader, table, timeEl, problemText, refreshMenu } = kit;
   const muted = (text) => el('span', { class: 'muted', text });
   const outcomes = new Map(); // plugin name -> {ok, text} of its last reload
   const body = el('div', { 'data-testid': 'plugins' }, muted('Loading…'));
@@ -85,10 +85,18 @@ export function pluginsPage(root, kit) {
     done: (data) => (typeof data?.swap_ms === 'number' ? `Reloaded in ${data.swap_ms.toFixed(1)} ms` : 'Reloaded'),
     failed: 'Reload failed; the running version keeps serving.',
   });
-  // Its routes, pages and panels go at once; a reload brings it back.
-  const takeOut = (name, button, result) => pluginAction(name, 'unload', button, result, {
-    busy: 'Unloading…', done: () => 'Unloaded; Load brings it back', failed: 'Unload failed.',
-  });
+  // Its routes, pages and panels go at once; a reload brings it back. Asked
+  // first: members lose its pages in the middle of what they are doing.
+  async function takeOut(name, button, result) {
+    const sure = await confirmStep(result, {
+      question: `Unload ${name}? Its pages, panels and API go out of service for everyone until it is loaded again.`,
+      yes: `Yes, unload ${name}`, testid: 'unload-confirm', returnFocus: button,
+    });
+    if (!sure) return;
+    await pluginAction(name, 'unload', button, result, {
+      busy: 'Unloading…', done: () => 'Unloaded; Load brings it back', failed: 'Unload failed.',
+    });
+  }
 
   load();
 }

@@ -32,17 +32,23 @@ async function loadKinds(kit) {
 // What would change, field by field: published beside pending, the
 // changed rows marked. `order` puts known fields first, `labels` names
 // them; the rest follow by name. A plugin's view may use it (kit.fieldChanges).
-export function fieldChanges(kit, item, { order = [], labels = {} } = {}) {
+export function fieldChanges(kit, item, { order = [], labels = {}, show = {} } = {}) {
   const { el, table } = kit;
   const pending = item.fields || {};
   const published = item.published_fields || {};
   const names = [...new Set([...Object.keys(published), ...Object.keys(pending)])].sort();
   const ordered = [...order.filter((n) => names.includes(n)), ...names.filter((n) => !order.includes(n))];
+  // A value as people read it: `show[name]` turns a stored one into words
+  // (a country's code into its name); absent stays empty.
+  const shown = (name, value) => {
+    if (value === undefined || value === null || value === '' || typeof show[name] !== 'function') return text(value);
+    try { return String(show[name](value)); } catch { return text(value); }
+  };
   return table(['Field', 'Published', 'Pending'], ordered.map((name) => {
     const changed = text(published[name]) !== text(pending[name]);
     return el('tr', { class: changed ? 'changed' : null, 'data-testid': changed ? 'field-changed' : null },
-      el('th', { scope: 'row', text: labels[name] || name }), el('td', { text: text(published[name]) }),
-      el('td', {}, changed ? el('strong', { text: text(pending[name]) }) : text(pending[name])));
+      el('th', { scope: 'row', text: labels[name] || name }), el('td', { text: shown(name, published[name]) }),
+      el('td', {}, changed ? el('strong', { text: shown(name, pending[name]) }) : shown(name, pending[name])));
   }), { class: 'review-diff' }, 'What changes');
 }
 
@@ -59,20 +65,30 @@ function listPage(root, kit, kinds) {
   const kind = el('select', { id: 'review-kind', 'aria-label': 'Kind' },
     el('option', { value: '', text: 'Every kind' }),
     [...kinds.values()].map((k) => el('option', { value: k.kind, text: k.title })));
+  // Waiting items by default; decided and replaced ones on request.
+  const status = el('select', { id: 'review-status', 'data-testid': 'review-status-filter' },
+    Object.entries(STATUS_WORDS).map(([value, words]) => el('option', { value, text: words })));
   const overdue = el('input', { type: 'checkbox', id: 'review-overdue' });
+  const overdueLabel = el('label', { class: 'inline' }, overdue, ' Overdue only');
   const bulk = el('button', { type: 'button', 'data-testid': 'bulk-approve', disabled: true, text: 'Approve selected' });
   const message = el('p', { class: 'form-message', role: 'status', 'data-testid': 'review-message' });
   const list = el('div', { 'data-testid': 'review-list' });
   root.append(pageHeader('Reviews'), figures,
-    el('div', { class: 'review-filters' }, el('label', { for: 'review-kind', text: 'Kind' }), kind,
-      el('label', { class: 'inline' }, overdue, ' Overdue only'), bulk),
+    el('div', { class: 'review-filters' }, el('label', { for: 'review-status', text: 'Show' }), status,
+      el('label', { for: 'review-kind', text: 'Kind' }), kind, overdueLabel, bulk),
     message, list);
 
   const selected = new Set();
   async function load() {
+    const waiting = status.value === 'pending';
+    overdueLabel.hidden = !waiting;
+    bulk.hidden = !waiting;
+    const query = new URLSearchParams({ limit: '100', status: status.value });
+    if (kind.value) query.set('kind', kind.value);
+    if (waiting && overdue.checked) query.set('overdue', 'true');
     const [summary, page] = await Promise.all([
       api('GET', '/api/v1/admin/reviews/summary'),
-      api('GET', `/api/v1/admin/reviews?limit=100${kind.value ? `&kind=${kind.value}` : ''}${overdue.checked ? '&overdue=true' : ''}`),
+      api('GET', `/api/v1/admin/reviews?${query}`),
     ]);
     if (summary.ok) {
       const s = summary.data;
@@ -84,7 +100,18 @@ function listPage(root, kit, kinds) {
     if (!page.ok) return;
     const items = page.data.items || [];
     if (items.length === 0) {
-      list.replaceChildren(el('p', { 'data-testid': 'review-empty', text: 'Nothing waits for a decision.' }));
+      list.replaceChildren(el('p', { 'data-testid': 'review-empty',
+        text: waiting ? 'Nothing waits for a decision.' : `No ${STATUS_WORDS[status.value].toLowerCase()} items.` }));
+      return;
+    }
+    if (!waiting) {
+      list.replaceChildren(table(['Member', 'Kind', 'Submitted', 'Decided', ''], items.map((item) =>
+        el('tr', { 'data-testid': 'review-row' },
+          el('td', {}, text(item.member_email || item.member_id)),
+          el('td', {}, kindTitle(kinds, item.kind), thumbnail(kinds, item, kit)),
+          el('td', {}, timeEl(item.submitted_at)),
+          el('td', {}, timeEl(item.decided_at)),
+          el('td', {}, openLink(el, item)))), {}, 'Decided items'));
       return;
     }
     list.replaceChildren(table(['', 'Member', 'Kind', 'Submitted', 'Due', ''], items.map((item) => {
@@ -101,8 +128,7 @@ function listPage(root, kit, kinds) {
         el('td', {}, kindTitle(kinds, item.kind), thumbnail(kinds, item, kit)),
         el('td', {}, timeEl(item.submitted_at)),
         el('td', {}, timeEl(item.due_at), item.overdue ? el('span', { class: 'badge bad', text: ' overdue' }) : null),
-        el('td', {}, el('a', { href: `#/reviews/${encodeURIComponent(item.revision_id)}`, 'data-testid': 'review-open',
-          text: 'Review' })));
+        el('td', {}, openLink(el, item)));
     }), {}, 'Review queue'));
   }
   bulk.addEventListener('click', async () => {
@@ -116,8 +142,21 @@ function listPage(root, kit, kinds) {
     load();
   });
   kind.addEventListener('change', load);
+  status.addEventListener('change', load);
   overdue.addEventListener('change', load);
   load();
+}
+
+// The list's choice of items, by the status the API takes.
+const STATUS_WORDS = {
+  pending: 'Waiting', approved: 'Approved', rejected: 'Rejected', superseded: 'Replaced', withdrawn: 'Withdrawn',
+};
+
+// An item's link, named for the screen reader's list of links.
+function openLink(el, item) {
+  return el('a', { href: `#/reviews/${encodeURIComponent(item.revision_id)}`, 'data-testid': 'review-open',
+    class: 'review-open', 'aria-label': `Review ${item.member_email || item.member_id}`,
+    text: item.status === 'pending' ? 'Review' : 'Open' });
 }
 
 function kindTitle(kinds, kind) {
@@ -157,7 +196,7 @@ export async function whatChanges(kinds, item, kit, patienceMs = VIEW_PATIENCE_M
 }
 
 async function itemPage(root, kit, kinds, revisionId) {
-  const { api, el, announce, go, pageHeader, timeEl } = kit;
+  const { api, el, notify, go, pageHeader, timeEl } = kit;
   const path = `/api/v1/admin/reviews/${encodeURIComponent(revisionId)}`;
   const loaded = await api('GET', path);
   root.append(el('a', { href: '#/reviews', class: 'back', text: '← Reviews' }));
@@ -166,15 +205,21 @@ async function itemPage(root, kit, kinds, revisionId) {
     return;
   }
   const item = loaded.data;
-  const who = (id) => (id === item.member_id ? 'the member' : id);
+  // Who did a step: the member, else an admin by email (an id only when
+  // the account is gone), else the operator.
+  const who = (id, email) => (id === item.member_id ? 'the member' : email || id);
   const waited = (Date.now() - new Date(item.submitted_at).getTime()) / 1000;
   const message = el('p', { class: 'form-message', role: 'alert', 'data-testid': 'decision-message' });
 
   const what = await whatChanges(kinds, item, kit);
   root.append(pageHeader(`${kindTitle(kinds, item.kind)} of ${text(item.member_email)}`),
-    el('p', { 'data-testid': 'review-status', text: `${item.status}; submitted ${age(waited)} ago, due ` },
-      timeEl(item.due_at), item.overdue ? el('span', { class: 'badge bad', text: ' overdue' }) : null,
-      item.claimed_by ? ` · claimed by ${who(item.claimed_by)}` : ''),
+    item.status === 'pending'
+      ? el('p', { 'data-testid': 'review-status', text: `Waiting; submitted ${age(waited)} ago, due ` },
+        timeEl(item.due_at), item.overdue ? el('span', { class: 'badge bad', text: ' overdue' }) : null,
+        item.claimed_by ? ` · claimed by ${who(item.claimed_by, item.claimed_by_email)}` : '')
+      : el('p', { 'data-testid': 'review-status' },
+        `${STATUS_WORDS[item.status] || item.status}`, item.decided_at ? ' ' : '',
+        item.decided_at ? timeEl(item.decided_at) : null),
     what);
 
   if (item.status === 'pending') {
@@ -200,9 +245,9 @@ async function itemPage(root, kit, kinds, revisionId) {
 
     async function decided(result, verb) {
       if (result.ok) {
-        announce(`${verb}. Opening the next item.`);
         const next = await api('GET', '/api/v1/admin/reviews?limit=2');
         const following = ((next.ok && next.data.items) || []).find((i) => i.revision_id !== revisionId);
+        notify(following ? `${verb}. This is the next item waiting.` : `${verb}. No more items are waiting.`);
         return go(following ? `#/reviews/${encodeURIComponent(following.revision_id)}` : '#/reviews');
       }
       if (result.status === 422) {
@@ -231,5 +276,6 @@ async function itemPage(root, kit, kinds, revisionId) {
   }
 
   root.append(el('h2', { text: 'History' }), el('ol', { class: 'review-history', 'data-testid': 'review-history' },
-    (item.history || []).map((h) => el('li', {}, `${h.step.replaceAll('_', ' ')} by ${who(h.by)}, `, timeEl(h.at)))));
+    (item.history || []).map((h) => el('li', {}, `${h.step.replaceAll('_', ' ')} by ${who(h.by, h.by_email)}, `,
+      timeEl(h.at)))));
 }

@@ -8,15 +8,34 @@
 // links are pages too (access "anyone", id "sign-in" for the one the shell
 // sends visitors to), so whichever plugin signs members in brings them.
 
-import { announce, el, loadStyles, pageKit, request } from './kit.js';
+import { ageNotice, drawAndFocus, el, loadStyles, notify, pageKit, request } from './kit.js';
 
 const $ = (selector) => document.querySelector(selector);
 
-const state = { session: null, entries: [], returnTo: '', navigation: 0 };
-// The shared request() (kit.js): cookie, CSRF header, problem+json; the
-// member shell shows nothing itself, each page says what went wrong where
-// it belongs. The same call as the console's kit: api(method, path, {body}).
-const api = (method, path, options = {}) => request(method, path, { body: options.body });
+// entriesFresh: the list was read for this navigation already (at start).
+const state = { session: null, entries: [], entriesFresh: false, returnTo: '', navigation: 0 };
+// The shared request() (kit.js): cookie, CSRF header, problem+json; each
+// page says what went wrong where it belongs. The shell acts on one answer
+// itself: a 401 to a signed-in member means the session has ended (idle,
+// signed out elsewhere, revoked by an admin). The same call as the
+// console's kit: api(method, path, {body}).
+async function api(method, path, options = {}) {
+  const result = await request(method, path, { body: options.body });
+  if (result.status === 401 && state.session) sessionEnded();
+  return result;
+}
+
+// As the console does: the sign-in page says why the member is there, and
+// signing in goes back to the page they were on.
+function sessionEnded() {
+  state.session = null;
+  state.returnTo = location.hash;
+  state.navigation++;  // a page still drawing is overtaken
+  renderChrome(null);
+  notify('Your session has ended. Sign in again.', 'info');
+  const signIn = signInEntry();
+  go(signIn ? hashOf(signIn) : '#/');
+}
 
 function showBanner(problem) {
   $('#banner-text').replaceChildren(el('strong', { text: problem.title }),
@@ -80,12 +99,20 @@ const kit = {
   },
 };
 
+// The phone's folded menu: opened and closed by its button, closed again
+// by every navigation.
+function foldMenu(open) {
+  $('#menu').classList.toggle('open', open);
+  $('#menu-toggle').setAttribute('aria-expanded', String(open));
+}
+
 function renderChrome(current) {
   const session = state.session;
   $('#user').hidden = !session;
   $('#user-email').textContent = session ? String(session.email || '') : '';
   const items = session ? menuEntries() : [];
   $('#menu').hidden = items.length === 0;
+  foldMenu(false);
   $('#menu-list').replaceChildren(...items.map((entry) =>
     el('li', {}, el('a', {
       href: hashOf(entry), text: entry.title, 'data-testid': `menu-${entry.plugin}-${entry.id}`,
@@ -96,10 +123,17 @@ function renderChrome(current) {
 async function route() {
   const turn = ++state.navigation;
   // Read on every navigation: a swapped plugin's page is a new module URL.
-  await loadEntries();
+  if (!state.entriesFresh) await loadEntries();
+  state.entriesFresh = false;
   if (turn !== state.navigation) return;
   const { plugin, id } = parseHash();
   const entry = state.entries.find((e) => e.plugin === plugin && e.id === id);
+  if (!entry && plugin && state.session) {
+    // The list leaves out member pages once the session has ended: asking
+    // for the session finds out (its 401 ends it, in api()).
+    await loadSession();
+    if (turn !== state.navigation) return;
+  }
   const home = state.session ? menuEntries()[0] : signInEntry();
   if (!entry) {
     // No page named: the home page.
@@ -120,28 +154,32 @@ async function route() {
     const signIn = signInEntry();
     return signIn ? go(hashOf(signIn)) : renderMissing();
   }
+  // A page is drawn (not a redirect): a notice from before the last one goes.
+  ageNotice();
   $('#banner').hidden = true;
   renderChrome(entry);
   document.title = `${entry.title} · Account Settings`;
   const main = $('#main');
+  main.removeAttribute('aria-busy');
   const body = el('div', { class: 'page', 'data-testid': 'page', 'data-page': `${entry.plugin}/${entry.id}` });
   main.replaceChildren(el('h1', { tabindex: '-1', text: entry.title }), body);
   loadStyles(entry.styles);
-  try {
-    const module = await import(entry.module);
-    if (turn !== state.navigation) return;
-    await module.render(body, kit);
-  } catch {
-    body.replaceChildren(el('p', {
-      class: 'form-message error', role: 'alert', 'data-testid': 'page-failed',
-      text: 'This page could not be shown. Reload the page; if it stays, try again later.',
-    }));
-  }
-  const target = main.querySelector('[data-autofocus]') || main.querySelector('h1');
-  target.focus();
+  await drawAndFocus(main, body, async () => {
+    try {
+      const module = await import(entry.module);
+      if (turn === state.navigation) await module.render(body, kit);
+    } catch {
+      body.replaceChildren(el('p', {
+        class: 'form-message error', role: 'alert', 'data-testid': 'page-failed',
+        text: 'This page could not be shown. Reload the page; if it stays, try again later.',
+      }));
+    }
+  }, () => turn === state.navigation);
 }
 
 function renderMissing() {
+  ageNotice();
+  $('#main').removeAttribute('aria-busy');
   renderChrome(null);
   document.title = 'Page not found · Account Settings';
   $('#main').replaceChildren(el('h1', { tabindex: '-1', text: 'This page is not available' }),
@@ -154,7 +192,7 @@ async function signOut() {
   if (!result.ok && result.status !== 401) return showBanner(result.problem);
   state.session = null;
   renderChrome(null);
-  announce('You are signed out.');
+  notify('You are signed out.');
   const signIn = signInEntry();
   go(signIn ? hashOf(signIn) : '#/');
 }
@@ -162,9 +200,12 @@ async function signOut() {
 async function start() {
   $('#banner-dismiss').addEventListener('click', () => { $('#banner').hidden = true; });
   $('#signout').addEventListener('click', signOut);
+  $('#menu-toggle').addEventListener('click', () => foldMenu(!$('#menu').classList.contains('open')));
   $('#skip-link').addEventListener('click', (event) => { event.preventDefault(); $('#main').focus(); });
   window.addEventListener('hashchange', route);
-  await loadSession();
+  // The session and the page list at once: one round trip, not two.
+  await Promise.all([loadSession(), loadEntries()]);
+  state.entriesFresh = true;
   await route();
 }
 

@@ -69,12 +69,29 @@ std::vector<icu::UnicodeString> email_names(std::string_view email) {
   return names;
 }
 
-bool contains_email_name(const icu::UnicodeString& text, std::string_view email) {
+// Whether `name` stands in `text` as a word of its own: no letter right
+// before or after it. "ann" is in "ann1985" and "my ann!", not in
+// "channel"; "admin" not in "administration".
+bool has_as_word(const icu::UnicodeString& text, const icu::UnicodeString& name) {
+  for (int32_t at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    const int32_t end = at + name.length();
+    const bool letter_before = at > 0 && u_isalpha(text.char32At(at - 1));
+    const bool letter_after = end < text.length() && u_isalpha(text.char32At(end));
+    if (!letter_before && !letter_after) return true;
+  }
+  return false;
+}
+
+// The email name found in the password as a word, if any (case folded).
+std::optional<std::string> email_name_in(const icu::UnicodeString& text, std::string_view email) {
   icu::UnicodeString folded = text;
   folded.foldCase();
-  for (const icu::UnicodeString& name : email_names(email))
-    if (folded.indexOf(name) >= 0) return true;
-  return false;
+  for (const icu::UnicodeString& name : email_names(email)) {
+    if (!has_as_word(folded, name)) continue;
+    std::string found;
+    return name.toUTF8String(found);
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -94,7 +111,8 @@ std::optional<std::string> password_problem(const PasswordPolicy& policy, std::s
   if (one_character_repeated(*text)) return "Don't use one character over and over.";
   if (policy.common != nullptr && is_common(*policy.common, password, *text))
     return "This password is too common; choose another.";
-  if (contains_email_name(*text, email)) return "Don't use your email address in your password.";
+  if (auto name = email_name_in(*text, email))
+    return "Don't use \"" + *name + "\" from your email address in your password.";
   return std::nullopt;
 }
 

@@ -10,6 +10,8 @@
 
 #include <soci/soci.h>
 
+#include <map>
+
 namespace memberd {
 
 namespace {
@@ -246,16 +248,28 @@ Result<nlohmann::json> ReviewQueue::item(UnitOfWork& work, std::string_view revi
        soci::use(id));
   for (const auto& row : rows) found = item_json(row, now);
   if (found.is_null()) return Failure{Refusal::not_found};
+  // Each step with its actor's email, so the console names the admin
+  // rather than an id (null for `operator`, or an account since deleted).
   nlohmann::json history = nlohmann::json::array();
   soci::rowset<soci::row> steps =
-      ((*sql)->prepare << "SELECT step, actor, at, detail FROM review_history WHERE revision_id = :r ORDER BY id",
+      ((*sql)->prepare << "SELECT h.step, h.actor, h.at, h.detail, m.email FROM review_history h"
+                          " LEFT JOIN members m ON m.member_id = h.actor WHERE h.revision_id = :r ORDER BY h.id",
        soci::use(id));
-  for (const auto& row : steps)
+  std::map<std::string, std::string> emails;
+  for (const auto& row : steps) {
+    const std::string actor = row.get<std::string>(1), email = text_or_empty(row, 4);
+    if (!email.empty()) emails[actor] = email;
     history.push_back({{"step", row.get<std::string>(0)},
-                       {"by", row.get<std::string>(1)},
+                       {"by", actor},
+                       {"by_email", email.empty() ? nlohmann::json(nullptr) : nlohmann::json(email)},
                        {"at", when(row_int64(row, 2))},
                        {"detail", row.get<std::string>(3)}});
+  }
   found["history"] = std::move(history);
+  // A claim is always in the history: its claimant's email is known there.
+  const auto& claimant = found["claimed_by"];
+  auto known = claimant.is_string() ? emails.find(claimant.get<std::string>()) : emails.end();
+  found["claimed_by_email"] = known == emails.end() ? nlohmann::json(nullptr) : nlohmann::json(known->second);
   return found;
 }
 

@@ -206,7 +206,8 @@ Response Dispatcher::handle(const RawRequest& raw) {
   };
 
   if (match.outcome == RouteTable::Outcome::no_such_path)
-    return finish(problem(404, "not_found", "Not found", "No resource lives at this path."));
+    return finish(problem(404, "not_found", "Not found",
+                          "Nothing is here: the address may be mistyped, or what serves it is out of service now."));
   if (match.outcome == RouteTable::Outcome::method_not_allowed)
     return finish(with_allow(problem(405, "method_not_allowed", "Method not allowed",
                                      "Allowed: " + match.allowed + "."),

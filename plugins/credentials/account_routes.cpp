@@ -9,6 +9,7 @@
 #include <memberd/database.hpp>
 #include <memberd/email_address.hpp>
 #include <memberd/json.hpp>
+#include <memberd/problem.hpp>
 #include <memberd/session_cookies.hpp>
 
 namespace memberd::credentials {
@@ -87,8 +88,14 @@ Response sign_in(Context& ctx, const Request& req) {
     return refusal_problem(check.failure());
   }
   if (*check == PasswordCheck::wrong) {
-    if (auto outcome = count_failure(ctx, req, *attempt, email, "password"); outcome.refusal) return *outcome.refusal;
-    return problem(401, "bad_credentials", "Email or password is wrong", "Check both and try again.");
+    auto outcome = count_failure(ctx, req, *attempt, email, "password");
+    if (outcome.refusal) return *outcome.refusal;
+    // The tries left before the lock, so the member can stop in time. An
+    // unknown address counts and locks the same way: the number tells
+    // nothing about who is a member.
+    return Problem(401, "bad_credentials", "Email or password is wrong")
+        .detail("Check both and try again.")
+        .extension("attempts_left", outcome.attempts_left);
   }
   // The session, its event, the cleared failures and the trusted device
   // commit together.

@@ -1,13 +1,10 @@
 #include "notices.hpp"
 
+#include <memberd/wording.hpp>
+
 namespace memberd::credentials {
 
 namespace {
-
-std::string minutes(std::chrono::seconds s) {
-  auto m = std::max<long long>(1, s.count() / 60);
-  return m >= 120 && m % 60 == 0 ? std::to_string(m / 60) + " hours" : std::to_string(m) + " minutes";
-}
 
 // The templates are mail/<name>.txt and .html in this folder, or the
 // operator's copies (Host::add_mail_templates).
@@ -20,12 +17,12 @@ Result<void> send(Host& host, UnitOfWork& work, const std::string& to, const cha
 
 Result<void> mail_welcome(Host& host, UnitOfWork& work, const std::string& to, const std::string& link,
                           std::chrono::seconds lifetime) {
-  return send(host, work, to, "welcome", {{"link", link}, {"lifetime", minutes(lifetime)}});
+  return send(host, work, to, "welcome", {{"link", link}, {"lifetime", wait_for_people(lifetime)}});
 }
 
 Result<void> mail_confirm_email(Host& host, UnitOfWork& work, const std::string& to, const std::string& link,
                                 std::chrono::seconds lifetime) {
-  return send(host, work, to, "confirm-email", {{"link", link}, {"lifetime", minutes(lifetime)}});
+  return send(host, work, to, "confirm-email", {{"link", link}, {"lifetime", wait_for_people(lifetime)}});
 }
 
 Result<void> mail_password_changed(Host& host, UnitOfWork& work, const std::string& to, const std::string& ip) {
@@ -38,7 +35,7 @@ Result<void> mail_question_changed(Host& host, UnitOfWork& work, const std::stri
 
 Result<void> mail_verify_new_email(Host& host, UnitOfWork& work, const std::string& to, const std::string& link,
                                    std::chrono::seconds lifetime) {
-  return send(host, work, to, "verify-new-email", {{"link", link}, {"lifetime", minutes(lifetime)}});
+  return send(host, work, to, "verify-new-email", {{"link", link}, {"lifetime", wait_for_people(lifetime)}});
 }
 
 Result<void> mail_email_change_requested(Host& host, UnitOfWork& work, const std::string& old_address,
@@ -57,11 +54,11 @@ Result<void> mail_email_changed(Host& host, UnitOfWork& work, const std::string&
 
 Result<void> mail_reset_link(Host& host, UnitOfWork& work, const std::string& to, const std::string& link,
                              std::chrono::seconds lifetime) {
-  return send(host, work, to, "reset-link", {{"link", link}, {"lifetime", minutes(lifetime)}});
+  return send(host, work, to, "reset-link", {{"link", link}, {"lifetime", wait_for_people(lifetime)}});
 }
 
 Result<void> mail_account_locked(Host& host, UnitOfWork& work, const std::string& to, std::chrono::seconds how_long) {
-  return send(host, work, to, "account-locked", {{"lifetime", minutes(how_long)}});
+  return send(host, work, to, "account-locked", {{"lifetime", wait_for_people(how_long)}});
 }
 
 }  // namespace memberd::credentials

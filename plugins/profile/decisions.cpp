@@ -7,6 +7,7 @@
 #include "published_profiles.hpp"
 
 #include <memberd/json.hpp>
+#include <memberd/wording.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -35,7 +36,7 @@ Result<void> tell_member(Context& ctx, UnitOfWork& work, const std::string& memb
   return ctx.host.mail().enqueue_template(
       work, member->email, template_name,
       {{"reason", text_of(payload, "reason")},
-       {"submitted_at", submitted_at.empty() ? std::string("your last submission") : submitted_at},
+       {"submitted_at", submitted_at.empty() ? std::string("your last submission") : time_for_people(submitted_at)},
        {"profile_url", ctx.host.public_url() + "/account/#/profile/edit"},
        {"change_password_url", ctx.host.public_url() + "/account/#/credentials/change-password"}});
 }

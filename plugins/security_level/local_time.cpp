@@ -23,14 +23,6 @@ std::tm utc_parts(std::int64_t unix_seconds) {
 
 }  // namespace
 
-std::string gmt_text(std::int64_t unix_seconds) {
-  std::tm p = utc_parts(unix_seconds);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d GMT", p.tm_year + 1900, p.tm_mon + 1, p.tm_mday, p.tm_hour,
-                p.tm_min);
-  return buf;
-}
-
 std::optional<std::string> local_text(std::int64_t unix_seconds, const std::string& iana_zone) {
   if (iana_zone.empty()) return std::nullopt;
   std::unique_ptr<icu::TimeZone> zone(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(iana_zone)));

@@ -1,13 +1,11 @@
 #pragma once
-// A moment as a member reads it: GMT, and the wall clock of a time zone.
+// A moment as a member reads it: GMT (memberd/wording.hpp's
+// time_for_people), and the wall clock of a time zone.
 #include <cstdint>
 #include <optional>
 #include <string>
 
 namespace memberd::security_level {
-
-// "2026-11-29 12:17 GMT".
-std::string gmt_text(std::int64_t unix_seconds);
 
 // "20:17 Asia/Shanghai, GMT+8" (or "GMT+5:30", "GMT-3"), by ICU's zone data;
 // nullopt for a zone ICU does not know.

@@ -10,6 +10,7 @@
 
 #include <memberd/json.hpp>
 #include <memberd/text.hpp>
+#include <memberd/wording.hpp>
 
 namespace memberd::security_level {
 
@@ -25,7 +26,7 @@ std::string text_of(const nlohmann::json& payload, const char* key) {
 Result<void> mail_new_location(Context& ctx, UnitOfWork& work, const SignInRecord& r) {
   auto member = ctx.host.accounts().find_by_id(work, r.member_id);
   if (!member) return member.failure().refusal == Refusal::not_found ? Result<void>{} : Result<void>(member.failure());
-  std::string when = gmt_text(r.at);
+  std::string when = time_for_people(r.at);
   if (auto local = local_text(r.at, r.location.time_zone)) when += " (" + *local + " where you signed in)";
   // And on the member's own clock, when their profile names a zone.
   auto facts = member_facts(work, r.member_id);

@@ -3,7 +3,9 @@
 // hello's member page), the menu from GET /api/v1/ui.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, PASSWORD, accessibilityProblems, mailedLink, openBrowser, screenshot, startDaemon } from './harness.js';
+import {
+  ADMIN, PASSWORD, accessibilityProblems, joinMember, mailedLink, openBrowser, screenshot, signInMember, startDaemon,
+} from './harness.js';
 
 const MEMBER = 'buyer@example.com';
 const MEMBER_PASSWORD = 'a quiet harbour at dawn';
@@ -177,6 +179,55 @@ test('sign out, a wrong password, then signing in again', async () => {
   await page.locator('[data-testid=current-user-email]').filter({ hasText: MEMBER }).waitFor();
 });
 
+// Where focus is: the element's id, else its data-testid.
+const focused = () => page.evaluate(() => document.activeElement.id || document.activeElement.dataset.testid || '');
+
+test('a session an admin ends leads to sign-in with a notice, then back to the page the member was going to', async () => {
+  await page.goto(`${base}/account/#/hello/greetings`);
+  await page.locator('[data-testid=page][data-page="hello/greetings"]').waitFor();
+  const memberId = await page.evaluate(() => fetch('/api/v1/session').then((r) => r.json()).then((s) => s.member_id));
+  const admin = await (await fetch(`${base}/api/v1/admin/session`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: ADMIN, password: PASSWORD }) })).json();
+  const revoked = await fetch(`${base}/api/v1/admin/members/${memberId}/sessions`, { method: 'DELETE',
+    headers: { Authorization: `Bearer ${admin.token}` } });
+  assert.equal(revoked.status, 204);
+
+  // The member's next click: not a dead end, but the sign-in, saying why.
+  await page.locator('[data-testid=menu-credentials-change-email]').click();
+  await page.waitForURL(/#\/credentials\/sign-in$/);
+  await page.locator('[data-testid=notice]').filter({ hasText: 'Your session has ended. Sign in again.' }).waitFor();
+  await page.locator('[data-testid=current-user]').waitFor({ state: 'hidden' });
+  assert.equal(await focused(), 'field-email');
+  await shots('account-session-ended');
+  await submitSignIn(MEMBER, MEMBER_PASSWORD);
+  await page.waitForURL(/#\/credentials\/change-email$/);
+  // The notice said its piece; the next page shows the sign-in's own.
+  await page.locator('[data-testid=notice]').filter({ hasText: 'You are signed in.' }).waitFor();
+});
+
+test('a session that ends by idling leads to sign-in with a notice, then back (sessions.idle_timeout: 2s)', async () => {
+  const idle = await startDaemon(['hello', 'credentials'], ['sessions.idle_timeout=2s', 'sessions.cache_ttl=0s']);
+  // A browser context of its own: cookies are per host, not per port.
+  const main = page;
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  try {
+    await joinMember(idle.base, 'idler@example.com', MEMBER_PASSWORD);
+    await signInMember(page, idle.base, 'idler@example.com', MEMBER_PASSWORD);
+    await page.locator('[data-testid=menu-hello-greetings]').click();
+    await page.locator('[data-testid=page][data-page="hello/greetings"]').waitFor();
+    await new Promise((r) => setTimeout(r, 3000));
+    await page.locator('[data-testid=menu-credentials-change-password]').click();
+    await page.locator('[data-testid=notice]').filter({ hasText: 'Your session has ended. Sign in again.' }).waitFor();
+    assert.equal(await focused(), 'field-email');
+    await submitSignIn('idler@example.com', MEMBER_PASSWORD);
+    await page.waitForURL(/#\/credentials\/change-password$/);
+  } finally {
+    await page.close();
+    page = main;
+    await idle.stop();
+  }
+});
+
 test('a security question waits for a confirmed address: guided, a new link sent, the link confirms', async () => {
   await page.locator('[data-testid=menu-credentials-security-question]').click();
   const heading = page.locator('[data-testid=confirm-guide] h2');
@@ -222,9 +273,12 @@ test('Change Password without a question: guided to set one, then back, through 
   await page.locator('#field-current_password').fill(MEMBER_PASSWORD);
   await page.locator('[data-testid=question-submit]').click();
 
-  // Back where the member was going: the step-up asks the new question.
+  // Back where the member was going, told the question is set: the step-up
+  // asks the new question, the focus on its first field while it waits.
   await page.waitForURL(/#\/credentials\/change-password$/);
   await page.locator('#stepup-form').waitFor();
+  await page.locator('[data-testid=notice]').filter({ hasText: 'Your security question is set.' }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === 'field-current_password');
   const question = await page.locator('#field-question_id').count();
   assert.equal(question, 0);
   await page.locator('#field-current_password').fill(MEMBER_PASSWORD);
@@ -236,7 +290,9 @@ test('Change Password without a question: guided to set one, then back, through 
   await page.locator('#field-answer').fill('  grandma   RUTH ');
   await page.locator('[data-testid=stepup-submit]').click();
 
+  // Past the step-up, the focus on the new password, not the page's heading.
   await page.locator('#password-form').waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === 'field-new_password');
   await page.locator('#field-new_password').fill('password');
   await page.locator('#field-new_password_confirm').fill('password');
   await page.locator('[data-testid=password-submit]').click();

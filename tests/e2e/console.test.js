@@ -52,6 +52,9 @@ test('sign-in refuses a wrong password and accepts the admin', async () => {
   await page.locator('#signin-password').fill(PASSWORD);
   await page.locator('[data-testid=signin-submit]').click();
   await page.locator('[data-testid=current-user-email]').filter({ hasText: ADMIN }).waitFor();
+  // The console opens on what waits for a decision.
+  await page.locator('h1').filter({ hasText: 'Reviews' }).waitFor();
+  assert.equal(await page.locator('[data-testid=nav-reviews]').getAttribute('aria-current'), 'page');
   const cookies = await page.context().cookies();
   const session = cookies.find((c) => c.name === 'memberd_session');
   assert.ok(session, 'session cookie set');
@@ -91,6 +94,10 @@ test("a plugin's console panel is in the menu, renders its module, and survives 
   // Unloaded, its panel leaves the menu at once; Load brings it back.
   await page.locator('[data-testid=nav-plugins]').click();
   await row.locator('[data-testid=plugin-unload]').click();
+  // Asked first, naming what goes out of service.
+  await row.locator('[data-testid=unload-confirm-question]').filter({ hasText: /Unload hello\? Its pages/ }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'unload-confirm-question');
+  await row.locator('[data-testid=unload-confirm-yes]').click();
   await row.locator('[data-testid=plugin-state]').filter({ hasText: 'unloaded' }).waitFor();
   await nav.waitFor({ state: 'detached' });
   assert.equal(await row.locator('[data-testid=plugin-unload]').isHidden(), true);
@@ -188,6 +195,20 @@ test("a third party's review kind shows through its own module, with its reasons
   await checkPage('console-review-motto');
   await page.locator('[data-testid=review-approve]').click();
   await page.locator('[data-testid=review-empty]').waitFor();
+  // Shown, not only announced.
+  await page.locator('[data-testid=notice]').filter({ hasText: 'Approved. No more items are waiting.' }).waitFor();
+
+  // Decided items can be listed and opened; the history names the admin
+  // by email, and a decided item shows when it was decided, not a due time.
+  await page.locator('#review-status').selectOption('approved');
+  const decided = page.locator('[data-testid=review-row]').filter({ hasText: email });
+  await decided.waitFor();
+  await decided.locator('[data-testid=review-open]').click();
+  await page.locator('[data-testid=review-history]').filter({ hasText: `approved by ${ADMIN}` }).waitFor();
+  assert.match(await page.locator('[data-testid=review-status]').innerText(), /^Approved \d{4}-/);
+  assert.doesNotMatch(await page.locator('[data-testid=review-status]').innerText(), /due/);
+  await checkPage('console-review-decided');
+  await page.locator('[data-testid=nav-reviews]').click();
 });
 
 test('Reviews in the menu while on Reviews shows what arrived since', async () => {
@@ -198,11 +219,19 @@ test('Reviews in the menu while on Reviews shows what arrived since', async () =
   await page.locator('[data-testid=nav-reviews]').click();
   await page.locator('[data-testid=review-row]').filter({ hasText: email }).waitFor();
   assert.equal(await page.locator('[data-testid=review-empty]').count(), 0);
-  // Decided, so the queue is as the next test expects it.
-  await page.locator('[data-testid=review-open]').click();
+  // The menu says how many wait.
+  await page.locator('[data-testid=nav-reviews-waiting]').filter({ hasText: /^1$/ }).waitFor();
+  // Decided from the keyboard, so the queue is as the next test expects it:
+  // the item opens with the focus on Approve, Enter approves, and the focus
+  // lands on the list's heading with the outcome shown above it.
+  await page.locator('[data-testid=review-open]').focus();
+  await page.keyboard.press('Enter');
   await page.locator('[data-testid=review-motto-new]').filter({ hasText: 'Arrived later.' }).waitFor();
-  await page.locator('[data-testid=review-approve]').click();
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'review-approve');
+  await page.keyboard.press('Enter');
   await page.locator('[data-testid=review-empty]').waitFor();
+  await page.locator('[data-testid=notice]').filter({ hasText: 'Approved. No more items are waiting.' }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
 });
 
 test('a review item whose session ended leads through sign-in and back to the item', async () => {
@@ -217,7 +246,7 @@ test('a review item whose session ended leads through sign-in and back to the it
 
   await page.context().clearCookies();
   await page.locator('[data-testid=review-approve]').click();
-  await page.locator('[data-testid=signin-message]').filter({ hasText: 'Your session has ended. Sign in again.' }).waitFor();
+  await page.locator('[data-testid=notice]').filter({ hasText: 'Your session has ended. Sign in again.' }).waitFor();
   assert.equal(await page.evaluate(() => document.activeElement.id), 'signin-email');
   await page.locator('#signin-email').fill(ADMIN);
   await page.locator('#signin-password').fill(PASSWORD);

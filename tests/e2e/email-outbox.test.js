@@ -83,7 +83,10 @@ test('the console sends Trade Alerts to subscribers only; a refused message is f
   await signInAdmin(page, base);
   await page.locator('[data-testid=nav-plugin-email_service-outbox]').click();
 
-  // Before anything is sent: how many will get it (the admin, the buyer).
+  // No category is chosen for the admin; once one is: how many will get it
+  // (the admin, the buyer).
+  assert.equal(await page.locator('#ob-category').inputValue(), '');
+  await page.locator('#ob-category').selectOption({ label: 'Trade Alerts' });
   const audience = page.locator('[data-testid=send-audience]');
   await audience.filter({ hasText: '2 of 3 members will get it (1 switched Trade Alerts off).' }).waitFor();
   await checkPage('outbox');
@@ -98,7 +101,18 @@ test('the console sends Trade Alerts to subscribers only; a refused message is f
   writeFileSync(path.join(relayDir, 'replies'), '550 5.1.1 Mailbox unavailable\n');
   const before = relayed().length;
   await page.locator('#ob-text').fill('Hello {{email}}: 12 new requests for quotation in bearings.');
+  // Asked first, in words that name what will happen; "Cancel" sends
+  // nothing and gives the focus back to the button.
   await page.locator('[data-testid=send-submit]').click();
+  const question = page.locator('[data-testid=send-confirm-question]');
+  await question.filter({ hasText: 'Send “This week’s buying leads” to 2 members of Trade Alerts?' }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'send-confirm-question');
+  await checkPage('outbox-confirm');
+  await page.locator('[data-testid=send-confirm-no]').click();
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'send-submit');
+  assert.equal(relayed().length, before);
+  await page.locator('[data-testid=send-submit]').click();
+  await page.locator('[data-testid=send-confirm-yes]').click();
   await page.locator('[data-testid=send-finished]').waitFor({ timeout: 20000 });
   assert.match(await page.locator('[data-testid=send-queuing]').innerText(), /Queued 2; 1 skipped/);
   assert.match(await page.locator('[data-testid=send-delivery]').innerText(), /1 sent.*1 failed/s);

@@ -42,6 +42,8 @@ test('Email Service: the member switches off Trade Alerts and it stays off', asy
   await page.locator('[data-testid=subscription-trade_alerts]').focus();
   await page.keyboard.press('Space');
   await page.locator('[data-testid=subscriptions-status]').filter({ hasText: 'no longer get Trade Alerts' }).waitFor();
+  // The focus stayed on the switch: the next Tab goes on from there.
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'subscription-trade_alerts');
   await page.reload();
   await page.locator('[data-testid=category-trade_alerts]').waitFor();
   assert.equal(await page.locator('[data-testid=subscription-trade_alerts]').isChecked(), false);

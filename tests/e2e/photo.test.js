@@ -38,6 +38,8 @@ test('a member is refused a text file in words, then uploads a photo and sees it
   await page.locator('[data-testid=photo-upload]').click();
   await page.locator('[data-testid=photo-error]').filter({ hasText: 'This file is not a picture we accept' }).waitFor();
   assert.equal(await page.locator('#field-photo').getAttribute('aria-invalid'), 'true');
+  // No broken preview of it: the error says what is wrong instead.
+  assert.equal(await page.locator('[data-testid=photo-preview]').isHidden(), true);
   a11y.push(...await checkBothWidths(page, 'photo-refused'));
 
   // A real JPEG, drawn on a canvas by the browser.
@@ -61,6 +63,8 @@ test('a member is refused a text file in words, then uploads a photo and sees it
   await page.keyboard.press('Enter');  // uploads from the keyboard
   await page.locator('[data-testid=photo-pending]').filter({ hasText: 'Pending review, due by' }).waitFor();
   assert.equal(await page.locator('[data-testid=photo-error]').innerText(), '');
+  // The keyboard goes on from the photo just sent.
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'photo-pending');
   // The pending image itself loaded (its owner may see it).
   await page.waitForFunction(() => {
     const img = document.querySelector('[data-testid=photo-pending] img');

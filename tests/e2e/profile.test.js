@@ -51,6 +51,8 @@ test('a member submits a profile, fixes the missing required field and sees it p
   await page.locator('#field-company_name').fill('Ningbo Bright Lamps Co., Ltd.');
   await page.keyboard.press('Enter');  // submits from the keyboard
   await page.locator('[data-testid=profile-pending]').filter({ hasText: 'Pending review, due by' }).waitFor();
+  // Focus is on what the submit did, not lost with the busy button.
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'profile-pending');
   assert.equal(await error.innerText(), '');
   assert.match(await page.locator('[data-testid=profile-diff]').innerText(), /Ningbo Bright Lamps/);
   a11y.push(...await checkBothWidths(page, 'profile-pending'));

@@ -54,9 +54,12 @@ export async function render(root, kit) {
       current_password: form.elements.namedItem('current_password').value,
     } });
     if (result.ok) {
-      kit.announce('Your security question is set.');
       const next = then && kit.entry('credentials', then);
-      if (next) return kit.go(kit.hashOf(next));
+      if (next) {
+        kit.notify('Your security question is set.');
+        return kit.go(kit.hashOf(next));
+      }
+      kit.announce('Your security question is set.');
       root.replaceChildren(el('p', { class: 'form-message ok', role: 'status', 'data-testid': 'question-done',
         text: 'Your security question is set. We will ask it before important changes.' }));
       return;

@@ -26,13 +26,19 @@ export async function render(root, kit) {
       'aria-describedby': `${id}-description` });
     toggle.checked = Boolean(category.subscribed);
     const state = el('span', { class: 'switch-state', 'aria-hidden': 'true', text: category.subscribed ? 'On' : 'Off' });
+    // While saving the switch holds still but keeps the focus: a disabled
+    // control would drop it to the page's start for the keyboard.
+    let saving = false;
+    toggle.addEventListener('click', (event) => { if (saving) event.preventDefault(); });
     toggle.addEventListener('change', async () => {
       const wanted = toggle.checked;
-      toggle.disabled = true;
+      saving = true;
+      toggle.setAttribute('aria-disabled', 'true');
       status.className = 'form-message';
       status.textContent = 'Saving…';
       const saved = await api('PUT', '/api/v1/me/email-subscriptions', { body: { [category.id]: wanted } });
-      toggle.disabled = false;
+      saving = false;
+      toggle.removeAttribute('aria-disabled');
       if (saved.ok) {
         const now = (saved.data.categories || []).find((c) => c.id === category.id);
         toggle.checked = now ? Boolean(now.subscribed) : wanted;
@@ -48,7 +54,7 @@ export async function render(root, kit) {
           ? 'Not saved: the connection failed. Try again.'
           : 'Not saved. Try again in a moment.';
       }
-      kit.announce(status.textContent);
+      // The status line is a live region: screen readers hear it once.
     });
     return el('section', { class: 'card email-category', 'data-testid': `category-${category.id}` },
       el('h2', { text: category.label }),

@@ -25,6 +25,7 @@ export async function render(root, kit) {
   const audienceLine = el('p', { id: 'ob-audience', class: 'audience', role: 'status', 'data-testid': 'send-audience' });
   const sendButton = el('button', { type: 'submit', class: 'primary', 'data-testid': 'send-submit', text: 'Send' });
   const formMessage = el('p', { class: 'form-message', role: 'status', 'data-testid': 'send-message' });
+  const confirmSlot = el('div');
   const progress = el('div', { class: 'send-progress', 'data-testid': 'send-progress', 'aria-live': 'polite' });
   const form = el('form', { class: 'card send-form', 'data-testid': 'send-form', novalidate: true },
     el('h2', { text: 'Send to a category' }),
@@ -33,7 +34,7 @@ export async function render(root, kit) {
     field('subject', 'Subject', subject),
     field('text', 'Message', text, 'Plain text. {{email}} stands for the member’s address. An unsubscribe link is added.'),
     field('html', 'HTML version (optional)', html, 'Sent beside the text for mail apps that show HTML.'),
-    el('div', { class: 'actions' }, sendButton), formMessage, progress);
+    el('div', { class: 'actions' }, sendButton), confirmSlot, formMessage, progress);
 
   let categories = [];
   async function loadAudience() {
@@ -44,13 +45,19 @@ export async function render(root, kit) {
     }
     const chosen = category.value;
     categories = result.data.categories || [];
-    category.replaceChildren(...categories.map((c) => el('option', { value: c.id, text: c.label })));
+    // None chosen until the admin chooses: a send to the wrong list cannot be taken back.
+    category.replaceChildren(el('option', { value: '', text: 'Choose a category' }),
+      ...categories.map((c) => el('option', { value: c.id, text: c.label })));
     if (chosen) category.value = chosen;
     showAudience();
   }
   function showAudience() {
     const c = categories.find((x) => x.id === category.value);
-    if (!c) return;
+    if (!c) {
+      audienceLine.textContent = '';
+      sendButton.textContent = 'Send';
+      return;
+    }
     audienceLine.textContent = `${number(c.subscribed)} of ${number(c.members)} members will get it` +
       (c.unsubscribed ? ` (${number(c.unsubscribed)} switched ${c.label} off).` : '.');
     sendButton.textContent = `Send to ${number(c.subscribed)} ${c.subscribed === 1 ? 'member' : 'members'}`;
@@ -64,8 +71,20 @@ export async function render(root, kit) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearErrors();
+    formMessage.textContent = '';
     const body = { category: category.value, subscribers: true, subject: subject.value, text: text.value };
     if (html.value.trim()) body.html = html.value;
+    // A complete form is asked about first, naming what will happen; an
+    // incomplete one goes to the daemon, whose answer marks the fields.
+    const chosen = categories.find((x) => x.id === category.value);
+    if (chosen && subject.value.trim() && text.value.trim()) {
+      const count = `${number(chosen.subscribed)} ${chosen.subscribed === 1 ? 'member' : 'members'}`;
+      const sure = await kit.confirmStep(confirmSlot, {
+        question: `Send “${subject.value.trim()}” to ${count} of ${chosen.label}? It cannot be called back.`,
+        yes: `Yes, send to ${count}`, testid: 'send-confirm', returnFocus: sendButton,
+      });
+      if (!sure) return;
+    }
     sendButton.disabled = true;
     formMessage.className = 'form-message';
     formMessage.textContent = 'Starting the send…';

@@ -14,11 +14,6 @@ function windowText(seconds) {
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
 
-function localTime(iso) {
-  const at = new Date(iso);
-  return Number.isNaN(at.getTime()) ? iso : at.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
-}
-
 // The CSRF token a cookie session sends on writes (as kit.js does): over
 // HTTPS the cookie is __Host-memberd_csrf.
 function csrfToken() {
@@ -109,10 +104,22 @@ export async function render(root, kit) {
       showError(`This file is larger than ${megabytes(limits.max_bytes)}. Choose a smaller picture.`);
       return;
     }
+    // Only a picture the browser can draw is previewed: anything else is
+    // said next to the field now, not shown as a broken image.
+    if (!/^image\/(jpeg|png|webp|gif)$/.test(file.type)) {
+      showError('This file is not a picture we accept. Choose a JPEG, PNG, WebP or GIF.');
+      return;
+    }
     // A data: URL: the page's CSP allows img-src data:, not blob:.
     const reader = new FileReader();
-    reader.addEventListener('load', () => { preview.src = String(reader.result); preview.hidden = false; });
+    reader.addEventListener('load', () => { preview.src = String(reader.result); });
     reader.readAsDataURL(file);
+  });
+  preview.addEventListener('load', () => { preview.hidden = false; });
+  preview.addEventListener('error', () => {
+    preview.hidden = true;
+    // The daemon says the same of it, should the member send it anyway.
+    if (input.files && input.files.length) showError('This file is not a picture we accept. Choose a JPEG, PNG, WebP or GIF.');
   });
 
   form.addEventListener('submit', async (event) => {
@@ -130,9 +137,13 @@ export async function render(root, kit) {
     if (!result.ok) return showError(refusalText(result.status, result.problem, limits));
     form.reset();
     preview.hidden = true;
+    preview.removeAttribute('src');
     await refresh();
     kit.announce(result.status === 201 ? 'Your new photo is published.'
-      : `Uploaded. Pending review, due by ${localTime(result.data.due_at)}.`);
+      : `Uploaded. Pending review, due by ${kit.dualTime(result.data.due_at)}.`);
+    // The keyboard goes on from the photo just sent, not from the page's start.
+    const sent = current.querySelector(result.status === 201 ? '[data-testid=photo-published]' : '[data-testid=photo-pending]');
+    if (sent) sent.focus();
   });
 
   function showError(text) {
@@ -148,7 +159,7 @@ export async function render(root, kit) {
   }
 
   function figure(url, caption, testid) {
-    return el('figure', { class: 'photo-figure', 'data-testid': testid },
+    return el('figure', { class: 'photo-figure', tabindex: '-1', 'data-testid': testid },
       el('img', { src: url, alt: caption, width: 200, height: 200 }), el('figcaption', { text: caption }));
   }
 
@@ -160,7 +171,7 @@ export async function render(root, kit) {
       : el('p', { class: 'hint', 'data-testid': 'photo-none', text: 'You have no photo yet.' }));
     if (state.pending)
       photos.push(figure(state.pending.urls.medium,
-        `Pending review${state.pending.due_at ? `, due by ${localTime(state.pending.due_at)}` : ''}`, 'photo-pending'));
+        `Pending review${state.pending.due_at ? `, due by ${kit.dualTime(state.pending.due_at)}` : ''}`, 'photo-pending'));
     parts.push(el('div', { class: 'photo-figures' }, ...photos));
     const last = state.last_decision;
     if (last && last.status === 'rejected' && !state.pending)

@@ -2,11 +2,7 @@
 // on required fields), the member's values, the server's words next to each
 // field, and — after Submit — "Pending review, due by …" with the pending
 // values beside the published ones, and the last decision with its reason.
-const regionNames = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(['en'], { type: 'region' }) : null;
-
-function countryName(code) {
-  try { return (regionNames && regionNames.of(code)) || code; } catch { return code; }
-}
+import { countryName } from './values.js';
 
 // "24 hours", "2 days", "30 minutes".
 function windowText(seconds) {
@@ -14,11 +10,6 @@ function windowText(seconds) {
   const [size, unit] = s % 86400 === 0 && s > 86400 ? [86400, 'day'] : s >= 3600 ? [3600, 'hour'] : [60, 'minute'];
   const n = Math.max(1, Math.round(s / size));
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
-}
-
-function localDue(iso) {
-  const at = new Date(iso);
-  return Number.isNaN(at.getTime()) ? iso : at.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 export async function render(root, kit) {
@@ -65,8 +56,10 @@ export async function render(root, kit) {
       const fresh = await api('GET', '/api/v1/me/profile');
       if (fresh.ok) Object.assign(state, fresh.data);
       showState();
-      kit.announce(`Submitted. Pending review, due by ${localDue(result.data.due_at)}.`);
-      summary.scrollIntoView({ block: 'nearest' });
+      // Focus on what the submit did (shown, and read out once focused),
+      // not lost with the button that was busy.
+      const pending = summary.querySelector('[data-testid=profile-pending]');
+      if (pending) pending.focus();
       return;
     }
     if (result.status === 422 && kit.showFieldErrors(form, result.problem)) {
@@ -113,8 +106,8 @@ export async function render(root, kit) {
   function showState() {
     const parts = [];
     if (state.pending) {
-      parts.push(el('p', { class: 'form-message ok', role: 'status', 'data-testid': 'profile-pending',
-        text: `Pending review, due by ${localDue(state.pending.due_at)}. Until an admin approves it, others see ` +
+      parts.push(el('p', { class: 'form-message ok', role: 'status', tabindex: '-1', 'data-testid': 'profile-pending',
+        text: `Pending review, due by ${kit.dualTime(state.pending.due_at)}. Until an admin approves it, others see ` +
           (state.published ? 'your published profile.' : 'no profile.') }));
       parts.push(comparison(state.pending.fields || {}, state.published || {}));
     } else if (state.published) {

@@ -60,16 +60,12 @@ export async function render(root, kit) {
     changeLink('Change your password now'), '.'));
 
   // Recent sign-ins and failed attempts, a page at a time.
-  const rows = el('tbody');
   const more = el('button', { type: 'button', 'data-testid': 'more-sign-ins', text: 'Show earlier ones', hidden: true });
+  const recent = kit.table(['Time', 'Result', 'IP address', 'IP location', 'Device'], [],
+    { 'data-testid': 'sign-ins' }, 'Recent sign-ins and failed attempts');
+  const rows = recent.querySelector('tbody');
   root.append(el('section', { 'aria-labelledby': 'recent-heading', class: 'recent' },
-    el('h2', { id: 'recent-heading', text: 'Recent sign-ins and failed attempts' }),
-    el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'recent-heading' },
-      el('table', { 'data-testid': 'sign-ins' },
-        el('thead', {}, el('tr', {}, ['Time', 'Result', 'IP address', 'IP location', 'Device'].map((h) =>
-          el('th', { scope: 'col', text: h })))),
-        rows)),
-    more));
+    el('h2', { id: 'recent-heading', text: 'Recent sign-ins and failed attempts' }), recent, more));
   let cursor = '';
   async function loadMore() {
     more.disabled = true;

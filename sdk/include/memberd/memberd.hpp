@@ -23,3 +23,4 @@
 #include <memberd/text.hpp>
 #include <memberd/unit_of_work.hpp>
 #include <memberd/version.hpp>
+#include <memberd/wording.hpp>

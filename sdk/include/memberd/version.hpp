@@ -78,8 +78,11 @@
 //   2.10  Host::add_api_description: a plugin's part of the HTTP contract
 //         (OpenAPI 3.1 paths and components), served merged at
 //         /api/v1/openapi.json.
+//   2.11  Header-only, usable with any 2.x host: wording.hpp's
+//         time_for_people and wait_for_people (times and waits in the
+//         pages' words, for mail).
 //   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
-#define MEMBERD_SDK_VERSION_MINOR 10
+#define MEMBERD_SDK_VERSION_MINOR 11
 
 #define MEMBERD_STRINGIFY_INNER(x) #x
 #define MEMBERD_STRINGIFY(x) MEMBERD_STRINGIFY_INNER(x)

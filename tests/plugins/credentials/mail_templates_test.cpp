@@ -32,7 +32,7 @@ TEST_CASE("transactional mail has a text and an HTML part from the plugin's temp
   DaemonProcess daemon(options());
   join(daemon, "tpl@example.com");
   auto welcome = wait_for_mail(daemon, "tpl@example.com", "Your account is ready");
-  CHECK(welcome.find("Subject: Welcome\r\n") != std::string::npos);
+  CHECK(welcome.find("Subject: Welcome: confirm your email address\r\n") != std::string::npos);
   CHECK(welcome.find("Content-Type: multipart/alternative") != std::string::npos);
   CHECK(welcome.find("Content-Type: text/html; charset=utf-8") != std::string::npos);
 
@@ -64,8 +64,8 @@ TEST_CASE("an operator's template replaces the plugin's, file by file", "[creden
   // The HTML part was not replaced: the plugin's own, with the same link.
   CHECK(reset.find("Open this link to choose a new password:</p>") != std::string::npos);
   // Other mails keep the plugin's text.
-  CHECK(wait_for_mail(daemon, "own@example.com", "Your account is ready").find("Subject: Welcome\r\n") !=
-        std::string::npos);
+  CHECK(wait_for_mail(daemon, "own@example.com", "Your account is ready")
+            .find("Subject: Welcome: confirm your email address\r\n") != std::string::npos);
 }
 
 TEST_CASE("a broken operator's template keeps the plugin out and says which file", "[credentials][mail]") {

@@ -187,6 +187,19 @@ TEST_CASE("five wrong passwords lock the account, even for the right one", "[cre
   CHECK(admin_member_entry(daemon, "dot@example.com")["locked_until"].is_null());
 }
 
+TEST_CASE("a wrong password says how many tries are left, the same for an unknown address", "[credentials][lockout]") {
+  DaemonProcess daemon(options("sqlite", {kNoAddressLimit}));
+  join(daemon, "kim@example.com");
+  for (const std::string email : {"kim@example.com", "nobody-here@example.com"}) {
+    INFO(email);
+    for (int left : {4, 3}) {
+      auto answer = sign_in_raw(daemon, email, kWrongPassword);
+      CHECK_PROBLEM(answer, 401, "bad_credentials");
+      CHECK(body_of(answer)["attempts_left"] == left);
+    }
+  }
+}
+
 TEST_CASE("a success resets the count, and a lock ends after its time", "[credentials][lockout]") {
   DaemonProcess daemon(options("sqlite", {kNoAddressLimit, "sign_in.lock_durations=[2s]"}));
   join(daemon, "eli@example.com");
