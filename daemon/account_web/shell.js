@@ -122,9 +122,11 @@ function renderChrome(current) {
 
 async function route() {
   const turn = ++state.navigation;
-  // Read on every navigation: a swapped plugin's page is a new module URL.
+  // Read on every navigation that draws a page (a swapped plugin's page is
+  // a new module URL); a list read for it already (at start) serves, and
+  // so does it for the redirects that come before the page.
   if (!state.entriesFresh) await loadEntries();
-  state.entriesFresh = false;
+  state.entriesFresh = true;
   if (turn !== state.navigation) return;
   const { plugin, id } = parseHash();
   const entry = state.entries.find((e) => e.plugin === plugin && e.id === id);
@@ -154,8 +156,10 @@ async function route() {
     const signIn = signInEntry();
     return signIn ? go(hashOf(signIn)) : renderMissing();
   }
-  // A page is drawn (not a redirect): a notice from before the last one goes.
+  // A page is drawn (not a redirect): a notice from before the last one
+  // goes, and the next navigation reads the page list again.
   ageNotice();
+  state.entriesFresh = false;
   $('#banner').hidden = true;
   renderChrome(entry);
   document.title = `${entry.title} · Account Settings`;
@@ -164,6 +168,7 @@ async function route() {
   const body = el('div', { class: 'page', 'data-testid': 'page', 'data-page': `${entry.plugin}/${entry.id}` });
   main.replaceChildren(el('h1', { tabindex: '-1', text: entry.title }), body);
   loadStyles(entry.styles);
+  preloadImports(entry.imports);
   await drawAndFocus(main, body, async () => {
     try {
       const module = await import(entry.module);
@@ -179,6 +184,7 @@ async function route() {
 
 function renderMissing() {
   ageNotice();
+  state.entriesFresh = false;
   $('#main').removeAttribute('aria-busy');
   renderChrome(null);
   document.title = 'Page not found · Account Settings';
@@ -197,14 +203,41 @@ async function signOut() {
   go(signIn ? hashOf(signIn) : '#/');
 }
 
+// What the daemon wrote into the page (shell_routes.cpp): the session and
+// the page list as they were when it answered, so the first screen needs
+// no round trip for them. Null when absent or unreadable: then they are asked for.
+function bootData() {
+  try {
+    const boot = JSON.parse(document.getElementById('boot')?.textContent || 'null');
+    return boot && boot.ui && Array.isArray(boot.ui.account) ? boot : null;
+  } catch {
+    return null;
+  }
+}
+
+// A page module's own imports asked for beside it (one round trip, not one
+// per level of imports).
+function preloadImports(urls) {
+  for (const url of urls || []) {
+    if (document.querySelector(`link[rel=modulepreload][href="${CSS.escape(url)}"]`)) continue;
+    document.head.append(el('link', { rel: 'modulepreload', href: url }));
+  }
+}
+
 async function start() {
   $('#banner-dismiss').addEventListener('click', () => { $('#banner').hidden = true; });
   $('#signout').addEventListener('click', signOut);
   $('#menu-toggle').addEventListener('click', () => foldMenu(!$('#menu').classList.contains('open')));
   $('#skip-link').addEventListener('click', (event) => { event.preventDefault(); $('#main').focus(); });
   window.addEventListener('hashchange', route);
-  // The session and the page list at once: one round trip, not two.
-  await Promise.all([loadSession(), loadEntries()]);
+  const boot = bootData();
+  if (boot) {
+    state.session = boot.session && boot.session.member_id ? boot.session : null;
+    state.entries = boot.ui.account;
+  } else {
+    // The session and the page list at once: one round trip, not two.
+    await Promise.all([loadSession(), loadEntries()]);
+  }
   state.entriesFresh = true;
   await route();
 }

@@ -1,13 +1,13 @@
 // The core's own sign-in, for admins only: the console must work whatever
 // plugins are loaded. Members sign in through the credentials plugin.
 #include "api/core_services.hpp"
+#include "api/ui_listing.hpp"
 #include "auth/accounts_service.hpp"
 #include <memberd/email_address.hpp>
 #include "auth/rate_limits_service.hpp"
 #include "auth/sign_in_guard.hpp"
 #include "events/event_bus.hpp"
 #include "storage/database.hpp"
-#include "util/time_format.hpp"
 
 #include <memberd/client_network.hpp>
 #include <memberd/json.hpp>
@@ -116,14 +116,7 @@ std::vector<Route> admin_session_routes(CoreServices& core) {
   }});
 
   routes.push_back({"GET", "/api/v1/session", Access::member, Body::none, [&core](const Request& req) {
-    const auto& c = req.caller();
-    bool privileged = c.privileged_until > core.clock.now();
-    return json_response(200, {{"member_id", c.socket_operator ? nlohmann::json(nullptr) : nlohmann::json(c.member_id)},
-                               {"email", c.socket_operator ? nlohmann::json(nullptr) : nlohmann::json(c.email)},
-                               {"roles", c.roles},
-                               {"operator", c.socket_operator},
-                               {"privileged_until", privileged ? nlohmann::json(format_rfc3339(c.privileged_until))
-                                                               : nlohmann::json(nullptr)}});
+    return json_response(200, session_view(core, req.caller()));
   }});
   return routes;
 }

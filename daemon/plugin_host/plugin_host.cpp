@@ -257,6 +257,7 @@ std::shared_ptr<PluginHost::Loaded> PluginHost::start_version(const std::string&
   fresh->api = fresh->services->take_api_description();
   try {
     fresh->ui.check(name);
+    fresh->ui.index_imports();
     fresh->api.check(name, fresh->routes, settings_.core_api_components);
   } catch (const std::invalid_argument& e) {
     throw PluginLoadError(e.what());
@@ -367,7 +368,8 @@ std::vector<LoadedUiEntry> PluginHost::ui_entries() const {
   for (const auto& [name, version] : serving()) {
     const PluginUi& ui = version->ui;
     for (const auto& entry : ui.entries)
-      out.push_back({name, entry, ui.url(entry.shell, name, entry.module), ui.urls(entry.shell, name, entry.styles)});
+      out.push_back({name, entry, ui.url(entry.shell, name, entry.module), ui.urls(entry.shell, name, entry.styles),
+                     ui.import_urls(entry.shell, name, entry.module)});
   }
   return out;
 }

@@ -68,6 +68,7 @@ struct LoadedUiEntry {
   UiEntry entry;
   std::string module_url;               // with the file's version (?v=)
   std::vector<std::string> style_urls;
+  std::vector<std::string> import_urls;  // the module's static imports, as the browser asks for them
 };
 
 struct LoadedReviewKind {

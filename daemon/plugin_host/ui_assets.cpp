@@ -1,5 +1,6 @@
 #include "plugin_host/ui_assets.hpp"
 
+#include "plugin_host/module_imports.hpp"
 #include "util/crypto.hpp"
 #include "util/review_kind_names.hpp"
 
@@ -55,6 +56,20 @@ UiFile make_ui_file(std::string_view path, std::string_view bytes) {
   return UiFile{std::string(bytes), "\"" + sha256_hex(bytes).substr(0, 32) + "\"", ui_content_type(path)};
 }
 
+namespace {
+
+// The shells run no inline code and load nothing from elsewhere.
+void add_shell_headers(Response& r, const char* cache_control) {
+  r.headers.emplace_back("Content-Security-Policy",
+                         "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; "
+                         "form-action 'self'");
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  r.headers.emplace_back("Cache-Control", cache_control);
+}
+
+}  // namespace
+
 Response serve_ui_file(const UiFile& file, const Request& request) {
   Response r{200, file.content_type, file.bytes, {}};
   // If-None-Match may list several tags; a strong comparison on each.
@@ -62,15 +77,16 @@ Response serve_ui_file(const UiFile& file, const Request& request) {
     r.status = 304;
     r.body.clear();
   }
-  // The shells run no inline code and load nothing from elsewhere; the
-  // browser revalidates on every navigation (no-cache, not no-store), so a
-  // swapped plugin's files are picked up by the next page.
-  r.headers = {{"ETag", file.etag},
-               {"Content-Security-Policy",
-                "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"},
-               {"X-Content-Type-Options", "nosniff"},
-               {"Referrer-Policy", "no-referrer"},
-               {"Cache-Control", "no-cache"}};
+  // The browser revalidates on every navigation (no-cache, not no-store),
+  // so a swapped plugin's files are picked up by the next page.
+  r.headers = {{"ETag", file.etag}};
+  add_shell_headers(r, "no-cache");
+  return r;
+}
+
+Response serve_shell_page(std::string html) {
+  Response r{200, "text/html; charset=utf-8", std::move(html), {}};
+  add_shell_headers(r, "no-store");
   return r;
 }
 
@@ -128,6 +144,24 @@ std::vector<Route> PluginUi::routes(const std::string& plugin) const {
                      [file = file](const Request& request) { return serve_ui_file(*file, request); }});
     }
   }
+  return out;
+}
+
+void PluginUi::index_imports() {
+  auto text = [this](const std::string& path) -> const std::string* {
+    auto it = files.find(path);
+    return it == files.end() ? nullptr : &it->second->bytes;
+  };
+  for (const auto& entry : entries)
+    if (!module_imports.count(entry.module)) module_imports[entry.module] = imported_files(entry.module, text);
+}
+
+std::vector<std::string> PluginUi::import_urls(UiShell shell, const std::string& plugin,
+                                               const std::string& module) const {
+  std::vector<std::string> out;
+  auto found = module_imports.find(module);
+  if (found != module_imports.end())
+    for (const auto& path : found->second) out.push_back(prefix(shell) + plugin + "/" + path);
   return out;
 }
 

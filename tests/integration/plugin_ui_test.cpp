@@ -79,6 +79,51 @@ TEST_CASE("the shells list each loaded plugin's pages and panels that the caller
   CHECK(path_of(admin["console"][0]["module"]) == "/console/plugins/swapper/panels/panel.js");
 }
 
+TEST_CASE("the member shell's page carries its first screen: the caller's session and pages, and preloads", "[plugins][ui]") {
+  DaemonProcess daemon(DaemonOptions{"sqlite", {}, "", {"credentials"}});
+  // The data block between its tags, as the shell reads it.
+  auto boot_of = [](const std::string& html) {
+    const std::string open = "<script type=\"application/json\" id=\"boot\">";
+    auto start = html.find(open);
+    REQUIRE(start != std::string::npos);
+    start += open.size();
+    auto data = html.substr(start, html.find("</script>", start) - start);
+    CHECK(data.find('<') == std::string::npos);  // nothing in it can close the element
+    return json::parse(data);
+  };
+
+  // A visitor: no session, the pages for anyone, and the sign-in's module
+  // with each file it imports preloaded beside the shell.
+  auto visitor = daemon.http()->Get("/account/");
+  REQUIRE(visitor);
+  CHECK(visitor->status == 200);
+  CHECK(visitor->get_header_value("Cache-Control") == "no-store");  // it may hold the member's own data
+  CHECK(visitor->get_header_value("Content-Security-Policy").find("default-src 'self'") != std::string::npos);
+  auto boot = boot_of(visitor->body);
+  CHECK(boot["session"].is_null());
+  CHECK(boot["ui"] == listing(daemon));
+  const auto& sign_in = find(boot["ui"]["account"], "credentials", "sign-in");
+  CHECK(visitor->body.find("<link rel=\"modulepreload\" href=\"" + sign_in["module"].get<std::string>() + "\">") !=
+        std::string::npos);
+  REQUIRE_FALSE(sign_in["imports"].empty());
+  CHECK(sign_in["imports"][0] == "/account/plugins/credentials/messages.js");
+  for (const auto& url : sign_in["imports"]) {
+    CHECK(visitor->body.find("<link rel=\"modulepreload\" href=\"" + url.get<std::string>() + "\">") !=
+          std::string::npos);
+    CHECK(daemon.http()->Get(url.get<std::string>())->status == 200);  // the address the browser asks for
+  }
+  CHECK(visitor->body.find("<!--boot-->") == std::string::npos);
+
+  // A member: their session, and their pages.
+  auto account = memberd::test::credentials::join(daemon, "boot@example.com");
+  auto session = memberd::test::credentials::sign_in(daemon, account);
+  auto member = daemon.http()->Get("/account/", memberd::test::credentials::bearer(session.token));
+  REQUIRE(member);
+  auto mine = boot_of(member->body);
+  CHECK(mine["session"]["email"] == "boot@example.com");
+  CHECK(mine["ui"] == listing(daemon, memberd::test::credentials::bearer(session.token)));
+}
+
 TEST_CASE("a plugin's UI files are served from memory with a strong ETag and the shells' headers", "[plugins][ui]") {
   PluginsDir dir({{"swapper", "swapper"}});
   DaemonProcess daemon(DaemonOptions{"sqlite", {}, dir.path(), {"swapper"}});
