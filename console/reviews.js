@@ -74,8 +74,10 @@ function listPage(root, kit, kinds) {
   const message = el('p', { class: 'form-message', role: 'status', 'data-testid': 'review-message' });
   const list = el('div', { 'data-testid': 'review-list' });
   root.append(pageHeader('Reviews'), figures,
-    el('div', { class: 'review-filters' }, el('label', { for: 'review-status', text: 'Show' }), status,
-      el('label', { for: 'review-kind', text: 'Kind' }), kind, overdueLabel, bulk),
+    // Each label stays with its control when the line wraps on a phone.
+    el('div', { class: 'review-filters' },
+      el('span', { class: 'filter' }, el('label', { for: 'review-status', text: 'Show' }), status),
+      el('span', { class: 'filter' }, el('label', { for: 'review-kind', text: 'Kind' }), kind), overdueLabel, bulk),
     message, list);
 
   const selected = new Set();
