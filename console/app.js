@@ -162,6 +162,7 @@ import { reviewsPage } from './reviews.js';
   // why the admin is back there.
   function sessionEnded() {
     state.session = null;
+    state.navigation++;  // a route still reading is overtaken: sign-in is drawn once, the notice kept
     notify('Your session has ended. Sign in again.', 'info');
     state.returnTo = location.hash;
     updateHeader();

@@ -43,9 +43,13 @@ function showBanner(problem) {
   $('#banner').hidden = false;
 }
 
+// The session as the daemon has it now. Only an answer changes it: a 401
+// (api() has ended it) or a 200; a network error or a 503 leaves the
+// member signed in, rather than sending them to sign in for nothing.
 async function loadSession() {
   const result = await api('GET', '/api/v1/session');
-  state.session = result.ok && result.data && result.data.member_id ? result.data : null;
+  if (result.ok) state.session = result.data && result.data.member_id ? result.data : null;
+  else if (result.status === 401) state.session = null;
 }
 
 async function loadEntries() {
@@ -197,6 +201,7 @@ async function signOut() {
   const result = await api('DELETE', '/api/v1/session');
   if (!result.ok && result.status !== 401) return showBanner(result.problem);
   state.session = null;
+  state.returnTo = '';  // signing in again starts afresh, even when the session had already ended
   renderChrome(null);
   notify('You are signed out.');
   const signIn = signInEntry();

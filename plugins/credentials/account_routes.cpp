@@ -9,7 +9,6 @@
 #include <memberd/database.hpp>
 #include <memberd/email_address.hpp>
 #include <memberd/json.hpp>
-#include <memberd/problem.hpp>
 #include <memberd/session_cookies.hpp>
 
 namespace memberd::credentials {
@@ -88,14 +87,12 @@ Response sign_in(Context& ctx, const Request& req) {
     return refusal_problem(check.failure());
   }
   if (*check == PasswordCheck::wrong) {
-    auto outcome = count_failure(ctx, req, *attempt, email, "password");
-    if (outcome.refusal) return *outcome.refusal;
-    // The tries left before the lock, so the member can stop in time. An
-    // unknown address counts and locks the same way: the number tells
-    // nothing about who is a member.
-    return Problem(401, "bad_credentials", "Email or password is wrong")
-        .detail("Check both and try again.")
-        .extension("attempts_left", outcome.attempts_left);
+    if (auto outcome = count_failure(ctx, req, *attempt, email, "password"); outcome.refusal) return *outcome.refusal;
+    // No attempts_left here, unlike the step-up's 403: a member's own
+    // sign-in elsewhere resets their count, an unknown address's never, so
+    // two probes a while apart would tell who is a member. The page states
+    // the rule instead.
+    return problem(401, "bad_credentials", "Email or password is wrong", "Check both and try again.");
   }
   // The session, its event, the cleared failures and the trusted device
   // commit together.

@@ -1,13 +1,6 @@
 // Sign in: the page the member shell sends visitors to (id "sign-in").
 import { onSubmit } from './messages.js';
 
-// " 2 tries left before sign-in locks for a while." when the answer says.
-function triesLeft(problem) {
-  const left = problem && Number.isInteger(problem.attempts_left) ? problem.attempts_left : null;
-  if (left === null) return '';
-  return ` ${left} ${left === 1 ? 'try' : 'tries'} left before sign-in from here locks for a while.`;
-}
-
 export async function render(root, kit) {
   const { el, field, api } = kit;
   const message = el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'signin-message' });
@@ -34,7 +27,8 @@ export async function render(root, kit) {
     }
     if (result.status === 422 && kit.showFieldErrors(form, result.problem)) return;
     message.textContent = result.status === 401
-      ? `The email address or the password is wrong. Check both and try again.${triesLeft(result.problem)}`
+      ? 'The email address or the password is wrong. Check both and try again. ' +
+        'After several wrong tries in a row, sign-in from here locks for a while.'
       : kit.problemSentence(result);
     form.elements.namedItem('password').focus();
   });
