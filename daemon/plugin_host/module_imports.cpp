@@ -8,13 +8,27 @@ namespace memberd {
 
 namespace {
 
+// A path as a plugin's UI files are named: segments of A-Z a-z 0-9 . _ -,
+// none empty, "." or "..". (".//x.js" and "./a/../b.js" are not.)
+bool plain_relative(std::string_view path) {
+  if (path.empty() || path.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-/") !=
+                          std::string_view::npos)
+    return false;
+  for (std::size_t start = 0; start <= path.size();) {
+    auto end = std::min(path.find('/', start), path.size());
+    auto segment = path.substr(start, end - start);
+    if (segment.empty() || segment == "." || segment == "..") return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 // "./a.js" against the folder of "forms/step.js" -> "forms/a.js"; "" for a
-// specifier that leaves the folder or is not relative.
+// specifier that leaves the folder, is not relative or names no plain path.
 std::string resolve(std::string_view from_path, std::string_view specifier) {
   if (specifier.substr(0, 2) != "./") return {};
   std::string_view rest = specifier.substr(2);
-  if (rest.empty() || rest.find("..") != std::string_view::npos || rest.find('?') != std::string_view::npos)
-    return {};
+  if (!plain_relative(rest)) return {};
   auto slash = from_path.rfind('/');
   std::string folder = slash == std::string_view::npos ? std::string() : std::string(from_path.substr(0, slash + 1));
   return folder + std::string(rest);
