@@ -171,7 +171,9 @@ test("a member's page in the console links to their sign-ins", async () => {
   await page.locator('[data-testid=nav-members]').click();
   await page.locator('#member-q').fill('traveller');
   await page.locator('#member-q').press('Enter');
-  await page.locator('[data-testid=member-row] a').first().click();
+  // The list drawn before the search still shows every member: wait for the
+  // searched one instead of clicking whichever row happens to be first.
+  await page.locator('[data-testid=member-row]').filter({ hasText: MEMBER }).locator('a').click();
   const link = page.locator('[data-testid=member-link-security_level-sign-ins]');
   await link.click();
   const rows = page.locator('[data-testid=sign-in-row]');
