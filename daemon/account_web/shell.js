@@ -85,6 +85,9 @@ function go(hash) {
 const kit = {
   ...pageKit({ api, go, params: () => parseHash().params }),
   session: () => state.session,
+  // After a call that changed the session (a step-up's privileged_until):
+  // read it again, so the next gated page does not ask once more.
+  refreshSession: loadSession,
   // After a sign-in: back where the member was going, else the first page.
   async signedIn() {
     await loadSession();

@@ -24,8 +24,9 @@ struct PasswordPolicy {
 // character. Refused are: ill-formed UTF-8; too short or too long; one
 // character repeated; a password on the common list, also after stripping
 // trailing digits, punctuation and symbols ("password1234!" when "password" is
-// listed); a password equal to or containing the email's local part, ignoring
-// case, when that is at least 3 characters.
+// listed); a password holding the email's local part (or its part before a
+// "+tag") as a word of its own, ignoring case, when that is at least 3
+// characters: "ann" refuses "Ann1985", not "channel".
 std::optional<std::string> password_problem(const PasswordPolicy& policy, std::string_view password,
                                              std::string_view email);
 

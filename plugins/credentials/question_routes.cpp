@@ -12,6 +12,8 @@
 #include <memberd/database.hpp>
 #include <memberd/json.hpp>
 
+#include <optional>
+
 namespace memberd::credentials {
 
 namespace {
@@ -35,6 +37,58 @@ Response my_question(Context& ctx, const Request& req) {
 
 bool privileged(Context& ctx, const Request& req) { return req.caller().privileged_until > ctx.host.clock().now(); }
 
+// The step-up's privilege, on a new token (OWASP session management: renew
+// on a privilege change): one captured before it is dead after it. Joins
+// the open transaction; the response carries the new token as cookies too.
+struct Privilege {
+  TimePoint until;
+  OpenedSession session;
+};
+
+Result<Privilege> grant_privilege(Context& ctx, const Request& req) {
+  Privilege granted{ctx.host.clock().now() + ctx.settings.step_up, {}};
+  if (auto set = ctx.host.accounts().set_privileged_until(req.work(), req.caller().session_id, granted.until); !set)
+    return set.failure();
+  auto renewed = ctx.host.accounts().rotate_session(req.work(), req.caller().session_id);
+  if (!renewed) return renewed.failure();
+  granted.session = std::move(*renewed);
+  return granted;
+}
+
+Response privilege_response(Context& ctx, const Privilege& granted) {
+  auto r = json_response(200, {{"privileged_until", ctx.host.clock().format(granted.until)},
+                               {"token", granted.session.token},
+                               {"csrf_token", granted.session.csrf_token},
+                               {"expires_at", granted.session.expires_at}});
+  add_session_cookies(r, granted.session, ctx.host.secure_cookies());
+  return r;
+}
+
+// An answer anyone who knows the email or the password could type adds
+// nothing. Without the password in the request (asked at the step-up a
+// moment ago), the answer as typed is checked against the member's
+// password instead: the copy-pasted password is the case that matters.
+std::optional<Response> refuse_guessable_answer(Context& ctx, const Request& req, const std::string& normalized,
+                                                const std::string& answer, const std::string& password) {
+  const auto refusal = [] {
+    return validation_failed({{"answer", "Choose an answer that is not your email address or password."}});
+  };
+  if (normalized == normalize_answer(req.caller().email).value_or("")) return refusal();
+  if (!password.empty()) {
+    if (normalized == normalize_answer(password).value_or("")) return refusal();
+    return std::nullopt;
+  }
+  auto same = ctx.host.accounts().verify_password(req.work(), req.caller().member_id, answer);
+  if (!same) return refusal_problem(same.failure());
+  if (*same == PasswordCheck::right) return refusal();
+  return std::nullopt;
+}
+
+// The first question needs the current password, and then counts as the
+// step-up: whoever knows the password could pass the step-up with the
+// answer they just chose, so asking again on the way to Change Password
+// would only make the member type it a third time (issue 29). Replacing a
+// question needs the step-up first, and asks nothing more inside its window.
 Response set_question(Context& ctx, const Request& req) {
   const auto& caller = req.caller();
   if (caller.member_id.empty())
@@ -44,25 +98,26 @@ Response set_question(Context& ctx, const Request& req) {
   auto question_id = string_field(req.json(), "question_id").value_or("");
   auto answer = string_field(req.json(), "answer").value_or("");
   auto password = string_field(req.json(), "current_password").value_or("");
+  const bool stepped_up = privileged(ctx, req);
   FieldErrors errors;
   if (!ctx.settings.question(question_id)) errors.emplace_back("question_id", "Choose a question from the list.");
   auto normalized = normalize_answer(answer);
   if (!normalized || normalized->empty()) errors.emplace_back("answer", "Type your answer.");
   else if (normalized->size() > 200) errors.emplace_back("answer", "Keep the answer under 200 characters.");
-  if (password.empty()) errors.emplace_back("current_password", "Enter your current password.");
+  if (password.empty() && !stepped_up) errors.emplace_back("current_password", "Enter your current password.");
   if (!errors.empty()) return validation_failed(errors);
 
   auto& work = req.work();
   auto existing = stored_answer(work, caller.member_id);
   if (!existing) return refusal_problem(existing.failure());
   // Replacing a question is as sensitive as changing the password.
-  if (existing->has_value() && !privileged(ctx, req))
+  if (existing->has_value() && !stepped_up)
     return problem(403, "step_up_required", "Step-up needed",
                    "Confirm your password and current answer first (POST /api/v1/me/step-up).");
-  if (auto refusal = check_current_password(ctx, req, password)) return *refusal;
-  // An answer anyone who knows the email or the password could type adds nothing.
-  if (*normalized == normalize_answer(caller.email).value_or("") || *normalized == normalize_answer(password).value_or(""))
-    return validation_failed({{"answer", "Choose an answer that is not your email address or password."}});
+  // A password sent inside the window is still checked: a wrong one is wrong.
+  if (!password.empty())
+    if (auto refusal = check_current_password(ctx, req, password)) return *refusal;
+  if (auto refusal = refuse_guessable_answer(ctx, req, *normalized, answer, password)) return *refusal;
 
   auto hash = ctx.host.accounts().hash_secret(work, *normalized);
   if (!hash) return refusal_problem(hash.failure());
@@ -74,8 +129,18 @@ Response set_question(Context& ctx, const Request& req) {
   event["replaced"] = existing->has_value();
   MEMBERD_TRY(ctx.host.events().publish(work, "security_question.set", event));
   MEMBERD_TRY(mail_question_changed(ctx.host, work, caller.email, std::string(req.client_ip())));
+  // A session that already passed the step-up keeps its window; a bearer
+  // without a session (none today) gets no privilege to hold.
+  const bool grants = !stepped_up && !caller.session_id.empty();
+  std::optional<Privilege> granted;
+  if (grants) {
+    auto privilege = grant_privilege(ctx, req);
+    if (!privilege) return refusal_problem(privilege.failure());
+    granted = std::move(*privilege);
+    MEMBERD_TRY(ctx.host.events().publish(work, "step_up.succeeded", audit(req, caller.member_id)));
+  }
   MEMBERD_TRY(tx->commit());
-  return no_content();
+  return granted ? privilege_response(ctx, *granted) : no_content();
 }
 
 Response step_up(Context& ctx, const Request& req) {
@@ -115,23 +180,14 @@ Response step_up(Context& ctx, const Request& req) {
     if (outcome.refusal) return *outcome.refusal;
     return wrong_secret("wrong_answer", "The answer is wrong", outcome.attempts_left);
   }
-  auto until = ctx.host.clock().now() + ctx.settings.step_up;
-  // The privileges go to a new token: one captured before the step-up
-  // (OWASP session management: renew on privilege change) is dead after it.
   auto tx = WriteTransaction::open(work);
   if (!tx) return refusal_problem(tx.failure());
   MEMBERD_TRY(count_success(ctx, req, *attempt));
-  MEMBERD_TRY(ctx.host.accounts().set_privileged_until(work, caller.session_id, until));
-  auto renewed = ctx.host.accounts().rotate_session(work, caller.session_id);
-  if (!renewed) return refusal_problem(renewed.failure());
+  auto granted = grant_privilege(ctx, req);
+  if (!granted) return refusal_problem(granted.failure());
   MEMBERD_TRY(ctx.host.events().publish(work, "step_up.succeeded", audit(req, caller.member_id)));
   MEMBERD_TRY(tx->commit());
-  auto r = json_response(200, {{"privileged_until", ctx.host.clock().format(until)},
-                               {"token", renewed->token},
-                               {"csrf_token", renewed->csrf_token},
-                               {"expires_at", renewed->expires_at}});
-  add_session_cookies(r, *renewed, ctx.host.secure_cookies());
-  return r;
+  return privilege_response(ctx, *granted);
 }
 
 }  // namespace

@@ -3,7 +3,7 @@
 // loopback port and a temporary data directory.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, PASSWORD, checkBothWidths, joinMember, openBrowser, screenshot, startDaemon } from './harness.js';
+import { ADMIN, PASSWORD, checkBothWidths, joinMember, openBrowser, screenshot, startDaemon, expectFocus } from './harness.js';
 
 let daemon, base, browser, page, pageErrors;
 
@@ -96,7 +96,7 @@ test("a plugin's console panel is in the menu, renders its module, and survives 
   await row.locator('[data-testid=plugin-unload]').click();
   // Asked first, naming what goes out of service.
   await row.locator('[data-testid=unload-confirm-question]').filter({ hasText: /Unload hello\? Its pages/ }).waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'unload-confirm-question');
+  await expectFocus(page, 'unload-confirm-question');
   await row.locator('[data-testid=unload-confirm-yes]').click();
   await row.locator('[data-testid=plugin-state]').filter({ hasText: 'unloaded' }).waitFor();
   await nav.waitFor({ state: 'detached' });
@@ -191,7 +191,7 @@ test("a third party's review kind shows through its own module, with its reasons
   assert.equal(await page.locator('h1').innerText(), `Motto of ${email}`);
   assert.deepEqual(await page.locator('#reject-template option').allInnerTexts(),
     ['Choose a reason…', 'The motto advertises something.', 'The motto is offensive.']);
-  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'review-approve');
+  await expectFocus(page, 'review-approve');
   await checkPage('console-review-motto');
   await page.locator('[data-testid=review-approve]').click();
   await page.locator('[data-testid=review-empty]').waitFor();
@@ -227,7 +227,7 @@ test('Reviews in the menu while on Reviews shows what arrived since', async () =
   await page.locator('[data-testid=review-open]').focus();
   await page.keyboard.press('Enter');
   await page.locator('[data-testid=review-motto-new]').filter({ hasText: 'Arrived later.' }).waitFor();
-  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'review-approve');
+  await expectFocus(page, 'review-approve');
   await page.keyboard.press('Enter');
   await page.locator('[data-testid=review-empty]').waitFor();
   await page.locator('[data-testid=notice]').filter({ hasText: 'Approved. No more items are waiting.' }).waitFor();
@@ -247,14 +247,14 @@ test('a review item whose session ended leads through sign-in and back to the it
   await page.context().clearCookies();
   await page.locator('[data-testid=review-approve]').click();
   await page.locator('[data-testid=notice]').filter({ hasText: 'Your session has ended. Sign in again.' }).waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'signin-email');
+  await expectFocus(page, 'signin-email');
   await page.locator('#signin-email').fill(ADMIN);
   await page.locator('#signin-password').fill(PASSWORD);
   await page.locator('[data-testid=signin-submit]').click();
   // Back on the same item, nothing decided, focus on Approve.
   await page.locator('[data-testid=review-motto-new]').filter({ hasText: 'Light for every shop.' }).waitFor();
   assert.equal(await page.evaluate(() => location.hash), itemHash);
-  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'review-approve');
+  await expectFocus(page, 'review-approve');
   await page.locator('[data-testid=review-approve]').click();
   await page.locator('[data-testid=review-empty]').waitFor();
 });

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ADMIN, checkBothWidths, joinMember, openBrowser, signInAdmin, signInMember, startDaemon } from './harness.js';
+import { ADMIN, checkBothWidths, joinMember, openBrowser, signInAdmin, signInMember, startDaemon, expectFocus } from './harness.js';
 
 const RELAY = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../support/smtp_relay.py');
 const PASSWORD = 'violet tangerine orbit 4821';
@@ -106,10 +106,10 @@ test('the console sends Trade Alerts to subscribers only; a refused message is f
   await page.locator('[data-testid=send-submit]').click();
   const question = page.locator('[data-testid=send-confirm-question]');
   await question.filter({ hasText: 'Send “This week’s buying leads” to 2 members of Trade Alerts?' }).waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'send-confirm-question');
+  await expectFocus(page, 'send-confirm-question');
   await checkPage('outbox-confirm');
   await page.locator('[data-testid=send-confirm-no]').click();
-  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'send-submit');
+  await expectFocus(page, 'send-submit');
   assert.equal(relayed().length, before);
   await page.locator('[data-testid=send-submit]').click();
   await page.locator('[data-testid=send-confirm-yes]').click();

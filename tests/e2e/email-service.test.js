@@ -2,7 +2,7 @@
 // three categories with a switch each, saved at once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { accessibilityProblems, joinMember, openBrowser, screenshot, signInMember, startDaemon } from './harness.js';
+import { accessibilityProblems, joinMember, openBrowser, screenshot, signInMember, startDaemon, expectFocus } from './harness.js';
 
 const MEMBER = 'subscriber@example.com';
 const PASSWORD = 'violet tangerine orbit 4821';
@@ -43,7 +43,7 @@ test('Email Service: the member switches off Trade Alerts and it stays off', asy
   await page.keyboard.press('Space');
   await page.locator('[data-testid=subscriptions-status]').filter({ hasText: 'no longer get Trade Alerts' }).waitFor();
   // The focus stayed on the switch: the next Tab goes on from there.
-  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'subscription-trade_alerts');
+  await expectFocus(page, 'subscription-trade_alerts');
   await page.reload();
   await page.locator('[data-testid=category-trade_alerts]').waitFor();
   assert.equal(await page.locator('[data-testid=subscription-trade_alerts]').isChecked(), false);

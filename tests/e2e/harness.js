@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 // What the browser tests share: a real memberd on a free loopback port and
 // a temporary data directory, Debian's Chromium driven by playwright-core,
 // page errors collected, screenshots saved under MEMBERD_E2E_ARTIFACTS.
@@ -101,6 +102,25 @@ export async function signInAdmin(page, base) {
   await page.locator('#signin-password').fill(PASSWORD);
   await page.locator('[data-testid=signin-submit]').click();
   await page.locator('[data-testid=current-user-email]').filter({ hasText: ADMIN }).waitFor();
+}
+
+// Waits (up to 5 s) until the focus is on the element whose id or
+// data-testid is `name`, and fails naming where it is instead. Pages move
+// the focus a moment after they draw (kit.js, drawAndFocus): reading it
+// once, right after an element appears, races that.
+export async function expectFocus(page, name) {
+  const where = () => page.evaluate(() => {
+    const e = document.activeElement;
+    return e ? e.id || e.dataset?.testid || e.tagName : '';
+  });
+  try {
+    await page.waitForFunction((want) => {
+      const e = document.activeElement;
+      return !!e && (e.id === want || e.dataset?.testid === want);
+    }, name, { timeout: 5000 });
+  } catch {
+    assert.fail(`the focus is on "${await where()}", not on "${name}"`);
+  }
 }
 
 export async function screenshot(page, name) {

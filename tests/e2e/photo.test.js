@@ -5,7 +5,7 @@
 // public URL serves it and the member page shows it published.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkBothWidths, joinMember, openBrowser, signInAdmin, signInMember, startDaemon } from './harness.js';
+import { checkBothWidths, joinMember, openBrowser, signInAdmin, signInMember, startDaemon, expectFocus } from './harness.js';
 
 const MEMBER = 'photographer@example.com';
 const PASSWORD = 'violet tangerine orbit 4821';
@@ -64,7 +64,7 @@ test('a member is refused a text file in words, then uploads a photo and sees it
   await page.locator('[data-testid=photo-pending]').filter({ hasText: 'Pending review, due by' }).waitFor();
   assert.equal(await page.locator('[data-testid=photo-error]').innerText(), '');
   // The keyboard goes on from the photo just sent.
-  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'photo-pending');
+  await expectFocus(page, 'photo-pending');
   // The pending image itself loaded (its owner may see it).
   await page.waitForFunction(() => {
     const img = document.querySelector('[data-testid=photo-pending] img');

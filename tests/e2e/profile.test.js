@@ -4,7 +4,7 @@
 // queue; the public profile shows it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkBothWidths, joinMember, openBrowser, signInAdmin, signInMember, startDaemon } from './harness.js';
+import { checkBothWidths, joinMember, openBrowser, signInAdmin, signInMember, startDaemon, expectFocus } from './harness.js';
 
 const MEMBER = 'lamps@example.com';
 const PASSWORD = 'violet tangerine orbit 4821';
@@ -52,7 +52,7 @@ test('a member submits a profile, fixes the missing required field and sees it p
   await page.keyboard.press('Enter');  // submits from the keyboard
   await page.locator('[data-testid=profile-pending]').filter({ hasText: 'Pending review, due by' }).waitFor();
   // Focus is on what the submit did, not lost with the busy button.
-  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'profile-pending');
+  await expectFocus(page, 'profile-pending');
   assert.equal(await error.innerText(), '');
   assert.match(await page.locator('[data-testid=profile-diff]').innerText(), /Ningbo Bright Lamps/);
   a11y.push(...await checkBothWidths(page, 'profile-pending'));

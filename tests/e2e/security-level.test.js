@@ -4,7 +4,7 @@
 // 127.0.0.1 here, so X-Forwarded-For sets the client address).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, GEO_DIR, PASSWORD, checkBothWidths, mailedLink, openBrowser, signInMember, startDaemon } from './harness.js';
+import { ADMIN, GEO_DIR, PASSWORD, checkBothWidths, mailedLink, openBrowser, signInMember, startDaemon, expectFocus } from './harness.js';
 
 const MEMBER = 'traveller@example.com';
 const MEMBER_PASSWORD = 'violet tangerine orbit 4821';
@@ -105,7 +105,7 @@ test('Security Level says the address is not confirmed and sends a new link; the
   await page.keyboard.press('Enter');
   const outcome = page.locator('[data-testid=resend-confirmation-outcome]');
   await outcome.filter({ hasText: `We sent a new link to ${MEMBER}` }).waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'resend-confirmation-outcome');
+  await expectFocus(page, 'resend-confirmation-outcome');
   await shots('security-level-unconfirmed');
 
   const link = await mailedLink(daemon.dir, MEMBER, '#/credentials/confirm-email?token=');

@@ -97,8 +97,9 @@ nlohmann::json me(const DaemonProcess& d, const std::string& token);
 
 httplib::Result set_question_raw(const DaemonProcess& d, const std::string& token, const std::string& question_id,
                                  const std::string& answer, const std::string& current_password);
-// REQUIREs 204.
-void set_question(const DaemonProcess& d, const std::string& token, const std::string& question_id,
+// A first question counts as the step-up: REQUIREs 200 and a renewed
+// token, which replaces `token`; a replacement inside the window, 204.
+void set_question(const DaemonProcess& d, std::string& token, const std::string& question_id,
                   const std::string& answer, const std::string& current_password);
 
 httplib::Result step_up_raw(const DaemonProcess& d, const std::string& token, const std::string& current_password,

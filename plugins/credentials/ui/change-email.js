@@ -2,7 +2,7 @@
 // password), then the new address twice; it takes effect once the link
 // mailed to it is opened.
 import { onSubmit } from './messages.js';
-import { currentQuestion, guideToQuestion, privileged, stepUp } from './step-up.js';
+import { currentQuestion, guideToQuestion, privileged, stepUp, stepUpAgain } from './step-up.js';
 import { emailConfirmed, guideToConfirm } from './confirmation.js';
 
 export async function render(root, kit) {
@@ -39,10 +39,7 @@ export async function render(root, kit) {
       return;
     }
     if ((result.status === 422 || result.status === 409) && kit.showFieldErrors(form, result.problem)) return;
-    if (result.status === 403) {
-      message.textContent = 'For your security, confirm it is you again.';
-      return kit.go(kit.hashOf(kit.entry('credentials', 'change-email')));
-    }
+    if (await stepUpAgain(kit, result)) return;
     message.textContent = kit.problemSentence(result);
   });
 }

@@ -2,7 +2,7 @@
 // then the new password twice. Without a question the member is guided to
 // set one first and comes back here.
 import { onSubmit } from './messages.js';
-import { currentQuestion, guideToQuestion, privileged, stepUp } from './step-up.js';
+import { currentQuestion, guideToQuestion, privileged, stepUp, stepUpAgain } from './step-up.js';
 
 export async function render(root, kit) {
   const { el, field, api } = kit;
@@ -34,11 +34,7 @@ export async function render(root, kit) {
       return;
     }
     if (result.status === 422 && kit.showFieldErrors(form, result.problem)) return;
-    if (result.status === 403) {
-      // The step-up ran out while the form was open: start again.
-      message.textContent = 'For your security, confirm it is you again.';
-      return kit.go(kit.hashOf(kit.entry('credentials', 'change-password')));
-    }
+    if (await stepUpAgain(kit, result)) return;
     message.textContent = kit.problemSentence(result);
   });
 }

@@ -1,10 +1,12 @@
 // Set a Security Question: one question from the drop-down and a personal
-// answer. Setting the first one needs the current password; replacing one
-// needs the step-up as well. Reached from a change page, it goes back there
-// once the question is set (?then=<page id>). An address not confirmed yet
-// comes first: the page says so and offers a new link.
+// answer. Setting the first one needs the current password and counts as
+// the step-up; replacing one needs the step-up first and nothing more.
+// Reached from a change page, it goes back there once the question is set
+// (?then=<page id>), where the member is not asked for the password again.
+// An address not confirmed yet comes first: the page says so and offers a
+// new link.
 import { onSubmit, showSecretError } from './messages.js';
-import { currentQuestion, privileged, stepUp } from './step-up.js';
+import { currentQuestion, privileged, stepUp, stepUpAgain } from './step-up.js';
 import { emailConfirmed, guideToConfirm } from './confirmation.js';
 
 export async function render(root, kit) {
@@ -40,20 +42,24 @@ export async function render(root, kit) {
         'data-testid': 'question_id-error' })),
     field({ name: 'answer', label: 'Your answer', required: true, autocomplete: 'off',
       hint: 'Something only you know and will remember as you typed it; capitals and spaces do not matter.' }),
-    field({ name: 'current_password', label: 'Current password', type: 'password', required: true,
-      autocomplete: 'current-password' }),
+    // Asked once per step-up window: not again right after the step-up.
+    privileged(kit) ? null : field({ name: 'current_password', label: 'Current password', type: 'password',
+      required: true, autocomplete: 'current-password' }),
     message, submit);
   root.append(form);
   select.setAttribute('data-autofocus', '');
   select.focus();
 
   onSubmit(kit, form, message, submit, async () => {
+    const password = form.elements.namedItem('current_password');
     const result = await api('PUT', '/api/v1/me/security-question', { body: {
       question_id: select.value,
       answer: form.elements.namedItem('answer').value,
-      current_password: form.elements.namedItem('current_password').value,
+      ...(password ? { current_password: password.value } : {}),
     } });
     if (result.ok) {
+      // A first question is the step-up too (200, a renewed session).
+      if (result.status === 200) await kit.refreshSession();
       const next = then && kit.entry('credentials', then);
       if (next) {
         kit.notify('Your security question is set.');
@@ -65,6 +71,7 @@ export async function render(root, kit) {
       return;
     }
     if (showSecretError(kit, form, result, ' before the account is locked for a while')) return;
+    if (await stepUpAgain(kit, result)) return;
     if (result.status === 422 && kit.showFieldErrors(form, result.problem)) return;
     message.textContent = kit.problemSentence(result);
   });

@@ -48,6 +48,9 @@ export function stepUp(root, kit, question) {
       } });
       if (result.ok) {
         form.remove();
+        // The window is the session's: Change Email after Change Password
+        // inside it asks nothing again.
+        await kit.refreshSession();
         resolve();
         return;
       }
@@ -56,4 +59,16 @@ export function stepUp(root, kit, question) {
       message.textContent = kit.problemSentence(result);
     });
   });
+}
+
+// The step-up's window ended while a gated form was open (403
+// step_up_required): the session is read again and the page drawn anew,
+// which asks for the step-up, with a notice that says why. True when that
+// was the answer.
+export async function stepUpAgain(kit, result) {
+  if (result.status !== 403 || !String(result.problem?.type || '').endsWith(':step_up_required')) return false;
+  await kit.refreshSession();
+  kit.notify('For your security, confirm it is you again.', 'info');
+  kit.go(location.hash);
+  return true;
 }

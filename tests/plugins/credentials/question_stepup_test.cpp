@@ -80,47 +80,104 @@ TEST_CASE("set a question, step up, replace the question", "[credentials][questi
   CHECK_PROBLEM(step_up_raw(daemon, s.token, kPassword, kAnswer), 409, "security_question_required");
 
   // The first time, the current password is enough.
-  CHECK_STATUS(set_question_raw(daemon, s.token, "first_pet", " Blue  Whale", kPassword), 204);
-  auto mine = body_of(get(daemon, "/api/v1/me/security-question", auth));
+  CHECK_STATUS(set_question_raw(daemon, s.token, "first_pet", " Blue  Whale", kPassword), 200);
+  // ... and it counts as the step-up (issue 29: the member on the way to
+  // Change Password typed the password a third time). The privilege goes
+  // to a new token, as a step-up's does: the token used before is dead.
+  CHECK_STATUS(get(daemon, "/api/v1/me", auth), 401);
+  auto other = sign_in(daemon, account);  // the session the rest replaces the question on
+  auto mine = body_of(get(daemon, "/api/v1/me/security-question", bearer(other.token)));
   CHECK(mine["question_id"] == "first_pet");
   CHECK(mine["text"] == question_text(daemon, "first_pet"));
-  CHECK(me(daemon, s.token)["security_question_set"] == true);
+  CHECK(me(daemon, other.token)["security_question_set"] == true);
 
   // Replacing it needs a step-up, even with the right password.
-  CHECK_PROBLEM(set_question_raw(daemon, s.token, "birth_city", "Lisbon", kPassword), 403, "step_up_required");
-  CHECK(body_of(get(daemon, "/api/v1/me/security-question", auth))["question_id"] == "first_pet");
+  CHECK_PROBLEM(set_question_raw(daemon, other.token, "birth_city", "Lisbon", kPassword), 403, "step_up_required");
+  CHECK(body_of(get(daemon, "/api/v1/me/security-question", bearer(other.token)))["question_id"] == "first_pet");
 
-  auto step = step_up_raw(daemon, s.token, kPassword, "blue whale");
+  auto step = step_up_raw(daemon, other.token, kPassword, "blue whale");
   REQUIRE_STATUS(step, 200);
   // The privilege goes to a new token (issue 8, item 8): the one used before
   // the step-up is dead, and the response sets the new one as cookies too.
-  const std::string before = s.token;
-  s.token = body_of(step)["token"].get<std::string>();
-  CHECK(s.token != before);
+  const std::string before = other.token;
+  other.token = body_of(step)["token"].get<std::string>();
+  CHECK(other.token != before);
   CHECK(body_of(step)["csrf_token"].is_string());
   CHECK(is_rfc3339(body_of(step)["expires_at"]));
-  CHECK(step->get_header_value("Set-Cookie", 0).find("memberd_session=" + s.token) == 0);
+  CHECK(step->get_header_value("Set-Cookie", 0).find("memberd_session=" + other.token) == 0);
   CHECK_STATUS(get(daemon, "/api/v1/me", bearer(before)), 401);
-  auth = bearer(s.token);
+  auth = bearer(other.token);
   auto until = body_of(step)["privileged_until"];
   REQUIRE(is_rfc3339(until));
   // The default window is 10 minutes (whole seconds, a little slack).
   CHECK(seconds_until(until.get<std::string>()) > 9 * 60);
   CHECK(seconds_until(until.get<std::string>()) <= 10 * 60 + 5);
   // The host sees the same privilege on this session.
-  CHECK(body_of(get(daemon, "/api/v1/session", auth))["privileged_until"].is_string());
+  CHECK(body_of(get(daemon, "/api/v1/session", auth))["privileged_until"] == until);
 
-  CHECK_STATUS(set_question_raw(daemon, s.token, "birth_city", "Lisbon", kPassword), 204);
+  // Inside the window the password is not asked again; a replacement keeps
+  // the window it has (204, no new token).
+  CHECK_STATUS(set_question_raw(daemon, other.token, "birth_city", "Lisbon", ""), 204);
   mine = body_of(get(daemon, "/api/v1/me/security-question", auth));
   CHECK(mine["question_id"] == "birth_city");
   CHECK(mine["text"] == question_text(daemon, "birth_city"));
+  CHECK(body_of(get(daemon, "/api/v1/session", auth))["privileged_until"] == until);
 
   // The new answer is the one that counts now, on any session.
-  auto other = sign_in(daemon, account);
-  CHECK_PROBLEM(step_up_raw(daemon, other.token, kPassword, "blue whale"), 403, "wrong_answer");
-  step_up(daemon, other.token, kPassword, "lisbon");
+  auto third = sign_in(daemon, account);
+  CHECK_PROBLEM(step_up_raw(daemon, third.token, kPassword, "blue whale"), 403, "wrong_answer");
+  step_up(daemon, third.token, kPassword, "lisbon");
 
-  check_log_has_none_of(daemon, {kPassword, " Blue  Whale", "blue whale", "Lisbon", "lisbon", s.token, other.token});
+  check_log_has_none_of(daemon, {kPassword, " Blue  Whale", "blue whale", "Lisbon", "lisbon", s.token, other.token,
+                                 third.token});
+}
+
+TEST_CASE("a first question is the step-up: the password changes next, without being asked again",
+          "[credentials][question][step_up]") {
+  DaemonProcess daemon(options());
+  auto account = join_confirmed(daemon, "tia@example.com");
+  auto s = sign_in(daemon, account);
+  CHECK_PROBLEM(put(daemon, "/api/v1/me/password", {{"new_password", kNewPassword}, {"new_password_confirm", kNewPassword}},
+                    bearer(s.token)),
+                403, "step_up_required");
+
+  auto set = set_question_raw(daemon, s.token, kQuestion, kAnswer, kPassword);
+  REQUIRE_STATUS(set, 200);
+  auto body = body_of(set);
+  // The same answer as the step-up's, cookies included.
+  REQUIRE(body["token"].is_string());
+  CHECK(body["token"] != s.token);
+  CHECK(body["csrf_token"].is_string());
+  CHECK(is_rfc3339(body["expires_at"]));
+  CHECK(set->get_header_value("Set-Cookie", 0).find("memberd_session=" + body["token"].get<std::string>()) == 0);
+  REQUIRE(is_rfc3339(body["privileged_until"]));
+  CHECK(seconds_until(body["privileged_until"].get<std::string>()) > 9 * 60);
+  const std::string token = body["token"].get<std::string>();
+  CHECK(body_of(get(daemon, "/api/v1/session", bearer(token)))["privileged_until"] == body["privileged_until"]);
+
+  CHECK_STATUS(put(daemon, "/api/v1/me/password", {{"new_password", kNewPassword}, {"new_password_confirm", kNewPassword}},
+                   bearer(token)),
+               204);
+  CHECK_STATUS(sign_in_raw(daemon, "tia@example.com", kNewPassword), 201);
+}
+
+TEST_CASE("a replacement inside the window: a password sent is checked, and the answer is not the password",
+          "[credentials][question][step_up]") {
+  DaemonProcess daemon(options());
+  auto account = join_confirmed(daemon, "uma@example.com");
+  auto s = sign_in(daemon, account);
+  set_question(daemon, s.token, kQuestion, kAnswer, kPassword);  // privileged now
+
+  // A wrong password is wrong even where none is needed, and counts.
+  auto wrong = set_question_raw(daemon, s.token, "birth_city", "Lisbon", kWrongPassword);
+  CHECK_PROBLEM(wrong, 403, "wrong_password");
+  CHECK(body_of(wrong)["attempts_left"] == 4);
+  // With no password sent, the answer is checked against the password itself.
+  CHECK_FIELD_ERROR(set_question_raw(daemon, s.token, "birth_city", kPassword, ""), "answer");
+  CHECK_FIELD_ERROR(set_question_raw(daemon, s.token, "birth_city", "uma@example.com", ""), "answer");
+  CHECK(body_of(get(daemon, "/api/v1/me/security-question", bearer(s.token)))["question_id"] == kQuestion);
+  CHECK_STATUS(set_question_raw(daemon, s.token, "birth_city", "Lisbon", kPassword), 204);
+  check_log_has_none_of(daemon, {kPassword, kWrongPassword, kAnswer, "Lisbon", s.token});
 }
 
 TEST_CASE("setting a question validates its fields", "[credentials][question]") {
@@ -161,15 +218,18 @@ TEST_CASE("a cookie-authenticated question change needs the CSRF token", "[crede
   CHECK(me(daemon, s.token)["security_question_set"] == false);
   auto with_token = cookies;
   with_token.emplace("X-CSRF-Token", s.csrf_cookie);
-  CHECK_STATUS(put(daemon, "/api/v1/me/security-question", body, with_token), 204);
-  CHECK(me(daemon, s.token)["security_question_set"] == true);
+  auto set = put(daemon, "/api/v1/me/security-question", body, with_token);
+  REQUIRE_STATUS(set, 200);
+  CHECK(me(daemon, body_of(set)["token"].get<std::string>())["security_question_set"] == true);
 }
 
 TEST_CASE("step-up checks the password first, then the answer, and counts down", "[credentials][step_up]") {
   DaemonProcess daemon(options("sqlite", {"credentials.address_failures_per_minute=1000"}));
   auto account = join_confirmed(daemon, "ned@example.com");
+  // Set on a session of its own: a first question counts as that session's step-up.
+  auto setter = sign_in(daemon, account);
+  set_question(daemon, setter.token, kQuestion, kAnswer, kPassword);
   auto s = sign_in(daemon, account);
-  set_question(daemon, s.token, kQuestion, kAnswer, kPassword);
 
   auto wrong_password = step_up_raw(daemon, s.token, kWrongPassword, kAnswer);
   CHECK_PROBLEM(wrong_password, 403, "wrong_password");
