@@ -160,16 +160,18 @@ export function actionButton({ label, testid, act }) {
 // Asks before an action that reaches many people or takes something out of
 // service (GOV.UK: a question that names what will happen, then the
 // choice). The question appears in `place`, focused, with a button that
-// does it (`yes`) and one that does not; it goes either way, and "no"
-// gives focus back to `returnFocus`. Resolves to true or false. `testid`
-// names the parts: <testid>-question, <testid>-yes, <testid>-no.
+// does it (`yes`) and one that does not; it goes either way, and the focus
+// goes back to `returnFocus` (else it would fall to the page's body with
+// the box; after "yes" the caller may move it on to the outcome). Resolves
+// to true or false. `testid` names the parts: <testid>-question,
+// <testid>-yes, <testid>-no.
 export function confirmStep(place, { question, yes, no = 'Cancel', testid = 'confirm', returnFocus }) {
   return new Promise((resolve) => {
     const text = el('p', { class: 'confirm-question', tabindex: '-1', 'data-testid': `${testid}-question`,
       text: question });
     const answer = (yesOrNo) => {
       box.remove();
-      if (!yesOrNo && returnFocus) returnFocus.focus();
+      if (returnFocus) returnFocus.focus();
       resolve(yesOrNo);
     };
     const box = el('div', { class: 'confirm-step', role: 'group', 'aria-label': question },

@@ -83,7 +83,7 @@ function createMemberForm(kit, onCreated) {
   for (const [field, input] of Object.entries(inputs)) {
     errors[field] = el('p', { id: `${input.id}-error`, class: 'field-error', 'data-testid': `create-${field}-error` });
   }
-  const message = el('p', { class: 'form-message', role: 'status', 'data-testid': 'member-create-message' });
+  const message = el('p', { class: 'form-message', role: 'status', tabindex: '-1', 'data-testid': 'member-create-message' });
   const form = el('form', { id: 'member-create-form', 'data-testid': 'member-create-form', novalidate: true },
     el('div', { class: 'field' }, el('label', { for: 'create-email', text: 'Email' }), inputs.email, errors.email),
     el('div', { class: 'field' }, el('label', { for: 'create-password', text: 'Password' }), inputs.password,
@@ -110,6 +110,9 @@ function createMemberForm(kit, onCreated) {
       form.reset();
       message.className = 'form-message ok';
       message.append(`Created ${email}. `, id ? el('a', { href: `#/members/${encodeURIComponent(id)}`, text: 'Open' }) : '');
+      // The keyboard goes on from the outcome (its Open link next), not
+      // from the emptied password field.
+      message.focus();
       onCreated();
       return;
     }

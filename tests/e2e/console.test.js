@@ -3,7 +3,7 @@
 // loopback port and a temporary data directory.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, PASSWORD, checkBothWidths, joinMember, openBrowser, screenshot, startDaemon, expectFocus } from './harness.js';
+import { ADMIN, PASSWORD, checkBothWidths, joinMember, openBrowser, screenshot, startDaemon, expectFocus, tabTo } from './harness.js';
 
 let daemon, base, browser, page, pageErrors;
 
@@ -122,17 +122,27 @@ test('members: search, details with sessions, create with field errors', async (
   await row.waitFor();
   assert.match(await row.innerText(), /admin@memberd\.local/);
 
-  await page.locator('[data-testid=member-create] summary').click();
-  await page.locator('#create-email').fill('not-an-email');
-  await page.locator('#create-password').fill('short');
-  await page.locator('#member-create-form button[type=submit]').click();
+  // Creating a member from the keyboard: the disclosure opened with Enter,
+  // each field reached with Tab, the focus on the first field to fix.
+  await page.locator('[data-testid=member-create] summary').focus();
+  await page.keyboard.press('Enter');
+  await tabTo(page, 'create-email');
+  await page.keyboard.type('not-an-email');
+  await tabTo(page, 'create-password');
+  await page.keyboard.type('short');
+  await page.keyboard.press('Enter');
   await page.locator('[data-testid=create-email-error]').filter({ hasText: /\S/ }).waitFor();
   assert.match(await page.locator('[data-testid=create-password-error]').innerText(), /\S/);
+  await expectFocus(page, 'create-email');
 
-  await page.locator('#create-email').fill('buyer@example.com');
-  await page.locator('#create-password').fill('a long enough password');
-  await page.locator('#member-create-form button[type=submit]').click();
-  await page.locator('[data-testid=member-create-message]').filter({ hasText: /\S/ }).waitFor();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('buyer@example.com');
+  await tabTo(page, 'create-password');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('a long enough password');
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid=member-create-message]').filter({ hasText: /Created buyer@example\.com/ }).waitFor();
+  await expectFocus(page, 'member-create-message');
 
   await page.locator('#member-q').fill('buyer');
   await page.locator('#member-q').press('Enter');
@@ -231,7 +241,7 @@ test('Reviews in the menu while on Reviews shows what arrived since', async () =
   await page.keyboard.press('Enter');
   await page.locator('[data-testid=review-empty]').waitFor();
   await page.locator('[data-testid=notice]').filter({ hasText: 'Approved. No more items are waiting.' }).waitFor();
-  await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+  await page.waitForFunction(() => document.activeElement?.tagName === 'H1', null, { timeout: 5000 });
 });
 
 test('a review item whose session ended leads through sign-in and back to the item', async () => {

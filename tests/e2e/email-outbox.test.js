@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ADMIN, checkBothWidths, joinMember, openBrowser, signInAdmin, signInMember, startDaemon, expectFocus } from './harness.js';
+import { ADMIN, checkBothWidths, joinMember, openBrowser, signInAdmin, signInMember, startDaemon, expectFocus, tabTo } from './harness.js';
 
 const RELAY = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../support/smtp_relay.py');
 const PASSWORD = 'violet tangerine orbit 4821';
@@ -86,33 +86,47 @@ test('the console sends Trade Alerts to subscribers only; a refused message is f
   // No category is chosen for the admin; once one is: how many will get it
   // (the admin, the buyer).
   assert.equal(await page.locator('#ob-category').inputValue(), '');
-  await page.locator('#ob-category').selectOption({ label: 'Trade Alerts' });
+  // The whole send from the keyboard: each field reached with Tab.
+  await page.locator('#main h1').focus();
+  await tabTo(page, 'ob-category');
+  await page.keyboard.type('Trade');  // a drop-down picks by typing
+  assert.equal(await page.locator('#ob-category option:checked').innerText(), 'Trade Alerts');
   const audience = page.locator('[data-testid=send-audience]');
   await audience.filter({ hasText: '2 of 3 members will get it (1 switched Trade Alerts off).' }).waitFor();
   await checkPage('outbox');
 
-  // A field left empty is named beside the field, and nothing is sent.
-  await page.locator('#ob-subject').fill('This week’s buying leads');
-  await page.locator('[data-testid=send-submit]').click();
+  // A field left empty is named beside the field, the focus on it, and nothing is sent.
+  await tabTo(page, 'ob-subject');
+  await page.keyboard.type('This week’s buying leads');
+  await tabTo(page, 'send-submit');
+  await page.keyboard.press('Enter');
   await page.locator('#ob-text-error').filter({ hasText: 'required' }).waitFor();
   assert.equal(await page.locator('#ob-text').getAttribute('aria-invalid'), 'true');
+  await expectFocus(page, 'ob-text');
 
   // The relay refuses the first message of the send for good.
   writeFileSync(path.join(relayDir, 'replies'), '550 5.1.1 Mailbox unavailable\n');
   const before = relayed().length;
-  await page.locator('#ob-text').fill('Hello {{email}}: 12 new requests for quotation in bearings.');
+  await page.keyboard.type('Hello {{email}}: 12 new requests for quotation in bearings.');
   // Asked first, in words that name what will happen; "Cancel" sends
   // nothing and gives the focus back to the button.
-  await page.locator('[data-testid=send-submit]').click();
+  await tabTo(page, 'send-submit');
+  await page.keyboard.press('Enter');
   const question = page.locator('[data-testid=send-confirm-question]');
   await question.filter({ hasText: 'Send “This week’s buying leads” to 2 members of Trade Alerts?' }).waitFor();
   await expectFocus(page, 'send-confirm-question');
   await checkPage('outbox-confirm');
-  await page.locator('[data-testid=send-confirm-no]').click();
+  await tabTo(page, 'send-confirm-no');
+  await page.keyboard.press('Enter');
   await expectFocus(page, 'send-submit');
   assert.equal(relayed().length, before);
-  await page.locator('[data-testid=send-submit]').click();
-  await page.locator('[data-testid=send-confirm-yes]').click();
+  await page.keyboard.press('Enter');
+  await expectFocus(page, 'send-confirm-question');
+  await tabTo(page, 'send-confirm-yes');
+  await page.keyboard.press('Enter');
+  // Focus on what happened, not lost with the question.
+  await page.locator('[data-testid=send-message]').filter({ hasText: 'The send has started.' }).waitFor();
+  await expectFocus(page, 'send-message');
   await page.locator('[data-testid=send-finished]').waitFor({ timeout: 20000 });
   assert.match(await page.locator('[data-testid=send-queuing]').innerText(), /Queued 2; 1 skipped/);
   assert.match(await page.locator('[data-testid=send-delivery]').innerText(), /1 sent.*1 failed/s);

@@ -2,7 +2,7 @@
 // three categories with a switch each, saved at once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { accessibilityProblems, joinMember, openBrowser, screenshot, signInMember, startDaemon, expectFocus } from './harness.js';
+import { accessibilityProblems, joinMember, openBrowser, screenshot, signInMember, startDaemon, expectFocus, tabTo } from './harness.js';
 
 const MEMBER = 'subscriber@example.com';
 const PASSWORD = 'violet tangerine orbit 4821';
@@ -38,12 +38,15 @@ test('Email Service: the member switches off Trade Alerts and it stays off', asy
   }
   await page.setViewportSize({ width: 1280, height: 800 });
 
-  // Keyboard only: focus the switch and press Space.
-  await page.locator('[data-testid=subscription-trade_alerts]').focus();
+  // Keyboard only: from the page's heading, Tab to the switch and press Space.
+  await page.locator('#main h1').focus();
+  await tabTo(page, 'subscription-trade_alerts');
   await page.keyboard.press('Space');
   await page.locator('[data-testid=subscriptions-status]').filter({ hasText: 'no longer get Trade Alerts' }).waitFor();
   // The focus stayed on the switch: the next Tab goes on from there.
   await expectFocus(page, 'subscription-trade_alerts');
+  await page.keyboard.press('Tab');
+  await expectFocus(page, 'subscription-membership_services');
   await page.reload();
   await page.locator('[data-testid=category-trade_alerts]').waitFor();
   assert.equal(await page.locator('[data-testid=subscription-trade_alerts]').isChecked(), false);

@@ -123,6 +123,21 @@ export async function expectFocus(page, name) {
   }
 }
 
+// Presses Tab until the focus is on `name` (an id or data-testid), as a
+// keyboard user would reach it, and fails after `most` presses: the field
+// is then out of reach or out of order.
+export async function tabTo(page, name, most = 25) {
+  const at = () => page.evaluate((want) => {
+    const e = document.activeElement;
+    return !!e && (e.id === want || e.dataset?.testid === want);
+  }, name);
+  for (let i = 0; i < most; i++) {
+    if (await at()) return;
+    await page.keyboard.press('Tab');
+  }
+  if (!(await at())) assert.fail(`"${name}" was not reached in ${most} presses of Tab`);
+}
+
 export async function screenshot(page, name) {
   const artifacts = process.env.MEMBERD_E2E_ARTIFACTS;
   if (!artifacts) return;

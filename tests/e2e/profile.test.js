@@ -4,7 +4,7 @@
 // queue; the public profile shows it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkBothWidths, joinMember, openBrowser, signInAdmin, signInMember, startDaemon, expectFocus } from './harness.js';
+import { checkBothWidths, joinMember, openBrowser, signInAdmin, signInMember, startDaemon, expectFocus, tabTo } from './harness.js';
 
 const MEMBER = 'lamps@example.com';
 const PASSWORD = 'violet tangerine orbit 4821';
@@ -32,23 +32,36 @@ test('a member submits a profile, fixes the missing required field and sees it p
   assert.equal(await page.locator('label[for=field-city]').getAttribute('class'), null);
   a11y.push(...await checkBothWidths(page, 'profile-empty'));
 
-  await page.locator('#field-contact_name').fill('Li Wei');
-  await page.locator('#field-business_type').selectOption('Manufacturer');
-  await page.locator('#field-country').selectOption('CN');
-  await page.locator('#field-phone').fill('010 1234 5678');
+  // From the keyboard alone: each field reached with Tab, in order.
+  await tabTo(page, 'field-contact_name');
+  await page.keyboard.type('Li Wei');
+  await tabTo(page, 'field-business_type');
+  await page.keyboard.type('Manufacturer');  // a drop-down picks by typing
+  assert.equal(await page.locator('#field-business_type').inputValue(), 'Manufacturer');
+  await tabTo(page, 'field-country');
+  await page.keyboard.type('China');
+  assert.equal(await page.locator('#field-country').inputValue(), 'CN');
+  await tabTo(page, 'field-phone');
+  await page.keyboard.type('010 1234 5678');
   // A right-to-left override (issue 27): shown as ".../exe.jpg", stored as ".../gpj.exe".
-  await page.locator('#field-website').fill('https://bright-lamps.example.com/\u202Egpj.exe');
-  await page.locator('[data-testid=profile-submit]').click();
+  await tabTo(page, 'field-website');
+  await page.keyboard.insertText('https://bright-lamps.example.com/\u202Egpj.exe');
+  await tabTo(page, 'profile-submit');
+  await page.keyboard.press('Enter');
   const error = page.locator('[data-testid=company_name-error]');
   await error.filter({ hasText: /required/i }).waitFor();
   assert.equal(await page.locator('#field-company_name').getAttribute('aria-invalid'), 'true');
+  // The focus goes to the first field to fix.
+  await expectFocus(page, 'field-company_name');
   // Next to its field, in words.
   await page.locator('[data-testid=website-error]').filter({ hasText: 'change the direction of the text' }).waitFor();
   assert.equal(await page.locator('#field-website').getAttribute('aria-invalid'), 'true');
   a11y.push(...await checkBothWidths(page, 'profile-error'));
 
-  await page.locator('#field-website').fill('');
-  await page.locator('#field-company_name').fill('Ningbo Bright Lamps Co., Ltd.');
+  await page.keyboard.type('Ningbo Bright Lamps Co., Ltd.');
+  await tabTo(page, 'field-website');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
   await page.keyboard.press('Enter');  // submits from the keyboard
   await page.locator('[data-testid=profile-pending]').filter({ hasText: 'Pending review, due by' }).waitFor();
   // Focus is on what the submit did, not lost with the busy button.

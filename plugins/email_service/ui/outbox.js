@@ -24,7 +24,7 @@ export async function render(root, kit) {
     'aria-describedby': 'ob-html-hint ob-html-error' });
   const audienceLine = el('p', { id: 'ob-audience', class: 'audience', role: 'status', 'data-testid': 'send-audience' });
   const sendButton = el('button', { type: 'submit', class: 'primary', 'data-testid': 'send-submit', text: 'Send' });
-  const formMessage = el('p', { class: 'form-message', role: 'status', 'data-testid': 'send-message' });
+  const formMessage = el('p', { class: 'form-message', role: 'status', tabindex: '-1', 'data-testid': 'send-message' });
   const confirmSlot = el('div');
   const progress = el('div', { class: 'send-progress', 'data-testid': 'send-progress', 'aria-live': 'polite' });
   const form = el('form', { class: 'card send-form', 'data-testid': 'send-form', novalidate: true },
@@ -109,6 +109,8 @@ export async function render(root, kit) {
     formMessage.className = 'form-message ok';
     formMessage.textContent = 'The send has started.';
     kit.announce(formMessage.textContent);
+    // The keyboard goes on from what happened, not from the button.
+    formMessage.focus();
     follow(result.data.id);
   });
 
