@@ -24,6 +24,20 @@ Result<void> remove_answer(UnitOfWork& work, const std::string& member_id) {
   return {};
 }
 
+Result<bool> insert_first_answer(UnitOfWork& work, const std::string& member_id, const std::string& question_id,
+                                 const std::string& answer_hash, long long now) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
+  // ON CONFLICT DO NOTHING waits for a concurrent insert of the same member
+  // and then does nothing, on PostgreSQL as on SQLite (one writer).
+  soci::statement insert = ((*sql)->prepare <<
+      "INSERT INTO credentials_answers (member_id, question_id, answer_hash, updated_at) VALUES (:m, :q, :h, :u)"
+      " ON CONFLICT (member_id) DO NOTHING",
+      soci::use(member_id), soci::use(question_id), soci::use(answer_hash), soci::use(now));
+  insert.execute(true);
+  return insert.get_affected_rows() == 1;
+}
+
 Result<void> store_answer(UnitOfWork& work, const std::string& member_id, const std::string& question_id,
                           const std::string& answer_hash, long long now) {
   auto sql = work.connection();

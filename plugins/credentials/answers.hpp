@@ -16,6 +16,11 @@ struct StoredAnswer {
 Result<std::optional<StoredAnswer>> stored_answer(UnitOfWork& work, const std::string& member_id);
 // Removes the member's question, if any (in the open transaction). Fails: busy.
 Result<void> remove_answer(UnitOfWork& work, const std::string& member_id);
+// Sets the member's first question (in the open transaction): false when
+// one is there already, also when a concurrent request set it a moment ago
+// (the transaction stays usable). Fails: busy.
+Result<bool> insert_first_answer(UnitOfWork& work, const std::string& member_id, const std::string& question_id,
+                                 const std::string& answer_hash, long long now);
 // Sets or replaces it (in the open transaction). Fails: busy.
 Result<void> store_answer(UnitOfWork& work, const std::string& member_id, const std::string& question_id,
                           const std::string& answer_hash, long long now);

@@ -35,13 +35,8 @@ Response change_email(Context& ctx, const Request& req) {
   // session with a step-up must not probe addresses or mail each one.
   MEMBERD_TRY(count_for_network(ctx, req, "email_change", ctx.settings.email_changes_per_network_per_hour,
                                 std::chrono::hours(1), "Too many email changes from your network; try again later."));
-  if (auto counted = ctx.host.rate_limits().hit(work, "email_change_member:" + caller.member_id,
-                                                 ctx.settings.email_changes_per_member_per_hour, std::chrono::hours(1));
-      !counted) {
-    Failure refused = counted.failure();
-    if (refused.refusal == Refusal::rate_limited) refused.detail = "Too many email changes; try again later.";
-    return refusal_problem(refused);
-  }
+  MEMBERD_TRY(count_for_member(ctx, req, "email_change", ctx.settings.email_changes_per_member_per_hour,
+                               std::chrono::hours(1), "Too many email changes; try again later."));
   auto holder = ctx.host.accounts().find_by_email(work, new_email);
   if (!holder && holder.failure().refusal != Refusal::not_found) return refusal_problem(holder.failure());
   // Changed at once, the taken address cannot be hidden: the member would see

@@ -52,14 +52,8 @@ Response resend(Context& ctx, const Request& req) {
   if (*confirmed)
     return problem(409, "already_confirmed", "Your email address is already confirmed",
                    "There is nothing more to do.");
-  if (auto counted = ctx.host.rate_limits().hit(work, "confirm_resend:" + caller.member_id, kResendsPerHour,
-                                                 std::chrono::hours(1));
-      !counted) {
-    auto failure = counted.failure();
-    if (failure.refusal == Refusal::rate_limited)
-      failure.detail = "We sent you several links already. Check your spam folder, or ask again later.";
-    return refusal_problem(failure);
-  }
+  MEMBERD_TRY(count_for_member(ctx, req, "confirm_resend", kResendsPerHour, std::chrono::hours(1),
+                               "We sent you several links already. Check your spam folder, or ask again later."));
   auto tx = WriteTransaction::open(work);
   if (!tx) return refusal_problem(tx.failure());
   MEMBERD_TRY(mail_new_confirmation(ctx, work, caller.member_id, caller.email));

@@ -38,6 +38,12 @@ Result<void> count_for_network(Context& ctx, const Request& request, const char*
   return worded(ctx.host.rate_limits().hit(request.work(), key, limit, window), detail);
 }
 
+Result<void> count_for_member(Context& ctx, const Request& request, const char* what, int limit,
+                              std::chrono::seconds window, const char* detail) {
+  std::string key = std::string(what) + "_member:" + request.caller().member_id;
+  return worded(ctx.host.rate_limits().hit(request.work(), key, limit, window), detail);
+}
+
 // The network's window counts every guess as a failure BEFORE it is checked
 // (a cap read before the hash and counted after it let parallel guesses all
 // pass), and gives back those that turn out right or never get checked.

@@ -68,6 +68,8 @@ Response privilege_response(Context& ctx, const Privilege& granted) {
 // nothing. Without the password in the request (asked at the step-up a
 // moment ago), the answer as typed is checked against the member's
 // password instead: the copy-pasted password is the case that matters.
+// That check is a password check a privileged session could repeat, so a
+// replacement is counted per member before it runs (set_question).
 std::optional<Response> refuse_guessable_answer(Context& ctx, const Request& req, const std::string& normalized,
                                                 const std::string& answer, const std::string& password) {
   const auto refusal = [] {
@@ -84,6 +86,11 @@ std::optional<Response> refuse_guessable_answer(Context& ctx, const Request& req
   return std::nullopt;
 }
 
+// Questions a member may set in an hour: a person changes theirs rarely; the
+// cap bounds the mails about it and the answer-against-password checks a
+// stolen privileged session could make.
+constexpr int kQuestionChangesPerHour = 5;
+
 // The first question needs the current password, and then counts as the
 // step-up: whoever knows the password could pass the step-up with the
 // answer they just chose, so asking again on the way to Change Password
@@ -99,6 +106,17 @@ Response set_question(Context& ctx, const Request& req) {
   auto answer = string_field(req.json(), "answer").value_or("");
   auto password = string_field(req.json(), "current_password").value_or("");
   const bool stepped_up = privileged(ctx, req);
+
+  auto& work = req.work();
+  auto existing = stored_answer(work, caller.member_id);
+  if (!existing) return refusal_problem(existing.failure());
+  const bool first = !existing->has_value();
+  // Replacing a question is as sensitive as changing the password. Said
+  // before the fields: a form drawn inside a window that has since ended
+  // has no password field to mark.
+  if (!first && !stepped_up)
+    return problem(403, "step_up_required", "Step-up needed",
+                   "Confirm your password and current answer first (POST /api/v1/me/step-up).");
   FieldErrors errors;
   if (!ctx.settings.question(question_id)) errors.emplace_back("question_id", "Choose a question from the list.");
   auto normalized = normalize_answer(answer);
@@ -107,33 +125,51 @@ Response set_question(Context& ctx, const Request& req) {
   if (password.empty() && !stepped_up) errors.emplace_back("current_password", "Enter your current password.");
   if (!errors.empty()) return validation_failed(errors);
 
-  auto& work = req.work();
-  auto existing = stored_answer(work, caller.member_id);
-  if (!existing) return refusal_problem(existing.failure());
-  // Replacing a question is as sensitive as changing the password.
-  if (existing->has_value() && !stepped_up)
-    return problem(403, "step_up_required", "Step-up needed",
-                   "Confirm your password and current answer first (POST /api/v1/me/step-up).");
+  MEMBERD_TRY(count_for_member(ctx, req, "question", kQuestionChangesPerHour, std::chrono::hours(1),
+                               "You changed your security question several times in the last hour; try again later."));
   // A password sent inside the window is still checked: a wrong one is wrong.
   if (!password.empty())
     if (auto refusal = check_current_password(ctx, req, password)) return *refusal;
   if (auto refusal = refuse_guessable_answer(ctx, req, *normalized, answer, password)) return *refusal;
+  // A session that already passed the step-up keeps its window; a bearer
+  // without a session (none today) gets no privilege to hold.
+  const bool grants = first && !stepped_up && !caller.session_id.empty();
+  // The right password ends the flow like a step-up's: earlier failures
+  // start over (reserved now, reported in the transaction).
+  std::optional<SignInAttempt> attempt;
+  if (grants) {
+    auto reserved = reserve_attempt(ctx, req, caller.email, caller.member_id);
+    if (!reserved) return refusal_problem(reserved.failure());
+    attempt = *reserved;
+  }
 
   auto hash = ctx.host.accounts().hash_secret(work, *normalized);
   if (!hash) return refusal_problem(hash.failure());
   auto tx = WriteTransaction::open(work);
   if (!tx) return refusal_problem(tx.failure());
-  MEMBERD_TRY(store_answer(work, caller.member_id, question_id, *hash, ctx.host.clock().unix_now()));
+  // Two first questions at once both read "none" above: only one may be
+  // the first, the other would replace it without a step-up.
+  if (first) {
+    auto inserted = insert_first_answer(work, caller.member_id, question_id, *hash, ctx.host.clock().unix_now());
+    if (!inserted) return refusal_problem(inserted.failure());
+    if (!*inserted) {
+      tx->rollback();  // first, so that giving the reservation back is not rolled back with it
+      if (attempt) release_attempt(ctx, req, *attempt);
+      return problem(403, "step_up_required", "Step-up needed",
+                     "A security question was set a moment ago; confirm your password and its answer first "
+                     "(POST /api/v1/me/step-up).");
+    }
+  } else {
+    MEMBERD_TRY(store_answer(work, caller.member_id, question_id, *hash, ctx.host.clock().unix_now()));
+  }
   auto event = audit(req, caller.member_id);
   event["question_id"] = question_id;
-  event["replaced"] = existing->has_value();
+  event["replaced"] = !first;
   MEMBERD_TRY(ctx.host.events().publish(work, "security_question.set", event));
   MEMBERD_TRY(mail_question_changed(ctx.host, work, caller.email, std::string(req.client_ip())));
-  // A session that already passed the step-up keeps its window; a bearer
-  // without a session (none today) gets no privilege to hold.
-  const bool grants = !stepped_up && !caller.session_id.empty();
   std::optional<Privilege> granted;
   if (grants) {
+    MEMBERD_TRY(count_success(ctx, req, *attempt));
     auto privilege = grant_privilege(ctx, req);
     if (!privilege) return refusal_problem(privilege.failure());
     granted = std::move(*privilege);

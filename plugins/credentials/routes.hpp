@@ -21,6 +21,13 @@ Result<void> network_allows(Context& ctx, const Request& request);
 Result<void> count_for_network(Context& ctx, const Request& request, const char* what, int limit,
                                std::chrono::seconds window, const char* detail);
 
+// Counts one `what` ("email_change", "question") for the signed-in member in
+// `window`; past `limit`, a rate_limited refusal that says `detail`.
+// Counted before the work it guards, so parallel requests cannot outrun it.
+// Fails: busy.
+Result<void> count_for_member(Context& ctx, const Request& request, const char* what, int limit,
+                              std::chrono::seconds window, const char* detail);
+
 // Before a password or answer of the account `email` (owned by
 // `member_id`, "" if nobody) is checked: counts it as a failure of the
 // client's network (given back when it turns out right or is not checked)

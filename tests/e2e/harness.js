@@ -1,7 +1,7 @@
-import assert from 'node:assert/strict';
 // What the browser tests share: a real memberd on a free loopback port and
 // a temporary data directory, Debian's Chromium driven by playwright-core,
 // page errors collected, screenshots saved under MEMBERD_E2E_ARTIFACTS.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, mkdirSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -68,6 +68,8 @@ export function stepUp(root, kit, question) {
 export async function stepUpAgain(kit, result) {
   if (result.status !== 403 || !String(result.problem?.type || '').endsWith(':step_up_required')) return false;
   await kit.refreshSession();
+  // A session that ended meanwhile has been sent to sign in already.
+  if (!kit.session()) return true;
   kit.notify('For your security, confirm it is you again.', 'info');
   kit.go(location.hash);
   return true;

@@ -54,20 +54,26 @@ Medians medians(httplib::Client& client, const std::string& path, const json& kn
   return {median(known_ms), median(unknown_ms)};
 }
 
-// Measures up to three times and keeps the first measurement whose medians
+// Measures up to five times and keeps the first measurement whose medians
 // are within `ratio` of each other (else the last). The tests run beside
-// others on two cores: a burst of load can skew one measurement, but a path
-// that does more work (the bug these tests guard against) is slower in all
-// three, so the check still fails without the fix.
+// others on two cores: a burst of load can skew one measurement (three
+// tries with a 10 % margin failed now and then under ctest -j2), but a
+// path that does more work (the bug these tests guard against) is slower
+// in all five, so the check still fails without the fix.
 template <typename Measure>
-Medians closest_of_three(Measure measure, double ratio) {
+Medians closest_of_five(Measure measure, double ratio) {
   Medians m{};
-  for (int attempt = 0; attempt < 3; ++attempt) {
+  for (int attempt = 0; attempt < 5; ++attempt) {
     m = measure();
     if (m.known <= m.unknown * ratio && m.unknown <= m.known * ratio) break;
   }
   return m;
 }
+
+// The audit's bug hashed twice for a known address: 2x. A quarter apart
+// still catches it with room to spare, and no longer trips on a loaded
+// machine's noise (10 % did, now and then).
+constexpr double kSignInRatio = 1.25;
 
 }  // namespace
 
@@ -91,12 +97,12 @@ TEST_CASE("a sign-in takes as long for an unknown address as for a known one, pa
   timed(client, "/api/v1/session", known, 401);
   timed(client, "/api/v1/session", unknown, 401);
 
-  auto m = closest_of_three([&] {
+  auto m = closest_of_five([&] {
     return medians(client, "/api/v1/session", known, unknown, 401, 60, std::chrono::milliseconds(0));
-  }, 1.10);
+  }, kSignInRatio);
   INFO("median ms, known " << m.known << ", unknown " << m.unknown);
-  CHECK(m.known <= m.unknown * 1.10);
-  CHECK(m.unknown <= m.known * 1.10);
+  CHECK(m.known <= m.unknown * kSignInRatio);
+  CHECK(m.unknown <= m.known * kSignInRatio);
 }
 
 TEST_CASE("a reset request answers as fast for a known address as for an unknown one",
@@ -120,7 +126,7 @@ TEST_CASE("a reset request answers as fast for a known address as for an unknown
 
   // The pause gives what a request left behind (the link, made 5 ms after
   // the answer, and its mail) time to end before the next one.
-  auto m = closest_of_three([&] {
+  auto m = closest_of_five([&] {
     return medians(client, "/api/v1/password-resets", known, unknown, 202, 200, std::chrono::milliseconds(25));
   }, 1.15);
   INFO("median ms, known " << m.known << ", unknown " << m.unknown);

@@ -4,7 +4,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <map>
+#include <mutex>
 #include <set>
+#include <thread>
+#include <vector>
 
 using memberd::test::DaemonProcess;
 using namespace memberd::test::credentials;
@@ -178,6 +183,110 @@ TEST_CASE("a replacement inside the window: a password sent is checked, and the 
   CHECK(body_of(get(daemon, "/api/v1/me/security-question", bearer(s.token)))["question_id"] == kQuestion);
   CHECK_STATUS(set_question_raw(daemon, s.token, "birth_city", "Lisbon", kPassword), 204);
   check_log_has_none_of(daemon, {kPassword, kWrongPassword, kAnswer, "Lisbon", s.token});
+}
+
+TEST_CASE("outside a window a replacement is step_up_required before any field, a password or none",
+          "[credentials][question][step_up]") {
+  DaemonProcess daemon(options());
+  auto account = join_confirmed(daemon, "vic@example.com");
+  auto setter = sign_in(daemon, account);
+  set_question(daemon, setter.token, kQuestion, kAnswer, kPassword);
+  auto s = sign_in(daemon, account);  // no step-up on this one
+  // The form the page drew inside a window that has since ended sends no
+  // password: it must learn the window ended (the page then asks the
+  // step-up again), not that a field it does not have is missing.
+  CHECK_PROBLEM(put(daemon, "/api/v1/me/security-question", {{"question_id", "birth_city"}, {"answer", "Lisbon"}},
+                    bearer(s.token)),
+                403, "step_up_required");
+  CHECK_PROBLEM(set_question_raw(daemon, s.token, "nope", "", ""), 403, "step_up_required");
+  CHECK(body_of(get(daemon, "/api/v1/me/security-question", bearer(s.token)))["question_id"] == kQuestion);
+}
+
+TEST_CASE("a first question needs the password when the field is left out, and a right one starts the count over",
+          "[credentials][question][step_up][lockout]") {
+  DaemonProcess daemon(options("sqlite", {"credentials.address_failures_per_minute=1000"}));
+  auto account = join_confirmed(daemon, "wes@example.com");
+  auto s = sign_in(daemon, account);
+  CHECK_FIELD_ERROR(put(daemon, "/api/v1/me/security-question", {{"question_id", kQuestion}, {"answer", kAnswer}},
+                        bearer(s.token)),
+                    "current_password");
+  for (int left : {4, 3}) {
+    auto wrong = set_question_raw(daemon, s.token, kQuestion, kAnswer, kWrongPassword);
+    CHECK_PROBLEM(wrong, 403, "wrong_password");
+    CHECK(body_of(wrong)["attempts_left"] == left);
+  }
+  // The first question is a step-up: like one, it ends the flow and the
+  // failures before it no longer count toward the lock.
+  set_question(daemon, s.token, kQuestion, kAnswer, kPassword);
+  auto other = sign_in(daemon, account);
+  auto after = step_up_raw(daemon, other.token, kWrongPassword, kAnswer);
+  CHECK_PROBLEM(after, 403, "wrong_password");
+  CHECK(body_of(after)["attempts_left"] == 4);
+}
+
+TEST_CASE("two first questions at once: one is set and steps up, the other needs the step-up",
+          "[credentials][question][step_up][race]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess daemon(options(backend, {"credentials.address_failures_per_minute=1000"}));
+  auto account = join_confirmed(daemon, "xia@example.com");
+  constexpr int kSessions = 5;  // within the per-member cap of questions an hour
+  std::vector<std::string> tokens;
+  for (int i = 0; i < kSessions; ++i) tokens.push_back(sign_in(daemon, account).token);
+
+  std::mutex mutex;
+  std::map<std::string, int> outcomes;  // "200", "403 step_up_required", ...
+  std::atomic<int> ready{0};
+  std::vector<std::thread> setters;
+  for (int i = 0; i < kSessions; ++i)
+    setters.emplace_back([&, i] {
+      httplib::Client client("127.0.0.1", daemon.port());
+      client.set_read_timeout(60, 0);
+      ++ready;
+      while (ready < kSessions) std::this_thread::yield();
+      const json body{{"question_id", kQuestion}, {"answer", "answer number " + std::to_string(i)},
+                      {"current_password", kPassword}};
+      auto res = client.Put("/api/v1/me/security-question", bearer(tokens[static_cast<std::size_t>(i)]), body.dump(),
+                            "application/json");
+      std::string outcome = res ? std::to_string(res->status) : "no answer";
+      if (res && res->status != 200) outcome += " " + json::parse(res->body, nullptr, false).value("type", "");
+      std::lock_guard lock(mutex);
+      ++outcomes[outcome];
+    });
+  for (auto& t : setters) t.join();
+  std::string seen;
+  for (const auto& [outcome, count] : outcomes) seen += outcome + " x" + std::to_string(count) + "; ";
+  INFO(seen);
+  CHECK(outcomes["200"] == 1);
+  CHECK(outcomes["403 urn:memberd:problem:step_up_required"] == kSessions - 1);
+  // One answer is the member's, and it was the one a step-up now takes.
+  auto checker = sign_in(daemon, account);
+  int right = 0;
+  for (int i = 0; i < kSessions; ++i) {
+    auto step = step_up_raw(daemon, checker.token, kPassword, "answer number " + std::to_string(i));
+    if (status_of(step) == 200) {
+      ++right;
+      checker.token = body_of(step)["token"].get<std::string>();
+    }
+  }
+  CHECK(right == 1);
+}
+
+TEST_CASE("a member changes the security question at most five times an hour",
+          "[credentials][question][rate_limit]") {
+  DaemonProcess daemon(options());
+  auto account = join_confirmed(daemon, "yan@example.com");
+  auto s = sign_in(daemon, account);
+  set_question(daemon, s.token, kQuestion, kAnswer, kPassword);  // 1, and the step-up
+  for (int i = 2; i <= 5; ++i) {
+    INFO("change " << i);
+    CHECK_STATUS(set_question_raw(daemon, s.token, "birth_city", "Place " + std::to_string(i), ""), 204);
+  }
+  // The sixth would be one more mail and one more answer checked against the
+  // password: refused before either.
+  auto sixth = set_question_raw(daemon, s.token, "birth_city", kPassword, "");
+  CHECK_PROBLEM(sixth, 429, "rate_limited");
+  CHECK(retry_after(sixth) > 0);
+  CHECK(body_of(get(daemon, "/api/v1/me/security-question", bearer(s.token)))["question_id"] == "birth_city");
 }
 
 TEST_CASE("setting a question validates its fields", "[credentials][question]") {
