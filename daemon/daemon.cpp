@@ -38,6 +38,7 @@
 #include <systemd/sd-daemon.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -124,6 +125,7 @@ struct Daemon::Parts {
   std::unique_ptr<HttpServer> http;
   std::chrono::steady_clock::time_point last_housekeeping{};
   bool notify_systemd = false;
+  std::atomic<bool> stopping{false};  // after SIGTERM: /readyz says so
 
   Parts(const CoreConfig& c) : log(c.log.level, c.log.format) {}
 };
@@ -266,6 +268,7 @@ void Daemon::install_core_routes() {
                                                        [&p] { refresh_gauges(p); },
                                                        static_cast<int>(c.rate_limits.admin_sign_in_per_minute),
                                                        secure_cookies(c), c.console.enabled});
+  p.core->stopping = [&p] { return p.stopping.load(); };
   p.core->served_routes = [&p] {
     std::vector<ServedRoute> out;
     for (const auto& entry : p.router.snapshot()->entries())
@@ -365,11 +368,20 @@ void Daemon::tick() {
   }
 }
 
+void Daemon::begin_stopping() {
+  if (!parts_ || parts_->stopping.exchange(true)) return;
+  auto& p = *parts_;
+  if (p.notify_systemd) sd_notify(0, "STOPPING=1");
+  p.log.write(LogLevel::info, "daemon", "stopping",
+              {{"lame_duck_seconds", std::to_string(config_.shutdown.lame_duck.count())}});
+  if (p.http) p.http->close_connections_after_responses();
+}
+
 void Daemon::stop() {
   if (!parts_) return;
   auto& p = *parts_;
-  if (p.notify_systemd) sd_notify(0, "STOPPING=1");
-  p.log.write(LogLevel::info, "daemon", "stopping", {});
+  begin_stopping();  // idempotent: a stop without the lame duck says so too
+  p.log.write(LogLevel::info, "daemon", "draining", {});
   if (p.http) {
     // Stop accepting and let requests in flight finish, up to the deadline.
     auto done = std::make_shared<std::promise<void>>();

@@ -21,7 +21,12 @@ class Daemon {
   void reload_plugins();
   // Called every few seconds from the main loop: watchdog, housekeeping.
   void tick();
-  // SIGTERM: stop accepting, drain (up to shutdown.drain_timeout), stop plugins.
+  // SIGTERM, first: /readyz answers 503 "stopping" and every response
+  // closes its connection, while everything is still served. The caller
+  // waits shutdown.lame_duck (lame_duck()) and then calls stop().
+  void begin_stopping();
+  std::chrono::seconds lame_duck() const { return config_.shutdown.lame_duck; }
+  // Then: stop accepting, drain (up to shutdown.drain_timeout), stop plugins.
   void stop();
 
  private:

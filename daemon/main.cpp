@@ -14,7 +14,9 @@
 #include <malloc.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <csignal>
+#include <ctime>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -153,6 +155,18 @@ int main(int argc, char** argv) {
     if (signal == SIGTERM || signal == SIGINT) break;
     if (signal == SIGHUP) daemon.reload_plugins();
     daemon.tick();
+  }
+  // The lame duck: served on while the balancer learns from /readyz; a
+  // second SIGTERM or SIGINT (an impatient operator) cuts it short.
+  daemon.begin_stopping();
+  const auto lame_duck_ends = std::chrono::steady_clock::now() + daemon.lame_duck();
+  for (;;) {
+    auto left = lame_duck_ends - std::chrono::steady_clock::now();
+    if (left <= std::chrono::steady_clock::duration::zero()) break;
+    auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+    timespec wait{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+    int signal = sigtimedwait(&signals, nullptr, &wait);
+    if (signal == SIGTERM || signal == SIGINT) break;
   }
   daemon.stop();
   return 0;

@@ -50,6 +50,8 @@ struct CoreServices {
   bool console_enabled = true;
   // Every route served now (the router's published table).
   std::function<std::vector<ServedRoute>()> served_routes;
+  // True once SIGTERM came: /readyz answers 503 "stopping" (the lame duck).
+  std::function<bool()> stopping;
 };
 
 std::vector<Route> health_routes(CoreServices& core);

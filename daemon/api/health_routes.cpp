@@ -10,6 +10,21 @@
 
 namespace memberd {
 
+namespace {
+
+Response stopping_problem() {
+  auto body = nlohmann::json{{"type", "urn:memberd:problem:stopping"},
+                             {"title", "Stopping"},
+                             {"status", 503},
+                             {"detail", "This daemon is shutting down: send requests to another one."}};
+  Response r{503, "application/problem+json", body.dump(), {}};
+  // No Retry-After: this daemon will not be ready again; its successor is a
+  // new process the balancer checks on its own.
+  return r;
+}
+
+}  // namespace
+
 std::vector<Route> health_routes(CoreServices& core) {
   std::vector<Route> routes;
   routes.push_back({"GET", "/healthz", Access::anyone, Body::none, [](const Request&) {
@@ -18,6 +33,10 @@ std::vector<Route> health_routes(CoreServices& core) {
   // One probe for every /readyz: it writes at most once every 2 s.
   auto writes = std::make_shared<WriteProbe>(core.database);
   routes.push_back({"GET", "/readyz", Access::anyone, Body::none, [&core, writes](const Request&) {
+                      // First, and with no database asked: a balancer must
+                      // see it at once and take this daemon out while it
+                      // still serves (shutdown.lame_duck).
+                      if (core.stopping && core.stopping()) return stopping_problem();
                       nlohmann::json missing = nlohmann::json::array();
                       // "database": it does not answer; "database_writes": it
                       // answers but a write fails (disk full, read-only).

@@ -192,6 +192,9 @@ struct BootstrapConfig {
 };
 
 struct ShutdownConfig {
+  // Served on after SIGTERM while /readyz says "stopping", so that a
+  // balancer's health checks take the daemon out before it closes anything.
+  std::chrono::seconds lame_duck{5};
   std::chrono::seconds drain_timeout{10};
 
   bool operator==(const ShutdownConfig&) const = default;

@@ -422,7 +422,10 @@ CoreSection<BootstrapConfig> bootstrap_keys() {
 
 CoreSection<ShutdownConfig> shutdown_keys() {
   CoreSection<ShutdownConfig> shutdown;
-  // Zero is allowed: stop without waiting for requests in flight.
+  // Zero is allowed for both: no lame duck (a daemon no balancer checks),
+  // and stop without waiting for requests in flight.
+  shutdown.seconds("lame_duck", &ShutdownConfig::lame_duck, seconds(0),
+                   "On SIGTERM, how long to serve on while /readyz answers 503 stopping");
   shutdown.seconds("drain_timeout", &ShutdownConfig::drain_timeout, seconds(0),
                    "On SIGTERM, how long requests in flight may take to finish");
   return shutdown;

@@ -141,6 +141,7 @@ struct ServerCore {
   WorkerPool workers;
   std::atomic<std::size_t> connections{0};
   std::atomic<bool> stopping{false};
+  std::atomic<bool> lame_duck{false};  // serving on, each connection closed after its next response
 
   struct Connection {
     virtual ~Connection() = default;
@@ -460,7 +461,7 @@ class Session final : public ServerCore::Connection, public std::enable_shared_f
   void write(Response response, bool close_after) {
     if (closed_) return;
     ++served_;
-    bool keep = !close_after && keep_alive_ && !draining_ && !core_.stopping &&
+    bool keep = !close_after && keep_alive_ && !draining_ && !core_.stopping && !core_.lame_duck &&
                 served_ < core_.settings.keep_alive_max_requests && !has_header(response, "Connection", "close");
     auto wire = to_wire(std::move(response), version_ == 10 ? 10 : 11, keep, answers_head_);
     if (wire.dropped_fields > 0)
@@ -782,6 +783,10 @@ void HttpServer::start() {
 }
 
 int HttpServer::port() const { return impl_->core.settings.port; }
+
+void HttpServer::close_connections_after_responses() {
+  if (impl_) impl_->core.lame_duck = true;
+}
 
 void HttpServer::stop() {
   if (!impl_ || !impl_->started) return;

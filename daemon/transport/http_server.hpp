@@ -48,6 +48,10 @@ class HttpServer {
   void start();
   // The TCP port actually bound (useful with port 0).
   int port() const;
+  // The lame duck before stop(): every response from now on says
+  // `Connection: close`, so keep-alive clients open their next connection
+  // elsewhere (through the balancer), while nothing is refused or cut.
+  void close_connections_after_responses();
   // Stops accepting, lets requests in flight finish, then returns.
   void stop();
   std::size_t active_connections() const;

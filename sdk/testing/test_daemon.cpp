@@ -114,7 +114,10 @@ TestDaemon::TestDaemon(TestDaemonOptions options) {
                                      "--set", "plugins.enabled=" + list_of(enabled),
                                      // Tests hash many passwords: keep Argon2id cheap.
                                      "--set", "passwords.argon2_memory_kib=8192",
-                                     "--set", "passwords.argon2_iterations=1"};
+                                     "--set", "passwords.argon2_iterations=1",
+                                     // No balancer checks a test's daemon: stop at
+                                     // once on SIGTERM (no lame duck).
+                                     "--set", "shutdown.lame_duck=0s"};
     for (const auto& s : options.sets) argv.insert(argv.end(), {"--set", s});
     const int log_fd = open((dir_ + "/daemon.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (log_fd < 0) throw std::runtime_error("memberd test kit: cannot write " + dir_ + "/daemon.log");

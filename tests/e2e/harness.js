@@ -32,6 +32,8 @@ export async function startDaemon(plugins, sets = []) {
     '--set', `socket.path=${dir}/memberd.sock`, '--set', `database.url=sqlite:${dir}/memberd.db`,
     '--set', `plugins.dir=${need('MEMBERD_PLUGINS_DIR')}`, '--set', `plugins.enabled=[${plugins.join(',')}]`,
     '--set', 'passwords.argon2_memory_kib=8192', '--set', 'passwords.argon2_iterations=1',
+    // No balancer checks a test's daemon: stop at once on SIGTERM.
+    '--set', 'shutdown.lame_duck=0s',
     ...sets.flatMap((set) => ['--set', set]),
   ], { env: { ...process.env, MEMBERD_ADMIN_PASSWORD: PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

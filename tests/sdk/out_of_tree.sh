@@ -46,7 +46,7 @@ cp "$work/build/hello.so" "$work/plugins/"
 MEMBERD_ADMIN_PASSWORD='out of tree password' "$memberd" --set http.listen=127.0.0.1:0 \
   --set data_dir="$work/data" --set socket.path="$work/data/memberd.sock" \
   --set database.url="sqlite:$work/data/memberd.db" --set plugins.dir="$work/plugins" \
-  --set 'plugins.enabled=[hello]' --set hello.greeting=out-of-tree >"$work/daemon.log" 2>&1 &
+  --set 'plugins.enabled=[hello]' --set hello.greeting=out-of-tree --set shutdown.lame_duck=0s >"$work/daemon.log" 2>&1 &
 daemon_pid=$!
 port=
 for _ in $(seq 1 300); do

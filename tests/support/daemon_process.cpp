@@ -216,7 +216,9 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options
                                 // Tests hash many passwords: keep Argon2id cheap here.
                                 "--set", "passwords.argon2_memory_kib=8192",
                                 "--set", "passwords.argon2_iterations=1",
-                                "--set", "log.level=debug"});
+                                "--set", "log.level=debug",
+                                // No balancer checks a test's daemon: stop at once on SIGTERM.
+                                "--set", "shutdown.lame_duck=0s"});
   // MEMBERD_TEST_SETS (";"-separated key=value) reaches every daemon a test
   // run starts: how CTest runs a whole suite again under another setting,
   // such as database.pool_size=1. The test's own sets come after and win.

@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Several daemons as one service, on loopback (bench/README.md,
+# "bench/cluster.sh"): three daemons on one PostgreSQL behind HAProxy
+# (etc/haproxy.cfg, its addresses rewritten to loopback), restarted one
+# after another under a wrk load through the balancer (GET /api/v1/me,
+# PUT /api/v1/me/profile and POST /api/v1/hello/greetings in turn: the
+# example plugin, build/plugins/hello.so); every answer is counted. Then the same
+# through nginx (an upstream with keep-alive connections and no active
+# health checks, as an operator would first try). Each balancer twice in
+# the same run: with shutdown.lame_duck=0s (a stop that closes at once, as
+# before the lame duck) and with the default, so the difference is the
+# lame duck's. The daemons are pinned to one core and HAProxy and wrk to
+# the other (taskset), so the load does not starve the daemons it measures.
+#
+#   bench/cluster.sh                       build if needed, then measure
+#   BENCH_CLUSTER_CONNECTIONS=32 bench/cluster.sh
+# shellcheck source-path=SCRIPTDIR/../scripts
+set -euo pipefail
+
+# shellcheck source=../scripts/packages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/packages.sh"
+
+connections=${BENCH_CLUSTER_CONNECTIONS:-16}
+[[ $connections =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_CLUSTER_CONNECTIONS must be a positive integer" >&2; exit 64; }
+say() { echo "bench: $*" >&2; }
+
+ensure_packages curl wrk haproxy nginx-light postgresql-15 "${MEMBERD_BUILD_PACKAGES[@]}"
+# shellcheck source=prelude.sh
+source "$(dirname "${BASH_SOURCE[0]}")/prelude.sh"
+
+# Two cores: the daemons on the last one, the balancer and the load on the rest.
+last_core=$(($(nproc) - 1))
+daemon_cores=$last_core
+load_cores=0-$((last_core > 0 ? last_core - 1 : 0))
+
+start_scratch_postgres
+db_url=$(scratch_database cluster)
+
+names=(a b c)
+declare -A port pid_of
+for name in "${names[@]}"; do port[$name]=$(pick_free_port); done
+
+# start_daemon NAME LAME_DUCK: the daemon NAME on its own port, stopping
+# with that lame duck; sets pid_of[NAME].
+start_daemon() {
+  local name=$1 lame_duck=$2
+  mkdir -p "$work/$name"
+  (
+    cd "$work/$name"
+    export MEMBERD_ADMIN_PASSWORD=$admin_password
+    exec taskset -c "$daemon_cores" "$memberd_bin" --config "$MEMBERD_REPO/etc/memberd.yaml" \
+      --set "http.listen=127.0.0.1:${port[$name]}" --set "socket.path=$work/$name/memberd.sock" \
+      --set "data_dir=$work/$name" --set "database.url=$db_url" \
+      --set "plugins.dir=$MEMBERD_BUILD_DIR/plugins" --set "plugins.enabled=[credentials, profile, hello]" \
+      --set "bootstrap.admin_email=$admin_email" --set "log.level=warn" \
+      --set "http.trusted_proxies=[127.0.0.1]" --set "shutdown.lame_duck=$lame_duck"
+  ) >>"$work/$name.log" 2>&1 &
+  pid_of[$name]=$!
+  started_pids+=("${pid_of[$name]}")
+  wait_http "http://127.0.0.1:${port[$name]}/readyz" "${pid_of[$name]}" "$work/$name.log"
+}
+
+stop_daemon() {
+  kill -TERM "${pid_of[$1]}" 2>/dev/null || true
+  wait "${pid_of[$1]}" 2>/dev/null || true
+}
+
+# The shipped HAProxy configuration with loopback addresses, in the foreground.
+lb_port=$(pick_free_port)
+{
+  sed -e '/^    log \/dev\/log/d' -e "s|^    bind :80|    bind 127.0.0.1:$lb_port|" -e '/^    server /d' \
+    "$MEMBERD_REPO/etc/haproxy.cfg"
+  for name in "${names[@]}"; do echo "    server $name 127.0.0.1:${port[$name]} check"; done
+} >"$work/haproxy.cfg"
+/usr/sbin/haproxy -c -q -f "$work/haproxy.cfg" || fail "HAProxy refused the configuration" "$work/haproxy.cfg"
+haproxy_url=http://127.0.0.1:$lb_port
+
+# nginx as the other balancer: keep-alive to the daemons (an idle one a
+# stopping daemon closes is what a POST can meet), trying the next daemon
+# as nginx does by default (on an error before a request was sent, any method).
+nginx_dir=$work/nginx
+nginx_port=$(pick_free_port)
+mkdir -p "$nginx_dir/tmp"
+{
+  ((EUID == 0)) && echo "user root;"
+  cat <<EOF
+daemon off;
+worker_processes 1;
+pid $nginx_dir/nginx.pid;
+error_log $nginx_dir/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $nginx_dir/tmp/body;
+  proxy_temp_path $nginx_dir/tmp/proxy;
+  fastcgi_temp_path $nginx_dir/tmp/fastcgi;
+  uwsgi_temp_path $nginx_dir/tmp/uwsgi;
+  scgi_temp_path $nginx_dir/tmp/scgi;
+  upstream memberd {
+EOF
+  # max_fails=0: a daemon is never marked down for 10 s after one error.
+  # With nginx's default (1 in 10 s) restarts closer together than that
+  # mark all three down at once and everything is 502 for seconds: a
+  # matter of pacing, which would drown what this compares.
+  for name in "${names[@]}"; do echo "    server 127.0.0.1:${port[$name]} max_fails=0;"; done
+  cat <<EOF
+    keepalive 64;
+  }
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / {
+      proxy_pass http://memberd;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header X-Forwarded-For \$remote_addr;
+    }
+  }
+}
+EOF
+} >"$nginx_dir/nginx.conf"
+nginx_url=http://127.0.0.1:$nginx_port
+
+# The balancer's check: every daemon up again (two good checks, 1 s apart).
+settle() { sleep 3; }
+
+# start_balancers: HAProxy and nginx, once the daemons are up.
+start_balancers() {
+  taskset -c "$load_cores" /usr/sbin/haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
+  started_pids+=("$!")
+  wait_http "$haproxy_url/readyz" "$!" "$work/haproxy.log"
+  taskset -c "$load_cores" "$(command -v nginx || echo /usr/sbin/nginx)" -e "$nginx_dir/error.log" -p "$nginx_dir" \
+    -c "$nginx_dir/nginx.conf" >"$nginx_dir/stdout.log" 2>&1 &
+  started_pids+=("$!")
+  wait_http "$nginx_url/readyz" "$!" "$nginx_dir/error.log"
+  balancers_started=1
+}
+
+# roll BALANCER URL LAME_DUCK: starts the three daemons, restarts each in
+# turn under load through URL, and prints one line of counts.
+roll() {
+  local balancer=$1 lb=$2 lame_duck=$3 name result=$work/roll-$1-$3 seconds
+  for name in "${names[@]}"; do start_daemon "$name" "$lame_duck"; done
+  [[ -n ${balancers_started:-} ]] || start_balancers
+  settle
+  if [[ -z ${token:-} ]]; then
+    local password email=roll@example.com
+    password=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+    curl -sS -o /dev/null -X POST -H 'Content-Type: application/json' \
+      --data "{\"email\":\"$email\",\"email_confirm\":\"$email\",\"password\":\"$password\",\"password_confirm\":\"$password\"}" \
+      "$lb/api/v1/members"
+    token=$(curl -sS -X POST -H 'Content-Type: application/json' \
+      --data "{\"email\":\"$email\",\"password\":\"$password\"}" "$lb/api/v1/session" | json_field token)
+    [[ -n $token ]] || fail "no member session through the balancer" "$work/a.log"
+  fi
+  # Long enough for three restarts: the lame duck, the drain, a start and
+  # the balancer's two checks each, with a few seconds either side.
+  seconds=$((6 + 3 * (${lame_duck%s} + 8)))
+  BENCH_ROLL_TOKEN=$token BENCH_ROLL_RESULT=$result \
+    taskset -c "$load_cores" wrk -t1 -c"$connections" -d"${seconds}s" \
+    -s "$MEMBERD_REPO/bench/rolling.lua" "$lb" >"$work/wrk-$balancer-$lame_duck.out" 2>&1 &
+  current_job=$!
+  sleep 3
+  for name in "${names[@]}"; do
+    stop_daemon "$name"
+    start_daemon "$name" "$lame_duck"
+    settle
+  done
+  wait "$current_job" || fail "wrk failed" "$work/wrk-$balancer-$lame_duck.out"
+  current_job=
+  [[ -f $result ]] || fail "wrk wrote no counts" "$work/wrk-$balancer-$lame_duck.out"
+  awk -v lame="$lame_duck" -v balancer="$balancer" '
+    $1 == "status" { n[$2] += $3; total += $3; if ($2 >= 500) failed += $3; else if ($2 >= 400) refused += $3 }
+    $1 == "socket" { sockets += $3 }
+    END {
+      line = ""
+      for (s in n) line = line " " s ":" n[s]
+      printf "%-7s lame_duck %-3s %7d answers, %d failed (5xx), %d socket errors, %d 4xx   [status:count%s]\n",
+        balancer, lame, total, failed, sockets, refused, line
+    }' "$result"
+  for name in "${names[@]}"; do stop_daemon "$name"; done
+}
+
+echo "== rolling restart of 3 daemons on PostgreSQL, $connections connections through the balancer, GET /me + PUT /me/profile + POST /hello/greetings"
+for balancer in haproxy nginx; do
+  url_var=${balancer}_url
+  roll "$balancer" "${!url_var}" 0s
+  roll "$balancer" "${!url_var}" 5s
+done
