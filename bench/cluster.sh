@@ -60,15 +60,23 @@ start_daemon() {
   wait_http "http://127.0.0.1:${port[$name]}/readyz" "${pid_of[$name]}" "$work/$name.log"
 }
 
+# stop_daemon NAME: SIGTERM, and the wait for its exit (the lame duck, the
+# drain); its pid leaves the list cleanup signals, which may be reused.
 stop_daemon() {
-  kill -TERM "${pid_of[$1]}" 2>/dev/null || true
-  wait "${pid_of[$1]}" 2>/dev/null || true
+  local gone=${pid_of[$1]} kept=() p
+  kill -TERM "$gone" 2>/dev/null || true
+  wait "$gone" 2>/dev/null || true
+  for p in "${started_pids[@]}"; do [[ $p == "$gone" ]] || kept+=("$p"); done
+  started_pids=("${kept[@]}")
 }
 
 # The shipped HAProxy configuration with loopback addresses, in the foreground.
 lb_port=$(pick_free_port)
 {
-  sed -e '/^    log \/dev\/log/d' -e "s|^    bind :80|    bind 127.0.0.1:$lb_port|" -e '/^    server /d' \
+  # Without syslog, the chroot and the switch to the haproxy user: a
+  # foreground process of this run.
+  sed -e '/^    log \/dev\/log/d' -e '/^    chroot /d' -e '/^    user /d' -e '/^    group /d' \
+    -e "s|^    bind :80|    bind 127.0.0.1:$lb_port|" -e '/^    server /d' \
     "$MEMBERD_REPO/etc/haproxy.cfg"
   for name in "${names[@]}"; do echo "    server $name 127.0.0.1:${port[$name]} check"; done
 } >"$work/haproxy.cfg"

@@ -22,7 +22,7 @@ start_memberd() {
     exec "$memberd_bin" --config "$MEMBERD_REPO/etc/memberd.yaml" --set "http.listen=127.0.0.1:$port" \
       --set "socket.path=$work/$name/memberd.sock" --set "data_dir=$work/$name" --set "database.url=$url" \
       --set "plugins.dir=$MEMBERD_BUILD_DIR/plugins" --set "plugins.enabled=$plugins" \
-      --set "bootstrap.admin_email=$admin_email" --set "log.level=warn" "$@"
+      --set "bootstrap.admin_email=$admin_email" --set "log.level=warn" --set "shutdown.lame_duck=0s" "$@"
   ) >"$work/$name.log" 2>&1 &
   pid=$!
   started_pids+=("$pid")

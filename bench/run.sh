@@ -80,6 +80,7 @@ say "starting memberd on 127.0.0.1:$memberd_port"
     --set "database.url=sqlite:$data/memberd.db" \
     --set "plugins.dir=$plugins_dir" \
     --set "plugins.enabled=[hello, credentials]" \
+    --set "shutdown.lame_duck=0s" \
     --set "bootstrap.admin_email=$admin_email" \
     --set "log.level=warn"
 ) >"$memberd_log" 2>&1 &

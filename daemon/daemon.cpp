@@ -368,13 +368,16 @@ void Daemon::tick() {
   }
 }
 
-void Daemon::begin_stopping() {
+void Daemon::begin_stopping(std::chrono::seconds lame_duck) {
   if (!parts_ || parts_->stopping.exchange(true)) return;
   auto& p = *parts_;
   if (p.notify_systemd) sd_notify(0, "STOPPING=1");
-  p.log.write(LogLevel::info, "daemon", "stopping",
-              {{"lame_duck_seconds", std::to_string(config_.shutdown.lame_duck.count())}});
+  p.log.write(LogLevel::info, "daemon", "stopping", {{"lame_duck_seconds", std::to_string(lame_duck.count())}});
   if (p.http) p.http->close_connections_after_responses();
+}
+
+void Daemon::log_lame_duck_cut_short() {
+  if (parts_) parts_->log.write(LogLevel::info, "daemon", "lame duck cut short by a second signal", {});
 }
 
 void Daemon::stop() {

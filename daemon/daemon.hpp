@@ -24,8 +24,9 @@ class Daemon {
   // SIGTERM, first: /readyz answers 503 "stopping" and every response
   // closes its connection, while everything is still served. The caller
   // waits shutdown.lame_duck (lame_duck()) and then calls stop().
-  void begin_stopping();
+  void begin_stopping(std::chrono::seconds lame_duck = std::chrono::seconds(0));
   std::chrono::seconds lame_duck() const { return config_.shutdown.lame_duck; }
+  void log_lame_duck_cut_short();
   // Then: stop accepting, drain (up to shutdown.drain_timeout), stop plugins.
   void stop();
 

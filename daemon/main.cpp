@@ -149,24 +149,33 @@ int main(int argc, char** argv) {
     std::cerr << "memberd: cannot start: " << e.what() << "\n";
     return 1;
   }
+  int stop_signal = 0;
   for (;;) {
     timespec wait{2, 0};
     int signal = sigtimedwait(&signals, nullptr, &wait);
-    if (signal == SIGTERM || signal == SIGINT) break;
+    if (signal == SIGTERM || signal == SIGINT) {
+      stop_signal = signal;
+      break;
+    }
     if (signal == SIGHUP) daemon.reload_plugins();
     daemon.tick();
   }
-  // The lame duck: served on while the balancer learns from /readyz; a
-  // second SIGTERM or SIGINT (an impatient operator) cuts it short.
-  daemon.begin_stopping();
-  const auto lame_duck_ends = std::chrono::steady_clock::now() + daemon.lame_duck();
+  // The lame duck: served on while the balancer learns from /readyz. Only
+  // for SIGTERM (a service manager's stop): SIGINT is someone at a terminal
+  // pressing Ctrl-C, who wants it gone. A second signal cuts it short.
+  const auto lame_duck = stop_signal == SIGTERM ? daemon.lame_duck() : std::chrono::seconds(0);
+  daemon.begin_stopping(lame_duck);
+  const auto lame_duck_ends = std::chrono::steady_clock::now() + lame_duck;
   for (;;) {
     auto left = lame_duck_ends - std::chrono::steady_clock::now();
     if (left <= std::chrono::steady_clock::duration::zero()) break;
     auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
     timespec wait{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
     int signal = sigtimedwait(&signals, nullptr, &wait);
-    if (signal == SIGTERM || signal == SIGINT) break;
+    if (signal == SIGTERM || signal == SIGINT) {
+      daemon.log_lame_duck_cut_short();
+      break;
+    }
   }
   daemon.stop();
   return 0;

@@ -428,6 +428,13 @@ CoreSection<ShutdownConfig> shutdown_keys() {
                    "On SIGTERM, how long to serve on while /readyz answers 503 stopping");
   shutdown.seconds("drain_timeout", &ShutdownConfig::drain_timeout, seconds(0),
                    "On SIGTERM, how long requests in flight may take to finish");
+  shutdown.after([](const ConfigValue& value, const ShutdownConfig& s, const KeyLocations& seen) {
+    // Longer is a stop that never seems to come (the unit's TimeoutStopSec,
+    // 30 s as shipped, kills it first).
+    if (s.lame_duck > std::chrono::minutes(5))
+      value.errors().add(seen["shutdown.lame_duck"], "shutdown.lame_duck",
+                         "must be at most 5m, got " + format_duration(s.lame_duck));
+  });
   return shutdown;
 }
 

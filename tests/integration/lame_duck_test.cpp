@@ -85,3 +85,12 @@ TEST_CASE("a second SIGTERM cuts the lame duck short", "[cli][shutdown]") {
   CHECK(daemon.wait_exit(std::chrono::seconds(15)) == 0);
   CHECK(Clock::now() - signalled < std::chrono::seconds(15));
 }
+
+TEST_CASE("SIGINT (Ctrl-C at a terminal) skips the lame duck", "[cli][shutdown]") {
+  DaemonProcess daemon(DaemonOptions{"sqlite", {"shutdown.lame_duck=60s"}});
+  const auto signalled = Clock::now();
+  daemon.signal(SIGINT);
+  CHECK(daemon.wait_exit(std::chrono::seconds(15)) == 0);
+  CHECK(Clock::now() - signalled < std::chrono::seconds(15));
+  CHECK(daemon.output().find("lame_duck_seconds=0") != std::string::npos);
+}

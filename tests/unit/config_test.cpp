@@ -401,6 +401,7 @@ TEST_CASE("durations", "[config][duration]") {
   CHECK(format_duration(1800s) == "30m");
   CHECK(format_duration(1500ms) == "1500ms");
   CHECK(format_duration(7 * 24h) == "7d");
+  CHECK(error_of_yaml("shutdown: {lame_duck: 6m}") == "cfg:1:23: shutdown.lame_duck: must be at most 5m, got 6m");
   CHECK(error_of_yaml("shutdown: {drain_timeout: 10x}") ==
         "cfg:1:27: shutdown.drain_timeout: \"10x\" is not a duration "
         "(use 90s, 15m, 24h, 7d, 250ms or a number of seconds)");
