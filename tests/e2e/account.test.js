@@ -284,7 +284,6 @@ test('a security question waits for a confirmed address: guided, a new link sent
 });
 
 test('Change Password without a question, from the keyboard: guided to set one, then back, the password asked once', async () => {
-  const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.dataset.testid || '');
   await page.locator('[data-testid=menu-credentials-change-password]').click();
   await page.locator('[data-testid=question-guide]').waitFor();
   await shots('account-change-password-guide');
