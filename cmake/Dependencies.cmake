@@ -11,6 +11,7 @@ pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET libargon2)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 pkg_check_modules(MAXMINDDB REQUIRED IMPORTED_TARGET libmaxminddb)
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)  # LISTEN/NOTIFY: storage/postgres_listener.cpp
 # libcurl (OpenSSL flavour): the SMTP mail transport.
 pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
 

@@ -17,6 +17,7 @@
 #include "mail/outbox.hpp"
 #include "reviews/review_queue.hpp"
 #include "mail/transport_from_config.hpp"
+#include "storage/change_feed.hpp"
 #include "metrics/registry.hpp"
 #include "plugin_host/plugin_host.hpp"
 #include "storage/database.hpp"
@@ -105,6 +106,7 @@ struct Daemon::Parts {
   MetricsRegistry metrics;
   SystemClock clock;
   std::unique_ptr<ConnectionPool> database;
+  std::unique_ptr<ChangeFeed> changes;  // before everything that subscribes
   std::unique_ptr<PasswordHasher> hasher;
   std::unique_ptr<SessionStore> sessions;
   std::unique_ptr<AccountsService> accounts;
@@ -133,6 +135,10 @@ struct Daemon::Parts {
 // Gauges read at scrape time.
 void Daemon::refresh_gauges(Parts& p) {
   p.metrics.gauge("memberd_db_pool_in_use", "Database connections leased now", {}).set(double(p.database->in_use()));
+  p.metrics.gauge("memberd_changes_live", "1 while every daemon's changes reach this one (caches are used)", {})
+      .set(p.changes->live() ? 1 : 0);
+  p.metrics.gauge("memberd_changes_heard_total", "Changes heard from other daemons since start", {})
+      .set(double(p.changes->heard_total()));
   p.metrics.gauge("memberd_db_pool_size", "Database connections in the pool", {}).set(double(p.database->size()));
   p.metrics.gauge("memberd_db_pool_waiting", "Units of work waiting for a database connection", {})
       .set(double(p.database->waiting()));
@@ -199,6 +205,8 @@ void Daemon::open_storage() {
   if (!report.applied.empty())
     p.log.write(LogLevel::info, "storage", "core schema migrated",
                 {{"to_version", std::to_string(report.applied.back())}});
+  p.changes = std::make_unique<ChangeFeed>(p.database->backend(), c.database.url, p.log);
+  p.changes->start();
 }
 
 void Daemon::make_services() {
@@ -208,7 +216,7 @@ void Daemon::make_services() {
       Argon2Params{c.passwords.argon2_memory_kib, c.passwords.argon2_iterations, c.passwords.argon2_parallelism},
       c.passwords.hashing_threads, c.passwords.hashing_queue);
   p.sessions = std::make_unique<SessionStore>(
-      p.clock, SessionPolicy{c.sessions.idle_timeout, c.sessions.absolute_timeout, c.sessions.cache_ttl});
+      p.clock, SessionPolicy{c.sessions.idle_timeout, c.sessions.absolute_timeout, c.sessions.cache_ttl}, *p.changes);
   p.accounts = std::make_unique<AccountsService>(p.clock, *p.hasher, *p.sessions, p.log);
   p.rate_limits = std::make_unique<RateLimitsService>(p.clock, p.log);
   try {
@@ -407,6 +415,7 @@ void Daemon::stop() {
   if (p.events) p.events->stop();
   if (p.mail) p.mail->stop();
   if (p.plugins) p.plugins->shutdown();
+  if (p.changes) p.changes->stop();
   p.log.write(LogLevel::info, "daemon", "stopped", {});
   parts_.reset();
 }

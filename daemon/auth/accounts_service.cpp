@@ -284,8 +284,7 @@ Result<void> AccountsService::set_email(UnitOfWork& work, std::string_view membe
     if (!written) return written;
     if (affected == 0) return Failure{Refusal::not_found, {}, "There is no such member."};
     // Sessions carry the email: cached ones would show the old address.
-    work.after_commit([this, id] { sessions_.forget_member(id); });
-    return {};
+    return sessions_.member_changed(work, id);
   });
 }
 

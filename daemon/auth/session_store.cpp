@@ -1,5 +1,6 @@
 #include "auth/session_store.hpp"
 
+#include "storage/change_feed.hpp"
 #include "util/crypto.hpp"
 #include "util/time_format.hpp"
 
@@ -13,10 +14,30 @@
 
 namespace memberd {
 
-SessionStore::SessionStore(const Clock& clock, SessionPolicy policy)
+namespace {
+// What the change feed carries for sessions: one session (by id), or all of
+// one member's (by member id).
+constexpr std::string_view kSessionTopic = "sessions.session", kMemberTopic = "sessions.member";
+}  // namespace
+
+SessionStore::SessionStore(const Clock& clock, SessionPolicy policy, ChangeFeed& changes)
     : clock_(clock),
       policy_(policy),
-      touch_interval_(std::min<std::chrono::seconds>(std::chrono::seconds{60}, policy.idle_timeout / 4)) {}
+      touch_interval_(std::min<std::chrono::seconds>(std::chrono::seconds{60}, policy.idle_timeout / 4)),
+      changes_(changes) {
+  // An empty key: changes may have been missed; forget everything.
+  session_subscription_ = changes_.subscribe(std::string(kSessionTopic), [this](std::string_view id) {
+    forget_if([&](const Caller& c) { return id.empty() || c.session_id == id; });
+  });
+  member_subscription_ = changes_.subscribe(std::string(kMemberTopic), [this](std::string_view id) {
+    forget_if([&](const Caller& c) { return id.empty() || c.member_id == id; });
+  });
+}
+
+SessionStore::~SessionStore() {
+  changes_.unsubscribe(session_subscription_);
+  changes_.unsubscribe(member_subscription_);
+}
 
 Result<OpenedSession> SessionStore::open(UnitOfWork& work, std::string_view member_id, std::string_view ip,
                                          std::string_view user_agent) {
@@ -47,7 +68,8 @@ constexpr std::size_t kCacheLimit = 100000;
 }  // namespace
 
 std::optional<AuthenticatedSession> SessionStore::from_cache(const std::string& token_hash, long long now) {
-  if (policy_.cache_ttl.count() == 0) return std::nullopt;
+  // Not hearing every change: memory may be stale.
+  if (policy_.cache_ttl.count() == 0 || !changes_.live()) return std::nullopt;
   std::lock_guard lock(cache_mutex_);
   auto it = cache_.find(token_hash);
   if (it == cache_.end()) return std::nullopt;
@@ -65,9 +87,9 @@ std::optional<AuthenticatedSession> SessionStore::from_cache(const std::string& 
 
 void SessionStore::remember(const std::string& token_hash, const AuthenticatedSession& session, long long last_seen,
                             long long expires, std::uint64_t read_at_generation) {
-  if (policy_.cache_ttl.count() == 0) return;
+  if (policy_.cache_ttl.count() == 0 || !changes_.live()) return;
   std::lock_guard lock(cache_mutex_);
-  // A revoke happened while we read the row: what we read may be stale.
+  // A change was heard while we read the row: what we read may be stale.
   if (generation_ != read_at_generation) return;
   if (cache_.size() >= kCacheLimit) cache_.clear();
   cache_[token_hash] = Cached{session, last_seen, expires, std::chrono::steady_clock::now()};
@@ -126,16 +148,19 @@ Result<std::optional<AuthenticatedSession>> SessionStore::authenticate(UnitOfWor
   return Found{std::move(found)};
 }
 
-// In the methods below the database changes first and the cache forgets
-// after the change commits: the other order would let a request in between
-// cache the old row.
+// In the methods below the database changes first and the caches forget
+// after the change commits (the feed's handlers run then): the other order
+// would let a request in between cache the old row.
 Result<void> SessionStore::revoke(UnitOfWork& work, std::string_view session_id) {
   auto sql = work.connection();
   if (!sql) return sql.failure();
   std::string id(session_id);
-  **sql << "DELETE FROM sessions WHERE session_id = :id", soci::use(id);
-  work.after_commit([this, id] { forget_if([&](const Caller& c) { return c.session_id == id; }); });
-  return {};
+  soci::statement st = ((*sql)->prepare << "DELETE FROM sessions WHERE session_id = :id", soci::use(id));
+  st.execute(true);
+  // Nothing to forget for an id that matched nothing (which may be anything
+  // a client sent).
+  if (st.get_affected_rows() == 0) return {};
+  return changes_.announce(work, kSessionTopic, id);
 }
 
 Result<OpenedSession> SessionStore::rotate(UnitOfWork& work, std::string_view session_id) {
@@ -154,8 +179,8 @@ Result<OpenedSession> SessionStore::rotate(UnitOfWork& work, std::string_view se
   **sql << "UPDATE sessions SET token_hash = :th, csrf_hash = :ch WHERE session_id = :id", soci::use(token_hash),
       soci::use(csrf_hash), soci::use(rotated.session_id);
   rotated.expires_at = format_rfc3339(from_unix(expires));
-  std::string id = rotated.session_id;
-  work.after_commit([this, id] { forget_if([&](const Caller& c) { return c.session_id == id; }); });
+  if (auto announced = changes_.announce(work, kSessionTopic, rotated.session_id); !announced)
+    return announced.failure();
   return rotated;
 }
 
@@ -167,9 +192,9 @@ Result<int> SessionStore::revoke_all(UnitOfWork& work, std::string_view member_i
                         soci::use(member), soci::use(except));
   st.execute(true);
   int revoked = static_cast<int>(st.get_affected_rows());
-  work.after_commit([this, member, except] {
-    forget_if([&](const Caller& c) { return c.member_id == member && c.session_id != except; });
-  });
+  // The kept session is forgotten too; it is read again on its next request.
+  if (revoked > 0)
+    if (auto announced = changes_.announce(work, kMemberTopic, member); !announced) return announced.failure();
   return revoked;
 }
 
@@ -178,9 +203,11 @@ Result<void> SessionStore::set_privileged_until(UnitOfWork& work, std::string_vi
   if (!sql) return sql.failure();
   std::string id(session_id);
   long long until_s = to_unix(until);
-  **sql << "UPDATE sessions SET privileged_until = :p WHERE session_id = :id", soci::use(until_s), soci::use(id);
-  work.after_commit([this, id] { forget_if([&](const Caller& c) { return c.session_id == id; }); });
-  return {};
+  soci::statement st = ((*sql)->prepare << "UPDATE sessions SET privileged_until = :p WHERE session_id = :id",
+                        soci::use(until_s), soci::use(id));
+  st.execute(true);
+  if (st.get_affected_rows() == 0) return {};
+  return changes_.announce(work, kSessionTopic, id);
 }
 
 Result<std::vector<SessionView>> SessionStore::list(UnitOfWork& work, std::string_view member_id) {
@@ -201,8 +228,8 @@ Result<std::vector<SessionView>> SessionStore::list(UnitOfWork& work, std::strin
   return out;
 }
 
-void SessionStore::forget_member(std::string_view member_id) {
-  forget_if([&](const Caller& c) { return c.member_id == member_id; });
+Result<void> SessionStore::member_changed(UnitOfWork& work, std::string_view member_id) {
+  return changes_.announce(work, kMemberTopic, member_id);
 }
 
 Result<int> SessionStore::purge_expired(UnitOfWork& work) {

@@ -5,6 +5,11 @@
 // idle period with no request (`idle_timeout`), or a revoke. `last_seen_at`
 // is written at most every `touch_interval` so that a busy member does not
 // turn every read into a database write.
+//
+// A checked session is kept in memory (`cache_ttl`, and never past the next
+// touch) while the change feed is live: every write to a session or to what
+// a session carries announces itself on the feed, so every daemon on the
+// database forgets it once the write commits (storage/change_feed.hpp).
 #include <memberd/host.hpp>
 #include <memberd/result.hpp>
 
@@ -18,12 +23,14 @@
 
 namespace memberd {
 
+class ChangeFeed;
+
 struct SessionPolicy {
   std::chrono::seconds idle_timeout{30 * 60};
   std::chrono::seconds absolute_timeout{12 * 60 * 60};
   // A session checked within this long is answered from memory (see
-  // sessions.cache_ttl); revokes through this store drop it at once.
-  std::chrono::milliseconds cache_ttl{1000};
+  // sessions.cache_ttl); changes through any daemon drop it at once.
+  std::chrono::milliseconds cache_ttl{30000};
 };
 
 struct AuthenticatedSession {
@@ -36,11 +43,15 @@ struct SessionView {
 };
 
 // Every call works on the caller's unit of work (one connection per
-// request); writes join its open transaction, and the cache forgets what a
-// write changed once that commits. Fails: busy (no connection).
+// request); writes join its open transaction, and every daemon's cache
+// forgets what a write changed once that commits. Fails: busy (no
+// connection), unavailable.
 class SessionStore {
  public:
-  SessionStore(const Clock& clock, SessionPolicy policy);
+  // Subscribes to `changes` until destroyed.
+  SessionStore(const Clock& clock, SessionPolicy policy, ChangeFeed& changes);
+  ~SessionStore();
+  SessionStore(const SessionStore&) = delete;
 
   Result<OpenedSession> open(UnitOfWork& work, std::string_view member_id, std::string_view ip,
                              std::string_view user_agent);
@@ -54,9 +65,9 @@ class SessionStore {
   Result<int> revoke_all(UnitOfWork& work, std::string_view member_id, std::string_view except_session_id);
   Result<void> set_privileged_until(UnitOfWork& work, std::string_view session_id, TimePoint until);
   Result<std::vector<SessionView>> list(UnitOfWork& work, std::string_view member_id);
-  // Drops what the cache remembers of the member's sessions (after a change
-  // to the member that sessions carry, such as the email).
-  void forget_member(std::string_view member_id);
+  // Every daemon drops what it remembers of the member's sessions once
+  // `work` commits: the member changed in a way sessions carry (the email).
+  Result<void> member_changed(UnitOfWork& work, std::string_view member_id);
   // Deletes expired rows; returns how many.
   Result<int> purge_expired(UnitOfWork& work);
 
@@ -78,6 +89,8 @@ class SessionStore {
   std::mutex cache_mutex_;
   std::unordered_map<std::string, Cached> cache_;  // by token hash
   std::uint64_t generation_ = 0;                   // bumped by every forget
+  ChangeFeed& changes_;
+  std::uint64_t session_subscription_ = 0, member_subscription_ = 0;
 };
 
 }  // namespace memberd

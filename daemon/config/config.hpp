@@ -99,9 +99,10 @@ struct SessionsConfig {
   std::chrono::seconds idle_timeout{30 * 60};
   std::chrono::seconds absolute_timeout{12 * 60 * 60};  // >= idle_timeout
   // How long a daemon may answer from its memory for a session it checked
-  // recently; 0 asks the database every time. Revocations made elsewhere (on
-  // another daemon sharing the database) take effect within this delay.
-  std::chrono::milliseconds cache_ttl{1000};
+  // recently; 0 asks the database every time. Changes made through any
+  // daemon reach every cache at once (storage/change_feed.hpp); only a change
+  // made to the database by hand waits this long.
+  std::chrono::milliseconds cache_ttl{30000};
   CookieSecure cookie_secure = CookieSecure::automatic;
 
   bool operator==(const SessionsConfig&) const = default;

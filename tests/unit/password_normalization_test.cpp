@@ -5,6 +5,7 @@
 #include "auth/password_hasher.hpp"
 #include "auth/password_rules.hpp"
 #include "auth/session_store.hpp"
+#include "storage/change_feed.hpp"
 #include "log/logger.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
@@ -57,8 +58,9 @@ TEST_CASE("a hash of the password as typed still matches, and is rehashed in NFK
     apply_migrations(pool, "core", migrations_from_files(core_schema::files()));
     SystemClock clock;
     PasswordHasher hasher(Argon2Params{8192, 1, 1}, 1, 4);
-    SessionStore sessions(clock, SessionPolicy{});
     LogSink log(LogLevel::error, LogFormat::text, stderr);
+    ChangeFeed changes(Backend::sqlite, "sqlite:unused", log);
+    SessionStore sessions(clock, SessionPolicy{}, changes);
     AccountsService accounts(clock, hasher, sessions, log);
 
     auto unit = pool.open_unit();

@@ -5,6 +5,7 @@
 #include "auth/accounts_service.hpp"
 #include "auth/password_hasher.hpp"
 #include "auth/session_store.hpp"
+#include "storage/change_feed.hpp"
 #include "log/logger.hpp"
 #include "storage/database.hpp"
 #include "storage/pooled_unit.hpp"
@@ -63,7 +64,8 @@ TEST_CASE("a statement failing inside a core service is `internal`, logged under
     LogSink log(LogLevel::error, LogFormat::text, out);
     SystemClock clock;
     PasswordHasher hasher(Argon2Params{8192, 1, 1}, 1, 4);
-    SessionStore sessions(clock, SessionPolicy{});
+    ChangeFeed changes(Backend::sqlite, "sqlite:unused", log);
+    SessionStore sessions(clock, SessionPolicy{}, changes);
     AccountsService accounts(clock, hasher, sessions, log);
 
     PooledUnit photos_unit(pool, "photo");
