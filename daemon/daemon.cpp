@@ -249,7 +249,7 @@ void Daemon::make_services() {
 void Daemon::make_plugin_host() {
   auto& p = *parts_;
   const auto& c = config_;
-  SharedServices shared{*p.accounts, *p.database,      *p.events, *p.mail,   *p.reviews, *p.rate_limits,
+  SharedServices shared{*p.accounts, *p.database, *p.changes, *p.events, *p.mail,   *p.reviews, *p.rate_limits,
                         *p.password_rules, *p.sign_in, *p.geo, p.secrets, p.log, p.metrics,
                         p.clock,     c.data_dir,        public_base_url(c.http), secure_cookies(c),
                         c.mail.templates_dir,  c.plugins.dir};

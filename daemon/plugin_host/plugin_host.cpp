@@ -321,6 +321,7 @@ std::string PluginHost::record_failure(const std::string& name) {
 void PluginHost::retire(Loaded* loaded) {
   std::string name = loaded->info.name;
   auto staged = loaded->staged;
+  if (loaded->services) loaded->services->withdraw_change_handlers();
   if (loaded->started && loaded->instance) {
     try {
       loaded->instance->stop();

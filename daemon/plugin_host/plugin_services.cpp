@@ -1,6 +1,7 @@
 #include "plugin_host/plugin_services.hpp"
 
 #include "events/event_bus.hpp"
+#include "plugin_host/plugin_changes.hpp"
 #include "plugin_host/plugin_mail.hpp"
 #include "plugin_host/plugin_reviews.hpp"
 #include "plugin_host/plugin_library.hpp"
@@ -105,6 +106,7 @@ PluginServices::PluginServices(SharedServices shared, std::string plugin_name)
   database_ = std::make_unique<PluginDatabase>(shared_.database, name_);
   mail_ = std::make_unique<PluginMail>(shared_.mail, name_, mail_templates_);
   reviews_ = std::make_unique<PluginReviews>(shared_.reviews, name_);
+  changes_ = std::make_unique<PluginChanges>(shared_.changes, name_, registration_open_);
 }
 
 PluginServices::~PluginServices() = default;
@@ -112,6 +114,10 @@ PluginServices::~PluginServices() = default;
 Logger& PluginServices::logger() { return *logger_; }
 
 Database& PluginServices::database() { return *database_; }
+
+Changes& PluginServices::changes() { return *changes_; }
+
+void PluginServices::withdraw_change_handlers() { changes_->withdraw(); }
 
 void PluginServices::add_route(Route route) {
   if (!registration_open_) throw std::logic_error("Host::add_route may only be called from start()");

@@ -18,8 +18,10 @@
 
 namespace memberd {
 
+class ChangeFeed;
 class EventBus;
 class ConnectionPool;
+class PluginChanges;
 class LogSink;
 class MetricsRegistry;
 class ComponentLogger;
@@ -27,6 +29,7 @@ class ComponentLogger;
 struct SharedServices {
   Accounts& accounts;
   ConnectionPool& database;
+  ChangeFeed& changes;
   EventBus& events;
   Mail& mail;
   Reviews& reviews;
@@ -54,6 +57,9 @@ class PluginServices final : public Host {
   void set_owner(std::weak_ptr<const void> owner) { owner_ = std::move(owner); }
   // After start() returns, routes may no longer be added.
   void close_registration() { registration_open_ = false; }
+  // The version retires: its change handlers go before its stop(), so none
+  // runs in a plugin that is stopping or gone.
+  void withdraw_change_handlers();
   std::vector<Route> take_routes() { return std::move(routes_); }
   BodyLimits take_body_limits() { return std::move(body_limits_); }
   PluginUi take_ui() { return std::move(ui_); }
@@ -84,6 +90,7 @@ class PluginServices final : public Host {
   Reviews& reviews() override { return *reviews_; }
   Result<std::string> plugin_program(std::string_view name) const override;
   void add_api_description(const std::vector<EmbeddedFile>& files) override;
+  Changes& changes() override;
 
  private:
   class PluginEvents;
@@ -107,6 +114,7 @@ class PluginServices final : public Host {
   std::unique_ptr<Database> database_;
   std::unique_ptr<Mail> mail_;
   std::unique_ptr<Reviews> reviews_;
+  std::unique_ptr<PluginChanges> changes_;
 };
 
 }  // namespace memberd

@@ -16,7 +16,7 @@ namespace {
 constexpr const char* kChannel = "memberd_changes";
 
 bool valid_topic(std::string_view topic) {
-  if (topic.empty() || topic.size() > 64) return false;
+  if (topic.empty() || topic.size() > 120) return false;
   for (char c : topic)
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')) return false;
   return true;
@@ -64,7 +64,7 @@ void ChangeFeed::stop() {
 }
 
 Result<void> ChangeFeed::announce(UnitOfWork& work, std::string_view topic, std::string_view key) {
-  if (!valid_topic(topic)) throw std::invalid_argument("a change's topic is 1-64 of a-z 0-9 . _ -");
+  if (!valid_topic(topic)) throw std::invalid_argument("a change's topic is 1-120 of a-z 0-9 . _ -");
   if (!valid_key(key)) throw std::invalid_argument("a change's key is 1-200 printable ASCII characters");
   if (backend_ == Backend::postgresql) {
     auto sql = work.connection();

@@ -51,7 +51,7 @@ class ChangeFeed {
   void stop();
 
   // Announces that `key` of `topic` changed, as part of `work`'s open
-  // transaction (or at once without one). A topic is 1-64 of [a-z0-9._-]; a
+  // transaction (or at once without one). A topic is 1-120 of [a-z0-9._-]; a
   // key 1-200 printable ASCII characters: std::invalid_argument otherwise.
   // Fails: busy, unavailable (the transaction fails with it).
   Result<void> announce(UnitOfWork& work, std::string_view topic, std::string_view key);

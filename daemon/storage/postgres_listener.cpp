@@ -125,7 +125,9 @@ void PostgresListener::run() {
       if (listen_until_lost_or_stopped()) return;
       connection_->close();
       if (callbacks_.lost) callbacks_.lost();
-      log_.write(LogLevel::warn, "storage",
+      // Info, not a warning: the daemon stays right (it reads the database
+      // instead), and an outage behind it is the pool's to report, once.
+      log_.write(LogLevel::info, "storage",
                  "lost the database connection that hears other daemons' changes; caches are bypassed until it is back",
                  {});
       delay = kFirstRetry;

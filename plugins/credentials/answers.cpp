@@ -1,5 +1,7 @@
 #include "answers.hpp"
 
+#include "member_facts.hpp"
+
 #include <memberd/database.hpp>
 
 namespace memberd::credentials {
@@ -17,15 +19,15 @@ Result<std::optional<StoredAnswer>> stored_answer(UnitOfWork& work, const std::s
   return Found{std::move(answer)};
 }
 
-Result<void> remove_answer(UnitOfWork& work, const std::string& member_id) {
+Result<void> remove_answer(Changes& changes, UnitOfWork& work, const std::string& member_id) {
   auto sql = work.connection();
   if (!sql) return sql.failure();
   **sql << "DELETE FROM credentials_answers WHERE member_id = :m", soci::use(member_id);
-  return {};
+  return member_facts_changed(changes, work, member_id);
 }
 
-Result<bool> insert_first_answer(UnitOfWork& work, const std::string& member_id, const std::string& question_id,
-                                 const std::string& answer_hash, long long now) {
+Result<bool> insert_first_answer(Changes& changes, UnitOfWork& work, const std::string& member_id,
+                                 const std::string& question_id, const std::string& answer_hash, long long now) {
   auto sql = work.connection();
   if (!sql) return sql.failure();
   // ON CONFLICT DO NOTHING waits for a concurrent insert of the same member
@@ -35,18 +37,20 @@ Result<bool> insert_first_answer(UnitOfWork& work, const std::string& member_id,
       " ON CONFLICT (member_id) DO NOTHING",
       soci::use(member_id), soci::use(question_id), soci::use(answer_hash), soci::use(now));
   insert.execute(true);
-  return insert.get_affected_rows() == 1;
+  if (insert.get_affected_rows() != 1) return false;
+  if (auto announced = member_facts_changed(changes, work, member_id); !announced) return announced.failure();
+  return true;
 }
 
-Result<void> store_answer(UnitOfWork& work, const std::string& member_id, const std::string& question_id,
-                          const std::string& answer_hash, long long now) {
+Result<void> store_answer(Changes& changes, UnitOfWork& work, const std::string& member_id,
+                          const std::string& question_id, const std::string& answer_hash, long long now) {
   auto sql = work.connection();
   if (!sql) return sql.failure();
   **sql << "INSERT INTO credentials_answers (member_id, question_id, answer_hash, updated_at) VALUES (:m, :q, :h, :u)"
            " ON CONFLICT (member_id) DO UPDATE SET question_id = excluded.question_id,"
            " answer_hash = excluded.answer_hash, updated_at = excluded.updated_at",
       soci::use(member_id), soci::use(question_id), soci::use(answer_hash), soci::use(now);
-  return {};
+  return member_facts_changed(changes, work, member_id);
 }
 
 }  // namespace memberd::credentials

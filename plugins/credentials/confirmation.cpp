@@ -1,5 +1,6 @@
 #include "confirmation.hpp"
 
+#include "member_facts.hpp"
 #include "notices.hpp"
 #include "replies.hpp"
 
@@ -42,6 +43,8 @@ Result<std::string> start_confirmation(Context& ctx, UnitOfWork& work, const std
   long long now = ctx.host.clock().unix_now();
   **sql << "INSERT INTO credentials_unconfirmed_emails (member_id, since) VALUES (:m, :s)", soci::use(member_id),
       soci::use(now);
+  if (auto announced = member_facts_changed(ctx.host.changes(), work, member_id); !announced)
+    return announced.failure();
   return issue_link(ctx, work, member_id, email);
 }
 
@@ -57,6 +60,8 @@ Result<void> mark_confirmed(Context& ctx, UnitOfWork& work, const Request& reque
   auto sql = work.connection();
   if (!sql) return sql.failure();
   **sql << "DELETE FROM credentials_unconfirmed_emails WHERE member_id = :m", soci::use(member_id);
+  if (auto announced = member_facts_changed(ctx.host.changes(), work, member_id); !announced)
+    return announced.failure();
   // One confirmation is enough: the other links (the welcome mail's, older
   // resends) have nothing left to do.
   if (auto revoked = ctx.tokens.revoke_all(work, member_id, TokenKind::confirm_email); !revoked)

@@ -150,7 +150,7 @@ Response set_question(Context& ctx, const Request& req) {
   // Two first questions at once both read "none" above: only one may be
   // the first, the other would replace it without a step-up.
   if (first) {
-    auto inserted = insert_first_answer(work, caller.member_id, question_id, *hash, ctx.host.clock().unix_now());
+    auto inserted = insert_first_answer(ctx.host.changes(), work, caller.member_id, question_id, *hash, ctx.host.clock().unix_now());
     if (!inserted) return refusal_problem(inserted.failure());
     if (!*inserted) {
       tx->rollback();  // first, so that giving the reservation back is not rolled back with it
@@ -160,7 +160,7 @@ Response set_question(Context& ctx, const Request& req) {
                      "(POST /api/v1/me/step-up).");
     }
   } else {
-    MEMBERD_TRY(store_answer(work, caller.member_id, question_id, *hash, ctx.host.clock().unix_now()));
+    MEMBERD_TRY(store_answer(ctx.host.changes(), work, caller.member_id, question_id, *hash, ctx.host.clock().unix_now()));
   }
   auto event = audit(req, caller.member_id);
   event["question_id"] = question_id;

@@ -174,7 +174,7 @@ Response complete_reset(Context& ctx, const Request& req) {
   MEMBERD_TRY(ctx.host.sign_in_guard().unlock(work, member->email, member->member_id));
   if (stored->has_value()) MEMBERD_TRY(ctx.host.rate_limits().attempt_succeeded(work, answer_key));
   if (reclaimed) {
-    MEMBERD_TRY(remove_answer(work, member->member_id));
+    MEMBERD_TRY(remove_answer(ctx.host.changes(), work, member->member_id));
     MEMBERD_TRY(mark_confirmed(ctx, work, req, member->member_id, member->email, "reset"));
   }
   // Every session ends: for a reclaimed account, the squatter's.

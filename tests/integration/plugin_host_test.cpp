@@ -28,7 +28,7 @@ TEST_CASE("the example plugin loads, migrates, serves and publishes events", "[p
   auto entry = plugin_entry(daemon, "hello");
   CHECK(entry["state"] == "loaded");
   CHECK(entry["version"] == "1.0.0");
-  CHECK(entry["api_version"] == "2.11");
+  CHECK(entry["api_version"] == "2.12");
   CHECK(entry["last_error"].is_null());
 
   httplib::Headers auth{{"Authorization", "Bearer " + daemon.admin_token()}};

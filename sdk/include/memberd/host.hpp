@@ -24,6 +24,7 @@
 // Interfaces only grow at their end, and structs here are frozen within a
 // major version (version.hpp).
 
+#include <memberd/changes.hpp>
 #include <memberd/config.hpp>
 #include <memberd/embedded_file.hpp>
 #include <memberd/http.hpp>
@@ -620,6 +621,11 @@ class Host {
   // path or component given twice, an operation without `responses`, a
   // method and path you do not serve, a component name without your prefix.
   virtual void add_api_description(const std::vector<EmbeddedFile>& files) = 0;
+
+  // --- SDK 2.12 (changes.hpp) ---
+  // What you keep in memory, dropped on every daemon when any daemon
+  // changes it. Fails: never.
+  virtual Changes& changes() = 0;
 };
 
 }  // namespace memberd

@@ -3,6 +3,7 @@
 // config.hpp in that order; database.hpp has write transactions, json.hpp
 // JSON response helpers.
 #include <memberd/base64.hpp>
+#include <memberd/changes.hpp>
 #include <memberd/client_network.hpp>
 #include <memberd/config.hpp>
 #include <memberd/database.hpp>

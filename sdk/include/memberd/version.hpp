@@ -81,8 +81,11 @@
 //   2.11  Header-only, usable with any 2.x host: wording.hpp's
 //         time_for_people and wait_for_people (times and waits in the
 //         pages' words, for mail).
+//   2.12  changes.hpp (Changes) with Host::changes(): what a plugin keeps
+//         in memory, dropped on every daemon on the database when any of
+//         them changes it (PostgreSQL's LISTEN/NOTIFY).
 //   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
-#define MEMBERD_SDK_VERSION_MINOR 11
+#define MEMBERD_SDK_VERSION_MINOR 12
 
 #define MEMBERD_STRINGIFY_INNER(x) #x
 #define MEMBERD_STRINGIFY(x) MEMBERD_STRINGIFY_INNER(x)
