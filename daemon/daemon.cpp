@@ -230,7 +230,7 @@ void Daemon::make_services() {
                    c.sign_in.trusted_device_lifetime},
       p.log);
   p.geo = std::make_unique<GeoDatabases>(GeoFiles{c.geo.city_db, c.geo.anonymous_db}, p.log, p.metrics);
-  p.events = std::make_unique<EventBus>(*p.database, p.clock, p.log);
+  p.events = std::make_unique<EventBus>(*p.database, *p.changes, p.clock, p.log);
   DeliveryPolicy delivery;
   delivery.retry = {c.mail.retry_first_delay, c.mail.retry_max_delay, c.mail.give_up_after};
   // Longer than any one conversation, the wait for the relay's final reply
@@ -241,7 +241,8 @@ void Daemon::make_services() {
     p.log.write(LogLevel::warn, "mail", warning, {});
   std::vector<std::unique_ptr<MailTransport>> lanes;
   for (int i = 0; i < c.mail.connections; ++i) lanes.push_back(make_mail_transport(c.mail, c.data_dir));
-  p.mail = std::make_unique<MailOutbox>(*p.database, p.clock, p.log, p.metrics, std::move(lanes), c.mail.from, delivery);
+  p.mail = std::make_unique<MailOutbox>(*p.database, *p.changes, p.clock, p.log, p.metrics, std::move(lanes), c.mail.from,
+                                        delivery);
   p.reviews = std::make_unique<ReviewQueue>(*p.events, p.clock, p.log);
   ensure_bootstrap_admin(*p.accounts, *p.password_rules, *p.database, *p.events, c.bootstrap.admin_email, c.data_dir);
 }

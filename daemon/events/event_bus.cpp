@@ -9,6 +9,7 @@
 
 #include "storage/database.hpp"
 #include "storage/pooled_unit.hpp"
+#include "storage/change_feed.hpp"
 #include "storage/service_boundary.hpp"
 #include "storage/unit_sql.hpp"
 
@@ -21,13 +22,22 @@
 namespace memberd {
 
 namespace {
-constexpr auto kPollInterval = std::chrono::milliseconds(500);
+// Woken by every publish, the thread looks on its own only as a safety net;
+// soon when a delivery must be tried again or wakes may be missed.
+constexpr auto kIdleInterval = std::chrono::milliseconds(300000);
+constexpr auto kRetryInterval = std::chrono::milliseconds(500);
+constexpr std::string_view kAppended = "events.appended";
 }  // namespace
 
-EventBus::EventBus(ConnectionPool& database, const Clock& clock, LogSink& log)
-    : database_(database), clock_(clock), log_(log) {}
+EventBus::EventBus(ConnectionPool& database, ChangeFeed& changes, const Clock& clock, LogSink& log)
+    : database_(database), changes_(changes), clock_(clock), log_(log) {
+  subscription_ = changes_.subscribe(std::string(kAppended), [this](std::string_view) { notify(); });
+}
 
-EventBus::~EventBus() { stop(); }
+EventBus::~EventBus() {
+  stop();
+  changes_.unsubscribe(subscription_);
+}
 
 Result<void> EventBus::publish(UnitOfWork& work, std::string_view type, const nlohmann::json& payload) {
   return service_call(log_, "Events::publish", work, [&]() -> Result<void> {
@@ -46,9 +56,9 @@ Result<void> EventBus::publish_text(UnitOfWork& work, std::string_view type, con
     if (work.backend() == Backend::postgresql) sql << "SELECT pg_advisory_xact_lock(727275)";
     sql << "INSERT INTO events (type, payload, occurred_at) VALUES (:t, :p, :o)", soci::use(t), soci::use(payload),
         soci::use(now);
-    return {};
+    // Every daemon's delivery thread wakes at the commit (this one's too).
+    return changes_.announce(work, kAppended, "new");
   });
-  if (written) work.after_commit([this] { notify(); });
   return written;
 }
 
@@ -97,7 +107,8 @@ void EventBus::remove(const void* owner) {
 }
 
 void EventBus::start() {
-  loop_.start(kPollInterval, [this] { deliver_pending(); });
+  loop_.start([this] { return changes_.live() && !retry_soon_ ? kIdleInterval : kRetryInterval; },
+              [this] { deliver_pending(); });
 }
 
 void EventBus::stop() { loop_.stop(); }
@@ -105,6 +116,7 @@ void EventBus::stop() { loop_.stop(); }
 void EventBus::notify() { loop_.wake(); }
 
 void EventBus::deliver_pending() {
+  retry_soon_ = false;
   std::vector<std::shared_ptr<Subscription>> live;
   {
     std::lock_guard lock(mutex_);
@@ -116,6 +128,7 @@ void EventBus::deliver_pending() {
       while (deliver_next(*sub))
         if (loop_.stopping()) return;
     } catch (const std::exception& e) {
+      retry_soon_ = true;
       log_.write(LogLevel::warn, sub->component, "event delivery paused",
                  {{"subscriber", sub->subscriber}, {"error", describe_error(e)}});
     }
@@ -139,12 +152,18 @@ bool EventBus::deliver_next(const Subscription& sub) {
   PooledUnit unit(database_, sub.component);
   auto begun = unit.begin();
   // An outage: the pool's tracker counted and logged it; the next poll tries again.
-  if (!begun && begun.failure().refusal == Refusal::unavailable) return false;
+  if (!begun && begun.failure().refusal == Refusal::unavailable) {
+    retry_soon_ = true;
+    return false;
+  }
   if (!begun) throw DatabaseBusy();
   try {
     return deliver_in(unit, sub);
   } catch (const std::exception& e) {
-    if (unit.note_failure(e) != DatabaseFault::none) return false;
+    if (unit.note_failure(e) != DatabaseFault::none) {
+      retry_soon_ = true;
+      return false;
+    }
     throw;
   }
 }
@@ -195,6 +214,7 @@ bool EventBus::deliver_in(PooledUnit& unit, const Subscription& sub) {
   // without a line per poll (the pool's tracker logs the outage once).
   if (outage) {
     unit.rollback();
+    retry_soon_ = true;
     return false;
   }
   if (!failure.empty() || !unit.in_transaction()) {
@@ -203,11 +223,13 @@ bool EventBus::deliver_in(PooledUnit& unit, const Subscription& sub) {
     if (failure.empty()) failure = "the handler ended the delivery's transaction";
     log_.write(LogLevel::warn, sub.component, "event handler failed; will retry",
                {{"subscriber", name}, {"event_id", std::to_string(event.id)}, {"error", failure}});
+    retry_soon_ = true;
     return false;
   }
   sql << "UPDATE event_cursors SET last_id = :l, updated_at = :n WHERE subscriber = :s", soci::use(event.id),
       soci::use(now), soci::use(name);
   if (auto committed = unit.commit(); !committed) {
+    retry_soon_ = true;
     if (committed.failure().refusal == Refusal::unavailable) return false;
     throw DatabaseBusy();
   }

@@ -11,6 +11,8 @@
 
 #include "util/background_loop.hpp"
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -20,17 +22,22 @@
 
 namespace memberd {
 
+class ChangeFeed;
 class LogSink;
 class ConnectionPool;
 class PooledUnit;
 
+// The delivery thread is woken by every publish on any daemon (the change
+// feed's "events.appended"); it looks on its own only every 5 min, or every
+// 0.5 s while a delivery failed or the feed is not live.
 class EventBus {
  public:
-  EventBus(ConnectionPool& database, const Clock& clock, LogSink& log);
+  EventBus(ConnectionPool& database, ChangeFeed& changes, const Clock& clock, LogSink& log);
   ~EventBus();
 
   // Appends an event through `work` (joining its open transaction; else in a
-  // transaction of its own) and wakes the delivery thread once it commits.
+  // transaction of its own) and wakes every daemon's delivery thread once it
+  // commits.
   Result<void> publish(UnitOfWork& work, std::string_view type, const nlohmann::json& payload);
   Result<void> publish_text(UnitOfWork& work, std::string_view type, const std::string& payload_json);
   // Deletes up to `batch` events that happened before `before` (retention.events):
@@ -66,6 +73,10 @@ class EventBus {
   bool deliver_in(PooledUnit& unit, const Subscription& sub);
 
   ConnectionPool& database_;
+  ChangeFeed& changes_;
+  std::uint64_t subscription_ = 0;  // on changes_
+  // A delivery failed or met an outage in the last pass: look again soon.
+  std::atomic<bool> retry_soon_{false};
   const Clock& clock_;
   LogSink& log_;
   std::mutex mutex_;        // guards subscriptions_

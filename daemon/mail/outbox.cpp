@@ -2,6 +2,7 @@
 
 #include "log/logger.hpp"
 #include "metrics/registry.hpp"
+#include "storage/change_feed.hpp"
 #include "storage/database.hpp"
 #include "storage/error_text.hpp"
 #include "storage/pooled_unit.hpp"
@@ -21,8 +22,16 @@ namespace memberd {
 
 namespace {
 
+// The first lane without the change feed (it may miss wakes): as before.
 constexpr auto kPollInterval = std::chrono::milliseconds(1000);
+// The longest the first lane sleeps with the feed: for claims a stopped
+// daemon left behind (half the claim lease).
+constexpr auto kIdleInterval = std::chrono::milliseconds(60000);
+// The other lanes are woken by the lane before them; on their own they look
+// every 30 s without the feed, and hourly with it.
 constexpr auto kOtherLanesPollInterval = std::chrono::milliseconds(30000);
+constexpr auto kOtherLanesIdleInterval = std::chrono::milliseconds(3600 * 1000);
+constexpr std::string_view kQueued = "mail.queued";
 
 bool has_line_break(const std::string& value) { return value.find_first_of("\r\n") != std::string::npos; }
 
@@ -47,9 +56,16 @@ struct MailOutbox::Claimed {
   long long queued_at = 0;
 };
 
-MailOutbox::MailOutbox(ConnectionPool& database, const Clock& clock, LogSink& log, MetricsRegistry& metrics,
-                       std::vector<std::unique_ptr<MailTransport>> transports, std::string from, DeliveryPolicy policy)
-    : database_(database), clock_(clock), log_(log), metrics_(metrics), from_(std::move(from)), policy_(policy) {
+MailOutbox::MailOutbox(ConnectionPool& database, ChangeFeed& changes, const Clock& clock, LogSink& log,
+                       MetricsRegistry& metrics, std::vector<std::unique_ptr<MailTransport>> transports,
+                       std::string from, DeliveryPolicy policy)
+    : database_(database),
+      changes_(changes),
+      clock_(clock),
+      log_(log),
+      metrics_(metrics),
+      from_(std::move(from)),
+      policy_(policy) {
   if (transports.empty()) throw std::invalid_argument("MailOutbox needs at least one transport");
   for (auto& transport : transports) {
     auto lane = std::make_unique<Lane>();
@@ -57,6 +73,7 @@ MailOutbox::MailOutbox(ConnectionPool& database, const Clock& clock, LogSink& lo
     lane->transport = std::move(transport);
     lanes_.push_back(std::move(lane));
   }
+  subscription_ = changes_.subscribe(std::string(kQueued), [this](std::string_view) { wake_first_lane(); });
 }
 
 // New work wakes the first lane only; a lane that claimed a full batch wakes
@@ -65,7 +82,12 @@ MailOutbox::MailOutbox(ConnectionPool& database, const Clock& clock, LogSink& lo
 // SQLite it takes the database's write lock).
 void MailOutbox::wake_first_lane() { lanes_.front()->loop.wake(); }
 
-MailOutbox::~MailOutbox() { stop(); }
+Result<void> MailOutbox::announce_queued(UnitOfWork& work) { return changes_.announce(work, kQueued, "new"); }
+
+MailOutbox::~MailOutbox() {
+  changes_.unsubscribe(subscription_);
+  stop();
+}
 
 Result<void> MailOutbox::enqueue(UnitOfWork& work, const MailMessage& m) { return enqueue_in_batch(work, m, ""); }
 
@@ -85,8 +107,7 @@ Result<void> MailOutbox::enqueue_in_batch(UnitOfWork& work, const MailMessage& m
              " VALUES (:r, :s, :t, :h, :c, :hd, :st, 0, '', :n, :cr, :q, :b)",
         soci::use(to), soci::use(subject), soci::use(text), soci::use(html), soci::use(category), soci::use(headers),
         soci::use(status), soci::use(now), soci::use(now), soci::use(now), soci::use(batch);
-    work.after_commit([this] { wake_first_lane(); });
-    return {};
+    return announce_queued(work);
   });
 }
 
@@ -98,10 +119,17 @@ Result<void> MailOutbox::enqueue_template(UnitOfWork&, std::string_view, std::st
 void MailOutbox::start() {
   for (auto& lane : lanes_) {
     Lane* own = lane.get();
-    // The first lane polls for retries that came due; the others are woken.
-    lane->loop.start(own == lanes_.front().get() ? kPollInterval : kOtherLanesPollInterval, [this, own] {
+    const bool first = own == lanes_.front().get();
+    // The first lane looks for retries that came due; the others are woken.
+    auto interval = [this, first]() -> std::chrono::milliseconds {
+      if (!changes_.live()) return first ? kPollInterval : kOtherLanesPollInterval;
+      if (!first) return kOtherLanesIdleInterval;
+      return std::chrono::milliseconds(next_wait_ms_.load());
+    };
+    lane->loop.start(interval, [this, own, first] {
       try {
         deliver_due(*own);
+        if (first) next_wait_ms_ = until_next_due().count();
       } catch (const std::exception& e) {
         // A database outage is the pool's tracker's to log, once; this pass
         // runs every second and would say it again each time.
@@ -109,9 +137,25 @@ void MailOutbox::start() {
           database_.outages().failed(fault);
         else
           log_.write(LogLevel::warn, "mail", "outbox pass failed", {{"error", describe_error(e)}});
+        if (first) next_wait_ms_ = kPollInterval.count();
       }
     });
   }
+}
+
+std::chrono::milliseconds MailOutbox::until_next_due() {
+  PooledUnit unit(database_);
+  auto connection = unit.connection();
+  if (!connection) return kPollInterval;
+  long long due = 0;
+  soci::indicator ind = soci::i_null;
+  **connection << "SELECT MIN(next_attempt_at) FROM mail_outbox WHERE status = 'queued'", soci::into(due, ind);
+  if (ind != soci::i_ok) return kIdleInterval;
+  // Due already but not claimed by this pass: another daemon holds it, or
+  // it came in meanwhile. Look again shortly.
+  auto wait = std::chrono::seconds(due - to_unix(clock_.now()));
+  if (wait.count() <= 0) return kPollInterval;
+  return std::min<std::chrono::milliseconds>(wait, kIdleInterval);
 }
 
 void MailOutbox::stop() {
@@ -346,8 +390,7 @@ Result<void> MailOutbox::retry(UnitOfWork& work, long long id) {
                         soci::use(now), soci::use(now), soci::use(id));
   st.execute(true);
   if (affected(st) != 1) return Failure{Refusal::not_found, {}, "There is no failed message with that id."};
-  work.after_commit([this] { wake_first_lane(); });
-  return {};
+  return announce_queued(work);
 }
 
 Result<int> MailOutbox::purge(UnitOfWork& work, std::chrono::seconds older_than) {

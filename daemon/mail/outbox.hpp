@@ -23,6 +23,8 @@
 #include "mail/retry_delay.hpp"
 #include "util/background_loop.hpp"
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -34,6 +36,7 @@ class session;
 
 namespace memberd {
 
+class ChangeFeed;
 class LogSink;
 class ConnectionPool;
 class MetricsRegistry;
@@ -51,10 +54,14 @@ struct DeliveryPolicy {
   std::chrono::seconds sending_lease{600};
 };
 
+// The first lane is woken by every message queued on any daemon (the change
+// feed's "mail.queued"); on its own it looks when the next retry is due, or
+// after 60 s at most (claims left by a stopped daemon), or every second
+// while the feed is not live.
 class MailOutbox final : public Mail {
  public:
   // One delivery lane per transport (at least one, else std::invalid_argument).
-  MailOutbox(ConnectionPool& database, const Clock& clock, LogSink& log, MetricsRegistry& metrics,
+  MailOutbox(ConnectionPool& database, ChangeFeed& changes, const Clock& clock, LogSink& log, MetricsRegistry& metrics,
              std::vector<std::unique_ptr<MailTransport>> transports, std::string from, DeliveryPolicy policy);
   ~MailOutbox() override;
 
@@ -98,8 +105,17 @@ class MailOutbox final : public Mail {
   void release_claims(const Lane& lane);
   void wake_first_lane();
   void wake_next(const Lane& lane);
+  // Every daemon's first lane wakes once `work` commits.
+  Result<void> announce_queued(UnitOfWork& work);
+  // How long the first lane may sleep: until the earliest queued message is
+  // due, within [1 s, 60 s].
+  std::chrono::milliseconds until_next_due();
 
   ConnectionPool& database_;
+  ChangeFeed& changes_;
+  std::uint64_t subscription_ = 0;  // on changes_
+  // Set by the first lane's pass, read before its next wait.
+  std::atomic<long long> next_wait_ms_{1000};
   const Clock& clock_;
   LogSink& log_;
   MetricsRegistry& metrics_;

@@ -452,6 +452,9 @@ TEST_CASE("two daemons on one PostgreSQL deliver 1,000 messages, each once", "[m
               " 'queued', 0, '', 0, 1, 1)",
           soci::use(to);
     }
+    // What the daemons' own enqueue sends with its transaction
+    // (storage/change_feed.hpp): both wake now, not at their next look.
+    *sql << "SELECT pg_notify('memberd_changes', 'test-writer mail.queued new')";
     tx.commit();
   }
   auto got = relay.wait_for(1000, std::chrono::seconds(120));
