@@ -139,6 +139,8 @@ void Daemon::refresh_gauges(Parts& p) {
       .set(p.changes->live() ? 1 : 0);
   p.metrics.gauge("memberd_changes_heard_total", "Changes heard from other daemons since start", {})
       .set(double(p.changes->heard_total()));
+  p.metrics.gauge("memberd_cluster_leader", "1 while this daemon runs the cluster's background work (retention)", {})
+      .set(p.changes->leading() ? 1 : 0);
   p.metrics.gauge("memberd_db_pool_size", "Database connections in the pool", {}).set(double(p.database->size()));
   p.metrics.gauge("memberd_db_pool_waiting", "Units of work waiting for a database connection", {})
       .set(double(p.database->waiting()));
@@ -352,6 +354,8 @@ void Daemon::tick() {
   }
   if (now - p.last_housekeeping < config_.retention.interval) return;
   p.last_housekeeping = now;
+  // Retention is the cluster's work, not each daemon's: the leader's.
+  if (!p.changes->leading()) return;
   try {
     auto unit = p.database->open_unit();
     auto purged = p.sessions->purge_expired(*unit);

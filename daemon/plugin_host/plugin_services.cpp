@@ -117,6 +117,8 @@ Database& PluginServices::database() { return *database_; }
 
 Changes& PluginServices::changes() { return *changes_; }
 
+bool PluginServices::leading() const { return changes_->leading(); }
+
 void PluginServices::withdraw_change_handlers() { changes_->withdraw(); }
 
 void PluginServices::add_route(Route route) {

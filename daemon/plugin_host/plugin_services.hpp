@@ -91,6 +91,7 @@ class PluginServices final : public Host {
   Result<std::string> plugin_program(std::string_view name) const override;
   void add_api_description(const std::vector<EmbeddedFile>& files) override;
   Changes& changes() override;
+  bool leading() const override;
 
  private:
   class PluginEvents;

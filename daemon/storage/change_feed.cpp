@@ -14,6 +14,7 @@ namespace memberd {
 
 namespace {
 constexpr const char* kChannel = "memberd_changes";
+constexpr long long kLeaderLock = 727276;
 
 bool valid_topic(std::string_view topic) {
   if (topic.empty() || topic.size() > 120) return false;
@@ -33,7 +34,7 @@ bool valid_key(std::string_view key) {
 // On SQLite nothing else can change the file, so the feed is live from the start.
 ChangeFeed::ChangeFeed(Backend backend, std::string url, LogSink& log)
     : backend_(backend), url_(std::move(url)), log_(log), origin_(random_token(8)),
-      live_(backend == Backend::sqlite) {}
+      live_(backend == Backend::sqlite), leading_(backend == Backend::sqlite) {}
 
 ChangeFeed::~ChangeFeed() { stop(); }
 
@@ -51,7 +52,15 @@ void ChangeFeed::start() {
     live_.store(false, std::memory_order_release);
     deliver_to_all("");
   };
-  listener_ = std::make_unique<PostgresListener>(postgres_url_to_keywords(url_), kChannel, std::move(callbacks), log_);
+  callbacks.leading = [this](bool leading) {
+    leading_.store(leading, std::memory_order_release);
+    log_.write(LogLevel::info, "storage",
+               leading ? "this daemon runs the cluster's background work now"
+                       : "this daemon no longer runs the cluster's background work",
+               {});
+  };
+  listener_ = std::make_unique<PostgresListener>(postgres_url_to_keywords(url_), kChannel, kLeaderLock,
+                                                 std::move(callbacks), log_);
   if (!listener_->start())
     log_.write(LogLevel::warn, "storage",
                "cannot listen for other daemons' changes yet; caches are bypassed until it can", {});
@@ -60,7 +69,10 @@ void ChangeFeed::start() {
 void ChangeFeed::stop() {
   if (listener_) listener_->stop();
   listener_.reset();
-  if (backend_ == Backend::postgresql) live_.store(false, std::memory_order_release);
+  if (backend_ == Backend::postgresql) {
+    live_.store(false, std::memory_order_release);
+    leading_.store(false, std::memory_order_release);
+  }
 }
 
 Result<void> ChangeFeed::announce(UnitOfWork& work, std::string_view topic, std::string_view key) {

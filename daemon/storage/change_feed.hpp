@@ -62,6 +62,13 @@ class ChangeFeed {
 
   // Whether every change, this daemon's and the others', reaches the handlers.
   bool live() const { return live_.load(std::memory_order_acquire); }
+  // Whether this daemon runs the cluster's once-only background work
+  // (retention): on PostgreSQL the listening connection holds an advisory
+  // lock (key 727276) that one daemon at a time can take, and another takes
+  // over within 5 s of that connection ending; on SQLite, always. Two
+  // daemons may both believe it for a moment (a partition before keepalives
+  // give up): such work must be safe to run twice.
+  bool leading() const { return leading_.load(std::memory_order_acquire); }
   // Changes heard from other daemons since start (memberd_changes_heard_total).
   std::uint64_t heard_total() const { return heard_.load(std::memory_order_relaxed); }
 
@@ -74,7 +81,7 @@ class ChangeFeed {
   std::string url_;
   LogSink& log_;
   std::string origin_;  // this daemon's mark on what it sends, to skip its own echo
-  std::atomic<bool> live_;
+  std::atomic<bool> live_, leading_;
   std::atomic<std::uint64_t> heard_{0};
   // Held while handlers run, so that unsubscribe() can wait one out.
   std::mutex handlers_mutex_;

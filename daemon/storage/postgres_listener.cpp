@@ -28,6 +28,9 @@ namespace {
 // since a listener only ever reads.
 constexpr const char* kKeepalives = " keepalives=1 keepalives_idle=10 keepalives_interval=3 keepalives_count=3";
 constexpr std::chrono::milliseconds kFirstRetry{500}, kLastRetry{5000};
+// How often a daemon that does not lead asks for the leader lock: each ask is
+// a transaction, and the wait bounds a failover.
+constexpr std::chrono::milliseconds kLeaderRetry{5000};
 
 std::string quoted_identifier(PGconn* conn, const std::string& name) {
   char* escaped = PQescapeIdentifier(conn, name.data(), name.size());
@@ -38,9 +41,11 @@ std::string quoted_identifier(PGconn* conn, const std::string& name) {
 }
 }  // namespace
 
-PostgresListener::PostgresListener(std::string keywords, std::string channel, Callbacks callbacks, LogSink& log)
+PostgresListener::PostgresListener(std::string keywords, std::string channel, long long leader_lock,
+                                   Callbacks callbacks, LogSink& log)
     : keywords_(std::move(keywords)),
       channel_(std::move(channel)),
+      leader_lock_(leader_lock),
       callbacks_(std::move(callbacks)),
       log_(log),
       connection_(std::make_unique<Connection>()) {
@@ -54,8 +59,9 @@ PostgresListener::~PostgresListener() { stop(); }
 bool PostgresListener::start() {
   if (thread_.joinable()) return true;
   if (pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
-  bool listening = connect_and_listen();
+  bool listening = connect_and_listen() && try_to_lead();
   if (listening && callbacks_.listening) callbacks_.listening();
+  if (!listening) connection_->close();  // the thread connects again
   thread_ = std::thread([this] { run(); });
   return listening;
 }
@@ -93,19 +99,48 @@ bool PostgresListener::connect_and_listen() {
   return true;
 }
 
+void PostgresListener::hand_over_notifications() {
+  while (PGnotify* note = PQnotifies(connection_->conn)) {
+    std::string_view payload(note->extra ? note->extra : "");
+    if (callbacks_.notified) callbacks_.notified(payload);
+    PQfreemem(note);
+  }
+}
+
+bool PostgresListener::try_to_lead() {
+  if (leader_lock_ == 0 || leading_) return true;
+  PGconn* conn = connection_->conn;
+  // One round trip, blocking: notifications arriving meanwhile are queued.
+  PQsetnonblocking(conn, 0);
+  std::string ask = "SELECT pg_try_advisory_lock(" + std::to_string(leader_lock_) + ")";
+  PGresult* result = PQexec(conn, ask.c_str());
+  bool answered = result && PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) == 1;
+  bool got = answered && PQgetvalue(result, 0, 0)[0] == 't';
+  PQclear(result);
+  PQsetnonblocking(conn, 1);
+  if (!answered) return false;
+  hand_over_notifications();
+  if (got) {
+    leading_ = true;
+    if (callbacks_.leading) callbacks_.leading(true);
+  }
+  return true;
+}
+
 bool PostgresListener::listen_until_lost_or_stopped() {
   PGconn* conn = connection_->conn;
   for (;;) {
     pollfd fds[2] = {{PQsocket(conn), POLLIN, 0}, {wake_[0], POLLIN, 0}};
-    int ready = poll(fds, 2, -1);
+    bool asking = leader_lock_ != 0 && !leading_;
+    int ready = poll(fds, 2, asking ? static_cast<int>(kLeaderRetry.count()) : -1);
     if (ready < 0 && errno == EINTR) continue;
     if (fds[1].revents) return true;
-    if (ready < 0 || PQconsumeInput(conn) == 0) return false;
-    while (PGnotify* note = PQnotifies(conn)) {
-      std::string_view payload(note->extra ? note->extra : "");
-      if (callbacks_.notified) callbacks_.notified(payload);
-      PQfreemem(note);
+    if (ready == 0) {
+      if (!try_to_lead()) return false;
+      continue;
     }
+    if (ready < 0 || PQconsumeInput(conn) == 0) return false;
+    hand_over_notifications();
     if (PQstatus(conn) != CONNECTION_OK) return false;
   }
 }
@@ -124,6 +159,11 @@ void PostgresListener::run() {
     if (connection_->conn) {
       if (listen_until_lost_or_stopped()) return;
       connection_->close();
+      // The lock went with the session.
+      if (leading_) {
+        leading_ = false;
+        if (callbacks_.leading) callbacks_.leading(false);
+      }
       if (callbacks_.lost) callbacks_.lost();
       // Info, not a warning: the daemon stays right (it reads the database
       // instead), and an outage behind it is the pool's to report, once.
@@ -133,10 +173,11 @@ void PostgresListener::run() {
       delay = kFirstRetry;
     }
     if (!pause(delay)) return;
-    if (connect_and_listen()) {
+    if (connect_and_listen() && try_to_lead()) {
       if (callbacks_.listening) callbacks_.listening();
       log_.write(LogLevel::info, "storage", "hearing other daemons' changes again", {});
     } else {
+      connection_->close();
       delay = std::min(delay * 2, kLastRetry);
     }
   }

@@ -28,10 +28,19 @@ class PostgresListener {
     std::function<void()> listening;
     // The connection failed: notifications may be missed until `listening`.
     std::function<void()> lost;
+    // This connection took the leader lock (true), or lost it with the
+    // connection (false).
+    std::function<void(bool)> leading;
   };
 
   // `keywords`: libpq's connection string (postgres_url_to_keywords).
-  PostgresListener(std::string keywords, std::string channel, Callbacks callbacks, LogSink& log);
+  // `leader_lock`: an advisory lock key the connection tries to take (at
+  // once, then every 5 s while another session holds it) and keeps while it
+  // lives, so that of all daemons listening exactly one leads, and another
+  // takes over within 5 s of its connection ending (a kill -9 ends it at
+  // once; a vanished host when keepalives give up).
+  PostgresListener(std::string keywords, std::string channel, long long leader_lock, Callbacks callbacks,
+                   LogSink& log);
   ~PostgresListener();  // stop()
   PostgresListener(const PostgresListener&) = delete;
   PostgresListener& operator=(const PostgresListener&) = delete;
@@ -49,11 +58,16 @@ class PostgresListener {
   bool connect_and_listen();
   // Reads notifications until the connection fails (false) or stop() (true).
   bool listen_until_lost_or_stopped();
+  // Tries the leader lock once; false when the connection failed.
+  bool try_to_lead();
+  void hand_over_notifications();
   // Sleeps `delay`, cut short by stop(); false when stopping.
   bool pause(std::chrono::milliseconds delay);
   void run();
 
   std::string keywords_, channel_;
+  long long leader_lock_;
+  bool leading_ = false;
   Callbacks callbacks_;
   LogSink& log_;
   std::unique_ptr<Connection> connection_;

@@ -66,6 +66,8 @@ class SecurityLevelPlugin final : public Plugin {
 
   void sweep_once() {
     auto& ctx = *context_;
+    // Several daemons on one database: the leader sweeps for all of them.
+    if (!ctx.host.leading()) return;
     auto before = ctx.host.clock().unix_now() - ctx.settings.keep_records_for.count();
     int total = 0;
     try {

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <csignal>
 #include <thread>
 
 using namespace memberd::test;
@@ -76,4 +77,53 @@ TEST_CASE("a session ended on one daemon is refused by every daemon within 100 m
     CHECK(took->count() < 100);
     CHECK(refused_everywhere({&a, &b, &c}, second, 100ms));
   }
+}
+
+namespace {
+
+// memberd_cluster_leader from a daemon's metrics (on its socket); -1 when
+// the daemon does not answer.
+int leader_gauge(DaemonProcess& daemon) {
+  if (!daemon.running()) return -1;
+  auto res = daemon.unix_socket()->Get("/metrics");
+  if (!res || res->status != 200) return -1;
+  auto at = res->body.find("\nmemberd_cluster_leader ");
+  if (at == std::string::npos) return -1;
+  return std::stoi(res->body.substr(at + std::string("\nmemberd_cluster_leader ").size()));
+}
+
+// The daemons that lead now, once exactly one does (within `limit`).
+std::vector<DaemonProcess*> leaders(const std::vector<DaemonProcess*>& daemons, std::chrono::milliseconds limit) {
+  auto until = std::chrono::steady_clock::now() + limit;
+  std::vector<DaemonProcess*> found;
+  do {
+    found.clear();
+    for (auto* daemon : daemons)
+      if (leader_gauge(*daemon) == 1) found.push_back(daemon);
+    if (found.size() == 1) return found;
+    std::this_thread::sleep_for(100ms);
+  } while (std::chrono::steady_clock::now() < until);
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("one daemon leads the cluster's background work, and another takes over when it is killed",
+          "[cluster][postgresql]") {
+  ScratchPostgres database;
+  DaemonProcess a(on(database)), b(on(database)), c(on(database));
+  auto first = leaders({&a, &b, &c}, 2000ms);
+  REQUIRE(first.size() == 1);
+  // A kill -9 ends its connection, and with it the lock: one of the others
+  // asks within 5 s and gets it.
+  first[0]->signal(SIGKILL);
+  REQUIRE(first[0]->wait_exit(std::chrono::seconds(5)) != 0);
+  std::vector<DaemonProcess*> rest;
+  for (auto* daemon : {&a, &b, &c})
+    if (daemon != first[0]) rest.push_back(daemon);
+  auto started = std::chrono::steady_clock::now();
+  auto next = leaders(rest, 8000ms);
+  REQUIRE(next.size() == 1);
+  CHECK(std::chrono::steady_clock::now() - started < 6s);
+  CHECK(next[0]->output().find("this daemon runs the cluster's background work now") != std::string::npos);
 }

@@ -626,6 +626,14 @@ class Host {
   // What you keep in memory, dropped on every daemon when any daemon
   // changes it. Fails: never.
   virtual Changes& changes() = 0;
+  // Whether this daemon runs the cluster's once-only background work now:
+  // of several daemons on one PostgreSQL exactly one leads (a database lock
+  // held while its connection lives; another takes over within seconds when
+  // that daemon stops or dies); on SQLite the one daemon always does. Ask it
+  // before each round of a sweep that all daemons would otherwise repeat
+  // (deleting old rows), and keep such work safe to run twice: two daemons
+  // may both lead for a moment when the network splits. Fails: never.
+  virtual bool leading() const = 0;
 };
 
 }  // namespace memberd

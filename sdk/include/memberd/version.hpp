@@ -83,7 +83,8 @@
 //         pages' words, for mail).
 //   2.12  changes.hpp (Changes) with Host::changes(): what a plugin keeps
 //         in memory, dropped on every daemon on the database when any of
-//         them changes it (PostgreSQL's LISTEN/NOTIFY).
+//         them changes it (PostgreSQL's LISTEN/NOTIFY); Host::leading():
+//         whether this daemon runs the cluster's once-only sweeps.
 //   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
 #define MEMBERD_SDK_VERSION_MINOR 12
 
