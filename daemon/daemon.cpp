@@ -18,6 +18,7 @@
 #include "reviews/review_queue.hpp"
 #include "mail/transport_from_config.hpp"
 #include "storage/change_feed.hpp"
+#include "storage/cluster_registry.hpp"
 #include "metrics/registry.hpp"
 #include "plugin_host/plugin_host.hpp"
 #include "storage/database.hpp"
@@ -33,8 +34,10 @@
 
 #include <memberd/migrations.hpp>
 #include "util/system_clock.hpp"
+#include "util/time_format.hpp"
 
 #include <memberd/database.hpp>
+#include <nlohmann/json.hpp>
 #include <soci/soci.h>
 #include <systemd/sd-daemon.h>
 
@@ -47,6 +50,7 @@
 #include <map>
 #include <iostream>
 #include <thread>
+#include <unistd.h>
 
 namespace memberd {
 
@@ -55,6 +59,12 @@ const std::vector<EmbeddedFile>& files();
 }
 
 namespace {
+
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return "unknown";
+  return name;
+}
 
 bool secure_cookies(const CoreConfig& c) {
   return c.sessions.cookie_secure == CookieSecure::always ||
@@ -106,6 +116,7 @@ struct Daemon::Parts {
   MetricsRegistry metrics;
   SystemClock clock;
   std::unique_ptr<ConnectionPool> database;
+  std::unique_ptr<ClusterRegistry> cluster;
   std::unique_ptr<ChangeFeed> changes;  // before everything that subscribes
   std::unique_ptr<PasswordHasher> hasher;
   std::unique_ptr<SessionStore> sessions;
@@ -131,6 +142,19 @@ struct Daemon::Parts {
 
   Parts(const CoreConfig& c) : log(c.log.level, c.log.format) {}
 };
+
+void Daemon::record_plugins(Parts& p) {
+  nlohmann::json plugins = nlohmann::json::array();
+  for (const auto& s : p.plugins->status())
+    plugins.push_back({{"name", s.name}, {"version", s.version}, {"state", state_name(s.state)},
+                       {"sha256", s.sha256.substr(0, 12)}, {"generation", s.generation}});
+  try {
+    p.cluster->record_plugins(plugins.dump(), to_unix(p.clock.now()));
+  } catch (const std::exception& e) {
+    // Tried again at the next tick; an outage is the pool's to log, once.
+    if (auto fault = classify_database_error(e); fault != DatabaseFault::none) p.database->outages().failed(fault);
+  }
+}
 
 // Gauges read at scrape time.
 void Daemon::refresh_gauges(Parts& p) {
@@ -192,6 +216,7 @@ void Daemon::start() {
   make_plugin_host();
   install_core_routes();
   parts_->plugins->load_enabled();
+  record_plugins(*parts_);
   parts_->events->start();
   parts_->mail->start();
   serve();
@@ -207,7 +232,17 @@ void Daemon::open_storage() {
   if (!report.applied.empty())
     p.log.write(LogLevel::info, "storage", "core schema migrated",
                 {{"to_version", std::to_string(report.applied.back())}});
-  p.changes = std::make_unique<ChangeFeed>(p.database->backend(), c.database.url, p.log);
+  p.cluster = std::make_unique<ClusterRegistry>(*p.database);
+  try {
+    p.cluster->enrol(host_name(), ::getpid(), MEMBERD_VERSION, to_unix(p.clock.now()));
+  } catch (const std::exception& e) {
+    // A database that takes no writes (read-only, full) must not keep the
+    // daemon from starting and saying so on /readyz: it serves unlisted, and
+    // its mail claims fall back to the claim lease.
+    p.log.write(LogLevel::warn, "storage", "cannot enrol in the cluster registry; serving unlisted",
+                {{"error", describe_error(e)}});
+  }
+  p.changes = std::make_unique<ChangeFeed>(p.database->backend(), c.database.url, p.log, p.cluster->id());
   p.changes->start();
 }
 
@@ -243,8 +278,8 @@ void Daemon::make_services() {
     p.log.write(LogLevel::warn, "mail", warning, {});
   std::vector<std::unique_ptr<MailTransport>> lanes;
   for (int i = 0; i < c.mail.connections; ++i) lanes.push_back(make_mail_transport(c.mail, c.data_dir));
-  p.mail = std::make_unique<MailOutbox>(*p.database, *p.changes, p.clock, p.log, p.metrics, std::move(lanes), c.mail.from,
-                                        delivery);
+  p.mail = std::make_unique<MailOutbox>(*p.database, *p.changes, *p.cluster, p.clock, p.log, p.metrics, std::move(lanes),
+                                        c.mail.from, delivery);
   p.reviews = std::make_unique<ReviewQueue>(*p.events, p.clock, p.log);
   ensure_bootstrap_admin(*p.accounts, *p.password_rules, *p.database, *p.events, c.bootstrap.admin_email, c.data_dir);
 }
@@ -280,6 +315,7 @@ void Daemon::install_core_routes() {
                                                        static_cast<int>(c.rate_limits.admin_sign_in_per_minute),
                                                        secure_cookies(c), c.console.enabled});
   p.core->stopping = [&p] { return p.stopping.load(); };
+  p.core->cluster = p.cluster.get();
   p.core->served_routes = [&p] {
     std::vector<ServedRoute> out;
     for (const auto& entry : p.router.snapshot()->entries())
@@ -288,7 +324,7 @@ void Daemon::install_core_routes() {
   };
   std::vector<Route> routes;
   for (auto builder : {health_routes, admin_plugin_routes, admin_member_routes, admin_session_routes, admin_mail_routes,
-                       admin_review_routes,
+                       admin_review_routes, admin_cluster_routes,
                        shell_routes, ui_routes, contract_routes})
     for (auto& route : builder(*p.core)) routes.push_back(std::move(route));
   p.router.install("core", std::move(routes), nullptr);
@@ -348,6 +384,7 @@ void Daemon::tick() {
   auto& p = *parts_;
   if (p.notify_systemd) sd_notify(0, "WATCHDOG=1");
   auto now = std::chrono::steady_clock::now();
+  record_plugins(p);
   if (now - p.last_geo_check >= config_.geo.check_interval) {
     p.last_geo_check = now;
     p.geo->reload_changed();
@@ -372,6 +409,7 @@ void Daemon::tick() {
     if (reviews && *reviews)
       p.log.write(LogLevel::debug, "reviews", "old review items purged", {{"count", std::to_string(*reviews)}});
     (void)p.events->purge(*unit, wall - keep.events);
+    (void)p.cluster->purge(*unit, to_unix(wall));
   } catch (const std::exception& e) {
     // An outage is the pool's tracker's to log (once); anything else is news.
     if (auto fault = classify_database_error(e); fault != DatabaseFault::none)
@@ -421,6 +459,7 @@ void Daemon::stop() {
   if (p.mail) p.mail->stop();
   if (p.plugins) p.plugins->shutdown();
   if (p.changes) p.changes->stop();
+  if (p.cluster) p.cluster->leave(to_unix(p.clock.now()));
   p.log.write(LogLevel::info, "daemon", "stopped", {});
   parts_.reset();
 }

@@ -39,6 +39,8 @@ class Daemon {
   void serve();
   void announce(int port);
   static void refresh_gauges(Parts& p);
+  // This daemon's plugins into the cluster registry, when they changed.
+  static void record_plugins(Parts& p);
 
   CoreConfig config_;
   std::unique_ptr<Parts> parts_;

@@ -20,6 +20,7 @@ class RateLimitsService;
 class SignInGuardService;
 class MailOutbox;
 class ReviewQueue;
+class ClusterRegistry;
 
 // A route the daemon serves now, as the router's table holds it.
 struct ServedRoute {
@@ -52,6 +53,8 @@ struct CoreServices {
   std::function<std::vector<ServedRoute>()> served_routes;
   // True once SIGTERM came: /readyz answers 503 "stopping" (the lame duck).
   std::function<bool()> stopping;
+  // The daemons on this database (GET /api/v1/admin/cluster).
+  ClusterRegistry* cluster = nullptr;
 };
 
 std::vector<Route> health_routes(CoreServices& core);
@@ -60,6 +63,7 @@ std::vector<Route> admin_member_routes(CoreServices& core);
 std::vector<Route> admin_session_routes(CoreServices& core);
 std::vector<Route> admin_mail_routes(CoreServices& core);  // the outbox
 std::vector<Route> admin_review_routes(CoreServices& core);  // the review queue
+std::vector<Route> admin_cluster_routes(CoreServices& core);  // the daemons on this database
 std::vector<Route> shell_routes(CoreServices& core);  // /account/ and /console/
 std::vector<Route> ui_routes(CoreServices& core);
 std::vector<Route> contract_routes(CoreServices& core);  // /api/v1/openapi.json, /api/v1/admin/routes

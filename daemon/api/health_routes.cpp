@@ -46,7 +46,18 @@ std::vector<Route> health_routes(CoreServices& core) {
                       for (const auto& plugin : core.plugins.status())
                         if (plugin.state != PluginState::loaded && plugin.state != PluginState::unloaded)
                           missing.push_back("plugin:" + plugin.name);
-                      if (missing.empty()) return json_response(200, {{"status", "ready"}});
+                      if (missing.empty()) {
+                        // Which file each plugin serves from, so that a
+                        // balancer's or operator's check sees a daemon that
+                        // runs another version than its peers.
+                        nlohmann::json plugins = nlohmann::json::object();
+                        for (const auto& plugin : core.plugins.status())
+                          if (plugin.state == PluginState::loaded)
+                            plugins[plugin.name] = {{"version", plugin.version},
+                                                    {"sha256", plugin.sha256.substr(0, 12)},
+                                                    {"generation", plugin.generation}};
+                        return json_response(200, {{"status", "ready"}, {"plugins", plugins}});
+                      }
                       auto body = nlohmann::json{{"type", "urn:memberd:problem:not_ready"},
                                                  {"title", "Not ready"},
                                                  {"status", 503},

@@ -51,6 +51,8 @@ commands:
   unload NAME          take plugin NAME out of service until it is
                        reloaded (SIGHUP leaves it out; a restart loads it
                        unless it left plugins.enabled)
+  cluster              the daemons on this database: alive, leader,
+                       version, and each plugin's version and file
   members [QUERY]      members whose email starts with QUERY
   create-admin EMAIL   create an admin; the password comes from env
                        MEMBERD_ADMIN_PASSWORD, else stdin (asked twice on a
@@ -355,6 +357,44 @@ int cmd_plugins(DaemonClient& daemon, const Options& opts) {
   return exit_ok;
 }
 
+// One cell for a daemon's plugins: "name version sha256" for each loaded
+// one, "name state" for the others.
+std::string plugin_cell(const json& plugins) {
+  if (!plugins.is_array() || plugins.empty()) return "-";
+  std::string out;
+  for (const auto& p : plugins) {
+    if (!out.empty()) out += ", ";
+    out += cell(p, "name") + " " +
+           (cell(p, "state") == "loaded" ? cell(p, "version") + " " + cell(p, "sha256") : cell(p, "state"));
+  }
+  return out;
+}
+
+int cmd_cluster(DaemonClient& daemon, const Options& opts) {
+  auto f = check(daemon.get("/api/v1/admin/cluster"));
+  if (f.exit_code != exit_ok) return f.exit_code;
+  const json body = f.body.value_or(json::object());
+  if (opts.json) {
+    print_json(body);
+    return exit_ok;
+  }
+  Table table({"ID", "HOST", "PID", "VERSION", "ALIVE", "LEADER", "STARTED_AT", "PLUGINS"});
+  for (const auto& d : body.value("daemons", json::array())) {
+    std::string id = cell(d, "daemon_id") + (d.value("this_daemon", false) ? "*" : "");
+    table.add_row({id, cell(d, "host"), cell(d, "pid"), cell(d, "version"), d.value("alive", false) ? "yes" : "no",
+                   d.value("leader", false) ? "yes" : "no", cell(d, "started_at"), plugin_cell(d.value("plugins", json()))});
+  }
+  table.print(std::cout);
+  auto differ = body.value("plugins_differ", json::array());
+  if (!differ.empty()) {
+    std::cout << "plugins served from different files by the daemons alive:";
+    for (const auto& name : differ) std::cout << ' ' << printable(name.is_string() ? name.get<std::string>() : "?");
+    std::cout << '\n';
+  }
+  std::cout << "(* the daemon that answered)\n";
+  return exit_ok;
+}
+
 std::string format_ms(const json& v) {
   if (v.is_number_float()) {
     char buf[32];
@@ -503,7 +543,7 @@ int run(int argc, char** argv) {
 
   SocketChoice socket;
   try {
-    if (command == "status" || command == "plugins")
+    if (command == "status" || command == "plugins" || command == "cluster")
       want(0, 0);
     else if (command == "reload" || command == "unload" || command == "create-admin")
       want(1, 1);
@@ -522,6 +562,7 @@ int run(int argc, char** argv) {
   DaemonClient daemon(socket.path, socket.source);
   if (command == "status") return cmd_status(daemon, opts);
   if (command == "plugins") return cmd_plugins(daemon, opts);
+  if (command == "cluster") return cmd_cluster(daemon, opts);
   if (command == "reload") return cmd_reload(daemon, opts, opts.words[1]);
   if (command == "unload") return cmd_unload(daemon, opts, opts.words[1]);
   if (command == "members")

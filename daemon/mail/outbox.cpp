@@ -3,6 +3,7 @@
 #include "log/logger.hpp"
 #include "metrics/registry.hpp"
 #include "storage/change_feed.hpp"
+#include "storage/cluster_registry.hpp"
 #include "storage/database.hpp"
 #include "storage/error_text.hpp"
 #include "storage/pooled_unit.hpp"
@@ -27,6 +28,8 @@ constexpr auto kPollInterval = std::chrono::milliseconds(1000);
 // The longest the first lane sleeps with the feed: for claims a stopped
 // daemon left behind (half the claim lease).
 constexpr auto kIdleInterval = std::chrono::milliseconds(60000);
+// The leader looks more often: a dead daemon's claims wait at most this.
+constexpr auto kLeaderInterval = std::chrono::milliseconds(10000);
 // The other lanes are woken by the lane before them; on their own they look
 // every 30 s without the feed, and hourly with it.
 constexpr auto kOtherLanesPollInterval = std::chrono::milliseconds(30000);
@@ -56,11 +59,13 @@ struct MailOutbox::Claimed {
   long long queued_at = 0;
 };
 
-MailOutbox::MailOutbox(ConnectionPool& database, ChangeFeed& changes, const Clock& clock, LogSink& log,
-                       MetricsRegistry& metrics, std::vector<std::unique_ptr<MailTransport>> transports,
-                       std::string from, DeliveryPolicy policy)
+MailOutbox::MailOutbox(ConnectionPool& database, ChangeFeed& changes, const ClusterRegistry& cluster,
+                       const Clock& clock, LogSink& log, MetricsRegistry& metrics,
+                       std::vector<std::unique_ptr<MailTransport>> transports, std::string from,
+                       DeliveryPolicy policy)
     : database_(database),
       changes_(changes),
+      cluster_(cluster),
       clock_(clock),
       log_(log),
       metrics_(metrics),
@@ -80,7 +85,17 @@ MailOutbox::MailOutbox(ConnectionPool& database, ChangeFeed& changes, const Cloc
 // the next (deliver_due), so a burst spreads over the lanes while a single
 // message costs one claim, not one per lane (each claim is a write: on
 // SQLite it takes the database's write lock).
-void MailOutbox::wake_first_lane() { lanes_.front()->loop.wake(); }
+// A lane in a pass may sit on one slow relay reply for minutes: new work
+// also wakes the first idle lane, which would otherwise look only hourly.
+void MailOutbox::wake_first_lane() {
+  lanes_.front()->loop.wake();
+  if (!lanes_.front()->busy) return;
+  for (auto& lane : lanes_)
+    if (!lane->busy) {
+      lane->loop.wake();
+      return;
+    }
+}
 
 Result<void> MailOutbox::announce_queued(UnitOfWork& work) { return changes_.announce(work, kQueued, "new"); }
 
@@ -124,7 +139,8 @@ void MailOutbox::start() {
     auto interval = [this, first]() -> std::chrono::milliseconds {
       if (!changes_.live()) return first ? kPollInterval : kOtherLanesPollInterval;
       if (!first) return kOtherLanesIdleInterval;
-      return std::chrono::milliseconds(next_wait_ms_.load());
+      auto wait = std::chrono::milliseconds(next_wait_ms_.load());
+      return changes_.leading() ? std::min(wait, kLeaderInterval) : wait;
     };
     lane->loop.start(interval, [this, own, first] {
       try {
@@ -182,6 +198,11 @@ void MailOutbox::wake_next(const Lane& lane) {
 
 // Each statement commits alone: no transaction is held while a relay answers.
 int MailOutbox::deliver_due(Lane& lane) {
+  lane.busy = true;
+  struct Idle {
+    Lane& lane;
+    ~Idle() { lane.busy = false; }
+  } idle{lane};
   int sent = 0;
   // One lane looks after what vanished workers left behind.
   if (&lane == lanes_.front().get()) recover_stale(to_unix(clock_.now()));
@@ -208,8 +229,10 @@ std::vector<MailOutbox::Claimed> MailOutbox::claim(const Lane& lane, long long n
   // daemon is claiming at the same moment are skipped, not waited for.
   std::string due = "SELECT id FROM mail_outbox WHERE status = 'queued' AND next_attempt_at <= :n ORDER BY id LIMIT " +
                     std::to_string(policy_.claim_batch) + (postgres ? " FOR UPDATE SKIP LOCKED" : "");
-  sql << "UPDATE mail_outbox SET status = 'claimed', claimed_by = :w, claimed_at = :c WHERE id IN (" + due + ")",
-      soci::use(lane.worker_id), soci::use(now), soci::use(now);
+  long long daemon = cluster_.id();
+  sql << "UPDATE mail_outbox SET status = 'claimed', claimed_by = :w, claimed_at = :c, claimed_daemon = :d"
+         " WHERE id IN (" + due + ")",
+      soci::use(lane.worker_id), soci::use(now), soci::use(daemon), soci::use(now);
 
   std::vector<Claimed> claimed;
   soci::rowset<soci::row> rows =
@@ -316,6 +339,8 @@ void MailOutbox::deliver_one(Lane& lane, Claimed& c) {
         soci::use(c.mail.id);
   });
   count(give_up ? "failed" : "retried");
+  // The first lane's next look was set before this retry existed.
+  if (!give_up && &lane != lanes_.front().get()) lanes_.front()->loop.wake();
   log_.write(give_up ? LogLevel::error : LogLevel::warn, "mail", give_up ? "delivery failed for good" : "delivery failed",
              {{"message_id", std::to_string(c.mail.id)},
               {"attempts", std::to_string(attempts)},
@@ -358,14 +383,21 @@ void MailOutbox::recover_stale(long long now) {
   if (!connection) return;
   auto& sql = **connection;
   long long claim_cutoff = now - policy_.claim_lease.count();
-  sql << "UPDATE mail_outbox SET status = 'queued', claimed_by = '' WHERE status = 'claimed' AND claimed_at < :c",
+  // A dead daemon's claims at once; anyone's past the lease (a daemon stuck
+  // without its database connection, or from before claims named daemons).
+  std::string dead = cluster_.dead_daemon_condition("claimed_daemon");
+  sql << "UPDATE mail_outbox SET status = 'queued', claimed_by = '', claimed_daemon = 0 WHERE status = 'claimed'"
+         " AND (claimed_at < :c OR (claimed_daemon <> 0 AND " + dead + "))",
       soci::use(claim_cutoff);
   long long sending_cutoff = now - policy_.sending_lease.count();
   std::string unknown =
       "outcome unknown: the daemon stopped while the relay had the message; not sent again, so that the member does "
       "not get it twice (retry it if they did not get it)";
+  // Only a dead daemon's: a live one writes the relay's answer itself, even
+  // after waiting out an outage longer than the lease.
   soci::statement st = (sql.prepare << "UPDATE mail_outbox SET status = 'failed', last_error = :e, finished_at = :f,"
-                                       " claimed_by = '' WHERE status = 'sending' AND claimed_at < :c",
+                                       " claimed_by = '' WHERE status = 'sending' AND claimed_at < :c AND"
+                                       " (claimed_daemon = 0 OR " + dead + ")",
                         soci::use(unknown), soci::use(now), soci::use(sending_cutoff));
   st.execute(true);
   if (long long n = affected(st); n > 0)
@@ -376,8 +408,12 @@ void MailOutbox::release_claims(const Lane& lane) {
   PooledUnit unit(database_);
   auto connection = unit.connection();
   if (!connection) return;
-  **connection << "UPDATE mail_outbox SET status = 'queued', claimed_by = '' WHERE status = 'claimed' AND claimed_by = :w",
-      soci::use(lane.worker_id);
+  soci::statement st = ((*connection)->prepare << "UPDATE mail_outbox SET status = 'queued', claimed_by = '',"
+                                                  " claimed_daemon = 0 WHERE status = 'claimed' AND claimed_by = :w",
+                        soci::use(lane.worker_id));
+  st.execute(true);
+  // Back in the queue: another daemon takes them now, not at its next look.
+  if (affected(st) > 0) (void)announce_queued(unit);
 }
 
 Result<void> MailOutbox::retry(UnitOfWork& work, long long id) {

@@ -37,6 +37,7 @@ class session;
 namespace memberd {
 
 class ChangeFeed;
+class ClusterRegistry;
 class LogSink;
 class ConnectionPool;
 class MetricsRegistry;
@@ -56,13 +57,19 @@ struct DeliveryPolicy {
 
 // The first lane is woken by every message queued on any daemon (the change
 // feed's "mail.queued"); on its own it looks when the next retry is due, or
-// after 60 s at most (claims left by a stopped daemon), or every second
-// while the feed is not live.
+// after 60 s at most (10 s on the cluster's leader, which gives a dead
+// daemon's claims back), or every second while the feed is not live.
+//
+// Claims carry the claiming daemon (cluster_registry.hpp): a dead daemon's
+// unsent claims go back to the queue at once, and only a dead daemon's
+// message in the relay's hands can end as "outcome unknown": a live one
+// writes its outcome, however long an outage makes it wait.
 class MailOutbox final : public Mail {
  public:
   // One delivery lane per transport (at least one, else std::invalid_argument).
-  MailOutbox(ConnectionPool& database, ChangeFeed& changes, const Clock& clock, LogSink& log, MetricsRegistry& metrics,
-             std::vector<std::unique_ptr<MailTransport>> transports, std::string from, DeliveryPolicy policy);
+  MailOutbox(ConnectionPool& database, ChangeFeed& changes, const ClusterRegistry& cluster, const Clock& clock,
+             LogSink& log, MetricsRegistry& metrics, std::vector<std::unique_ptr<MailTransport>> transports,
+             std::string from, DeliveryPolicy policy);
   ~MailOutbox() override;
 
   Result<void> enqueue(UnitOfWork& work, const MailMessage& message) override;
@@ -93,6 +100,7 @@ class MailOutbox final : public Mail {
     std::string worker_id;  // unique across lanes, daemons and restarts
     std::unique_ptr<MailTransport> transport;
     BackgroundLoop loop;
+    std::atomic<bool> busy{false};  // in a pass now
   };
   int deliver_due(Lane& lane);
   std::vector<Claimed> claim(const Lane& lane, long long now);
@@ -108,11 +116,12 @@ class MailOutbox final : public Mail {
   // Every daemon's first lane wakes once `work` commits.
   Result<void> announce_queued(UnitOfWork& work);
   // How long the first lane may sleep: until the earliest queued message is
-  // due, within [1 s, 60 s].
+  // due, within [1 s, 60 s] (10 s on the leader).
   std::chrono::milliseconds until_next_due();
 
   ConnectionPool& database_;
   ChangeFeed& changes_;
+  const ClusterRegistry& cluster_;
   std::uint64_t subscription_ = 0;  // on changes_
   // Set by the first lane's pass, read before its next wait.
   std::atomic<long long> next_wait_ms_{1000};

@@ -9,6 +9,7 @@
 
 #include <stdexcept>
 #include <set>
+#include <vector>
 
 namespace memberd {
 
@@ -32,8 +33,8 @@ bool valid_key(std::string_view key) {
 }  // namespace
 
 // On SQLite nothing else can change the file, so the feed is live from the start.
-ChangeFeed::ChangeFeed(Backend backend, std::string url, LogSink& log)
-    : backend_(backend), url_(std::move(url)), log_(log), origin_(random_token(8)),
+ChangeFeed::ChangeFeed(Backend backend, std::string url, LogSink& log, long long daemon_id)
+    : backend_(backend), url_(std::move(url)), log_(log), daemon_id_(daemon_id), origin_(random_token(8)),
       live_(backend == Backend::sqlite), leading_(backend == Backend::sqlite) {}
 
 ChangeFeed::~ChangeFeed() { stop(); }
@@ -59,7 +60,7 @@ void ChangeFeed::start() {
                        : "this daemon no longer runs the cluster's background work",
                {});
   };
-  listener_ = std::make_unique<PostgresListener>(postgres_url_to_keywords(url_), kChannel, kLeaderLock,
+  listener_ = std::make_unique<PostgresListener>(postgres_url_to_keywords(url_), kChannel, kLeaderLock, daemon_id_,
                                                  std::move(callbacks), log_);
   if (!listener_->start())
     log_.write(LogLevel::warn, "storage",
@@ -92,25 +93,43 @@ Result<void> ChangeFeed::announce(UnitOfWork& work, std::string_view topic, std:
 }
 
 std::uint64_t ChangeFeed::subscribe(std::string topic, Handler handler) {
+  auto subscription = std::make_shared<Subscription>();
+  subscription->topic = std::move(topic);
+  subscription->handler = std::move(handler);
   std::lock_guard lock(handlers_mutex_);
   std::uint64_t id = next_id_++;
-  handlers_.emplace(id, Subscription{std::move(topic), std::move(handler)});
+  handlers_.emplace(id, std::move(subscription));
   return id;
 }
 
 void ChangeFeed::unsubscribe(std::uint64_t id) {
-  std::lock_guard lock(handlers_mutex_);
-  handlers_.erase(id);
+  std::shared_ptr<Subscription> gone;
+  {
+    std::lock_guard lock(handlers_mutex_);
+    auto found = handlers_.find(id);
+    if (found == handlers_.end()) return;
+    gone = std::move(found->second);
+    handlers_.erase(found);
+  }
+  std::lock_guard wait(gone->running);
+  gone->active = false;
 }
 
 void ChangeFeed::deliver(std::string_view topic, std::string_view key) {
-  std::lock_guard lock(handlers_mutex_);
-  for (auto& [id, subscription] : handlers_) {
-    if (subscription.topic != topic) continue;
+  std::vector<std::shared_ptr<Subscription>> matching;
+  {
+    std::lock_guard lock(handlers_mutex_);
+    for (const auto& [id, subscription] : handlers_)
+      if (subscription->topic == topic) matching.push_back(subscription);
+  }
+  for (const auto& subscription : matching) {
+    std::lock_guard running(subscription->running);
+    if (!subscription->active) continue;  // unsubscribed meanwhile
     try {
-      subscription.handler(key);
+      subscription->handler(key);
     } catch (const std::exception& e) {
-      log_.write(LogLevel::error, "storage", "a change handler failed", {{"topic", subscription.topic}, {"error", e.what()}});
+      log_.write(LogLevel::error, "storage", "a change handler failed",
+                 {{"topic", subscription->topic}, {"error", e.what()}});
     }
   }
 }
@@ -119,22 +138,23 @@ void ChangeFeed::deliver_to_all(std::string_view key) {
   std::set<std::string> topics;
   {
     std::lock_guard lock(handlers_mutex_);
-    for (const auto& [id, subscription] : handlers_) topics.insert(subscription.topic);
+    for (const auto& [id, subscription] : handlers_) topics.insert(subscription->topic);
   }
   for (const auto& topic : topics) deliver(topic, key);
 }
 
-// "<origin> <topic> <key>"; this daemon's own changes were delivered at
-// commit, and anything malformed is not ours to act on.
+// "<origin> <topic> <key>"; anything malformed is not ours to act on. This
+// daemon's own changes come back too and are delivered again: a COMMIT whose
+// answer was lost (the connection dropped) ran no after-commit handlers,
+// yet may have committed, and its echo is then the only word of it.
 void ChangeFeed::heard(std::string_view payload) {
   auto first = payload.find(' ');
   if (first == std::string_view::npos) return;
   auto second = payload.find(' ', first + 1);
   if (second == std::string_view::npos) return;
-  if (payload.substr(0, first) == origin_) return;
   std::string_view topic = payload.substr(first + 1, second - first - 1), key = payload.substr(second + 1);
   if (!valid_topic(topic) || !valid_key(key)) return;
-  heard_.fetch_add(1, std::memory_order_relaxed);
+  if (payload.substr(0, first) != origin_) heard_.fetch_add(1, std::memory_order_relaxed);
   deliver(topic, key);
 }
 

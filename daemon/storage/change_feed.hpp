@@ -40,7 +40,9 @@ class ChangeFeed {
   using Handler = std::function<void(std::string_view key)>;
 
   // `url` is database.url; PostgreSQL's is listened on from start().
-  ChangeFeed(Backend backend, std::string url, LogSink& log);
+  // `daemon_id` (cluster_registry.hpp; 0: none) is held as this daemon's
+  // sign of life on the listening connection.
+  ChangeFeed(Backend backend, std::string url, LogSink& log, long long daemon_id = 0);
   ~ChangeFeed();
   ChangeFeed(const ChangeFeed&) = delete;
 
@@ -56,7 +58,9 @@ class ChangeFeed {
   // Fails: busy, unavailable (the transaction fails with it).
   Result<void> announce(UnitOfWork& work, std::string_view topic, std::string_view key);
 
-  // Handlers stay until unsubscribe(), which waits out a call in progress.
+  // Handlers stay until unsubscribe(), which waits out a call in progress
+  // (from another thread: a handler may unsubscribe itself). Handlers run
+  // outside the feed's lock, so one may announce in turn.
   std::uint64_t subscribe(std::string topic, Handler handler);
   void unsubscribe(std::uint64_t id);
 
@@ -80,16 +84,20 @@ class ChangeFeed {
   Backend backend_;
   std::string url_;
   LogSink& log_;
-  std::string origin_;  // this daemon's mark on what it sends, to skip its own echo
+  long long daemon_id_;
+  std::string origin_;  // this daemon's mark on what it sends
   std::atomic<bool> live_, leading_;
   std::atomic<std::uint64_t> heard_{0};
-  // Held while handlers run, so that unsubscribe() can wait one out.
-  std::mutex handlers_mutex_;
   struct Subscription {
     std::string topic;
     Handler handler;
+    // Held while its handler runs; unsubscribe() takes it to wait one out.
+    // Recursive: a handler whose announcement reaches itself.
+    std::recursive_mutex running;
+    bool active = true;
   };
-  std::map<std::uint64_t, Subscription> handlers_;
+  std::mutex handlers_mutex_;  // guards handlers_ only
+  std::map<std::uint64_t, std::shared_ptr<Subscription>> handlers_;
   std::uint64_t next_id_ = 1;
   std::unique_ptr<PostgresListener> listener_;
 };

@@ -39,8 +39,11 @@ class PostgresListener {
   // lives, so that of all daemons listening exactly one leads, and another
   // takes over within 5 s of its connection ending (a kill -9 ends it at
   // once; a vanished host when keepalives give up).
-  PostgresListener(std::string keywords, std::string channel, long long leader_lock, Callbacks callbacks,
-                   LogSink& log);
+  // `daemon_lock`: when not 0, the two-key advisory lock (727277,
+  // daemon_lock) the connection holds while it lives: the daemon's sign of
+  // life in pg_locks (cluster_registry.hpp).
+  PostgresListener(std::string keywords, std::string channel, long long leader_lock, long long daemon_lock,
+                   Callbacks callbacks, LogSink& log);
   ~PostgresListener();  // stop()
   PostgresListener(const PostgresListener&) = delete;
   PostgresListener& operator=(const PostgresListener&) = delete;
@@ -66,7 +69,7 @@ class PostgresListener {
   void run();
 
   std::string keywords_, channel_;
-  long long leader_lock_;
+  long long leader_lock_, daemon_lock_;
   bool leading_ = false;
   Callbacks callbacks_;
   LogSink& log_;

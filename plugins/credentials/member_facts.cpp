@@ -9,6 +9,7 @@ namespace {
 constexpr std::string_view kTopic = "member";
 // Past this many members the cache starts over rather than grow.
 constexpr std::size_t kLimit = 100000;
+constexpr auto kLifetime = std::chrono::seconds(30);
 }  // namespace
 
 Result<void> member_facts_changed(Changes& changes, UnitOfWork& work, const std::string& member_id) {
@@ -34,7 +35,10 @@ Result<MemberFacts> MemberFactsCache::read(UnitOfWork& work, const std::string& 
   {
     std::lock_guard lock(mutex_);
     if (changes_.live())
-      if (auto found = facts_.find(member_id); found != facts_.end()) return found->second;
+      if (auto found = facts_.find(member_id); found != facts_.end()) {
+        if (std::chrono::steady_clock::now() - found->second.read_at < kLifetime) return found->second.facts;
+        facts_.erase(found);
+      }
     generation = generation_;
   }
   auto stored = stored_answer(work, member_id);
@@ -46,7 +50,7 @@ Result<MemberFacts> MemberFactsCache::read(UnitOfWork& work, const std::string& 
   // A change heard while we read: what we read may be stale.
   if (changes_.live() && generation == generation_) {
     if (facts_.size() >= kLimit) facts_.clear();
-    facts_[member_id] = facts;
+    facts_[member_id] = Kept{facts, std::chrono::steady_clock::now()};
   }
   return facts;
 }

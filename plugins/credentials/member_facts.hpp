@@ -6,11 +6,15 @@
 // Every write to those tables announces the member on the change feed
 // (Host::changes(), topic "member") in its transaction, and every daemon's
 // cache forgets the member when it commits. Nothing new is kept while the
-// feed is not live; a read that raced a change is not kept either.
+// feed is not live; a read that raced a change is not kept either; and
+// nothing is kept longer than 30 s (the sessions' own cache_ttl), so that a
+// change made by hand, or by a daemon of an older version during a rolling
+// upgrade, shows within that.
 #include <memberd/changes.hpp>
 #include <memberd/result.hpp>
 #include <memberd/unit_of_work.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -42,7 +46,11 @@ class MemberFactsCache {
 
   Changes& changes_;
   std::mutex mutex_;
-  std::unordered_map<std::string, MemberFacts> facts_;
+  struct Kept {
+    MemberFacts facts;
+    std::chrono::steady_clock::time_point read_at;
+  };
+  std::unordered_map<std::string, Kept> facts_;
   std::uint64_t generation_ = 0;  // bumped by every forget
 };
 

@@ -8,7 +8,10 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <soci/soci.h>
+
 #include <csignal>
+#include <set>
 #include <thread>
 
 using namespace memberd::test;
@@ -24,6 +27,7 @@ DaemonOptions on(const ScratchPostgres& database) {
   options.backend = "postgresql";
   options.database_url = database.url();
   options.sets = {"sessions.cache_ttl=60s"};
+  options.plugins = {"credentials"};
   return options;
 }
 
@@ -126,4 +130,91 @@ TEST_CASE("one daemon leads the cluster's background work, and another takes ove
   REQUIRE(next.size() == 1);
   CHECK(std::chrono::steady_clock::now() - started < 6s);
   CHECK(next[0]->output().find("this daemon runs the cluster's background work now") != std::string::npos);
+}
+
+TEST_CASE("the cluster lists its daemons, alive and leading, and a killed one is gone at once",
+          "[cluster][postgresql]") {
+  ScratchPostgres database;
+  DaemonProcess a(on(database)), b(on(database)), c(on(database));
+  REQUIRE(leaders({&a, &b, &c}, 2000ms).size() == 1);
+  auto listed = DaemonProcess::json(b.unix_socket()->Get("/api/v1/admin/cluster"));
+  REQUIRE(listed["daemons"].size() == 3);
+  int alive = 0, leading = 0, answering = 0;
+  std::set<long long> pids;
+  for (const auto& d : listed["daemons"]) {
+    alive += d["alive"].get<bool>();
+    leading += d["leader"].get<bool>();
+    answering += d["this_daemon"].get<bool>();
+    pids.insert(d["pid"].get<long long>());
+    CHECK(d["plugins"].size() >= 1);
+  }
+  CHECK(alive == 3);
+  CHECK(leading == 1);
+  CHECK(answering == 1);
+  CHECK(pids == std::set<long long>{a.pid(), b.pid(), c.pid()});
+  CHECK(listed["plugins_differ"].empty());
+
+  c.signal(SIGKILL);
+  c.wait_exit(std::chrono::seconds(5));
+  auto after = DaemonProcess::json(a.unix_socket()->Get("/api/v1/admin/cluster"));
+  for (const auto& d : after["daemons"])
+    CHECK(d["alive"].get<bool>() == (d["pid"].get<long long>() != c.pid()));
+
+  std::string out;
+  REQUIRE(run_command({env_or_fail("MEMBERCTL_BINARY"), "--socket", a.socket_path(), "cluster"}, out) == 0);
+  CHECK(out.find("LEADER") != std::string::npos);
+  CHECK(out.find(std::to_string(a.pid())) != std::string::npos);
+}
+
+TEST_CASE("/readyz names the file each plugin serves from", "[cluster]") {
+  DaemonOptions options;
+  options.plugins = {"credentials"};
+  DaemonProcess daemon(options);
+  auto ready = DaemonProcess::json(daemon.http()->Get("/readyz"));
+  REQUIRE(ready["status"] == "ready");
+  REQUIRE(ready["plugins"].is_object());
+  REQUIRE_FALSE(ready["plugins"].empty());
+  for (const auto& [name, plugin] : ready["plugins"].items()) {
+    INFO(name);
+    CHECK(plugin["sha256"].get<std::string>().size() == 12);
+    CHECK(plugin["generation"].get<int>() >= 1);
+  }
+}
+
+TEST_CASE("a killed daemon's claimed mail goes out through another within seconds", "[cluster][mail][postgresql]") {
+  ScratchPostgres database;
+  DaemonProcess a(on(database));
+  long long dead_id = 0;
+  {
+    DaemonProcess b(on(database));
+    auto listed = DaemonProcess::json(a.unix_socket()->Get("/api/v1/admin/cluster"));
+    INFO(listed.dump() << " b's pid " << b.pid());
+    for (const auto& d : listed["daemons"])
+      if (d["pid"].get<long long>() == b.pid()) dead_id = d["daemon_id"].get<long long>();
+    REQUIRE(dead_id > 0);
+    b.signal(SIGKILL);
+    b.wait_exit(std::chrono::seconds(5));
+  }
+  // What B held when it died: a message it had claimed a moment ago, far
+  // inside the 2-minute claim lease.
+  {
+    auto sql = open_database(database.url());
+    long long now = std::chrono::duration_cast<std::chrono::seconds>(
+                        std::chrono::system_clock::now().time_since_epoch()).count();
+    *sql << "INSERT INTO mail_outbox (recipient, subject, body_text, body_html, category, headers, status, attempts,"
+            " last_error, next_attempt_at, created_at, queued_at, claimed_by, claimed_at, claimed_daemon)"
+            " VALUES ('orphan@example.com', 'Left by a dead daemon', 'text', '', '', '[]', 'claimed', 0, '', :n, :c,"
+            " :q, 'b-lane', :a, :d)",
+        soci::use(now), soci::use(now), soci::use(now), soci::use(now), soci::use(dead_id);
+  }
+  auto started = std::chrono::steady_clock::now();
+  bool delivered = false;
+  while (!delivered && std::chrono::steady_clock::now() - started < 30s) {
+    for (const auto& message : mail_messages(a))
+      if (message.find("orphan@example.com") != std::string::npos) delivered = true;
+    std::this_thread::sleep_for(100ms);
+  }
+  REQUIRE(delivered);
+  // The leader gives a dead daemon's claims back at its next look (10 s at most).
+  CHECK(std::chrono::steady_clock::now() - started < 12s);
 }

@@ -68,7 +68,7 @@ TEST_CASE("migrations are recorded once and survive restarts", "[storage]") {
   }
   {
     auto sql = state.open();
-    CHECK(count(*sql, "SELECT COUNT(*) FROM schema_migrations WHERE component = 'core'") == 8);
+    CHECK(count(*sql, "SELECT COUNT(*) FROM schema_migrations WHERE component = 'core'") == 9);
     CHECK(count(*sql, "SELECT COUNT(*) FROM schema_migrations WHERE component = 'swapper'") == 1);
     CHECK(count(*sql, "SELECT COUNT(*) FROM members") == 2);
     CHECK(count(*sql, "SELECT COUNT(*) FROM event_cursors WHERE subscriber = 'swapper.members'") == 1);

@@ -84,7 +84,8 @@ TEST_CASE("a change reaches the other daemon's feed when its transaction commits
   CHECK(heard_there.snapshot().empty());
   REQUIRE(unit->commit());
   // This daemon's own handlers ran as the commit returned.
-  CHECK(heard_here.snapshot() == std::vector<std::string>{"s-1"});
+  REQUIRE_FALSE(heard_here.snapshot().empty());
+  CHECK(heard_here.snapshot().front() == "s-1");
   auto took = heard_there.wait_for("s-1", 1000ms);
   REQUIRE(took);
   CHECK(*took < 100ms);
@@ -97,10 +98,10 @@ TEST_CASE("a change reaches the other daemon's feed when its transaction commits
     std::this_thread::sleep_for(200ms);
     CHECK(heard_there.snapshot() == std::vector<std::string>{"s-1"});
   }
-  SECTION("a daemon does not hear its own change twice, nor other topics' changes") {
+  SECTION("a daemon's own change comes back once more (its only word of a COMMIT whose answer was lost)") {
     std::this_thread::sleep_for(200ms);
-    CHECK(heard_here.snapshot() == std::vector<std::string>{"s-1"});
-    CHECK(here.heard_total() == 0);
+    CHECK(heard_here.snapshot() == std::vector<std::string>{"s-1", "s-1"});
+    CHECK(here.heard_total() == 0);  // counts other daemons' only
     CHECK(other_topic.snapshot().empty());
   }
   unit.reset();
