@@ -8,8 +8,9 @@
 //   2. api(): kit.js's request() (session cookie, CSRF header, problem+json)
 //      with problems shown in the banner.
 //   3. Header: readiness strip, signed-in user, sign out, nav.
-//   4. Pages: sign-in and a plugin's panel here; Plugins, Members and Reviews
-//      are modules of their own (plugins.js, members.js, reviews.js) given
+//   4. Pages: sign-in and a plugin's panel here; Plugins, Cluster, Members and
+//      Reviews are modules of their own (plugins.js, cluster.js, members.js,
+//      reviews.js) given
 //      the kit as a plugin's panel is, listed in PAGES.
 //   5. Router: "#/<page>/<arg>/..." picks the PAGES entry.
 // To add a page (sign-ins, ...): write its module, `page(root, kit, args)`,
@@ -17,6 +18,7 @@
 // own panels without touching this file: GET /api/v1/ui lists them and
 // pluginPanelPage() loads their modules (docs/web.md).
 import { ageNotice, drawAndFocus, el, notify, pageHeader, pageKit, loadStyles, problemText, request } from './kit.js';
+import { clusterPage } from './cluster.js';
 import { membersPage } from './members.js';
 import { pluginsPage } from './plugins.js';
 import { reviewsPage } from './reviews.js';
@@ -141,9 +143,11 @@ import { reviewsPage } from './reviews.js';
     route();
   }
 
+  // After a plugin loads or leaves: the menu again, marking the page shown
+  // now (the admin may have moved on while the reload ran).
   async function refreshNav() {
     await loadPanels();
-    updateHeader(PAGES.find((page) => page.path === 'plugins'));
+    updateHeader(state.activePage);
   }
 
   const panelHash = (panel) => `#/plugin/${encodeURIComponent(panel.plugin)}/${encodeURIComponent(panel.id)}`;
@@ -282,6 +286,7 @@ import { reviewsPage } from './reviews.js';
       render: (root, args) => reviewsPage(root, kit, args) },
     { path: 'members', title: 'Members', nav: true, render: (root, args) => membersPage(root, kit, args) },
     { path: 'plugins', title: 'Plugins', nav: true, render: (root) => pluginsPage(root, kit) },
+    { path: 'cluster', title: 'Cluster', nav: true, render: (root) => clusterPage(root, kit) },
     { path: 'signin', title: 'Sign in', public: true, render: signinPage },
     { path: 'plugin', title: 'Plugin panel', render: pluginPanelPage },
   ];
@@ -317,6 +322,7 @@ import { reviewsPage } from './reviews.js';
     // A page is drawn (not a redirect): a notice from before the last one goes.
     ageNotice();
     hideBanner();
+    state.activePage = page;
     updateHeader(page);
     document.title = `${page.title} · memberd console`;
     // Each page draws into a container of its own: one still drawing when

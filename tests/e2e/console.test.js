@@ -74,6 +74,24 @@ test('plugins are listed and a reload swaps the plugin', async () => {
   assert.doesNotMatch(await result.innerText(), /fail|error/i);
 });
 
+test('the cluster page lists this daemon, alive and leading', async () => {
+  await page.locator('[data-testid=nav-cluster]').click();
+  const row = page.locator('[data-testid=cluster-row]');
+  await row.first().waitFor();
+  assert.equal(await row.count(), 1);  // one daemon on its own SQLite file
+  assert.match(await row.innerText(), /this one/);
+  assert.equal((await row.locator('[data-testid=cluster-alive]').innerText()).trim(), 'alive');
+  assert.equal((await row.locator('[data-testid=cluster-leader]').innerText()).trim(), 'leader');
+  assert.match(await row.innerText(), /hello/);
+  assert.equal(await page.locator('[data-testid=cluster-differ]').isHidden(), true);
+  await page.locator('[data-testid=nav-cluster][aria-current=page]').waitFor();
+  await checkPage('console-cluster');
+  // The reload on Plugins just before ends by redrawing the menu: it marks
+  // the page shown now, not Plugins.
+  assert.equal(await page.locator('[data-testid=nav-cluster]').getAttribute('aria-current'), 'page');
+  assert.equal(await page.locator('[data-testid=nav-plugins]').getAttribute('aria-current'), null);
+});
+
 test("a plugin's console panel is in the menu, renders its module, and survives a hot swap", async () => {
   const nav = page.locator('[data-testid=nav-plugin-hello-greetings]');
   await nav.waitFor();

@@ -4,6 +4,7 @@
 // (sessions.cache_ttl=60s): the change travels by LISTEN/NOTIFY, not by the
 // cache running out.
 #include "support/daemon_process.hpp"
+#include "support/throwaway_postgres.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -217,4 +218,46 @@ TEST_CASE("a killed daemon's claimed mail goes out through another within second
   REQUIRE(delivered);
   // The leader gives a dead daemon's claims back at its next look (10 s at most).
   CHECK(std::chrono::steady_clock::now() - started < 12s);
+}
+
+TEST_CASE("PostgreSQL restarted under three daemons: each is back by itself, hearing and leading again",
+          "[cluster][postgresql][outage]") {
+  ThrowawayPostgres postgres;
+  auto options = [&] {
+    DaemonOptions o;
+    o.backend = "postgresql";
+    o.database_url = postgres.url();
+    o.sets = {"sessions.cache_ttl=60s"};
+    o.plugins = {"credentials"};
+    return o;
+  };
+  DaemonProcess a(options()), b(options()), c(options());
+  std::vector<DaemonProcess*> all{&a, &b, &c};
+  REQUIRE(leaders(all, 2000ms).size() == 1);
+
+  // What a failover looks like from here: every connection ends at once.
+  postgres.stop("fast");
+  postgres.start();
+
+  // Each reconnects on its own: ready, hearing the others, one leading.
+  auto hearing = [](DaemonProcess& d) {
+    auto res = d.unix_socket()->Get("/metrics");
+    return res && res->status == 200 && res->body.find("\nmemberd_changes_live 1") != std::string::npos;
+  };
+  auto until = std::chrono::steady_clock::now() + 20s;
+  for (auto* daemon : all) {
+    while (std::chrono::steady_clock::now() < until &&
+           !(daemon->http()->Get("/readyz")->status == 200 && hearing(*daemon)))
+      std::this_thread::sleep_for(100ms);
+    CHECK(daemon->http()->Get("/readyz")->status == 200);
+    CHECK(hearing(*daemon));
+  }
+  CHECK(leaders(all, 8000ms).size() == 1);
+  // And a sign-out reaches every daemon at once again.
+  std::string token = a.admin_token();
+  warm(all, token);
+  REQUIRE(c.http()->Delete("/api/v1/admin/session", bearer(token))->status == 204);
+  auto took = refused_everywhere({&a, &b}, token);
+  REQUIRE(took);
+  CHECK(took->count() < 100);
 }
