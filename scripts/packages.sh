@@ -14,7 +14,8 @@ MEMBERD_FUZZ_BUILD_DIR=${MEMBERD_FUZZ_BUILD_DIR:-$MEMBERD_REPO/build-fuzz}
 
 # What compiling the daemon, the SDK and the plugins needs (TOOLCHAIN.md).
 # libpq-dev and libsqlite3-dev are listed because SOCI's headers include
-# them without depending on them. libicu-dev normalises security answers
+# them without depending on them; the daemon also uses libpq itself (its
+# LISTEN/NOTIFY connection, daemon/storage/postgres_listener.cpp). libicu-dev normalises security answers
 # (NFKC, case folding); cracklib-runtime ships the common-password word list
 # (/usr/share/dict/cracklib-small) the credentials plugin refuses;
 # libphonenumber-dev checks profile phone numbers; libvips-dev does all of
