@@ -60,9 +60,10 @@ export function pluginsPage(root, kit) {
       el('td', { class: 'actions-cell' }, button, ' ', unload, result));
   }
 
-  // A reload or an unload: the button waits, the outcome shows beside it
-  // and is said to screen readers, then the menu (a loaded plugin's
-  // panels join it, an unloaded one's leave) and the row are read again.
+  // A reload or an unload: the button waits; the menu is read again (a
+  // loaded plugin's panels join it, an unloaded one's leave); the outcome
+  // shows beside the button and is said to screen readers; then the row is
+  // read again.
   async function pluginAction(name, action, button, result, { busy, done, failed }) {
     button.disabled = true;
     result.className = 'outcome';
@@ -72,11 +73,13 @@ export function pluginsPage(root, kit) {
       ? { ok: true, text: done(answer.data) }
       : { ok: false, text: `${failed} ${answer.problem ? problemText(answer.problem) : ''}`.trim() };
     outcomes.set(name, outcome);
+    // The menu first: once the outcome shows, the plugin's panels are in it
+    // (or gone), and a click on one is not lost to the menu being redrawn.
+    await refreshMenu();
     announce(`${name}: ${outcome.text}`);
     button.disabled = false;
     result.className = `outcome ${outcome.ok ? 'ok' : 'error'}`;
     result.textContent = outcome.text;
-    await refreshMenu();
     await load(name); // the new version, state and last_error
   }
 
