@@ -14,15 +14,22 @@ namespace {
 // pg_locks shows a two-key advisory lock (k1, k2) as classid = k1, objid =
 // k2, objsubid = 2; a one-key lock k as classid = k >> 32, objid = k & 0xffffffff,
 // objsubid = 1 (the leader's 727276: classid 0).
+// Advisory locks belong to a database: pg_locks lists every database's, and
+// another memberd on another database of the same server holds the same
+// keys (daemon ids start at 1 in each). Only this database's count.
+constexpr const char* kThisDatabase = "(SELECT oid FROM pg_database WHERE datname = current_database())";
+
 std::string holds_daemon_lock(const std::string& column) {
-  return "EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.classid = " +
-         std::to_string(kDaemonLockClass) + " AND l.objsubid = 2 AND l.granted AND l.objid::bigint = " + column + ")";
+  return "EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.database = " +
+         std::string(kThisDatabase) + " AND l.classid = " + std::to_string(kDaemonLockClass) +
+         " AND l.objsubid = 2 AND l.granted AND l.objid::bigint = " + column + ")";
 }
 
 std::string holds_leader_lock(const std::string& column) {
   return "EXISTS (SELECT 1 FROM pg_locks l JOIN pg_locks m ON m.pid = l.pid WHERE l.locktype = 'advisory' AND "
-         "l.classid = " + std::to_string(kDaemonLockClass) + " AND l.objsubid = 2 AND l.granted AND l.objid::bigint = " +
-         column + " AND m.locktype = 'advisory' AND m.classid = 0 AND m.objid = 727276 AND m.objsubid = 1 AND m.granted)";
+         "l.database = " + std::string(kThisDatabase) + " AND l.classid = " + std::to_string(kDaemonLockClass) +
+         " AND l.objsubid = 2 AND l.granted AND l.objid::bigint = " + column +
+         " AND m.locktype = 'advisory' AND m.classid = 0 AND m.objid = 727276 AND m.objsubid = 1 AND m.granted)";
 }
 
 }  // namespace
