@@ -161,7 +161,9 @@ TEST_CASE("the cluster lists its daemons, alive and leading, and a killed one is
   // few milliseconds, not a heartbeat's period.
   auto killed_at = std::chrono::steady_clock::now();
   auto c_alive = [&] {
-    for (const auto& d : DaemonProcess::json(a.unix_socket()->Get("/api/v1/admin/cluster"))["daemons"])
+    // Kept whole: a range-for over a temporary's member would read freed memory.
+    auto listed_now = DaemonProcess::json(a.unix_socket()->Get("/api/v1/admin/cluster"));
+    for (const auto& d : listed_now["daemons"])
       if (d["pid"].get<long long>() == c.pid()) return d["alive"].get<bool>();
     return false;
   };
