@@ -233,8 +233,9 @@ TEST_CASE("a killed daemon's claimed mail goes out through another within second
     std::this_thread::sleep_for(100ms);
   }
   REQUIRE(delivered);
-  // The leader gives a dead daemon's claims back at its next look (10 s at most).
-  CHECK(std::chrono::steady_clock::now() - started < 12s);
+  // The leader gives a dead daemon's claims back at its next look (every
+  // 10 s), not after the 2-minute claim lease; the margin is for sanitizers.
+  CHECK(std::chrono::steady_clock::now() - started < 20s);
 }
 
 TEST_CASE("PostgreSQL restarted under three daemons: each is back by itself, hearing and leading again",
