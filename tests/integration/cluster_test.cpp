@@ -23,10 +23,11 @@ namespace {
 
 httplib::Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
 
-DaemonOptions on(const ScratchPostgres& database) {
+// A daemon of the cluster on the PostgreSQL database at `url`.
+DaemonOptions on(const std::string& url) {
   DaemonOptions options;
   options.backend = "postgresql";
-  options.database_url = database.url();
+  options.database_url = url;
   options.sets = {"sessions.cache_ttl=60s"};
   options.plugins = {"credentials"};
   return options;
@@ -60,7 +61,7 @@ void warm(const std::vector<DaemonProcess*>& daemons, const std::string& token) 
 
 TEST_CASE("a session ended on one daemon is refused by every daemon within 100 ms", "[cluster][postgresql]") {
   ScratchPostgres database;
-  DaemonProcess a(on(database)), b(on(database)), c(on(database));
+  DaemonProcess a(on(database.url())), b(on(database.url())), c(on(database.url()));
   std::vector<DaemonProcess*> others{&b, &c};
 
   SECTION("signing out") {
@@ -116,7 +117,7 @@ std::vector<DaemonProcess*> leaders(const std::vector<DaemonProcess*>& daemons, 
 TEST_CASE("one daemon leads the cluster's background work, and another takes over when it is killed",
           "[cluster][postgresql]") {
   ScratchPostgres database;
-  DaemonProcess a(on(database)), b(on(database)), c(on(database));
+  DaemonProcess a(on(database.url())), b(on(database.url())), c(on(database.url()));
   auto first = leaders({&a, &b, &c}, 2000ms);
   REQUIRE(first.size() == 1);
   // A kill -9 ends its connection, and with it the lock: one of the others
@@ -136,7 +137,7 @@ TEST_CASE("one daemon leads the cluster's background work, and another takes ove
 TEST_CASE("the cluster lists its daemons, alive and leading, and a killed one is gone at once",
           "[cluster][postgresql]") {
   ScratchPostgres database;
-  DaemonProcess a(on(database)), b(on(database)), c(on(database));
+  DaemonProcess a(on(database.url())), b(on(database.url())), c(on(database.url()));
   REQUIRE(leaders({&a, &b, &c}, 2000ms).size() == 1);
   auto listed = DaemonProcess::json(b.unix_socket()->Get("/api/v1/admin/cluster"));
   REQUIRE(listed["daemons"].size() == 3);
@@ -199,12 +200,12 @@ TEST_CASE("a killed daemon's claimed mail goes out through another within second
   // hold the same lock keys (ids start at 1 in each database), which must
   // not make this database's dead daemon look alive.
   ScratchPostgres elsewhere;
-  DaemonProcess other_1(on(elsewhere)), other_2(on(elsewhere));
+  DaemonProcess other_1(on(elsewhere.url())), other_2(on(elsewhere.url()));
   ScratchPostgres database;
-  DaemonProcess a(on(database));
+  DaemonProcess a(on(database.url()));
   long long dead_id = 0;
   {
-    DaemonProcess b(on(database));
+    DaemonProcess b(on(database.url()));
     auto listed = DaemonProcess::json(a.unix_socket()->Get("/api/v1/admin/cluster"));
     INFO(listed.dump() << " b's pid " << b.pid());
     for (const auto& d : listed["daemons"])
@@ -241,15 +242,7 @@ TEST_CASE("a killed daemon's claimed mail goes out through another within second
 TEST_CASE("PostgreSQL restarted under three daemons: each is back by itself, hearing and leading again",
           "[cluster][postgresql][outage]") {
   ThrowawayPostgres postgres;
-  auto options = [&] {
-    DaemonOptions o;
-    o.backend = "postgresql";
-    o.database_url = postgres.url();
-    o.sets = {"sessions.cache_ttl=60s"};
-    o.plugins = {"credentials"};
-    return o;
-  };
-  DaemonProcess a(options()), b(options()), c(options());
+  DaemonProcess a(on(postgres.url())), b(on(postgres.url())), c(on(postgres.url()));
   std::vector<DaemonProcess*> all{&a, &b, &c};
   REQUIRE(leaders(all, 2000ms).size() == 1);
 
