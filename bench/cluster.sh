@@ -83,21 +83,13 @@ stop_daemon() {
   started_pids=("${kept[@]}")
 }
 
-# The shipped HAProxy configuration with loopback addresses, in the foreground.
-# haproxy_config PORT FILE NAME...: the shipped configuration listening on
-# PORT with the daemons NAME..., written to FILE and checked.
+# haproxy_config PORT FILE NAME...: the shipped configuration on loopback
+# (scripts/haproxy-loopback.sh), listening on PORT with the daemons NAME...
 haproxy_config() {
-  local lb=$1 file=$2 name
+  local lb=$1 file=$2 name ports=()
   shift 2
-  {
-    # Without syslog, the chroot and the switch to the haproxy user: a
-    # foreground process of this run.
-    sed -e '/^    log \/dev\/log/d' -e '/^    chroot /d' -e '/^    user /d' -e '/^    group /d' \
-      -e "s|^    bind :80|    bind 127.0.0.1:$lb|" -e '/^    server /d' \
-      "$MEMBERD_REPO/etc/haproxy.cfg"
-    for name in "$@"; do echo "    server $name 127.0.0.1:${port[$name]} check"; done
-  } >"$file"
-  /usr/sbin/haproxy -c -q -f "$file" || fail "HAProxy refused the configuration" "$file"
+  for name in "$@"; do ports+=("${port[$name]}"); done
+  bash "$MEMBERD_REPO/scripts/haproxy-loopback.sh" "$lb" "$file" "${ports[@]}" || fail "HAProxy refused the configuration" "$file"
 }
 lb_port=$(pick_free_port)
 haproxy_config "$lb_port" "$work/haproxy.cfg" "${names[@]}"

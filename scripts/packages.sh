@@ -36,9 +36,12 @@ MEMBERD_BUILD_PACKAGES=(
 # console's browser tests (playwright-core comes from npm: ensure_e2e_modules),
 # exiftool to check that served photos carry no metadata, python3-jsonschema
 # (4.10, JSON Schema 2020-12) to check every response the tests receive
-# against the served OpenAPI document (tests/contract/).
+# against the served OpenAPI document (tests/contract/), and haproxy for a
+# rolling restart of three daemons behind the shipped etc/haproxy.cfg
+# (tests/integration/rolling_restart_test.cpp; Debian's default
+# configuration that the package starts with listens on nothing).
 # shellcheck disable=SC2034
-MEMBERD_TEST_PACKAGES=(postgresql-15 curl openssl chromium python3-aiosmtpd libimage-exiftool-perl python3-jsonschema)
+MEMBERD_TEST_PACKAGES=(postgresql-15 curl openssl chromium python3-aiosmtpd libimage-exiftool-perl python3-jsonschema haproxy)
 
 # What the fuzz targets (tests/fuzz, scripts/fuzz.sh) need on top of the
 # build packages: clang 14, and libclang-rt-14-dev, the compiler-rt archives
