@@ -20,10 +20,12 @@
 #include "storage/change_feed.hpp"
 #include "storage/cluster_registry.hpp"
 #include "metrics/registry.hpp"
+#include "plugin_host/cluster_convergence.hpp"
 #include "plugin_host/plugin_host.hpp"
 #include "storage/database.hpp"
 #include "storage/error_text.hpp"
 #include "storage/migrations.hpp"
+#include "storage/plugin_requests.hpp"
 #include "storage/request_units.hpp"
 #include "transport/dispatcher.hpp"
 #include "transport/http_server.hpp"
@@ -48,6 +50,7 @@
 #include <filesystem>
 #include <future>
 #include <map>
+#include <mutex>
 #include <iostream>
 #include <thread>
 #include <unistd.h>
@@ -133,6 +136,9 @@ struct Daemon::Parts {
   Router router;
   std::unique_ptr<CoreServices> core;
   std::unique_ptr<PluginHost> plugins;
+  std::unique_ptr<PluginRequests> plugin_requests;    // asked for the cluster
+  std::unique_ptr<ClusterConvergence> convergence;    // and applied here
+  std::mutex recording_plugins;  // the tick and the convergence thread both record
   std::unique_ptr<PooledRequestUnits> request_units;
   std::unique_ptr<Dispatcher> dispatcher;
   std::unique_ptr<HttpServer> http;
@@ -144,10 +150,19 @@ struct Daemon::Parts {
 };
 
 void Daemon::record_plugins(Parts& p) {
+  std::lock_guard lock(p.recording_plugins);
+  auto outcomes = p.convergence ? p.convergence->outcomes() : std::map<std::string, ClusterConvergence::Outcome>{};
   nlohmann::json plugins = nlohmann::json::array();
-  for (const auto& s : p.plugins->status())
-    plugins.push_back({{"name", s.name}, {"version", s.version}, {"state", state_name(s.state)},
-                       {"sha256", s.sha256.substr(0, 12)}, {"generation", s.generation}});
+  for (const auto& s : p.plugins->status()) {
+    nlohmann::json entry{{"name", s.name}, {"version", s.version}, {"state", state_name(s.state)},
+                         {"sha256", s.sha256.substr(0, 12)}, {"generation", s.generation}};
+    // The newest request for the cluster this daemon applied, and how.
+    if (auto o = outcomes.find(s.name); o != outcomes.end()) {
+      entry["request"] = o->second.request_id;
+      entry["request_error"] = o->second.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(o->second.error);
+    }
+    plugins.push_back(std::move(entry));
+  }
   try {
     p.cluster->record_plugins(plugins.dump(), to_unix(p.clock.now()));
   } catch (const std::exception& e) {
@@ -216,6 +231,7 @@ void Daemon::start() {
   make_plugin_host();
   install_core_routes();
   parts_->plugins->load_enabled();
+  parts_->convergence->start();
   record_plugins(*parts_);
   parts_->events->start();
   parts_->mail->start();
@@ -301,6 +317,9 @@ void Daemon::make_plugin_host() {
         return std::make_unique<SectionConfig>(load_plugin_config(
             plugin, schema, found == config.plugin_sections.end() ? nullptr : found->second.get()));
       });
+  p.plugin_requests = std::make_unique<PluginRequests>(*p.changes);
+  p.convergence = std::make_unique<ClusterConvergence>(*p.database, *p.changes, *p.plugin_requests, *p.plugins, p.log,
+                                                       [&p] { record_plugins(p); });
 }
 
 // The core's own routes (health, admin, console) are one more route set of
@@ -316,6 +335,7 @@ void Daemon::install_core_routes() {
                                                        secure_cookies(c), c.console.enabled});
   p.core->stopping = [&p] { return p.stopping.load(); };
   p.core->cluster = p.cluster.get();
+  p.core->plugin_requests = p.plugin_requests.get();
   p.core->served_routes = [&p] {
     std::vector<ServedRoute> out;
     for (const auto& entry : p.router.snapshot()->entries())
@@ -457,6 +477,7 @@ void Daemon::stop() {
   // before the plugins are withdrawn, so every version retires on the loader.
   if (p.events) p.events->stop();
   if (p.mail) p.mail->stop();
+  if (p.convergence) p.convergence->stop();
   if (p.plugins) p.plugins->shutdown();
   if (p.changes) p.changes->stop();
   if (p.cluster) p.cluster->leave(to_unix(p.clock.now()));

@@ -21,6 +21,7 @@ class SignInGuardService;
 class MailOutbox;
 class ReviewQueue;
 class ClusterRegistry;
+class PluginRequests;
 
 // A route the daemon serves now, as the router's table holds it.
 struct ServedRoute {
@@ -55,6 +56,8 @@ struct CoreServices {
   std::function<bool()> stopping;
   // The daemons on this database (GET /api/v1/admin/cluster).
   ClusterRegistry* cluster = nullptr;
+  // Plugin reloads and unloads asked for every daemon (the same route file).
+  PluginRequests* plugin_requests = nullptr;
 };
 
 std::vector<Route> health_routes(CoreServices& core);

@@ -16,12 +16,14 @@
 #include <memberd/version.hpp>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #ifndef MEMBERD_VERSION
@@ -53,6 +55,12 @@ commands:
                        unless it left plugins.enabled)
   cluster              the daemons on this database: alive, leader,
                        version, and each plugin's version and file
+  cluster reload NAME  hot-swap plugin NAME on every daemon of the
+                       database (each from its own plugins.dir, a daemon
+                       started later included) and wait until the daemons
+                       alive did (exit 1 when one failed, or after 60 s)
+  cluster unload NAME  take plugin NAME out of service on every daemon,
+                       one started later included, until a cluster reload
   members [QUERY]      members whose email starts with QUERY
   create-admin EMAIL   create an admin; the password comes from env
                        MEMBERD_ADMIN_PASSWORD, else stdin (asked twice on a
@@ -370,6 +378,15 @@ std::string plugin_cell(const json& plugins) {
   return out;
 }
 
+// One line for a request asked of the cluster: "hello reload #3: converging, 2 of 3 daemons".
+std::string request_line(const json& r) {
+  const json counts = r.value("daemons", json::object());
+  int done = counts.value("done", 0), failed = counts.value("failed", 0), waiting = counts.value("waiting", 0);
+  return printable(cell(r, "plugin")) + " " + printable(cell(r, "action")) + " #" + cell(r, "request_id") + ": " +
+         printable(cell(r, "state")) + ", " + std::to_string(done) + " of " + std::to_string(done + failed + waiting) +
+         " daemons done" + (failed ? ", " + std::to_string(failed) + " failed" : "");
+}
+
 int cmd_cluster(DaemonClient& daemon, const Options& opts) {
   auto f = check(daemon.get("/api/v1/admin/cluster"));
   if (f.exit_code != exit_ok) return f.exit_code;
@@ -392,7 +409,46 @@ int cmd_cluster(DaemonClient& daemon, const Options& opts) {
     std::cout << '\n';
   }
   std::cout << "(* the daemon that answered)\n";
+  auto requests = body.value("requests", json::array());
+  if (!requests.empty()) std::cout << "asked of the cluster (newest per plugin):\n";
+  for (const auto& r : requests) std::cout << "  " << request_line(r) << '\n';
   return exit_ok;
+}
+
+// Asks `action` of every daemon for plugin `name`, then follows the
+// progress on GET /api/v1/admin/cluster until no daemon alive is waiting.
+int cmd_cluster_ask(DaemonClient& daemon, const Options& opts, const std::string& action, const std::string& name) {
+  auto f = check(daemon.post("/api/v1/admin/cluster/plugins/" + url_encode(name) + "/" + action, ""));
+  if (f.exit_code != exit_ok) return f.exit_code;
+  json request = f.body.value_or(json::object());
+  const auto id = request.value("request_id", 0LL);
+  std::string last;
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (;;) {
+    std::string line = request_line(request);
+    if (!opts.json && line != last) std::cout << line << '\n' << std::flush;
+    last = line;
+    if (request.value("state", "") != "converging" || std::chrono::steady_clock::now() >= until) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    auto now = check(daemon.get("/api/v1/admin/cluster"));
+    if (now.exit_code != exit_ok) return now.exit_code;
+    for (const auto& r : now.body.value_or(json::object()).value("requests", json::array()))
+      if (r.value("plugin", "") == name) request = r;
+    // A newer request for the plugin (another admin's) ends this one's story.
+    if (request.value("request_id", 0LL) != id) break;
+  }
+  if (opts.json) print_json(request);
+  else
+    for (const auto& failure : request.value("failures", json::array()))
+      std::cout << "  daemon " << cell(failure, "daemon_id") << " (" << printable(cell(failure, "host"))
+                << "): " << printable(cell(failure, "error")) << '\n';
+  const std::string state = request.value("state", "");
+  if (request.value("request_id", 0LL) != id) {
+    std::cerr << "memberctl: another request for " << printable(name) << " replaced this one\n";
+    return exit_failed;
+  }
+  if (state == "converging") std::cerr << "memberctl: daemons still waiting after 60 s (see memberctl cluster)\n";
+  return state == "done" ? exit_ok : exit_failed;
 }
 
 std::string format_ms(const json& v) {
@@ -543,8 +599,13 @@ int run(int argc, char** argv) {
 
   SocketChoice socket;
   try {
-    if (command == "status" || command == "plugins" || command == "cluster")
+    if (command == "status" || command == "plugins")
       want(0, 0);
+    else if (command == "cluster") {
+      want(0, 2);
+      if (operands == 1 || (operands == 2 && opts.words[1] != "reload" && opts.words[1] != "unload"))
+        throw UsageError("cluster: give no arguments, or reload NAME or unload NAME");
+    }
     else if (command == "reload" || command == "unload" || command == "create-admin")
       want(1, 1);
     else if (command == "members")
@@ -562,6 +623,7 @@ int run(int argc, char** argv) {
   DaemonClient daemon(socket.path, socket.source);
   if (command == "status") return cmd_status(daemon, opts);
   if (command == "plugins") return cmd_plugins(daemon, opts);
+  if (command == "cluster" && operands == 2) return cmd_cluster_ask(daemon, opts, opts.words[1], opts.words[2]);
   if (command == "cluster") return cmd_cluster(daemon, opts);
   if (command == "reload") return cmd_reload(daemon, opts, opts.words[1]);
   if (command == "unload") return cmd_unload(daemon, opts, opts.words[1]);
