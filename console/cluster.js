@@ -2,8 +2,11 @@
 // (GET /api/v1/admin/cluster), whether it is alive and whether it leads the
 // cluster's background work, its version and each plugin's version and
 // file, and a warning when the daemons alive serve a plugin from different
-// files (a rolling upgrade half done). Read-only: what to do about a daemon
-// is the operator's, on its host.
+// files (a rolling upgrade half done). Below, each plugin with a reload or
+// unload for every daemon at once, and its progress (cluster_plugins.js).
+// What to do about one daemon is the operator's, on its host.
+
+import { clusterPlugins } from './cluster_plugins.js';
 
 const str = (value) => (typeof value === 'string' ? value : '');
 
@@ -14,10 +17,12 @@ export function clusterPage(root, kit) {
     el('span', { class: `badge ${yes ? 'ok' : 'neutral'}`, text: yes ? yesText : noText });
   const warning = el('p', { class: 'notice info', 'data-testid': 'cluster-differ', hidden: true, role: 'status' });
   const body = el('div', { 'data-testid': 'cluster' }, muted('Loading…'));
+  const plugins = clusterPlugins(kit, (name, testid) => load(name, testid));
   root.append(pageHeader('Cluster', el('button', { type: 'button', text: 'Refresh', onclick: () => load() })),
-    warning, body);
+    warning, body, plugins.element);
+  let again = null; // the next read while a request is under way
 
-  function plugins(list) {
+  function pluginList(list) {
     if (!Array.isArray(list) || !list.length) return muted('none');
     return el('ul', { class: 'plain' }, ...list.map((p) => el('li', {},
       el('span', { class: 'name', text: str(p.name) }), ' ',
@@ -33,10 +38,11 @@ export function clusterPage(root, kit) {
       el('td', { 'data-testid': 'cluster-alive' }, badge(daemon.alive, 'alive', daemon.stopped_at ? 'stopped' : 'gone')),
       el('td', { 'data-testid': 'cluster-leader' }, daemon.leader ? badge(true, 'leader', '') : muted('—')),
       el('td', {}, timeEl(daemon.started_at)),
-      el('td', {}, plugins(daemon.plugins)));
+      el('td', {}, pluginList(daemon.plugins)));
   }
 
-  async function load() {
+  async function load(focusName, focusTestid) {
+    clearTimeout(again);
     const result = await api('GET', '/api/v1/admin/cluster');
     if (!result.ok) return body.replaceChildren(muted('The daemons could not be listed.'));
     const daemons = Array.isArray(result.data?.daemons) ? result.data.daemons : [];
@@ -47,6 +53,10 @@ export function clusterPage(root, kit) {
       : '';
     body.replaceChildren(table(['Daemon', 'Host', 'Version', 'Alive', 'Leader', 'Started', 'Plugins'],
       daemons.map(row), { id: 'cluster-table' }, 'Daemons on this database'));
+    const underWay = await plugins.show(result.data, focusName, focusTestid);
+    // Every second while the daemons apply a request, and only while this
+    // page is shown.
+    if (underWay && root.isConnected) again = setTimeout(() => { if (root.isConnected) load(); }, 1000);
   }
 
   load();

@@ -92,6 +92,54 @@ test('the cluster page lists this daemon, alive and leading', async () => {
   assert.equal(await page.locator('[data-testid=nav-plugins]').getAttribute('aria-current'), null);
 });
 
+test('the cluster page reloads and unloads a plugin on every daemon, from the keyboard, and shows the outcome', async () => {
+  await page.locator('[data-testid=nav-cluster]').click();
+  const hello = page.locator('[data-testid=cluster-plugin-row][data-plugin=hello]');
+  await hello.waitFor();
+  assert.match(await hello.locator('[data-testid=cluster-plugin-served]').innerText(), /loaded on 1 of 1 daemon/);
+  assert.match(await hello.locator('[data-testid=cluster-request]').innerText(), /Nothing asked yet/);
+
+  // Reload, from the keyboard: the outcome shows beside the button once
+  // the daemons applied it, and the focus stays on the button.
+  await hello.locator('[data-testid=cluster-plugin-reload]').focus();
+  await page.keyboard.press('Enter');
+  await hello.locator('[data-testid=cluster-request][data-state=done]').filter({ hasText: 'Reloaded on 1 of 1 daemon' }).waitFor();
+  await hello.locator('[data-testid=cluster-plugin-outcome]').filter({ hasText: 'Reloaded on 1 of 1 daemon.' }).waitFor();
+  await expectFocus(page, 'cluster-plugin-reload');
+  assert.equal(await page.evaluate(() => document.activeElement.closest('tr').dataset.plugin), 'hello');
+
+  // Unload, asked first: the question takes the focus; yes takes hello's
+  // panel out of the menu on every daemon.
+  await tabTo(page, 'cluster-plugin-unload');
+  await page.keyboard.press('Enter');
+  await hello.locator('[data-testid=cluster-unload-confirm-question]').filter({ hasText: /Unload hello on every daemon\?/ }).waitFor();
+  await expectFocus(page, 'cluster-unload-confirm-question');
+  await tabTo(page, 'cluster-unload-confirm-yes');
+  await page.keyboard.press('Enter');
+  await hello.locator('[data-testid=cluster-request][data-state=done]').filter({ hasText: 'Unloaded on 1 of 1 daemon' }).waitFor();
+  await hello.locator('[data-testid=cluster-plugin-served]').filter({ hasText: 'unloaded on 1 of 1 daemon' }).waitFor();
+  await page.locator('[data-testid=nav-plugin-hello-greetings]').waitFor({ state: 'detached' });
+  await expectFocus(page, 'cluster-plugin-unload');
+  await checkPage('console-cluster-requests');
+
+  // The session ends before the next click: sign-in, then back on this
+  // page with nothing asked in between.
+  await page.context().clearCookies();
+  await hello.locator('[data-testid=cluster-plugin-reload]').click();
+  await page.locator('[data-testid=notice]').filter({ hasText: 'Your session has ended. Sign in again.' }).waitFor();
+  await expectFocus(page, 'signin-email');
+  await page.locator('#signin-email').fill(ADMIN);
+  await page.locator('#signin-password').fill(PASSWORD);
+  await page.locator('[data-testid=signin-submit]').click();
+  await page.locator('h1').filter({ hasText: 'Cluster' }).waitFor();
+  await hello.locator('[data-testid=cluster-request]').filter({ hasText: 'Unloaded on 1 of 1 daemon' }).waitFor();
+
+  // Back in service everywhere, its panel in the menu again.
+  await hello.locator('[data-testid=cluster-plugin-reload]').click();
+  await hello.locator('[data-testid=cluster-plugin-outcome]').filter({ hasText: 'Reloaded on 1 of 1 daemon.' }).waitFor();
+  await page.locator('[data-testid=nav-plugin-hello-greetings]').waitFor();
+});
+
 test("a plugin's console panel is in the menu, renders its module, and survives a hot swap", async () => {
   const nav = page.locator('[data-testid=nav-plugin-hello-greetings]');
   await nav.waitFor();

@@ -142,6 +142,15 @@ TEST_CASE("asking the cluster: unknown plugins, members and anonymous callers ar
   auto member = creds::sign_in(daemon, "member@example.com", creds::kPassword);
   CHECK(daemon.http()->Post("/api/v1/admin/cluster/plugins/hello/reload", creds::bearer(member.token))->status == 403);
   CHECK(daemon.unix_socket()->Post("/api/v1/admin/cluster/plugins/hello/restart")->status == 404);
+  std::string out;
+  auto ctl = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {env_or_fail("MEMBERCTL_BINARY"), "--socket", daemon.socket_path()});
+    return run_command(args, out);
+  };
+  CHECK(ctl({"cluster", "reload"}) == 64);
+  CHECK(ctl({"cluster", "restart", "hello"}) == 64);
+  CHECK(ctl({"cluster", "reload", "nope"}) == 1);
+  CHECK(out.find("No such plugin") != std::string::npos);
   CHECK(request_for(daemon, "hello").is_null());
   CHECK(request_for(daemon, "nope").is_null());
 
