@@ -32,7 +32,6 @@ void PluginChanges::on_change(std::string_view topic, std::function<void(std::st
 
 bool PluginChanges::live() const { return feed_.live(); }
 
-bool PluginChanges::leading() const { return feed_.leading(); }
 
 void PluginChanges::withdraw() {
   std::vector<std::uint64_t> ids;

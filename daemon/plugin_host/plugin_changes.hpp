@@ -22,8 +22,6 @@ class PluginChanges final : public Changes {
   Result<void> announce(UnitOfWork& work, std::string_view topic, std::string_view key) override;
   void on_change(std::string_view topic, std::function<void(std::string_view key)> handler) override;
   bool live() const override;
-  // Host::leading(): the daemon's, as the feed knows it.
-  bool leading() const;
 
   // Drops every handler; waits out one that is running. Idempotent.
   void withdraw();

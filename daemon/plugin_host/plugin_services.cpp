@@ -8,6 +8,7 @@
 #include "plugin_host/trusted_plugin_file.hpp"
 #include "log/logger.hpp"
 #include "metrics/registry.hpp"
+#include "storage/change_feed.hpp"
 #include "storage/database.hpp"
 
 #include <stdexcept>
@@ -117,7 +118,8 @@ Database& PluginServices::database() { return *database_; }
 
 Changes& PluginServices::changes() { return *changes_; }
 
-bool PluginServices::leading() const { return changes_->leading(); }
+// The daemon's, as its change feed knows it: not the plugin's to narrow.
+bool PluginServices::leading() const { return shared_.changes.leading(); }
 
 void PluginServices::withdraw_change_handlers() { changes_->withdraw(); }
 
