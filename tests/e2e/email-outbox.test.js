@@ -131,6 +131,14 @@ test('the console sends Trade Alerts to subscribers only; a refused message is f
   assert.match(await page.locator('[data-testid=send-queuing]').innerText(), /Queued 2; 1 skipped/);
   assert.match(await page.locator('[data-testid=send-delivery]').innerText(), /1 sent.*1 failed/s);
   await checkPage('outbox-sent');
+  // On a phone each message is a card: its table scrolls nothing sideways.
+  await page.setViewportSize({ width: 360, height: 740 });
+  const sideways = await page.locator('[data-testid=outbox-table]').evaluate((t) => {
+    const wrap = t.closest('.table-wrap');
+    return wrap.scrollWidth - wrap.clientWidth;
+  });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  assert.equal(sideways, 0, 'the messages table is wider than a 360 px screen');
   const delivered = relayed().slice(before);
   assert.equal(delivered.length, 1);
   assert.ok(!relayed().some((m) => m.rcpt_tos.includes(OFF) && m.data.includes('bearings')), 'skipped the member who switched off');

@@ -160,7 +160,11 @@ export async function render(root, kit) {
   const statusFilter = el('select', { id: 'ob-status', 'data-testid': 'outbox-status' },
     [['', 'Every message'], ['queued', 'Queued'], ['sent', 'Sent'], ['failed', 'Failed']]
       .map(([value, label]) => el('option', { value, text: label })));
-  const rows = el('tbody');
+  // The kit's table: on a phone each message is a card, each value under
+  // its heading, instead of a table scrolled sideways.
+  const messages = kit.table(['Queued', 'To', 'Subject', 'Status', 'Attempts', 'Last error', ''], [],
+    { class: 'outbox-table', 'data-testid': 'outbox-table' }, 'Outgoing messages');
+  const rows = messages.querySelector('tbody');
   const listLine = el('p', { class: 'muted', role: 'status', 'data-testid': 'outbox-line' });
   const pager = el('div', { class: 'actions pager' });
   let pages = [''];
@@ -236,11 +240,7 @@ export async function render(root, kit) {
     el('div', { class: 'page-header' }, el('h2', { text: 'Messages' }),
       el('div', { class: 'field inline' }, el('label', { for: 'ob-status', text: 'Show' }), statusFilter)),
     listLine,
-    el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Outgoing messages' },
-      el('table', { class: 'outbox-table', 'data-testid': 'outbox-table' },
-        el('thead', {}, el('tr', {}, ['Queued', 'To', 'Subject', 'Status', 'Attempts', 'Last error', ''].map((h) =>
-          el('th', { scope: 'col', text: h })))),
-        rows)),
+    messages,
     pager);
   await Promise.all([loadAudience(), drawChart(), loadList()]);
 }
