@@ -41,10 +41,21 @@ export function clusterPage(root, kit) {
       el('td', {}, pluginList(daemon.plugins)));
   }
 
-  async function load(focusName, focusTestid) {
+  // `polling`: a read while a request is under way. One that fails (the
+  // database a moment away) says nothing, keeps what is shown and tries
+  // again a little later; a session that ended stops it (sign-in shows).
+  async function load(focusName, focusTestid, polling = false, failures = 0) {
     clearTimeout(again);
-    const result = await api('GET', '/api/v1/admin/cluster');
-    if (!result.ok) return body.replaceChildren(muted('The daemons could not be listed.'));
+    const result = await api('GET', '/api/v1/admin/cluster', polling ? { quiet: true } : {});
+    if (!root.isConnected) return;
+    if (!result.ok) {
+      if (polling && result.status !== 401) {
+        again = setTimeout(() => { if (root.isConnected) load(undefined, undefined, true, failures + 1); },
+          Math.min(10000, 2000 * (failures + 1)));
+        return;
+      }
+      return body.replaceChildren(muted('The daemons could not be listed.'));
+    }
     const daemons = Array.isArray(result.data?.daemons) ? result.data.daemons : [];
     const differ = Array.isArray(result.data?.plugins_differ) ? result.data.plugins_differ : [];
     warning.hidden = !differ.length;
@@ -56,7 +67,7 @@ export function clusterPage(root, kit) {
     const underWay = await plugins.show(result.data, focusName, focusTestid);
     // Every second while the daemons apply a request, and only while this
     // page is shown.
-    if (underWay && root.isConnected) again = setTimeout(() => { if (root.isConnected) load(); }, 1000);
+    if (underWay && root.isConnected) again = setTimeout(() => { if (root.isConnected) load(undefined, undefined, true); }, 1000);
   }
 
   load();

@@ -92,6 +92,8 @@ export function clusterPlugins(kit, reload) {
     result.className = 'outcome';
     result.textContent = 'Asking…';
     const answer = await api('POST', `/api/v1/admin/cluster/plugins/${encodeURIComponent(name)}/${action}`);
+    // The session ended (the console shows sign-in), or the page was left.
+    if (answer.status === 401 || !holder.isConnected) return;
     const outcome = answer.ok
       ? { ok: true, text: 'Asked: every daemon applies it now.' }
       : { ok: false, text: `Could not ask the daemons. ${answer.problem ? problemText(answer.problem) : ''}`.trim() };
@@ -99,6 +101,14 @@ export function clusterPlugins(kit, reload) {
     if (answer.ok) asked.set(name, answer.data?.request_id);
     announce(`${name}: ${outcome.text}`);
     await reload(name, button.dataset.testid);
+    // The cluster could not be read again, so the row was not redrawn:
+    // this button and its outcome serve on.
+    if (button.isConnected) {
+      button.disabled = false;
+      result.className = `outcome ${outcome.ok ? 'ok' : 'error'}`;
+      result.textContent = outcome.text;
+      button.focus();
+    }
   }
 
   // Redraws the section from the cluster's answer; the focus goes back to
@@ -114,10 +124,13 @@ export function clusterPlugins(kit, reload) {
     let settled = false;
     for (const [name, id] of asked) {
       const request = requests.get(name);
-      if (!request || request.request_id !== id || request.state === 'converging') continue;
+      if (!request || (request.request_id === id && request.state === 'converging')) continue;
       asked.delete(name);
-      outcomes.set(name, { ok: request.state === 'done', text: `${progressText(request)}.` });
-      announce(`${name}: ${progressText(request)}`);
+      // Another admin asked again meanwhile: theirs is the one that counts.
+      const text = request.request_id === id ? `${progressText(request)}.`
+        : 'Replaced by a newer request: see "Asked of the cluster".';
+      outcomes.set(name, { ok: request.request_id === id && request.state === 'done', text });
+      announce(`${name}: ${text}`);
       settled = true;
     }
     if (settled) await refreshMenu();

@@ -156,11 +156,13 @@ void Daemon::record_plugins(Parts& p) {
   for (const auto& s : p.plugins->status()) {
     nlohmann::json entry{{"name", s.name}, {"version", s.version}, {"state", state_name(s.state)},
                          {"sha256", s.sha256.substr(0, 12)}, {"generation", s.generation}};
-    // The newest request for the cluster this daemon applied, and how.
-    if (auto o = outcomes.find(s.name); o != outcomes.end()) {
-      entry["request"] = o->second.request_id;
-      entry["request_error"] = o->second.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(o->second.error);
-    }
+    // The newest request for the cluster this daemon applied (0: none yet),
+    // and how. Always written: a daemon of an older release, which does not
+    // converge, writes neither, and the progress leaves it out.
+    auto o = outcomes.find(s.name);
+    entry["request"] = o != outcomes.end() ? o->second.request_id : 0;
+    entry["request_error"] =
+        o != outcomes.end() && !o->second.error.empty() ? nlohmann::json(o->second.error) : nlohmann::json(nullptr);
     plugins.push_back(std::move(entry));
   }
   try {
@@ -230,6 +232,7 @@ void Daemon::start() {
   make_services();
   make_plugin_host();
   install_core_routes();
+  parts_->convergence->before_loading();
   parts_->plugins->load_enabled();
   parts_->convergence->start();
   record_plugins(*parts_);
@@ -475,9 +478,10 @@ void Daemon::stop() {
   }
   // The background loops hold plugin versions while they deliver: stop them
   // before the plugins are withdrawn, so every version retires on the loader.
+  // No cluster request is begun once the doors are closed.
+  if (p.convergence) p.convergence->stop();
   if (p.events) p.events->stop();
   if (p.mail) p.mail->stop();
-  if (p.convergence) p.convergence->stop();
   if (p.plugins) p.plugins->shutdown();
   if (p.changes) p.changes->stop();
   if (p.cluster) p.cluster->leave(to_unix(p.clock.now()));

@@ -32,15 +32,17 @@ nlohmann::json plugins_of(const DaemonRecord& daemon) {
 }
 
 // How far the daemons alive got with `request`: each either applied it
-// (done, or failed with its error), or not yet (waiting); a daemon without
-// the plugin in its plugins.enabled is not counted.
+// (done, or failed with its error), or not yet (waiting). Not counted: a
+// daemon without the plugin in its plugins.enabled, and one of an older
+// release that does not converge (its entries carry no `request`), which a
+// rolling upgrade has alive beside the new ones for a while.
 nlohmann::json progress(const PluginRequest& request, const std::vector<DaemonRecord>& daemons) {
   int done = 0, failed = 0, waiting = 0;
   nlohmann::json failures = nlohmann::json::array();
   for (const auto& d : daemons) {
     if (!d.alive) continue;
     for (const auto& p : plugins_of(d)) {
-      if (!p.is_object() || p.value("name", "") != request.plugin) continue;
+      if (!p.is_object() || p.value("name", "") != request.plugin || !p.contains("request")) continue;
       auto applied = p.value("request", 0LL);
       auto error = p.contains("request_error") && p["request_error"].is_string() ? p["request_error"].get<std::string>() : "";
       if (applied < request.request_id)

@@ -430,7 +430,11 @@ int cmd_cluster_ask(DaemonClient& daemon, const Options& opts, const std::string
     last = line;
     if (request.value("state", "") != "converging" || std::chrono::steady_clock::now() >= until) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    auto now = check(daemon.get("/api/v1/admin/cluster"));
+    // The request is recorded: a moment the database does not answer (503)
+    // is waited out within the 60 s, the daemons apply it meanwhile.
+    auto reply = daemon.get("/api/v1/admin/cluster");
+    if (reply.reply && reply.reply->status == 503 && std::chrono::steady_clock::now() < until) continue;
+    auto now = check(reply);
     if (now.exit_code != exit_ok) return now.exit_code;
     for (const auto& r : now.body.value_or(json::object()).value("requests", json::array()))
       if (r.value("plugin", "") == name) request = r;
@@ -448,6 +452,13 @@ int cmd_cluster_ask(DaemonClient& daemon, const Options& opts, const std::string
     return exit_failed;
   }
   if (state == "converging") std::cerr << "memberctl: daemons still waiting after 60 s (see memberctl cluster)\n";
+  const json counts = request.value("daemons", json::object());
+  if (state == "done" && counts.value("done", 0) == 0) {
+    // No daemon alive reported it: none is listed (this one serves
+    // unlisted: a database that takes no writes) or none enables it.
+    std::cerr << "memberctl: no daemon reported applying it (see memberctl cluster)\n";
+    return exit_failed;
+  }
   return state == "done" ? exit_ok : exit_failed;
 }
 

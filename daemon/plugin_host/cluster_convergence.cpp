@@ -30,6 +30,16 @@ ClusterConvergence::ClusterConvergence(ConnectionPool& database, ChangeFeed& cha
 
 ClusterConvergence::~ClusterConvergence() { stop(); }
 
+void ClusterConvergence::before_loading() {
+  try {
+    auto unit = database_.open_unit();
+    if (auto read = requests_.list(*unit))
+      for (const auto& request : *read) before_start_[request.plugin] = request.request_id;
+  } catch (const std::exception&) {
+    // Unknown, so every reload found later is done; the outage shows on the first look.
+  }
+}
+
 void ClusterConvergence::start() {
   // Any key, and the empty one (the feed back after a gap): look again.
   subscription_ = changes_.subscribe(PluginRequests::kTopic, [this](std::string_view) {
@@ -90,35 +100,31 @@ bool ClusterConvergence::look() {
       log_.write(LogLevel::warn, "plugins", "cannot read the cluster's plugin requests", {{"error", describe_error(e)}});
     return false;
   }
-  bool at_start;
-  {
-    std::lock_guard lock(mutex_);
-    at_start = !looked_once_;
-    looked_once_ = true;
-  }
   bool any = false;
   for (const auto& request : requests) {
-    long long done;
+    long long done = 0, before_start = 0;
     {
       std::lock_guard lock(mutex_);
-      done = outcomes_[request.plugin].request_id;
+      // find(), not []: no empty outcome may be recorded before one is had.
+      if (auto o = outcomes_.find(request.plugin); o != outcomes_.end()) done = o->second.request_id;
+      if (auto b = before_start_.find(request.plugin); b != before_start_.end()) before_start = b->second;
     }
     if (request.request_id <= done) continue;
-    apply(request, at_start);
+    apply(request, request.action == "reload" && request.request_id <= before_start);
     any = true;
   }
   if (any && applied_) applied_();
   return true;
 }
 
-void ClusterConvergence::apply(const PluginRequest& request, bool at_start) {
+void ClusterConvergence::apply(const PluginRequest& request, bool met_by_start) {
   Outcome outcome{request.request_id, {}};
   Labels fields{{"plugin", request.plugin}, {"request", std::to_string(request.request_id)}};
   try {
     if (request.action == "unload") {
       plugins_.unload(request.plugin);
       log_.write(LogLevel::info, "plugins", "plugin unloaded for the cluster", fields);
-    } else if (at_start) {
+    } else if (met_by_start) {
       // Loaded from its file a moment ago: that is what a reload asks for.
       for (const auto& status : plugins_.status())
         if (status.name == request.plugin && status.state == PluginState::failed) outcome.error = status.last_error;

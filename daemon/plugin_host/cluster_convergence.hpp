@@ -9,10 +9,12 @@
 // change_feed.hpp), when the feed comes back after a gap, and on its own
 // every 30 s (every 5 s while the feed is not live) for one it missed.
 //
-// At start the plugins were just loaded from their files: a reload asked
-// before is met by that load and is not done again, but an unload asked
-// before is applied, so a daemon started later serves what the cluster
-// was asked to serve.
+// At start the plugins are loaded from their files: a reload asked before
+// that (its id read by before_loading()) is met by the load and is not done
+// again, but an unload asked before is applied, so a daemon started later
+// serves what the cluster was asked to serve. A reload asked while the
+// plugins loaded, or one that could not be read beforehand, is done: an
+// extra reload costs little, a skipped one would leave an old file serving.
 #include "storage/plugin_requests.hpp"
 
 #include <chrono>
@@ -47,6 +49,9 @@ class ClusterConvergence {
   ~ClusterConvergence();
   ClusterConvergence(const ClusterConvergence&) = delete;
 
+  // Before the plugins load: the requests asked so far (an outage leaves
+  // none known, and every reload is done).
+  void before_loading();
   // After the plugins loaded: the first look, on the calling thread (an
   // outage leaves it to the thread), then the thread. Throws
   // std::system_error when the thread cannot be made.
@@ -62,7 +67,8 @@ class ClusterConvergence {
   // Reads the requests and applies the new ones; false when the database
   // could not be read (the outage is the pool's to log).
   bool look();
-  void apply(const PluginRequest& request, bool at_start);
+  // `met_by_start`: a reload the load at start already did.
+  void apply(const PluginRequest& request, bool met_by_start);
 
   ConnectionPool& database_;
   ChangeFeed& changes_;
@@ -75,7 +81,7 @@ class ClusterConvergence {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   bool told_ = false, stopping_ = false;
-  bool looked_once_ = false;  // a first look succeeded (at-start rules apply until then)
+  std::map<std::string, long long> before_start_;  // plugin -> newest request id read before loading
   std::map<std::string, Outcome> outcomes_;
   std::thread thread_;
 };

@@ -134,6 +134,20 @@ def check(contract, exchange):
     return f"{method.upper()} {template} {status}: {problem}" if problem else None
 
 
+def schema_problems(document):
+    """The document's component schemas that are not JSON Schema 2020-12
+    themselves (a YAML slip such as an unquoted comma in a flow mapping
+    turns a description into a number and a stray key): each as a line."""
+    out = []
+    for name, schema in document.get("components", {}).get("schemas", {}).items():
+        try:
+            jsonschema.Draft202012Validator.check_schema(schema)
+        except jsonschema.exceptions.SchemaError as e:
+            where = "/".join(str(p) for p in e.absolute_path)
+            out.append(f"the document's schema {name} is not JSON Schema ({where}: {e.message})")
+    return out
+
+
 def main(log_dir):
     exchanges_dir = os.path.join(log_dir, "exchanges")
     if not os.path.isdir(exchanges_dir):
@@ -158,6 +172,8 @@ def main(log_dir):
         if document_name not in contracts:
             with open(os.path.join(log_dir, "documents", document_name), encoding="utf-8") as f:
                 contracts[document_name] = Contract(json.load(f))
+            for problem in schema_problems(contracts[document_name].document):
+                breaches[problem].append(name)
         contract = contracts[document_name]
         for line in lines[1:]:
             try:

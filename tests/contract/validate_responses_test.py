@@ -35,12 +35,15 @@ DOCUMENT = {
 }
 
 
+DOCUMENT_OVERRIDE = None  # a test's own document instead of DOCUMENT
+
+
 def run(exchanges):
     with tempfile.TemporaryDirectory() as log:
         os.makedirs(os.path.join(log, "documents"))
         os.makedirs(os.path.join(log, "exchanges"))
         with open(os.path.join(log, "documents", "d.json"), "w") as f:
-            json.dump(DOCUMENT, f)
+            json.dump(DOCUMENT_OVERRIDE or DOCUMENT, f)
         with open(os.path.join(log, "exchanges", "1-1-0.jsonl"), "w") as f:
             f.write(json.dumps({"document": "d.json"}) + "\n")
             for e in exchanges:
@@ -54,6 +57,19 @@ def exchange(path, status, body, content_type="application/json; charset=utf-8")
 
 
 class ContractCheck(unittest.TestCase):
+    def test_a_schema_that_is_not_json_schema_is_a_breach(self):
+        broken = json.loads(json.dumps(DOCUMENT))
+        # What `{type: integer, description: 1, 2, 3...}` in YAML becomes.
+        broken["components"]["schemas"]["Thing"]["properties"]["id"]["description"] = 1
+        global DOCUMENT_OVERRIDE
+        DOCUMENT_OVERRIDE = broken
+        try:
+            code, out = run([exchange("/api/v1/things/7", 200, {"id": "7", "at": None})])
+        finally:
+            DOCUMENT_OVERRIDE = None
+        self.assertEqual(code, 1, out)
+        self.assertIn("the document's schema Thing is not JSON Schema", out)
+
     def test_a_response_that_keeps_the_document_passes(self):
         code, out = run([exchange("/api/v1/things/7", 200, {"id": "7", "at": None}),
                          exchange("/api/v1/things/7", 404, {"type": "urn:memberd:problem:not_found", "status": 404}, "application/problem+json"),

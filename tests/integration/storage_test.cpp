@@ -68,7 +68,12 @@ TEST_CASE("migrations are recorded once and survive restarts", "[storage]") {
   }
   {
     auto sql = state.open();
-    CHECK(count(*sql, "SELECT COUNT(*) FROM schema_migrations WHERE component = 'core'") == 9);
+    // Every core migration the source tree ships (one schema per backend, the same files).
+    int shipped = 0;
+    for (const auto& file : std::filesystem::directory_iterator(std::string(MEMBERD_SOURCE_DIR) + "/daemon/storage/schema/sqlite"))
+      shipped += file.path().extension() == ".sql";
+    CHECK(shipped >= 10);
+    CHECK(count(*sql, "SELECT COUNT(*) FROM schema_migrations WHERE component = 'core'") == shipped);
     CHECK(count(*sql, "SELECT COUNT(*) FROM schema_migrations WHERE component = 'swapper'") == 1);
     CHECK(count(*sql, "SELECT COUNT(*) FROM members") == 2);
     CHECK(count(*sql, "SELECT COUNT(*) FROM event_cursors WHERE subscriber = 'swapper.members'") == 1);
