@@ -93,6 +93,16 @@ export function waitText(seconds) {
   return count(Math.ceil(minutes / 60), 'hour');
 }
 
+// A period as a member reads it: "24 hours", "2 days", "30 minutes" (a
+// review window, a lifetime). Whole days only past one day; a day when
+// `seconds` is not a positive number.
+export function periodText(seconds) {
+  const s = Number(seconds) > 0 ? Number(seconds) : 86400;
+  const [size, unit] = s % 86400 === 0 && s > 86400 ? [86400, 'day'] : s >= 3600 ? [3600, 'hour'] : [60, 'minute'];
+  const n = Math.max(1, Math.round(s / size));
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
 // Never throws. Resolves to {ok, status, data, problem, headers,
 // retryAfter, waitText}: `retryAfter` is the Retry-After in seconds (0 when
 // none) and `waitText` the same in words (waitText()). The
@@ -354,7 +364,7 @@ export function problemSentence(result) {
 // A shell adds what only it has (the member shell: session, signedIn ...).
 export function pageKit({ api, go, params }) {
   return {
-    api, go, params, el, announce, notify, confirmStep, dualTime, waitText, actionButton,
+    api, go, params, el, announce, notify, confirmStep, dualTime, waitText, periodText, actionButton,
     pageHeader, table, timeEl, loadStyles, field, showFieldErrors, clearFieldErrors, problemText, problemSentence,
   };
 }

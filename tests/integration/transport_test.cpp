@@ -246,6 +246,17 @@ TEST_CASE("connections past http.max_connections get 503 at once", "[transport]"
                                      {"http.threads=2", "http.max_connections=2", "swapper.delay_ms=1500"},
                                      env_or_fail("MEMBERD_FIXTURE_PLUGINS_DIR"),
                                      {"swapper"}});
+  // The connection the test's own contract log opened at start (for the
+  // daemon's OpenAPI document) counts until the daemon has seen it close:
+  // wait for that, or one of the two slow requests below is the third.
+  auto tcp_open = [&] {
+    auto metrics = daemon.unix_socket()->Get("/metrics");
+    const std::string gauge = "memberd_http_connections{door=\"tcp\"} ";
+    auto at = metrics ? metrics->body.find(gauge) : std::string::npos;
+    return at == std::string::npos ? -1 : std::stoi(metrics->body.substr(at + gauge.size()));
+  };
+  for (int i = 0; i < 100 && tcp_open() != 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  REQUIRE(tcp_open() == 0);
   std::vector<std::thread> slow;
   for (int i = 0; i < 2; ++i)
     slow.emplace_back([&] {

@@ -3,6 +3,7 @@
 // batch is named after the plugin, templates are its own, and it reaches
 // only its own review kinds.
 #include "mail/mail_templates.hpp"
+#include "no_unit.hpp"
 #include "plugin_host/plugin_mail.hpp"
 #include "plugin_host/plugin_reviews.hpp"
 
@@ -13,20 +14,9 @@
 #include <string>
 
 using namespace memberd;
+using memberd::test::NoUnit;
 
 namespace {
-
-class NoUnit final : public UnitOfWork {
- public:
-  Backend backend() const override { return Backend::sqlite; }
-  Result<soci::session*> connection() override { return Failure{Refusal::busy}; }
-  Result<KeptStatement*> kept(std::string_view) override { return Failure{Refusal::busy}; }
-  Result<void> begin() override { return Failure{Refusal::busy}; }
-  Result<void> commit() override { return {}; }
-  void rollback() override {}
-  bool in_transaction() const override { return false; }
-  void after_commit(std::function<void()> action) override { action(); }
-};
 
 // Records what reached the host's outbox.
 class RecordingOutbox final : public Mail {

@@ -3,6 +3,7 @@
 // else unexpected is `internal`, logged under the caller the unit names
 // (the plugin whose route, event or unit it is); a misuse still throws.
 #include "auth/accounts_service.hpp"
+#include "no_unit.hpp"
 #include "auth/password_hasher.hpp"
 #include "auth/session_store.hpp"
 #include "storage/change_feed.hpp"
@@ -26,20 +27,9 @@
 #include <string>
 
 using namespace memberd;
+using memberd::test::NoUnit;
 
 namespace {
-
-class NoUnit final : public UnitOfWork {
- public:
-  Backend backend() const override { return Backend::sqlite; }
-  Result<soci::session*> connection() override { return Failure{Refusal::busy}; }
-  Result<KeptStatement*> kept(std::string_view) override { return Failure{Refusal::busy}; }
-  Result<void> begin() override { return Failure{Refusal::busy}; }
-  Result<void> commit() override { return {}; }
-  void rollback() override {}
-  bool in_transaction() const override { return false; }
-  void after_commit(std::function<void()> action) override { action(); }
-};
 
 std::string written(std::FILE* out) {
   std::fflush(out);

@@ -7,13 +7,6 @@ function megabytes(bytes) {
   return `${Number.isInteger(mb) || mb >= 10 ? Math.round(mb) : mb.toFixed(1)} MB`;
 }
 
-function windowText(seconds) {
-  const s = Number(seconds) || 86400;
-  const [size, unit] = s % 86400 === 0 && s > 86400 ? [86400, 'day'] : s >= 3600 ? [3600, 'hour'] : [60, 'minute'];
-  const n = Math.max(1, Math.round(s / size));
-  return `${n} ${unit}${n === 1 ? '' : 's'}`;
-}
-
 // The CSRF token a cookie session sends on writes (as kit.js does): over
 // HTTPS the cookie is __Host-memberd_csrf.
 function csrfToken() {
@@ -84,7 +77,7 @@ export async function render(root, kit) {
     'data-testid': 'photo-progress' });
   const upload = el('button', { type: 'submit', class: 'primary', 'data-testid': 'photo-upload', text: 'Upload' });
   const approval = state.requires_approval
-    ? ` It is shown once an admin approves it, within ${windowText(state.review_window_seconds)}.` : '';
+    ? ` It is shown once an admin approves it, within ${kit.periodText(state.review_window_seconds)}.` : '';
   const form = el('form', { class: 'card photo-form', novalidate: true },
     el('p', { class: 'hint', id: 'photo-limits', 'data-testid': 'photo-limits',
       text: `A JPEG, PNG, WebP or GIF of at most ${megabytes(limits.max_bytes)} and ` +

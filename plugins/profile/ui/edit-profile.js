@@ -4,14 +4,6 @@
 // values beside the published ones, and the last decision with its reason.
 import { countryName } from './values.js';
 
-// "24 hours", "2 days", "30 minutes".
-function windowText(seconds) {
-  const s = Number(seconds) || 86400;
-  const [size, unit] = s % 86400 === 0 && s > 86400 ? [86400, 'day'] : s >= 3600 ? [3600, 'hour'] : [60, 'minute'];
-  const n = Math.max(1, Math.round(s / size));
-  return `${n} ${unit}${n === 1 ? '' : 's'}`;
-}
-
 export async function render(root, kit) {
   const { el, api } = kit;
   const [schema, mine] = await Promise.all([api('GET', '/api/v1/profile/schema'), api('GET', '/api/v1/me/profile')]);
@@ -31,7 +23,7 @@ export async function render(root, kit) {
   const form = el('form', { id: 'profile-form', class: 'card profile-form', novalidate: true },
     el('p', { class: 'hint', text: 'Make your changes and complete all the required information (any field with a red ' +
       'star * is required), then click Submit. Your member profile is published once an admin approves it, ' +
-      `within ${windowText(schema.data.review_window_seconds)}.` }),
+      `within ${kit.periodText(schema.data.review_window_seconds)}.` }),
     ...fields.map(control), message, submit);
   root.append(form);
   const values = (state.pending && state.pending.fields) || state.published || {};
