@@ -78,6 +78,9 @@ test('an admin approves it in the Reviews queue and the public profile shows it'
   await signInAdmin(page, base);
   await page.locator('[data-testid=nav-reviews]').click();
   await page.locator('[data-testid=review-figures]').filter({ hasText: '1 pending, 0 overdue' }).waitFor();
+  // The queue may be drawn twice (the console opens on Reviews, then the
+  // click): wait for the row, not only for the figures above it.
+  await page.locator('[data-testid=review-row]').first().waitFor();
   assert.equal(await page.locator('[data-testid=review-row]').count(), 1);
   a11y.push(...await checkBothWidths(page, 'reviews-queue'));
 
