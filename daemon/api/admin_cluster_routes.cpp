@@ -4,6 +4,7 @@
 // differ between the daemons alive (a rolling upgrade half done); and the
 // plugin reloads and unloads asked for the whole cluster
 // (plugin_requests.hpp) with how far the daemons alive got.
+#include "api/acting_admin.hpp"
 #include "api/core_services.hpp"
 #include "plugin_host/plugin_host.hpp"
 #include "storage/cluster_registry.hpp"
@@ -36,12 +37,24 @@ nlohmann::json plugins_of(const DaemonRecord& daemon) {
 // daemon without the plugin in its plugins.enabled, and one of an older
 // release that does not converge (its entries carry no `request`), which a
 // rolling upgrade has alive beside the new ones for a while.
-nlohmann::json progress(const PluginRequest& request, const std::vector<DaemonRecord>& daemons) {
+// The daemons alive with their plugins, read once for every request.
+struct AliveDaemon {
+  const DaemonRecord* record;
+  nlohmann::json plugins;
+};
+
+std::vector<AliveDaemon> alive_daemons(const std::vector<DaemonRecord>& daemons) {
+  std::vector<AliveDaemon> out;
+  for (const auto& d : daemons)
+    if (d.alive) out.push_back({&d, plugins_of(d)});
+  return out;
+}
+
+nlohmann::json progress(const PluginRequest& request, const std::vector<AliveDaemon>& alive) {
   int done = 0, failed = 0, waiting = 0;
   nlohmann::json failures = nlohmann::json::array();
-  for (const auto& d : daemons) {
-    if (!d.alive) continue;
-    for (const auto& p : plugins_of(d)) {
+  for (const auto& [d, plugins] : alive) {
+    for (const auto& p : plugins) {
       if (!p.is_object() || p.value("name", "") != request.plugin || !p.contains("request")) continue;
       auto applied = p.value("request", 0LL);
       auto error = p.contains("request_error") && p["request_error"].is_string() ? p["request_error"].get<std::string>() : "";
@@ -49,7 +62,7 @@ nlohmann::json progress(const PluginRequest& request, const std::vector<DaemonRe
         ++waiting;
       else if (applied == request.request_id && !error.empty()) {
         ++failed;
-        failures.push_back({{"daemon_id", d.daemon_id}, {"host", d.host}, {"error", error}});
+        failures.push_back({{"daemon_id", d->daemon_id}, {"host", d->host}, {"error", error}});
       } else
         ++done;
     }
@@ -96,13 +109,9 @@ Response list_cluster(CoreServices& core, const Request& req) {
   for (const auto& [name, shas] : files)
     if (shas.size() > 1) skew.push_back(name);
   nlohmann::json asked = nlohmann::json::array();
-  for (const auto& r : *requests) asked.push_back(progress(r, *daemons));
+  auto alive = alive_daemons(*daemons);
+  for (const auto& r : *requests) asked.push_back(progress(r, alive));
   return json_response(200, {{"daemons", out}, {"plugins_differ", skew}, {"requests", asked}});
-}
-
-// Who asked: the admin's member id, or "operator" on the local socket.
-std::string requester(const Request& req) {
-  return req.caller().socket_operator ? std::string("operator") : req.caller().member_id;
 }
 
 Response ask_cluster(CoreServices& core, const Request& req, const std::string& action) {
@@ -113,11 +122,11 @@ Response ask_cluster(CoreServices& core, const Request& req, const std::string& 
   for (const auto& s : core.plugins.status()) known = known || s.name == name;
   if (!known) return problem(404, "not_found", "No such plugin", "That plugin is not in plugins.enabled.");
   long long now = to_unix(core.clock.now());
-  auto asked = core.plugin_requests->ask(req.work(), name, action, requester(req), now);
+  auto asked = core.plugin_requests->ask(req.work(), name, action, acting_admin(req), now);
   if (!asked) return refusal_problem(asked.failure());
   auto daemons = core.cluster->list(req.work(), now);
   if (!daemons) return refusal_problem(daemons.failure());
-  return json_response(202, progress(*asked, *daemons));
+  return json_response(202, progress(*asked, alive_daemons(*daemons)));
 }
 
 }  // namespace

@@ -1,3 +1,4 @@
+#include "api/acting_admin.hpp"
 #include "api/core_services.hpp"
 #include "auth/accounts_service.hpp"
 #include "auth/email_identity.hpp"
@@ -117,7 +118,7 @@ Response create_member(CoreServices& core, const Request& req) {
   auto published = core.events.publish(
       work, "member.created",
       {{"member_id", *id}, {"roles", roles},
-       {"by", req.caller().socket_operator ? nlohmann::json("operator") : nlohmann::json(req.caller().member_id)},
+       {"by", acting_admin(req)},
        {"ip", req.client_ip()}});
   if (!published) return refusal_problem(published.failure());
   if (auto done = tx->commit(); !done) return refusal_problem(done.failure());
@@ -162,7 +163,7 @@ Response revoke_member_sessions(CoreServices& core, const Request& req) {
   auto published = core.events.publish(
       work, "sessions.revoked",
       {{"member_id", id}, {"count", *revoked},
-       {"by", req.caller().socket_operator ? nlohmann::json("operator") : nlohmann::json(req.caller().member_id)},
+       {"by", acting_admin(req)},
        {"ip", req.client_ip()}});
   if (!published) return refusal_problem(published.failure());
   if (auto done = tx->commit(); !done) return refusal_problem(done.failure());

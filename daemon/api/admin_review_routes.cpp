@@ -2,6 +2,7 @@
 // oldest first with kind and overdue filters, one item with its history,
 // claim, approve, reject with a reason, bulk approve, and the queue's
 // figures for the console's header.
+#include "api/acting_admin.hpp"
 #include "api/core_services.hpp"
 #include "metrics/registry.hpp"
 #include "plugin_host/plugin_host.hpp"
@@ -24,11 +25,6 @@ using FieldErrors = std::vector<std::pair<std::string, std::string>>;
 
 constexpr std::size_t kMaxReasonCharacters = 500;
 constexpr std::size_t kMaxBulk = 100;
-
-// Who decides: the admin's member id, or "operator" on the local socket.
-std::string decider(const Request& req) {
-  return req.caller().socket_operator ? std::string("operator") : req.caller().member_id;
-}
 
 std::string trimmed(const std::string& text) {
   auto first = text.find_first_not_of(" \t\r\n");
@@ -133,12 +129,12 @@ Response claim_review(CoreServices& core, const Request& req) {
       return problem(422, "validation", "Some fields need attention", {}, {{"take_over", "Give true or false."}});
     take_over = body["take_over"].get<bool>();
   }
-  return item_after(core, req, core.reviews.claim(req.work(), req.path_param("revision_id"), decider(req), take_over));
+  return item_after(core, req, core.reviews.claim(req.work(), req.path_param("revision_id"), acting_admin(req), take_over));
 }
 
 // Decides and counts the decision by outcome.
 Result<void> decide(CoreServices& core, const Request& req, const std::string& revision_id, ReviewDecision decision) {
-  auto done = core.reviews.decide(req.work(), revision_id, decider(req), decision);
+  auto done = core.reviews.decide(req.work(), revision_id, acting_admin(req), decision);
   if (done)
     core.metrics
         .counter("memberd_reviews_decisions_total", "Review decisions, by outcome",

@@ -5,12 +5,14 @@
 #include "support/credentials_client.hpp"
 #include "support/daemon_process.hpp"
 #include "support/plugins_dir.hpp"
+#include "support/throwaway_postgres.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <thread>
 
 using namespace memberd::test;
+using memberd::test::ThrowawayPostgres;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
@@ -164,4 +166,30 @@ TEST_CASE("asking the cluster: unknown plugins, members and anonymous callers ar
   CHECK(r["daemons"]["done"] == 1);
   CHECK(r["requested_by"] != "operator");
   CHECK(plugin_entry(daemon, "hello")["state"] == "unloaded");
+}
+
+TEST_CASE("asking the cluster while PostgreSQL is down is 503 with Retry-After and records nothing",
+          "[cluster][postgresql][plugins][outage]") {
+  ThrowawayPostgres postgres;
+  DaemonProcess daemon(on(postgres.url()));
+  postgres.stop("fast");
+  auto refused = ask(daemon, "hello", "reload");
+  REQUIRE(refused);
+  CHECK(refused->status == 503);
+  CHECK(refused->get_header_value("Content-Type") == "application/problem+json");
+  CHECK_FALSE(refused->get_header_value("Retry-After").empty());
+  CHECK(daemon.unix_socket()->Get("/api/v1/admin/cluster")->status == 503);
+  postgres.start();
+  // Back by itself: nothing was recorded meanwhile, and asking works again.
+  auto until = std::chrono::steady_clock::now() + 10s;
+  json listed;
+  do {
+    auto res = daemon.unix_socket()->Get("/api/v1/admin/cluster");
+    if (res && res->status == 200) listed = json::parse(res->body);
+    else std::this_thread::sleep_for(100ms);
+  } while (listed.is_null() && std::chrono::steady_clock::now() < until);
+  REQUIRE(listed.is_object());
+  CHECK(listed["requests"].empty());
+  REQUIRE(ask(daemon, "hello", "reload")->status == 202);
+  CHECK(settled(daemon, "hello")["state"] == "done");
 }
