@@ -7,6 +7,7 @@
 #include "auth/password_hasher.hpp"
 #include "auth/password_rules.hpp"
 #include "auth/rate_limits_service.hpp"
+#include "auth/second_steps.hpp"
 #include "auth/sign_in_guard.hpp"
 #include "auth/session_store.hpp"
 #include "config/plugin_config.hpp"
@@ -127,6 +128,7 @@ struct Daemon::Parts {
   std::unique_ptr<RateLimitsService> rate_limits;
   std::unique_ptr<PasswordRulesService> password_rules;
   std::unique_ptr<SignInGuardService> sign_in;
+  std::unique_ptr<SecondSteps> second_steps;  // before the plugins: their hosts refer to it
   std::unique_ptr<GeoDatabases> geo;
   std::chrono::steady_clock::time_point last_geo_check{};
   SecretsService secrets;
@@ -285,6 +287,7 @@ void Daemon::make_services() {
       SignInPolicy{{static_cast<int>(c.sign_in.lock_after_failures), c.sign_in.lock_durations},
                    c.sign_in.trusted_device_lifetime},
       p.log);
+  p.second_steps = std::make_unique<SecondSteps>(p.clock, *p.sessions, p.log);
   p.geo = std::make_unique<GeoDatabases>(GeoFiles{c.geo.city_db, c.geo.anonymous_db}, p.log, p.metrics);
   p.events = std::make_unique<EventBus>(*p.database, *p.changes, p.clock, p.log);
   DeliveryPolicy delivery;
@@ -309,7 +312,8 @@ void Daemon::make_plugin_host() {
   SharedServices shared{*p.accounts, *p.database, *p.changes, *p.events, *p.mail,   *p.reviews, *p.rate_limits,
                         *p.password_rules, *p.sign_in, *p.geo, p.secrets, p.log, p.metrics,
                         p.clock,     c.data_dir,        public_base_url(c.http), secure_cookies(c),
-                        c.mail.templates_dir,  c.plugins.dir};
+                        c.mail.templates_dir,  c.plugins.dir,
+                        [&p](const std::string& plugin) { return p.second_steps->for_plugin(plugin); }};
   PluginHostSettings settings{c.plugins.dir, std::filesystem::path(c.data_dir) / "plugins", c.plugins.enabled,
                               c.plugins.watch, c.plugins.watch_interval, component_names(*core_contract())};
   const CoreConfig& config = config_;
@@ -320,6 +324,8 @@ void Daemon::make_plugin_host() {
         return std::make_unique<SectionConfig>(load_plugin_config(
             plugin, schema, found == config.plugin_sections.end() ? nullptr : found->second.get()));
       });
+  p.second_steps->set_provider_lookup(
+      [&p](const std::string& plugin) { return p.plugins->second_step_provider(plugin); });
   p.plugin_requests = std::make_unique<PluginRequests>(*p.changes);
   p.convergence = std::make_unique<ClusterConvergence>(*p.database, *p.changes, *p.plugin_requests, *p.plugins, p.log,
                                                        [&p] { record_plugins(p); });
@@ -423,6 +429,7 @@ void Daemon::tick() {
       p.log.write(LogLevel::debug, "sessions", "expired sessions purged", {{"count", std::to_string(*purged)}});
     (void)p.rate_limits->purge(*unit, std::chrono::hours(24));
     (void)p.sign_in->purge(*unit);
+    (void)p.second_steps->purge(*unit);
     (void)p.mail->purge(*unit, config_.mail.keep_sent_for);
     const auto& keep = config_.retention;
     auto wall = p.clock.now();

@@ -19,7 +19,8 @@ MEMBERD_FUZZ_BUILD_DIR=${MEMBERD_FUZZ_BUILD_DIR:-$MEMBERD_REPO/build-fuzz}
 # (NFKC, case folding); cracklib-runtime ships the common-password word list
 # (/usr/share/dict/cracklib-small) the credentials plugin refuses;
 # libphonenumber-dev checks profile phone numbers; libvips-dev does all of
-# the photo plugin's image work.
+# the photo plugin's image work; liboath-dev computes the two_step plugin's
+# authenticator codes (RFC 6238) and libqrencode-dev draws their QR codes.
 # shellcheck disable=SC2034 # used by the scripts that source this file
 MEMBERD_BUILD_PACKAGES=(
   g++ cmake ninja-build pkgconf ccache
@@ -27,6 +28,7 @@ MEMBERD_BUILD_PACKAGES=(
   libcpp-httplib-dev catch2 libssl-dev nlohmann-json3-dev
   libmaxminddb-dev libargon2-dev libsystemd-dev libcurl4-openssl-dev
   libicu-dev cracklib-runtime libphonenumber-dev libvips-dev
+  liboath-dev libqrencode-dev
 )
 
 # What the test suite needs on top: a PostgreSQL for the storage tests run
@@ -39,9 +41,11 @@ MEMBERD_BUILD_PACKAGES=(
 # against the served OpenAPI document (tests/contract/), and haproxy for a
 # rolling restart of three daemons behind the shipped etc/haproxy.cfg
 # (tests/integration/rolling_restart_test.cpp; Debian's default
-# configuration that the package starts with listens on nothing).
+# configuration that the package starts with listens on nothing), and
+# oathtool, the member's authenticator app in the two_step tests (an
+# implementation of RFC 6238 that is not ours).
 # shellcheck disable=SC2034
-MEMBERD_TEST_PACKAGES=(postgresql-15 curl openssl chromium python3-aiosmtpd libimage-exiftool-perl python3-jsonschema haproxy)
+MEMBERD_TEST_PACKAGES=(postgresql-15 curl openssl chromium python3-aiosmtpd libimage-exiftool-perl python3-jsonschema haproxy oathtool)
 
 # What the fuzz targets (tests/fuzz, scripts/fuzz.sh) need on top of the
 # build packages: clang 14, and libclang-rt-14-dev, the compiler-rt archives

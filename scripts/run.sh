@@ -18,4 +18,9 @@ cd "$MEMBERD_REPO"
 # The default config keeps state under var/ and the socket under run/,
 # relative to the working directory.
 mkdir -p var run
+# The key that seals authenticator-app secrets (etc/memberd.yaml,
+# two_step.secret_key_file): made once, readable by this user only.
+if [[ ! -s var/two-step.key ]]; then
+  (umask 077 && head -c 32 /dev/urandom | od -An -tx1 -v | tr -d ' \n' >var/two-step.key)
+fi
 exec "$MEMBERD_BUILD_DIR/daemon/memberd" --config etc/memberd.yaml "$@"

@@ -44,6 +44,7 @@ Result<Identity> identify(const CallerCredentials& credentials, SessionStore& se
   }
   identity.caller = std::move((*session)->caller);
   identity.csrf_hash = std::move((*session)->csrf_hash);
+  identity.method = (*session)->method;
   return identity;
 }
 

@@ -28,6 +28,7 @@ struct Identity {
   bool by_cookie = false;   // authenticated by the session cookie (CSRF applies)
   bool bad_token = false;   // a token was sent but no live session has it
   std::string csrf_hash;    // the session's CSRF token hash, for by_cookie writes
+  SignInMethod method = SignInMethod::none;  // how the session was made
 };
 
 // Fails: busy (the session lookup had no database connection). An unknown

@@ -20,6 +20,20 @@ namespace {
 constexpr std::string_view kSessionTopic = "sessions.session", kMemberTopic = "sessions.member";
 }  // namespace
 
+const char* sign_in_method_name(SignInMethod method) {
+  switch (method) {
+    case SignInMethod::second_step: return "second_step";
+    case SignInMethod::passkey: return "passkey";
+    default: return "password";
+  }
+}
+
+SignInMethod sign_in_method_from(std::string_view name) {
+  if (name == "second_step") return SignInMethod::second_step;
+  if (name == "passkey") return SignInMethod::passkey;
+  return SignInMethod::password;
+}
+
 SessionStore::SessionStore(const Clock& clock, SessionPolicy policy, ChangeFeed& changes)
     : clock_(clock),
       policy_(policy),
@@ -40,7 +54,7 @@ SessionStore::~SessionStore() {
 }
 
 Result<OpenedSession> SessionStore::open(UnitOfWork& work, std::string_view member_id, std::string_view ip,
-                                         std::string_view user_agent) {
+                                         std::string_view user_agent, SignInMethod method) {
   auto sql = work.connection();
   if (!sql) return sql.failure();
   OpenedSession opened;
@@ -54,11 +68,13 @@ Result<OpenedSession> SessionStore::open(UnitOfWork& work, std::string_view memb
   std::string token_hash = sha256_hex(opened.token), csrf_hash = sha256_hex(opened.csrf_token);
   std::string member(member_id), address = valid_utf8(ip, 64), agent = valid_utf8(user_agent, 512);
   long long now_s = to_unix(now), expires_s = to_unix(expires);
+  std::string method_name = sign_in_method_name(method);
   **sql << "INSERT INTO sessions (session_id, token_hash, csrf_hash, member_id, created_at, last_seen_at,"
-                  " expires_at, privileged_until, ip, user_agent)"
-                  " VALUES (:id, :th, :ch, :m, :c, :c2, :e, 0, :ip, :ua)",
+                  " expires_at, privileged_until, ip, user_agent, method)"
+                  " VALUES (:id, :th, :ch, :m, :c, :c2, :e, 0, :ip, :ua, :method)",
       soci::use(opened.session_id), soci::use(token_hash), soci::use(csrf_hash), soci::use(member),
-      soci::use(now_s), soci::use(now_s), soci::use(expires_s), soci::use(address), soci::use(agent);
+      soci::use(now_s), soci::use(now_s), soci::use(expires_s), soci::use(address), soci::use(agent),
+      soci::use(method_name);
   return opened;
 }
 
@@ -117,16 +133,18 @@ Result<std::optional<AuthenticatedSession>> SessionStore::authenticate(UnitOfWor
   // does not answer.
   auto select = work.kept(
       "SELECT s.session_id, s.member_id, s.csrf_hash, s.last_seen_at, s.expires_at, s.privileged_until, m.email,"
-      " m.created_at FROM sessions s JOIN members m ON m.member_id = s.member_id WHERE s.token_hash = :th");
+      " m.created_at, s.method FROM sessions s JOIN members m ON m.member_id = s.member_id WHERE s.token_hash = :th");
   if (!select) return select.failure();
   AuthenticatedSession found;
   long long last_seen = 0, expires = 0, privileged = 0, member_since = 0;
+  std::string method;
   soci::indicator ind = soci::i_null;
   bool got = (*select)->run(soci::use(token_hash), soci::into(found.caller.session_id, ind),
                             soci::into(found.caller.member_id), soci::into(found.csrf_hash), soci::into(last_seen),
                             soci::into(expires), soci::into(privileged), soci::into(found.caller.email),
-                            soci::into(member_since));
+                            soci::into(member_since), soci::into(method));
   if (!got || ind != soci::i_ok) return Found{};
+  found.method = sign_in_method_from(method);
   auto& sql = **work.connection();  // leased by kept()
 
   if (now >= expires || now - last_seen >= policy_.idle_timeout.count()) {

@@ -36,7 +36,13 @@ struct SessionPolicy {
 struct AuthenticatedSession {
   Caller caller;
   std::string csrf_hash;
+  SignInMethod method = SignInMethod::password;  // how the session was made
 };
+
+// The sessions table's word for each way in ("password", "second_step",
+// "passkey"), and back (an unknown word reads as the weakest, password).
+const char* sign_in_method_name(SignInMethod method);
+SignInMethod sign_in_method_from(std::string_view name);
 
 struct SessionView {
   std::string session_id, created_at, last_seen_at, expires_at, ip, user_agent;
@@ -54,7 +60,7 @@ class SessionStore {
   SessionStore(const SessionStore&) = delete;
 
   Result<OpenedSession> open(UnitOfWork& work, std::string_view member_id, std::string_view ip,
-                             std::string_view user_agent);
+                             std::string_view user_agent, SignInMethod method = SignInMethod::password);
   // The live session for a token, or nullopt (unknown, expired or revoked).
   // Served from the cache when fresh (no database use at all).
   Result<std::optional<AuthenticatedSession>> authenticate(UnitOfWork& work, std::string_view token);

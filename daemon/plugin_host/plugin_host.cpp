@@ -34,6 +34,7 @@ struct PluginHost::Loaded {
   std::unique_ptr<Config> config;
   std::unique_ptr<PluginServices> services;
   std::unique_ptr<Plugin> instance;
+  std::shared_ptr<SecondStepProvider> second_step;  // the plugin's code: goes before the library
   std::vector<Route> routes;
   BodyLimits body_limits;
   PluginUi ui;
@@ -255,6 +256,7 @@ std::shared_ptr<PluginHost::Loaded> PluginHost::start_version(const std::string&
   fresh->body_limits = fresh->services->take_body_limits();
   fresh->ui = fresh->services->take_ui();
   fresh->api = fresh->services->take_api_description();
+  fresh->second_step = fresh->services->take_second_step();
   try {
     fresh->ui.check(name);
     fresh->ui.index_imports();
@@ -390,6 +392,14 @@ std::vector<std::pair<std::string, ApiDescription>> PluginHost::api_descriptions
   std::vector<std::pair<std::string, ApiDescription>> out;
   for (const auto& [name, version] : serving()) out.emplace_back(name, version->api);
   return out;
+}
+
+std::shared_ptr<SecondStepProvider> PluginHost::second_step_provider(const std::string& name) const {
+  std::lock_guard lock(mutex_);
+  auto slot = slots_.find(name);
+  if (slot == slots_.end() || !slot->second.active || !slot->second.active->second_step) return nullptr;
+  const auto& version = slot->second.active;
+  return std::shared_ptr<SecondStepProvider>(version, version->second_step.get());
 }
 
 PluginHostCounters PluginHost::counters() const {

@@ -118,6 +118,10 @@ class PluginHost {
   // (Host::add_api_description), by plugin name.
   std::vector<std::pair<std::string, ApiDescription>> api_descriptions() const;
   PluginHostCounters counters() const;
+  // The second-step provider plugin `name`'s serving version provided
+  // (Host::provide_second_step), keeping that version alive while it is
+  // held; nullptr when it is not serving or provided none.
+  std::shared_ptr<SecondStepProvider> second_step_provider(const std::string& name) const;
   // Unpublishes every plugin, waits for their retirement, stops the threads.
   void shutdown();
 

@@ -108,6 +108,7 @@ PluginServices::PluginServices(SharedServices shared, std::string plugin_name)
   mail_ = std::make_unique<PluginMail>(shared_.mail, name_, mail_templates_);
   reviews_ = std::make_unique<PluginReviews>(shared_.reviews, name_);
   changes_ = std::make_unique<PluginChanges>(shared_.changes, name_, registration_open_);
+  if (shared_.sign_in_factors) sign_in_factors_ = shared_.sign_in_factors(name_);
 }
 
 PluginServices::~PluginServices() = default;
@@ -120,6 +121,18 @@ Changes& PluginServices::changes() { return *changes_; }
 
 // The daemon's, as its change feed knows it: not the plugin's to narrow.
 bool PluginServices::leading() const { return shared_.changes.leading(); }
+
+SignInFactors& PluginServices::sign_in_factors() {
+  if (!sign_in_factors_) throw std::logic_error("this host was made without sign-in factors");
+  return *sign_in_factors_;
+}
+
+void PluginServices::provide_second_step(std::shared_ptr<SecondStepProvider> provider) {
+  if (!registration_open_) throw std::logic_error("Host::provide_second_step may only be called from start()");
+  if (!provider) throw std::invalid_argument("Host::provide_second_step: no provider given");
+  if (second_step_) throw std::invalid_argument("Host::provide_second_step: called twice");
+  second_step_ = std::move(provider);
+}
 
 void PluginServices::withdraw_change_handlers() { changes_->withdraw(); }
 

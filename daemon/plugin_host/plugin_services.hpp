@@ -11,6 +11,9 @@
 #include "plugin_host/ui_assets.hpp"
 
 #include <memberd/host.hpp>
+#include <memberd/sign_in_factors.hpp>
+
+#include <functional>
 
 #include <memory>
 #include <string>
@@ -46,6 +49,8 @@ struct SharedServices {
   bool secure_cookies = false;
   std::string mail_templates_dir;  // mail.templates_dir: the operator's copies, per plugin
   std::string plugins_dir;         // plugins.dir: the programs a plugin ships (plugin_program)
+  // SignInFactors as the named plugin sees it (auth/second_steps.hpp).
+  std::function<std::unique_ptr<SignInFactors>(const std::string& plugin)> sign_in_factors;
 };
 
 class PluginServices final : public Host {
@@ -64,6 +69,7 @@ class PluginServices final : public Host {
   BodyLimits take_body_limits() { return std::move(body_limits_); }
   PluginUi take_ui() { return std::move(ui_); }
   ApiDescription take_api_description() { return std::move(api_); }
+  std::shared_ptr<SecondStepProvider> take_second_step() { return std::move(second_step_); }
 
   std::string_view plugin_name() const override { return name_; }
   void add_route(Route route) override;
@@ -92,6 +98,8 @@ class PluginServices final : public Host {
   void add_api_description(const std::vector<EmbeddedFile>& files) override;
   Changes& changes() override;
   bool leading() const override;
+  SignInFactors& sign_in_factors() override;
+  void provide_second_step(std::shared_ptr<SecondStepProvider> provider) override;
 
  private:
   class PluginEvents;
@@ -116,6 +124,8 @@ class PluginServices final : public Host {
   std::unique_ptr<Mail> mail_;
   std::unique_ptr<Reviews> reviews_;
   std::unique_ptr<PluginChanges> changes_;
+  std::unique_ptr<SignInFactors> sign_in_factors_;
+  std::shared_ptr<SecondStepProvider> second_step_;
 };
 
 }  // namespace memberd

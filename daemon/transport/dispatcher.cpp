@@ -65,8 +65,10 @@ class RequestContext final : public Request {
   }
   std::string_view request_id() const override { return request_id_; }
   UnitOfWork& work() const override { return work_; }
+  SignInMethod sign_in_method() const override { return sign_in_method_; }
 
   Caller caller_;
+  SignInMethod sign_in_method_ = SignInMethod::none;
   nlohmann::json json_;
 
  private:
@@ -224,6 +226,7 @@ Response Dispatcher::handle(const RawRequest& raw) {
     if (auto refusal = authorize(route, *identity, raw.method(), raw.header("X-CSRF-Token"), clock_))
       return finish(std::move(*refusal));
     context.caller_ = std::move(identity->caller);
+    context.sign_in_method_ = identity->method;
     if (route.body == Body::json)
       if (auto refusal = parse_json_body(raw.method(), raw.header("Content-Type"), raw.body(),
                                          settings_.max_json_depth, context.json_))

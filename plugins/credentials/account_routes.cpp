@@ -10,6 +10,7 @@
 #include <memberd/email_address.hpp>
 #include <memberd/json.hpp>
 #include <memberd/session_cookies.hpp>
+#include <memberd/sign_in_factors.hpp>
 
 namespace memberd::credentials {
 
@@ -61,6 +62,13 @@ Response join(Context& ctx, const Request& req) {
   return json_response(201, {{"member_id", *id}, {"email_confirmed", false}});
 }
 
+// 202: the password was right, and the second step comes next.
+Response second_step_needed(const SecondStepChallenge& challenge) {
+  return json_response(202, {{"second_step", {{"challenge", challenge.token},
+                                              {"expires_at", challenge.expires_at},
+                                              {"methods", challenge.methods}}}});
+}
+
 Response sign_in(Context& ctx, const Request& req) {
   auto email = normalize_email(string_field(req.json(), "email").value_or(""));
   auto password = string_field(req.json(), "password").value_or("");
@@ -94,6 +102,14 @@ Response sign_in(Context& ctx, const Request& req) {
     // the rule instead.
     return problem(401, "bad_credentials", "Email or password is wrong", "Check both and try again.");
   }
+  // A member who turned on a second step gets a challenge, not a session;
+  // the provider's route finishes the sign-in. The right password does not
+  // clear the failures: the codes guessed next count on the same lock. When
+  // the provider is missing the member is refused (503), never let in.
+  auto second_step = ctx.host.sign_in_factors().challenge(work, member_id, req);
+  if (!second_step || *second_step) release_attempt(ctx, req, *attempt);
+  if (!second_step) return refusal_problem(second_step.failure());
+  if (*second_step) return second_step_needed(**second_step);
   // The session, its event, the cleared failures and the trusted device
   // commit together.
   auto tx = WriteTransaction::open(work);

@@ -103,14 +103,17 @@ TEST_CASE("the shipped etc/memberd.yaml loads to exactly the defaults", "[config
   CHECK(loaded.database == DatabaseConfig{});
   // The one deliberate difference: the shipped file enables the plugins we build.
   CHECK(loaded.plugins.enabled ==
-        std::vector<std::string>{"credentials", "profile", "photo", "security_level", "email_service"});
+        std::vector<std::string>{"credentials", "profile", "photo", "security_level", "email_service", "two_step"});
   loaded.plugins.enabled.clear();
   CHECK(loaded.plugins == PluginsConfig{});
   CHECK(loaded.sessions == SessionsConfig{});
   CHECK(loaded.passwords == PasswordsConfig{});
   CHECK(loaded.mail == MailConfig{});
-  // ...and documents the credentials, photo, profile and email_service sections (the plugins check their values).
-  CHECK(loaded.plugin_sections.size() == 4);
+  // ...and documents the credentials, photo, profile, email_service and
+  // two_step sections (the plugins check their values; two_step's names the
+  // key file scripts/run.sh makes).
+  CHECK(loaded.plugin_sections.size() == 5);
+  CHECK(loaded.plugin_sections.count("two_step") == 1);
   CHECK(loaded.plugin_sections.count("credentials") == 1);
   CHECK(loaded.plugin_sections.count("photo") == 1);
   CHECK(loaded.plugin_sections.count("profile") == 1);

@@ -18,6 +18,7 @@
 #include <memberd/response.hpp>
 #include <memberd/result.hpp>
 #include <memberd/reviews.hpp>
+#include <memberd/sign_in_factors.hpp>
 #include <memberd/ui.hpp>
 
 // X(struct, size in bytes, alignment), each since the minor version that
@@ -42,7 +43,8 @@
   X(GeoLocation, 168, 8) /* 2.3 */  \
   X(ReviewReceipt, 128, 8) /* 2.6 */\
   X(ReviewRevision, 288, 8) /* 2.6 */\
-  X(ReviewKind, 144, 8) /* 2.9 */
+  X(ReviewKind, 144, 8) /* 2.9 */   \
+  X(SecondStepChallenge, 88, 8) /* 2.13 */
 
 #if defined(__x86_64__) && defined(__GLIBCXX__) && defined(_GLIBCXX_USE_CXX11_ABI) && _GLIBCXX_USE_CXX11_ABI
 #define MEMBERD_CHECK_FROZEN(T, size, align)                                                  \

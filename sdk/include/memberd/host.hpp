@@ -49,6 +49,9 @@
 
 namespace memberd {
 
+class SignInFactors;
+class SecondStepProvider;
+
 using Labels = std::vector<std::pair<std::string, std::string>>;
 using TimePoint = std::chrono::system_clock::time_point;
 
@@ -634,6 +637,16 @@ class Host {
   // (deleting old rows), and keep such work safe to run twice: two daemons
   // may both lead for a moment when the network splits. Fails: never.
   virtual bool leading() const = 0;
+
+  // --- SDK 2.13 (sign_in_factors.hpp) ---
+  // The second step of sign-in: challenges, the members who turned one on,
+  // and their proofs. Fails: never.
+  virtual SignInFactors& sign_in_factors() = 0;
+  // Makes this plugin the provider of the second step of the members who
+  // turn it on through it (SignInFactors::require_second_step). It serves
+  // while this version does and is replaced with it on a hot swap. Call
+  // from start() only (else std::logic_error); once per version.
+  virtual void provide_second_step(std::shared_ptr<SecondStepProvider> provider) = 0;
 };
 
 }  // namespace memberd

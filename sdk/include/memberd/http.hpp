@@ -47,6 +47,16 @@ enum class Body {
   raw,   // any content type, handed over as bytes (uploads)
 };
 
+// --- SDK 2.13 ---
+// How the caller's session was made (sign_in_factors.hpp): routes and the
+// step-up may demand more than a password.
+enum class SignInMethod {
+  none,         // no session: not signed in, or the socket operator
+  password,     // the password alone
+  second_step,  // the password and a second step
+  passkey,      // a passkey, without a password
+};
+
 // Who is calling. Filled by the host from the session token (bearer header or
 // cookie) or from the Unix socket peer's credentials.
 struct Caller {
@@ -97,6 +107,10 @@ class Request {
   // connection, leased on first use and returned when the response is
   // built, and its write transaction. Pass it to every host call.
   virtual UnitOfWork& work() const = 0;
+
+  // --- SDK 2.13 ---
+  // How the caller's session was made; SignInMethod::none without one.
+  virtual SignInMethod sign_in_method() const = 0;
 };
 
 using Handler = std::function<Response(const Request&)>;

@@ -85,8 +85,13 @@
 //         in memory, dropped on every daemon on the database when any of
 //         them changes it (PostgreSQL's LISTEN/NOTIFY); Host::leading():
 //         whether this daemon runs the cluster's once-only sweeps.
+//   2.13  sign_in_factors.hpp (SignInFactors, SecondStepProvider,
+//         SecondStepChallenge) with Host::sign_in_factors() and
+//         Host::provide_second_step(): a plugin takes part in sign-in with
+//         a second step; Request::sign_in_method() and SignInMethod (how
+//         the caller's session was made).
 //   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
-#define MEMBERD_SDK_VERSION_MINOR 12
+#define MEMBERD_SDK_VERSION_MINOR 13
 
 #define MEMBERD_STRINGIFY_INNER(x) #x
 #define MEMBERD_STRINGIFY(x) MEMBERD_STRINGIFY_INNER(x)

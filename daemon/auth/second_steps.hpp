@@ -1,0 +1,66 @@
+#pragma once
+// The core's half of the second step of sign-in (SDK 2.13,
+// sign_in_factors.hpp): which members turned one on and through which
+// plugin, the challenges between a right password and the second step, and
+// the sessions the step opens. The providers themselves are plugins; the
+// host hands over a lookup that finds the one serving now.
+//
+// Kept in the core, not in the provider, so that it fails closed: a member
+// whose provider is not serving gets `unavailable`, never a session on the
+// password alone.
+#include <memberd/host.hpp>
+#include <memberd/sign_in_factors.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace memberd {
+
+class LogSink;
+class SessionStore;
+
+class SecondSteps {
+ public:
+  // The provider `plugin` serves now, held alive by the caller while it is
+  // used; nullptr when that plugin serves none (not loaded, unloaded).
+  using ProviderLookup = std::function<std::shared_ptr<SecondStepProvider>(const std::string& plugin)>;
+
+  // A challenge lives this long: enough to find a phone and type a code.
+  static constexpr std::chrono::seconds kChallengeLifetime{300};
+
+  SecondSteps(const Clock& clock, SessionStore& sessions, LogSink& log);
+  // Set once, before the daemon serves (the plugin host comes after us).
+  void set_provider_lookup(ProviderLookup lookup) { lookup_ = std::move(lookup); }
+
+  // The SDK's SignInFactors as plugin `plugin` sees it: its
+  // require_second_step() names it the member's provider.
+  std::unique_ptr<SignInFactors> for_plugin(std::string plugin);
+
+  // Deletes challenges that expired; returns how many. Fails: busy.
+  Result<int> purge(UnitOfWork& work);
+
+ private:
+  class ForPlugin;
+  Result<std::optional<SecondStepChallenge>> challenge(UnitOfWork& work, std::string_view member_id,
+                                                       const Request& request);
+  Result<std::string> challenged_member(UnitOfWork& work, std::string_view token, const Request& request);
+  Result<OpenedSession> complete(UnitOfWork& work, std::string_view token, const Request& request,
+                                 SignInMethod method);
+  Result<OpenedSession> open_session(UnitOfWork& work, std::string_view member_id, const Request& request,
+                                     SignInMethod method);
+  Result<std::optional<std::string>> provider_of(UnitOfWork& work, std::string_view member_id);
+  Result<void> require(UnitOfWork& work, std::string_view member_id, const std::string& provider, bool required);
+  Result<bool> verify(UnitOfWork& work, std::string_view member_id, const nlohmann::json& proof,
+                      const Request& request);
+  // The serving provider `name`, or the failure that says it is missing.
+  Result<std::shared_ptr<SecondStepProvider>> serving(const std::string& name);
+
+  const Clock& clock_;
+  SessionStore& sessions_;
+  LogSink& log_;
+  ProviderLookup lookup_;
+};
+
+}  // namespace memberd

@@ -1,0 +1,108 @@
+#include "code_check.hpp"
+
+#include "factors.hpp"
+#include "mails.hpp"
+#include "recovery_codes.hpp"
+#include "totp.hpp"
+
+#include <memberd/database.hpp>
+#include <memberd/json.hpp>
+#include <memberd/session_cookies.hpp>
+
+#include <nlohmann/json.hpp>
+
+namespace memberd::two_step {
+
+ParsedCode parse_code(const nlohmann::json& body) {
+  auto method = string_field(body, "method").value_or("totp");
+  auto typed = string_field(body, "code").value_or("");
+  if (method == "recovery_code") {
+    auto code = normalize_recovery_code(typed);
+    if (!code) return std::pair<std::string, std::string>{"code", "Enter one of your recovery codes, like abcde-fghij."};
+    return Code{CodeKind::recovery, *code};
+  }
+  if (method != "totp")
+    return std::pair<std::string, std::string>{"method", "Choose the code from your app or a recovery code."};
+  std::string digits;
+  for (char c : typed) {
+    if (c == ' ' || c == '-') continue;
+    if (c < '0' || c > '9' || digits.size() == kTotpDigits) {
+      digits.clear();
+      break;
+    }
+    digits += c;
+  }
+  if (digits.size() != kTotpDigits)
+    return std::pair<std::string, std::string>{"code", "Enter the 6-digit code from your authenticator app."};
+  return Code{CodeKind::app, digits};
+}
+
+Result<bool> use_code(Context& ctx, UnitOfWork& work, const std::string& member_id, const Code& code) {
+  std::int64_t now = ctx.host.clock().unix_now();
+  if (code.kind == CodeKind::recovery) return use_recovery_code(ctx, work, member_id, code.value, now);
+  auto app = read_app_secret(ctx, work, member_id);
+  if (!app) return app.failure();
+  if (!*app || !(*app)->confirmed) return false;
+  auto step = totp_match((*app)->secret, code.value, now, (*app)->last_counter);
+  if (!step) return false;
+  return use_app_step(work, member_id, *step, false, now);
+}
+
+Result<CheckOutcome> check_code(Context& ctx, const Request& request, const std::string& member_id,
+                                const std::string& email, const Code& code,
+                                const std::function<Result<void>()>& on_right) {
+  auto& work = request.work();
+  auto& guard = ctx.host.sign_in_guard();
+  auto attempt = guard.reserve(work, email, member_id, device_token(request));
+  if (!attempt) return attempt.failure();
+  bool right = false;
+  {
+    auto tx = WriteTransaction::open(work);
+    if (!tx) {
+      (void)guard.release(work, *attempt);
+      return tx.failure();
+    }
+    auto used = use_code(ctx, work, member_id, code);
+    if (!used) {
+      tx->rollback();
+      (void)guard.release(work, *attempt);
+      return used.failure();
+    }
+    right = *used;
+    if (right) {
+      if (auto cleared = guard.succeeded(work, *attempt); !cleared) return cleared.failure();
+      if (code.kind == CodeKind::recovery) {
+        if (auto mailed = mail_recovery_code_used(ctx, work, email, request); !mailed) return mailed.failure();
+        if (auto told = ctx.host.events().publish(work, "two_step.recovery_code_used",
+                                                  {{"member_id", member_id}, {"ip", request.client_ip()}});
+            !told)
+          return told.failure();
+      }
+      if (on_right)
+        if (auto more = on_right(); !more) return more.failure();
+      if (auto committed = tx->commit(); !committed) return committed.failure();
+      ctx.host.metrics().increment("codes_total", "Second-step codes checked",
+                                   {{"kind", code.kind == CodeKind::app ? "app" : "recovery"}, {"outcome", "right"}});
+      return CheckOutcome{true, 0};
+    }
+    tx->rollback();
+  }
+  auto state = guard.failed(work, *attempt);
+  if (!state) return state.failure();
+  ctx.host.metrics().increment("codes_total", "Second-step codes checked",
+                               {{"kind", code.kind == CodeKind::app ? "app" : "recovery"}, {"outcome", "wrong"}});
+  if (state->locked) {
+    auto tx = WriteTransaction::open(work);
+    if (tx) {
+      (void)ctx.host.events().publish(work, "account.locked",
+                                      {{"member_id", member_id},
+                                       {"seconds", state->retry_after.count()},
+                                       {"ip", request.client_ip()}});
+      (void)tx->commit();
+    }
+    return Failure{Refusal::locked, state->retry_after, "Too many wrong codes; this account is locked for a while.", 0};
+  }
+  return CheckOutcome{false, state->attempts_left};
+}
+
+}  // namespace memberd::two_step

@@ -1,0 +1,32 @@
+#include "provider.hpp"
+
+#include "code_check.hpp"
+#include "factors.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace memberd::two_step {
+
+Result<std::vector<std::string>> Provider::methods(UnitOfWork& work, std::string_view member_id) {
+  auto state = read_factors(work, std::string(member_id));
+  if (!state) return state.failure();
+  std::vector<std::string> out;
+  if (state->app_on) out.emplace_back("totp");
+  if (state->codes_left > 0) out.emplace_back("recovery_code");
+  return out;
+}
+
+Result<bool> Provider::verify(UnitOfWork& work, std::string_view member_id, const nlohmann::json& proof,
+                              const Request& request) {
+  if (!proof.is_object()) return false;
+  auto parsed = parse_code(proof);
+  if (!std::holds_alternative<Code>(parsed)) return false;
+  std::string member(member_id);
+  auto found = ctx_.host.accounts().find_by_id(work, member);
+  if (!found) return found.failure();
+  auto outcome = check_code(ctx_, request, member, found->email, std::get<Code>(parsed));
+  if (!outcome) return outcome.failure();
+  return outcome->right;
+}
+
+}  // namespace memberd::two_step

@@ -1,0 +1,195 @@
+// The member's "Two-Step Verification" page: what is on, setting up an
+// authenticator app, recovery codes, turning it off.
+#include "code_check.hpp"
+#include "factors.hpp"
+#include "mails.hpp"
+#include "qr_svg.hpp"
+#include "recovery_codes.hpp"
+#include "routes.hpp"
+#include "totp.hpp"
+
+#include <memberd/database.hpp>
+#include <memberd/json.hpp>
+#include <memberd/session_cookies.hpp>
+#include <memberd/sign_in_factors.hpp>
+#include <memberd/utc_time.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <openssl/crypto.h>
+
+namespace memberd::two_step {
+
+namespace {
+
+constexpr std::size_t kMaxPasswordBytes = 1024;
+
+nlohmann::json time_or_null(const Context& ctx, std::int64_t unix_seconds) {
+  if (unix_seconds == 0) return nullptr;
+  return ctx.host.clock().format(std::chrono::system_clock::time_point(std::chrono::seconds(unix_seconds)));
+}
+
+nlohmann::json state_json(const Context& ctx, const FactorState& state, bool required) {
+  return {{"enabled", required},
+          {"app", {{"state", state.app_on ? "on" : state.app_pending ? "pending" : "off"},
+                   {"added_at", time_or_null(ctx, state.app_on ? state.app_added : 0)},
+                   {"last_used_at", time_or_null(ctx, state.app_last_used)}}},
+          {"recovery_codes", {{"left", state.codes_left}, {"made_at", time_or_null(ctx, state.codes_made)}}}};
+}
+
+Response show(Context& ctx, const Request& req) {
+  auto& work = req.work();
+  const auto& member_id = req.caller().member_id;
+  auto state = read_factors(work, member_id);
+  if (!state) return refusal_problem(state.failure());
+  auto required = ctx.host.sign_in_factors().second_step_required(work, member_id);
+  if (!required) return refusal_problem(required.failure());
+  return json_response(200, state_json(ctx, *state, *required));
+}
+
+// A new secret for the app, shown once as a QR code and as text; it counts
+// for nothing until a code from the app confirms it.
+Response start_app(Context& ctx, const Request& req) {
+  auto& work = req.work();
+  const auto& caller = req.caller();
+  std::string secret = new_totp_secret();
+  auto stored = store_pending_app(ctx, work, caller.member_id, secret, ctx.host.clock().unix_now());
+  if (!stored) {
+    OPENSSL_cleanse(secret.data(), secret.size());
+    return refusal_problem(stored.failure());
+  }
+  if (!*stored) {
+    OPENSSL_cleanse(secret.data(), secret.size());
+    return problem(409, "app_already_on", "An authenticator app is already set up",
+                   "Turn two-step verification off first to move it to another app.");
+  }
+  std::string uri = otpauth_uri(secret, ctx.settings.issuer, caller.email);
+  std::string text = base32(secret);
+  OPENSSL_cleanse(secret.data(), secret.size());
+  // Groups of four, as apps show a key to type.
+  std::string grouped;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (i && i % 4 == 0) grouped += ' ';
+    grouped += text[i];
+  }
+  auto r = json_response(201, {{"secret", grouped}, {"otpauth_uri", uri}, {"qr_svg", qr_svg(uri)}});
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+Response confirm_app(Context& ctx, const Request& req) {
+  auto& work = req.work();
+  const auto& caller = req.caller();
+  auto parsed = parse_code({{"method", "totp"}, {"code", string_field(req.json(), "code").value_or("")}});
+  if (auto* bad = std::get_if<std::pair<std::string, std::string>>(&parsed)) return field_problem(bad->first, bad->second);
+  auto app = read_app_secret(ctx, work, caller.member_id);
+  if (!app) return refusal_problem(app.failure());
+  if (!*app) return problem(409, "no_app_pending", "Set up the app first", "Start again: scan the new QR code.");
+  if ((*app)->confirmed) return problem(409, "app_already_on", "An authenticator app is already set up");
+  auto now = ctx.host.clock().unix_now();
+  auto step = totp_match((*app)->secret, std::get<Code>(parsed).value, now, (*app)->last_counter);
+  OPENSSL_cleanse((*app)->secret.data(), (*app)->secret.size());
+  if (!step) return field_problem("code", "That code is not right. Check the time on your phone and try the newest code.");
+
+  auto state = read_factors(work, caller.member_id);
+  if (!state) return refusal_problem(state.failure());
+  // The first codes come with the app; a member who has some keeps them.
+  std::vector<std::string> codes = state->codes_left == 0 ? new_recovery_codes() : std::vector<std::string>{};
+  auto tx = WriteTransaction::open(work);
+  if (!tx) return refusal_problem(tx.failure());
+  auto confirmed = use_app_step(work, caller.member_id, *step, true, now);
+  if (!confirmed) return refusal_problem(confirmed.failure());
+  if (!*confirmed) return problem(409, "app_already_on", "An authenticator app is already set up");
+  if (!codes.empty()) MEMBERD_TRY(replace_recovery_codes(ctx, work, caller.member_id, codes, now));
+  MEMBERD_TRY(ctx.host.sign_in_factors().require_second_step(work, caller.member_id, true));
+  MEMBERD_TRY(ctx.host.events().publish(work, "two_step.enabled",
+                                        {{"member_id", caller.member_id}, {"factor", "totp"}, {"ip", req.client_ip()}}));
+  MEMBERD_TRY(mail_two_step_on(ctx, work, caller.email, req));
+  MEMBERD_TRY(tx->commit());
+  auto r = json_response(200, {{"enabled", true}, {"recovery_codes", codes}});
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+Response new_codes(Context& ctx, const Request& req) {
+  auto& work = req.work();
+  const auto& caller = req.caller();
+  auto required = ctx.host.sign_in_factors().second_step_required(work, caller.member_id);
+  if (!required) return refusal_problem(required.failure());
+  if (!*required)
+    return problem(409, "two_step_off", "Two-step verification is off", "Turn it on first; the codes come with it.");
+  auto codes = new_recovery_codes();
+  auto tx = WriteTransaction::open(work);
+  if (!tx) return refusal_problem(tx.failure());
+  MEMBERD_TRY(replace_recovery_codes(ctx, work, caller.member_id, codes, ctx.host.clock().unix_now()));
+  MEMBERD_TRY(ctx.host.events().publish(work, "two_step.recovery_codes_replaced",
+                                        {{"member_id", caller.member_id}, {"ip", req.client_ip()}}));
+  MEMBERD_TRY(mail_new_recovery_codes(ctx, work, caller.email, req));
+  MEMBERD_TRY(tx->commit());
+  auto r = json_response(201, {{"recovery_codes", codes}});
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+// Turning it off asks for the password and a second step: a session left
+// open on a shared computer must not be enough to strip the account.
+Response turn_off(Context& ctx, const Request& req) {
+  auto& work = req.work();
+  const auto& caller = req.caller();
+  auto password = string_field(req.json(), "password").value_or("");
+  auto parsed = parse_code(req.json());
+  std::vector<std::pair<std::string, std::string>> errors;
+  if (password.empty()) errors.emplace_back("password", "Enter your password.");
+  if (password.size() > kMaxPasswordBytes) errors.emplace_back("password", "That is longer than any password here.");
+  if (auto* bad = std::get_if<std::pair<std::string, std::string>>(&parsed)) errors.push_back(*bad);
+  if (!errors.empty()) return problem(422, "validation", "Some fields need attention", {}, errors);
+  auto required = ctx.host.sign_in_factors().second_step_required(work, caller.member_id);
+  if (!required) return refusal_problem(required.failure());
+  if (!*required) return problem(409, "two_step_off", "Two-step verification is already off");
+
+  auto& guard = ctx.host.sign_in_guard();
+  auto attempt = guard.reserve(work, caller.email, caller.member_id, device_token(req));
+  if (!attempt) return refusal_problem(attempt.failure());
+  auto check = ctx.host.accounts().verify_password(work, caller.member_id, password);
+  if (!check || *check == PasswordCheck::right) (void)guard.release(work, *attempt);
+  if (!check) return refusal_problem(check.failure());
+  if (*check == PasswordCheck::wrong) {
+    auto state = guard.failed(work, *attempt);
+    if (!state) return refusal_problem(state.failure());
+    if (state->locked)
+      return refusal_problem(Failure{Refusal::locked, state->retry_after, "This account is locked for a while.", 0});
+    return Problem(403, "wrong_password", "The password is wrong")
+        .field("password", "That password is not right.")
+        .extension("attempts_left", state->attempts_left)
+        .response();
+  }
+  auto outcome = check_code(ctx, req, caller.member_id, caller.email, std::get<Code>(parsed), [&]() -> Result<void> {
+    if (auto removed = remove_factors(work, caller.member_id); !removed) return removed;
+    if (auto off = ctx.host.sign_in_factors().require_second_step(work, caller.member_id, false); !off) return off;
+    if (auto told = ctx.host.events().publish(work, "two_step.disabled",
+                                              {{"member_id", caller.member_id}, {"by", "member"}, {"ip", req.client_ip()}});
+        !told)
+      return told;
+    return mail_two_step_off(ctx, work, caller.email, req);
+  });
+  if (!outcome) return refusal_problem(outcome.failure());
+  if (!outcome->right) return wrong_code(403, outcome->attempts_left);
+  return json_response(200, {{"enabled", false}});
+}
+
+}  // namespace
+
+void add_settings_routes(Context& ctx) {
+  ctx.host.add_route({"GET", "/api/v1/me/two-step", Access::member, Body::none,
+                      [&ctx](const Request& r) { return show(ctx, r); }});
+  ctx.host.add_route({"POST", "/api/v1/me/two-step/app", Access::privileged, Body::none,
+                      [&ctx](const Request& r) { return start_app(ctx, r); }});
+  ctx.host.add_route({"POST", "/api/v1/me/two-step/app/confirm", Access::privileged, Body::json,
+                      [&ctx](const Request& r) { return confirm_app(ctx, r); }});
+  ctx.host.add_route({"POST", "/api/v1/me/two-step/recovery-codes", Access::privileged, Body::none,
+                      [&ctx](const Request& r) { return new_codes(ctx, r); }});
+  ctx.host.add_route({"POST", "/api/v1/me/two-step/turn-off", Access::member, Body::json,
+                      [&ctx](const Request& r) { return turn_off(ctx, r); }});
+}
+
+}  // namespace memberd::two_step

@@ -1,0 +1,201 @@
+// Two-step verification at sign-in, end to end against Debian's oathtool:
+// enrolment, the second step, replay, drift, recovery codes, the shared
+// lock, turning it off, and failing closed when the plugin is gone.
+#include "two_step_client.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+using namespace memberd::test::credentials;
+using namespace memberd::test::two_step;
+using memberd::test::DaemonProcess;
+using nlohmann::json;
+
+TEST_CASE("an authenticator app: enrol, sign in, each code once, a little drift", "[two_step][sign_in]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess d(two_step_options(backend));
+  auto ann = enrol(d, "ann@example.com");
+
+  auto state = body_of(get(d, "/api/v1/me/two-step", bearer(ann.member.session.token)));
+  CHECK(state["enabled"] == true);
+  CHECK(state["app"]["state"] == "on");
+  CHECK(state["recovery_codes"]["left"] == 10);
+  CHECK(!wait_for_mail(d, "ann@example.com", "Two-step verification is on").empty());
+
+  // The right password alone is not a session any more.
+  auto first = sign_in_raw(d, "ann@example.com", kPassword);
+  REQUIRE_STATUS(first, 202);
+  CHECK(cookie_value(first, "memberd_session").empty());
+  CHECK(body_of(first).contains("token") == false);
+  CHECK(body_of(first)["second_step"]["methods"] == json::array({"totp", "recovery_code"}));
+  std::string challenge_token = body_of(first)["second_step"]["challenge"];
+
+  // The step after now (the phone a little fast); the confirmation used the one before.
+  std::string code = oathtool(ann.secret, 30);
+  auto signed_in = second_step(d, challenge_token, "totp", code.substr(0, 3) + " " + code.substr(3));
+  REQUIRE_STATUS(signed_in, 201);
+  CHECK(me(d, body_of(signed_in)["token"])["email"] == "ann@example.com");
+  CHECK_FALSE(cookie_value(signed_in, "memberd_session").empty());
+  // The challenge is used up.
+  CHECK_PROBLEM(second_step(d, challenge_token, "totp", oathtool(ann.secret)), 401, "challenge_expired");
+
+  // The same code again, on a new challenge: refused (replay), and so is
+  // any older step.
+  CHECK_PROBLEM(second_step(d, challenge(d, "ann@example.com"), "totp", code), 401, "wrong_code");
+  CHECK_PROBLEM(second_step(d, challenge(d, "ann@example.com"), "totp", oathtool(ann.secret)), 401, "wrong_code");
+  // Two steps away is too far, either way.
+  CHECK_PROBLEM(second_step(d, challenge(d, "ann@example.com"), "totp", oathtool(ann.secret, 90)), 401, "wrong_code");
+
+  check_log_has_none_of(d, {kPassword, ann.secret, challenge_token, ann.recovery_codes[0]});
+}
+
+TEST_CASE("recovery codes: each once, and the member is mailed", "[two_step][recovery]") {
+  DaemonProcess d(two_step_options());
+  auto bo = enrol(d, "bo@example.com");
+  auto used = second_step(d, challenge(d, "bo@example.com"), "recovery_code", " " + bo.recovery_codes[3] + " ");
+  REQUIRE_STATUS(used, 201);
+  CHECK(!wait_for_mail(d, "bo@example.com", "A recovery code was used").empty());
+  CHECK_PROBLEM(second_step(d, challenge(d, "bo@example.com"), "recovery_code", bo.recovery_codes[3]), 401,
+                "wrong_code");
+  // Upper case and without the hyphen is the same code.
+  std::string typed = bo.recovery_codes[4];
+  typed.erase(5, 1);
+  for (auto& c : typed) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  REQUIRE_STATUS(second_step(d, challenge(d, "bo@example.com"), "recovery_code", typed), 201);
+  auto state = body_of(get(d, "/api/v1/me/two-step", bearer(body_of(used)["token"])));
+  CHECK(state["recovery_codes"]["left"] == 8);
+
+  // New codes void the old ones (a privileged session: the step-up's).
+  auto renewed = post_empty(d, "/api/v1/me/two-step/recovery-codes", bearer(bo.member.session.token));
+  REQUIRE_STATUS(renewed, 201);
+  CHECK(body_of(renewed)["recovery_codes"].size() == 10);
+  CHECK_PROBLEM(second_step(d, challenge(d, "bo@example.com"), "recovery_code", bo.recovery_codes[5]), 401,
+                "wrong_code");
+  REQUIRE_STATUS(second_step(d, challenge(d, "bo@example.com"), "recovery_code",
+                             body_of(renewed)["recovery_codes"][0].get<std::string>()),
+                 201);
+}
+
+TEST_CASE("wrong codes count on the password's lock", "[two_step][lock]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess d(two_step_options(backend, {"sign_in.lock_after_failures=4"}));
+  auto cy = enrol(d, "cy@example.com");
+  CHECK_PROBLEM(sign_in_raw(d, "cy@example.com", "a wrong password, once"), 401, "bad_credentials");
+  // The right password clears nothing: the codes guessed next go on counting.
+  std::string c1 = challenge(d, "cy@example.com");
+  auto wrong = second_step(d, c1, "totp", "000000");
+  CHECK_PROBLEM(wrong, 401, "wrong_code");
+  CHECK(body_of(wrong)["attempts_left"] == 2);
+  CHECK_PROBLEM(second_step(d, c1, "totp", "111111"), 401, "wrong_code");
+  auto locked = second_step(d, c1, "recovery_code", "aaaaa-aaaaa");
+  CHECK_PROBLEM(locked, 429, "locked");
+  CHECK(retry_after(locked) >= 1);
+  // Locked for the password too, and for the right code.
+  CHECK_PROBLEM(sign_in_raw(d, "cy@example.com", kPassword), 429, "locked");
+  CHECK_PROBLEM(second_step(d, c1, "totp", oathtool(cy.secret, 30)), 429, "locked");
+}
+
+TEST_CASE("the challenge belongs to the client that asked, and bad input changes nothing", "[two_step][input]") {
+  DaemonProcess d(two_step_options());
+  auto di = enrol(d, "di@example.com");
+  std::string c = challenge(d, "di@example.com");
+  // Another browser with the token: as if it had expired.
+  CHECK_PROBLEM(second_step(d, c, "totp", oathtool(di.secret, 30), {{"User-Agent", "another browser"}}), 401,
+                "challenge_expired");
+  CHECK_PROBLEM(second_step(d, "not-a-challenge", "totp", oathtool(di.secret, 30)), 401, "challenge_expired");
+  CHECK_PROBLEM(second_step(d, std::string(5000, 'x'), "totp", "123456"), 401, "challenge_expired");
+  for (std::string bad : {"12345", "1234567", "12a456", "", "１２３４５６"}) {
+    INFO("code " << bad);
+    auto r = second_step(d, c, "totp", bad);
+    CHECK_PROBLEM(r, 422, "validation");
+    CHECK(has_field_error(body_of(r), "code"));
+  }
+  CHECK_PROBLEM(second_step(d, c, "sms", "123456"), 422, "validation");
+  CHECK_PROBLEM(second_step(d, c, "recovery_code", "not a code!"), 422, "validation");
+  CHECK_STATUS(d.http()->Post("/api/v1/session/second-step", "{not json", "application/json"), 400);
+  // None of that used the challenge up or counted.
+  REQUIRE_STATUS(second_step(d, c, "totp", oathtool(di.secret, 30)), 201);
+}
+
+TEST_CASE("turning it off needs the password and a code", "[two_step][off]") {
+  DaemonProcess d(two_step_options());
+  auto ed = enrol(d, "ed@example.com");
+  const auto auth = bearer(ed.member.session.token);
+  auto off = [&](const std::string& password, const std::string& code) {
+    return post(d, "/api/v1/me/two-step/turn-off", {{"password", password}, {"method", "recovery_code"}, {"code", code}},
+                auth);
+  };
+  CHECK_PROBLEM(off("", ed.recovery_codes[0]), 422, "validation");
+  CHECK_PROBLEM(off("not my password", ed.recovery_codes[0]), 403, "wrong_password");
+  CHECK_PROBLEM(off(kPassword, "aaaaa-aaaaa"), 403, "wrong_code");
+  REQUIRE_STATUS(off(kPassword, ed.recovery_codes[0]), 200);
+  CHECK(!wait_for_mail(d, "ed@example.com", "Two-step verification is off").empty());
+  CHECK(body_of(get(d, "/api/v1/me/two-step", auth))["enabled"] == false);
+  // The password alone signs in again.
+  REQUIRE_STATUS(sign_in_raw(d, "ed@example.com", kPassword), 201);
+  CHECK_PROBLEM(off(kPassword, ed.recovery_codes[1]), 409, "two_step_off");
+}
+
+TEST_CASE("without the plugin, enrolled members are refused, others sign in", "[two_step][fail_closed]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess d(two_step_options(backend));
+  auto fay = enrol(d, "fay@example.com");
+  join(d, "gus@example.com");
+
+  auto operator_socket = d.unix_socket();
+  REQUIRE_STATUS(operator_socket->Post("/api/v1/admin/plugins/two_step/unload"), 200);
+  auto refused = sign_in_raw(d, "fay@example.com", kPassword);
+  CHECK_PROBLEM(refused, 503, "unavailable");
+  CHECK(retry_after(refused) >= 1);
+  CHECK(body_of(refused)["detail"].get<std::string>().find("Two-step verification is unavailable") != std::string::npos);
+  CHECK(cookie_value(refused, "memberd_session").empty());
+  // The refusal counted nothing: the password was right.
+  REQUIRE_STATUS(sign_in_raw(d, "gus@example.com", kPassword), 201);
+
+  REQUIRE_STATUS(operator_socket->Post("/api/v1/admin/plugins/two_step/reload"), 200);
+  REQUIRE_STATUS(second_step(d, challenge(d, "fay@example.com"), "totp", oathtool(fay.secret, 30)), 201);
+}
+
+TEST_CASE("hot swaps of two_step during sign-ins: nobody in on the password alone, nobody failed",
+          "[two_step][swap]") {
+  DaemonProcess d(two_step_options());
+  auto hal = enrol(d, "hal@example.com");
+  std::atomic<bool> done{false};
+  std::atomic<int> challenges{0}, other{0};
+  std::thread signer([&] {
+    while (!done) {
+      auto r = sign_in_raw(d, "hal@example.com", kPassword);
+      if (status_of(r) == 202)
+        ++challenges;
+      else
+        ++other;
+    }
+  });
+  auto operator_socket = d.unix_socket();
+  for (int i = 0; i < 5; ++i) REQUIRE_STATUS(operator_socket->Post("/api/v1/admin/plugins/two_step/reload"), 200);
+  done = true;
+  signer.join();
+  CHECK(challenges > 0);
+  CHECK(other == 0);
+}
+
+TEST_CASE("two_step does not start without its key, and says so", "[two_step][key]") {
+  auto o = two_step_options();
+  o.env.erase("MEMBERD_TWO_STEP_KEY");
+  DaemonProcess d(o);
+  auto error = load_error(d, "two_step");
+  CHECK(error.find("MEMBERD_TWO_STEP_KEY") != std::string::npos);
+  CHECK(error.find("openssl rand -hex 32") != std::string::npos);
+
+  auto readable = two_step_options();
+  std::string path = d.data_dir() + "/readable.key";
+  { std::ofstream(path) << kKey << "\n"; }
+  std::filesystem::permissions(path, std::filesystem::perms::others_read, std::filesystem::perm_options::add);
+  readable.sets.push_back("two_step.secret_key_file=" + path);
+  DaemonProcess d2(readable);
+  CHECK(load_error(d2, "two_step").find("chmod o-r") != std::string::npos);
+}
