@@ -24,6 +24,32 @@ namespace {
 
 constexpr std::size_t kMaxPasswordBytes = 1024;
 
+// The member's current password, asked again before anything that changes
+// how the account is protected: counted on the account's lock like any
+// other guess. nullopt when it is right.
+std::optional<Response> password_problem(Context& ctx, const Request& req) {
+  const auto& caller = req.caller();
+  auto password = string_field(req.json(), "password").value_or("");
+  if (password.empty()) return field_problem("password", "Enter your password.");
+  if (password.size() > kMaxPasswordBytes) return field_problem("password", "That is longer than any password here.");
+  auto& work = req.work();
+  auto& guard = ctx.host.sign_in_guard();
+  auto attempt = guard.reserve(work, caller.email, caller.member_id, device_token(req));
+  if (!attempt) return refusal_problem(attempt.failure());
+  auto check = ctx.host.accounts().verify_password(work, caller.member_id, password);
+  if (!check || *check == PasswordCheck::right) (void)guard.release(work, *attempt);
+  if (!check) return refusal_problem(check.failure());
+  if (*check == PasswordCheck::right) return std::nullopt;
+  auto state = guard.failed(work, *attempt);
+  if (!state) return refusal_problem(state.failure());
+  if (state->locked)
+    return refusal_problem(Failure{Refusal::locked, state->retry_after, "This account is locked for a while.", 0});
+  return Problem(403, "wrong_password", "The password is wrong")
+      .field("password", "That is not your password.")
+      .extension("attempts_left", state->attempts_left)
+      .response();
+}
+
 nlohmann::json time_or_null(const Context& ctx, std::int64_t unix_seconds) {
   if (unix_seconds == 0) return nullptr;
   return ctx.host.clock().format(std::chrono::system_clock::time_point(std::chrono::seconds(unix_seconds)));
@@ -52,6 +78,7 @@ Response show(Context& ctx, const Request& req) {
 Response start_app(Context& ctx, const Request& req) {
   auto& work = req.work();
   const auto& caller = req.caller();
+  if (auto refused = password_problem(ctx, req)) return *refused;
   std::string secret = new_totp_secret();
   auto stored = store_pending_app(ctx, work, caller.member_id, secret, ctx.host.clock().unix_now());
   if (!stored) {
@@ -118,6 +145,7 @@ Response new_codes(Context& ctx, const Request& req) {
   if (!required) return refusal_problem(required.failure());
   if (!*required)
     return problem(409, "two_step_off", "Two-step verification is off", "Turn it on first; the codes come with it.");
+  if (auto refused = password_problem(ctx, req)) return *refused;
   auto codes = new_recovery_codes();
   auto tx = WriteTransaction::open(work);
   if (!tx) return refusal_problem(tx.failure());
@@ -136,33 +164,12 @@ Response new_codes(Context& ctx, const Request& req) {
 Response turn_off(Context& ctx, const Request& req) {
   auto& work = req.work();
   const auto& caller = req.caller();
-  auto password = string_field(req.json(), "password").value_or("");
   auto parsed = parse_code(req.json());
-  std::vector<std::pair<std::string, std::string>> errors;
-  if (password.empty()) errors.emplace_back("password", "Enter your password.");
-  if (password.size() > kMaxPasswordBytes) errors.emplace_back("password", "That is longer than any password here.");
-  if (auto* bad = std::get_if<std::pair<std::string, std::string>>(&parsed)) errors.push_back(*bad);
-  if (!errors.empty()) return problem(422, "validation", "Some fields need attention", {}, errors);
+  if (auto* bad = std::get_if<std::pair<std::string, std::string>>(&parsed)) return field_problem(bad->first, bad->second);
   auto required = ctx.host.sign_in_factors().second_step_required(work, caller.member_id);
   if (!required) return refusal_problem(required.failure());
   if (!*required) return problem(409, "two_step_off", "Two-step verification is already off");
-
-  auto& guard = ctx.host.sign_in_guard();
-  auto attempt = guard.reserve(work, caller.email, caller.member_id, device_token(req));
-  if (!attempt) return refusal_problem(attempt.failure());
-  auto check = ctx.host.accounts().verify_password(work, caller.member_id, password);
-  if (!check || *check == PasswordCheck::right) (void)guard.release(work, *attempt);
-  if (!check) return refusal_problem(check.failure());
-  if (*check == PasswordCheck::wrong) {
-    auto state = guard.failed(work, *attempt);
-    if (!state) return refusal_problem(state.failure());
-    if (state->locked)
-      return refusal_problem(Failure{Refusal::locked, state->retry_after, "This account is locked for a while.", 0});
-    return Problem(403, "wrong_password", "The password is wrong")
-        .field("password", "That password is not right.")
-        .extension("attempts_left", state->attempts_left)
-        .response();
-  }
+  if (auto refused = password_problem(ctx, req)) return *refused;
   auto outcome = check_code(ctx, req, caller.member_id, caller.email, std::get<Code>(parsed), [&]() -> Result<void> {
     if (auto removed = remove_factors(work, caller.member_id); !removed) return removed;
     if (auto off = ctx.host.sign_in_factors().require_second_step(work, caller.member_id, false); !off) return off;
@@ -182,11 +189,13 @@ Response turn_off(Context& ctx, const Request& req) {
 void add_settings_routes(Context& ctx) {
   ctx.host.add_route({"GET", "/api/v1/me/two-step", Access::member, Body::none,
                       [&ctx](const Request& r) { return show(ctx, r); }});
-  ctx.host.add_route({"POST", "/api/v1/me/two-step/app", Access::privileged, Body::none,
+  // Changes to how the account is protected ask for the password again
+  // (the page's form), not a step-up: the security answer is not a factor.
+  ctx.host.add_route({"POST", "/api/v1/me/two-step/app", Access::member, Body::json,
                       [&ctx](const Request& r) { return start_app(ctx, r); }});
-  ctx.host.add_route({"POST", "/api/v1/me/two-step/app/confirm", Access::privileged, Body::json,
+  ctx.host.add_route({"POST", "/api/v1/me/two-step/app/confirm", Access::member, Body::json,
                       [&ctx](const Request& r) { return confirm_app(ctx, r); }});
-  ctx.host.add_route({"POST", "/api/v1/me/two-step/recovery-codes", Access::privileged, Body::none,
+  ctx.host.add_route({"POST", "/api/v1/me/two-step/recovery-codes", Access::member, Body::json,
                       [&ctx](const Request& r) { return new_codes(ctx, r); }});
   ctx.host.add_route({"POST", "/api/v1/me/two-step/turn-off", Access::member, Body::json,
                       [&ctx](const Request& r) { return turn_off(ctx, r); }});

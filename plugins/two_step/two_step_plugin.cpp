@@ -29,6 +29,13 @@ class TwoStepPlugin final : public Plugin {
     add_settings_routes(*context_);
     add_sign_in_routes(*context_);
     host.add_mail_templates(mail::files());
+    host.add_ui_files(ui::files());
+    // After Set a Security Question (50), before Security Level (60).
+    host.add_ui({UiShell::account, "two-step", "Two-Step Verification", 55, Access::member, "two-step.js",
+                 {"two-step.css"}});
+    // The sign-in page sends a member here when their password was right.
+    host.add_ui({UiShell::account, "second-step", "Confirm it is you", 7, Access::anyone, "second-step.js",
+                 {"two-step.css"}, false});
     host.add_api_description(openapi::files());
     host.provide_second_step(std::make_shared<Provider>(*context_));
   }

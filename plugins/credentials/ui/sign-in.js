@@ -20,6 +20,18 @@ export async function render(root, kit) {
     const result = await api('POST', '/api/v1/session', {
       body: { email: form.elements.namedItem('email').value, password: form.elements.namedItem('password').value },
     });
+    // 202: the password was right and the member turned on two-step
+    // verification: its page (the two_step plugin's) asks for the code.
+    if (result.status === 202) {
+      const step = kit.entry('two_step', 'second-step');
+      if (!step) {
+        message.textContent = 'Two-step verification is unavailable; try again shortly.';
+        return;
+      }
+      sessionStorage.setItem('memberd.second_step', JSON.stringify(result.data.second_step));
+      kit.go(kit.hashOf(step));
+      return;
+    }
     if (result.ok) {
       kit.notify('You are signed in.');
       await kit.signedIn();

@@ -69,8 +69,11 @@ TEST_CASE("recovery codes: each once, and the member is mailed", "[two_step][rec
   auto state = body_of(get(d, "/api/v1/me/two-step", bearer(body_of(used)["token"])));
   CHECK(state["recovery_codes"]["left"] == 8);
 
-  // New codes void the old ones (a privileged session: the step-up's).
-  auto renewed = post_empty(d, "/api/v1/me/two-step/recovery-codes", bearer(bo.member.session.token));
+  // New codes void the old ones; they ask for the password again.
+  const auto auth = bearer(bo.member.session.token);
+  CHECK_PROBLEM(post(d, "/api/v1/me/two-step/recovery-codes", {{"password", "not it"}}, auth), 403, "wrong_password");
+  CHECK_PROBLEM(post(d, "/api/v1/me/two-step/recovery-codes", json::object(), auth), 422, "validation");
+  auto renewed = post(d, "/api/v1/me/two-step/recovery-codes", {{"password", kPassword}}, auth);
   REQUIRE_STATUS(renewed, 201);
   CHECK(body_of(renewed)["recovery_codes"].size() == 10);
   CHECK_PROBLEM(second_step(d, challenge(d, "bo@example.com"), "recovery_code", bo.recovery_codes[5]), 401,

@@ -41,7 +41,7 @@ std::string oathtool(const std::string& secret, long offset_seconds) {
 
 Enrolled enrol(const DaemonProcess& d, const std::string& email) {
   Enrolled e{joined_and_stepped_up(d, email), {}, {}};
-  auto started = post_empty(d, "/api/v1/me/two-step/app", bearer(e.member.session.token));
+  auto started = post(d, "/api/v1/me/two-step/app", {{"password", kPassword}}, bearer(e.member.session.token));
   REQUIRE_STATUS(started, 201);
   e.secret = body_of(started)["secret"].get<std::string>();
   auto confirmed = post(d, "/api/v1/me/two-step/app/confirm", {{"code", oathtool(e.secret, -30)}},

@@ -25,7 +25,7 @@ struct Enrolled {
   std::string secret;  // base32, as shown
   std::vector<std::string> recovery_codes;
 };
-// Joins, steps up, sets up the app and confirms it with oathtool's code of
+// Joins, signs in, sets up the app (with the password again) and confirms it with oathtool's code of
 // the step before now (so that the current step is still unused).
 Enrolled enrol(const DaemonProcess& d, const std::string& email);
 

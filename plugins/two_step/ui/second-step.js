@@ -1,0 +1,94 @@
+// The second step of signing in (id "second-step", reached from the sign-in
+// page when the password was right and the member turned two-step
+// verification on): a code from the authenticator app, or a recovery code.
+// The challenge the password step got waits in sessionStorage (never in the
+// address: it would stay in the history).
+
+const KEY = 'memberd.second_step';
+
+export async function render(root, kit) {
+  const { el, field, api } = kit;
+  let challenge = null;
+  try { challenge = JSON.parse(sessionStorage.getItem(KEY) || 'null'); } catch { challenge = null; }
+  const signIn = kit.entry('credentials', 'sign-in');
+  const again = () => el('a', { href: signIn ? kit.hashOf(signIn) : '#/', 'data-testid': 'second-step-again',
+    text: 'Sign in again' });
+  if (!challenge || !challenge.challenge || Date.parse(challenge.expires_at) <= Date.now()) {
+    sessionStorage.removeItem(KEY);
+    root.append(el('div', { class: 'card', 'data-testid': 'second-step-expired' },
+      el('p', { text: 'This sign-in has expired. For your security, the code must follow your password within 5 minutes.' }),
+      el('p', {}, again())));
+    return;
+  }
+  const methods = Array.isArray(challenge.methods) ? challenge.methods : ['totp'];
+  let method = methods.includes('totp') ? 'totp' : 'recovery_code';
+
+  const message = el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'second-step-message' });
+  const submit = el('button', { type: 'submit', class: 'primary', 'data-testid': 'second-step-submit', text: 'Continue' });
+  const codeField = field({ name: 'code', label: '', required: true, autocomplete: 'one-time-code' });
+  const label = codeField.querySelector('label');
+  const input = codeField.querySelector('input');
+  const hint = el('p', { class: 'hint', id: 'field-code-hint' });
+  label.after(hint);
+  input.setAttribute('aria-describedby', `field-code-hint ${input.getAttribute('aria-describedby')}`);
+  const toggle = el('button', { type: 'button', class: 'link-button', 'data-testid': 'second-step-toggle' });
+  const showMethod = () => {
+    const app = method === 'totp';
+    label.textContent = app ? 'Code from your authenticator app' : 'Recovery code';
+    hint.textContent = app ? 'Open the app on your phone and enter the 6-digit code it shows for this account.'
+      : 'Each of the recovery codes you saved works once, like abcde-fghij.';
+    input.setAttribute('inputmode', app ? 'numeric' : 'text');
+    input.setAttribute('autocomplete', app ? 'one-time-code' : 'off');
+    toggle.textContent = app ? 'Use a recovery code instead' : 'Use the code from your app instead';
+    toggle.hidden = !(app ? methods.includes('recovery_code') : methods.includes('totp'));
+  };
+  toggle.addEventListener('click', () => {
+    method = method === 'totp' ? 'recovery_code' : 'totp';
+    input.value = '';
+    kit.clearFieldErrors(form);
+    showMethod();
+    input.focus();
+  });
+  const form = el('form', { id: 'second-step-form', class: 'card narrow-form', novalidate: true },
+    el('p', { text: 'Your password was right. Now confirm it is you with your second step.' }),
+    codeField, message, submit, el('p', {}, toggle));
+  showMethod();
+  input.setAttribute('data-autofocus', '');
+  root.append(form, el('p', { class: 'hint' }, 'Lost your phone and your recovery codes? ',
+    'Contact us: an administrator can remove your second step once you prove who you are.'));
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    kit.clearFieldErrors(form);
+    message.textContent = '';
+    submit.disabled = true;
+    try {
+      const result = await api('POST', '/api/v1/session/second-step',
+        { body: { challenge: challenge.challenge, method, code: input.value } });
+      if (result.ok) {
+        sessionStorage.removeItem(KEY);
+        kit.notify('You are signed in.');
+        await kit.signedIn();
+        return;
+      }
+      const type = String(result.problem?.type || '');
+      if (type.endsWith(':challenge_expired')) {
+        sessionStorage.removeItem(KEY);
+        message.replaceChildren('This sign-in has expired or was already used. ', again());
+        return;
+      }
+      if (type.endsWith(':wrong_code')) {
+        const left = Number.isInteger(result.problem.attempts_left) ? result.problem.attempts_left : null;
+        const more = left === null ? '' : ` ${left} ${left === 1 ? 'attempt' : 'attempts'} left before the account is locked for a while.`;
+        kit.showFieldErrors(form, { errors: { code: `That code is not right.${more}` } });
+        input.select();
+        return;
+      }
+      if (result.status === 422 && kit.showFieldErrors(form, result.problem)) return;
+      message.textContent = kit.problemSentence(result);
+      input.focus();
+    } finally {
+      submit.disabled = false;
+    }
+  });
+}

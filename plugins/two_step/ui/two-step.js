@@ -1,0 +1,241 @@
+// Two-Step Verification (the member's page): what protects the account,
+// setting up an authenticator app (a QR code, the key as text, then a code
+// from the app), the recovery codes (shown once, downloadable, made anew),
+// and turning it off (the password and a code).
+
+export async function render(root, kit) {
+  const { el, api } = kit;
+  const result = await api('GET', '/api/v1/me/two-step');
+  if (!result.ok) {
+    root.append(el('p', { class: 'form-message error', role: 'alert', text: kit.problemSentence(result) }));
+    return;
+  }
+  const state = result.data;
+  root.append(summary(kit, state));
+  if (state.enabled) {
+    root.append(newCodesSection(root, kit), turnOffSection(root, kit, state));
+  } else {
+    root.append(setUpSection(root, kit));
+  }
+}
+
+// Draws the page again from the daemon's state, keeping the notice shown.
+function redraw(root, kit) {
+  root.replaceChildren();
+  return render(root, kit);
+}
+
+function section(kit, title, testid, ...children) {
+  const heading = kit.el('h2', { tabindex: '-1', 'data-testid': `${testid}-heading`, text: title });
+  return kit.el('section', { class: 'card', 'data-testid': testid }, heading, ...children);
+}
+
+function summary(kit, state) {
+  const { el } = kit;
+  const on = state.enabled;
+  const rows = [];
+  if (on) {
+    rows.push(['Authenticator app', state.app.added_at ? el('span', {}, 'Added ', kit.timeEl(state.app.added_at)) : 'On']);
+    rows.push(['Last used', kit.timeEl(state.app.last_used_at)]);
+    const left = state.recovery_codes.left;
+    rows.push(['Recovery codes', el('span', { 'data-testid': 'codes-left',
+      class: left < 3 ? 'warning-text' : null,
+      text: `${left} of 10 left${left < 3 ? ': make new ones soon' : ''}` })]);
+  }
+  return el('div', { class: 'card', 'data-testid': 'two-step-state' },
+    el('p', { class: on ? 'state on' : 'state off', 'data-testid': 'two-step-status' },
+      el('strong', { text: on ? 'Two-step verification is on.' : 'Two-step verification is off.' })),
+    el('p', { text: on
+      ? 'Signing in asks for your password and then a code from your authenticator app (or one of your recovery codes).'
+      : 'Anyone who learns your password can sign in as you. Turn on two-step verification: signing in will also ask ' +
+        'for a code from an app on your phone, which changes every 30 seconds.' }),
+    rows.length ? el('dl', { class: 'facts' }, rows.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', {}, v)])) : null);
+}
+
+// The kit names a field's input "field-<name>": two forms on this page ask
+// for the password, so each form's ids get its own prefix (a label must
+// point at its own input).
+function ownIds(form, prefix) {
+  for (const node of form.querySelectorAll('[id^="field-"]')) node.id = `${prefix}-${node.id}`;
+  for (const label of form.querySelectorAll('label[for^="field-"]')) label.htmlFor = `${prefix}-${label.htmlFor}`;
+  for (const node of form.querySelectorAll('[aria-describedby]')) {
+    node.setAttribute('aria-describedby', node.getAttribute('aria-describedby').split(' ')
+      .map((ref) => (ref.startsWith('field-') ? `${prefix}-${ref}` : ref)).join(' '));
+  }
+  return form;
+}
+
+function passwordForm(kit, { id, submitText, testid, onDone }) {
+  const { el, field } = kit;
+  const message = el('p', { class: 'form-message error', role: 'alert', 'data-testid': `${testid}-message` });
+  const submit = el('button', { type: 'submit', class: 'primary', 'data-testid': `${testid}-submit`, text: submitText });
+  const form = el('form', { id, class: 'narrow-form', novalidate: true },
+    field({ name: 'password', label: 'Your password', type: 'password', required: true,
+      autocomplete: 'current-password', hint: 'We ask for it again before changing how your account is protected.' }),
+    message, submit);
+  ownIds(form, id);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    kit.clearFieldErrors(form);
+    message.textContent = '';
+    submit.disabled = true;
+    try {
+      const answer = await onDone(form.elements.namedItem('password').value);
+      if (answer && !answer.ok) showProblem(kit, form, message, answer);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+// A failed call's words, next to the field they are about when there is one.
+function showProblem(kit, form, message, result) {
+  const type = String(result.problem?.type || '');
+  const left = Number.isInteger(result.problem?.attempts_left) ? result.problem.attempts_left : null;
+  const more = left === null ? '' : ` ${left} ${left === 1 ? 'attempt' : 'attempts'} left before the account is locked for a while.`;
+  if (type.endsWith(':wrong_password')) return kit.showFieldErrors(form, { errors: { password: `That is not your password.${more}` } });
+  if (type.endsWith(':wrong_code')) return kit.showFieldErrors(form, { errors: { code: `That code is not right.${more}` } });
+  if (result.status === 422 && kit.showFieldErrors(form, result.problem)) return true;
+  message.textContent = kit.problemSentence(result);
+  return true;
+}
+
+function setUpSection(root, kit) {
+  const { el } = kit;
+  const place = el('div');
+  const form = passwordForm(kit, {
+    id: 'app-start-form', submitText: 'Set up an authenticator app', testid: 'app-start',
+    onDone: async (password) => {
+      const result = await kit.api('POST', '/api/v1/me/two-step/app', { body: { password } });
+      if (result.ok) scanStep(root, kit, place, result.data);
+      return result;
+    },
+  });
+  place.append(form);
+  return section(kit, 'Set up an authenticator app', 'app-setup',
+    el('p', { text: 'You need an authenticator app on your phone, such as Google Authenticator, Microsoft ' +
+      'Authenticator, FreeOTP or 1Password. Any app for "time-based codes" (TOTP) works.' }),
+    place);
+}
+
+function scanStep(root, kit, place, secret) {
+  const { el, field } = kit;
+  const message = el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'app-confirm-message' });
+  const submit = el('button', { type: 'submit', class: 'primary', 'data-testid': 'app-confirm-submit', text: 'Turn on two-step verification' });
+  const codeField = field({ name: 'code', label: 'Code from the app', required: true, autocomplete: 'one-time-code',
+    hint: 'The 6 digits the app shows for this account now.' });
+  codeField.querySelector('input').setAttribute('inputmode', 'numeric');
+  const form = el('form', { id: 'app-confirm-form', class: 'narrow-form', novalidate: true }, codeField, message, submit);
+  const heading = el('h3', { tabindex: '-1', 'data-testid': 'app-scan-heading', text: '1. Scan this QR code with the app' });
+  const qr = el('img', { class: 'qr', width: '200', height: '200', 'data-testid': 'app-qr',
+    alt: 'QR code for your authenticator app. If you cannot scan it, enter the key below instead.',
+    src: `data:image/svg+xml;base64,${btoa(secret.qr_svg)}` });
+  place.replaceChildren(heading, qr,
+    el('p', {}, 'Cannot scan it? In the app, choose to enter a key, and type: '),
+    el('p', { class: 'secret', 'data-testid': 'app-secret', text: secret.secret }),
+    el('h3', { text: '2. Enter the code the app shows' }), form);
+  heading.focus();
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    kit.clearFieldErrors(form);
+    message.textContent = '';
+    submit.disabled = true;
+    try {
+      const result = await kit.api('POST', '/api/v1/me/two-step/app/confirm',
+        { body: { code: form.elements.namedItem('code').value } });
+      if (result.ok) {
+        kit.notify('Two-step verification is on. We sent you an email about it.');
+        if (result.data.recovery_codes.length) return showCodes(root, kit, result.data.recovery_codes);
+        return redraw(root, kit);
+      }
+      showProblem(kit, form, message, result);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+}
+
+// The codes, once: a list to copy, a text file to keep, and a button to go on.
+function showCodes(root, kit, codes) {
+  const { el } = kit;
+  const text = ['memberd recovery codes', 'Each code works once, instead of a code from your app.', '',
+    ...codes, ''].join('\n');
+  const download = el('a', { class: 'button-link', download: 'recovery-codes.txt', 'data-testid': 'codes-download',
+    href: URL.createObjectURL(new Blob([text], { type: 'text/plain' })), text: 'Download them as a text file' });
+  const done = el('button', { type: 'button', class: 'primary', 'data-testid': 'codes-done', text: 'I have saved my recovery codes' });
+  done.addEventListener('click', () => {
+    URL.revokeObjectURL(download.href);
+    redraw(root, kit);
+  });
+  const panel = section(kit, 'Save your recovery codes', 'recovery-codes',
+    el('p', { text: 'If you lose your phone, each of these codes lets you sign in once. Keep them somewhere safe, ' +
+      'such as a password manager. This is the only time we show them.' }),
+    el('ol', { class: 'codes', 'data-testid': 'codes-list' }, codes.map((code) => el('li', { text: code }))),
+    el('p', {}, download), done);
+  root.replaceChildren(panel);
+  panel.querySelector('h2').focus();
+}
+
+function newCodesSection(root, kit) {
+  const form = passwordForm(kit, {
+    id: 'codes-form', submitText: 'Make new recovery codes', testid: 'codes-new',
+    onDone: async (password) => {
+      const result = await kit.api('POST', '/api/v1/me/two-step/recovery-codes', { body: { password } });
+      if (result.ok) {
+        kit.notify('You have new recovery codes. The old ones no longer work.');
+        showCodes(root, kit, result.data.recovery_codes);
+      }
+      return result;
+    },
+  });
+  return section(kit, 'Recovery codes', 'codes-section',
+    kit.el('p', { text: 'Used some, or lost them? Make a new set of 10. The old ones stop working.' }), form);
+}
+
+function turnOffSection(root, kit, state) {
+  const { el, field } = kit;
+  let method = 'totp';
+  const message = el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'turn-off-message' });
+  const submit = el('button', { type: 'submit', class: 'warning', 'data-testid': 'turn-off-submit', text: 'Turn off two-step verification' });
+  const codeField = field({ name: 'code', label: 'Code from your authenticator app', required: true, autocomplete: 'one-time-code' });
+  const input = codeField.querySelector('input');
+  input.setAttribute('inputmode', 'numeric');
+  const toggle = el('button', { type: 'button', class: 'link-button', 'data-testid': 'turn-off-toggle',
+    text: 'Use a recovery code instead', hidden: state.recovery_codes.left === 0 });
+  toggle.addEventListener('click', () => {
+    method = method === 'totp' ? 'recovery_code' : 'totp';
+    codeField.querySelector('label').textContent = method === 'totp' ? 'Code from your authenticator app' : 'Recovery code';
+    toggle.textContent = method === 'totp' ? 'Use a recovery code instead' : 'Use the code from your app instead';
+    input.setAttribute('inputmode', method === 'totp' ? 'numeric' : 'text');
+    input.value = '';
+    input.focus();
+  });
+  const form = el('form', { id: 'turn-off-form', class: 'narrow-form', novalidate: true },
+    field({ name: 'password', label: 'Your password', type: 'password', required: true, autocomplete: 'current-password' }),
+    codeField, el('p', {}, toggle), message, submit);
+  ownIds(form, 'turn-off');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    kit.clearFieldErrors(form);
+    message.textContent = '';
+    submit.disabled = true;
+    try {
+      const result = await kit.api('POST', '/api/v1/me/two-step/turn-off', { body: {
+        password: form.elements.namedItem('password').value, method, code: input.value } });
+      if (result.ok) {
+        kit.notify('Two-step verification is off. Signing in now needs only your password.');
+        await redraw(root, kit);
+        root.querySelector('[data-testid="two-step-status"]')?.setAttribute('tabindex', '-1');
+        root.querySelector('[data-testid="two-step-status"]')?.focus();
+        return;
+      }
+      showProblem(kit, form, message, result);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return section(kit, 'Turn off two-step verification', 'turn-off-section',
+    el('p', { text: 'Your account will be protected by your password alone. We ask for your password and a code first.' }),
+    form);
+}
