@@ -6,6 +6,7 @@
 #include "notices.hpp"
 #include "replies.hpp"
 #include "routes.hpp"
+#include "second_step_gate.hpp"
 
 #include <memberd/session_cookies.hpp>
 
@@ -132,8 +133,11 @@ Response set_question(Context& ctx, const Request& req) {
     if (auto refusal = check_current_password(ctx, req, password)) return *refusal;
   if (auto refusal = refuse_guessable_answer(ctx, req, *normalized, answer, password)) return *refusal;
   // A session that already passed the step-up keeps its window; a bearer
-  // without a session (none today) gets no privilege to hold.
-  const bool grants = first && !stepped_up && !caller.session_id.empty();
+  // without a session (none today) gets no privilege to hold. Nor does a
+  // member with two-step verification: their step-up asks for it.
+  auto two_step = needs_second_step(ctx, req, caller.member_id);
+  if (!two_step) return refusal_problem(two_step.failure());
+  const bool grants = first && !stepped_up && !caller.session_id.empty() && !*two_step;
   // The right password ends the flow like a step-up's: earlier failures
   // start over (reserved now, reported in the transaction).
   std::optional<SignInAttempt> attempt;
@@ -197,7 +201,11 @@ Response step_up(Context& ctx, const Request& req) {
                    "Changing your email or password needs a security question: pick one from "
                    "GET /api/v1/security-questions and set it with PUT /api/v1/me/security-question.");
   if (!errors.empty()) return validation_failed(errors);
+  // A member with two-step verification proves it here too: the answer is
+  // no second factor. Asked for before anything is counted.
+  if (auto ask = ask_for_second_step(ctx, req, caller.member_id, req.json())) return *ask;
   if (auto refusal = check_current_password(ctx, req, password)) return *refusal;
+  if (auto refusal = check_second_step(ctx, req, caller.member_id, req.json())) return *refusal;
 
   auto attempt = reserve_attempt(ctx, req, caller.email, caller.member_id);
   if (!attempt) return refusal_problem(attempt.failure());

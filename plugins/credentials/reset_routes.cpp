@@ -6,6 +6,7 @@
 #include "notices.hpp"
 #include "replies.hpp"
 #include "routes.hpp"
+#include "second_step_gate.hpp"
 
 #include <memberd/database.hpp>
 #include <memberd/email_address.hpp>
@@ -89,10 +90,20 @@ Response show_reset(Context& ctx, const Request& req) {
   if (!stored) return refusal_problem(stored.failure());
   auto confirmed = email_confirmed(req.work(), member_id);
   if (!confirmed) return refusal_problem(confirmed.failure());
-  if (!*stored || !*confirmed) return json_response(200, {{"question_required", false}});
+  // A reclaimed account (never confirmed) needs the link alone; anyone
+  // else with two-step verification gives a second step too.
+  bool second_step = false;
+  if (*confirmed) {
+    auto required = needs_second_step(ctx, req, member_id);
+    if (!required) return refusal_problem(required.failure());
+    second_step = *required;
+  }
+  if (!*stored || !*confirmed)
+    return json_response(200, {{"question_required", false}, {"second_step_required", second_step}});
   const Question* q = ctx.settings.question((*stored)->question_id);
   return json_response(200, {{"question_required", true},
-                             {"question_text", q ? q->text : "(the question you chose, no longer offered)"}});
+                             {"question_text", q ? q->text : "(the question you chose, no longer offered)"},
+                             {"second_step_required", second_step}});
 }
 
 Response complete_reset(Context& ctx, const Request& req) {
@@ -126,6 +137,13 @@ Response complete_reset(Context& ctx, const Request& req) {
   // get back in after an attacker locked it), and nobody without the link
   // can touch this budget. Without a question the link alone is the proof.
   std::string answer_key = "reset_answer:" + member->member_id;
+  // With two-step verification on, the link and the answer are not enough:
+  // whoever reads the member's mail would otherwise walk around it. Asked
+  // for before the answer's budget is touched. (A reclaimed account's
+  // factors were the squatter's: the link alone takes it back, and the
+  // two_step plugin forgets them when it hears email.confirmed.)
+  if (!reclaimed)
+    if (auto ask = ask_for_second_step(ctx, req, member->member_id, req.json())) return *ask;
   if (stored->has_value()) {
     if (auto network = network_allows(ctx, req); !network) return refusal_problem(network.failure());
     MEMBERD_TRY(ctx.host.rate_limits().reserve_attempt(work, answer_key, kResetAnswers));
@@ -156,6 +174,11 @@ Response complete_reset(Context& ctx, const Request& req) {
       return wrong_secret("wrong_answer", "The answer is wrong", state->attempts_left);
     }
   }
+  if (!reclaimed)
+    if (auto refusal = check_second_step(ctx, req, member->member_id, req.json())) {
+      if (stored->has_value()) (void)ctx.host.rate_limits().release_attempt(work, answer_key);
+      return *refusal;
+    }
   auto hash = ctx.host.accounts().hash_password(work, password);
   if (!hash) return refusal_problem(hash.failure());
   // The password, the used link, the event, the mail, the cleared failures

@@ -2,6 +2,7 @@
 // routes, and its place in sign-in as the second step's provider.
 #include "embedded_files.hpp"
 #include "provider.hpp"
+#include "reclaim.hpp"
 #include "routes.hpp"
 #include "settings.hpp"
 
@@ -28,6 +29,7 @@ class TwoStepPlugin final : public Plugin {
     OPENSSL_cleanse(key.data(), key.size());
     add_settings_routes(*context_);
     add_sign_in_routes(*context_);
+    forget_factors_of_reclaimed_accounts(*context_);
     host.add_mail_templates(mail::files());
     host.add_ui_files(ui::files());
     // After Set a Security Question (50), before Security Level (60).

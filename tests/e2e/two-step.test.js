@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { checkBothWidths, expectFocus, joinMember, openBrowser, screenshot, signInMember, startDaemon } from './harness.js';
+import { checkBothWidths, expectFocus, joinMember, mailedLink, openBrowser, screenshot, signInMember, startDaemon } from './harness.js';
 
 const MEMBER = 'guarded@example.com';
 const PASSWORD = 'violet tangerine orbit 4821';
@@ -35,6 +35,16 @@ before(async () => {
   daemon = await startDaemon(['credentials', 'two_step']);
   base = daemon.base;
   await joinMember(base, MEMBER, PASSWORD);
+  // The address confirmed by the welcome mail's link, then a security question, for the step-up (set through the API as the page would).
+  const link = await mailedLink(daemon.dir, MEMBER, '#/credentials/confirm-email?token=');
+  const confirmed = await fetch(`${base}/api/v1/email-confirmations/${link.split('token=')[1]}`, { method: 'POST' });
+  assert.equal(confirmed.status, 200);
+  const session = await (await fetch(`${base}/api/v1/session`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: MEMBER, password: PASSWORD }) })).json();
+  const set = await fetch(`${base}/api/v1/me/security-question`, { method: 'PUT',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${session.token}` },
+    body: JSON.stringify({ question_id: 'first_pet', answer: 'Blue Whale', current_password: PASSWORD }) });
+  assert.equal(set.status, 200);
   ({ browser, page, errors: pageErrors } = await openBrowser());
 });
 
@@ -111,6 +121,24 @@ test('a recovery code lets the member in once', async () => {
   await page.locator('[data-testid=current-user-email]').filter({ hasText: MEMBER }).waitFor();
   await page.locator('[data-testid=menu-two_step-two-step]').click();
   await page.locator('[data-testid=codes-left]').filter({ hasText: '9 of 10 left' }).waitFor();
+});
+
+test('the step-up before a change asks for the second step too', async () => {
+  await page.locator('[data-testid=menu-credentials-change-password]').click();
+  await page.locator('#field-current_password').fill(PASSWORD);
+  await page.locator('#field-answer').fill('Blue Whale');
+  await page.locator('[data-testid=stepup-submit]').click();
+  await expectFocus(page, 'field-code');
+  a11y.push(...await checkBothWidths(page, 'step-up-second-step'));
+  await page.locator('[data-testid=code-toggle]').click();
+  await page.locator('#field-code').fill(codes[0]);  // used: refused
+  await page.locator('[data-testid=stepup-submit]').click();
+  await page.locator('[data-testid=code-error]').filter({ hasText: 'not right' }).waitFor();
+  await page.locator('#field-code').fill(codes[2]);
+  await page.locator('[data-testid=stepup-submit]').click();
+  await page.locator('#field-new_password').waitFor();
+  await page.locator('[data-testid=menu-two_step-two-step]').click();
+  await page.locator('[data-testid=codes-left]').filter({ hasText: '8 of 10 left' }).waitFor();
 });
 
 test('turning it off asks for the password and a code', async () => {

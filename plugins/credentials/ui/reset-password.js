@@ -1,6 +1,7 @@
 // The landing page of a reset link: the security question, then the new
 // password twice.
 import { onSubmit, showSecretError } from './messages.js';
+import { secondStepField, showSecondStepError } from './second-step-field.js';
 
 export async function render(root, kit) {
   const { el, field, api } = kit;
@@ -20,12 +21,15 @@ export async function render(root, kit) {
       : kit.problemSentence(link));
   }
   const question = link.data && link.data.question_text;
+  // Two-step verification on: the link and the answer are not enough.
+  const second = link.data && link.data.second_step_required ? secondStepField(kit) : null;
   const message = el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'reset-message' });
   const submit = el('button', { type: 'submit', class: 'primary', 'data-testid': 'reset-submit', text: 'Change my password' });
   const form = el('form', { id: 'reset-form', class: 'card narrow-form', novalidate: true },
     el('p', { class: 'hint', text: 'Fields marked with a red star are required.' }),
     question ? el('p', { 'data-testid': 'reset-question' }, el('strong', { text: 'Your security question: ' }), question) : null,
     question ? field({ name: 'answer', label: 'Your answer', required: true, autocomplete: 'off' }) : null,
+    second ? second.node : null,
     field({ name: 'new_password', label: 'New password', type: 'password', required: true, autocomplete: 'new-password',
             hint: 'A long phrase you use nowhere else is best.' }),
     field({ name: 'new_password_confirm', label: 'New password again', type: 'password', required: true,
@@ -37,7 +41,8 @@ export async function render(root, kit) {
   const value = (name) => form.elements.namedItem(name)?.value ?? '';
   onSubmit(kit, form, message, submit, async () => {
     const result = await api('POST', path, {
-      body: { answer: value('answer'), new_password: value('new_password'), new_password_confirm: value('new_password_confirm') },
+      body: { answer: value('answer'), new_password: value('new_password'), new_password_confirm: value('new_password_confirm'),
+        ...(second ? { second_step: second.value() } : {}) },
     });
     if (result.ok) {
       root.replaceChildren(
@@ -48,6 +53,7 @@ export async function render(root, kit) {
     }
     // Running out of answers ends every reset link.
     if (showSecretError(kit, form, result, ' before this link stops working')) return;
+    if (showSecondStepError(kit, form, result)) return;
     if (result.status === 410) return deadLink('This link does not work any more: it was used already, or it is too old.');
     if (result.status === 422 && kit.showFieldErrors(form, result.problem)) return;
     message.textContent = kit.problemSentence(result);

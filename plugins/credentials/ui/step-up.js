@@ -2,6 +2,7 @@
 // guidance to set one first, and the step-up (the current password, then
 // the answer) before a change (POST /api/v1/me/step-up).
 import { onSubmit, showSecretError } from './messages.js';
+import { secondStepField, showSecondStepError } from './second-step-field.js';
 
 // The member's question {question_id, text}, or null when none is set.
 export async function currentQuestion(kit) {
@@ -41,10 +42,13 @@ export function stepUp(root, kit, question) {
       message, submit);
     root.append(form);
     form.elements.namedItem('current_password').setAttribute('data-autofocus', '');
+    // Added when the daemon says the member has two-step verification on.
+    let second = null;
     onSubmit(kit, form, message, submit, async () => {
       const result = await kit.api('POST', '/api/v1/me/step-up', { body: {
         current_password: form.elements.namedItem('current_password').value,
         answer: form.elements.namedItem('answer').value,
+        ...(second ? { second_step: second.value() } : {}),
       } });
       if (result.ok) {
         form.remove();
@@ -55,6 +59,13 @@ export function stepUp(root, kit, question) {
         return;
       }
       if (showSecretError(kit, form, result, ' before the account is locked for a while')) return;
+      if (!second && String(result.problem?.type || '').endsWith(':second_step_required')) {
+        second = secondStepField(kit);
+        message.before(second.node);
+        second.input.focus();
+        return;
+      }
+      if (showSecondStepError(kit, form, result)) return;
       if (result.status === 422 && kit.showFieldErrors(form, result.problem)) return;
       message.textContent = kit.problemSentence(result);
     });

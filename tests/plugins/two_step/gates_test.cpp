@@ -1,0 +1,113 @@
+// The seed's gates with two-step verification on: the step-up (before a
+// change of email, password or question) and the password reset ask for a
+// second step too, so neither the security answer nor the mailed link is a
+// way around it; an account reclaimed through a reset loses the squatter's
+// factors.
+#include "two_step_client.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <thread>
+
+using namespace memberd::test::credentials;
+using namespace memberd::test::two_step;
+using memberd::test::DaemonProcess;
+using nlohmann::json;
+
+namespace {
+
+json proof(const std::string& method, const std::string& code) { return {{"method", method}, {"code", code}}; }
+
+// A session of `email` opened through the second step with recovery code `code`.
+std::string signed_in_with_code(const DaemonProcess& d, const std::string& email, const std::string& code) {
+  auto r = second_step(d, challenge(d, email), "recovery_code", code);
+  REQUIRE_STATUS(r, 201);
+  return body_of(r)["token"].get<std::string>();
+}
+
+}  // namespace
+
+TEST_CASE("the step-up asks a member with two-step for a code as well", "[two_step][gates]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess d(two_step_options(backend));
+  auto ivy = enrol(d, "ivy@example.com");
+  std::string token = signed_in_with_code(d, "ivy@example.com", ivy.recovery_codes[0]);
+  const json answer{{"current_password", kPassword}, {"answer", kAnswer}};
+
+  // Without a proof: asked for, nothing counted.
+  CHECK_PROBLEM(post(d, "/api/v1/me/step-up", answer, bearer(token)), 403, "second_step_required");
+  auto wrong = answer;
+  wrong["second_step"] = proof("totp", "000000");
+  CHECK_PROBLEM(post(d, "/api/v1/me/step-up", wrong, bearer(token)), 403, "wrong_code");
+  // The right password and answer with a used recovery code: still no.
+  auto used = answer;
+  used["second_step"] = proof("recovery_code", ivy.recovery_codes[0]);
+  CHECK_PROBLEM(post(d, "/api/v1/me/step-up", used, bearer(token)), 403, "wrong_code");
+  auto right = answer;
+  right["second_step"] = proof("totp", oathtool(ivy.secret, 30));
+  auto stepped = post(d, "/api/v1/me/step-up", right, bearer(token));
+  REQUIRE_STATUS(stepped, 200);
+  token = body_of(stepped)["token"].get<std::string>();
+  CHECK_STATUS(put(d, "/api/v1/me/password", {{"new_password", "a brand new passphrase 77"},
+                                              {"new_password_confirm", "a brand new passphrase 77"}},
+                   bearer(token)),
+               204);
+}
+
+TEST_CASE("a reset needs the second step too, unless it reclaims an account", "[two_step][gates][reset]") {
+  DaemonProcess d(two_step_options());
+  auto jo = enrol(d, "jo@example.com");
+  std::string link = reset_token(d, "jo@example.com", "jo@example.com");
+  auto shown = body_of(get(d, "/api/v1/password-resets/" + link));
+  CHECK(shown["question_required"] == true);
+  CHECK(shown["second_step_required"] == true);
+
+  json body{{"answer", kAnswer}, {"new_password", "a brand new passphrase 77"},
+            {"new_password_confirm", "a brand new passphrase 77"}};
+  CHECK_PROBLEM(post(d, "/api/v1/password-resets/" + link, body), 403, "second_step_required");
+  body["second_step"] = proof("recovery_code", "aaaaa-aaaaa");
+  CHECK_PROBLEM(post(d, "/api/v1/password-resets/" + link, body), 403, "wrong_code");
+  body["second_step"] = proof("recovery_code", jo.recovery_codes[2]);
+  REQUIRE_STATUS(post(d, "/api/v1/password-resets/" + link, body), 204);
+  // The reset changed the password, not the second step.
+  REQUIRE_STATUS(sign_in_raw(d, "jo@example.com", "a brand new passphrase 77"), 202);
+
+  // A squatter joined with kim's address (never confirmed) and set up an app.
+  join(d, "kim@example.com", "the squatter's password 1");
+  auto squatter = sign_in(d, "kim@example.com", "the squatter's password 1");
+  auto started = post(d, "/api/v1/me/two-step/app", {{"password", "the squatter's password 1"}}, bearer(squatter.token));
+  REQUIRE_STATUS(started, 201);
+  REQUIRE_STATUS(post(d, "/api/v1/me/two-step/app/confirm", {{"code", oathtool(body_of(started)["secret"], -30)}},
+                      bearer(squatter.token)),
+                 200);
+  // Kim's reset link alone takes the account back, and the squatter's app goes.
+  std::string kims = reset_token(d, "kim@example.com", "kim@example.com");
+  CHECK(body_of(get(d, "/api/v1/password-resets/" + kims))["second_step_required"] == false);
+  REQUIRE_STATUS(complete_reset(d, kims, "", "a reclaimed passphrase 2024", "a reclaimed passphrase 2024"), 204);
+  int status = 0;
+  for (int i = 0; i < 100 && status != 201; ++i) {
+    status = status_of(sign_in_raw(d, "kim@example.com", "a reclaimed passphrase 2024"));
+    if (status != 201) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(status == 201);
+}
+
+TEST_CASE("a first security question is no step-up for a member with two-step", "[two_step][gates]") {
+  DaemonProcess d(two_step_options());
+  auto lu = join_confirmed(d, "lu@example.com");
+  auto session = sign_in(d, lu);
+  auto started = post(d, "/api/v1/me/two-step/app", {{"password", kPassword}}, bearer(session.token));
+  REQUIRE_STATUS(started, 201);
+  REQUIRE_STATUS(post(d, "/api/v1/me/two-step/app/confirm", {{"code", oathtool(body_of(started)["secret"], -30)}},
+                      bearer(session.token)),
+                 200);
+  auto set = put(d, "/api/v1/me/security-question",
+                 {{"question_id", kQuestion}, {"answer", kAnswer}, {"current_password", kPassword}},
+                 bearer(session.token));
+  CHECK_STATUS(set, 204);  // set, but no privilege (it would be 200 with a new token)
+  CHECK_PROBLEM(put(d, "/api/v1/me/password", {{"new_password", "a brand new passphrase 77"},
+                                               {"new_password_confirm", "a brand new passphrase 77"}},
+                    bearer(session.token)),
+                403, "step_up_required");
+}
