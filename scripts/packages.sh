@@ -20,7 +20,9 @@ MEMBERD_FUZZ_BUILD_DIR=${MEMBERD_FUZZ_BUILD_DIR:-$MEMBERD_REPO/build-fuzz}
 # (/usr/share/dict/cracklib-small) the credentials plugin refuses;
 # libphonenumber-dev checks profile phone numbers; libvips-dev does all of
 # the photo plugin's image work; liboath-dev computes the two_step plugin's
-# authenticator codes (RFC 6238) and libqrencode-dev draws their QR codes.
+# authenticator codes (RFC 6238) and libqrencode-dev draws their QR codes;
+# libfido2-dev verifies its passkeys (WebAuthn) and libcbor-dev splits their
+# attestation objects.
 # shellcheck disable=SC2034 # used by the scripts that source this file
 MEMBERD_BUILD_PACKAGES=(
   g++ cmake ninja-build pkgconf ccache
@@ -28,7 +30,7 @@ MEMBERD_BUILD_PACKAGES=(
   libcpp-httplib-dev catch2 libssl-dev nlohmann-json3-dev
   libmaxminddb-dev libargon2-dev libsystemd-dev libcurl4-openssl-dev
   libicu-dev cracklib-runtime libphonenumber-dev libvips-dev
-  liboath-dev libqrencode-dev
+  liboath-dev libqrencode-dev libfido2-dev libcbor-dev
 )
 
 # What the test suite needs on top: a PostgreSQL for the storage tests run

@@ -1,6 +1,7 @@
 #include "code_check.hpp"
 
 #include "factors.hpp"
+#include "passkeys.hpp"
 #include "mails.hpp"
 #include "recovery_codes.hpp"
 #include "totp.hpp"
@@ -15,14 +16,20 @@ namespace memberd::two_step {
 
 ParsedCode parse_code(const nlohmann::json& body) {
   auto method = string_field(body, "method").value_or("totp");
+  if (method == "passkey") {
+    auto credential = body.find("credential");
+    auto read = read_credential(credential == body.end() ? nlohmann::json() : *credential, CeremonyKind::get);
+    if (auto* bad = std::get_if<std::pair<std::string, std::string>>(&read)) return *bad;
+    return Code{CodeKind::passkey, {}, std::get<CredentialJson>(read)};
+  }
   auto typed = string_field(body, "code").value_or("");
   if (method == "recovery_code") {
     auto code = normalize_recovery_code(typed);
     if (!code) return std::pair<std::string, std::string>{"code", "Enter one of your recovery codes, like abcde-fghij."};
-    return Code{CodeKind::recovery, *code};
+    return Code{CodeKind::recovery, *code, {}};
   }
   if (method != "totp")
-    return std::pair<std::string, std::string>{"method", "Choose the code from your app or a recovery code."};
+    return std::pair<std::string, std::string>{"method", "Choose the code from your app, a passkey or a recovery code."};
   std::string digits;
   for (char c : typed) {
     if (c == ' ' || c == '-') continue;
@@ -34,11 +41,40 @@ ParsedCode parse_code(const nlohmann::json& body) {
   }
   if (digits.size() != kTotpDigits)
     return std::pair<std::string, std::string>{"code", "Enter the 6-digit code from your authenticator app."};
-  return Code{CodeKind::app, digits};
+  return Code{CodeKind::app, digits, {}};
 }
 
-Result<bool> use_code(Context& ctx, UnitOfWork& work, const std::string& member_id, const Code& code) {
+namespace {
+
+const char* kind_label(CodeKind kind) {
+  return kind == CodeKind::app ? "app" : kind == CodeKind::recovery ? "recovery" : "passkey";
+}
+
+Result<bool> use_passkey(Context& ctx, const Request& request, const std::string& member_id, const CredentialJson& answer) {
+  auto& work = request.work();
+  std::string challenge = echoed_challenge(answer.client_data_json);
+  auto issued = use_ceremony_challenge(ctx, request, CeremonyPurpose::second_step, challenge);
+  if (!issued) return issued.failure();
+  if (!*issued || **issued != member_id) return false;
+  auto row = find_passkey(work, answer.id);
+  if (!row) return row.failure();
+  if (!*row || (*row)->member_id != member_id) return false;
+  auto checked = verify_assertion(ctx.rp, answer.client_data_json, answer.authenticator_data, answer.signature,
+                                  challenge, (*row)->key, false);
+  if (auto* refused = std::get_if<WebauthnRefusal>(&checked)) {
+    ctx.host.logger().warn("passkey refused", {{"member_id", member_id}, {"reason", *refused}});
+    return false;
+  }
+  return record_passkey_use(work, answer.id, (*row)->key.sign_count, std::get<CheckedAssertion>(checked).sign_count,
+                            ctx.host.clock().unix_now());
+}
+
+}  // namespace
+
+Result<bool> use_code(Context& ctx, const Request& request, const std::string& member_id, const Code& code) {
+  auto& work = request.work();
   std::int64_t now = ctx.host.clock().unix_now();
+  if (code.kind == CodeKind::passkey) return use_passkey(ctx, request, member_id, code.assertion);
   if (code.kind == CodeKind::recovery) return use_recovery_code(ctx, work, member_id, code.value, now);
   auto app = read_app_secret(ctx, work, member_id);
   if (!app) return app.failure();
@@ -62,7 +98,7 @@ Result<CheckOutcome> check_code(Context& ctx, const Request& request, const std:
       (void)guard.release(work, *attempt);
       return tx.failure();
     }
-    auto used = use_code(ctx, work, member_id, code);
+    auto used = use_code(ctx, request, member_id, code);
     if (!used) {
       tx->rollback();
       (void)guard.release(work, *attempt);
@@ -82,7 +118,7 @@ Result<CheckOutcome> check_code(Context& ctx, const Request& request, const std:
         if (auto more = on_right(); !more) return more.failure();
       if (auto committed = tx->commit(); !committed) return committed.failure();
       ctx.host.metrics().increment("codes_total", "Second-step codes checked",
-                                   {{"kind", code.kind == CodeKind::app ? "app" : "recovery"}, {"outcome", "right"}});
+                                   {{"kind", kind_label(code.kind)}, {"outcome", "right"}});
       return CheckOutcome{true, 0};
     }
     tx->rollback();
@@ -90,7 +126,7 @@ Result<CheckOutcome> check_code(Context& ctx, const Request& request, const std:
   auto state = guard.failed(work, *attempt);
   if (!state) return state.failure();
   ctx.host.metrics().increment("codes_total", "Second-step codes checked",
-                               {{"kind", code.kind == CodeKind::app ? "app" : "recovery"}, {"outcome", "wrong"}});
+                               {{"kind", kind_label(code.kind)}, {"outcome", "wrong"}});
   if (state->locked) {
     auto tx = WriteTransaction::open(work);
     if (tx) {

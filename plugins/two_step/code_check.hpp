@@ -2,6 +2,7 @@
 // A second-factor code, as every flow takes it: the sign-in's second step,
 // another plugin's gate (SecondStepProvider::verify), turning two-step off.
 #include "context.hpp"
+#include "credential_json.hpp"
 
 #include <memberd/http.hpp>
 #include <memberd/result.hpp>
@@ -15,16 +16,18 @@
 
 namespace memberd::two_step {
 
-enum class CodeKind { app, recovery };
+enum class CodeKind { app, recovery, passkey };
 
 struct Code {
   CodeKind kind = CodeKind::app;
-  std::string value;  // normalised: 6 digits, or a recovery code's 10 characters
+  std::string value;         // normalised: 6 digits, or a recovery code's 10 characters
+  CredentialJson assertion;  // a passkey's answer to a second_step ceremony
 };
 
 // {"method": "totp" | "recovery_code", "code": "..."} read and normalised
-// (spaces and hyphens dropped, case ignored); else the field and the words
-// to show the member beside it.
+// (spaces and hyphens dropped, case ignored), or {"method": "passkey",
+// "credential": {...}}; else the field and the words to show the member
+// beside it.
 using ParsedCode = std::variant<Code, std::pair<std::string, std::string>>;
 ParsedCode parse_code(const nlohmann::json& body);
 
@@ -32,7 +35,10 @@ ParsedCode parse_code(const nlohmann::json& body);
 // right (an app's time step, a recovery code: never accepted twice).
 // Joins the open transaction, so a rollback gives the code back.
 // Fails: busy, unavailable.
-Result<bool> use_code(Context& ctx, UnitOfWork& work, const std::string& member_id, const Code& code);
+// A passkey's answer is right when it signed a second_step challenge issued
+// to this member and this client, with one of their passkeys, its counter
+// growing. Fails: busy, unavailable.
+Result<bool> use_code(Context& ctx, const Request& request, const std::string& member_id, const Code& code);
 
 // The whole check for a member signing in or proving it is them: reserves a
 // check on their SignInGuard lock (shared with passwords), checks and uses

@@ -50,7 +50,8 @@ Result<void> replace_recovery_codes(const Context& ctx, UnitOfWork& work, const 
 Result<bool> use_recovery_code(const Context& ctx, UnitOfWork& work, const std::string& member_id,
                                const std::string& normalized_code, std::int64_t now);
 
-// Forgets every factor of the member (turning two-step off).
+// Forgets every factor of the member (turning two-step off): the app, the
+// recovery codes and the passkeys.
 Result<void> remove_factors(UnitOfWork& work, const std::string& member_id);
 
 }  // namespace memberd::two_step

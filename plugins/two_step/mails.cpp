@@ -7,11 +7,12 @@ namespace memberd::two_step {
 namespace {
 
 Result<void> mail(Context& ctx, UnitOfWork& work, const std::string& email, const Request& request,
-                  const char* name) {
+                  const char* name, const std::string& passkey = {}) {
   return ctx.host.mail().enqueue_template(
       work, email, name,
       {{"when", time_for_people(ctx.host.clock().unix_now())},
        {"ip", std::string(request.client_ip())},
+       {"passkey", passkey},
        {"settings_url", ctx.host.public_url() + "/account/#/two_step/two-step"}});
 }
 
@@ -30,6 +31,15 @@ Result<void> mail_recovery_code_used(Context& ctx, UnitOfWork& work, const std::
 Result<void> mail_new_recovery_codes(Context& ctx, UnitOfWork& work, const std::string& email,
                                      const Request& request) {
   return mail(ctx, work, email, request, "recovery-codes-new");
+}
+
+Result<void> mail_passkey_added(Context& ctx, UnitOfWork& work, const std::string& email, const Request& request,
+                                const std::string& name) {
+  return mail(ctx, work, email, request, "passkey-added", name);
+}
+Result<void> mail_passkey_removed(Context& ctx, UnitOfWork& work, const std::string& email, const Request& request,
+                                  const std::string& name) {
+  return mail(ctx, work, email, request, "passkey-removed", name);
 }
 
 }  // namespace memberd::two_step

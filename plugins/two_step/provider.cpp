@@ -2,6 +2,7 @@
 
 #include "code_check.hpp"
 #include "factors.hpp"
+#include "passkeys.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -12,6 +13,9 @@ Result<std::vector<std::string>> Provider::methods(UnitOfWork& work, std::string
   if (!state) return state.failure();
   std::vector<std::string> out;
   if (state->app_on) out.emplace_back("totp");
+  auto keys = member_passkeys(work, std::string(member_id));
+  if (!keys) return keys.failure();
+  if (!keys->empty()) out.emplace_back("passkey");
   if (state->codes_left > 0) out.emplace_back("recovery_code");
   return out;
 }

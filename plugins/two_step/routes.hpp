@@ -4,10 +4,23 @@
 
 #include <memberd/http.hpp>
 
+#include <optional>
+
 namespace memberd::two_step {
 
 void add_settings_routes(Context& ctx);  // the member's page: state, app, recovery codes, turning off
 void add_sign_in_routes(Context& ctx);   // the second step of sign-in
+
+void add_passkey_routes(Context& ctx);   // adding, naming and removing passkeys; signing in with one
+
+// The member's current password (the body's `password`), asked again
+// before anything that changes how the account is protected, counted on
+// the account's lock like any other guess: nullopt when it is right, else
+// 422, 403 wrong_password (attempts_left), 429 or 503.
+std::optional<Response> password_problem(Context& ctx, const Request& req);
+
+// POST /api/v1/session/second-step/passkey-options (passkey_routes.cpp).
+Response passkey_second_step_options(Context& ctx, const Request& req);
 
 // 422 with one field's problem.
 Response field_problem(const std::string& field, const std::string& message);

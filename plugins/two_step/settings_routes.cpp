@@ -3,6 +3,7 @@
 #include "code_check.hpp"
 #include "factors.hpp"
 #include "mails.hpp"
+#include "passkeys.hpp"
 #include "qr_svg.hpp"
 #include "recovery_codes.hpp"
 #include "routes.hpp"
@@ -22,41 +23,21 @@ namespace memberd::two_step {
 
 namespace {
 
-constexpr std::size_t kMaxPasswordBytes = 1024;
-
-// The member's current password, asked again before anything that changes
-// how the account is protected: counted on the account's lock like any
-// other guess. nullopt when it is right.
-std::optional<Response> password_problem(Context& ctx, const Request& req) {
-  const auto& caller = req.caller();
-  auto password = string_field(req.json(), "password").value_or("");
-  if (password.empty()) return field_problem("password", "Enter your password.");
-  if (password.size() > kMaxPasswordBytes) return field_problem("password", "That is longer than any password here.");
-  auto& work = req.work();
-  auto& guard = ctx.host.sign_in_guard();
-  auto attempt = guard.reserve(work, caller.email, caller.member_id, device_token(req));
-  if (!attempt) return refusal_problem(attempt.failure());
-  auto check = ctx.host.accounts().verify_password(work, caller.member_id, password);
-  if (!check || *check == PasswordCheck::right) (void)guard.release(work, *attempt);
-  if (!check) return refusal_problem(check.failure());
-  if (*check == PasswordCheck::right) return std::nullopt;
-  auto state = guard.failed(work, *attempt);
-  if (!state) return refusal_problem(state.failure());
-  if (state->locked)
-    return refusal_problem(Failure{Refusal::locked, state->retry_after, "This account is locked for a while.", 0});
-  return Problem(403, "wrong_password", "The password is wrong")
-      .field("password", "That is not your password.")
-      .extension("attempts_left", state->attempts_left)
-      .response();
-}
 
 nlohmann::json time_or_null(const Context& ctx, std::int64_t unix_seconds) {
   if (unix_seconds == 0) return nullptr;
   return ctx.host.clock().format(std::chrono::system_clock::time_point(std::chrono::seconds(unix_seconds)));
 }
 
-nlohmann::json state_json(const Context& ctx, const FactorState& state, bool required) {
+nlohmann::json state_json(const Context& ctx, const FactorState& state, bool required,
+                          const std::vector<PasskeyRow>& keys) {
+  auto passkeys = nlohmann::json::array();
+  for (const auto& key : keys)
+    passkeys.push_back({{"id", key.credential_id}, {"name", key.name}, {"created_at", time_or_null(ctx, key.created_at)},
+                        {"last_used_at", time_or_null(ctx, key.last_used_at)}});
   return {{"enabled", required},
+          {"passkeys", passkeys},
+          {"passkeys_available", !ctx.rp.id.empty()},
           {"app", {{"state", state.app_on ? "on" : state.app_pending ? "pending" : "off"},
                    {"added_at", time_or_null(ctx, state.app_on ? state.app_added : 0)},
                    {"last_used_at", time_or_null(ctx, state.app_last_used)}}},
@@ -70,7 +51,9 @@ Response show(Context& ctx, const Request& req) {
   if (!state) return refusal_problem(state.failure());
   auto required = ctx.host.sign_in_factors().second_step_required(work, member_id);
   if (!required) return refusal_problem(required.failure());
-  return json_response(200, state_json(ctx, *state, *required));
+  auto keys = member_passkeys(work, member_id);
+  if (!keys) return refusal_problem(keys.failure());
+  return json_response(200, state_json(ctx, *state, *required, *keys));
 }
 
 // A new secret for the app, shown once as a QR code and as text; it counts

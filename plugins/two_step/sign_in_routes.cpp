@@ -44,7 +44,9 @@ Response second_step(Context& ctx, const Request& req) {
                                       {"ip", req.client_ip()},
                                       {"user_agent", req.user_agent()},
                                       {"method", "second_step"},
-                                      {"second_step", code.kind == CodeKind::app ? "totp" : "recovery_code"}});
+                                      {"second_step", code.kind == CodeKind::app        ? "totp"
+                                                     : code.kind == CodeKind::passkey ? "passkey"
+                                                                                      : "recovery_code"}});
   });
   if (!outcome && outcome.failure().refusal == Refusal::not_found)
     return problem(401, "challenge_expired", "Sign in again",

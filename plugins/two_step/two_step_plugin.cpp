@@ -29,6 +29,7 @@ class TwoStepPlugin final : public Plugin {
     OPENSSL_cleanse(key.data(), key.size());
     add_settings_routes(*context_);
     add_sign_in_routes(*context_);
+    add_passkey_routes(*context_);
     forget_factors_of_reclaimed_accounts(*context_);
     host.add_mail_templates(mail::files());
     host.add_ui_files(ui::files());

@@ -1,0 +1,227 @@
+// Passkeys through the API with a software authenticator built from a test
+// key (test_authenticator.hpp): adding them (attestation "none" and
+// "packed" self attestation), signing in with one alone and as the second
+// step, naming and removing them; and what must be refused: a forged
+// signature, another origin, a reused challenge, a counter going backwards,
+// malformed input of every kind.
+#include "test_authenticator.hpp"
+#include "two_step_client.hpp"
+
+#include <memberd/base64.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace memberd::test::credentials;
+using namespace memberd::test::two_step;
+using memberd::test::DaemonProcess;
+using nlohmann::json;
+
+namespace {
+
+const std::string kOrigin = "https://market.example";
+
+DaemonOptions passkey_options(const std::string& backend = "sqlite", std::vector<std::string> sets = {}) {
+  sets.push_back("http.public_url=" + kOrigin);
+  return two_step_options(backend, std::move(sets));
+}
+
+struct Registered {
+  Session session;
+  TestAuthenticator key{"market.example"};
+  std::string user_handle;
+  json added;
+};
+
+json creation_options(const DaemonProcess& d, const Session& s) {
+  auto r = post(d, "/api/v1/me/two-step/passkeys/options", {{"password", kPassword}}, bearer(s.token));
+  REQUIRE_STATUS(r, 200);
+  return body_of(r)["publicKey"];
+}
+
+void register_passkey(const DaemonProcess& d, Registered& r, const std::string& name, bool packed) {
+  auto options = creation_options(d, r.session);
+  CHECK(options["rp"]["id"] == "market.example");
+  CHECK(options["authenticatorSelection"]["residentKey"] == "required");
+  r.user_handle = *memberd::base64_decode(options["user"]["id"].get<std::string>());
+  auto added = post(d, "/api/v1/me/two-step/passkeys",
+                    {{"name", name}, {"credential", r.key.create(options["challenge"], kOrigin, packed)}},
+                    bearer(r.session.token));
+  REQUIRE_STATUS(added, 201);
+  r.added = body_of(added);
+  r.key.user_handle = r.user_handle;
+}
+
+std::string passkey_challenge(const DaemonProcess& d) {
+  auto r = post_empty(d, "/api/v1/session/passkey/options");
+  REQUIRE_STATUS(r, 200);
+  CHECK(body_of(r)["publicKey"]["userVerification"] == "required");
+  return body_of(r)["publicKey"]["challenge"].get<std::string>();
+}
+
+httplib::Result passkey_sign_in(const DaemonProcess& d, const json& credential) {
+  return post(d, "/api/v1/session/passkey", {{"credential", credential}});
+}
+
+}  // namespace
+
+TEST_CASE("passkeys: add, sign in alone and as the second step, rename, remove", "[two_step][passkeys]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess d(passkey_options(backend));
+  join_confirmed(d, "mo@example.com");
+  Registered mo;
+  mo.session = sign_in(d, "mo@example.com", kPassword);
+  register_passkey(d, mo, "  Laptop  ", false);
+  CHECK(mo.added["passkey"]["name"] == "Laptop");
+  CHECK(mo.added["enabled"] == true);
+  CHECK(mo.added["recovery_codes"].size() == 10);  // the first factor brings them
+  CHECK(!wait_for_mail(d, "mo@example.com", "A passkey was added").empty());
+
+  // A passkey alone: no email, no password.
+  auto alone = passkey_sign_in(d, mo.key.get(passkey_challenge(d), kOrigin, 1));
+  REQUIRE_STATUS(alone, 201);
+  CHECK(body_of(alone)["member_id"] == mo.session.member_id);
+  CHECK(me(d, body_of(alone)["token"])["email"] == "mo@example.com");
+
+  // The password now asks for a second step, which the passkey passes.
+  auto first = sign_in_raw(d, "mo@example.com", kPassword);
+  REQUIRE_STATUS(first, 202);
+  CHECK(body_of(first)["second_step"]["methods"] == json::array({"passkey", "recovery_code"}));
+  std::string challenge_token = body_of(first)["second_step"]["challenge"];
+  auto options = post(d, "/api/v1/session/second-step/passkey-options", {{"challenge", challenge_token}});
+  REQUIRE_STATUS(options, 200);
+  CHECK(body_of(options)["publicKey"]["allowCredentials"][0]["id"] == mo.key.credential_id());
+  auto second = post(d, "/api/v1/session/second-step",
+                     {{"challenge", challenge_token}, {"method", "passkey"},
+                      {"credential", mo.key.get(body_of(options)["publicKey"]["challenge"], kOrigin, 2, 0x01)}});
+  REQUIRE_STATUS(second, 201);
+
+  // A second passkey with packed self attestation.
+  Registered phone;
+  phone.session = mo.session;
+  register_passkey(d, phone, "Phone", true);
+  CHECK(phone.added["recovery_codes"].empty());
+
+  auto state = body_of(get(d, "/api/v1/me/two-step", bearer(mo.session.token)));
+  REQUIRE(state["passkeys"].size() == 2);
+  auto named = [&](const json& list, const std::string& name) {
+    for (const auto& key : list)
+      if (key["name"] == name) return key;
+    FAIL("no passkey named " << name << " in " << list.dump());
+    return json();
+  };
+  CHECK(named(state["passkeys"], "Laptop")["last_used_at"].is_string());
+  CHECK(named(state["passkeys"], "Phone")["last_used_at"].is_null());
+  std::string laptop = named(state["passkeys"], "Laptop")["id"], phone_id = named(state["passkeys"], "Phone")["id"];
+  CHECK(laptop == mo.key.credential_id());
+
+  auto renamed = d.http()->Patch("/api/v1/me/two-step/passkeys/" + laptop, bearer(mo.session.token),
+                                 json{{"name", "Work laptop"}}.dump(), "application/json");
+  CHECK_STATUS(renamed, 200);
+  CHECK(named(body_of(get(d, "/api/v1/me/two-step", bearer(mo.session.token)))["passkeys"], "Work laptop")["id"] == laptop);
+  CHECK_STATUS(del(d, "/api/v1/me/two-step/passkeys/" + laptop, bearer(mo.session.token)), 204);
+  CHECK_PROBLEM(del(d, "/api/v1/me/two-step/passkeys/" + laptop, bearer(mo.session.token)), 404, "not_found");
+  // The last factor goes only by turning two-step off.
+  CHECK_PROBLEM(del(d, "/api/v1/me/two-step/passkeys/" + phone_id, bearer(mo.session.token)), 409, "last_factor");
+  // A removed passkey signs nobody in.
+  CHECK_PROBLEM(passkey_sign_in(d, mo.key.get(passkey_challenge(d), kOrigin, 3)), 401, "passkey_unknown");
+}
+
+TEST_CASE("passkeys: forged, foreign, replayed and cloned answers are refused", "[two_step][passkeys]") {
+  DaemonProcess d(passkey_options("sqlite", {"sign_in.lock_after_failures=50"}));
+  join_confirmed(d, "ned@example.com");
+  Registered ned;
+  ned.session = sign_in(d, "ned@example.com", kPassword);
+  register_passkey(d, ned, "Key", false);
+  REQUIRE_STATUS(passkey_sign_in(d, ned.key.get(passkey_challenge(d), kOrigin, 5)), 201);
+
+  // A signature with one bit changed.
+  auto forged = ned.key.get(passkey_challenge(d), kOrigin, 6);
+  std::string signature = *memberd::base64_decode(forged["response"]["signature"].get<std::string>());
+  signature[signature.size() / 2] ^= 0x01;
+  forged["response"]["signature"] = b64url(signature);
+  CHECK_PROBLEM(passkey_sign_in(d, forged), 401, "passkey_refused");
+  // Another site's page asked.
+  CHECK_PROBLEM(passkey_sign_in(d, ned.key.get(passkey_challenge(d), "https://evil.example", 7)), 401, "passkey_refused");
+  // An answer to another ceremony.
+  CHECK_PROBLEM(passkey_sign_in(d, ned.key.get(passkey_challenge(d), kOrigin, 7, 0x05, "webauthn.create")), 401,
+                "passkey_refused");
+  // Without user verification a passkey alone is not enough.
+  CHECK_PROBLEM(passkey_sign_in(d, ned.key.get(passkey_challenge(d), kOrigin, 7, 0x01)), 401, "passkey_refused");
+  // A challenge is used once, whatever the answer.
+  std::string once = passkey_challenge(d);
+  REQUIRE_STATUS(passkey_sign_in(d, ned.key.get(once, kOrigin, 8)), 201);
+  CHECK_PROBLEM(passkey_sign_in(d, ned.key.get(once, kOrigin, 9)), 401, "challenge_expired");
+  // A challenge nobody issued.
+  CHECK_PROBLEM(passkey_sign_in(d, ned.key.get(b64url(std::string(32, 'x')), kOrigin, 9)), 401, "challenge_expired");
+  // A counter that goes backwards: a cloned authenticator. Refused and logged.
+  CHECK_PROBLEM(passkey_sign_in(d, ned.key.get(passkey_challenge(d), kOrigin, 3)), 401, "passkey_refused");
+  CHECK(d.output().find("counter went backwards") != std::string::npos);
+  // The user handle of another account.
+  ned.key.user_handle = std::string(32, 'z');
+  CHECK_PROBLEM(passkey_sign_in(d, ned.key.get(passkey_challenge(d), kOrigin, 10)), 401, "passkey_refused");
+  ned.key.user_handle = ned.user_handle;
+  REQUIRE_STATUS(passkey_sign_in(d, ned.key.get(passkey_challenge(d), kOrigin, 10)), 201);
+
+  // Registration is checked as closely.
+  TestAuthenticator other("market.example");
+  auto add = [&](const json& credential) {
+    return post(d, "/api/v1/me/two-step/passkeys", {{"name", "x"}, {"credential", credential}}, bearer(ned.session.token));
+  };
+  CHECK_PROBLEM(add(other.create(creation_options(d, ned.session)["challenge"], "https://evil.example")), 422,
+                "passkey_refused");
+  CHECK_PROBLEM(add(other.create(creation_options(d, ned.session)["challenge"], kOrigin, false, 0x01)), 422,
+                "passkey_refused");  // no user verification
+  TestAuthenticator elsewhere("evil.example");
+  CHECK_PROBLEM(add(elsewhere.create(creation_options(d, ned.session)["challenge"], kOrigin)), 422, "passkey_refused");
+  std::string used = creation_options(d, ned.session)["challenge"];
+  REQUIRE_STATUS(add(other.create(used, kOrigin, true)), 201);
+  TestAuthenticator third("market.example");
+  CHECK_PROBLEM(add(third.create(used, kOrigin)), 422, "passkey_refused");  // the challenge was used
+  CHECK(body_of(get(d, "/api/v1/me/two-step", bearer(ned.session.token)))["passkeys"].size() == 2);
+}
+
+TEST_CASE("passkeys: malformed input gets a clear 4xx and changes nothing", "[two_step][passkeys][input]") {
+  DaemonProcess d(passkey_options());
+  join_confirmed(d, "oz@example.com");
+  Registered oz;
+  oz.session = sign_in(d, "oz@example.com", kPassword);
+  const auto auth = bearer(oz.session.token);
+  auto add = [&](const json& credential) {
+    return post(d, "/api/v1/me/two-step/passkeys", {{"name", "x"}, {"credential", credential}}, auth);
+  };
+  auto with_response = [&](const std::string& challenge, const std::string& attestation) {
+    return json{{"id", "AAAA"}, {"type", "public-key"},
+                {"response", {{"clientDataJSON", b64url(client_data("webauthn.create", challenge, kOrigin))},
+                              {"attestationObject", attestation}}}};
+  };
+  // Not CBOR at all, CBOR but not a map, a map without authData.
+  CHECK_PROBLEM(add(with_response(creation_options(d, oz.session)["challenge"], b64url("not cbor \xff\xfe"))), 422,
+                "passkey_refused");
+  CHECK_PROBLEM(add(with_response(creation_options(d, oz.session)["challenge"], b64url("\x83\x01\x02\x03"))), 422,
+                "passkey_refused");
+  CHECK_PROBLEM(add(with_response(creation_options(d, oz.session)["challenge"], b64url("\xa1\x63""fmt\x64none"))), 422,
+                "passkey_refused");
+  // A CBOR length far past what was sent.
+  CHECK_PROBLEM(add(with_response(creation_options(d, oz.session)["challenge"], b64url("\x5b\xff\xff\xff\xff\xff\xff\xff\xff"))),
+                422, "passkey_refused");
+  // Huge clientDataJSON, and text that is not base64url.
+  json huge = with_response("x", b64url("x"));
+  huge["response"]["clientDataJSON"] = b64url(std::string(20000, '{'));
+  CHECK_PROBLEM(add(huge), 422, "validation");
+  json not_base64 = with_response("x", "!!!not base64url!!!");
+  CHECK_PROBLEM(add(not_base64), 422, "validation");
+  CHECK_PROBLEM(add(json("a string")), 422, "validation");
+  CHECK_PROBLEM(add(json::object()), 422, "validation");
+  CHECK_PROBLEM(post(d, "/api/v1/me/two-step/passkeys", {{"name", "x"}}, auth), 422, "validation");
+  // An assertion of a credential nobody registered.
+  TestAuthenticator stranger("market.example");
+  CHECK_PROBLEM(passkey_sign_in(d, stranger.get(passkey_challenge(d), kOrigin, 1)), 401, "passkey_unknown");
+  CHECK_PROBLEM(post(d, "/api/v1/session/passkey", {{"credential", {{"id", "@@"}}}}), 422, "validation");
+  // Nothing of that added a passkey or turned two-step on.
+  auto state = body_of(get(d, "/api/v1/me/two-step", auth));
+  CHECK(state["passkeys"].empty());
+  CHECK(state["enabled"] == false);
+  // Without a host name in the public URL there is no relying party.
+  DaemonProcess plain(two_step_options());
+  CHECK_PROBLEM(post_empty(plain, "/api/v1/session/passkey/options"), 409, "passkeys_unavailable");
+}
