@@ -79,9 +79,15 @@ test('an admin approves it in the Reviews queue and the public profile shows it'
   await page.locator('[data-testid=nav-reviews]').click();
   await page.locator('[data-testid=review-figures]').filter({ hasText: '1 pending, 0 overdue' }).waitFor();
   // The queue may be drawn twice (the console opens on Reviews, then the
-  // click): wait for the row, not only for the figures above it.
-  await page.locator('[data-testid=review-row]').first().waitFor();
-  assert.equal(await page.locator('[data-testid=review-row]').count(), 1);
+  // click), and a second drawing empties the table before it fills it: a
+  // count read once can fall in between (a fresh Debian root's CI did).
+  // Wait until the table holds exactly the one row, and say what it held.
+  try {
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=review-row]').length === 1,
+      null, { timeout: 10000 });
+  } catch {
+    assert.fail(`the queue shows ${await page.locator('[data-testid=review-row]').count()} rows, not 1`);
+  }
   a11y.push(...await checkBothWidths(page, 'reviews-queue'));
 
   await page.locator('[data-testid=review-open]').click();
