@@ -39,6 +39,9 @@ class TwoStepPlugin final : public Plugin {
     // The sign-in page sends a member here when their password was right.
     host.add_ui({UiShell::account, "second-step", "Confirm it is you", 7, Access::anyone, "second-step.js",
                  {"two-step.css"}, false});
+    // Linked from the sign-in page: a passkey alone.
+    host.add_ui({UiShell::account, "passkey-sign-in", "Sign in with a passkey", 8, Access::anyone,
+                 "passkey-sign-in.js", {"two-step.css"}, false});
     host.add_api_description(openapi::files());
     host.provide_second_step(std::make_shared<Provider>(*context_));
   }

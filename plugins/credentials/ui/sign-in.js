@@ -11,7 +11,11 @@ export async function render(root, kit) {
     message, submit);
   const join = kit.entry('credentials', 'join');
   const forgot = kit.entry('credentials', 'forgot-password');
+  // Offered when a plugin brings it (two_step) and the browser can do it.
+  const passkey = typeof window.PublicKeyCredential === 'function' ? kit.entry('two_step', 'passkey-sign-in') : null;
   root.append(form,
+    passkey ? el('p', {}, el('a', { href: kit.hashOf(passkey), class: 'button-link',
+      'data-testid': 'signin-passkey', text: 'Sign in with a passkey' })) : null,
     forgot ? el('p', {}, el('a', { href: kit.hashOf(forgot), text: 'Forgotten your password?' })) : null,
     join ? el('p', {}, 'New here? ', el('a', { href: kit.hashOf(join), text: 'Join now' })) : null);
   form.elements.namedItem('email').setAttribute('data-autofocus', '');

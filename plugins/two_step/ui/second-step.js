@@ -4,6 +4,8 @@
 // The challenge the password step got waits in sessionStorage (never in the
 // address: it would stay in the history).
 
+import { ceremonyFailure, passkeysSupported, usePasskey } from './webauthn.js';
+
 const KEY = 'memberd.second_step';
 
 export async function render(root, kit) {
@@ -54,8 +56,63 @@ export async function render(root, kit) {
     codeField, message, submit, el('p', {}, toggle));
   showMethod();
   input.setAttribute('data-autofocus', '');
+  // A passkey is one press: offered above the code when the member has one.
+  const passkey = methods.includes('passkey') && passkeysSupported()
+    ? el('button', { type: 'button', class: 'primary', 'data-testid': 'second-step-passkey', text: 'Use a passkey' })
+    : null;
+  if (passkey) {
+    input.removeAttribute('data-autofocus');
+    passkey.setAttribute('data-autofocus', '');
+    form.firstElementChild.after(el('p', {}, passkey),
+      el('p', { class: 'hint', text: methods.includes('totp') ? 'Or enter a code:' : 'Or use one of your recovery codes:' }));
+    passkey.addEventListener('click', async () => {
+      message.textContent = '';
+      passkey.disabled = true;
+      try {
+        const options = await api('POST', '/api/v1/session/second-step/passkey-options',
+          { body: { challenge: challenge.challenge } });
+        if (!options.ok) return failed(options);
+        let credential;
+        try {
+          credential = await usePasskey(options.data.publicKey);
+        } catch (error) {
+          message.textContent = ceremonyFailure(error);
+          return;
+        }
+        await finish(await api('POST', '/api/v1/session/second-step',
+          { body: { challenge: challenge.challenge, method: 'passkey', credential } }));
+      } finally {
+        passkey.disabled = false;
+        if (passkey.isConnected) passkey.focus();
+      }
+    });
+  }
   root.append(form, el('p', { class: 'hint' }, 'Lost your phone and your recovery codes? ',
     'Contact us: an administrator can remove your second step once you prove who you are.'));
+
+  // A refusal that is not about the code typed.
+  function failed(result) {
+    const type = String(result.problem?.type || '');
+    if (type.endsWith(':challenge_expired')) {
+      sessionStorage.removeItem(KEY);
+      message.replaceChildren('This sign-in has expired or was already used. ', again());
+      return true;
+    }
+    message.textContent = type.endsWith(':wrong_code') && !form.elements.namedItem('code').value
+      ? 'That passkey did not confirm it is you. Try again, or enter a code.'
+      : kit.problemSentence(result);
+    return true;
+  }
+
+  async function finish(result) {
+    if (result.ok) {
+      sessionStorage.removeItem(KEY);
+      kit.notify('You are signed in.');
+      await kit.signedIn();
+      return;
+    }
+    failed(result);
+  }
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

@@ -1,7 +1,9 @@
 // Two-Step Verification (the member's page): what protects the account,
 // setting up an authenticator app (a QR code, the key as text, then a code
-// from the app), the recovery codes (shown once, downloadable, made anew),
-// and turning it off (the password and a code).
+// from the app), passkeys (added from this browser, renamed, removed), the
+// recovery codes (shown once, downloadable, made anew), and turning it off
+// (the password and a code).
+import { ceremonyFailure, createPasskey, passkeysSupported, usePasskey } from './webauthn.js';
 
 export async function render(root, kit) {
   const { el, api } = kit;
@@ -12,10 +14,11 @@ export async function render(root, kit) {
   }
   const state = result.data;
   root.append(summary(kit, state));
+  const passkeys = state.passkeys_available && passkeysSupported() ? passkeySection(root, kit, state) : null;
   if (state.enabled) {
-    root.append(newCodesSection(root, kit), turnOffSection(root, kit, state));
+    root.append(...[passkeys, newCodesSection(root, kit), turnOffSection(root, kit, state)].filter(Boolean));
   } else {
-    root.append(setUpSection(root, kit));
+    root.append(...[setUpSection(root, kit), passkeys].filter(Boolean));
   }
 }
 
@@ -35,8 +38,11 @@ function summary(kit, state) {
   const on = state.enabled;
   const rows = [];
   if (on) {
-    rows.push(['Authenticator app', state.app.added_at ? el('span', {}, 'Added ', kit.timeEl(state.app.added_at)) : 'On']);
-    rows.push(['Last used', kit.timeEl(state.app.last_used_at)]);
+    const app = state.app.state === 'on';
+    rows.push(['Authenticator app', app ? el('span', {}, 'Added ', kit.timeEl(state.app.added_at)) : 'None']);
+    if (app) rows.push(['Last used', kit.timeEl(state.app.last_used_at)]);
+    rows.push(['Passkeys', el('span', { 'data-testid': 'passkeys-count',
+      text: state.passkeys.length === 1 ? '1 passkey' : `${state.passkeys.length} passkeys` })]);
     const left = state.recovery_codes.left;
     rows.push(['Recovery codes', el('span', { 'data-testid': 'codes-left',
       class: left < 3 ? 'warning-text' : null,
@@ -46,7 +52,8 @@ function summary(kit, state) {
     el('p', { class: on ? 'state on' : 'state off', 'data-testid': 'two-step-status' },
       el('strong', { text: on ? 'Two-step verification is on.' : 'Two-step verification is off.' })),
     el('p', { text: on
-      ? 'Signing in asks for your password and then a code from your authenticator app (or one of your recovery codes).'
+      ? 'Signing in asks for your password and then your second step: a code from your authenticator app, a passkey, ' +
+        'or one of your recovery codes.'
       : 'Anyone who learns your password can sign in as you. Turn on two-step verification: signing in will also ask ' +
         'for a code from an app on your phone, which changes every 30 seconds.' }),
     rows.length ? el('dl', { class: 'facts' }, rows.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', {}, v)])) : null);
@@ -177,6 +184,92 @@ function showCodes(root, kit, codes) {
   panel.querySelector('h2').focus();
 }
 
+function passkeySection(root, kit, state) {
+  const { el, field } = kit;
+  const onlyFactor = state.passkeys.length === 1 && state.app.state !== 'on';
+  const rows = state.passkeys.map((key) => {
+    const place = el('div', { class: 'passkey-actions' });
+    const rename = el('button', { type: 'button', 'data-testid': 'passkey-rename', text: 'Rename' });
+    const remove = el('button', { type: 'button', class: 'warning', 'data-testid': 'passkey-remove', text: 'Remove',
+      hidden: onlyFactor });
+    place.append(rename, remove);
+    rename.addEventListener('click', () => renameForm(root, kit, place, key));
+    remove.addEventListener('click', async () => {
+      const yes = await kit.confirmStep(place, { question: `Remove the passkey "${key.name}"? It will no longer sign you in.`,
+        yes: 'Remove it', testid: 'passkey-remove-confirm', returnFocus: null });
+      if (!yes) return redraw(root, kit);
+      const result = await kit.api('DELETE', `/api/v1/me/two-step/passkeys/${encodeURIComponent(key.id)}`);
+      if (result.ok) kit.notify(`The passkey "${key.name}" is removed. We sent you an email about it.`);
+      else kit.notify(kit.problemSentence(result), 'info');
+      return redraw(root, kit);
+    });
+    return el('li', { class: 'passkey', 'data-testid': 'passkey-item' },
+      el('strong', { 'data-testid': 'passkey-name', text: key.name }),
+      el('span', { class: 'muted' }, ' · added ', kit.timeEl(key.created_at), ' · last used ', kit.timeEl(key.last_used_at)),
+      place);
+  });
+  const message = el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'passkey-add-message' });
+  const submit = el('button', { type: 'submit', class: 'primary', 'data-testid': 'passkey-add-submit', text: 'Add a passkey' });
+  const form = ownIds(el('form', { id: 'passkey-form', class: 'narrow-form', novalidate: true },
+    field({ name: 'name', label: 'Name this passkey', hint: 'Such as the device it is on, like "Work laptop".' }),
+    field({ name: 'password', label: 'Your password', type: 'password', required: true, autocomplete: 'current-password' }),
+    message, submit), 'passkey-form');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    kit.clearFieldErrors(form);
+    message.textContent = '';
+    submit.disabled = true;
+    try {
+      const options = await kit.api('POST', '/api/v1/me/two-step/passkeys/options',
+        { body: { password: form.elements.namedItem('password').value } });
+      if (!options.ok) return showProblem(kit, form, message, options);
+      let credential;
+      try {
+        credential = await createPasskey(options.data.publicKey);
+      } catch (error) {
+        message.textContent = ceremonyFailure(error);
+        return;
+      }
+      const result = await kit.api('POST', '/api/v1/me/two-step/passkeys',
+        { body: { name: form.elements.namedItem('name').value, credential } });
+      if (!result.ok) return showProblem(kit, form, message, result);
+      kit.notify(`The passkey "${result.data.passkey.name}" is added. We sent you an email about it.`);
+      if (result.data.recovery_codes.length) return showCodes(root, kit, result.data.recovery_codes);
+      await redraw(root, kit);
+      root.querySelector('[data-testid="passkeys-heading"]')?.focus();
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return section(kit, 'Passkeys', 'passkeys',
+    el('p', { text: 'A passkey signs you in with your fingerprint, face or screen lock instead of a code, and cannot ' +
+      'be typed into a fake site. You can also sign in with a passkey alone, without your password.' }),
+    rows.length ? el('ul', { class: 'passkeys', 'data-testid': 'passkey-list' }, rows) : null,
+    onlyFactor ? el('p', { class: 'hint', text: 'Your only passkey can be removed by turning two-step verification off.' }) : null,
+    form);
+}
+
+function renameForm(root, kit, place, key) {
+  const { el, field } = kit;
+  const submit = el('button', { type: 'submit', class: 'primary', 'data-testid': 'passkey-rename-save', text: 'Save' });
+  const cancel = el('button', { type: 'button', text: 'Cancel', onclick: () => redraw(root, kit) });
+  const form = ownIds(el('form', { class: 'inline-form', novalidate: true },
+    field({ name: 'name', label: 'New name', required: true }), submit, cancel), 'rename');
+  const input = form.elements.namedItem('name');
+  input.value = key.name;
+  place.replaceChildren(form);
+  input.focus();
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const result = await kit.api('PATCH', `/api/v1/me/two-step/passkeys/${encodeURIComponent(key.id)}`,
+      { body: { name: input.value } });
+    if (result.status === 422 && kit.showFieldErrors(form, result.problem)) return;
+    kit.notify(result.ok ? `The passkey is now called "${result.data.name}".` : kit.problemSentence(result),
+      result.ok ? 'ok' : 'info');
+    await redraw(root, kit);
+  });
+}
+
 function newCodesSection(root, kit) {
   const form = passwordForm(kit, {
     id: 'codes-form', submitText: 'Make new recovery codes', testid: 'codes-new',
@@ -195,47 +288,78 @@ function newCodesSection(root, kit) {
 
 function turnOffSection(root, kit, state) {
   const { el, field } = kit;
-  let method = 'totp';
+  const app = state.app.state === 'on';
+  const codesLeft = state.recovery_codes.left > 0;
+  // The app's code when there is one, else a recovery code; a passkey is one press.
+  let method = app ? 'totp' : 'recovery_code';
+  const label = () => (method === 'totp' ? 'Code from your authenticator app' : 'Recovery code');
   const message = el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'turn-off-message' });
   const submit = el('button', { type: 'submit', class: 'warning', 'data-testid': 'turn-off-submit', text: 'Turn off two-step verification' });
-  const codeField = field({ name: 'code', label: 'Code from your authenticator app', required: true, autocomplete: 'one-time-code' });
+  const codeField = field({ name: 'code', label: label(), required: true, autocomplete: 'one-time-code' });
   const input = codeField.querySelector('input');
-  input.setAttribute('inputmode', 'numeric');
+  input.setAttribute('inputmode', method === 'totp' ? 'numeric' : 'text');
   const toggle = el('button', { type: 'button', class: 'link-button', 'data-testid': 'turn-off-toggle',
-    text: 'Use a recovery code instead', hidden: state.recovery_codes.left === 0 });
+    text: 'Use a recovery code instead', hidden: !(app && codesLeft) });
   toggle.addEventListener('click', () => {
     method = method === 'totp' ? 'recovery_code' : 'totp';
-    codeField.querySelector('label').textContent = method === 'totp' ? 'Code from your authenticator app' : 'Recovery code';
+    codeField.querySelector('label').textContent = label();
     toggle.textContent = method === 'totp' ? 'Use a recovery code instead' : 'Use the code from your app instead';
     input.setAttribute('inputmode', method === 'totp' ? 'numeric' : 'text');
     input.value = '';
     input.focus();
   });
+  const withPasskey = state.passkeys.length && passkeysSupported()
+    ? el('button', { type: 'button', class: 'warning', 'data-testid': 'turn-off-passkey', text: 'Turn off with a passkey' })
+    : null;
   const form = el('form', { id: 'turn-off-form', class: 'narrow-form', novalidate: true },
     field({ name: 'password', label: 'Your password', type: 'password', required: true, autocomplete: 'current-password' }),
-    codeField, el('p', {}, toggle), message, submit);
+    codeField, el('p', {}, toggle), message, el('div', { class: 'actions' }, submit, withPasskey));
   ownIds(form, 'turn-off');
+  const done = async (result) => {
+    if (result.ok) {
+      kit.notify('Two-step verification is off. Signing in now needs only your password.');
+      await redraw(root, kit);
+      root.querySelector('[data-testid="two-step-status"]')?.setAttribute('tabindex', '-1');
+      root.querySelector('[data-testid="two-step-status"]')?.focus();
+      return;
+    }
+    showProblem(kit, form, message, result);
+  };
+  const password = () => form.elements.namedItem('password').value;
+  withPasskey?.addEventListener('click', async () => {
+    kit.clearFieldErrors(form);
+    message.textContent = '';
+    withPasskey.disabled = true;
+    try {
+      const options = await kit.api('POST', '/api/v1/me/two-step/passkeys/assertion-options');
+      if (!options.ok) return showProblem(kit, form, message, options);
+      let credential;
+      try {
+        credential = await usePasskey(options.data.publicKey);
+      } catch (error) {
+        message.textContent = ceremonyFailure(error);
+        return;
+      }
+      await done(await kit.api('POST', '/api/v1/me/two-step/turn-off',
+        { body: { password: password(), method: 'passkey', credential } }));
+    } finally {
+      withPasskey.disabled = false;
+    }
+  });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     kit.clearFieldErrors(form);
     message.textContent = '';
     submit.disabled = true;
     try {
-      const result = await kit.api('POST', '/api/v1/me/two-step/turn-off', { body: {
-        password: form.elements.namedItem('password').value, method, code: input.value } });
-      if (result.ok) {
-        kit.notify('Two-step verification is off. Signing in now needs only your password.');
-        await redraw(root, kit);
-        root.querySelector('[data-testid="two-step-status"]')?.setAttribute('tabindex', '-1');
-        root.querySelector('[data-testid="two-step-status"]')?.focus();
-        return;
-      }
-      showProblem(kit, form, message, result);
+      await done(await kit.api('POST', '/api/v1/me/two-step/turn-off', { body: {
+        password: password(), method, code: input.value } }));
     } finally {
       submit.disabled = false;
     }
   });
   return section(kit, 'Turn off two-step verification', 'turn-off-section',
-    el('p', { text: 'Your account will be protected by your password alone. We ask for your password and a code first.' }),
+    el('p', { text: 'Your account will be protected by your password alone. We ask for your password and your ' +
+      'second step first.' }),
     form);
 }
