@@ -175,6 +175,56 @@ import { reviewsPage } from './reviews.js';
 
   // ---- 4. Pages -------------------------------------------------------------
 
+  // The second step of a console sign-in: a code from the admin's app or one
+  // of their recovery codes, sent to the two_step plugin's route (which the
+  // member pages use too) with the challenge the password step gave.
+  function secondStep(passwordForm, challenge, signedIn) {
+    let method = (challenge.methods || []).includes('totp') ? 'totp' : 'recovery_code';
+    const label = el('label', { for: 'signin-code' });
+    const code = el('input', { id: 'signin-code', name: 'code', autocomplete: 'one-time-code', required: true });
+    const message = el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'signin-code-message' });
+    const toggle = el('button', { type: 'button', class: 'link-button', 'data-testid': 'signin-code-toggle' });
+    const show = () => {
+      label.textContent = method === 'totp' ? 'Code from your authenticator app' : 'Recovery code';
+      code.setAttribute('inputmode', method === 'totp' ? 'numeric' : 'text');
+      toggle.textContent = method === 'totp' ? 'Use a recovery code instead' : 'Use the code from your app instead';
+      toggle.hidden = !(challenge.methods || []).includes(method === 'totp' ? 'recovery_code' : 'totp');
+    };
+    toggle.addEventListener('click', () => { method = method === 'totp' ? 'recovery_code' : 'totp'; code.value = ''; show(); code.focus(); });
+    const submit = el('button', { type: 'submit', class: 'primary', 'data-testid': 'signin-code-submit', text: 'Continue' });
+    const form = el('form', { id: 'signin-code-form', class: 'card narrow', 'data-testid': 'signin-code-form', novalidate: true },
+      el('h1', { tabindex: '-1', text: 'Confirm it is you' }),
+      el('p', { text: 'Your password was right. Two-step verification is on for your account.' }),
+      el('div', { class: 'field' }, label, code), el('p', {}, toggle), message, submit);
+    show();
+    passwordForm.replaceWith(form);
+    code.focus();
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      message.textContent = '';
+      submit.disabled = true;
+      const result = await api('POST', '/api/v1/session/second-step', {
+        body: { challenge: challenge.challenge, method, code: code.value }, authCall: true,
+      });
+      submit.disabled = false;
+      if (result.ok) {
+        await signedIn(result);
+        return;
+      }
+      const type = str(result.problem && result.problem.type);
+      if (type.endsWith(':challenge_expired')) {
+        message.textContent = 'This sign-in has expired. Sign in again.';
+        setTimeout(() => form.replaceWith(passwordForm), 1500);
+        return;
+      }
+      message.textContent = type.endsWith(':wrong_code')
+        ? `That code is not right.${Number.isInteger(result.problem.attempts_left) ? ` ${result.problem.attempts_left} attempts left.` : ''}`
+        : result.status === 429 ? `Too many attempts. Try again in ${result.waitText || 'a while'}.` : problemText(result.problem);
+      code.select();
+      code.focus();
+    });
+  }
+
   function signinPage(root) {
     const email = el('input', { id: 'signin-email', name: 'email', type: 'email', autocomplete: 'username', required: true, 'data-autofocus': true });
     const password = el('input', { id: 'signin-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
@@ -187,6 +237,20 @@ import { reviewsPage } from './reviews.js';
       state.memberEmail ? el('p', { class: 'hint', 'data-testid': 'signin-member-note',
         text: `You are signed in to Account Settings as ${state.memberEmail}; the console needs an admin to sign in.` }) : null,
       message, submit);
+    // After a right answer (the password's, or the second step's).
+    async function signedIn(result) {
+      state.csrfFallback = str(result.data && result.data.csrf_token);
+      password.value = '';
+      await loadSession();
+      if (state.session) {
+        const to = state.returnTo && !state.returnTo.startsWith('#/signin') ? state.returnTo : `#/${DEFAULT_PAGE}`;
+        state.returnTo = null;
+        go(to);
+        return true;
+      }
+      message.textContent = 'Signed in, but the browser did not keep the session cookie. Allow cookies for this site.';
+      return false;
+    }
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       message.textContent = '';
@@ -194,17 +258,15 @@ import { reviewsPage } from './reviews.js';
       const result = await api('POST', '/api/v1/admin/session', {
         body: { email: email.value.trim(), password: password.value }, authCall: true,
       });
-      if (result.ok) {
-        state.csrfFallback = str(result.data && result.data.csrf_token);
+      if (result.status === 202 && result.data && result.data.second_step) {
+        // The admin turned on two-step verification: the console asks too.
         password.value = '';
-        await loadSession();
-        if (state.session) {
-          const to = state.returnTo && !state.returnTo.startsWith('#/signin') ? state.returnTo : `#/${DEFAULT_PAGE}`;
-          state.returnTo = null;
-          go(to);
-          return;
-        }
-        message.textContent = 'Signed in, but the browser did not keep the session cookie. Allow cookies for this site.';
+        submit.disabled = false;
+        secondStep(form, result.data.second_step, signedIn);
+        return;
+      }
+      if (result.ok) {
+        if (await signedIn(result)) return;
       } else if (result.status === 401) {
         message.textContent = 'Email or password is wrong';
         password.value = '';

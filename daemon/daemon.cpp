@@ -129,6 +129,7 @@ struct Daemon::Parts {
   std::unique_ptr<PasswordRulesService> password_rules;
   std::unique_ptr<SignInGuardService> sign_in;
   std::unique_ptr<SecondSteps> second_steps;  // before the plugins: their hosts refer to it
+  std::unique_ptr<SignInFactors> core_sign_in_factors;  // the console's sign-in's view of it
   std::unique_ptr<GeoDatabases> geo;
   std::chrono::steady_clock::time_point last_geo_check{};
   SecretsService secrets;
@@ -345,6 +346,8 @@ void Daemon::install_core_routes() {
   p.core->stopping = [&p] { return p.stopping.load(); };
   p.core->cluster = p.cluster.get();
   p.core->plugin_requests = p.plugin_requests.get();
+  p.core_sign_in_factors = p.second_steps->for_plugin("core");
+  p.core->sign_in_factors = p.core_sign_in_factors.get();
   p.core->served_routes = [&p] {
     std::vector<ServedRoute> out;
     for (const auto& entry : p.router.snapshot()->entries())

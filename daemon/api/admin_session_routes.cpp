@@ -14,6 +14,7 @@
 #include <memberd/database.hpp>
 #include <memberd/problem.hpp>
 #include <memberd/session_cookies.hpp>
+#include <memberd/sign_in_factors.hpp>
 
 namespace memberd {
 
@@ -84,6 +85,19 @@ std::vector<Route> admin_session_routes(CoreServices& core) {
       return problem(401, "bad_credentials", "Email or password is wrong",
                      "Check both and try again; only admins can sign in to the console.");
     }
+    // An admin who turned on two-step verification passes it here too: the
+    // console is no side door around it (a phished password alone must not
+    // open it). The session comes from the second step's route; the right
+    // password clears no failures, so the codes guessed next count on the
+    // same lock. Without the provider the admin is refused (fail closed);
+    // the operator's socket and memberctl still work.
+    auto second_step = core.sign_in_factors->challenge(work, member->member_id, req);
+    if (!second_step || *second_step) (void)core.sign_in.release(work, *attempt);
+    if (!second_step) return refusal_problem(second_step.failure());
+    if (*second_step)
+      return json_response(202, {{"second_step", {{"challenge", (*second_step)->token},
+                                                  {"expires_at", (*second_step)->expires_at},
+                                                  {"methods", (*second_step)->methods}}}});
     // The session and the event that records it commit together.
     auto tx = WriteTransaction::open(work);
     if (!tx) return refusal_problem(tx.failure());

@@ -22,6 +22,7 @@ class MailOutbox;
 class ReviewQueue;
 class ClusterRegistry;
 class PluginRequests;
+class SignInFactors;
 
 // A route the daemon serves now, as the router's table holds it.
 struct ServedRoute {
@@ -58,6 +59,9 @@ struct CoreServices {
   ClusterRegistry* cluster = nullptr;
   // Plugin reloads and unloads asked for every daemon (the same route file).
   PluginRequests* plugin_requests = nullptr;
+  // The second step of sign-in (auth/second_steps.hpp): the console's
+  // sign-in asks it like the member's does.
+  SignInFactors* sign_in_factors = nullptr;
 };
 
 std::vector<Route> health_routes(CoreServices& core);

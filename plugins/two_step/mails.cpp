@@ -33,6 +33,9 @@ Result<void> mail_new_recovery_codes(Context& ctx, UnitOfWork& work, const std::
   return mail(ctx, work, email, request, "recovery-codes-new");
 }
 
+Result<void> mail_removed_by_admin(Context& ctx, UnitOfWork& work, const std::string& email, const Request& request) {
+  return mail(ctx, work, email, request, "two-step-removed");
+}
 Result<void> mail_passkey_added(Context& ctx, UnitOfWork& work, const std::string& email, const Request& request,
                                 const std::string& name) {
   return mail(ctx, work, email, request, "passkey-added", name);

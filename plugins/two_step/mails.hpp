@@ -14,6 +14,7 @@ Result<void> mail_two_step_off(Context& ctx, UnitOfWork& work, const std::string
 Result<void> mail_recovery_code_used(Context& ctx, UnitOfWork& work, const std::string& email, const Request& request);
 Result<void> mail_new_recovery_codes(Context& ctx, UnitOfWork& work, const std::string& email, const Request& request);
 
+Result<void> mail_removed_by_admin(Context& ctx, UnitOfWork& work, const std::string& email, const Request& request);
 Result<void> mail_passkey_added(Context& ctx, UnitOfWork& work, const std::string& email, const Request& request,
                                 const std::string& name);
 Result<void> mail_passkey_removed(Context& ctx, UnitOfWork& work, const std::string& email, const Request& request,

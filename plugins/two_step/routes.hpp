@@ -11,7 +11,8 @@ namespace memberd::two_step {
 void add_settings_routes(Context& ctx);  // the member's page: state, app, recovery codes, turning off
 void add_sign_in_routes(Context& ctx);   // the second step of sign-in
 
-void add_passkey_routes(Context& ctx);   // adding, naming and removing passkeys; signing in with one
+void add_passkey_routes(Context& ctx);
+void add_admin_routes(Context& ctx);     // the console: a member's factors, removing them with a reason   // adding, naming and removing passkeys; signing in with one
 
 // The member's current password (the body's `password`), asked again
 // before anything that changes how the account is protected, counted on

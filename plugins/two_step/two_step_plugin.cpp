@@ -30,6 +30,7 @@ class TwoStepPlugin final : public Plugin {
     add_settings_routes(*context_);
     add_sign_in_routes(*context_);
     add_passkey_routes(*context_);
+    add_admin_routes(*context_);
     forget_factors_of_reclaimed_accounts(*context_);
     host.add_mail_templates(mail::files());
     host.add_ui_files(ui::files());
@@ -39,6 +40,8 @@ class TwoStepPlugin final : public Plugin {
     // The sign-in page sends a member here when their password was right.
     host.add_ui({UiShell::account, "second-step", "Confirm it is you", 7, Access::anyone, "second-step.js",
                  {"two-step.css"}, false});
+    // The console's page of a member links here (its module's memberLink).
+    host.add_ui({UiShell::console, "two-step", "Two-step", 30, Access::admin, "two-step-admin.js", {"two-step.css"}});
     // Linked from the sign-in page: a passkey alone.
     host.add_ui({UiShell::account, "passkey-sign-in", "Sign in with a passkey", 8, Access::anyone,
                  "passkey-sign-in.js", {"two-step.css"}, false});

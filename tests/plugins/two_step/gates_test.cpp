@@ -111,3 +111,33 @@ TEST_CASE("a first security question is no step-up for a member with two-step", 
                     bearer(session.token)),
                 403, "step_up_required");
 }
+
+TEST_CASE("the console's sign-in asks an admin with two-step for the second step too", "[two_step][gates][console]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess d(two_step_options(backend));
+  // The bootstrap admin turns on an authenticator app.
+  auto admin_session = post(d, "/api/v1/admin/session", {{"email", memberd::test::kAdminEmail},
+                                                        {"password", memberd::test::kAdminPassword}});
+  REQUIRE_STATUS(admin_session, 201);
+  std::string token = body_of(admin_session)["token"];
+  auto started = post(d, "/api/v1/me/two-step/app", {{"password", memberd::test::kAdminPassword}}, bearer(token));
+  REQUIRE_STATUS(started, 201);
+  std::string secret = body_of(started)["secret"];
+  REQUIRE_STATUS(post(d, "/api/v1/me/two-step/app/confirm", {{"code", oathtool(secret, -30)}}, bearer(token)), 200);
+
+  // The password alone opens no console session any more.
+  auto again = post(d, "/api/v1/admin/session", {{"email", memberd::test::kAdminEmail},
+                                                {"password", memberd::test::kAdminPassword}});
+  REQUIRE_STATUS(again, 202);
+  CHECK(cookie_value(again, "memberd_session").empty());
+  auto finished = second_step(d, body_of(again)["second_step"]["challenge"], "totp", oathtool(secret, 30));
+  REQUIRE_STATUS(finished, 201);
+  CHECK_STATUS(get(d, "/api/v1/admin/members", bearer(body_of(finished)["token"])), 200);
+
+  // Without the plugin: refused, never let in on the password; the socket still acts.
+  REQUIRE_STATUS(d.unix_socket()->Post("/api/v1/admin/plugins/two_step/unload"), 200);
+  CHECK_PROBLEM(post(d, "/api/v1/admin/session", {{"email", memberd::test::kAdminEmail},
+                                                  {"password", memberd::test::kAdminPassword}}),
+                503, "unavailable");
+  CHECK_STATUS(d.unix_socket()->Get("/api/v1/admin/members"), 200);
+}

@@ -202,3 +202,36 @@ TEST_CASE("two_step does not start without its key, and says so", "[two_step][ke
   DaemonProcess d2(readable);
   CHECK(load_error(d2, "two_step").find("chmod o-r") != std::string::npos);
 }
+
+TEST_CASE("an admin sees a member's factors and removes them with a reason that is kept", "[two_step][admin]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess d(two_step_options(backend));
+  auto pat = enrol(d, "pat@example.com");
+  const std::string path = "/api/v1/admin/members/" + pat.member.account.member_id + "/two-step";
+  auto shown = get(d, path, admin(d));
+  REQUIRE_STATUS(shown, 200);
+  auto view = body_of(shown);
+  CHECK(view["enabled"] == true);
+  REQUIRE(view["factors"].size() == 2);
+  CHECK(view["factors"][0]["kind"] == "app");
+  CHECK(view["factors"][1]["name"] == "10 of 10 left");
+  CHECK(view.dump().find(pat.secret.substr(0, 4)) == std::string::npos);  // never a secret
+  // Members may not; a reason is needed.
+  CHECK_PROBLEM(get(d, path, bearer(pat.member.session.token)), 403, "forbidden");
+  CHECK_PROBLEM(post(d, path + "/removal", {{"reason", "short"}}, admin(d)), 422, "validation");
+  CHECK(body_of(get(d, path, admin(d)))["enabled"] == true);
+
+  auto removed = post(d, path + "/removal", {{"reason", "Called from the number on file; passport seen on video."}},
+                      admin(d));
+  REQUIRE_STATUS(removed, 200);
+  CHECK(body_of(removed)["enabled"] == false);
+  CHECK(body_of(removed)["factors"].empty());
+  REQUIRE(body_of(removed)["actions"].size() == 1);
+  CHECK(body_of(removed)["actions"][0]["by"] == "admin@memberd.local");
+  CHECK(body_of(removed)["actions"][0]["reason"] == "Called from the number on file; passport seen on video.");
+  CHECK(!wait_for_mail(d, "pat@example.com", "removed from your account").empty());
+  REQUIRE_STATUS(sign_in_raw(d, "pat@example.com", kPassword), 201);
+  CHECK_PROBLEM(post(d, path + "/removal", {{"reason", "Called from the number on file again."}}, admin(d)), 409,
+                "two_step_off");
+  CHECK_PROBLEM(get(d, "/api/v1/admin/members/no-such-member/two-step", admin(d)), 404, "not_found");
+}
