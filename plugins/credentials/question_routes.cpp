@@ -205,7 +205,6 @@ Response step_up(Context& ctx, const Request& req) {
   // no second factor. Asked for before anything is counted.
   if (auto ask = ask_for_second_step(ctx, req, caller.member_id, req.json())) return *ask;
   if (auto refusal = check_current_password(ctx, req, password)) return *refusal;
-  if (auto refusal = check_second_step(ctx, req, caller.member_id, req.json())) return *refusal;
 
   auto attempt = reserve_attempt(ctx, req, caller.email, caller.member_id);
   if (!attempt) return refusal_problem(attempt.failure());
@@ -223,6 +222,13 @@ Response step_up(Context& ctx, const Request& req) {
     auto outcome = count_failure(ctx, req, *attempt, caller.email, "answer");
     if (outcome.refusal) return *outcome.refusal;
     return wrong_secret("wrong_answer", "The answer is wrong", outcome.attempts_left);
+  }
+  // The code comes last: a right one ends the flow (it clears the lock's
+  // count), so it must not come before a secret that can still be wrong,
+  // and a mistyped answer must not use the member's code up.
+  if (auto refusal = check_second_step(ctx, req, caller.member_id, req.json())) {
+    release_attempt(ctx, req, *attempt);
+    return *refusal;
   }
   auto tx = WriteTransaction::open(work);
   if (!tx) return refusal_problem(tx.failure());

@@ -127,17 +127,27 @@ Result<CheckOutcome> check_code(Context& ctx, const Request& request, const std:
   if (!state) return state.failure();
   ctx.host.metrics().increment("codes_total", "Second-step codes checked",
                                {{"kind", kind_label(code.kind)}, {"outcome", "wrong"}});
-  if (state->locked) {
+  // Recorded like a wrong password (security_level's sign-in history shows
+  // code guessing), and a lock of the account like credentials' locks.
+  {
     auto tx = WriteTransaction::open(work);
     if (tx) {
-      (void)ctx.host.events().publish(work, "account.locked",
+      (void)ctx.host.events().publish(work, "signin.failed",
                                       {{"member_id", member_id},
-                                       {"seconds", state->retry_after.count()},
-                                       {"ip", request.client_ip()}});
+                                       {"ip", request.client_ip()},
+                                       {"user_agent", request.user_agent()},
+                                       {"what", std::string("second_step_") + kind_label(code.kind)},
+                                       {"trusted_device", attempt->trusted_device}});
+      if (state->locked && !attempt->trusted_device)
+        (void)ctx.host.events().publish(work, "account.locked",
+                                        {{"member_id", member_id},
+                                         {"seconds", state->retry_after.count()},
+                                         {"ip", request.client_ip()}});
       (void)tx->commit();
     }
-    return Failure{Refusal::locked, state->retry_after, "Too many wrong codes; this account is locked for a while.", 0};
   }
+  if (state->locked)
+    return Failure{Refusal::locked, state->retry_after, "Too many wrong codes; this account is locked for a while.", 0};
   return CheckOutcome{false, state->attempts_left};
 }
 

@@ -53,6 +53,7 @@ Response creation_options(Context& ctx, const Request& req) {
   if (auto none = no_relying_party(ctx)) return *none;
   const auto& caller = req.caller();
   if (auto refusal = password_problem(ctx, req)) return *refusal;
+  if (auto refusal = second_step_problem(ctx, req)) return *refusal;
   auto keys = member_passkeys(req.work(), caller.member_id);
   if (!keys) return refusal_problem(keys.failure());
   if (keys->size() >= kMaxPasskeysPerMember)
@@ -132,7 +133,12 @@ Response add(Context& ctx, const Request& req) {
   if (!added) return refusal_problem(added.failure());
   if (!*added) return problem(409, "passkey_exists", "This passkey is already registered");
   if (!codes.empty()) MEMBERD_TRY(replace_recovery_codes(ctx, work, caller.member_id, codes, now));
-  if (!*required) MEMBERD_TRY(ctx.host.sign_in_factors().require_second_step(work, caller.member_id, true));
+  if (!*required) {
+    MEMBERD_TRY(ctx.host.sign_in_factors().require_second_step(work, caller.member_id, true));
+    // Sessions opened on the password alone end as two-step turns on.
+    auto ended = ctx.host.accounts().revoke_sessions(work, caller.member_id, caller.session_id);
+    if (!ended) return refusal_problem(ended.failure());
+  }
   MEMBERD_TRY(ctx.host.events().publish(work, "two_step.passkey_added",
                                         {{"member_id", caller.member_id}, {"format", key.format}, {"ip", req.client_ip()}}));
   if (!*required) {
@@ -160,7 +166,16 @@ Response rename(const Request& req) {
 Response remove(Context& ctx, const Request& req) {
   auto& work = req.work();
   const auto& caller = req.caller();
-  auto keys = member_passkeys(work, caller.member_id);
+  // Removing a factor is for a session that passed the second step (or was
+  // opened by a passkey), not one made before two-step was on.
+  if (req.sign_in_method() == SignInMethod::password)
+    return problem(403, "second_step_session_required", "Sign in with your second step first",
+                   "This session was opened with your password alone; sign in again to remove a passkey.");
+  auto tx = WriteTransaction::open(work);
+  if (!tx) return refusal_problem(tx.failure());
+  // Read inside the transaction, the rows locked: two removals at once must
+  // not both see a factor left and take away the last one.
+  auto keys = member_passkeys(work, caller.member_id, true);
   if (!keys) return refusal_problem(keys.failure());
   auto state = read_factors(work, caller.member_id);
   if (!state) return refusal_problem(state.failure());
@@ -173,8 +188,6 @@ Response remove(Context& ctx, const Request& req) {
     return problem(409, "last_factor", "This is your only way to pass two-step verification",
                    "Turn two-step verification off instead, or set up an authenticator app first.");
   std::string name = found->name;
-  auto tx = WriteTransaction::open(work);
-  if (!tx) return refusal_problem(tx.failure());
   auto removed = remove_passkey(work, caller.member_id, id);
   if (!removed) return refusal_problem(removed.failure());
   MEMBERD_TRY(ctx.host.events().publish(work, "two_step.passkey_removed", {{"member_id", caller.member_id}, {"ip", req.client_ip()}}));
@@ -235,7 +248,9 @@ Response sign_in(Context& ctx, const Request& req) {
   if (!row) return refusal_problem(row.failure());
   if (!*row) return passkey_failed(401, "passkey_unknown", "This passkey is not registered here.");
   const PasskeyRow& key = **row;
-  if (!answer.user_handle.empty() && !ctx.host.secrets().equal(answer.user_handle, passkey_user_handle(ctx, key.member_id)))
+  // A discoverable credential names its account (WebAuthn L2 7.2 step 6):
+  // with no account chosen beforehand, the handle must be there and match.
+  if (answer.user_handle.empty() || !ctx.host.secrets().equal(answer.user_handle, passkey_user_handle(ctx, key.member_id)))
     return passkey_failed(401, "passkey_refused", "This passkey does not belong to its account.");
   auto member = ctx.host.accounts().find_by_id(work, key.member_id);
   if (!member) return refusal_problem(member.failure());

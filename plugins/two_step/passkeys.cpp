@@ -58,8 +58,11 @@ std::string passkey_user_handle(const Context& ctx, const std::string& member_id
   return ctx.box.code_hash("webauthn user handle\n" + member_id).substr(0, 32);
 }
 
-Result<std::vector<PasskeyRow>> member_passkeys(UnitOfWork& work, const std::string& member_id) {
-  return read_rows(work, "WHERE member_id = :m ORDER BY created_at, credential_id", member_id);
+Result<std::vector<PasskeyRow>> member_passkeys(UnitOfWork& work, const std::string& member_id, bool lock) {
+  bool row_locks = lock && work.backend() == Backend::postgresql;
+  return read_rows(work, std::string("WHERE member_id = :m ORDER BY created_at, credential_id") +
+                             (row_locks ? " FOR UPDATE" : ""),
+                   member_id);
 }
 
 Result<std::optional<PasskeyRow>> find_passkey(UnitOfWork& work, const std::string& credential_id) {

@@ -29,7 +29,10 @@ struct PasskeyRow {
 // same for every passkey of theirs.
 std::string passkey_user_handle(const Context& ctx, const std::string& member_id);
 
-Result<std::vector<PasskeyRow>> member_passkeys(UnitOfWork& work, const std::string& member_id);
+// `lock`: inside a write transaction, the rows stay the caller's until it
+// ends (FOR UPDATE on PostgreSQL; SQLite's write transaction holds the whole
+// database already), so two requests cannot both decide on the same set.
+Result<std::vector<PasskeyRow>> member_passkeys(UnitOfWork& work, const std::string& member_id, bool lock = false);
 Result<std::optional<PasskeyRow>> find_passkey(UnitOfWork& work, const std::string& credential_id);
 // Returns false when the credential is registered already (to anyone).
 Result<bool> add_passkey(UnitOfWork& work, const PasskeyRow& row);

@@ -1,8 +1,10 @@
+#include "code_check.hpp"
 #include "routes.hpp"
 
 #include <memberd/json.hpp>
 #include <memberd/problem.hpp>
 #include <memberd/session_cookies.hpp>
+#include <memberd/sign_in_factors.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -36,6 +38,23 @@ std::optional<Response> password_problem(Context& ctx, const Request& req) {
       .field("password", "That is not your password.")
       .extension("attempts_left", state->attempts_left)
       .response();
+}
+
+std::optional<Response> second_step_problem(Context& ctx, const Request& req) {
+  const auto& caller = req.caller();
+  auto required = ctx.host.sign_in_factors().second_step_required(req.work(), caller.member_id);
+  if (!required) return refusal_problem(required.failure());
+  if (!*required) return std::nullopt;
+  auto proof = req.json().find("second_step");
+  if (proof == req.json().end() || !proof->is_object())
+    return problem(403, "second_step_required", "Two-step verification needed",
+                   "Confirm it is you with your second step too (second_step: {method, code} or a passkey).");
+  auto parsed = parse_code(*proof);
+  if (auto* bad = std::get_if<std::pair<std::string, std::string>>(&parsed)) return field_problem(bad->first, bad->second);
+  auto outcome = check_code(ctx, req, caller.member_id, caller.email, std::get<Code>(parsed));
+  if (!outcome) return refusal_problem(outcome.failure());
+  if (!outcome->right) return wrong_code(403, outcome->attempts_left);
+  return std::nullopt;
 }
 
 }  // namespace memberd::two_step

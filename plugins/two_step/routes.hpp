@@ -20,6 +20,14 @@ void add_admin_routes(Context& ctx);     // the console: a member's factors, rem
 // 422, 403 wrong_password (attempts_left), 429 or 503.
 std::optional<Response> password_problem(Context& ctx, const Request& req);
 
+// For a member with two-step verification on: the body's `second_step`
+// proof ({method, code} or {method: "passkey", credential}), checked and
+// used up like at sign-in, before anything that changes how the account is
+// protected: a session and the password must not be enough to add a
+// factor or replace the codes. nullopt when it passed or two-step is off;
+// else 403 second_step_required (nothing counted) or wrong_code, 422, 429.
+std::optional<Response> second_step_problem(Context& ctx, const Request& req);
+
 // POST /api/v1/session/second-step/passkey-options (passkey_routes.cpp).
 Response passkey_second_step_options(Context& ctx, const Request& req);
 

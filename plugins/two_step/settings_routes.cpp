@@ -62,6 +62,7 @@ Response start_app(Context& ctx, const Request& req) {
   auto& work = req.work();
   const auto& caller = req.caller();
   if (auto refused = password_problem(ctx, req)) return *refused;
+  if (auto refused = second_step_problem(ctx, req)) return *refused;
   std::string secret = new_totp_secret();
   auto stored = store_pending_app(ctx, work, caller.member_id, secret, ctx.host.clock().unix_now());
   if (!stored) {
@@ -111,7 +112,15 @@ Response confirm_app(Context& ctx, const Request& req) {
   if (!confirmed) return refusal_problem(confirmed.failure());
   if (!*confirmed) return problem(409, "app_already_on", "An authenticator app is already set up");
   if (!codes.empty()) MEMBERD_TRY(replace_recovery_codes(ctx, work, caller.member_id, codes, now));
-  MEMBERD_TRY(ctx.host.sign_in_factors().require_second_step(work, caller.member_id, true));
+  auto required = ctx.host.sign_in_factors().second_step_required(work, caller.member_id);
+  if (!required) return refusal_problem(required.failure());
+  if (!*required) {
+    MEMBERD_TRY(ctx.host.sign_in_factors().require_second_step(work, caller.member_id, true));
+    // Sessions opened on the password alone end as it turns on: one left
+    // open elsewhere must not outlive the protection.
+    auto ended = ctx.host.accounts().revoke_sessions(work, caller.member_id, caller.session_id);
+    if (!ended) return refusal_problem(ended.failure());
+  }
   MEMBERD_TRY(ctx.host.events().publish(work, "two_step.enabled",
                                         {{"member_id", caller.member_id}, {"factor", "totp"}, {"ip", req.client_ip()}}));
   MEMBERD_TRY(mail_two_step_on(ctx, work, caller.email, req));
@@ -129,6 +138,7 @@ Response new_codes(Context& ctx, const Request& req) {
   if (!*required)
     return problem(409, "two_step_off", "Two-step verification is off", "Turn it on first; the codes come with it.");
   if (auto refused = password_problem(ctx, req)) return *refused;
+  if (auto refused = second_step_problem(ctx, req)) return *refused;
   auto codes = new_recovery_codes();
   auto tx = WriteTransaction::open(work);
   if (!tx) return refusal_problem(tx.failure());

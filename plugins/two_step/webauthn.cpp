@@ -168,16 +168,22 @@ RelyingParty relying_party_of(std::string_view url) {
   RelyingParty rp;
   auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return rp;
+  std::string scheme(url.substr(0, scheme_end));
+  for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   auto rest = url.substr(scheme_end + 3);
-  auto authority = rest.substr(0, rest.find('/'));
-  rp.origin = std::string(url.substr(0, scheme_end + 3)) + std::string(authority);
-  auto host = authority.substr(0, authority.rfind(':') == std::string_view::npos || authority.front() == '['
-                                      ? authority.size()
-                                      : authority.rfind(':'));
+  auto authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (authority.empty() || authority.front() == '[') return rp;  // no host, or an IPv6 address
+  auto colon = authority.rfind(':');
+  std::string host(authority.substr(0, colon));
+  std::string port = colon == std::string_view::npos ? "" : std::string(authority.substr(colon + 1));
+  for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   bool has_letter = false;
-  for (char c : host) has_letter = has_letter || ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
-  if (has_letter && host.find('[') == std::string_view::npos) rp.id = std::string(host);
-  for (auto& c : rp.id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char c : host) has_letter = has_letter || (c >= 'a' && c <= 'z');
+  if (host.empty() || !has_letter) return rp;  // an IPv4 address cannot be an RP id
+  // The origin as a browser serialises it: lower case, no default port.
+  bool default_port = port.empty() || (scheme == "https" && port == "443") || (scheme == "http" && port == "80");
+  rp.id = host;
+  rp.origin = scheme + "://" + host + (default_port ? "" : ":" + port);
   return rp;
 }
 

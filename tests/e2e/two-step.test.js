@@ -143,10 +143,12 @@ test('the step-up before a change asks for the second step too', async () => {
 
 test('turning it off asks for the password and a code', async () => {
   await page.locator('[data-testid=turn-off-toggle]').click();
-  // Each form's fields have ids of their own: two ask for the password.
+  // Each form's fields have ids of their own: two ask for the password
+  // (new codes, turning off), and two for a code.
   assert.equal(await page.locator('[id$=field-password]').count(), 2);
+  assert.equal(await page.locator('[id$=field-code]').count(), 2);
   assert.equal(await page.locator('#codes-form-field-password').count(), 1);
-  await page.getByLabel('Recovery code').fill(codes[1]);
+  await page.locator('#turn-off-field-code').fill(codes[1]);
   await page.locator('#turn-off-field-password').fill(PASSWORD);
   await page.locator('[data-testid=turn-off-submit]').click();
   await page.locator('[data-testid=two-step-status]').filter({ hasText: 'is off.' }).waitFor();

@@ -16,9 +16,10 @@ export async function render(root, kit) {
   root.append(summary(kit, state));
   const passkeys = state.passkeys_available && passkeysSupported() ? passkeySection(root, kit, state) : null;
   if (state.enabled) {
-    root.append(...[passkeys, newCodesSection(root, kit), turnOffSection(root, kit, state)].filter(Boolean));
+    const app = state.app.state === 'on' ? null : setUpSection(root, kit, state);
+    root.append(...[app, passkeys, newCodesSection(root, kit, state), turnOffSection(root, kit, state)].filter(Boolean));
   } else {
-    root.append(...[setUpSection(root, kit), passkeys].filter(Boolean));
+    root.append(...[setUpSection(root, kit, state), passkeys].filter(Boolean));
   }
 }
 
@@ -72,14 +73,54 @@ function ownIds(form, prefix) {
   return form;
 }
 
-function passwordForm(kit, { id, submitText, testid, onDone }) {
+// With two-step on, adding a factor or new codes asks for the second step
+// as well as the password: the member's choice of a code from the app, a
+// passkey or a recovery code. `proof()` resolves to the body's
+// `second_step` (a passkey's ceremony runs then; it throws when the browser's does).
+function proofControls(kit, state, prefix) {
+  const { el, field } = kit;
+  const choices = [];
+  if (state.app.state === 'on') choices.push(['totp', 'A code from your authenticator app']);
+  if (state.passkeys.length && passkeysSupported()) choices.push(['passkey', 'A passkey']);
+  if (state.recovery_codes.left > 0) choices.push(['recovery_code', 'A recovery code']);
+  let method = choices.length ? choices[0][0] : 'totp';
+  const codeField = field({ name: 'code', label: 'Code', required: true, autocomplete: 'one-time-code' });
+  const input = codeField.querySelector('input');
+  const label = codeField.querySelector('label');
+  const show = () => {
+    codeField.hidden = method === 'passkey';
+    label.textContent = method === 'totp' ? 'Code from your authenticator app' : 'Recovery code';
+    input.setAttribute('inputmode', method === 'totp' ? 'numeric' : 'text');
+  };
+  const radios = choices.map(([value, text], i) => el('div', { class: 'radio' },
+    el('input', { type: 'radio', id: `${prefix}-proof-${value}`, name: `${prefix}-proof`, value, checked: i === 0,
+      onchange: () => { method = value; show(); } }),
+    el('label', { for: `${prefix}-proof-${value}`, text })));
+  show();
+  const node = el('fieldset', { class: 'proof', 'data-testid': `${prefix}-proof` },
+    el('legend', { text: 'Then confirm it is you with your second step' }), radios, codeField);
+  return {
+    node,
+    async proof() {
+      if (method !== 'passkey') return { method, code: input.value };
+      const options = await kit.api('POST', '/api/v1/me/two-step/passkeys/assertion-options');
+      if (!options.ok) throw Object.assign(new Error(kit.problemSentence(options)), { name: 'OptionsError' });
+      return { method, credential: await usePasskey(options.data.publicKey) };
+    },
+  };
+}
+
+// The password again (and with two-step on, the second step); `onDone`
+// gets the body to send and resolves to the daemon's answer.
+function passwordForm(kit, { id, submitText, testid, onDone, state }) {
   const { el, field } = kit;
   const message = el('p', { class: 'form-message error', role: 'alert', 'data-testid': `${testid}-message` });
   const submit = el('button', { type: 'submit', class: 'primary', 'data-testid': `${testid}-submit`, text: submitText });
+  const proof = state && state.enabled ? proofControls(kit, state, id) : null;
   const form = el('form', { id, class: 'narrow-form', novalidate: true },
     field({ name: 'password', label: 'Your password', type: 'password', required: true,
       autocomplete: 'current-password', hint: 'We ask for it again before changing how your account is protected.' }),
-    message, submit);
+    proof ? proof.node : null, message, submit);
   ownIds(form, id);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -87,10 +128,20 @@ function passwordForm(kit, { id, submitText, testid, onDone }) {
     message.textContent = '';
     submit.disabled = true;
     try {
-      const answer = await onDone(form.elements.namedItem('password').value);
+      const body = { password: form.elements.namedItem('password').value };
+      if (proof) {
+        try {
+          body.second_step = await proof.proof();
+        } catch (error) {
+          message.textContent = error.name === 'OptionsError' ? error.message : ceremonyFailure(error);
+          return;
+        }
+      }
+      const answer = await onDone(body);
       if (answer && !answer.ok) showProblem(kit, form, message, answer);
     } finally {
       submit.disabled = false;
+      if (message.textContent && submit.isConnected) submit.focus();
     }
   });
   return form;
@@ -108,13 +159,13 @@ function showProblem(kit, form, message, result) {
   return true;
 }
 
-function setUpSection(root, kit) {
+function setUpSection(root, kit, state) {
   const { el } = kit;
   const place = el('div');
   const form = passwordForm(kit, {
-    id: 'app-start-form', submitText: 'Set up an authenticator app', testid: 'app-start',
-    onDone: async (password) => {
-      const result = await kit.api('POST', '/api/v1/me/two-step/app', { body: { password } });
+    id: 'app-start-form', submitText: 'Set up an authenticator app', testid: 'app-start', state,
+    onDone: async (body) => {
+      const result = await kit.api('POST', '/api/v1/me/two-step/app', { body });
       if (result.ok) scanStep(root, kit, place, result.data);
       return result;
     },
@@ -197,11 +248,13 @@ function passkeySection(root, kit, state) {
     remove.addEventListener('click', async () => {
       const yes = await kit.confirmStep(place, { question: `Remove the passkey "${key.name}"? It will no longer sign you in.`,
         yes: 'Remove it', testid: 'passkey-remove-confirm', returnFocus: null });
-      if (!yes) return redraw(root, kit);
-      const result = await kit.api('DELETE', `/api/v1/me/two-step/passkeys/${encodeURIComponent(key.id)}`);
-      if (result.ok) kit.notify(`The passkey "${key.name}" is removed. We sent you an email about it.`);
-      else kit.notify(kit.problemSentence(result), 'info');
-      return redraw(root, kit);
+      if (yes) {
+        const result = await kit.api('DELETE', `/api/v1/me/two-step/passkeys/${encodeURIComponent(key.id)}`);
+        if (result.ok) kit.notify(`The passkey "${key.name}" is removed. We sent you an email about it.`);
+        else kit.notify(kit.problemSentence(result), 'info');
+      }
+      await redraw(root, kit);
+      root.querySelector('[data-testid="passkeys-heading"]')?.focus();
     });
     return el('li', { class: 'passkey', 'data-testid': 'passkey-item' },
       el('strong', { 'data-testid': 'passkey-name', text: key.name }),
@@ -210,18 +263,27 @@ function passkeySection(root, kit, state) {
   });
   const message = el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'passkey-add-message' });
   const submit = el('button', { type: 'submit', class: 'primary', 'data-testid': 'passkey-add-submit', text: 'Add a passkey' });
+  const proof = state.enabled ? proofControls(kit, state, 'passkey-form') : null;
   const form = ownIds(el('form', { id: 'passkey-form', class: 'narrow-form', novalidate: true },
     field({ name: 'name', label: 'Name this passkey', hint: 'Such as the device it is on, like "Work laptop".' }),
     field({ name: 'password', label: 'Your password', type: 'password', required: true, autocomplete: 'current-password' }),
-    message, submit), 'passkey-form');
+    proof ? proof.node : null, message, submit), 'passkey-form');
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     kit.clearFieldErrors(form);
     message.textContent = '';
     submit.disabled = true;
     try {
-      const options = await kit.api('POST', '/api/v1/me/two-step/passkeys/options',
-        { body: { password: form.elements.namedItem('password').value } });
+      const body = { password: form.elements.namedItem('password').value };
+      if (proof) {
+        try {
+          body.second_step = await proof.proof();
+        } catch (error) {
+          message.textContent = error.name === 'OptionsError' ? error.message : ceremonyFailure(error);
+          return;
+        }
+      }
+      const options = await kit.api('POST', '/api/v1/me/two-step/passkeys/options', { body });
       if (!options.ok) return showProblem(kit, form, message, options);
       let credential;
       try {
@@ -270,11 +332,11 @@ function renameForm(root, kit, place, key) {
   });
 }
 
-function newCodesSection(root, kit) {
+function newCodesSection(root, kit, state) {
   const form = passwordForm(kit, {
-    id: 'codes-form', submitText: 'Make new recovery codes', testid: 'codes-new',
-    onDone: async (password) => {
-      const result = await kit.api('POST', '/api/v1/me/two-step/recovery-codes', { body: { password } });
+    id: 'codes-form', submitText: 'Make new recovery codes', testid: 'codes-new', state,
+    onDone: async (body) => {
+      const result = await kit.api('POST', '/api/v1/me/two-step/recovery-codes', { body });
       if (result.ok) {
         kit.notify('You have new recovery codes. The old ones no longer work.');
         showCodes(root, kit, result.data.recovery_codes);
@@ -329,6 +391,11 @@ function turnOffSection(root, kit, state) {
   withPasskey?.addEventListener('click', async () => {
     kit.clearFieldErrors(form);
     message.textContent = '';
+    // The password first: the device's prompt is for a form that can succeed.
+    if (!password()) {
+      kit.showFieldErrors(form, { errors: { password: 'Enter your password.' } });
+      return;
+    }
     withPasskey.disabled = true;
     try {
       const options = await kit.api('POST', '/api/v1/me/two-step/passkeys/assertion-options');

@@ -32,14 +32,22 @@ struct Registered {
   json added;
 };
 
-json creation_options(const DaemonProcess& d, const Session& s) {
-  auto r = post(d, "/api/v1/me/two-step/passkeys/options", {{"password", kPassword}}, bearer(s.token));
+// With two-step on, adding a factor asks for the second step too: `proof`.
+json creation_options(const DaemonProcess& d, const Session& s, const json& proof = nullptr) {
+  json body{{"password", kPassword}};
+  if (!proof.is_null()) body["second_step"] = proof;
+  auto r = post(d, "/api/v1/me/two-step/passkeys/options", body, bearer(s.token));
   REQUIRE_STATUS(r, 200);
   return body_of(r)["publicKey"];
 }
 
-void register_passkey(const DaemonProcess& d, Registered& r, const std::string& name, bool packed) {
-  auto options = creation_options(d, r.session);
+json recovery(const json& added, int i) {
+  return {{"method", "recovery_code"}, {"code", added["recovery_codes"][i]}};
+}
+
+void register_passkey(const DaemonProcess& d, Registered& r, const std::string& name, bool packed,
+                      const json& proof = nullptr) {
+  auto options = creation_options(d, r.session, proof);
   CHECK(options["rp"]["id"] == "market.example");
   CHECK(options["authenticatorSelection"]["residentKey"] == "required");
   r.user_handle = *memberd::base64_decode(options["user"]["id"].get<std::string>());
@@ -95,10 +103,13 @@ TEST_CASE("passkeys: add, sign in alone and as the second step, rename, remove",
                       {"credential", mo.key.get(body_of(options)["publicKey"]["challenge"], kOrigin, 2, 0x01)}});
   REQUIRE_STATUS(second, 201);
 
-  // A second passkey with packed self attestation.
+  // A second passkey with packed self attestation; with two-step on, the
+  // password alone no longer adds one.
+  CHECK_PROBLEM(post(d, "/api/v1/me/two-step/passkeys/options", {{"password", kPassword}}, bearer(mo.session.token)),
+                403, "second_step_required");
   Registered phone;
   phone.session = mo.session;
-  register_passkey(d, phone, "Phone", true);
+  register_passkey(d, phone, "Phone", true, recovery(mo.added, 0));
   CHECK(phone.added["recovery_codes"].empty());
 
   auto state = body_of(get(d, "/api/v1/me/two-step", bearer(mo.session.token)));
@@ -118,10 +129,15 @@ TEST_CASE("passkeys: add, sign in alone and as the second step, rename, remove",
                                  json{{"name", "Work laptop"}}.dump(), "application/json");
   CHECK_STATUS(renamed, 200);
   CHECK(named(body_of(get(d, "/api/v1/me/two-step", bearer(mo.session.token)))["passkeys"], "Work laptop")["id"] == laptop);
-  CHECK_STATUS(del(d, "/api/v1/me/two-step/passkeys/" + laptop, bearer(mo.session.token)), 204);
-  CHECK_PROBLEM(del(d, "/api/v1/me/two-step/passkeys/" + laptop, bearer(mo.session.token)), 404, "not_found");
+  // Removing one is for a session made with the second step, not one from
+  // before two-step was on.
+  CHECK_PROBLEM(del(d, "/api/v1/me/two-step/passkeys/" + laptop, bearer(mo.session.token)), 403,
+                "second_step_session_required");
+  const auto strong = bearer(body_of(second)["token"]);
+  CHECK_STATUS(del(d, "/api/v1/me/two-step/passkeys/" + laptop, strong), 204);
+  CHECK_PROBLEM(del(d, "/api/v1/me/two-step/passkeys/" + laptop, strong), 404, "not_found");
   // The last factor goes only by turning two-step off.
-  CHECK_PROBLEM(del(d, "/api/v1/me/two-step/passkeys/" + phone_id, bearer(mo.session.token)), 409, "last_factor");
+  CHECK_PROBLEM(del(d, "/api/v1/me/two-step/passkeys/" + phone_id, strong), 409, "last_factor");
   // A removed passkey signs nobody in.
   CHECK_PROBLEM(passkey_sign_in(d, mo.key.get(passkey_challenge(d), kOrigin, 3)), 401, "passkey_unknown");
 }
@@ -167,13 +183,14 @@ TEST_CASE("passkeys: forged, foreign, replayed and cloned answers are refused", 
   auto add = [&](const json& credential) {
     return post(d, "/api/v1/me/two-step/passkeys", {{"name", "x"}, {"credential", credential}}, bearer(ned.session.token));
   };
-  CHECK_PROBLEM(add(other.create(creation_options(d, ned.session)["challenge"], "https://evil.example")), 422,
-                "passkey_refused");
-  CHECK_PROBLEM(add(other.create(creation_options(d, ned.session)["challenge"], kOrigin, false, 0x01)), 422,
+  int code = 0;
+  auto options = [&] { return creation_options(d, ned.session, recovery(ned.added, code++)); };
+  CHECK_PROBLEM(add(other.create(options()["challenge"], "https://evil.example")), 422, "passkey_refused");
+  CHECK_PROBLEM(add(other.create(options()["challenge"], kOrigin, false, 0x01)), 422,
                 "passkey_refused");  // no user verification
   TestAuthenticator elsewhere("evil.example");
-  CHECK_PROBLEM(add(elsewhere.create(creation_options(d, ned.session)["challenge"], kOrigin)), 422, "passkey_refused");
-  std::string used = creation_options(d, ned.session)["challenge"];
+  CHECK_PROBLEM(add(elsewhere.create(options()["challenge"], kOrigin)), 422, "passkey_refused");
+  std::string used = options()["challenge"];
   REQUIRE_STATUS(add(other.create(used, kOrigin, true)), 201);
   TestAuthenticator third("market.example");
   CHECK_PROBLEM(add(third.create(used, kOrigin)), 422, "passkey_refused");  // the challenge was used

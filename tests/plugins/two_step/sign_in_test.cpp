@@ -73,7 +73,13 @@ TEST_CASE("recovery codes: each once, and the member is mailed", "[two_step][rec
   const auto auth = bearer(bo.member.session.token);
   CHECK_PROBLEM(post(d, "/api/v1/me/two-step/recovery-codes", {{"password", "not it"}}, auth), 403, "wrong_password");
   CHECK_PROBLEM(post(d, "/api/v1/me/two-step/recovery-codes", json::object(), auth), 422, "validation");
-  auto renewed = post(d, "/api/v1/me/two-step/recovery-codes", {{"password", kPassword}}, auth);
+  // The password and a session are not enough: the second step too.
+  CHECK_PROBLEM(post(d, "/api/v1/me/two-step/recovery-codes", {{"password", kPassword}}, auth), 403,
+                "second_step_required");
+  auto renewed = post(d, "/api/v1/me/two-step/recovery-codes",
+                      {{"password", kPassword},
+                       {"second_step", {{"method", "recovery_code"}, {"code", bo.recovery_codes[6]}}}},
+                      auth);
   REQUIRE_STATUS(renewed, 201);
   CHECK(body_of(renewed)["recovery_codes"].size() == 10);
   CHECK_PROBLEM(second_step(d, challenge(d, "bo@example.com"), "recovery_code", bo.recovery_codes[5]), 401,

@@ -14,6 +14,10 @@ TEST_CASE("the relying party comes from the public URL's host name", "[two_step]
   CHECK(relying_party_of("https://market.example").origin == "https://market.example");
   CHECK(relying_party_of("https://Market.Example:8443/").id == "market.example");
   CHECK(relying_party_of("https://market.example:8443/").origin == "https://market.example:8443");
+  // As a browser serialises an origin: lower case, no default port.
+  CHECK(relying_party_of("HTTPS://Market.Example:443/account").origin == "https://market.example");
+  CHECK(relying_party_of("http://localhost:80").origin == "http://localhost");
+  CHECK(relying_party_of("https://").id.empty());
   CHECK(relying_party_of("http://localhost:8080").id == "localhost");
   // An address is no RP id: passkeys are off, and the routes say so.
   CHECK(relying_party_of("http://127.0.0.1:8080").id.empty());
