@@ -40,13 +40,21 @@ Assessment assess(const Evidence& e, const Settings& s) {
       std::to_string(e.recent_failures) + " failed sign-in attempts in the last " + days(s.recent) +
           " days. If they were not yours, change your password.",
       true);
+  auto suggest = [&](std::string id, bool ok, std::string advice) {
+    a.checks.push_back({std::move(id), ok, ok ? std::string() : std::move(advice), false, true});
+  };
+  suggest("two_step", e.facts.two_step,
+          "Turn on two-step verification: then a stolen password alone cannot open your account.");
+  if (e.facts.two_step)
+    suggest("passkey", e.facts.passkeys > 0,
+            "Add a passkey: it signs you in with your fingerprint or screen lock and cannot be given to a fake site.");
   int failing = 0;
   bool warned = false;
   for (const auto& c : a.checks) {
-    failing += !c.ok;
+    failing += !c.ok && !c.suggestion;
     warned = warned || c.warning;
   }
-  a.level = failing == 0 ? "high" : (warned || failing >= 2) ? "low" : "medium";
+  a.level = failing == 0 ? (e.facts.two_step ? "very_high" : "high") : (warned || failing >= 2) ? "low" : "medium";
   return a;
 }
 

@@ -14,10 +14,11 @@ struct Check {
   bool ok = false;
   std::string advice;  // what to do, in a member's words ("" when ok)
   bool warning = false;  // a sign that someone else may be using the account
+  bool suggestion = false;  // advice that does not lower the level (two-step verification)
 };
 
 struct Assessment {
-  std::string level;  // "low" | "medium" | "high"
+  std::string level;  // "low" | "medium" | "high" | "very_high"
   std::vector<Check> checks;
 };
 
@@ -29,8 +30,10 @@ struct Evidence {
   std::int64_t now = 0;
 };
 
-// high: every check ok; low: a warning (an anonymous proxy, a new location,
-// failed attempts) or two checks failing; medium: one check failing.
+// very_high: every check ok and two-step verification on; high: every
+// check ok; low: a warning (an anonymous proxy, a new location, failed
+// attempts) or two checks failing; medium: one check failing. The two-step
+// suggestions (turn it on; add a passkey) never lower a level.
 Assessment assess(const Evidence& evidence, const Settings& settings);
 
 }  // namespace memberd::security_level

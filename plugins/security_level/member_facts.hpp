@@ -14,12 +14,23 @@ struct MemberFacts {
   bool email_confirmed = false;
   std::int64_t password_set_at = 0;  // 0: not known (joined before this plugin saw events)
   std::string time_zone;             // the member's, from an approved profile; empty: not known
+  bool two_step = false;             // two-step verification is on (the two_step plugin's events)
+  int passkeys = 0;                  // how many passkeys they have
 };
 
 // DB: reads. Fails: busy. A member no event named yet has all-false facts.
 Result<MemberFacts> member_facts(UnitOfWork& work, const std::string& member_id);
 
-enum class Fact { question_set, email_confirmed, email_unconfirmed, password_set };
+enum class Fact {
+  question_set,
+  email_confirmed,
+  email_unconfirmed,
+  password_set,
+  two_step_on,
+  two_step_off,  // and every passkey with it
+  passkey_added,
+  passkey_removed,
+};
 // Records one fact at `at`. DB: writes. Fails: busy.
 Result<void> record_fact(UnitOfWork& work, const std::string& member_id, Fact fact, std::int64_t at);
 // Records the member's time zone (an IANA name, or empty to forget it).

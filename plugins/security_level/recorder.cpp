@@ -78,7 +78,8 @@ void subscribe_to_events(Context& ctx) {
   ctx.host.events().subscribe(
       "security_level.events",
       {"session.created", "signin.failed", "member.created", "security_question.set", "email.changed",
-       "password.changed", "password.reset", "profile.published", "email.confirmed"},
+       "password.changed", "password.reset", "profile.published", "email.confirmed", "two_step.enabled",
+       "two_step.disabled", "two_step.passkey_added", "two_step.passkey_removed"},
       [&ctx](const Event& event, UnitOfWork& work) -> Result<void> {
         auto payload = nlohmann::json::parse(event.payload, nullptr, false);
         if (!payload.is_object()) return {};  // nothing a sign-in record can come from
@@ -88,6 +89,11 @@ void subscribe_to_events(Context& ctx) {
         if (member_id.empty()) return {};
         auto at = parse_rfc3339_utc(event.occurred_at).value_or(ctx.host.clock().unix_now());
         if (event.type == "security_question.set") return record_fact(work, member_id, Fact::question_set, at);
+        // The two_step plugin's: what protects the account beyond the password.
+        if (event.type == "two_step.enabled") return record_fact(work, member_id, Fact::two_step_on, at);
+        if (event.type == "two_step.disabled") return record_fact(work, member_id, Fact::two_step_off, at);
+        if (event.type == "two_step.passkey_added") return record_fact(work, member_id, Fact::passkey_added, at);
+        if (event.type == "two_step.passkey_removed") return record_fact(work, member_id, Fact::passkey_removed, at);
         // The address a member joined with, proven by a mailed link or a reset.
         if (event.type == "email.confirmed") return record_fact(work, member_id, Fact::email_confirmed, at);
         if (event.type == "profile.published") {

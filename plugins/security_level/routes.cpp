@@ -97,7 +97,10 @@ Response my_security(Context& ctx, const Request& req) {
   auto assessment = assess(evidence, ctx.settings);
   nlohmann::json checks = nlohmann::json::array();
   for (const auto& c : assessment.checks)
-    checks.push_back({{"id", c.id}, {"ok", c.ok}, {"advice", c.advice.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.advice)}});
+    checks.push_back({{"id", c.id},
+                      {"ok", c.ok},
+                      {"suggestion", c.suggestion},
+                      {"advice", c.advice.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.advice)}});
   auto shown = [&](const SignInRecord* r) {
     return r ? record_json(*r, ctx.host.clock(), ctx.settings.whois_url) : nlohmann::json(nullptr);
   };

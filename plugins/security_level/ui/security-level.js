@@ -7,6 +7,7 @@ import { deviceName } from './device.js';
 import { emailCard } from './email-state.js';
 
 const LEVELS = {
+  very_high: { text: 'Very high', note: 'Two-step verification protects your account even if your password is stolen.' },
   high: { text: 'High', note: 'Your account is well protected.' },
   medium: { text: 'Medium', note: 'One thing would make your account safer.' },
   low: { text: 'Low', note: 'Please look at the advice below.' },
@@ -40,8 +41,12 @@ export async function render(root, kit) {
       el('span', { class: `level level-${data.level}`, 'data-testid': 'level-value', text: level.text })),
     el('p', { text: level.note }),
     advice.length
-      ? el('ul', { class: 'advice', 'data-testid': 'advice' }, advice.map((c) =>
-        el('li', { 'data-check': c.id }, String(c.advice || ''))))
+      ? el('ul', { class: 'advice', 'data-testid': 'advice' }, advice.map((c) => {
+        // The two-step suggestions lead to the page that does it, when loaded.
+        const page = (c.id === 'two_step' || c.id === 'passkey') ? kit.entry('two_step', 'two-step') : null;
+        return el('li', { 'data-check': c.id }, String(c.advice || ''),
+          page ? [' ', el('a', { href: kit.hashOf(page), text: 'Set it up' })] : null);
+      }))
       : null));
 
   // The address: confirmed, or how to confirm it.

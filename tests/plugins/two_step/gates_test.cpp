@@ -141,3 +141,33 @@ TEST_CASE("the console's sign-in asks an admin with two-step for the second step
                 503, "unavailable");
   CHECK_STATUS(d.unix_socket()->Get("/api/v1/admin/members"), 200);
 }
+
+TEST_CASE("two-step verification raises the security level, and the advice suggests it", "[two_step][security_level]") {
+  auto o = two_step_options();
+  o.plugins.push_back("security_level");
+  DaemonProcess d(o);
+  auto ro = joined_and_stepped_up(d, "ro@example.com");
+  auto level = [&]() { return body_of(get(d, "/api/v1/me/security", bearer(ro.session.token))); };
+  auto check = [](const json& s, const std::string& id) {
+    for (const auto& c : s["checks"])
+      if (c["id"] == id) return c;
+    return json();
+  };
+  auto before = level();
+  CHECK(before["level"] == "high");
+  CHECK(check(before, "two_step")["ok"] == false);
+  CHECK(check(before, "two_step")["suggestion"] == true);
+  CHECK(check(before, "two_step")["advice"].get<std::string>().find("two-step") != std::string::npos);
+
+  auto started = post(d, "/api/v1/me/two-step/app", {{"password", kPassword}}, bearer(ro.session.token));
+  REQUIRE_STATUS(started, 201);
+  REQUIRE_STATUS(post(d, "/api/v1/me/two-step/app/confirm", {{"code", oathtool(body_of(started)["secret"], -30)}},
+                      bearer(ro.session.token)),
+                 200);
+  json after;
+  for (int i = 0; i < 50 && (after = level())["level"] != "very_high"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(after["level"] == "very_high");
+  CHECK(check(after, "two_step")["ok"] == true);
+  CHECK(check(after, "passkey")["ok"] == false);  // the next suggestion
+}
