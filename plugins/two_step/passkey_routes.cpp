@@ -24,7 +24,6 @@ namespace memberd::two_step {
 namespace {
 
 constexpr int kCeremonyMilliseconds = 300000;
-constexpr int kPasskeySignInsPerNetworkPerMinute = 60;
 
 std::optional<Response> no_relying_party(const Context& ctx) {
   if (!ctx.rp.id.empty()) return std::nullopt;
@@ -201,7 +200,8 @@ Response remove(Context& ctx, const Request& req) {
 Response sign_in_options(Context& ctx, const Request& req) {
   if (auto none = no_relying_party(ctx)) return *none;
   MEMBERD_TRY(ctx.host.rate_limits().hit(req.work(), "passkey_options:" + client_network(req.client_ip()),
-                                         kPasskeySignInsPerNetworkPerMinute, std::chrono::seconds{60}));
+                                         ctx.settings.passkey_sign_ins_per_network_per_minute,
+                                         std::chrono::seconds{60}));
   auto challenge = issue_ceremony_challenge(ctx, req, CeremonyPurpose::sign_in, "");
   if (!challenge) return refusal_problem(challenge.failure());
   return json_response(200, {{"publicKey",

@@ -146,11 +146,17 @@ Result<std::optional<std::string>> use_ceremony_challenge(Context& ctx, const Re
   std::string hash = ctx.host.secrets().sha256_hex(challenge), what = purpose_name(purpose), member, client;
   long long now = ctx.host.clock().unix_now();
   soci::indicator member_ind = soci::i_null;
-  soci::statement select = ((*sql)->prepare << "SELECT member_id, client_hash FROM two_step_webauthn_challenges"
-                                               " WHERE challenge_hash = :h AND purpose = :p AND expires_at > :n",
-                            soci::use(hash), soci::use(what), soci::use(now), soci::into(member, member_ind),
-                            soci::into(client));
-  if (!select.execute(true)) return Found{};
+  {
+    // Its own scope: a SELECT left open keeps SQLite's read snapshot, and
+    // the DELETE below on the same connection would then fail "database is
+    // locked" whenever another connection wrote meanwhile (the benchmark
+    // found it).
+    soci::statement select = ((*sql)->prepare << "SELECT member_id, client_hash FROM two_step_webauthn_challenges"
+                                                 " WHERE challenge_hash = :h AND purpose = :p AND expires_at > :n",
+                              soci::use(hash), soci::use(what), soci::use(now), soci::into(member, member_ind),
+                              soci::into(client));
+    if (!select.execute(true)) return Found{};
+  }
   if (!ctx.host.secrets().equal(client, client_hash(ctx, request))) return Found{};
   soci::statement use_up = ((*sql)->prepare << "DELETE FROM two_step_webauthn_challenges WHERE challenge_hash = :h",
                             soci::use(hash));

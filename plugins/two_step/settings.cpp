@@ -1,5 +1,6 @@
 #include "settings.hpp"
 
+#include <memberd/config_checks.hpp>
 #include <memberd/settings_binding.hpp>
 
 #include <sys/stat.h>
@@ -23,7 +24,10 @@ const SettingsBinding<Settings>& binding() {
                 "A file holding the key that encrypts authenticator secrets at rest: 64 hex digits "
                 "(openssl rand -hex 32), readable by the daemon and no one else; empty: secret_key_env")
           .bind("secret_key_env", &S::secret_key_env, "\"MEMBERD_TWO_STEP_KEY\"",
-                "The environment variable that holds the key when secret_key_file is empty");
+                "The environment variable that holds the key when secret_key_file is empty")
+          .bind("passkey_sign_ins_per_network_per_minute", &S::passkey_sign_ins_per_network_per_minute, "60",
+                "Passkey sign-ins a client network (IPv4 address or IPv6 /64) may begin per minute (429 past it)",
+                integer_between(1, 100000));
   return b;
 }
 

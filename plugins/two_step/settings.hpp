@@ -14,6 +14,7 @@ struct Settings {
   std::string issuer = "memberd";  // the account's label in the app
   std::string secret_key_file;
   std::string secret_key_env = "MEMBERD_TWO_STEP_KEY";
+  int passkey_sign_ins_per_network_per_minute = 60;
 };
 
 std::vector<ConfigKey> config_schema();
