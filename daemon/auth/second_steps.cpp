@@ -107,6 +107,9 @@ Result<std::optional<SecondStepChallenge>> SecondSteps::challenge(UnitOfWork& wo
   if (!*name) return Answer{};
   auto provider = serving(**name);
   if (!provider) return provider.failure();
+  auto known = (*provider)->remembered(work, member_id, request);
+  if (!known) return known.failure();
+  if (*known) return Answer{};
   auto methods = (*provider)->methods(work, member_id);
   if (!methods) return methods.failure();
   SecondStepChallenge challenge;

@@ -120,6 +120,7 @@ Result<void> remove_factors(UnitOfWork& work, const std::string& member_id) {
   **sql << "DELETE FROM two_step_totp WHERE member_id = :m", soci::use(member_id);
   **sql << "DELETE FROM two_step_recovery_codes WHERE member_id = :m", soci::use(member_id);
   **sql << "DELETE FROM two_step_passkeys WHERE member_id = :m", soci::use(member_id);
+  **sql << "DELETE FROM two_step_remembered_devices WHERE member_id = :m", soci::use(member_id);
   return {};
 }
 

@@ -3,6 +3,7 @@
 #include "code_check.hpp"
 #include "factors.hpp"
 #include "passkeys.hpp"
+#include "remembered_devices.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -31,6 +32,11 @@ Result<bool> Provider::verify(UnitOfWork& work, std::string_view member_id, cons
   auto outcome = check_code(ctx_, request, member, found->email, std::get<Code>(parsed));
   if (!outcome) return outcome.failure();
   return outcome->right;
+}
+
+Result<bool> Provider::remembered(UnitOfWork&, std::string_view member_id, const Request& request) {
+  if (ctx_.settings.remember_device_for.count() == 0) return false;
+  return device_remembered(ctx_, request, std::string(member_id));
 }
 
 }  // namespace memberd::two_step

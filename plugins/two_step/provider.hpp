@@ -14,6 +14,7 @@ class Provider final : public SecondStepProvider {
   Result<std::vector<std::string>> methods(UnitOfWork& work, std::string_view member_id) override;
   Result<bool> verify(UnitOfWork& work, std::string_view member_id, const nlohmann::json& proof,
                       const Request& request) override;
+  Result<bool> remembered(UnitOfWork& work, std::string_view member_id, const Request& request) override;
 
  private:
   Context& ctx_;

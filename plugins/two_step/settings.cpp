@@ -27,7 +27,11 @@ const SettingsBinding<Settings>& binding() {
                 "The environment variable that holds the key when secret_key_file is empty")
           .bind("passkey_sign_ins_per_network_per_minute", &S::passkey_sign_ins_per_network_per_minute, "60",
                 "Passkey sign-ins a client network (IPv4 address or IPv6 /64) may begin per minute (429 past it)",
-                integer_between(1, 100000));
+                integer_between(1, 100000))
+          .bind("remember_device_for", &S::remember_device_for, "30d",
+                "How long a browser a member asked to remember skips the second step (until then, forgetting it, "
+                "turning two-step off or a password change); 0s: the option is not offered",
+                duration_between(0, 365 * 86400, "0s to 365d"));
   return b;
 }
 

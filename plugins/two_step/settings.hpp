@@ -5,6 +5,7 @@
 
 #include <memberd/config.hpp>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@ struct Settings {
   std::string secret_key_file;
   std::string secret_key_env = "MEMBERD_TWO_STEP_KEY";
   int passkey_sign_ins_per_network_per_minute = 60;
+  std::chrono::seconds remember_device_for{30 * 86400};  // 0: members cannot ask
 };
 
 std::vector<ConfigKey> config_schema();

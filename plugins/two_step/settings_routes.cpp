@@ -4,6 +4,7 @@
 #include "factors.hpp"
 #include "mails.hpp"
 #include "passkeys.hpp"
+#include "remembered_devices.hpp"
 #include "qr_svg.hpp"
 #include "recovery_codes.hpp"
 #include "routes.hpp"
@@ -30,13 +31,19 @@ nlohmann::json time_or_null(const Context& ctx, std::int64_t unix_seconds) {
 }
 
 nlohmann::json state_json(const Context& ctx, const FactorState& state, bool required,
-                          const std::vector<PasskeyRow>& keys) {
+                          const std::vector<PasskeyRow>& keys, const std::vector<RememberedDevice>& devices) {
+  auto remembered = nlohmann::json::array();
+  for (const auto& d : devices)
+    remembered.push_back({{"id", d.id}, {"user_agent", d.user_agent}, {"created_at", time_or_null(ctx, d.created_at)},
+                          {"expires_at", time_or_null(ctx, d.expires_at)},
+                          {"last_used_at", time_or_null(ctx, d.last_used_at)}});
   auto passkeys = nlohmann::json::array();
   for (const auto& key : keys)
     passkeys.push_back({{"id", key.credential_id}, {"name", key.name}, {"created_at", time_or_null(ctx, key.created_at)},
                         {"last_used_at", time_or_null(ctx, key.last_used_at)}});
   return {{"enabled", required},
           {"passkeys", passkeys},
+          {"remembered_devices", remembered},
           {"passkeys_available", !ctx.rp.id.empty()},
           {"app", {{"state", state.app_on ? "on" : state.app_pending ? "pending" : "off"},
                    {"added_at", time_or_null(ctx, state.app_on ? state.app_added : 0)},
@@ -53,7 +60,9 @@ Response show(Context& ctx, const Request& req) {
   if (!required) return refusal_problem(required.failure());
   auto keys = member_passkeys(work, member_id);
   if (!keys) return refusal_problem(keys.failure());
-  return json_response(200, state_json(ctx, *state, *required, *keys));
+  auto devices = remembered_devices(ctx, work, member_id);
+  if (!devices) return refusal_problem(devices.failure());
+  return json_response(200, state_json(ctx, *state, *required, *keys, *devices));
 }
 
 // A new secret for the app, shown once as a QR code and as text; it counts
@@ -177,9 +186,18 @@ Response turn_off(Context& ctx, const Request& req) {
   return json_response(200, {{"enabled", false}});
 }
 
+Response forget(const Request& req) {
+  auto forgotten = forget_device(req.work(), req.caller().member_id, req.path_param("id"));
+  if (!forgotten) return refusal_problem(forgotten.failure());
+  if (!*forgotten) return problem(404, "not_found", "No such remembered browser of yours");
+  return Response{204, "application/json; charset=utf-8", "", {}};
+}
+
 }  // namespace
 
 void add_settings_routes(Context& ctx) {
+  ctx.host.add_route({"DELETE", "/api/v1/me/two-step/remembered-devices/{id}", Access::member, Body::none,
+                      [](const Request& r) { return forget(r); }});
   ctx.host.add_route({"GET", "/api/v1/me/two-step", Access::member, Body::none,
                       [&ctx](const Request& r) { return show(ctx, r); }});
   // Changes to how the account is protected ask for the password again

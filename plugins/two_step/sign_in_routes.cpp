@@ -1,6 +1,7 @@
 // The second step of sign-in: the challenge the password step gave the
 // client, and a code from the app or a recovery code.
 #include "code_check.hpp"
+#include "remembered_devices.hpp"
 #include "routes.hpp"
 
 #include <memberd/json.hpp>
@@ -30,7 +31,10 @@ Response second_step(Context& ctx, const Request& req) {
   if (!member) return refusal_problem(member.failure());
 
   std::optional<OpenedSession> session;
-  std::string device;
+  std::string device, remember_token;
+  auto remember = req.json().find("remember");
+  bool wants_remembered = remember != req.json().end() && remember->is_boolean() && remember->get<bool>() &&
+                          ctx.settings.remember_device_for.count() > 0;
   auto outcome = check_code(ctx, req, *member_id, member->email, code, [&]() -> Result<void> {
     auto trusted = ctx.host.sign_in_guard().trust_device(work, *member_id, device_token(req));
     if (!trusted) return trusted.failure();
@@ -38,6 +42,11 @@ Response second_step(Context& ctx, const Request& req) {
     auto opened = factors.complete(work, challenge, req, SignInMethod::second_step);
     if (!opened) return opened.failure();
     session = *opened;
+    if (wants_remembered) {
+      auto token = remember_device(ctx, req, *member_id);
+      if (!token) return token.failure();
+      remember_token = *token;
+    }
     return ctx.host.events().publish(work, "session.created",
                                      {{"member_id", *member_id},
                                       {"session_id", opened->session_id},
@@ -60,6 +69,7 @@ Response second_step(Context& ctx, const Request& req) {
                                {"member_id", *member_id}});
   add_session_cookies(r, *session, ctx.host.secure_cookies());
   add_device_cookie(r, device, ctx.host.sign_in_guard().trusted_device_lifetime(), ctx.host.secure_cookies());
+  if (!remember_token.empty()) set_remember_cookie(ctx, r, remember_token);
   return r;
 }
 

@@ -3,6 +3,7 @@
 #include "embedded_files.hpp"
 #include "provider.hpp"
 #include "reclaim.hpp"
+#include "remembered_devices.hpp"
 #include "routes.hpp"
 #include "settings.hpp"
 
@@ -32,6 +33,7 @@ class TwoStepPlugin final : public Plugin {
     add_passkey_routes(*context_);
     add_admin_routes(*context_);
     forget_factors_of_reclaimed_accounts(*context_);
+    forget_devices_on_password_change(*context_);
     host.add_mail_templates(mail::files());
     host.add_ui_files(ui::files());
     // After Set a Security Question (50), before Security Level (60).

@@ -106,8 +106,18 @@ test('signing in asks for the code after the password', async () => {
   await expectFocus(page, 'field-code');
   a11y.push(...await checkBothWidths(page, 'second-step'));
   await page.locator('#field-code').fill(oathtool(secret, 30));
+  await page.locator('[data-testid=second-step-remember]').check();
   await page.locator('[data-testid=second-step-submit]').click();
   await page.locator('[data-testid=current-user-email]').filter({ hasText: MEMBER }).waitFor();
+  // This browser is remembered: the password alone signs in here, and the page lists it.
+  await signOut();
+  await signInMember(page, base, MEMBER, PASSWORD);
+  await page.locator('[data-testid=menu-two_step-two-step]').click();
+  await page.locator('[data-testid=remembered-device]').waitFor();
+  await page.locator('[data-testid=remembered-forget]').click();
+  await page.locator('[data-testid=notice-text]').filter({ hasText: 'ask for your second step again' }).waitFor();
+  await expectFocus(page, 'two-step-state');
+  assert.equal(await page.locator('[data-testid=remembered-device]').count(), 0);
 });
 
 test('a recovery code lets the member in once', async () => {

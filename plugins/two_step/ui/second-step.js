@@ -51,9 +51,16 @@ export async function render(root, kit) {
     showMethod();
     input.focus();
   });
+  // Opt-in, and only on the member's own browser: the next sign-ins here
+  // ask for the password alone.
+  const remember = el('div', { class: 'checkbox' },
+    el('input', { type: 'checkbox', id: 'second-step-remember', name: 'remember', 'data-testid': 'second-step-remember' }),
+    el('label', { for: 'second-step-remember',
+      text: 'Remember this browser: do not ask for a second step here again for a while. Only on a device that is yours.' }));
+  const remembered = () => form.elements.namedItem('remember').checked;
   const form = el('form', { id: 'second-step-form', class: 'card narrow-form', novalidate: true },
     el('p', { text: 'Your password was right. Now confirm it is you with your second step.' }),
-    codeField, message, submit, el('p', {}, toggle));
+    codeField, remember, message, submit, el('p', {}, toggle));
   showMethod();
   input.setAttribute('data-autofocus', '');
   // A passkey is one press: offered above the code when the member has one.
@@ -80,7 +87,7 @@ export async function render(root, kit) {
           return;
         }
         await finish(await api('POST', '/api/v1/session/second-step',
-          { body: { challenge: challenge.challenge, method: 'passkey', credential } }));
+          { body: { challenge: challenge.challenge, method: 'passkey', credential, remember: remembered() } }));
       } finally {
         passkey.disabled = false;
         if (passkey.isConnected) passkey.focus();
@@ -121,7 +128,7 @@ export async function render(root, kit) {
     submit.disabled = true;
     try {
       const result = await api('POST', '/api/v1/session/second-step',
-        { body: { challenge: challenge.challenge, method, code: input.value } });
+        { body: { challenge: challenge.challenge, method, code: input.value, remember: remembered() } });
       if (result.ok) {
         sessionStorage.removeItem(KEY);
         kit.notify('You are signed in.');

@@ -17,7 +17,9 @@ export async function render(root, kit) {
   const passkeys = state.passkeys_available && passkeysSupported() ? passkeySection(root, kit, state) : null;
   if (state.enabled) {
     const app = state.app.state === 'on' ? null : setUpSection(root, kit, state);
-    root.append(...[app, passkeys, newCodesSection(root, kit, state), turnOffSection(root, kit, state)].filter(Boolean));
+    const browsers = state.remembered_devices.length ? rememberedSection(root, kit, state) : null;
+    root.append(...[app, passkeys, newCodesSection(root, kit, state), browsers, turnOffSection(root, kit, state)]
+      .filter(Boolean));
   } else {
     root.append(...[setUpSection(root, kit, state), passkeys].filter(Boolean));
   }
@@ -330,6 +332,29 @@ function renameForm(root, kit, place, key) {
       result.ok ? 'ok' : 'info');
     await redraw(root, kit);
   });
+}
+
+// Browsers where the password alone signs in ("remember this browser").
+function rememberedSection(root, kit, state) {
+  const { el } = kit;
+  const items = state.remembered_devices.map((device) => {
+    const forget = el('button', { type: 'button', 'data-testid': 'remembered-forget', text: 'Forget this browser' });
+    forget.addEventListener('click', async () => {
+      const result = await kit.api('DELETE', `/api/v1/me/two-step/remembered-devices/${encodeURIComponent(device.id)}`);
+      kit.notify(result.ok || result.status === 404 ? 'That browser will ask for your second step again.'
+        : kit.problemSentence(result), result.ok ? 'ok' : 'info');
+      await redraw(root, kit);
+      root.querySelector('[data-testid="two-step-state"]')?.setAttribute('tabindex', '-1');
+      root.querySelector('[data-testid="two-step-state"]')?.focus();
+    });
+    return el('li', { 'data-testid': 'remembered-device' },
+      el('strong', { text: device.user_agent || 'A browser' }),
+      el('span', { class: 'muted' }, ' · remembered ', kit.timeEl(device.created_at), ' · until ', kit.timeEl(device.expires_at)),
+      el('div', { class: 'passkey-actions' }, forget));
+  });
+  return section(kit, 'Remembered browsers', 'remembered',
+    el('p', { text: 'On these browsers your password alone signs you in. Changing your password forgets them all.' }),
+    el('ul', { class: 'passkeys' }, items));
 }
 
 function newCodesSection(root, kit, state) {

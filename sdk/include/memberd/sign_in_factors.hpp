@@ -73,6 +73,11 @@ class SecondStepProvider {
   // even when the caller rolls back).
   virtual Result<bool> verify(UnitOfWork& work, std::string_view member_id, const nlohmann::json& proof,
                               const Request& request) = 0;
+  // Whether the browser that sent `request` is one the member asked to be
+  // remembered after a second step ("remember this device"): then the
+  // password alone opens the session on it. DB: reads, writes (its last
+  // use). Fails: busy, unavailable.
+  virtual Result<bool> remembered(UnitOfWork& work, std::string_view member_id, const Request& request) = 0;
 };
 
 class SignInFactors {
@@ -80,8 +85,8 @@ class SignInFactors {
   virtual ~SignInFactors() = default;
 
   // After `member_id`'s password was right: nullopt when they have no second
-  // step (open the session), else a new challenge for the client that sent
-  // `request`, valid for 5 minutes. DB: reads, writes (joins the open
+  // step, or the provider remembers this browser (open the session), else a
+  // new challenge for the client that sent `request`, valid for 5 minutes. DB: reads, writes (joins the open
   // transaction). Fails: unavailable (the member has a second step and its
   // provider is not serving: answer 503, never open the session), busy.
   virtual Result<std::optional<SecondStepChallenge>> challenge(UnitOfWork& work, std::string_view member_id,

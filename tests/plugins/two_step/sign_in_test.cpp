@@ -241,3 +241,67 @@ TEST_CASE("an admin sees a member's factors and removes them with a reason that 
                 "two_step_off");
   CHECK_PROBLEM(get(d, "/api/v1/admin/members/no-such-member/two-step", admin(d)), 404, "not_found");
 }
+
+TEST_CASE("remember this device: opt-in, listed, forgotten, ended by a password change", "[two_step][remember]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess d(two_step_options(backend));
+  auto sam = enrol(d, "sam@example.com");
+  // Not asked: nothing remembered.
+  auto plain = second_step(d, challenge(d, "sam@example.com"), "recovery_code", sam.recovery_codes[0]);
+  REQUIRE_STATUS(plain, 201);
+  CHECK(cookie_value(plain, "memberd_two_step_device").empty());
+
+  auto asked = post(d, "/api/v1/session/second-step", {{"challenge", challenge(d, "sam@example.com")},
+                                                       {"method", "recovery_code"}, {"code", sam.recovery_codes[1]},
+                                                       {"remember", true}});
+  REQUIRE_STATUS(asked, 201);
+  std::string cookie = cookie_value(asked, "memberd_two_step_device");
+  REQUIRE(!cookie.empty());
+  CHECK(set_cookie_header(asked, "memberd_two_step_device").find("HttpOnly") != std::string::npos);
+  const httplib::Headers on_this_browser{{"Cookie", "memberd_two_step_device=" + cookie}};
+  auto sign_in_here = [&] {
+    return post(d, "/api/v1/session", {{"email", "sam@example.com"}, {"password", kPassword}}, on_this_browser);
+  };
+  // This browser: the password alone. Another: the second step, as before.
+  REQUIRE_STATUS(sign_in_here(), 201);
+  REQUIRE_STATUS(sign_in_raw(d, "sam@example.com", kPassword), 202);
+  // Another member's cookie does nothing for this one.
+  auto other = enrol(d, "tia@example.com");
+  CHECK_STATUS(post(d, "/api/v1/session", {{"email", "tia@example.com"}, {"password", kPassword}}, on_this_browser), 202);
+
+  // Listed, and forgotten from the page.
+  std::string token = body_of(asked)["token"];
+  auto state = body_of(get(d, "/api/v1/me/two-step", bearer(token)));
+  REQUIRE(state["remembered_devices"].size() == 1);
+  std::string id = state["remembered_devices"][0]["id"];
+  CHECK(cookie.find(id) == std::string::npos);  // the id is not the token
+  CHECK_STATUS(del(d, "/api/v1/me/two-step/remembered-devices/" + id, bearer(token)), 204);
+  CHECK_STATUS(sign_in_here(), 202);
+  CHECK_PROBLEM(del(d, "/api/v1/me/two-step/remembered-devices/" + id, bearer(token)), 404, "not_found");
+
+  // Remembered again, then the password changes (with the step-up's second step): forgotten.
+  auto again = post(d, "/api/v1/session/second-step", {{"challenge", challenge(d, "sam@example.com")},
+                                                      {"method", "recovery_code"}, {"code", sam.recovery_codes[2]},
+                                                      {"remember", true}});
+  REQUIRE_STATUS(again, 201);
+  const httplib::Headers again_here{{"Cookie", "memberd_two_step_device=" + cookie_value(again, "memberd_two_step_device")}};
+  REQUIRE_STATUS(post(d, "/api/v1/session", {{"email", "sam@example.com"}, {"password", kPassword}}, again_here), 201);
+  std::string t = body_of(again)["token"];
+  auto stepped = post(d, "/api/v1/me/step-up",
+                      {{"current_password", kPassword}, {"answer", kAnswer},
+                       {"second_step", {{"method", "recovery_code"}, {"code", sam.recovery_codes[3]}}}},
+                      bearer(t));
+  REQUIRE_STATUS(stepped, 200);
+  REQUIRE_STATUS(put(d, "/api/v1/me/password", {{"new_password", "a brand new passphrase 77"},
+                                                {"new_password_confirm", "a brand new passphrase 77"}},
+                     bearer(body_of(stepped)["token"])),
+                 204);
+  int status = 0;
+  for (int i = 0; i < 100 && status != 202; ++i) {
+    status = status_of(post(d, "/api/v1/session", {{"email", "sam@example.com"}, {"password", "a brand new passphrase 77"}},
+                            again_here));
+    if (status != 202) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(status == 202);
+  (void)other;
+}
