@@ -106,17 +106,26 @@ Result<CheckOutcome> check_code(Context& ctx, const Request& request, const std:
     }
     right = *used;
     if (right) {
-      if (auto cleared = guard.succeeded(work, *attempt); !cleared) return cleared.failure();
-      if (code.kind == CodeKind::recovery) {
-        if (auto mailed = mail_recovery_code_used(ctx, work, email, request); !mailed) return mailed.failure();
-        if (auto told = ctx.host.events().publish(work, "two_step.recovery_code_used",
-                                                  {{"member_id", member_id}, {"ip", request.client_ip()}});
-            !told)
-          return told.failure();
+      // Whatever fails from here rolls the code back, and the reservation
+      // is given back after the rollback (not left to lapse).
+      auto finish = [&]() -> Result<void> {
+        if (auto cleared = guard.succeeded(work, *attempt); !cleared) return cleared.failure();
+        if (code.kind == CodeKind::recovery) {
+          if (auto mailed = mail_recovery_code_used(ctx, work, email, request); !mailed) return mailed.failure();
+          if (auto told = ctx.host.events().publish(work, "two_step.recovery_code_used",
+                                                    {{"member_id", member_id}, {"ip", request.client_ip()}});
+              !told)
+            return told.failure();
+        }
+        if (on_right)
+          if (auto more = on_right(); !more) return more.failure();
+        return tx->commit();
+      };
+      if (auto finished = finish(); !finished) {
+        tx->rollback();
+        (void)guard.release(work, *attempt);
+        return finished.failure();
       }
-      if (on_right)
-        if (auto more = on_right(); !more) return more.failure();
-      if (auto committed = tx->commit(); !committed) return committed.failure();
       ctx.host.metrics().increment("codes_total", "Second-step codes checked",
                                    {{"kind", kind_label(code.kind)}, {"outcome", "right"}});
       return CheckOutcome{true, 0};

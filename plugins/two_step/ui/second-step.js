@@ -4,6 +4,7 @@
 // The challenge the password step got waits in sessionStorage (never in the
 // address: it would stay in the history).
 
+import { codeSwitch, onSubmit } from './forms.js';
 import { ceremonyFailure, passkeysSupported, usePasskey } from './webauthn.js';
 
 const KEY = 'memberd.second_step';
@@ -23,7 +24,6 @@ export async function render(root, kit) {
     return;
   }
   const methods = Array.isArray(challenge.methods) ? challenge.methods : ['totp'];
-  let method = methods.includes('totp') ? 'totp' : 'recovery_code';
 
   const message = el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'second-step-message' });
   const submit = el('button', { type: 'submit', class: 'primary', 'data-testid': 'second-step-submit', text: 'Continue' });
@@ -33,24 +33,15 @@ export async function render(root, kit) {
   const hint = el('p', { class: 'hint', id: 'field-code-hint' });
   label.after(hint);
   input.setAttribute('aria-describedby', `field-code-hint ${input.getAttribute('aria-describedby')}`);
-  const toggle = el('button', { type: 'button', class: 'link-button', 'data-testid': 'second-step-toggle' });
-  const showMethod = () => {
-    const app = method === 'totp';
-    label.textContent = app ? 'Code from your authenticator app' : 'Recovery code';
-    hint.textContent = app ? 'Open the app on your phone and enter the 6-digit code it shows for this account.'
+  const codes = codeSwitch(kit, codeField, { app: methods.includes('totp'), recovery: methods.includes('recovery_code'),
+    testid: 'second-step-toggle' });
+  const toggle = codes.toggle;
+  const showHint = () => {
+    hint.textContent = codes.method() === 'totp'
+      ? 'Open the app on your phone and enter the 6-digit code it shows for this account.'
       : 'Each of the recovery codes you saved works once, like abcde-fghij.';
-    input.setAttribute('inputmode', app ? 'numeric' : 'text');
-    input.setAttribute('autocomplete', app ? 'one-time-code' : 'off');
-    toggle.textContent = app ? 'Use a recovery code instead' : 'Use the code from your app instead';
-    toggle.hidden = !(app ? methods.includes('recovery_code') : methods.includes('totp'));
   };
-  toggle.addEventListener('click', () => {
-    method = method === 'totp' ? 'recovery_code' : 'totp';
-    input.value = '';
-    kit.clearFieldErrors(form);
-    showMethod();
-    input.focus();
-  });
+  toggle.addEventListener('click', showHint);
   // Opt-in, and only on the member's own browser: the next sign-ins here
   // ask for the password alone.
   const remember = el('div', { class: 'checkbox' },
@@ -61,7 +52,7 @@ export async function render(root, kit) {
   const form = el('form', { id: 'second-step-form', class: 'card narrow-form', novalidate: true },
     el('p', { text: 'Your password was right. Now confirm it is you with your second step.' }),
     codeField, remember, message, submit, el('p', {}, toggle));
-  showMethod();
+  showHint();
   input.setAttribute('data-autofocus', '');
   // A passkey is one press: offered above the code when the member has one.
   const passkey = methods.includes('passkey') && passkeysSupported()
@@ -121,38 +112,18 @@ export async function render(root, kit) {
     failed(result);
   }
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    kit.clearFieldErrors(form);
-    message.textContent = '';
-    submit.disabled = true;
-    try {
-      const result = await api('POST', '/api/v1/session/second-step',
-        { body: { challenge: challenge.challenge, method, code: input.value, remember: remembered() } });
-      if (result.ok) {
-        sessionStorage.removeItem(KEY);
-        kit.notify('You are signed in.');
-        await kit.signedIn();
-        return;
-      }
-      const type = String(result.problem?.type || '');
-      if (type.endsWith(':challenge_expired')) {
-        sessionStorage.removeItem(KEY);
-        message.replaceChildren('This sign-in has expired or was already used. ', again());
-        return;
-      }
-      if (type.endsWith(':wrong_code')) {
-        const left = Number.isInteger(result.problem.attempts_left) ? result.problem.attempts_left : null;
-        const more = left === null ? '' : ` ${left} ${left === 1 ? 'attempt' : 'attempts'} left before the account is locked for a while.`;
-        kit.showFieldErrors(form, { errors: { code: `That code is not right.${more}` } });
-        input.select();
-        return;
-      }
-      if (result.status === 422 && kit.showFieldErrors(form, result.problem)) return;
-      message.textContent = kit.problemSentence(result);
-      input.focus();
-    } finally {
-      submit.disabled = false;
+  onSubmit(kit, form, message, submit, async () => {
+    const result = await api('POST', '/api/v1/session/second-step',
+      { body: { challenge: challenge.challenge, method: codes.method(), code: input.value, remember: remembered() } });
+    if (result.ok) return finish(result);
+    if (String(result.problem?.type || '').endsWith(':wrong_code')) {
+      const left = Number.isInteger(result.problem.attempts_left) ? result.problem.attempts_left : null;
+      const more = left === null ? '' : ` ${left} ${left === 1 ? 'attempt' : 'attempts'} left before the account is locked for a while.`;
+      kit.showFieldErrors(form, { errors: { code: `That code is not right.${more}` } });
+      input.select();
+      return;
     }
+    if (result.status === 422 && kit.showFieldErrors(form, result.problem)) return;
+    failed(result);
   });
 }

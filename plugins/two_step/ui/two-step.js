@@ -3,6 +3,7 @@
 // from the app), passkeys (added from this browser, renamed, removed), the
 // recovery codes (shown once, downloadable, made anew), and turning it off
 // (the password and a code).
+import { codeSwitch, onSubmit, withProof } from './forms.js';
 import { ceremonyFailure, createPasskey, passkeysSupported, usePasskey } from './webauthn.js';
 
 export async function render(root, kit) {
@@ -124,27 +125,11 @@ function passwordForm(kit, { id, submitText, testid, onDone, state }) {
       autocomplete: 'current-password', hint: 'We ask for it again before changing how your account is protected.' }),
     proof ? proof.node : null, message, submit);
   ownIds(form, id);
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    kit.clearFieldErrors(form);
-    message.textContent = '';
-    submit.disabled = true;
-    try {
-      const body = { password: form.elements.namedItem('password').value };
-      if (proof) {
-        try {
-          body.second_step = await proof.proof();
-        } catch (error) {
-          message.textContent = error.name === 'OptionsError' ? error.message : ceremonyFailure(error);
-          return;
-        }
-      }
-      const answer = await onDone(body);
-      if (answer && !answer.ok) showProblem(kit, form, message, answer);
-    } finally {
-      submit.disabled = false;
-      if (message.textContent && submit.isConnected) submit.focus();
-    }
+  onSubmit(kit, form, message, submit, async () => {
+    const body = await withProof(proof, { password: form.elements.namedItem('password').value }, message);
+    if (!body) return;
+    const answer = await onDone(body);
+    if (answer && !answer.ok) showProblem(kit, form, message, answer);
   });
   return form;
 }
@@ -196,23 +181,15 @@ function scanStep(root, kit, place, secret) {
     el('p', { class: 'secret', 'data-testid': 'app-secret', text: secret.secret }),
     el('h3', { text: '2. Enter the code the app shows' }), form);
   heading.focus();
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    kit.clearFieldErrors(form);
-    message.textContent = '';
-    submit.disabled = true;
-    try {
-      const result = await kit.api('POST', '/api/v1/me/two-step/app/confirm',
-        { body: { code: form.elements.namedItem('code').value } });
-      if (result.ok) {
-        kit.notify('Two-step verification is on. We sent you an email about it.');
-        if (result.data.recovery_codes.length) return showCodes(root, kit, result.data.recovery_codes);
-        return redraw(root, kit);
-      }
-      showProblem(kit, form, message, result);
-    } finally {
-      submit.disabled = false;
+  onSubmit(kit, form, message, submit, async () => {
+    const result = await kit.api('POST', '/api/v1/me/two-step/app/confirm',
+      { body: { code: form.elements.namedItem('code').value } });
+    if (result.ok) {
+      kit.notify('Two-step verification is on. We sent you an email about it.');
+      if (result.data.recovery_codes.length) return showCodes(root, kit, result.data.recovery_codes);
+      return redraw(root, kit);
     }
+    showProblem(kit, form, message, result);
   });
 }
 
@@ -270,40 +247,25 @@ function passkeySection(root, kit, state) {
     field({ name: 'name', label: 'Name this passkey', hint: 'Such as the device it is on, like "Work laptop".' }),
     field({ name: 'password', label: 'Your password', type: 'password', required: true, autocomplete: 'current-password' }),
     proof ? proof.node : null, message, submit), 'passkey-form');
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    kit.clearFieldErrors(form);
-    message.textContent = '';
-    submit.disabled = true;
+  onSubmit(kit, form, message, submit, async () => {
+    const body = await withProof(proof, { password: form.elements.namedItem('password').value }, message);
+    if (!body) return;
+    const options = await kit.api('POST', '/api/v1/me/two-step/passkeys/options', { body });
+    if (!options.ok) return showProblem(kit, form, message, options);
+    let credential;
     try {
-      const body = { password: form.elements.namedItem('password').value };
-      if (proof) {
-        try {
-          body.second_step = await proof.proof();
-        } catch (error) {
-          message.textContent = error.name === 'OptionsError' ? error.message : ceremonyFailure(error);
-          return;
-        }
-      }
-      const options = await kit.api('POST', '/api/v1/me/two-step/passkeys/options', { body });
-      if (!options.ok) return showProblem(kit, form, message, options);
-      let credential;
-      try {
-        credential = await createPasskey(options.data.publicKey);
-      } catch (error) {
-        message.textContent = ceremonyFailure(error);
-        return;
-      }
-      const result = await kit.api('POST', '/api/v1/me/two-step/passkeys',
-        { body: { name: form.elements.namedItem('name').value, credential } });
-      if (!result.ok) return showProblem(kit, form, message, result);
-      kit.notify(`The passkey "${result.data.passkey.name}" is added. We sent you an email about it.`);
-      if (result.data.recovery_codes.length) return showCodes(root, kit, result.data.recovery_codes);
-      await redraw(root, kit);
-      root.querySelector('[data-testid="passkeys-heading"]')?.focus();
-    } finally {
-      submit.disabled = false;
+      credential = await createPasskey(options.data.publicKey);
+    } catch (error) {
+      message.textContent = ceremonyFailure(error);
+      return;
     }
+    const result = await kit.api('POST', '/api/v1/me/two-step/passkeys',
+      { body: { name: form.elements.namedItem('name').value, credential } });
+    if (!result.ok) return showProblem(kit, form, message, result);
+    kit.notify(`The passkey "${result.data.passkey.name}" is added. We sent you an email about it.`);
+    if (result.data.recovery_codes.length) return showCodes(root, kit, result.data.recovery_codes);
+    await redraw(root, kit);
+    root.querySelector('[data-testid="passkeys-heading"]')?.focus();
   });
   return section(kit, 'Passkeys', 'passkeys',
     el('p', { text: 'A passkey signs you in with your fingerprint, face or screen lock instead of a code, and cannot ' +
@@ -378,23 +340,12 @@ function turnOffSection(root, kit, state) {
   const app = state.app.state === 'on';
   const codesLeft = state.recovery_codes.left > 0;
   // The app's code when there is one, else a recovery code; a passkey is one press.
-  let method = app ? 'totp' : 'recovery_code';
-  const label = () => (method === 'totp' ? 'Code from your authenticator app' : 'Recovery code');
   const message = el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'turn-off-message' });
   const submit = el('button', { type: 'submit', class: 'warning', 'data-testid': 'turn-off-submit', text: 'Turn off two-step verification' });
-  const codeField = field({ name: 'code', label: label(), required: true, autocomplete: 'one-time-code' });
+  const codeField = field({ name: 'code', label: '', required: true, autocomplete: 'one-time-code' });
   const input = codeField.querySelector('input');
-  input.setAttribute('inputmode', method === 'totp' ? 'numeric' : 'text');
-  const toggle = el('button', { type: 'button', class: 'link-button', 'data-testid': 'turn-off-toggle',
-    text: 'Use a recovery code instead', hidden: !(app && codesLeft) });
-  toggle.addEventListener('click', () => {
-    method = method === 'totp' ? 'recovery_code' : 'totp';
-    codeField.querySelector('label').textContent = label();
-    toggle.textContent = method === 'totp' ? 'Use a recovery code instead' : 'Use the code from your app instead';
-    input.setAttribute('inputmode', method === 'totp' ? 'numeric' : 'text');
-    input.value = '';
-    input.focus();
-  });
+  const codes = codeSwitch(kit, codeField, { app, recovery: codesLeft, testid: 'turn-off-toggle' });
+  const toggle = codes.toggle;
   const withPasskey = state.passkeys.length && passkeysSupported()
     ? el('button', { type: 'button', class: 'warning', 'data-testid': 'turn-off-passkey', text: 'Turn off with a passkey' })
     : null;
@@ -438,17 +389,9 @@ function turnOffSection(root, kit, state) {
       withPasskey.disabled = false;
     }
   });
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    kit.clearFieldErrors(form);
-    message.textContent = '';
-    submit.disabled = true;
-    try {
-      await done(await kit.api('POST', '/api/v1/me/two-step/turn-off', { body: {
-        password: password(), method, code: input.value } }));
-    } finally {
-      submit.disabled = false;
-    }
+  onSubmit(kit, form, message, submit, async () => {
+    await done(await kit.api('POST', '/api/v1/me/two-step/turn-off', { body: {
+      password: password(), method: codes.method(), code: input.value } }));
   });
   return section(kit, 'Turn off two-step verification', 'turn-off-section',
     el('p', { text: 'Your account will be protected by your password alone. We ask for your password and your ' +
