@@ -288,7 +288,7 @@ void Daemon::make_services() {
       SignInPolicy{{static_cast<int>(c.sign_in.lock_after_failures), c.sign_in.lock_durations},
                    c.sign_in.trusted_device_lifetime},
       p.log);
-  p.second_steps = std::make_unique<SecondSteps>(p.clock, *p.sessions, p.log);
+  p.second_steps = std::make_unique<SecondSteps>(p.clock, *p.sessions, *p.sign_in, p.log);
   p.geo = std::make_unique<GeoDatabases>(GeoFiles{c.geo.city_db, c.geo.anonymous_db}, p.log, p.metrics);
   p.events = std::make_unique<EventBus>(*p.database, *p.changes, p.clock, p.log);
   DeliveryPolicy delivery;

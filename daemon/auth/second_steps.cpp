@@ -1,6 +1,8 @@
 #include "auth/second_steps.hpp"
 
 #include "auth/session_store.hpp"
+#include "auth/sign_in_guard.hpp"
+#include "log/logger.hpp"
 #include "storage/service_boundary.hpp"
 #include <memberd/kept_statement.hpp>
 #include "util/crypto.hpp"
@@ -44,12 +46,12 @@ class SecondSteps::ForPlugin final : public SignInFactors {
   Result<OpenedSession> complete(UnitOfWork& work, std::string_view token, const Request& request,
                                  SignInMethod method) override {
     return service_call(core_.log_, "SignInFactors::complete", work,
-                        [&] { return core_.complete(work, token, request, method); });
+                        [&] { return core_.complete(work, token, request, plugin_, method); });
   }
   Result<OpenedSession> open_session(UnitOfWork& work, std::string_view member_id, const Request& request,
                                      SignInMethod method) override {
     return service_call(core_.log_, "SignInFactors::open_session", work,
-                        [&] { return core_.open_session(work, member_id, request, method); });
+                        [&] { return core_.open_session(work, member_id, request, plugin_, method); });
   }
   Result<bool> second_step_required(UnitOfWork& work, std::string_view member_id) override {
     return service_call(core_.log_, "SignInFactors::second_step_required", work, [&]() -> Result<bool> {
@@ -69,14 +71,28 @@ class SecondSteps::ForPlugin final : public SignInFactors {
     return service_call(core_.log_, "SignInFactors::verify_second_step", work,
                         [&] { return core_.verify(work, member_id, proof, request); });
   }
+  Result<bool> verify_second_step_on_budget(UnitOfWork& work, std::string_view member_id, const nlohmann::json& proof,
+                                            const Request& request, std::string_view budget_key,
+                                            const AttemptPolicy& policy) override {
+    if (work.in_transaction())
+      throw std::logic_error("SignInFactors::verify_second_step_on_budget inside a write transaction: a failure must count");
+    // The caller's RateLimits key, as its RateLimits spell it.
+    std::string key = plugin_ + ":" + std::string(budget_key);
+    return service_call(core_.log_, "SignInFactors::verify_second_step_on_budget", work,
+                        [&] { return core_.verify_on_budget(work, member_id, proof, request, key, policy); });
+  }
+  Result<void> withdraw_second_step(UnitOfWork& work, std::string_view member_id) override {
+    return service_call(core_.log_, "SignInFactors::withdraw_second_step", work,
+                        [&] { return core_.withdraw(work, member_id, plugin_); });
+  }
 
  private:
   SecondSteps& core_;
   std::string plugin_;
 };
 
-SecondSteps::SecondSteps(const Clock& clock, SessionStore& sessions, LogSink& log)
-    : clock_(clock), sessions_(sessions), log_(log) {}
+SecondSteps::SecondSteps(const Clock& clock, SessionStore& sessions, SignInGuardService& guard, LogSink& log)
+    : clock_(clock), sessions_(sessions), guard_(guard), log_(log) {}
 
 std::unique_ptr<SignInFactors> SecondSteps::for_plugin(std::string plugin) {
   return std::make_unique<ForPlugin>(*this, std::move(plugin));
@@ -141,10 +157,26 @@ Result<std::string> SecondSteps::challenged_member(UnitOfWork& work, std::string
   return member;
 }
 
+Result<void> SecondSteps::still_provided_by(UnitOfWork& work, std::string_view member_id, const std::string& plugin) {
+  // The row is locked until the session commits (PostgreSQL: FOR SHARE; on
+  // SQLite the writer's lock does it): a withdrawal waits for this sign-in,
+  // and its revocation of the member's sessions then sees this one, or this
+  // sign-in waits for the withdrawal and finds the row gone.
+  auto select = work.kept(work.backend() == Backend::postgresql
+                              ? "SELECT provider FROM second_step_members WHERE member_id = :m FOR SHARE"
+                              : "SELECT provider FROM second_step_members WHERE member_id = :m");
+  if (!select) return select.failure();
+  std::string member(member_id), provider;
+  if (!(*select)->run(soci::use(member), soci::into(provider)) || provider != plugin)
+    return Failure{Refusal::not_found, {}, "This member's second step is off; sign in with the password."};
+  return {};
+}
+
 Result<OpenedSession> SecondSteps::complete(UnitOfWork& work, std::string_view token, const Request& request,
-                                            SignInMethod method) {
+                                            const std::string& plugin, SignInMethod method) {
   auto member = challenged_member(work, token, request);
   if (!member) return member.failure();
+  if (auto provided = still_provided_by(work, *member, plugin); !provided) return provided.failure();
   auto sql = work.connection();
   if (!sql) return sql.failure();
   // One use: of two requests with the same token, one updates the row.
@@ -159,7 +191,11 @@ Result<OpenedSession> SecondSteps::complete(UnitOfWork& work, std::string_view t
 }
 
 Result<OpenedSession> SecondSteps::open_session(UnitOfWork& work, std::string_view member_id, const Request& request,
-                                                SignInMethod method) {
+                                                const std::string& plugin, SignInMethod method) {
+  // A passkey outlives the second step it belonged to for as long as its
+  // plugin takes to hear that it went (a reclaimed account): the core's
+  // fact decides, in the same transaction as the session.
+  if (auto provided = still_provided_by(work, member_id, plugin); !provided) return provided.failure();
   return sessions_.open(work, member_id, request.client_ip(), request.user_agent(), method);
 }
 
@@ -185,6 +221,17 @@ Result<void> SecondSteps::require(UnitOfWork& work, std::string_view member_id, 
   return {};
 }
 
+Result<void> SecondSteps::withdraw(UnitOfWork& work, std::string_view member_id, const std::string& plugin) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
+  std::string member(member_id);
+  // Another plugin's second step turned off: worth a line for the operator.
+  log_.write(LogLevel::info, "core", "second step withdrawn", {{"member_id", member}, {"by", plugin}});
+  **sql << "DELETE FROM second_step_members WHERE member_id = :m", soci::use(member);
+  **sql << "DELETE FROM sign_in_challenges WHERE member_id = :m", soci::use(member);
+  return {};
+}
+
 Result<bool> SecondSteps::verify(UnitOfWork& work, std::string_view member_id, const nlohmann::json& proof,
                                  const Request& request) {
   auto name = provider_of(work, member_id);
@@ -193,6 +240,15 @@ Result<bool> SecondSteps::verify(UnitOfWork& work, std::string_view member_id, c
   auto provider = serving(**name);
   if (!provider) return provider.failure();
   return (*provider)->verify(work, member_id, proof, request);
+}
+
+Result<bool> SecondSteps::verify_on_budget(UnitOfWork& work, std::string_view member_id, const nlohmann::json& proof,
+                                           const Request& request, std::string key, const AttemptPolicy& policy) {
+  // The provider checks through the SignInGuard as always; for as long as
+  // it does, the guard charges this member's checks through this unit to
+  // the flow's budget.
+  SignInGuardService::ChargedToBudget charged(guard_, work, std::string(member_id), std::move(key), policy);
+  return verify(work, member_id, proof, request);
 }
 
 Result<int> SecondSteps::purge(UnitOfWork& work) {

@@ -20,6 +20,7 @@ namespace memberd {
 
 class LogSink;
 class SessionStore;
+class SignInGuardService;
 
 class SecondSteps {
  public:
@@ -30,7 +31,7 @@ class SecondSteps {
   // A challenge lives this long: enough to find a phone and type a code.
   static constexpr std::chrono::seconds kChallengeLifetime{300};
 
-  SecondSteps(const Clock& clock, SessionStore& sessions, LogSink& log);
+  SecondSteps(const Clock& clock, SessionStore& sessions, SignInGuardService& guard, LogSink& log);
   // Set once, before the daemon serves (the plugin host comes after us).
   void set_provider_lookup(ProviderLookup lookup) { lookup_ = std::move(lookup); }
 
@@ -47,18 +48,26 @@ class SecondSteps {
                                                        const Request& request);
   Result<std::string> challenged_member(UnitOfWork& work, std::string_view token, const Request& request);
   Result<OpenedSession> complete(UnitOfWork& work, std::string_view token, const Request& request,
-                                 SignInMethod method);
+                                 const std::string& plugin, SignInMethod method);
   Result<OpenedSession> open_session(UnitOfWork& work, std::string_view member_id, const Request& request,
-                                     SignInMethod method);
+                                     const std::string& plugin, SignInMethod method);
+  // {} while `plugin` provides the member's second step; else not_found.
+  Result<void> still_provided_by(UnitOfWork& work, std::string_view member_id, const std::string& plugin);
+  Result<void> withdraw(UnitOfWork& work, std::string_view member_id, const std::string& plugin);
   Result<std::optional<std::string>> provider_of(UnitOfWork& work, std::string_view member_id);
   Result<void> require(UnitOfWork& work, std::string_view member_id, const std::string& provider, bool required);
   Result<bool> verify(UnitOfWork& work, std::string_view member_id, const nlohmann::json& proof,
                       const Request& request);
+  // verify(), its checks charged to `key` (already prefixed with the
+  // calling plugin's name, as its RateLimits keys are).
+  Result<bool> verify_on_budget(UnitOfWork& work, std::string_view member_id, const nlohmann::json& proof,
+                                const Request& request, std::string key, const AttemptPolicy& policy);
   // The serving provider `name`, or the failure that says it is missing.
   Result<std::shared_ptr<SecondStepProvider>> serving(const std::string& name);
 
   const Clock& clock_;
   SessionStore& sessions_;
+  SignInGuardService& guard_;
   LogSink& log_;
   ProviderLookup lookup_;
 };

@@ -40,9 +40,34 @@ Result<bool> SignInGuardService::is_trusted(UnitOfWork& work, std::string_view m
   return owner == member_id && last_used >= oldest;
 }
 
+SignInGuardService::ChargedToBudget::ChargedToBudget(SignInGuardService& guard, const UnitOfWork& work,
+                                                     std::string member_id, std::string key, AttemptPolicy policy)
+    : guard_(guard), work_(&work) {
+  std::lock_guard lock(guard_.budgets_mutex_);
+  guard_.budgets_[work_] = Budget{std::move(member_id), std::move(key), std::move(policy)};
+}
+
+SignInGuardService::ChargedToBudget::~ChargedToBudget() {
+  std::lock_guard lock(guard_.budgets_mutex_);
+  guard_.budgets_.erase(work_);
+}
+
+std::optional<SignInGuardService::Budget> SignInGuardService::budget_of(const UnitOfWork& work) {
+  std::lock_guard lock(budgets_mutex_);
+  auto it = budgets_.find(&work);
+  if (it == budgets_.end()) return std::nullopt;
+  return it->second;
+}
+
 Result<SignInAttempt> SignInGuardService::reserve(UnitOfWork& work, std::string_view email, std::string_view member_id,
                                                   std::string_view device_token) {
   return service_call(log_, "SignInGuard::reserve", work, [&]() -> Result<SignInAttempt> {
+    if (auto budget = budget_of(work); budget && budget->member_id == member_id) {
+      SignInAttempt attempt{budget->key, std::string(member_id), true};
+      if (auto reserved = limits_.reserve_attempt(work, attempt.key, budget->policy); !reserved)
+        return reserved.failure();
+      return attempt;
+    }
     auto trusted = is_trusted(work, member_id, device_token);
     if (!trusted) return trusted.failure();
     SignInAttempt attempt{*trusted ? device_key(sha256_hex(device_token)) : account_attempts_key(email),
@@ -54,6 +79,8 @@ Result<SignInAttempt> SignInGuardService::reserve(UnitOfWork& work, std::string_
 
 Result<AttemptState> SignInGuardService::failed(UnitOfWork& work, const SignInAttempt& attempt) {
   return service_call(log_, "SignInGuard::failed", work, [&]() -> Result<AttemptState> {
+    if (auto budget = budget_of(work); budget && budget->key == attempt.key)
+      return limits_.attempt_failed(work, attempt.key, budget->policy);
     auto state = limits_.attempt_failed(work, attempt.key, policy_.attempts);
     if (!state) return state;
     // The account's lock is shown to admins as the member's locked_until; a

@@ -8,6 +8,10 @@
 #include <memberd/host.hpp>
 
 #include <chrono>
+#include <map>
+#include <optional>
+#include <mutex>
+#include <string>
 
 namespace memberd {
 
@@ -42,7 +46,33 @@ class SignInGuardService final : public SignInGuard {
   // Deletes devices unused for the lifetime; returns how many.
   Result<int> purge(UnitOfWork& work);
 
+  // While one lives, the checks of `member_id`'s secrets reserved through
+  // `work` are charged to `key` under `policy` (a flow's own budget,
+  // SignInFactors::verify_second_step_on_budget), not to the account's lock
+  // or a device's counter, and a lock of that budget is not the member's
+  // locked_until. The attempts say trusted_device (the account's lock is
+  // not what they count on) so that a provider announces no account lock.
+  class ChargedToBudget {
+   public:
+    ChargedToBudget(SignInGuardService& guard, const UnitOfWork& work, std::string member_id, std::string key,
+                    AttemptPolicy policy);
+    ~ChargedToBudget();
+    ChargedToBudget(const ChargedToBudget&) = delete;
+    ChargedToBudget& operator=(const ChargedToBudget&) = delete;
+
+   private:
+    SignInGuardService& guard_;
+    const UnitOfWork* work_;
+  };
+
  private:
+  struct Budget {
+    std::string member_id, key;
+    AttemptPolicy policy;
+  };
+  // The budget `work` charges checks to now, if any.
+  std::optional<Budget> budget_of(const UnitOfWork& work);
+
   // Whether `device_token` is a live trusted device of `member_id`.
   Result<bool> is_trusted(UnitOfWork& work, std::string_view member_id, std::string_view device_token);
 
@@ -51,6 +81,8 @@ class SignInGuardService final : public SignInGuard {
   AccountsService& accounts_;
   SignInPolicy policy_;
   LogSink& log_;
+  std::mutex budgets_mutex_;
+  std::map<const UnitOfWork*, Budget> budgets_;  // a unit serves one request at a time
 };
 
 // The account counter's key for `email` (normalised).

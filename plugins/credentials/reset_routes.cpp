@@ -12,6 +12,7 @@
 #include <memberd/email_address.hpp>
 #include <memberd/json.hpp>
 #include <memberd/session_cookies.hpp>
+#include <memberd/sign_in_factors.hpp>
 
 namespace memberd::credentials {
 
@@ -132,21 +133,24 @@ Response complete_reset(Context& ctx, const Request& req) {
   if (!confirmed) return refusal_problem(confirmed.failure());
   bool reclaimed = !*confirmed;
   if (reclaimed) *stored = std::nullopt;
-  // The answer in a reset link has a budget of its own, per member: the
-  // account's lock must not stop its owner from resetting (that is how they
-  // get back in after an attacker locked it), and nobody without the link
-  // can touch this budget. Without a question the link alone is the proof.
+  // The answer in a reset link, and the second step's code, have a budget
+  // of their own, per member: the account's lock must not stop its owner
+  // from resetting (that is how they get back in after an attacker locked
+  // it), and nobody without the link can touch this budget. Without a
+  // question the link alone is the proof.
   std::string answer_key = "reset_answer:" + member->member_id;
   // With two-step verification on, the link and the answer are not enough:
   // whoever reads the member's mail would otherwise walk around it. Asked
   // for before the answer's budget is touched. (A reclaimed account's
-  // factors were the squatter's: the link alone takes it back, and the
-  // two_step plugin forgets them when it hears email.confirmed.)
+  // factors were the squatter's: the link alone takes it back, and they
+  // are withdrawn with it below.)
   if (!reclaimed)
     if (auto ask = ask_for_second_step(ctx, req, member->member_id, req.json())) return *ask;
+  bool answer_reserved = false;
   if (stored->has_value()) {
     if (auto network = network_allows(ctx, req); !network) return refusal_problem(network.failure());
     MEMBERD_TRY(ctx.host.rate_limits().reserve_attempt(work, answer_key, kResetAnswers));
+    answer_reserved = true;
     auto answer = normalize_answer(string_field(req.json(), "answer").value_or("")).value_or("");
     bool right = false;
     if (!answer.empty()) {
@@ -174,11 +178,32 @@ Response complete_reset(Context& ctx, const Request& req) {
       return wrong_secret("wrong_answer", "The answer is wrong", state->attempts_left);
     }
   }
-  if (!reclaimed)
-    if (auto refusal = check_second_step(ctx, req, member->member_id, req.json())) {
-      if (stored->has_value()) (void)ctx.host.rate_limits().release_attempt(work, answer_key);
-      return *refusal;
+  if (!reclaimed) {
+    auto required = needs_second_step(ctx, req, member->member_id);
+    if (!required) {
+      if (answer_reserved) (void)ctx.host.rate_limits().release_attempt(work, answer_key);
+      return refusal_problem(required.failure());
     }
+    if (*required) {
+      // The answer passed without ending the flow; the code's check
+      // reserves on the same budget (and a right code clears it).
+      if (answer_reserved) MEMBERD_TRY(ctx.host.rate_limits().release_attempt(work, answer_key));
+      answer_reserved = false;
+      if (auto refusal =
+              check_second_step_on_budget(ctx, req, member->member_id, req.json(), answer_key, kResetAnswers)) {
+        // Out of guesses, by answer or code: every link dies, a new one must be asked for.
+        auto state = ctx.host.rate_limits().attempt_state(work, answer_key, kResetAnswers);
+        if (!state) return refusal_problem(state.failure());
+        if (state->locked) {
+          auto tx = WriteTransaction::open(work);
+          if (!tx) return refusal_problem(tx.failure());
+          MEMBERD_TRY(ctx.tokens.revoke_all(work, member->member_id, TokenKind::reset));
+          MEMBERD_TRY(tx->commit());
+        }
+        return *refusal;
+      }
+    }
+  }
   auto hash = ctx.host.accounts().hash_password(work, password);
   if (!hash) return refusal_problem(hash.failure());
   // The password, the used link, the event, the mail, the cleared failures
@@ -195,9 +220,12 @@ Response complete_reset(Context& ctx, const Request& req) {
   MEMBERD_TRY(mail_password_changed(ctx.host, work, member->email, std::string(req.client_ip())));
   // The member proved they own the address: the account's lock ends.
   MEMBERD_TRY(ctx.host.sign_in_guard().unlock(work, member->email, member->member_id));
-  if (stored->has_value()) MEMBERD_TRY(ctx.host.rate_limits().attempt_succeeded(work, answer_key));
+  if (answer_reserved) MEMBERD_TRY(ctx.host.rate_limits().attempt_succeeded(work, answer_key));
   if (reclaimed) {
     MEMBERD_TRY(remove_answer(ctx.host.changes(), work, member->member_id));
+    // The squatter's second step stops opening sessions as this commits;
+    // its provider forgets the factors when it hears email.confirmed.
+    MEMBERD_TRY(ctx.host.sign_in_factors().withdraw_second_step(work, member->member_id));
     MEMBERD_TRY(mark_confirmed(ctx, work, req, member->member_id, member->email, "reset"));
   }
   // Every session ends: for a reclaimed account, the squatter's.

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
+
 namespace memberd::credentials {
 
 namespace {
@@ -32,8 +34,12 @@ std::optional<Response> ask_for_second_step(Context& ctx, const Request& request
       .response();
 }
 
-std::optional<Response> check_second_step(Context& ctx, const Request& request, const std::string& member_id,
-                                          const nlohmann::json& body) {
+namespace {
+
+using Verify = std::function<Result<bool>(const nlohmann::json& proof)>;
+
+std::optional<Response> check_with(Context& ctx, const Request& request, const std::string& member_id,
+                                   const nlohmann::json& body, const Verify& verify) {
   auto required = needs_second_step(ctx, request, member_id);
   if (!required) return refusal_problem(required.failure());
   if (!*required) return std::nullopt;
@@ -41,7 +47,7 @@ std::optional<Response> check_second_step(Context& ctx, const Request& request, 
   if (!proof.is_object())
     return problem(403, "second_step_required", "Two-step verification needed",
                    "Send a code from your authenticator app, or a recovery code, as second_step: {method, code}.");
-  auto passed = ctx.host.sign_in_factors().verify_second_step(request.work(), member_id, proof, request);
+  auto passed = verify(proof);
   if (!passed) return refusal_problem(passed.failure());
   if (!*passed)
     return Problem(403, "wrong_code", "That code is not right")
@@ -49,6 +55,28 @@ std::optional<Response> check_second_step(Context& ctx, const Request& request, 
         .field("code", "That code is not right. Check it and try again.")
         .response();
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Response> check_second_step(Context& ctx, const Request& request, const std::string& member_id,
+                                          const nlohmann::json& body) {
+  return check_with(ctx, request, member_id, body, [&](const nlohmann::json& proof) {
+    return ctx.host.sign_in_factors().verify_second_step(request.work(), member_id, proof, request);
+  });
+}
+
+std::optional<Response> check_second_step_on_budget(Context& ctx, const Request& request, const std::string& member_id,
+                                                    const nlohmann::json& body, const std::string& budget_key,
+                                                    const AttemptPolicy& policy) {
+  return check_with(ctx, request, member_id, body, [&](const nlohmann::json& proof) -> Result<bool> {
+    auto passed = ctx.host.sign_in_factors().verify_second_step_on_budget(request.work(), member_id, proof, request,
+                                                                         budget_key, policy);
+    if (!passed && passed.failure().refusal == Refusal::locked)
+      return Failure{Refusal::locked, passed.failure().retry_after,
+                     "Too many wrong answers or codes; ask for a new reset link later.", 0};
+    return passed;
+  });
 }
 
 }  // namespace memberd::credentials

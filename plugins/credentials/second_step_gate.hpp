@@ -7,6 +7,8 @@
 // checked by the member's provider through the host (sign_in_factors.hpp).
 #include "context.hpp"
 
+#include <memberd/host.hpp>
+
 #include <nlohmann/json_fwd.hpp>
 
 #include <optional>
@@ -26,5 +28,12 @@ std::optional<Response> ask_for_second_step(Context& ctx, const Request& request
 // 403 `wrong_code`, 429 `locked`, or 503 (the provider is not serving).
 std::optional<Response> check_second_step(Context& ctx, const Request& request, const std::string& member_id,
                                           const nlohmann::json& body);
+// The same for a reset link: a wrong proof counts on the reset's own budget
+// (`budget_key` under `policy`, shared with the link's answer), not on the
+// account's lock, so that someone keeping the account locked cannot keep
+// its owner from resetting; 429 `locked` once that budget is out.
+std::optional<Response> check_second_step_on_budget(Context& ctx, const Request& request, const std::string& member_id,
+                                                    const nlohmann::json& body, const std::string& budget_key,
+                                                    const AttemptPolicy& policy);
 
 }  // namespace memberd::credentials

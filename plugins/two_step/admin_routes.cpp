@@ -86,7 +86,7 @@ Response remove_all(Context& ctx, const Request& req) {
   std::string by = acting(req);
   auto tx = WriteTransaction::open(work);
   if (!tx) return refusal_problem(tx.failure());
-  MEMBERD_TRY(remove_factors(work, member_id));
+  if (auto removed = remove_factors(work, member_id); !removed) return refusal_problem(removed.failure());
   MEMBERD_TRY(ctx.host.sign_in_factors().require_second_step(work, member_id, false));
   auto sql = work.connection();
   if (!sql) return refusal_problem(sql.failure());

@@ -55,7 +55,10 @@ Result<bool> use_passkey(Context& ctx, const Request& request, const std::string
   std::string challenge = echoed_challenge(answer.client_data_json);
   auto issued = use_ceremony_challenge(ctx, request, CeremonyPurpose::second_step, challenge);
   if (!issued) return issued.failure();
-  if (!*issued || **issued != member_id) return false;
+  // Issued for this member, or for nobody (a signed-out proof: the reset's
+  // options name no member); the signature by one of their passkeys below
+  // is what proves it is them.
+  if (!*issued || (!(*issued)->empty() && **issued != member_id)) return false;
   auto row = find_passkey(work, answer.id);
   if (!row) return row.failure();
   if (!*row || (*row)->member_id != member_id) return false;

@@ -114,14 +114,28 @@ Result<bool> use_recovery_code(const Context& ctx, UnitOfWork& work, const std::
   return st.get_affected_rows() == 1;
 }
 
-Result<void> remove_factors(UnitOfWork& work, const std::string& member_id) {
+Result<void> forget_stale_factors(UnitOfWork& work, const std::string& member_id) {
   auto sql = work.connection();
   if (!sql) return sql.failure();
-  **sql << "DELETE FROM two_step_totp WHERE member_id = :m", soci::use(member_id);
+  **sql << "DELETE FROM two_step_totp WHERE member_id = :m AND confirmed_at IS NOT NULL", soci::use(member_id);
   **sql << "DELETE FROM two_step_recovery_codes WHERE member_id = :m", soci::use(member_id);
   **sql << "DELETE FROM two_step_passkeys WHERE member_id = :m", soci::use(member_id);
   **sql << "DELETE FROM two_step_remembered_devices WHERE member_id = :m", soci::use(member_id);
   return {};
+}
+
+Result<bool> remove_factors(UnitOfWork& work, const std::string& member_id) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
+  bool removed = false;
+  for (const char* table : {"two_step_totp", "two_step_recovery_codes", "two_step_passkeys"}) {
+    soci::statement st = ((*sql)->prepare << std::string("DELETE FROM ") + table + " WHERE member_id = :m",
+                          soci::use(member_id));
+    st.execute(true);
+    removed = removed || st.get_affected_rows() > 0;
+  }
+  **sql << "DELETE FROM two_step_remembered_devices WHERE member_id = :m", soci::use(member_id);
+  return removed;
 }
 
 }  // namespace memberd::two_step

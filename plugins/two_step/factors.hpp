@@ -50,8 +50,17 @@ Result<void> replace_recovery_codes(const Context& ctx, UnitOfWork& work, const 
 Result<bool> use_recovery_code(const Context& ctx, UnitOfWork& work, const std::string& member_id,
                                const std::string& normalized_code, std::int64_t now);
 
+// Two-step turning on from off: any factor still here is stale (set up by
+// whoever joined with an address its owner then took back, in the moment
+// before this plugin heard of it: the core withdrew the second step
+// already), so the passkeys, recovery codes, remembered browsers and a
+// confirmed app go. An app being set up stays: only the member's own
+// session can confirm it.
+Result<void> forget_stale_factors(UnitOfWork& work, const std::string& member_id);
+
 // Forgets every factor of the member (turning two-step off): the app, the
-// recovery codes and the passkeys.
-Result<void> remove_factors(UnitOfWork& work, const std::string& member_id);
+// recovery codes, the passkeys and the remembered browsers. True when the
+// member had any factor.
+Result<bool> remove_factors(UnitOfWork& work, const std::string& member_id);
 
 }  // namespace memberd::two_step

@@ -119,15 +119,15 @@ Response add(Context& ctx, const Request& req) {
     return problem(409, "too_many_passkeys", "You have the most passkeys there can be", "Remove one first.");
   auto required = ctx.host.sign_in_factors().second_step_required(work, caller.member_id);
   if (!required) return refusal_problem(required.failure());
-  auto state = read_factors(work, caller.member_id);
-  if (!state) return refusal_problem(state.failure());
-  // The first factor turns two-step verification on and brings the codes.
-  std::vector<std::string> codes = !*required && state->codes_left == 0 ? new_recovery_codes() : std::vector<std::string>{};
+  // The first factor turns two-step verification on and brings the codes
+  // (any stale ones go: forget_stale_factors).
+  std::vector<std::string> codes = !*required ? new_recovery_codes() : std::vector<std::string>{};
   auto now = ctx.host.clock().unix_now();
   PasskeyRow row{base64_encode(key.credential_id, Base64::url), caller.member_id, name,
                  StoredPasskey{key.public_key, key.cose_alg, key.sign_count}, now, 0};
   auto tx = WriteTransaction::open(work);
   if (!tx) return refusal_problem(tx.failure());
+  if (!*required) MEMBERD_TRY(forget_stale_factors(work, caller.member_id));
   auto added = add_passkey(work, row);
   if (!added) return refusal_problem(added.failure());
   if (!*added) return problem(409, "passkey_exists", "This passkey is already registered");
@@ -195,21 +195,38 @@ Response remove(Context& ctx, const Request& req) {
   return Response{204, "application/json; charset=utf-8", "", {}};
 }
 
-// Options for navigator.credentials.get(): a passkey alone (anyone), or a
-// passkey as the second step of the sign-in whose challenge is given.
-Response sign_in_options(Context& ctx, const Request& req) {
+// Options for navigator.credentials.get() that name no account: the
+// browser offers the passkeys it holds for this site, and nobody learns
+// whose passkeys exist. Anyone may ask, so the client's network has a
+// budget (shared by both uses).
+Response discoverable_options(Context& ctx, const Request& req, CeremonyPurpose purpose,
+                              const char* user_verification) {
   if (auto none = no_relying_party(ctx)) return *none;
   MEMBERD_TRY(ctx.host.rate_limits().hit(req.work(), "passkey_options:" + client_network(req.client_ip()),
                                          ctx.settings.passkey_sign_ins_per_network_per_minute,
                                          std::chrono::seconds{60}));
-  auto challenge = issue_ceremony_challenge(ctx, req, CeremonyPurpose::sign_in, "");
+  auto challenge = issue_ceremony_challenge(ctx, req, purpose, "");
   if (!challenge) return refusal_problem(challenge.failure());
   return json_response(200, {{"publicKey",
                               {{"challenge", *challenge},
                                {"rpId", ctx.rp.id},
                                {"timeout", kCeremonyMilliseconds},
-                               {"userVerification", "required"},
+                               {"userVerification", user_verification},
                                {"allowCredentials", nlohmann::json::array()}}}});
+}
+
+// A passkey alone signs in: its user verified (a PIN, a fingerprint).
+Response sign_in_options(Context& ctx, const Request& req) {
+  return discoverable_options(ctx, req, CeremonyPurpose::sign_in, "required");
+}
+
+// A passkey as the second step of another plugin's flow (the step-up, a
+// password reset through a mailed link: signed out, so the member is not
+// known here). The answer is sent there as second_step: {method:
+// "passkey", credential} and counts only when one of that member's
+// passkeys signed it (use_code).
+Response proof_options(Context& ctx, const Request& req) {
+  return discoverable_options(ctx, req, CeremonyPurpose::second_step, "preferred");
 }
 
 Response second_step_options(Context& ctx, const Request& req, const std::string& member_id) {
@@ -279,6 +296,13 @@ Response sign_in(Context& ctx, const Request& req) {
       if (!trusted) return refusal_problem(trusted.failure());
       device = *trusted;
       auto opened = ctx.host.sign_in_factors().open_session(work, key.member_id, req, SignInMethod::passkey);
+      if (!opened && opened.failure().refusal == Refusal::not_found) {
+        // The member's second step went (an account taken back by its
+        // address's owner) before this plugin forgot the passkey.
+        tx->rollback();
+        (void)guard.release(work, *attempt);
+        return passkey_failed(401, "passkey_unknown", "This passkey is not registered here.");
+      }
       if (!opened) return refusal_problem(opened.failure());
       session = *opened;
       MEMBERD_TRY(ctx.host.events().publish(work, "session.created",
@@ -337,6 +361,9 @@ void add_passkey_routes(Context& ctx) {
   // A passkey as the step-up's second step (the member is signed in).
   host.add_route({"POST", "/api/v1/me/two-step/passkeys/assertion-options", Access::member, Body::none,
                   [&ctx](const Request& r) { return second_step_options(ctx, r, r.caller().member_id); }});
+  // A passkey as the second step of a flow whose member is signed out (a reset link).
+  host.add_route({"POST", "/api/v1/two-step/passkey-proof-options", Access::anyone, Body::none,
+                  [&ctx](const Request& r) { return proof_options(ctx, r); }});
   host.add_route({"POST", "/api/v1/session/passkey/options", Access::anyone, Body::none,
                   [&ctx](const Request& r) { return sign_in_options(ctx, r); }});
   host.add_route({"POST", "/api/v1/session/passkey", Access::anyone, Body::json,

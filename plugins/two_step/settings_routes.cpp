@@ -113,16 +113,19 @@ Response confirm_app(Context& ctx, const Request& req) {
 
   auto state = read_factors(work, caller.member_id);
   if (!state) return refusal_problem(state.failure());
-  // The first codes come with the app; a member who has some keeps them.
-  std::vector<std::string> codes = state->codes_left == 0 ? new_recovery_codes() : std::vector<std::string>{};
+  auto required = ctx.host.sign_in_factors().second_step_required(work, caller.member_id);
+  if (!required) return refusal_problem(required.failure());
+  // The first codes come with the app (turning two-step on, stale ones go);
+  // a member who has two-step on with a passkey keeps theirs.
+  std::vector<std::string> codes =
+      !*required || state->codes_left == 0 ? new_recovery_codes() : std::vector<std::string>{};
   auto tx = WriteTransaction::open(work);
   if (!tx) return refusal_problem(tx.failure());
+  if (!*required) MEMBERD_TRY(forget_stale_factors(work, caller.member_id));
   auto confirmed = use_app_step(work, caller.member_id, *step, true, now);
   if (!confirmed) return refusal_problem(confirmed.failure());
   if (!*confirmed) return problem(409, "app_already_on", "An authenticator app is already set up");
   if (!codes.empty()) MEMBERD_TRY(replace_recovery_codes(ctx, work, caller.member_id, codes, now));
-  auto required = ctx.host.sign_in_factors().second_step_required(work, caller.member_id);
-  if (!required) return refusal_problem(required.failure());
   if (!*required) {
     MEMBERD_TRY(ctx.host.sign_in_factors().require_second_step(work, caller.member_id, true));
     // Sessions opened on the password alone end as it turns on: one left
@@ -173,7 +176,7 @@ Response turn_off(Context& ctx, const Request& req) {
   if (!*required) return problem(409, "two_step_off", "Two-step verification is already off");
   if (auto refused = password_problem(ctx, req)) return *refused;
   auto outcome = check_code(ctx, req, caller.member_id, caller.email, std::get<Code>(parsed), [&]() -> Result<void> {
-    if (auto removed = remove_factors(work, caller.member_id); !removed) return removed;
+    if (auto removed = remove_factors(work, caller.member_id); !removed) return removed.failure();
     if (auto off = ctx.host.sign_in_factors().require_second_step(work, caller.member_id, false); !off) return off;
     if (auto told = ctx.host.events().publish(work, "two_step.disabled",
                                               {{"member_id", caller.member_id}, {"by", "member"}, {"ip", req.client_ip()}});

@@ -371,7 +371,10 @@ class PasswordRules {
 struct SignInAttempt {
   std::string key;              // the counter it is charged to (opaque)
   std::string member_id;        // "" for an email nobody owns
-  bool trusted_device = false;  // charged to a device this member signed in from before
+  // Not charged to the account's lock, so its failures lock only their own
+  // counter: a device this member signed in from before, or (2.14) a
+  // flow's own budget (SignInFactors::verify_second_step_on_budget).
+  bool trusted_device = false;
 };
 
 // The lock on a member's secrets, the same for every way in: the member

@@ -100,12 +100,16 @@ class SignInFactors {
   // concurrent request with the same token) and opens the member's session,
   // recorded as made by `method`. Open it in the same transaction as the
   // event that records it. DB: writes (joins the open transaction).
-  // Fails: not_found (as challenged_member, or used meanwhile), busy.
+  // Fails: not_found (as challenged_member, or used meanwhile, or the
+  // member's second step is no longer the calling plugin's), busy.
   virtual Result<OpenedSession> complete(UnitOfWork& work, std::string_view token, const Request& request,
                                          SignInMethod method) = 0;
   // Opens a session for a member who signed in without a password (a
-  // passkey), recorded as made by `method`. DB: writes (joins the open
-  // transaction). Fails: busy.
+  // passkey), recorded as made by `method`. Only a member whose second step
+  // the calling plugin provides now: a factor that outlived its turning off
+  // (withdraw_second_step, a removal by an admin) opens nothing.
+  // DB: writes (joins the open transaction). Fails: not_found (the member's
+  // second step is off, or another plugin's), busy.
   virtual Result<OpenedSession> open_session(UnitOfWork& work, std::string_view member_id, const Request& request,
                                              SignInMethod method) = 0;
 
@@ -123,6 +127,35 @@ class SignInFactors {
   // transaction: std::logic_error.
   virtual Result<bool> verify_second_step(UnitOfWork& work, std::string_view member_id, const nlohmann::json& proof,
                                           const Request& request) = 0;
+
+  // --- SDK 2.14 ---
+  // The member's account was taken back by the owner of its address (a
+  // reset of an account whose address nobody had confirmed): whatever second
+  // step it has was set up by whoever joined with that address. Turns it
+  // off at once, whichever plugin provided it, and ends the challenges
+  // issued for the member, in the caller's transaction: from its commit on
+  // no factor of theirs opens a session (open_session and complete refuse),
+  // before the provider has even heard of it. The provider forgets the
+  // factors themselves when it hears the event that records the reclaim
+  // (credentials: email.confirmed with "how": "reset").
+  // DB: writes (joins the open transaction). Fails: busy.
+  virtual Result<void> withdraw_second_step(UnitOfWork& work, std::string_view member_id) = 0;
+  // verify_second_step for a flow whose wrong guesses must neither lock the
+  // account nor be stopped by its lock: a reset through a mailed link, the
+  // way an owner gets back into an account someone keeps locked by guessing
+  // its password. The provider's check is charged to the caller's own
+  // attempt budget instead: `budget_key` is a key of the caller's
+  // RateLimits (so a flow may share it with its other secrets, as
+  // credentials' reset does with its answer), reserved before the check
+  // and counted under `policy`; a right proof clears it. Do not hold a
+  // reservation of `budget_key` yourself meanwhile (release it first): with
+  // one attempt left the check would wait for it. DB: reads, writes.
+  // Fails: locked (the budget is out: this wrong proof was its last, or it
+  // was out before; retry_after), not_found, unavailable, busy. Inside an
+  // open write transaction: std::logic_error.
+  virtual Result<bool> verify_second_step_on_budget(UnitOfWork& work, std::string_view member_id,
+                                                    const nlohmann::json& proof, const Request& request,
+                                                    std::string_view budget_key, const AttemptPolicy& policy) = 0;
 };
 
 }  // namespace memberd

@@ -90,8 +90,14 @@
 //         Host::provide_second_step(): a plugin takes part in sign-in with
 //         a second step; Request::sign_in_method() and SignInMethod (how
 //         the caller's session was made).
+//   2.14  SignInFactors::withdraw_second_step (an account taken back by its
+//         address's owner loses the second step someone else set up, in
+//         the reset's transaction); open_session and complete refuse a
+//         member whose second step the calling plugin no longer provides;
+//         SignInFactors::verify_second_step_on_budget (a reset's codes count
+//         on the reset's own budget, not the account's lock).
 //   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
-#define MEMBERD_SDK_VERSION_MINOR 13
+#define MEMBERD_SDK_VERSION_MINOR 14
 
 #define MEMBERD_STRINGIFY_INNER(x) #x
 #define MEMBERD_STRINGIFY(x) MEMBERD_STRINGIFY_INNER(x)
