@@ -52,12 +52,13 @@ import { reviewsPage } from './reviews.js';
 
   function showBanner(problem, requestId) {
     const errors = problem.errors && typeof problem.errors === 'object' ? Object.entries(problem.errors) : [];
-    $('#banner-text').replaceChildren(
+    // replaceChildren() writes a null as the text "null": only what is there.
+    $('#banner-text').replaceChildren(...[
       el('strong', { text: str(problem.title) || 'Something went wrong' }),
       str(problem.detail) ? el('span', { text: ` ${problem.detail}` }) : null,
       errors.length ? el('ul', {}, errors.map(([field, message]) =>
         el('li', { text: `${field}: ${Array.isArray(message) ? message.join(', ') : String(message ?? '')}` }))) : null,
-      requestId ? el('span', { class: 'muted', text: ` (request id ${requestId})` }) : null);
+      requestId ? el('span', { class: 'muted', text: ` (request id ${requestId})` }) : null].filter(Boolean));
     $('#banner').hidden = false;
   }
 

@@ -5,6 +5,8 @@
 // el('a', {href: '#/x', text: 'X', onclick: fn}, child, ...): text goes in
 // as textContent, attributes with setAttribute (true -> present,
 // false/null/undefined -> absent); never innerHTML.
+import * as passkeys from './passkeys.js';
+
 export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
@@ -357,6 +359,24 @@ export function problemSentence(result) {
   return problemText(result && result.problem);
 }
 
+// A form's submit: the last errors cleared, the button off while `run`
+// works, and the focus given back to the button when a failure said in
+// `message` left it nowhere (disabled while it worked, it lost the focus).
+export function onSubmit(form, message, submit, run) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearFieldErrors(form);
+    message.textContent = '';
+    submit.disabled = true;
+    try {
+      await run();
+    } finally {
+      submit.disabled = false;
+      if (message.textContent && submit.isConnected && !form.contains(document.activeElement)) submit.focus();
+    }
+  });
+}
+
 // The kit every page is given — the member shell's pages, the console's own
 // pages, plugins' pages, panels and review views (docs/web.md, "The kit"):
 // the same members in both shells. `api`, `go` and `params` are the shell's
@@ -365,6 +385,9 @@ export function problemSentence(result) {
 export function pageKit({ api, go, params }) {
   return {
     api, go, params, el, announce, notify, confirmStep, dualTime, waitText, periodText, actionButton,
-    pageHeader, table, timeEl, loadStyles, field, showFieldErrors, clearFieldErrors, problemText, problemSentence,
+    pageHeader, table, timeEl, loadStyles, field, showFieldErrors, clearFieldErrors, problemText, problemSentence, onSubmit,
+    // supported(), create(publicKey), use(publicKey), failureText(error):
+    // passkeys.js.
+    passkeys,
   };
 }

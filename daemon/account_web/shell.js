@@ -38,8 +38,9 @@ function sessionEnded() {
 }
 
 function showBanner(problem) {
-  $('#banner-text').replaceChildren(el('strong', { text: problem.title }),
-    problem.detail ? el('div', { text: problem.detail }) : null);
+  // replaceChildren() writes a null as the text "null": only what is there.
+  $('#banner-text').replaceChildren(...[el('strong', { text: problem.title }),
+    problem.detail ? el('div', { text: problem.detail }) : null].filter(Boolean));
   $('#banner').hidden = false;
 }
 

@@ -37,11 +37,11 @@ std::shared_ptr<const ConsoleFiles> load_console_files() {
 }
 
 // The member shell's files, and what both shells share from the console's:
-// the product's one stylesheet and the kit module.
+// the product's one stylesheet and the kit's modules.
 std::shared_ptr<const ConsoleFiles> load_account_files() {
   auto files = std::make_shared<ConsoleFiles>();
   add_files(*files, account_assets::files());
-  for (const char* shared : {"style.css", "kit.js"})
+  for (const char* shared : {"style.css", "kit.js", "passkeys.js"})
     if (const auto* file = find_embedded_file(console_assets::files(), shared))
       files->emplace(shared, std::make_shared<const UiFile>(make_ui_file(file->path, file->data)));
   return files;

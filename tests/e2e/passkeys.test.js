@@ -2,15 +2,17 @@
 // WebAuthn domain: CTAP2, internal transport, resident keys, user
 // verification): adding one on the Two-Step Verification page, signing in
 // with it alone from the sign-in page, using it as the second step after
-// the password, renaming it. The daemon is reached as http://localhost
-// (an RP id must be a host name; localhost is a secure context).
+// the password, in the step-up before a change and in a reset through a
+// mailed link, renaming it. The daemon is reached as http://localhost (an
+// RP id must be a host name; localhost is a secure context).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { checkBothWidths, expectFocus, joinMember, openBrowser, startDaemon } from './harness.js';
+import { checkBothWidths, expectFocus, joinMember, mailedLink, openBrowser, startDaemon } from './harness.js';
 
 const MEMBER = 'keyholder@example.com';
-const PASSWORD = 'violet tangerine orbit 4821';
+let PASSWORD = 'violet tangerine orbit 4821';
+const ANSWER = 'Blue Whale';
 let daemon, base, browser, page, pageErrors, cdp, authenticatorId;
 const a11y = [];
 
@@ -34,6 +36,18 @@ before(async () => {
     [`http.listen=127.0.0.1:${port}`, `http.public_url=http://localhost:${port}`]);
   base = `http://localhost:${port}`;
   await joinMember(daemon.base, MEMBER, PASSWORD);
+  // The address confirmed by the welcome mail's link, and a security
+  // question, for the step-up and the reset (set through the API as the
+  // pages would).
+  const link = await mailedLink(daemon.dir, MEMBER, '#/credentials/confirm-email?token=');
+  const confirmed = await fetch(`${daemon.base}/api/v1/email-confirmations/${link.split('token=')[1]}`, { method: 'POST' });
+  assert.equal(confirmed.status, 200);
+  const session = await (await fetch(`${daemon.base}/api/v1/session`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: MEMBER, password: PASSWORD }) })).json();
+  const set = await fetch(`${daemon.base}/api/v1/me/security-question`, { method: 'PUT',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${session.token}` },
+    body: JSON.stringify({ question_id: 'first_pet', answer: ANSWER, current_password: PASSWORD }) });
+  assert.equal(set.status, 200);
   ({ browser, page, errors: pageErrors } = await openBrowser());
   cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable');
@@ -99,6 +113,46 @@ test('after the password, the passkey is the second step', async () => {
   // Each use moved the authenticator's counter on; the daemon kept up.
   const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
   assert.ok(credentials[0].signCount >= 2);
+});
+
+test('the step-up before a change takes the passkey as the second step', async () => {
+  await page.locator('[data-testid=menu-credentials-change-password]').click();
+  await page.locator('#field-current_password').fill(PASSWORD);
+  await page.locator('#field-answer').fill(ANSWER);
+  await page.locator('[data-testid=stepup-submit]').click();
+  await expectFocus(page, 'field-code');
+  await page.locator('[data-testid=use-passkey]').click();
+  await expectFocus(page, 'passkey-note');
+  assert.equal(await page.locator('#field-code').isVisible(), false);
+  a11y.push(...await checkBothWidths(page, 'step-up-passkey'));
+  await page.locator('[data-testid=stepup-submit]').click();
+  await page.locator('#field-new_password').waitFor();
+});
+
+test('a reset link asks for the answer and the passkey, not a code', async () => {
+  await signOut();
+  const asked = await fetch(`${daemon.base}/api/v1/password-resets`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: MEMBER }) });
+  assert.equal(asked.status, 202);
+  const link = await mailedLink(daemon.dir, MEMBER, '#/credentials/reset-password?token=');
+  await page.goto(`${base}${link}`);
+  await page.locator('[data-testid=second-step-field]').waitFor();
+  await page.locator('#field-answer').fill(ANSWER);
+  await page.locator('[data-testid=use-passkey]').click();
+  await expectFocus(page, 'passkey-note');
+  PASSWORD = 'a fresh passphrase after the reset 58';
+  await page.locator('#field-new_password').fill(PASSWORD);
+  await page.locator('#field-new_password_confirm').fill(PASSWORD);
+  a11y.push(...await checkBothWidths(page, 'reset-passkey'));
+  await page.locator('[data-testid=reset-submit]').click();
+  await page.locator('[data-testid=reset-done]').waitFor();
+  // Signed out everywhere: in again with the new password and the passkey.
+  await page.goto(`${base}/account/`);
+  await page.locator('#field-email').fill(MEMBER);
+  await page.locator('#field-password').fill(PASSWORD);
+  await page.locator('[data-testid=signin-submit]').click();
+  await page.locator('[data-testid=second-step-passkey]').click();
+  await page.locator('[data-testid=current-user-email]').filter({ hasText: MEMBER }).waitFor();
 });
 
 test('two-step verification is turned off with the password and the passkey', async () => {

@@ -1,11 +1,12 @@
 // The two_step plugin in a real browser, with Debian's oathtool as the
 // member's authenticator app: setting up the app from its key, the recovery
 // codes shown once, signing in with the second step (a wrong code first),
-// with a recovery code, and turning it off. Focus, 360 px, accessibility.
+// with a recovery code, and turning it off; an admin removing the factors
+// of a member who lost them, in the console. Focus, 360 px, accessibility.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { checkBothWidths, expectFocus, joinMember, mailedLink, openBrowser, screenshot, signInMember, startDaemon } from './harness.js';
+import { ADMIN, PASSWORD as ADMIN_PASSWORD, checkBothWidths, expectFocus, joinMember, mailedLink, openBrowser, screenshot, signInAdmin, signInMember, startDaemon } from './harness.js';
 
 const MEMBER = 'guarded@example.com';
 const PASSWORD = 'violet tangerine orbit 4821';
@@ -140,7 +141,7 @@ test('the step-up before a change asks for the second step too', async () => {
   await page.locator('[data-testid=stepup-submit]').click();
   await expectFocus(page, 'field-code');
   a11y.push(...await checkBothWidths(page, 'step-up-second-step'));
-  await page.locator('[data-testid=code-toggle]').click();
+  await page.locator('[data-testid=use-recovery_code]').click();
   await page.locator('#field-code').fill(codes[0]);  // used: refused
   await page.locator('[data-testid=stepup-submit]').click();
   await page.locator('[data-testid=code-error]').filter({ hasText: 'not right' }).waitFor();
@@ -167,6 +168,78 @@ test('turning it off asks for the password and a code', async () => {
   await screenshot(page, 'two-step-turned-off');
   await signOut();
   await signInMember(page, base, MEMBER, PASSWORD);
+});
+
+test('a session that ends while the page is open leads to sign-in with a notice, then back', async () => {
+  await page.locator('[data-testid=menu-two_step-two-step]').click();
+  await page.locator('[data-testid=two-step-status]').filter({ hasText: 'is off.' }).waitFor();
+  const memberId = await page.evaluate(() => fetch('/api/v1/session').then((r) => r.json()).then((s) => s.member_id));
+  const admin = await (await fetch(`${base}/api/v1/admin/session`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: ADMIN, password: ADMIN_PASSWORD }) })).json();
+  const revoked = await fetch(`${base}/api/v1/admin/members/${memberId}/sessions`, { method: 'DELETE',
+    headers: { Authorization: `Bearer ${admin.token}` } });
+  assert.equal(revoked.status, 204);
+  // The form on the open page is sent with a session that is gone.
+  await page.locator('#app-start-form-field-password').fill(PASSWORD);
+  await page.locator('[data-testid=app-start-submit]').click();
+  await page.locator('[data-testid=notice]').filter({ hasText: 'Your session has ended. Sign in again.' }).waitFor();
+  await expectFocus(page, 'field-email');
+  await page.locator('#field-email').fill(MEMBER);
+  await page.locator('#field-password').fill(PASSWORD);
+  await page.locator('[data-testid=signin-submit]').click();
+  await page.waitForURL(/#\/two_step\/two-step$/);
+  await page.locator('[data-testid=two-step-status]').filter({ hasText: 'is off.' }).waitFor();
+});
+
+test('an admin removes the factors of a member who lost them, and the reason is kept', async () => {
+  // The member turns it on again (through the API, as the page would).
+  const json = { 'Content-Type': 'application/json' };
+  const session = await (await fetch(`${base}/api/v1/session`, { method: 'POST', headers: json,
+    body: JSON.stringify({ email: MEMBER, password: PASSWORD }) })).json();
+  const auth = { ...json, Authorization: `Bearer ${session.token}` };
+  const started = await (await fetch(`${base}/api/v1/me/two-step/app`, { method: 'POST', headers: auth,
+    body: JSON.stringify({ password: PASSWORD }) })).json();
+  const confirmed = await fetch(`${base}/api/v1/me/two-step/app/confirm`, { method: 'POST', headers: auth,
+    body: JSON.stringify({ code: oathtool(started.secret, -30) }) });
+  assert.equal(confirmed.status, 200);
+
+  const context = await browser.newContext();
+  const admin = await context.newPage();
+  admin.on('pageerror', (error) => pageErrors.push(String(error)));
+  await signInAdmin(admin, base);
+  await admin.goto(`${base}/console/#/members/${encodeURIComponent(session.member_id)}`);
+  await admin.locator('[data-testid=member-link-two_step-two-step]').click();
+  await admin.locator('[data-testid=two-step-admin-state]').filter({ hasText: 'is on.' }).waitFor();
+  assert.deepEqual(await admin.locator('[data-testid=two-step-factor] td:first-child').allInnerTexts(),
+    ['Authenticator app', 'Recovery codes']);
+  assert.equal(await admin.locator('text=' + started.secret).count(), 0);  // never a secret
+  a11y.push(...await checkBothWidths(admin, 'console-two-step'));
+
+  // No reason: said next to the field, and nothing removed.
+  await admin.locator('[data-testid=two-step-remove]').click();
+  await expectFocus(admin, 'two-step-remove-confirm-question');
+  await admin.locator('[data-testid=two-step-remove-confirm-yes]').click();
+  await expectFocus(admin, 'field-reason');
+  assert.match(await admin.locator('[data-testid=reason-error]').innerText(), /\S/);
+  await admin.locator('#field-reason').fill('Called from the number on file; passport shown over video');
+  await admin.locator('[data-testid=two-step-remove]').click();
+  // Cancel first: the focus goes back to the button, nothing happens.
+  await admin.locator('[data-testid=two-step-remove-confirm-no]').click();
+  await expectFocus(admin, 'two-step-remove');
+  await admin.locator('[data-testid=two-step-remove]').click();
+  await admin.locator('[data-testid=two-step-remove-confirm-yes]').click();
+  await admin.locator('[data-testid=two-step-admin-state]').filter({ hasText: 'is off.' }).waitFor();
+  await expectFocus(admin, 'two-step-admin-state');
+  assert.match(await admin.locator('[data-testid=two-step-action]').innerText(), /passport shown over video/);
+  // The panel said its own failure next to the field: no banner besides, and nothing written as "null".
+  assert.equal(await admin.locator('#banner').isVisible(), false);
+  assert.doesNotMatch(await admin.locator('[data-testid=plugin-panel]').innerText(), /null/);
+  await screenshot(admin, 'console-two-step-removed');
+  await context.close();
+  // The member signs in with the password alone again.
+  const again = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: json,
+    body: JSON.stringify({ email: MEMBER, password: PASSWORD }) });
+  assert.equal(again.status, 201);
 });
 
 test('no page broke a rule of accessibility or threw', () => {

@@ -1,7 +1,6 @@
 // Change Email Address: the security question (after the current
 // password), then the new address twice; it takes effect once the link
 // mailed to it is opened.
-import { onSubmit } from './messages.js';
 import { currentQuestion, guideToQuestion, privileged, stepUp, stepUpAgain } from './step-up.js';
 import { emailConfirmed, guideToConfirm } from './confirmation.js';
 
@@ -25,7 +24,7 @@ export async function render(root, kit) {
   root.append(form);
   form.elements.namedItem('new_email').focus();
 
-  onSubmit(kit, form, message, submit, async () => {
+  kit.onSubmit(form, message, submit, async () => {
     const result = await api('PUT', '/api/v1/me/email', { body: {
       new_email: form.elements.namedItem('new_email').value,
       new_email_confirm: form.elements.namedItem('new_email_confirm').value,

@@ -1,7 +1,6 @@
 // Change Password: the security question (after the current password),
 // then the new password twice. Without a question the member is guided to
 // set one first and comes back here.
-import { onSubmit } from './messages.js';
 import { currentQuestion, guideToQuestion, privileged, stepUp, stepUpAgain } from './step-up.js';
 
 export async function render(root, kit) {
@@ -22,7 +21,7 @@ export async function render(root, kit) {
   root.append(form);
   form.elements.namedItem('new_password').focus();
 
-  onSubmit(kit, form, message, submit, async () => {
+  kit.onSubmit(form, message, submit, async () => {
     const result = await api('PUT', '/api/v1/me/password', { body: {
       new_password: form.elements.namedItem('new_password').value,
       new_password_confirm: form.elements.namedItem('new_password_confirm').value,

@@ -1,6 +1,5 @@
 // Forgotten password: the member's email; a reset link goes to it if it is
 // a member's (the answer is the same either way: no one learns who is one).
-import { onSubmit } from './messages.js';
 
 export async function render(root, kit) {
   const { el, field, api } = kit;
@@ -14,7 +13,7 @@ export async function render(root, kit) {
   root.append(form, signIn ? el('p', {}, el('a', { href: kit.hashOf(signIn), text: 'Back to sign in' })) : null);
   form.elements.namedItem('email').setAttribute('data-autofocus', '');
 
-  onSubmit(kit, form, message, submit, async () => {
+  kit.onSubmit(form, message, submit, async () => {
     message.className = 'form-message';
     const email = form.elements.namedItem('email').value.trim();
     const result = await api('POST', '/api/v1/password-resets', { body: { email } });

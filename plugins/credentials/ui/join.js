@@ -1,7 +1,6 @@
 // Join: a new member's email and password, each entered twice; signed in
 // straight after, then told to check their mail: the welcome mail's link
 // confirms the address.
-import { onSubmit } from './messages.js';
 
 export async function render(root, kit) {
   const { el, field, api } = kit;
@@ -22,7 +21,7 @@ export async function render(root, kit) {
   form.elements.namedItem('email').setAttribute('data-autofocus', '');
 
   const value = (name) => form.elements.namedItem(name).value;
-  onSubmit(kit, form, message, submit, async () => {
+  kit.onSubmit(form, message, submit, async () => {
     const body = {
       email: value('email'), email_confirm: value('email_confirm'),
       password: value('password'), password_confirm: value('password_confirm'),

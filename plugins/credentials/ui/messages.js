@@ -1,6 +1,6 @@
 // What every credentials page shares: the sentence for a wrong password or
-// answer, and how a form is submitted. (The sentence for any other failed
-// call is the kit's: kit.problemSentence.)
+// answer. (The sentence for any other failed call, and the submit, are the
+// kit's: kit.problemSentence, kit.onSubmit.)
 
 // A 403 for a wrong current password or security answer, shown next to its
 // field with the attempts left (and `consequence`, what running out does);
@@ -17,18 +17,3 @@ export function showSecretError(kit, form, result, consequence = '') {
   return true;
 }
 
-// A form's submit: the last errors cleared, the button disabled while
-// `run` works and enabled again after, whatever happened.
-export function onSubmit(kit, form, message, submit, run) {
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    kit.clearFieldErrors(form);
-    message.textContent = '';
-    submit.disabled = true;
-    try {
-      await run();
-    } finally {
-      submit.disabled = false;
-    }
-  });
-}

@@ -1,6 +1,6 @@
 // The landing page of a reset link: the security question, then the new
 // password twice.
-import { onSubmit, showSecretError } from './messages.js';
+import { showSecretError } from './messages.js';
 import { secondStepField, showSecondStepError } from './second-step-field.js';
 
 export async function render(root, kit) {
@@ -9,9 +9,10 @@ export async function render(root, kit) {
   kit.forgetParams();  // the token stays in this page's memory, not in history
   const forgot = kit.entry('credentials', 'forgot-password');
   const signIn = kit.entry('credentials', 'sign-in');
-  const deadLink = (text) => root.replaceChildren(
+  // (replaceChildren() writes a null as the text "null": only what is there.)
+  const deadLink = (text) => root.replaceChildren(...[
     el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'reset-dead', text }),
-    forgot ? el('p', {}, el('a', { href: kit.hashOf(forgot), text: 'Ask for a new link' })) : null);
+    forgot ? el('p', {}, el('a', { href: kit.hashOf(forgot), text: 'Ask for a new link' })) : null].filter(Boolean));
 
   const path = `/api/v1/password-resets/${encodeURIComponent(token)}`;
   const link = token ? await api('GET', path) : { ok: false, status: 404 };
@@ -22,7 +23,8 @@ export async function render(root, kit) {
   }
   const question = link.data && link.data.question_text;
   // Two-step verification on: the link and the answer are not enough.
-  const second = link.data && link.data.second_step_required ? secondStepField(kit) : null;
+  const second = link.data && link.data.second_step_required
+    ? secondStepField(kit, '/api/v1/two-step/passkey-proof-options') : null;
   const message = el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'reset-message' });
   const submit = el('button', { type: 'submit', class: 'primary', 'data-testid': 'reset-submit', text: 'Change my password' });
   const form = el('form', { id: 'reset-form', class: 'card narrow-form', novalidate: true },
@@ -39,22 +41,31 @@ export async function render(root, kit) {
   form.querySelector('input').setAttribute('data-autofocus', '');
 
   const value = (name) => form.elements.namedItem(name)?.value ?? '';
-  onSubmit(kit, form, message, submit, async () => {
+  kit.onSubmit(form, message, submit, async () => {
+    let proof = null;
+    try {
+      proof = second ? await second.value() : null;
+    } catch (error) {
+      message.textContent = error.message;
+      return;
+    }
     const result = await api('POST', path, {
       body: { answer: value('answer'), new_password: value('new_password'), new_password_confirm: value('new_password_confirm'),
-        ...(second ? { second_step: second.value() } : {}) },
+        ...(proof ? { second_step: proof } : {}) },
     });
     if (result.ok) {
-      root.replaceChildren(
+      root.replaceChildren(...[
         el('p', { class: 'form-message ok', role: 'status', 'data-testid': 'reset-done',
           text: 'Your password is changed, and you are signed out everywhere. Sign in with the new one.' }),
-        signIn ? el('p', {}, el('a', { href: kit.hashOf(signIn), text: 'Sign in' })) : null);
+        signIn ? el('p', {}, el('a', { href: kit.hashOf(signIn), text: 'Sign in' })) : null].filter(Boolean));
       return;
     }
     // Running out of answers ends every reset link.
     if (showSecretError(kit, form, result, ' before this link stops working')) return;
-    if (showSecondStepError(kit, form, result)) return;
+    if (showSecondStepError(kit, form, result, second, message)) return;
     if (result.status === 410) return deadLink('This link does not work any more: it was used already, or it is too old.');
+    // Out of guesses (answers or codes): every link died with it.
+    if (result.status === 429 && String(result.problem?.type || '').endsWith(':locked')) return deadLink(kit.problemSentence(result));
     if (result.status === 422 && kit.showFieldErrors(form, result.problem)) return;
     message.textContent = kit.problemSentence(result);
   });

@@ -5,7 +5,7 @@
 // (?then=<page id>), where the member is not asked for the password again.
 // An address not confirmed yet comes first: the page says so and offers a
 // new link.
-import { onSubmit, showSecretError } from './messages.js';
+import { showSecretError } from './messages.js';
 import { currentQuestion, privileged, stepUp, stepUpAgain } from './step-up.js';
 import { emailConfirmed, guideToConfirm } from './confirmation.js';
 
@@ -50,7 +50,7 @@ export async function render(root, kit) {
   select.setAttribute('data-autofocus', '');
   select.focus();
 
-  onSubmit(kit, form, message, submit, async () => {
+  kit.onSubmit(form, message, submit, async () => {
     const password = form.elements.namedItem('current_password');
     const result = await api('PUT', '/api/v1/me/security-question', { body: {
       question_id: select.value,

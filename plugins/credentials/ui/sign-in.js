@@ -1,5 +1,4 @@
 // Sign in: the page the member shell sends visitors to (id "sign-in").
-import { onSubmit } from './messages.js';
 
 export async function render(root, kit) {
   const { el, field, api } = kit;
@@ -20,7 +19,7 @@ export async function render(root, kit) {
     join ? el('p', {}, 'New here? ', el('a', { href: kit.hashOf(join), text: 'Join now' })) : null);
   form.elements.namedItem('email').setAttribute('data-autofocus', '');
 
-  onSubmit(kit, form, message, submit, async () => {
+  kit.onSubmit(form, message, submit, async () => {
     const result = await api('POST', '/api/v1/session', {
       body: { email: form.elements.namedItem('email').value, password: form.elements.namedItem('password').value },
     });

@@ -1,7 +1,7 @@
 // What the change pages share: the security question that gates them, the
 // guidance to set one first, and the step-up (the current password, then
 // the answer) before a change (POST /api/v1/me/step-up).
-import { onSubmit, showSecretError } from './messages.js';
+import { showSecretError } from './messages.js';
 import { secondStepField, showSecondStepError } from './second-step-field.js';
 
 // The member's question {question_id, text}, or null when none is set.
@@ -44,11 +44,18 @@ export function stepUp(root, kit, question) {
     form.elements.namedItem('current_password').setAttribute('data-autofocus', '');
     // Added when the daemon says the member has two-step verification on.
     let second = null;
-    onSubmit(kit, form, message, submit, async () => {
+    kit.onSubmit(form, message, submit, async () => {
+      let proof = null;
+      try {
+        proof = second ? await second.value() : null;
+      } catch (error) {
+        message.textContent = error.message;
+        return;
+      }
       const result = await kit.api('POST', '/api/v1/me/step-up', { body: {
         current_password: form.elements.namedItem('current_password').value,
         answer: form.elements.namedItem('answer').value,
-        ...(second ? { second_step: second.value() } : {}),
+        ...(proof ? { second_step: proof } : {}),
       } });
       if (result.ok) {
         form.remove();
@@ -60,12 +67,12 @@ export function stepUp(root, kit, question) {
       }
       if (showSecretError(kit, form, result, ' before the account is locked for a while')) return;
       if (!second && String(result.problem?.type || '').endsWith(':second_step_required')) {
-        second = secondStepField(kit);
+        second = secondStepField(kit, '/api/v1/me/two-step/passkeys/assertion-options');
         message.before(second.node);
         second.input.focus();
         return;
       }
-      if (showSecondStepError(kit, form, result)) return;
+      if (showSecondStepError(kit, form, result, second, message)) return;
       if (result.status === 422 && kit.showFieldErrors(form, result.problem)) return;
       message.textContent = kit.problemSentence(result);
     });

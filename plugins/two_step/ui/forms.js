@@ -1,35 +1,16 @@
-// What this plugin's forms share: the submit (last errors cleared, the
-// button off while it works, the focus given back to it when a failure
-// left it nowhere), the second step a form asks for once two-step is on,
-// and the switch between the app's code and a recovery code.
-import { ceremonyFailure } from './webauthn.js';
-
-export function onSubmit(kit, form, message, submit, run) {
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    kit.clearFieldErrors(form);
-    message.textContent = '';
-    submit.disabled = true;
-    try {
-      await run();
-    } finally {
-      submit.disabled = false;
-      // Disabled while it worked, the button lost the focus: a failure said
-      // in the message gives it back.
-      if (message.textContent && submit.isConnected && !form.contains(document.activeElement)) submit.focus();
-    }
-  });
-}
+// What this plugin's forms share: the second step a form asks for once
+// two-step is on, and the switch between the app's code and a recovery
+// code. (The submit itself is the kit's: kit.onSubmit.)
 
 // `body` with the second step's proof from `proof` (proofControls in
 // two-step.js) added as `second_step`; null when it could not be had (the
 // browser's passkey prompt ended without an answer), said in `message`.
-export async function withProof(proof, body, message) {
+export async function withProof(kit, proof, body, message) {
   if (!proof) return body;
   try {
     return { ...body, second_step: await proof.proof() };
   } catch (error) {
-    message.textContent = error.name === 'OptionsError' ? error.message : ceremonyFailure(error);
+    message.textContent = error.name === 'OptionsError' ? error.message : kit.passkeys.failureText(error);
     return null;
   }
 }

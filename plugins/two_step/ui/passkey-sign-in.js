@@ -1,14 +1,13 @@
 // Sign in with a passkey (id "passkey-sign-in", linked from the sign-in
 // page): no email, no password; the device checks it is you (a fingerprint,
 // a face, a PIN) and the passkey chooses the account.
-import { ceremonyFailure, passkeysSupported, usePasskey } from './webauthn.js';
 
 export async function render(root, kit) {
   const { el, api } = kit;
   const message = el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'passkey-signin-message' });
   const signIn = kit.entry('credentials', 'sign-in');
   const back = signIn ? el('p', {}, el('a', { href: kit.hashOf(signIn), text: 'Sign in with your email and password instead' })) : null;
-  if (!passkeysSupported()) {
+  if (!kit.passkeys.supported()) {
     root.append(el('p', { class: 'card', text: 'This browser cannot use passkeys.' }), back);
     return;
   }
@@ -25,9 +24,9 @@ export async function render(root, kit) {
       if (!options.ok) { message.textContent = kit.problemSentence(options); return; }
       let credential;
       try {
-        credential = await usePasskey(options.data.publicKey);
+        credential = await kit.passkeys.use(options.data.publicKey);
       } catch (error) {
-        message.textContent = ceremonyFailure(error);
+        message.textContent = kit.passkeys.failureText(error);
         return;
       }
       const result = await api('POST', '/api/v1/session/passkey', { body: { credential } });

@@ -4,8 +4,7 @@
 // The challenge the password step got waits in sessionStorage (never in the
 // address: it would stay in the history).
 
-import { codeSwitch, onSubmit } from './forms.js';
-import { ceremonyFailure, passkeysSupported, usePasskey } from './webauthn.js';
+import { codeSwitch } from './forms.js';
 
 const KEY = 'memberd.second_step';
 
@@ -55,7 +54,7 @@ export async function render(root, kit) {
   showHint();
   input.setAttribute('data-autofocus', '');
   // A passkey is one press: offered above the code when the member has one.
-  const passkey = methods.includes('passkey') && passkeysSupported()
+  const passkey = methods.includes('passkey') && kit.passkeys.supported()
     ? el('button', { type: 'button', class: 'primary', 'data-testid': 'second-step-passkey', text: 'Use a passkey' })
     : null;
   if (passkey) {
@@ -72,9 +71,9 @@ export async function render(root, kit) {
         if (!options.ok) return failed(options);
         let credential;
         try {
-          credential = await usePasskey(options.data.publicKey);
+          credential = await kit.passkeys.use(options.data.publicKey);
         } catch (error) {
-          message.textContent = ceremonyFailure(error);
+          message.textContent = kit.passkeys.failureText(error);
           return;
         }
         await finish(await api('POST', '/api/v1/session/second-step',
@@ -112,7 +111,7 @@ export async function render(root, kit) {
     failed(result);
   }
 
-  onSubmit(kit, form, message, submit, async () => {
+  kit.onSubmit(form, message, submit, async () => {
     const result = await api('POST', '/api/v1/session/second-step',
       { body: { challenge: challenge.challenge, method: codes.method(), code: input.value, remember: remembered() } });
     if (result.ok) return finish(result);

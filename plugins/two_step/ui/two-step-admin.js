@@ -13,7 +13,8 @@ export async function render(root, kit) {
     root.append(el('p', { class: 'card', text: 'Open a member from Members, then "' + memberLink + '".' }));
     return;
   }
-  const result = await api('GET', `/api/v1/admin/members/${encodeURIComponent(memberId)}/two-step`);
+  // The panel says its own failures (quiet: not the console's banner too).
+  const result = await api('GET', `/api/v1/admin/members/${encodeURIComponent(memberId)}/two-step`, { quiet: true });
   if (!result.ok) {
     root.append(el('p', { class: 'form-message error', role: 'alert', text: kit.problemSentence(result) }));
     return;
@@ -25,7 +26,8 @@ const KINDS = { app: 'Authenticator app', passkey: 'Passkey', recovery_codes: 'R
 
 function draw(root, kit, data) {
   const { el } = kit;
-  root.replaceChildren(
+  // (replaceChildren() writes a null as the text "null": only what is there.)
+  root.replaceChildren(...[
     el('h2', { tabindex: '-1', 'data-testid': 'two-step-admin-member', text: data.email }),
     el('p', { 'data-testid': 'two-step-admin-state' }, el('strong', {
       text: data.enabled ? 'Two-step verification is on.' : 'Two-step verification is off.' })),
@@ -37,7 +39,7 @@ function draw(root, kit, data) {
     data.actions.length ? kit.table(['When', 'By', 'What', 'Reason'], data.actions.map((a) => el('tr', { 'data-testid': 'two-step-action' },
       el('td', {}, kit.timeEl(a.at)), el('td', { text: a.by }),
       el('td', { text: a.action === 'removed_factors' ? 'Removed every factor' : a.action }), el('td', { text: a.reason }))), {}, 'Admin actions')
-      : el('p', { class: 'muted', text: 'Nothing yet.' }));
+      : el('p', { class: 'muted', text: 'Nothing yet.' })].filter(Boolean));
 }
 
 function removal(root, kit, data) {
@@ -59,7 +61,7 @@ function removal(root, kit, data) {
       yes: 'Remove them', testid: 'two-step-remove-confirm', returnFocus: submit });
     if (!yes) return;
     const result = await kit.api('POST', `/api/v1/admin/members/${encodeURIComponent(data.member_id)}/two-step/removal`,
-      { body: { reason: form.elements.namedItem('reason').value } });
+      { body: { reason: form.elements.namedItem('reason').value }, quiet: true });
     if (result.ok) {
       kit.notify(`Two-step verification of ${data.email} is removed; they were told by email.`);
       draw(root, kit, result.data);

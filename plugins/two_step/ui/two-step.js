@@ -3,8 +3,7 @@
 // from the app), passkeys (added from this browser, renamed, removed), the
 // recovery codes (shown once, downloadable, made anew), and turning it off
 // (the password and a code).
-import { codeSwitch, onSubmit, withProof } from './forms.js';
-import { ceremonyFailure, createPasskey, passkeysSupported, usePasskey } from './webauthn.js';
+import { codeSwitch, withProof } from './forms.js';
 
 export async function render(root, kit) {
   const { el, api } = kit;
@@ -15,7 +14,7 @@ export async function render(root, kit) {
   }
   const state = result.data;
   root.append(summary(kit, state));
-  const passkeys = state.passkeys_available && passkeysSupported() ? passkeySection(root, kit, state) : null;
+  const passkeys = state.passkeys_available && kit.passkeys.supported() ? passkeySection(root, kit, state) : null;
   if (state.enabled) {
     const app = state.app.state === 'on' ? null : setUpSection(root, kit, state);
     const browsers = state.remembered_devices.length ? rememberedSection(root, kit, state) : null;
@@ -84,7 +83,7 @@ function proofControls(kit, state, prefix) {
   const { el, field } = kit;
   const choices = [];
   if (state.app.state === 'on') choices.push(['totp', 'A code from your authenticator app']);
-  if (state.passkeys.length && passkeysSupported()) choices.push(['passkey', 'A passkey']);
+  if (state.passkeys.length && kit.passkeys.supported()) choices.push(['passkey', 'A passkey']);
   if (state.recovery_codes.left > 0) choices.push(['recovery_code', 'A recovery code']);
   let method = choices.length ? choices[0][0] : 'totp';
   const codeField = field({ name: 'code', label: 'Code', required: true, autocomplete: 'one-time-code' });
@@ -108,7 +107,7 @@ function proofControls(kit, state, prefix) {
       if (method !== 'passkey') return { method, code: input.value };
       const options = await kit.api('POST', '/api/v1/me/two-step/passkeys/assertion-options');
       if (!options.ok) throw Object.assign(new Error(kit.problemSentence(options)), { name: 'OptionsError' });
-      return { method, credential: await usePasskey(options.data.publicKey) };
+      return { method, credential: await kit.passkeys.use(options.data.publicKey) };
     },
   };
 }
@@ -125,8 +124,8 @@ function passwordForm(kit, { id, submitText, testid, onDone, state }) {
       autocomplete: 'current-password', hint: 'We ask for it again before changing how your account is protected.' }),
     proof ? proof.node : null, message, submit);
   ownIds(form, id);
-  onSubmit(kit, form, message, submit, async () => {
-    const body = await withProof(proof, { password: form.elements.namedItem('password').value }, message);
+  kit.onSubmit(form, message, submit, async () => {
+    const body = await withProof(kit, proof, { password: form.elements.namedItem('password').value }, message);
     if (!body) return;
     const answer = await onDone(body);
     if (answer && !answer.ok) showProblem(kit, form, message, answer);
@@ -181,7 +180,7 @@ function scanStep(root, kit, place, secret) {
     el('p', { class: 'secret', 'data-testid': 'app-secret', text: secret.secret }),
     el('h3', { text: '2. Enter the code the app shows' }), form);
   heading.focus();
-  onSubmit(kit, form, message, submit, async () => {
+  kit.onSubmit(form, message, submit, async () => {
     const result = await kit.api('POST', '/api/v1/me/two-step/app/confirm',
       { body: { code: form.elements.namedItem('code').value } });
     if (result.ok) {
@@ -247,16 +246,16 @@ function passkeySection(root, kit, state) {
     field({ name: 'name', label: 'Name this passkey', hint: 'Such as the device it is on, like "Work laptop".' }),
     field({ name: 'password', label: 'Your password', type: 'password', required: true, autocomplete: 'current-password' }),
     proof ? proof.node : null, message, submit), 'passkey-form');
-  onSubmit(kit, form, message, submit, async () => {
-    const body = await withProof(proof, { password: form.elements.namedItem('password').value }, message);
+  kit.onSubmit(form, message, submit, async () => {
+    const body = await withProof(kit, proof, { password: form.elements.namedItem('password').value }, message);
     if (!body) return;
     const options = await kit.api('POST', '/api/v1/me/two-step/passkeys/options', { body });
     if (!options.ok) return showProblem(kit, form, message, options);
     let credential;
     try {
-      credential = await createPasskey(options.data.publicKey);
+      credential = await kit.passkeys.create(options.data.publicKey);
     } catch (error) {
-      message.textContent = ceremonyFailure(error);
+      message.textContent = kit.passkeys.failureText(error);
       return;
     }
     const result = await kit.api('POST', '/api/v1/me/two-step/passkeys',
@@ -346,7 +345,7 @@ function turnOffSection(root, kit, state) {
   const input = codeField.querySelector('input');
   const codes = codeSwitch(kit, codeField, { app, recovery: codesLeft, testid: 'turn-off-toggle' });
   const toggle = codes.toggle;
-  const withPasskey = state.passkeys.length && passkeysSupported()
+  const withPasskey = state.passkeys.length && kit.passkeys.supported()
     ? el('button', { type: 'button', class: 'warning', 'data-testid': 'turn-off-passkey', text: 'Turn off with a passkey' })
     : null;
   const form = el('form', { id: 'turn-off-form', class: 'narrow-form', novalidate: true },
@@ -378,9 +377,9 @@ function turnOffSection(root, kit, state) {
       if (!options.ok) return showProblem(kit, form, message, options);
       let credential;
       try {
-        credential = await usePasskey(options.data.publicKey);
+        credential = await kit.passkeys.use(options.data.publicKey);
       } catch (error) {
-        message.textContent = ceremonyFailure(error);
+        message.textContent = kit.passkeys.failureText(error);
         return;
       }
       await done(await kit.api('POST', '/api/v1/me/two-step/turn-off',
@@ -389,7 +388,7 @@ function turnOffSection(root, kit, state) {
       withPasskey.disabled = false;
     }
   });
-  onSubmit(kit, form, message, submit, async () => {
+  kit.onSubmit(form, message, submit, async () => {
     await done(await kit.api('POST', '/api/v1/me/two-step/turn-off', { body: {
       password: password(), method: codes.method(), code: input.value } }));
   });

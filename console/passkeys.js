@@ -1,4 +1,5 @@
-// The browser's half of a passkey ceremony: the daemon's options (binary
+// The browser's half of a passkey ceremony (WebAuthn), for every page that
+// asks for one through the kit (kit.passkeys): the daemon's options (binary
 // fields as base64url) turned into what navigator.credentials wants, and
 // the browser's answer turned back into JSON for the daemon.
 
@@ -16,14 +17,14 @@ const toB64url = (buffer) => {
 };
 
 // Whether this browser can use passkeys at all.
-export const passkeysSupported = () => typeof window.PublicKeyCredential === 'function' && !!navigator.credentials;
+export const supported = () => typeof window.PublicKeyCredential === 'function' && !!navigator.credentials;
 
 function descriptors(list) {
   return (list || []).map((d) => ({ ...d, id: fromB64url(d.id) }));
 }
 
 // navigator.credentials.create() with the daemon's options; the answer as JSON.
-export async function createPasskey(publicKey) {
+export async function create(publicKey) {
   const credential = await navigator.credentials.create({ publicKey: {
     ...publicKey,
     challenge: fromB64url(publicKey.challenge),
@@ -40,7 +41,7 @@ export async function createPasskey(publicKey) {
 }
 
 // navigator.credentials.get() with the daemon's options; the answer as JSON.
-export async function usePasskey(publicKey) {
+export async function use(publicKey) {
   const credential = await navigator.credentials.get({ publicKey: {
     ...publicKey,
     challenge: fromB64url(publicKey.challenge),
@@ -58,7 +59,7 @@ export async function usePasskey(publicKey) {
 
 // What to tell the member when the browser's ceremony itself ended without
 // an answer (they cancelled, or no passkey was there).
-export function ceremonyFailure(error) {
+export function failureText(error) {
   if (error && error.name === 'NotAllowedError') return 'No passkey was used: the request was cancelled or timed out. Try again.';
   if (error && error.name === 'InvalidStateError') return 'This device already holds a passkey for your account.';
   return 'Your browser could not use a passkey here.';
