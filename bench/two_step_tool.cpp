@@ -159,18 +159,13 @@ int main(int argc, char** argv) {
     m.secret = raw;
     // The step before now (a boundary may pass between here and the daemon:
     // then the current one).
-    bool on = false;
     for (std::int64_t back : {1, 0}) {
       m.confirmed_step = unix_now() / 30 - back;
       auto confirmed = post(c, "/api/v1/me/two-step/app/confirm",
                             {{"code", memberd::two_step::totp_code(m.secret, m.confirmed_step)}}, m.token);
-      if (confirmed && confirmed->status == 200) {
-        on = true;
-        break;
-      }
+      if (confirmed && confirmed->status == 200) break;
       if (back == 0) die("confirm", confirmed);
     }
-    (void)on;
   }
 
   // 2a. The password step, now answering 202; the challenges are kept.
@@ -203,7 +198,6 @@ int main(int argc, char** argv) {
   std::vector<int> uses(members.size(), 0);
   std::int64_t step = unix_now() / 30;
   Latencies second;
-  std::atomic<std::size_t> taken{0};
   auto started_at = Clock::now();
   std::vector<std::thread> pool;
   std::vector<std::vector<Pending>> per_thread(static_cast<std::size_t>(threads));
@@ -223,7 +217,6 @@ int main(int argc, char** argv) {
         auto r = post(cl, "/api/v1/session/second-step", {{"challenge", p.challenge}, {"method", "totp"}, {"code", code}});
         if (!r || r->status != 201) { ++second.errors; continue; }
         second.add(since_ms(at));
-        ++taken;
       }
     });
   for (auto& th : pool) th.join();
