@@ -143,6 +143,7 @@ void MailOutbox::start() {
       return changes_.leading() ? std::min(wait, kLeaderInterval) : wait;
     };
     lane->loop.start(interval, [this, own, first] {
+      auto began = database_.outages().now();  // a failure reported after a recovery is that outage's
       try {
         deliver_due(*own);
         if (first) next_wait_ms_ = until_next_due().count();
@@ -150,7 +151,7 @@ void MailOutbox::start() {
         // A database outage is the pool's tracker's to log, once; this pass
         // runs every second and would say it again each time.
         if (auto fault = classify_database_error(e); fault != DatabaseFault::none)
-          database_.outages().failed(fault);
+          database_.outages().failed(fault, began);
         else
           log_.write(LogLevel::warn, "mail", "outbox pass failed", {{"error", describe_error(e)}});
         if (first) next_wait_ms_ = kPollInterval.count();
@@ -177,12 +178,13 @@ std::chrono::milliseconds MailOutbox::until_next_due() {
 void MailOutbox::stop() {
   for (auto& lane : lanes_) lane->loop.stop();
   for (auto& lane : lanes_) {
+    auto began = database_.outages().now();
     try {
       release_claims(*lane);
     } catch (const std::exception& e) {
       // Left claimed, they return to the queue once the claim lease ends.
       if (auto fault = classify_database_error(e); fault != DatabaseFault::none)
-        database_.outages().failed(fault);  // logged once, when the outage began
+        database_.outages().failed(fault, began);  // logged once, when the outage began
       else
         log_.write(LogLevel::warn, "mail", "could not give claimed messages back", {{"error", describe_error(e)}});
     }

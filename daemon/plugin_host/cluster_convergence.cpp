@@ -88,6 +88,7 @@ void ClusterConvergence::loop() {
 
 bool ClusterConvergence::look() {
   std::vector<PluginRequest> requests;
+  auto began = database_.outages().now();
   try {
     auto unit = database_.open_unit();
     auto read = requests_.list(*unit);
@@ -95,7 +96,7 @@ bool ClusterConvergence::look() {
     requests = std::move(*read);
   } catch (const std::exception& e) {
     if (auto fault = classify_database_error(e); fault != DatabaseFault::none)
-      database_.outages().failed(fault);
+      database_.outages().failed(fault, began);
     else
       log_.write(LogLevel::warn, "plugins", "cannot read the cluster's plugin requests", {{"error", describe_error(e)}});
     return false;

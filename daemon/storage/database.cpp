@@ -266,6 +266,7 @@ std::size_t ConnectionPool::waiting() const {
 
 bool ConnectionPool::ping() {
   std::unique_ptr<PoolLease> l;
+  auto began = outages_.now();
   try {
     l = lease();
     int one = 0;
@@ -273,10 +274,10 @@ bool ConnectionPool::ping() {
     if (backend_ == Backend::postgresql) outages_.connected(l->opened_at());
     return one == 1;
   } catch (const DatabaseUnavailable& e) {
-    outages_.failed(e.fault);
+    outages_.failed(e.fault, began);
     return false;
   } catch (const std::exception& e) {
-    outages_.failed(classify_database_error(e, l && connection_lost(l->sql())));
+    outages_.failed(classify_database_error(e, l && connection_lost(l->sql())), began);
     return false;
   }
 }

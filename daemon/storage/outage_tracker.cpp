@@ -18,7 +18,7 @@ void OutageTracker::report_to(LogSink& log, MetricsRegistry& metrics) {
   outage_gauge_->set(down_.load() ? 1 : 0);
 }
 
-void OutageTracker::failed(DatabaseFault fault) {
+void OutageTracker::failed(DatabaseFault fault, TimePoint began_at) {
   if (fault == DatabaseFault::none) return;
   std::lock_guard lock(mutex_);
   if (metrics_) {
@@ -33,6 +33,7 @@ void OutageTracker::failed(DatabaseFault fault) {
     ++failures_;
     return;
   }
+  if (outages_ > 0 && began_at < back_at_) return;  // the last outage's, reported late
   fault_ = fault;
   since_ = now_();
   failures_ = 1;
@@ -53,6 +54,7 @@ void OutageTracker::recovered(TimePoint opened_at, bool by_write) {
     return;  // reads worked all along
   }
   down_.store(false, std::memory_order_relaxed);
+  back_at_ = now_();
   if (outage_gauge_) outage_gauge_->set(0);
   double seconds = std::chrono::duration<double>(now_() - since_).count();
   if (log_)

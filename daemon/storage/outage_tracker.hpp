@@ -44,9 +44,14 @@ class OutageTracker {
   // keeps its state only. Call once, before the pool serves.
   void report_to(LogSink& log, MetricsRegistry& metrics);
 
-  // A failure classified as `fault` (none is ignored).
-  void failed(DatabaseFault fault);
   using TimePoint = std::chrono::steady_clock::time_point;
+  // A failure classified as `fault` (none is ignored) of work that began at
+  // `began_at` (a request's unit, a ping). Work begun before the database
+  // came back that fails after it (a connect that timed out, a statement on
+  // a dying backend) belongs to the outage that ended: it is counted, but
+  // is no new outage (it made a second pair of lines under load).
+  void failed(DatabaseFault fault, TimePoint began_at);
+  void failed(DatabaseFault fault) { failed(fault, now_()); }
   // A connection opened at `opened_at` answered.
   void connected(TimePoint opened_at) {
     if (down_.load(std::memory_order_relaxed)) recovered(opened_at, false);
@@ -70,6 +75,7 @@ class OutageTracker {
   mutable std::mutex mutex_;
   DatabaseFault fault_ = DatabaseFault::none;
   std::chrono::steady_clock::time_point since_{};
+  std::chrono::steady_clock::time_point back_at_{};  // when the last outage ended
   std::uint64_t failures_ = 0, outages_ = 0;
   LogSink* log_ = nullptr;
   MetricsRegistry* metrics_ = nullptr;

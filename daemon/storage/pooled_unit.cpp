@@ -20,7 +20,8 @@ bool is_lock_timeout(const std::exception& e) {
 
 }  // namespace
 
-PooledUnit::PooledUnit(ConnectionPool& pool, std::string caller) : pool_(pool), caller_(std::move(caller)) {}
+PooledUnit::PooledUnit(ConnectionPool& pool, std::string caller)
+    : pool_(pool), caller_(std::move(caller)), began_(pool.outages().now()) {}
 
 PooledUnit::~PooledUnit() { finish(); }
 
@@ -28,7 +29,7 @@ Backend PooledUnit::backend() const { return pool_.backend(); }
 
 Failure PooledUnit::met(DatabaseFault fault) {
   if (fault_ == DatabaseFault::none) fault_ = fault;
-  pool_.outages().failed(fault);
+  pool_.outages().failed(fault, began_);
   return outage_failure(fault);
 }
 

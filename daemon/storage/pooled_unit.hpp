@@ -7,6 +7,7 @@
 
 #include "storage/database_fault.hpp"
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -64,6 +65,7 @@ class PooledUnit final : public UnitOfWork {
 
   ConnectionPool& pool_;
   std::string caller_;
+  std::chrono::steady_clock::time_point began_;  // for the outage tracker: when this work began
   std::unique_ptr<PoolLease> lease_;
   bool in_transaction_ = false;
   int leases_ = 0;

@@ -72,7 +72,15 @@ TEST_CASE("an outage met by many requests is one error line and a count", "[stor
   CHECK_FALSE(f.tracker.down());
   CHECK(f.metrics.gauge("memberd_db_outage", "").value() == 0);
 
+  // Work begun before it came back that fails after (a connect that timed
+  // out) is the last outage's: counted, no new pair of lines.
+  f.tracker.failed(DatabaseFault::unreachable, f.now - std::chrono::milliseconds{100});
+  CHECK_FALSE(f.tracker.down());
+  CHECK(count(f.capture.text(), "database unavailable") == 1);
+  CHECK(f.refused("unreachable") == 801);
+
   // The next outage is news again.
+  f.now += std::chrono::milliseconds{1};
   f.tracker.failed(DatabaseFault::shutting_down);
   CHECK(count(f.capture.text(), "database unavailable") == 2);
   CHECK(f.tracker.outages() == 2);
