@@ -93,7 +93,7 @@ TEST_CASE("the member shell's page carries its first screen: the caller's sessio
   };
 
   // A visitor: no session, the pages for anyone, and the sign-in's module
-  // with each file it imports preloaded beside the shell.
+  // with each file it imports (none now) preloaded beside the shell.
   auto visitor = daemon.http()->Get("/account/");
   REQUIRE(visitor);
   CHECK(visitor->status == 200);
@@ -105,13 +105,15 @@ TEST_CASE("the member shell's page carries its first screen: the caller's sessio
   const auto& sign_in = find(boot["ui"]["account"], "credentials", "sign-in");
   CHECK(visitor->body.find("<link rel=\"modulepreload\" href=\"" + sign_in["module"].get<std::string>() + "\">") !=
         std::string::npos);
-  REQUIRE_FALSE(sign_in["imports"].empty());
-  CHECK(sign_in["imports"][0] == "/account/plugins/credentials/messages.js");
-  for (const auto& url : sign_in["imports"]) {
-    CHECK(visitor->body.find("<link rel=\"modulepreload\" href=\"" + url.get<std::string>() + "\">") !=
-          std::string::npos);
-    CHECK(daemon.http()->Get(url.get<std::string>())->status == 200);  // the address the browser asks for
-  }
+  // Each file a page's module imports is preloaded too, at the address the browser asks for.
+  auto preloads_imports = [&](const json& entry, const std::string& html) {
+    REQUIRE(entry["imports"].is_array());
+    for (const auto& url : entry["imports"]) {
+      CHECK(html.find("<link rel=\"modulepreload\" href=\"" + url.get<std::string>() + "\">") != std::string::npos);
+      CHECK(daemon.http()->Get(url.get<std::string>())->status == 200);
+    }
+  };
+  preloads_imports(sign_in, visitor->body);
   CHECK(visitor->body.find("<!--boot-->") == std::string::npos);
 
   // A member: their session, and their pages.
@@ -122,6 +124,13 @@ TEST_CASE("the member shell's page carries its first screen: the caller's sessio
   auto mine = boot_of(member->body);
   CHECK(mine["session"]["email"] == "boot@example.com");
   CHECK(mine["ui"] == listing(daemon, memberd::test::credentials::bearer(session.token)));
+  // Their first menu page, with the files it imports.
+  const auto& first = find(mine["ui"]["account"], "credentials", "change-email");
+  CHECK(member->body.find("<link rel=\"modulepreload\" href=\"" + first["module"].get<std::string>() + "\">") !=
+        std::string::npos);
+  REQUIRE_FALSE(first["imports"].empty());
+  CHECK(first["imports"][0] == "/account/plugins/credentials/step-up.js");
+  preloads_imports(first, member->body);
 }
 
 TEST_CASE("a plugin's UI files are served from memory with a strong ETag and the shells' headers", "[plugins][ui]") {
