@@ -168,11 +168,13 @@ void Daemon::record_plugins(Parts& p) {
         o != outcomes.end() && !o->second.error.empty() ? nlohmann::json(o->second.error) : nlohmann::json(nullptr);
     plugins.push_back(std::move(entry));
   }
+  auto began = p.database->outages().now();
   try {
     p.cluster->record_plugins(plugins.dump(), to_unix(p.clock.now()));
   } catch (const std::exception& e) {
     // Tried again at the next tick; an outage is the pool's to log, once.
-    if (auto fault = classify_database_error(e); fault != DatabaseFault::none) p.database->outages().failed(fault);
+    if (auto fault = classify_database_error(e); fault != DatabaseFault::none)
+      p.database->outages().failed(fault, began);
   }
 }
 
@@ -425,6 +427,7 @@ void Daemon::tick() {
   p.last_housekeeping = now;
   // Retention is the cluster's work, not each daemon's: the leader's.
   if (!p.changes->leading()) return;
+  auto began = p.database->outages().now();
   try {
     auto unit = p.database->open_unit();
     auto purged = p.sessions->purge_expired(*unit);
@@ -446,7 +449,7 @@ void Daemon::tick() {
   } catch (const std::exception& e) {
     // An outage is the pool's tracker's to log (once); anything else is news.
     if (auto fault = classify_database_error(e); fault != DatabaseFault::none)
-      p.database->outages().failed(fault);
+      p.database->outages().failed(fault, began);
     else
       p.log.write(LogLevel::warn, "daemon", "housekeeping failed", {{"error", describe_error(e)}});
   }

@@ -77,7 +77,8 @@ std::vector<Route> admin_session_routes(CoreServices& core) {
       auto published = core.events.publish(
           work, "signin.failed",
           {{"member_id", member ? nlohmann::json(member->member_id) : nlohmann::json(nullptr)},
-           {"ip", req.client_ip()}, {"user_agent", req.user_agent()}, {"via", "console"}});
+           {"ip", req.client_ip()}, {"user_agent", req.user_agent()}, {"via", "console"},
+           {"what", "password"}, {"kind", "sign_in"}});
       if (!published) return refusal_problem(published.failure());
       if (state->locked)
         return refusal_problem(Failure{Refusal::locked, state->retry_after,

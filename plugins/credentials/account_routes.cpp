@@ -95,7 +95,8 @@ Response sign_in(Context& ctx, const Request& req) {
     return refusal_problem(check.failure());
   }
   if (*check == PasswordCheck::wrong) {
-    if (auto outcome = count_failure(ctx, req, *attempt, email, "password"); outcome.refusal) return *outcome.refusal;
+    auto outcome = count_failure(ctx, req, *attempt, email, "password", GuessKind::sign_in);
+    if (outcome.refusal) return *outcome.refusal;
     // No attempts_left here, unlike the step-up's 403: a member's own
     // sign-in elsewhere resets their count, an unknown address's never, so
     // two probes a while apart would tell who is a member. The page states

@@ -72,8 +72,10 @@ void release_attempt(Context& ctx, const Request& request, const SignInAttempt& 
   give_back_to_network(ctx, request);
 }
 
+const char* kind_name(GuessKind kind) { return kind == GuessKind::sign_in ? "sign_in" : "in_session"; }
+
 FailureOutcome count_failure(Context& ctx, const Request& request, const SignInAttempt& attempt,
-                             const std::string& email, const char* what) {
+                             const std::string& email, const char* what, GuessKind kind) {
   auto& work = request.work();
   auto state = ctx.host.sign_in_guard().failed(work, attempt);
   if (!state) return {refusal_problem(state.failure())};
@@ -84,6 +86,7 @@ FailureOutcome count_failure(Context& ctx, const Request& request, const SignInA
     if (!tx) return refusal_problem(tx.failure());
     auto event = audit(request, member_id);
     event["what"] = what;
+    event["kind"] = kind_name(kind);
     event["trusted_device"] = attempt.trusted_device;
     if (member_id.empty()) event["member_id"] = nullptr;
     MEMBERD_TRY(ctx.host.events().publish(work, "signin.failed", event));
@@ -121,7 +124,7 @@ std::optional<Response> check_current_password(Context& ctx, const Request& requ
     if (!check) return refusal_problem(check.failure());
     return std::nullopt;
   }
-  auto outcome = count_failure(ctx, request, *attempt, caller.email, "password");
+  auto outcome = count_failure(ctx, request, *attempt, caller.email, "password", GuessKind::in_session);
   if (outcome.refusal) return outcome.refusal;
   return wrong_secret("wrong_password", "The current password is wrong", outcome.attempts_left);
 }

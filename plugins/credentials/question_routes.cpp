@@ -219,7 +219,7 @@ Response step_up(Context& ctx, const Request& req) {
     right = *verified;
   }
   if (!right) {
-    auto outcome = count_failure(ctx, req, *attempt, caller.email, "answer");
+    auto outcome = count_failure(ctx, req, *attempt, caller.email, "answer", GuessKind::in_session);
     if (outcome.refusal) return *outcome.refusal;
     return wrong_secret("wrong_answer", "The answer is wrong", outcome.attempts_left);
   }

@@ -168,6 +168,7 @@ Response complete_reset(Context& ctx, const Request& req) {
       if (!tx) return refusal_problem(tx.failure());
       auto event = audit(req, member->member_id);
       event["what"] = "reset_answer";
+      event["kind"] = "mailed_link";  // a guess with the link in hand, not at the sign-in
       MEMBERD_TRY(ctx.host.events().publish(work, "signin.failed", event));
       // Out of guesses: every link dies, a new one must be asked for.
       if (state->locked) MEMBERD_TRY(ctx.tokens.revoke_all(work, member->member_id, TokenKind::reset));

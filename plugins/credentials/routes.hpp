@@ -46,11 +46,18 @@ struct FailureOutcome {
   std::optional<Response> refusal;  // the answer when the account is now locked, or the recording failed
   int attempts_left = 0;            // otherwise: for the caller's own "wrong" reply
 };
+// What a wrong secret was a guess at, as signin.failed's `kind` says it:
+// a way in (the sign-in form), or a check inside a session that is signed
+// in already (the step-up, a form that asks for the current password),
+// which is no attempt to sign in and must not read as one.
+enum class GuessKind { sign_in, in_session };
+const char* kind_name(GuessKind kind);
+
 // A wrong secret: counted for the attempt and the client network, recorded
-// (signin.failed) and, when it locks the account, the lock is announced
-// (account.locked, and a mail to the member).
+// (signin.failed, with `what` and `kind`) and, when it locks the account,
+// the lock is announced (account.locked, and a mail to the member).
 FailureOutcome count_failure(Context& ctx, const Request& request, const SignInAttempt& attempt,
-                             const std::string& email, const char* what);
+                             const std::string& email, const char* what, GuessKind kind);
 // A right secret that ends the flow: the attempt's failures start over and
 // the network gets its reserved failure back (joins the open transaction).
 // Fails: busy.

@@ -12,6 +12,8 @@
 #include <memberd/text.hpp>
 #include <memberd/wording.hpp>
 
+#include <algorithm>
+
 namespace memberd::security_level {
 
 namespace {
@@ -59,6 +61,17 @@ Result<void> record_sign_in(Context& ctx, const Event& event, const nlohmann::js
   r.ip = text_of(payload, "ip");
   if (r.ip.size() > 45) r.ip.resize(45);  // the host gives an address; never store more than one
   r.outcome = event.type == "session.created" ? "success" : "failure";
+  if (r.outcome == "failure") {
+    // What the failure was a guess at, as its publisher says; events from
+    // before `kind` existed (and any word we do not know) were sign-ins.
+    std::string kind = text_of(payload, "kind");
+    r.kind = kind == "in_session" || kind == "mailed_link" ? kind : "sign_in";
+    r.what = text_of(payload, "what");
+    if (r.what.size() > 32 || !std::all_of(r.what.begin(), r.what.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || c == '_';
+        }))
+      r.what.clear();
+  }
   r.user_agent = valid_utf8(text_of(payload, "user_agent"), kMaxUserAgentBytes);
   r.location = ctx.host.geo().locate(r.ip);
   if (r.outcome == "success" && !r.member_id.empty()) {

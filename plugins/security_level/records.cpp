@@ -18,7 +18,7 @@ namespace {
 
 constexpr const char* kColumns =
     "id, event_id, member_id, session_id, at, ip, outcome, country_code, country, city, time_zone, label, anonymous, vpn, tor, "
-    "public_proxy, hosting, residential_proxy, user_agent, new_location";
+    "public_proxy, hosting, residential_proxy, user_agent, new_location, kind, what";
 
 std::string hex_of(const unsigned char* bytes) {
   static const char* digits = "0123456789abcdef";
@@ -46,7 +46,7 @@ bool address_bytes(const std::string& ip, unsigned char (&out)[16]) {
 struct Row {
   long long id = 0, event_id = 0, at = 0, anonymous = 0, vpn = 0, tor = 0, public_proxy = 0, hosting = 0,
             residential_proxy = 0, new_location = 0;
-  std::string member_id, session_id, ip, outcome, country_code, country, city, time_zone, label, user_agent;
+  std::string member_id, session_id, ip, outcome, country_code, country, city, time_zone, label, user_agent, kind, what;
   soci::indicator member_ind = soci::i_ok;
 
   void bind(soci::statement& st) {
@@ -70,6 +70,8 @@ struct Row {
     st.exchange(soci::into(residential_proxy));
     st.exchange(soci::into(user_agent));
     st.exchange(soci::into(new_location));
+    st.exchange(soci::into(kind));
+    st.exchange(soci::into(what));
   }
 
   SignInRecord record() const {
@@ -89,6 +91,8 @@ struct Row {
     r.location.label = label;
     r.location.anonymity = {anonymous != 0, vpn != 0, tor != 0, public_proxy != 0, hosting != 0, residential_proxy != 0};
     r.new_location = new_location != 0;
+    r.kind = kind;
+    r.what = what;
     return r;
   }
 };
@@ -141,12 +145,13 @@ Result<bool> store_record(UnitOfWork& work, const SignInRecord& r) {
   std::string key = ip_key(r.ip);
   **sql << "INSERT INTO security_level_sign_ins (event_id, member_id, session_id, at, ip, ip_key, outcome, country_code, country,"
            " city, time_zone, label, anonymous, vpn, tor, public_proxy, hosting, residential_proxy, user_agent,"
-           " new_location) VALUES (:e, :m, :s, :at, :ip, :k, :o, :cc, :c, :city, :tz, :l, :an, :vpn, :tor, :pp, :h, :rp,"
-           " :ua, :nl)",
+           " new_location, kind, what) VALUES (:e, :m, :s, :at, :ip, :k, :o, :cc, :c, :city, :tz, :l, :an, :vpn, :tor,"
+           " :pp, :h, :rp, :ua, :nl, :kind, :what)",
       soci::use(event_id), soci::use(r.member_id, member_ind), soci::use(r.session_id), soci::use(at), soci::use(r.ip), soci::use(key),
       soci::use(r.outcome), soci::use(l.country_code), soci::use(l.country), soci::use(l.city), soci::use(l.time_zone),
       soci::use(l.label), soci::use(anonymous), soci::use(vpn), soci::use(tor), soci::use(public_proxy),
-      soci::use(hosting), soci::use(residential), soci::use(r.user_agent), soci::use(new_location);
+      soci::use(hosting), soci::use(residential), soci::use(r.user_agent), soci::use(new_location), soci::use(r.kind),
+      soci::use(r.what);
   return true;
 }
 
@@ -211,6 +216,7 @@ struct BoundFilter {
     if (!f.country_code.empty()) string_is("country_code = :cc", f.country_code);
     if (f.anonymous) number_is("anonymous = :an", *f.anonymous ? 1 : 0);
     if (!f.outcome.empty()) string_is("outcome = :o", f.outcome);
+    if (!f.kind.empty()) string_is("kind = :kind", f.kind);
     if (f.since) number_is("at >= :since", *f.since);
     if (f.until) number_is("at <= :until", *f.until);
     if (with_cursor && f.after) {
@@ -302,6 +308,8 @@ nlohmann::json record_json(const SignInRecord& r, const Clock& clock, const std:
       {"ip", r.ip},
       {"whois_url", whois_url(whois_template, r.ip)},
       {"outcome", r.outcome},
+      {"kind", r.outcome == "success" ? nlohmann::json(nullptr) : nlohmann::json(r.kind)},
+      {"what", r.outcome == "success" || r.what.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.what)},
       {"location",
        {{"country_code", or_null(l.country_code)},
         {"country", or_null(l.country)},

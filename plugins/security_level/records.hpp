@@ -25,6 +25,10 @@ struct SignInRecord {
   std::int64_t at = 0;    // Unix seconds
   std::string ip;
   std::string outcome;  // "success" | "failure"
+  // For a failure: what it was a guess at (sign_in, in_session,
+  // mailed_link) and with what secret (password, answer, ...).
+  std::string kind = "sign_in";
+  std::string what;
   std::string user_agent;
   GeoLocation location;
   bool new_location = false;
@@ -56,6 +60,7 @@ std::optional<Cursor> decode_cursor(const std::string& text);
 
 struct RecordFilter {
   std::string member_id;  // "" = every member
+  std::string kind;       // "" = every kind
   std::optional<std::pair<std::string, std::string>> ip_keys;  // a CIDR's range
   std::string country_code;
   std::optional<bool> anonymous;

@@ -74,6 +74,9 @@ Response my_security(Context& ctx, const Request& req) {
   RecordFilter failures;
   failures.member_id = caller.member_id;
   failures.outcome = "failure";
+  // Tries to get in: a mistyped password inside a session, or a guess with
+  // a reset link, is no sign of someone trying to sign in.
+  failures.kind = "sign_in";
   failures.since = now - ctx.settings.recent.count();
   failures.limit = kFailuresCounted;
   auto failed = find_records(work, failures);
@@ -154,7 +157,7 @@ std::string csv_cell(const std::string& value) {
 }
 
 // The admin's filters (?member_id, email, ip, country, anonymous, outcome,
-// since, until). False in `matches_someone` for an email no member has.
+// kind, since, until). False in `matches_someone` for an email no member has.
 struct AdminQuery {
   RecordFilter filter;
   bool matches_someone = true;
@@ -189,6 +192,17 @@ std::optional<Response> read_admin_filter(Context& ctx, const Request& req, Admi
   if (auto outcome = req.query("outcome"); outcome && !outcome->empty()) {
     if (*outcome == "success" || *outcome == "failure") filter.outcome = *outcome;
     else errors.emplace_back("outcome", "Give success or failure.");
+  }
+  if (auto kind = req.query("kind"); kind && !kind->empty()) {
+    // A kind is a failure's: asking for one asks for failures.
+    if (filter.outcome == "success") {
+      errors.emplace_back("kind", "Only failed attempts have a kind: leave the result as failures or any.");
+    } else if (*kind == "sign_in" || *kind == "in_session" || *kind == "mailed_link") {
+      filter.kind = *kind;
+      filter.outcome = "failure";
+    } else {
+      errors.emplace_back("kind", "Give sign_in, in_session or mailed_link.");
+    }
   }
   for (const char* bound : {"since", "until"}) {
     auto value = req.query(bound);
@@ -275,7 +289,7 @@ Response admin_sign_ins(Context& ctx, const Request& req) {
   }
   // The whole filtered set, page by page.
   std::string out = "at,member_id,ip,outcome,country_code,country,city,time_zone,label,anonymous_proxy,vpn,tor,"
-                    "public_proxy,hosting,residential_proxy,new_location,user_agent\r\n";
+                    "public_proxy,hosting,residential_proxy,new_location,user_agent,kind,what\r\n";
   filter.limit = kMaxPage;
   int rows = 0;
   while (!nobody && rows < kMaxCsvRows) {
@@ -289,7 +303,8 @@ Response admin_sign_ins(Context& ctx, const Request& req) {
              "," + csv_cell(r.ip) + "," + r.outcome + "," + csv_cell(l.country_code) + "," + csv_cell(l.country) + "," +
              csv_cell(l.city) + "," + csv_cell(l.time_zone) + "," + csv_cell(l.label) + "," + flag(a.anonymous) + "," +
              flag(a.vpn) + "," + flag(a.tor) + "," + flag(a.public_proxy) + "," + flag(a.hosting) + "," +
-             flag(a.residential_proxy) + "," + flag(r.new_location) + "," + csv_cell(r.user_agent) + "\r\n";
+             flag(a.residential_proxy) + "," + flag(r.new_location) + "," + csv_cell(r.user_agent) + "," +
+             (r.outcome == "failure" ? r.kind + "," + csv_cell(r.what) : std::string(",")) + "\r\n";
     }
     rows += static_cast<int>(records->size());
     if (static_cast<int>(records->size()) < filter.limit) break;

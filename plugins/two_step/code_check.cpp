@@ -88,7 +88,7 @@ Result<bool> use_code(Context& ctx, const Request& request, const std::string& m
 }
 
 Result<CheckOutcome> check_code(Context& ctx, const Request& request, const std::string& member_id,
-                                const std::string& email, const Code& code,
+                                const std::string& email, const Code& code, GuessKind kind,
                                 const std::function<Result<void>()>& on_right) {
   auto& work = request.work();
   auto& guard = ctx.host.sign_in_guard();
@@ -141,23 +141,7 @@ Result<CheckOutcome> check_code(Context& ctx, const Request& request, const std:
                                {{"kind", kind_label(code.kind)}, {"outcome", "wrong"}});
   // Recorded like a wrong password (security_level's sign-in history shows
   // code guessing), and a lock of the account like credentials' locks.
-  {
-    auto tx = WriteTransaction::open(work);
-    if (tx) {
-      (void)ctx.host.events().publish(work, "signin.failed",
-                                      {{"member_id", member_id},
-                                       {"ip", request.client_ip()},
-                                       {"user_agent", request.user_agent()},
-                                       {"what", std::string("second_step_") + kind_label(code.kind)},
-                                       {"trusted_device", attempt->trusted_device}});
-      if (state->locked && !attempt->trusted_device)
-        (void)ctx.host.events().publish(work, "account.locked",
-                                        {{"member_id", member_id},
-                                         {"seconds", state->retry_after.count()},
-                                         {"ip", request.client_ip()}});
-      (void)tx->commit();
-    }
-  }
+  record_wrong_guess(ctx, request, member_id, std::string("second_step_") + kind_label(code.kind), kind, *attempt, *state);
   if (state->locked)
     return Failure{Refusal::locked, state->retry_after, "Too many wrong codes; this account is locked for a while.", 0};
   return CheckOutcome{false, state->attempts_left};

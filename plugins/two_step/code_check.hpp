@@ -3,6 +3,7 @@
 // another plugin's gate (SecondStepProvider::verify), turning two-step off.
 #include "context.hpp"
 #include "credential_json.hpp"
+#include "wrong_guesses.hpp"
 
 #include <memberd/http.hpp>
 #include <memberd/result.hpp>
@@ -52,7 +53,7 @@ struct CheckOutcome {
   int attempts_left = 0;  // when wrong
 };
 Result<CheckOutcome> check_code(Context& ctx, const Request& request, const std::string& member_id,
-                                const std::string& email, const Code& code,
+                                const std::string& email, const Code& code, GuessKind kind,
                                 const std::function<Result<void>()>& on_right = {});
 
 }  // namespace memberd::two_step

@@ -8,6 +8,7 @@
 #include "passkeys.hpp"
 #include "recovery_codes.hpp"
 #include "routes.hpp"
+#include "wrong_guesses.hpp"
 
 #include <memberd/base64.hpp>
 #include <memberd/client_network.hpp>
@@ -322,6 +323,8 @@ Response sign_in(Context& ctx, const Request& req) {
     ctx.host.logger().warn("passkey sign-in refused", {{"member_id", key.member_id}, {"reason", why}});
     auto state = guard.failed(work, *attempt);
     if (!state) return refusal_problem(state.failure());
+    // A refused passkey was a try to get in.
+    record_wrong_guess(ctx, req, key.member_id, "passkey", GuessKind::sign_in, *attempt, *state);
     if (state->locked)
       return refusal_problem(Failure{Refusal::locked, state->retry_after, "This account is locked for a while.", 0});
     return passkey_failed(401, "passkey_refused", why);

@@ -32,6 +32,7 @@ std::optional<Response> password_problem(Context& ctx, const Request& req) {
   if (*check == PasswordCheck::right) return std::nullopt;
   auto state = guard.failed(work, *attempt);
   if (!state) return refusal_problem(state.failure());
+  record_wrong_guess(ctx, req, caller.member_id, "password", GuessKind::in_session, *attempt, *state);
   if (state->locked)
     return refusal_problem(Failure{Refusal::locked, state->retry_after, "This account is locked for a while.", 0});
   return Problem(403, "wrong_password", "The password is wrong")
@@ -51,7 +52,7 @@ std::optional<Response> second_step_problem(Context& ctx, const Request& req) {
                    "Confirm it is you with your second step too (second_step: {method, code} or a passkey).");
   auto parsed = parse_code(*proof);
   if (auto* bad = std::get_if<std::pair<std::string, std::string>>(&parsed)) return field_problem(bad->first, bad->second);
-  auto outcome = check_code(ctx, req, caller.member_id, caller.email, std::get<Code>(parsed));
+  auto outcome = check_code(ctx, req, caller.member_id, caller.email, std::get<Code>(parsed), GuessKind::in_session);
   if (!outcome) return refusal_problem(outcome.failure());
   if (!outcome->right) return wrong_code(403, outcome->attempts_left);
   return std::nullopt;

@@ -29,7 +29,11 @@ Result<bool> Provider::verify(UnitOfWork& work, std::string_view member_id, cons
   std::string member(member_id);
   auto found = ctx_.host.accounts().find_by_id(work, member);
   if (!found) return found.failure();
-  auto outcome = check_code(ctx_, request, member, found->email, std::get<Code>(parsed));
+  // Another plugin's flow: inside the member's own session (a step-up), or
+  // else with a mailed link in hand (a reset: today the only such flow; a
+  // reset link opened where someone else is signed in is still a reset).
+  auto kind = request.caller().member_id == member ? GuessKind::in_session : GuessKind::mailed_link;
+  auto outcome = check_code(ctx_, request, member, found->email, std::get<Code>(parsed), kind);
   if (!outcome) return outcome.failure();
   return outcome->right;
 }

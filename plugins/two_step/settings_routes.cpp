@@ -175,7 +175,8 @@ Response turn_off(Context& ctx, const Request& req) {
   if (!required) return refusal_problem(required.failure());
   if (!*required) return problem(409, "two_step_off", "Two-step verification is already off");
   if (auto refused = password_problem(ctx, req)) return *refused;
-  auto outcome = check_code(ctx, req, caller.member_id, caller.email, std::get<Code>(parsed), [&]() -> Result<void> {
+  auto outcome = check_code(ctx, req, caller.member_id, caller.email, std::get<Code>(parsed), GuessKind::in_session,
+                            [&]() -> Result<void> {
     if (auto removed = remove_factors(work, caller.member_id); !removed) return removed.failure();
     if (auto off = ctx.host.sign_in_factors().require_second_step(work, caller.member_id, false); !off) return off;
     if (auto told = ctx.host.events().publish(work, "two_step.disabled",

@@ -35,7 +35,7 @@ Response second_step(Context& ctx, const Request& req) {
   auto remember = req.json().find("remember");
   bool wants_remembered = remember != req.json().end() && remember->is_boolean() && remember->get<bool>() &&
                           ctx.settings.remember_device_for.count() > 0;
-  auto outcome = check_code(ctx, req, *member_id, member->email, code, [&]() -> Result<void> {
+  auto outcome = check_code(ctx, req, *member_id, member->email, code, GuessKind::sign_in, [&]() -> Result<void> {
     auto trusted = ctx.host.sign_in_guard().trust_device(work, *member_id, device_token(req));
     if (!trusted) return trusted.failure();
     device = *trusted;

@@ -79,6 +79,8 @@ test('Security Level shows the last sign-in and this one, through an anonymous p
   // Recent sign-ins, the failed attempt among them.
   await page.locator('[data-testid=sign-in-row][data-outcome=failure]').waitFor();
   assert.equal(await page.locator('[data-testid=sign-in-row]').count(), 3);
+  assert.equal(await page.locator('[data-testid=sign-in-row][data-outcome=failure] [data-testid=sign-in-what]').innerText(),
+    'Failed sign-in (wrong password)');
   // The seed's explanations.
   await page.locator('summary', { hasText: 'What does GMT mean?' }).click();
   await page.locator('text=Beijing Time is +8 hours GMT').waitFor();

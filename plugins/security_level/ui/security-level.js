@@ -3,6 +3,7 @@
 // sign-in and this one (time in GMT and local time, IP address with a WHOIS
 // link, IP location, device), recent sign-ins and failed attempts, and the
 // seed's answers to "What does GMT mean?" and "Why Anonymous Proxy?".
+import { attemptText } from './attempt.js';
 import { deviceName } from './device.js';
 import { emailCard } from './email-state.js';
 
@@ -78,9 +79,9 @@ export async function render(root, kit) {
     more.disabled = false;
     if (!page.ok || !page.data) return;
     for (const r of page.data.items || []) {
-      rows.append(el('tr', { 'data-testid': 'sign-in-row', 'data-outcome': r.outcome },
+      rows.append(el('tr', { 'data-testid': 'sign-in-row', 'data-outcome': r.outcome, 'data-kind': r.kind || null },
         el('td', {}, el('time', { datetime: r.at, text: kit.dualTime(r.at, zone) })),
-        el('td', { text: r.outcome === 'success' ? 'Signed in' : 'Failed attempt' }),
+        el('td', { 'data-testid': 'sign-in-what', text: attemptText(r) }),
         el('td', {}, ipLink(el, r)),
         el('td', { text: placeText(r) }),
         el('td', { title: r.user_agent || '', text: deviceName(r.user_agent) })));

@@ -2,12 +2,13 @@
 // newest first, filtered by member email, IP or network, country, anonymous
 // proxy, outcome and time; a chart of successes and failures over time for
 // the same filters above the table; pages; the filtered set as CSV.
+import { attemptText } from './attempt.js';
 import { deviceName } from './device.js';
 
 // The console's member page links here with the member preselected.
 export const memberLink = 'Sign-ins of this member';
 
-const FILTERS = ['email', 'member_id', 'ip', 'country', 'anonymous', 'outcome', 'since', 'until'];
+const FILTERS = ['email', 'member_id', 'ip', 'country', 'anonymous', 'outcome', 'kind', 'since', 'until'];
 const SVG = 'http://www.w3.org/2000/svg';
 
 export async function render(root, kit) {
@@ -33,6 +34,8 @@ export async function render(root, kit) {
     field('country', 'Country code', input('country', 'text', { maxlength: '2', placeholder: 'GB' })),
     field('anonymous', 'Anonymous proxy', select('anonymous', [['', 'Any'], ['true', 'Only anonymous'], ['false', 'Not anonymous']])),
     field('outcome', 'Result', select('outcome', [['', 'Any'], ['success', 'Signed in'], ['failure', 'Failed attempts']])),
+    field('kind', 'Kind of failure', select('kind', [['', 'Any'], ['sign_in', 'At sign-in'],
+      ['in_session', 'While signed in'], ['mailed_link', 'With a reset link']])),
     field('since', 'From (your time)', input('since', 'datetime-local', { value: localValue(params.get('since')) })),
     field('until', 'Until (your time)', input('until', 'datetime-local', { value: localValue(params.get('until')) })),
     el('div', { class: 'filter-actions' },
@@ -88,11 +91,12 @@ export async function render(root, kit) {
       return;
     }
     const items = result.data.items || [];
-    rows.replaceChildren(...items.map((r) => el('tr', { 'data-testid': 'sign-in-row', 'data-outcome': r.outcome },
+    rows.replaceChildren(...items.map((r) => el('tr', { 'data-testid': 'sign-in-row', 'data-outcome': r.outcome,
+      'data-kind': r.kind || null },
       el('td', {}, el('time', { datetime: r.at, text: kit.dualTime(r.at) })),
       el('td', { text: r.email || (r.member_id ? r.member_id : 'no such member') }),
-      el('td', {}, el('span', { class: `badge ${r.outcome === 'success' ? 'ok' : 'bad'}`,
-        text: r.outcome === 'success' ? 'signed in' : 'failed' })),
+      el('td', { 'data-testid': 'sign-in-what' }, el('span', { class: `badge ${r.outcome === 'success' ? 'ok' : 'bad'}`,
+        text: r.outcome === 'success' ? 'signed in' : 'failed' }), r.outcome === 'success' ? null : ` ${attemptText(r)}`),
       el('td', {}, el('a', { href: r.whois_url, class: 'mono', target: '_blank', rel: 'noopener noreferrer',
         'aria-label': `${r.ip}: WHOIS lookup (opens in a new tab)`, text: r.ip })),
       el('td', { 'data-testid': 'sign-in-location', text: r.location ? r.location.label : 'Unknown' },

@@ -239,6 +239,57 @@ TEST_CASE("the security level: checks with advice, this sign-in and the one befo
   CHECK(daemon.unix_socket()->Get("/api/v1/me/security")->status == 403);
 }
 
+TEST_CASE("a wrong password or answer inside a session or with a reset link is recorded as such, not as a failed sign-in",
+          "[security_level][credentials]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess daemon(with_plugin(backend, {}));
+  auto member = joined_and_stepped_up(daemon, "honest@example.com");
+  std::string token = member.session.token;
+  // Inside the session: the current password mistyped, then the answer.
+  CHECK(status_of(step_up_raw(daemon, token, kWrongPassword, kAnswer)) == 403);
+  CHECK(status_of(step_up_raw(daemon, token, member.account.password, "not my answer")) == 403);
+  // With a reset link: a wrong answer.
+  std::string link = reset_token(daemon, member.account.email, member.account.email);
+  CHECK(status_of(complete_reset(daemon, link, "not my answer", "a new passphrase of mine 4", "a new passphrase of mine 4")) ==
+        403);
+
+  auto items = my_sign_ins(daemon, token, 4);  // the sign-in and three failures, newest first
+  CHECK(items[0]["kind"] == "mailed_link");
+  CHECK(items[0]["what"] == "reset_answer");
+  CHECK(items[1]["kind"] == "in_session");
+  CHECK(items[1]["what"] == "answer");
+  CHECK(items[2]["kind"] == "in_session");
+  CHECK(items[2]["what"] == "password");
+  CHECK(items[3]["outcome"] == "success");
+  CHECK(items[3]["kind"].is_null());
+  auto few_failures = [&] {
+    auto res = get(daemon, "/api/v1/me/security", bearer(token));
+    INFO(describe(res));
+    REQUIRE(status_of(res) == 200);
+    auto body = body_of(res);  // kept: a range over a temporary's member would dangle
+    for (const auto& c : body["checks"])
+      if (c["id"] == "few_failed_attempts") return c["ok"].get<bool>();
+    FAIL("no few_failed_attempts check");
+    return false;
+  };
+  CHECK(few_failures());  // nobody tried to sign in
+
+  // Wrong passwords at the sign-in are what they say.
+  for (int i = 0; i < 3; ++i) sign_in_raw(daemon, member.account.email, kWrongPassword);
+  items = my_sign_ins(daemon, token, 7);
+  CHECK(items[0]["kind"] == "sign_in");
+  CHECK(items[0]["what"] == "password");
+  CHECK_FALSE(few_failures());
+
+  auto in_session = admin_sign_ins(daemon, "?kind=in_session");
+  CHECK(in_session["items"].size() == 2);
+  CHECK(admin_sign_ins(daemon, "?kind=sign_in&member_id=" + member.session.member_id)["items"].size() == 3);
+  CHECK(daemon.unix_socket()->Get("/api/v1/admin/sign-ins?kind=guessing")->status == 422);
+  auto csv = daemon.unix_socket()->Get("/api/v1/admin/sign-ins?format=csv&kind=mailed_link");
+  REQUIRE(csv);
+  CHECK(csv->body.find(",mailed_link,\"reset_answer\"\r\n") != std::string::npos);
+}
+
 TEST_CASE("admins filter every member's sign-ins, page through them and export CSV", "[security_level][admin]") {
   auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
   DaemonProcess daemon(with_plugin(backend, {kCityDb, kAnonymousDb, kTrustLoopback}));

@@ -127,6 +127,45 @@ TEST_CASE("a reset's codes count on the reset's own budget, not the account's lo
   CHECK_STATUS(sign_in_raw(d, "jo@example.com", "a brand new passphrase 77"), 202);
 }
 
+TEST_CASE("two_step records each wrong guess as what it was: at the sign-in, in a session, with a reset link",
+          "[two_step][gates][security_level]") {
+  auto options = two_step_options();
+  options.plugins.push_back("security_level");
+  DaemonProcess d(options);
+  auto ria = enrol(d, "ria@example.com");
+  const auto auth = bearer(ria.member.session.token);
+  // At the sign-in: a wrong code after the right password.
+  CHECK_PROBLEM(second_step(d, challenge(d, "ria@example.com"), "totp", "000000"), 401, "wrong_code");
+  // Inside the session: a wrong password and a wrong code while turning it off.
+  CHECK_PROBLEM(post(d, "/api/v1/me/two-step/turn-off", {{"password", "not my password"}, {"code", "000000"}}, auth),
+                403, "wrong_password");
+  CHECK_PROBLEM(post(d, "/api/v1/me/two-step/turn-off", {{"password", kPassword}, {"code", "000000"}}, auth), 403,
+                "wrong_code");
+  // With a reset link: a wrong code.
+  json reset{{"answer", kAnswer}, {"new_password", "a brand new passphrase 77"},
+             {"new_password_confirm", "a brand new passphrase 77"}, {"second_step", proof("totp", "000000")}};
+  CHECK_PROBLEM(post(d, "/api/v1/password-resets/" + reset_token(d, "ria@example.com", "ria@example.com"), reset), 403,
+                "wrong_code");
+
+  json failures = json::array();
+  for (int i = 0; i < 100 && failures.size() < 4; ++i) {
+    failures = json::array();
+    auto page = body_of(get(d, "/api/v1/me/sign-ins", auth));  // kept: a range over a temporary's member dangles
+    for (const auto& r : page["items"])
+      if (r["outcome"] == "failure") failures.push_back(r);
+    if (failures.size() < 4) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(failures.size() == 4);  // newest first
+  CHECK(failures[0]["kind"] == "mailed_link");
+  CHECK(failures[0]["what"] == "second_step_app");
+  CHECK(failures[1]["kind"] == "in_session");
+  CHECK(failures[1]["what"] == "second_step_app");
+  CHECK(failures[2]["kind"] == "in_session");
+  CHECK(failures[2]["what"] == "password");
+  CHECK(failures[3]["kind"] == "sign_in");
+  CHECK(failures[3]["what"] == "second_step_app");
+}
+
 TEST_CASE("a first security question is no step-up for a member with two-step", "[two_step][gates]") {
   DaemonProcess d(two_step_options());
   auto lu = join_confirmed(d, "lu@example.com");

@@ -3,6 +3,8 @@
 // lock, turning it off, and failing closed when the plugin is gone.
 #include "two_step_client.hpp"
 
+#include "support/throwaway_postgres.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -51,6 +53,38 @@ TEST_CASE("an authenticator app: enrol, sign in, each code once, a little drift"
   CHECK_PROBLEM(second_step(d, challenge(d, "ann@example.com"), "totp", oathtool(ann.secret, 90)), 401, "wrong_code");
 
   check_log_has_none_of(d, {kPassword, ann.secret, challenge_token, ann.recovery_codes[0]});
+}
+
+TEST_CASE("the database down in the middle of a sign-in: 503 with Retry-After, then the same challenge works",
+          "[two_step][outage][postgresql]") {
+  memberd::test::ThrowawayPostgres postgres;
+  auto options = two_step_options("postgresql", {"sessions.cache_ttl=0s"});
+  options.database_url = postgres.url();
+  DaemonProcess d(options);
+  auto eve = enrol(d, "eve@example.com");
+  std::string challenge_token = challenge(d, "eve@example.com");
+
+  postgres.stop("fast");
+  for (const auto& r : {second_step(d, challenge_token, "totp", oathtool(eve.secret, 30)),
+                        sign_in_raw(d, "eve@example.com", kPassword)}) {
+    CHECK_PROBLEM(r, 503, "unavailable");
+    CHECK(r->get_header_value("Retry-After") != "");
+  }
+  postgres.start();
+  // The pool reconnects on its next lease; nothing was used up meanwhile.
+  int status = 0;
+  for (int i = 0; i < 150; ++i) {
+    auto r = second_step(d, challenge_token, "totp", oathtool(eve.secret, 30));
+    status = status_of(r);
+    if (status != 503) {
+      INFO(describe(r));
+      CHECK(status == 201);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(status == 201);
+  CHECK(d.output().find("handler failed") == std::string::npos);
 }
 
 TEST_CASE("recovery codes: each once, and the member is mailed", "[two_step][recovery]") {
