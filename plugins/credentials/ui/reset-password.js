@@ -1,7 +1,7 @@
 // The landing page of a reset link: the security question, then the new
 // password twice.
 import { showSecretError } from './messages.js';
-import { secondStepField, showSecondStepError } from './second-step-field.js';
+import { secondStepBody, secondStepField, showSecondStepError } from './second-step-field.js';
 
 export async function render(root, kit) {
   const { el, field, api } = kit;
@@ -42,16 +42,11 @@ export async function render(root, kit) {
 
   const value = (name) => form.elements.namedItem(name)?.value ?? '';
   kit.onSubmit(form, message, submit, async () => {
-    let proof = null;
-    try {
-      proof = second ? await second.value() : null;
-    } catch (error) {
-      message.textContent = error.message;
-      return;
-    }
+    const proof = await secondStepBody(second, message);
+    if (!proof) return;
     const result = await api('POST', path, {
       body: { answer: value('answer'), new_password: value('new_password'), new_password_confirm: value('new_password_confirm'),
-        ...(proof ? { second_step: proof } : {}) },
+        ...proof },
     });
     if (result.ok) {
       root.replaceChildren(...[

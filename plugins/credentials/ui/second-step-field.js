@@ -72,6 +72,20 @@ export function secondStepField(kit, passkeyOptions) {
   };
 }
 
+// What a form sends as `second_step`: {} without the field (the member has
+// no second step, or the daemon has not asked yet), {second_step: proof}
+// with it, or null when no proof could be had (the browser's passkey prompt
+// ended without an answer), said in `message`.
+export async function secondStepBody(second, message) {
+  if (!second) return {};
+  try {
+    return { second_step: await second.value() };
+  } catch (error) {
+    message.textContent = error.message;
+    return null;
+  }
+}
+
 // A 403 about the second step, said next to the code field (or, for a
 // passkey, in `message`); true when it was one.
 export function showSecondStepError(kit, form, result, second, message) {

@@ -2,7 +2,7 @@
 // guidance to set one first, and the step-up (the current password, then
 // the answer) before a change (POST /api/v1/me/step-up).
 import { showSecretError } from './messages.js';
-import { secondStepField, showSecondStepError } from './second-step-field.js';
+import { secondStepBody, secondStepField, showSecondStepError } from './second-step-field.js';
 
 // The member's question {question_id, text}, or null when none is set.
 export async function currentQuestion(kit) {
@@ -45,17 +45,12 @@ export function stepUp(root, kit, question) {
     // Added when the daemon says the member has two-step verification on.
     let second = null;
     kit.onSubmit(form, message, submit, async () => {
-      let proof = null;
-      try {
-        proof = second ? await second.value() : null;
-      } catch (error) {
-        message.textContent = error.message;
-        return;
-      }
+      const proof = await secondStepBody(second, message);
+      if (!proof) return;
       const result = await kit.api('POST', '/api/v1/me/step-up', { body: {
         current_password: form.elements.namedItem('current_password').value,
         answer: form.elements.namedItem('answer').value,
-        ...(proof ? { second_step: proof } : {}),
+        ...proof,
       } });
       if (result.ok) {
         form.remove();
