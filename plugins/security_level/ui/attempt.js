@@ -20,3 +20,13 @@ export function attemptText(record) {
   if (record.kind === 'mailed_link') return secret ? `Wrong ${secret} with a reset link` : 'Wrong entry with a reset link';
   return secret ? `Failed sign-in (wrong ${secret})` : 'Failed sign-in';
 }
+
+const WHERE = { sign_in: 'at sign-in', in_session: 'while signed in', mailed_link: 'with a reset link' };
+
+// The same, short, for a table's cell beside a "failed" badge: "password, at sign-in".
+export function attemptDetail(record) {
+  if (record.outcome === 'success') return '';
+  const secret = Object.hasOwn(SECRETS, record.what) ? SECRETS[record.what] : '';
+  const where = Object.hasOwn(WHERE, record.kind) ? WHERE[record.kind] : WHERE.sign_in;
+  return secret ? `${secret}, ${where}` : where;
+}

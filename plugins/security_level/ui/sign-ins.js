@@ -2,7 +2,7 @@
 // newest first, filtered by member email, IP or network, country, anonymous
 // proxy, outcome and time; a chart of successes and failures over time for
 // the same filters above the table; pages; the filtered set as CSV.
-import { attemptText } from './attempt.js';
+import { attemptDetail } from './attempt.js';
 import { deviceName } from './device.js';
 
 // The console's member page links here with the member preselected.
@@ -96,7 +96,8 @@ export async function render(root, kit) {
       el('td', {}, el('time', { datetime: r.at, text: kit.dualTime(r.at) })),
       el('td', { text: r.email || (r.member_id ? r.member_id : 'no such member') }),
       el('td', { 'data-testid': 'sign-in-what' }, el('span', { class: `badge ${r.outcome === 'success' ? 'ok' : 'bad'}`,
-        text: r.outcome === 'success' ? 'signed in' : 'failed' }), r.outcome === 'success' ? null : ` ${attemptText(r)}`),
+        text: r.outcome === 'success' ? 'signed in' : 'failed' }),
+        r.outcome === 'success' ? null : el('span', { class: 'muted attempt-detail', text: attemptDetail(r) })),
       el('td', {}, el('a', { href: r.whois_url, class: 'mono', target: '_blank', rel: 'noopener noreferrer',
         'aria-label': `${r.ip}: WHOIS lookup (opens in a new tab)`, text: r.ip })),
       el('td', { 'data-testid': 'sign-in-location', text: r.location ? r.location.label : 'Unknown' },
