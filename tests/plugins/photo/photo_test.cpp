@@ -602,6 +602,12 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// The load tests compare two times on a shared 2-core machine, where a
+// stall of a second (another test's hashing) can land on the small upload
+// alone (a CI run saw a 600x400 JPEG take 1.3 s). The bugs they catch make
+// every attempt slow, so a second attempt tells a stall from them.
+constexpr int kTimingAttempts = 2;
+
 // 49 megapixels of canvas in 40-odd bytes: issue 27, L2's upload.
 const std::string& large_canvas_gif() {
   static const std::string gif = photos::gif_large_canvas(7000, 7000);
@@ -633,50 +639,62 @@ struct Burst {
 // decode) held both workers and the queue, and another member's small JPEG
 // waited behind all of them (0.1 s became 17.9 s).
 TEST_CASE("another member's upload stays fast while one member floods large-canvas GIFs", "[photo][load]") {
-  DaemonProcess daemon(with_photo("sqlite", {"photo.workers=2", "photo.queue=8", "photo.time_limit=60s"}));
-  auto flooder = sign_in(daemon, join(daemon, "flooder@example.com"));
-  auto other = sign_in(daemon, join(daemon, "patient@example.com"));
+  for (int attempt = 1; attempt <= kTimingAttempts; ++attempt) {
+    INFO("attempt " << attempt);
+    DaemonProcess daemon(with_photo("sqlite", {"photo.workers=2", "photo.queue=8", "photo.time_limit=60s"}));
+    auto flooder = sign_in(daemon, join(daemon, "flooder@example.com"));
+    auto other = sign_in(daemon, join(daemon, "patient@example.com"));
 
-  Burst flood(daemon, std::vector<std::string>(6, flooder.token), large_canvas_gif());
-  busy_worker(daemon.pid());  // the flood is decoding
-  auto started = Clock::now();
-  auto small = upload_raw(daemon, other.token, photos::jpeg(600, 400));
-  double small_seconds = seconds_since(started);
-  flood.wait();
-  INFO(describe(small));
-  CHECK(status_of(small) == 202);
-  INFO("the small JPEG took " << small_seconds << " s, the flood " << flood.total << " s");
-  CAPTURE(flood.statuses);
-  // Before the fix the JPEG waited for three rounds of two GIFs: about the
-  // flood's whole time. Now it takes a worker the flood may not have.
-  CHECK(small_seconds * 4 < flood.total);
-  // The member's others were refused at once, not queued.
-  CHECK(std::count(flood.statuses.begin(), flood.statuses.end(), 429) == 5);
+    Burst flood(daemon, std::vector<std::string>(6, flooder.token), large_canvas_gif());
+    busy_worker(daemon.pid());  // the flood is decoding
+    auto started = Clock::now();
+    auto small = upload_raw(daemon, other.token, photos::jpeg(600, 400));
+    double small_seconds = seconds_since(started);
+    flood.wait();
+    INFO(describe(small));
+    CHECK(status_of(small) == 202);
+    INFO("the small JPEG took " << small_seconds << " s, the flood " << flood.total << " s");
+    CAPTURE(flood.statuses);
+    // The member's others were refused at once, not queued.
+    CHECK(std::count(flood.statuses.begin(), flood.statuses.end(), 429) == 5);
+    // Before the fix the JPEG waited for three rounds of two GIFs: about the
+    // flood's whole time. Now it takes a worker the flood may not have.
+    bool went_ahead = small_seconds * 4 < flood.total;
+    if (!went_ahead && attempt < kTimingAttempts) continue;  // a stall, or the bug: once more
+    CHECK(went_ahead);
+    break;
+  }
 }
 
 TEST_CASE("large decodes from several members wait for the pixel budget while a small upload goes ahead",
           "[photo][load]") {
-  // Two 49 MP canvases do not fit the default budget (64 MP) together.
-  DaemonProcess daemon(with_photo("sqlite", {"photo.workers=2", "photo.queue=8", "photo.time_limit=60s"}));
-  std::vector<std::string> heavy = {sign_in(daemon, join(daemon, "heavy1@example.com")).token,
-                                    sign_in(daemon, join(daemon, "heavy2@example.com")).token};
-  auto other = sign_in(daemon, join(daemon, "light@example.com"));
+  for (int attempt = 1; attempt <= kTimingAttempts; ++attempt) {
+    INFO("attempt " << attempt);
+    // Two 49 MP canvases do not fit the default budget (64 MP) together.
+    DaemonProcess daemon(with_photo("sqlite", {"photo.workers=2", "photo.queue=8", "photo.time_limit=60s"}));
+    std::vector<std::string> heavy = {sign_in(daemon, join(daemon, "heavy1@example.com")).token,
+                                      sign_in(daemon, join(daemon, "heavy2@example.com")).token};
+    auto other = sign_in(daemon, join(daemon, "light@example.com"));
 
-  Burst gifs(daemon, heavy, large_canvas_gif());
-  busy_worker(daemon.pid());
-  auto started = Clock::now();
-  auto small = upload_raw(daemon, other.token, photos::jpeg(600, 400));
-  double small_seconds = seconds_since(started);
-  gifs.wait();
-  INFO(describe(small));
-  CHECK(status_of(small) == 202);
-  INFO("the small JPEG took " << small_seconds << " s, the two GIFs " << gifs.total << " s");
-  CAPTURE(gifs.statuses);
-  // Counting uploads alone, both GIFs held both workers and the JPEG waited
-  // for one of them (about the GIFs' whole time); by pixels the second GIF
-  // waits without a worker, and the JPEG takes it.
-  CHECK(small_seconds * 4 < gifs.total);
-  CHECK(gifs.statuses == std::vector<int>{202, 202});  // both decoded, one after the other
+    Burst gifs(daemon, heavy, large_canvas_gif());
+    busy_worker(daemon.pid());
+    auto started = Clock::now();
+    auto small = upload_raw(daemon, other.token, photos::jpeg(600, 400));
+    double small_seconds = seconds_since(started);
+    gifs.wait();
+    INFO(describe(small));
+    CHECK(status_of(small) == 202);
+    INFO("the small JPEG took " << small_seconds << " s, the two GIFs " << gifs.total << " s");
+    CAPTURE(gifs.statuses);
+    CHECK(gifs.statuses == std::vector<int>{202, 202});  // both decoded, one after the other
+    // Counting uploads alone, both GIFs held both workers and the JPEG waited
+    // for one of them (about the GIFs' whole time); by pixels the second GIF
+    // waits without a worker, and the JPEG takes it.
+    bool went_ahead = small_seconds * 4 < gifs.total;
+    if (!went_ahead && attempt < kTimingAttempts) continue;  // a stall, or the bug: once more
+    CHECK(went_ahead);
+    break;
+  }
 }
 
 TEST_CASE("a member's second upload while the first is processed is refused with Retry-After", "[photo][load]") {
