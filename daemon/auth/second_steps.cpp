@@ -98,8 +98,10 @@ std::unique_ptr<SignInFactors> SecondSteps::for_plugin(std::string plugin) {
   return std::make_unique<ForPlugin>(*this, std::move(plugin));
 }
 
-Result<std::optional<std::string>> SecondSteps::provider_of(UnitOfWork& work, std::string_view member_id) {
-  auto select = work.kept("SELECT provider FROM second_step_members WHERE member_id = :m");
+Result<std::optional<std::string>> SecondSteps::provider_of(UnitOfWork& work, std::string_view member_id, bool lock) {
+  auto select = work.kept(lock && work.backend() == Backend::postgresql
+                              ? "SELECT provider FROM second_step_members WHERE member_id = :m FOR SHARE"
+                              : "SELECT provider FROM second_step_members WHERE member_id = :m");
   if (!select) return select.failure();
   std::string member(member_id), provider;
   if (!(*select)->run(soci::use(member), soci::into(provider))) return std::optional<std::string>{};
@@ -162,12 +164,9 @@ Result<void> SecondSteps::still_provided_by(UnitOfWork& work, std::string_view m
   // SQLite the writer's lock does it): a withdrawal waits for this sign-in,
   // and its revocation of the member's sessions then sees this one, or this
   // sign-in waits for the withdrawal and finds the row gone.
-  auto select = work.kept(work.backend() == Backend::postgresql
-                              ? "SELECT provider FROM second_step_members WHERE member_id = :m FOR SHARE"
-                              : "SELECT provider FROM second_step_members WHERE member_id = :m");
-  if (!select) return select.failure();
-  std::string member(member_id), provider;
-  if (!(*select)->run(soci::use(member), soci::into(provider)) || provider != plugin)
+  auto provider = provider_of(work, member_id, true);
+  if (!provider) return provider.failure();
+  if (!*provider || **provider != plugin)
     return Failure{Refusal::not_found, {}, "This member's second step is off; sign in with the password."};
   return {};
 }

@@ -54,7 +54,10 @@ class SecondSteps {
   // {} while `plugin` provides the member's second step; else not_found.
   Result<void> still_provided_by(UnitOfWork& work, std::string_view member_id, const std::string& plugin);
   Result<void> withdraw(UnitOfWork& work, std::string_view member_id, const std::string& plugin);
-  Result<std::optional<std::string>> provider_of(UnitOfWork& work, std::string_view member_id);
+  // The plugin that provides the member's second step, if any; `lock` keeps
+  // the row from changing until the transaction ends (PostgreSQL: FOR
+  // SHARE; on SQLite the writer's lock does it).
+  Result<std::optional<std::string>> provider_of(UnitOfWork& work, std::string_view member_id, bool lock = false);
   Result<void> require(UnitOfWork& work, std::string_view member_id, const std::string& provider, bool required);
   Result<bool> verify(UnitOfWork& work, std::string_view member_id, const nlohmann::json& proof,
                       const Request& request);

@@ -114,28 +114,36 @@ Result<bool> use_recovery_code(const Context& ctx, UnitOfWork& work, const std::
   return st.get_affected_rows() == 1;
 }
 
-Result<void> forget_stale_factors(UnitOfWork& work, const std::string& member_id) {
-  auto sql = work.connection();
-  if (!sql) return sql.failure();
-  **sql << "DELETE FROM two_step_totp WHERE member_id = :m AND confirmed_at IS NOT NULL", soci::use(member_id);
-  **sql << "DELETE FROM two_step_recovery_codes WHERE member_id = :m", soci::use(member_id);
-  **sql << "DELETE FROM two_step_passkeys WHERE member_id = :m", soci::use(member_id);
-  **sql << "DELETE FROM two_step_remembered_devices WHERE member_id = :m", soci::use(member_id);
-  return {};
-}
+namespace {
 
-Result<bool> remove_factors(UnitOfWork& work, const std::string& member_id) {
+// Deletes the member's factors and remembered browsers; an app still being
+// set up stays when `keep_pending_app`. True when a factor went.
+Result<bool> delete_factors(UnitOfWork& work, const std::string& member_id, bool keep_pending_app) {
   auto sql = work.connection();
   if (!sql) return sql.failure();
   bool removed = false;
-  for (const char* table : {"two_step_totp", "two_step_recovery_codes", "two_step_passkeys"}) {
-    soci::statement st = ((*sql)->prepare << std::string("DELETE FROM ") + table + " WHERE member_id = :m",
-                          soci::use(member_id));
+  for (const char* statement :
+       {keep_pending_app ? "DELETE FROM two_step_totp WHERE member_id = :m AND confirmed_at IS NOT NULL"
+                         : "DELETE FROM two_step_totp WHERE member_id = :m",
+        "DELETE FROM two_step_recovery_codes WHERE member_id = :m", "DELETE FROM two_step_passkeys WHERE member_id = :m"}) {
+    soci::statement st = ((*sql)->prepare << statement, soci::use(member_id));
     st.execute(true);
     removed = removed || st.get_affected_rows() > 0;
   }
   **sql << "DELETE FROM two_step_remembered_devices WHERE member_id = :m", soci::use(member_id);
   return removed;
+}
+
+}  // namespace
+
+Result<void> forget_stale_factors(UnitOfWork& work, const std::string& member_id) {
+  auto removed = delete_factors(work, member_id, true);
+  if (!removed) return removed.failure();
+  return {};
+}
+
+Result<bool> remove_factors(UnitOfWork& work, const std::string& member_id) {
+  return delete_factors(work, member_id, false);
 }
 
 }  // namespace memberd::two_step

@@ -3,7 +3,7 @@
 // hello's member page), the menu from GET /api/v1/ui.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, PASSWORD, accessibilityProblems, joinMember, mailedLink, openBrowser, screenshot, signInMember, startDaemon, expectFocus } from './harness.js';
+import { ADMIN, PASSWORD, accessibilityProblems, endMemberSessionsAsAdmin, joinMember, mailedLink, openBrowser, screenshot, signInMember, startDaemon, expectFocus } from './harness.js';
 
 const MEMBER = 'buyer@example.com';
 const MEMBER_PASSWORD = 'a quiet harbour at dawn';
@@ -210,12 +210,7 @@ const focused = () => page.evaluate(() => document.activeElement.id || document.
 test('a session an admin ends leads to sign-in with a notice, then back to the page the member was going to', async () => {
   await page.goto(`${base}/account/#/hello/greetings`);
   await page.locator('[data-testid=page][data-page="hello/greetings"]').waitFor();
-  const memberId = await page.evaluate(() => fetch('/api/v1/session').then((r) => r.json()).then((s) => s.member_id));
-  const admin = await (await fetch(`${base}/api/v1/admin/session`, { method: 'POST',
-    headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: ADMIN, password: PASSWORD }) })).json();
-  const revoked = await fetch(`${base}/api/v1/admin/members/${memberId}/sessions`, { method: 'DELETE',
-    headers: { Authorization: `Bearer ${admin.token}` } });
-  assert.equal(revoked.status, 204);
+  await endMemberSessionsAsAdmin(page, base);
 
   // The member's next click: not a dead end, but the sign-in, saying why.
   await page.locator('[data-testid=menu-credentials-change-email]').click();

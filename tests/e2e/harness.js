@@ -106,6 +106,18 @@ export async function signInAdmin(page, base) {
   await page.locator('[data-testid=current-user-email]').filter({ hasText: ADMIN }).waitFor();
 }
 
+// Ends every session of the member signed in on `page`, as an admin would
+// from the console (through the API), so that the page's next request
+// meets a session that is gone.
+export async function endMemberSessionsAsAdmin(page, base) {
+  const memberId = await page.evaluate(() => fetch('/api/v1/session').then((r) => r.json()).then((s) => s.member_id));
+  const admin = await (await fetch(`${base}/api/v1/admin/session`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: ADMIN, password: PASSWORD }) })).json();
+  const revoked = await fetch(`${base}/api/v1/admin/members/${memberId}/sessions`, { method: 'DELETE',
+    headers: { Authorization: `Bearer ${admin.token}` } });
+  assert.equal(revoked.status, 204);
+}
+
 // Waits (up to 5 s) until the focus is on the element whose id or
 // data-testid is `name`, and fails naming where it is instead. Pages move
 // the focus a moment after they draw (kit.js, drawAndFocus): reading it

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { ADMIN, PASSWORD as ADMIN_PASSWORD, checkBothWidths, expectFocus, joinMember, mailedLink, openBrowser, screenshot, signInAdmin, signInMember, startDaemon } from './harness.js';
+import { checkBothWidths, endMemberSessionsAsAdmin, expectFocus, joinMember, mailedLink, openBrowser, screenshot, signInAdmin, signInMember, startDaemon } from './harness.js';
 
 const MEMBER = 'guarded@example.com';
 const PASSWORD = 'violet tangerine orbit 4821';
@@ -173,12 +173,7 @@ test('turning it off asks for the password and a code', async () => {
 test('a session that ends while the page is open leads to sign-in with a notice, then back', async () => {
   await page.locator('[data-testid=menu-two_step-two-step]').click();
   await page.locator('[data-testid=two-step-status]').filter({ hasText: 'is off.' }).waitFor();
-  const memberId = await page.evaluate(() => fetch('/api/v1/session').then((r) => r.json()).then((s) => s.member_id));
-  const admin = await (await fetch(`${base}/api/v1/admin/session`, { method: 'POST',
-    headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: ADMIN, password: ADMIN_PASSWORD }) })).json();
-  const revoked = await fetch(`${base}/api/v1/admin/members/${memberId}/sessions`, { method: 'DELETE',
-    headers: { Authorization: `Bearer ${admin.token}` } });
-  assert.equal(revoked.status, 204);
+  await endMemberSessionsAsAdmin(page, base);
   // The form on the open page is sent with a session that is gone.
   await page.locator('#app-start-form-field-password').fill(PASSWORD);
   await page.locator('[data-testid=app-start-submit]').click();
