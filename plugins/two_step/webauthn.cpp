@@ -1,5 +1,7 @@
 #include "webauthn.hpp"
 
+#include "cbor_bound.hpp"
+
 #include <cbor.h>
 #include <fido.h>
 #include <fido/eddsa.h>
@@ -47,63 +49,6 @@ std::optional<WebauthnRefusal> check_client_data(const RelyingParty& rp, std::st
   return std::nullopt;
 }
 
-// libcbor's cbor_load allocates a definite array or map for the length its
-// header declares before reading a single element: nine hostile bytes
-// asking for 2^32 elements cost gigabytes (the fuzzer found it). libfido2
-// calls cbor_load on what it reads too (the COSE key and the extensions in
-// the authenticator data). So every CBOR a client sent is first walked
-// with libcbor's streaming decoder, which allocates nothing, and refused
-// when any header declares more elements than there are bytes left, or an
-// indefinite length (which WebAuthn's CTAP2 canonical form never uses).
-struct CborBound {
-  std::size_t remaining = 0;
-  bool bad = false;
-};
-
-bool cbor_sizes_bounded(std::string_view data) {
-  static const cbor_callbacks callbacks = [] {
-    cbor_callbacks c = cbor_empty_callbacks;
-    c.array_start = [](void* ctx, std::size_t n) {
-      auto* b = static_cast<CborBound*>(ctx);
-      b->bad = b->bad || n > b->remaining;
-    };
-    c.map_start = [](void* ctx, std::size_t n) {
-      auto* b = static_cast<CborBound*>(ctx);
-      b->bad = b->bad || n > b->remaining / 2;
-    };
-    c.indef_array_start = c.indef_map_start = c.byte_string_start = c.string_start = [](void* ctx) {
-      static_cast<CborBound*>(ctx)->bad = true;
-    };
-    return c;
-  }();
-  std::size_t offset = 0;
-  CborBound bound;
-  while (offset < data.size()) {
-    bound.remaining = data.size() - offset;
-    cbor_decoder_result r = cbor_stream_decode(bytes(data) + offset, data.size() - offset, &callbacks, &bound);
-    if (r.status != CBOR_DECODER_FINISHED || r.read == 0 || bound.bad) return false;
-    offset += r.read;
-  }
-  return true;
-}
-
-// The CBOR that follows the fixed part of authenticator data (WebAuthn L2
-// 6.1): the credential's COSE key when attested credential data is there
-// (flag AT), then the extensions (flag ED). Empty when there is none.
-std::string_view authenticator_data_cbor(std::string_view auth) {
-  constexpr std::size_t kFixed = 37, kAttestedHeader = 16 + 2;
-  if (auth.size() <= kFixed) return {};
-  unsigned char flags = static_cast<unsigned char>(auth[32]);
-  std::size_t at = kFixed;
-  if (flags & 0x40) {
-    if (auth.size() < kFixed + kAttestedHeader) return {};
-    std::size_t id_length = (static_cast<unsigned char>(auth[53]) << 8) | static_cast<unsigned char>(auth[54]);
-    at = kFixed + kAttestedHeader + id_length;
-    if (at > auth.size()) return {};
-  }
-  return auth.substr(at);
-}
-
 struct CborDeleter {
   void operator()(cbor_item_t* item) const { cbor_decref(&item); }
 };
@@ -115,7 +60,8 @@ struct AttestationParts {
 
 // The attestation object {fmt, attStmt, authData} (WebAuthn L2 6.5).
 std::variant<AttestationParts, WebauthnRefusal> split_attestation(std::string_view object) {
-  if (object.empty() || object.size() > kMaxAttestationBytes) return std::string("The attestation is missing or too long.");
+  if (object.empty() || object.size() > kMaxAttestationBytes)
+    return std::string("The attestation is missing or too long.");
   if (!cbor_sizes_bounded(object)) return std::string("The attestation is not well-formed CBOR.");
   cbor_load_result result{};
   CborItem root(cbor_load(bytes(object), object.size(), &result));
@@ -209,7 +155,8 @@ std::variant<NewPasskey, WebauthnRefusal> verify_registration(const RelyingParty
   if (parts.format != "none" && parts.format != "packed")
     return "Passkeys with \"" + parts.format.substr(0, 32) + "\" attestation are not accepted here.";
   const std::string& auth = parts.authenticator_data;
-  if (auth.size() < 37 || auth.size() > kMaxAttestationBytes || !cbor_sizes_bounded(authenticator_data_cbor(auth)))
+  if (auth.size() < 37 || auth.size() > kMaxAttestationBytes ||
+      !cbor_sizes_bounded(authenticator_data_cbor(auth, Ceremony::registration)))
     return std::string("The authenticator data is malformed.");
 
   // libfido2 reads the credential's public key only for the COSE algorithm
@@ -234,8 +181,10 @@ std::variant<NewPasskey, WebauthnRefusal> verify_registration(const RelyingParty
     } else {
       if (fido_cred_set_attstmt(cred.get(), bytes(parts.statement), parts.statement.size()) != FIDO_OK)
         return std::string("The passkey's attestation statement is malformed.");
-      int verified = fido_cred_x5c_len(cred.get()) > 0 ? fido_cred_verify(cred.get()) : fido_cred_verify_self(cred.get());
-      if (verified != FIDO_OK) return std::string("The passkey's attestation does not verify: ") + fido_strerr(verified) + ".";
+      int verified =
+          fido_cred_x5c_len(cred.get()) > 0 ? fido_cred_verify(cred.get()) : fido_cred_verify_self(cred.get());
+      if (verified != FIDO_OK)
+        return std::string("The passkey's attestation does not verify: ") + fido_strerr(verified) + ".";
     }
     NewPasskey key;
     key.credential_id.assign(reinterpret_cast<const char*>(fido_cred_id_ptr(cred.get())), fido_cred_id_len(cred.get()));
@@ -261,12 +210,12 @@ std::variant<CheckedAssertion, WebauthnRefusal> verify_assertion(const RelyingPa
   if (rp.id.empty()) return std::string("Passkeys need the daemon's public URL to name a host (http.public_url).");
   if (auto refused = check_client_data(rp, client_data_json, "webauthn.get", challenge)) return *refused;
   if (authenticator_data.size() < 37 || authenticator_data.size() > kMaxAuthenticatorDataBytes ||
-      !cbor_sizes_bounded(authenticator_data_cbor(authenticator_data)))
+      !cbor_sizes_bounded(authenticator_data_cbor(authenticator_data, Ceremony::assertion)))
     return std::string("The authenticator data is malformed.");
   if (signature.empty() || signature.size() > kMaxSignatureBytes) return std::string("The signature is malformed.");
 
   std::unique_ptr<fido_assert_t, void (*)(fido_assert_t*)> assertion(fido_assert_new(),
-                                                                      [](fido_assert_t* a) { fido_assert_free(&a); });
+                                                                     [](fido_assert_t* a) { fido_assert_free(&a); });
   if (!assertion || fido_assert_set_rp(assertion.get(), rp.id.c_str()) != FIDO_OK ||
       fido_assert_set_clientdata(assertion.get(), bytes(client_data_json), client_data_json.size()) != FIDO_OK ||
       fido_assert_set_count(assertion.get(), 1) != FIDO_OK ||
