@@ -326,6 +326,17 @@ Result<OpenedSession> AccountsService::rotate_session(UnitOfWork& work, std::str
   });
 }
 
+Result<std::vector<MemberSession>> AccountsService::sessions_of(UnitOfWork& work, std::string_view member_id) {
+  return service_call(log_, "Accounts::sessions_of", work,
+                      [&]() -> Result<std::vector<MemberSession>> { return sessions_.list(work, member_id); });
+}
+
+Result<bool> AccountsService::revoke_member_session(UnitOfWork& work, std::string_view member_id,
+                                                    std::string_view session_id) {
+  return service_call(log_, "Accounts::revoke_member_session", work,
+                      [&]() -> Result<bool> { return sessions_.revoke_of_member(work, member_id, session_id); });
+}
+
 Result<void> AccountsService::set_privileged_until(UnitOfWork& work, std::string_view session_id, TimePoint until) {
   return service_call(log_, "Accounts::set_privileged_until", work, [&]() -> Result<void> {
     return sessions_.set_privileged_until(work, session_id, until);

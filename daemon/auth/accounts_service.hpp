@@ -36,6 +36,9 @@ class AccountsService final : public Accounts {
   Result<void> set_privileged_until(UnitOfWork& work, std::string_view session_id, TimePoint until) override;
   Result<void> set_locked_until(UnitOfWork& work, std::string_view member_id, TimePoint until) override;
   Result<OpenedSession> rotate_session(UnitOfWork& work, std::string_view session_id) override;
+  Result<std::vector<MemberSession>> sessions_of(UnitOfWork& work, std::string_view member_id) override;
+  Result<bool> revoke_member_session(UnitOfWork& work, std::string_view member_id,
+                                     std::string_view session_id) override;
   Result<std::vector<Member>> find_by_ids(UnitOfWork& work, const std::vector<std::string>& member_ids) override;
   Result<std::vector<Member>> members_after(UnitOfWork& work, std::string_view after_member_id, int limit) override;
   Result<std::int64_t> member_count(UnitOfWork& work) override;

@@ -228,22 +228,37 @@ Result<void> SessionStore::set_privileged_until(UnitOfWork& work, std::string_vi
   return changes_.announce(work, kSessionTopic, id);
 }
 
-Result<std::vector<SessionView>> SessionStore::list(UnitOfWork& work, std::string_view member_id) {
+Result<std::vector<MemberSession>> SessionStore::list(UnitOfWork& work, std::string_view member_id) {
   auto sql = work.connection();
   if (!sql) return sql.failure();
   std::string member(member_id);
   long long now = to_unix(clock_.now()), idle_floor = now - policy_.idle_timeout.count();
+  int limit = kListedSessions;
   soci::rowset<soci::row> rows =
-      ((*sql)->prepare << "SELECT session_id, created_at, last_seen_at, expires_at, ip, user_agent FROM sessions"
-                               " WHERE member_id = :m AND expires_at > :n AND last_seen_at > :f ORDER BY created_at DESC",
-       soci::use(member), soci::use(now), soci::use(idle_floor));
-  std::vector<SessionView> out;
+      ((*sql)->prepare << "SELECT session_id, created_at, last_seen_at, expires_at, ip, user_agent, method FROM sessions"
+                               " WHERE member_id = :m AND expires_at > :n AND last_seen_at > :f"
+                               " ORDER BY created_at DESC, session_id LIMIT :l",
+       soci::use(member), soci::use(now), soci::use(idle_floor), soci::use(limit));
+  std::vector<MemberSession> out;
   for (const auto& row : rows) {
     out.push_back({row.get<std::string>(0), format_rfc3339(from_unix(row_int64(row, 1))),
                    format_rfc3339(from_unix(row_int64(row, 2))), format_rfc3339(from_unix(row_int64(row, 3))),
-                   row.get<std::string>(4), row.get<std::string>(5)});
+                   row.get<std::string>(4), row.get<std::string>(5), sign_in_method_from(row.get<std::string>(6))});
   }
   return out;
+}
+
+Result<bool> SessionStore::revoke_of_member(UnitOfWork& work, std::string_view member_id,
+                                            std::string_view session_id) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
+  std::string member(member_id), id(session_id);
+  soci::statement st = ((*sql)->prepare << "DELETE FROM sessions WHERE session_id = :id AND member_id = :m",
+                        soci::use(id), soci::use(member));
+  st.execute(true);
+  if (st.get_affected_rows() == 0) return false;
+  if (auto announced = changes_.announce(work, kSessionTopic, id); !announced) return announced.failure();
+  return true;
 }
 
 Result<void> SessionStore::member_changed(UnitOfWork& work, std::string_view member_id) {

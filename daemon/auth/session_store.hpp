@@ -44,10 +44,6 @@ struct AuthenticatedSession {
 const char* sign_in_method_name(SignInMethod method);
 SignInMethod sign_in_method_from(std::string_view name);
 
-struct SessionView {
-  std::string session_id, created_at, last_seen_at, expires_at, ip, user_agent;
-};
-
 // Every call works on the caller's unit of work (one connection per
 // request); writes join its open transaction, and every daemon's cache
 // forgets what a write changed once that commits. Fails: busy (no
@@ -70,7 +66,11 @@ class SessionStore {
   Result<OpenedSession> rotate(UnitOfWork& work, std::string_view session_id);
   Result<int> revoke_all(UnitOfWork& work, std::string_view member_id, std::string_view except_session_id);
   Result<void> set_privileged_until(UnitOfWork& work, std::string_view session_id, TimePoint until);
-  Result<std::vector<SessionView>> list(UnitOfWork& work, std::string_view member_id);
+  // The member's live sessions, newest first, at most kListedSessions.
+  Result<std::vector<MemberSession>> list(UnitOfWork& work, std::string_view member_id);
+  static constexpr int kListedSessions = 200;
+  // Ends the session only if it is the member's; whether it did.
+  Result<bool> revoke_of_member(UnitOfWork& work, std::string_view member_id, std::string_view session_id);
   // Every daemon drops what it remembers of the member's sessions once
   // `work` commits: the member changed in a way sessions carry (the email).
   Result<void> member_changed(UnitOfWork& work, std::string_view member_id);

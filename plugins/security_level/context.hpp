@@ -16,5 +16,7 @@ struct Context {
 void subscribe_to_events(Context& ctx);
 // GET /api/v1/me/security, /api/v1/me/sign-ins, /api/v1/admin/sign-ins.
 void add_routes(Context& ctx);
+// GET/DELETE /api/v1/me/sessions[/{session_id}]: "Your devices".
+void add_device_routes(Context& ctx);
 
 }  // namespace memberd::security_level

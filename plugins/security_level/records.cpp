@@ -297,6 +297,15 @@ Result<int> delete_records_before(UnitOfWork& work, std::int64_t before, int bat
   return static_cast<int>(st.get_affected_rows());
 }
 
+nlohmann::json location_json(const GeoLocation& l) {
+  auto or_null = [](const std::string& v) { return v.empty() ? nlohmann::json(nullptr) : nlohmann::json(v); };
+  return {{"country_code", or_null(l.country_code)},
+          {"country", or_null(l.country)},
+          {"city", or_null(l.city)},
+          {"time_zone", or_null(l.time_zone)},
+          {"label", l.label}};
+}
+
 nlohmann::json record_json(const SignInRecord& r, const Clock& clock, const std::string& whois_template) {
   const auto& l = r.location;
   const auto& a = l.anonymity;
@@ -310,12 +319,7 @@ nlohmann::json record_json(const SignInRecord& r, const Clock& clock, const std:
       {"outcome", r.outcome},
       {"kind", r.outcome == "success" ? nlohmann::json(nullptr) : nlohmann::json(r.kind)},
       {"what", r.outcome == "success" || r.what.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.what)},
-      {"location",
-       {{"country_code", or_null(l.country_code)},
-        {"country", or_null(l.country)},
-        {"city", or_null(l.city)},
-        {"time_zone", or_null(l.time_zone)},
-        {"label", l.label}}},
+      {"location", location_json(l)},
       {"anonymous_proxy", a.anonymous},
       {"anonymous",
        {{"vpn", a.vpn}, {"tor", a.tor}, {"public_proxy", a.public_proxy}, {"hosting", a.hosting},

@@ -87,6 +87,9 @@ Result<std::vector<BucketCount>> count_by_bucket(UnitOfWork& work, const RecordF
 // DB: writes. Fails: busy.
 Result<int> delete_records_before(UnitOfWork& work, std::int64_t before, int batch);
 
+// As the contract shows a place (openapi.yaml, SecurityLevelLocation).
+nlohmann::json location_json(const GeoLocation& location);
+
 // As the contract shows a record (openapi.yaml, SecurityLevelSignIn).
 nlohmann::json record_json(const SignInRecord& record, const Clock& clock, const std::string& whois_template);
 

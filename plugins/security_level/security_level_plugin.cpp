@@ -30,6 +30,7 @@ class SecurityLevelPlugin final : public Plugin {
     context_ = std::make_unique<Context>(Context{host, read_settings(config)});
     subscribe_to_events(*context_);
     add_routes(*context_);
+    add_device_routes(*context_);
     // The seed's "Security Level" comes after Change Password and the
     // security question (credentials: 30-50) and before Email Service (70).
     host.add_mail_templates(mail::files());
@@ -37,6 +38,8 @@ class SecurityLevelPlugin final : public Plugin {
     host.add_api_description(openapi::files());
     host.add_ui({UiShell::account, "security-level", "Security Level", 60, Access::member, "security-level.js",
                  {"security-level.css"}});
+    // Where the member is signed in, next to how safe the account is.
+    host.add_ui({UiShell::account, "devices", "Your Devices", 65, Access::member, "devices.js", {"devices.css"}});
     host.add_ui({UiShell::console, "sign-ins", "Sign-ins", 20, Access::admin, "sign-ins.js", {"sign-ins.css"}});
     sweeper_ = std::thread([this] { sweep_loop(); });
   }

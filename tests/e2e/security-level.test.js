@@ -47,9 +47,9 @@ test('Security Level shows the last sign-in and this one, through an anonymous p
   await signInMember(page, base, MEMBER, MEMBER_PASSWORD);
   const menu = page.locator('[data-testid=menu-security_level-security-level]');
   await menu.waitFor();
-  // In the seed's order: after Set a Security Question.
+  // In the seed's order: after Set a Security Question; then the member's devices.
   const titles = await page.locator('#menu-list a').allInnerTexts();
-  assert.deepEqual(titles.slice(-2), ['Set a Security Question', 'Security Level']);
+  assert.deepEqual(titles.slice(-3), ['Set a Security Question', 'Security Level', 'Your Devices']);
 
   // The sign-in is recorded a moment after it happened.
   for (let i = 0; i < 50; i++) {

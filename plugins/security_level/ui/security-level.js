@@ -6,6 +6,7 @@
 import { attemptText } from './attempt.js';
 import { deviceName } from './device.js';
 import { emailCard } from './email-state.js';
+import { ipLink, placeText } from './place.js';
 
 const LEVELS = {
   very_high: { text: 'Very high', note: 'Two-step verification protects your account even if your password is stolen.' },
@@ -105,15 +106,6 @@ export async function render(root, kit) {
         'If that was not you, change your password immediately.' })),
     el('details', {}, el('summary', { text: 'How do I check an IP address?' }),
       el('p', { text: 'You can check the location of an IP address through a WHOIS search: each address above links to one.' }))));
-}
-
-function placeText(record) {
-  return record.location && record.location.label ? record.location.label : 'Unknown';
-}
-
-function ipLink(el, record) {
-  return el('a', { href: record.whois_url, target: '_blank', rel: 'noopener noreferrer', class: 'mono',
-    'aria-label': `${record.ip}: WHOIS lookup (opens in a new tab)`, text: record.ip });
 }
 
 function facts(kit, record, zone) {

@@ -4,6 +4,7 @@
 // the same filters above the table; pages; the filtered set as CSV.
 import { attemptDetail } from './attempt.js';
 import { deviceName } from './device.js';
+import { ipLink, placeText } from './place.js';
 
 // The console's member page links here with the member preselected.
 export const memberLink = 'Sign-ins of this member';
@@ -98,9 +99,8 @@ export async function render(root, kit) {
       el('td', { 'data-testid': 'sign-in-what' }, el('span', { class: `badge ${r.outcome === 'success' ? 'ok' : 'bad'}`,
         text: r.outcome === 'success' ? 'signed in' : 'failed' }),
         r.outcome === 'success' ? null : el('span', { class: 'muted attempt-detail', text: attemptDetail(r) })),
-      el('td', {}, el('a', { href: r.whois_url, class: 'mono', target: '_blank', rel: 'noopener noreferrer',
-        'aria-label': `${r.ip}: WHOIS lookup (opens in a new tab)`, text: r.ip })),
-      el('td', { 'data-testid': 'sign-in-location', text: r.location ? r.location.label : 'Unknown' },
+      el('td', {}, ipLink(el, r)),
+      el('td', { 'data-testid': 'sign-in-location', text: placeText(r) },
         r.new_location ? [' ', el('span', { class: 'badge', 'data-testid': 'new-location', text: 'new location' })] : null),
       el('td', { class: 'ua', title: r.user_agent || '', text: deviceName(r.user_agent) }))));
     if (!items.length) rows.append(el('tr', {}, el('td', { colspan: '6', class: 'muted', text: 'No sign-ins match.' })));

@@ -44,7 +44,8 @@
   X(ReviewReceipt, 128, 8) /* 2.6 */\
   X(ReviewRevision, 288, 8) /* 2.6 */\
   X(ReviewKind, 144, 8) /* 2.9 */   \
-  X(SecondStepChallenge, 88, 8) /* 2.13 */
+  X(SecondStepChallenge, 88, 8) /* 2.13 */ \
+  X(MemberSession, 200, 8) /* 2.15 */
 
 #if defined(__x86_64__) && defined(__GLIBCXX__) && defined(_GLIBCXX_USE_CXX11_ABI) && _GLIBCXX_USE_CXX11_ABI
 #define MEMBERD_CHECK_FROZEN(T, size, align)                                                  \

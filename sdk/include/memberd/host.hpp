@@ -71,6 +71,18 @@ struct OpenedSession {
   std::string expires_at;  // RFC 3339 UTC (absolute expiry)
 };
 
+// One of a member's live sessions, as the member's own "Your devices"
+// shows it (SDK 2.15). Frozen from 2.15 on.
+struct MemberSession {
+  std::string session_id;    // opaque; the caller's own is Caller::session_id
+  std::string created_at;    // RFC 3339 UTC: when it was opened (first seen)
+  std::string last_seen_at;  // RFC 3339 UTC: its last request, to within a few minutes
+  std::string expires_at;    // RFC 3339 UTC: when it ends at the latest
+  std::string ip;            // the client address it was opened from
+  std::string user_agent;    // as the client sent it when it was opened (at most 512 bytes)
+  SignInMethod method = SignInMethod::password;  // how it was made
+};
+
 enum class PasswordCheck {
   right,
   wrong,  // wrong password, or no such member: the caller cannot tell which
@@ -186,6 +198,19 @@ class Accounts {
   // audience of something every member gets unless they opted out.
   // DB: reads. Fails: busy.
   virtual Result<std::int64_t> member_count(UnitOfWork& work) = 0;
+
+  // --- SDK 2.15 ---
+  // The member's live sessions (not expired, not idle past the host's
+  // sessions.idle_timeout), newest first, at most 200: where the member is
+  // signed in. DB: reads. Fails: busy, unavailable.
+  virtual Result<std::vector<MemberSession>> sessions_of(UnitOfWork& work, std::string_view member_id) = 0;
+  // Ends one session if it is the member's (a member ending their own
+  // sessions must not reach anyone else's): true when it ended, false when
+  // the member has no live session with that id (ended already, never
+  // theirs). Every daemon's session cache forgets it once `work` commits.
+  // DB: writes (joins the open transaction). Fails: busy, unavailable.
+  virtual Result<bool> revoke_member_session(UnitOfWork& work, std::string_view member_id,
+                                             std::string_view session_id) = 0;
 };
 
 // ---------------------------------------------------------------------------

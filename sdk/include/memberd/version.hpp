@@ -96,8 +96,11 @@
 //         member whose second step the calling plugin no longer provides;
 //         SignInFactors::verify_second_step_on_budget (a reset's codes count
 //         on the reset's own budget, not the account's lock).
+//   2.15  Accounts::sessions_of and Accounts::revoke_member_session, with
+//         MemberSession: a member sees and ends their own sessions ("Your
+//         devices").
 //   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
-#define MEMBERD_SDK_VERSION_MINOR 14
+#define MEMBERD_SDK_VERSION_MINOR 15
 
 #define MEMBERD_STRINGIFY_INNER(x) #x
 #define MEMBERD_STRINGIFY(x) MEMBERD_STRINGIFY_INNER(x)

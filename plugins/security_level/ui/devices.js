@@ -1,0 +1,116 @@
+// Your Devices: every browser and device signed in to the account (GET
+// /api/v1/me/sessions), with where it signed in from, when, and how; sign
+// out one of them, or every one but this. What came of it is shown at the
+// top of the list and focused, then the list is drawn again.
+import { deviceName } from './device.js';
+import { ipLink, placeText } from './place.js';
+
+const HOW = {
+  password: 'Password',
+  second_step: 'Password and two-step verification',
+  passkey: 'Passkey',
+};
+
+export async function render(root, kit) {
+  const { el, api } = kit;
+  root.append(el('p', { class: 'hint', text:
+    'These are the browsers and devices signed in to your account. If you do not recognise one, ' +
+    'sign it out, then change your password.' }));
+  const outcome = el('p', { class: 'form-message', tabindex: '-1', 'data-testid': 'devices-outcome' });
+  const list = el('div', { class: 'device-list', 'data-testid': 'devices' });
+  const others = el('div', { class: 'devices-others' });
+  // Where "Sign out everywhere else" asks first: beside its button, which stays.
+  const question = el('div');
+  root.append(outcome, list, others, question);
+
+  const twoStep = kit.entry('two_step', 'two-step');
+  if (twoStep) {
+    root.append(el('p', { class: 'hint devices-remembered' },
+      'Browsers where you chose to skip two-step verification are listed on ',
+      el('a', { href: kit.hashOf(twoStep), text: twoStep.title || 'Two-step verification' }), '.'));
+  }
+
+  const say = (ok, text) => {
+    outcome.className = `form-message ${ok ? 'ok' : 'error'}`;
+    outcome.setAttribute('role', ok ? 'status' : 'alert');
+    outcome.textContent = text;
+    outcome.focus();
+  };
+
+  async function signOut(session) {
+    const name = deviceName(session.user_agent);
+    const ended = await api('DELETE', `/api/v1/me/sessions/${encodeURIComponent(session.id)}`);
+    if (ended.status === 204) {
+      await draw();
+      say(true, `${name} is signed out. It will need your password to get back in.`);
+    } else if (ended.status === 404) {
+      await draw();
+      say(true, `${name} was signed out already.`);
+    } else if (ended.status !== 401) {
+      say(false, kit.problemSentence(ended));
+    }
+  }
+
+  async function signOutOthers(button) {
+    const sure = await kit.confirmStep(question, {
+      question: 'Sign out of every other browser and device? Each will need your password to get back in.',
+      yes: 'Sign them out', testid: 'sign-out-others', returnFocus: button,
+    });
+    if (!sure) return;
+    const ended = await api('DELETE', '/api/v1/me/sessions');
+    if (ended.ok && ended.data) {
+      await draw();
+      const n = Number(ended.data.ended) || 0;
+      say(true, n === 0 ? 'There were no other devices to sign out.'
+        : `Signed out of ${n} other ${n === 1 ? 'device' : 'devices'}. Only this one is signed in now.`);
+    } else if (ended.status !== 401) {
+      say(false, kit.problemSentence(ended));
+    }
+  }
+
+  function card(session) {
+    const name = deviceName(session.user_agent);
+    const time = (iso) => el('time', { datetime: iso, text: kit.dualTime(iso) });
+    return el('section', { class: 'card device', 'data-testid': 'device', 'data-current': String(!!session.current),
+      'aria-label': session.current ? `${name}, this device` : name },
+    el('h2', { title: session.user_agent || '' }, name,
+      session.current ? el('span', { class: 'badge ok', 'data-testid': 'this-device', text: 'This device' }) : null),
+    el('dl', { class: 'facts' },
+      el('dt', { text: 'IP location' }), el('dd', { 'data-testid': 'device-place' }, placeText(session),
+        session.anonymous_proxy ? el('span', { class: 'hint', text: ' (a VPN or proxy server hides where it really is)' })
+          : null),
+      el('dt', { text: 'IP address' }), el('dd', {}, ipLink(el, session)),
+      el('dt', { text: 'Signed in' }), el('dd', {}, time(session.created_at)),
+      el('dt', { text: 'Last active' }), el('dd', {}, session.current ? 'Now' : time(session.last_seen_at)),
+      el('dt', { text: 'Signed in with' }), el('dd', { text: HOW[session.signed_in_with] || 'Password' })),
+    session.current
+      ? el('p', { class: 'hint', text: 'To sign out here, use Sign out at the top of the page.' })
+      : el('button', { type: 'button', 'data-testid': 'sign-out-device', 'aria-label': `Sign out ${name}`,
+        text: 'Sign out', onclick: () => signOut(session) }));
+  }
+
+  async function draw() {
+    const sessions = await api('GET', '/api/v1/me/sessions');
+    if (!sessions.ok || !sessions.data) {
+      if (sessions.status === 401) return;
+      list.replaceChildren(el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'devices-failed',
+        text: 'Your devices could not be loaded. Reload the page; if it stays, try again later.' }));
+      others.replaceChildren();
+      return;
+    }
+    const items = sessions.data.items || [];
+    list.replaceChildren(...items.map(card));
+    const rest = items.filter((s) => !s.current).length;
+    if (rest === 0) {
+      others.replaceChildren(el('p', { class: 'muted', 'data-testid': 'no-other-devices',
+        text: 'No other browser or device is signed in.' }));
+    } else {
+      const button = el('button', { type: 'button', class: 'primary', 'data-testid': 'sign-out-others',
+        text: 'Sign out everywhere else' });
+      button.addEventListener('click', () => signOutOthers(button));
+      others.replaceChildren(button);
+    }
+  }
+
+  await draw();
+}
