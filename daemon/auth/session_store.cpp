@@ -253,8 +253,12 @@ Result<bool> SessionStore::revoke_of_member(UnitOfWork& work, std::string_view m
   auto sql = work.connection();
   if (!sql) return sql.failure();
   std::string member(member_id), id(session_id);
-  soci::statement st = ((*sql)->prepare << "DELETE FROM sessions WHERE session_id = :id AND member_id = :m",
-                        soci::use(id), soci::use(member));
+  // A session past its end that no sweep removed yet is no live one: the
+  // member is told it had ended, not that they ended it.
+  long long now = to_unix(clock_.now()), idle_floor = now - policy_.idle_timeout.count();
+  soci::statement st = ((*sql)->prepare << "DELETE FROM sessions WHERE session_id = :id AND member_id = :m"
+                                              " AND expires_at > :n AND last_seen_at > :f",
+                        soci::use(id), soci::use(member), soci::use(now), soci::use(idle_floor));
   st.execute(true);
   if (st.get_affected_rows() == 0) return false;
   if (auto announced = changes_.announce(work, kSessionTopic, id); !announced) return announced.failure();

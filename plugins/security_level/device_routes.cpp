@@ -8,6 +8,7 @@
 
 #include <memberd/json.hpp>
 #include <memberd/problem.hpp>
+#include <memberd/session_cookies.hpp>
 
 namespace memberd::security_level {
 
@@ -51,8 +52,9 @@ Response my_sessions(Context& ctx, const Request& req) {
 }
 
 // One session of the member's own. Ending the caller's own session here is
-// signing out; the page uses the header's Sign out for that, but a client
-// that ends its own session gets what it asked for.
+// signing out (its cookies are cleared too); the page uses the header's
+// Sign out for that, but a client that ends its own session gets what it
+// asked for.
 Response end_session(Context& ctx, const Request& req) {
   const auto& caller = req.caller();
   if (caller.member_id.empty()) return operator_refused();
@@ -71,7 +73,10 @@ Response end_session(Context& ctx, const Request& req) {
       {{"member_id", caller.member_id}, {"session_id", session_id}, {"by", "member"}, {"ip", req.client_ip()}});
   if (!published) return refusal_problem(published.failure());
   if (auto done = tx->commit(); !done) return refusal_problem(done.failure());
-  return Response{204, "application/json; charset=utf-8", "", {}};
+  Response ended_response{204, "application/json; charset=utf-8", "", {}};
+  // Its own session ended: the browser's cookies go with it, as at sign-out.
+  if (session_id == caller.session_id) clear_session_cookies(ended_response, ctx.host.secure_cookies());
+  return ended_response;
 }
 
 // "Sign out everywhere else": every session of the member but this one.

@@ -12,12 +12,15 @@
 
 namespace memberd::two_step {
 
-// True when `data` is a sequence of well-formed CBOR items, none of
-// indefinite length (CTAP2's canonical form never uses one), whose arrays
-// and maps declare, all together, no more elements than `data` has bytes.
-// Every element is an item of its own and starts at a byte of its own, so
-// well-formed CBOR always passes; what passes costs libcbor at most a few
-// pointers per byte. Linear in data.size(); allocates nothing.
+// True when every CBOR header in `data` reads (a definite string's bytes
+// all there), none is of indefinite length (CTAP2's canonical form never
+// uses one), and their arrays and maps declare, all together, no more
+// elements than `data` has bytes. Every element is an item of its own and
+// starts at a byte of its own, so well-formed CBOR always passes; what
+// passes may still be malformed (a short container, a stray break), which
+// cbor_load then refuses, but it costs libcbor at most an item and a
+// pointer (some 70 bytes) per input byte. Linear in data.size(); allocates
+// nothing.
 bool cbor_sizes_bounded(std::string_view data);
 
 // Which ceremony authenticator data came from: libfido2 reads them

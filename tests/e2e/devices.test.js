@@ -88,7 +88,8 @@ test('Your Devices lists each session with its place, this one first and marked'
 test('signing a device out from the keyboard says so, focused, and that device is out at once', async () => {
   // The first Sign out button is the iPhone's (the newest after this one).
   await tabTo(page, 'sign-out-device');
-  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Sign out Safari on iOS');
+  assert.match(await page.evaluate(() => document.activeElement.getAttribute('aria-label')),
+    /^Sign out Safari on iOS \(Anonymous Proxy, signed in \d{4}-\d\d-\d\d \d\d:\d\d GMT\)$/);
   await page.keyboard.press('Enter');
   await expectFocus(page, 'devices-outcome');
   assert.equal(await page.locator('[data-testid=devices-outcome]').innerText(),
@@ -143,10 +144,21 @@ test('Sign out everywhere else asks first, then leaves only this device', async 
   await shots('devices-only-this-one');
 });
 
-test('when this session has ended, a click on the page leads to sign-in with a notice', async () => {
+test('two sessions of one browser have buttons a screen reader tells apart', async () => {
   await signInElsewhere('2001:218::1', FIREFOX_ON_LINUX);
+  await signInElsewhere('81.2.69.142', FIREFOX_ON_LINUX);
   await page.locator('[data-testid=menu-security_level-security-level]').click();
   await page.locator('[data-testid=menu-security_level-devices]').click();
+  const buttons = page.locator('[data-testid=sign-out-device]');
+  await buttons.nth(1).waitFor();
+  const labels = await buttons.evaluateAll((all) => all.map((b) => b.getAttribute('aria-label')));
+  assert.equal(labels.length, 2);
+  assert.notEqual(labels[0], labels[1]);
+  for (const label of labels) assert.match(label, /^Sign out Firefox on Linux \((Japan|Anonymous Proxy), signed in /);
+  await shots('devices-same-browser-twice');
+});
+
+test('when this session has ended, a click on the page leads to sign-in with a notice', async () => {
   const signOut = page.locator('[data-testid=sign-out-device]').first();
   await signOut.waitFor();
   await endMemberSessionsAsAdmin(page, base);

@@ -37,9 +37,12 @@ export async function render(root, kit) {
     outcome.focus();
   };
 
-  async function signOut(session) {
+  async function signOut(session, button) {
     const name = deviceName(session.user_agent);
+    // Off while it works: a second press would meet the ended session.
+    button.disabled = true;
     const ended = await api('DELETE', `/api/v1/me/sessions/${encodeURIComponent(session.id)}`);
+    button.disabled = false;
     if (ended.status === 204) {
       await draw();
       say(true, `${name} is signed out. It will need your password to get back in.`);
@@ -71,8 +74,9 @@ export async function render(root, kit) {
   function card(session) {
     const name = deviceName(session.user_agent);
     const time = (iso) => el('time', { datetime: iso, text: kit.dualTime(iso) });
-    return el('section', { class: 'card device', 'data-testid': 'device', 'data-current': String(!!session.current),
-      'aria-label': session.current ? `${name}, this device` : name },
+    // No accessible name on the card, so it is no landmark: two sessions of
+    // one browser would make two landmarks of one name. The heading names it.
+    return el('section', { class: 'card device', 'data-testid': 'device', 'data-current': String(!!session.current) },
     el('h2', { title: session.user_agent || '' }, name,
       session.current ? el('span', { class: 'badge ok', 'data-testid': 'this-device', text: 'This device' }) : null),
     el('dl', { class: 'facts' },
@@ -85,8 +89,10 @@ export async function render(root, kit) {
       el('dt', { text: 'Signed in with' }), el('dd', { text: HOW[session.signed_in_with] || 'Password' })),
     session.current
       ? el('p', { class: 'hint', text: 'To sign out here, use Sign out at the top of the page.' })
-      : el('button', { type: 'button', 'data-testid': 'sign-out-device', 'aria-label': `Sign out ${name}`,
-        text: 'Sign out', onclick: () => signOut(session) }));
+      : el('button', { type: 'button', 'data-testid': 'sign-out-device',
+        // Which one, for a screen reader's list of buttons: two of one browser differ by place and time.
+        'aria-label': `Sign out ${name} (${placeText(session)}, signed in ${kit.dualTime(session.created_at)})`,
+        text: 'Sign out', onclick: (event) => signOut(session, event.currentTarget) }));
   }
 
   async function draw() {

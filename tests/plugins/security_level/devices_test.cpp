@@ -180,7 +180,9 @@ TEST_CASE("Your devices refuses the signed-out, the operator and a cookie withou
 
   // A browser's cookie alone (what a forged cross-site request carries) ends nothing.
   httplib::Headers cookie_only{{"Cookie", "memberd_session=" + here.session_cookie}};
-  CHECK(status_of(del(daemon, "/api/v1/me/sessions", cookie_only)) == 403);
+  auto forged = del(daemon, "/api/v1/me/sessions", cookie_only);
+  CHECK(status_of(forged) == 403);
+  CHECK(problem_type(forged).find("csrf") != std::string::npos);
   CHECK(live(daemon, laptop.token));
   // With the CSRF token it does.
   httplib::Headers with_csrf{{"Cookie", "memberd_session=" + here.session_cookie + "; memberd_csrf=" +
@@ -213,4 +215,26 @@ TEST_CASE("a session ended from Your devices is refused at once by another daemo
   while (live(b, elsewhere.token) && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(10ms);
   CHECK_FALSE(live(b, elsewhere.token));
   CHECK(live(b, here.token));
+}
+
+TEST_CASE("a session that idled out is not ended again: it is not found", "[security_level][devices]") {
+  auto options = devices_daemon("sqlite");
+  options.sets.push_back("sessions.idle_timeout=4s");
+  options.sets.push_back("sessions.cache_ttl=0s");
+  DaemonProcess daemon(options);
+  auto account = join(daemon, "idle-devices@example.com");
+  auto here = signed_in_from(daemon, account, "81.2.69.142", kChromeOnWindows);
+  auto idle = signed_in_from(daemon, account, "2001:218::7", "laptop/1.0");
+  std::string idle_id;
+  for (const auto& item : my_sessions(daemon, here.token))
+    if (item["user_agent"] == "laptop/1.0") idle_id = item["id"];
+  REQUIRE_FALSE(idle_id.empty());
+  // This one stays in use (touched every second at this timeout); the other idles past 4 s.
+  for (int i = 0; i < 11; ++i) {
+    REQUIRE(live(daemon, here.token));
+    std::this_thread::sleep_for(500ms);
+  }
+  // No sweep has removed its row yet, but it is over: not listed, and not ended twice.
+  for (const auto& item : my_sessions(daemon, here.token)) CHECK(item["id"] != idle_id);
+  CHECK(status_of(del(daemon, "/api/v1/me/sessions/" + idle_id, bearer(here.token))) == 404);
 }
