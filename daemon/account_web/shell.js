@@ -86,9 +86,13 @@ function go(hash) {
 const kit = {
   ...pageKit({ api, go, params: () => parseHash().params }),
   session: () => state.session,
-  // After a call that changed the session (a step-up's privileged_until):
-  // read it again, so the next gated page does not ask once more.
-  refreshSession: loadSession,
+  // After a call that changed the session (a step-up's privileged_until,
+  // a confirmed new address): read it again, so the next gated page does
+  // not ask once more and the header names the address as it is now.
+  async refreshSession() {
+    await loadSession();
+    renderUser();
+  },
   // After a sign-in: back where the member was going, else the first page.
   async signedIn() {
     await loadSession();
@@ -114,10 +118,16 @@ function foldMenu(open) {
   $('#menu-toggle').setAttribute('aria-expanded', String(open));
 }
 
-function renderChrome(current) {
+// The header's "who is signed in".
+function renderUser() {
   const session = state.session;
   $('#user').hidden = !session;
   $('#user-email').textContent = session ? String(session.email || '') : '';
+}
+
+function renderChrome(current) {
+  const session = state.session;
+  renderUser();
   const items = session ? menuEntries() : [];
   $('#menu').hidden = items.length === 0;
   foldMenu(false);

@@ -1,6 +1,7 @@
 // Changing email (verified by a link to the new address) and password; both
 // need a fresh step-up, which the host enforces (Access::privileged).
 #include "confirmation.hpp"
+#include "email_change.hpp"
 #include "notices.hpp"
 #include "replies.hpp"
 #include "routes.hpp"
@@ -63,22 +64,10 @@ Response change_email(Context& ctx, const Request& req) {
     MEMBERD_TRY(tx->commit());
     return json_response(200, {{"email", new_email}});
   }
-  // Only the newest requested address can be confirmed: an older link would
-  // flip the email back after a newer change.
-  MEMBERD_TRY(ctx.tokens.revoke_all(work, caller.member_id, TokenKind::verify_email));
-  if (holder) {
-    // Answered as for a free address (no oracle); its owner is told instead
-    // of sent a link, and the member's notice below is the same.
-    MEMBERD_TRY(mail_email_address_in_use(ctx.host, work, new_email));
-    event["address_in_use"] = true;
-  } else {
-    auto token = ctx.tokens.issue(work, TokenKind::verify_email, caller.member_id,
-                                  ctx.settings.verification_token_lifetime, new_email, caller.session_id);
-    if (!token) return refusal_problem(token.failure());
-    MEMBERD_TRY(mail_verify_new_email(ctx.host, work, new_email,
-                                      ctx.settings.link_base + "/#/credentials/verify-email?token=" + *token,
-                                      ctx.settings.verification_token_lifetime));
-  }
+  // A taken address is answered as a free one (no oracle): its owner is
+  // told instead of sent a link, and the member's notice below is the same.
+  MEMBERD_TRY(send_email_change_link(ctx, work, caller.member_id, new_email, caller.session_id, static_cast<bool>(holder)));
+  if (holder) event["address_in_use"] = true;
   MEMBERD_TRY(mail_email_change_requested(ctx.host, work, caller.email, new_email, std::string(req.client_ip())));
   event["new_email"] = new_email;
   MEMBERD_TRY(ctx.host.events().publish(work, "email.change_requested", event));

@@ -21,6 +21,7 @@ class CredentialsPlugin final : public Plugin {
     add_account_routes(*context_);
     add_question_routes(*context_);
     add_change_routes(*context_);
+    add_email_change_routes(*context_);
     add_reset_routes(*context_);
     add_confirmation_routes(*context_);
     // The pages before signing in; the member shell sends visitors to "sign-in".

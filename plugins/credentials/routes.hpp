@@ -10,6 +10,7 @@ namespace memberd::credentials {
 void add_account_routes(Context& ctx);   // join, sign in and out, me
 void add_question_routes(Context& ctx);  // the catalogue, the member's question, step-up
 void add_change_routes(Context& ctx);    // change email (and verify it), change password
+void add_email_change_routes(Context& ctx);  // the email change waiting for its link: see, resend, cancel
 void add_reset_routes(Context& ctx);     // forgotten password
 void add_confirmation_routes(Context& ctx);  // confirming the address joined with, asking for a new link
 

@@ -61,6 +61,26 @@ Result<std::optional<TokenRecord>> Tokens::find(UnitOfWork& work, TokenKind kind
   return Found{std::move(record)};
 }
 
+Result<std::optional<LiveToken>> Tokens::newest_live(UnitOfWork& work, TokenKind kind, const std::string& member_id) {
+  using Found = std::optional<LiveToken>;
+  auto connection = work.connection();
+  if (!connection) return connection.failure();
+  auto& sql = **connection;
+  std::string kind_text = kind_name(kind);
+  long long now = clock_.unix_now(), created = 0, expires = 0;
+  LiveToken live;
+  soci::indicator found = soci::i_null;
+  sql << "SELECT new_email, session_id, created_at, expires_at FROM credentials_tokens"
+         " WHERE member_id = :m AND kind = :k AND used_at IS NULL AND expires_at > :n"
+         " ORDER BY created_at DESC, expires_at DESC LIMIT 1",
+      soci::use(member_id), soci::use(kind_text), soci::use(now), soci::into(live.new_email, found),
+      soci::into(live.session_id), soci::into(created), soci::into(expires);
+  if (!sql.got_data() || found != soci::i_ok) return Found{};
+  live.created_at = created;
+  live.expires_at = expires;
+  return Found{std::move(live)};
+}
+
 Result<bool> Tokens::consume(UnitOfWork& work, const TokenRecord& record) {
   auto sql = work.connection();
   if (!sql) return sql.failure();

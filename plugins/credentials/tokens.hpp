@@ -6,6 +6,7 @@
 #include <memberd/response.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,13 @@ struct TokenRecord {
   bool expired = false, used = false;
 };
 
+// A member's newest link of a kind that can still be used: an email
+// change waiting for its link, as the member's page shows it.
+struct LiveToken {
+  std::string new_email, session_id;
+  std::int64_t created_at = 0, expires_at = 0;  // Unix seconds
+};
+
 class Tokens {
  public:
   Tokens(const Secrets& secrets, const Clock& clock) : secrets_(secrets), clock_(clock) {}
@@ -34,6 +42,9 @@ class Tokens {
                             const std::string& session_id = {});
   // nullopt when no such token of this kind exists. Fails: busy.
   Result<std::optional<TokenRecord>> find(UnitOfWork& work, TokenKind kind, std::string_view token);
+  // The member's newest unused, unexpired token of `kind`, or nullopt.
+  // DB: reads. Fails: busy.
+  Result<std::optional<LiveToken>> newest_live(UnitOfWork& work, TokenKind kind, const std::string& member_id);
   // Marks it used (in the open transaction); false when another request used
   // it first. Fails: busy.
   Result<bool> consume(UnitOfWork& work, const TokenRecord& record);

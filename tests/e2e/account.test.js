@@ -364,13 +364,35 @@ test('Change Email Address: inside the window straight to the form; a new sessio
   await page.locator('[data-testid=new_email_confirm-error]').filter({ hasText: /\S/ }).waitFor();
   await page.locator('#field-new_email_confirm').fill(NEW_EMAIL);
   await page.locator('[data-testid=email-submit]').click();
-  await page.locator('[data-testid=email-done]').filter({ hasText: NEW_EMAIL }).waitFor();
+  await page.locator('[data-testid=email-pending-outcome]').filter({ hasText: `We sent a link to ${NEW_EMAIL}.` })
+    .waitFor();
+  await expectFocus(page, 'email-pending-outcome');
+  // The change waits for its link, and says so above the form's place.
+  const waiting = page.locator('[data-testid=email-pending]');
+  assert.match(await waiting.innerText(), new RegExp(`We sent a link to ${NEW_EMAIL} at \\d{4}-\\d\\d-\\d\\d`));
   await shots('account-change-email-sent');
+  const marker = '#/credentials/verify-email?token=';
+  const first = await mailedLink(daemon.dir, NEW_EMAIL, marker);
 
-  const link = await mailedLink(daemon.dir, NEW_EMAIL, '#/credentials/verify-email?token=');
+  // Sent again: a new link, and the old one dead.
+  await page.locator('[data-testid=email-pending-resend]').click();
+  await expectFocus(page, 'email-pending-outcome');
+  assert.equal(await page.locator('[data-testid=email-pending-outcome]').innerText(),
+    `We sent a new link to ${NEW_EMAIL}. The link we sent before no longer works.`);
+  await shots('account-change-email-resent');
+  const link = await mailedLink(daemon.dir, NEW_EMAIL, marker, [first]);
+  await page.goto(`${base}${first}`);
+  await page.locator('[data-testid=verify-failed]').waitFor();
+
   await page.goto(`${base}${link}`);
   await page.locator('[data-testid=verify-done]').filter({ hasText: NEW_EMAIL }).waitFor();
   assert.doesNotMatch(page.url(), /token=/);
+  // Signed in here: the header names the new address at once.
+  await page.locator('[data-testid=current-user-email]').filter({ hasText: NEW_EMAIL }).waitFor();
+  // And Change Email Address has nothing waiting any more.
+  await page.locator('[data-testid=menu-credentials-change-email]').click();
+  await page.locator('[data-testid=email-current]').filter({ hasText: NEW_EMAIL }).waitFor();
+  assert.equal(await page.locator('[data-testid=email-pending-card]').isHidden(), true);
 
   await page.goto(`${base}/account/`);
   await page.locator('[data-testid=signout]').click();

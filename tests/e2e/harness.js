@@ -160,10 +160,11 @@ export async function screenshot(page, name) {
 }
 
 // The first link in a mail to `to` under `dir`/mail/ whose address has
-// `marker` ("#/credentials/reset-password?token="), waiting up to 10 s for
-// the mail loop to write it. Resolves to the part from "/account/" on, for
-// the test's own base URL.
-export async function mailedLink(dir, to, marker) {
+// `marker` ("#/credentials/reset-password?token=") and is none of `skip`
+// (links read before: a second mail's), waiting up to 10 s for the mail
+// loop to write it. Resolves to the part from "/account/" on, for the
+// test's own base URL.
+export async function mailedLink(dir, to, marker, skip = []) {
   const mailDir = path.join(dir, 'mail');
   for (let i = 0; i < 200; i++) {
     if (existsSync(mailDir)) {
@@ -174,7 +175,8 @@ export async function mailedLink(dir, to, marker) {
         if (at < 0) continue;
         const start = eml.lastIndexOf('/account/', at);
         const end = eml.slice(at + marker.length).search(/[^A-Za-z0-9_-]/);
-        return eml.slice(start, at + marker.length + end);
+        const link = eml.slice(start, at + marker.length + end);
+        if (!skip.includes(link)) return link;
       }
     }
     await new Promise((r) => setTimeout(r, 50));

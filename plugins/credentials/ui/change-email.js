@@ -1,6 +1,9 @@
 // Change Email Address: the security question (after the current
 // password), then the new address twice; it takes effect once the link
-// mailed to it is opened.
+// mailed to it is opened. A change waiting for its link is shown above,
+// with the link sent again or the change cancelled (no step-up for those:
+// they act only on what the step-up already allowed).
+import { pendingChange } from './pending-email.js';
 import { currentQuestion, guideToQuestion, privileged, stepUp, stepUpAgain } from './step-up.js';
 import { emailConfirmed, guideToConfirm } from './confirmation.js';
 
@@ -9,8 +12,12 @@ export async function render(root, kit) {
   if (!(await emailConfirmed(kit))) return guideToConfirm(root, kit, 'change your email address');
   const question = await currentQuestion(kit);
   if (!question) return guideToQuestion(root, kit, 'change your email address', 'change-email');
+  // The address as it is now: a link opened in another tab may have changed it.
+  await kit.refreshSession();
   root.append(el('p', { 'data-testid': 'email-current' }, el('strong', { text: 'Your email address: ' }),
     String(kit.session()?.email || '')));
+  const waiting = await pendingChange(kit);
+  root.append(waiting.card);
   if (!privileged(kit)) await stepUp(root, kit, question);
 
   const message = el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'email-message' });
@@ -29,12 +36,20 @@ export async function render(root, kit) {
       new_email: form.elements.namedItem('new_email').value,
       new_email_confirm: form.elements.namedItem('new_email_confirm').value,
     } });
+    if (result.status === 202) {
+      // The waiting change's card says it, where it will stay.
+      form.remove();
+      await waiting.redraw();
+      waiting.say(true, `We sent a link to ${result.data?.pending_email || 'your new address'}. Open it to make it ` +
+        "your account's email address; until then your current address stays.");
+      return;
+    }
     if (result.ok) {
-      const pending = result.data && (result.data.pending_email || result.data.email);
-      form.replaceWith(el('p', { class: 'form-message ok', role: 'status', 'data-testid': 'email-done',
-        text: result.status === 202
-          ? `We sent a link to ${pending}. Open it to make it your account's email address; until then your current address stays.`
-          : `Your email address is now ${pending}.` }));
+      const done = el('p', { class: 'form-message ok', role: 'status', 'data-testid': 'email-done', tabindex: '-1',
+        text: `Your email address is now ${result.data?.email || 'changed'}.` });
+      form.replaceWith(done);
+      await kit.refreshSession();
+      done.focus();
       return;
     }
     if ((result.status === 422 || result.status === 409) && kit.showFieldErrors(form, result.problem)) return;

@@ -9,6 +9,8 @@ export async function render(root, kit) {
     : { ok: false, status: 404 };
   if (result.ok) {
     const email = result.data && result.data.email;
+    // Signed in here as that member: the header shows the new address at once.
+    if (kit.session()) await kit.refreshSession();
     root.append(el('p', { class: 'form-message ok', role: 'status', 'data-testid': 'verify-done',
       text: email ? `Done: ${email} is now your account's email address.` : "Done: your account's email address is changed." }));
     return;
