@@ -47,8 +47,10 @@ function showBanner(problem) {
 // The session as the daemon has it now. Only an answer changes it: a 401
 // (api() has ended it) or a 200; a network error or a 503 leaves the
 // member signed in, rather than sending them to sign in for nothing.
-async function loadSession() {
-  const result = await api('GET', '/api/v1/session');
+// `quietly`: a 401 only clears the session (a page that has just ended
+// this session on purpose says so itself), rather than going to sign-in.
+async function loadSession({ quietly = false } = {}) {
+  const result = quietly ? await request('GET', '/api/v1/session') : await api('GET', '/api/v1/session');
   if (result.ok) state.session = result.data && result.data.member_id ? result.data : null;
   else if (result.status === 401) state.session = null;
 }
@@ -89,8 +91,10 @@ const kit = {
   // After a call that changed the session (a step-up's privileged_until,
   // a confirmed new address): read it again, so the next gated page does
   // not ask once more and the header names the address as it is now.
-  async refreshSession() {
-    await loadSession();
+  // { quietly: true }: when the session may have ended meanwhile, the page
+  // stays (loadSession).
+  async refreshSession(options) {
+    await loadSession(options);
     renderUser();
   },
   // After a sign-in: back where the member was going, else the first page.

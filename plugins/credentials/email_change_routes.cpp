@@ -40,27 +40,33 @@ Response pending_change(Context& ctx, const Request& req) {
 // The link again, to the address the member asked for (a new link: only
 // hashes are kept, so the old one cannot be sent twice, and it stops
 // working). Counted with the changes themselves, per member and network.
+// The session that stays signed in once the link is used is still the one
+// that asked with a step-up: a session without one must not choose it.
 Response resend_link(Context& ctx, const Request& req) {
   const auto& caller = req.caller();
   if (caller.member_id.empty()) return members_only();
   auto& work = req.work();
-  auto live = ctx.tokens.newest_live(work, TokenKind::verify_email, caller.member_id);
-  if (!live) return refusal_problem(live.failure());
-  if (!*live) return nothing_waiting();
   MEMBERD_TRY(count_for_network(ctx, req, "email_change", ctx.settings.email_changes_per_network_per_hour,
                                 std::chrono::hours(1), "Too many email changes from your network; try again later."));
   MEMBERD_TRY(count_for_member(ctx, req, "email_change", ctx.settings.email_changes_per_member_per_hour,
                                std::chrono::hours(1), "Too many email changes; try again later."));
-  const std::string new_email = (*live)->new_email;
-  auto holder = ctx.host.accounts().find_by_email(work, new_email);
-  if (!holder && holder.failure().refusal != Refusal::not_found) return refusal_problem(holder.failure());
   auto tx = WriteTransaction::open(work);
   if (!tx) return refusal_problem(tx.failure());
-  // The session that asks now is the one that stays signed in on confirming.
-  MEMBERD_TRY(send_email_change_link(ctx, work, caller.member_id, new_email, caller.session_id,
+  // Read under the write lock: a newer change, a cancel or the link's use
+  // that commits meanwhile is seen, never undone.
+  auto live = ctx.tokens.newest_live(work, TokenKind::verify_email, caller.member_id, true);
+  if (!live) return refusal_problem(live.failure());
+  if (!*live) return nothing_waiting();
+  const LiveToken waiting = **live;
+  auto holder = ctx.host.accounts().find_by_email(work, waiting.new_email);
+  if (!holder && holder.failure().refusal != Refusal::not_found) return refusal_problem(holder.failure());
+  MEMBERD_TRY(send_email_change_link(ctx, work, caller.member_id, waiting.new_email, waiting.session_id,
                                      static_cast<bool>(holder)));
+  auto event = audit(req, caller.member_id);
+  event["new_email"] = waiting.new_email;
+  MEMBERD_TRY(ctx.host.events().publish(work, "email.change_resent", event));
   MEMBERD_TRY(tx->commit());
-  return json_response(202, {{"pending_email", new_email}});
+  return json_response(202, {{"pending_email", waiting.new_email}});
 }
 
 Response cancel_change(Context& ctx, const Request& req) {
@@ -69,10 +75,13 @@ Response cancel_change(Context& ctx, const Request& req) {
   auto& work = req.work();
   auto tx = WriteTransaction::open(work);
   if (!tx) return refusal_problem(tx.failure());
-  auto live = ctx.tokens.newest_live(work, TokenKind::verify_email, caller.member_id);
+  auto live = ctx.tokens.newest_live(work, TokenKind::verify_email, caller.member_id, true);
   if (!live) return refusal_problem(live.failure());
   if (!*live) return nothing_waiting();
-  MEMBERD_TRY(ctx.tokens.revoke_all(work, caller.member_id, TokenKind::verify_email));
+  auto ended = ctx.tokens.revoke_all(work, caller.member_id, TokenKind::verify_email);
+  if (!ended) return refusal_problem(ended.failure());
+  // Used by its link between the read and now: there is nothing to cancel.
+  if (*ended == 0) return nothing_waiting();
   auto event = audit(req, caller.member_id);
   event["new_email"] = (*live)->new_email;
   MEMBERD_TRY(ctx.host.events().publish(work, "email.change_cancelled", event));

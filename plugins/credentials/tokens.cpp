@@ -61,7 +61,8 @@ Result<std::optional<TokenRecord>> Tokens::find(UnitOfWork& work, TokenKind kind
   return Found{std::move(record)};
 }
 
-Result<std::optional<LiveToken>> Tokens::newest_live(UnitOfWork& work, TokenKind kind, const std::string& member_id) {
+Result<std::optional<LiveToken>> Tokens::newest_live(UnitOfWork& work, TokenKind kind, const std::string& member_id,
+                                                     bool lock) {
   using Found = std::optional<LiveToken>;
   auto connection = work.connection();
   if (!connection) return connection.failure();
@@ -70,9 +71,11 @@ Result<std::optional<LiveToken>> Tokens::newest_live(UnitOfWork& work, TokenKind
   long long now = clock_.unix_now(), created = 0, expires = 0;
   LiveToken live;
   soci::indicator found = soci::i_null;
-  sql << "SELECT new_email, session_id, created_at, expires_at FROM credentials_tokens"
-         " WHERE member_id = :m AND kind = :k AND used_at IS NULL AND expires_at > :n"
-         " ORDER BY created_at DESC, expires_at DESC LIMIT 1",
+  const bool row_lock = lock && work.backend() == Backend::postgresql;
+  sql << std::string("SELECT new_email, session_id, created_at, expires_at FROM credentials_tokens"
+                     " WHERE member_id = :m AND kind = :k AND used_at IS NULL AND expires_at > :n"
+                     " ORDER BY created_at DESC, expires_at DESC LIMIT 1") +
+             (row_lock ? " FOR UPDATE" : ""),
       soci::use(member_id), soci::use(kind_text), soci::use(now), soci::into(live.new_email, found),
       soci::into(live.session_id), soci::into(created), soci::into(expires);
   if (!sql.got_data() || found != soci::i_ok) return Found{};
@@ -92,19 +95,19 @@ Result<bool> Tokens::consume(UnitOfWork& work, const TokenRecord& record) {
   return st.get_affected_rows() == 1;
 }
 
-Result<void> Tokens::revoke_all(UnitOfWork& work, const std::string& member_id, std::optional<TokenKind> kind) {
+Result<int> Tokens::revoke_all(UnitOfWork& work, const std::string& member_id, std::optional<TokenKind> kind) {
   auto sql = work.connection();
   if (!sql) return sql.failure();
   long long now = clock_.unix_now();
-  if (kind) {
-    std::string kind_text = kind_name(*kind);
-    **sql << "UPDATE credentials_tokens SET used_at = :n WHERE member_id = :m AND kind = :k AND used_at IS NULL",
-        soci::use(now), soci::use(member_id), soci::use(kind_text);
-  } else {
-    **sql << "UPDATE credentials_tokens SET used_at = :n WHERE member_id = :m AND used_at IS NULL", soci::use(now),
-        soci::use(member_id);
-  }
-  return {};
+  std::string kind_text = kind ? kind_name(*kind) : "";
+  soci::statement st =
+      kind ? ((*sql)->prepare << "UPDATE credentials_tokens SET used_at = :n WHERE member_id = :m AND kind = :k"
+                                 " AND used_at IS NULL",
+              soci::use(now), soci::use(member_id), soci::use(kind_text))
+           : ((*sql)->prepare << "UPDATE credentials_tokens SET used_at = :n WHERE member_id = :m AND used_at IS NULL",
+              soci::use(now), soci::use(member_id));
+  st.execute(true);
+  return static_cast<int>(st.get_affected_rows());
 }
 
 std::variant<TokenRecord, Response> usable_token(Tokens& tokens, UnitOfWork& work, TokenKind kind,

@@ -43,15 +43,19 @@ class Tokens {
   // nullopt when no such token of this kind exists. Fails: busy.
   Result<std::optional<TokenRecord>> find(UnitOfWork& work, TokenKind kind, std::string_view token);
   // The member's newest unused, unexpired token of `kind`, or nullopt.
-  // DB: reads. Fails: busy.
-  Result<std::optional<LiveToken>> newest_live(UnitOfWork& work, TokenKind kind, const std::string& member_id);
+  // `lock`: inside a write transaction, its row stays as read until the
+  // commit (FOR UPDATE on PostgreSQL; SQLite's writer holds the database),
+  // so a concurrent use, cancel or newer token waits. DB: reads. Fails: busy.
+  Result<std::optional<LiveToken>> newest_live(UnitOfWork& work, TokenKind kind, const std::string& member_id,
+                                               bool lock = false);
   // Marks it used (in the open transaction); false when another request used
   // it first. Fails: busy.
   Result<bool> consume(UnitOfWork& work, const TokenRecord& record);
   // Ends every outstanding token of the member (of one kind, or all): a
   // reset, a password change or an email change leaves no older link that
   // could undo it. In the open transaction. Fails: busy.
-  Result<void> revoke_all(UnitOfWork& work, const std::string& member_id, std::optional<TokenKind> kind = {});
+  // Returns how many it ended.
+  Result<int> revoke_all(UnitOfWork& work, const std::string& member_id, std::optional<TokenKind> kind = {});
 
  private:
   const Secrets& secrets_;

@@ -392,6 +392,9 @@ test('Change Email Address: inside the window straight to the form; a new sessio
   // And Change Email Address has nothing waiting any more.
   await page.locator('[data-testid=menu-credentials-change-email]').click();
   await page.locator('[data-testid=email-current]').filter({ hasText: NEW_EMAIL }).waitFor();
+  // The card is placed before the form is drawn: once the form is there, the card is too, and hidden.
+  await page.locator('#email-form, #stepup-form').first().waitFor();
+  assert.equal(await page.locator('[data-testid=email-pending-card]').count(), 1);
   assert.equal(await page.locator('[data-testid=email-pending-card]').isHidden(), true);
 
   await page.goto(`${base}/account/`);

@@ -9,8 +9,8 @@ export async function pendingChange(kit) {
   const { el, api } = kit;
   const body = el('div');
   const outcome = el('p', { class: 'form-message', tabindex: '-1', 'data-testid': 'email-pending-outcome' });
-  const card = el('section', { class: 'card', 'aria-labelledby': 'email-pending-heading',
-    'data-testid': 'email-pending-card', hidden: true }, body, outcome);
+  // Named by its heading while it has one (a cancelled change leaves only the outcome).
+  const card = el('section', { class: 'card', 'data-testid': 'email-pending-card', hidden: true }, body, outcome);
 
   const say = (ok, text) => {
     outcome.className = `form-message ${ok ? 'ok' : 'error'}`;
@@ -20,17 +20,19 @@ export async function pendingChange(kit) {
     outcome.focus();
   };
 
-  async function act(button, run) {
-    button.disabled = true;
+  // Both buttons are off while either works: a cancel must not overtake a resend.
+  async function act(run) {
+    const buttons = [...body.querySelectorAll('button')];
+    for (const b of buttons) b.disabled = true;
     try {
       await run();
     } finally {
-      button.disabled = false;
+      for (const b of buttons) b.disabled = false;
     }
   }
 
-  async function resend(button, address) {
-    await act(button, async () => {
+  async function resend(address) {
+    await act(async () => {
       const sent = await api('POST', '/api/v1/me/email/change/resend');
       if (sent.ok) {
         await redraw();
@@ -43,8 +45,8 @@ export async function pendingChange(kit) {
     });
   }
 
-  async function cancel(button) {
-    await act(button, async () => {
+  async function cancel() {
+    await act(async () => {
       const cancelled = await api('DELETE', '/api/v1/me/email/change');
       if (cancelled.status === 204) {
         await redraw();
@@ -71,6 +73,7 @@ export async function pendingChange(kit) {
     const pending = result.ok && result.data ? result.data.pending : null;
     if (!pending) {
       body.replaceChildren();
+      card.removeAttribute('aria-labelledby');
       card.hidden = true;
       return;
     }
@@ -79,8 +82,8 @@ export async function pendingChange(kit) {
     const again = el('button', { type: 'button', class: 'primary', 'data-testid': 'email-pending-resend',
       text: 'Send the link again' });
     const stop = el('button', { type: 'button', 'data-testid': 'email-pending-cancel', text: 'Cancel this change' });
-    again.addEventListener('click', () => resend(again, address));
-    stop.addEventListener('click', () => cancel(stop));
+    again.addEventListener('click', () => resend(address));
+    stop.addEventListener('click', () => cancel());
     body.replaceChildren(
       el('h2', { id: 'email-pending-heading', text: 'Waiting for you to confirm your new address' }),
       el('p', { 'data-testid': 'email-pending' }, 'We sent a link to ', el('strong', { class: 'email-address', text: address }),
@@ -90,6 +93,7 @@ export async function pendingChange(kit) {
         '. Not in your inbox? Look in your spam folder, or send the link again.'),
       // Inline, so that on a phone the second button wraps under the first.
       el('p', {}, again, ' ', stop));
+    card.setAttribute('aria-labelledby', 'email-pending-heading');
     card.hidden = false;
   }
 

@@ -9,10 +9,12 @@ export async function render(root, kit) {
     : { ok: false, status: 404 };
   if (result.ok) {
     const email = result.data && result.data.email;
-    // Signed in here as that member: the header shows the new address at once.
-    if (kit.session()) await kit.refreshSession();
     root.append(el('p', { class: 'form-message ok', role: 'status', 'data-testid': 'verify-done',
       text: email ? `Done: ${email} is now your account's email address.` : "Done: your account's email address is changed." }));
+    // Signed in here with the session that asked: the header shows the new
+    // address at once. Any other session of the member has just been
+    // signed out by the change; the page stays, and the header empties.
+    if (kit.session()) await kit.refreshSession({ quietly: true });
     return;
   }
   root.append(el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'verify-failed',
