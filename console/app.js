@@ -8,9 +8,9 @@
 //   2. api(): kit.js's request() (session cookie, CSRF header, problem+json)
 //      with problems shown in the banner.
 //   3. Header: readiness strip, signed-in user, sign out, nav.
-//   4. Pages: sign-in and a plugin's panel here; Plugins, Cluster, Members and
-//      Reviews are modules of their own (plugins.js, cluster.js, members.js,
-//      reviews.js) given
+//   4. Pages: sign-in and a plugin's panel here; Plugins, Cluster, Members,
+//      Reviews and Audit are modules of their own (plugins.js, cluster.js,
+//      members.js, reviews.js, audit.js) given
 //      the kit as a plugin's panel is, listed in PAGES.
 //   5. Router: "#/<page>/<arg>/..." picks the PAGES entry.
 // To add a page (sign-ins, ...): write its module, `page(root, kit, args)`,
@@ -18,6 +18,7 @@
 // own panels without touching this file: GET /api/v1/ui lists them and
 // pluginPanelPage() loads their modules (docs/web.md).
 import { ageNotice, drawAndFocus, el, notify, pageHeader, pageKit, loadStyles, problemText, request } from './kit.js';
+import { auditPage } from './audit.js';
 import { clusterPage } from './cluster.js';
 import { membersPage } from './members.js';
 import { pluginsPage } from './plugins.js';
@@ -295,6 +296,11 @@ import { reviewsPage } from './reviews.js';
   // exports `memberLink` (its text) is opened with ?member_id=&email=.
   function memberPanelLinks(member) {
     const list = el('ul', { class: 'member-panel-links', 'data-testid': 'member-panel-links' });
+    // The core's own: what admins did to this member.
+    list.append(el('li', {}, el('a', {
+      href: `#/audit?${new URLSearchParams({ member_id: str(member.member_id) })}`,
+      text: 'Admin actions on this member', 'data-testid': 'member-link-audit',
+    })));
     for (const panel of state.panels || []) {
       import(panel.module).then((module) => {
         if (typeof module.memberLink !== 'string') return;
@@ -350,6 +356,7 @@ import { reviewsPage } from './reviews.js';
     { path: 'members', title: 'Members', nav: true, render: (root, args) => membersPage(root, kit, args) },
     { path: 'plugins', title: 'Plugins', nav: true, render: (root) => pluginsPage(root, kit) },
     { path: 'cluster', title: 'Cluster', nav: true, render: (root) => clusterPage(root, kit) },
+    { path: 'audit', title: 'Audit', nav: true, render: (root) => auditPage(root, kit) },
     { path: 'signin', title: 'Sign in', public: true, render: signinPage },
     { path: 'plugin', title: 'Plugin panel', render: pluginPanelPage },
   ];

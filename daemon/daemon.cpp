@@ -1,6 +1,7 @@
 #include "daemon.hpp"
 
 #include "api/core_services.hpp"
+#include "audit/admin_audit_log.hpp"
 #include "api/openapi_document.hpp"
 #include "auth/accounts_service.hpp"
 #include "auth/bootstrap_admin.hpp"
@@ -136,6 +137,7 @@ struct Daemon::Parts {
   std::unique_ptr<EventBus> events;
   std::unique_ptr<MailOutbox> mail;
   std::unique_ptr<ReviewQueue> reviews;
+  std::unique_ptr<AdminAuditLog> audit;
   Router router;
   std::unique_ptr<CoreServices> core;
   std::unique_ptr<PluginHost> plugins;
@@ -306,6 +308,7 @@ void Daemon::make_services() {
   p.mail = std::make_unique<MailOutbox>(*p.database, *p.changes, *p.cluster, p.clock, p.log, p.metrics, std::move(lanes),
                                         c.mail.from, delivery);
   p.reviews = std::make_unique<ReviewQueue>(*p.events, p.clock, p.log);
+  p.audit = std::make_unique<AdminAuditLog>(p.clock, p.log);
   ensure_bootstrap_admin(*p.accounts, *p.password_rules, *p.database, *p.events, c.bootstrap.admin_email, c.data_dir);
 }
 
@@ -316,7 +319,8 @@ void Daemon::make_plugin_host() {
                         *p.password_rules, *p.sign_in, *p.geo, p.secrets, p.log, p.metrics,
                         p.clock,     c.data_dir,        public_base_url(c.http), secure_cookies(c),
                         c.mail.templates_dir,  c.plugins.dir,
-                        [&p](const std::string& plugin) { return p.second_steps->for_plugin(plugin); }};
+                        [&p](const std::string& plugin) { return p.second_steps->for_plugin(plugin); },
+                        *p.audit};
   PluginHostSettings settings{c.plugins.dir, std::filesystem::path(c.data_dir) / "plugins", c.plugins.enabled,
                               c.plugins.watch, c.plugins.watch_interval, component_names(*core_contract())};
   const CoreConfig& config = config_;
@@ -350,6 +354,8 @@ void Daemon::install_core_routes() {
   p.core->plugin_requests = p.plugin_requests.get();
   p.core_sign_in_factors = p.second_steps->for_plugin("core");
   p.core->sign_in_factors = p.core_sign_in_factors.get();
+  p.core->audit = p.audit.get();
+  name_core_admin_actions(*p.audit);
   p.core->served_routes = [&p] {
     std::vector<ServedRoute> out;
     for (const auto& entry : p.router.snapshot()->entries())
@@ -358,7 +364,7 @@ void Daemon::install_core_routes() {
   };
   std::vector<Route> routes;
   for (auto builder : {health_routes, admin_plugin_routes, admin_member_routes, admin_session_routes, admin_mail_routes,
-                       admin_review_routes, admin_cluster_routes,
+                       admin_review_routes, admin_cluster_routes, admin_audit_routes,
                        shell_routes, ui_routes, contract_routes})
     for (auto& route : builder(*p.core)) routes.push_back(std::move(route));
   p.router.install("core", std::move(routes), nullptr);
@@ -372,7 +378,7 @@ void Daemon::serve() {
   settings.prefixed_cookies_on_https = c.sessions.cookie_secure != CookieSecure::never;
   p.request_units = std::make_unique<PooledRequestUnits>(*p.database);
   p.dispatcher = std::make_unique<Dispatcher>(
-      std::move(settings), p.router, *p.request_units, *p.sessions, p.metrics, p.log, p.clock);
+      std::move(settings), p.router, *p.request_units, *p.sessions, p.metrics, p.log, p.clock, *p.audit);
   p.http = std::make_unique<HttpServer>(http_settings(c), *p.dispatcher, p.log, p.metrics);
   p.http->start();
   announce(p.http->port());
@@ -445,6 +451,10 @@ void Daemon::tick() {
     if (reviews && *reviews)
       p.log.write(LogLevel::debug, "reviews", "old review items purged", {{"count", std::to_string(*reviews)}});
     (void)p.events->purge(*unit, wall - keep.events);
+    // The audit log past its age, a batch a round: the next round goes on.
+    auto audited = p.audit->delete_before(*unit, to_unix(wall - keep.audit), 5000);
+    if (audited && *audited)
+      p.log.write(LogLevel::debug, "audit", "old audit records purged", {{"count", std::to_string(*audited)}});
     (void)p.cluster->purge(*unit, to_unix(wall));
   } catch (const std::exception& e) {
     // An outage is the pool's tracker's to log (once); anything else is news.

@@ -1,6 +1,7 @@
 // The outbox for admins (api/openapi.yaml, /api/v1/admin/outbox): what is queued, sent and
 // failed, with attempts, the last error and the next retry; a summary for the
 // console's chart and a send's progress; a retry for failed messages.
+#include "audit/admin_audit_log.hpp"
 #include "api/core_services.hpp"
 #include "mail/outbox.hpp"
 #include "storage/row_values.hpp"
@@ -146,6 +147,7 @@ Response retry_message(CoreServices& core, const Request& req) {
   auto tx = WriteTransaction::open(work);
   if (!tx) return refusal_problem(tx.failure());
   MEMBERD_TRY(core.mail.retry(work, *id));
+  MEMBERD_TRY(core.audit->record(work, "{}"));
   MEMBERD_TRY(tx->commit());
   return json_response(202, {{"id", id_text}, {"status", "queued"}});
 }

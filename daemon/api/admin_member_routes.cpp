@@ -1,4 +1,5 @@
 #include "api/acting_admin.hpp"
+#include "audit/admin_audit_log.hpp"
 #include "api/core_services.hpp"
 #include "auth/accounts_service.hpp"
 #include "auth/email_identity.hpp"
@@ -121,6 +122,8 @@ Response create_member(CoreServices& core, const Request& req) {
        {"by", acting_admin(req)},
        {"ip", req.client_ip()}});
   if (!published) return refusal_problem(published.failure());
+  if (auto recorded = core.audit->record(work, nlohmann::json{{"member_id", *id}, {"roles", roles}}.dump()); !recorded)
+    return refusal_problem(recorded.failure());
   if (auto done = tx->commit(); !done) return refusal_problem(done.failure());
   auto r = json_response(201, {{"member_id", *id}});
   r.headers.emplace_back("Location", "/api/v1/admin/members/" + *id);
@@ -166,6 +169,8 @@ Response revoke_member_sessions(CoreServices& core, const Request& req) {
        {"by", acting_admin(req)},
        {"ip", req.client_ip()}});
   if (!published) return refusal_problem(published.failure());
+  if (auto recorded = core.audit->record(work, nlohmann::json{{"count", *revoked}}.dump()); !recorded)
+    return refusal_problem(recorded.failure());
   if (auto done = tx->commit(); !done) return refusal_problem(done.failure());
   return Response{204, "application/json; charset=utf-8", "", {}};
 }

@@ -1,5 +1,6 @@
 // The core's own sign-in, for admins only: the console must work whatever
 // plugins are loaded. Members sign in through the credentials plugin.
+#include "audit/admin_audit_log.hpp"
 #include "api/core_services.hpp"
 #include "api/ui_listing.hpp"
 #include "auth/accounts_service.hpp"
@@ -111,6 +112,9 @@ std::vector<Route> admin_session_routes(CoreServices& core) {
                                          {{"member_id", member->member_id}, {"session_id", session->session_id},
                                           {"ip", req.client_ip()}, {"user_agent", req.user_agent()}, {"via", "console"}});
     if (!published) return refusal_problem(published.failure());
+    // An admin in the console is an admin action of its own: the audit log's.
+    if (auto recorded = core.audit->record_sign_in(work, req, *member); !recorded)
+      return refusal_problem(recorded.failure());
     if (auto done = tx->commit(); !done) return refusal_problem(done.failure());
     auto r = json_response(201, {{"token", session->token},
                                  {"csrf_token", session->csrf_token},

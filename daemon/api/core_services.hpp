@@ -9,6 +9,8 @@
 
 namespace memberd {
 
+class AdminAuditLog;
+
 class ConnectionPool;
 class AccountsService;
 class SessionStore;
@@ -62,6 +64,9 @@ struct CoreServices {
   // The second step of sign-in (auth/second_steps.hpp): the console's
   // sign-in asks it like the member's does.
   SignInFactors* sign_in_factors = nullptr;
+  // The admin audit log: the core's admin routes record in their own
+  // transaction (record); GET /api/v1/admin/audit reads it.
+  AdminAuditLog* audit = nullptr;
 };
 
 std::vector<Route> health_routes(CoreServices& core);
@@ -71,6 +76,9 @@ std::vector<Route> admin_session_routes(CoreServices& core);
 std::vector<Route> admin_mail_routes(CoreServices& core);  // the outbox
 std::vector<Route> admin_review_routes(CoreServices& core);  // the review queue
 std::vector<Route> admin_cluster_routes(CoreServices& core);  // the daemons on this database
+std::vector<Route> admin_audit_routes(CoreServices& core);  // the admin audit log
+// What the core's admin routes are called in the audit log.
+void name_core_admin_actions(AdminAuditLog& audit);
 std::vector<Route> shell_routes(CoreServices& core);  // /account/ and /console/
 std::vector<Route> ui_routes(CoreServices& core);
 std::vector<Route> contract_routes(CoreServices& core);  // /api/v1/openapi.json, /api/v1/admin/routes

@@ -229,6 +229,8 @@ struct RetentionConfig {
   std::chrono::seconds decided_reviews{std::chrono::hours(24 * 365)};
   // Domain events, once every subscriber active within this time has seen them.
   std::chrono::seconds events{std::chrono::hours(24 * 30)};
+  // The admin audit log's records, this long after the action.
+  std::chrono::seconds audit{std::chrono::hours(24 * 730)};
 
   bool operator==(const RetentionConfig&) const = default;
 };

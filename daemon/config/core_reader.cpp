@@ -461,6 +461,8 @@ CoreSection<RetentionConfig> retention_keys() {
   retention.seconds("decided_reviews", &RetentionConfig::decided_reviews, seconds(0),
                     "Decided review items, this long after the decision (0s keeps them)");
   retention.seconds("events", &RetentionConfig::events, seconds(1), "Domain events, this long after they happened");
+  retention.seconds("audit", &RetentionConfig::audit, seconds(1),
+                    "The admin audit log's records, this long after the action");
   return retention;
 }
 

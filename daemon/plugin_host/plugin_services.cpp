@@ -1,5 +1,7 @@
 #include "plugin_host/plugin_services.hpp"
 
+#include "audit/admin_audit_log.hpp"
+
 #include "events/event_bus.hpp"
 #include "plugin_host/plugin_changes.hpp"
 #include "plugin_host/plugin_mail.hpp"
@@ -132,6 +134,18 @@ void PluginServices::provide_second_step(std::shared_ptr<SecondStepProvider> pro
   if (!provider) throw std::invalid_argument("Host::provide_second_step: no provider given");
   if (second_step_) throw std::invalid_argument("Host::provide_second_step: called twice");
   second_step_ = std::move(provider);
+}
+
+void PluginServices::name_admin_action(std::string_view method, std::string_view pattern, std::string_view action) {
+  if (!registration_open_) throw std::logic_error("Host::name_admin_action may only be called from start()");
+  if (!AdminAuditLog::valid_plugin_action(name_, action))
+    throw std::invalid_argument("Host::name_admin_action: \"" + std::string(action) + "\" is not \"" + name_ +
+                                "\" or \"" + name_ + ".<word>\" (a-z, 0-9, _ and ., at most 64 characters)");
+  shared_.audit.name(method, pattern, action);
+}
+
+Result<void> PluginServices::record_admin_action(UnitOfWork& work, std::string_view detail) {
+  return shared_.audit.record(work, detail);
 }
 
 void PluginServices::withdraw_change_handlers() { changes_->withdraw(); }

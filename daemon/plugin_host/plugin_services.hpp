@@ -28,6 +28,7 @@ class PluginChanges;
 class LogSink;
 class MetricsRegistry;
 class ComponentLogger;
+class AdminAuditLog;
 
 struct SharedServices {
   Accounts& accounts;
@@ -51,6 +52,7 @@ struct SharedServices {
   std::string plugins_dir;         // plugins.dir: the programs a plugin ships (plugin_program)
   // SignInFactors as the named plugin sees it (auth/second_steps.hpp).
   std::function<std::unique_ptr<SignInFactors>(const std::string& plugin)> sign_in_factors;
+  AdminAuditLog& audit;  // Host::name_admin_action, record_admin_action
 };
 
 class PluginServices final : public Host {
@@ -100,6 +102,8 @@ class PluginServices final : public Host {
   bool leading() const override;
   SignInFactors& sign_in_factors() override;
   void provide_second_step(std::shared_ptr<SecondStepProvider> provider) override;
+  void name_admin_action(std::string_view method, std::string_view pattern, std::string_view action) override;
+  Result<void> record_admin_action(UnitOfWork& work, std::string_view detail) override;
 
  private:
   class PluginEvents;

@@ -117,13 +117,25 @@ Response with_allow(Response r, const std::string& allowed) {
   return r;
 }
 
+// "not_found" from an answer's problem+json type, or "".
+std::string problem_type_of(const Response& r) {
+  if (r.content_type.rfind("application/problem+json", 0) != 0) return {};
+  auto body = nlohmann::json::parse(r.body, nullptr, false);
+  if (!body.is_object() || !body.contains("type") || !body["type"].is_string()) return {};
+  std::string type = body["type"].get<std::string>();
+  constexpr std::string_view prefix = "urn:memberd:problem:";
+  return type.rfind(prefix, 0) == 0 ? type.substr(prefix.size()) : type;
+}
+
 }  // namespace
 
 Dispatcher::Dispatcher(DispatcherSettings settings, const Router& routes, RequestUnits& units,
-                       SessionStore& sessions, MetricsRegistry& metrics, LogSink& log, const Clock& clock)
+                       SessionStore& sessions, MetricsRegistry& metrics, LogSink& log, const Clock& clock,
+                       AdminAuditLog& audit)
     : settings_(std::move(settings)),
       routes_(routes),
       units_(units),
+      audit_(audit),
       sessions_(sessions),
       metrics_(metrics),
       log_(log),
@@ -218,6 +230,21 @@ Response Dispatcher::handle(const RawRequest& raw) {
   const RouteEntry& entry = *match.entry;
   const Route& route = entry.route;
   RequestContext context(raw, request_id, client_ip, match.params, unit->work(), cookies);
+  // An admin's request that may change something is one record of the
+  // audit log, begun once the caller is known to be an admin and ended with
+  // whatever it answered (a refused body, a handler's problem, a throw).
+  const bool admin_write = route.access == Access::admin && raw.method() != "GET" && raw.method() != "HEAD";
+  bool audit_open = false;
+  auto audited = [&](Response r) {
+    if (!audit_open) return r;
+    audit_open = false;
+    // The handler's transaction is over before the record's own begins.
+    if (unit->finish())
+      log_.write(LogLevel::warn, entry.component, "handler returned with its write transaction open: rolled back",
+                 {{"request_id", request_id}, {"route", route_label}});
+    audit_.end(unit->work(), context, r.status, problem_type_of(r));
+    return r;
+  };
   try {
     CallerCredentials credentials{raw.door() == Door::unix_socket && raw.peer_is_operator(),
                                   raw.header("Authorization"), cookies};
@@ -227,30 +254,35 @@ Response Dispatcher::handle(const RawRequest& raw) {
       return finish(std::move(*refusal));
     context.caller_ = std::move(identity->caller);
     context.sign_in_method_ = identity->method;
+    std::optional<Response> body_refused;
     if (route.body == Body::json)
-      if (auto refusal = parse_json_body(raw.method(), raw.header("Content-Type"), raw.body(),
-                                         settings_.max_json_depth, context.json_))
-        return finish(std::move(*refusal));
+      body_refused = parse_json_body(raw.method(), raw.header("Content-Type"), raw.body(), settings_.max_json_depth,
+                                     context.json_);
+    if (admin_write) {
+      audit_.begin(unit->work(), context, raw.method(), route.pattern, match.params);
+      audit_open = true;
+    }
+    if (body_refused) return finish(audited(std::move(*body_refused)));
     Response response = route.handler(context);
     // A 500 from a unit that met an outage is the outage: a plugin built
     // before SDK 2.8 answers `unavailable` as 500, another caught the
     // database's exception itself.
     if (response.status == 500)
       if (auto outage = unit->outage_seen()) response = refusal_problem(*outage);
-    return finish(std::move(response));
+    return finish(audited(std::move(response)));
   } catch (const std::exception& e) {
     // A statement that failed because the database is down, out of disk or
     // read-only: 503 + Retry-After, and the pool's tracker logs the outage
     // once rather than a line per request.
-    if (auto outage = unit->outage_in(e)) return finish(refusal_problem(*outage));
+    if (auto outage = unit->outage_in(e)) return finish(audited(refusal_problem(*outage)));
     log_.write(LogLevel::error, entry.component, "handler failed",
                {{"request_id", request_id}, {"route", route.method + " " + route.pattern}, {"error", units_.describe(e)}});
   } catch (...) {
     log_.write(LogLevel::error, entry.component, "handler threw a non-exception",
                {{"request_id", request_id}, {"route", route.method + " " + route.pattern}});
   }
-  return finish(problem(500, "internal", "Internal error",
-                        "Something went wrong on our side. Quote request id " + request_id + "."));
+  return finish(audited(problem(500, "internal", "Internal error",
+                                "Something went wrong on our side. Quote request id " + request_id + ".")));
 }
 
 Dispatcher::Series Dispatcher::series_for(std::string_view method, const std::string& route,

@@ -6,6 +6,7 @@
 // access log.
 #include <memberd/http.hpp>
 
+#include "audit/admin_audit_log.hpp"
 #include "transport/client_address.hpp"
 #include "transport/raw_request.hpp"
 #include "transport/router.hpp"
@@ -37,8 +38,11 @@ struct DispatcherSettings {
 
 class Dispatcher {
  public:
+  // `audit`: every admin request that may change something is one record
+  // of it (audit/admin_audit_log.hpp), whatever it answers.
   Dispatcher(DispatcherSettings settings, const Router& routes, RequestUnits& units,
-             SessionStore& sessions, MetricsRegistry& metrics, LogSink& log, const Clock& clock);
+             SessionStore& sessions, MetricsRegistry& metrics, LogSink& log, const Clock& clock,
+             AdminAuditLog& audit);
 
   Response handle(const RawRequest& raw);
   // Whether handle(raw) can never block (no database, no hashing, no lock
@@ -74,6 +78,7 @@ class Dispatcher {
   DispatcherSettings settings_;
   const Router& routes_;
   RequestUnits& units_;  // storage's, wired in daemon.cpp: the transport names no database
+  AdminAuditLog& audit_;
   SessionStore& sessions_;
   MetricsRegistry& metrics_;
   LogSink& log_;

@@ -62,6 +62,8 @@ Response change_subscriptions(Context& ctx, const Request& req, const std::strin
     if (std::string(by) == "admin")
       event["admin"] = req.caller().socket_operator ? "operator" : req.caller().member_id;
     MEMBERD_TRY(ctx.host.events().publish(work, "email.subscriptions_changed", event));
+    // An admin's change is an admin action: its record commits with it.
+    if (std::string(by) == "admin") MEMBERD_TRY(ctx.host.record_admin_action(work, nlohmann::json{{"changes", changes}}.dump()));
     MEMBERD_TRY(tx->commit());
   }
   return state_of(ctx, work, member_id);
@@ -91,6 +93,8 @@ void add_routes(Context& ctx) {
                       [&ctx](const Request& r) { return put_subscriptions(ctx, r); }});
   ctx.host.add_route({"GET", "/api/v1/admin/members/{member_id}/email-subscriptions", Access::admin, Body::none,
                       [&ctx](const Request& r) { return admin_subscriptions(ctx, r); }});
+  ctx.host.name_admin_action("PUT", "/api/v1/admin/members/{member_id}/email-subscriptions",
+                             "email_service.subscriptions_set");
   ctx.host.add_route({"PUT", "/api/v1/admin/members/{member_id}/email-subscriptions", Access::admin, Body::json,
                       [&ctx](const Request& r) { return admin_subscriptions(ctx, r); }});
 }

@@ -178,6 +178,8 @@ Response post_message(Context& ctx, const Request& req) {
                                          {"audience", send.audience},
                                          {"by", send.created_by},
                                          {"ip", req.client_ip()}}));
+  MEMBERD_TRY(ctx.host.record_admin_action(
+      work, nlohmann::json{{"send_id", send.send_id}, {"category", send.category_id}, {"audience", send.audience}}.dump()));
   MEMBERD_TRY(tx->commit());
   auto out = send_json(ctx.host.clock(), send, false);
   out["unknown_members"] = unknown;
@@ -223,6 +225,7 @@ Response get_audience(Context& ctx, const Request& req) {
 }  // namespace
 
 void add_send_routes(Context& ctx) {
+  ctx.host.name_admin_action("POST", "/api/v1/admin/messages", "email_service.send");
   ctx.host.add_route({"POST", "/api/v1/admin/messages", Access::admin, Body::json,
                       [&ctx](const Request& r) { return post_message(ctx, r); }});
   ctx.host.add_route({"GET", "/api/v1/admin/messages", Access::admin, Body::none,

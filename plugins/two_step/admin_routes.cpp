@@ -97,6 +97,7 @@ Response remove_all(Context& ctx, const Request& req) {
   MEMBERD_TRY(ctx.host.events().publish(work, "two_step.disabled",
                                         {{"member_id", member_id}, {"by", "admin"}, {"admin", by}, {"reason", reason}}));
   MEMBERD_TRY(mail_removed_by_admin(ctx, work, member->email, req));
+  MEMBERD_TRY(ctx.host.record_admin_action(work, "{}"));
   MEMBERD_TRY(tx->commit());
   ctx.host.logger().info("an admin removed a member's second step", {{"member_id", member_id}, {"by", by}});
   return show(ctx, req);
@@ -107,6 +108,7 @@ Response remove_all(Context& ctx, const Request& req) {
 void add_admin_routes(Context& ctx) {
   ctx.host.add_route({"GET", "/api/v1/admin/members/{member_id}/two-step", Access::admin, Body::none,
                       [&ctx](const Request& r) { return show(ctx, r); }});
+  ctx.host.name_admin_action("POST", "/api/v1/admin/members/{member_id}/two-step/removal", "two_step.remove");
   ctx.host.add_route({"POST", "/api/v1/admin/members/{member_id}/two-step/removal", Access::admin, Body::json,
                       [&ctx](const Request& r) { return remove_all(ctx, r); }});
 }

@@ -335,6 +335,50 @@ test('a review item whose session ended leads through sign-in and back to the it
   await page.locator('[data-testid=review-empty]').waitFor();
 });
 
+test('Audit lists what admins did, a member\'s actions from their page, a filter with its error, and the CSV', async () => {
+  // From the member signed out everywhere above: their page links to the actions on them.
+  await page.locator('[data-testid=nav-members]').click();
+  await page.locator('#member-q').fill('seller');
+  await page.locator('#member-q').press('Enter');
+  await page.locator('[data-testid=member-row]').filter({ hasText: 'seller@example.com' }).click();
+  await page.locator('[data-testid=member-link-audit]').click();
+  const rows = page.locator('[data-testid=audit-row]');
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), 1);
+  assert.equal(await rows.first().getAttribute('data-action'), 'member.sessions_end');
+  assert.match(await rows.first().innerText(), new RegExp(ADMIN));
+  await checkPage('console-audit-member');
+
+  // Everything, then one action: the plugin reloads of the tests above.
+  await page.locator('[data-testid=nav-audit]').click();
+  await page.locator('h1').filter({ hasText: 'Audit' }).waitFor();
+  await rows.first().waitFor();
+  assert.ok((await page.locator('[data-testid=audit-row][data-action="console.sign_in"]').count()) >= 1);
+  await page.locator('#field-action').fill('plugin.reload');
+  await page.locator('[data-testid=audit-apply]').click();
+  await page.locator('[data-testid=audit-count]').filter({ hasText: /^Page 1: \d+ admin action/ }).waitFor();
+  for (const action of await rows.evaluateAll((all) => all.map((r) => r.dataset.action))) assert.equal(action, 'plugin.reload');
+  await checkPage('console-audit');
+
+  // The CSV is the filtered set.
+  const href = await page.locator('[data-testid=audit-csv]').getAttribute('href');
+  assert.match(href, /format=csv/);
+  assert.match(href, /action=plugin.reload/);
+  const csv = await page.evaluate(async (url) => (await fetch(url)).text(), href);
+  const lines = csv.trim().split('\r\n');
+  assert.equal(lines[0], 'at,admin_id,admin,action,member_id,ip,reason,result,detail');
+  assert.equal(lines.length, (await rows.count()) + 1);
+  for (const line of lines.slice(1)) assert.match(line, /,plugin\.reload,/);
+
+  // A time range that ends before it starts: the error beside its field, and the focus there.
+  await page.locator('#field-since').fill('2026-01-02T00:00');
+  await page.locator('#field-until').fill('2026-01-01T00:00');
+  await page.locator('[data-testid=audit-apply]').click();
+  await page.locator('[data-testid=until-error]').filter({ hasText: /before its start/ }).waitFor();
+  await expectFocus(page, 'field-until');
+  await checkPage('console-audit-bad-filter');
+});
+
 test('signing out returns to the sign-in form and ends the session', async () => {
   await page.locator('[data-testid=signout]').click();
   await page.locator('#signin-form').waitFor();

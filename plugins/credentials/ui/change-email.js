@@ -3,9 +3,9 @@
 // mailed to it is opened. A change waiting for its link is shown above,
 // with the link sent again or the change cancelled (no step-up for those:
 // they act only on what the step-up already allowed).
-import { pendingChange } from './pending-email.js';
 import { currentQuestion, guideToQuestion, privileged, stepUp, stepUpAgain } from './step-up.js';
 import { emailConfirmed, guideToConfirm } from './confirmation.js';
+import { pendingChange } from './pending-email.js';
 
 export async function render(root, kit) {
   const { el, field, api } = kit;

@@ -29,7 +29,7 @@ export async function render(root, kit) {
     return s;
   };
   const memberId = params.get('member_id') || '';
-  const form = el('form', { class: 'card sign-in-filters', 'data-testid': 'sign-in-filters', novalidate: true },
+  const form = el('form', { class: 'card filters sign-in-filters', 'data-testid': 'sign-in-filters', novalidate: true },
     field('email', 'Member email', input('email', 'email', { autocomplete: 'off' })),
     field('ip', 'IP address or network', input('ip', 'text', { placeholder: '81.2.69.0/24' })),
     field('country', 'Country code', input('country', 'text', { maxlength: '2', placeholder: 'GB' })),

@@ -675,6 +675,31 @@ class Host {
   // while this version does and is replaced with it on a hot swap. Call
   // from start() only (else std::logic_error); once per version.
   virtual void provide_second_step(std::shared_ptr<SecondStepProvider> provider) = 0;
+
+  // --- SDK 2.15 (the admin audit log) ---
+  // Every request an admin (or the operator on the local socket) makes to
+  // an Access::admin route with a method other than GET or HEAD is one
+  // record of the host's admin audit log (GET /api/v1/admin/audit), written
+  // by the host once the handler has returned, whatever it answered:
+  // result "done" below 400, "refused" for 4xx, "failed" for 5xx; with the
+  // admin, the client address, the member named by the path's {member_id}
+  // (else the JSON body's "member_id") and the body's "reason". A non-admin
+  // refused by the host (401, 403) is no admin action and is not recorded.
+  // This names what one of your routes does there, as
+  // "<your plugin name>.<verb>" ("email_service.send": a-z, 0-9, _ and .,
+  // at most 64 characters); an unnamed route is logged as
+  // "<METHOD> <pattern>". Call from start() only (else std::logic_error);
+  // a name not of that form: std::invalid_argument.
+  virtual void name_admin_action(std::string_view method, std::string_view pattern, std::string_view action) = 0;
+  // Writes the record of the admin action this request is in the open
+  // transaction of its change (call it just before commit), with what else
+  // the action names: `detail`, a JSON object as text (never a secret). The
+  // record then commits or rolls back with the change, and the host writes
+  // none after the handler; if the handler answers 400 or more after all,
+  // the host records that answer (the transaction is taken as rolled
+  // back). Outside an admin route's request with a method other than GET
+  // or HEAD: std::logic_error. DB: writes. Fails: busy, unavailable.
+  virtual Result<void> record_admin_action(UnitOfWork& work, std::string_view detail) = 0;
 };
 
 }  // namespace memberd

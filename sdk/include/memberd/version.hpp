@@ -98,7 +98,8 @@
 //         on the reset's own budget, not the account's lock).
 //   2.15  Accounts::sessions_of and Accounts::revoke_member_session, with
 //         MemberSession: a member sees and ends their own sessions ("Your
-//         devices").
+//         devices"); Host::name_admin_action and Host::record_admin_action:
+//         a plugin's admin routes in the host's admin audit log.
 //   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
 #define MEMBERD_SDK_VERSION_MINOR 15
 

@@ -140,6 +140,15 @@ TEST_CASE("a send to named members skips those who switched the category off, an
   REQUIRE(status_of(one) == 200);
   CHECK(body_of(one)["text"] == "Hello {{email}}, three buyers asked for bearings.");
   CHECK_PROBLEM(get(daemon, "/api/v1/admin/messages/nosuchsend", admin(daemon)), 404, "not_found");
+
+  // The send is one record of the admin audit log, under the plugin's name, in the send's transaction.
+  auto audited = get(daemon, "/api/v1/admin/audit?action=email_service.send", admin(daemon));
+  REQUIRE(status_of(audited) == 200);
+  auto records = body_of(audited)["items"];
+  REQUIRE(records.size() == 1);
+  CHECK(records[0]["result"] == "done");
+  CHECK(records[0]["detail"]["send_id"] == out["id"]);
+  CHECK(records[0]["detail"]["category"] == "trade_alerts");
 }
 
 TEST_CASE("a send refuses bad input whole and queues nothing", "[email_service][sends]") {
@@ -188,6 +197,17 @@ TEST_CASE("a send refuses bad input whole and queues nothing", "[email_service][
   CHECK_PROBLEM(post(daemon, "/api/v1/admin/messages", good, bearer(session.token)), 403, "forbidden");
   CHECK(status_of(get(daemon, "/api/v1/admin/messages/audience", bearer(session.token))) == 403);
   CHECK(outbox_rows(scratch.url) == before);
+
+  // Each refused send is an admin action too, recorded as refused under the
+  // plugin's name; the non-admins' attempts are none.
+  auto audited = get(daemon, "/api/v1/admin/audit?action=email_service.send", admin(daemon));
+  REQUIRE(status_of(audited) == 200);
+  auto records = body_of(audited)["items"];
+  CHECK_FALSE(records.empty());
+  for (const auto& r : records) {
+    CHECK(r["result"] == "refused");
+    CHECK(r["detail"]["status"] == 422);
+  }
 }
 
 TEST_CASE("one-click unsubscribe: a POST unsubscribes without a session, a GET never does, forged links do nothing",

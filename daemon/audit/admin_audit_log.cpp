@@ -1,0 +1,189 @@
+#include "audit/admin_audit_log.hpp"
+
+#include "log/logger.hpp"
+
+#include <memberd/database.hpp>
+#include <memberd/text.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <stdexcept>
+
+namespace memberd {
+
+namespace {
+
+constexpr std::size_t kMaxReasonBytes = 2000;
+constexpr std::size_t kMaxDetailBytes = 8000;
+
+std::string route_key(std::string_view method, std::string_view pattern) {
+  return std::string(method) + " " + std::string(pattern);
+}
+
+// A string field of the request's JSON body, or "".
+std::string body_text(const Request& req, const char* name) {
+  const auto& body = req.json();
+  if (!body.is_object()) return {};
+  auto it = body.find(name);
+  return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// Cut to `limit` bytes without splitting a UTF-8 sequence.
+std::string clipped(std::string text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  std::size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  text.resize(end);
+  return text;
+}
+
+}  // namespace
+
+AdminAuditLog::AdminAuditLog(const Clock& clock, LogSink& log) : clock_(clock), log_(log) {}
+
+void AdminAuditLog::name(std::string_view method, std::string_view pattern, std::string_view action) {
+  std::lock_guard lock(mutex_);
+  names_[route_key(method, pattern)] = std::string(action);
+}
+
+bool AdminAuditLog::valid_plugin_action(std::string_view plugin, std::string_view action) {
+  if (action.empty() || action.size() > 64) return false;
+  if (action.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_.") != std::string_view::npos) return false;
+  if (action == plugin) return true;
+  return action.size() > plugin.size() + 1 && action.substr(0, plugin.size()) == plugin &&
+         action[plugin.size()] == '.';
+}
+
+void AdminAuditLog::begin(UnitOfWork& work, const Request& req, std::string_view method, std::string_view pattern,
+                          const std::vector<std::pair<std::string, std::string>>& path_params) {
+  Open open;
+  {
+    std::lock_guard lock(mutex_);
+    auto named = names_.find(route_key(method, pattern));
+    open.entry.action = named != names_.end() ? named->second : route_key(method, pattern);
+  }
+  // Whom and why, as the request says them: the path's {member_id}, else
+  // the body's; the body's "reason".
+  open.entry.member_id = req.path_param("member_id");
+  if (open.entry.member_id.empty()) open.entry.member_id = body_text(req, "member_id");
+  open.entry.reason = clipped(body_text(req, "reason"), kMaxReasonBytes);
+  nlohmann::json detail = nlohmann::json::object();
+  for (const auto& [name, value] : path_params)
+    if (name != "member_id") detail[name] = value;
+  open.entry.detail = detail.dump();
+  open.request = &req;
+  std::lock_guard lock(mutex_);
+  open_[&work] = std::move(open);
+}
+
+Result<void> AdminAuditLog::record(UnitOfWork& work, std::string_view detail) {
+  AuditEntry entry;
+  const Request* req = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = open_.find(&work);
+    if (it == open_.end())
+      throw std::logic_error("Host::record_admin_action outside an admin route's request that changes something");
+    entry = it->second.entry;
+    req = it->second.request;
+  }
+  // The handler's words on what it did, over the path's.
+  auto given = nlohmann::json::parse(detail.empty() ? std::string_view("{}") : detail, nullptr, false);
+  // The member the action made (a new member has no id in the path).
+  if (given.is_object() && given.contains("member_id") && given["member_id"].is_string()) {
+    entry.member_id = given["member_id"].get<std::string>();
+    given.erase("member_id");
+  }
+  auto merged = nlohmann::json::parse(entry.detail, nullptr, false);
+  if (given.is_object() && merged.is_object()) merged.update(given);
+  entry.detail = clipped(merged.dump(), kMaxDetailBytes);
+  if (auto written = insert(work, *req, entry, "done"); !written) return written;
+  std::lock_guard lock(mutex_);
+  if (auto it = open_.find(&work); it != open_.end()) {
+    it->second.entry = entry;
+    it->second.recorded = true;
+  }
+  return {};
+}
+
+void AdminAuditLog::end(UnitOfWork& work, const Request& req, int status, std::string_view problem_type) {
+  Open open;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = open_.find(&work);
+    if (it == open_.end()) return;
+    open = std::move(it->second);
+    open_.erase(it);
+  }
+  if (open.recorded && status < 400) return;
+  auto detail = nlohmann::json::parse(open.entry.detail, nullptr, false);
+  if (!detail.is_object()) detail = nlohmann::json::object();
+  if (status >= 400) {
+    detail["status"] = status;
+    if (!problem_type.empty()) detail["problem"] = std::string(problem_type);
+  }
+  open.entry.detail = clipped(detail.dump(), kMaxDetailBytes);
+  const char* result = status < 400 ? "done" : status < 500 ? "refused" : "failed";
+  // Its own transaction: the handler's is over (committed, or rolled back
+  // with whatever it wrote).
+  std::string error;
+  try {
+    auto tx = WriteTransaction::open(work);
+    if (!tx) {
+      error = tx.failure().detail;
+    } else if (auto written = insert(work, req, open.entry, result); !written) {
+      error = written.failure().detail;
+    } else if (auto done = tx->commit(); !done) {
+      error = done.failure().detail;
+    }
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  if (!error.empty())
+    log_.write(LogLevel::error, "audit", "an admin action could not be recorded",
+               {{"action", open.entry.action}, {"result", result}, {"error", error}});
+}
+
+Result<void> AdminAuditLog::insert(UnitOfWork& work, const Request& req, const AuditEntry& entry,
+                                   std::string_view result) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
+  const auto& caller = req.caller();
+  long long at = clock_.unix_now();
+  std::string admin_id = caller.socket_operator ? std::string() : caller.member_id;
+  std::string admin = caller.socket_operator ? std::string("operator") : caller.email;
+  std::string ip(req.client_ip()), result_text(result);
+  soci::indicator member_ind = entry.member_id.empty() ? soci::i_null : soci::i_ok;
+  **sql << "INSERT INTO admin_audit (at, admin_id, admin, action, member_id, ip, reason, result, detail)"
+           " VALUES (:at, :aid, :a, :act, :m, :ip, :r, :res, :d)",
+      soci::use(at), soci::use(admin_id), soci::use(admin), soci::use(entry.action),
+      soci::use(entry.member_id, member_ind), soci::use(ip), soci::use(entry.reason), soci::use(result_text),
+      soci::use(entry.detail);
+  return {};
+}
+
+Result<void> AdminAuditLog::record_sign_in(UnitOfWork& work, const Request& req, const Member& admin) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
+  long long at = clock_.unix_now();
+  std::string ip(req.client_ip()), action("console.sign_in"), empty, result("done"), detail("{}");
+  soci::indicator no_member = soci::i_null;
+  **sql << "INSERT INTO admin_audit (at, admin_id, admin, action, member_id, ip, reason, result, detail)"
+           " VALUES (:at, :aid, :a, :act, :m, :ip, :r, :res, :d)",
+      soci::use(at), soci::use(admin.member_id), soci::use(admin.email), soci::use(action), soci::use(empty, no_member),
+      soci::use(ip), soci::use(empty), soci::use(result), soci::use(detail);
+  return {};
+}
+
+Result<int> AdminAuditLog::delete_before(UnitOfWork& work, long long before, int batch) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
+  // By id, in batches: a sweep never holds the writer for long.
+  soci::statement st = ((*sql)->prepare << "DELETE FROM admin_audit WHERE id IN (SELECT id FROM admin_audit"
+                                              " WHERE at < :b ORDER BY id LIMIT :n)",
+                        soci::use(before), soci::use(batch));
+  st.execute(true);
+  return static_cast<int>(st.get_affected_rows());
+}
+
+}  // namespace memberd
