@@ -48,7 +48,7 @@ export function auditPage(root, kit) {
   const count = el('p', { class: 'muted', role: 'status', 'data-testid': 'audit-count' });
   const csv = el('a', { class: 'button-link', 'data-testid': 'audit-csv', text: 'Download CSV', download: 'audit.csv' });
   const rows = el('tbody');
-  const pager = el('div', { class: 'actions pager' });
+  const pager = kit.cursorPager((cursor) => load(cursor), 'audit');
   root.append(pageHeader('Audit'),
     el('p', { class: 'hint', text: 'Every change an admin made, and every console sign-in, as it happened. ' +
       'Nobody can edit or delete a record here; old ones are removed after the retention period.' }),
@@ -59,7 +59,7 @@ export function auditPage(root, kit) {
         el('thead', {}, el('tr', {}, ['Time', 'Admin', 'Action', 'Member', 'Reason', 'Result', 'IP address'].map((h) =>
           el('th', { scope: 'col', text: h })))),
         rows)),
-    pager);
+    pager.element);
 
   function query() {
     const q = new URLSearchParams();
@@ -87,7 +87,6 @@ export function auditPage(root, kit) {
       el('td', { class: 'mono', text: str(r.ip) }));
   }
 
-  let pages = [''];  // the cursors of the pages seen, to go back
   async function load(cursor = '') {
     kit.clearFieldErrors(form);
     const q = query();
@@ -102,18 +101,9 @@ export function auditPage(root, kit) {
     const items = result.data.items || [];
     rows.replaceChildren(...items.map(row));
     if (!items.length) rows.append(el('tr', {}, el('td', { colspan: '7', class: 'muted', text: 'No admin actions match.' })));
-    const page = pages.indexOf(cursor) + 1;
-    count.textContent = items.length ? `Page ${page}: ${items.length} admin actions, newest first.` : 'No admin actions match.';
-    const next = result.data.next_cursor;
-    const back = el('button', { type: 'button', text: 'Newer', 'data-testid': 'audit-newer', disabled: page <= 1 });
-    back.addEventListener('click', () => load(pages[page - 2]));
-    const forward = el('button', { type: 'button', text: 'Older', 'data-testid': 'audit-older', disabled: !next });
-    forward.addEventListener('click', () => {
-      pages = pages.slice(0, page);
-      pages.push(next);
-      load(next);
-    });
-    pager.replaceChildren(back, forward);
+    count.textContent = items.length ? `Page ${pager.page(cursor)}: ${items.length} admin actions, newest first.`
+      : 'No admin actions match.';
+    pager.shown(cursor, result.data.next_cursor);
     const exported = query();
     exported.set('format', 'csv');
     csv.href = `/api/v1/admin/audit?${exported}`;
@@ -121,7 +111,7 @@ export function auditPage(root, kit) {
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    pages = [''];
+    pager.reset();
     load();
   });
   form.addEventListener('reset', () => setTimeout(() => form.requestSubmit()));

@@ -377,6 +377,36 @@ export function onSubmit(form, message, submit, run) {
   });
 }
 
+// "Newer" and "Older" buttons for a listing read a page at a time with
+// the API's cursors (docs/http-api.md): `load(cursor)` draws a page and
+// calls `shown(cursor, next)` with the page's own cursor and its
+// next_cursor. Returns { element, shown, reset, page(cursor) }: place the
+// element under the table; reset() when the filters change; page(cursor)
+// is the 1-based number of the page a cursor opens. `testid` names the
+// buttons <testid>-newer and <testid>-older.
+export function cursorPager(load, testid) {
+  const element = el('div', { class: 'actions pager' });
+  let cursors = [''];  // the cursors of the pages seen, to go back
+  const page = (cursor) => cursors.indexOf(cursor) + 1;
+  return {
+    element,
+    page,
+    reset() { cursors = ['']; },
+    shown(cursor, next) {
+      const at = page(cursor);
+      const newer = el('button', { type: 'button', text: 'Newer', 'data-testid': `${testid}-newer`, disabled: at <= 1 });
+      newer.addEventListener('click', () => load(cursors[at - 2]));
+      const older = el('button', { type: 'button', text: 'Older', 'data-testid': `${testid}-older`, disabled: !next });
+      older.addEventListener('click', () => {
+        cursors = cursors.slice(0, at);
+        cursors.push(next);
+        load(next);
+      });
+      element.replaceChildren(newer, older);
+    },
+  };
+}
+
 // The kit every page is given — the member shell's pages, the console's own
 // pages, plugins' pages, panels and review views (docs/web.md, "The kit"):
 // the same members in both shells. `api`, `go` and `params` are the shell's
@@ -386,6 +416,7 @@ export function pageKit({ api, go, params }) {
   return {
     api, go, params, el, announce, notify, confirmStep, dualTime, waitText, periodText, actionButton,
     pageHeader, table, timeEl, loadStyles, field, showFieldErrors, clearFieldErrors, problemText, problemSentence, onSubmit,
+    cursorPager,
     // supported(), create(publicKey), use(publicKey), failureText(error):
     // passkeys.js.
     passkeys,

@@ -5,6 +5,7 @@
 // plugin reloads and unloads asked for the whole cluster
 // (plugin_requests.hpp) with how far the daemons alive got.
 #include "api/acting_admin.hpp"
+#include "api/recorded_change.hpp"
 #include "api/core_services.hpp"
 #include "plugin_host/plugin_host.hpp"
 #include "storage/cluster_registry.hpp"
@@ -122,7 +123,8 @@ Response ask_cluster(CoreServices& core, const Request& req, const std::string& 
   for (const auto& s : core.plugins.status()) known = known || s.name == name;
   if (!known) return problem(404, "not_found", "No such plugin", "That plugin is not in plugins.enabled.");
   long long now = to_unix(core.clock.now());
-  auto asked = core.plugin_requests->ask(req.work(), name, action, acting_admin(req), now);
+  auto asked = recorded_change(*core.audit, req.work(),
+                               [&] { return core.plugin_requests->ask(req.work(), name, action, acting_admin(req), now); });
   if (!asked) return refusal_problem(asked.failure());
   auto daemons = core.cluster->list(req.work(), now);
   if (!daemons) return refusal_problem(daemons.failure());

@@ -3,6 +3,7 @@
 // claim, approve, reject with a reason, bulk approve, and the queue's
 // figures for the console's header.
 #include "api/acting_admin.hpp"
+#include "api/recorded_change.hpp"
 #include "api/core_services.hpp"
 #include "metrics/registry.hpp"
 #include "plugin_host/plugin_host.hpp"
@@ -129,7 +130,9 @@ Response claim_review(CoreServices& core, const Request& req) {
       return problem(422, "validation", "Some fields need attention", {}, {{"take_over", "Give true or false."}});
     take_over = body["take_over"].get<bool>();
   }
-  return item_after(core, req, core.reviews.claim(req.work(), req.path_param("revision_id"), acting_admin(req), take_over));
+  return item_after(core, req, recorded_change(*core.audit, req.work(), [&] {
+                      return core.reviews.claim(req.work(), req.path_param("revision_id"), acting_admin(req), take_over);
+                    }, {{"take_over", take_over}}));
 }
 
 // Decides and counts the decision by outcome.
@@ -143,8 +146,14 @@ Result<void> decide(CoreServices& core, const Request& req, const std::string& r
   return done;
 }
 
+// One decision and its audit record commit together.
+Result<void> decide_recorded(CoreServices& core, const Request& req, ReviewDecision decision) {
+  return recorded_change(*core.audit, req.work(), [&] { return decide(core, req, req.path_param("revision_id"), decision); },
+                         {{"decision", decision.approve ? "approve" : "reject"}});
+}
+
 Response approve_review(CoreServices& core, const Request& req) {
-  return item_after(core, req, decide(core, req, req.path_param("revision_id"), {true, {}}));
+  return item_after(core, req, decide_recorded(core, req, {true, {}}));
 }
 
 Response reject_review(CoreServices& core, const Request& req) {
@@ -158,7 +167,7 @@ Response reject_review(CoreServices& core, const Request& req) {
   if (!fit_reason(reason))
     return problem(422, "validation", "Some fields need attention", {},
                    {{"reason", "Use at most " + std::to_string(kMaxReasonCharacters) + " characters of plain text."}});
-  return item_after(core, req, decide(core, req, req.path_param("revision_id"), {false, reason}));
+  return item_after(core, req, decide_recorded(core, req, {false, reason}));
 }
 
 // Each item is decided on its own: one that changed meanwhile does not stop
@@ -189,6 +198,10 @@ Response bulk_approve(CoreServices& core, const Request& req) {
       return refusal_problem(done.failure());  // an outage: what was approved stays approved
     }
     results.push_back(std::move(outcome));
+    // Each decision commits on its own; the one record of the bulk action
+    // (written after the answer) says which were made, even if an outage
+    // stops the rest.
+    core.audit->describe(req.work(), {{"results", results}});
   }
   return json_response(200, {{"approved", approved}, {"results", results}});
 }

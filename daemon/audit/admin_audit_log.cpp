@@ -16,13 +16,25 @@ namespace {
 constexpr std::size_t kMaxReasonBytes = 2000;
 constexpr std::size_t kMaxDetailBytes = 8000;
 
+// JSON as text, with any bytes that are not UTF-8 (a path's %FF) replaced
+// rather than thrown over: a record must never fail on what it quotes.
+std::string text_of(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// A member id as the core makes them (a UUID's characters, at most 36);
+// anything else a client sent stays in the detail, not in the column.
+bool looks_like_member_id(std::string_view id) {
+  return !id.empty() && id.size() <= 36 &&
+         id.find_first_not_of("0123456789abcdefABCDEF-") == std::string_view::npos;
+}
+
 std::string route_key(std::string_view method, std::string_view pattern) {
   return std::string(method) + " " + std::string(pattern);
 }
 
-// A string field of the request's JSON body, or "".
-std::string body_text(const Request& req, const char* name) {
-  const auto& body = req.json();
+// A string field of a JSON body, or "".
+std::string body_text(const nlohmann::json& body, const char* name) {
   if (!body.is_object()) return {};
   auto it = body.find(name);
   return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -55,7 +67,8 @@ bool AdminAuditLog::valid_plugin_action(std::string_view plugin, std::string_vie
 }
 
 void AdminAuditLog::begin(UnitOfWork& work, const Request& req, std::string_view method, std::string_view pattern,
-                          const std::vector<std::pair<std::string, std::string>>& path_params) {
+                          const std::vector<std::pair<std::string, std::string>>& path_params,
+                          const nlohmann::json& body) {
   Open open;
   {
     std::lock_guard lock(mutex_);
@@ -64,16 +77,28 @@ void AdminAuditLog::begin(UnitOfWork& work, const Request& req, std::string_view
   }
   // Whom and why, as the request says them: the path's {member_id}, else
   // the body's; the body's "reason".
-  open.entry.member_id = req.path_param("member_id");
-  if (open.entry.member_id.empty()) open.entry.member_id = body_text(req, "member_id");
-  open.entry.reason = clipped(body_text(req, "reason"), kMaxReasonBytes);
   nlohmann::json detail = nlohmann::json::object();
+  std::string member = req.path_param("member_id");
+  if (member.empty()) member = body_text(body, "member_id");
+  if (looks_like_member_id(member)) open.entry.member_id = member;
+  else if (!member.empty()) detail["member_id_given"] = clipped(member, 200);
+  open.entry.reason = clipped(body_text(body, "reason"), kMaxReasonBytes);
   for (const auto& [name, value] : path_params)
-    if (name != "member_id") detail[name] = value;
-  open.entry.detail = detail.dump();
+    if (name != "member_id") detail[name] = clipped(value, 200);
+  open.entry.detail = text_of(detail);
   open.request = &req;
   std::lock_guard lock(mutex_);
   open_[&work] = std::move(open);
+}
+
+void AdminAuditLog::describe(UnitOfWork& work, const nlohmann::json& detail) {
+  std::lock_guard lock(mutex_);
+  auto it = open_.find(&work);
+  if (it == open_.end() || !detail.is_object()) return;
+  auto merged = nlohmann::json::parse(it->second.entry.detail, nullptr, false);
+  if (!merged.is_object()) merged = nlohmann::json::object();
+  merged.update(detail);
+  it->second.entry.detail = clipped(text_of(merged), kMaxDetailBytes);
 }
 
 Result<void> AdminAuditLog::record(UnitOfWork& work, std::string_view detail) {
@@ -83,26 +108,38 @@ Result<void> AdminAuditLog::record(UnitOfWork& work, std::string_view detail) {
     std::lock_guard lock(mutex_);
     auto it = open_.find(&work);
     if (it == open_.end())
-      throw std::logic_error("Host::record_admin_action outside an admin route's request that changes something");
+      return Failure{Refusal::internal, {}, "record_admin_action outside an admin route's request that changes something"};
+    if (it->second.recorded) return Failure{Refusal::internal, {}, "record_admin_action called twice in one request"};
     entry = it->second.entry;
     req = it->second.request;
   }
+  if (!work.in_transaction())
+    return Failure{Refusal::internal, {}, "record_admin_action outside the transaction of the change"};
   // The handler's words on what it did, over the path's.
   auto given = nlohmann::json::parse(detail.empty() ? std::string_view("{}") : detail, nullptr, false);
   // The member the action made (a new member has no id in the path).
   if (given.is_object() && given.contains("member_id") && given["member_id"].is_string()) {
-    entry.member_id = given["member_id"].get<std::string>();
+    if (looks_like_member_id(given["member_id"].get<std::string>())) entry.member_id = given["member_id"].get<std::string>();
     given.erase("member_id");
   }
   auto merged = nlohmann::json::parse(entry.detail, nullptr, false);
-  if (given.is_object() && merged.is_object()) merged.update(given);
-  entry.detail = clipped(merged.dump(), kMaxDetailBytes);
+  if (!merged.is_object()) merged = nlohmann::json::object();
+  if (given.is_object()) merged.update(given);
+  entry.detail = clipped(text_of(merged), kMaxDetailBytes);
   if (auto written = insert(work, *req, entry, "done"); !written) return written;
-  std::lock_guard lock(mutex_);
-  if (auto it = open_.find(&work); it != open_.end()) {
-    it->second.entry = entry;
-    it->second.recorded = true;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = open_.find(&work); it != open_.end()) {
+      it->second.entry = entry;
+      it->second.recorded = true;
+    }
   }
+  // Only a commit makes the record real: rolled back, the host writes the
+  // request's own record after the handler (end).
+  work.after_commit([this, unit = &work] {
+    std::lock_guard lock(mutex_);
+    if (auto it = open_.find(unit); it != open_.end()) it->second.committed = true;
+  });
   return {};
 }
 
@@ -115,14 +152,17 @@ void AdminAuditLog::end(UnitOfWork& work, const Request& req, int status, std::s
     open = std::move(it->second);
     open_.erase(it);
   }
-  if (open.recorded && status < 400) return;
+  // The handler's record committed with its change: that is the record,
+  // whatever the handler answered after (a read that failed once the
+  // change stood is no failure of the action).
+  if (open.committed) return;
   auto detail = nlohmann::json::parse(open.entry.detail, nullptr, false);
   if (!detail.is_object()) detail = nlohmann::json::object();
   if (status >= 400) {
     detail["status"] = status;
     if (!problem_type.empty()) detail["problem"] = std::string(problem_type);
   }
-  open.entry.detail = clipped(detail.dump(), kMaxDetailBytes);
+  open.entry.detail = clipped(text_of(detail), kMaxDetailBytes);
   const char* result = status < 400 ? "done" : status < 500 ? "refused" : "failed";
   // Its own transaction: the handler's is over (committed, or rolled back
   // with whatever it wrote).

@@ -13,6 +13,8 @@
 #include <memberd/result.hpp>
 #include <memberd/unit_of_work.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <map>
 #include <mutex>
 #include <optional>
@@ -45,12 +47,17 @@ class AdminAuditLog {
 
   // The dispatcher, before the handler of an admin write route: the entry
   // for this request (the member and reason from the path and body).
+  // `body`: the request's JSON body (for "member_id" and "reason"), or null.
   void begin(UnitOfWork& work, const Request& req, std::string_view method, std::string_view pattern,
-             const std::vector<std::pair<std::string, std::string>>& path_params);
-  // The handler's own record, in its open transaction, with what else it
-  // names (`detail`, a JSON object as text, over the path's parameters).
-  // Fails: busy, unavailable; std::logic_error outside a begun entry.
+             const std::vector<std::pair<std::string, std::string>>& path_params, const nlohmann::json& body);
+  // The handler's own record, in its open transaction (it counts once that
+  // commits), with what else it names (`detail`, a JSON object as text,
+  // over the path's parameters). Fails: busy, unavailable; internal
+  // outside a begun entry or a transaction, or when called twice.
   Result<void> record(UnitOfWork& work, std::string_view detail);
+  // What else the record the host writes at end() says (a bulk action's
+  // outcomes), without writing it. Fails: never.
+  void describe(UnitOfWork& work, const nlohmann::json& detail);
   // The dispatcher, once the handler has returned and its transaction is
   // over: writes the entry unless the handler recorded it and `status` is
   // below 400. `problem_type`: the answer's problem type, if any. A write
@@ -70,7 +77,8 @@ class AdminAuditLog {
   struct Open {
     AuditEntry entry;
     const Request* request = nullptr;  // the dispatcher's, alive until end()
-    bool recorded = false;
+    bool recorded = false;   // the handler wrote it in its transaction
+    bool committed = false;  // ... and that committed
   };
   Result<void> insert(UnitOfWork& work, const Request& req, const AuditEntry& entry, std::string_view result);
 

@@ -1,6 +1,7 @@
 #include "plugin_host/plugin_services.hpp"
 
 #include "audit/admin_audit_log.hpp"
+#include "storage/service_boundary.hpp"
 
 #include "events/event_bus.hpp"
 #include "plugin_host/plugin_changes.hpp"
@@ -141,11 +142,20 @@ void PluginServices::name_admin_action(std::string_view method, std::string_view
   if (!AdminAuditLog::valid_plugin_action(name_, action))
     throw std::invalid_argument("Host::name_admin_action: \"" + std::string(action) + "\" is not \"" + name_ +
                                 "\" or \"" + name_ + ".<word>\" (a-z, 0-9, _ and ., at most 64 characters)");
+  // Only a route of this plugin, added before: no plugin renames another's
+  // (or the core's) actions.
+  bool own = false;
+  for (const auto& route : routes_)
+    own = own || (route.method == method && route.pattern == pattern && route.access == Access::admin);
+  if (!own)
+    throw std::invalid_argument("Host::name_admin_action: " + std::string(method) + " " + std::string(pattern) +
+                                " is not an admin route this plugin added (add_route first)");
   shared_.audit.name(method, pattern, action);
 }
 
 Result<void> PluginServices::record_admin_action(UnitOfWork& work, std::string_view detail) {
-  return shared_.audit.record(work, detail);
+  return service_call(shared_.log, "Host::record_admin_action", work,
+                      [&]() -> Result<void> { return shared_.audit.record(work, detail); });
 }
 
 void PluginServices::withdraw_change_handlers() { changes_->withdraw(); }

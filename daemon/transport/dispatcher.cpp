@@ -250,18 +250,29 @@ Response Dispatcher::handle(const RawRequest& raw) {
                                   raw.header("Authorization"), cookies};
     auto identity = identify(credentials, sessions_, unit->work());
     if (!identity) return finish(refusal_problem(identity.failure()));
-    if (auto refusal = authorize(route, *identity, raw.method(), raw.header("X-CSRF-Token"), clock_))
-      return finish(std::move(*refusal));
+    auto refusal = authorize(route, *identity, raw.method(), raw.header("X-CSRF-Token"), clock_);
+    // An admin refused at the door (no CSRF token, no fresh step-up) is an
+    // admin action refused: recorded. Anyone else is no admin at all.
+    const bool by_admin = admin_write && identity->caller.has_role("admin");
     context.caller_ = std::move(identity->caller);
     context.sign_in_method_ = identity->method;
+    if (refusal && !by_admin) return finish(std::move(*refusal));
     std::optional<Response> body_refused;
-    if (route.body == Body::json)
+    if (!refusal && route.body == Body::json)
       body_refused = parse_json_body(raw.method(), raw.header("Content-Type"), raw.body(), settings_.max_json_depth,
                                      context.json_);
-    if (admin_write) {
-      audit_.begin(unit->work(), context, raw.method(), route.pattern, match.params);
+    if (by_admin) {
+      // A route that takes no body may still be given the admin's reason
+      // ({"reason": "..."}): read with the same limits, for the record only.
+      nlohmann::json reason_body;
+      const nlohmann::json* body = &context.json_;
+      if (route.body != Body::json && !raw.body().empty() &&
+          !parse_json_body(raw.method(), raw.header("Content-Type"), raw.body(), settings_.max_json_depth, reason_body))
+        body = &reason_body;
+      audit_.begin(unit->work(), context, raw.method(), route.pattern, match.params, *body);
       audit_open = true;
     }
+    if (refusal) return finish(audited(std::move(*refusal)));
     if (body_refused) return finish(audited(std::move(*body_refused)));
     Response response = route.handler(context);
     // A 500 from a unit that met an outage is the outage: a plugin built

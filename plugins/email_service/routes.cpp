@@ -93,10 +93,10 @@ void add_routes(Context& ctx) {
                       [&ctx](const Request& r) { return put_subscriptions(ctx, r); }});
   ctx.host.add_route({"GET", "/api/v1/admin/members/{member_id}/email-subscriptions", Access::admin, Body::none,
                       [&ctx](const Request& r) { return admin_subscriptions(ctx, r); }});
-  ctx.host.name_admin_action("PUT", "/api/v1/admin/members/{member_id}/email-subscriptions",
-                             "email_service.subscriptions_set");
   ctx.host.add_route({"PUT", "/api/v1/admin/members/{member_id}/email-subscriptions", Access::admin, Body::json,
                       [&ctx](const Request& r) { return admin_subscriptions(ctx, r); }});
+  ctx.host.name_admin_action("PUT", "/api/v1/admin/members/{member_id}/email-subscriptions",
+                             "email_service.subscriptions_set");
 }
 
 }  // namespace memberd::email_service

@@ -225,9 +225,9 @@ Response get_audience(Context& ctx, const Request& req) {
 }  // namespace
 
 void add_send_routes(Context& ctx) {
-  ctx.host.name_admin_action("POST", "/api/v1/admin/messages", "email_service.send");
   ctx.host.add_route({"POST", "/api/v1/admin/messages", Access::admin, Body::json,
                       [&ctx](const Request& r) { return post_message(ctx, r); }});
+  ctx.host.name_admin_action("POST", "/api/v1/admin/messages", "email_service.send");
   ctx.host.add_route({"GET", "/api/v1/admin/messages", Access::admin, Body::none,
                       [&ctx](const Request& r) { return list_sends(ctx, r); }});
   ctx.host.add_route({"GET", "/api/v1/admin/messages/audience", Access::admin, Body::none,

@@ -108,9 +108,9 @@ Response remove_all(Context& ctx, const Request& req) {
 void add_admin_routes(Context& ctx) {
   ctx.host.add_route({"GET", "/api/v1/admin/members/{member_id}/two-step", Access::admin, Body::none,
                       [&ctx](const Request& r) { return show(ctx, r); }});
-  ctx.host.name_admin_action("POST", "/api/v1/admin/members/{member_id}/two-step/removal", "two_step.remove");
   ctx.host.add_route({"POST", "/api/v1/admin/members/{member_id}/two-step/removal", Access::admin, Body::json,
                       [&ctx](const Request& r) { return remove_all(ctx, r); }});
+  ctx.host.name_admin_action("POST", "/api/v1/admin/members/{member_id}/two-step/removal", "two_step.remove");
 }
 
 }  // namespace memberd::two_step

@@ -100,7 +100,9 @@ TEST_CASE("each admin action is one audit record: done, refused or failed", "[au
     auto records = records_after(daemon, before);
     REQUIRE(records.size() == 3);
     CHECK(records[0]["action"] == "member.sessions_end");
-    CHECK(records[0]["member_id"] == "no-such-member");
+    // Not a member id the core makes: kept in the detail, not as the member.
+    CHECK(records[0]["member_id"].is_null());
+    CHECK(records[0]["detail"]["member_id_given"] == "no-such-member");
     CHECK(records[0]["result"] == "refused");
     CHECK(records[0]["detail"]["status"] == 404);
     CHECK(records[0]["detail"]["problem"] == "not_found");
@@ -121,11 +123,39 @@ TEST_CASE("each admin action is one audit record: done, refused or failed", "[au
     auto records = records_after(daemon, before);
     REQUIRE(records.size() == 2);
     CHECK(records[0]["action"] == "plugin.reload");
+    CHECK(records[0]["reason"] == "new build");  // a route without a body of its own still takes the reason
     CHECK(records[0]["admin"] == "operator");
     CHECK(records[0]["admin_id"].is_null());
     CHECK(records[0]["detail"]["name"] == "hello");
     CHECK(records[1]["detail"]["name"] == "nothing");
     CHECK(records[1]["result"] == "refused");
+  }
+  SECTION("an admin refused at the door, and a path no UTF-8 can spell, are recorded once each") {
+    long long before = newest_id(daemon);
+    // The console's cookie without its CSRF token: a forged cross-site request.
+    json credentials{{"email", "admin@memberd.local"}, {"password", memberd::test::kAdminPassword}};
+    auto signed_in = http->Post("/api/v1/admin/session", credentials.dump(), "application/json");
+    REQUIRE(signed_in);
+    REQUIRE(signed_in->status == 201);
+    std::string cookie;
+    for (const auto& [name, value] : signed_in->headers)
+      if (name == "Set-Cookie" && value.rfind("memberd_session=", 0) == 0) cookie = value.substr(0, value.find(';'));
+    REQUIRE_FALSE(cookie.empty());
+    auto forged = http->Delete("/api/v1/admin/members/no-such-member/sessions", {{"Cookie", cookie}});
+    REQUIRE(forged);
+    CHECK(forged->status == 403);
+    auto odd = daemon.unix_socket()->Post("/api/v1/admin/plugins/%FF%FE/reload");
+    REQUIRE(odd);
+    CHECK(odd->status == 404);
+    auto records = records_after(daemon, before);
+    REQUIRE(records.size() == 3);
+    CHECK(records[0]["action"] == "console.sign_in");
+    CHECK(records[1]["action"] == "member.sessions_end");
+    CHECK(records[1]["result"] == "refused");
+    CHECK(records[1]["detail"]["status"] == 403);
+    CHECK(records[2]["action"] == "plugin.reload");
+    CHECK(records[2]["result"] == "refused");
+    CHECK(records[2]["detail"]["name"].is_string());
   }
   SECTION("reads and non-admins leave nothing") {
     long long before = newest_id(daemon);

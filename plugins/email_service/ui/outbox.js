@@ -166,8 +166,7 @@ export async function render(root, kit) {
     { class: 'outbox-table', 'data-testid': 'outbox-table' }, 'Outgoing messages');
   const rows = messages.querySelector('tbody');
   const listLine = el('p', { class: 'muted', role: 'status', 'data-testid': 'outbox-line' });
-  const pager = el('div', { class: 'actions pager' });
-  let pages = [''];
+  const pager = kit.cursorPager((cursor) => loadList(cursor), 'outbox');
   async function loadList(cursor = '') {
     const q = new URLSearchParams({ limit: '50' });
     if (statusFilter.value) q.set('status', statusFilter.value);
@@ -180,21 +179,12 @@ export async function render(root, kit) {
     const items = result.data.items || [];
     rows.replaceChildren(...items.map(row));
     if (!items.length) rows.append(el('tr', {}, el('td', { colspan: '7', class: 'muted', text: 'No messages here.' })));
-    const page = pages.indexOf(cursor) + 1;
-    listLine.textContent = items.length ? `Page ${page}: ${items.length} messages, newest first.` : 'No messages here.';
-    const next = result.data.next_cursor;
-    const back = el('button', { type: 'button', text: 'Newer', disabled: page <= 1 });
-    back.addEventListener('click', () => loadList(pages[page - 2]));
-    const forward = el('button', { type: 'button', text: 'Older', 'data-testid': 'outbox-older', disabled: !next });
-    forward.addEventListener('click', () => {
-      pages = pages.slice(0, page);
-      pages.push(next);
-      loadList(next);
-    });
-    pager.replaceChildren(back, forward);
+    listLine.textContent = items.length ? `Page ${pager.page(cursor)}: ${items.length} messages, newest first.`
+      : 'No messages here.';
+    pager.shown(cursor, result.data.next_cursor);
   }
   statusFilter.addEventListener('change', () => {
-    pages = [''];
+    pager.reset();
     loadList();
   });
 
@@ -241,7 +231,7 @@ export async function render(root, kit) {
       el('div', { class: 'field inline' }, el('label', { for: 'ob-status', text: 'Show' }), statusFilter)),
     listLine,
     messages,
-    pager);
+    pager.element);
   await Promise.all([loadAudience(), drawChart(), loadList()]);
 }
 

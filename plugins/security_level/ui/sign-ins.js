@@ -46,7 +46,7 @@ export async function render(root, kit) {
   const summaryLine = el('p', { class: 'muted', role: 'status', 'data-testid': 'sign-in-count' });
   const csv = el('a', { class: 'button-link', 'data-testid': 'sign-in-csv', text: 'Download CSV', download: 'sign-ins.csv' });
   const rows = el('tbody');
-  const pager = el('div', { class: 'actions pager' });
+  const pager = kit.cursorPager((cursor) => load(cursor), 'sign-in');
   root.append(form, chart,
     el('div', { class: 'page-header' }, summaryLine, el('div', { class: 'actions' }, csv)),
     el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Sign-ins' },
@@ -54,7 +54,7 @@ export async function render(root, kit) {
         el('thead', {}, el('tr', {}, ['Time', 'Member', 'Result', 'IP address', 'IP location', 'Device'].map((h) =>
           el('th', { scope: 'col', text: h })))),
         rows)),
-    pager);
+    pager.element);
 
   // What the form asks for, as the API's query.
   function query() {
@@ -68,7 +68,6 @@ export async function render(root, kit) {
     return q;
   }
 
-  let pages = [''];  // the cursors of the pages seen, to go back
   async function load(cursor = '') {
     const q = query();
     for (const control of form.querySelectorAll('[aria-invalid]')) control.removeAttribute('aria-invalid');
@@ -104,18 +103,9 @@ export async function render(root, kit) {
         r.new_location ? [' ', el('span', { class: 'badge', 'data-testid': 'new-location', text: 'new location' })] : null),
       el('td', { class: 'ua', title: r.user_agent || '', text: deviceName(r.user_agent) }))));
     if (!items.length) rows.append(el('tr', {}, el('td', { colspan: '6', class: 'muted', text: 'No sign-ins match.' })));
-    const page = pages.indexOf(cursor) + 1;
+    const page = pager.page(cursor);
     summaryLine.textContent = items.length ? `Page ${page}: ${items.length} sign-ins, newest first.` : 'No sign-ins match.';
-    const next = result.data.next_cursor;
-    const back = el('button', { type: 'button', text: 'Newer', 'data-testid': 'sign-in-newer', disabled: page <= 1 });
-    back.addEventListener('click', () => load(pages[page - 2]));
-    const forward = el('button', { type: 'button', text: 'Older', 'data-testid': 'sign-in-older', disabled: !next });
-    forward.addEventListener('click', () => {
-      pages = pages.slice(0, page);
-      pages.push(next);
-      load(next);
-    });
-    pager.replaceChildren(back, forward);
+    pager.shown(cursor, result.data.next_cursor);
     const exported = query();
     exported.set('format', 'csv');
     csv.href = `/api/v1/admin/sign-ins?${exported}`;
@@ -132,7 +122,7 @@ export async function render(root, kit) {
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    pages = [''];
+    pager.reset();
     load();
     drawChart();
   });

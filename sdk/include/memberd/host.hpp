@@ -685,20 +685,23 @@ class Host {
   // admin, the client address, the member named by the path's {member_id}
   // (else the JSON body's "member_id") and the body's "reason". A non-admin
   // refused by the host (401, 403) is no admin action and is not recorded.
-  // This names what one of your routes does there, as
+  // An admin refused at the door for a missing CSRF token or step-up is
+  // recorded too. This names what one of your admin routes does there, as
   // "<your plugin name>.<verb>" ("email_service.send": a-z, 0-9, _ and .,
   // at most 64 characters); an unnamed route is logged as
-  // "<METHOD> <pattern>". Call from start() only (else std::logic_error);
-  // a name not of that form: std::invalid_argument.
+  // "<METHOD> <pattern>". Call from start() only, after add_route() of that
+  // route (else std::logic_error); a name not of that form, or a route that
+  // is not one of your Access::admin routes: std::invalid_argument.
   virtual void name_admin_action(std::string_view method, std::string_view pattern, std::string_view action) = 0;
   // Writes the record of the admin action this request is in the open
   // transaction of its change (call it just before commit), with what else
   // the action names: `detail`, a JSON object as text (never a secret). The
-  // record then commits or rolls back with the change, and the host writes
-  // none after the handler; if the handler answers 400 or more after all,
-  // the host records that answer (the transaction is taken as rolled
-  // back). Outside an admin route's request with a method other than GET
-  // or HEAD: std::logic_error. DB: writes. Fails: busy, unavailable.
+  // record then commits or rolls back with the change: once it committed
+  // the host writes none after the handler (whatever it answers after);
+  // rolled back, the host records the handler's answer instead. Once per
+  // request. DB: writes. Fails: busy, unavailable; internal outside an
+  // admin route's request with a method other than GET or HEAD, outside a
+  // transaction, or when called twice.
   virtual Result<void> record_admin_action(UnitOfWork& work, std::string_view detail) = 0;
 };
 
