@@ -135,21 +135,27 @@ Response claim_review(CoreServices& core, const Request& req) {
                     }, {{"take_over", take_over}}));
 }
 
-// Decides and counts the decision by outcome.
+void count_decision(CoreServices& core, bool approved) {
+  core.metrics
+      .counter("memberd_reviews_decisions_total", "Review decisions, by outcome",
+               {{"outcome", approved ? "approved" : "rejected"}})
+      .inc();
+}
+
+// Decides, and counts the decision by outcome once it stands.
 Result<void> decide(CoreServices& core, const Request& req, const std::string& revision_id, ReviewDecision decision) {
   auto done = core.reviews.decide(req.work(), revision_id, acting_admin(req), decision);
-  if (done)
-    core.metrics
-        .counter("memberd_reviews_decisions_total", "Review decisions, by outcome",
-                 {{"outcome", decision.approve ? "approved" : "rejected"}})
-        .inc();
+  if (done && !req.work().in_transaction()) count_decision(core, decision.approve);
   return done;
 }
 
 // One decision and its audit record commit together.
 Result<void> decide_recorded(CoreServices& core, const Request& req, ReviewDecision decision) {
-  return recorded_change(*core.audit, req.work(), [&] { return decide(core, req, req.path_param("revision_id"), decision); },
-                         {{"decision", decision.approve ? "approve" : "reject"}});
+  auto done = recorded_change(*core.audit, req.work(),
+                              [&] { return decide(core, req, req.path_param("revision_id"), decision); },
+                              {{"decision", decision.approve ? "approve" : "reject"}});
+  if (done) count_decision(core, decision.approve);  // committed with its record
+  return done;
 }
 
 Response approve_review(CoreServices& core, const Request& req) {

@@ -22,6 +22,23 @@ std::string text_of(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// The detail as stored: whole JSON, never text cut mid-way (which would
+// read back as nothing). Past the limit, each list gives way to its length
+// ("results": [...] becomes "results_count": n) and "truncated" says so;
+// past it still, only that.
+std::string bounded_detail(const nlohmann::json& detail) {
+  std::string text = text_of(detail);
+  if (text.size() <= kMaxDetailBytes || !detail.is_object()) return text.size() <= kMaxDetailBytes ? text : "{}";
+  nlohmann::json smaller = nlohmann::json::object();
+  for (const auto& [key, value] : detail.items()) {
+    if (value.is_array()) smaller[key + "_count"] = value.size();
+    else if (!value.is_object()) smaller[key] = value;
+  }
+  smaller["truncated"] = true;
+  text = text_of(smaller);
+  return text.size() <= kMaxDetailBytes ? text : std::string(R"({"truncated":true})");
+}
+
 // A member id as the core makes them (a UUID's characters, at most 36);
 // anything else a client sent stays in the detail, not in the column.
 bool looks_like_member_id(std::string_view id) {
@@ -98,7 +115,7 @@ void AdminAuditLog::describe(UnitOfWork& work, const nlohmann::json& detail) {
   auto merged = nlohmann::json::parse(it->second.entry.detail, nullptr, false);
   if (!merged.is_object()) merged = nlohmann::json::object();
   merged.update(detail);
-  it->second.entry.detail = clipped(text_of(merged), kMaxDetailBytes);
+  it->second.entry.detail = bounded_detail(merged);
 }
 
 Result<void> AdminAuditLog::record(UnitOfWork& work, std::string_view detail) {
@@ -107,14 +124,22 @@ Result<void> AdminAuditLog::record(UnitOfWork& work, std::string_view detail) {
   {
     std::lock_guard lock(mutex_);
     auto it = open_.find(&work);
-    if (it == open_.end())
-      return Failure{Refusal::internal, {}, "record_admin_action outside an admin route's request that changes something"};
-    if (it->second.recorded) return Failure{Refusal::internal, {}, "record_admin_action called twice in one request"};
+    const char* misuse = it == open_.end()         ? "record_admin_action outside an admin route's request that changes something"
+                         : it->second.recorded ? "record_admin_action called twice in one request"
+                                               : nullptr;
+    if (misuse) {
+      // A bug in the caller: said in the log, answered as a 500.
+      log_.write(LogLevel::error, "audit", misuse, {});
+      return Failure{Refusal::internal, {}, misuse};
+    }
     entry = it->second.entry;
     req = it->second.request;
   }
-  if (!work.in_transaction())
+  if (!work.in_transaction()) {
+    log_.write(LogLevel::error, "audit", "record_admin_action outside the transaction of the change",
+               {{"action", entry.action}});
     return Failure{Refusal::internal, {}, "record_admin_action outside the transaction of the change"};
+  }
   // The handler's words on what it did, over the path's.
   auto given = nlohmann::json::parse(detail.empty() ? std::string_view("{}") : detail, nullptr, false);
   // The member the action made (a new member has no id in the path).
@@ -125,7 +150,7 @@ Result<void> AdminAuditLog::record(UnitOfWork& work, std::string_view detail) {
   auto merged = nlohmann::json::parse(entry.detail, nullptr, false);
   if (!merged.is_object()) merged = nlohmann::json::object();
   if (given.is_object()) merged.update(given);
-  entry.detail = clipped(text_of(merged), kMaxDetailBytes);
+  entry.detail = bounded_detail(merged);
   if (auto written = insert(work, *req, entry, "done"); !written) return written;
   {
     std::lock_guard lock(mutex_);
@@ -162,7 +187,7 @@ void AdminAuditLog::end(UnitOfWork& work, const Request& req, int status, std::s
     detail["status"] = status;
     if (!problem_type.empty()) detail["problem"] = std::string(problem_type);
   }
-  open.entry.detail = clipped(text_of(detail), kMaxDetailBytes);
+  open.entry.detail = bounded_detail(detail);
   const char* result = status < 400 ? "done" : status < 500 ? "refused" : "failed";
   // Its own transaction: the handler's is over (committed, or rolled back
   // with whatever it wrote).

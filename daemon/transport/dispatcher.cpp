@@ -251,7 +251,7 @@ Response Dispatcher::handle(const RawRequest& raw) {
     auto identity = identify(credentials, sessions_, unit->work());
     if (!identity) return finish(refusal_problem(identity.failure()));
     auto refusal = authorize(route, *identity, raw.method(), raw.header("X-CSRF-Token"), clock_);
-    // An admin refused at the door (no CSRF token, no fresh step-up) is an
+    // An admin refused at the door (a cookie without its CSRF token) is an
     // admin action refused: recorded. Anyone else is no admin at all.
     const bool by_admin = admin_write && identity->caller.has_role("admin");
     context.caller_ = std::move(identity->caller);
@@ -266,7 +266,7 @@ Response Dispatcher::handle(const RawRequest& raw) {
       // ({"reason": "..."}): read with the same limits, for the record only.
       nlohmann::json reason_body;
       const nlohmann::json* body = &context.json_;
-      if (route.body != Body::json && !raw.body().empty() &&
+      if (route.body == Body::none && !raw.body().empty() &&
           !parse_json_body(raw.method(), raw.header("Content-Type"), raw.body(), settings_.max_json_depth, reason_body))
         body = &reason_body;
       audit_.begin(unit->work(), context, raw.method(), route.pattern, match.params, *body);

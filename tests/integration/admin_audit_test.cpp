@@ -3,6 +3,7 @@
 // refused or failed; who, what, whom, from where, why; filters, pages and
 // CSV; no route edits or deletes a record; retention ages them out. Both
 // backends.
+#include "support/credentials_client.hpp"
 #include "support/daemon_process.hpp"
 
 #include <catch2/catch.hpp>
@@ -238,4 +239,45 @@ TEST_CASE("audit records past retention.audit are deleted by the housekeeping", 
     gone = audit(daemon).empty();
   }
   CHECK(gone);
+}
+
+TEST_CASE("review decisions are recorded with the decision, and a bulk approval lists its outcomes", "[audit][reviews]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess daemon(DaemonOptions{backend, {}, "", {"credentials", "hello"}});
+  auto http = daemon.http();
+  std::string token = daemon.admin_token();
+  namespace c = memberd::test::credentials;
+  auto motto = [&](const std::string& email, const std::string& text) {
+    auto session = c::sign_in(daemon, c::join(daemon, email));
+    auto submitted = c::put(daemon, "/api/v1/hello/motto", {{"text", text}}, c::bearer(session.token));
+    REQUIRE(c::status_of(submitted) == 202);
+    return c::body_of(submitted)["revision_id"].get<std::string>();
+  };
+  std::string first = motto("first@example.com", "Lamps that last."), second = motto("second@example.com", "Bolts.");
+
+  long long before = newest_id(daemon);
+  auto approved = http->Post("/api/v1/admin/reviews/" + first + "/approve", bearer(token), "", "application/json");
+  REQUIRE(approved);
+  CHECK(approved->status == 200);
+  auto twice = http->Post("/api/v1/admin/reviews/" + first + "/approve", bearer(token), "", "application/json");
+  REQUIRE(twice);
+  CHECK(twice->status >= 400);
+  json ids{{"revision_ids", {second, "no-such-revision"}}};
+  auto bulk = http->Post("/api/v1/admin/reviews/approve", bearer(token), ids.dump(), "application/json");
+  REQUIRE(bulk);
+  CHECK(bulk->status == 200);
+
+  auto records = records_after(daemon, before);
+  REQUIRE(records.size() == 3);
+  CHECK(records[0]["action"] == "review.approve");
+  CHECK(records[0]["result"] == "done");
+  CHECK(records[0]["detail"]["revision_id"] == first);
+  CHECK(records[0]["detail"]["decision"] == "approve");
+  CHECK(records[1]["action"] == "review.approve");
+  CHECK(records[1]["result"] == "refused");
+  CHECK(records[2]["action"] == "review.approve_many");
+  CHECK(records[2]["result"] == "done");
+  REQUIRE(records[2]["detail"]["results"].size() == 2);
+  CHECK(records[2]["detail"]["results"][0]["status"] == "approved");
+  CHECK(records[2]["detail"]["results"][1]["status"] == "not_found");
 }

@@ -130,6 +130,15 @@ TEST_CASE("each admin request is one record: the handler's if it committed, else
       request([](UnitOfWork&) { return 204; });
       CHECK(rows() == std::vector<std::string>{"thing.make done {}"});
     }
+    SECTION("a detail too long for the record keeps its shape: lists give way to their lengths") {
+      request([&](UnitOfWork& work) {
+        nlohmann::json results = nlohmann::json::array();
+        for (int i = 0; i < 500; ++i) results.push_back({{"revision_id", std::string(40, 'r')}, {"status", "conflict"}});
+        audit.describe(work, {{"results", results}, {"kind", "bulk"}});
+        return 200;
+      });
+      CHECK(rows() == std::vector<std::string>{R"(thing.make done {"kind":"bulk","results_count":500,"truncated":true})"});
+    }
     SECTION("a second record, or one outside a transaction, is refused") {
       request([&](UnitOfWork& work) {
         CHECK_FALSE(audit.record(work, "{}"));  // no transaction

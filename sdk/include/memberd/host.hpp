@@ -685,8 +685,7 @@ class Host {
   // admin, the client address, the member named by the path's {member_id}
   // (else the JSON body's "member_id") and the body's "reason". A non-admin
   // refused by the host (401, 403) is no admin action and is not recorded.
-  // An admin refused at the door for a missing CSRF token or step-up is
-  // recorded too. This names what one of your admin routes does there, as
+  // An admin refused at the door for a missing CSRF token is recorded too. This names what one of your admin routes does there, as
   // "<your plugin name>.<verb>" ("email_service.send": a-z, 0-9, _ and .,
   // at most 64 characters); an unnamed route is logged as
   // "<METHOD> <pattern>". Call from start() only, after add_route() of that
