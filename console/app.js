@@ -32,7 +32,7 @@ import { reviewsPage } from './reviews.js';
 
   // ---- 2. API ---------------------------------------------------------------
 
-  const state = { session: null, returnTo: null, csrfFallback: '', panels: [], navigation: 0 };
+  const state = { session: null, returnTo: null, csrfFallback: '', panels: [], panelsRead: 0, navigation: 0 };
   // kit.js's request(), plus what the console does with a problem: the
   // banner, and a 401 on a session call meaning the session has ended.
   // Never throws. Resolves to {ok, status, data, problem, headers}.
@@ -96,14 +96,19 @@ import { reviewsPage } from './reviews.js';
   // The waiting reviews' count for the menu is read with them.
   async function loadPanels() {
     if (!state.session) {
+      state.panelsRead++;  // a read still out for the admin that was is not kept
       state.panels = [];
       state.waiting = null;
       return;
     }
+    // Two navigations close together read twice, and the answers may come
+    // back in either order: an older answer never replaces a newer one.
+    const read = ++state.panelsRead;
     const [result, summary] = await Promise.all([
       api('GET', '/api/v1/ui', { quiet: [401, 503] }),
       api('GET', '/api/v1/admin/reviews/summary', { quiet: true }),
     ]);
+    if (read !== state.panelsRead) return;
     state.panels = result.ok && result.data && Array.isArray(result.data.console) ? result.data.console : [];
     state.waiting = summary.ok && summary.data ? Number(summary.data.pending) || 0 : null;
   }

@@ -13,7 +13,9 @@ import { ageNotice, drawAndFocus, el, loadStyles, notify, pageKit, request } fro
 const $ = (selector) => document.querySelector(selector);
 
 // entriesFresh: the list was read for this navigation already (at start).
-const state = { session: null, entries: [], entriesFresh: false, returnTo: '', navigation: 0 };
+// entriesRead: how many reads of the list were asked for; only the last
+// one's answer is kept.
+const state = { session: null, entries: [], entriesFresh: false, entriesRead: 0, returnTo: '', navigation: 0 };
 // The shared request() (kit.js): cookie, CSRF header, problem+json; each
 // page says what went wrong where it belongs. The shell acts on one answer
 // itself: a 401 to a signed-in member means the session has ended (idle,
@@ -55,8 +57,12 @@ async function loadSession({ quietly = false } = {}) {
   else if (result.status === 401) state.session = null;
 }
 
+// Two navigations close together read the list twice, and the answers may
+// come back in either order: an older answer never replaces a newer one.
 async function loadEntries() {
+  const read = ++state.entriesRead;
   const result = await api('GET', '/api/v1/ui');
+  if (read !== state.entriesRead) return;
   state.entries = result.ok && result.data && Array.isArray(result.data.account) ? result.data.account : [];
 }
 
@@ -148,8 +154,12 @@ async function route() {
   // a new module URL); a list read for it already (at start) serves, and
   // so does it for the redirects that come before the page.
   if (!state.entriesFresh) await loadEntries();
-  state.entriesFresh = true;
+  // Only the navigation that goes on marks the list read: an overtaken one
+  // whose answer came last would otherwise leave the next navigation
+  // trusting a list read before a plugin was swapped (the menu kept an
+  // unloaded plugin's page).
   if (turn !== state.navigation) return;
+  state.entriesFresh = true;
   const { plugin, id } = parseHash();
   const entry = state.entries.find((e) => e.plugin === plugin && e.id === id);
   if (!entry && plugin && state.session) {

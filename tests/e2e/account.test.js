@@ -184,6 +184,52 @@ test('a member page keeps working when its plugin is hot-swapped while it is ope
   await page.locator('[data-testid=page][data-page="hello/greetings"]').filter({ hasText: /Hello/ }).waitFor();
 });
 
+test('a page list read for a navigation already overtaken never leaves the menu stale', async () => {
+  await page.goto(`${base}/account/#/hello/greetings`);
+  await page.locator('[data-testid=page][data-page="hello/greetings"]').filter({ hasText: /Hello/ }).waitFor();
+  // Two clicks close together read the page list twice. The first read's
+  // answer is held back until the second click's page is drawn, so it
+  // arrives last, as a busy network may have it.
+  let release;
+  let heldRequest;
+  const held = new Promise((resolve) => { release = resolve; });
+  let asked = 0;
+  await page.route('**/api/v1/ui', async (route) => {
+    if (++asked === 1) {
+      heldRequest = route.request();
+      await held;
+    }
+    await route.continue();
+  });
+  try {
+    await page.locator('[data-testid=menu-credentials-change-email]').click();
+    await page.locator('[data-testid=menu-credentials-change-password]').click();
+    await page.locator('[data-testid=page][data-page="credentials/change-password"]').waitFor();
+    assert.equal(asked, 2);
+    const lateAnswer = page.waitForResponse((response) => response.request() === heldRequest);
+    release();
+    await lateAnswer;
+  } finally {
+    release();
+    await page.unroute('**/api/v1/ui');
+  }
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));  // the shell has read it
+
+  // Now a plugin goes: the next navigation must read the list again.
+  const { token } = await (await fetch(`${base}/api/v1/admin/session`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: ADMIN, password: PASSWORD }) })).json();
+  const plugin = (action) => fetch(`${base}/api/v1/admin/plugins/hello/${action}`, { method: 'POST',
+    headers: { Authorization: `Bearer ${token}` } });
+  assert.equal((await plugin('unload')).status, 200);
+  try {
+    await page.locator('[data-testid=menu-credentials-change-email]').click();
+    await page.locator('[data-testid=page][data-page="credentials/change-email"]').waitFor();
+    assert.equal(await page.locator('[data-testid=menu-hello-greetings]').count(), 0);
+  } finally {
+    assert.equal((await plugin('reload')).status, 200);
+  }
+});
+
 test('sign out, a wrong password, then signing in again', async () => {
   await page.goto(`${base}/account/#/hello/greetings`);
   await page.locator('[data-testid=signout]').click();
