@@ -41,7 +41,7 @@ import { reviewsPage } from './reviews.js';
   // options.authCall: a 401 is an answer here, not "the session has ended".
   async function api(method, path, options = {}) {
     const { body, quiet = [], authCall = false } = options;
-    const result = await request(method, path, { body, csrf: state.csrfFallback });
+    const result = await request(method, path, { body, csrf: state.csrfFallback, blob: options.blob });
     const { problem } = result;
     if (!problem) return result;
     if (result.status === 401 && !authCall && state.session) sessionEnded();

@@ -134,6 +134,9 @@ export async function request(method, path, options = {}) {
   let data = null;
   if (response.status !== 204 && /json/i.test(type)) {
     try { data = await response.json(); } catch { data = null; }
+  } else if (options.blob && response.ok) {
+    // A file to save (options.blob: "Download my data"): its bytes as a Blob.
+    try { data = await response.blob(); } catch { data = null; }
   }
   let problem = null;
   if (/application\/problem\+json/i.test(type)) problem = data && typeof data === 'object' ? { ...data } : {};
@@ -407,6 +410,68 @@ export function cursorPager(load, testid) {
   };
 }
 
+// An admin's action on a member, which says why (the audit log keeps the
+// reason): a button that opens what will happen, a required "Reason"
+// field, the button that does it and Cancel. A missing reason is said next
+// to the field; another refusal under it; what it did is shown beside the
+// button, focused, once it is done. `act(reason)` calls the API and
+// resolves to its result; `done(result)` says what happened (a sentence)
+// and may redraw the page. `testid` names the parts: <testid> (the button),
+// <testid>-form, <testid>-reason, <testid>-submit, <testid>-outcome.
+function reasonedAction({ label, testid, explain, submitLabel = label, danger = false, act, done }) {
+  const open = el('button', { type: 'button', class: danger ? 'danger' : 'primary', 'data-testid': testid,
+    text: label, 'aria-expanded': 'false' });
+  const outcome = el('p', { class: 'form-message', tabindex: '-1', 'data-testid': `${testid}-outcome` });
+  const id = `${testid}-reason`;
+  const reason = el('textarea', { id, name: 'reason', rows: '2', maxlength: '2000', required: true,
+    'aria-describedby': `${id}-hint ${id}-error`, 'data-testid': id });
+  const message = el('p', { class: 'form-message error', role: 'alert', tabindex: '-1' });
+  const submit = el('button', { type: 'submit', class: danger ? 'danger' : 'primary',
+    'data-testid': `${testid}-submit`, text: submitLabel });
+  const cancel = el('button', { type: 'button', text: 'Cancel' });
+  const form = el('form', { class: 'card narrow-form', novalidate: true, hidden: true, 'data-testid': `${testid}-form` },
+    el('p', { text: explain }),
+    el('div', { class: 'field' },
+      el('label', { for: id, class: 'required', text: 'Reason' }),
+      el('p', { class: 'hint', id: `${id}-hint`, text: 'Kept in the audit log with this action, for every admin to see.' }),
+      reason,
+      el('p', { class: 'field-error', id: `${id}-error`, 'data-error-for': 'reason' })),
+    message, el('div', { class: 'actions' }, submit, cancel));
+  const show = (shown) => {
+    form.hidden = !shown;
+    open.setAttribute('aria-expanded', String(shown));
+  };
+  open.addEventListener('click', () => {
+    outcome.textContent = '';
+    show(true);
+    reason.focus();
+  });
+  cancel.addEventListener('click', () => {
+    show(false);
+    open.focus();
+  });
+  onSubmit(form, message, submit, async () => {
+    if (!reason.value.trim()) {
+      showFieldErrors(form, { errors: { reason: 'Enter the reason for this action. The audit log keeps it.' } });
+      return;
+    }
+    const result = await act(reason.value);
+    if (result.ok) {
+      form.reset();
+      show(false);
+      outcome.className = 'form-message ok';
+      outcome.setAttribute('role', 'status');
+      outcome.textContent = await done(result);
+      if (outcome.isConnected) outcome.focus();
+      return;
+    }
+    if (result.status === 422 && showFieldErrors(form, result.problem)) return;
+    message.textContent = problemSentence(result);
+    message.focus();
+  });
+  return el('div', { class: 'reasoned-action', 'data-testid': `${testid}-action` }, open, outcome, form);
+}
+
 // The kit every page is given — the member shell's pages, the console's own
 // pages, plugins' pages, panels and review views (docs/web.md, "The kit"):
 // the same members in both shells. `api`, `go` and `params` are the shell's
@@ -415,6 +480,7 @@ export function cursorPager(load, testid) {
 export function pageKit({ api, go, params }) {
   return {
     api, go, params, el, announce, notify, confirmStep, dualTime, waitText, periodText, actionButton,
+    reasonedAction,
     pageHeader, table, timeEl, loadStyles, field, showFieldErrors, clearFieldErrors, problemText, problemSentence, onSubmit,
     cursorPager,
     // supported(), create(publicKey), use(publicKey), failureText(error):

@@ -1,8 +1,10 @@
 // The console's Members page: search by email prefix, create a member, and
-// one member's facts, sessions ("Sign out everywhere") and the plugin panels
+// one member's facts, what an admin may do (member_actions.js), sessions and the plugin panels
 // that show them. A page like any plugin's panel: it is given the kit
 // (console/kit.js, pageKit) and the console's memberLinks(member),
 // session() and sessionEnded().
+
+import { memberActions } from './member_actions.js';
 
 const str = (value) => (typeof value === 'string' ? value : '');
 const rolesText = (roles) => (Array.isArray(roles) && roles.length ? roles.join(', ') : '—');
@@ -10,6 +12,12 @@ const rolesText = (roles) => (Array.isArray(roles) && roles.length ? roles.join(
 function lockedEl({ el, timeEl }, lockedUntil) {
   if (!lockedUntil || !(new Date(lockedUntil) > new Date())) return el('span', { class: 'muted', text: '—' });
   return el('span', {}, el('span', { class: 'badge bad', text: 'Locked' }), ' until ', timeEl(lockedUntil));
+}
+
+// The list's last column: disabled (an admin's doing) before locked (wrong guesses').
+function standingEl(kit, member) {
+  if (member.disabled_at) return kit.el('span', { class: 'badge bad', text: 'Disabled' });
+  return lockedEl(kit, member.locked_until);
 }
 
 const memberSearch = { q: '' }; // kept, so "back to Members" shows the same list
@@ -21,7 +29,7 @@ function memberRow(kit, member) {
     el('td', {}, el('a', { href, text: str(member.email) })),
     el('td', { text: rolesText(member.roles) }),
     el('td', {}, timeEl(member.created_at)),
-    el('td', {}, lockedEl(kit, member.locked_until)));
+    el('td', {}, standingEl(kit, member)));
   // The link is the keyboard way in; a click anywhere on the row is the mouse's.
   tr.addEventListener('click', (event) => {
     if (!event.target.closest('a') && !String(window.getSelection())) location.hash = href;
@@ -66,7 +74,7 @@ export function membersPage(root, kit, args) {
   more.addEventListener('click', () => load(true));
   root.append(pageHeader('Members'), createMemberForm(kit, () => load(false)), search,
     el('div', { class: 'table-wrap' }, el('table', { id: 'members-table' },
-      el('thead', {}, el('tr', {}, ['Email', 'Roles', 'Created', 'Locked'].map((h) => el('th', { scope: 'col', text: h })))),
+      el('thead', {}, el('tr', {}, ['Email', 'Roles', 'Created', 'Locked or disabled'].map((h) => el('th', { scope: 'col', text: h })))),
       rows)),
     count, more);
   load(false);
@@ -136,10 +144,10 @@ function createMemberForm(kit, onCreated) {
 }
 
 function memberDetailPage(root, kit, memberId) {
-  const { api, el, table, timeEl, memberLinks, session, sessionEnded } = kit;
+  const { api, el, table, timeEl, memberLinks, sessionEnded } = kit;
   const muted = (text) => el('span', { class: 'muted', text });
   const heading = el('h1', { tabindex: '-1', text: 'Member' });
-  const notice = el('p', { class: 'outcome ok', role: 'status', 'data-testid': 'member-notice' });
+  const notice = el('p', { class: 'outcome ok', role: 'status', tabindex: '-1', 'data-testid': 'member-notice' });
   const body = el('div', { 'data-testid': 'member-detail' }, muted('Loading…'));
   root.append(el('a', { href: '#/members', class: 'back', text: '← Members' }), heading, notice, body);
   const path = `/api/v1/admin/members/${encodeURIComponent(memberId)}`;
@@ -152,16 +160,18 @@ function memberDetailPage(root, kit, memberId) {
     const member = result.data;
     heading.textContent = str(member.email) || 'Member';
     const sessions = Array.isArray(member.sessions) ? member.sessions : [];
-    const signOutAll = el('button', { type: 'button', class: 'danger', 'data-testid': 'member-signout-all', text: 'Sign out everywhere' });
-    signOutAll.addEventListener('click', () => signOutEverywhere(member, signOutAll));
     body.replaceChildren(
       el('dl', { class: 'facts' },
         el('dt', { text: 'Member id' }), el('dd', { class: 'mono', text: str(member.member_id) }),
         el('dt', { text: 'Roles' }), el('dd', { text: rolesText(member.roles) }),
         el('dt', { text: 'Created' }), el('dd', {}, timeEl(member.created_at)),
-        el('dt', { text: 'Locked' }), el('dd', {}, lockedEl(kit, member.locked_until))),
+        el('dt', { text: 'Locked' }), el('dd', {}, lockedEl(kit, member.locked_until)),
+        el('dt', { text: 'Account' }), el('dd', { 'data-testid': 'member-standing' }, member.disabled_at
+          ? el('span', {}, el('span', { class: 'badge bad', text: 'Disabled' }), ' since ', timeEl(member.disabled_at))
+          : 'Enabled')),
       memberLinks(member),
-      el('div', { class: 'page-header' }, el('h2', { text: `Sessions (${sessions.length})` }), el('div', { class: 'actions' }, signOutAll)),
+      memberActions(kit, member, changed),
+      el('h2', { text: `Sessions (${sessions.length})` }),
       sessions.length
         ? table(['Started', 'Last seen', 'IP address', 'Browser'], sessions.map((s) =>
           el('tr', { 'data-testid': 'session-row', 'data-session-id': str(s.session_id) },
@@ -172,15 +182,17 @@ function memberDetailPage(root, kit, memberId) {
         : muted('No active sessions.'));
   }
 
-  async function signOutEverywhere(member, button) {
-    const who = str(member.email) || 'this member';
-    if (!window.confirm(`Sign ${who} out of every session? They will have to sign in again.`)) return;
-    button.disabled = true;
-    const result = await api('DELETE', `${path}/sessions`);
-    if (!result.ok) { button.disabled = false; return; }
-    if (session() && session().member_id === member.member_id) return sessionEnded(); // that included us
-    notice.textContent = `${who} was signed out everywhere.`;
-    load();
+  // After an action: what happened, on the page drawn again (or, when the
+  // admin ended their own sessions, the console's sign-in).
+  async function changed(sentence, { signedOut = false } = {}) {
+    if (signedOut) {
+      sessionEnded();
+      return sentence;
+    }
+    await load();
+    notice.textContent = sentence;
+    notice.focus();
+    return sentence;
   }
 
   load();

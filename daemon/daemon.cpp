@@ -1,5 +1,6 @@
 #include "daemon.hpp"
 
+#include "api/account_closure.hpp"
 #include "api/core_services.hpp"
 #include "audit/admin_audit_log.hpp"
 #include "api/openapi_document.hpp"
@@ -140,6 +141,7 @@ struct Daemon::Parts {
   std::unique_ptr<AdminAuditLog> audit;
   Router router;
   std::unique_ptr<CoreServices> core;
+  std::unique_ptr<AccountClosure> closure;  // refers to core
   std::unique_ptr<PluginHost> plugins;
   std::unique_ptr<PluginRequests> plugin_requests;    // asked for the cluster
   std::unique_ptr<ClusterConvergence> convergence;    // and applied here
@@ -355,6 +357,9 @@ void Daemon::install_core_routes() {
   p.core_sign_in_factors = p.second_steps->for_plugin("core");
   p.core->sign_in_factors = p.core_sign_in_factors.get();
   p.core->audit = p.audit.get();
+  p.closure = std::make_unique<AccountClosure>(*p.core, c.accounts.closure_grace);
+  p.core->closure = p.closure.get();
+  p.core->exports_per_day = static_cast<int>(c.accounts.exports_per_day);
   name_core_admin_actions(*p.audit);
   p.core->served_routes = [&p] {
     std::vector<ServedRoute> out;
@@ -363,8 +368,9 @@ void Daemon::install_core_routes() {
     return out;
   };
   std::vector<Route> routes;
-  for (auto builder : {health_routes, admin_plugin_routes, admin_member_routes, admin_session_routes, admin_mail_routes,
-                       admin_review_routes, admin_cluster_routes, admin_audit_routes,
+  for (auto builder : {health_routes, admin_plugin_routes, admin_member_routes, admin_member_action_routes,
+                       admin_session_routes, admin_mail_routes,
+                       admin_review_routes, admin_cluster_routes, admin_audit_routes, member_data_routes,
                        shell_routes, ui_routes, contract_routes})
     for (auto& route : builder(*p.core)) routes.push_back(std::move(route));
   p.router.install("core", std::move(routes), nullptr);
@@ -435,6 +441,27 @@ void Daemon::tick() {
   if (!p.changes->leading()) return;
   auto began = p.database->outages().now();
   try {
+    housekeep(p);
+    // Accounts whose closure is due (on units of their own, after the
+    // housekeeping's is given back: a pool of one connection must do), a
+    // bounded share of the round, so that a thousand at once never keep
+    // the watchdog waiting.
+    auto closed = p.closure->close_due([&p] { return p.database->open_unit(); }, std::chrono::seconds(2));
+    if (!closed)
+      p.log.write(LogLevel::warn, "accounts", "closing accounts waits", {{"reason", closed.failure().detail}});
+    else if (*closed)
+      p.log.write(LogLevel::info, "accounts", "accounts closed", {{"count", std::to_string(*closed)}});
+  } catch (const std::exception& e) {
+    // An outage is the pool's tracker's to log (once); anything else is news.
+    if (auto fault = classify_database_error(e); fault != DatabaseFault::none)
+      p.database->outages().failed(fault, began);
+    else
+      p.log.write(LogLevel::warn, "daemon", "housekeeping failed", {{"error", describe_error(e)}});
+  }
+}
+
+void Daemon::housekeep(Parts& p) {
+  {
     auto unit = p.database->open_unit();
     auto purged = p.sessions->purge_expired(*unit);
     if (purged && *purged)
@@ -456,12 +483,6 @@ void Daemon::tick() {
     if (audited && *audited)
       p.log.write(LogLevel::debug, "audit", "old audit records purged", {{"count", std::to_string(*audited)}});
     (void)p.cluster->purge(*unit, to_unix(wall));
-  } catch (const std::exception& e) {
-    // An outage is the pool's tracker's to log (once); anything else is news.
-    if (auto fault = classify_database_error(e); fault != DatabaseFault::none)
-      p.database->outages().failed(fault, began);
-    else
-      p.log.write(LogLevel::warn, "daemon", "housekeeping failed", {{"error", describe_error(e)}});
   }
 }
 

@@ -41,6 +41,8 @@ class Daemon {
   static void refresh_gauges(Parts& p);
   // This daemon's plugins into the cluster registry, when they changed.
   static void record_plugins(Parts& p);
+  // The leader's periodic purges of expired rows (retention:), on one unit.
+  void housekeep(Parts& p);
 
   CoreConfig config_;
   std::unique_ptr<Parts> parts_;

@@ -8,7 +8,7 @@
 // links are pages too (access "anyone", id "sign-in" for the one the shell
 // sends visitors to), so whichever plugin signs members in brings them.
 
-import { ageNotice, drawAndFocus, el, loadStyles, notify, pageKit, request } from './kit.js';
+import { ageNotice, drawAndFocus, dualTime, el, loadStyles, notify, pageKit, request } from './kit.js';
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -20,9 +20,9 @@ const state = { session: null, entries: [], entriesFresh: false, entriesRead: 0,
 // page says what went wrong where it belongs. The shell acts on one answer
 // itself: a 401 to a signed-in member means the session has ended (idle,
 // signed out elsewhere, revoked by an admin). The same call as the
-// console's kit: api(method, path, {body}).
+// console's kit: api(method, path, {body, blob}).
 async function api(method, path, options = {}) {
-  const result = await request(method, path, { body: options.body });
+  const result = await request(method, path, { body: options.body, blob: options.blob });
   if (result.status === 401 && state.session) sessionEnded();
   return result;
 }
@@ -103,10 +103,11 @@ const kit = {
     await loadSession(options);
     renderUser();
   },
-  // After a sign-in: back where the member was going, else the first page.
+  // After a sign-in: back where the member was going, else the first page;
+  // an account set to close says so first, with the way to keep it.
   async signedIn() {
     await loadSession();
-    await loadEntries();
+    await Promise.all([loadEntries(), showClosing()]);
     const back = state.returnTo;
     state.returnTo = '';
     const first = menuEntries()[0];
@@ -120,6 +121,30 @@ const kit = {
     history.replaceState(null, '', `#/${encodeURIComponent(plugin)}/${encodeURIComponent(id)}`);
   },
 };
+
+// The account is set to close (GET /api/v1/me/closure): when, and a button
+// that keeps it. Asked after each sign-in (the closure signed every session
+// out, so signing in is how an owner comes back to it).
+async function showClosing() {
+  const result = await api('GET', '/api/v1/me/closure');
+  const closesAt = result.ok ? result.data?.closes_at : null;
+  $('#closing').hidden = !closesAt;
+  if (!closesAt) return;
+  $('#closing-text').textContent = `Your account is set to close on ${dualTime(String(closesAt))}: after that, ` +
+    'everything we keep about you is erased. Changed your mind?';
+  $('#closing-keep').disabled = false;
+}
+
+async function keepAccount() {
+  $('#closing-keep').disabled = true;
+  const result = await api('DELETE', '/api/v1/me/closure');
+  $('#closing-keep').disabled = false;
+  if (!result.ok && result.status !== 404) return showBanner(result.problem);
+  $('#closing').hidden = true;
+  notify('Your account stays open. We sent you an email to confirm.');
+  $('#notice').setAttribute('tabindex', '-1');
+  $('#notice').focus();
+}
 
 // The phone's folded menu: opened and closed by its button, closed again
 // by every navigation.
@@ -230,6 +255,7 @@ async function signOut() {
   if (!result.ok && result.status !== 401) return showBanner(result.problem);
   state.session = null;
   state.returnTo = '';  // signing in again starts afresh, even when the session had already ended
+  $('#closing').hidden = true;
   renderChrome(null);
   notify('You are signed out.');
   const signIn = signInEntry();
@@ -260,6 +286,7 @@ function preloadImports(urls) {
 async function start() {
   $('#banner-dismiss').addEventListener('click', () => { $('#banner').hidden = true; });
   $('#signout').addEventListener('click', signOut);
+  $('#closing-keep').addEventListener('click', keepAccount);
   $('#menu-toggle').addEventListener('click', () => foldMenu(!$('#menu').classList.contains('open')));
   $('#skip-link').addEventListener('click', (event) => { event.preventDefault(); $('#main').focus(); });
   window.addEventListener('hashchange', route);

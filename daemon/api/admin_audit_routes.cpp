@@ -182,6 +182,11 @@ void name_core_admin_actions(AdminAuditLog& audit) {
   static const Named core[] = {
       {"POST", "/api/v1/admin/members", "member.create"},
       {"DELETE", "/api/v1/admin/members/{member_id}/sessions", "member.sessions_end"},
+      {"POST", "/api/v1/admin/members/{member_id}/unlock", "member.unlock"},
+      {"POST", "/api/v1/admin/members/{member_id}/disable", "member.disable"},
+      {"POST", "/api/v1/admin/members/{member_id}/enable", "member.enable"},
+      {"PUT", "/api/v1/admin/members/{member_id}/roles/admin", "member.admin_grant"},
+      {"DELETE", "/api/v1/admin/members/{member_id}/roles/admin", "member.admin_remove"},
       {"POST", "/api/v1/admin/plugins/{name}/reload", "plugin.reload"},
       {"POST", "/api/v1/admin/plugins/{name}/unload", "plugin.unload"},
       {"POST", "/api/v1/admin/cluster/plugins/{name}/reload", "cluster.plugin_reload"},

@@ -33,17 +33,43 @@ std::string like_prefix(const std::string& q) {
   return out + "%";
 }
 
-nlohmann::json member_json(soci::session& sql, const std::string& id, const std::string& email, long long created,
-                           soci::indicator locked_ind, long long locked) {
+// A nullable time column as RFC 3339, or null.
+nlohmann::json time_or_null(const std::optional<long long>& unix_seconds) {
+  return unix_seconds ? nlohmann::json(format_rfc3339(from_unix(*unix_seconds))) : nlohmann::json(nullptr);
+}
+
+std::optional<long long> nullable_time(const soci::row& row, std::size_t column) {
+  if (row.get_indicator(column) != soci::i_ok) return std::nullopt;
+  return row_int64(row, column);
+}
+
+// The members' columns every view reads, in this order.
+constexpr const char* kMemberColumns = "member_id, email, created_at, locked_until, disabled_at";
+
+struct MemberRow {
+  std::string id, email;
+  long long created = 0;
+  std::optional<long long> locked_until, disabled_at;
+};
+
+MemberRow member_row(const soci::row& row) {
+  MemberRow m{row.get<std::string>(0), row.get<std::string>(1), row_int64(row, 2), nullable_time(row, 3),
+              nullable_time(row, 4)};
+  if (m.locked_until && *m.locked_until <= 0) m.locked_until.reset();  // 0: unlocked
+  return m;
+}
+
+nlohmann::json member_json(soci::session& sql, const MemberRow& m) {
+  const std::string& id = m.id;
   nlohmann::json roles = nlohmann::json::array();
   soci::rowset<std::string> rows = (sql.prepare << "SELECT role FROM roles WHERE member_id = :m ORDER BY role", soci::use(id));
   for (const auto& r : rows) roles.push_back(r);
   return {{"member_id", id},
-          {"email", email},
+          {"email", m.email},
           {"roles", roles},
-          {"created_at", format_rfc3339(from_unix(created))},
-          {"locked_until", locked_ind == soci::i_ok && locked > 0 ? nlohmann::json(format_rfc3339(from_unix(locked)))
-                                                                  : nlohmann::json(nullptr)}};
+          {"created_at", format_rfc3339(from_unix(m.created))},
+          {"locked_until", time_or_null(m.locked_until)},
+          {"disabled_at", time_or_null(m.disabled_at)}};
 }
 
 // It reads the members table through the request's own unit of work.
@@ -58,26 +84,20 @@ Response list_members(const Request& req) {
   auto& sql = **connection;
   std::string pattern = like_prefix(q);
   int fetch = limit + 1;
-  soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT member_id, email, created_at, locked_until FROM members"
-                      " WHERE email LIKE :p ESCAPE '\\' AND email > :a ORDER BY email LIMIT :l",
-       soci::use(pattern), soci::use(after), soci::use(fetch));
-  struct Row {
-    std::string id, email;
-    long long created;
-    soci::indicator locked_ind;
-    long long locked;
-  };
-  std::vector<Row> found;
-  for (const auto& row : rows) {
-    soci::indicator ind = row.get_indicator(3);
-    found.push_back({row.get<std::string>(0), row.get<std::string>(1), row_int64(row, 2), ind,
-                     ind == soci::i_ok ? row_int64(row, 3) : 0});
+  // The page is read whole before each member's roles are: one statement
+  // at a time on the connection.
+  std::vector<MemberRow> found;
+  {
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT " << kMemberColumns << " FROM members"
+                        " WHERE email LIKE :p ESCAPE '\\' AND email > :a ORDER BY email LIMIT :l",
+         soci::use(pattern), soci::use(after), soci::use(fetch));
+    for (const auto& row : rows) found.push_back(member_row(row));
   }
   nlohmann::json items = nlohmann::json::array();
   nlohmann::json next = nullptr;
   for (std::size_t i = 0; i < found.size() && i < static_cast<std::size_t>(limit); ++i)
-    items.push_back(member_json(sql, found[i].id, found[i].email, found[i].created, found[i].locked_ind, found[i].locked));
+    items.push_back(member_json(sql, found[i]));
   if (found.size() > static_cast<std::size_t>(limit)) next = found[limit - 1].email;
   return json_response(200, {{"items", items}, {"next_cursor", next}});
 }
@@ -135,14 +155,10 @@ Response get_member(CoreServices& core, const Request& req) {
   auto connection = req.work().connection();
   if (!connection) return refusal_problem(connection.failure());
   auto& sql = **connection;
-  std::string email;
-  long long created = 0, locked = 0;
-  soci::indicator id_ind = soci::i_null, locked_ind = soci::i_null;
-  std::string found_id;
-  sql << "SELECT member_id, email, created_at, locked_until FROM members WHERE member_id = :id", soci::use(id),
-      soci::into(found_id, id_ind), soci::into(email), soci::into(created), soci::into(locked, locked_ind);
-  if (!sql.got_data() || id_ind != soci::i_ok) return problem(404, "not_found", "No such member");
-  auto member = member_json(sql, found_id, email, created, locked_ind, locked);
+  soci::row row;
+  sql << "SELECT " << kMemberColumns << " FROM members WHERE member_id = :id", soci::use(id), soci::into(row);
+  if (!sql.got_data()) return problem(404, "not_found", "No such member");
+  auto member = member_json(sql, member_row(row));
   auto listed = core.sessions.list(req.work(), id);
   if (!listed) return refusal_problem(listed.failure());
   nlohmann::json sessions = nlohmann::json::array();

@@ -10,6 +10,7 @@
 namespace memberd {
 
 class AdminAuditLog;
+class AccountClosure;
 
 class ConnectionPool;
 class AccountsService;
@@ -67,16 +68,23 @@ struct CoreServices {
   // The admin audit log: the core's admin routes record in their own
   // transaction (record); GET /api/v1/admin/audit reads it.
   AdminAuditLog* audit = nullptr;
+  // A member's account closing (api/account_closure.hpp), and how often a
+  // day they may download their data (accounts: in the config).
+  AccountClosure* closure = nullptr;
+  int exports_per_day = 3;
 };
 
 std::vector<Route> health_routes(CoreServices& core);
 std::vector<Route> admin_plugin_routes(CoreServices& core);
 std::vector<Route> admin_member_routes(CoreServices& core);
+// unlock, disable, enable, the admin role: each with a reason
+std::vector<Route> admin_member_action_routes(CoreServices& core);
 std::vector<Route> admin_session_routes(CoreServices& core);
 std::vector<Route> admin_mail_routes(CoreServices& core);  // the outbox
 std::vector<Route> admin_review_routes(CoreServices& core);  // the review queue
 std::vector<Route> admin_cluster_routes(CoreServices& core);  // the daemons on this database
 std::vector<Route> admin_audit_routes(CoreServices& core);  // the admin audit log
+std::vector<Route> member_data_routes(CoreServices& core);  // download my data, close my account
 // What the core's admin routes are called in the audit log.
 void name_core_admin_actions(AdminAuditLog& audit);
 std::vector<Route> shell_routes(CoreServices& core);  // /account/ and /console/

@@ -1,5 +1,6 @@
 #include "auth/second_steps.hpp"
 
+#include "auth/member_standing.hpp"
 #include "auth/session_store.hpp"
 #include "auth/sign_in_guard.hpp"
 #include "log/logger.hpp"
@@ -120,6 +121,8 @@ Result<std::shared_ptr<SecondStepProvider>> SecondSteps::serving(const std::stri
 Result<std::optional<SecondStepChallenge>> SecondSteps::challenge(UnitOfWork& work, std::string_view member_id,
                                                                   const Request& request) {
   using Answer = std::optional<SecondStepChallenge>;
+  // A disabled member is told so now, not after typing a code for nothing.
+  if (auto standing = refuse_if_disabled(work, member_id); !standing) return standing.failure();
   auto name = provider_of(work, member_id);
   if (!name) return name.failure();
   if (!*name) return Answer{};

@@ -1,5 +1,7 @@
 #include "auth/session_store.hpp"
 
+#include "auth/member_standing.hpp"
+
 #include "storage/change_feed.hpp"
 #include "util/crypto.hpp"
 #include "util/time_format.hpp"
@@ -55,6 +57,9 @@ SessionStore::~SessionStore() {
 
 Result<OpenedSession> SessionStore::open(UnitOfWork& work, std::string_view member_id, std::string_view ip,
                                          std::string_view user_agent, SignInMethod method) {
+  // Every way in (a password, a second step, a passkey, a reset) ends here:
+  // a member an admin disabled gets no session from any of them.
+  if (auto standing = refuse_if_disabled(work, member_id); !standing) return standing.failure();
   auto sql = work.connection();
   if (!sql) return sql.failure();
   OpenedSession opened;

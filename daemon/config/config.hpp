@@ -235,6 +235,16 @@ struct RetentionConfig {
   bool operator==(const RetentionConfig&) const = default;
 };
 
+// A member's own account as a whole (issue 32): closing it, taking its data.
+struct AccountsConfig {
+  // Between asking to close and the erasure: signing in offers to keep it.
+  std::chrono::seconds closure_grace{std::chrono::hours(24 * 14)};
+  // "Download my data" per member per day (each reads everything they have).
+  int exports_per_day = 3;
+
+  bool operator==(const AccountsConfig&) const = default;
+};
+
 struct CoreConfig {
   HttpConfig http;
   SocketConfig socket;
@@ -252,6 +262,7 @@ struct CoreConfig {
   ConsoleConfig console;
   GeoConfig geo;
   RetentionConfig retention;
+  AccountsConfig accounts;
 
   // Sections of enabled plugins, by plugin name; an enabled plugin without a
   // section has no entry (its keys all take their defaults).

@@ -466,6 +466,15 @@ CoreSection<RetentionConfig> retention_keys() {
   return retention;
 }
 
+CoreSection<AccountsConfig> accounts_keys() {
+  CoreSection<AccountsConfig> accounts;
+  accounts.seconds("closure_grace", &AccountsConfig::closure_grace, seconds(1),
+                   "Between a member's asking to close their account and its erasure (signing in offers to keep it)");
+  accounts.count("exports_per_day", &AccountsConfig::exports_per_day, 1,
+                 "How often a member may download their data in a day");
+  return accounts;
+}
+
 // The whole core, one section per top-level key (and data_dir), in the
 // order etc/memberd.yaml lists them.
 const CoreSection<CoreConfig>& core_keys() {
@@ -487,6 +496,7 @@ const CoreSection<CoreConfig>& core_keys() {
     core.section("console", &CoreConfig::console, console_keys());
     core.section("geo", &CoreConfig::geo, geo_keys());
     core.section("retention", &CoreConfig::retention, retention_keys());
+    core.section("accounts", &CoreConfig::accounts, accounts_keys());
     core.after([](const ConfigValue& top, const CoreConfig& c, const KeyLocations& seen) {
       if (c.http.listen || !c.socket.path.empty()) return;
       const bool at_listen = seen.has("http.listen");

@@ -35,6 +35,7 @@ struct PluginHost::Loaded {
   std::unique_ptr<PluginServices> services;
   std::unique_ptr<Plugin> instance;
   std::shared_ptr<SecondStepProvider> second_step;  // the plugin's code: goes before the library
+  std::shared_ptr<MemberDataProvider> member_data;  // likewise
   std::vector<Route> routes;
   BodyLimits body_limits;
   PluginUi ui;
@@ -257,6 +258,7 @@ std::shared_ptr<PluginHost::Loaded> PluginHost::start_version(const std::string&
   fresh->ui = fresh->services->take_ui();
   fresh->api = fresh->services->take_api_description();
   fresh->second_step = fresh->services->take_second_step();
+  fresh->member_data = fresh->services->take_member_data();
   try {
     fresh->ui.check(name);
     fresh->ui.index_imports();
@@ -400,6 +402,19 @@ std::shared_ptr<SecondStepProvider> PluginHost::second_step_provider(const std::
   if (slot == slots_.end() || !slot->second.active || !slot->second.active->second_step) return nullptr;
   const auto& version = slot->second.active;
   return std::shared_ptr<SecondStepProvider>(version, version->second_step.get());
+}
+
+std::vector<PluginMemberData> PluginHost::member_data() const {
+  std::vector<PluginMemberData> out;
+  std::lock_guard lock(mutex_);
+  for (const auto& [name, slot] : slots_) {
+    PluginMemberData entry{name, nullptr};
+    if (slot.active && slot.active->member_data)
+      entry.provider = std::shared_ptr<MemberDataProvider>(slot.active, slot.active->member_data.get());
+    // Enabled but not serving: named, so an archive says what it lacks.
+    if (entry.provider || !slot.active) out.push_back(std::move(entry));
+  }
+  return out;
 }
 
 PluginHostCounters PluginHost::counters() const {

@@ -62,6 +62,13 @@ struct ShuttingDown : std::runtime_error {
   ShuttingDown() : std::runtime_error("the daemon is shutting down") {}
 };
 
+// An enabled plugin's part of members' data; `provider` null when the
+// plugin is not serving.
+struct PluginMemberData {
+  std::string plugin;
+  std::shared_ptr<MemberDataProvider> provider;
+};
+
 // A shell entry of a loaded plugin version, as GET /api/v1/ui lists it.
 struct LoadedUiEntry {
   std::string plugin;
@@ -122,6 +129,12 @@ class PluginHost {
   // (Host::provide_second_step), keeping that version alive while it is
   // held; nullptr when it is not serving or provided none.
   std::shared_ptr<SecondStepProvider> second_step_provider(const std::string& name) const;
+  // Every enabled plugin's part of a member's data (Host::provide_member_data):
+  // the providers of the versions serving now, each keeping its version
+  // alive while held, and with a null provider each enabled plugin that is
+  // not serving (its part is missing). Plugins serving without a provider
+  // keep nothing of members and are left out. In name order.
+  std::vector<PluginMemberData> member_data() const;
   // Unpublishes every plugin, waits for their retirement, stops the threads.
   void shutdown();
 

@@ -137,6 +137,13 @@ void PluginServices::provide_second_step(std::shared_ptr<SecondStepProvider> pro
   second_step_ = std::move(provider);
 }
 
+void PluginServices::provide_member_data(std::shared_ptr<MemberDataProvider> provider) {
+  if (!registration_open_) throw std::logic_error("Host::provide_member_data may only be called from start()");
+  if (!provider) throw std::invalid_argument("Host::provide_member_data: no provider given");
+  if (member_data_) throw std::invalid_argument("Host::provide_member_data: called twice");
+  member_data_ = std::move(provider);
+}
+
 void PluginServices::name_admin_action(std::string_view method, std::string_view pattern, std::string_view action) {
   if (!registration_open_) throw std::logic_error("Host::name_admin_action may only be called from start()");
   if (!AdminAuditLog::valid_plugin_action(name_, action))

@@ -72,6 +72,7 @@ class PluginServices final : public Host {
   PluginUi take_ui() { return std::move(ui_); }
   ApiDescription take_api_description() { return std::move(api_); }
   std::shared_ptr<SecondStepProvider> take_second_step() { return std::move(second_step_); }
+  std::shared_ptr<MemberDataProvider> take_member_data() { return std::move(member_data_); }
 
   std::string_view plugin_name() const override { return name_; }
   void add_route(Route route) override;
@@ -102,6 +103,7 @@ class PluginServices final : public Host {
   bool leading() const override;
   SignInFactors& sign_in_factors() override;
   void provide_second_step(std::shared_ptr<SecondStepProvider> provider) override;
+  void provide_member_data(std::shared_ptr<MemberDataProvider> provider) override;
   void name_admin_action(std::string_view method, std::string_view pattern, std::string_view action) override;
   Result<void> record_admin_action(UnitOfWork& work, std::string_view detail) override;
 
@@ -130,6 +132,7 @@ class PluginServices final : public Host {
   std::unique_ptr<PluginChanges> changes_;
   std::unique_ptr<SignInFactors> sign_in_factors_;
   std::shared_ptr<SecondStepProvider> second_step_;
+  std::shared_ptr<MemberDataProvider> member_data_;
 };
 
 }  // namespace memberd

@@ -1,5 +1,6 @@
 // Registration only: what the plugin is, its schema and settings, its routes.
 #include "embedded_files.hpp"
+#include "member_data.hpp"
 #include "routes.hpp"
 #include "settings.hpp"
 
@@ -24,6 +25,8 @@ class CredentialsPlugin final : public Plugin {
     add_email_change_routes(*context_);
     add_reset_routes(*context_);
     add_confirmation_routes(*context_);
+    add_admin_routes(*context_);
+    host.provide_member_data(member_data_provider(*context_));
     // The pages before signing in; the member shell sends visitors to "sign-in".
     host.add_mail_templates(mail::files());
     host.add_ui_files(ui::files());
@@ -38,6 +41,8 @@ class CredentialsPlugin final : public Plugin {
     host.add_ui({UiShell::account, "change-password", "Change Password", 40, Access::member, "change-password.js"});
     host.add_ui({UiShell::account, "security-question", "Set a Security Question", 50, Access::member,
                  "security-question.js"});
+    // Download my data, close my account (the core's routes, behind the step-up).
+    host.add_ui({UiShell::account, "your-data", "Your Data and Account", 80, Access::member, "your-data.js"});
     // The landing pages of the links this plugin mails.
     host.add_ui({UiShell::account, "reset-password", "Choose a new password", 4, Access::anyone, "reset-password.js",
                  {}, false});
@@ -45,6 +50,9 @@ class CredentialsPlugin final : public Plugin {
                  "verify-email.js", {}, false});
     host.add_ui({UiShell::account, "confirm-email", "Confirm your email address", 6, Access::anyone,
                  "confirm-email.js", {}, false});
+    // The console's view of one member's sign-in and recovery, reached from
+    // the member's page (not the menu).
+    host.add_ui({UiShell::console, "member", "Sign-in and recovery", 50, Access::admin, "member-admin.js", {}, false});
     host.logger().info("credentials started", {{"questions", std::to_string(context_->settings.questions.size())}});
   }
 

@@ -61,4 +61,8 @@ Result<void> mail_account_locked(Host& host, UnitOfWork& work, const std::string
   return send(host, work, to, "account-locked", {{"lifetime", wait_for_people(how_long)}});
 }
 
+Result<void> mail_question_cleared(Host& host, UnitOfWork& work, const std::string& to, const std::string& link) {
+  return send(host, work, to, "question-cleared", {{"link", link}});
+}
+
 }  // namespace memberd::credentials

@@ -29,6 +29,9 @@ Result<void> mail_email_address_in_use(Host& host, UnitOfWork& work, const std::
 Result<void> mail_email_changed(Host& host, UnitOfWork& work, const std::string& old_address, const std::string& new_address);
 Result<void> mail_reset_link(Host& host, UnitOfWork& work, const std::string& to, const std::string& link,
                      std::chrono::seconds lifetime);
+// An admin removed the member's security question (the owner of the
+// address asked support); `link` is the page to choose a new one.
+Result<void> mail_question_cleared(Host& host, UnitOfWork& work, const std::string& to, const std::string& link);
 Result<void> mail_account_locked(Host& host, UnitOfWork& work, const std::string& to, std::chrono::seconds how_long);
 
 }  // namespace memberd::credentials

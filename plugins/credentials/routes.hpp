@@ -12,7 +12,8 @@ void add_question_routes(Context& ctx);  // the catalogue, the member's question
 void add_change_routes(Context& ctx);    // change email (and verify it), change password
 void add_email_change_routes(Context& ctx);  // the email change waiting for its link: see, resend, cancel
 void add_reset_routes(Context& ctx);     // forgotten password
-void add_confirmation_routes(Context& ctx);  // confirming the address joined with, asking for a new link
+void add_confirmation_routes(Context& ctx);
+void add_admin_routes(Context& ctx);     // an admin's view and actions: reset link, clear the question  // confirming the address joined with, asking for a new link
 
 // The per-network cap on failures (IPv4 address, IPv6 /64): refused with
 // 429 rate_limited once the network failed too often in the last minute.

@@ -20,6 +20,7 @@ class EmailServicePlugin final : public Plugin {
   void start(Host& host, const Config& config) override {
     context_ = std::make_unique<Context>(Context{host, read_settings(config, host.public_url())});
     add_routes(*context_);
+    host.provide_member_data(member_data_provider(*context_));
     add_send_routes(*context_);
     add_unsubscribe_routes(*context_);
     subscribe_send_pages(*context_);

@@ -8,11 +8,9 @@
 
 namespace memberd::email_service {
 
-namespace {
-
-Response state_of(Context& ctx, UnitOfWork& work, const std::string& member_id) {
+Result<nlohmann::json> subscription_state(Context& ctx, UnitOfWork& work, const std::string& member_id) {
   auto choices = recorded_choices(work, member_id);
-  if (!choices) return refusal_problem(choices.failure());
+  if (!choices) return choices.failure();
   nlohmann::json categories = nlohmann::json::array();
   for (const auto& c : ctx.settings.categories) {
     categories.push_back({{"id", c.id},
@@ -20,7 +18,15 @@ Response state_of(Context& ctx, UnitOfWork& work, const std::string& member_id) 
                           {"description", c.description},
                           {"subscribed", is_subscribed(*choices, c)}});
   }
-  return json_response(200, {{"categories", categories}});
+  return nlohmann::json{{"categories", categories}};
+}
+
+namespace {
+
+Response state_of(Context& ctx, UnitOfWork& work, const std::string& member_id) {
+  auto state = subscription_state(ctx, work, member_id);
+  if (!state) return refusal_problem(state.failure());
+  return json_response(200, *state);
 }
 
 Response get_subscriptions(Context& ctx, const Request& req) {

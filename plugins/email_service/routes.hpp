@@ -3,6 +3,12 @@
 #include "settings.hpp"
 
 #include <memberd/host.hpp>
+#include <memberd/member_data.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
 
 namespace memberd::email_service {
 
@@ -11,6 +17,11 @@ struct Context {
   Settings settings;
 };
 
+// {"categories": [{id, label, description, subscribed}]}: the member's
+// choices as their page shows them. DB: reads. Fails: busy.
+Result<nlohmann::json> subscription_state(Context& ctx, UnitOfWork& work, const std::string& member_id);
+// The plugin's part of a member's data: exported, erased (member_data.cpp).
+std::shared_ptr<MemberDataProvider> member_data_provider(Context& ctx);
 // GET and PUT /api/v1/me/email-subscriptions (routes.cpp).
 void add_routes(Context& ctx);
 // The marketplace's sends, /api/v1/admin/messages (send_routes.cpp).

@@ -6,6 +6,9 @@
 #include "uploads_in_flight.hpp"
 
 #include <memberd/host.hpp>
+#include <memberd/member_data.hpp>
+
+#include <memory>
 
 namespace memberd::photo {
 
@@ -32,6 +35,8 @@ struct Context {
   RenditionCache cache;
 };
 
+// The plugin's part of a member's data: exported, erased (member_data.cpp).
+std::shared_ptr<MemberDataProvider> member_data_provider(Context& ctx);
 // PUT, GET and DELETE /api/v1/me/photo (member_routes.cpp).
 void add_member_routes(Context& ctx);
 // The images: GET /api/v1/members/{member_id}/photo, /api/v1/me/photo/pending,

@@ -33,6 +33,7 @@ class PhotoPlugin final : public Plugin {
     add_member_routes(*context_);
     add_image_routes(*context_);
     subscribe_to_decisions(*context_);
+    host.provide_member_data(member_data_provider(*context_));
     // "Upload My Photo" comes after Edit Member Profile (5).
     host.add_ui_files(ui::files());
     host.add_api_description(openapi::files());

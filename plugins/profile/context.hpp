@@ -3,6 +3,9 @@
 #include "settings.hpp"
 
 #include <memberd/host.hpp>
+#include <memberd/member_data.hpp>
+
+#include <memory>
 
 namespace memberd::profile {
 
@@ -14,6 +17,8 @@ struct Context {
   Settings settings;
 };
 
+// The plugin's part of a member's data: exported, erased (member_data.cpp).
+std::shared_ptr<MemberDataProvider> member_data_provider(Context& ctx);
 // GET /api/v1/profile/schema, GET/PUT /api/v1/me/profile,
 // GET /api/v1/members/{member_id}/profile, GET /api/v1/admin/profile/reject-reasons.
 void add_routes(Context& ctx);

@@ -23,6 +23,7 @@ class ProfilePlugin final : public Plugin {
     host.add_mail_templates(mail::files());
     add_routes(*context_);
     subscribe_to_decisions(*context_);
+    host.provide_member_data(member_data_provider(*context_));
     // The seed's "Edit Member Profile" comes first, before the credentials
     // pages (10-50).
     host.add_ui_files(ui::files());

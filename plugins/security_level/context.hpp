@@ -3,6 +3,9 @@
 #include "settings.hpp"
 
 #include <memberd/host.hpp>
+#include <memberd/member_data.hpp>
+
+#include <memory>
 
 namespace memberd::security_level {
 
@@ -18,5 +21,7 @@ void subscribe_to_events(Context& ctx);
 void add_routes(Context& ctx);
 // GET/DELETE /api/v1/me/sessions[/{session_id}]: "Your devices".
 void add_device_routes(Context& ctx);
+// The plugin's part of a member's data: exported, erased (member_data.cpp).
+std::shared_ptr<MemberDataProvider> member_data_provider(Context& ctx);
 
 }  // namespace memberd::security_level

@@ -31,6 +31,7 @@ class SecurityLevelPlugin final : public Plugin {
     subscribe_to_events(*context_);
     add_routes(*context_);
     add_device_routes(*context_);
+    host.provide_member_data(member_data_provider(*context_));
     // The seed's "Security Level" comes after Change Password and the
     // security question (credentials: 30-50) and before Email Service (70).
     host.add_mail_templates(mail::files());

@@ -44,19 +44,17 @@ Result<nlohmann::json> actions_of(const Context& ctx, UnitOfWork& work, const st
   return out;
 }
 
-Response show(Context& ctx, const Request& req) {
-  auto& work = req.work();
-  std::string member_id = req.path_param("member_id");
-  auto member = ctx.host.accounts().find_by_id(work, member_id);
-  if (!member) return refusal_problem(member.failure());
+}  // namespace
+
+Result<nlohmann::json> two_step_view(Context& ctx, UnitOfWork& work, const std::string& member_id) {
   auto required = ctx.host.sign_in_factors().second_step_required(work, member_id);
-  if (!required) return refusal_problem(required.failure());
+  if (!required) return required.failure();
   auto state = read_factors(work, member_id);
-  if (!state) return refusal_problem(state.failure());
+  if (!state) return state.failure();
   auto keys = member_passkeys(work, member_id);
-  if (!keys) return refusal_problem(keys.failure());
+  if (!keys) return keys.failure();
   auto actions = actions_of(ctx, work, member_id);
-  if (!actions) return refusal_problem(actions.failure());
+  if (!actions) return actions.failure();
   auto factors = nlohmann::json::array();
   if (state->app_on)
     factors.push_back({{"kind", "app"}, {"name", "Authenticator app"}, {"added_at", time_of(ctx, state->app_added)},
@@ -67,8 +65,21 @@ Response show(Context& ctx, const Request& req) {
   if (state->codes_made)
     factors.push_back({{"kind", "recovery_codes"}, {"name", std::to_string(state->codes_left) + " of 10 left"},
                        {"added_at", time_of(ctx, state->codes_made)}, {"last_used_at", nullptr}});
-  return json_response(200, {{"member_id", member_id}, {"email", member->email}, {"enabled", *required},
-                             {"factors", factors}, {"actions", *actions}});
+  return nlohmann::json{{"enabled", *required}, {"factors", factors}, {"actions", *actions}};
+}
+
+namespace {
+
+Response show(Context& ctx, const Request& req) {
+  auto& work = req.work();
+  std::string member_id = req.path_param("member_id");
+  auto member = ctx.host.accounts().find_by_id(work, member_id);
+  if (!member) return refusal_problem(member.failure());
+  auto view = two_step_view(ctx, work, member_id);
+  if (!view) return refusal_problem(view.failure());
+  (*view)["member_id"] = member_id;
+  (*view)["email"] = member->email;
+  return json_response(200, *view);
 }
 
 Response remove_all(Context& ctx, const Request& req) {

@@ -3,6 +3,12 @@
 #include "context.hpp"
 
 #include <memberd/http.hpp>
+#include <memberd/member_data.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
 
 #include <optional>
 
@@ -12,6 +18,12 @@ void add_settings_routes(Context& ctx);  // the member's page: state, app, recov
 void add_sign_in_routes(Context& ctx);   // the second step of sign-in
 
 void add_passkey_routes(Context& ctx);
+// The member's second step as the console shows it: {enabled, factors
+// (kind, name, added, last used; never a secret), actions (what admins
+// did)}. DB: reads. Fails: busy.
+Result<nlohmann::json> two_step_view(Context& ctx, UnitOfWork& work, const std::string& member_id);
+// The plugin's part of a member's data: exported, erased (member_data.cpp).
+std::shared_ptr<MemberDataProvider> member_data_provider(Context& ctx);
 void add_admin_routes(Context& ctx);     // the console: a member's factors, removing them with a reason   // adding, naming and removing passkeys; signing in with one
 
 // The member's current password (the body's `password`), asked again

@@ -32,6 +32,7 @@ class TwoStepPlugin final : public Plugin {
     add_sign_in_routes(*context_);
     add_passkey_routes(*context_);
     add_admin_routes(*context_);
+    host.provide_member_data(member_data_provider(*context_));
     forget_factors_of_reclaimed_accounts(*context_);
     forget_devices_on_password_change(*context_);
     host.add_mail_templates(mail::files());

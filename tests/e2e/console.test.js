@@ -243,9 +243,13 @@ test('an admin sees a member\'s sessions and signs the member out everywhere', a
   // "2026-12-02 04:10 GMT · 12:10 Shanghai, GMT+8"
   assert.match(await page.locator('[data-testid=session-row] time').first().innerText(),
     /^\d{4}-\d\d-\d\d \d\d:\d\d GMT · (\d{4}-\d\d-\d\d )?\d\d:\d\d Shanghai, GMT\+8$/);
-  page.once('dialog', (dialog) => dialog.accept());
+  // Every action on a member says why: the reason is asked beside it.
   await page.locator('[data-testid=member-signout-all]').click();
-  await page.getByText(`${email} was signed out everywhere.`).waitFor();
+  await expectFocus(page, 'member-signout-all-reason');
+  await page.locator('[data-testid=member-signout-all-reason]').fill('The member lost a laptop');
+  await page.locator('[data-testid=member-signout-all-submit]').click();
+  await page.locator('[data-testid=member-notice]').filter({ hasText: `${email} was signed out everywhere.` }).waitFor();
+  await expectFocus(page, 'member-notice');
   await page.locator('[data-testid=session-row]').first().waitFor({ state: 'detached' });
   for (const token of tokens) {
     const me = await fetch(`${base}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
@@ -381,6 +385,57 @@ test('Audit lists what admins did, a member\'s actions from their page, a filter
   await page.locator('[data-testid=until-error]').filter({ hasText: /before its start/ }).waitFor();
   await expectFocus(page, 'field-until');
   await checkPage('console-audit-bad-filter');
+});
+
+test('an admin disables a member with a reason (asked beside the field) and enables them again', async () => {
+  const email = 'trader@example.com';
+  const password = 'a long and private phrase';
+  await joinMember(base, email, password);
+  const signIn = () => fetch(`${base}/api/v1/session`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  await page.locator('[data-testid=nav-members]').click();
+  await page.locator('#member-q').fill('trader');
+  await page.locator('#member-q').press('Enter');
+  await page.locator('[data-testid=member-row]').filter({ hasText: email }).click();
+  await page.locator('[data-testid=member-standing]').filter({ hasText: 'Enabled' }).waitFor();
+
+  // No reason: said beside the field, the focus back in it, nothing done.
+  await page.locator('[data-testid=member-disable]').click();
+  await expectFocus(page, 'member-disable-reason');
+  await page.locator('[data-testid=member-disable-submit]').click();
+  await page.locator('[data-testid=member-disable-form] [data-error-for=reason]')
+    .filter({ hasText: 'Enter the reason for this action' }).waitFor();
+  await expectFocus(page, 'member-disable-reason');
+  await checkPage('console-member-action-reason');
+  assert.equal((await signIn()).status, 201);
+
+  await page.locator('[data-testid=member-disable-reason]').fill('Ticket 4711: selling counterfeit goods');
+  await page.locator('[data-testid=member-disable-submit]').click();
+  await page.locator('[data-testid=member-notice]')
+    .filter({ hasText: `${email}'s account is disabled and every session ended.` }).waitFor();
+  await expectFocus(page, 'member-notice');
+  await page.locator('[data-testid=member-standing]').filter({ hasText: 'Disabled' }).waitFor();
+  await checkPage('console-member-disabled');
+  const refused = await signIn();
+  assert.equal(refused.status, 403);
+  assert.equal((await refused.json()).type, 'urn:memberd:problem:account_disabled');
+
+  await page.locator('[data-testid=member-enable]').click();
+  await page.locator('[data-testid=member-enable-reason]').fill('Ticket 4711 closed: a mistake');
+  await page.locator('[data-testid=member-enable-submit]').click();
+  await page.locator('[data-testid=member-notice]').filter({ hasText: 'is enabled' }).waitFor();
+  assert.equal((await signIn()).status, 201);
+
+  // The credentials plugin's panel, linked from the page: its facts, and a
+  // password reset sent for the member.
+  await page.locator('[data-testid=member-link-credentials-member]').click();
+  await page.locator('[data-testid=credentials-admin-confirmed]').filter({ hasText: 'Not confirmed yet' }).waitFor();
+  await page.locator('[data-testid=credentials-admin-reset]').click();
+  await page.locator('[data-testid=credentials-admin-reset-reason]').fill('The member asked by phone');
+  await page.locator('[data-testid=credentials-admin-reset-submit]').click();
+  await page.locator('[data-testid=credentials-admin-notice]').filter({ hasText: `on its way to ${email}` }).waitFor();
+  await expectFocus(page, 'credentials-admin-notice');
+  await checkPage('console-credentials-member');
 });
 
 test('signing out returns to the sign-in form and ends the session', async () => {

@@ -73,10 +73,12 @@ TEST_CASE("the shells list each loaded plugin's pages and panels that the caller
   CHECK(path_of(page["styles"][0]) == "/account/plugins/swapper/page.css");
   CHECK(member["console"].empty());
 
-  // An admin: the console panels as well.
+  // An admin: the console panels as well (credentials' reached from a
+  // member's page, not the menu).
   auto admin = listing(daemon, memberd::test::credentials::bearer(daemon.admin_token()));
-  CHECK(ids(admin["console"]) == std::vector<std::string>{"swapper/panel"});
-  CHECK(path_of(admin["console"][0]["module"]) == "/console/plugins/swapper/panels/panel.js");
+  CHECK(ids(admin["console"]) == std::vector<std::string>{"swapper/panel", "credentials/member"});
+  CHECK(path_of(find(admin["console"], "swapper", "panel")["module"]) == "/console/plugins/swapper/panels/panel.js");
+  CHECK(find(admin["console"], "credentials", "member")["menu"] == false);
 }
 
 TEST_CASE("the member shell's page carries its first screen: the caller's session and pages, and preloads", "[plugins][ui]") {

@@ -93,6 +93,10 @@ httplib::Result del(const DaemonProcess& d, const std::string& path, const httpl
   return d.http()->Delete(path, headers);
 }
 
+httplib::Result del(const DaemonProcess& d, const std::string& path, const json& body, const httplib::Headers& headers) {
+  return d.http()->Delete(path, headers, body.dump(), kJson);
+}
+
 int status_of(const httplib::Result& res) { return res ? res->status : -1; }
 
 std::string describe(const httplib::Result& res) {

@@ -40,6 +40,9 @@ httplib::Result put(const DaemonProcess& d, const std::string& path, const nlohm
 // A POST without a body (Content-Length: 0), as a browser sends for actions.
 httplib::Result post_empty(const DaemonProcess& d, const std::string& path, const httplib::Headers& headers = {});
 httplib::Result del(const DaemonProcess& d, const std::string& path, const httplib::Headers& headers = {});
+// A DELETE with a JSON body (an admin action's {"reason": ...}).
+httplib::Result del(const DaemonProcess& d, const std::string& path, const nlohmann::json& body,
+                    const httplib::Headers& headers);
 
 // The status, or -1 when no response came.
 int status_of(const httplib::Result& res);

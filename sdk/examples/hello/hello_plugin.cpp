@@ -2,6 +2,7 @@
 // review kind and pages.
 #include "embedded_files.hpp"
 #include "greetings.hpp"
+#include "member_data.hpp"
 #include "mottos.hpp"
 
 #include <memberd/config_checks.hpp>
@@ -67,6 +68,8 @@ class HelloPlugin final : public memberd::Plugin {
     // shows it through our own module.
     add_motto_routes(host, {max_length, settings.motto_review_window});
     subscribe_to_motto_decisions(host);
+    // What it keeps of each member, for their archive and their account's closure.
+    host.provide_member_data(member_data_provider(host));
     host.add_review_kind({kMottoKind, "Motto", settings.motto_reject_reasons, "review-motto.js", {"review-motto.css"}});
     // Its page in the member's Account Settings and its console panel.
     host.add_mail_templates(mail::files());

@@ -13,6 +13,7 @@
 #include <memberd/geo.hpp>
 #include <memberd/host.hpp>
 #include <memberd/http.hpp>
+#include <memberd/member_data.hpp>
 #include <memberd/migration.hpp>
 #include <memberd/plugin.hpp>
 #include <memberd/response.hpp>
@@ -45,7 +46,9 @@
   X(ReviewRevision, 288, 8) /* 2.6 */\
   X(ReviewKind, 144, 8) /* 2.9 */   \
   X(SecondStepChallenge, 88, 8) /* 2.13 */ \
-  X(MemberSession, 200, 8) /* 2.15 */
+  X(MemberSession, 200, 8) /* 2.15 */     \
+  X(MemberFile, 96, 8) /* 2.16 */         \
+  X(MemberDataPart, 40, 8) /* 2.16 */
 
 #if defined(__x86_64__) && defined(__GLIBCXX__) && defined(_GLIBCXX_USE_CXX11_ABI) && _GLIBCXX_USE_CXX11_ABI
 #define MEMBERD_CHECK_FROZEN(T, size, align)                                                  \

@@ -51,6 +51,7 @@ namespace memberd {
 
 class SignInFactors;
 class SecondStepProvider;
+class MemberDataProvider;  // memberd/member_data.hpp (2.16)
 
 using Labels = std::vector<std::pair<std::string, std::string>>;
 using TimePoint = std::chrono::system_clock::time_point;
@@ -702,6 +703,14 @@ class Host {
   // admin route's request with a method other than GET or HEAD, outside a
   // transaction, or when called twice.
   virtual Result<void> record_admin_action(UnitOfWork& work, std::string_view detail) = 0;
+
+  // --- SDK 2.16 ---
+  // The plugin's part of every member's data: exported into the member's
+  // archive and erased when their account is closed (memberd/member_data.hpp).
+  // Call from start(), at most once; the provider is dropped with this
+  // version of the plugin. Throws std::logic_error outside start(),
+  // std::invalid_argument for a null provider or a second call.
+  virtual void provide_member_data(std::shared_ptr<MemberDataProvider> provider) = 0;
 };
 
 }  // namespace memberd

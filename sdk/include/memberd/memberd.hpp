@@ -2,6 +2,7 @@
 // The whole plugin SDK. Read version.hpp, plugin.hpp, http.hpp, host.hpp and
 // config.hpp in that order; database.hpp has write transactions, json.hpp
 // JSON response helpers.
+#include <memberd/admin_reason.hpp>
 #include <memberd/base64.hpp>
 #include <memberd/changes.hpp>
 #include <memberd/client_network.hpp>
@@ -14,6 +15,7 @@
 #include <memberd/http.hpp>
 #include <memberd/json.hpp>
 #include <memberd/kept_statement.hpp>
+#include <memberd/member_data.hpp>
 #include <memberd/migration.hpp>
 #include <memberd/migrations.hpp>
 #include <memberd/plugin.hpp>

@@ -94,7 +94,8 @@ class Problem {
 // The one answer for each kind of refusal a host call returns (result.hpp):
 //   busy 503 + Retry-After, taken 409, not_found 404, locked 429 +
 //   Retry-After (+ attempts_left 0), rate_limited 429 + Retry-After, gone 410,
-//   conflict 409, internal 500, (2.8) unavailable 503 + Retry-After.
+//   conflict 409, internal 500, (2.8) unavailable 503 + Retry-After,
+//   (2.16) disabled 403 `account_disabled`.
 // A plugin built against an older SDK answers a refusal it does not know as
 // 500; the host then answers 503 `unavailable` itself when the request's
 // unit met an outage (docs/architecture.md, "When the database fails").
@@ -130,6 +131,9 @@ inline Response refusal_problem(const Failure& failure) {
       return with_detail(Problem(503, "unavailable", "Service unavailable"),
                          "A service this needs is not available right now; try again shortly.")
           .header("Retry-After", retry);
+    case Refusal::disabled:
+      return with_detail(Problem(403, "account_disabled", "This account is disabled"),
+                         "An administrator has disabled this account. Contact support to have it enabled again.");
     case Refusal::internal:
       break;
   }

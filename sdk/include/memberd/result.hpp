@@ -39,6 +39,8 @@ enum class Refusal {
   internal,      // the host failed (a bug); it logged the detail: 500
   // --- SDK 2.8 ---
   unavailable,   // the database is down, unreachable, out of disk or read-only: 503 + Retry-After
+  // --- SDK 2.16 ---
+  disabled,      // an admin disabled the member's account: no session opens for it: 403
 };
 
 struct Failure {

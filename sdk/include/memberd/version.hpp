@@ -100,8 +100,11 @@
 //         MemberSession: a member sees and ends their own sessions ("Your
 //         devices"); Host::name_admin_action and Host::record_admin_action:
 //         a plugin's admin routes in the host's admin audit log.
+//   2.16  Refusal::disabled (403 account_disabled): Accounts::open_session,
+//         SignInFactors::open_session and SignInFactors::challenge refuse a
+//         member an admin disabled.
 //   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
-#define MEMBERD_SDK_VERSION_MINOR 15
+#define MEMBERD_SDK_VERSION_MINOR 16
 
 #define MEMBERD_STRINGIFY_INNER(x) #x
 #define MEMBERD_STRINGIFY(x) MEMBERD_STRINGIFY_INNER(x)

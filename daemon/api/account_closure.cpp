@@ -1,0 +1,187 @@
+#include "api/account_closure.hpp"
+
+#include "api/core_services.hpp"
+#include "auth/accounts_service.hpp"
+#include "events/event_bus.hpp"
+#include "log/logger.hpp"
+#include "mail/outbox.hpp"
+#include "plugin_host/plugin_host.hpp"
+#include "util/time_format.hpp"
+
+#include <memberd/member_data.hpp>
+#include <memberd/wording.hpp>
+#include <soci/soci.h>
+
+#include <vector>
+
+namespace memberd {
+
+namespace {
+
+// The closing day of the member's account as stored, or nullopt. On
+// PostgreSQL inside a transaction the row stays locked (FOR UPDATE), so a
+// schedule and a cancel take turns.
+std::optional<long long> stored_closes_at(UnitOfWork& work, soci::session& sql, const std::string& member_id,
+                                          bool lock) {
+  long long at = 0;
+  soci::indicator ind = soci::i_null;
+  std::string found;
+  sql << (lock && work.backend() == Backend::postgresql
+              ? "SELECT member_id, closes_at FROM members WHERE member_id = :m FOR UPDATE"
+              : "SELECT member_id, closes_at FROM members WHERE member_id = :m"),
+      soci::use(member_id), soci::into(found), soci::into(at, ind);
+  if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
+  return at;
+}
+
+Failure no_such_member() { return Failure{Refusal::not_found, {}, "There is no such member."}; }
+
+}  // namespace
+
+Result<TimePoint> AccountClosure::schedule(UnitOfWork& work, const Member& member) {
+  auto tx = WriteTransaction::open(work);
+  if (!tx) return tx.failure();
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
+  auto closes = stored_closes_at(work, **sql, member.member_id, true);
+  long long at = closes ? *closes : to_unix(core_.clock.now() + grace_);
+  if (!closes) {
+    soci::statement set = ((*sql)->prepare << "UPDATE members SET closes_at = :c WHERE member_id = :m",
+                           soci::use(at), soci::use(member.member_id));
+    set.execute(true);
+    if (set.get_affected_rows() == 0) return no_such_member();
+  }
+  // Whoever holds a session of the account now is signed out: signing in
+  // again is how the owner keeps it.
+  if (auto ended = core_.accounts.revoke_sessions(work, member.member_id, ""); !ended) return ended.failure();
+  if (!closes) {
+    MailMessage mail{member.email, "Your account will be closed on " + time_for_people(at),
+                     "You asked us to close your account.\n\n"
+                     "It will be closed on " + time_for_people(at) + ". Then everything we keep about you is "
+                     "erased: your profile, photo, sign-in history and email choices. This cannot be undone.\n\n"
+                     "Changed your mind? Sign in before then and choose \"Keep my account\".\n\n"
+                     "If you did not ask for this, sign in now, keep your account and change your password.\n"};
+    if (auto mailed = core_.mail.enqueue(work, mail); !mailed) return mailed.failure();
+    if (auto told = core_.events.publish(work, "member.closure_requested",
+                                         {{"member_id", member.member_id}, {"closes_at", format_rfc3339(from_unix(at))}});
+        !told)
+      return told.failure();
+  }
+  if (auto done = tx->commit(); !done) return done.failure();
+  return from_unix(at);
+}
+
+Result<bool> AccountClosure::cancel(UnitOfWork& work, const Member& member) {
+  auto tx = WriteTransaction::open(work);
+  if (!tx) return tx.failure();
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
+  if (!stored_closes_at(work, **sql, member.member_id, true)) return false;
+  **sql << "UPDATE members SET closes_at = NULL WHERE member_id = :m", soci::use(member.member_id);
+  MailMessage mail{member.email, "Your account stays open",
+                   "You chose to keep your account: it will not be closed.\n\n"
+                   "If this was not you, change your password now.\n"};
+  if (auto mailed = core_.mail.enqueue(work, mail); !mailed) return mailed.failure();
+  if (auto told = core_.events.publish(work, "member.closure_cancelled", {{"member_id", member.member_id}}); !told)
+    return told.failure();
+  if (auto done = tx->commit(); !done) return done.failure();
+  return true;
+}
+
+Result<std::optional<TimePoint>> AccountClosure::closes_at(UnitOfWork& work, std::string_view member_id) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
+  auto at = stored_closes_at(work, **sql, std::string(member_id), false);
+  if (!at) return std::optional<TimePoint>{};
+  return std::optional<TimePoint>{from_unix(*at)};
+}
+
+Result<int> AccountClosure::close_due(const std::function<std::unique_ptr<UnitOfWork>()>& open_unit,
+                                      std::chrono::steady_clock::duration budget) {
+  const auto deadline = std::chrono::steady_clock::now() + budget;
+  // Every enabled plugin must be serving: one that is not could not erase
+  // its part, and the member would be gone with it left behind.
+  for (const auto& part : core_.plugins.member_data())
+    if (!part.provider)
+      return Failure{Refusal::unavailable, std::chrono::seconds{60},
+                     "closing accounts waits: the plugin " + part.plugin + " is not serving"};
+  int closed = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::vector<std::string> due;
+    {
+      auto unit = open_unit();
+      auto sql = unit->connection();
+      if (!sql) return sql.failure();
+      long long now = to_unix(core_.clock.now());
+      std::string id;
+      soci::statement st = ((*sql)->prepare << "SELECT member_id FROM members WHERE closes_at IS NOT NULL"
+                                               " AND closes_at <= :n ORDER BY closes_at, member_id LIMIT 20",
+                            soci::use(now), soci::into(id));
+      st.execute();
+      while (st.fetch()) due.push_back(id);
+    }
+    if (due.empty()) break;
+    for (const auto& member_id : due) {
+      if (std::chrono::steady_clock::now() >= deadline) return closed;
+      auto unit = open_unit();
+      if (auto done = close(*unit, member_id); !done) return done.failure();
+      ++closed;
+    }
+  }
+  return closed;
+}
+
+Result<void> AccountClosure::close(UnitOfWork& work, const std::string& member_id) {
+  auto member = core_.accounts.find_by_id(work, member_id);
+  if (!member && member.failure().refusal == Refusal::not_found) return {};  // closed meanwhile
+  if (!member) return member.failure();
+  for (const auto& part : core_.plugins.member_data()) {
+    if (!part.provider)
+      return Failure{Refusal::unavailable, std::chrono::seconds{60}, "the plugin " + part.plugin + " is not serving"};
+    auto erased = part.provider->erase_member(work, member_id);
+    // A provider that left its transaction open committed nothing: it is
+    // rolled back, and the closure waits for the next round.
+    if (work.in_transaction()) {
+      work.rollback();
+      if (erased) erased = Failure{Refusal::internal, {}, "the plugin " + part.plugin + " left its erasure uncommitted"};
+    }
+    if (!erased) return erased;
+  }
+  return erase_core_part(work, member_id, member->email);
+}
+
+Result<void> AccountClosure::erase_core_part(UnitOfWork& work, const std::string& member_id,
+                                             const std::string& email) {
+  auto tx = WriteTransaction::open(work);
+  if (!tx) return tx.failure();
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
+  auto& s = **sql;
+  // Still due? A sign-in may have kept the account since it was listed.
+  auto closes = stored_closes_at(work, s, member_id, true);
+  if (!closes || *closes > to_unix(core_.clock.now())) return tx->commit();
+  s << "DELETE FROM review_history WHERE revision_id IN (SELECT revision_id FROM review_items WHERE member_id = :m)",
+      soci::use(member_id);
+  for (const char* table : {"review_items", "sessions", "roles", "trusted_devices", "second_step_members",
+                            "sign_in_challenges"})
+    s << "DELETE FROM " << table << " WHERE member_id = :m", soci::use(member_id);
+  // The mail kept for them, and the durable events that name them.
+  s << "DELETE FROM mail_outbox WHERE recipient = :e", soci::use(email);
+  const std::string quoted = "%\"" + member_id + "\"%";
+  s << "DELETE FROM events WHERE payload LIKE :q", soci::use(quoted);
+  // Counters keyed by them (rate limits, the account's lock).
+  const std::string by_id = "%" + member_id + "%", by_email = "%" + email;
+  s << "DELETE FROM rate_limits WHERE bucket LIKE :i", soci::use(by_id);
+  s << "DELETE FROM attempt_limits WHERE limit_key LIKE :i OR limit_key LIKE :e", soci::use(by_id), soci::use(by_email);
+  s << "DELETE FROM members WHERE member_id = :m", soci::use(member_id);
+  if (auto forgotten = core_.sessions.member_changed(work, member_id); !forgotten) return forgotten.failure();
+  MailMessage mail{email, "Your account is closed",
+                   "Your account is closed, and everything we kept about you is erased.\n\n"
+                   "Thank you for having been a member. You are welcome to join again at any time.\n"};
+  if (auto mailed = core_.mail.enqueue(work, mail); !mailed) return mailed.failure();
+  if (auto done = tx->commit(); !done) return done.failure();
+  core_.log.write(LogLevel::info, "accounts", "account closed", {{"member_id", member_id}});
+  return {};
+}
+
+}  // namespace memberd

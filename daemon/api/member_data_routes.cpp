@@ -1,0 +1,108 @@
+// The member's account as a whole (issue 32): "Download my data" and
+// closing the account, with its grace period to change one's mind. Both
+// take the step-up (a recent password or security answer, and the second
+// step where the member has one): whoever finds a signed-in browser may
+// neither take the data nor end the account.
+#include "api/account_closure.hpp"
+#include "api/core_services.hpp"
+#include "api/member_archive.hpp"
+#include "auth/accounts_service.hpp"
+#include "auth/rate_limits_service.hpp"
+#include "events/event_bus.hpp"
+#include "util/time_format.hpp"
+
+#include <memberd/json.hpp>
+#include <memberd/problem.hpp>
+#include <memberd/session_cookies.hpp>
+
+#include <variant>
+
+namespace memberd {
+
+namespace {
+
+// The signed-in member, or the answer to give (the operator on the socket
+// has no account of their own).
+std::variant<Member, Response> own_account(CoreServices& core, const Request& req) {
+  if (req.caller().member_id.empty())
+    return problem(403, "member_only", "Members only", "This is a member's own account; sign in as the member.");
+  auto member = core.accounts.find_by_id(req.work(), req.caller().member_id);
+  if (!member) return refusal_problem(member.failure());
+  return *member;
+}
+
+Response export_data(CoreServices& core, const Request& req) {
+  auto found = own_account(core, req);
+  if (auto* refusal = std::get_if<Response>(&found)) return *refusal;
+  const Member& member = std::get<Member>(found);
+  auto& work = req.work();
+  // Counted before the work: each export reads everything the member has.
+  if (auto allowed = core.rate_limits.hit(work, "data_export:" + member.member_id, core.exports_per_day,
+                                          std::chrono::hours(24));
+      !allowed) {
+    if (allowed.failure().refusal != Refusal::rate_limited) return refusal_problem(allowed.failure());
+    Failure wait = allowed.failure();
+    wait.detail = "You downloaded your data " + std::to_string(core.exports_per_day) +
+                  " times today; you can again tomorrow.";
+    return refusal_problem(wait);
+  }
+  auto archive = build_member_archive(core, work, member);
+  if (!archive) return refusal_problem(archive.failure());
+  if (auto told = core.events.publish(work, "member.data_exported",
+                                      {{"member_id", member.member_id}, {"ip", req.client_ip()},
+                                       {"bytes", archive->size()}});
+      !told)
+    return refusal_problem(told.failure());
+  std::string day = format_rfc3339(core.clock.now()).substr(0, 10);
+  return Response{200, "application/x-tar", std::move(*archive),
+                  {{"Content-Disposition", "attachment; filename=\"memberd-data-" + day + ".tar\""}}};
+}
+
+// When the account closes (null: it is not to), and the grace a closure
+// asked now would have, for the page to say before the member asks.
+nlohmann::json closure_json(CoreServices& core, const std::optional<TimePoint>& at) {
+  return {{"closes_at", at ? nlohmann::json(format_rfc3339(*at)) : nlohmann::json(nullptr)},
+          {"grace_seconds", core.closure->grace().count()}};
+}
+
+Response show_closure(CoreServices& core, const Request& req) {
+  if (req.caller().member_id.empty()) return json_response(200, closure_json(core, std::nullopt));
+  auto at = core.closure->closes_at(req.work(), req.caller().member_id);
+  if (!at) return refusal_problem(at.failure());
+  return json_response(200, closure_json(core, *at));
+}
+
+Response ask_closure(CoreServices& core, const Request& req) {
+  auto found = own_account(core, req);
+  if (auto* refusal = std::get_if<Response>(&found)) return *refusal;
+  auto at = core.closure->schedule(req.work(), std::get<Member>(found));
+  if (!at) return refusal_problem(at.failure());
+  // Every session ended with it, this one too: the browser forgets it.
+  auto r = json_response(202, closure_json(core, *at));
+  clear_session_cookies(r, core.secure_cookies);
+  return r;
+}
+
+Response keep_account(CoreServices& core, const Request& req) {
+  auto found = own_account(core, req);
+  if (auto* refusal = std::get_if<Response>(&found)) return *refusal;
+  auto kept = core.closure->cancel(req.work(), std::get<Member>(found));
+  if (!kept) return refusal_problem(kept.failure());
+  if (!*kept) return problem(404, "not_found", "Nothing to cancel", "Your account is not set to close.");
+  return Response{204, "application/json; charset=utf-8", "", {}};
+}
+
+}  // namespace
+
+std::vector<Route> member_data_routes(CoreServices& core) {
+  return {{"POST", "/api/v1/me/data-export", Access::privileged, Body::none,
+           [&core](const Request& req) { return export_data(core, req); }},
+          {"GET", "/api/v1/me/closure", Access::member, Body::none,
+           [&core](const Request& req) { return show_closure(core, req); }},
+          {"POST", "/api/v1/me/closure", Access::privileged, Body::none,
+           [&core](const Request& req) { return ask_closure(core, req); }},
+          {"DELETE", "/api/v1/me/closure", Access::member, Body::none,
+           [&core](const Request& req) { return keep_account(core, req); }}};
+}
+
+}  // namespace memberd

@@ -1,0 +1,98 @@
+// Your Data and Account (the credentials plugin's page, the core's routes)
+// in a real browser: behind the step-up, "Download my data" saves one
+// archive; "Close my account" asks once more, signs the member out and
+// says until when; signing in again shows the account is set to close,
+// with "Keep my account", from the keyboard.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { checkBothWidths, expectFocus, mailedLink, openBrowser, signInMember, startDaemon } from './harness.js';
+
+const MEMBER = 'leaver@example.com';
+const PASSWORD = 'tidal meadow lantern 4471';
+const ANSWER = 'Grandma Ruth';
+let daemon, base, browser, page, pageErrors;
+
+const a11y = [];
+async function shots(name) {
+  a11y.push(...(await checkBothWidths(page, name)));
+}
+
+before(async () => {
+  daemon = await startDaemon(['credentials', 'hello'], ['accounts.closure_grace=14d']);
+  base = daemon.base;
+  ({ browser, page, errors: pageErrors } = await openBrowser());
+  // A member with a confirmed address and a security question, through the API.
+  const call = (method, path, body, token) => fetch(`${base}${path}`, { method,
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body) });
+  assert.equal((await call('POST', '/api/v1/members', { email: MEMBER, email_confirm: MEMBER, password: PASSWORD,
+    password_confirm: PASSWORD })).status, 201);
+  const link = await mailedLink(daemon.dir, MEMBER, '#/credentials/confirm-email?token=');
+  assert.equal((await call('POST', `/api/v1/email-confirmations/${link.split('token=')[1]}`)).status, 200);
+  const { token } = await (await call('POST', '/api/v1/session', { email: MEMBER, password: PASSWORD })).json();
+  const questions = await (await fetch(`${base}/api/v1/security-questions`)).json();
+  assert.equal((await call('PUT', '/api/v1/me/security-question', { question_id: questions[0].id, answer: ANSWER,
+    current_password: PASSWORD }, token)).status, 200);
+});
+
+after(async () => {
+  await browser?.close();
+  await daemon?.stop();
+});
+
+test('behind the step-up, "Download my data" saves one archive of the account', async () => {
+  await signInMember(page, base, MEMBER, PASSWORD);
+  await page.locator('[data-testid=menu-credentials-your-data]').click();
+  await page.locator('#stepup-form').waitFor();
+  await page.locator('#field-current_password').fill(PASSWORD);
+  await page.locator('#field-answer').fill(ANSWER);
+  await page.locator('[data-testid=stepup-submit]').click();
+  await page.locator('[data-testid=data-download-card]').waitFor();
+  await expectFocus(page, 'data-download');
+  await shots('your-data');
+
+  const saved = page.waitForEvent('download');
+  await page.keyboard.press('Enter');
+  const download = await saved;
+  assert.match(download.suggestedFilename(), /^memberd-data-\d{4}-\d\d-\d\d\.tar$/);
+  const bytes = readFileSync(await download.path());
+  assert.equal(bytes.length % 512, 0);
+  assert.equal(bytes.subarray(257, 262).toString(), 'ustar');
+  for (const name of ['README.txt', 'account.json', 'manifest.json', 'data.json']) assert.ok(bytes.includes(name), name);
+  // Shown, not only announced: the outcome, focused, with the file again.
+  await page.locator('[data-testid=data-download-outcome]').filter({ hasText: 'Your data is ready' }).waitFor();
+  await expectFocus(page, 'data-download-outcome');
+  await page.locator('[data-testid=data-download-link]').waitFor();
+});
+
+test('"Close my account" asks once more, signs out and says until when; signing in offers to keep it', async () => {
+  await page.locator('[data-testid=close-account]').click();
+  await expectFocus(page, 'close-confirm-question');
+  assert.match(await page.locator('[data-testid=close-confirm-question]').innerText(), /erased in 14 days/);
+  await page.locator('[data-testid=close-confirm-yes]').click();
+  await page.locator('[data-testid=closing-card]').waitFor();
+  await expectFocus(page, 'closing-heading');
+  assert.match(await page.locator('[data-testid=closing-when]').innerText(), /It will be closed on \d{4}-\d\d-\d\d/);
+  await page.locator('[data-testid=current-user]').waitFor({ state: 'hidden' });
+  await shots('your-data-closing');
+
+  // Back within the grace: the shell says so on every page, with the way back.
+  await signInMember(page, base, MEMBER, PASSWORD);
+  const banner = page.locator('[data-testid=closing-banner]');
+  await banner.waitFor();
+  assert.match(await banner.innerText(), /set to close on/);
+  await shots('your-data-closing-banner');
+  await page.locator('[data-testid=closing-keep]').focus();
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid=notice]').filter({ hasText: 'Your account stays open.' }).waitFor();
+  await expectFocus(page, 'notice');
+  await banner.waitFor({ state: 'hidden' });
+  const closure = await page.evaluate(async () => (await fetch('/api/v1/me/closure')).json());
+  assert.equal(closure.closes_at, null);
+});
+
+test('the pages raise no script error and have no serious accessibility violation', () => {
+  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(a11y, []);
+});

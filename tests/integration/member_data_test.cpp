@@ -1,0 +1,213 @@
+// A member's data, whole (issue 32), black-box on both backends with every
+// plugin that keeps something of members: "Download my data" (one archive,
+// each plugin's part, an unloaded plugin named as missing, behind the
+// step-up, a few a day) and closing the account (the grace period, keeping
+// it, then nothing of the member left in any table while another member
+// is untouched, and the address free to join again).
+#include "support/credentials_client.hpp"
+#include "support/daemon_process.hpp"
+#include "support/tar_reader.hpp"
+
+#include <catch2/catch.hpp>
+#include <soci/soci.h>
+
+#include <chrono>
+#include <thread>
+
+using memberd::test::DaemonOptions;
+using memberd::test::DaemonProcess;
+using memberd::test::read_tar;
+using namespace memberd::test::credentials;
+using nlohmann::json;
+
+namespace {
+
+const std::vector<std::string> kPlugins = {"credentials", "security_level", "email_service", "two_step", "profile",
+                                           "hello"};
+
+DaemonOptions with_member_data(const std::string& backend, std::vector<std::string> sets = {}) {
+  auto o = options(backend, std::move(sets));
+  o.plugins = kPlugins;
+  // two_step's key for the secrets it keeps (a test value: 32 bytes in hex).
+  o.env["MEMBERD_TWO_STEP_KEY"] = "8f1c2b3a4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8";
+  return o;
+}
+
+httplib::Result export_data(const DaemonProcess& d, const std::string& token) {
+  return post_empty(d, "/api/v1/me/data-export", bearer(token));
+}
+
+// Something of the member in most plugins: a greeting (hello), an email
+// choice (email_service), a sign-in record (security_level, written from
+// its event: waited for).
+void leave_traces(const DaemonProcess& d, const std::string& token, const std::string& greeting) {
+  REQUIRE_STATUS(post(d, "/api/v1/hello/greetings", {{"text", greeting}}, bearer(token)), 201);
+  auto categories = body_of(get(d, "/api/v1/me/email-subscriptions", bearer(token)))["categories"];
+  REQUIRE(!categories.empty());
+  REQUIRE_STATUS(put(d, "/api/v1/me/email-subscriptions", {{categories[0]["id"].get<std::string>(), false}},
+                     bearer(token)),
+                 200);
+  for (int i = 0; i < 100; ++i) {
+    auto records = body_of(get(d, "/api/v1/me/sign-ins", bearer(token)));
+    if (records.is_object() && !records["items"].empty()) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  FAIL("security_level recorded no sign-in");
+}
+
+// Every table's rows, each column as text, that contain `needle`.
+std::vector<std::string> rows_naming(const DaemonProcess& d, const std::string& needle) {
+  auto db = memberd::test::open_database(d.database_url());
+  std::vector<std::string> tables;
+  soci::rowset<std::string> names =
+      d.database_url().rfind("sqlite", 0) == 0
+          ? (db->prepare << "SELECT name FROM sqlite_master WHERE type = 'table'")
+          : (db->prepare << "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()");
+  for (const auto& name : names) tables.push_back(name);
+  REQUIRE(tables.size() > 20);
+  std::vector<std::string> found;
+  for (const auto& table : tables) {
+    soci::rowset<soci::row> rows = (db->prepare << "SELECT * FROM " << table);
+    for (const auto& row : rows) {
+      std::string text;
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        if (row.get_indicator(i) != soci::i_ok) continue;
+        switch (row.get_properties(i).get_data_type()) {
+          case soci::dt_string: text += row.get<std::string>(i) + "|"; break;
+          case soci::dt_integer: text += std::to_string(row.get<int>(i)) + "|"; break;
+          case soci::dt_long_long: text += std::to_string(row.get<long long>(i)) + "|"; break;
+          case soci::dt_unsigned_long_long: text += std::to_string(row.get<unsigned long long>(i)) + "|"; break;
+          default: break;
+        }
+      }
+      if (text.find(needle) != std::string::npos) found.push_back(table + ": " + text.substr(0, 300));
+    }
+  }
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("download my data: one archive of every plugin's part behind the step-up", "[member-data]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess daemon(with_member_data(backend, {"accounts.exports_per_day=3"}));
+  auto member = joined_and_stepped_up(daemon, "kim@example.com");
+  leave_traces(daemon, member.session.token, "Greetings from Kim");
+
+  auto res = export_data(daemon, member.session.token);
+  REQUIRE_STATUS(res, 200);
+  CHECK(res->get_header_value("Content-Type") == "application/x-tar");
+  CHECK(res->get_header_value("Content-Disposition").find("attachment; filename=\"memberd-data-") == 0);
+  auto files = read_tar(res->body);
+  for (const char* path : {"memberd-data/README.txt", "memberd-data/manifest.json", "memberd-data/account.json"})
+    CHECK(files.count(path) == 1);
+  auto manifest = json::parse(files["memberd-data/manifest.json"]);
+  CHECK(manifest["member_id"] == member.account.member_id);
+  std::map<std::string, std::string> status;
+  for (const auto& part : manifest["parts"]) status[part["plugin"]] = part["status"];
+  for (const auto& plugin : kPlugins) {
+    INFO(plugin);
+    CHECK(status[plugin] == "included");
+    CHECK(files.count("memberd-data/" + plugin + "/data.json") == 1);
+  }
+  auto account = json::parse(files["memberd-data/account.json"]);
+  CHECK(account["email"] == "kim@example.com");
+  CHECK(account["signed_in_on"].size() >= 1);
+  auto hello = json::parse(files["memberd-data/hello/data.json"]);
+  CHECK(hello["greetings"][0]["text"] == "Greetings from Kim");
+  auto credentials = json::parse(files["memberd-data/credentials/data.json"]);
+  CHECK(credentials["email_confirmed"] == true);
+  CHECK(credentials["security_question"]["question"].is_string());
+  CHECK(json::parse(files["memberd-data/security_level/data.json"])["sign_ins"].size() >= 1);
+  CHECK(json::parse(files["memberd-data/email_service/data.json"])["recorded_choices"].size() == 1);
+  CHECK(json::parse(files["memberd-data/two_step/data.json"])["second_step_on"] == false);
+  // Nothing secret, not even hashed: no answer, no password hash.
+  for (const auto& [path, bytes] : files) {
+    INFO(path);
+    CHECK(bytes.find(kAnswer) == std::string::npos);
+    CHECK(bytes.find("$argon2") == std::string::npos);
+  }
+
+  SECTION("an unloaded plugin is named as missing, never silently left out") {
+    REQUIRE_STATUS(daemon.unix_socket()->Post("/api/v1/admin/plugins/hello/unload"), 200);
+    auto again = read_tar(export_data(daemon, member.session.token)->body);
+    auto parts = json::parse(again["memberd-data/manifest.json"])["parts"];
+    bool named = false;
+    for (const auto& part : parts)
+      if (part["plugin"] == "hello") named = part["status"] == "missing";
+    CHECK(named);
+    CHECK(again.count("memberd-data/hello/data.json") == 0);
+  }
+
+  SECTION("a few a day: the fourth is refused with Retry-After") {
+    CHECK_STATUS(export_data(daemon, member.session.token), 200);
+    CHECK_STATUS(export_data(daemon, member.session.token), 200);
+    auto refused = export_data(daemon, member.session.token);
+    CHECK_PROBLEM(refused, 429, "rate_limited");
+    CHECK(retry_after(refused) >= 1);
+  }
+
+  SECTION("a session without a recent step-up, or no session, gets nothing") {
+    auto plain = sign_in(daemon, member.account);
+    CHECK_PROBLEM(export_data(daemon, plain.token), 403, "step_up_required");
+    CHECK_STATUS(export_data(daemon, "not-a-token"), 401);
+    CHECK_PROBLEM(post_empty(daemon, "/api/v1/me/data-export"), 401, "unauthenticated");
+  }
+}
+
+TEST_CASE("closing an account: kept within the grace, then nothing of the member is left", "[member-data][closure]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess daemon(with_member_data(backend, {"accounts.closure_grace=2s", "retention.interval=1s"}));
+  auto leaving = joined_and_stepped_up(daemon, "lea@example.com");
+  auto staying = joined_and_stepped_up(daemon, "sam@example.com");
+  leave_traces(daemon, leaving.session.token, "Goodbye from Lea");
+  leave_traces(daemon, staying.session.token, "Hello from Sam");
+  const std::string id = leaving.account.member_id;
+
+  // Asked: every session ends, the mail says until when.
+  auto before = mail_files(daemon);
+  auto asked = post_empty(daemon, "/api/v1/me/closure", bearer(leaving.session.token));
+  REQUIRE_STATUS(asked, 202);
+  CHECK(is_rfc3339(body_of(asked)["closes_at"]));
+  CHECK_STATUS(me_raw(daemon, leaving.session.token), 401);
+  wait_for_mail(daemon, "lea@example.com", "Your account will be closed on", before);
+
+  // Signing in within the grace: the account waits, and can be kept.
+  auto back = sign_in(daemon, leaving.account);
+  CHECK(body_of(get(daemon, "/api/v1/me/closure", bearer(back.token)))["closes_at"].is_string());
+  CHECK_STATUS(del(daemon, "/api/v1/me/closure", bearer(back.token)), 204);
+  CHECK_PROBLEM(del(daemon, "/api/v1/me/closure", bearer(back.token)), 404, "not_found");
+  wait_for_mail(daemon, "lea@example.com", "Your account stays open", before);
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  CHECK_STATUS(me_raw(daemon, back.token), 200);  // kept: past the grace, still there
+
+  // Asked again (a fresh step-up): after the grace, it is gone.
+  step_up(daemon, back.token, leaving.account.password, kAnswer);
+  REQUIRE_STATUS(post_empty(daemon, "/api/v1/me/closure", bearer(back.token)), 202);
+  // Watched through the admin list: a sign-in attempt would itself count
+  // against the address.
+  bool closed = false;
+  for (int i = 0; i < 100 && !closed; ++i) {
+    closed = body_of(daemon.unix_socket()->Get("/api/v1/admin/members?q=lea%40example.com"))["items"].empty();
+    if (!closed) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  REQUIRE(closed);
+  wait_for_mail(daemon, "lea@example.com", "Your account is closed", before);
+
+  // Nothing of Lea in any table: neither her id nor her address, but for
+  // the admin audit log (none here) and the last mail, on its way to her.
+  CHECK(rows_naming(daemon, id) == std::vector<std::string>{});
+  for (const auto& row : rows_naming(daemon, "lea@example.com")) {
+    INFO(row);
+    CHECK(row.rfind("mail_outbox: ", 0) == 0);
+    CHECK(row.find("Your account is closed") != std::string::npos);
+  }
+  CHECK_PROBLEM(sign_in_raw(daemon, "lea@example.com", kPassword), 401, "bad_credentials");
+
+  // Sam is untouched, and Lea's address may join again.
+  CHECK_STATUS(me_raw(daemon, staying.session.token), 200);
+  CHECK(body_of(get(daemon, "/api/v1/hello/greetings", bearer(staying.session.token))).dump().find("Hello from Sam") !=
+        std::string::npos);
+  CHECK_FALSE(rows_naming(daemon, staying.account.member_id).empty());
+  CHECK_STATUS(join_raw(daemon, "lea@example.com", "lea@example.com", kPassword, kPassword), 201);
+}
