@@ -43,10 +43,15 @@ export function memberActions(kit, member, changed) {
     isAdmin
       ? action({ label: 'Remove admin role', testid: 'member-admin-remove', danger: true,
         explain: `${who} will no longer be able to use this console. The last enabled admin cannot be removed.` },
-      'DELETE', 'roles/admin', `${who} is no longer an admin.`)
+      'DELETE', 'roles/admin', `${who} is no longer an admin.`, { signedOut: mine })
       : action({ label: 'Make admin', testid: 'member-admin-grant',
         explain: `${who} will be able to use this console and act on every member.` },
       'PUT', 'roles/admin', `${who} is now an admin.`),
+    member.closes_at ? null : action({ label: 'Close account', testid: 'member-close', danger: true,
+      explain: `${who} is signed out everywhere and mailed the day their account closes ` +
+        '(after the grace period). Signing in before then keeps it; to keep them out meanwhile, disable it too. ' +
+        'Then everything kept about them is erased.' },
+    'POST', 'close', `${who}'s account is set to close; they were told by email.`, { signedOut: mine }),
   ];
   return el('section', { class: 'member-actions', 'aria-labelledby': 'member-actions-heading' },
     el('h2', { id: 'member-actions-heading', text: 'Actions' }),

@@ -168,7 +168,9 @@ function memberDetailPage(root, kit, memberId) {
         el('dt', { text: 'Locked' }), el('dd', {}, lockedEl(kit, member.locked_until)),
         el('dt', { text: 'Account' }), el('dd', { 'data-testid': 'member-standing' }, member.disabled_at
           ? el('span', {}, el('span', { class: 'badge bad', text: 'Disabled' }), ' since ', timeEl(member.disabled_at))
-          : 'Enabled')),
+          : 'Enabled'),
+        member.closes_at ? el('dt', { text: 'Closing' }) : null,
+        member.closes_at ? el('dd', { 'data-testid': 'member-closing' }, 'On ', timeEl(member.closes_at)) : null),
       memberLinks(member),
       memberActions(kit, member, changed),
       el('h2', { text: `Sessions (${sessions.length})` }),

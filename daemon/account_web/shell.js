@@ -31,6 +31,7 @@ async function api(method, path, options = {}) {
 // signing in goes back to the page they were on.
 function sessionEnded() {
   state.session = null;
+  $('#closing').hidden = true;
   state.returnTo = location.hash;
   state.navigation++;  // a page still drawing is overtaken
   renderChrome(null);
@@ -101,8 +102,12 @@ const kit = {
   // stays (loadSession).
   async refreshSession(options) {
     await loadSession(options);
-    renderUser();
+    // Ended meanwhile (the page closed the account): no member menu either.
+    if (!state.session) renderChrome(null);
+    else renderUser();
   },
+  // After a page kept or closed the account: the shell's banner agrees.
+  closureChanged: () => showClosing(),
   // After a sign-in: back where the member was going, else the first page;
   // an account set to close says so first, with the way to keep it.
   async signedIn() {
@@ -126,6 +131,10 @@ const kit = {
 // that keeps it. Asked after each sign-in (the closure signed every session
 // out, so signing in is how an owner comes back to it).
 async function showClosing() {
+  if (!state.session) {
+    $('#closing').hidden = true;
+    return;
+  }
   const result = await api('GET', '/api/v1/me/closure');
   const closesAt = result.ok ? result.data?.closes_at : null;
   $('#closing').hidden = !closesAt;
@@ -299,6 +308,8 @@ async function start() {
     await Promise.all([loadSession(), loadEntries()]);
   }
   state.entriesFresh = true;
+  // Beside the first page, not before it: an account set to close says so.
+  if (state.session) showClosing();
   await route();
 }
 

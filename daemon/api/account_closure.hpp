@@ -11,10 +11,13 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace memberd {
 
@@ -26,8 +29,11 @@ class AccountClosure {
 
   // Sets the day it closes (now + the grace), ends every session of the
   // member and mails them, in one transaction; asking again keeps the first
-  // day. Fails: busy, unavailable.
-  Result<TimePoint> schedule(UnitOfWork& work, const Member& member);
+  // day. `by`: "member", or the acting admin for the event. `also` runs in
+  // the transaction just before it commits (an admin's audit record).
+  // Fails: busy, unavailable; as `also`.
+  Result<TimePoint> schedule(UnitOfWork& work, const Member& member, const std::string& by = "member",
+                             const std::function<Result<void>()>& also = {});
   // The member keeps the account: whether a closure was waiting (mailed
   // when it was). Fails: busy, unavailable.
   Result<bool> cancel(UnitOfWork& work, const Member& member);
@@ -44,13 +50,19 @@ class AccountClosure {
                         std::chrono::steady_clock::duration budget);
 
  private:
-  // Every plugin's part, then the core's, then the member. Safe to run
-  // again after a failure halfway.
-  Result<void> close(UnitOfWork& work, const std::string& member_id);
-  Result<void> erase_core_part(UnitOfWork& work, const std::string& member_id, const std::string& email);
+  // The members whose day has come, but those whose closure failed lately.
+  Result<std::vector<std::string>> list_due(const std::function<std::unique_ptr<UnitOfWork>()>& open_unit,
+                                            std::chrono::steady_clock::time_point now);
+  // Every plugin's part, then the core's, then the member: whether it
+  // closed now. Safe to run again after a failure halfway.
+  Result<bool> close(UnitOfWork& work, const std::string& member_id);
+  Result<bool> erase_core_part(UnitOfWork& work, const std::string& member_id, const std::string& email);
 
   CoreServices& core_;
   std::chrono::seconds grace_;
+  std::mutex retry_mutex_;
+  // Members whose closure failed (not for an outage), and when to try again.
+  std::map<std::string, std::chrono::steady_clock::time_point> retry_after_;
 };
 
 }  // namespace memberd

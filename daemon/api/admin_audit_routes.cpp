@@ -187,6 +187,7 @@ void name_core_admin_actions(AdminAuditLog& audit) {
       {"POST", "/api/v1/admin/members/{member_id}/enable", "member.enable"},
       {"PUT", "/api/v1/admin/members/{member_id}/roles/admin", "member.admin_grant"},
       {"DELETE", "/api/v1/admin/members/{member_id}/roles/admin", "member.admin_remove"},
+      {"POST", "/api/v1/admin/members/{member_id}/close", "member.close"},
       {"POST", "/api/v1/admin/plugins/{name}/reload", "plugin.reload"},
       {"POST", "/api/v1/admin/plugins/{name}/unload", "plugin.unload"},
       {"POST", "/api/v1/admin/cluster/plugins/{name}/reload", "cluster.plugin_reload"},

@@ -3,6 +3,7 @@
 // and remove the admin role. Each is one transaction: the change, its event
 // and its audit record commit together or not at all. Plugins add their own
 // (credentials: send a password reset, clear the security question).
+#include "api/account_closure.hpp"
 #include "api/acting_admin.hpp"
 #include "api/core_services.hpp"
 #include "audit/admin_audit_log.hpp"
@@ -52,6 +53,25 @@ Response member_action(CoreServices& core, const Request& req, const std::string
   return Response{204, "application/json; charset=utf-8", "", {}};
 }
 
+// Closing a member's account for them (they asked support): as if they
+// had asked themselves: the grace period, the mails, and signing in within
+// it keeps the account. (To keep them out meanwhile, disable it too.)
+Response close_account(CoreServices& core, const Request& req) {
+  if (auto refused = refuse_without_reason(req)) return *refused;
+  auto& work = req.work();
+  auto member = core.accounts.find_by_id(work, req.path_param("member_id"));
+  if (!member && member.failure().refusal == Refusal::not_found)
+    return problem(404, "not_found", "No such member", "There is no member with this id.");
+  if (!member) return refusal_problem(member.failure());
+  auto at = core.closure->schedule(work, *member, acting_admin(req), [&]() -> Result<void> {
+    return core.audit->record(work, nlohmann::json{{"grace_seconds", core.closure->grace().count()}}.dump());
+  });
+  if (!at && at.failure().refusal == Refusal::conflict)
+    return problem(409, "last_admin", "The only enabled admin", at.failure().detail);
+  if (!at) return refusal_problem(at.failure());
+  return json_response(202, {{"closes_at", format_rfc3339(*at)}});
+}
+
 Route action(CoreServices& core, const char* method, const char* suffix, std::string event, MemberChange change) {
   return {method, std::string("/api/v1/admin/members/{member_id}/") + suffix, Access::admin, Body::json,
           [&core, event = std::move(event), change = std::move(change)](const Request& req) {
@@ -82,6 +102,8 @@ std::vector<Route> admin_member_action_routes(CoreServices& core) {
   routes.push_back(action(core, "DELETE", "roles/admin", "member.admin_removed", [standing](UnitOfWork& work, const Member& m) {
     return standing->remove_admin(work, m.member_id);
   }));
+  routes.push_back({"POST", "/api/v1/admin/members/{member_id}/close", Access::admin, Body::json,
+                    [&core](const Request& req) { return close_account(core, req); }});
   return routes;
 }
 

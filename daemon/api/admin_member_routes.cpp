@@ -44,17 +44,17 @@ std::optional<long long> nullable_time(const soci::row& row, std::size_t column)
 }
 
 // The members' columns every view reads, in this order.
-constexpr const char* kMemberColumns = "member_id, email, created_at, locked_until, disabled_at";
+constexpr const char* kMemberColumns = "member_id, email, created_at, locked_until, disabled_at, closes_at";
 
 struct MemberRow {
   std::string id, email;
   long long created = 0;
-  std::optional<long long> locked_until, disabled_at;
+  std::optional<long long> locked_until, disabled_at, closes_at;
 };
 
 MemberRow member_row(const soci::row& row) {
   MemberRow m{row.get<std::string>(0), row.get<std::string>(1), row_int64(row, 2), nullable_time(row, 3),
-              nullable_time(row, 4)};
+              nullable_time(row, 4), nullable_time(row, 5)};
   if (m.locked_until && *m.locked_until <= 0) m.locked_until.reset();  // 0: unlocked
   return m;
 }
@@ -69,7 +69,8 @@ nlohmann::json member_json(soci::session& sql, const MemberRow& m) {
           {"roles", roles},
           {"created_at", format_rfc3339(from_unix(m.created))},
           {"locked_until", time_or_null(m.locked_until)},
-          {"disabled_at", time_or_null(m.disabled_at)}};
+          {"disabled_at", time_or_null(m.disabled_at)},
+          {"closes_at", time_or_null(m.closes_at)}};
 }
 
 // It reads the members table through the request's own unit of work.

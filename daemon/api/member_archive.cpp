@@ -4,6 +4,7 @@
 #include "auth/accounts_service.hpp"
 #include "log/logger.hpp"
 #include "plugin_host/plugin_host.hpp"
+#include "storage/database_fault.hpp"
 #include "util/tar_writer.hpp"
 #include "util/time_format.hpp"
 
@@ -23,11 +24,13 @@ constexpr const char* kRoot = "memberd-data";
 const char* kReadme =
     "Your data from memberd\n"
     "======================\n\n"
-    "This archive holds everything this service keeps about your account,\n"
-    "as it was when you downloaded it.\n\n"
+    "This archive holds the data this service keeps about your account, as\n"
+    "it was when you downloaded it. (Records of what our staff did on your\n"
+    "account are kept apart; ask support for them.)\n\n"
     "- manifest.json: when it was made, and each part: \"included\", or\n"
     "  \"missing\" (that part of the service was not running: download again\n"
-    "  later) or \"failed\" (it could not be read).\n"
+    "  later), \"failed\" (it could not be read) or \"not_provided\" (that part\n"
+    "  does not say what it keeps).\n"
     "- account.json: your account, where you are signed in, and what you\n"
     "  sent for approval.\n"
     "- One folder per part of the service (photo, profile, ...): its\n"
@@ -106,9 +109,15 @@ Result<std::string> build_member_archive(CoreServices& core, UnitOfWork& work, c
   nlohmann::json parts = nlohmann::json::array();
   for (const auto& entry : core.plugins.member_data()) {
     nlohmann::json listed{{"plugin", entry.plugin}};
-    if (!entry.provider) {
+    if (!entry.serving) {
       listed["status"] = "missing";
       listed["detail"] = "This part of the service was not running; download again later to have it.";
+      parts.push_back(std::move(listed));
+      continue;
+    }
+    if (!entry.provider) {
+      listed["status"] = "not_provided";
+      listed["detail"] = "This part of the service does not say what it keeps about members.";
       parts.push_back(std::move(listed));
       continue;
     }
@@ -116,6 +125,8 @@ Result<std::string> build_member_archive(CoreServices& core, UnitOfWork& work, c
     try {
       part = entry.provider->export_member(work, member.member_id);
     } catch (const std::exception& e) {
+      // A database that failed is the whole archive's problem (503), not a part's.
+      if (classify_database_error(e) != DatabaseFault::none) throw;
       core.log.write(LogLevel::error, entry.plugin, "exporting a member's data threw", {{"error", e.what()}});
     }
     if (work.in_transaction()) work.rollback();  // a read leaves nothing open

@@ -76,6 +76,8 @@ Response ask_closure(CoreServices& core, const Request& req) {
   auto found = own_account(core, req);
   if (auto* refusal = std::get_if<Response>(&found)) return *refusal;
   auto at = core.closure->schedule(req.work(), std::get<Member>(found));
+  if (!at && at.failure().refusal == Refusal::conflict)
+    return problem(409, "last_admin", "The only admin left", at.failure().detail);
   if (!at) return refusal_problem(at.failure());
   // Every session ended with it, this one too: the browser forgets it.
   auto r = json_response(202, closure_json(core, *at));
@@ -87,6 +89,8 @@ Response keep_account(CoreServices& core, const Request& req) {
   auto found = own_account(core, req);
   if (auto* refusal = std::get_if<Response>(&found)) return *refusal;
   auto kept = core.closure->cancel(req.work(), std::get<Member>(found));
+  if (!kept && kept.failure().refusal == Refusal::conflict)
+    return problem(409, "closing", "Too late to keep the account", kept.failure().detail);
   if (!kept) return refusal_problem(kept.failure());
   if (!*kept) return problem(404, "not_found", "Nothing to cancel", "Your account is not set to close.");
   return Response{204, "application/json; charset=utf-8", "", {}};

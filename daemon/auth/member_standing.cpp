@@ -43,10 +43,12 @@ Standing read_standing(soci::session& sql, const std::string& member) {
   return s;
 }
 
+// The admins who can use the console now and later: not disabled, and not
+// on their way out (an account set to close).
 long long enabled_admins(soci::session& sql) {
   long long count = 0;
   sql << "SELECT COUNT(*) FROM roles r JOIN members m ON m.member_id = r.member_id"
-         " WHERE r.role = 'admin' AND m.disabled_at IS NULL",
+         " WHERE r.role = 'admin' AND m.disabled_at IS NULL AND m.closes_at IS NULL",
       soci::into(count);
   return count;
 }
@@ -59,16 +61,30 @@ Failure last_admin() {
 
 }  // namespace
 
-Result<void> refuse_if_disabled(UnitOfWork& work, std::string_view member_id) {
+Result<void> refuse_if_disabled(UnitOfWork& work, std::string_view member_id, long long now) {
   auto sql = work.connection();
   if (!sql) return sql.failure();
   std::string member(member_id);
-  long long disabled_at = 0;
-  soci::indicator ind = soci::i_null;
-  **sql << (work.backend() == Backend::postgresql ? "SELECT disabled_at FROM members WHERE member_id = :m FOR UPDATE"
-                                                   : "SELECT disabled_at FROM members WHERE member_id = :m"),
-      soci::use(member), soci::into(disabled_at, ind);
-  if ((*sql)->got_data() && ind == soci::i_ok) return Failure{Refusal::disabled, {}, ""};
+  long long disabled_at = 0, closes_at = 0;
+  soci::indicator disabled = soci::i_null, closing = soci::i_null;
+  **sql << (work.backend() == Backend::postgresql
+                ? "SELECT disabled_at, closes_at FROM members WHERE member_id = :m FOR UPDATE"
+                : "SELECT disabled_at, closes_at FROM members WHERE member_id = :m"),
+      soci::use(member), soci::into(disabled_at, disabled), soci::into(closes_at, closing);
+  if (!(*sql)->got_data()) return {};
+  if (disabled == soci::i_ok) return Failure{Refusal::disabled, {}, ""};
+  // Its closing day has come: the erasure may be under way (api/account_closure.hpp).
+  if (closing == soci::i_ok && closes_at <= now)
+    return Failure{Refusal::disabled, {}, "This account is being closed, as its owner asked."};
+  return {};
+}
+
+Result<void> refuse_last_admin(UnitOfWork& work, std::string_view member_id) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
+  take_admin_turn(work, **sql);
+  auto standing = read_standing(**sql, std::string(member_id));
+  if (standing.admin && !standing.disabled && enabled_admins(**sql) <= 1) return last_admin();
   return {};
 }
 

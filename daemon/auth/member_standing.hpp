@@ -12,12 +12,19 @@ namespace memberd {
 
 class SessionStore;
 
-// Refuses (Refusal::disabled) a member an admin disabled; an unknown member
+// Refuses (Refusal::disabled) a member an admin disabled, or whose account's
+// closing day has come (it is being erased); an unknown member
 // passes (the caller's own lookup says not_found). On PostgreSQL the
 // member's row stays locked until the transaction ends, so a sign-in and a
 // disable never cross: whichever commits second sees the other. Fails:
-// disabled, busy, unavailable.
-Result<void> refuse_if_disabled(UnitOfWork& work, std::string_view member_id);
+// disabled, busy, unavailable. `now`: Unix seconds.
+Result<void> refuse_if_disabled(UnitOfWork& work, std::string_view member_id, long long now);
+
+// Refuses (Refusal::conflict) when the member is the only enabled admin
+// left (an account set to close no longer counts): for a change that would
+// take them away (closing their account). Join the change's transaction:
+// the admins' changes take turns. Fails: conflict, busy, unavailable.
+Result<void> refuse_last_admin(UnitOfWork& work, std::string_view member_id);
 
 class MemberStanding {
  public:

@@ -122,7 +122,7 @@ Result<std::optional<SecondStepChallenge>> SecondSteps::challenge(UnitOfWork& wo
                                                                   const Request& request) {
   using Answer = std::optional<SecondStepChallenge>;
   // A disabled member is told so now, not after typing a code for nothing.
-  if (auto standing = refuse_if_disabled(work, member_id); !standing) return standing.failure();
+  if (auto standing = refuse_if_disabled(work, member_id, to_unix(clock_.now())); !standing) return standing.failure();
   auto name = provider_of(work, member_id);
   if (!name) return name.failure();
   if (!*name) return Answer{};

@@ -57,11 +57,6 @@ SessionStore::~SessionStore() {
 
 Result<OpenedSession> SessionStore::open(UnitOfWork& work, std::string_view member_id, std::string_view ip,
                                          std::string_view user_agent, SignInMethod method) {
-  // Every way in (a password, a second step, a passkey, a reset) ends here:
-  // a member an admin disabled gets no session from any of them.
-  if (auto standing = refuse_if_disabled(work, member_id); !standing) return standing.failure();
-  auto sql = work.connection();
-  if (!sql) return sql.failure();
   OpenedSession opened;
   opened.token = random_token(32);
   opened.csrf_token = random_token(32);
@@ -74,13 +69,22 @@ Result<OpenedSession> SessionStore::open(UnitOfWork& work, std::string_view memb
   std::string member(member_id), address = valid_utf8(ip, 64), agent = valid_utf8(user_agent, 512);
   long long now_s = to_unix(now), expires_s = to_unix(expires);
   std::string method_name = sign_in_method_name(method);
-  **sql << "INSERT INTO sessions (session_id, token_hash, csrf_hash, member_id, created_at, last_seen_at,"
-                  " expires_at, privileged_until, ip, user_agent, method)"
-                  " VALUES (:id, :th, :ch, :m, :c, :c2, :e, 0, :ip, :ua, :method)",
-      soci::use(opened.session_id), soci::use(token_hash), soci::use(csrf_hash), soci::use(member),
-      soci::use(now_s), soci::use(now_s), soci::use(expires_s), soci::use(address), soci::use(agent),
-      soci::use(method_name);
-  return opened;
+  // The check and the session in one transaction (the caller's, or one of
+  // their own), the member's row locked between them: a disable that
+  // commits meanwhile either comes first and refuses, or comes after and
+  // ends this session too.
+  return atomically(work, [&](soci::session& sql) -> Result<OpenedSession> {
+    // Every way in (a password, a second step, a passkey, a reset) ends
+    // here: a member an admin disabled gets no session from any of them.
+    if (auto standing = refuse_if_disabled(work, member_id, now_s); !standing) return standing.failure();
+    sql << "INSERT INTO sessions (session_id, token_hash, csrf_hash, member_id, created_at, last_seen_at,"
+           " expires_at, privileged_until, ip, user_agent, method)"
+           " VALUES (:id, :th, :ch, :m, :c, :c2, :e, 0, :ip, :ua, :method)",
+        soci::use(opened.session_id), soci::use(token_hash), soci::use(csrf_hash), soci::use(member),
+        soci::use(now_s), soci::use(now_s), soci::use(expires_s), soci::use(address), soci::use(agent),
+        soci::use(method_name);
+    return opened;
+  });
 }
 
 namespace {

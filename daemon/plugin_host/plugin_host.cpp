@@ -408,11 +408,10 @@ std::vector<PluginMemberData> PluginHost::member_data() const {
   std::vector<PluginMemberData> out;
   std::lock_guard lock(mutex_);
   for (const auto& [name, slot] : slots_) {
-    PluginMemberData entry{name, nullptr};
+    PluginMemberData entry{name, slot.active != nullptr, nullptr};
     if (slot.active && slot.active->member_data)
       entry.provider = std::shared_ptr<MemberDataProvider>(slot.active, slot.active->member_data.get());
-    // Enabled but not serving: named, so an archive says what it lacks.
-    if (entry.provider || !slot.active) out.push_back(std::move(entry));
+    out.push_back(std::move(entry));
   }
   return out;
 }

@@ -62,10 +62,12 @@ struct ShuttingDown : std::runtime_error {
   ShuttingDown() : std::runtime_error("the daemon is shutting down") {}
 };
 
-// An enabled plugin's part of members' data; `provider` null when the
-// plugin is not serving.
+// An enabled plugin's part of members' data: `provider` null when the
+// plugin is not serving, or serves without one (a plugin that keeps nothing
+// of members, or one built before SDK 2.16).
 struct PluginMemberData {
   std::string plugin;
+  bool serving = false;
   std::shared_ptr<MemberDataProvider> provider;
 };
 
@@ -129,11 +131,9 @@ class PluginHost {
   // (Host::provide_second_step), keeping that version alive while it is
   // held; nullptr when it is not serving or provided none.
   std::shared_ptr<SecondStepProvider> second_step_provider(const std::string& name) const;
-  // Every enabled plugin's part of a member's data (Host::provide_member_data):
-  // the providers of the versions serving now, each keeping its version
-  // alive while held, and with a null provider each enabled plugin that is
-  // not serving (its part is missing). Plugins serving without a provider
-  // keep nothing of members and are left out. In name order.
+  // Every enabled plugin's part of a member's data (Host::provide_member_data),
+  // in name order: the providers of the versions serving now, each keeping
+  // its version alive while held.
   std::vector<PluginMemberData> member_data() const;
   // Unpublishes every plugin, waits for their retirement, stops the threads.
   void shutdown();

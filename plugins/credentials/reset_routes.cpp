@@ -132,6 +132,7 @@ Response complete_reset(Context& ctx, const Request& req) {
   auto confirmed = email_confirmed(work, member->member_id);
   if (!confirmed) return refusal_problem(confirmed.failure());
   bool reclaimed = !*confirmed;
+  const bool had_question = stored->has_value();  // whoever set it, it goes with a reclaim
   if (reclaimed) *stored = std::nullopt;
   // The answer in a reset link, and the second step's code, have a budget
   // of their own, per member: the account's lock must not stop its owner
@@ -223,7 +224,10 @@ Response complete_reset(Context& ctx, const Request& req) {
   MEMBERD_TRY(ctx.host.sign_in_guard().unlock(work, member->email, member->member_id));
   if (answer_reserved) MEMBERD_TRY(ctx.host.rate_limits().attempt_succeeded(work, answer_key));
   if (reclaimed) {
-    MEMBERD_TRY(remove_answer(ctx.host.changes(), work, member->member_id));
+    if (had_question) {
+      MEMBERD_TRY(remove_answer(ctx.host.changes(), work, member->member_id));
+      MEMBERD_TRY(ctx.host.events().publish(work, "security_question.cleared", audit(req, member->member_id)));
+    }
     // The squatter's second step stops opening sessions as this commits;
     // its provider forgets the factors when it hears email.confirmed.
     MEMBERD_TRY(ctx.host.sign_in_factors().withdraw_second_step(work, member->member_id));

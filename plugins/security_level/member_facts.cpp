@@ -28,6 +28,9 @@ Result<void> record_fact(UnitOfWork& work, const std::string& member_id, Fact fa
     case Fact::question_set:
       **sql << "UPDATE security_level_members SET question_set = 1 WHERE member_id = :m", soci::use(member_id);
       break;
+    case Fact::question_removed:
+      **sql << "UPDATE security_level_members SET question_set = 0 WHERE member_id = :m", soci::use(member_id);
+      break;
     case Fact::email_confirmed:
       **sql << "UPDATE security_level_members SET email_confirmed = 1 WHERE member_id = :m", soci::use(member_id);
       break;

@@ -23,6 +23,7 @@ Result<MemberFacts> member_facts(UnitOfWork& work, const std::string& member_id)
 
 enum class Fact {
   question_set,
+  question_removed,  // an admin removed it (its owner lost the answer), or a reclaimed account's went
   email_confirmed,
   email_unconfirmed,
   password_set,

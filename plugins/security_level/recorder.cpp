@@ -90,7 +90,8 @@ Result<void> record_sign_in(Context& ctx, const Event& event, const nlohmann::js
 void subscribe_to_events(Context& ctx) {
   ctx.host.events().subscribe(
       "security_level.events",
-      {"session.created", "signin.failed", "member.created", "security_question.set", "email.changed",
+      {"session.created", "signin.failed", "member.created", "security_question.set", "security_question.cleared",
+       "email.changed",
        "password.changed", "password.reset", "profile.published", "email.confirmed", "two_step.enabled",
        "two_step.disabled", "two_step.passkey_added", "two_step.passkey_removed"},
       [&ctx](const Event& event, UnitOfWork& work) -> Result<void> {
@@ -102,6 +103,7 @@ void subscribe_to_events(Context& ctx) {
         if (member_id.empty()) return {};
         auto at = parse_rfc3339_utc(event.occurred_at).value_or(ctx.host.clock().unix_now());
         if (event.type == "security_question.set") return record_fact(work, member_id, Fact::question_set, at);
+        if (event.type == "security_question.cleared") return record_fact(work, member_id, Fact::question_removed, at);
         // The two_step plugin's: what protects the account beyond the password.
         if (event.type == "two_step.enabled") return record_fact(work, member_id, Fact::two_step_on, at);
         if (event.type == "two_step.disabled") return record_fact(work, member_id, Fact::two_step_off, at);

@@ -120,7 +120,7 @@ test('the Account Settings menu lists the loaded plugins\' member pages and open
   assert.equal(await page.locator('#menu-title').innerText(), 'Account Settings');
   // The seed's order, from each page's declared order.
   assert.deepEqual(await page.locator('#menu-list a').allInnerTexts(),
-    ['Change Email Address', 'Change Password', 'Set a Security Question', 'Greetings']);
+    ['Change Email Address', 'Change Password', 'Set a Security Question', 'Your Data and Account', 'Greetings']);
   await greetings.click();
   await page.locator('[data-testid=page][data-page="hello/greetings"]').filter({ hasText: /Hello/ }).waitFor();
   assert.equal(await greetings.getAttribute('aria-current'), 'page');

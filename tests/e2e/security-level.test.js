@@ -49,7 +49,7 @@ test('Security Level shows the last sign-in and this one, through an anonymous p
   await menu.waitFor();
   // In the seed's order: after Set a Security Question; then the member's devices.
   const titles = await page.locator('#menu-list a').allInnerTexts();
-  assert.deepEqual(titles.slice(-3), ['Set a Security Question', 'Security Level', 'Your Devices']);
+  assert.deepEqual(titles.slice(-4), ['Set a Security Question', 'Security Level', 'Your Devices', 'Your Data and Account']);
 
   // The sign-in is recorded a moment after it happened.
   for (let i = 0; i < 50; i++) {

@@ -55,6 +55,27 @@ void leave_traces(const DaemonProcess& d, const std::string& token, const std::s
   FAIL("security_level recorded no sign-in");
 }
 
+// What no API call here makes cheaply, written as the plugins would: a
+// published profile, an authenticator app (its sealed key marked, which
+// must never reach an archive), a remembered browser.
+const std::string kSealedKey = "SEALED-KEY-NEVER-EXPORTED";
+const std::string kDeviceHash = std::string(64, 'd');
+
+void seed_plugin_rows(const DaemonProcess& d, const std::string& member_id) {
+  auto db = memberd::test::open_database(d.database_url());
+  const long long now = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count();
+  *db << "INSERT INTO profile_published (member_id, fields, revision_id, published_at)"
+         " VALUES (:m, '{\"company\":\"Lamps Ltd\"}', 'rev-1', :t)",
+      soci::use(member_id), soci::use(now);
+  *db << "INSERT INTO two_step_totp (member_id, secret_sealed, created_at, confirmed_at) VALUES (:m, :s, :t, :t2)",
+      soci::use(member_id), soci::use(kSealedKey), soci::use(now), soci::use(now);
+  const std::string hash = kDeviceHash.substr(0, 60) + member_id.substr(0, 4);
+  *db << "INSERT INTO two_step_remembered_devices (token_hash, member_id, user_agent, created_at, expires_at)"
+         " VALUES (:h, :m, 'Bench Browser/1.0', :t, :e)",
+      soci::use(hash), soci::use(member_id), soci::use(now), soci::use(now + 86400);
+}
+
 // Every table's rows, each column as text, that contain `needle`.
 std::vector<std::string> rows_naming(const DaemonProcess& d, const std::string& needle) {
   auto db = memberd::test::open_database(d.database_url());
@@ -93,6 +114,7 @@ TEST_CASE("download my data: one archive of every plugin's part behind the step-
   DaemonProcess daemon(with_member_data(backend, {"accounts.exports_per_day=3"}));
   auto member = joined_and_stepped_up(daemon, "kim@example.com");
   leave_traces(daemon, member.session.token, "Greetings from Kim");
+  seed_plugin_rows(daemon, member.account.member_id);
 
   auto res = export_data(daemon, member.session.token);
   REQUIRE_STATUS(res, 200);
@@ -120,12 +142,20 @@ TEST_CASE("download my data: one archive of every plugin's part behind the step-
   CHECK(credentials["security_question"]["question"].is_string());
   CHECK(json::parse(files["memberd-data/security_level/data.json"])["sign_ins"].size() >= 1);
   CHECK(json::parse(files["memberd-data/email_service/data.json"])["recorded_choices"].size() == 1);
-  CHECK(json::parse(files["memberd-data/two_step/data.json"])["second_step_on"] == false);
-  // Nothing secret, not even hashed: no answer, no password hash.
+  auto two_step = json::parse(files["memberd-data/two_step/data.json"]);
+  CHECK(two_step["second_step_on"] == false);
+  REQUIRE(two_step["factors"].size() == 1);
+  CHECK(two_step["factors"][0]["kind"] == "app");
+  CHECK(two_step["remembered_browsers"].size() == 1);
+  CHECK(json::parse(files["memberd-data/profile/data.json"])["published"]["fields"]["company"] == "Lamps Ltd");
+  // Nothing secret, not even hashed: no answer, no password hash, no sealed
+  // key, no token's hash.
   for (const auto& [path, bytes] : files) {
     INFO(path);
     CHECK(bytes.find(kAnswer) == std::string::npos);
     CHECK(bytes.find("$argon2") == std::string::npos);
+    CHECK(bytes.find(kSealedKey) == std::string::npos);
+    CHECK(bytes.find(kDeviceHash.substr(0, 60)) == std::string::npos);
   }
 
   SECTION("an unloaded plugin is named as missing, never silently left out") {
@@ -162,6 +192,8 @@ TEST_CASE("closing an account: kept within the grace, then nothing of the member
   auto staying = joined_and_stepped_up(daemon, "sam@example.com");
   leave_traces(daemon, leaving.session.token, "Goodbye from Lea");
   leave_traces(daemon, staying.session.token, "Hello from Sam");
+  seed_plugin_rows(daemon, leaving.account.member_id);
+  seed_plugin_rows(daemon, staying.account.member_id);
   const std::string id = leaving.account.member_id;
 
   // Asked: every session ends, the mail says until when.
@@ -178,8 +210,17 @@ TEST_CASE("closing an account: kept within the grace, then nothing of the member
   CHECK_STATUS(del(daemon, "/api/v1/me/closure", bearer(back.token)), 204);
   CHECK_PROBLEM(del(daemon, "/api/v1/me/closure", bearer(back.token)), 404, "not_found");
   wait_for_mail(daemon, "lea@example.com", "Your account stays open", before);
-  std::this_thread::sleep_for(std::chrono::seconds(3));
-  CHECK_STATUS(me_raw(daemon, back.token), 200);  // kept: past the grace, still there
+  // Past her grace, with a sweep proven to have run since (Ned, who asked
+  // after her, is gone), she is still there.
+  auto ned = joined_and_stepped_up(daemon, "ned@example.com");
+  REQUIRE_STATUS(post_empty(daemon, "/api/v1/me/closure", bearer(ned.session.token)), 202);
+  bool ned_gone = false;
+  for (int i = 0; i < 150 && !ned_gone; ++i) {
+    ned_gone = body_of(daemon.unix_socket()->Get("/api/v1/admin/members?q=ned%40example.com"))["items"].empty();
+    if (!ned_gone) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  REQUIRE(ned_gone);
+  CHECK_STATUS(me_raw(daemon, back.token), 200);
 
   // Asked again (a fresh step-up): after the grace, it is gone.
   step_up(daemon, back.token, leaving.account.password, kAnswer);

@@ -62,7 +62,7 @@ TEST_CASE("the shells list each loaded plugin's pages and panels that the caller
                                  "credentials/reset-password", "credentials/verify-email", "credentials/confirm-email",
                                  "swapper/landing",
                                  "swapper/page", "credentials/change-email", "credentials/change-password",
-                                 "credentials/security-question"});
+                                 "credentials/security-question", "credentials/your-data"});
   const auto& page = find(member["account"], "swapper", "page");
   CHECK(page["title"] == "A page");
   CHECK(page["order"] == 20);

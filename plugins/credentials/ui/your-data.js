@@ -21,8 +21,16 @@ export async function render(root, kit) {
 }
 
 // "Download my data": the archive is made at once and saved as a file.
+// Its copy in memory (a Blob URL) goes when a newer one is made, or when
+// the member leaves the page.
 function downloadCard(kit) {
   const { el } = kit;
+  let saved = '';
+  const forget = () => {
+    if (saved) URL.revokeObjectURL(saved);
+    saved = '';
+  };
+  window.addEventListener('hashchange', forget, { once: true });
   const outcome = el('p', { class: 'form-message', tabindex: '-1', 'data-testid': 'data-download-outcome' });
   const button = el('button', { type: 'button', class: 'primary', 'data-testid': 'data-download', text: 'Download my data' });
   button.addEventListener('click', async () => {
@@ -33,7 +41,9 @@ function downloadCard(kit) {
     button.disabled = false;
     if (result.ok && result.data instanceof Blob) {
       const name = /filename="([^"]+)"/.exec(result.headers.get('Content-Disposition') || '')?.[1] || 'memberd-data.tar';
-      const link = el('a', { href: URL.createObjectURL(result.data), download: name, 'data-testid': 'data-download-link',
+      forget();
+      saved = URL.createObjectURL(result.data);
+      const link = el('a', { href: saved, download: name, 'data-testid': 'data-download-link',
         text: `Save ${name} again (${sizeText(result.data.size)})` });
       outcome.className = 'form-message ok';
       outcome.setAttribute('role', 'status');
@@ -107,8 +117,13 @@ function closingCard(kit, closesAt, { signedOut = false } = {}) {
   }
   const [keep, outcome] = kit.actionButton({ label: 'Keep my account', testid: 'keep-account', act: async () => {
     const result = await kit.api('DELETE', '/api/v1/me/closure', { quiet: true });
-    return result.ok ? { ok: true, text: 'Your account stays open. We sent you an email to confirm.' }
-      : { ok: false, text: kit.problemSentence(result) };
+    if (!result.ok && result.status !== 404) return { ok: false, text: kit.problemSentence(result) };
+    // Kept (or kept already, elsewhere): the page as it is for an open
+    // account, the banner gone, and the outcome said above it.
+    kit.notify('Your account stays open. We sent you an email to confirm.');
+    await kit.closureChanged?.();
+    kit.go(location.hash);
+    return { ok: true, text: 'Your account stays open.' };
   } });
   card.append(keep, outcome);
   return card;

@@ -102,7 +102,9 @@
 //         a plugin's admin routes in the host's admin audit log.
 //   2.16  Refusal::disabled (403 account_disabled): Accounts::open_session,
 //         SignInFactors::open_session and SignInFactors::challenge refuse a
-//         member an admin disabled.
+//         member an admin disabled; member_data.hpp (MemberDataProvider,
+//         MemberFile, MemberDataPart) with Host::provide_member_data: a
+//         member's data exported and erased; admin_reason.hpp.
 //   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
 #define MEMBERD_SDK_VERSION_MINOR 16
 

@@ -7,6 +7,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <thread>
+
 using memberd::test::DaemonProcess;
 using namespace memberd::test::credentials;
 using nlohmann::json;
@@ -58,13 +61,21 @@ TEST_CASE("an admin removes a lost security question only for a confirmed addres
   auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
   DaemonProcess daemon(options(backend));
 
-  SECTION("an address nobody confirmed: refused, the question stays") {
+  SECTION("an address nobody confirmed: refused (no owner has proved it), recorded as refused, nobody mailed") {
     auto account = join(daemon, "hal@example.com");
     auto facts = body_of(get(daemon, path_of(account, "credentials"), admin(daemon)));
     CHECK(facts["email_confirmed"] == false);
     CHECK(facts["security_question"].is_null());
+    auto before = mail_files(daemon);
     CHECK_PROBLEM(del(daemon, path_of(account, "security-question"), kReason, admin(daemon)), 409,
                   "address_unconfirmed");
+    auto records = records_of(daemon, account.member_id);
+    REQUIRE(records.size() == 1);
+    CHECK(records[0]["action"] == "credentials.question_clear");
+    CHECK(records[0]["result"] == "refused");
+    CHECK(records[0]["detail"]["problem"] == "address_unconfirmed");
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    CHECK(mails_to(daemon, "hal@example.com", before).empty());
   }
 
   SECTION("a confirmed address: removed, mailed, and the member is guided to set a new one") {

@@ -4,3 +4,5 @@
 -- theirs is erased: api/account_closure.hpp). NULL: neither.
 ALTER TABLE members ADD COLUMN disabled_at BIGINT;
 ALTER TABLE members ADD COLUMN closes_at BIGINT;
+-- The leader looks for closures that are due every retention round.
+CREATE INDEX members_closes_at ON members (closes_at);
