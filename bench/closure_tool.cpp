@@ -42,8 +42,9 @@ long long now() {
 std::string rendition_text() { return std::string(3072, 'Q'); }
 
 // Everything but the members rows, for the members `ids` (a SELECT of one
-// column `id`), through a series `n` of `count` numbers where that helps.
-void fill_member_data(soci::session& sql, bool pg, const std::string& ids) {
+// column `id`); `number` is an SQL expression of `id` unique to each
+// member, for security_level's unique event ids.
+void fill_member_data(soci::session& sql, bool pg, const std::string& ids, const std::string& number) {
   const long long t = now();
   const std::string ts = std::to_string(t);
   const std::string with_ids = "WITH ids(id) AS (" + ids + ") ";
@@ -68,7 +69,7 @@ void fill_member_data(soci::session& sql, bool pg, const std::string& ids) {
   sql << with_ids + "INSERT INTO security_level_sign_ins (event_id, member_id, session_id, at, ip, ip_key, outcome,"
                     " country_code, country, city, time_zone, label, anonymous, vpn, tor, public_proxy, hosting,"
                     " residential_proxy, user_agent, new_location)"
-                    " SELECT 0, id, '', " + ts + " - j * 3600, '10.1.0.7', '00000000000000000000ffff0a010007',"
+                    " SELECT -(" + number + ") * 1000 - j, id, '', " + ts + " - j * 3600, '10.1.0.7', '00000000000000000000ffff0a010007',"
                     " 'success', 'GB', 'United Kingdom', 'London', 'Europe/London', 'London, United Kingdom', 0, 0,"
                     " 0, 0, 0, 0, 'bench-browser/1.0', 0 FROM ids, " + hundred;
 }
@@ -88,11 +89,10 @@ int seed(const std::string& url, long long members, long long closes_at) {
          " SELECT 'bench-close-' || i, 'bench-close-' || i || '@example.com', '$argon2id$v=19$m=8,t=1,p=1$x$x', " +
              std::to_string(now()) + ", " + std::to_string(now()) + ", " + std::to_string(closes_at) + " FROM (" +
              series + ") AS s";
-  fill_member_data(sql, pg, "SELECT member_id FROM members WHERE member_id LIKE 'bench-close-%'");
-  // security_level's event ids are unique: number the seeded ones apart.
-  sql << "UPDATE security_level_sign_ins SET event_id = -id WHERE event_id = 0";
+  fill_member_data(sql, pg, "SELECT member_id FROM members WHERE member_id LIKE 'bench-close-%'",
+                   "CAST(substr(id, 13) AS INTEGER)");
   tx.commit();
-  sql << (pg ? "ANALYZE" : "ANALYZE");
+  sql << "ANALYZE";
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::printf("seeded %lld members (photo, profile, 100 sign-ins, 3 email choices each) in %.1f s\n", members, seconds);
   return 0;
@@ -103,8 +103,7 @@ int data(const std::string& url, const std::string& member) {
   auto lease = pool->lease();
   soci::session& sql = lease->sql();
   soci::transaction tx(sql);
-  fill_member_data(sql, pool->backend() == Backend::postgresql, "SELECT '" + member + "'");
-  sql << "UPDATE security_level_sign_ins SET event_id = -id WHERE event_id = 0";
+  fill_member_data(sql, pool->backend() == Backend::postgresql, "SELECT '" + member + "'", "9999999");
   tx.commit();
   return 0;
 }
