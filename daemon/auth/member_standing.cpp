@@ -59,6 +59,19 @@ Failure last_admin() {
                  "use the console."};
 }
 
+// Takes the admins' turn, reads the member's standing and hands it to
+// `change` (in the caller's open transaction); an unknown member: not_found.
+template <typename Change>
+Result<bool> with_standing(UnitOfWork& work, std::string_view member_id, Change&& change) {
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
+  take_admin_turn(work, **sql);
+  const std::string member(member_id);
+  auto standing = read_standing(**sql, member);
+  if (!standing.found) return no_such_member();
+  return change(**sql, standing, member);
+}
+
 }  // namespace
 
 Result<void> refuse_if_disabled(UnitOfWork& work, std::string_view member_id, long long now) {
@@ -89,61 +102,49 @@ Result<void> refuse_last_admin(UnitOfWork& work, std::string_view member_id) {
 }
 
 Result<bool> MemberStanding::disable(UnitOfWork& work, std::string_view member_id, long long now) {
-  auto sql = work.connection();
-  if (!sql) return sql.failure();
-  take_admin_turn(work, **sql);
-  std::string member(member_id);
-  auto standing = read_standing(**sql, member);
-  if (!standing.found) return no_such_member();
-  if (standing.disabled) return false;
-  if (standing.admin && enabled_admins(**sql) <= 1) return last_admin();
-  **sql << "UPDATE members SET disabled_at = :n, updated_at = :u WHERE member_id = :m", soci::use(now), soci::use(now),
-      soci::use(member);
-  // Every session ends with it; revoke_all has every daemon forget them.
-  auto ended = sessions_.revoke_all(work, member, "");
-  if (!ended) return ended.failure();
-  if (auto forgotten = sessions_.member_changed(work, member); !forgotten) return forgotten.failure();
-  return true;
+  return with_standing(work, member_id, [&](soci::session& sql, const Standing& standing,
+                                            const std::string& member) -> Result<bool> {
+    if (standing.disabled) return false;
+    if (standing.admin && enabled_admins(sql) <= 1) return last_admin();
+    sql << "UPDATE members SET disabled_at = :n, updated_at = :u WHERE member_id = :m", soci::use(now),
+        soci::use(now), soci::use(member);
+    // Every session ends with it; revoke_all has every daemon forget them.
+    auto ended = sessions_.revoke_all(work, member, "");
+    if (!ended) return ended.failure();
+    if (auto forgotten = sessions_.member_changed(work, member); !forgotten) return forgotten.failure();
+    return true;
+  });
 }
 
 Result<bool> MemberStanding::enable(UnitOfWork& work, std::string_view member_id) {
-  auto sql = work.connection();
-  if (!sql) return sql.failure();
-  take_admin_turn(work, **sql);
-  std::string member(member_id);
-  auto standing = read_standing(**sql, member);
-  if (!standing.found) return no_such_member();
-  if (!standing.disabled) return false;
-  **sql << "UPDATE members SET disabled_at = NULL WHERE member_id = :m", soci::use(member);
-  return true;
+  return with_standing(work, member_id, [&](soci::session& sql, const Standing& standing,
+                                            const std::string& member) -> Result<bool> {
+    if (!standing.disabled) return false;
+    sql << "UPDATE members SET disabled_at = NULL WHERE member_id = :m", soci::use(member);
+    return true;
+  });
 }
 
 Result<bool> MemberStanding::grant_admin(UnitOfWork& work, std::string_view member_id) {
-  auto sql = work.connection();
-  if (!sql) return sql.failure();
-  take_admin_turn(work, **sql);
-  std::string member(member_id);
-  auto standing = read_standing(**sql, member);
-  if (!standing.found) return no_such_member();
-  if (standing.admin) return false;
-  **sql << "INSERT INTO roles (member_id, role) VALUES (:m, 'admin')", soci::use(member);
-  // Sessions carry the roles: cached ones would still refuse the console.
-  if (auto forgotten = sessions_.member_changed(work, member); !forgotten) return forgotten.failure();
-  return true;
+  return with_standing(work, member_id, [&](soci::session& sql, const Standing& standing,
+                                            const std::string& member) -> Result<bool> {
+    if (standing.admin) return false;
+    sql << "INSERT INTO roles (member_id, role) VALUES (:m, 'admin')", soci::use(member);
+    // Sessions carry the roles: cached ones would still refuse the console.
+    if (auto forgotten = sessions_.member_changed(work, member); !forgotten) return forgotten.failure();
+    return true;
+  });
 }
 
 Result<bool> MemberStanding::remove_admin(UnitOfWork& work, std::string_view member_id) {
-  auto sql = work.connection();
-  if (!sql) return sql.failure();
-  take_admin_turn(work, **sql);
-  std::string member(member_id);
-  auto standing = read_standing(**sql, member);
-  if (!standing.found) return no_such_member();
-  if (!standing.admin) return false;
-  if (!standing.disabled && enabled_admins(**sql) <= 1) return last_admin();
-  **sql << "DELETE FROM roles WHERE member_id = :m AND role = 'admin'", soci::use(member);
-  if (auto forgotten = sessions_.member_changed(work, member); !forgotten) return forgotten.failure();
-  return true;
+  return with_standing(work, member_id, [&](soci::session& sql, const Standing& standing,
+                                            const std::string& member) -> Result<bool> {
+    if (!standing.admin) return false;
+    if (!standing.disabled && enabled_admins(sql) <= 1) return last_admin();
+    sql << "DELETE FROM roles WHERE member_id = :m AND role = 'admin'", soci::use(member);
+    if (auto forgotten = sessions_.member_changed(work, member); !forgotten) return forgotten.failure();
+    return true;
+  });
 }
 
 }  // namespace memberd

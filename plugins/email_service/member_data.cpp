@@ -4,6 +4,8 @@
 #include "routes.hpp"
 
 #include <memberd/database.hpp>
+#include <memberd/erase_member_rows.hpp>
+#include <memberd/member_data.hpp>
 
 namespace memberd::email_service {
 
@@ -44,13 +46,7 @@ class EmailServiceMemberData final : public MemberDataProvider {
   }
 
   Result<void> erase_member(UnitOfWork& work, std::string_view member_id) override {
-    const std::string id(member_id);
-    auto tx = WriteTransaction::open(work);
-    if (!tx) return tx.failure();
-    auto sql = work.connection();
-    if (!sql) return sql.failure();
-    **sql << "DELETE FROM email_service_subscriptions WHERE member_id = :m", soci::use(id);
-    return tx->commit();
+    return erase_member_rows(work, member_id, {"email_service_subscriptions"});
   }
 
  private:

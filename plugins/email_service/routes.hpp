@@ -3,12 +3,15 @@
 #include "settings.hpp"
 
 #include <memberd/host.hpp>
-#include <memberd/member_data.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <memory>
 #include <string>
+
+namespace memberd {
+class MemberDataProvider;  // memberd/member_data.hpp
+}  // namespace memberd
 
 namespace memberd::email_service {
 

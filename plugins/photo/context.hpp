@@ -6,9 +6,12 @@
 #include "uploads_in_flight.hpp"
 
 #include <memberd/host.hpp>
-#include <memberd/member_data.hpp>
 
 #include <memory>
+
+namespace memberd {
+class MemberDataProvider;  // memberd/member_data.hpp
+}  // namespace memberd
 
 namespace memberd::photo {
 

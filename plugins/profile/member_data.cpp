@@ -6,6 +6,7 @@
 #include "published_profiles.hpp"
 
 #include <memberd/database.hpp>
+#include <memberd/erase_member_rows.hpp>
 #include <memberd/member_data.hpp>
 #include <memberd/reviews.hpp>
 
@@ -47,13 +48,7 @@ class ProfileMemberData final : public MemberDataProvider {
   }
 
   Result<void> erase_member(UnitOfWork& work, std::string_view member_id) override {
-    const std::string id(member_id);
-    auto tx = WriteTransaction::open(work);
-    if (!tx) return tx.failure();
-    auto sql = work.connection();
-    if (!sql) return sql.failure();
-    **sql << "DELETE FROM profile_published WHERE member_id = :m", soci::use(id);
-    return tx->commit();
+    return erase_member_rows(work, member_id, {"profile_published"});
   }
 
  private:

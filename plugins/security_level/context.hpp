@@ -3,9 +3,12 @@
 #include "settings.hpp"
 
 #include <memberd/host.hpp>
-#include <memberd/member_data.hpp>
 
 #include <memory>
+
+namespace memberd {
+class MemberDataProvider;  // memberd/member_data.hpp
+}  // namespace memberd
 
 namespace memberd::security_level {
 

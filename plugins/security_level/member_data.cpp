@@ -6,6 +6,7 @@
 #include "records.hpp"
 
 #include <memberd/database.hpp>
+#include <memberd/erase_member_rows.hpp>
 #include <memberd/member_data.hpp>
 
 namespace memberd::security_level {
@@ -46,14 +47,7 @@ class SecurityLevelMemberData final : public MemberDataProvider {
   }
 
   Result<void> erase_member(UnitOfWork& work, std::string_view member_id) override {
-    const std::string id(member_id);
-    auto tx = WriteTransaction::open(work);
-    if (!tx) return tx.failure();
-    auto sql = work.connection();
-    if (!sql) return sql.failure();
-    **sql << "DELETE FROM security_level_sign_ins WHERE member_id = :m", soci::use(id);
-    **sql << "DELETE FROM security_level_members WHERE member_id = :m", soci::use(id);
-    return tx->commit();
+    return erase_member_rows(work, member_id, {"security_level_sign_ins", "security_level_members"});
   }
 
  private:

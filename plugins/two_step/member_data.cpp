@@ -7,6 +7,7 @@
 #include "routes.hpp"
 
 #include <memberd/database.hpp>
+#include <memberd/member_data.hpp>
 
 namespace memberd::two_step {
 

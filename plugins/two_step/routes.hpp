@@ -3,7 +3,6 @@
 #include "context.hpp"
 
 #include <memberd/http.hpp>
-#include <memberd/member_data.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -11,6 +10,10 @@
 #include <string>
 
 #include <optional>
+
+namespace memberd {
+class MemberDataProvider;  // memberd/member_data.hpp
+}  // namespace memberd
 
 namespace memberd::two_step {
 

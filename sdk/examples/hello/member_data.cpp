@@ -4,6 +4,7 @@
 #include "member_data.hpp"
 
 #include <memberd/database.hpp>
+#include <memberd/erase_member_rows.hpp>
 
 namespace hello {
 
@@ -35,14 +36,7 @@ class HelloMemberData final : public memberd::MemberDataProvider {
   }
 
   memberd::Result<void> erase_member(memberd::UnitOfWork& work, std::string_view member_id) override {
-    const std::string id(member_id);
-    auto tx = memberd::WriteTransaction::open(work);
-    if (!tx) return tx.failure();
-    auto sql = work.connection();
-    if (!sql) return sql.failure();
-    **sql << "DELETE FROM hello_greetings WHERE member_id = :m", soci::use(id);
-    **sql << "DELETE FROM hello_mottos WHERE member_id = :m", soci::use(id);
-    return tx->commit();
+    return memberd::erase_member_rows(work, member_id, {"hello_greetings", "hello_mottos"});
   }
 
  private:
