@@ -1,7 +1,6 @@
 #include "util/tar_writer.hpp"
 
 #include <array>
-#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 #include <utility>
@@ -13,9 +12,15 @@ namespace {
 constexpr std::size_t kBlock = 512;
 
 // `value` as zero-padded octal in `width` - 1 digits and a NUL, as ustar's
-// numeric fields are written.
+// numeric fields are written. A value that does not fit (a file of 8 GiB
+// or more) is refused: std::invalid_argument.
 void octal(char* field, std::size_t width, std::uint64_t value) {
-  std::snprintf(field, width, "%0*llo", static_cast<int>(width - 1), static_cast<unsigned long long>(value));
+  for (std::size_t i = width - 1; i-- > 0;) {
+    field[i] = static_cast<char>('0' + (value & 7));
+    value >>= 3;
+  }
+  if (value != 0) throw std::invalid_argument("tar: a number does not fit its header field");
+  field[width - 1] = '\0';
 }
 
 void text(char* field, std::size_t width, std::string_view value) {
@@ -43,7 +48,7 @@ void TarWriter::add(std::string_view directory, std::string_view name, std::stri
   std::memset(&header[148], ' ', 8);
   unsigned sum = 0;
   for (char c : header) sum += static_cast<unsigned char>(c);
-  std::snprintf(&header[148], 8, "%06o", sum);
+  octal(&header[148], 7, sum);  // six digits and a NUL, then a space
   header[155] = ' ';
   out_.append(header.data(), header.size());
   out_.append(bytes.data(), bytes.size());
