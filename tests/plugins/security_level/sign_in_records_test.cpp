@@ -220,6 +220,20 @@ TEST_CASE("the security level: checks with advice, this sign-in and the one befo
   CHECK(check_of(s, "security_question")["ok"] == true);
   CHECK(s["level"] == "high");
 
+  // An admin removes it for its owner (who lost the answer): the page no
+  // longer credits it (security_question.cleared), and then it is set again.
+  REQUIRE(status_of(del(daemon, "/api/v1/admin/members/" + account.member_id + "/security-question",
+                        json{{"reason", "The owner lost the answer"}}, admin(daemon))) == 204);
+  for (int i = 0; i < 50 && check_of(security(now.token), "security_question")["ok"] != false; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  s = security(now.token);
+  CHECK(check_of(s, "security_question")["ok"] == false);
+  CHECK(s["level"] == "medium");
+  set_question(daemon, now.token, kQuestion, kAnswer, account.password);
+  for (int i = 0; i < 50 && check_of(security(now.token), "security_question")["ok"] != true; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(security(now.token)["level"] == "high");
+
   // A sign-in through an anonymous proxy is a warning: low.
   auto proxied = signed_in_from(daemon, account, "1.124.213.1");
   my_sign_ins(daemon, proxied.token, 3);
