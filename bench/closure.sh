@@ -23,18 +23,9 @@ done
 say() { echo "bench: $*" >&2; }
 
 ensure_packages wrk curl "${MEMBERD_BUILD_PACKAGES[@]}"
-say "building (log: $MEMBERD_BUILD_DIR/build.log)"
-# shellcheck disable=SC2119
-build_project
-memberd_bin=$MEMBERD_BUILD_DIR/daemon/memberd
+# shellcheck source=prelude.sh
+source "$(dirname "${BASH_SOURCE[0]}")/prelude.sh"
 tool=$MEMBERD_BUILD_DIR/bench/memberd-bench-closure
-
-# shellcheck source=lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-admin_email=bench-admin@memberd.local
-admin_password=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
-# shellcheck source=daemon.sh
-source "$(dirname "${BASH_SOURCE[0]}")/daemon.sh"
 
 MEMBERD_TWO_STEP_KEY=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
 export MEMBERD_TWO_STEP_KEY

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# The start the plugin benchmarks share (photo.sh, mail.sh, reviews.sh,
+# The start the plugin benchmarks share (photo.sh, mail.sh, reviews.sh, closure.sh,
 # soak.sh), sourced after scripts/packages.sh and their package install and
 # `say`: builds the project quietly, sources lib.sh and daemon.sh, and sets
 # $memberd_bin and the bootstrap admin's $admin_email and $admin_password.

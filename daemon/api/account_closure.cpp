@@ -9,6 +9,7 @@
 #include "mail/outbox.hpp"
 #include "plugin_host/plugin_host.hpp"
 #include "storage/database_fault.hpp"
+#include "util/sql_like.hpp"
 #include "util/time_format.hpp"
 
 #include <memberd/member_data.hpp>
@@ -39,16 +40,6 @@ std::optional<long long> stored_closes_at(UnitOfWork& work, soci::session& sql, 
 }
 
 Failure no_such_member() { return Failure{Refusal::not_found, {}, "There is no such member."}; }
-
-// `text` as a LIKE pattern that matches it literally (with ESCAPE '\').
-std::string like_literal(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out;
-}
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include "auth/session_store.hpp"
 #include "events/event_bus.hpp"
 #include "storage/database.hpp"
+#include "util/sql_like.hpp"
 #include "util/time_format.hpp"
 
 #include <memberd/json.hpp>
@@ -23,15 +24,6 @@ namespace memberd {
 
 namespace {
 
-// Escapes LIKE wildcards so `q` is matched as a literal prefix.
-std::string like_prefix(const std::string& q) {
-  std::string out;
-  for (char c : q) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "%";
-}
 
 // A nullable time column as RFC 3339, or null.
 nlohmann::json time_or_null(const std::optional<long long>& unix_seconds) {
@@ -83,7 +75,7 @@ Response list_members(const Request& req) {
   auto connection = req.work().connection();
   if (!connection) return refusal_problem(connection.failure());
   auto& sql = **connection;
-  std::string pattern = like_prefix(q);
+  std::string pattern = like_literal(q) + "%";  // a literal prefix
   int fetch = limit + 1;
   // The page is read whole before each member's roles are: one statement
   // at a time on the connection.

@@ -5,6 +5,7 @@
 #include "log/logger.hpp"
 #include "plugin_host/plugin_host.hpp"
 #include "storage/database_fault.hpp"
+#include "storage/row_values.hpp"
 #include "util/tar_writer.hpp"
 #include "util/time_format.hpp"
 
@@ -75,9 +76,7 @@ Result<nlohmann::json> core_part(CoreServices& core, UnitOfWork& work, const Mem
   for (const auto& row : rows) {
     auto when = [&](std::size_t column) -> nlohmann::json {
       if (row.get_indicator(column) != soci::i_ok) return nullptr;
-      long long at = row.get_properties(column).get_data_type() == soci::dt_integer ? row.get<int>(column)
-                                                                                    : row.get<long long>(column);
-      return format_rfc3339(from_unix(at));
+      return format_rfc3339(from_unix(row_int64(row, column)));
     };
     nlohmann::json fields = nlohmann::json::parse(row.get<std::string>(2), nullptr, false);
     submissions.push_back({{"kind", row.get<std::string>(0)},

@@ -252,3 +252,30 @@ TEST_CASE("closing an account: kept within the grace, then nothing of the member
   CHECK_FALSE(rows_naming(daemon, staying.account.member_id).empty());
   CHECK_STATUS(join_raw(daemon, "lea@example.com", "lea@example.com", kPassword, kPassword), 201);
 }
+
+TEST_CASE("no account closes while an enabled plugin is not serving, and it closes once the plugin is back",
+          "[member-data][closure]") {
+  DaemonProcess daemon(with_member_data("sqlite", {"accounts.closure_grace=1s", "retention.interval=1s"}));
+  auto leaving = joined_and_stepped_up(daemon, "una@example.com");
+  leave_traces(daemon, leaving.session.token, "Greetings from Una");
+  REQUIRE_STATUS(daemon.unix_socket()->Post("/api/v1/admin/plugins/hello/unload"), 200);
+  REQUIRE_STATUS(post_empty(daemon, "/api/v1/me/closure", bearer(leaving.session.token)), 202);
+  auto listed = [&] {
+    return !body_of(daemon.unix_socket()->Get("/api/v1/admin/members?q=una%40example.com"))["items"].empty();
+  };
+  // Her day passes, and several rounds with it: hello could not erase its
+  // part (her greeting), so she stays, and so does the greeting.
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  CHECK(listed());
+  CHECK_FALSE(rows_naming(daemon, leaving.account.member_id).empty());
+  CHECK(daemon.output().find("closing accounts waits") != std::string::npos);
+
+  REQUIRE_STATUS(daemon.unix_socket()->Post("/api/v1/admin/plugins/hello/reload"), 200);
+  bool gone = false;
+  for (int i = 0; i < 100 && !gone; ++i) {
+    gone = !listed();
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  REQUIRE(gone);
+  CHECK(rows_naming(daemon, leaving.account.member_id) == std::vector<std::string>{});
+}
