@@ -6,7 +6,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { checkBothWidths, expectFocus, mailedLink, openBrowser, signInMember, startDaemon } from './harness.js';
+import {
+  checkBothWidths, endMemberSessionsAsAdmin, expectFocus, mailedLink, openBrowser, signInMember, startDaemon,
+} from './harness.js';
 
 const MEMBER = 'leaver@example.com';
 const PASSWORD = 'tidal meadow lantern 4471';
@@ -103,6 +105,25 @@ test('"Close my account" asks once more, signs out and says until when; signing 
   await banner.waitFor({ state: 'hidden' });
   const closure = await page.evaluate(async () => (await fetch('/api/v1/me/closure')).json());
   assert.equal(closure.closes_at, null);
+});
+
+test('a session that ends while the page is open leads to sign-in with a notice, then back to the page', async () => {
+  // Signed in again above (a new session): the page asks for the step-up.
+  await page.locator('[data-testid=menu-credentials-your-data]').click();
+  await page.locator('#stepup-form').waitFor();
+  await endMemberSessionsAsAdmin(page, base);
+  await page.locator('#field-current_password').fill(PASSWORD);
+  await page.locator('#field-answer').fill(ANSWER);
+  await page.locator('[data-testid=stepup-submit]').click();
+  await page.locator('[data-testid=notice]').filter({ hasText: 'Your session has ended. Sign in again.' }).waitFor();
+  await expectFocus(page, 'field-email');
+  await page.locator('#field-email').fill(MEMBER);
+  await page.locator('#field-password').fill(PASSWORD);
+  await page.locator('[data-testid=signin-submit]').click();
+  await page.waitForURL(/#\/credentials\/your-data$/);
+  // A new session: the step-up is asked again before anything is given.
+  await page.locator('#stepup-form').waitFor();
+  await expectFocus(page, 'field-current_password');
 });
 
 test('the pages raise no script error and have no serious accessibility violation', () => {
