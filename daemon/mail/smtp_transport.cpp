@@ -5,6 +5,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstring>
@@ -125,13 +126,17 @@ class SmtpTransport final : public MailTransport {
     curl_easy_setopt(curl_, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(curl_, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
     curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
-    // libcurl's limits fit the data phase (its per-reply default is 120 s);
+    // libcurl's per-reply limit fits the data phase (its default is 120 s);
     // enforce_limits holds the commands to settings_.timeout in all. The
+    // connect limit also covers the greeting, EHLO, STARTTLS and AUTH (its
+    // "protocol connect"), so it is the commands' limit itself: capping it
+    // at 10 s once cut a slow greeting before the configured limit. The
     // whole-transfer limit is a backstop only.
     Conversation conversation(upload, settings_.timeout, settings_.data_timeout);
-    curl_easy_setopt(curl_, CURLOPT_SERVER_RESPONSE_TIMEOUT, static_cast<long>(settings_.data_timeout.count()));
+    curl_easy_setopt(curl_, CURLOPT_SERVER_RESPONSE_TIMEOUT,
+                     static_cast<long>(std::max(settings_.timeout, settings_.data_timeout).count()));
     curl_easy_setopt(curl_, CURLOPT_TIMEOUT, static_cast<long>((settings_.timeout + settings_.data_timeout).count() + 5));
-    curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT, std::min(10L, static_cast<long>(settings_.timeout.count())));
+    curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT, static_cast<long>(settings_.timeout.count()));
     curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(curl_, CURLOPT_XFERINFOFUNCTION, enforce_limits);
     curl_easy_setopt(curl_, CURLOPT_XFERINFODATA, &conversation);
@@ -190,6 +195,11 @@ class SmtpTransport final : public MailTransport {
       throw DeliveryError(reply >= 400 ? in_relays_words() : reason,
                           refused_for_good ? DeliveryFailure::permanent : DeliveryFailure::temporary);
     }
+    // libcurl's own limits are ours too (connect: the commands'; per reply
+    // and in all: past the data's), and end a wait at about the moment
+    // enforce_limits would: whichever saw it first, it reads as our limit's
+    // (CI saw both orders).
+    if (code == CURLE_OPERATION_TIMEDOUT) conversation.timed_out = true;
     if (conversation.handed_over())
       throw DeliveryError(conversation.timed_out
                               ? "the relay had the whole message but gave no final reply within mail.smtp.data_timeout (" +
