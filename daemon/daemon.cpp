@@ -131,7 +131,6 @@ struct Daemon::Parts {
   std::unique_ptr<PasswordRulesService> password_rules;
   std::unique_ptr<SignInGuardService> sign_in;
   std::unique_ptr<SecondSteps> second_steps;  // before the plugins: their hosts refer to it
-  std::unique_ptr<SignInFactors> core_sign_in_factors;  // the console's sign-in's view of it
   std::unique_ptr<GeoDatabases> geo;
   std::chrono::steady_clock::time_point last_geo_check{};
   SecretsService secrets;
@@ -354,8 +353,13 @@ void Daemon::install_core_routes() {
   p.core->stopping = [&p] { return p.stopping.load(); };
   p.core->cluster = p.cluster.get();
   p.core->plugin_requests = p.plugin_requests.get();
-  p.core_sign_in_factors = p.second_steps->for_plugin("core");
-  p.core->sign_in_factors = p.core_sign_in_factors.get();
+  p.core->second_steps = p.second_steps.get();
+  p.second_steps->set_console_sign_in_recorder(
+      [&p](UnitOfWork& work, const Request& request, std::string_view member_id) -> Result<void> {
+        auto admin = p.accounts->find_by_id(work, member_id);
+        if (!admin) return admin.failure();
+        return p.audit->record_sign_in(work, request, *admin);
+      });
   p.core->audit = p.audit.get();
   p.closure = std::make_unique<AccountClosure>(*p.core, c.accounts.closure_grace);
   p.core->closure = p.closure.get();

@@ -6,6 +6,7 @@
 #include "auth/accounts_service.hpp"
 #include <memberd/email_address.hpp>
 #include "auth/rate_limits_service.hpp"
+#include "auth/second_steps.hpp"
 #include "auth/sign_in_guard.hpp"
 #include "events/event_bus.hpp"
 #include "storage/database.hpp"
@@ -15,7 +16,6 @@
 #include <memberd/database.hpp>
 #include <memberd/problem.hpp>
 #include <memberd/session_cookies.hpp>
-#include <memberd/sign_in_factors.hpp>
 
 namespace memberd {
 
@@ -93,7 +93,7 @@ std::vector<Route> admin_session_routes(CoreServices& core) {
     // password clears no failures, so the codes guessed next count on the
     // same lock. Without the provider the admin is refused (fail closed);
     // the operator's socket and memberctl still work.
-    auto second_step = core.sign_in_factors->challenge(work, member->member_id, req);
+    auto second_step = core.second_steps->console_challenge(work, member->member_id, req);
     if (!second_step || *second_step) (void)core.sign_in.release(work, *attempt);
     if (!second_step) return refusal_problem(second_step.failure());
     if (*second_step)

@@ -25,7 +25,7 @@ class MailOutbox;
 class ReviewQueue;
 class ClusterRegistry;
 class PluginRequests;
-class SignInFactors;
+class SecondSteps;
 
 // A route the daemon serves now, as the router's table holds it.
 struct ServedRoute {
@@ -63,8 +63,8 @@ struct CoreServices {
   // Plugin reloads and unloads asked for every daemon (the same route file).
   PluginRequests* plugin_requests = nullptr;
   // The second step of sign-in (auth/second_steps.hpp): the console's
-  // sign-in asks it like the member's does.
-  SignInFactors* sign_in_factors = nullptr;
+  // sign-in asks it like the member's does, and its completion is audited.
+  SecondSteps* second_steps = nullptr;
   // The admin audit log: the core's admin routes record in their own
   // transaction (record); GET /api/v1/admin/audit reads it.
   AdminAuditLog* audit = nullptr;

@@ -41,8 +41,11 @@ class SecondSteps::ForPlugin final : public SignInFactors {
                         [&] { return core_.challenge(work, member_id, request); });
   }
   Result<std::string> challenged_member(UnitOfWork& work, std::string_view token, const Request& request) override {
-    return service_call(core_.log_, "SignInFactors::challenged_member", work,
-                        [&] { return core_.challenged_member(work, token, request); });
+    return service_call(core_.log_, "SignInFactors::challenged_member", work, [&]() -> Result<std::string> {
+      auto challenged = core_.challenged(work, token, request);
+      if (!challenged) return challenged.failure();
+      return std::move(challenged->member_id);
+    });
   }
   Result<OpenedSession> complete(UnitOfWork& work, std::string_view token, const Request& request,
                                  SignInMethod method) override {
@@ -118,8 +121,15 @@ Result<std::shared_ptr<SecondStepProvider>> SecondSteps::serving(const std::stri
   return provider;
 }
 
+Result<std::optional<SecondStepChallenge>> SecondSteps::console_challenge(UnitOfWork& work,
+                                                                          std::string_view member_id,
+                                                                          const Request& request) {
+  return service_call(log_, "SecondSteps::console_challenge", work,
+                      [&] { return challenge(work, member_id, request, true); });
+}
+
 Result<std::optional<SecondStepChallenge>> SecondSteps::challenge(UnitOfWork& work, std::string_view member_id,
-                                                                  const Request& request) {
+                                                                  const Request& request, bool for_console) {
   using Answer = std::optional<SecondStepChallenge>;
   // A disabled member is told so now, not after typing a code for nothing.
   if (auto standing = refuse_if_disabled(work, member_id, to_unix(clock_.now())); !standing) return standing.failure();
@@ -143,23 +153,28 @@ Result<std::optional<SecondStepChallenge>> SecondSteps::challenge(UnitOfWork& wo
   if (!sql) return sql.failure();
   std::string hash = sha256_hex(challenge.token), client = client_hash(request), member(member_id);
   long long now_s = to_unix(now), expires_s = to_unix(expires);
-  **sql << "INSERT INTO sign_in_challenges (challenge_hash, member_id, client_hash, created_at, expires_at)"
-           " VALUES (:h, :m, :c, :n, :e)",
-      soci::use(hash), soci::use(member), soci::use(client), soci::use(now_s), soci::use(expires_s);
+  int console = for_console ? 1 : 0;
+  **sql << "INSERT INTO sign_in_challenges (challenge_hash, member_id, client_hash, created_at, expires_at,"
+           " for_console) VALUES (:h, :m, :c, :n, :e, :f)",
+      soci::use(hash), soci::use(member), soci::use(client), soci::use(now_s), soci::use(expires_s),
+      soci::use(console);
   return Answer{std::move(challenge)};
 }
 
-Result<std::string> SecondSteps::challenged_member(UnitOfWork& work, std::string_view token, const Request& request) {
+Result<SecondSteps::Challenged> SecondSteps::challenged(UnitOfWork& work, std::string_view token,
+                                                        const Request& request) {
   if (token.empty() || token.size() > 128) return challenge_gone();
   auto select = work.kept(
-      "SELECT member_id, client_hash FROM sign_in_challenges"
+      "SELECT member_id, client_hash, for_console FROM sign_in_challenges"
       " WHERE challenge_hash = :h AND used_at IS NULL AND expires_at > :n");
   if (!select) return select.failure();
   std::string hash = sha256_hex(token), member, client;
+  int console = 0;
   long long now = to_unix(clock_.now());
-  if (!(*select)->run(soci::use(hash), soci::use(now), soci::into(member), soci::into(client))) return challenge_gone();
+  if (!(*select)->run(soci::use(hash), soci::use(now), soci::into(member), soci::into(client), soci::into(console)))
+    return challenge_gone();
   if (!constant_time_equal(client, client_hash(request))) return challenge_gone();
-  return member;
+  return Challenged{std::move(member), console != 0};
 }
 
 Result<void> SecondSteps::still_provided_by(UnitOfWork& work, std::string_view member_id, const std::string& plugin) {
@@ -176,9 +191,10 @@ Result<void> SecondSteps::still_provided_by(UnitOfWork& work, std::string_view m
 
 Result<OpenedSession> SecondSteps::complete(UnitOfWork& work, std::string_view token, const Request& request,
                                             const std::string& plugin, SignInMethod method) {
-  auto member = challenged_member(work, token, request);
-  if (!member) return member.failure();
-  if (auto provided = still_provided_by(work, *member, plugin); !provided) return provided.failure();
+  auto challenge = challenged(work, token, request);
+  if (!challenge) return challenge.failure();
+  const std::string& member = challenge->member_id;
+  if (auto provided = still_provided_by(work, member, plugin); !provided) return provided.failure();
   auto sql = work.connection();
   if (!sql) return sql.failure();
   // One use: of two requests with the same token, one updates the row.
@@ -189,7 +205,15 @@ Result<OpenedSession> SecondSteps::complete(UnitOfWork& work, std::string_view t
                             soci::use(now), soci::use(hash));
   use_up.execute(true);
   if (use_up.get_affected_rows() != 1) return challenge_gone();
-  return sessions_.open(work, *member, request.client_ip(), request.user_agent(), method);
+  auto session = sessions_.open(work, member, request.client_ip(), request.user_agent(), method);
+  if (!session || !challenge->for_console) return session;
+  // The console's sign-in ends here, in the provider's transaction: its
+  // audit record commits with the session or not at all. Without a
+  // recorder (a host made without the audit log) no console session opens.
+  if (!record_console_sign_in_)
+    return Failure{Refusal::unavailable, std::chrono::seconds{5}, "Console sign-ins cannot be recorded now."};
+  if (auto recorded = record_console_sign_in_(work, request, member); !recorded) return recorded.failure();
+  return session;
 }
 
 Result<OpenedSession> SecondSteps::open_session(UnitOfWork& work, std::string_view member_id, const Request& request,

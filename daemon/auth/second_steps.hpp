@@ -39,14 +39,33 @@ class SecondSteps {
   // require_second_step() names it the member's provider.
   std::unique_ptr<SignInFactors> for_plugin(std::string plugin);
 
+  // Records an admin's console sign-in in the audit log, in the
+  // transaction that opens its session (the daemon hands over the audit
+  // log's record_sign_in). Fails as the audit log does: busy, unavailable.
+  using ConsoleSignInRecorder =
+      std::function<Result<void>(UnitOfWork& work, const Request& request, std::string_view member_id)>;
+  // Set once, before the daemon serves.
+  void set_console_sign_in_recorder(ConsoleSignInRecorder recorder) { record_console_sign_in_ = std::move(recorder); }
+
+  // The console's sign-in's challenge (SignInFactors::challenge's, for an
+  // admin whose password was right): when the provider's route completes
+  // it, the sign-in is recorded through the recorder above, since the
+  // console's route never sees it end. Fails as challenge().
+  Result<std::optional<SecondStepChallenge>> console_challenge(UnitOfWork& work, std::string_view member_id,
+                                                               const Request& request);
+
   // Deletes challenges that expired; returns how many. Fails: busy.
   Result<int> purge(UnitOfWork& work);
 
  private:
   class ForPlugin;
+  struct Challenged {
+    std::string member_id;
+    bool for_console = false;
+  };
   Result<std::optional<SecondStepChallenge>> challenge(UnitOfWork& work, std::string_view member_id,
-                                                       const Request& request);
-  Result<std::string> challenged_member(UnitOfWork& work, std::string_view token, const Request& request);
+                                                       const Request& request, bool for_console = false);
+  Result<Challenged> challenged(UnitOfWork& work, std::string_view token, const Request& request);
   Result<OpenedSession> complete(UnitOfWork& work, std::string_view token, const Request& request,
                                  const std::string& plugin, SignInMethod method);
   Result<OpenedSession> open_session(UnitOfWork& work, std::string_view member_id, const Request& request,
@@ -73,6 +92,7 @@ class SecondSteps {
   SignInGuardService& guard_;
   LogSink& log_;
   ProviderLookup lookup_;
+  ConsoleSignInRecorder record_console_sign_in_;
 };
 
 }  // namespace memberd

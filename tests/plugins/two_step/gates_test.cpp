@@ -203,9 +203,27 @@ TEST_CASE("the console's sign-in asks an admin with two-step for the second step
                                                 {"password", memberd::test::kAdminPassword}});
   REQUIRE_STATUS(again, 202);
   CHECK(cookie_value(again, "memberd_session").empty());
+  // The audit log has the sign-in once the second step ends it, not before
+  // (the console's route never sees it end), and one record for it.
+  auto console_sign_ins = [&] {
+    auto r = d.unix_socket()->Get("/api/v1/admin/audit?action=console.sign_in");
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    return json::parse(r->body)["items"];
+  };
+  REQUIRE(console_sign_ins().size() == 1);
   auto finished = second_step(d, body_of(again)["second_step"]["challenge"], "totp", oathtool(secret, 30));
   REQUIRE_STATUS(finished, 201);
   CHECK_STATUS(get(d, "/api/v1/admin/members", bearer(body_of(finished)["token"])), 200);
+  auto recorded = console_sign_ins();
+  REQUIRE(recorded.size() == 2);
+  CHECK(recorded[0]["admin"] == memberd::test::kAdminEmail);
+  CHECK(recorded[0]["result"] == "done");
+  CHECK(recorded[0]["ip"] == "127.0.0.1");
+  // A member's sign-in through the same second step is no admin action.
+  auto ivy = enrol(d, "ivy@example.com");
+  REQUIRE_STATUS(second_step(d, challenge(d, "ivy@example.com"), "recovery_code", ivy.recovery_codes[0]), 201);
+  CHECK(console_sign_ins().size() == 2);
 
   // Without the plugin: refused, never let in on the password; the socket still acts.
   REQUIRE_STATUS(d.unix_socket()->Post("/api/v1/admin/plugins/two_step/unload"), 200);
