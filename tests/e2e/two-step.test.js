@@ -1,7 +1,8 @@
 // The two_step plugin in a real browser, with Debian's oathtool as the
 // member's authenticator app: setting up the app from its key, the recovery
 // codes shown once, signing in with the second step (a wrong code first),
-// with a recovery code, and turning it off; an admin removing the factors
+// with a recovery code (remembering the browser, which Your Devices lists
+// and forgets), and turning it off; an admin removing the factors
 // of a member who lost them, in the console. Focus, 360 px, accessibility.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,7 +34,8 @@ async function passwordStep() {
 
 before(async () => {
   process.env.MEMBERD_TWO_STEP_KEY = '8f1c2b3a4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8';
-  daemon = await startDaemon(['credentials', 'two_step']);
+  // security_level too: Your Devices lists the browsers two_step remembers.
+  daemon = await startDaemon(['credentials', 'two_step', 'security_level']);
   base = daemon.base;
   await joinMember(base, MEMBER, PASSWORD);
   // The address confirmed by the welcome mail's link, then a security question, for the step-up (set through the API as the page would).
@@ -58,6 +60,10 @@ let secret, codes;
 
 test('the member sets up an authenticator app and saves the recovery codes', async () => {
   await signInMember(page, base, MEMBER, PASSWORD);
+  // Before it is on, Your Devices says so and points to it, listing no browser.
+  await page.locator('[data-testid=menu-security_level-devices]').click();
+  await page.locator('[data-testid=two-step-off]').waitFor();
+  assert.equal(await page.locator('[data-testid=remembered-browsers] h2').count(), 0);
   await page.locator('[data-testid=menu-two_step-two-step]').click();
   await page.locator('[data-testid=two-step-status]').filter({ hasText: 'is off.' }).waitFor();
   a11y.push(...await checkBothWidths(page, 'two-step-off'));
@@ -128,10 +134,39 @@ test('a recovery code lets the member in once', async () => {
   await expectFocus(page, 'field-code');
   assert.equal(await page.locator('label[for=field-code]').innerText(), 'Recovery code');
   await page.locator('#field-code').fill(codes[0].toUpperCase());
+  await page.locator('[data-testid=second-step-remember]').check();
   await page.locator('[data-testid=second-step-submit]').click();
   await page.locator('[data-testid=current-user-email]').filter({ hasText: MEMBER }).waitFor();
   await page.locator('[data-testid=menu-two_step-two-step]').click();
   await page.locator('[data-testid=codes-left]').filter({ hasText: '9 of 10 left' }).waitFor();
+});
+
+test('Your Devices lists the browser that skips the second step, and forgets it from the keyboard', async () => {
+  await page.locator('[data-testid=menu-security_level-devices]').click();
+  const item = page.locator('[data-testid=remembered-browser]');
+  await item.waitFor();
+  assert.equal(await item.count(), 1);
+  assert.match(await item.innerText(), /Chrome on Linux/);
+  a11y.push(...await checkBothWidths(page, 'devices-remembered'));
+  await page.locator('[data-testid=forget-remembered]').focus();
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid=devices-outcome]').filter({ hasText: 'Chrome on Linux is forgotten' }).waitFor();
+  await expectFocus(page, 'devices-outcome');
+  await page.locator('[data-testid=no-remembered-browsers]').waitFor();
+  assert.equal(await item.count(), 0);
+  await screenshot(page, 'devices-remembered-forgotten');
+  // Forgotten for real: the two_step page lists none, and the password alone no longer signs in.
+  await page.locator('[data-testid=menu-two_step-two-step]').click();
+  await page.locator('[data-testid=codes-left]').filter({ hasText: '9 of 10 left' }).waitFor();
+  assert.equal(await page.locator('[data-testid=remembered-device]').count(), 0);
+  await signOut();
+  await passwordStep();
+  await page.locator('[data-testid=second-step-toggle]').click();
+  await page.locator('#field-code').fill(codes[3]);
+  await page.locator('[data-testid=second-step-submit]').click();
+  await page.locator('[data-testid=current-user-email]').filter({ hasText: MEMBER }).waitFor();
+  await page.locator('[data-testid=menu-two_step-two-step]').click();
+  await page.locator('[data-testid=codes-left]').filter({ hasText: '8 of 10 left' }).waitFor();
 });
 
 test('the step-up before a change asks for the second step too', async () => {
@@ -149,7 +184,7 @@ test('the step-up before a change asks for the second step too', async () => {
   await page.locator('[data-testid=stepup-submit]').click();
   await page.locator('#field-new_password').waitFor();
   await page.locator('[data-testid=menu-two_step-two-step]').click();
-  await page.locator('[data-testid=codes-left]').filter({ hasText: '8 of 10 left' }).waitFor();
+  await page.locator('[data-testid=codes-left]').filter({ hasText: '7 of 10 left' }).waitFor();
 });
 
 test('turning it off asks for the password and a code', async () => {

@@ -1,7 +1,8 @@
 // Your Devices: every browser and device signed in to the account (GET
 // /api/v1/me/sessions), with where it signed in from, when, and how; sign
-// out one of them, or every one but this. What came of it is shown at the
-// top of the list and focused, then the list is drawn again.
+// out one of them, or every one but this; and, where two_step is loaded,
+// the browsers that skip its second step, each to forget. What came of it
+// is shown at the top of the list and focused, then the list is drawn again.
 import { deviceName } from './device.js';
 import { ipLink, placeText } from './place.js';
 
@@ -23,12 +24,12 @@ export async function render(root, kit) {
   const question = el('div');
   root.append(outcome, list, others, question);
 
+  // Where two_step is loaded, the browsers it remembers (the password alone
+  // signs in there) are devices too: listed under the sessions, each
+  // forgettable here through two_step's own API, and its page linked.
   const twoStep = kit.entry('two_step', 'two-step');
-  if (twoStep) {
-    root.append(el('p', { class: 'hint devices-remembered' },
-      'Browsers where you chose to skip two-step verification are listed on ',
-      el('a', { href: kit.hashOf(twoStep), text: twoStep.title || 'Two-step verification' }), '.'));
-  }
+  const remembered = el('div', { class: 'devices-remembered', 'data-testid': 'remembered-browsers' });
+  if (twoStep) root.append(remembered);
 
   const say = (ok, text) => {
     outcome.className = `form-message ${ok ? 'ok' : 'error'}`;
@@ -95,7 +96,61 @@ export async function render(root, kit) {
         text: 'Sign out', onclick: (event) => signOut(session, event.currentTarget) }));
   }
 
+  async function forget(device, button) {
+    const name = deviceName(device.user_agent);
+    button.disabled = true;
+    const forgotten = await api('DELETE', `/api/v1/me/two-step/remembered-devices/${encodeURIComponent(device.id)}`);
+    button.disabled = false;
+    if (forgotten.ok || forgotten.status === 404) {
+      await draw();
+      say(true, `${name} is forgotten. It will ask for your second step again.`);
+    } else if (forgotten.status !== 401) {
+      say(false, kit.problemSentence(forgotten));
+    }
+  }
+
+  function rememberedItem(device) {
+    const name = deviceName(device.user_agent);
+    return el('li', { 'data-testid': 'remembered-browser' },
+      el('strong', { title: device.user_agent || '', text: name }),
+      el('span', { class: 'muted' }, ' · remembered ', kit.timeEl(device.created_at),
+        ' · until ', kit.timeEl(device.expires_at)),
+      el('div', {}, el('button', { type: 'button', 'data-testid': 'forget-remembered',
+        // Its visible words first (WCAG 2.5.3), then which one it is.
+        'aria-label': `Forget this browser: ${name}, remembered ${kit.dualTime(device.created_at)}`,
+        text: 'Forget this browser', onclick: (event) => forget(device, event.currentTarget) })));
+  }
+
+  async function drawRemembered() {
+    const link = el('a', { href: kit.hashOf(twoStep), text: twoStep.title || 'Two-step verification' });
+    const state = await api('GET', '/api/v1/me/two-step');
+    const devices = (state.ok && state.data && state.data.remembered_devices) || [];
+    if (!state.ok) {
+      // Only this part is missing: the sessions above stand.
+      remembered.replaceChildren(el('p', { class: 'hint' },
+        'The browsers that skip two-step verification could not be loaded here; see ', link, '.'));
+      return;
+    }
+    if (!state.data.enabled && devices.length === 0) {
+      // Nothing to skip: the member has no second step.
+      remembered.replaceChildren(el('p', { class: 'hint', 'data-testid': 'two-step-off' },
+        'Two-step verification is off. It asks for a code after your password; turn it on at ', link, '.'));
+      return;
+    }
+    remembered.replaceChildren(
+      el('h2', { text: 'Browsers that skip two-step verification' }),
+      devices.length === 0
+        ? el('p', { class: 'muted', 'data-testid': 'no-remembered-browsers', text:
+          'No browser skips it: each asks for your second step after the password.' })
+        : el('div', {},
+          el('p', { class: 'hint', text: 'On these browsers your password alone signs you in. ' +
+            'Forget one you no longer use or do not recognise.' }),
+          el('ul', { class: 'remembered-list' }, ...devices.map(rememberedItem))),
+      el('p', { class: 'hint' }, 'Two-step verification itself is set up on ', link, '.'));
+  }
+
   async function draw() {
+    if (twoStep) await drawRemembered();
     const sessions = await api('GET', '/api/v1/me/sessions');
     if (!sessions.ok || !sessions.data) {
       if (sessions.status === 401) return;
