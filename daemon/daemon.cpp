@@ -2,6 +2,7 @@
 
 #include "api/account_closure.hpp"
 #include "api/core_services.hpp"
+#include "api/mailed_export.hpp"
 #include "audit/admin_audit_log.hpp"
 #include "api/openapi_document.hpp"
 #include "auth/accounts_service.hpp"
@@ -364,6 +365,9 @@ void Daemon::install_core_routes() {
   p.closure = std::make_unique<AccountClosure>(*p.core, c.accounts.closure_grace);
   p.core->closure = p.closure.get();
   p.core->exports_per_day = static_cast<int>(c.accounts.exports_per_day);
+  p.core->export_at_once_bytes = c.accounts.export_at_once_bytes;
+  p.core->export_link_lifetime = c.accounts.export_link_lifetime;
+  p.core->public_url = public_base_url(c.http);
   name_core_admin_actions(*p.audit);
   p.core->served_routes = [&p] {
     std::vector<ServedRoute> out;
@@ -487,6 +491,7 @@ void Daemon::housekeep(Parts& p) {
     if (audited && *audited)
       p.log.write(LogLevel::debug, "audit", "old audit records purged", {{"count", std::to_string(*audited)}});
     (void)p.cluster->purge(*unit, to_unix(wall));
+    (void)purge_mailed_exports(*unit, to_unix(wall), 100);
   }
 }
 

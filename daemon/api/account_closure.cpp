@@ -219,7 +219,7 @@ Result<bool> AccountClosure::erase_core_part(UnitOfWork& work, const std::string
   s << "DELETE FROM review_history WHERE revision_id IN (SELECT revision_id FROM review_items WHERE member_id = :m)",
       soci::use(member_id);
   for (const char* table : {"review_items", "sessions", "roles", "trusted_devices", "second_step_members",
-                            "sign_in_challenges"})
+                            "sign_in_challenges", "member_exports"})
     s << "DELETE FROM " << table << " WHERE member_id = :m", soci::use(member_id);
   // The mail kept for them, and the durable events that name them.
   s << "DELETE FROM mail_outbox WHERE recipient = :e", soci::use(email);

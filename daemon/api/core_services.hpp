@@ -72,6 +72,13 @@ struct CoreServices {
   // day they may download their data (accounts: in the config).
   AccountClosure* closure = nullptr;
   int exports_per_day = 3;
+  // An archive larger than this is mailed as a link (api/mailed_export.hpp),
+  // valid this long.
+  std::int64_t export_at_once_bytes = 4 << 20;
+  std::chrono::seconds export_link_lifetime{std::chrono::hours(24)};
+  // The base of links in mail (http.public_url, or derived from the
+  // listener); "" when neither says it.
+  std::string public_url;
 };
 
 std::vector<Route> health_routes(CoreServices& core);

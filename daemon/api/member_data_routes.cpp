@@ -5,6 +5,7 @@
 // neither take the data nor end the account.
 #include "api/account_closure.hpp"
 #include "api/core_services.hpp"
+#include "api/mailed_export.hpp"
 #include "api/member_archive.hpp"
 #include "auth/accounts_service.hpp"
 #include "auth/rate_limits_service.hpp"
@@ -31,6 +32,13 @@ std::variant<Member, Response> own_account(CoreServices& core, const Request& re
   return *member;
 }
 
+// The archive as a file to save, named by today's date.
+Response archive_file(CoreServices& core, std::string archive) {
+  std::string day = format_rfc3339(core.clock.now()).substr(0, 10);
+  return Response{200, "application/x-tar", std::move(archive),
+                  {{"Content-Disposition", "attachment; filename=\"memberd-data-" + day + ".tar\""}}};
+}
+
 Response export_data(CoreServices& core, const Request& req) {
   auto found = own_account(core, req);
   if (auto* refusal = std::get_if<Response>(&found)) return *refusal;
@@ -48,14 +56,42 @@ Response export_data(CoreServices& core, const Request& req) {
   }
   auto archive = build_member_archive(core, work, member);
   if (!archive) return refusal_problem(archive.failure());
+  // A large archive goes by a mailed link, where a page can take it; with
+  // no such page it is answered at once whatever its size.
+  bool large = static_cast<std::int64_t>(archive->size()) > core.export_at_once_bytes;
+  std::string page = large ? export_page_url(core) : std::string();
+  auto tx = WriteTransaction::open(work);
+  if (!tx) return refusal_problem(tx.failure());
+  std::optional<TimePoint> expires;
+  if (!page.empty()) {
+    auto kept = mail_export(core, work, member, *archive, page);
+    if (!kept) return refusal_problem(kept.failure());
+    expires = *kept;
+  }
   if (auto told = core.events.publish(work, "member.data_exported",
                                       {{"member_id", member.member_id}, {"ip", req.client_ip()},
-                                       {"bytes", archive->size()}});
+                                       {"bytes", archive->size()}, {"delivery", expires ? "mail" : "download"}});
       !told)
     return refusal_problem(told.failure());
-  std::string day = format_rfc3339(core.clock.now()).substr(0, 10);
-  return Response{200, "application/x-tar", std::move(*archive),
-                  {{"Content-Disposition", "attachment; filename=\"memberd-data-" + day + ".tar\""}}};
+  if (auto done = tx->commit(); !done) return refusal_problem(done.failure());
+  if (expires)
+    return json_response(202, {{"delivery", "mail"}, {"bytes", archive->size()}, {"expires_at", format_rfc3339(*expires)}});
+  return archive_file(core, std::move(*archive));
+}
+
+// The archive behind a mailed link, for the member it was made for.
+Response download_mailed(CoreServices& core, const Request& req) {
+  if (req.caller().member_id.empty())
+    return problem(403, "member_only", "Members only", "This is a member's own data; sign in as the member.");
+  auto token = string_field(req.json(), "token");
+  if (!token || token->empty())
+    return problem(422, "validation", "Some fields need attention", {}, {{"token", "The link's token is missing."}});
+  auto archive = mailed_export(core, req.work(), req.caller().member_id, *token);
+  if (!archive) return refusal_problem(archive.failure());
+  if (!*archive)
+    return problem(404, "export_gone", "This link no longer works",
+                   "The link has expired or is for another account. Ask for your data again.");
+  return archive_file(core, std::move(**archive));
 }
 
 // When the account closes (null: it is not to), and the grace a closure
@@ -101,6 +137,8 @@ Response keep_account(CoreServices& core, const Request& req) {
 std::vector<Route> member_data_routes(CoreServices& core) {
   return {{"POST", "/api/v1/me/data-export", Access::privileged, Body::none,
            [&core](const Request& req) { return export_data(core, req); }},
+          {"POST", "/api/v1/me/data-export/download", Access::member, Body::json,
+           [&core](const Request& req) { return download_mailed(core, req); }},
           {"GET", "/api/v1/me/closure", Access::member, Body::none,
            [&core](const Request& req) { return show_closure(core, req); }},
           {"POST", "/api/v1/me/closure", Access::privileged, Body::none,

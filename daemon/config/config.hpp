@@ -241,6 +241,10 @@ struct AccountsConfig {
   std::chrono::seconds closure_grace{std::chrono::hours(24 * 14)};
   // "Download my data" per member per day (each reads everything they have).
   int exports_per_day = 3;
+  // An archive larger than this is not answered at once but kept, and a
+  // link to it mailed to the member, valid for export_link_lifetime.
+  std::int64_t export_at_once_bytes = 4 << 20;
+  std::chrono::seconds export_link_lifetime{std::chrono::hours(24)};
 
   bool operator==(const AccountsConfig&) const = default;
 };

@@ -472,6 +472,10 @@ CoreSection<AccountsConfig> accounts_keys() {
                    "Between a member's asking to close their account and its erasure (signing in offers to keep it)");
   accounts.count("exports_per_day", &AccountsConfig::exports_per_day, 1,
                  "How often a member may download their data in a day");
+  accounts.count("export_at_once_bytes", &AccountsConfig::export_at_once_bytes, 1024,
+                 "A member's data archive up to this size is downloaded at once; a larger one by a mailed link");
+  accounts.seconds("export_link_lifetime", &AccountsConfig::export_link_lifetime, seconds(1),
+                   "How long the mailed link to a large data archive works (the archive is kept until then)");
   return accounts;
 }
 

@@ -1,6 +1,6 @@
 // Your Data and Account (the credentials plugin's page, the core's routes)
 // in a real browser: behind the step-up, "Download my data" saves one
-// archive; "Close my account" asks once more, signs the member out and
+// archive, or mails a link to a large one, which downloads it; "Close my account" asks once more, signs the member out and
 // says until when; signing in again shows the account is set to close,
 // with "Keep my account", from the keyboard.
 import { test, before, after } from 'node:test';
@@ -34,22 +34,34 @@ function tarPaths(bytes) {
   return paths;
 }
 
+// A member `email` of `on` (a started daemon) with a confirmed address and
+// a security question, through the API.
+async function prepareMember(on, email) {
+  const call = (method, path, body, token) => fetch(`${on.base}${path}`, { method,
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body) });
+  assert.equal((await call('POST', '/api/v1/members', { email, email_confirm: email, password: PASSWORD,
+    password_confirm: PASSWORD })).status, 201);
+  const link = await mailedLink(on.dir, email, '#/credentials/confirm-email?token=');
+  assert.equal((await call('POST', `/api/v1/email-confirmations/${link.split('token=')[1]}`)).status, 200);
+  const { token } = await (await call('POST', '/api/v1/session', { email, password: PASSWORD })).json();
+  const questions = await (await fetch(`${on.base}/api/v1/security-questions`)).json();
+  assert.equal((await call('PUT', '/api/v1/me/security-question', { question_id: questions[0].id, answer: ANSWER,
+    current_password: PASSWORD }, token)).status, 200);
+}
+
+async function stepUp(on) {
+  await on.locator('#stepup-form').waitFor();
+  await on.locator('#field-current_password').fill(PASSWORD);
+  await on.locator('#field-answer').fill(ANSWER);
+  await on.locator('[data-testid=stepup-submit]').click();
+}
+
 before(async () => {
   daemon = await startDaemon(['credentials', 'hello'], ['accounts.closure_grace=14d']);
   base = daemon.base;
   ({ browser, page, errors: pageErrors } = await openBrowser());
-  // A member with a confirmed address and a security question, through the API.
-  const call = (method, path, body, token) => fetch(`${base}${path}`, { method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body) });
-  assert.equal((await call('POST', '/api/v1/members', { email: MEMBER, email_confirm: MEMBER, password: PASSWORD,
-    password_confirm: PASSWORD })).status, 201);
-  const link = await mailedLink(daemon.dir, MEMBER, '#/credentials/confirm-email?token=');
-  assert.equal((await call('POST', `/api/v1/email-confirmations/${link.split('token=')[1]}`)).status, 200);
-  const { token } = await (await call('POST', '/api/v1/session', { email: MEMBER, password: PASSWORD })).json();
-  const questions = await (await fetch(`${base}/api/v1/security-questions`)).json();
-  assert.equal((await call('PUT', '/api/v1/me/security-question', { question_id: questions[0].id, answer: ANSWER,
-    current_password: PASSWORD }, token)).status, 200);
+  await prepareMember(daemon, MEMBER);
 });
 
 after(async () => {
@@ -79,6 +91,48 @@ test('behind the step-up, "Download my data" saves one archive of the account', 
   await page.locator('[data-testid=data-download-outcome]').filter({ hasText: 'Your data is ready' }).waitFor();
   await expectFocus(page, 'data-download-outcome');
   await page.locator('[data-testid=data-download-link]').waitFor();
+});
+
+test('a large archive comes by a mailed link, which opens the page and downloads it', async () => {
+  const large = await startDaemon(['credentials', 'hello'], ['accounts.export_at_once_bytes=1024']);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const other = await context.newPage();
+  other.on('pageerror', (e) => pageErrors.push(String(e)));
+  try {
+    const email = 'large@example.com';
+    await prepareMember(large, email);
+    await signInMember(other, large.base, email, PASSWORD);
+    await other.locator('[data-testid=menu-credentials-your-data]').click();
+    await stepUp(other);
+    await other.locator('[data-testid=data-download]').click();
+    const outcome = other.locator('[data-testid=data-download-outcome]');
+    await outcome.filter({ hasText: 'we emailed you a link to download it' }).waitFor();
+    assert.match(await outcome.innerText(), /The link works until \d{4}-\d\d-\d\d/);
+    await expectFocus(other, 'data-download-outcome');
+
+    // The mail's link opens this page with its token, which leaves the address bar.
+    const link = await mailedLink(large.dir, email, '#/credentials/your-data?token=');
+    await other.goto(`${large.base}${link}`);
+    await other.locator('[data-testid=mailed-card]').waitFor();
+    await expectFocus(other, 'mailed-download');
+    assert.doesNotMatch(other.url(), /token=/);
+    a11y.push(...(await checkBothWidths(other, 'your-data-mailed')));
+    const saved = other.waitForEvent('download');
+    await other.keyboard.press('Enter');
+    const download = await saved;
+    assert.ok(tarPaths(readFileSync(await download.path())).includes('memberd-data/manifest.json'));
+    await outcome.filter({ hasText: 'Your data is ready' }).waitFor();
+    await expectFocus(other, 'data-download-outcome');
+
+    // A link that does not work (here: one letter more) says so, with the way to ask again.
+    await other.goto(`${large.base}${link}x`);
+    await other.locator('[data-testid=mailed-download]').click();
+    await outcome.filter({ hasText: 'This link no longer works' }).waitFor();
+    await expectFocus(other, 'data-download-outcome');
+  } finally {
+    await context.close();
+    await large.stop();
+  }
 });
 
 test('"Close my account" asks once more, signs out and says until when; signing in offers to keep it', async () => {

@@ -185,6 +185,65 @@ TEST_CASE("download my data: one archive of every plugin's part behind the step-
   }
 }
 
+TEST_CASE("a large archive goes by a mailed link that only its member can use, until it expires", "[member-data]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess daemon(with_member_data(backend, {"accounts.export_at_once_bytes=1024",
+                                                  "accounts.export_link_lifetime=3s", "retention.interval=1s"}));
+  auto member = joined_and_stepped_up(daemon, "ola@example.com");
+  auto other = joined_and_stepped_up(daemon, "per@example.com");
+  leave_traces(daemon, member.session.token, "Greetings from Ola");
+  auto before = mail_files(daemon);
+
+  auto asked = export_data(daemon, member.session.token);
+  REQUIRE_STATUS(asked, 202);
+  CHECK(body_of(asked)["delivery"] == "mail");
+  CHECK(body_of(asked)["bytes"].get<long long>() > 1024);
+  CHECK(body_of(asked)["expires_at"].is_string());
+  auto mail = wait_for_mail(daemon, "ola@example.com", "Your data is ready to download", before);
+  // The link opens the member's "your-data" page (credentials serves it here).
+  CHECK(mail.find("/account/#/credentials/your-data?token=") != std::string::npos);
+  std::string token = extract_token(mail, "your-data");
+  REQUIRE(is_token(token));
+  auto download = [&](const std::string& session, const json& body) {
+    return post(daemon, "/api/v1/me/data-export/download", body, session.empty() ? httplib::Headers{} : bearer(session));
+  };
+
+  // Its member gets the archive, and again while the link lasts.
+  for (int i = 0; i < 2; ++i) {
+    auto got = download(member.session.token, {{"token", token}});
+    REQUIRE_STATUS(got, 200);
+    CHECK(got->get_header_value("Content-Type") == "application/x-tar");
+    auto files = read_tar(got->body);
+    CHECK(json::parse(files["memberd-data/manifest.json"])["member_id"] == member.account.member_id);
+    CHECK(json::parse(files["memberd-data/hello/data.json"])["greetings"][0]["text"] == "Greetings from Ola");
+  }
+  // Nobody else, not even signed in as another member; nor a made-up token.
+  CHECK_PROBLEM(download(other.session.token, {{"token", token}}), 404, "export_gone");
+  CHECK_PROBLEM(download(member.session.token, {{"token", token + "x"}}), 404, "export_gone");
+  CHECK_PROBLEM(download("", {{"token", token}}), 401, "unauthenticated");
+  CHECK_PROBLEM(download(member.session.token, json::object()), 422, "validation");
+  CHECK_PROBLEM(download(member.session.token, {{"token", 7}}), 422, "validation");
+  // The token is nowhere in the database, only its hash.
+  CHECK(rows_naming(daemon, token).empty());
+
+  // Past its lifetime: refused, and the archive is gone from the database.
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  CHECK_PROBLEM(download(member.session.token, {{"token", token}}), 404, "export_gone");
+  auto db = memberd::test::open_database(daemon.database_url());
+  int kept = -1;
+  for (int i = 0; i < 50 && kept != 0; ++i) {
+    *db << "SELECT COUNT(*) FROM member_exports", soci::into(kept);
+    if (kept != 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(kept == 0);
+
+  SECTION("an archive under the limit is answered at once, as before") {
+    DaemonProcess roomy(with_member_data(backend, {"accounts.export_at_once_bytes=10000000"}));
+    auto small = joined_and_stepped_up(roomy, "ola@example.com");
+    CHECK_STATUS(export_data(roomy, small.session.token), 200);
+  }
+}
+
 TEST_CASE("closing an account: kept within the grace, then nothing of the member is left", "[member-data][closure]") {
   auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
   DaemonProcess daemon(with_member_data(backend, {"accounts.closure_grace=2s", "retention.interval=1s"}));

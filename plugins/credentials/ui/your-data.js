@@ -8,6 +8,16 @@ import { currentQuestion, guideToQuestion, privileged, stepUp, stepUpAgain } fro
 import { emailConfirmed, guideToConfirm } from './confirmation.js';
 
 export async function render(root, kit) {
+  // A mailed link to a large archive: only its download, here. The token
+  // stays in this page's memory, not in the address bar or history.
+  const token = kit.params().get('token') || '';
+  if (token) {
+    kit.forgetParams();
+    const card = mailedCard(kit, token);
+    root.append(card);
+    card.querySelector('button').focus();
+    return;
+  }
   const closure = await kit.api('GET', '/api/v1/me/closure');
   if (closure.ok && closure.data?.closes_at) return root.append(closingCard(kit, closure.data.closes_at));
   if (!(await emailConfirmed(kit))) return guideToConfirm(root, kit, 'download your data or close your account');
@@ -20,10 +30,10 @@ export async function render(root, kit) {
   download.querySelector('button').focus();
 }
 
-// "Download my data": the archive is made at once and saved as a file.
-// Its copy in memory (a Blob URL) goes when a newer one is made, or when
-// the member leaves the page.
-function downloadCard(kit) {
+// Saves an archive the API answered with as a file, and says so in
+// `outcome` with a link for a second copy. Its copy in memory (a Blob URL)
+// goes when a newer one is made, or when the member leaves the page.
+function archiveSaver(kit, outcome) {
   const { el } = kit;
   let saved = '';
   const forget = () => {
@@ -31,7 +41,30 @@ function downloadCard(kit) {
     saved = '';
   };
   window.addEventListener('hashchange', forget, { once: true });
+  return (result) => {
+    const name = /filename="([^"]+)"/.exec(result.headers.get('Content-Disposition') || '')?.[1] || 'memberd-data.tar';
+    forget();
+    saved = URL.createObjectURL(result.data);
+    const link = el('a', { href: saved, download: name, 'data-testid': 'data-download-link',
+      text: `Save ${name} again (${sizeText(result.data.size)})` });
+    say(outcome, true, `Your data is ready and is being saved as ${name}. `, link);
+    link.click();  // the browser saves it; the link stays for a second copy
+  };
+}
+
+function say(outcome, ok, ...what) {
+  outcome.className = `form-message ${ok ? 'ok' : 'error'}`;
+  outcome.setAttribute('role', ok ? 'status' : 'alert');
+  outcome.replaceChildren(...what);
+  outcome.focus();
+}
+
+// "Download my data": a small archive is made at once and saved as a file;
+// a large one is mailed as a link (answered 202), which opens this page.
+function downloadCard(kit) {
+  const { el } = kit;
   const outcome = el('p', { class: 'form-message', tabindex: '-1', 'data-testid': 'data-download-outcome' });
+  const save = archiveSaver(kit, outcome);
   const button = el('button', { type: 'button', class: 'primary', 'data-testid': 'data-download', text: 'Download my data' });
   button.addEventListener('click', async () => {
     button.disabled = true;
@@ -39,24 +72,14 @@ function downloadCard(kit) {
     outcome.textContent = 'Collecting your data…';
     const result = await kit.api('POST', '/api/v1/me/data-export', { blob: true, quiet: true });
     button.disabled = false;
-    if (result.ok && result.data instanceof Blob) {
-      const name = /filename="([^"]+)"/.exec(result.headers.get('Content-Disposition') || '')?.[1] || 'memberd-data.tar';
-      forget();
-      saved = URL.createObjectURL(result.data);
-      const link = el('a', { href: saved, download: name, 'data-testid': 'data-download-link',
-        text: `Save ${name} again (${sizeText(result.data.size)})` });
-      outcome.className = 'form-message ok';
-      outcome.setAttribute('role', 'status');
-      outcome.replaceChildren(`Your data is ready and is being saved as ${name}. `, link);
-      link.click();  // the browser saves it; the link stays for a second copy
-      outcome.focus();
-      return;
+    if (result.status === 200 && result.data instanceof Blob) return save(result);
+    if (result.status === 202) {
+      const until = result.data?.expires_at || '';
+      return say(outcome, true, 'Your data is more than we send at once, so we emailed you a link to download it' +
+        (until ? `. The link works until ${kit.dualTime(until)}, while you are signed in.` : '.'));
     }
     if (await stepUpAgain(kit, result)) return;
-    outcome.className = 'form-message error';
-    outcome.setAttribute('role', 'alert');
-    outcome.textContent = kit.problemSentence(result);
-    outcome.focus();
+    say(outcome, false, kit.problemSentence(result));
   });
   return el('section', { class: 'card', 'aria-labelledby': 'data-download-heading', 'data-testid': 'data-download-card' },
     el('h2', { id: 'data-download-heading', text: 'Download your data' }),
@@ -64,6 +87,31 @@ function downloadCard(kit) {
       'signed in, your profile and photo, your sign-in history, your email choices and your two-step settings. ' +
       'The data is in plain text files (JSON), with your photo beside them.' }),
     el('p', { class: 'hint', text: 'You can download it a few times a day.' }),
+    button, outcome);
+}
+
+// The archive behind a mailed link: fetched with its token and this
+// member's session, and saved like one made at once.
+function mailedCard(kit, token) {
+  const { el } = kit;
+  const outcome = el('p', { class: 'form-message', tabindex: '-1', 'data-testid': 'data-download-outcome' });
+  const save = archiveSaver(kit, outcome);
+  const button = el('button', { type: 'button', class: 'primary', 'data-testid': 'mailed-download',
+    text: 'Download my data' });
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    const result = await kit.api('POST', '/api/v1/me/data-export/download', { body: { token }, blob: true, quiet: true });
+    button.disabled = false;
+    if (result.ok && result.data instanceof Blob) return save(result);
+    if (result.status === 401) return;  // the shell takes the member to sign-in, and back here
+    say(outcome, false, result.status === 404
+      ? 'This link no longer works: it has expired, or it was sent to another account. Ask for your data again below.'
+      : kit.problemSentence(result));
+    if (result.status === 404) outcome.append(' ', el('a', { href: location.hash.split('?')[0], text: 'Ask again' }));
+  });
+  return el('section', { class: 'card', 'aria-labelledby': 'mailed-heading', 'data-testid': 'mailed-card' },
+    el('h2', { id: 'mailed-heading', text: 'Your data is ready' }),
+    el('p', { text: 'This is the copy of your data you asked for by email: one .tar file.' }),
     button, outcome);
 }
 
