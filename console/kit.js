@@ -151,6 +151,17 @@ export async function request(method, path, options = {}) {
   };
 }
 
+// Shows what came of an action in `outcome` (a focusable paragraph near
+// the control): `content` (text or nodes) styled as success or failure,
+// a status or an alert to a screen reader, and focused, so that it is seen
+// as well as announced. Every page's outcome line goes through here.
+export function showOutcome(outcome, ok, ...content) {
+  outcome.className = `form-message ${ok ? 'ok' : 'error'}`;
+  outcome.setAttribute('role', ok ? 'status' : 'alert');
+  outcome.replaceChildren(...content);
+  outcome.focus();
+}
+
 // A button that runs `act` and shows what came of it right beside it:
 // `act` resolves to {ok, text}. The outcome is focused, so a keyboard or
 // screen-reader user lands on it, and stays on the page (seen, not only
@@ -164,10 +175,7 @@ export function actionButton({ label, testid, act }) {
     outcome.textContent = '';
     const { ok, text } = await act();
     button.disabled = false;
-    outcome.className = `form-message ${ok ? 'ok' : 'error'}`;
-    outcome.setAttribute('role', ok ? 'status' : 'alert');
-    outcome.textContent = text;
-    outcome.focus();
+    showOutcome(outcome, ok, text);
   });
   return [button, outcome];
 }
@@ -479,7 +487,7 @@ function reasonedAction({ label, testid, explain, submitLabel = label, danger = 
 // A shell adds what only it has (the member shell: session, signedIn ...).
 export function pageKit({ api, go, params }) {
   return {
-    api, go, params, el, announce, notify, confirmStep, dualTime, waitText, periodText, actionButton,
+    api, go, params, el, announce, notify, confirmStep, dualTime, waitText, periodText, actionButton, showOutcome,
     reasonedAction,
     pageHeader, table, timeEl, loadStyles, field, showFieldErrors, clearFieldErrors, problemText, problemSentence, onSubmit,
     cursorPager,

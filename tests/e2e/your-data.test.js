@@ -163,8 +163,13 @@ test('"Close my account" asks once more, signs out and says until when; signing 
 
 test('a session that ends while the page is open leads to sign-in with a notice, then back to the page', async () => {
   // Signed in again above (a new session): the page asks for the step-up.
-  await page.locator('[data-testid=menu-credentials-your-data]').click();
+  // Loaded afresh: the page may be this one already (signing in went back
+  // to it), and a click on its own menu entry would draw it again while
+  // the old form still showed, so the sessions could end mid-draw.
+  await page.goto(`${base}/account/#/credentials/your-data`);
+  await page.reload();
   await page.locator('#stepup-form').waitFor();
+  await expectFocus(page, 'field-current_password');
   await endMemberSessionsAsAdmin(page, base);
   await page.locator('#field-current_password').fill(PASSWORD);
   await page.locator('#field-answer').fill(ANSWER);

@@ -13,11 +13,8 @@ export async function pendingChange(kit) {
   const card = el('section', { class: 'card', 'data-testid': 'email-pending-card', hidden: true }, body, outcome);
 
   const say = (ok, text) => {
-    outcome.className = `form-message ${ok ? 'ok' : 'error'}`;
-    outcome.setAttribute('role', ok ? 'status' : 'alert');
-    outcome.textContent = text;
-    card.hidden = false;
-    outcome.focus();
+    card.hidden = false;  // before the focus: a hidden outcome takes none
+    kit.showOutcome(outcome, ok, text);
   };
 
   // Both buttons are off while either works: a cancel must not overtake a resend.

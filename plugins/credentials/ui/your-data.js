@@ -47,16 +47,9 @@ function archiveSaver(kit, outcome) {
     saved = URL.createObjectURL(result.data);
     const link = el('a', { href: saved, download: name, 'data-testid': 'data-download-link',
       text: `Save ${name} again (${sizeText(result.data.size)})` });
-    say(outcome, true, `Your data is ready and is being saved as ${name}. `, link);
+    kit.showOutcome(outcome, true, `Your data is ready and is being saved as ${name}. `, link);
     link.click();  // the browser saves it; the link stays for a second copy
   };
-}
-
-function say(outcome, ok, ...what) {
-  outcome.className = `form-message ${ok ? 'ok' : 'error'}`;
-  outcome.setAttribute('role', ok ? 'status' : 'alert');
-  outcome.replaceChildren(...what);
-  outcome.focus();
 }
 
 // "Download my data": a small archive is made at once and saved as a file;
@@ -75,11 +68,11 @@ function downloadCard(kit) {
     if (result.status === 200 && result.data instanceof Blob) return save(result);
     if (result.status === 202) {
       const until = result.data?.expires_at || '';
-      return say(outcome, true, 'Your data is more than we send at once, so we emailed you a link to download it' +
+      return kit.showOutcome(outcome, true, 'Your data is more than we send at once, so we emailed you a link to download it' +
         (until ? `. The link works until ${kit.dualTime(until)}, while you are signed in.` : '.'));
     }
     if (await stepUpAgain(kit, result)) return;
-    say(outcome, false, kit.problemSentence(result));
+    kit.showOutcome(outcome, false, kit.problemSentence(result));
   });
   return el('section', { class: 'card', 'aria-labelledby': 'data-download-heading', 'data-testid': 'data-download-card' },
     el('h2', { id: 'data-download-heading', text: 'Download your data' }),
@@ -104,7 +97,7 @@ function mailedCard(kit, token) {
     button.disabled = false;
     if (result.ok && result.data instanceof Blob) return save(result);
     if (result.status === 401) return;  // the shell takes the member to sign-in, and back here
-    say(outcome, false, result.status === 404
+    kit.showOutcome(outcome, false, result.status === 404
       ? 'This link no longer works: it has expired, or it was sent to another account. Ask for your data again below.'
       : kit.problemSentence(result));
     if (result.status === 404) outcome.append(' ', el('a', { href: location.hash.split('?')[0], text: 'Ask again' }));

@@ -31,12 +31,7 @@ export async function render(root, kit) {
   const remembered = el('div', { class: 'devices-remembered', 'data-testid': 'remembered-browsers' });
   if (twoStep) root.append(remembered);
 
-  const say = (ok, text) => {
-    outcome.className = `form-message ${ok ? 'ok' : 'error'}`;
-    outcome.setAttribute('role', ok ? 'status' : 'alert');
-    outcome.textContent = text;
-    outcome.focus();
-  };
+  const say = (ok, text) => kit.showOutcome(outcome, ok, text);
 
   async function signOut(session, button) {
     const name = deviceName(session.user_agent);
