@@ -325,6 +325,22 @@ void Daemon::make_plugin_host() {
                         *p.audit};
   PluginHostSettings settings{c.plugins.dir, std::filesystem::path(c.data_dir) / "plugins", c.plugins.enabled,
                               c.plugins.watch, c.plugins.watch_interval, component_names(*core_contract())};
+  // A reload on SIGHUP or by the watcher is the operator's act: the audit
+  // log has it like a reload asked through the API ("plugin.reload").
+  settings.on_unasked_reload = [&p](const PluginStatus& status, std::string_view cause, bool loaded) {
+    nlohmann::json detail{{"plugin", status.name}, {"cause", cause}, {"version", status.version}};
+    if (!loaded) detail["error"] = status.last_error;
+    Result<void> recorded = Failure{Refusal::unavailable, {}, "no database"};
+    try {
+      auto unit = p.database->open_unit();
+      recorded = p.audit->record_operator(*unit, {"plugin.reload", "", "", detail.dump()}, loaded ? "done" : "failed");
+    } catch (const std::exception& e) {
+      recorded = Failure{Refusal::unavailable, {}, e.what()};
+    }
+    if (!recorded)
+      p.log.write(LogLevel::error, "audit", "an operator's plugin reload could not be recorded",
+                  {{"plugin", status.name}, {"cause", std::string(cause)}, {"error", recorded.failure().detail}});
+  };
   const CoreConfig& config = config_;
   p.plugins = std::make_unique<PluginHost>(
       settings, shared, p.router,

@@ -209,35 +209,36 @@ void AdminAuditLog::end(UnitOfWork& work, const Request& req, int status, std::s
                {{"action", open.entry.action}, {"result", result}, {"error", error}});
 }
 
-Result<void> AdminAuditLog::insert(UnitOfWork& work, const Request& req, const AuditEntry& entry,
-                                   std::string_view result) {
+Result<void> AdminAuditLog::write(UnitOfWork& work, const Row& row) {
   auto sql = work.connection();
   if (!sql) return sql.failure();
-  const auto& caller = req.caller();
   long long at = clock_.unix_now();
-  std::string admin_id = caller.socket_operator ? std::string() : caller.member_id;
-  std::string admin = caller.socket_operator ? std::string("operator") : caller.email;
-  std::string ip(req.client_ip()), result_text(result);
+  const AuditEntry& entry = row.entry;
+  std::string result(row.result);
   soci::indicator member_ind = entry.member_id.empty() ? soci::i_null : soci::i_ok;
   **sql << "INSERT INTO admin_audit (at, admin_id, admin, action, member_id, ip, reason, result, detail)"
            " VALUES (:at, :aid, :a, :act, :m, :ip, :r, :res, :d)",
-      soci::use(at), soci::use(admin_id), soci::use(admin), soci::use(entry.action),
-      soci::use(entry.member_id, member_ind), soci::use(ip), soci::use(entry.reason), soci::use(result_text),
+      soci::use(at), soci::use(row.admin_id), soci::use(row.admin), soci::use(entry.action),
+      soci::use(entry.member_id, member_ind), soci::use(row.ip), soci::use(entry.reason), soci::use(result),
       soci::use(entry.detail);
   return {};
 }
 
+Result<void> AdminAuditLog::insert(UnitOfWork& work, const Request& req, const AuditEntry& entry,
+                                   std::string_view result) {
+  const auto& caller = req.caller();
+  return write(work, {caller.socket_operator ? std::string() : caller.member_id,
+                      caller.socket_operator ? std::string("operator") : caller.email, std::string(req.client_ip()),
+                      entry, result});
+}
+
 Result<void> AdminAuditLog::record_sign_in(UnitOfWork& work, const Request& req, const Member& admin) {
-  auto sql = work.connection();
-  if (!sql) return sql.failure();
-  long long at = clock_.unix_now();
-  std::string ip(req.client_ip()), action("console.sign_in"), empty, result("done"), detail("{}");
-  soci::indicator no_member = soci::i_null;
-  **sql << "INSERT INTO admin_audit (at, admin_id, admin, action, member_id, ip, reason, result, detail)"
-           " VALUES (:at, :aid, :a, :act, :m, :ip, :r, :res, :d)",
-      soci::use(at), soci::use(admin.member_id), soci::use(admin.email), soci::use(action), soci::use(empty, no_member),
-      soci::use(ip), soci::use(empty), soci::use(result), soci::use(detail);
-  return {};
+  const AuditEntry entry{"console.sign_in", "", "", "{}"};
+  return write(work, {admin.member_id, admin.email, std::string(req.client_ip()), entry, "done"});
+}
+
+Result<void> AdminAuditLog::record_operator(UnitOfWork& work, const AuditEntry& entry, std::string_view result) {
+  return write(work, {"", "operator", "", entry, result});
 }
 
 Result<int> AdminAuditLog::delete_before(UnitOfWork& work, long long before, int batch) {

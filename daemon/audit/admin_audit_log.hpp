@@ -69,6 +69,11 @@ class AdminAuditLog {
   // Fails: busy, unavailable.
   Result<void> record_sign_in(UnitOfWork& work, const Request& req, const Member& admin);
 
+  // What the operator did without a request: a plugin reloaded on SIGHUP or
+  // by the plugin directory's watcher. Recorded as "operator", from no
+  // address, in its own statement. DB: writes. Fails: busy, unavailable.
+  Result<void> record_operator(UnitOfWork& work, const AuditEntry& entry, std::string_view result);
+
   // Deletes records older than `before` (Unix seconds), at most `batch`;
   // how many. DB: writes. Fails: busy, unavailable.
   Result<int> delete_before(UnitOfWork& work, long long before, int batch);
@@ -81,6 +86,13 @@ class AdminAuditLog {
     bool committed = false;  // ... and that committed
   };
   Result<void> insert(UnitOfWork& work, const Request& req, const AuditEntry& entry, std::string_view result);
+  // The one INSERT every record goes through.
+  struct Row {
+    std::string admin_id, admin, ip;
+    const AuditEntry& entry;
+    std::string_view result;
+  };
+  Result<void> write(UnitOfWork& work, const Row& row);
 
   const Clock& clock_;
   LogSink& log_;

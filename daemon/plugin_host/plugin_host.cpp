@@ -134,7 +134,7 @@ void PluginHost::load_enabled() {
 void PluginHost::reload_all() {
   for (const auto& name : settings_.enabled) {
     try {
-      reload_unless_held_out(name);
+      reload_unless_held_out(name, "SIGHUP");
     } catch (const ShuttingDown&) {
       return;
     } catch (const std::exception&) {
@@ -157,13 +157,30 @@ PluginStatus PluginHost::reload(const std::string& name) {
   });
 }
 
-void PluginHost::reload_unless_held_out(const std::string& name) {
+void PluginHost::reload_unless_held_out(const std::string& name, std::string_view cause) {
   on_loader([&] {
     {
       std::lock_guard lock(mutex_);
       if (slots_.at(name).held_out) return;
     }
-    load(name);
+    auto tell = [&](bool loaded) {
+      if (!settings_.on_unasked_reload) return;
+      PluginStatus now;
+      {
+        std::lock_guard lock(mutex_);
+        now = slots_.at(name).status;
+      }
+      settings_.on_unasked_reload(now, cause, loaded);
+    };
+    try {
+      load(name);
+    } catch (const ShuttingDown&) {
+      throw;
+    } catch (...) {
+      tell(false);  // a failed reload is a record too: the old version serves on
+      throw;
+    }
+    tell(true);
   });
 }
 
@@ -456,7 +473,7 @@ void PluginHost::watcher_loop() {
       pending.erase(name);
       last[name] = now;
       try {
-        reload_unless_held_out(name);
+        reload_unless_held_out(name, "file changed");
       } catch (const ShuttingDown&) {
         return;
       } catch (...) {

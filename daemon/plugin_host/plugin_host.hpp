@@ -27,11 +27,14 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
 
 namespace memberd {
+
+struct PluginStatus;
 
 struct PluginHostSettings {
   std::filesystem::path dir;          // where <name>.so files are
@@ -42,6 +45,13 @@ struct PluginHostSettings {
   // The core's OpenAPI components ("schemas/Problem"): what a plugin's part
   // of the contract may refer to besides its own (ApiDescription::check).
   std::set<std::string> core_api_components;
+  // Told of each reload nobody asked for by name, on the loader thread once
+  // it is over: `cause` is "SIGHUP" (reload_all) or "file changed" (the
+  // watcher); `status` the plugin's after it; `loaded` whether the new
+  // version serves (else its load error is in status.last_error and the old
+  // version, if any, serves on). The daemon writes them to the admin audit
+  // log. Must not throw.
+  std::function<void(const PluginStatus& status, std::string_view cause, bool loaded)> on_unasked_reload;
 };
 
 enum class PluginState { not_loaded, loaded, failed, unloaded };
@@ -151,8 +161,9 @@ class PluginHost {
   void loader_loop();
   void watcher_loop();
   PluginStatus load(const std::string& name);
-  // reload() for SIGHUP and the watcher: nothing for a held-out plugin.
-  void reload_unless_held_out(const std::string& name);
+  // reload() for SIGHUP and the watcher: nothing for a held-out plugin;
+  // on_unasked_reload hears of the rest.
+  void reload_unless_held_out(const std::string& name, std::string_view cause);
   PluginStatus take_out_of_service(const std::string& name);
   // load()'s steps: a started version (or a throw), its publication in place
   // of the old one, and the record of a failure.

@@ -170,4 +170,34 @@ TEST_CASE("reload triggers: SIGHUP and a replaced file when watching", "[plugins
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   CHECK(plugin_entry(daemon, "swapper")["generation"].get<int>() > generation);
   CHECK(version() == "2.0.0");
+
+  // Each is the operator's act, in the admin audit log like a reload asked
+  // through the API; so is one that failed (the old version serves on).
+  dir.install("failing_start", "swapper");
+  daemon.signal(SIGHUP);
+  auto reloads = [&] {
+    auto r = daemon.unix_socket()->Get("/api/v1/admin/audit?action=plugin.reload");
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    return json::parse(r->body)["items"];
+  };
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (reloads().size() < 3 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto records = reloads();
+  REQUIRE(records.size() == 3);  // newest first
+  for (const auto& r : records) {
+    CHECK(r["admin"] == "operator");
+    CHECK(r["admin_id"].is_null());
+    CHECK(r["detail"]["plugin"] == "swapper");
+  }
+  CHECK(records[2]["detail"]["cause"] == "file changed");
+  CHECK(records[2]["detail"]["version"] == "2.0.0");
+  CHECK(records[2]["result"] == "done");
+  CHECK(records[1]["detail"]["cause"] == "SIGHUP");
+  CHECK(records[1]["result"] == "done");
+  CHECK(records[0]["detail"]["cause"] == "SIGHUP");
+  CHECK(records[0]["result"] == "failed");
+  CHECK_FALSE(records[0]["detail"]["error"].get<std::string>().empty());
+  CHECK(version() == "2.0.0");
 }
