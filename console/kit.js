@@ -154,12 +154,13 @@ export async function request(method, path, options = {}) {
 // Shows what came of an action in `outcome` (a focusable paragraph near
 // the control): `content` (text or nodes) styled as success or failure,
 // a status or an alert to a screen reader, and focused, so that it is seen
-// as well as announced. Every page's outcome line goes through here.
+// as well as announced (not when the page has moved on without it). For an
+// action's outcome line; a form's field errors take the focus themselves.
 export function showOutcome(outcome, ok, ...content) {
   outcome.className = `form-message ${ok ? 'ok' : 'error'}`;
   outcome.setAttribute('role', ok ? 'status' : 'alert');
   outcome.replaceChildren(...content);
-  outcome.focus();
+  if (outcome.isConnected) outcome.focus();
 }
 
 // A button that runs `act` and shows what came of it right beside it:
@@ -467,10 +468,7 @@ function reasonedAction({ label, testid, explain, submitLabel = label, danger = 
     if (result.ok) {
       form.reset();
       show(false);
-      outcome.className = 'form-message ok';
-      outcome.setAttribute('role', 'status');
-      outcome.textContent = await done(result);
-      if (outcome.isConnected) outcome.focus();
+      showOutcome(outcome, true, await done(result));
       return;
     }
     if (result.status === 422 && showFieldErrors(form, result.problem)) return;

@@ -81,7 +81,7 @@ export function membersPage(root, kit, args) {
 }
 
 function createMemberForm(kit, onCreated) {
-  const { api, el, problemText } = kit;
+  const { api, el, problemText, showOutcome } = kit;
   const inputs = {
     email: el('input', { id: 'create-email', name: 'email', type: 'email', autocomplete: 'off', required: true, 'aria-describedby': 'create-email-error' }),
     password: el('input', { id: 'create-password', name: 'password', type: 'password', autocomplete: 'new-password', required: true, 'aria-describedby': 'create-password-hint create-password-error' }),
@@ -116,11 +116,10 @@ function createMemberForm(kit, onCreated) {
     if (result.ok) {
       const id = str(result.data?.member_id);
       form.reset();
-      message.className = 'form-message ok';
-      message.append(`Created ${email}. `, id ? el('a', { href: `#/members/${encodeURIComponent(id)}`, text: 'Open' }) : '');
       // The keyboard goes on from the outcome (its Open link next), not
       // from the emptied password field.
-      message.focus();
+      showOutcome(message, true, `Created ${email}. `,
+        id ? el('a', { href: `#/members/${encodeURIComponent(id)}`, text: 'Open' }) : '');
       onCreated();
       return;
     }

@@ -372,10 +372,10 @@ void Daemon::install_core_routes() {
   p.core->plugin_requests = p.plugin_requests.get();
   p.core->second_steps = p.second_steps.get();
   p.second_steps->set_console_sign_in_recorder(
-      [&p](UnitOfWork& work, const Request& request, std::string_view member_id) -> Result<void> {
+      [&p](UnitOfWork& work, const Request& request, std::string_view member_id, SignInMethod method) -> Result<void> {
         auto admin = p.accounts->find_by_id(work, member_id);
         if (!admin) return admin.failure();
-        return p.audit->record_sign_in(work, request, *admin);
+        return p.audit->record_sign_in(work, request, *admin, method);
       });
   p.core->audit = p.audit.get();
   p.closure = std::make_unique<AccountClosure>(*p.core, c.accounts.closure_grace);

@@ -32,8 +32,9 @@ Result<TimePoint> mail_export(CoreServices& core, UnitOfWork& work, const Member
                               const std::string& page_url) {
   auto sql = work.connection();
   if (!sql) return sql.failure();
-  // The token goes in the mail only; the row is named by its hash, so a
-  // copy of the database opens no archive.
+  // The row is named by the token's hash; the token goes in the mail (and
+  // its outbox copy until the relay takes it). Either way it opens nothing
+  // without the member's own session and step-up.
   std::string token = random_token(32), hash = sha256_hex(token), data = base64_encode(archive);
   auto now = core.clock.now();
   auto expires = now + core.export_link_lifetime;

@@ -6,7 +6,8 @@
 // `accounts.export_link_lifetime`. The link opens the member's "your-data"
 // page (whichever plugin serves a page of that id, as the shells find the
 // "sign-in" page), which fetches the archive with the link's token and the
-// member's own session: the mailbox and the sign-in both, as for the ask.
+// member's own session after a step-up: the mailbox, the sign-in and the
+// step-up, as for the ask.
 #include <memberd/host.hpp>
 #include <memberd/result.hpp>
 #include <memberd/unit_of_work.hpp>

@@ -50,8 +50,8 @@ Response export_data(CoreServices& core, const Request& req) {
       !allowed) {
     if (allowed.failure().refusal != Refusal::rate_limited) return refusal_problem(allowed.failure());
     Failure wait = allowed.failure();
-    wait.detail = "You downloaded your data " + std::to_string(core.exports_per_day) +
-                  " times today; you can again tomorrow.";
+    wait.detail = "You asked for your data " + std::to_string(core.exports_per_day) +
+                  " times today; you can ask again tomorrow.";
     return refusal_problem(wait);
   }
   auto archive = build_member_archive(core, work, member);
@@ -79,7 +79,9 @@ Response export_data(CoreServices& core, const Request& req) {
   return archive_file(core, std::move(*archive));
 }
 
-// The archive behind a mailed link, for the member it was made for.
+// The archive behind a mailed link, for the member it was made for, behind
+// the step-up like the ask: the mailbox alone, or a browser left signed in,
+// is not enough.
 Response download_mailed(CoreServices& core, const Request& req) {
   if (req.caller().member_id.empty())
     return problem(403, "member_only", "Members only", "This is a member's own data; sign in as the member.");
@@ -137,7 +139,7 @@ Response keep_account(CoreServices& core, const Request& req) {
 std::vector<Route> member_data_routes(CoreServices& core) {
   return {{"POST", "/api/v1/me/data-export", Access::privileged, Body::none,
            [&core](const Request& req) { return export_data(core, req); }},
-          {"POST", "/api/v1/me/data-export/download", Access::member, Body::json,
+          {"POST", "/api/v1/me/data-export/download", Access::privileged, Body::json,
            [&core](const Request& req) { return download_mailed(core, req); }},
           {"GET", "/api/v1/me/closure", Access::member, Body::none,
            [&core](const Request& req) { return show_closure(core, req); }},

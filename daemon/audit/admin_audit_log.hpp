@@ -67,7 +67,9 @@ class AdminAuditLog {
   // An admin's sign-in to the console, in the sign-in's transaction (the
   // request is nobody's yet, so no entry was begun for it). DB: writes.
   // Fails: busy, unavailable.
-  Result<void> record_sign_in(UnitOfWork& work, const Request& req, const Member& admin);
+  // `method`: how the session was made ("password", "second_step",
+  // "passkey"), in the detail.
+  Result<void> record_sign_in(UnitOfWork& work, const Request& req, const Member& admin, SignInMethod method);
 
   // What the operator did without a request: a plugin reloaded on SIGHUP or
   // by the plugin directory's watcher. Recorded as "operator", from no

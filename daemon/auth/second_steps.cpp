@@ -212,7 +212,7 @@ Result<OpenedSession> SecondSteps::complete(UnitOfWork& work, std::string_view t
   // recorder (a host made without the audit log) no console session opens.
   if (!record_console_sign_in_)
     return Failure{Refusal::unavailable, std::chrono::seconds{5}, "Console sign-ins cannot be recorded now."};
-  if (auto recorded = record_console_sign_in_(work, request, member); !recorded) return recorded.failure();
+  if (auto recorded = record_console_sign_in_(work, request, member, method); !recorded) return recorded.failure();
   return session;
 }
 

@@ -42,8 +42,8 @@ class SecondSteps {
   // Records an admin's console sign-in in the audit log, in the
   // transaction that opens its session (the daemon hands over the audit
   // log's record_sign_in). Fails as the audit log does: busy, unavailable.
-  using ConsoleSignInRecorder =
-      std::function<Result<void>(UnitOfWork& work, const Request& request, std::string_view member_id)>;
+  using ConsoleSignInRecorder = std::function<Result<void>(UnitOfWork& work, const Request& request,
+                                                           std::string_view member_id, SignInMethod method)>;
   // Set once, before the daemon serves.
   void set_console_sign_in_recorder(ConsoleSignInRecorder recorder) { record_console_sign_in_ = std::move(recorder); }
 

@@ -209,10 +209,11 @@ class SmtpTransport final : public MailTransport {
     // Before the end of the data the relay cannot have accepted it: sending
     // it again is safe.
     if (conversation.timed_out)
-      reason = conversation.in_data ? "the message data did not go through within mail.smtp.data_timeout (" +
-                                          seconds_text(settings_.data_timeout) + ")"
-                                    : "the relay did not get to the message data within mail.smtp.timeout (" +
-                                          seconds_text(settings_.timeout) + ")";
+      reason = (conversation.in_data ? "the message data did not go through within mail.smtp.data_timeout (" +
+                                           seconds_text(settings_.data_timeout) + ")"
+                                     : "the relay did not get to the message data within mail.smtp.timeout (" +
+                                           seconds_text(settings_.timeout) + ")") +
+               (code == CURLE_OPERATION_TIMEDOUT ? ": " + reason : std::string());
     if (reply >= 400) reason = in_relays_words();
     throw DeliveryError(reason, reply >= 500 && reply < 600 ? DeliveryFailure::permanent : DeliveryFailure::temporary);
   }

@@ -110,12 +110,15 @@ test('a large archive comes by a mailed link, which opens the page and downloads
     assert.match(await outcome.innerText(), /The link works until \d{4}-\d\d-\d\d/);
     await expectFocus(other, 'data-download-outcome');
 
-    // The mail's link opens this page with its token, which leaves the address bar.
+    // Asked once: the button rests (another press would mail another link).
+    assert.equal(await other.locator('[data-testid=data-download]').isDisabled(), true);
+
+    // The mail's link opens this page with its token, which leaves the
+    // address bar once the archive is saved.
     const link = await mailedLink(large.dir, email, '#/credentials/your-data?token=');
     await other.goto(`${large.base}${link}`);
     await other.locator('[data-testid=mailed-card]').waitFor();
     await expectFocus(other, 'mailed-download');
-    assert.doesNotMatch(other.url(), /token=/);
     a11y.push(...(await checkBothWidths(other, 'your-data-mailed')));
     const saved = other.waitForEvent('download');
     await other.keyboard.press('Enter');
@@ -123,12 +126,33 @@ test('a large archive comes by a mailed link, which opens the page and downloads
     assert.ok(tarPaths(readFileSync(await download.path())).includes('memberd-data/manifest.json'));
     await outcome.filter({ hasText: 'Your data is ready' }).waitFor();
     await expectFocus(other, 'data-download-outcome');
+    assert.doesNotMatch(other.url(), /token=/);
 
     // A link that does not work (here: one letter more) says so, with the way to ask again.
     await other.goto(`${large.base}${link}x`);
     await other.locator('[data-testid=mailed-download]').click();
     await outcome.filter({ hasText: 'This link no longer works' }).waitFor();
     await expectFocus(other, 'data-download-outcome');
+    await other.locator('[data-testid=ask-again]').click();
+    await other.locator('[data-testid=data-download-card]').waitFor();
+    await expectFocus(other, 'data-download');
+
+    // A session that ends before the press: sign-in, then back to the
+    // link's page, where the step-up comes first, then the download.
+    await other.goto(`${large.base}${link}`);
+    await other.locator('[data-testid=mailed-card]').waitFor();
+    await endMemberSessionsAsAdmin(other, large.base);
+    await other.locator('[data-testid=mailed-download]').click();
+    await other.locator('[data-testid=notice]').filter({ hasText: 'Your session has ended. Sign in again.' }).waitFor();
+    await other.locator('#field-email').fill(email);
+    await other.locator('#field-password').fill(PASSWORD);
+    await other.locator('[data-testid=signin-submit]').click();
+    await stepUp(other);
+    await other.locator('[data-testid=mailed-card]').waitFor();
+    const again = other.waitForEvent('download');
+    await other.locator('[data-testid=mailed-download]').click();
+    await again;
+    await outcome.filter({ hasText: 'Your data is ready' }).waitFor();
   } finally {
     await context.close();
     await large.stop();

@@ -8,11 +8,13 @@ import { currentQuestion, guideToQuestion, privileged, stepUp, stepUpAgain } fro
 import { emailConfirmed, guideToConfirm } from './confirmation.js';
 
 export async function render(root, kit) {
-  // A mailed link to a large archive: only its download, here. The token
-  // stays in this page's memory, not in the address bar or history.
+  // A mailed link to a large archive: only its download, here, behind the
+  // step-up like the ask.
   const token = kit.params().get('token') || '';
   if (token) {
-    kit.forgetParams();
+    const question = await currentQuestion(kit);
+    if (!question) return guideToQuestion(root, kit, 'download your data', 'your-data');
+    if (!privileged(kit)) await stepUp(root, kit, question);
     const card = mailedCard(kit, token);
     root.append(card);
     card.querySelector('button').focus();
@@ -67,6 +69,8 @@ function downloadCard(kit) {
     button.disabled = false;
     if (result.status === 200 && result.data instanceof Blob) return save(result);
     if (result.status === 202) {
+      // Asked: another press would only mail another link (and count).
+      button.disabled = true;
       const until = result.data?.expires_at || '';
       return kit.showOutcome(outcome, true, 'Your data is more than we send at once, so we emailed you a link to download it' +
         (until ? `. The link works until ${kit.dualTime(until)}, while you are signed in.` : '.'));
@@ -84,7 +88,9 @@ function downloadCard(kit) {
 }
 
 // The archive behind a mailed link: fetched with its token and this
-// member's session, and saved like one made at once.
+// member's session, and saved like one made at once. The token leaves the
+// address bar once it has done its work (saved, or found not to work): a
+// session that ends before then brings the member back here with it.
 function mailedCard(kit, token) {
   const { el } = kit;
   const outcome = el('p', { class: 'form-message', tabindex: '-1', 'data-testid': 'data-download-outcome' });
@@ -95,12 +101,20 @@ function mailedCard(kit, token) {
     button.disabled = true;
     const result = await kit.api('POST', '/api/v1/me/data-export/download', { body: { token }, blob: true, quiet: true });
     button.disabled = false;
-    if (result.ok && result.data instanceof Blob) return save(result);
     if (result.status === 401) return;  // the shell takes the member to sign-in, and back here
-    kit.showOutcome(outcome, false, result.status === 404
-      ? 'This link no longer works: it has expired, or it was sent to another account. Ask for your data again below.'
-      : kit.problemSentence(result));
-    if (result.status === 404) outcome.append(' ', el('a', { href: location.hash.split('?')[0], text: 'Ask again' }));
+    if (await stepUpAgain(kit, result)) return;
+    if (result.ok && result.data instanceof Blob) {
+      kit.forgetParams();
+      return save(result);
+    }
+    if (result.status !== 404) return kit.showOutcome(outcome, false, kit.problemSentence(result));
+    kit.forgetParams();
+    button.hidden = true;
+    const again = el('button', { type: 'button', 'data-testid': 'ask-again', text: 'Ask for your data again',
+      onclick: () => kit.go(location.hash.split('?')[0]) });
+    kit.showOutcome(outcome, false,
+      'This link no longer works: it has expired, or it was sent to another account. ');
+    outcome.after(again);
   });
   return el('section', { class: 'card', 'aria-labelledby': 'mailed-heading', 'data-testid': 'mailed-card' },
     el('h2', { id: 'mailed-heading', text: 'Your data is ready' }),

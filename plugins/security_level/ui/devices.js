@@ -120,6 +120,7 @@ export async function render(root, kit) {
     const link = el('a', { href: kit.hashOf(twoStep), text: twoStep.title || 'Two-step verification' });
     const state = await api('GET', '/api/v1/me/two-step');
     const devices = (state.ok && state.data && state.data.remembered_devices) || [];
+    if (state.status === 401) return;  // the shell is taking the member to sign-in
     if (!state.ok) {
       // Only this part is missing: the sessions above stand.
       remembered.replaceChildren(el('p', { class: 'hint' },
@@ -145,8 +146,8 @@ export async function render(root, kit) {
   }
 
   async function draw() {
-    if (twoStep) await drawRemembered();
-    const sessions = await api('GET', '/api/v1/me/sessions');
+    // Side by side: the sessions do not wait for two_step.
+    const [sessions] = await Promise.all([api('GET', '/api/v1/me/sessions'), twoStep ? drawRemembered() : null]);
     if (!sessions.ok || !sessions.data) {
       if (sessions.status === 401) return;
       list.replaceChildren(el('p', { class: 'form-message error', role: 'alert', 'data-testid': 'devices-failed',

@@ -220,6 +220,9 @@ TEST_CASE("the console's sign-in asks an admin with two-step for the second step
   CHECK(recorded[0]["admin"] == memberd::test::kAdminEmail);
   CHECK(recorded[0]["result"] == "done");
   CHECK(recorded[0]["ip"] == "127.0.0.1");
+  // Told apart from the password-only sign-in before it.
+  CHECK(recorded[0]["detail"]["method"] == "second_step");
+  CHECK(recorded[1]["detail"]["method"] == "password");
   // A member's sign-in through the same second step is no admin action.
   auto ivy = enrol(d, "ivy@example.com");
   REQUIRE_STATUS(second_step(d, challenge(d, "ivy@example.com"), "recovery_code", ivy.recovery_codes[0]), 201);

@@ -2,6 +2,3 @@
 -- the admin audit log when the step completes (auth/second_steps.cpp): the
 -- challenge remembers that the console asked for it. 0: a member's sign-in.
 ALTER TABLE sign_in_challenges ADD COLUMN for_console INTEGER NOT NULL DEFAULT 0;
--- A closing account's kept mail goes by its address (api/account_closure.cpp):
--- without this each closure read the whole outbox.
-CREATE INDEX mail_outbox_recipient ON mail_outbox (recipient);
