@@ -375,7 +375,7 @@ void Daemon::install_core_routes() {
       [&p](UnitOfWork& work, const Request& request, std::string_view member_id, SignInMethod method) -> Result<void> {
         auto admin = p.accounts->find_by_id(work, member_id);
         if (!admin) return admin.failure();
-        return p.audit->record_sign_in(work, request, *admin, method);
+        return p.audit->record_sign_in(work, request, *admin, sign_in_method_name(method));
       });
   p.core->audit = p.audit.get();
   p.closure = std::make_unique<AccountClosure>(*p.core, c.accounts.closure_grace);

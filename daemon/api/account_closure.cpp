@@ -183,6 +183,10 @@ Result<bool> AccountClosure::close(UnitOfWork& work, const std::string& member_i
   // (and none opens: refuse_if_disabled refuses an account whose day has
   // come; a closure that is due can no longer be cancelled).
   if (auto ended = core_.accounts.revoke_sessions(work, member_id, ""); !ended) return ended.failure();
+  // Nor does an event about them reach a plugin from here on (the bus skips
+  // them), once the deliveries in flight for them have committed: their
+  // rows are written before the plugins erase, never after.
+  if (auto marked = mark_erasing(work, member_id); !marked) return marked.failure();
   for (const auto& part : core_.plugins.member_data()) {
     if (!part.serving)
       return Failure{Refusal::unavailable, std::chrono::seconds{60}, "the plugin " + part.plugin + " is not serving"};
@@ -206,6 +210,23 @@ Result<bool> AccountClosure::close(UnitOfWork& work, const std::string& member_i
   return erase_core_part(work, member_id, member->email);
 }
 
+Result<void> AccountClosure::mark_erasing(UnitOfWork& work, const std::string& member_id) {
+  auto tx = WriteTransaction::open(work);
+  if (!tx) return tx.failure();
+  auto sql = work.connection();
+  if (!sql) return sql.failure();
+  long long now = to_unix(core_.clock.now());
+  // On PostgreSQL FOR UPDATE waits for every delivery holding the row FOR
+  // KEY SHARE (events/event_bus.cpp); on SQLite the writer's lock orders them.
+  if (work.backend() == Backend::postgresql) {
+    std::string locked;
+    **sql << "SELECT member_id FROM members WHERE member_id = :m FOR UPDATE", soci::use(member_id), soci::into(locked);
+  }
+  **sql << "UPDATE members SET erasing_since = COALESCE(erasing_since, :n) WHERE member_id = :m", soci::use(now),
+      soci::use(member_id);
+  return tx->commit();
+}
+
 Result<bool> AccountClosure::erase_core_part(UnitOfWork& work, const std::string& member_id,
                                              const std::string& email) {
   auto tx = WriteTransaction::open(work);
@@ -223,8 +244,11 @@ Result<bool> AccountClosure::erase_core_part(UnitOfWork& work, const std::string
     s << "DELETE FROM " << table << " WHERE member_id = :m", soci::use(member_id);
   // The mail kept for them, and the durable events that name them.
   s << "DELETE FROM mail_outbox WHERE recipient = :e", soci::use(email);
+  // By the member each names (events.member_id, indexed); events from
+  // before that column, and those naming them elsewhere, by their text.
+  s << "DELETE FROM events WHERE member_id = :m", soci::use(member_id);
   const std::string quoted = "%\"" + like_literal(member_id) + "\"%";
-  s << "DELETE FROM events WHERE payload LIKE :q ESCAPE '\\'", soci::use(quoted);
+  s << "DELETE FROM events WHERE member_id IS NULL AND payload LIKE :q ESCAPE '\\'", soci::use(quoted);
   // Counters keyed by them: "<what>:<member id>" (rate limits, answer
   // budgets) and the account's lock, by its exact key (another address
   // that merely ends the same must keep its own).

@@ -56,6 +56,9 @@ class AccountClosure {
   // Every plugin's part, then the core's, then the member: whether it
   // closed now. Safe to run again after a failure halfway.
   Result<bool> close(UnitOfWork& work, const std::string& member_id);
+  // Marks the member as being erased (members.erasing_since), in a
+  // transaction of its own. Fails: busy, unavailable.
+  Result<void> mark_erasing(UnitOfWork& work, const std::string& member_id);
   Result<bool> erase_core_part(UnitOfWork& work, const std::string& member_id, const std::string& email);
 
   CoreServices& core_;

@@ -61,15 +61,9 @@ std::optional<Response> read_filter(const Request& req, AuditFilter& filter) {
   text("result", filter.result, 16);
   if (filter.result && *filter.result != "done" && *filter.result != "refused" && *filter.result != "failed")
     errors.emplace_back("result", "Give done, refused or failed.");
-  for (const char* bound : {"since", "until"}) {
-    auto value = req.query(bound);
-    if (!value || value->empty()) continue;
-    auto at = parse_utc_time(*value);
-    if (!at) errors.emplace_back(bound, "Give a UTC time such as 2026-11-29T12:17:00Z.");
-    else (std::string(bound) == "since" ? filter.since : filter.until) = *at;
-  }
-  if (filter.since && filter.until && *filter.since > *filter.until)
-    errors.emplace_back("until", "The end of the time range comes before its start.");
+  auto range = list_time_range(req, errors);
+  filter.since = range.since;
+  filter.until = range.until;
   filter.limit = list_limit(req, errors);
   if (auto cursor = req.query("cursor"); cursor && !cursor->empty()) {
     auto parsed = parse_page_cursor(*cursor, "0123456789");

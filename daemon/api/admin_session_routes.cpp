@@ -113,7 +113,7 @@ std::vector<Route> admin_session_routes(CoreServices& core) {
                                           {"ip", req.client_ip()}, {"user_agent", req.user_agent()}, {"via", "console"}});
     if (!published) return refusal_problem(published.failure());
     // An admin in the console is an admin action of its own: the audit log's.
-    if (auto recorded = core.audit->record_sign_in(work, req, *member, SignInMethod::password); !recorded)
+    if (auto recorded = core.audit->record_sign_in(work, req, *member, "password"); !recorded)
       return refusal_problem(recorded.failure());
     if (auto done = tx->commit(); !done) return refusal_problem(done.failure());
     auto r = json_response(201, {{"token", session->token},

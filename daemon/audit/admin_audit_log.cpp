@@ -1,7 +1,5 @@
 #include "audit/admin_audit_log.hpp"
 
-#include "auth/session_store.hpp"
-
 #include "log/logger.hpp"
 
 #include <memberd/database.hpp>
@@ -235,8 +233,8 @@ Result<void> AdminAuditLog::insert(UnitOfWork& work, const Request& req, const A
 }
 
 Result<void> AdminAuditLog::record_sign_in(UnitOfWork& work, const Request& req, const Member& admin,
-                                           SignInMethod method) {
-  const AuditEntry entry{"console.sign_in", "", "", nlohmann::json{{"method", sign_in_method_name(method)}}.dump()};
+                                           std::string_view method) {
+  const AuditEntry entry{"console.sign_in", "", "", nlohmann::json{{"method", method}}.dump()};
   return write(work, {admin.member_id, admin.email, std::string(req.client_ip()), entry, "done"});
 }
 

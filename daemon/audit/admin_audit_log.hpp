@@ -69,7 +69,7 @@ class AdminAuditLog {
   // Fails: busy, unavailable.
   // `method`: how the session was made ("password", "second_step",
   // "passkey"), in the detail.
-  Result<void> record_sign_in(UnitOfWork& work, const Request& req, const Member& admin, SignInMethod method);
+  Result<void> record_sign_in(UnitOfWork& work, const Request& req, const Member& admin, std::string_view method);
 
   // What the operator did without a request: a plugin reloaded on SIGHUP or
   // by the plugin directory's watcher. Recorded as "operator", from no

@@ -66,8 +66,9 @@ void ensure_bootstrap_admin(AccountsService& accounts, const PasswordRules& rule
     throw std::runtime_error("bootstrap.admin_email " + email +
                              " belongs to a member without the admin role; choose another address");
   }
-  auto published = events.publish_text(*unit, "member.created",
-                                       "{\"member_id\":\"" + *id + "\",\"roles\":[\"admin\"],\"by\":\"bootstrap\"}");
+  auto published =
+      events.publish_text(*unit, "member.created",
+                          "{\"member_id\":\"" + *id + "\",\"roles\":[\"admin\"],\"by\":\"bootstrap\"}", *id);
   if (!published || !tx->commit()) throw std::runtime_error("cannot create the bootstrap admin");
   if (from_environment) std::cout << "memberd: bootstrap admin " << email << " (password from MEMBERD_ADMIN_PASSWORD)\n";
   else show_once(email, password, data_dir);

@@ -42,20 +42,35 @@ EventBus::~EventBus() {
 Result<void> EventBus::publish(UnitOfWork& work, std::string_view type, const nlohmann::json& payload) {
   return service_call(log_, "Events::publish", work, [&]() -> Result<void> {
     // Payloads carry client text (user agents): never let a bad byte throw here.
-    return publish_text(work, type, payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    std::string t(type), text = payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string member;
+    if (payload.is_object())
+      if (auto named = payload.find("member_id"); named != payload.end() && named->is_string()) member = *named;
+    return append(work, t, text, member);
   });
 }
 
-Result<void> EventBus::publish_text(UnitOfWork& work, std::string_view type, const std::string& payload_json) {
-  std::string t(type), payload = payload_json;
+Result<void> EventBus::publish_text(UnitOfWork& work, std::string_view type, const std::string& payload_json,
+                                    const std::string& member_id) {
+  return service_call(log_, "Events::publish", work,
+                      [&] { return append(work, std::string(type), payload_json, member_id); });
+}
+
+Result<void> EventBus::append(UnitOfWork& work, const std::string& t, const std::string& payload,
+                              const std::string& member) {
   long long now = to_unix(clock_.now());
+  // A member id is at most 36 of [0-9a-f-]; anything else names no member
+  // this column could find (nor may reach PostgreSQL as bad UTF-8).
+  bool an_id = !member.empty() && member.size() <= 36 &&
+               member.find_first_not_of("0123456789abcdef-") == std::string::npos;
+  soci::indicator member_ind = an_id ? soci::i_ok : soci::i_null;
   auto written = atomically(work, [&](soci::session& sql) -> Result<void> {
     // On PostgreSQL, ids come from a sequence and transactions may commit out
     // of order, which would let a cursor skip a late commit. Publishers
     // therefore serialize on an advisory lock held until their commit.
     if (work.backend() == Backend::postgresql) sql << "SELECT pg_advisory_xact_lock(727275)";
-    sql << "INSERT INTO events (type, payload, occurred_at) VALUES (:t, :p, :o)", soci::use(t), soci::use(payload),
-        soci::use(now);
+    sql << "INSERT INTO events (type, payload, occurred_at, member_id) VALUES (:t, :p, :o, :m)", soci::use(t),
+        soci::use(payload), soci::use(now), soci::use(member, member_ind);
     // Every daemon's delivery thread wakes at the commit (this one's too).
     return changes_.announce(work, kAppended, "new");
   });
@@ -168,6 +183,36 @@ bool EventBus::deliver_next(const Subscription& sub) {
   }
 }
 
+namespace {
+
+// Whether an event about a member may reach a subscriber: not once their
+// account is gone, nor while it is being erased (members.erasing_since,
+// api/account_closure.cpp): a handler would write back what the erasure
+// removes (issue 32). An event that names no member always may. The row
+// stays locked until the delivery commits (PostgreSQL: FOR KEY SHARE, which
+// holds back the closure's FOR UPDATE but no ordinary change of the row;
+// on SQLite the writer's lock), so the closure's mark waits for it.
+bool member_still_here(soci::session& sql, bool postgres, std::string member, const std::string& payload) {
+  if (member.empty()) {
+    // An event from before events.member_id (migration 017) says it only in
+    // its payload.
+    auto body = nlohmann::json::parse(payload, nullptr, false);
+    if (!body.is_object()) return true;
+    auto named = body.find("member_id");
+    if (named == body.end() || !named->is_string()) return true;
+    member = named->get<std::string>();
+    if (member.empty()) return true;
+  }
+  long long erasing = 0;
+  soci::indicator erasing_ind = soci::i_null;
+  sql << (postgres ? "SELECT COALESCE(erasing_since, 0) FROM members WHERE member_id = :m FOR KEY SHARE"
+                   : "SELECT COALESCE(erasing_since, 0) FROM members WHERE member_id = :m"),
+      soci::use(member), soci::into(erasing, erasing_ind);
+  return sql.got_data() && erasing_ind == soci::i_ok && erasing == 0;
+}
+
+}  // namespace
+
 bool EventBus::deliver_in(PooledUnit& unit, const Subscription& sub) {
   auto& sql = **unit.connection();
   const bool postgres = database_.backend() == Backend::postgresql;
@@ -185,12 +230,14 @@ bool EventBus::deliver_in(PooledUnit& unit, const Subscription& sub) {
   for (const auto& type : sub.types) in_list += (in_list.empty() ? "'" : ",'") + type + "'";
   Event event{};
   soci::indicator found = soci::i_null;
-  std::string occurred;
+  std::string occurred, member;
+  soci::indicator member_ind = soci::i_null;
   long long id = 0, occurred_at = 0;
-  sql << "SELECT id, type, payload, occurred_at FROM events WHERE id > :c AND type IN (" + in_list +
+  sql << "SELECT id, type, payload, occurred_at, member_id FROM events WHERE id > :c AND type IN (" + in_list +
              ") ORDER BY id LIMIT 1",
       soci::use(cursor), soci::into(id, found), soci::into(event.type), soci::into(event.payload),
-      soci::into(occurred_at);
+      soci::into(occurred_at), soci::into(member, member_ind);
+  if (member_ind != soci::i_ok) member.clear();
   if (!sql.got_data() || found != soci::i_ok) {
     unit.rollback();
     return false;
@@ -201,7 +248,7 @@ bool EventBus::deliver_in(PooledUnit& unit, const Subscription& sub) {
   std::string failure;
   bool outage = false;
   try {
-    auto handled = sub.handler(event, unit);
+    auto handled = member_still_here(sql, postgres, member, event.payload) ? sub.handler(event, unit) : Result<void>{};
     if (!handled) failure = handled.failure().detail.empty() ? "the handler refused the event" : handled.failure().detail;
     outage = !handled && handled.failure().refusal == Refusal::unavailable;
   } catch (const std::exception& e) {

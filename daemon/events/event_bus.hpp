@@ -37,9 +37,13 @@ class EventBus {
 
   // Appends an event through `work` (joining its open transaction; else in a
   // transaction of its own) and wakes every daemon's delivery thread once it
-  // commits.
+  // commits. The member its payload's "member_id" names is kept beside it
+  // (events.member_id): a closing account's events go by it.
   Result<void> publish(UnitOfWork& work, std::string_view type, const nlohmann::json& payload);
-  Result<void> publish_text(UnitOfWork& work, std::string_view type, const std::string& payload_json);
+  // The same with the payload already JSON text, for a caller that keeps
+  // nlohmann/json out; `member_id` is the member it names ("" for none).
+  Result<void> publish_text(UnitOfWork& work, std::string_view type, const std::string& payload_json,
+                            const std::string& member_id);
   // Deletes up to `batch` events that happened before `before` (retention.events):
   // a subscriber absent or failing for longer misses them. Returns how many.
   Result<int> purge(UnitOfWork& work, TimePoint before, int batch = 5000);
@@ -59,6 +63,9 @@ class EventBus {
   void deliver_pending();
 
  private:
+  // Inserts the row; `member` "" when the payload names none.
+  Result<void> append(UnitOfWork& work, const std::string& type, const std::string& payload,
+                      const std::string& member);
   struct Subscription {
     std::shared_ptr<const void> owner;
     std::string component, subscriber;

@@ -6,6 +6,7 @@
 #include "records.hpp"
 
 #include <memberd/json.hpp>
+#include <memberd/list_query.hpp>
 #include <memberd/problem.hpp>
 
 #include <map>
@@ -204,15 +205,9 @@ std::optional<Response> read_admin_filter(Context& ctx, const Request& req, Admi
       errors.emplace_back("kind", "Give sign_in, in_session or mailed_link.");
     }
   }
-  for (const char* bound : {"since", "until"}) {
-    auto value = req.query(bound);
-    if (!value || value->empty()) continue;
-    auto at = parse_rfc3339_utc(*value);
-    if (!at) errors.emplace_back(bound, "Give a UTC time such as 2026-11-29T12:17:00Z.");
-    else (std::string(bound) == "since" ? filter.since : filter.until) = *at;
-  }
-  if (filter.since && filter.until && *filter.since > *filter.until)
-    errors.emplace_back("until", "The end of the time range comes before its start.");
+  auto range = list_time_range(req, errors);
+  filter.since = range.since;
+  filter.until = range.until;
   return std::nullopt;
 }
 

@@ -348,6 +348,48 @@ TEST_CASE("closing an account: kept within the grace, then nothing of the member
   CHECK_STATUS(join_raw(daemon, "lea@example.com", "lea@example.com", kPassword, kPassword), 201);
 }
 
+TEST_CASE("an event about a member whose account is gone or being erased reaches no plugin", "[member-data][closure]") {
+  // An event still on its way when the erasure begins (a subscriber that
+  // was failing, another daemon's late publish) must not write back what
+  // the erasure removes: security_level would record a sign-in.
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  DaemonProcess daemon(with_member_data(backend));
+  auto ann = joined_and_stepped_up(daemon, "ann@example.com");
+  auto ben = joined_and_stepped_up(daemon, "ben@example.com");
+  auto db = memberd::test::open_database(daemon.database_url());
+  auto records_of = [&](const std::string& member_id) {
+    int n = -1;
+    *db << "SELECT COUNT(*) FROM security_level_sign_ins WHERE member_id = :m", soci::use(member_id), soci::into(n);
+    return n;
+  };
+  auto wait_for_records = [&](const std::string& member_id, int at_least) {
+    for (int i = 0; i < 200 && records_of(member_id) < at_least; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return records_of(member_id);
+  };
+  REQUIRE(wait_for_records(ann.account.member_id, 1) >= 1);
+  const int ann_before = records_of(ann.account.member_id);
+  const int ben_before = wait_for_records(ben.account.member_id, 1);
+
+  // Ann's erasure has begun; the third id is an account already gone.
+  const long long now = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count();
+  *db << "UPDATE members SET closes_at = :n, erasing_since = :n2 WHERE member_id = :m", soci::use(now),
+      soci::use(now), soci::use(ann.account.member_id);
+  const std::string gone = "00000000-0000-4000-8000-00000000dead";
+  for (const auto& id : {ann.account.member_id, gone, ben.account.member_id}) {
+    const std::string payload = json{{"member_id", id}, {"session_id", "late-" + id.substr(0, 8)},
+                                     {"ip", "127.0.0.1"}, {"user_agent", "Late/1.0"}}.dump();
+    *db << "INSERT INTO events (type, payload, occurred_at) VALUES ('session.created', :p, :t)", soci::use(payload),
+        soci::use(now);
+  }
+  // A sign-in of Ben's wakes the bus (the rows above went in behind its back).
+  sign_in(daemon, ben.account);
+  CHECK(wait_for_records(ben.account.member_id, ben_before + 2) == ben_before + 2);
+  CHECK(records_of(ann.account.member_id) == ann_before);
+  CHECK(records_of(gone) == 0);
+}
+
 TEST_CASE("no account closes while an enabled plugin is not serving, and it closes once the plugin is back",
           "[member-data][closure]") {
   DaemonProcess daemon(with_member_data("sqlite", {"accounts.closure_grace=1s", "retention.interval=1s"}));

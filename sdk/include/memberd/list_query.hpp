@@ -4,6 +4,7 @@
 // listing, core and plugins alike. A cursor that is not one a page gave is a
 // 422 field error, never a 500.
 #include <memberd/http.hpp>
+#include <memberd/utc_time.hpp>
 
 #include <charconv>
 #include <cstddef>
@@ -71,6 +72,28 @@ inline int list_limit(const Request& req, std::vector<std::pair<std::string, std
   if (n && *n >= 1 && *n <= max) return static_cast<int>(*n);
   errors.emplace_back("limit", "Give a whole number from 1 to " + std::to_string(max) + ".");
   return fallback;
+}
+
+// --- SDK 2.16 ---
+// A listing's time range: `?since=` and `?until=` (RFC 3339 UTC, both
+// inclusive), as Unix seconds; either may be absent or empty. A value that
+// is not such a time adds a field error under its name to `errors`, and an
+// `until` before the `since` one under "until". Fails: never.
+struct ListTimeRange {
+  std::optional<std::int64_t> since, until;
+};
+inline ListTimeRange list_time_range(const Request& req, std::vector<std::pair<std::string, std::string>>& errors) {
+  ListTimeRange range;
+  for (const char* bound : {"since", "until"}) {
+    auto value = req.query(bound);
+    if (!value || value->empty()) continue;
+    auto at = parse_utc_time(*value);
+    if (!at) errors.emplace_back(bound, "Give a UTC time such as 2026-11-29T12:17:00Z.");
+    else (std::string_view(bound) == "since" ? range.since : range.until) = *at;
+  }
+  if (range.since && range.until && *range.since > *range.until)
+    errors.emplace_back("until", "The end of the time range comes before its start.");
+  return range;
 }
 
 }  // namespace memberd

@@ -104,7 +104,8 @@
 //         SignInFactors::open_session and SignInFactors::challenge refuse a
 //         member an admin disabled; member_data.hpp (MemberDataProvider,
 //         MemberFile, MemberDataPart) with Host::provide_member_data: a
-//         member's data exported and erased; admin_reason.hpp.
+//         member's data exported and erased; admin_reason.hpp;
+//         list_query.hpp's list_time_range.
 //   (1.0 was the first release; its plugins must be rebuilt for 2.x.)
 #define MEMBERD_SDK_VERSION_MINOR 16
 
