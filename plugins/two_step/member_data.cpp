@@ -32,11 +32,18 @@ class TwoStepMemberData final : public MemberDataProvider {
                             {"remembered_at", time(d.created_at)},
                             {"last_used_at", time(d.last_used_at)},
                             {"until", time(d.expires_at)}});
+    // What staff did, why and when, but not which of them: their address
+    // is the operator's record (the admin audit log), not the member's.
+    nlohmann::json actions = nlohmann::json::array();
+    for (auto action : (*view)["actions"]) {
+      action["by"] = "an administrator";
+      actions.push_back(std::move(action));
+    }
     MemberDataPart part;
     part.data = {{"second_step_on", (*view)["enabled"]},
                  {"factors", (*view)["factors"]},
                  {"remembered_browsers", std::move(remembered)},
-                 {"admin_actions", (*view)["actions"]}};
+                 {"admin_actions", std::move(actions)}};
     return part;
   }
 

@@ -73,7 +73,7 @@ class Load {
       int phase = phase_;
       std::string request;
       auto send = [&]() -> httplib::Result {
-        switch (i % 5) {
+        switch (i % 7) {
           case 0:  // a plugin's own SOCI statement (a throw on a dead connection)
             request = "GET /api/v1/swapper/seen";
             return http->Get("/api/v1/swapper/seen");
@@ -86,9 +86,15 @@ class Load {
           case 3:  // a plugin that answers any failure with its own 500
             request = "GET /api/v1/swapper/seen-or-500";
             return http->Get("/api/v1/swapper/seen-or-500");
-          default:  // a write outside a transaction (the outbox)
+          case 4:  // a write outside a transaction (the outbox)
             request = "POST /api/v1/swapper/mail";
             return http->Post("/api/v1/swapper/mail", auth, R"({"subject":"s","text":"t"})", "application/json");
+          case 5:  // the admin audit log, read
+            request = "GET /api/v1/admin/audit";
+            return http->Get("/api/v1/admin/audit?limit=5", auth);
+          default:  // a member's own account: whether it is closing
+            request = "GET /api/v1/me/closure";
+            return http->Get("/api/v1/me/closure", auth);
         }
       };
       auto r = send();

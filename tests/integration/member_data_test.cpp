@@ -60,6 +60,7 @@ void leave_traces(const DaemonProcess& d, const std::string& token, const std::s
 // must never reach an archive), a remembered browser.
 const std::string kSealedKey = "SEALED-KEY-NEVER-EXPORTED";
 const std::string kDeviceHash = std::string(64, 'd');
+const std::string kStaffAddress = "staff-member@example.com";
 
 void seed_plugin_rows(const DaemonProcess& d, const std::string& member_id) {
   auto db = memberd::test::open_database(d.database_url());
@@ -74,6 +75,9 @@ void seed_plugin_rows(const DaemonProcess& d, const std::string& member_id) {
   *db << "INSERT INTO two_step_remembered_devices (token_hash, member_id, user_agent, created_at, expires_at)"
          " VALUES (:h, :m, 'Bench Browser/1.0', :t, :e)",
       soci::use(hash), soci::use(member_id), soci::use(now), soci::use(now + 86400);
+  *db << "INSERT INTO two_step_admin_actions (member_id, action, acted_by, reason, at)"
+         " VALUES (:m, 'removed_factors', :b, 'Lost phone, identity checked', :t)",
+      soci::use(member_id), soci::use(kStaffAddress), soci::use(now);
 }
 
 // Every table's rows, each column as text, that contain `needle`.
@@ -147,6 +151,10 @@ TEST_CASE("download my data: one archive of every plugin's part behind the step-
   REQUIRE(two_step["factors"].size() == 1);
   CHECK(two_step["factors"][0]["kind"] == "app");
   CHECK(two_step["remembered_browsers"].size() == 1);
+  // What staff did and why, not which of them.
+  REQUIRE(two_step["admin_actions"].size() == 1);
+  CHECK(two_step["admin_actions"][0]["by"] == "an administrator");
+  CHECK(two_step["admin_actions"][0]["reason"] == "Lost phone, identity checked");
   CHECK(json::parse(files["memberd-data/profile/data.json"])["published"]["fields"]["company"] == "Lamps Ltd");
   // Nothing secret, not even hashed: no answer, no password hash, no sealed
   // key, no token's hash.
@@ -156,6 +164,7 @@ TEST_CASE("download my data: one archive of every plugin's part behind the step-
     CHECK(bytes.find("$argon2") == std::string::npos);
     CHECK(bytes.find(kSealedKey) == std::string::npos);
     CHECK(bytes.find(kDeviceHash.substr(0, 60)) == std::string::npos);
+    CHECK(bytes.find(kStaffAddress) == std::string::npos);
   }
 
   SECTION("an unloaded plugin is named as missing, never silently left out") {
