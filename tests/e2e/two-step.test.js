@@ -14,8 +14,13 @@ const PASSWORD = 'violet tangerine orbit 4821';
 let daemon, base, browser, page, pageErrors;
 const a11y = [];
 
-// The code oathtool shows `offset` seconds from now for the key as the page shows it.
-function oathtool(secret, offset = 0) {
+// The code oathtool shows `offset` seconds from now for the key as the page
+// shows it. Taken at least 6 s before a 30 s step ends: a code one step
+// off now would be two steps off by the time a loaded machine sends it
+// (the daemon accepts one step either way).
+async function oathtool(secret, offset = 0) {
+  const into = (Date.now() / 1000) % 30;
+  if (into > 24) await new Promise((r) => setTimeout(r, (30 - into + 0.5) * 1000));
   const at = Math.floor(Date.now() / 1000) + offset;
   return execFileSync('oathtool', ['--totp', '-b', secret.replace(/ /g, ''), '--now', `@${at}`]).toString().trim();
 }
@@ -86,7 +91,7 @@ test('the member sets up an authenticator app and saves the recovery codes', asy
   await page.locator('[data-testid=code-error]').filter({ hasText: 'not right' }).waitFor();
   await expectFocus(page, 'field-code');
   // The step before now: the current one stays free for signing in.
-  await page.locator('#field-code').fill(oathtool(secret, -30));
+  await page.locator('#field-code').fill(await oathtool(secret, -30));
   await page.locator('[data-testid=app-confirm-submit]').click();
   await expectFocus(page, 'recovery-codes-heading');
   codes = await page.locator('[data-testid=codes-list] li').allInnerTexts();
@@ -112,7 +117,7 @@ test('signing in asks for the code after the password', async () => {
   await page.locator('[data-testid=code-error]').filter({ hasText: /not right\. \d attempts? left/ }).waitFor();
   await expectFocus(page, 'field-code');
   a11y.push(...await checkBothWidths(page, 'second-step'));
-  await page.locator('#field-code').fill(oathtool(secret, 30));
+  await page.locator('#field-code').fill(await oathtool(secret, 30));
   await page.locator('[data-testid=second-step-remember]').check();
   await page.locator('[data-testid=second-step-submit]').click();
   await page.locator('[data-testid=current-user-email]').filter({ hasText: MEMBER }).waitFor();
@@ -230,7 +235,7 @@ test('an admin removes the factors of a member who lost them, and the reason is 
   const started = await (await fetch(`${base}/api/v1/me/two-step/app`, { method: 'POST', headers: auth,
     body: JSON.stringify({ password: PASSWORD }) })).json();
   const confirmed = await fetch(`${base}/api/v1/me/two-step/app/confirm`, { method: 'POST', headers: auth,
-    body: JSON.stringify({ code: oathtool(started.secret, -30) }) });
+    body: JSON.stringify({ code: await oathtool(started.secret, -30) }) });
   assert.equal(confirmed.status, 200);
 
   const context = await browser.newContext();
