@@ -50,8 +50,13 @@ async function prepareMember(on, email) {
     current_password: PASSWORD }, token)).status, 200);
 }
 
+// The step-up form of this page: signing in lands on another page that
+// asks for a step-up too (Change Email Address), whose form may still show
+// while this page loads.
+const OWN_STEP_UP = '[data-page="credentials/your-data"] #stepup-form';
+
 async function stepUp(on) {
-  await on.locator('#stepup-form').waitFor();
+  await on.locator(OWN_STEP_UP).waitFor();
   await on.locator('#field-current_password').fill(PASSWORD);
   await on.locator('#field-answer').fill(ANSWER);
   await on.locator('[data-testid=stepup-submit]').click();
@@ -72,7 +77,7 @@ after(async () => {
 test('behind the step-up, "Download my data" saves one archive of the account', async () => {
   await signInMember(page, base, MEMBER, PASSWORD);
   await page.locator('[data-testid=menu-credentials-your-data]').click();
-  await page.locator('#stepup-form').waitFor();
+  await page.locator(OWN_STEP_UP).waitFor();
   await page.locator('#field-current_password').fill(PASSWORD);
   await page.locator('#field-answer').fill(ANSWER);
   await page.locator('[data-testid=stepup-submit]').click();
@@ -192,7 +197,7 @@ test('a session that ends while the page is open leads to sign-in with a notice,
   // the old form still showed, so the sessions could end mid-draw.
   await page.goto(`${base}/account/#/credentials/your-data`);
   await page.reload();
-  await page.locator('#stepup-form').waitFor();
+  await page.locator(OWN_STEP_UP).waitFor();
   await expectFocus(page, 'field-current_password');
   await endMemberSessionsAsAdmin(page, base);
   await page.locator('#field-current_password').fill(PASSWORD);
@@ -205,7 +210,7 @@ test('a session that ends while the page is open leads to sign-in with a notice,
   await page.locator('[data-testid=signin-submit]').click();
   await page.waitForURL(/#\/credentials\/your-data$/);
   // A new session: the step-up is asked again before anything is given.
-  await page.locator('#stepup-form').waitFor();
+  await page.locator(OWN_STEP_UP).waitFor();
   await expectFocus(page, 'field-current_password');
 });
 
